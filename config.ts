@@ -1,0 +1,193 @@
+// The environment, parsed once. Nothing else in the project reads process.env.
+import { z } from 'zod';
+import cron from 'node-cron';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const intIn = (min: number, max: number, dflt: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
+const url = (what: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .url(`${what} must be a URL such as http://localhost:3000`)
+      .refine((u) => /^https?:\/\//.test(u), `${what} must start with http:// or https://`)
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  );
+const cronExpr = (dflt: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(dflt)
+      .refine((e) => cron.validate(e), 'must be a valid cron expression, e.g. "0 9 * * *"'),
+  );
+const timeZone = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as UTC or Europe/Kyiv'),
+);
+
+const EnvSchema = z.object({
+  NODE_ENV: optionalString,
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/library.db')),
+  PORT: intIn(0, 65535, 3000),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  PUBLIC_URL: url('PUBLIC_URL'),
+  JWT_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, 'must be at least 32 characters long').optional(),
+  ),
+  ACCESS_TOKEN_TTL_MINUTES: intIn(1, 24 * 60, 15),
+  REFRESH_TOKEN_TTL_DAYS: intIn(1, 365, 7),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)')
+      .optional(),
+  ),
+  TELEGRAM_STAFF_CHAT_ID: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().refine(Number.isSafeInteger, 'must be a chat id').optional(),
+  ),
+  TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+  ),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: url('STRIPE_API_BASE'),
+  LIBRARY_TIMEZONE: timeZone,
+  MAX_LOAN_DAYS: intIn(1, 365, 30),
+  MAX_ACTIVE_LOANS: intIn(1, 100, 3),
+  FINE_MULTIPLIER: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(2)),
+  DUE_SOON_DAYS: intIn(0, 60, 2),
+  OVERDUE_REPORT_CRON: cronExpr('0 9 * * *'),
+  DUE_SOON_CRON: cronExpr('0 9 * * *'),
+  SANDBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+});
+
+export interface Config {
+  env: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  databasePath: string;
+  port: number;
+  host: string;
+  /** Base URL the outside world reaches us at (success/cancel URLs, webhooks). */
+  publicUrl: string;
+  publicUrlConfigured: boolean;
+  /** Unset → a secret is generated once and kept in the database (see db/settings). */
+  jwtSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  telegram: {
+    botToken: string | undefined;
+    staffChatId: number | undefined;
+    apiRoot: string;
+    apiRootConfigured: boolean;
+    webhookSecret: string | undefined;
+  };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    apiBase: string | undefined;
+  };
+  /** Which stand-ins the offline sandbox provides (a real token switches each off). */
+  sandbox: { telegram: boolean; stripe: boolean };
+  rules: {
+    timeZone: string;
+    maxLoanDays: number;
+    maxActiveLoans: number;
+    fineMultiplier: number;
+    dueSoonDays: number;
+  };
+  cron: { overdueReport: string; dueSoon: string };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    problems.push('STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set (whsec_… from the Stripe dashboard or `stripe listen`)');
+  }
+  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_SECRET && !e.PUBLIC_URL) {
+    problems.push('PUBLIC_URL: is required when TELEGRAM_WEBHOOK_SECRET is set (Telegram must reach the webhook)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const sandboxAllowed = e.SANDBOX !== 'off';
+  const telegramSandbox = sandboxAllowed && !e.TELEGRAM_BOT_TOKEN;
+  const stripeSandbox = sandboxAllowed && !e.STRIPE_SECRET_KEY;
+  return {
+    env: e.NODE_ENV ?? 'development',
+    logLevel: e.LOG_LEVEL,
+    databasePath: e.DATABASE_PATH,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    publicUrlConfigured: Boolean(e.PUBLIC_URL),
+    jwtSecret: e.JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_MINUTES * 60,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_DAYS * 24 * 3600,
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      staffChatId: e.TELEGRAM_STAFF_CHAT_ID,
+      apiRoot: e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+      apiRootConfigured: Boolean(e.TELEGRAM_API_ROOT),
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiBase: e.STRIPE_API_BASE,
+    },
+    sandbox: { telegram: telegramSandbox, stripe: stripeSandbox },
+    rules: {
+      timeZone: e.LIBRARY_TIMEZONE,
+      maxLoanDays: e.MAX_LOAN_DAYS,
+      maxActiveLoans: e.MAX_ACTIVE_LOANS,
+      fineMultiplier: e.FINE_MULTIPLIER,
+      dueSoonDays: e.DUE_SOON_DAYS,
+    },
+    cron: { overdueReport: e.OVERDUE_REPORT_CRON, dueSoon: e.DUE_SOON_CRON },
+  };
+}
+
+/** A config for tests and tools: defaults plus overrides, never reading process.env. */
+export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', SANDBOX: 'off', ...overrides });
+}

@@ -1,0 +1,169 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { BookRow } from '../db/schema.js';
+import type { CoreDeps } from './context.js';
+import { DomainError, notFound } from './errors.js';
+import { formatCents, parseMoney } from './money.js';
+import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
+import { isoNow } from './clock.js';
+import { parseInput, isUniqueViolation } from './validation.js';
+
+export const MAX_INVENTORY = 1_000_000;
+
+export interface Book {
+  id: number;
+  title: string;
+  author: string;
+  isbn: string | null;
+  cover: 'HARD' | 'SOFT';
+  inventory: number;
+  daily_fee: string;
+}
+
+export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'cover' | 'inventory' | 'daily_fee_cents'>): Book => ({
+  id: r.id,
+  title: r.title,
+  author: r.author,
+  isbn: r.isbn,
+  cover: r.cover,
+  inventory: r.inventory,
+  daily_fee: formatCents(r.daily_fee_cents),
+});
+
+const text255 = (field: string) =>
+  z
+    .string({ error: `${field} is required` })
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, `${field} must not be empty`).max(255, `${field} must be at most 255 characters`));
+
+const isbnSchema = z
+  .string()
+  .trim()
+  .max(32, 'isbn must be at most 32 characters')
+  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens')
+  .transform((s) => (s === '' ? null : s.toUpperCase()))
+  .nullable();
+
+export const BookInputSchema = z.object({
+  title: text255('title'),
+  author: text255('author'),
+  isbn: isbnSchema.optional(),
+  cover: z.enum(['HARD', 'SOFT'], { error: 'cover must be HARD or SOFT' }),
+  inventory: z
+    .number({ error: 'inventory must be an integer' })
+    .int('inventory must be an integer')
+    .min(0, 'inventory must be 0 or more')
+    .max(MAX_INVENTORY, `inventory must be at most ${MAX_INVENTORY}`),
+  daily_fee: z.union([z.string(), z.number()], { error: 'daily_fee must be a decimal string like "1.50" or a number' }),
+});
+export type BookInput = z.input<typeof BookInputSchema>;
+
+const BookPatchSchema = BookInputSchema.partial();
+
+function rowFromInput(input: Partial<z.output<typeof BookInputSchema>>) {
+  const row: Record<string, unknown> = {};
+  if (input.title !== undefined) row.title = input.title;
+  if (input.author !== undefined) row.author = input.author;
+  if (input.isbn !== undefined) row.isbn = input.isbn;
+  if (input.cover !== undefined) row.cover = input.cover;
+  if (input.inventory !== undefined) row.inventory = input.inventory;
+  if (input.daily_fee !== undefined) row.daily_fee_cents = parseMoney(input.daily_fee);
+  return row;
+}
+
+/** Turns free text into an FTS5 query: every word must match as a prefix. */
+export function ftsQuery(search: string): string | null {
+  const words = search.normalize('NFKC').match(/[\p{L}\p{N}]+/gu);
+  if (!words || words.length === 0) return null;
+  return words.slice(0, 8).map((w) => `"${w}"*`).join(' ');
+}
+
+export function createBooks({ db, clock }: CoreDeps) {
+  const bookColumns = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents'] as const;
+
+  async function get(id: number): Promise<Book> {
+    const row = await db.selectFrom('books').select(bookColumns).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!row) throw notFound('Book');
+    return toBook(row);
+  }
+
+  async function list(opts: { search?: string; cursor?: string; limit?: number } = {}): Promise<Page<Book>> {
+    const limit = clampLimit(opts.limit);
+    const after = decodeCursor<[string, number]>(opts.cursor, ['string', 'int']);
+    let q = db.selectFrom('books').select(bookColumns).where('deleted_at', 'is', null);
+    const search = opts.search?.trim();
+    if (search) {
+      const match = ftsQuery(search);
+      if (!match) return { results: [], next_cursor: null };
+      q = q.where('id', 'in', sql<number>`(SELECT rowid FROM books_fts WHERE books_fts MATCH ${match})`);
+    }
+    if (after) q = q.where(sql<boolean>`(title, id) > (${after[0]}, ${after[1]})`);
+    const rows = await q.orderBy('title').orderBy('id').limit(limit + 1).execute();
+    return toPage(rows, limit, (r) => [r.title, r.id], toBook);
+  }
+
+  async function create(input: unknown): Promise<Book> {
+    const data = parseInput(BookInputSchema, input);
+    const row = rowFromInput(data) as {
+      title: string; author: string; isbn?: string | null; cover: 'HARD' | 'SOFT'; inventory: number; daily_fee_cents: number;
+    };
+    try {
+      const inserted = await db
+        .insertInto('books')
+        .values({ ...row, isbn: row.isbn ?? null, created_at: isoNow(clock) })
+        .returning(bookColumns)
+        .executeTakeFirstOrThrow();
+      return toBook(inserted);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError('ISBN_TAKEN', 'A book with this ISBN already exists', { field: 'isbn' });
+      throw e;
+    }
+  }
+
+  /** PUT replaces every field (partial=false), PATCH only those given. */
+  async function update(id: number, input: unknown, partial: boolean): Promise<Book> {
+    const data = partial ? parseInput(BookPatchSchema, input) : parseInput(BookInputSchema, input);
+    const row = rowFromInput(data);
+    if (!partial && !('isbn' in row)) row.isbn = null;
+    if (Object.keys(row).length === 0) return get(id);
+    try {
+      const updated = await db
+        .updateTable('books')
+        .set(row)
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .returning(bookColumns)
+        .executeTakeFirst();
+      if (!updated) throw notFound('Book');
+      return toBook(updated);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError('ISBN_TAKEN', 'A book with this ISBN already exists', { field: 'isbn' });
+      throw e;
+    }
+  }
+
+  async function setInventory(id: number, inventory: number): Promise<Book> {
+    return update(id, { inventory }, true);
+  }
+
+  /** Soft delete: history (borrowings, payments) keeps pointing at the row. */
+  async function remove(id: number): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      if (!book) throw notFound('Book');
+      const onLoan = await trx
+        .selectFrom('borrowings')
+        .select('id')
+        .where('book_id', '=', id)
+        .where('actual_return_date', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
+      if (onLoan) throw new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
+      await trx.updateTable('books').set({ deleted_at: isoNow(clock) }).where('id', '=', id).execute();
+    });
+  }
+
+  return { get, list, create, update, setInventory, remove };
+}
+
+export type BooksService = ReturnType<typeof createBooks>;

@@ -1,0 +1,264 @@
+import { sql } from 'kysely';
+import { immediateTransaction } from '../db/connection.js';
+import type { Actor, CoreDeps } from './context.js';
+import { DomainError, notFound } from './errors.js';
+import { chargeableCents, formatCents } from './money.js';
+import { addDays, daysBetween, isValidIsoDate, todayIn } from './clock.js';
+import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
+import { toBook, type Book } from './books.js';
+import { toPayment, type Payment, type PaymentsService } from './payments.js';
+import { enqueue, readerNote, staffNote } from './notifications.js';
+
+export interface Borrowing {
+  id: number;
+  user_id: number;
+  borrow_date: string;
+  expected_return_date: string;
+  actual_return_date: string | null;
+  is_active: boolean;
+  book: Book;
+  payments: Payment[];
+}
+
+/** Rent: daily fee × days from borrow to expected return (at least one day). */
+export const rentCents = (dailyFeeCents: number, borrowDate: string, expectedReturnDate: string) =>
+  dailyFeeCents * Math.max(1, daysBetween(borrowDate, expectedReturnDate));
+
+/** Fine: overdue days × daily fee × multiplier, rounded to the cent. */
+export const fineCents = (dailyFeeCents: number, overdueDays: number, multiplier: number) =>
+  Math.round(overdueDays * dailyFeeCents * multiplier);
+
+const borrowingColumns = [
+  'borrowings.id', 'borrowings.user_id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
+  'books.id as book_id', 'books.title', 'books.author', 'books.isbn', 'books.cover', 'books.inventory', 'books.daily_fee_cents',
+] as const;
+
+export function createBorrowings({ db, clock, config }: CoreDeps, payments: PaymentsService) {
+  const { maxLoanDays, maxActiveLoans, fineMultiplier, timeZone } = config.rules;
+  const today = () => todayIn(clock, timeZone);
+
+  const base = () => db.selectFrom('borrowings').innerJoin('books', 'books.id', 'borrowings.book_id').select(borrowingColumns);
+  type JoinedRow = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']>>;
+
+  async function hydrate(rows: JoinedRow[]): Promise<Borrowing[]> {
+    const byBorrowing = await payments.forBorrowings(rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id,
+      user_id: r.user_id,
+      borrow_date: r.borrow_date,
+      expected_return_date: r.expected_return_date,
+      actual_return_date: r.actual_return_date,
+      is_active: r.actual_return_date === null,
+      book: toBook({ ...r, id: r.book_id }),
+      payments: byBorrowing.get(r.id) ?? [],
+    }));
+  }
+
+  /** Another reader's borrowing answers 404, never 403. */
+  async function get(actor: Actor, id: number): Promise<Borrowing> {
+    const row = await base().where('borrowings.id', '=', id).executeTakeFirst();
+    if (!row || (!actor.isStaff && row.user_id !== actor.userId)) throw notFound('Borrowing');
+    return (await hydrate([row]))[0]!;
+  }
+
+  async function list(
+    actor: Actor,
+    opts: { isActive?: boolean; userId?: number; overdue?: boolean; cursor?: string; limit?: number } = {},
+  ): Promise<Page<Borrowing>> {
+    if (opts.userId !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
+    const limit = clampLimit(opts.limit);
+    const after = decodeCursor<[number]>(opts.cursor, ['int']);
+    let q = base();
+    const userId = actor.isStaff ? opts.userId : actor.userId;
+    if (userId !== undefined) q = q.where('borrowings.user_id', '=', userId);
+    if (opts.isActive === true || opts.overdue) q = q.where('borrowings.actual_return_date', 'is', null);
+    if (opts.isActive === false) q = q.where('borrowings.actual_return_date', 'is not', null);
+    if (opts.overdue) q = q.where('borrowings.expected_return_date', '<', today());
+    if (after) q = q.where('borrowings.id', '<', after[0]);
+    const rows = await q.orderBy('borrowings.id', 'desc').limit(limit + 1).execute();
+    const page = toPage(rows, limit, (r) => [r.id], (r) => r);
+    return { results: await hydrate(page.results), next_cursor: page.next_cursor };
+  }
+
+  /** Books a reader holds now (GET /api/users/me/books/, the bot's "My books"). */
+  async function activeFor(userId: number): Promise<Borrowing[]> {
+    const rows = await base()
+      .where('borrowings.user_id', '=', userId)
+      .where('borrowings.actual_return_date', 'is', null)
+      .orderBy('borrowings.expected_return_date')
+      .orderBy('borrowings.id')
+      .limit(100)
+      .execute();
+    return hydrate(rows);
+  }
+
+  /** Checks a loan end date against the rules; returns the number of days. */
+  function checkLoanPeriod(expectedReturnDate: string): number {
+    if (typeof expectedReturnDate !== 'string' || !isValidIsoDate(expectedReturnDate)) {
+      throw new DomainError('VALIDATION', 'expected_return_date must be a real date in YYYY-MM-DD form', { field: 'expected_return_date' });
+    }
+    const days = daysBetween(today(), expectedReturnDate);
+    if (days < 1 || days > maxLoanDays) {
+      throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after today and at most ${maxLoanDays} days away (${addDays(today(), 1)} … ${addDays(today(), maxLoanDays)})`, {
+        field: 'expected_return_date',
+        min: addDays(today(), 1),
+        max: addDays(today(), maxLoanDays),
+      });
+    }
+    return days;
+  }
+
+  /** What a loan of `days` would cost, for showing before confirming. */
+  async function quote(bookId: number, days: number) {
+    const book = await db.selectFrom('books').select(['daily_fee_cents']).where('id', '=', bookId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!book) throw notFound('Book');
+    const from = today();
+    const to = addDays(from, days);
+    checkLoanPeriod(to);
+    const cents = chargeableCents(rentCents(book.daily_fee_cents, from, to));
+    return { borrow_date: from, expected_return_date: to, days, rent: formatCents(cents), rent_cents: cents };
+  }
+
+  /**
+   * Borrows a book. Every check and the inventory decrement happen in ONE immediate transaction,
+   * so concurrent requests can never push inventory below zero. The rent's Checkout Session is
+   * opened after commit: Stripe being down leaves a valid borrowing with a renewable payment.
+   */
+  async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }): Promise<{ borrowing: Borrowing; session_url: string | null }> {
+    if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
+    checkLoanPeriod(input.expected_return_date);
+    const now = clock.now();
+    const borrowDate = today();
+    const { borrowingId, paymentId } = await immediateTransaction(db, async (trx) => {
+      const book = await trx
+        .selectFrom('books')
+        .select(['id', 'title', 'author', 'daily_fee_cents'])
+        .where('id', '=', input.book_id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (!book) throw notFound('Book');
+      const unpaid = await payments.firstUnpaid(trx, actor.userId);
+      if (unpaid) {
+        throw new DomainError('UNPAID_PAYMENT', `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`, {
+          payment_id: unpaid.id,
+          status: unpaid.status,
+        });
+      }
+      const active = await trx
+        .selectFrom('borrowings')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('user_id', '=', actor.userId)
+        .where('actual_return_date', 'is', null)
+        .executeTakeFirstOrThrow();
+      if (active.n >= maxActiveLoans) {
+        throw new DomainError('LOAN_LIMIT_REACHED', `You already hold ${active.n} books; the limit is ${maxActiveLoans}. Return one to borrow another`, { limit: maxActiveLoans });
+      }
+      const took = await trx
+        .updateTable('books')
+        .set({ inventory: sql`inventory - 1` })
+        .where('id', '=', book.id)
+        .where('inventory', '>', 0)
+        .executeTakeFirst();
+      if (Number(took.numUpdatedRows) !== 1) throw new DomainError('NO_COPIES_LEFT', `No copies of "${book.title}" are left right now`);
+      const borrowing = await trx
+        .insertInto('borrowings')
+        .values({ book_id: book.id, user_id: actor.userId, borrow_date: borrowDate, expected_return_date: input.expected_return_date, actual_return_date: null, created_at: now.toISOString() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const cents = chargeableCents(rentCents(book.daily_fee_cents, borrowDate, input.expected_return_date));
+      const payment = await trx
+        .insertInto('payments')
+        .values({ borrowing_id: borrowing.id, user_id: actor.userId, type: 'PAYMENT', status: 'PENDING', money_to_pay_cents: cents, session_id: null, session_url: null, session_expires_at: null, payment_intent_id: null, created_at: now.toISOString(), paid_at: null, refunded_at: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const reader = await trx.selectFrom('users').select(['first_name', 'last_name', 'email', 'telegram_user_id', 'telegram_username', 'language']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+      const payload = {
+        borrowing_id: borrowing.id,
+        payment_id: payment.id,
+        book_title: book.title,
+        book_author: book.author,
+        reader: `${reader.first_name} ${reader.last_name}`.trim() || reader.email || `#${actor.userId}`,
+        reader_username: reader.telegram_username,
+        borrow_date: borrowDate,
+        expected_return_date: input.expected_return_date,
+        rent: formatCents(cents),
+      };
+      await enqueue(trx, [
+        ...staffNote(config.telegram.staffChatId, 'staff.borrowing_created', payload),
+        ...readerNote(reader, 'reader.borrowing_confirmed', payload, `borrowed:${borrowing.id}`),
+      ], now.getTime());
+      return { borrowingId: borrowing.id, paymentId: payment.id };
+    });
+    const opened = await payments.openSession(paymentId);
+    const borrowing = await get(actor, borrowingId);
+    return { borrowing, session_url: opened?.status === 'PENDING' ? opened.session_url : null };
+  }
+
+  /** Returns a borrowing (owner or staff), once; late → a FINE payment with its own session. */
+  async function returnBook(actor: Actor, id: number): Promise<{ borrowing: Borrowing; fine: Payment | null }> {
+    const now = clock.now();
+    const returnDate = today();
+    const fineId = await immediateTransaction(db, async (trx) => {
+      const b = await trx
+        .selectFrom('borrowings')
+        .innerJoin('books', 'books.id', 'borrowings.book_id')
+        .innerJoin('users', 'users.id', 'borrowings.user_id')
+        .select([
+          'borrowings.id', 'borrowings.user_id', 'borrowings.book_id', 'borrowings.borrow_date', 'borrowings.expected_return_date',
+          'borrowings.actual_return_date', 'books.title', 'books.daily_fee_cents', 'users.telegram_user_id', 'users.language',
+          'users.first_name', 'users.last_name', 'users.email',
+        ])
+        .where('borrowings.id', '=', id)
+        .executeTakeFirst();
+      if (!b || (!actor.isStaff && b.user_id !== actor.userId)) throw notFound('Borrowing');
+      if (b.actual_return_date !== null) throw new DomainError('ALREADY_RETURNED', `This book was already returned on ${b.actual_return_date}`);
+      // A clock set before the borrow date (time zones, tests) must not break the CHECK.
+      const actual = returnDate < b.borrow_date ? b.borrow_date : returnDate;
+      const done = await trx
+        .updateTable('borrowings')
+        .set({ actual_return_date: actual })
+        .where('id', '=', id)
+        .where('actual_return_date', 'is', null)
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
+      await trx.updateTable('books').set({ inventory: sql`min(inventory + 1, 1000000)` }).where('id', '=', b.book_id).execute();
+      const reader = `${b.first_name} ${b.last_name}`.trim() || b.email || `#${b.user_id}`;
+      const overdueDays = daysBetween(b.expected_return_date, actual);
+      let fine: { id: number; cents: number } | null = null;
+      if (overdueDays > 0) {
+        const cents = chargeableCents(fineCents(b.daily_fee_cents, overdueDays, fineMultiplier));
+        const row = await trx
+          .insertInto('payments')
+          .values({ borrowing_id: b.id, user_id: b.user_id, type: 'FINE', status: 'PENDING', money_to_pay_cents: cents, session_id: null, session_url: null, session_expires_at: null, payment_intent_id: null, created_at: now.toISOString(), paid_at: null, refunded_at: null })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        fine = { id: row.id, cents };
+      }
+      const payload = {
+        borrowing_id: b.id,
+        book_title: b.title,
+        reader,
+        expected_return_date: b.expected_return_date,
+        actual_return_date: actual,
+        overdue_days: Math.max(0, overdueDays),
+        fine: fine ? formatCents(fine.cents) : null,
+        fine_payment_id: fine?.id ?? null,
+      };
+      await enqueue(trx, [
+        ...staffNote(config.telegram.staffChatId, 'staff.borrowing_returned', payload),
+        ...(fine ? readerNote(b, 'reader.fine_created', payload, `fine:${fine.id}`) : []),
+      ], now.getTime());
+      return fine?.id ?? null;
+    });
+    let fine: Payment | null = null;
+    if (fineId !== null) {
+      const opened = await payments.openSession(fineId);
+      fine = toPayment(opened ?? (await payments.getRow(fineId)));
+    }
+    return { borrowing: await get(actor, id), fine };
+  }
+
+  return { get, list, activeFor, borrow, returnBook, quote, checkLoanPeriod, today };
+}
+
+export type BorrowingsService = ReturnType<typeof createBorrowings>;

@@ -1,0 +1,46 @@
+// One list of domain error codes. The API maps each to an HTTP status; the bot to a sentence.
+export const ERROR_STATUS = {
+  VALIDATION: 400,
+  INVALID_CURSOR: 400,
+  INVALID_LOAN_PERIOD: 400,
+  INVALID_LINK_CODE: 400,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  NO_COPIES_LEFT: 409,
+  LOAN_LIMIT_REACHED: 409,
+  UNPAID_PAYMENT: 409,
+  ALREADY_RETURNED: 409,
+  BOOK_ON_LOAN: 409,
+  EMAIL_TAKEN: 409,
+  ISBN_TAKEN: 409,
+  TELEGRAM_ALREADY_LINKED: 409,
+  PAYMENT_NOT_RENEWABLE: 409,
+  PAYMENT_NOT_REFUNDABLE: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  PAYMENT_PROVIDER_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+export const validation = (message: string, details?: unknown) => new DomainError('VALIDATION', message, details);

@@ -1,0 +1,357 @@
+import type { PaymentRow } from '../db/schema.js';
+import { immediateTransaction, type DB } from '../db/connection.js';
+import type { Actor, CoreDeps } from './context.js';
+import { DomainError, notFound } from './errors.js';
+import { formatCents } from './money.js';
+import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
+import { isoNow } from './clock.js';
+import { enqueue, readerNote, staffNote } from './notifications.js';
+import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
+
+export interface Payment {
+  id: number;
+  borrowing_id: number;
+  user_id: number;
+  type: 'PAYMENT' | 'FINE';
+  status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED';
+  money_to_pay: string;
+  session_id: string | null;
+  session_url: string | null;
+  session_expires_at: string | null;
+  created_at: string;
+  paid_at: string | null;
+  refunded_at: string | null;
+}
+
+export const toPayment = (r: PaymentRow): Payment => ({
+  id: r.id,
+  borrowing_id: r.borrowing_id,
+  user_id: r.user_id,
+  type: r.type,
+  status: r.status,
+  money_to_pay: formatCents(r.money_to_pay_cents),
+  // A session link is only worth showing while it can still be paid.
+  session_id: r.session_id,
+  session_url: r.status === 'PENDING' ? r.session_url : null,
+  session_expires_at: r.session_expires_at,
+  created_at: r.created_at,
+  paid_at: r.paid_at,
+  refunded_at: r.refunded_at,
+});
+
+/** A payment the owner may ask a new Checkout Session for. */
+export const isRenewable = (p: Pick<PaymentRow, 'status' | 'session_id'>) =>
+  p.status === 'EXPIRED' || (p.status === 'PENDING' && p.session_id === null);
+
+export function createPayments({ db, clock, config, gateway, logger }: CoreDeps) {
+  const log = logger.child({ module: 'payments' });
+
+  async function getRow(id: number): Promise<PaymentRow> {
+    const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Payment');
+    return row;
+  }
+
+  /** Someone else's payment answers 404, so ids reveal nothing. */
+  async function getOwned(actor: Actor, id: number): Promise<PaymentRow> {
+    const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || (!actor.isStaff && row.user_id !== actor.userId)) throw notFound('Payment');
+    return row;
+  }
+
+  async function get(actor: Actor, id: number): Promise<Payment> {
+    return toPayment(await getOwned(actor, id));
+  }
+
+  async function list(actor: Actor, opts: { cursor?: string; limit?: number; userId?: number; status?: Payment['status'] } = {}): Promise<Page<Payment>> {
+    const limit = clampLimit(opts.limit);
+    const after = decodeCursor<[number]>(opts.cursor, ['int']);
+    let q = db.selectFrom('payments').selectAll();
+    const userId = actor.isStaff ? opts.userId : actor.userId;
+    if (userId !== undefined) q = q.where('user_id', '=', userId);
+    if (opts.status) q = q.where('status', '=', opts.status);
+    if (after) q = q.where('id', '<', after[0]);
+    const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+    return toPage(rows, limit, (r) => [r.id], toPayment);
+  }
+
+  async function forBorrowings(borrowingIds: number[]): Promise<Map<number, Payment[]>> {
+    const map = new Map<number, Payment[]>();
+    if (borrowingIds.length === 0) return map;
+    const rows = await db.selectFrom('payments').selectAll().where('borrowing_id', 'in', borrowingIds).orderBy('id').execute();
+    for (const r of rows) {
+      const list = map.get(r.borrowing_id) ?? [];
+      list.push(toPayment(r));
+      map.set(r.borrowing_id, list);
+    }
+    return map;
+  }
+
+  /** The first unpaid (PENDING or EXPIRED) payment of a reader, if any. */
+  async function firstUnpaid(trx: DB, userId: number) {
+    return trx
+      .selectFrom('payments')
+      .select(['id', 'status', 'money_to_pay_cents', 'type'])
+      .where('user_id', '=', userId)
+      .where('status', 'in', ['PENDING', 'EXPIRED'])
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Opens a Checkout Session for a payment that has none (called after the transaction that
+   * created or renewed it has committed). Stripe down → the payment stays PENDING without a
+   * session, renewable later; returns null.
+   */
+  async function openSession(paymentId: number): Promise<PaymentRow | null> {
+    const p = await db
+      .selectFrom('payments')
+      .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
+      .innerJoin('books', 'books.id', 'borrowings.book_id')
+      .select([
+        'payments.id', 'payments.type', 'payments.status', 'payments.money_to_pay_cents', 'payments.session_id',
+        'payments.session_attempt', 'payments.user_id', 'payments.borrowing_id',
+        'books.title', 'borrowings.borrow_date', 'borrowings.expected_return_date',
+      ])
+      .where('payments.id', '=', paymentId)
+      .executeTakeFirst();
+    if (!p || p.status !== 'PENDING' || p.session_id !== null) return p ? getRow(paymentId) : null;
+    const what = p.type === 'FINE' ? 'Late return fine' : 'Book rent';
+    try {
+      const session = await gateway.createCheckoutSession({
+        amountCents: p.money_to_pay_cents,
+        productName: `${what}: ${p.title}`.slice(0, 250),
+        description: p.type === 'FINE' ? `Overdue fine for borrowing #${p.borrowing_id}` : `Borrowing #${p.borrowing_id}, ${p.borrow_date} → ${p.expected_return_date}`,
+        successUrl: `${config.publicUrl}/api/payments/success/?session_id={CHECKOUT_SESSION_ID}`,
+        cancelUrl: `${config.publicUrl}/api/payments/cancel/?session_id={CHECKOUT_SESSION_ID}`,
+        idempotencyKey: `payment-${p.id}-session-${p.session_attempt}`,
+        metadata: { payment_id: String(p.id), borrowing_id: String(p.borrowing_id), user_id: String(p.user_id), type: p.type },
+        clientReferenceId: String(p.id),
+      });
+      const updated = await db
+        .updateTable('payments')
+        .set({
+          session_id: session.id,
+          session_url: session.url,
+          session_expires_at: new Date(session.expiresAt * 1000).toISOString(),
+        })
+        .where('id', '=', p.id)
+        .where('status', '=', 'PENDING')
+        .where('session_id', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return updated ?? getRow(p.id);
+    } catch (e) {
+      log.warn({ paymentId, err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'checkout session not created; payment stays renewable');
+      return null;
+    }
+  }
+
+  /** A new session for an EXPIRED payment (or a PENDING one whose session was never created). */
+  async function renew(actor: Actor, id: number): Promise<Payment> {
+    await immediateTransaction(db, async (trx) => {
+      const row = await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || row.user_id !== actor.userId) throw notFound('Payment');
+      if (!isRenewable(row)) {
+        throw new DomainError('PAYMENT_NOT_RENEWABLE', row.status === 'PENDING'
+          ? 'This payment already has an open checkout session; use its session_url'
+          : `Only an expired payment can be renewed; this one is ${row.status}`);
+      }
+      await trx
+        .updateTable('payments')
+        .set({ status: 'PENDING', session_id: null, session_url: null, session_expires_at: null, session_attempt: row.session_attempt + 1 })
+        .where('id', '=', id)
+        .execute();
+    });
+    const opened = await openSession(id);
+    if (!opened?.session_id) {
+      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; please try again in a minute');
+    }
+    return toPayment(opened);
+  }
+
+  /** Marks the payment behind a paid session PAID, once; notifications go in the same transaction. */
+  async function markPaid(sessionId: string, paymentIntentId: string | null): Promise<{ payment: PaymentRow; changed: boolean } | null> {
+    const now = clock.now();
+    return immediateTransaction(db, async (trx) => {
+      const updated = await trx
+        .updateTable('payments')
+        .set({ status: 'PAID', paid_at: now.toISOString(), payment_intent_id: paymentIntentId })
+        .where('session_id', '=', sessionId)
+        .where('status', 'in', ['PENDING', 'EXPIRED'])
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) {
+        const row = await trx.selectFrom('payments').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+        return row ? { payment: row, changed: false } : null;
+      }
+      const facts = await trx
+        .selectFrom('borrowings')
+        .innerJoin('books', 'books.id', 'borrowings.book_id')
+        .innerJoin('users', 'users.id', 'borrowings.user_id')
+        .select(['books.title', 'users.first_name', 'users.last_name', 'users.telegram_user_id', 'users.language', 'users.email'])
+        .where('borrowings.id', '=', updated.borrowing_id)
+        .executeTakeFirstOrThrow();
+      const payload = {
+        payment_id: updated.id,
+        borrowing_id: updated.borrowing_id,
+        type: updated.type,
+        amount: formatCents(updated.money_to_pay_cents),
+        book_title: facts.title,
+        reader: `${facts.first_name} ${facts.last_name}`.trim() || facts.email || `#${updated.user_id}`,
+      };
+      await enqueue(trx, [
+        ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),
+        ...readerNote(facts, 'reader.payment_received', payload, `paid:${updated.id}`),
+      ], now.getTime());
+      return { payment: updated, changed: true };
+    });
+  }
+
+  async function markExpired(sessionId: string): Promise<boolean> {
+    const r = await db
+      .updateTable('payments')
+      .set({ status: 'EXPIRED' })
+      .where('session_id', '=', sessionId)
+      .where('status', '=', 'PENDING')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async function applySession(session: CheckoutSessionInfo): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
+    if (session.paid) {
+      const r = await markPaid(session.id, session.paymentIntentId);
+      return r ? 'paid' : 'unknown';
+    }
+    if (session.status === 'expired') {
+      await markExpired(session.id);
+      return 'expired';
+    }
+    return 'open';
+  }
+
+  /** The success redirect: asks Stripe and marks PAID only when Stripe says so (idempotent). */
+  async function confirmSession(sessionId: string): Promise<{ payment: Payment; paid: boolean }> {
+    if (!/^[A-Za-z0-9_]{1,255}$/.test(sessionId)) throw new DomainError('VALIDATION', 'session_id is malformed', { field: 'session_id' });
+    const row = await db.selectFrom('payments').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+    if (!row) throw notFound('Checkout session');
+    if (row.status === 'PAID' || row.status === 'REFUNDED') return { payment: toPayment(row), paid: true };
+    let session: CheckoutSessionInfo;
+    try {
+      session = await gateway.retrieveSession(sessionId);
+    } catch (e) {
+      log.warn({ err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'could not confirm session with Stripe');
+      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'We could not confirm the payment with Stripe right now; it will be confirmed automatically');
+    }
+    await applySession(session);
+    const after = await getRow(row.id);
+    return { payment: toPayment(after), paid: after.status === 'PAID' };
+  }
+
+  async function findBySession(sessionId: string): Promise<Payment | null> {
+    const row = await db.selectFrom('payments').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+    return row ? toPayment(row) : null;
+  }
+
+  /** A Stripe webhook; each event id is applied once. */
+  async function handleWebhook(rawBody: string, signature: string | undefined): Promise<{ id: string; type: string; applied: boolean }> {
+    let event;
+    try {
+      event = await gateway.verifyWebhook(rawBody, signature);
+    } catch (e) {
+      if (e instanceof PaymentGatewayError && e.code === 'BAD_SIGNATURE') {
+        throw new DomainError('VALIDATION', 'Webhook signature verification failed');
+      }
+      throw e;
+    }
+    const seen = await db.selectFrom('stripe_events').select('id').where('id', '=', event.id).executeTakeFirst();
+    if (seen) return { id: event.id, type: event.type, applied: false };
+    if ((event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded' || event.type === 'checkout.session.expired') && event.session) {
+      await applySession(event.session);
+    }
+    const r = await db
+      .insertInto('stripe_events')
+      .values({ id: event.id, type: event.type, processed_at: isoNow(clock) })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return { id: event.id, type: event.type, applied: Number(r.numInsertedOrUpdatedRows ?? 0) > 0 };
+  }
+
+  /** Staff refund of a PAID payment through Stripe. */
+  async function refund(actor: Actor, id: number): Promise<Payment> {
+    if (!actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can refund payments');
+    const row = await getRow(id);
+    if (row.status !== 'PAID') throw new DomainError('PAYMENT_NOT_REFUNDABLE', `Only a paid payment can be refunded; this one is ${row.status}`);
+    let intent = row.payment_intent_id;
+    try {
+      if (!intent && row.session_id) intent = (await gateway.retrieveSession(row.session_id)).paymentIntentId;
+      if (!intent) throw new DomainError('PAYMENT_NOT_REFUNDABLE', 'Stripe has no charge for this payment to refund');
+      await gateway.refund(intent, `refund-payment-${row.id}`);
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      if (e instanceof PaymentGatewayError && e.code !== 'UNAVAILABLE') {
+        throw new DomainError('PAYMENT_NOT_REFUNDABLE', `Stripe refused the refund: ${e.message}`);
+      }
+      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; nothing was refunded, try again');
+    }
+    const updated = await db
+      .updateTable('payments')
+      .set({ status: 'REFUNDED', refunded_at: isoNow(clock), payment_intent_id: intent })
+      .where('id', '=', id)
+      .where('status', '=', 'PAID')
+      .returningAll()
+      .executeTakeFirst();
+    return toPayment(updated ?? (await getRow(id)));
+  }
+
+  /**
+   * The expiry job: PENDING sessions past their expiry are checked with Stripe; unpaid ones
+   * become EXPIRED, paid ones PAID. Reads in keyset batches; one Stripe call per session is
+   * unavoidable.
+   */
+  async function expireDue(batchSize = 100): Promise<{ checked: number; expired: number; paid: number; errors: number }> {
+    const nowIso = isoNow(clock);
+    const summary = { checked: 0, expired: 0, paid: 0, errors: 0 };
+    let afterId = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom('payments')
+        .select(['id', 'session_id'])
+        .where('status', '=', 'PENDING')
+        .where('session_expires_at', '<=', nowIso)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(batchSize)
+        .execute();
+      if (rows.length === 0) break;
+      afterId = rows[rows.length - 1]!.id;
+      for (const r of rows) {
+        if (!r.session_id) continue;
+        summary.checked++;
+        try {
+          let session = await gateway.retrieveSession(r.session_id);
+          if (!session.paid && session.status === 'open') session = await gateway.expireSession(r.session_id);
+          if (session.paid) {
+            await markPaid(session.id, session.paymentIntentId);
+            summary.paid++;
+          } else if (await markExpired(r.session_id)) {
+            summary.expired++;
+          }
+        } catch (e) {
+          summary.errors++;
+          log.warn({ paymentId: r.id, err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'expiry check failed; will retry next run');
+        }
+      }
+      if (rows.length < batchSize) break;
+    }
+    return summary;
+  }
+
+  return {
+    get, getRow, getOwned, list, forBorrowings, firstUnpaid, openSession, renew, markPaid, markExpired,
+    confirmSession, findBySession, handleWebhook, refund, expireDue,
+  };
+}
+
+export type PaymentsService = ReturnType<typeof createPayments>;

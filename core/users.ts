@@ -1,0 +1,253 @@
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import type { UserRow } from '../db/schema.js';
+import { immediateTransaction } from '../db/connection.js';
+import type { CoreDeps } from './context.js';
+import { DomainError, notFound } from './errors.js';
+import { isUniqueViolation, parseInput } from './validation.js';
+import { isoNow } from './clock.js';
+
+const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const key = await scrypt(password.normalize('NFKC'), salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const key = await scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem,
+  });
+  return crypto.timingSafeEqual(key, expected);
+}
+
+// A fixed hash to spend the same time on unknown emails as on wrong passwords.
+let dummyHash: Promise<string> | undefined;
+
+export const LANGUAGES = ['en', 'uk'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface User {
+  id: number;
+  email: string | null;
+  first_name: string;
+  last_name: string;
+  is_staff: boolean;
+  language: string;
+  telegram_linked: boolean;
+}
+
+export const toUser = (r: UserRow): User => ({
+  id: r.id,
+  email: r.email,
+  first_name: r.first_name,
+  last_name: r.last_name,
+  is_staff: r.is_staff === 1,
+  language: r.language,
+  telegram_linked: r.telegram_user_id !== null,
+});
+
+const name = (field: string) =>
+  z.string({ error: `${field} is required` }).trim().min(1, `${field} must not be empty`).max(255, `${field} must be at most 255 characters`);
+const email = z.string({ error: 'email is required' }).trim().toLowerCase().pipe(z.email('email must be a valid address').max(254));
+const password = z
+  .string({ error: 'password is required' })
+  .min(8, 'password must be at least 8 characters')
+  .max(256, 'password must be at most 256 characters');
+const language = z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}` });
+
+export const RegisterSchema = z.object({ email, password, first_name: name('first_name'), last_name: name('last_name') }).strict();
+// is_staff is not a field here at all: a reader can never grant it to themselves.
+const ProfileSchema = z.object({ email, password, first_name: name('first_name'), last_name: name('last_name'), language });
+const ProfilePutSchema = ProfileSchema.partial({ password: true, language: true });
+const ProfilePatchSchema = ProfileSchema.partial();
+
+export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
+
+export interface TelegramIdentity {
+  id: number;
+  first_name: string;
+  last_name?: string;
+  username?: string;
+  language_code?: string;
+}
+
+export function createUsers({ db, clock }: CoreDeps) {
+  async function getRow(id: number): Promise<UserRow> {
+    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('User');
+    return row;
+  }
+
+  async function get(id: number): Promise<User> {
+    return toUser(await getRow(id));
+  }
+
+  async function register(input: unknown): Promise<User> {
+    const data = parseInput(RegisterSchema, input);
+    const password_hash = await hashPassword(data.password);
+    try {
+      const row = await db
+        .insertInto('users')
+        .values({ email: data.email, password_hash, first_name: data.first_name, last_name: data.last_name, created_at: isoNow(clock) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toUser(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
+      throw e;
+    }
+  }
+
+  /** Email + password → the user, or INVALID_CREDENTIALS (same answer for unknown email and wrong password). */
+  async function authenticate(emailInput: unknown, passwordInput: unknown): Promise<User> {
+    if (typeof emailInput !== 'string' || typeof passwordInput !== 'string' || !emailInput || !passwordInput) {
+      throw new DomainError('VALIDATION', 'email and password are required');
+    }
+    const row = await db.selectFrom('users').selectAll().where('email', '=', emailInput.trim().toLowerCase()).executeTakeFirst();
+    if (!row?.password_hash) {
+      dummyHash ??= hashPassword('not-a-real-password');
+      await verifyPassword(passwordInput, await dummyHash);
+      throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
+    }
+    if (!(await verifyPassword(passwordInput, row.password_hash))) {
+      throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
+    }
+    return toUser(row);
+  }
+
+  async function updateProfile(id: number, input: unknown, partial: boolean): Promise<User> {
+    if (input && typeof input === 'object' && 'is_staff' in input) {
+      throw new DomainError('FORBIDDEN', 'is_staff cannot be changed through your profile');
+    }
+    const data = parseInput(partial ? ProfilePatchSchema : ProfilePutSchema, input);
+    const set: Record<string, unknown> = {};
+    if (data.email !== undefined) set.email = data.email;
+    if (data.first_name !== undefined) set.first_name = data.first_name;
+    if (data.last_name !== undefined) set.last_name = data.last_name;
+    if (data.language !== undefined) set.language = data.language;
+    if (data.password !== undefined) set.password_hash = await hashPassword(data.password);
+    if (Object.keys(set).length === 0) return get(id);
+    try {
+      const row = await db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+      if (!row) throw notFound('User');
+      return toUser(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
+      throw e;
+    }
+  }
+
+  async function setLanguage(id: number, lang: string): Promise<User> {
+    return updateProfile(id, { language: lang }, true);
+  }
+
+  /** Creates a staff account or promotes an existing one (the `npm run staff` CLI). */
+  async function createOrPromoteStaff(emailInput: string, passwordInput?: string): Promise<{ user: User; created: boolean }> {
+    const addr = parseInput(email, emailInput);
+    const existing = await db.selectFrom('users').selectAll().where('email', '=', addr).executeTakeFirst();
+    if (existing) {
+      const set: Record<string, unknown> = { is_staff: 1 };
+      if (passwordInput) set.password_hash = await hashPassword(parseInput(password, passwordInput));
+      const row = await db.updateTable('users').set(set).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
+      return { user: toUser(row), created: false };
+    }
+    if (!passwordInput) throw new DomainError('VALIDATION', 'A password is needed to create a new staff account');
+    const row = await db
+      .insertInto('users')
+      .values({
+        email: addr,
+        password_hash: await hashPassword(parseInput(password, passwordInput)),
+        first_name: 'Staff',
+        last_name: '',
+        is_staff: 1,
+        created_at: isoNow(clock),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { user: toUser(row), created: true };
+  }
+
+  async function findByTelegramId(telegramUserId: number): Promise<UserRow | undefined> {
+    return db.selectFrom('users').selectAll().where('telegram_user_id', '=', telegramUserId).executeTakeFirst();
+  }
+
+  /** The reader behind a Telegram user, created from their Telegram identity on first contact. */
+  async function ensureTelegramUser(tg: TelegramIdentity): Promise<{ user: UserRow; created: boolean }> {
+    const found = await findByTelegramId(tg.id);
+    if (found) return { user: found, created: false };
+    const lang = tg.language_code?.startsWith('uk') ? 'uk' : 'en';
+    const row = await db
+      .insertInto('users')
+      .values({
+        telegram_user_id: tg.id,
+        telegram_username: tg.username ?? null,
+        first_name: (tg.first_name || 'Reader').slice(0, 255),
+        last_name: (tg.last_name ?? '').slice(0, 255),
+        language: lang,
+        created_at: isoNow(clock),
+      })
+      .onConflict((oc) => oc.column('telegram_user_id').where('telegram_user_id', 'is not', null).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { user: row, created: true };
+    // Another update from the same person created it a moment ago.
+    return { user: (await findByTelegramId(tg.id))!, created: false };
+  }
+
+  /** A one-time code (10 minutes) that links this account to whoever opens the deep link. */
+  async function createLinkCode(userId: number): Promise<{ code: string; expiresAt: string }> {
+    await getRow(userId);
+    const code = crypto.randomBytes(24).toString('base64url'); // 32 chars of A-Za-z0-9_-
+    const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS).toISOString();
+    await db.insertInto('telegram_link_codes').values({ code, user_id: userId, expires_at: expiresAt, used_at: null, used_by_telegram_user_id: null }).execute();
+    return { code, expiresAt };
+  }
+
+  /**
+   * Redeems a link code for a Telegram user. If that Telegram user already had a Telegram-only
+   * reader account (no email), its loans and payments move to the linked account, which then
+   * replaces it; the code works once.
+   */
+  async function redeemLinkCode(code: string, tg: TelegramIdentity): Promise<User> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(code)) throw new DomainError('INVALID_LINK_CODE', 'This link is not valid');
+    const now = isoNow(clock);
+    return immediateTransaction(db, async (trx) => {
+      const link = await trx.selectFrom('telegram_link_codes').selectAll().where('code', '=', code).executeTakeFirst();
+      if (!link || link.used_at !== null || link.expires_at <= now) {
+        throw new DomainError('INVALID_LINK_CODE', 'This link has expired or was already used; create a new one');
+      }
+      await trx.updateTable('telegram_link_codes').set({ used_at: now, used_by_telegram_user_id: tg.id }).where('code', '=', code).execute();
+      const previous = await trx.selectFrom('users').selectAll().where('telegram_user_id', '=', tg.id).executeTakeFirst();
+      if (previous && previous.id !== link.user_id) {
+        await trx.updateTable('users').set({ telegram_user_id: null }).where('id', '=', previous.id).execute();
+        if (previous.email === null) {
+          await trx.updateTable('borrowings').set({ user_id: link.user_id }).where('user_id', '=', previous.id).execute();
+          await trx.updateTable('payments').set({ user_id: link.user_id }).where('user_id', '=', previous.id).execute();
+          await trx.deleteFrom('telegram_link_codes').where('user_id', '=', previous.id).execute();
+          await trx.deleteFrom('users').where('id', '=', previous.id).execute();
+        }
+      }
+      const row = await trx
+        .updateTable('users')
+        .set({ telegram_user_id: tg.id, telegram_username: tg.username ?? null })
+        .where('id', '=', link.user_id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toUser(row);
+    });
+  }
+
+  return {
+    get, getRow, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff,
+    findByTelegramId, ensureTelegramUser, createLinkCode, redeemLinkCode,
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsers>;

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.js';
+import * as m001 from './migrations/001_initial.js';
+
+export type DB = Kysely<Database>;
+
+// Migrations are listed in code so they work the same under tsx, vitest and a bundle.
+const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+class InCodeMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export interface OpenDbOptions {
+  /** Milliseconds a writer waits for another connection's lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+export function openSqlite(file: string, options: OpenDbOptions = {}): SQLite.Database {
+  if (file !== ':memory:' && !file.startsWith('file:')) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  }
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma('cache_size = -65536'); // 64 MiB page cache
+  sqlite.pragma('temp_store = MEMORY');
+  return sqlite;
+}
+
+export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database } {
+  const sqlite = openSqlite(file, options);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, sqlite };
+}
+
+export async function migrateToLatest(db: DB): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Opens (creating if needed) and migrates a database. */
+export async function openDatabase(file: string, options: OpenDbOptions = {}) {
+  const { db, sqlite } = createDb(file, options);
+  const applied = await migrateToLatest(db);
+  return { db, sqlite, applied };
+}
+
+/** A value generated once and then kept, e.g. the JWT secret when JWT_SECRET is unset. */
+export async function getOrCreateSetting(db: DB, key: string, make: () => string): Promise<string> {
+  await db
+    .insertInto('settings')
+    .values({ key, value: make() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export const randomSecret = () => crypto.randomBytes(32).toString('base64url');
+
+/**
+ * Runs fn inside BEGIN IMMEDIATE on one connection: the write lock is taken up front, so two
+ * connections (or processes) on the same file never both read-then-write the same rows.
+ */
+export async function immediateTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`BEGIN IMMEDIATE`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`COMMIT`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
+}

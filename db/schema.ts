@@ -1,0 +1,127 @@
+// Table types for Kysely. Money is integer cents; dates are ISO 'YYYY-MM-DD' strings;
+// instants are ISO timestamps (UTC); booleans are 0/1 integers (SQLite has no boolean).
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<string, string | undefined, string>;
+
+export interface BooksTable {
+  id: Generated<number>;
+  title: string;
+  author: string;
+  isbn: string | null;
+  cover: 'HARD' | 'SOFT';
+  inventory: number;
+  daily_fee_cents: number;
+  created_at: Timestamp;
+  /** Soft delete keeps borrowing and payment history intact. */
+  deleted_at: string | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string | null;
+  password_hash: string | null;
+  first_name: string;
+  last_name: string;
+  is_staff: ColumnType<number, number | undefined, number>;
+  telegram_user_id: number | null;
+  telegram_username: string | null;
+  language: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface BorrowingsTable {
+  id: Generated<number>;
+  book_id: number;
+  user_id: number;
+  borrow_date: string;
+  expected_return_date: string;
+  actual_return_date: string | null;
+  created_at: Timestamp;
+}
+
+export type PaymentType = 'PAYMENT' | 'FINE';
+export type PaymentStatus = 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED';
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  borrowing_id: number;
+  /** Denormalised from the borrowing so "my payments" and the unpaid check need no join. */
+  user_id: number;
+  type: PaymentType;
+  status: PaymentStatus;
+  money_to_pay_cents: number;
+  session_id: string | null;
+  session_url: string | null;
+  /** When the Checkout Session stops accepting payment (ISO instant). */
+  session_expires_at: string | null;
+  payment_intent_id: string | null;
+  /** Bumped on every new session so each Stripe create call has its own idempotency key. */
+  session_attempt: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  paid_at: string | null;
+  refunded_at: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  chat_id: number;
+  kind: string;
+  /** JSON of the facts the message is rendered from. */
+  payload: string;
+  language: ColumnType<string, string | undefined, string>;
+  /** Unique when set: the same notification is never queued twice. */
+  dedup_key: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Epoch milliseconds; the dispatcher picks rows due at or before now. */
+  next_attempt_at: number;
+  sent_at: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  processed_at: string;
+}
+
+export interface TelegramLinkCodesTable {
+  code: string;
+  user_id: number;
+  expires_at: string;
+  used_at: string | null;
+  used_by_telegram_user_id: number | null;
+}
+
+export interface BotSessionsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  books: BooksTable;
+  users: UsersTable;
+  borrowings: BorrowingsTable;
+  payments: PaymentsTable;
+  outbox: OutboxTable;
+  stripe_events: StripeEventsTable;
+  telegram_link_codes: TelegramLinkCodesTable;
+  bot_sessions: BotSessionsTable;
+  settings: SettingsTable;
+}
+
+export type BookRow = Selectable<BooksTable>;
+export type NewBook = Insertable<BooksTable>;
+export type BookUpdate = Updateable<BooksTable>;
+export type UserRow = Selectable<UsersTable>;
+export type BorrowingRow = Selectable<BorrowingsTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
