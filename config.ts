@@ -87,6 +87,9 @@ const EnvSchema = z.object({
   SANDBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
 });
 
+/** The staff chat id the offline sandbox uses when TELEGRAM_STAFF_CHAT_ID is unset. */
+export const SANDBOX_STAFF_CHAT_ID = -1001000000001;
+
 export interface Config {
   env: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -165,7 +168,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_DAYS * 24 * 3600,
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
-      staffChatId: e.TELEGRAM_STAFF_CHAT_ID,
+      // The sandbox's librarian chat stands in when no real staff chat is configured.
+      staffChatId: e.TELEGRAM_STAFF_CHAT_ID ?? (telegramSandbox ? SANDBOX_STAFF_CHAT_ID : undefined),
       apiRoot: e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
       apiRootConfigured: Boolean(e.TELEGRAM_API_ROOT),
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,

@@ -1,0 +1,34 @@
+// npm start: the API, the bot and the jobs in one process over one database file.
+import { loadConfig, ConfigError } from './config.js';
+import { createLogger } from './logger.js';
+import { startService } from './service.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+const logger = createLogger(config.logLevel);
+process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+
+const service = await startService(config, { logger });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'shutting down: finishing in-flight work');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

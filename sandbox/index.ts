@@ -1,0 +1,94 @@
+// The offline sandbox: with no Telegram token and no Stripe key, in-process stand-ins take their
+// place, so a newcomer can try every flow from a browser. Real tokens switch each part off.
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Core } from '../core/index.js';
+import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
+import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
+import { createWebChat, type Persona } from './web-chat.js';
+import { createCheckoutPages } from './checkout-page.js';
+
+export const SANDBOX_BOT_TOKEN = '7000000001:SANDBOX-not-a-real-token';
+export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox_not_a_real_key';
+
+/** Who you can be in the web chat. The librarian's account is made staff on start. */
+export function sandboxPersonas(staffChatId: number): Persona[] {
+  return [
+    { id: 'reader', label: 'Olena (reader)', user: { id: 100001, first_name: 'Olena', last_name: 'Koval', username: 'olena_reads', language_code: 'en' }, chat: { id: 100001, type: 'private' } },
+    { id: 'reader2', label: 'Taras (second reader)', user: { id: 100002, first_name: 'Taras', last_name: 'Melnyk', username: 'taras_m', language_code: 'uk' }, chat: { id: 100002, type: 'private' } },
+    { id: 'librarian', label: 'Iryna (librarian, staff chat)', user: { id: 100003, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: staffChatId, type: 'supergroup', title: 'Library staff' } },
+    { id: 'librarian-dm', label: 'Iryna (librarian, private chat)', user: { id: 100003, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: 100003, type: 'private' } },
+  ];
+}
+
+export interface Sandbox {
+  telegram?: FakeBotApi;
+  stripe?: FakeStripeController;
+  mount(app: Hono<any, any, any>, core: Core): void;
+  start(core: Core): Promise<void>;
+  close(): void;
+}
+
+export function createSandbox(opts: { config: Config; logger: Logger; stripeWebhookSecret: string; localBase: string }): Sandbox {
+  const { config, logger, localBase } = opts;
+  const staffChatId = config.telegram.staffChatId!;
+  const personas = sandboxPersonas(staffChatId);
+  const telegram = config.sandbox.telegram
+    ? createFakeBotApi({ token: SANDBOX_BOT_TOKEN, botUsername: 'library_sandbox_bot', botFirstName: 'Library (sandbox)' })
+    : undefined;
+  const stripe = config.sandbox.stripe
+    ? createFakeStripe({
+        secretKey: SANDBOX_STRIPE_KEY,
+        webhookSecret: opts.stripeWebhookSecret,
+        webhookUrl: `${localBase}/api/payments/webhook/`,
+        checkoutUrlBase: `${config.publicUrl}/sandbox/checkout`,
+      })
+    : undefined;
+
+  return {
+    telegram,
+    stripe,
+    mount(app, core) {
+      if (telegram) {
+        app.route('/sandbox/telegram', telegram.app);
+        app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: config.publicUrl }));
+      }
+      if (stripe) {
+        app.route('/sandbox/stripe', stripe.app);
+        app.route('/sandbox/checkout', createCheckoutPages({ stripe, core }));
+      }
+      app.get('/', (c) =>
+        c.html(html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Library service</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2933}
+a{color:#2563eb}li{margin:.4rem 0}.note{background:#fff7e6;border:1px solid #f5c26b;padding:.6rem .9rem;border-radius:8px}</style></head>
+<body><h1>📚 Library service</h1>
+<p class="note">Running offline: ${telegram ? 'Telegram' : ''}${telegram && stripe ? ' and ' : ''}${stripe ? 'Stripe' : ''} ${telegram && stripe ? 'are' : 'is'} stood in for by local test stand-ins. Nothing here talks to the real services.</p>
+<ul>
+${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to the real bot as a reader or as the librarian</li>` : ''}
+<li><a href="/api/docs/">REST API documentation</a> (<a href="/api/openapi.json">openapi.json</a>)</li>
+<li><a href="/health">Health check</a></li>
+</ul></body></html>`),
+      );
+      void core;
+    },
+    async start(core) {
+      if (!telegram) return;
+      for (const p of personas) telegram.registerChat(p.chat);
+      // The sandbox librarian is a staff account linked to the librarian persona.
+      const librarian = personas.find((p) => p.id === 'librarian')!;
+      const { user } = await core.users.ensureTelegramUser(librarian.user);
+      if (user.is_staff !== 1) {
+        await core.deps.db.updateTable('users').set({ is_staff: 1 }).where('id', '=', user.id).execute();
+        logger.info({ telegramUserId: librarian.user.id }, 'sandbox librarian linked to a staff account');
+      }
+    },
+    close() {
+      telegram?.close();
+      stripe?.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// npm run seed                      demo catalogue + a demo staff account (credentials printed once)
+// npm run seed -- --books 1000000 --borrowings 1000000 --users 50000   synthetic bulk data, with progress
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { openCli } from './cli.js';
+import { bulkSeed, seedDemo } from '../db/seed.js';
+import { todayIn } from '../core/clock.js';
+import { openSqlite } from '../db/connection.js';
+
+const { values } = parseArgs({
+  options: {
+    books: { type: 'string' },
+    borrowings: { type: 'string', default: '0' },
+    users: { type: 'string', default: '1000' },
+  },
+});
+
+const { config, core, close } = await openCli();
+try {
+  if (values.books) {
+    const books = Number(values.books);
+    const borrowings = Number(values.borrowings);
+    const users = Number(values.users);
+    if (![books, borrowings, users].every((n) => Number.isInteger(n) && n >= 0)) {
+      console.error('--books, --borrowings and --users take whole numbers');
+      process.exit(1);
+    }
+    const bar = new cliProgress.SingleBar({ format: '{phase} [{bar}] {percentage}% {value}/{total} ETA {eta}s', hideCursor: true }, cliProgress.Presets.shades_classic);
+    let phase = '';
+    const sqlite = openSqlite(config.databasePath);
+    bulkSeed(sqlite, {
+      books, borrowings, users,
+      today: todayIn(core.deps.clock, config.rules.timeZone),
+      onProgress: (p, done, total) => {
+        if (p !== phase) {
+          if (phase) bar.stop();
+          phase = p;
+          bar.start(total, 0, { phase: p.padEnd(12) });
+        }
+        bar.update(done, { phase: p.padEnd(12) });
+      },
+    });
+    bar.stop();
+    sqlite.close();
+    console.log(`Seeded ${books} books, ${users} readers and ${borrowings} borrowings into ${config.databasePath}.`);
+  } else {
+    const { added, skipped } = await seedDemo(core);
+    console.log(`Demo catalogue: ${added} books added${skipped ? `, ${skipped} already there` : ''}.`);
+    const email = 'librarian@library.local';
+    const exists = await core.deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+    if (!exists) {
+      const password = crypto.randomBytes(9).toString('base64url');
+      await core.users.createOrPromoteStaff(email, password);
+      console.log(`Demo staff account: ${email} / ${password}  (shown once; change it with PUT /api/users/me/)`);
+    } else {
+      console.log(`Demo staff account ${email} already exists (npm run staff -- ${email} <new password> resets it).`);
+    }
+  }
+} finally {
+  await close();
+}

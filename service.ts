@@ -1,0 +1,130 @@
+// Assembles the whole service: config → db → payment gateway → core → API, bot, jobs (and,
+// with no tokens, the offline sandbox standing in for Telegram and Stripe).
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { getOrCreateSetting, openDatabase, randomSecret } from './db/connection.js';
+import { createCore, type Core } from './core/index.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { createStripeGateway } from './core/stripe.js';
+import { createApi } from './api/app.js';
+import { createBot, setCommands } from './bot/index.js';
+import { startPolling, webhookHandler } from './bot/run.js';
+import { createJobs } from './jobs/index.js';
+import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
+
+export interface RunningService {
+  url: string;
+  core: Core;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config, opts: { logger: Logger; clock?: Clock; startJobs?: boolean }): Promise<RunningService> {
+  const { logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const { db, applied } = await openDatabase(config.databasePath);
+  if (applied.length) logger.info({ migrations: applied, database: config.databasePath }, 'database migrated');
+  const jwtSecret = config.jwtSecret ?? (await getOrCreateSetting(db, 'jwt_secret', randomSecret));
+  const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
+
+  // Listen first (the port may be 0 in tests): the in-process stand-ins need our address
+  // before the bot and the payment gateway are built. Requests wait for the app below.
+  let fetchApp: ((req: Request) => Response | Promise<Response>) | undefined;
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve(
+      { fetch: (req) => (fetchApp ? fetchApp(req) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host },
+      () => resolve(s),
+    );
+  });
+  const port = (server.address() as AddressInfo).port;
+  const localBase = `http://127.0.0.1:${port}`;
+  const publicUrl = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
+  const effectiveConfig: Config = { ...config, publicUrl };
+
+  const sandbox = config.sandbox.telegram || config.sandbox.stripe
+    ? createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase })
+    : undefined;
+
+  const gateway = createStripeGateway({
+    secretKey: config.stripe.secretKey ?? SANDBOX_STRIPE_KEY,
+    webhookSecret: stripeWebhookSecret,
+    apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.apiBase,
+  });
+  const core = createCore({ db, clock, config: effectiveConfig, gateway, logger });
+
+  const botToken = config.telegram.botToken ?? SANDBOX_BOT_TOKEN;
+  const bot = createBot(botToken, core, {
+    apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
+    staffChatId: config.telegram.staffChatId,
+    logger,
+  });
+  const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
+
+  const app = createApi({
+    core,
+    jwtSecret,
+    logger,
+    botUsername: () => (bot.isInited() ? bot.botInfo.username : undefined),
+    accessTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTtlSeconds: config.refreshTokenTtlSeconds,
+    extraRoutes: (a) => {
+      if (webhookMode) a.post('/telegram/webhook', webhookHandler(bot, config.telegram.webhookSecret!));
+      if (sandbox) sandbox.mount(a, core);
+    },
+  });
+  fetchApp = app.fetch;
+
+  if (sandbox) await sandbox.start(core);
+
+  let polling: { stop(): Promise<void> } | undefined;
+  try {
+    await bot.init();
+    await setCommands(bot, config.telegram.staffChatId).catch((e: unknown) => logger.warn({ err: String(e) }, 'setMyCommands failed'));
+    if (webhookMode) {
+      await bot.api.setWebhook(`${config.publicUrl}/telegram/webhook`, { secret_token: config.telegram.webhookSecret });
+      logger.info({ url: `${config.publicUrl}/telegram/webhook` }, 'telegram webhook set');
+    } else {
+      polling = startPolling(bot);
+    }
+  } catch (e) {
+    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Telegram bot could not start; the API keeps running');
+  }
+
+  const jobs = createJobs({ core, api: bot.api, logger, clock });
+  if (opts.startJobs !== false) jobs.start();
+
+  const url = publicUrl;
+  logger.info(
+    {
+      url,
+      docs: `${url}/api/docs/`,
+      telegram: config.sandbox.telegram ? 'sandbox stand-in' : config.telegram.webhookSecret ? 'real (webhook)' : 'real (long polling)',
+      stripe: config.sandbox.stripe ? 'sandbox stand-in' : 'real',
+      sandbox: sandbox ? `${url}/sandbox/` : 'off',
+    },
+    sandbox ? `Library is up. Try it offline: ${url}/sandbox/` : `Library is up at ${url}`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    core,
+    config: effectiveConfig,
+    stop() {
+      stopping ??= (async () => {
+        await polling?.stop().catch(() => undefined);
+        await jobs.stop();
+        sandbox?.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Long-lived connections (the sandbox's event stream, keep-alive) would hold close() open.
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await db.destroy();
+      })();
+      return stopping;
+    },
+  };
+}

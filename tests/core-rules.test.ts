@@ -1,0 +1,245 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createDb, migrateToLatest, openDatabase } from '../db/connection.js';
+import { addDays, daysBetween, isValidIsoDate } from '../core/clock.js';
+import { chargeableCents, formatCents, parseMoney } from '../core/money.js';
+import { fineCents, rentCents } from '../core/borrowings.js';
+import { DomainError } from '../core/errors.js';
+import { createWorld, makeBook, makeReader, makeStaff, tempDbFile, type World } from './helpers/world.js';
+
+const execFileAsync = promisify(execFile);
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const codeOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 'OK';
+  } catch (e) {
+    return e instanceof DomainError ? e.code : `THROWN:${(e as Error).message}`;
+  }
+};
+
+describe('migrations', () => {
+  it('apply to an empty database and a second run applies nothing', async () => {
+    const file = tempDbFile();
+    const first = await openDatabase(file);
+    expect(first.applied).toEqual(['001_initial']);
+    const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`.execute(first.db);
+    expect(tables.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['books', 'borrowings', 'payments', 'users', 'outbox', 'stripe_events', 'bot_sessions']));
+    await first.db.destroy();
+    const again = await openDatabase(file);
+    expect(again.applied).toEqual([]);
+    expect(await migrateToLatest(again.db)).toEqual([]);
+    await again.db.destroy();
+  });
+
+  it('turn on WAL, foreign keys and a busy timeout', async () => {
+    const { db, sqlite } = createDb(tempDbFile());
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(sqlite.pragma('busy_timeout', { simple: true }))).toBeGreaterThanOrEqual(1000);
+    await db.destroy();
+  });
+});
+
+describe('the database itself refuses what SPEC §1 forbids', () => {
+  const raw = (w: World, q: string) => w.db.executeQuery(sql.raw(q).compile(w.db));
+
+  it('refuses negative inventory, a zero fee, an unknown cover and an untrimmed title', async () => {
+    world = await createWorld();
+    const w = world;
+    const ok = `INSERT INTO books (title, author, cover, inventory, daily_fee_cents) VALUES ('T', 'A', 'SOFT', 1, 100)`;
+    await expect(raw(w, ok)).resolves.toBeDefined();
+    await expect(raw(w, `INSERT INTO books (title, author, cover, inventory, daily_fee_cents) VALUES ('T', 'A', 'SOFT', -1, 100)`)).rejects.toThrow(/CHECK/);
+    await expect(raw(w, `INSERT INTO books (title, author, cover, inventory, daily_fee_cents) VALUES ('T', 'A', 'SOFT', 1, 0)`)).rejects.toThrow(/CHECK/);
+    await expect(raw(w, `INSERT INTO books (title, author, cover, inventory, daily_fee_cents) VALUES ('T', 'A', 'PAPER', 1, 100)`)).rejects.toThrow(/CHECK/);
+    await expect(raw(w, `INSERT INTO books (title, author, cover, inventory, daily_fee_cents) VALUES (' T', 'A', 'SOFT', 1, 100)`)).rejects.toThrow(/CHECK/);
+    await expect(raw(w, `UPDATE books SET inventory = inventory - 5`)).rejects.toThrow(/CHECK/);
+  });
+
+  it('keeps ISBNs unique and emails unique regardless of case', async () => {
+    world = await createWorld();
+    await makeBook(world.core, { isbn: '978-1' });
+    expect(await codeOf(makeBook(world.core, { isbn: '978-1' }))).toBe('ISBN_TAKEN');
+    await world.core.users.register({ email: 'Same@Example.test', password: 'password1', first_name: 'A', last_name: 'B' });
+    expect(await codeOf(world.core.users.register({ email: 'same@example.TEST', password: 'password1', first_name: 'A', last_name: 'B' }))).toBe('EMAIL_TAKEN');
+    await expect(raw(world, `INSERT INTO users (email) VALUES ('SAME@EXAMPLE.TEST')`)).rejects.toThrow(/UNIQUE/);
+  });
+
+  it('refuses a borrowing whose dates are backwards or impossible', async () => {
+    world = await createWorld();
+    const book = await makeBook(world.core);
+    const { user } = await makeReader(world.core);
+    const ins = (b: string, e: string, a: string | null) =>
+      raw(world!, `INSERT INTO borrowings (book_id, user_id, borrow_date, expected_return_date, actual_return_date) VALUES (${book.id}, ${user.id}, '${b}', '${e}', ${a ? `'${a}'` : 'NULL'})`);
+    await expect(ins('2026-03-01', '2026-03-05', null)).resolves.toBeDefined();
+    await expect(ins('2026-03-05', '2026-03-05', null)).rejects.toThrow(/CHECK/);
+    await expect(ins('2026-03-05', '2026-03-01', null)).rejects.toThrow(/CHECK/);
+    await expect(ins('2026-03-05', '2026-03-09', '2026-03-04')).rejects.toThrow(/CHECK/);
+    await expect(ins('2026-02-27', '2026-02-30', null)).rejects.toThrow(/CHECK/);
+    await expect(raw(world, `INSERT INTO borrowings (book_id, user_id, borrow_date, expected_return_date) VALUES (999999, ${user.id}, '2026-03-01', '2026-03-02')`)).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it('refuses an unknown payment status or type and a second rent payment for one borrowing', async () => {
+    world = await createWorld();
+    const book = await makeBook(world.core);
+    const { actor } = await makeReader(world.core);
+    const { borrowing } = await world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: '2026-03-12' });
+    const ins = (type: string, status: string) =>
+      raw(world!, `INSERT INTO payments (borrowing_id, user_id, type, status, money_to_pay_cents) VALUES (${borrowing.id}, ${actor.userId}, '${type}', '${status}', 100)`);
+    await expect(ins('FINE', 'LOST')).rejects.toThrow(/CHECK/);
+    await expect(ins('TIP', 'PENDING')).rejects.toThrow(/CHECK/);
+    await expect(ins('PAYMENT', 'PENDING')).rejects.toThrow(/UNIQUE/);
+    await expect(ins('FINE', 'PENDING')).resolves.toBeDefined();
+  });
+});
+
+describe('money', () => {
+  it('parses decimal strings and numbers with up to two places into cents', () => {
+    expect(parseMoney('1.50')).toBe(150);
+    expect(parseMoney(1.5)).toBe(150);
+    expect(parseMoney('2')).toBe(200);
+    expect(parseMoney(0.07)).toBe(7);
+  });
+  it.each(['1.505', 0, -1, '-1.00', 'abc', '', '1e3', null, Number.NaN])('refuses %s', (v) => {
+    expect(() => parseMoney(v)).toThrow(DomainError);
+  });
+  it('renders cents as a string with two places', () => {
+    expect(formatCents(150)).toBe('1.50');
+    expect(formatCents(5)).toBe('0.05');
+    expect(formatCents(12345)).toBe('123.45');
+  });
+});
+
+describe('dates', () => {
+  it('knows impossible dates', () => {
+    expect(isValidIsoDate('2026-02-28')).toBe(true);
+    expect(isValidIsoDate('2028-02-29')).toBe(true);
+    expect(isValidIsoDate('2026-02-30')).toBe(false);
+    expect(isValidIsoDate('2026-13-01')).toBe(false);
+    expect(isValidIsoDate('26-01-01')).toBe(false);
+  });
+  it('counts days across months and years', () => {
+    expect(daysBetween('2026-02-27', '2026-03-02')).toBe(3);
+    expect(addDays('2026-12-30', 3)).toBe('2027-01-02');
+  });
+});
+
+describe('rent and fines', () => {
+  it('rent is the daily fee times the days of the loan, at least one day', () => {
+    expect(rentCents(150, '2026-03-10', '2026-03-17')).toBe(1050);
+    expect(rentCents(99, '2026-03-10', '2026-03-11')).toBe(99);
+    expect(rentCents(99, '2026-03-10', '2026-03-10')).toBe(99);
+  });
+  it('a fine is overdue days × fee × multiplier', () => {
+    expect(fineCents(100, 1, 2)).toBe(200);
+    expect(fineCents(125, 10, 2)).toBe(2500);
+    expect(fineCents(33, 3, 1.5)).toBe(149);
+  });
+  it('charges at least Stripe’s $0.50', () => {
+    expect(chargeableCents(10)).toBe(50);
+    expect(chargeableCents(51)).toBe(51);
+  });
+});
+
+describe('borrowing rules', () => {
+  it('the loan must end after today and within MAX_LOAN_DAYS', async () => {
+    world = await createWorld({ env: { MAX_LOAN_DAYS: '30' } });
+    const book = await makeBook(world.core, { inventory: 10 });
+    const { actor } = await makeReader(world.core);
+    const today = world.core.borrowings.today();
+    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: today }))).toBe('INVALID_LOAN_PERIOD');
+    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: addDays(today, 31) }))).toBe('INVALID_LOAN_PERIOD');
+    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: '2026-02-30' }))).toBe('VALIDATION');
+    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: addDays(today, 30) }))).toBe('OK');
+  });
+
+  it('a reader holds at most MAX_ACTIVE_LOANS books (payments settled in between)', async () => {
+    world = await createWorld({ env: { MAX_ACTIVE_LOANS: '2' } });
+    const book = await makeBook(world.core, { inventory: 10 });
+    const { actor } = await makeReader(world.core);
+    const due = addDays(world.core.borrowings.today(), 3);
+    for (let i = 0; i < 2; i++) {
+      const { borrowing } = await world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: due });
+      await world.stripe.api.pay(borrowing.payments[0]!.session_id!);
+      await world.core.payments.confirmSession(borrowing.payments[0]!.session_id!);
+    }
+    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: due }))).toBe('LOAN_LIMIT_REACHED');
+    expect((await world.core.books.get(book.id)).inventory).toBe(8);
+  });
+
+  it('an unpaid payment blocks the next borrowing', async () => {
+    world = await createWorld();
+    const book = await makeBook(world.core, { inventory: 10 });
+    const { actor } = await makeReader(world.core);
+    const due = addDays(world.core.borrowings.today(), 3);
+    await world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: due });
+    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: due }))).toBe('UNPAID_PAYMENT');
+  });
+
+  it('a return happens once, by the borrower or staff, and puts the copy back', async () => {
+    world = await createWorld();
+    const book = await makeBook(world.core, { inventory: 1 });
+    const reader = await makeReader(world.core);
+    const other = await makeReader(world.core);
+    const staff = await makeStaff(world.core);
+    const { borrowing } = await world.core.borrowings.borrow(reader.actor, { book_id: book.id, expected_return_date: addDays(world.core.borrowings.today(), 3) });
+    expect((await world.core.books.get(book.id)).inventory).toBe(0);
+    expect(await codeOf(world.core.borrowings.returnBook(other.actor, borrowing.id))).toBe('NOT_FOUND');
+    expect(await codeOf(world.core.borrowings.returnBook(staff.actor, borrowing.id))).toBe('OK');
+    expect(await codeOf(world.core.borrowings.returnBook(reader.actor, borrowing.id))).toBe('ALREADY_RETURNED');
+    expect((await world.core.books.get(book.id)).inventory).toBe(1);
+  });
+
+  it('a book on loan cannot be deleted; once returned it can', async () => {
+    world = await createWorld();
+    const book = await makeBook(world.core, { inventory: 1 });
+    const reader = await makeReader(world.core);
+    const { borrowing } = await world.core.borrowings.borrow(reader.actor, { book_id: book.id, expected_return_date: addDays(world.core.borrowings.today(), 3) });
+    expect(await codeOf(world.core.books.remove(book.id))).toBe('BOOK_ON_LOAN');
+    await world.core.borrowings.returnBook(reader.actor, borrowing.id);
+    expect(await codeOf(world.core.books.remove(book.id))).toBe('OK');
+    expect(await codeOf(world.core.books.get(book.id))).toBe('NOT_FOUND');
+    // History keeps pointing at the book.
+    expect((await world.core.borrowings.get(reader.actor, borrowing.id)).book.id).toBe(book.id);
+  });
+});
+
+describe('concurrency on one database file', () => {
+  it('20 concurrent borrows of a 5-copy book from three processes: exactly 5 succeed, inventory ends at 0', async () => {
+    const file = tempDbFile();
+    world = await createWorld({ file });
+    const book = await makeBook(world.core, { inventory: 5 });
+    const readers = await Promise.all(Array.from({ length: 20 }, () => makeReader(world!.core)));
+    const due = addDays(world.core.borrowings.today(), 7);
+    const ids = readers.map((r) => r.user.id);
+    // Two other processes, each with its own connection to the same WAL file, race this one.
+    const worker = (slice: number[]) =>
+      execFileAsync(process.execPath, ['--import', 'tsx', 'tests/helpers/borrow-worker.ts', file, String(book.id), slice.join(','), due, world!.stripe.apiBase, world!.clock.now().toISOString()])
+        .then(({ stdout }) => JSON.parse(stdout) as string[]);
+    const local = Promise.all(ids.slice(14).map((id) => codeOf(world!.core.borrowings.borrow({ userId: id, isStaff: false }, { book_id: book.id, expected_return_date: due }))));
+    const results = (await Promise.all([worker(ids.slice(0, 7)), worker(ids.slice(7, 14)), local])).flat();
+    expect(results).toHaveLength(20);
+    expect(results.filter((r) => r === 'OK')).toHaveLength(5);
+    expect(results.filter((r) => r === 'NO_COPIES_LEFT')).toHaveLength(15);
+    expect((await world.core.books.get(book.id)).inventory).toBe(0);
+    const count = await world.db.selectFrom('borrowings').select(sql<number>`count(*)`.as('n')).where('book_id', '=', book.id).executeTakeFirstOrThrow();
+    expect(count.n).toBe(5);
+  });
+
+  it('20 concurrent borrows in one process serialise on its connection', async () => {
+    world = await createWorld({ file: tempDbFile() });
+    const book = await makeBook(world.core, { inventory: 5 });
+    const readers = await Promise.all(Array.from({ length: 20 }, () => makeReader(world!.core)));
+    const due = addDays(world.core.borrowings.today(), 7);
+    const results = await Promise.all(readers.map((r) => codeOf(world!.core.borrowings.borrow(r.actor, { book_id: book.id, expected_return_date: due }))));
+    expect(results.filter((r) => r === 'OK')).toHaveLength(5);
+    expect((await world.core.books.get(book.id)).inventory).toBe(0);
+  });
+});

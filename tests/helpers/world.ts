@@ -1,0 +1,65 @@
+// A test world: a real SQLite database (memory or temp file), a ManualClock, the real stripe
+// client against the local fake Stripe, and the core over them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { testConfig, type Config } from '../../config.js';
+import { silentLogger } from '../../logger.js';
+import { openDatabase, type DB } from '../../db/connection.js';
+import { createCore, type Core } from '../../core/index.js';
+import { ManualClock } from '../../core/clock.js';
+import { createStripeGateway } from '../../core/stripe.js';
+import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
+
+export interface World {
+  db: DB;
+  core: Core;
+  clock: ManualClock;
+  config: Config;
+  stripe: StartedFakeStripe;
+  file: string;
+  close(): Promise<void>;
+}
+
+export function tempDbFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-test-'));
+  return path.join(dir, 'library.db');
+}
+
+export async function createWorld(opts: { file?: string; env?: Record<string, string>; start?: string } = {}): Promise<World> {
+  const file = opts.file ?? ':memory:';
+  const clock = new ManualClock(opts.start ?? '2026-03-10T10:00:00Z');
+  const stripe = await startFakeStripe({ webhookSecret: 'whsec_test_secret', now: () => clock.now().getTime() });
+  const config = testConfig({ DATABASE_PATH: file, PUBLIC_URL: 'http://library.test', ...opts.env });
+  const { db } = await openDatabase(file);
+  const gateway = createStripeGateway({ secretKey: 'sk_test_world', webhookSecret: 'whsec_test_secret', apiBase: stripe.apiBase, timeoutMs: 2000, maxNetworkRetries: 0 });
+  const core = createCore({ db, clock, config, gateway, logger: silentLogger() });
+  return {
+    db, core, clock, config, stripe, file,
+    async close() {
+      await db.destroy();
+      await stripe.close();
+    },
+  };
+}
+
+let seq = 0;
+/** A reader account (REST-registered) and its actor. */
+export async function makeReader(core: Core, over: { telegramId?: number } = {}) {
+  seq++;
+  const user = await core.users.register({ email: `reader${seq}-${Date.now()}@example.test`, password: 'correct horse', first_name: 'Read', last_name: `Er${seq}` });
+  if (over.telegramId !== undefined) {
+    await core.deps.db.updateTable('users').set({ telegram_user_id: over.telegramId }).where('id', '=', user.id).execute();
+  }
+  return { user, actor: { userId: user.id, isStaff: false } };
+}
+
+export async function makeStaff(core: Core) {
+  seq++;
+  const { user } = await core.users.createOrPromoteStaff(`staff${seq}-${Date.now()}@example.test`, 'staff password');
+  return { user, actor: { userId: user.id, isStaff: true } };
+}
+
+export async function makeBook(core: Core, over: Partial<{ title: string; author: string; isbn: string | null; inventory: number; daily_fee: string | number; cover: 'HARD' | 'SOFT' }> = {}) {
+  return core.books.create({ title: 'Test Book', author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
+}
