@@ -1,5 +1,5 @@
 import type { PaymentRow } from '../db/schema.js';
-import { immediateTransaction, type DB } from '../db/connection.js';
+import { getOrCreateSetting, immediateTransaction, randomSecret, type DB } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
 import { DomainError, notFound } from './errors.js';
 import { formatCents } from './money.js';
@@ -45,6 +45,9 @@ export const isRenewable = (p: Pick<PaymentRow, 'status' | 'session_id'>) =>
 
 export function createPayments({ db, clock, config, gateway, logger }: CoreDeps) {
   const log = logger.child({ module: 'payments' });
+  // Idempotency keys must not collide with an earlier database's on the same Stripe account.
+  let instance: Promise<string> | undefined;
+  const instanceId = () => (instance ??= getOrCreateSetting(db, 'instance_id', randomSecret));
 
   async function getRow(id: number): Promise<PaymentRow> {
     const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
@@ -125,7 +128,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
         description: p.type === 'FINE' ? `Overdue fine for borrowing #${p.borrowing_id}` : `Borrowing #${p.borrowing_id}, ${p.borrow_date} → ${p.expected_return_date}`,
         successUrl: `${config.publicUrl}/api/payments/success/?session_id={CHECKOUT_SESSION_ID}`,
         cancelUrl: `${config.publicUrl}/api/payments/cancel/?session_id={CHECKOUT_SESSION_ID}`,
-        idempotencyKey: `payment-${p.id}-session-${p.session_attempt}`,
+        idempotencyKey: `${await instanceId()}-payment-${p.id}-session-${p.session_attempt}`,
         metadata: { payment_id: String(p.id), borrowing_id: String(p.borrowing_id), user_id: String(p.user_id), type: p.type },
         clientReferenceId: String(p.id),
       });
@@ -287,7 +290,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
     try {
       if (!intent && row.session_id) intent = (await gateway.retrieveSession(row.session_id)).paymentIntentId;
       if (!intent) throw new DomainError('PAYMENT_NOT_REFUNDABLE', 'Stripe has no charge for this payment to refund');
-      await gateway.refund(intent, `refund-payment-${row.id}`);
+      await gateway.refund(intent, `${await instanceId()}-refund-payment-${row.id}`);
     } catch (e) {
       if (e instanceof DomainError) throw e;
       if (e instanceof PaymentGatewayError && e.code !== 'UNAVAILABLE') {
