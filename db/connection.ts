@@ -35,7 +35,25 @@ export function openSqlite(file: string, options: OpenDbOptions = {}): SQLite.Da
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   sqlite.pragma('cache_size = -65536'); // 64 MiB page cache
   sqlite.pragma('temp_store = MEMORY');
+  cacheStatements(sqlite);
   return sqlite;
+}
+
+/**
+ * Kysely prepares every statement anew; compiling SQL in SQLite costs more than running most of
+ * our queries. Reuse prepared statements by their SQL text (a bounded cache; a statement that
+ * is mid-iteration is never handed out twice).
+ */
+function cacheStatements(sqlite: SQLite.Database, max = 1000): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) return hit;
+    const stmt = prepare(source);
+    if (!hit && cache.size < max) cache.set(source, stmt);
+    return stmt;
+  }) as typeof sqlite.prepare;
 }
 
 export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database } {

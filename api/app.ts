@@ -1,0 +1,193 @@
+// The REST door: Hono + zod-openapi over the core. createApi builds the app; main.ts serves
+// it with @hono/node-server (and may add its own routes, e.g. the sandbox, to it).
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { Core } from '../core/index.js';
+import { createAuth } from './auth.js';
+import { registerBookRoutes } from './books.js';
+import { registerBorrowingRoutes } from './borrowings.js';
+import { createErrorHandler, errorResponse, notFoundHandler, validationHook } from './errors.js';
+import { registerHealthRoutes } from './health.js';
+import { registerPaymentRoutes } from './payments.js';
+import { RateLimiter, socketClientIp, type ClientIp, type RateLimitRule } from './rate-limit.js';
+import type { ApiDeps, App, AppEnv } from './types.js';
+import { registerUserRoutes } from './users.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface CreateApiOptions {
+  core: Core;
+  /** HS256 secret, at least 32 characters. */
+  jwtSecret: string;
+  logger: Logger;
+  /** The bot's @username once known (for t.me links); undefined → telegram-link answers 503. */
+  botUsername?: () => string | undefined;
+  /** Default: the config's ACCESS_TOKEN_TTL_MINUTES (15 min). */
+  accessTtlSeconds?: number;
+  /** Default: the config's REFRESH_TOKEN_TTL_DAYS (7 days). */
+  refreshTtlSeconds?: number;
+  /**
+   * Per-client-IP token buckets on login and registration; `false` switches one (or all) off.
+   * Default: 10 per minute each.
+   */
+  rateLimit?: false | { token?: RateLimitRule | false; register?: RateLimitRule | false };
+  /** How to tell clients apart for rate limiting. Default: the socket's remote address. */
+  clientIp?: ClientIp;
+  /** Milliseconds since the epoch for token issue/expiry (tests). Default Date.now. */
+  now?: () => number;
+  /**
+   * Adds routes that are not part of the REST API (sandbox, Telegram webhook) to the same app,
+   * so they share the request log, body limit and error handling.
+   */
+  extraRoutes?: (app: OpenAPIHono<AppEnv>) => void;
+}
+
+const DEFAULT_LIMIT: RateLimitRule = { limit: 10, windowMs: 60_000 };
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
+  const { core, logger } = opts;
+  const config = core.deps.config;
+  const auth = createAuth(
+    {
+      secret: opts.jwtSecret,
+      accessTtlSeconds: opts.accessTtlSeconds ?? config.accessTokenTtlSeconds,
+      refreshTtlSeconds: opts.refreshTtlSeconds ?? config.refreshTokenTtlSeconds,
+      now: opts.now,
+    },
+    core.deps.db,
+  );
+  const rl = opts.rateLimit === false ? { token: false as const, register: false as const } : (opts.rateLimit ?? {});
+  const limiter = (rule: RateLimitRule | false | undefined) => (rule === false ? null : new RateLimiter(rule ?? DEFAULT_LIMIT));
+  const deps: ApiDeps = {
+    core,
+    auth,
+    logger,
+    botUsername: opts.botUsername ?? (() => undefined),
+    limiters: { token: limiter(rl.token), register: limiter(rl.register) },
+  };
+
+  // strict: false → "/api/books" and "/api/books/" are the same route (no redirect, POST included).
+  const app: App = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
+
+  app.use('*', requestLog(logger));
+  // Only methods that carry a body pay for the size check.
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bodyLimit(BODY_LIMIT_BYTES));
+
+  registerHealthRoutes(app, deps);
+  registerUserRoutes(app, deps, opts.clientIp ?? socketClientIp);
+  registerBookRoutes(app, deps);
+  registerBorrowingRoutes(app, deps);
+  registerPaymentRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token from POST /api/users/token/. The header `Authorize: Bearer <token>` is accepted as well.',
+  });
+
+  let openapiJson: string | undefined;
+  app.get('/api/openapi.json', (c) => {
+    openapiJson ??= JSON.stringify(openApiDocument(app));
+    return c.body(openapiJson, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  });
+  app.get('/api/docs', Scalar<AppEnv>({ url: '/api/openapi.json', pageTitle: 'Library API' }));
+
+  opts.extraRoutes?.(app);
+
+  app.notFound(notFoundHandler);
+  app.onError(createErrorHandler(logger));
+  return app;
+}
+
+/** The OpenAPI 3.1 document, with the /api paths written the way the spec writes them (trailing slash). */
+export function openApiDocument(app: App) {
+  const doc = app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Library API',
+      version: '1.0.0',
+      description:
+        'The REST door of the Telegram lending library. Every path works with or without a trailing slash. ' +
+        'Errors answer `{"error": {"code", "message", "details"?}}`; lists are keyset-paged `{"results", "next_cursor"}`.',
+    },
+    tags: [
+      { name: 'users', description: 'Accounts and tokens' },
+      { name: 'books', description: 'The catalogue' },
+      { name: 'borrowings', description: 'Loans' },
+      { name: 'payments', description: 'Rent and fines through Stripe Checkout' },
+      { name: 'health', description: 'Liveness' },
+    ],
+  });
+  const paths: typeof doc.paths = {};
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    paths[path.startsWith('/api/') && !path.endsWith('/') ? `${path}/` : path] = item;
+  }
+  return { ...doc, paths };
+}
+
+/**
+ * A request id (the caller's X-Request-Id when sane, else a new one) echoed in the response, and
+ * one log line per request: successful reads at debug (cheap on the hot path), the rest at info.
+ * Nothing from headers or bodies is logged.
+ */
+function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const start = performance.now();
+    const given = c.req.header('x-request-id');
+    const id = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    c.set('requestId', id);
+    // Set before the handler runs: headers added to a finished (lightweight) response can be lost.
+    c.header('X-Request-Id', id);
+    await next();
+    const status = c.res.status;
+    const method = c.req.method;
+    const level = status >= 500 ? 'error' : (method === 'GET' || method === 'HEAD') && status < 400 ? 'debug' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level]({ reqId: id, method, path: rawPath(c.req.url), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
+    }
+  };
+}
+
+/** The path as the client sent it (no query string: it is not ours to keep). */
+function rawPath(url: string): string {
+  const from = url.indexOf('/', url.indexOf('//') + 2);
+  if (from < 0) return '/';
+  const q = url.indexOf('?', from);
+  return q < 0 ? url.slice(from) : url.slice(from, q);
+}
+
+/** 64 KiB per body (SPEC §6): by Content-Length when given, else by counting the stream. */
+function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes / 1024} KiB`);
+  return async (c, next) => {
+    const method = c.req.method;
+    const raw = c.req.raw;
+    const length = raw.headers.get('content-length');
+    if (length !== null && !raw.headers.has('transfer-encoding')) {
+      if (Number(length) > maxBytes) return tooLarge(c);
+      return next();
+    }
+    if (!raw.body) return next();
+    // No declared length: read up to the limit, then hand the buffered body on.
+    const reader = raw.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return tooLarge(c);
+      }
+      chunks.push(value);
+    }
+    const body = Buffer.concat(chunks, size);
+    c.req.raw = new Request(raw.url, { method, headers: raw.headers, body, signal: raw.signal });
+    return next();
+  };
+}

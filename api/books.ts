@@ -1,0 +1,63 @@
+import { createRoute } from '@hono/zod-openapi';
+import { BookBody, BookListQuery, BookPage, BookPatchBody, BookSchema, E, IdParams, bearer, json, jsonBody } from './schemas.js';
+import type { ApiDeps, App } from './types.js';
+
+const tags = ['books'];
+
+export function registerBookRoutes(app: App, deps: ApiDeps): void {
+  const { core, auth } = deps;
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/books', tags, summary: 'The catalogue, by title then id; search matches title, author and isbn',
+      request: { query: BookListQuery },
+      responses: { 200: json(BookPage, 'A page of books'), 400: E[400] },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await core.books.list({ search: q.search, cursor: q.cursor, limit: q.limit }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/books', tags, summary: 'Add a book (staff)', security: bearer, middleware: [auth.requireUser, auth.requireStaff],
+      request: { body: jsonBody(BookBody) },
+      responses: { 201: json(BookSchema, 'The new book'), 400: E[400], 401: E[401], 403: E[403], 409: E[409], 413: E[413] },
+    }),
+    async (c) => c.json(await core.books.create(c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/books/{id}', tags, summary: 'A book',
+      request: { params: IdParams },
+      responses: { 200: json(BookSchema, 'The book'), 400: E[400], 404: E[404] },
+    }),
+    async (c) => c.json(await core.books.get(c.req.valid('param').id), 200),
+  );
+
+  for (const method of ['put', 'patch'] as const) {
+    app.openapi(
+      createRoute({
+        method, path: '/api/books/{id}', tags, security: bearer, middleware: [auth.requireUser, auth.requireStaff],
+        summary: method === 'put' ? 'Replace a book (staff); a missing isbn clears it' : 'Change some fields of a book, e.g. inventory (staff)',
+        request: { params: IdParams, body: jsonBody(method === 'put' ? BookBody : BookPatchBody) },
+        responses: { 200: json(BookSchema, 'The updated book'), 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409], 413: E[413] },
+      }),
+      async (c) => c.json(await core.books.update(c.req.valid('param').id, c.req.valid('json'), method === 'patch'), 200),
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'delete', path: '/api/books/{id}', tags, summary: 'Remove a book (staff); 409 while any copy is on loan', security: bearer, middleware: [auth.requireUser, auth.requireStaff],
+      request: { params: IdParams },
+      responses: { 204: { description: 'Removed' }, 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409] },
+    }),
+    async (c) => {
+      await core.books.remove(c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+}

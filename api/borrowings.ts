@@ -1,0 +1,67 @@
+import { createRoute } from '@hono/zod-openapi';
+import { DomainError } from '../core/errors.js';
+import {
+  BorrowBody, BorrowingCreated, BorrowingListQuery, BorrowingPage, BorrowingReturned, BorrowingSchema, E, IdParams, bearer, json, jsonBody,
+} from './schemas.js';
+import type { ApiDeps, App } from './types.js';
+
+const tags = ['borrowings'];
+
+export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
+  const { core, auth } = deps;
+  const user = auth.requireUser;
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/borrowings', tags, security: bearer, middleware: [user] as const,
+      summary: 'Borrow a book: takes a copy and opens a Stripe Checkout Session for the rent',
+      description:
+        'expected_return_date must be after today and at most MAX_LOAN_DAYS away. 409 when no copy is left, the loan limit is reached ' +
+        'or an earlier payment is unpaid. When Stripe cannot be reached the borrowing still stands: session_url is null and the payment can be renewed.',
+      request: { body: jsonBody(BorrowBody) },
+      responses: { 201: json(BorrowingCreated, 'The borrowing with its payment'), 400: E[400], 401: E[401], 404: E[404], 409: E[409], 413: E[413] },
+    }),
+    async (c) => {
+      const { borrowing, session_url } = await core.borrowings.borrow(c.get('actor'), c.req.valid('json'));
+      return c.json({ ...borrowing, session_url }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/borrowings', tags, security: bearer, middleware: [user] as const,
+      summary: 'Your borrowings, newest first (staff: everyone\'s; filter with user_id)',
+      request: { query: BorrowingListQuery },
+      responses: { 200: json(BorrowingPage, 'A page of borrowings'), 400: E[400], 401: E[401], 403: E[403] },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      const q = c.req.valid('query');
+      if (q.user_id !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
+      return c.json(await core.borrowings.list(actor, { isActive: q.is_active, userId: q.user_id, cursor: q.cursor, limit: q.limit }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/borrowings/{id}', tags, security: bearer, middleware: [user] as const,
+      summary: 'A borrowing with its book and payments (yours, or any for staff)',
+      request: { params: IdParams },
+      responses: { 200: json(BorrowingSchema, 'The borrowing'), 400: E[400], 401: E[401], 404: E[404] },
+    }),
+    async (c) => c.json(await core.borrowings.get(c.get('actor'), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/borrowings/{id}/return', tags, security: bearer, middleware: [user] as const,
+      summary: 'Return a book (the borrower or staff); late → a fine with its own checkout session',
+      request: { params: IdParams },
+      responses: { 200: json(BorrowingReturned, 'The returned borrowing and any fine'), 400: E[400], 401: E[401], 404: E[404], 409: E[409] },
+    }),
+    async (c) => {
+      const { borrowing, fine } = await core.borrowings.returnBook(c.get('actor'), c.req.valid('param').id);
+      return c.json({ ...borrowing, fine }, 200);
+    },
+  );
+}

@@ -1,0 +1,132 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError, isDomainError } from '../core/errors.js';
+import { cancelPage, errorPage, prefersJson, successPage } from './pages.js';
+import { E, IdParams, PaymentListQuery, PaymentPage, PaymentSchema, SessionQuery, WebhookAck, bearer, json } from './schemas.js';
+import type { ApiDeps, App } from './types.js';
+
+const tags = ['payments'];
+const SESSION_ID = /^[A-Za-z0-9_]{1,255}$/;
+
+const htmlOrJson = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'text/html': { schema: z.string() }, 'application/json': { schema } },
+});
+
+export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
+  const { core, auth } = deps;
+  const user = auth.requireUser;
+
+  // The three Stripe-facing routes come before /{id} so "success" is never read as an id.
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/payments/success', tags,
+      summary: 'Stripe success redirect: asks Stripe whether the session is paid and marks the payment PAID (idempotent)',
+      description: 'No login. Answers a small HTML page, or the payment as GET /api/payments/{id}/ shows it with `Accept: application/json`.',
+      request: { query: SessionQuery },
+      responses: { 200: htmlOrJson(PaymentSchema, 'Paid, or not paid yet (see status)'), 400: E[400], 404: E[404], 503: E[503] },
+    }),
+    async (c) => {
+      const wantsJson = prefersJson(c.req.header('accept'));
+      const sessionId = c.req.valid('query').session_id;
+      // The answer reflects the payment's state right now; never serve it from a cache.
+      c.header('Cache-Control', 'no-store');
+      try {
+        if (!sessionId || !SESSION_ID.test(sessionId)) {
+          throw new DomainError('VALIDATION', 'session_id is missing or malformed', [{ field: 'session_id', message: 'session_id is missing or malformed' }]);
+        }
+        const { payment, paid } = await core.payments.confirmSession(sessionId);
+        if (wantsJson) return c.json(payment, 200);
+        return c.html(successPage(payment, paid), 200);
+      } catch (e) {
+        if (wantsJson || !isDomainError(e)) throw e;
+        return c.html(errorPage(e.status, e.message), e.status as ContentfulStatusCode);
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/payments/cancel', tags,
+      summary: 'Stripe cancel redirect: "payment paused — you can pay within 24 hours"',
+      description: 'No login. HTML page with the amount when the session is known; JSON `{status, message, payment}` with `Accept: application/json`.',
+      request: { query: SessionQuery },
+      responses: {
+        200: htmlOrJson(
+          z.object({ status: z.literal('paused'), message: z.string(), payment: PaymentSchema.nullable() }).openapi('PaymentPaused'),
+          'The payment stays open for 24 hours',
+        ),
+      },
+    }),
+    async (c) => {
+      const sessionId = c.req.valid('query').session_id;
+      c.header('Cache-Control', 'no-store');
+      const payment = sessionId && SESSION_ID.test(sessionId) ? await core.payments.findBySession(sessionId) : null;
+      if (prefersJson(c.req.header('accept'))) {
+        return c.json({ status: 'paused' as const, message: 'Payment paused — you can pay within 24 hours', payment }, 200);
+      }
+      return c.html(cancelPage(payment), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/payments/webhook', tags,
+      summary: 'Stripe webhook (signed with STRIPE_WEBHOOK_SECRET)',
+      description: 'Applies checkout.session.completed / checkout.session.expired once per event id; other event types are acknowledged and ignored. A bad signature answers 400.',
+      request: { headers: z.object({ 'stripe-signature': z.string().optional().openapi({ description: 'Stripe-Signature header' }) }) },
+      responses: { 200: json(WebhookAck, 'Received'), 400: E[400], 413: E[413] },
+    }),
+    async (c) => {
+      const raw = await c.req.text();
+      await core.payments.handleWebhook(raw, c.req.header('stripe-signature'));
+      return c.json({ received: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/payments', tags, security: bearer, middleware: [user] as const,
+      summary: 'Your payments, newest first (staff: everyone\'s; filter with user_id)',
+      request: { query: PaymentListQuery },
+      responses: { 200: json(PaymentPage, 'A page of payments'), 400: E[400], 401: E[401], 403: E[403] },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      const q = c.req.valid('query');
+      if (q.user_id !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
+      return c.json(await core.payments.list(actor, { userId: q.user_id, status: q.status, cursor: q.cursor, limit: q.limit }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/payments/{id}', tags, security: bearer, middleware: [user] as const,
+      summary: 'A payment (yours, or any for staff)',
+      request: { params: IdParams },
+      responses: { 200: json(PaymentSchema, 'The payment'), 400: E[400], 401: E[401], 404: E[404] },
+    }),
+    async (c) => c.json(await core.payments.get(c.get('actor'), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/payments/{id}/renew', tags, security: bearer, middleware: [user] as const,
+      summary: 'A new checkout session for your EXPIRED payment (or a PENDING one Stripe never opened a session for)',
+      request: { params: IdParams },
+      responses: { 200: json(PaymentSchema, 'The payment with its new session_url'), 400: E[400], 401: E[401], 404: E[404], 409: E[409], 503: E[503] },
+    }),
+    async (c) => c.json(await core.payments.renew(c.get('actor'), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/payments/{id}/refund', tags, security: bearer, middleware: [user, auth.requireStaff],
+      summary: 'Refund a PAID payment through Stripe (staff)',
+      request: { params: IdParams },
+      responses: { 200: json(PaymentSchema, 'The refunded payment'), 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409], 503: E[503] },
+    }),
+    async (c) => c.json(await core.payments.refund(c.get('actor'), c.req.valid('param').id), 200),
+  );
+}

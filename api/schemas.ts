@@ -1,0 +1,304 @@
+// Zod schemas of the REST API: they validate requests (400 VALIDATION on failure) and
+// generate the OpenAPI document. Responses are documented, not re-validated (speed).
+import { z } from '@hono/zod-openapi';
+import { isValidIsoDate } from '../core/clock.js';
+import { parseMoney } from '../core/money.js';
+import { MAX_INVENTORY } from '../core/books.js';
+import { MAX_PAGE_SIZE } from '../core/paging.js';
+import { isDomainError } from '../core/errors.js';
+
+// ---------------------------------------------------------------- shared pieces
+
+/** A positive integer id, also as a path/query string; beyond 2^53 − 1 is refused. */
+const idString = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{1,20}$/, `${name} must be a positive integer`)
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n) && n >= 1, `${name} must be a positive integer no larger than ${Number.MAX_SAFE_INTEGER}`);
+
+export const IdParams = z.object({
+  id: idString('id').openapi({ param: { name: 'id', in: 'path' }, type: 'integer', minimum: 1, example: 1 }),
+});
+
+const positiveInt = (name: string) =>
+  z
+    .number({ error: `${name} must be an integer` })
+    .int(`${name} must be an integer`)
+    .min(1, `${name} must be a positive integer`)
+    .max(Number.MAX_SAFE_INTEGER, `${name} must be no larger than ${Number.MAX_SAFE_INTEGER}`);
+
+const limitParam = z
+  .string()
+  .regex(/^-?\d{1,12}$/, 'limit must be an integer')
+  .transform(Number)
+  .refine((n) => n >= 1, 'limit must be at least 1')
+  .optional()
+  .openapi({ type: 'integer', minimum: 1, description: `Page size, default 20; above ${MAX_PAGE_SIZE} is capped at ${MAX_PAGE_SIZE}`, example: 20 });
+
+const cursorParam = z
+  .string()
+  .max(1024, 'cursor is malformed; use next_cursor from a previous page')
+  .optional()
+  .openapi({ description: 'next_cursor from the previous page' });
+
+const boolParam = (description: string) =>
+  z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ type: 'boolean', description });
+
+export const PageQuery = z.object({ cursor: cursorParam, limit: limitParam });
+
+const isoDate = (name: string) =>
+  z
+    .string({ error: `${name} must be a date like 2026-03-01` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date like 2026-03-01`)
+    .refine(isValidIsoDate, `${name} is not a real calendar date`)
+    .openapi({ format: 'date', example: '2026-02-01' });
+
+const money = z
+  .union([z.string(), z.number()], { error: 'daily_fee must be a decimal string like "1.50" or a number' })
+  .superRefine((v, ctx) => {
+    try {
+      parseMoney(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: isDomainError(e) ? e.message : 'daily_fee is not a valid amount' });
+    }
+  })
+  .openapi({ description: 'USD, at most 2 decimals, > 0: "1.50" or 1.5', example: '1.50' });
+
+const moneyOut = z.string().openapi({ description: 'USD with two decimals', example: '1.50' });
+
+const text255 = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .min(1, `${name} must not be empty`)
+    .max(255, `${name} must be at most 255 characters`);
+
+// ---------------------------------------------------------------- errors
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'VALIDATION' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+export const E = {
+  400: err('Bad input (VALIDATION, INVALID_CURSOR, …)'),
+  401: err('No, malformed or expired access token'),
+  403: err('Not allowed (staff only)'),
+  404: err('Not found, or not yours'),
+  409: err('Conflict with the current state'),
+  413: err('Body larger than 64 KiB'),
+  429: err('Too many attempts'),
+  503: err('A provider (Stripe, Telegram) is unavailable'),
+} as const;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+});
+
+export const bearer = [{ bearerAuth: [] as string[] }];
+
+// ---------------------------------------------------------------- users
+
+const email = z.string({ error: 'email is required' }).trim().max(254, 'email is too long').pipe(z.email('email must be a valid address'));
+const password = z.string({ error: 'password is required' }).min(8, 'password must be at least 8 characters').max(256, 'password must be at most 256 characters');
+
+export const RegisterBody = z
+  .object({
+    email: email.openapi({ example: 'reader@example.com' }),
+    password: password.openapi({ example: 'correct horse battery' }),
+    first_name: text255('first_name').openapi({ example: 'Ada' }),
+    last_name: text255('last_name').openapi({ example: 'Lovelace' }),
+  })
+  .strict()
+  .openapi('Register');
+
+const profileFields = {
+  email,
+  password,
+  first_name: text255('first_name'),
+  last_name: text255('last_name'),
+  language: z.enum(['en', 'uk'], { error: 'language must be one of en, uk' }),
+  is_staff: z.boolean().optional().openapi({ description: 'Read-only: sending it answers 403 FORBIDDEN and changes nothing' }),
+};
+
+export const ProfilePutBody = z
+  .object({
+    ...profileFields,
+    password: profileFields.password.optional(),
+    language: profileFields.language.optional(),
+  })
+  .openapi('ProfileReplace');
+
+export const ProfilePatchBody = z.object(profileFields).partial().openapi('ProfilePatch');
+
+export const TokenBody = z
+  .object({
+    email: z.string({ error: 'email is required' }).min(1, 'email is required').max(254, 'email is too long'),
+    password: z.string({ error: 'password is required' }).min(1, 'password is required').max(256, 'password is too long'),
+  })
+  .openapi('TokenRequest');
+
+export const RefreshBody = z
+  .object({ refresh: z.string({ error: 'refresh is required' }).min(1, 'refresh is required').max(4096, 'refresh is too long') })
+  .openapi('RefreshRequest');
+
+export const TokenPair = z.object({ access: z.string(), refresh: z.string() }).openapi('TokenPair');
+export const AccessToken = z.object({ access: z.string() }).openapi('AccessToken');
+
+export const UserSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string().nullable(),
+    first_name: z.string(),
+    last_name: z.string(),
+    is_staff: z.boolean(),
+    language: z.string(),
+    telegram_linked: z.boolean(),
+  })
+  .openapi('User');
+
+export const TelegramLink = z
+  .object({
+    url: z.string().openapi({ example: 'https://t.me/library_bot?start=Xy9…' }),
+    expires_at: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('TelegramLink');
+
+// ---------------------------------------------------------------- books
+
+const isbn = z
+  .string()
+  .trim()
+  .max(32, 'isbn must be at most 32 characters')
+  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens')
+  .nullable()
+  .openapi({ example: '978-0-13-110362-7' });
+
+const bookFields = {
+  title: text255('title').openapi({ example: 'The C Programming Language' }),
+  author: text255('author').openapi({ example: 'Kernighan, Ritchie' }),
+  isbn: isbn.optional(),
+  cover: z.enum(['HARD', 'SOFT'], { error: 'cover must be HARD or SOFT' }),
+  inventory: z
+    .number({ error: 'inventory must be an integer' })
+    .int('inventory must be an integer')
+    .min(0, 'inventory must be 0 or more')
+    .max(MAX_INVENTORY, `inventory must be at most ${MAX_INVENTORY}`)
+    .openapi({ example: 3 }),
+  daily_fee: money,
+};
+
+export const BookBody = z.object(bookFields).openapi('BookInput');
+export const BookPatchBody = z.object(bookFields).partial().openapi('BookPatch');
+
+export const BookSchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    author: z.string(),
+    isbn: z.string().nullable(),
+    cover: z.enum(['HARD', 'SOFT']),
+    inventory: z.number().int(),
+    daily_fee: moneyOut,
+  })
+  .openapi('Book');
+
+export const BookListQuery = PageQuery.extend({
+  search: z.string().max(200, 'search must be at most 200 characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
+});
+
+const page = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ results: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+
+export const BookPage = page(BookSchema, 'BookPage');
+
+// ---------------------------------------------------------------- payments
+
+export const PaymentSchema = z
+  .object({
+    id: z.number().int(),
+    borrowing_id: z.number().int(),
+    user_id: z.number().int(),
+    type: z.enum(['PAYMENT', 'FINE']),
+    status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED']),
+    money_to_pay: moneyOut,
+    session_id: z.string().nullable(),
+    session_url: z.string().nullable(),
+    session_expires_at: z.string().nullable(),
+    created_at: z.string(),
+    paid_at: z.string().nullable(),
+    refunded_at: z.string().nullable(),
+  })
+  .openapi('Payment');
+
+export const PaymentPage = page(PaymentSchema, 'PaymentPage');
+
+export const PaymentListQuery = PageQuery.extend({
+  status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED'], { error: 'status must be PENDING, PAID, EXPIRED or REFUNDED' }).optional(),
+  user_id: idString('user_id').optional().openapi({ type: 'integer', description: 'Staff only' }),
+});
+
+export const SessionQuery = z.object({
+  session_id: z.string().optional().openapi({ description: 'The Checkout Session id Stripe puts in the redirect' }),
+});
+
+export const WebhookAck = z.object({ received: z.literal(true) }).openapi('WebhookAck');
+
+// ---------------------------------------------------------------- borrowings
+
+export const BorrowBody = z
+  .object({
+    book_id: positiveInt('book_id').openapi({ example: 1 }),
+    expected_return_date: isoDate('expected_return_date'),
+  })
+  .openapi('BorrowRequest');
+
+const borrowingFields = {
+  id: z.number().int(),
+  user_id: z.number().int(),
+  borrow_date: z.string().openapi({ format: 'date' }),
+  expected_return_date: z.string().openapi({ format: 'date' }),
+  actual_return_date: z.string().nullable().openapi({ format: 'date' }),
+  is_active: z.boolean(),
+  book: BookSchema,
+  payments: z.array(PaymentSchema),
+};
+
+export const BorrowingSchema = z.object(borrowingFields).openapi('Borrowing');
+export const BorrowingCreated = z
+  .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when Stripe could not be reached (renew the payment later)' }) })
+  .openapi('BorrowingCreated');
+export const BorrowingReturned = z
+  .object({ ...borrowingFields, fine: PaymentSchema.nullable().openapi({ description: 'The fine for a late return, with its own session_url' }) })
+  .openapi('BorrowingReturned');
+export const BorrowingPage = page(BorrowingSchema, 'BorrowingPage');
+
+export const BorrowingListQuery = PageQuery.extend({
+  is_active: boolParam('true: not yet returned; false: returned'),
+  user_id: idString('user_id').optional().openapi({ type: 'integer', description: 'Staff only (403 for readers)' }),
+});
+
+export const MyBooks = z
+  .object({
+    results: z.array(z.object({ borrowing_id: z.number().int(), expected_return_date: z.string().openapi({ format: 'date' }), book: BookSchema })),
+  })
+  .openapi('MyBooks');
+
+export const Health = z.object({ status: z.string() }).openapi('Health');

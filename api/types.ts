@@ -1,0 +1,25 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { Actor, Core } from '../core/index.js';
+import type { Auth } from './auth.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** Per-request values the middleware sets for handlers. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** Set by requireUser on authenticated routes. */
+    actor: Actor;
+  };
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** What every resource file registers its routes with. */
+export interface ApiDeps {
+  core: Core;
+  auth: Auth;
+  logger: Logger;
+  botUsername: () => string | undefined;
+  limiters: { token: RateLimiter | null; register: RateLimiter | null };
+}

@@ -1,0 +1,104 @@
+import { createRoute } from '@hono/zod-openapi';
+import { DomainError, isDomainError } from '../core/errors.js';
+import { ApiError } from './errors.js';
+import { rateLimit, type ClientIp } from './rate-limit.js';
+import {
+  AccessToken, E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TokenBody, TokenPair, UserSchema,
+  bearer, json, jsonBody,
+} from './schemas.js';
+import type { ApiDeps, App } from './types.js';
+
+const tags = ['users'];
+
+export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp): void {
+  const { core, auth } = deps;
+  const user = auth.requireUser;
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/users', tags, summary: 'Register',
+      middleware: [rateLimit(deps.limiters.register, clientIp)] as const,
+      request: { body: jsonBody(RegisterBody) },
+      responses: { 201: json(UserSchema, 'The new account'), 400: E[400], 409: E[409], 413: E[413], 429: E[429] },
+    }),
+    async (c) => c.json(await core.users.register(c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/users/token', tags, summary: 'Log in: email + password → access and refresh tokens',
+      middleware: [rateLimit(deps.limiters.token, clientIp)] as const,
+      request: { body: jsonBody(TokenBody) },
+      responses: { 200: json(TokenPair, 'Tokens'), 400: E[400], 401: E[401], 429: E[429] },
+    }),
+    async (c) => {
+      const { email, password } = c.req.valid('json');
+      const u = await core.users.authenticate(email, password);
+      return c.json(await auth.issueTokens(u.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/users/token/refresh', tags, summary: 'A new access token from a refresh token',
+      request: { body: jsonBody(RefreshBody) },
+      responses: { 200: json(AccessToken, 'A new access token'), 400: E[400], 401: E[401] },
+    }),
+    async (c) => {
+      const userId = await auth.verify(c.req.valid('json').refresh, 'refresh');
+      // The account must still exist; a refresh token outlives nothing it belonged to.
+      await core.users.get(userId).catch((e: unknown) => {
+        throw isDomainError(e) && e.code === 'NOT_FOUND' ? new DomainError('UNAUTHORIZED', 'The account for this token no longer exists') : e;
+      });
+      return c.json({ access: await auth.issue(userId, 'access') }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/users/me', tags, summary: 'Your profile', security: bearer, middleware: [user] as const,
+      responses: { 200: json(UserSchema, 'Your profile'), 401: E[401] },
+    }),
+    async (c) => c.json(await core.users.get(c.get('actor').userId), 200),
+  );
+
+  for (const method of ['put', 'patch'] as const) {
+    app.openapi(
+      createRoute({
+        method, path: '/api/users/me', tags, security: bearer, middleware: [user] as const,
+        summary: method === 'put' ? 'Replace your profile (email, first_name, last_name required)' : 'Change some profile fields',
+        description: 'is_staff cannot be set here: a body that contains it answers 403 FORBIDDEN and nothing changes.',
+        request: { body: jsonBody(method === 'put' ? ProfilePutBody : ProfilePatchBody) },
+        responses: { 200: json(UserSchema, 'The updated profile'), 400: E[400], 401: E[401], 403: E[403], 409: E[409], 413: E[413] },
+      }),
+      async (c) => c.json(await core.users.updateProfile(c.get('actor').userId, c.req.valid('json'), method === 'patch'), 200),
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/users/me/books', tags, summary: 'Books you hold now', security: bearer, middleware: [user] as const,
+      responses: { 200: json(MyBooks, 'Active loans, soonest due first'), 401: E[401] },
+    }),
+    async (c) => {
+      const active = await core.borrowings.activeFor(c.get('actor').userId);
+      return c.json({ results: active.map((b) => ({ borrowing_id: b.id, expected_return_date: b.expected_return_date, book: b.book })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/users/me/telegram-link', tags, security: bearer, middleware: [user] as const,
+      summary: 'A one-time t.me deep link (10 minutes) that links this account to the Telegram user who opens it',
+      responses: { 201: json(TelegramLink, 'The link'), 401: E[401], 503: E[503] },
+    }),
+    async (c) => {
+      const bot = deps.botUsername()?.replace(/^@/, '');
+      if (!bot) {
+        throw new ApiError(503, 'TELEGRAM_UNAVAILABLE', 'The Telegram bot is not connected yet, so no link can be made; try again in a minute');
+      }
+      const { code, expiresAt } = await core.users.createLinkCode(c.get('actor').userId);
+      return c.json({ url: `https://t.me/${encodeURIComponent(bot)}?start=${code}`, expires_at: expiresAt }, 201);
+    },
+  );
+}

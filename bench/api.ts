@@ -1,0 +1,102 @@
+// REST API under load: autocannon on loopback against the API process over 1M books and
+// 1M borrowings, next to a bare Hono hello-world measured in the same run.
+import autocannon from 'autocannon';
+import { createDb } from '../db/connection.js';
+import { createAuth } from '../api/auth.js';
+import { encodeCursor } from '../core/paging.js';
+import { addDays } from '../core/clock.js';
+import { args, durationSeconds, seededDb, startServer, table, TODAY, type Row } from './lib.js';
+import { BENCH_JWT_SECRET } from './lib.js';
+
+const BOOKS = 1_000_000;
+const BORROWINGS = 1_000_000;
+const USERS = 50_000;
+
+interface Measured { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+
+async function load(opts: autocannon.Options): Promise<Measured> {
+  const r = await autocannon({ connections: Number(args.connections), duration: durationSeconds(), ...opts });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+export async function runApiBench(): Promise<string> {
+  const file = await seededDb('api', { books: BOOKS, users: USERS, borrowings: BORROWINGS });
+  const { db, sqlite } = createDb(file);
+  const auth = createAuth({ secret: BENCH_JWT_SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 3600 }, db);
+  // A reader with a typical history, and a deep cursor near the end of the catalogue.
+  const heavy = sqlite.prepare('SELECT user_id, count(*) AS n FROM borrowings GROUP BY user_id ORDER BY n DESC LIMIT 1').get() as { user_id: number; n: number };
+  const readerToken = await auth.issue(heavy.user_id, 'access');
+  const deep = sqlite.prepare('SELECT title, id FROM books WHERE deleted_at IS NULL ORDER BY title DESC, id DESC LIMIT 1 OFFSET 50').get() as { title: string; id: number };
+  const deepCursor = encodeCursor([deep.title, deep.id]);
+  const midBook = Math.floor(BOOKS / 2);
+  // Fresh readers for borrow+return (each borrows once: a pending rent blocks a second loan).
+  const firstUser = (sqlite.prepare('SELECT max(id) AS m FROM users').get() as { m: number }).m + 1;
+  const pool = 60_000;
+  sqlite.exec(`WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ${pool})
+    INSERT INTO users (id, email, first_name, last_name) SELECT ${firstUser} + i, 'bench' || (${firstUser} + i) || '@example.test', 'Bench', 'Reader' FROM c`);
+  const poolTokens = await Promise.all(Array.from({ length: pool }, (_, i) => auth.issue(firstUser + i, 'access')));
+  sqlite.close();
+  await db.destroy().catch(() => undefined);
+
+  const rows: Row[] = [];
+  const bare = await startServer(['bare']);
+  const baseline = await load({ url: `${bare.url}/` });
+  await bare.stop();
+  rows.push(row('bare Hono hello-world (baseline)', baseline, baseline));
+
+  const api = await startServer(['api', file]);
+  const u = api.url;
+  const hdr = { authorization: `Bearer ${readerToken}` };
+  const scenarios: Array<[string, autocannon.Options]> = [
+    ['GET /api/books/ (first page)', { url: `${u}/api/books/` }],
+    ['GET /api/books/?cursor= (deep page)', { url: `${u}/api/books/?cursor=${deepCursor}` }],
+    ['GET /api/books/{id}/', { url: `${u}/api/books/${midBook}/` }],
+    ['GET /api/books/?search=two words', { url: `${u}/api/books/?search=lantern%20orchard` }],
+    ['GET /api/books/?search=isbn', { url: `${u}/api/books/?search=978${String(midBook).padStart(10, '0')}` }],
+    ['GET /api/borrowings/ (reader, authenticated)', { url: `${u}/api/borrowings/`, headers: hdr }],
+  ];
+  for (const [name, opts] of scenarios) {
+    await load({ ...opts, duration: 1 }); // warm-up
+    rows.push(row(name, await load(opts), baseline));
+  }
+
+  // Borrow then return, each cycle by a reader who has never borrowed.
+  let next = 0;
+  const due = addDays(TODAY, 7);
+  const cycle = await load({
+    url: u,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/borrowings/',
+        setupRequest: (req, ctx) => {
+          const token = poolTokens[next++ % pool]!;
+          (ctx as Record<string, unknown>).token = token;
+          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ book_id: 1 + (next % BOOKS), expected_return_date: due }) };
+        },
+        onResponse: (status, body, ctx) => {
+          (ctx as Record<string, unknown>).borrowing = status === 201 ? (JSON.parse(body) as { id: number }).id : 0;
+        },
+      },
+      {
+        method: 'POST',
+        setupRequest: (req, ctx) => ({ ...req, path: `/api/borrowings/${(ctx as Record<string, unknown>).borrowing as number}/return/`, headers: { authorization: `Bearer ${(ctx as Record<string, unknown>).token as string}` } }),
+      },
+    ],
+  });
+  rows.push(row('POST /api/borrowings/ + return (2 requests)', cycle, baseline));
+  await api.stop();
+
+  return table(`REST API over ${BOOKS.toLocaleString('en')} books and ${BORROWINGS.toLocaleString('en')} borrowings (autocannon, ${args.connections} connections, ${durationSeconds()} s each)`, rows);
+}
+
+function row(scenario: string, m: Measured, base: Measured): Row {
+  return {
+    scenario,
+    'req/s': Math.round(m.rps),
+    'p50 ms': m.p50,
+    'p99 ms': m.p99,
+    'vs bare': `${Math.round((m.rps / base.rps) * 100)}%`,
+    'errors/non-2xx': `${m.errors}/${m.non2xx}`,
+  };
+}

@@ -1,0 +1,3 @@
+export async function runBotBench(): Promise<string> {
+  return '### Bot\n\n(not measured yet)';
+}

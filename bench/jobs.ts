@@ -1,0 +1,3 @@
+export async function runJobsBench(): Promise<string> {
+  return '### Jobs\n\n(not measured yet)';
+}

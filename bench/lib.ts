@@ -1,0 +1,94 @@
+// Shared benchmark plumbing: arguments, seeded databases, server processes, tables.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { openDatabase, openSqlite } from '../db/connection.js';
+import { bulkSeed } from '../db/seed.js';
+
+export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const DATA_DIR = path.join(BENCH_DIR, 'data');
+export const TODAY = new Date().toISOString().slice(0, 10);
+
+export const { values: args } = parseArgs({
+  strict: false,
+  options: {
+    only: { type: 'string', default: 'api,bot,jobs' },
+    fresh: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '10' },
+  },
+});
+
+export interface Row {
+  scenario: string;
+  [column: string]: string | number;
+}
+
+export function table(title: string, rows: Row[]): string {
+  const cols = Object.keys(rows[0] ?? { scenario: '' });
+  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ''));
+  const lines = [`### ${title}`, '', `| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`];
+  for (const r of rows) lines.push(`| ${cols.map((c) => cell(r[c])).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** Seeds a benchmark database once (kept under bench/data/ and reused unless --fresh). */
+export async function seededDb(name: string, counts: { books: number; users: number; borrowings: number }): Promise<string> {
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  const file = path.join(DATA_DIR, `${name}.db`);
+  const marker = `${file}.seeded.json`;
+  const want = JSON.stringify({ ...counts, today: TODAY });
+  if (!args.fresh && fs.existsSync(file) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === want) return file;
+  for (const f of [file, `${file}-wal`, `${file}-shm`, marker]) fs.rmSync(f, { force: true });
+  const { db } = await openDatabase(file);
+  await db.destroy();
+  const sqlite = openSqlite(file);
+  const bar = new cliProgress.SingleBar({ format: `seed ${name}: {phase} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+  let phase = '';
+  const started = Date.now();
+  bulkSeed(sqlite, {
+    ...counts,
+    today: TODAY,
+    onProgress: (p, done, total) => {
+      if (p !== phase) {
+        if (phase) bar.stop();
+        phase = p;
+        bar.start(total, 0, { phase: p.padEnd(18) });
+      }
+      bar.update(done, { phase: p.padEnd(18) });
+    },
+  });
+  bar.stop();
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.close();
+  fs.writeFileSync(marker, want);
+  console.log(`seeded ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return file;
+}
+
+/** Starts `tsx bench/server.ts …` in its own process and waits for its port. */
+export async function startServer(argv: string[]): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, "server.ts"), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+export const durationSeconds = () => Number(args.duration);
+
+
+export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';

@@ -1,0 +1,44 @@
+// A benchmark server in its own process (so the load generator doesn't share its CPU):
+//   tsx bench/server.ts bare            → a bare Hono hello-world, the baseline
+//   tsx bench/server.ts api <db file>   → the real API over the seeded database, with the
+//                                          fake Stripe mounted in-process for borrow/return
+// Prints {"port": N} on stdout once listening.
+import type { AddressInfo } from 'node:net';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { testConfig } from '../config.js';
+import { silentLogger } from '../logger.js';
+import { createDb } from '../db/connection.js';
+import { createCore } from '../core/index.js';
+import { systemClock } from '../core/clock.js';
+import { createStripeGateway } from '../core/stripe.js';
+import { createApi } from '../api/app.js';
+import { createFakeStripe } from '../sandbox/stripe/fake-stripe-api.js';
+import { BENCH_JWT_SECRET } from './lib.js';
+
+
+
+const [mode, file] = process.argv.slice(2);
+let fetchApp: (req: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+const server = serve({ fetch: (req) => fetchApp(req), port: 0, hostname: '127.0.0.1' });
+await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+const port = (server.address() as AddressInfo).port;
+
+if (mode === 'bare') {
+  const app = new Hono();
+  app.get('/', (c) => c.json({ hello: 'world' }));
+  fetchApp = app.fetch;
+} else if (mode === 'api' && file) {
+  const { db } = createDb(file);
+  const stripe = createFakeStripe({ checkoutUrlBase: `http://127.0.0.1:${port}/checkout` });
+  const config = testConfig({ DATABASE_PATH: file, MAX_ACTIVE_LOANS: '100' });
+  const gateway = createStripeGateway({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: `http://127.0.0.1:${port}/stripe` });
+  const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger() });
+  const app = createApi({ core, jwtSecret: BENCH_JWT_SECRET, logger: silentLogger(), rateLimit: false, botUsername: () => 'bench_bot' });
+  app.route('/stripe', stripe.app);
+  fetchApp = app.fetch;
+} else {
+  console.error('usage: tsx bench/server.ts bare | api <db file>');
+  process.exit(2);
+}
+process.stdout.write(`${JSON.stringify({ port })}\n`);
