@@ -1,0 +1,237 @@
+// The offline sandbox's web chat: a browser page where a person talks to the real bot through
+// the local Telegram stand-in (sandbox/telegram/fake-bot-api.ts), as one of a few personas.
+// The page itself (sandbox/assets/web-chat.html) is one self-contained document; this module
+// serves it and the small JSON + server-sent-events API it uses.
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { FakeBotApi, FakeTelegramEvent, TranscriptEntry } from './telegram/fake-bot-api.js';
+
+export interface Persona {
+  id: string;
+  label: string;
+  user: { id: number; first_name: string; last_name?: string; username?: string; language_code?: string };
+  chat: { id: number; type: 'private' | 'group' | 'supergroup'; title?: string };
+}
+
+export interface WebChatOptions {
+  telegram: FakeBotApi;
+  personas: Persona[];
+  /** The service's public base URL; links the bot sends to it are opened on the page's own origin. */
+  publicUrl: string;
+  /** Comment pings keep idle event streams open through proxies (default 15 000 ms). */
+  pingIntervalMs?: number;
+}
+
+/** Telegram's own limit for a message text (UTF-16 code units). */
+export const MAX_TEXT_LENGTH = 4096;
+/** The newest messages a transcript answer holds. */
+export const TRANSCRIPT_LIMIT = 500;
+/** Bytes queued for a client that stopped reading its event stream before it is dropped. */
+const MAX_EVENT_BACKLOG = 1_000_000;
+
+const PAGE_TEMPLATE = readFileSync(new URL('./assets/web-chat.html', import.meta.url), 'utf8');
+
+const SendBody = z.object({
+  text: z
+    .string({ error: 'text must be a string' })
+    .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`)
+    .refine((t) => t.trim() !== '', 'text must not be empty'),
+});
+
+const PressBody = z.object({
+  messageId: z.number({ error: 'messageId must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER),
+  data: z
+    .string({ error: 'data must be a string' })
+    .min(1, 'data must not be empty')
+    .refine((d) => Buffer.byteLength(d, 'utf8') <= 64, 'data must be at most 64 bytes'),
+});
+
+const PersonaId = z.string().min(1).max(64);
+
+type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'BUTTON_NOT_FOUND' | 'SANDBOX_ERROR';
+
+function fail(c: Context, status: 400 | 404 | 409 | 500, code: ErrorCode, message: string, details?: unknown): Response {
+  return c.json({ error: details === undefined ? { code, message } : { code, message, details } }, status);
+}
+
+async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  try {
+    return { ok: true, value: await c.req.json() };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function issues(error: z.ZodError): { field?: string; message: string }[] {
+  return error.issues.map((i) => {
+    const field = i.path.map(String).join('.');
+    return field ? { field, message: i.message } : { message: i.message };
+  });
+}
+
+/** JSON placed inside a <script> element: nothing in it can close the element or start markup. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function hasCallbackButton(entry: TranscriptEntry, data: string): boolean {
+  const markup = entry.reply_markup;
+  if (!markup || !('inline_keyboard' in markup)) return false;
+  return markup.inline_keyboard.some((row) => row.some((b) => 'callback_data' in b && b.callback_data === data));
+}
+
+export function createWebChat(opts: WebChatOptions): Hono {
+  const { telegram, personas } = opts;
+  const pingIntervalMs = opts.pingIntervalMs ?? 15_000;
+  const byId = new Map(personas.map((p) => [p.id, p]));
+  const app = new Hono();
+
+  const publicPersona = (p: Persona) => ({ id: p.id, label: p.label, user: p.user, chat: p.chat });
+  const bot = { first_name: telegram.botInfo.first_name, username: telegram.botInfo.username };
+
+  const persona = (c: Context): Persona | undefined => {
+    const id = PersonaId.safeParse(c.req.param('personaId'));
+    return id.success ? byId.get(id.data) : undefined;
+  };
+  const unknownPersona = (c: Context) => fail(c, 404, 'NOT_FOUND', 'Unknown persona');
+
+  app.get('/api/personas', (c) => c.json({ personas: personas.map(publicPersona), bot, publicUrl: opts.publicUrl }));
+
+  app.get('/api/chats/:personaId/messages', (c) => {
+    const p = persona(c);
+    if (!p) return unknownPersona(c);
+    const visible = telegram.transcript(p.chat.id).filter((m) => !m.deleted);
+    return c.json({
+      persona: p.id,
+      chat: p.chat,
+      messages: visible.slice(-TRANSCRIPT_LIMIT),
+      truncated: visible.length > TRANSCRIPT_LIMIT,
+      reply_keyboard: telegram.replyKeyboard(p.chat.id) ?? null,
+    });
+  });
+
+  app.post('/api/chats/:personaId/send', async (c) => {
+    const p = persona(c);
+    if (!p) return unknownPersona(c);
+    const body = await readJson(c);
+    if (!body.ok) return fail(c, 400, 'VALIDATION', 'The body must be JSON: {"text": "..."}');
+    const parsed = SendBody.safeParse(body.value);
+    if (!parsed.success) return fail(c, 400, 'VALIDATION', parsed.error.issues[0]?.message ?? 'Invalid body', issues(parsed.error));
+    let sent;
+    try {
+      sent = telegram.userSends({ chat: p.chat, from: p.user, text: parsed.data.text });
+    } catch (err) {
+      return fail(c, 409, 'SANDBOX_ERROR', err instanceof Error ? err.message : String(err));
+    }
+    const entry = telegram.transcript(p.chat.id).find((m) => m.message_id === sent.message_id);
+    return c.json({ message: entry ?? null }, 201);
+  });
+
+  app.post('/api/chats/:personaId/press', async (c) => {
+    const p = persona(c);
+    if (!p) return unknownPersona(c);
+    const body = await readJson(c);
+    if (!body.ok) return fail(c, 400, 'VALIDATION', 'The body must be JSON: {"messageId": 1, "data": "..."}');
+    const parsed = PressBody.safeParse(body.value);
+    if (!parsed.success) return fail(c, 400, 'VALIDATION', parsed.error.issues[0]?.message ?? 'Invalid body', issues(parsed.error));
+    const { messageId, data } = parsed.data;
+    const entry = telegram.transcript(p.chat.id).find((m) => m.message_id === messageId);
+    if (!entry || entry.deleted || entry.from !== 'bot') return fail(c, 404, 'NOT_FOUND', 'No such bot message in this chat');
+    // A keyboard the bot has since replaced: the button is gone, as in a real client.
+    if (!hasCallbackButton(entry, data)) return fail(c, 409, 'BUTTON_NOT_FOUND', 'This button is no longer on the message');
+    let queryId: string;
+    try {
+      queryId = telegram.pressButton({ chatId: p.chat.id, messageId, data, from: p.user });
+    } catch (err) {
+      return fail(c, 409, 'SANDBOX_ERROR', err instanceof Error ? err.message : String(err));
+    }
+    return c.json({ callback_query_id: queryId }, 202);
+  });
+
+  app.get('/api/events', (c) => {
+    const encoder = new TextEncoder();
+    const signal = c.req.raw.signal;
+    let cleanup = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        let open = true;
+        const close = () => {
+          if (!open) return;
+          open = false;
+          cleanup();
+          try {
+            controller.close();
+          } catch {
+            // already closed or cancelled
+          }
+        };
+        const send = (chunk: string) => {
+          if (!open) return;
+          // A client that stopped reading is dropped rather than buffered for ever.
+          if ((controller.desiredSize ?? 0) < -MAX_EVENT_BACKLOG) return close();
+          try {
+            controller.enqueue(encoder.encode(chunk));
+          } catch {
+            close();
+          }
+        };
+        const unsubscribe = telegram.subscribe((event: FakeTelegramEvent) => {
+          send(`data: ${JSON.stringify(event)}\n\n`);
+        });
+        const ping = setInterval(() => send(': ping\n\n'), pingIntervalMs);
+        ping.unref?.();
+        const onAbort = () => close();
+        cleanup = () => {
+          unsubscribe();
+          clearInterval(ping);
+          signal.removeEventListener('abort', onAbort);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        // `ready` lets the page re-read the transcript after a reconnect (events may have been missed).
+        send(`retry: 2000\nevent: ready\ndata: {"pingIntervalMs":${pingIntervalMs}}\n\n`);
+        if (signal.aborted) close();
+      },
+      cancel() {
+        cleanup();
+      },
+    });
+    return new Response(body, {
+      headers: {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      },
+    });
+  });
+
+  // The page. Registered last and as a pass-through wildcard, so that `/sandbox/` (with the
+  // slash) is served while sibling mounts such as /sandbox/checkout/* keep their routes.
+  app.get('/*', (c, next) => {
+    const mount = c.req.routePath.replace(/\/?\*$/, '');
+    // The raw path: a parent app built with `strict: false` reports '/sandbox/' as '/sandbox'.
+    const path = new URL(c.req.url).pathname;
+    if (path === mount) return c.redirect(`${mount}/`, 302);
+    if (path !== `${mount}/`) return next();
+    const nonce = randomBytes(16).toString('base64');
+    const config = { base: `${mount}/`, personas: personas.map(publicPersona), bot, publicUrl: opts.publicUrl };
+    const page = PAGE_TEMPLATE.replaceAll('{{NONCE}}', nonce).replace('{{CONFIG}}', () => scriptJson(config));
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    );
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Cache-Control', 'no-store');
+    return c.html(page);
+  });
+
+  return app;
+}
