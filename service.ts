@@ -47,10 +47,11 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     ? createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase })
     : undefined;
 
+  // No key and no sandbox (SANDBOX=off): payments answer "provider unavailable" and stay renewable.
   const gateway = createStripeGateway({
     secretKey: config.stripe.secretKey ?? SANDBOX_STRIPE_KEY,
     webhookSecret: stripeWebhookSecret,
-    apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.apiBase,
+    apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.secretKey ? config.stripe.apiBase : 'http://127.0.0.1:9',
   });
   const core = createCore({ db, clock, config: effectiveConfig, gateway, logger });
 
@@ -79,7 +80,9 @@ export async function startService(config: Config, opts: { logger: Logger; clock
   if (sandbox) await sandbox.start(core);
 
   let polling: { stop(): Promise<void> } | undefined;
-  try {
+  const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
+  if (!botEnabled) logger.warn('TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started');
+  if (botEnabled) try {
     await bot.init();
     await setCommands(bot, config.telegram.staffChatId).catch((e: unknown) => logger.warn({ err: String(e) }, 'setMyCommands failed'));
     if (webhookMode) {

@@ -145,9 +145,13 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     await next();
     const status = c.res.status;
     const method = c.req.method;
-    const level = status >= 500 ? 'error' : (method === 'GET' || method === 'HEAD') && status < 400 ? 'debug' : 'info';
+    const path = rawPath(c.req.url);
+    // The sandbox's own stand-in traffic (bot ↔ fake Telegram, gateway ↔ fake Stripe) is noise.
+    const internal = path.startsWith('/sandbox/telegram/') || path.startsWith('/sandbox/stripe/');
+    const level = status >= 500 ? 'error' : internal || ((method === 'GET' || method === 'HEAD') && status < 400) ? 'debug' : 'info';
     if (logger.isLevelEnabled(level)) {
-      logger[level]({ reqId: id, method, path: rawPath(c.req.url), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
+      // A bot token can sit in a Bot API path: never log it.
+      logger[level]({ reqId: id, method, path: path.replace(/\/bot\d+:[^/]+/, '/bot<redacted>'), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
     }
   };
 }
