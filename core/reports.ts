@@ -172,10 +172,7 @@ export function createReports({ db, clock, config }: CoreDeps) {
     }));
   }
 
-  /**
-   * Today's numbers in one statement. Note: `borrow_date`, `actual_return_date`, `paid_at` and
-   * `refunded_at` have no index of their own yet, so the day counts scan their tables.
-   */
+  /** Today's numbers in one statement; each count is an index range (migration 002). */
   async function dayStats(date: string = today()): Promise<DayStats> {
     const { start, end } = dayBounds(date, config.rules.timeZone);
     const r = await sql<{

@@ -181,7 +181,14 @@ export function createUsers({ db, clock }: CoreDeps) {
   /** The reader behind a Telegram user, created from their Telegram identity on first contact. */
   async function ensureTelegramUser(tg: TelegramIdentity): Promise<{ user: UserRow; created: boolean }> {
     const found = await findByTelegramId(tg.id);
-    if (found) return { user: found, created: false };
+    if (found) {
+      // Keep the @username current so staff can find the reader by it.
+      if ((tg.username ?? null) !== found.telegram_username) {
+        await db.updateTable('users').set({ telegram_username: tg.username ?? null }).where('id', '=', found.id).execute();
+        found.telegram_username = tg.username ?? null;
+      }
+      return { user: found, created: false };
+    }
     const lang = tg.language_code?.startsWith('uk') ? 'uk' : 'en';
     const row = await db
       .insertInto('users')

@@ -5,12 +5,14 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_report_indexes.js';
 
 export type DB = Kysely<Database>;
 
 // Migrations are listed in code so they work the same under tsx, vitest and a bundle.
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_report_indexes': m002,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -1,10 +1,21 @@
 // Shared start-up for the command-line tools: config, logger, migrated database, core.
 import { loadConfig, ConfigError, type Config } from '../config.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { openDatabase } from '../db/connection.js';
 import { createCore, type Core } from '../core/index.js';
 import { systemClock } from '../core/clock.js';
 import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../core/stripe.js';
+import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from '../sandbox/index.js';
+
+/** The running service on this machine (where the sandbox stand-ins live). */
+export const localServiceUrl = (config: Config) => `http://127.0.0.1:${config.port}`;
+
+/** Token and API root for talking to Telegram, or to the running service's sandbox stand-in. */
+export function telegramTarget(config: Config): { token: string; apiRoot: string } | undefined {
+  if (config.telegram.botToken) return { token: config.telegram.botToken, apiRoot: config.telegram.apiRoot };
+  if (config.sandbox.telegram) return { token: SANDBOX_BOT_TOKEN, apiRoot: `${localServiceUrl(config)}/sandbox/telegram` };
+  return undefined;
+}
 
 /** A gateway for tools that must not reach Stripe (seeding, staff accounts). */
 const offlineGateway: PaymentGateway = new Proxy({} as PaymentGateway, {
@@ -13,7 +24,7 @@ const offlineGateway: PaymentGateway = new Proxy({} as PaymentGateway, {
   },
 });
 
-export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ config: Config; core: Core; close: () => Promise<void> }> {
+export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ config: Config; core: Core; logger: Logger; close: () => Promise<void> }> {
   let config: Config;
   try {
     config = loadConfig();
@@ -26,12 +37,16 @@ export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ co
   }
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const { db } = await openDatabase(config.databasePath);
-  const gateway =
-    opts.withStripe && config.stripe.secretKey
+  // With no Stripe key the running service's sandbox stand-in is Stripe (npm start must be up).
+  const gateway = !opts.withStripe
+    ? offlineGateway
+    : config.stripe.secretKey
       ? createStripeGateway({ secretKey: config.stripe.secretKey, webhookSecret: config.stripe.webhookSecret ?? '', apiBase: config.stripe.apiBase })
-      : offlineGateway;
+      : config.sandbox.stripe
+        ? createStripeGateway({ secretKey: SANDBOX_STRIPE_KEY, webhookSecret: 'unused', apiBase: `${localServiceUrl(config)}/sandbox/stripe` })
+        : offlineGateway;
   const core = createCore({ db, clock: systemClock, config, gateway, logger });
-  return { config, core, close: () => db.destroy() };
+  return { config, core, logger, close: () => db.destroy() };
 }
 
 export function fail(message: string): never {

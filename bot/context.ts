@@ -1,0 +1,47 @@
+// The bot's context types: what every handler can rely on.
+import type { Context, SessionFlavor } from 'grammy';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
+import type { UserRow } from '../db/schema.js';
+
+/** Where the reader is in the catalogue; cursors are core's keyset cursors. */
+export interface CatalogueState {
+  /** null: the whole catalogue; otherwise the text the reader searched for. */
+  search: string | null;
+  /** Cursor of the page on screen (null: first page). */
+  cursor: string | null;
+  /** Cursors of the pages before it, for "Prev" (capped, see catalogue.ts). */
+  back: (string | null)[];
+}
+
+export interface SessionData {
+  catalogue: CatalogueState;
+  /** The book whose card is on screen. */
+  bookId: number | null;
+  /** The borrowing the reader is asked to confirm returning. */
+  returnId: number | null;
+}
+
+export const initialSession = (): SessionData => ({
+  catalogue: { search: null, cursor: null, back: [] },
+  bookId: null,
+  returnId: null,
+});
+
+export interface ReaderFlavor {
+  /**
+   * The library user behind `ctx.from`: in private chats created on first contact
+   * (core.users.ensureTelegramUser); in groups only looked up (never created).
+   */
+  reader: UserRow | undefined;
+}
+
+type BaseContext = Context & SessionFlavor<SessionData> & I18nFlavor & ReaderFlavor;
+
+/** The context of every update outside conversations. */
+export type BotContext = ConversationFlavor<BaseContext>;
+
+/** The context inside a conversation (a plain grammY context; DB work goes through `external`). */
+export type ConvContext = Context;
+
+export type BotConversation = Conversation<BotContext, ConvContext>;

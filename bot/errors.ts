@@ -1,0 +1,60 @@
+// Core's DomainErrors as sentences a reader understands, in their language.
+import type { I18n } from '@grammyjs/i18n';
+import { DomainError, type ErrorCode } from '../core/errors.js';
+import { escapeHtml } from './html.js';
+
+/** Fluent key per error code; codes not listed fall back to `error-generic` with core's message. */
+const KEYS: Partial<Record<ErrorCode, string>> = {
+  NO_COPIES_LEFT: 'error-no-copies-left',
+  LOAN_LIMIT_REACHED: 'error-loan-limit-reached',
+  UNPAID_PAYMENT: 'error-unpaid-payment',
+  ALREADY_RETURNED: 'error-already-returned',
+  INVALID_LOAN_PERIOD: 'error-invalid-loan-period',
+  NOT_FOUND: 'error-not-found',
+  FORBIDDEN: 'error-forbidden',
+  INVALID_LINK_CODE: 'error-invalid-link-code',
+  TELEGRAM_ALREADY_LINKED: 'error-telegram-already-linked',
+  PAYMENT_NOT_RENEWABLE: 'error-payment-not-renewable',
+  PAYMENT_NOT_REFUNDABLE: 'error-payment-not-refundable',
+  PAYMENT_PROVIDER_UNAVAILABLE: 'error-payment-provider-unavailable',
+  ISBN_TAKEN: 'error-isbn-taken',
+  BOOK_ON_LOAN: 'error-book-on-loan',
+  RATE_LIMITED: 'error-rate-limited',
+  VALIDATION: 'error-validation',
+};
+
+type Translate = Pick<I18n, 't'>;
+
+/** One localized, HTML-safe sentence for a DomainError. */
+export function domainErrorText(i18n: Translate, lang: string, err: { code: ErrorCode; message: string; details?: unknown }): string {
+  const details = (err.details ?? {}) as Record<string, unknown>;
+  const key = KEYS[err.code] ?? 'error-generic';
+  return i18n.t(lang, key, {
+    message: escapeHtml(err.message),
+    limit: String(details.limit ?? ''),
+    min: String(details.min ?? ''),
+    max: String(details.max ?? ''),
+    payment: String(details.payment_id ?? ''),
+  });
+}
+
+/** Runs a core call and turns a DomainError into a value (replay-safe inside conversations). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; details?: unknown };
+
+export async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    if (e instanceof DomainError) return { ok: false, code: e.code, message: e.message, details: e.details };
+    throw e;
+  }
+}
+
+export function outcomeError(o: { code: ErrorCode; message: string; details?: unknown }): DomainError {
+  return new DomainError(o.code, o.message, o.details);
+}
+
+/** Telegram answered "message is not modified": harmless, the screen already shows it. */
+export function isNotModified(e: unknown): boolean {
+  return e instanceof Error && /message is not modified/i.test(e.message);
+}

@@ -1,0 +1,169 @@
+// /admin for librarians, in the staff chat only. Both `/admin <sub> [args]` and the tappable
+// `/admin_<sub> [args]` forms work. Long lists are keyset-paged ("More" button) and split into
+// messages under 4096 characters.
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../../context.js';
+import type { BotDeps } from '../../deps.js';
+import type { LoanLine } from '../../../core/reports.js';
+import { daysBetween } from '../../../core/clock.js';
+import { chunkLines, escapeHtml, truncate } from '../../html.js';
+import { isStaffHere, staffActor } from './access.js';
+import { ADD_BOOK_CONVERSATION } from './add-book.js';
+
+export const ADMIN_SUBCOMMANDS = ['addbook', 'inventory', 'find', 'active', 'overdue', 'loans', 'return', 'refund', 'stats'] as const;
+export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
+
+/** Rows per page of a staff list (each page may still be split into several messages). */
+export const ADMIN_PAGE_SIZE = 50;
+
+const isSub = (s: string): s is AdminSub => (ADMIN_SUBCOMMANDS as readonly string[]).includes(s);
+
+/** Which command was sent ("admin" or "admin_stats"), without the @botname suffix. */
+function commandName(ctx: BotContext): string {
+  const text = ctx.msg?.text ?? '';
+  const m = /^\/([A-Za-z0-9_]+)/.exec(text);
+  return (m?.[1] ?? '').toLowerCase();
+}
+
+function readerLabel(l: Pick<LoanLine, 'reader' | 'telegram_username' | 'user_id'>): string {
+  const name = escapeHtml(truncate(l.reader, 60));
+  return l.telegram_username ? `${name} (@${escapeHtml(l.telegram_username)}, #${l.user_id})` : `${name} (#${l.user_id})`;
+}
+
+export function adminFeature(deps: BotDeps): Composer<BotContext> {
+  const { core, reports } = deps;
+  const composer = new Composer<BotContext>();
+
+  /** Sends lines as one or more messages; the last one carries the "More" button when there is more. */
+  async function sendList(ctx: BotContext, header: string, lines: string[], more?: string) {
+    const chunks = chunkLines(lines, header);
+    for (let i = 0; i < chunks.length; i++) {
+      const last = i === chunks.length - 1;
+      await ctx.reply(chunks[i]!, last && more ? { reply_markup: new InlineKeyboard().text(ctx.t('admin-more'), more) } : {});
+    }
+  }
+
+  const loanLine = (ctx: BotContext, l: LoanLine, today: string) => {
+    const late = daysBetween(l.expected_return_date, today);
+    const status = l.actual_return_date
+      ? ctx.t('admin-loan-returned', { date: l.actual_return_date })
+      : late > 0
+        ? ctx.t('admin-loan-overdue', { date: l.expected_return_date, days: late })
+        : ctx.t('admin-loan-due', { date: l.expected_return_date });
+    return `#${l.borrowing_id} <b>${escapeHtml(truncate(l.title, 80))}</b> — ${readerLabel(l)} · ${ctx.t('admin-loan-borrowed', { date: l.borrow_date })} · ${status}`;
+  };
+
+  async function active(ctx: BotContext, before?: number) {
+    const page = await reports.activeLoans({ before, limit: ADMIN_PAGE_SIZE });
+    const today = reports.today();
+    if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-active-none' : 'admin-list-end'));
+    await sendList(ctx, ctx.t('admin-active-title'), page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? `adm:a:${page.next}` : undefined);
+  }
+
+  async function overdue(ctx: BotContext, after?: [string, number]) {
+    const page = await reports.overdueLoans({ after, limit: ADMIN_PAGE_SIZE });
+    if (page.lines.length === 0) return ctx.reply(ctx.t(after === undefined ? 'admin-overdue-none' : 'admin-list-end'));
+    await sendList(
+      ctx,
+      ctx.t('admin-overdue-title', { date: page.today }),
+      page.lines.map((l) => loanLine(ctx, l, page.today)),
+      page.next ? `adm:o:${page.next[0]}:${page.next[1]}` : undefined,
+    );
+  }
+
+  async function loansOf(ctx: BotContext, userId: number, before?: number) {
+    const page = await reports.loansOf(userId, { before, limit: ADMIN_PAGE_SIZE });
+    const today = reports.today();
+    if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-loans-none' : 'admin-list-end'));
+    const header = ctx.t('admin-loans-title', { reader: readerLabel(page.lines[0]!) });
+    await sendList(ctx, header, page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? `adm:l:${userId}:${page.next}` : undefined);
+  }
+
+  async function run(ctx: BotContext, sub: string, args: string) {
+    const usage = () => ctx.reply(ctx.t('admin-usage', { command: sub }));
+    switch (sub) {
+      case 'addbook':
+        return ctx.conversation.enter(ADD_BOOK_CONVERSATION);
+      case 'inventory': {
+        const m = /^#?(\d{1,15})\s+(\d{1,9})$/.exec(args);
+        if (!m) return usage();
+        const book = await core.books.setInventory(Number(m[1]), Number(m[2]));
+        return ctx.reply(ctx.t('admin-inventory-set', { id: String(book.id), title: escapeHtml(book.title), copies: book.inventory }));
+      }
+      case 'find': {
+        if (!args) return usage();
+        const page = await core.books.list({ search: args.slice(0, 100), limit: 20 });
+        if (page.results.length === 0) return ctx.reply(ctx.t('admin-find-none', { query: escapeHtml(args.slice(0, 100)) }));
+        const lines = page.results.map((b) =>
+          `#${b.id} <b>${escapeHtml(truncate(b.title, 120))}</b> — ${escapeHtml(truncate(b.author, 60))} · ${ctx.t('admin-find-line', { copies: b.inventory, fee: b.daily_fee })}${b.isbn ? ` · ISBN ${escapeHtml(b.isbn)}` : ''}`,
+        );
+        return sendList(ctx, ctx.t('admin-find-title', { query: escapeHtml(args.slice(0, 100)) }), lines);
+      }
+      case 'active':
+        return active(ctx);
+      case 'overdue':
+        return overdue(ctx);
+      case 'loans': {
+        if (!args) return usage();
+        const reader = await reports.findReader(args);
+        if (!reader) return ctx.reply(ctx.t('admin-reader-not-found', { query: escapeHtml(truncate(args, 64)) }));
+        return loansOf(ctx, reader.id);
+      }
+      case 'return': {
+        const m = /^#?(\d{1,15})$/.exec(args);
+        if (!m) return usage();
+        const { borrowing, fine } = await core.borrowings.returnBook(staffActor(ctx), Number(m[1]));
+        const text = ctx.t('admin-returned', { id: String(borrowing.id), title: escapeHtml(borrowing.book.title), date: borrowing.actual_return_date ?? '' });
+        return ctx.reply(fine ? `${text}\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : text);
+      }
+      case 'refund': {
+        const m = /^#?(\d{1,15})$/.exec(args);
+        if (!m) return usage();
+        const p = await core.payments.refund(staffActor(ctx), Number(m[1]));
+        return ctx.reply(ctx.t('admin-refunded', { id: String(p.id), amount: p.money_to_pay }));
+      }
+      case 'stats': {
+        const s = await reports.dayStats();
+        return ctx.reply(ctx.t('admin-stats', {
+          date: s.date,
+          borrowed: s.borrowed,
+          returned: s.returned,
+          active: s.active,
+          overdue: s.overdue,
+          paid_count: s.paid_count,
+          paid_amount: s.paid_amount,
+          refunded_count: s.refunded_count,
+          refunded_amount: s.refunded_amount,
+        }));
+      }
+      default:
+        return ctx.reply(ctx.t('admin-help'));
+    }
+  }
+
+  composer.command(['admin', ...ADMIN_SUBCOMMANDS.map((s) => `admin_${s}`)], async (ctx) => {
+    if (!isStaffHere(deps, ctx)) return ctx.reply(ctx.t('admin-refused'));
+    const name = commandName(ctx);
+    const rest = ctx.match.trim();
+    if (name === 'admin') {
+      const [first = '', ...more] = rest.split(/\s+/);
+      const sub = first.toLowerCase();
+      return run(ctx, isSub(sub) ? sub : 'help', more.join(' ').trim());
+    }
+    return run(ctx, name.slice('admin_'.length), rest);
+  });
+
+  // "More" buttons of the staff lists.
+  composer.callbackQuery(/^adm:/, async (ctx) => {
+    if (!isStaffHere(deps, ctx)) return ctx.answerCallbackQuery({ text: ctx.t('admin-refused'), show_alert: true });
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined); // the button has done its job
+    const data = ctx.callbackQuery.data;
+    let m: RegExpExecArray | null;
+    if ((m = /^adm:a:(\d{1,15})$/.exec(data))) return active(ctx, Number(m[1]));
+    if ((m = /^adm:o:(\d{4}-\d{2}-\d{2}):(\d{1,15})$/.exec(data))) return overdue(ctx, [m[1]!, Number(m[2])]);
+    if ((m = /^adm:l:(\d{1,15}):(\d{1,15})$/.exec(data))) return loansOf(ctx, Number(m[1]), Number(m[2]));
+  });
+
+  return composer;
+}

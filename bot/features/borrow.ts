@@ -1,0 +1,113 @@
+// The borrow conversation (conversations v2): loan length → rent → confirm → borrowing + pay link.
+// The builder is replayed on every update, so every DB read/write or clock read happens inside
+// conversation.external(), and core errors come back as values (replay-safe), never as throws.
+import { InlineKeyboard } from 'grammy';
+import type { BotConversation, ConvContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { attempt, domainErrorText } from '../errors.js';
+import { escapeHtml } from '../html.js';
+import { normalizeLanguage } from '../reader.js';
+
+export const BORROW_CONVERSATION = 'borrow';
+
+/** Loan lengths offered as buttons, all within MAX_LOAN_DAYS. */
+export function loanOptions(maxLoanDays: number): number[] {
+  const preset = [3, 7, 14, 30].filter((d) => d <= maxLoanDays);
+  if (!preset.includes(maxLoanDays) && maxLoanDays > (preset[preset.length - 1] ?? 0)) preset.push(maxLoanDays);
+  if (preset.length === 0) for (let d = 1; d <= maxLoanDays; d++) preset.push(d);
+  return preset;
+}
+
+const isBorrowButton = (c: ConvContext) => c.callbackQuery?.data?.startsWith('brw:') === true;
+
+export function borrowConversation(deps: BotDeps) {
+  const { core, i18n } = deps;
+  const options = loanOptions(core.deps.config.rules.maxLoanDays);
+
+  return async function borrow(conversation: BotConversation, ctx: ConvContext, bookId: number) {
+    const who = await conversation.external((o) => ({ userId: o.reader!.id, lang: normalizeLanguage(o.reader?.language) }));
+    const t = (key: string, vars?: Record<string, string | number>) => i18n.t(who.lang, key, vars);
+    const actor = { userId: who.userId, isStaff: false };
+
+    const book = await conversation.external(() => attempt(() => core.books.get(bookId)));
+    if (!book.ok) {
+      await ctx.editMessageText(domainErrorText(i18n, who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(t('menu-back'), 'go:c') });
+      return;
+    }
+    const title = escapeHtml(book.value.title);
+    const backToBook = new InlineKeyboard().text(t('borrow-back-to-book'), `go:b:${bookId}`).text(t('menu-my-books'), 'go:y');
+
+    const daysKeyboard = new InlineKeyboard();
+    options.forEach((d, i) => {
+      daysKeyboard.text(t('borrow-days-button', { days: d }), `brw:d:${d}`);
+      if (i % 4 === 3) daysKeyboard.row();
+    });
+    daysKeyboard.row().text(t('borrow-cancel'), 'brw:x');
+
+    let current: ConvContext = ctx;
+    for (;;) {
+      await current.editMessageText(t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.deps.config.rules.maxLoanDays }), { parse_mode: 'HTML', reply_markup: daysKeyboard });
+      current = await nextPress(conversation);
+      const choice = current.callbackQuery!.data!;
+      if (choice === 'brw:x') return cancelled(current);
+      const days = Number(choice.slice('brw:d:'.length));
+      if (!options.includes(days)) return cancelled(current);
+
+      const quote = await conversation.external(() => attempt(() => core.borrowings.quote(bookId, days)));
+      if (!quote.ok) {
+        await current.editMessageText(domainErrorText(i18n, who.lang, quote), { parse_mode: 'HTML', reply_markup: backToBook });
+        return;
+      }
+      const confirmKeyboard = new InlineKeyboard()
+        .text(t('borrow-confirm'), 'brw:ok')
+        .row()
+        .text(t('borrow-change'), 'brw:back')
+        .text(t('borrow-cancel'), 'brw:x');
+      await current.editMessageText(
+        t('borrow-quote', { title, days, until: quote.value.expected_return_date, rent: quote.value.rent }),
+        { parse_mode: 'HTML', reply_markup: confirmKeyboard },
+      );
+      current = await nextPress(conversation);
+      const answer = current.callbackQuery!.data!;
+      if (answer === 'brw:back') continue;
+      if (answer !== 'brw:ok') return cancelled(current);
+
+      // The loan runs `days` from today as of confirming (the quote may be from yesterday).
+      const result = await conversation.external(() =>
+        attempt(async () => {
+          const q = await core.borrowings.quote(bookId, days);
+          const r = await core.borrowings.borrow(actor, { book_id: bookId, expected_return_date: q.expected_return_date });
+          return { until: r.borrowing.expected_return_date, rent: r.borrowing.payments[0]?.money_to_pay ?? q.rent, url: r.session_url };
+        }),
+      );
+      if (!result.ok) {
+        await current.editMessageText(domainErrorText(i18n, who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
+        return;
+      }
+      const { until, rent, url } = result.value;
+      const done = new InlineKeyboard();
+      if (url) done.url(t('borrow-pay-button', { rent }), url).row();
+      done.text(t('menu-my-books'), 'go:y').text(t('menu-catalogue'), 'go:c');
+      await current.editMessageText(
+        `${t('borrow-done', { title, until, rent })}\n${t(url ? 'borrow-pay-now' : 'borrow-pay-later')}`,
+        { parse_mode: 'HTML', reply_markup: done },
+      );
+      return;
+    }
+
+    async function cancelled(c: ConvContext) {
+      await c.editMessageText(t('borrow-cancelled', { title }), { parse_mode: 'HTML', reply_markup: backToBook });
+    }
+  };
+}
+
+/**
+ * Waits for a press on this conversation's buttons. Anything else (a command, a search, another
+ * menu) ends the conversation and is handled as usual, so the reader is never stuck in it.
+ */
+async function nextPress(conversation: BotConversation): Promise<ConvContext> {
+  const c = await conversation.wait();
+  if (!isBorrowButton(c)) await conversation.halt({ next: true });
+  await c.answerCallbackQuery();
+  return c;
+}

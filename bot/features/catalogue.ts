@@ -1,0 +1,187 @@
+// The catalogue: a menu paged through core.books.list (keyset cursor in the session), search by
+// sending any text, and the book card with its Borrow button.
+import { Composer } from 'grammy';
+import { Menu } from '@grammyjs/menu';
+import type { Book } from '../../core/books.js';
+import type { Page } from '../../core/paging.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { escapeHtml, truncate } from '../html.js';
+
+export const CATALOGUE_PAGE_SIZE = 8;
+/** "Prev" history kept in the session; older pages are reached through "First page". */
+const MAX_BACK = 30;
+const MAX_SEARCH_LENGTH = 100;
+
+export function resetCatalogue(ctx: BotContext, search: string | null = null): void {
+  ctx.session.catalogue = { search, cursor: null, back: [] };
+}
+
+// One query per update: the menu's button lookup, its redraw and the text share it.
+const pageCache = new WeakMap<BotContext, { key: string; page: Promise<Page<Book>> }>();
+const bookCache = new WeakMap<BotContext, { id: number; book: Promise<Book | null> }>();
+
+export function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
+  const s = ctx.session.catalogue;
+  const key = JSON.stringify([s.search, s.cursor]);
+  const hit = pageCache.get(ctx);
+  if (hit?.key === key) return hit.page;
+  const page = deps.core.books
+    .list({ search: s.search ?? undefined, cursor: s.cursor ?? undefined, limit: CATALOGUE_PAGE_SIZE })
+    .catch((e: unknown) => {
+      // A cursor from an older version of the catalogue: start over rather than fail.
+      if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'INVALID_CURSOR') {
+        resetCatalogue(ctx, s.search);
+        return deps.core.books.list({ search: s.search ?? undefined, limit: CATALOGUE_PAGE_SIZE });
+      }
+      throw e;
+    });
+  pageCache.set(ctx, { key, page });
+  return page;
+}
+
+function loadBook(deps: BotDeps, ctx: BotContext): Promise<Book | null> {
+  const id = ctx.session.bookId;
+  if (id === null) return Promise.resolve(null);
+  const hit = bookCache.get(ctx);
+  if (hit?.id === id) return hit.book;
+  const book = deps.core.books.get(id).catch((e: unknown) => {
+    if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'NOT_FOUND') return null;
+    throw e;
+  });
+  bookCache.set(ctx, { id, book });
+  return book;
+}
+
+export const bookLabel = (b: Pick<Book, 'title' | 'author' | 'inventory'>) =>
+  `${b.inventory > 0 ? '' : '⛔ '}${truncate(b.title, 40)} · ${truncate(b.author, 24)}`;
+
+export function bookCard(ctx: BotContext, b: Book): string {
+  const lines = [
+    ctx.t('book-card', {
+      title: escapeHtml(b.title),
+      author: escapeHtml(b.author),
+      cover: ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft'),
+      fee: b.daily_fee,
+      copies: b.inventory,
+    }),
+  ];
+  if (b.isbn) lines.push(ctx.t('book-isbn', { isbn: escapeHtml(b.isbn) }));
+  return lines.join('\n');
+}
+
+export function catalogueMenus(deps: BotDeps) {
+  const { screens } = deps;
+
+  const catalogue = new Menu<BotContext>('c', { onMenuOutdated: screens.outdated })
+    .dynamic(async (ctx, range) => {
+      const page = await loadPage(deps, ctx);
+      for (const b of page.results) {
+        range.text({ text: bookLabel(b), payload: String(b.id) }, async (c) => {
+          c.session.bookId = Number(c.match);
+          await screens.navigate(c, 'b');
+        }).row();
+      }
+      const s = ctx.session.catalogue;
+      let nav = false;
+      if (s.back.length > 0) {
+        nav = true;
+        range.text(ctx.t('catalogue-prev'), async (c) => {
+          const st = c.session.catalogue;
+          st.cursor = st.back.pop() ?? null;
+          await screens.navigate(c, 'c');
+        });
+      } else if (s.cursor !== null) {
+        nav = true;
+        range.text(ctx.t('catalogue-first'), async (c) => {
+          resetCatalogue(c, c.session.catalogue.search);
+          await screens.navigate(c, 'c');
+        });
+      }
+      if (page.next_cursor) {
+        nav = true;
+        range.text(ctx.t('catalogue-next'), async (c) => {
+          const next = (await loadPage(deps, c)).next_cursor;
+          const st = c.session.catalogue;
+          if (next) {
+            st.back.push(st.cursor);
+            if (st.back.length > MAX_BACK) st.back.shift();
+            st.cursor = next;
+          }
+          await screens.navigate(c, 'c');
+        });
+      }
+      if (nav) range.row();
+      range.text(ctx.t('menu-main'), (c) => screens.navigate(c, 'm'));
+    });
+
+  screens.define('c', catalogue, async (ctx) => {
+    const s = ctx.session.catalogue;
+    const page = await loadPage(deps, ctx);
+    const number = String(s.back.length + 1);
+    if (page.results.length === 0) {
+      return s.search !== null ? ctx.t('search-empty', { query: escapeHtml(s.search) }) : ctx.t('catalogue-empty');
+    }
+    const title = s.search !== null
+      ? ctx.t('catalogue-search-title', { query: escapeHtml(s.search), page: number })
+      : ctx.t('catalogue-title', { page: number });
+    return `${title}\n${ctx.t('catalogue-hint')}`;
+  });
+
+  const book = new Menu<BotContext>('b', { onMenuOutdated: screens.outdated })
+    .dynamic(async (ctx, range) => {
+      const b = await loadBook(deps, ctx);
+      if (!b) return;
+      if (b.inventory > 0) {
+        range.text(ctx.t('book-borrow'), async (c) => {
+          const id = c.session.bookId;
+          if (id === null) return screens.navigate(c, 'c');
+          await c.conversation.enter('borrow', id);
+        });
+      } else {
+        range.text(ctx.t('book-unavailable'), (c) => c.answerCallbackQuery({ text: c.t('error-no-copies-left'), show_alert: true }));
+      }
+      range.row();
+    })
+    .text((ctx) => ctx.t('menu-back'), (ctx) => screens.navigate(ctx, 'c'))
+    .text((ctx) => ctx.t('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+
+  screens.define('b', book, async (ctx) => {
+    const b = await loadBook(deps, ctx);
+    return b ? bookCard(ctx, b) : ctx.t('error-book-gone');
+  });
+
+  catalogue.register(book);
+  return { catalogue, book };
+}
+
+export function catalogueFeature(deps: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const pm = composer.chatType('private');
+
+  pm.command(['catalogue', 'books'], async (ctx) => {
+    resetCatalogue(ctx);
+    await deps.screens.send(ctx, 'c');
+  });
+
+  pm.command('search', async (ctx) => {
+    const query = ctx.match.trim();
+    if (!query) return ctx.reply(ctx.t('search-how'));
+    resetCatalogue(ctx, truncate(query, MAX_SEARCH_LENGTH));
+    await deps.screens.send(ctx, 'c');
+  });
+
+  // Any other command is not ours: say so instead of searching for it.
+  pm.on('message:text').filter((ctx) => ctx.message.text.startsWith('/'), (ctx) => ctx.reply(ctx.t('unknown-command')));
+
+  // Any plain text searches the catalogue.
+  pm.on('message:text', async (ctx) => {
+    const query = truncate(ctx.message.text.trim().replace(/\s+/g, ' '), MAX_SEARCH_LENGTH);
+    if (!query) return;
+    resetCatalogue(ctx, query);
+    await deps.screens.send(ctx, 'c');
+  });
+
+  return composer;
+}
+

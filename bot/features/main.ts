@@ -1,0 +1,94 @@
+// /start (greeting, account linking by deep link), the main menu, help and language screens,
+// and plain "go to screen" buttons used by messages that carry no menu.
+import { Composer } from 'grammy';
+import { Menu } from '@grammyjs/menu';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { escapeHtml } from '../html.js';
+import { attempt, domainErrorText } from '../errors.js';
+import { LANGUAGES, displayName, normalizeLanguage, readerOf, type BotLanguage } from '../reader.js';
+import { resetCatalogue } from './catalogue.js';
+
+const LANGUAGE_NAMES: Record<BotLanguage, string> = { en: 'English', uk: 'Українська' };
+
+export function mainMenus(deps: BotDeps) {
+  const { screens } = deps;
+
+  const main = new Menu<BotContext>('m', { onMenuOutdated: screens.outdated })
+    .text((ctx) => ctx.t('menu-catalogue'), async (ctx) => {
+      resetCatalogue(ctx);
+      await screens.navigate(ctx, 'c');
+    })
+    .text((ctx) => ctx.t('menu-my-books'), (ctx) => screens.navigate(ctx, 'y'))
+    .row()
+    .text((ctx) => ctx.t('menu-language'), (ctx) => screens.navigate(ctx, 'l'))
+    .text((ctx) => ctx.t('menu-help'), (ctx) => screens.navigate(ctx, 'h'));
+  screens.define('m', main, (ctx) => ctx.t('menu-title'));
+
+  const help = new Menu<BotContext>('h', { onMenuOutdated: screens.outdated })
+    .text((ctx) => ctx.t('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+  screens.define('h', help, (ctx) => ctx.t('help-text', { max_days: String(deps.core.deps.config.rules.maxLoanDays), max_loans: String(deps.core.deps.config.rules.maxActiveLoans) }));
+
+  const language = new Menu<BotContext>('l', { onMenuOutdated: screens.outdated });
+  for (const lang of LANGUAGES) {
+    language.text(LANGUAGE_NAMES[lang], async (ctx) => {
+      const reader = readerOf(ctx);
+      await deps.core.users.setLanguage(reader.id, lang);
+      ctx.reader = { ...reader, language: lang };
+      ctx.i18n.useLocale(lang);
+      await screens.navigate(ctx, 'm', ctx.t('language-set'));
+    });
+  }
+  language.row().text((ctx) => ctx.t('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+  screens.define('l', language, (ctx) => ctx.t('language-choose', { current: LANGUAGE_NAMES[normalizeLanguage(ctx.reader?.language)] }));
+
+  return { main, help, language };
+}
+
+export function mainFeature(deps: BotDeps): Composer<BotContext> {
+  const { screens, core } = deps;
+  const composer = new Composer<BotContext>();
+  const pm = composer.chatType('private');
+
+  pm.command('start', async (ctx) => {
+    const code = ctx.match.trim();
+    if (code) {
+      const from = ctx.from;
+      const linked = await attempt(() =>
+        core.users.redeemLinkCode(code, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
+      );
+      if (!linked.ok) {
+        await ctx.reply(domainErrorText(deps.i18n, normalizeLanguage(ctx.reader?.language), linked));
+        return screens.send(ctx, 'm');
+      }
+      // The linked account (and its language) is the reader from now on.
+      ctx.reader = await core.users.findByTelegramId(from.id);
+      ctx.i18n.useLocale(normalizeLanguage(ctx.reader?.language));
+      const notice = ctx.t('link-success', { name: escapeHtml(displayName(readerOf(ctx))), email: escapeHtml(linked.value.email ?? '') });
+      return screens.send(ctx, 'm', notice);
+    }
+    return screens.send(ctx, 'm', ctx.t('start-greeting', { name: escapeHtml(displayName(readerOf(ctx))) }));
+  });
+
+  pm.command('menu', (ctx) => screens.send(ctx, 'm'));
+  pm.command('help', (ctx) => screens.send(ctx, 'h'));
+  pm.command('language', (ctx) => screens.send(ctx, 'l'));
+
+  // Buttons on messages that have no menu (borrow results, notifications): open a screen there.
+  composer.callbackQuery(/^go:(m|c|y|b:\d{1,15})$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (ctx.chat?.type !== 'private') return;
+    const target = ctx.match[1]!;
+    if (target === 'c') resetCatalogue(ctx);
+    if (target.startsWith('b:')) {
+      ctx.session.bookId = Number(target.slice(2));
+      return screens.edit(ctx, 'b');
+    }
+    return screens.edit(ctx, target as 'm' | 'c' | 'y');
+  });
+
+  // Outside the private chat the reader features are not offered.
+  composer.command(['start', 'help'], (ctx) => ctx.reply(ctx.t('group-help')));
+
+  return composer;
+}

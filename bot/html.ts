@@ -1,0 +1,47 @@
+// HTML parse mode helpers: escaping, short labels, and splitting long texts under Telegram's limits.
+
+/** Telegram's limit for a message text. */
+export const MAX_MESSAGE_LENGTH = 4096;
+/** Telegram's limit for callback_data, in bytes. */
+export const MAX_CALLBACK_DATA_BYTES = 64;
+
+/** Escapes user-supplied text for parse_mode HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Shortens to `max` characters (code points), with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+}
+
+/**
+ * Joins lines into as few messages as possible, each at most `max` characters of HTML source
+ * (the source is never shorter than the rendered text, so the rendered text fits too). Lines
+ * are never cut, so tags opened on a line are closed on it; a single over-long line is cut
+ * as plain text.
+ */
+export function chunkLines(lines: string[], header = '', max = MAX_MESSAGE_LENGTH): string[] {
+  const chunks: string[] = [];
+  let current = header;
+  for (const raw of lines) {
+    const line = raw.length > max - 1 ? truncate(raw.replace(/<[^>]*>/g, ''), max - 16).replace(/&[#a-z0-9]*…$/i, '…') : raw;
+    const candidate = current === '' ? line : `${current}\n${line}`;
+    if (candidate.length > max) {
+      if (current !== '') chunks.push(current);
+      current = line;
+    } else {
+      current = candidate;
+    }
+  }
+  if (current !== '') chunks.push(current);
+  return chunks;
+}
+
+export function assertCallbackData(data: string): string {
+  if (Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_DATA_BYTES) {
+    throw new Error(`callback_data over ${MAX_CALLBACK_DATA_BYTES} bytes: ${data}`);
+  }
+  return data;
+}

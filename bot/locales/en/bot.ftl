@@ -1,0 +1,225 @@
+# Bot texts (English). HTML parse mode: values from users are escaped by the code;
+# write &lt; and &amp; for a literal < and & here.
+
+## Command menus (setMyCommands; plain text)
+command-start = Main menu
+command-catalogue = Browse the catalogue
+command-mybooks = My books: return and pay
+command-search = Search by title, author or ISBN
+command-language = Change the language
+command-help = How it works
+command-cancel = Stop what we are doing
+command-admin = Staff commands
+command-admin-addbook = Add a book, step by step
+command-admin-inventory = Set a book's copies: book id, copies
+command-admin-find = Find books: text
+command-admin-active = Borrowings not returned yet
+command-admin-overdue = Borrowings past their due date
+command-admin-loans = A reader's loans: user id, @username or email
+command-admin-return = Mark a borrowing returned: borrowing id
+command-admin-refund = Refund a payment: payment id
+command-admin-stats = Today's numbers
+
+## Main menu
+menu-title = What would you like to do?
+menu-catalogue = 📚 Catalogue
+menu-my-books = 📖 My books
+menu-language = 🌐 Language
+menu-help = ❓ Help
+menu-back = « Back
+menu-main = « Main menu
+menu-outdated = That menu was out of date — here it is again.
+
+start-greeting = Hello, { $name }! 👋 This is the library: browse the catalogue, borrow a book and pay for it right here.
+link-success = ✅ Your Telegram is now linked to the library account { $email }. Welcome, { $name }!
+group-help = Talk to me in a private chat to borrow books. Librarians: /admin
+unknown-command = I don't know that command. Send /help to see what I can do.
+button-expired = This button is no longer active.
+cancel-done = Okay, stopped.
+cancel-nothing = There was nothing to stop.
+
+help-text =
+    <b>How the library works</b>
+    📚 <b>Catalogue</b> — browse the books page by page, or just send me any text to search by title, author or ISBN.
+    📥 <b>Borrow</b> — open a book, press Borrow, choose for how many days (up to { $max_days }), confirm and pay the rent with the link.
+    📖 <b>My books</b> — your loans and due dates: return a book or pay what is due. You can hold up to { $max_loans } books at a time, and cannot borrow while a payment is unpaid. Late returns are fined for every day overdue.
+    /start — main menu · /catalogue · /mybooks · /language · /cancel
+
+## Language
+language-choose = Choose your language (now: { $current }).
+language-set = ✅ The language is now English.
+
+## Catalogue and search
+catalogue-title = 📚 <b>Catalogue</b> — page { $page }
+catalogue-search-title = 🔎 <b>Results for “{ $query }”</b> — page { $page }
+catalogue-hint = Tap a book to open it. Send any text to search.
+catalogue-empty = The catalogue is empty for now.
+search-empty = Nothing found for “{ $query }”. Try other words.
+search-how = Send the words to look for, for example: /search tolstoy
+catalogue-prev = ◀ Prev
+catalogue-next = Next ▶
+catalogue-first = ⏮ First page
+
+book-card =
+    📖 <b>{ $title }</b>
+    Author: { $author }
+    Cover: { $cover }
+    Daily fee: { $fee } USD
+    Available: { $copies ->
+        [0] no copies left
+        [one] 1 copy
+       *[other] { $copies } copies
+    }
+book-isbn = ISBN: { $isbn }
+cover-hard = Hardcover
+cover-soft = Softcover
+book-borrow = 📥 Borrow
+book-unavailable = ⛔ No copies left
+error-book-gone = This book is no longer in the catalogue.
+
+## Borrowing
+borrow-choose-days =
+    📥 <b>Borrow “{ $title }”</b>
+    Daily fee: { $fee } USD. For how many days? (at most { $max })
+borrow-days-button = { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
+borrow-quote =
+    📥 <b>“{ $title }”</b> for { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    }, until { $until }.
+    Rent: <b>{ $rent } USD</b>. Borrow it?
+borrow-confirm = ✅ Confirm
+borrow-change = « Change days
+borrow-cancel = ✖ Cancel
+borrow-cancelled = Borrowing “{ $title }” was cancelled.
+borrow-back-to-book = « Back to the book
+borrow-done = ✅ You borrowed <b>“{ $title }”</b> until <b>{ $until }</b>. Rent: { $rent } USD.
+borrow-pay-now = Pay the rent with the button below.
+borrow-pay-later = The payment link could not be made just now — open 📖 My books and press Pay in a minute.
+borrow-pay-button = 💳 Pay { $rent } USD
+
+## My books
+mybooks-title = 📖 <b>My books</b>
+mybooks-none = You have no books on loan.
+mybooks-due = due { $date } ({ $days ->
+    [one] in 1 day
+   *[other] in { $days } days
+})
+mybooks-due-today = due <b>today</b> ({ $date })
+mybooks-overdue = ⚠ <b>overdue</b> since { $date } ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late)
+mybooks-unpaid-title = 💳 <b>To pay</b>
+mybooks-unpaid-rent = • Rent { $amount } USD for “{ $title }” ({ $status })
+mybooks-unpaid-fine = • Fine { $amount } USD for “{ $title }” ({ $status })
+payment-status-pending = waiting for payment
+payment-status-expired = the link expired — press Pay for a new one
+mybooks-return-button = ↩ Return “{ $title }”
+mybooks-pay-button = 💳 Pay { $amount } USD — { $title }
+mybooks-refresh = 🔄 Refresh
+pay-already-paid = ✅ This payment is already paid. Thank you!
+pay-link-ready = 💳 Here is your payment link for { $amount } USD.
+mybooks-renewed = 💳 A new payment link for { $amount } USD is ready — press Pay below.
+return-confirm = Return <b>“{ $title }”</b> (due { $date })?
+return-confirm-yes = ✅ Yes, return it
+return-nothing = This loan is not active any more.
+return-done = ✅ Returned “{ $title }”. Thank you!
+return-done-fine = ✅ Returned “{ $title }” { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late: a fine of <b>{ $amount } USD</b> is due — press Pay below.
+
+## Errors (one sentence per core error code)
+error-unexpected = Something went wrong, please try again.
+error-no-copies-left = Sorry, no copies of this book are left right now.
+error-loan-limit-reached = You already hold { $limit } books, the most at once. Return one to borrow another.
+error-unpaid-payment = You have an unpaid payment. Pay it in 📖 My books before borrowing again.
+error-already-returned = This book was already returned.
+error-invalid-loan-period = The return date must be between { $min } and { $max }.
+error-not-found = Not found — it may have been removed.
+error-forbidden = You are not allowed to do that.
+error-invalid-link-code = This link has expired or was already used. Make a new one in the app and open it again.
+error-telegram-already-linked = This Telegram account is already linked to another library account.
+error-payment-not-renewable = This payment still has an open link — use its Pay button.
+error-payment-not-refundable = This payment cannot be refunded: { $message }
+error-payment-provider-unavailable = The payment service is not answering right now. Please try again in a minute.
+error-isbn-taken = A book with this ISBN is already in the catalogue.
+error-book-on-loan = This book is on loan and cannot be removed until every copy is back.
+error-rate-limited = Too many requests — please wait a moment.
+error-validation = That does not look right: { $message }
+error-generic = { $message }
+
+## Staff (/admin)
+admin-refused = Sorry, this command is only for library staff in the staff chat.
+admin-help =
+    <b>Staff commands</b>
+    /admin addbook — add a book, step by step
+    /admin inventory &lt;book id&gt; &lt;copies&gt; — set the copies on the shelf
+    /admin find &lt;text&gt; — find books
+    /admin active — borrowings not returned yet
+    /admin overdue — borrowings past their due date
+    /admin loans &lt;user id | @username | email&gt; — a reader's loans
+    /admin return &lt;borrowing id&gt; — mark a book returned
+    /admin refund &lt;payment id&gt; — refund a paid payment
+    /admin stats — today's numbers
+    Each also works as /admin_&lt;command&gt;, e.g. /admin_stats. /cancel stops adding a book.
+admin-usage = Usage: { $command ->
+    [inventory] /admin inventory &lt;book id&gt; &lt;copies&gt;
+    [find] /admin find &lt;text&gt;
+    [loans] /admin loans &lt;user id | @username | email&gt;
+    [return] /admin return &lt;borrowing id&gt;
+    [refund] /admin refund &lt;payment id&gt;
+   *[other] see /admin
+}
+admin-more = More ▸
+admin-list-end = That was all.
+admin-active-title = 📋 <b>Active borrowings</b>
+admin-active-none = No active borrowings.
+admin-overdue-title = ⚠ <b>Overdue on { $date }</b>
+admin-overdue-none = No borrowings overdue today.
+admin-loans-title = 👤 <b>Loans of { $reader }</b>
+admin-loans-none = This reader has no loans.
+admin-reader-not-found = No reader matches “{ $query }”. Use a user id, @username or email.
+admin-loan-borrowed = from { $date }
+admin-loan-due = due { $date }
+admin-loan-overdue = ⚠ due { $date }, { $days } d late
+admin-loan-returned = returned { $date }
+admin-find-title = 🔎 <b>Books matching “{ $query }”</b>
+admin-find-none = No books match “{ $query }”.
+admin-find-line = { $copies } on the shelf · { $fee } USD/day
+admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies } copies on the shelf.
+admin-returned = ✅ Borrowing #{ $id } (“{ $title }”) marked returned on { $date }.
+admin-returned-fine = Returned late: fine #{ $payment } of { $amount } USD created.
+admin-refunded = ✅ Payment #{ $id } refunded: { $amount } USD.
+admin-stats =
+    📊 <b>Today, { $date }</b>
+    New borrowings: { $borrowed }
+    Returns: { $returned }
+    Active: { $active }
+    Overdue: { $overdue }
+    Paid: { $paid_count ->
+        [one] 1 payment
+       *[other] { $paid_count } payments
+    }, { $paid_amount } USD
+    Refunded: { $refunded_count ->
+        [one] 1 payment
+       *[other] { $refunded_count } payments
+    }, { $refunded_amount } USD
+
+addbook-ask-title = 📘 <b>New book</b> (/cancel to stop). What is the <b>title</b>? Reply to this message.
+addbook-ask-author = Who is the <b>author</b>?
+addbook-ask-isbn = The <b>ISBN</b>? Send a dash (-) if there is none.
+addbook-ask-cover = Which <b>cover</b>?
+addbook-cover-chosen = Cover: { $cover }
+addbook-ask-inventory = How many <b>copies</b> are on the shelf? (0 to 1000000)
+addbook-ask-fee = The <b>daily fee</b> in USD, e.g. 0.50 or 1.25?
+addbook-bad-text = That must be 1 to 255 characters. Please send it again.
+addbook-bad-isbn = An ISBN has only digits, X and hyphens (at most 32). Send it again, or a dash (-) for none.
+addbook-bad-inventory = Send a whole number from 0 to 1000000.
+addbook-bad-fee = Send an amount above 0 with at most 2 decimals, e.g. 1.50.
+addbook-abandoned = Adding the book was stopped.
+addbook-done = ✅ Added book #{ $id }: <b>{ $title }</b> by { $author } — { $copies } copies, { $fee } USD/day.

@@ -1,0 +1,67 @@
+# Notifications delivered from the outbox (jobs/render.ts). Values are HTML-escaped before they
+# reach these messages; the markup here is Telegram HTML.
+
+notify-pay-button = 💳 Pay { $amount } USD
+
+## Staff chat
+
+notify-staff-borrowing-created =
+    📚 <b>New borrowing</b> #{ $borrowingId }
+    Reader: { $reader }
+    Book: { $book }
+    Due back: { $dueDate }
+    Rent: { $rent } USD
+notify-staff-borrowing-returned =
+    ↩️ <b>Book returned</b> #{ $borrowingId }
+    Reader: { $reader }
+    Book: { $book }
+    Due back: { $dueDate }, returned: { $returnDate }
+notify-staff-borrowing-returned-late = ⚠️ { $days } { $days ->
+        [one] day
+       *[other] days
+    } late — fine { $fine } USD
+notify-staff-payment-received =
+    💰 <b>Payment received</b>: { $amount } USD ({ $type ->
+        [FINE] fine
+       *[other] rent
+    })
+    Reader: { $reader }
+    Book: { $book }
+notify-staff-overdue-none = ✅ No borrowings overdue today ({ $date }).
+notify-staff-overdue-header = ⏰ <b>Overdue borrowings on { $date }</b>: { $total } in total
+notify-staff-overdue-header-part = ⏰ <b>Overdue borrowings on { $date }</b>: { $total } in total (part { $part } of { $parts })
+notify-staff-overdue-line = • #{ $borrowingId } { $reader } — { $book }, due { $dueDate }, { $days } { $days ->
+        [one] day
+       *[other] days
+    } overdue
+
+## Reader
+
+notify-reader-borrowing-confirmed =
+    ✅ <b>You borrowed “{ $book }”</b> by { $author }.
+    Please bring it back by <b>{ $dueDate }</b>.
+    Rent: { $rent } USD — please pay within 24 hours.
+notify-reader-payment-received = 💚 Thank you! We received { $amount } USD for { $type ->
+        [FINE] the late-return fine
+       *[other] the rent
+    } of “{ $book }”.
+notify-reader-due-soon =
+    ⏳ <b>Reminder</b>: “{ $book }” is due back { $days ->
+        [0] <b>today</b>
+        [1] <b>tomorrow</b>
+       *[other] in <b>{ $days } days</b>
+    } ({ $dueDate }).
+    Please return it on time to avoid a late fine.
+notify-reader-overdue =
+    ⚠️ <b>Overdue</b>: “{ $book }” was due back on { $dueDate } ({ $days } { $days ->
+        [one] day
+       *[other] days
+    } ago).
+    Please return it as soon as you can: a late fine of { $finePerDay } USD per day is charged on return (so far { $fineSoFar } USD).
+notify-reader-fine-created =
+    🧾 You returned “{ $book }” { $days } { $days ->
+        [one] day
+       *[other] days
+    } late.
+    Late fine: <b>{ $fine } USD</b>.
+notify-reader-already-paid = ✔️ Already paid — thank you.

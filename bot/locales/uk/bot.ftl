@@ -1,0 +1,233 @@
+# Тексти бота (українська). Режим HTML: значення від користувачів екранує код;
+# пишіть &lt; та &amp; замість < і &.
+
+## Меню команд (setMyCommands; звичайний текст)
+command-start = Головне меню
+command-catalogue = Каталог книжок
+command-mybooks = Мої книжки: повернути й оплатити
+command-search = Пошук за назвою, автором або ISBN
+command-language = Змінити мову
+command-help = Як це працює
+command-cancel = Зупинити поточну дію
+command-admin = Команди персоналу
+command-admin-addbook = Додати книжку крок за кроком
+command-admin-inventory = Кількість примірників: id книжки, кількість
+command-admin-find = Знайти книжки: текст
+command-admin-active = Неповернені видачі
+command-admin-overdue = Прострочені видачі
+command-admin-loans = Видачі читача: id, @username або email
+command-admin-return = Позначити повернення: id видачі
+command-admin-refund = Повернути кошти: id платежу
+command-admin-stats = Показники за сьогодні
+
+## Головне меню
+menu-title = Що бажаєте зробити?
+menu-catalogue = 📚 Каталог
+menu-my-books = 📖 Мої книжки
+menu-language = 🌐 Мова
+menu-help = ❓ Довідка
+menu-back = « Назад
+menu-main = « Головне меню
+menu-outdated = Це меню застаріло — ось оновлене.
+
+start-greeting = Вітаю, { $name }! 👋 Це бібліотека: переглядайте каталог, позичайте книжки й оплачуйте їх просто тут.
+link-success = ✅ Ваш Telegram тепер пов'язано з обліковим записом бібліотеки { $email }. Ласкаво просимо, { $name }!
+group-help = Напишіть мені в особисті повідомлення, щоб позичати книжки. Бібліотекарям: /admin
+unknown-command = Я не знаю такої команди. Надішліть /help, щоб побачити, що я вмію.
+button-expired = Ця кнопка вже не діє.
+cancel-done = Гаразд, зупинено.
+cancel-nothing = Нічого зупиняти.
+
+help-text =
+    <b>Як працює бібліотека</b>
+    📚 <b>Каталог</b> — гортайте книжки сторінками або просто надішліть будь-який текст, щоб шукати за назвою, автором чи ISBN.
+    📥 <b>Позичити</b> — відкрийте книжку, натисніть «Позичити», оберіть кількість днів (до { $max_days }), підтвердьте й оплатіть оренду за посиланням.
+    📖 <b>Мої книжки</b> — ваші видачі й терміни: поверніть книжку або оплатіть борг. Одночасно можна мати до { $max_loans } книжок; поки є неоплачений платіж, позичати не можна. За кожен день прострочення нараховується штраф.
+    /start — головне меню · /catalogue · /mybooks · /language · /cancel
+
+## Мова
+language-choose = Оберіть мову (зараз: { $current }).
+language-set = ✅ Тепер мова — українська.
+
+## Каталог і пошук
+catalogue-title = 📚 <b>Каталог</b> — сторінка { $page }
+catalogue-search-title = 🔎 <b>Результати для «{ $query }»</b> — сторінка { $page }
+catalogue-hint = Натисніть на книжку, щоб відкрити її. Надішліть будь-який текст для пошуку.
+catalogue-empty = Каталог поки що порожній.
+search-empty = За запитом «{ $query }» нічого не знайдено. Спробуйте інші слова.
+search-how = Надішліть слова для пошуку, наприклад: /search шевченко
+catalogue-prev = ◀ Назад
+catalogue-next = Далі ▶
+catalogue-first = ⏮ Перша сторінка
+
+book-card =
+    📖 <b>{ $title }</b>
+    Автор: { $author }
+    Палітурка: { $cover }
+    Плата за день: { $fee } USD
+    Доступно: { $copies ->
+        [0] примірників немає
+        [one] { $copies } примірник
+        [few] { $copies } примірники
+       *[other] { $copies } примірників
+    }
+book-isbn = ISBN: { $isbn }
+cover-hard = Тверда
+cover-soft = М'яка
+book-borrow = 📥 Позичити
+book-unavailable = ⛔ Примірників немає
+error-book-gone = Цієї книжки вже немає в каталозі.
+
+## Позичання
+borrow-choose-days =
+    📥 <b>Позичити «{ $title }»</b>
+    Плата за день: { $fee } USD. На скільки днів? (не більше { $max })
+borrow-days-button = { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}
+borrow-quote =
+    📥 <b>«{ $title }»</b> на { $days ->
+        [one] { $days } день
+        [few] { $days } дні
+       *[other] { $days } днів
+    }, до { $until }.
+    Оренда: <b>{ $rent } USD</b>. Позичити?
+borrow-confirm = ✅ Підтвердити
+borrow-change = « Змінити термін
+borrow-cancel = ✖ Скасувати
+borrow-cancelled = Позичання «{ $title }» скасовано.
+borrow-back-to-book = « До книжки
+borrow-done = ✅ Ви позичили <b>«{ $title }»</b> до <b>{ $until }</b>. Оренда: { $rent } USD.
+borrow-pay-now = Оплатіть оренду кнопкою нижче.
+borrow-pay-later = Посилання на оплату зараз не вдалося створити — відкрийте 📖 Мої книжки й натисніть «Оплатити» за хвилину.
+borrow-pay-button = 💳 Оплатити { $rent } USD
+
+## Мої книжки
+mybooks-title = 📖 <b>Мої книжки</b>
+mybooks-none = У вас немає позичених книжок.
+mybooks-due = повернути до { $date } (за { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+})
+mybooks-due-today = повернути <b>сьогодні</b> ({ $date })
+mybooks-overdue = ⚠ <b>прострочено</b> з { $date } (на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+})
+mybooks-unpaid-title = 💳 <b>До оплати</b>
+mybooks-unpaid-rent = • Оренда { $amount } USD за «{ $title }» ({ $status })
+mybooks-unpaid-fine = • Штраф { $amount } USD за «{ $title }» ({ $status })
+payment-status-pending = очікує оплати
+payment-status-expired = посилання застаріло — натисніть «Оплатити» для нового
+mybooks-return-button = ↩ Повернути «{ $title }»
+mybooks-pay-button = 💳 Оплатити { $amount } USD — { $title }
+mybooks-refresh = 🔄 Оновити
+pay-already-paid = ✅ Цей платіж уже оплачено. Дякуємо!
+pay-link-ready = 💳 Ось ваше посилання на оплату { $amount } USD.
+mybooks-renewed = 💳 Нове посилання на оплату { $amount } USD готове — натисніть «Оплатити» нижче.
+return-confirm = Повернути <b>«{ $title }»</b> (термін { $date })?
+return-confirm-yes = ✅ Так, повернути
+return-nothing = Ця видача вже не активна.
+return-done = ✅ Книжку «{ $title }» повернено. Дякуємо!
+return-done-fine = ✅ Книжку «{ $title }» повернено із запізненням на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}: штраф <b>{ $amount } USD</b> — натисніть «Оплатити» нижче.
+
+## Помилки (по одному реченню на код помилки)
+error-unexpected = Щось пішло не так, спробуйте ще раз.
+error-no-copies-left = На жаль, вільних примірників цієї книжки зараз немає.
+error-loan-limit-reached = У вас уже найбільша дозволена кількість книжок ({ $limit }). Поверніть одну, щоб позичити іншу.
+error-unpaid-payment = У вас є неоплачений платіж. Оплатіть його в 📖 Мої книжки, перш ніж позичати знову.
+error-already-returned = Цю книжку вже повернено.
+error-invalid-loan-period = Дата повернення має бути між { $min } і { $max }.
+error-not-found = Не знайдено — можливо, його вже видалено.
+error-forbidden = Вам це не дозволено.
+error-invalid-link-code = Це посилання застаріло або вже використане. Створіть нове в застосунку й відкрийте його знову.
+error-telegram-already-linked = Цей Telegram уже пов'язано з іншим обліковим записом бібліотеки.
+error-payment-not-renewable = Для цього платежу ще діє посилання — скористайтеся його кнопкою «Оплатити».
+error-payment-not-refundable = Цей платіж не можна повернути: { $message }
+error-payment-provider-unavailable = Платіжний сервіс зараз не відповідає. Спробуйте ще раз за хвилину.
+error-isbn-taken = Книжка з таким ISBN уже є в каталозі.
+error-book-on-loan = Ця книжка на руках, її не можна видалити, доки не повернуть усі примірники.
+error-rate-limited = Забагато запитів — зачекайте трохи.
+error-validation = Щось не так: { $message }
+error-generic = { $message }
+
+## Персонал (/admin)
+admin-refused = На жаль, ця команда лише для персоналу бібліотеки в чаті персоналу.
+admin-help =
+    <b>Команди персоналу</b>
+    /admin addbook — додати книжку крок за кроком
+    /admin inventory &lt;id книжки&gt; &lt;кількість&gt; — примірники на полиці
+    /admin find &lt;текст&gt; — знайти книжки
+    /admin active — неповернені видачі
+    /admin overdue — прострочені видачі
+    /admin loans &lt;id | @username | email&gt; — видачі читача
+    /admin return &lt;id видачі&gt; — позначити повернення
+    /admin refund &lt;id платежу&gt; — повернути кошти за оплачений платіж
+    /admin stats — показники за сьогодні
+    Кожна команда працює і як /admin_&lt;команда&gt;, напр. /admin_stats. /cancel зупиняє додавання книжки.
+admin-usage = Використання: { $command ->
+    [inventory] /admin inventory &lt;id книжки&gt; &lt;кількість&gt;
+    [find] /admin find &lt;текст&gt;
+    [loans] /admin loans &lt;id | @username | email&gt;
+    [return] /admin return &lt;id видачі&gt;
+    [refund] /admin refund &lt;id платежу&gt;
+   *[other] див. /admin
+}
+admin-more = Ще ▸
+admin-list-end = Це все.
+admin-active-title = 📋 <b>Активні видачі</b>
+admin-active-none = Активних видач немає.
+admin-overdue-title = ⚠ <b>Прострочені на { $date }</b>
+admin-overdue-none = Прострочених видач сьогодні немає.
+admin-loans-title = 👤 <b>Видачі читача { $reader }</b>
+admin-loans-none = У цього читача немає видач.
+admin-reader-not-found = Читача «{ $query }» не знайдено. Вкажіть id, @username або email.
+admin-loan-borrowed = з { $date }
+admin-loan-due = до { $date }
+admin-loan-overdue = ⚠ до { $date }, прострочено на { $days } дн.
+admin-loan-returned = повернено { $date }
+admin-find-title = 🔎 <b>Книжки за запитом «{ $query }»</b>
+admin-find-none = За запитом «{ $query }» книжок немає.
+admin-find-line = на полиці: { $copies } · { $fee } USD/день
+admin-inventory-set = ✅ Книжка #{ $id } «{ $title }»: тепер на полиці { $copies } прим.
+admin-returned = ✅ Видачу #{ $id } («{ $title }») позначено поверненою { $date }.
+admin-returned-fine = Повернено із запізненням: створено штраф #{ $payment } на { $amount } USD.
+admin-refunded = ✅ Кошти за платіж #{ $id } повернено: { $amount } USD.
+admin-stats =
+    📊 <b>Сьогодні, { $date }</b>
+    Нових видач: { $borrowed }
+    Повернень: { $returned }
+    Активних: { $active }
+    Прострочених: { $overdue }
+    Оплачено: { $paid_count ->
+        [one] { $paid_count } платіж
+        [few] { $paid_count } платежі
+       *[other] { $paid_count } платежів
+    }, { $paid_amount } USD
+    Повернено коштів: { $refunded_count ->
+        [one] { $refunded_count } платіж
+        [few] { $refunded_count } платежі
+       *[other] { $refunded_count } платежів
+    }, { $refunded_amount } USD
+
+addbook-ask-title = 📘 <b>Нова книжка</b> (/cancel — зупинити). Яка <b>назва</b>? Дайте відповідь на це повідомлення.
+addbook-ask-author = Хто <b>автор</b>?
+addbook-ask-isbn = <b>ISBN</b>? Надішліть дефіс (-), якщо його немає.
+addbook-ask-cover = Яка <b>палітурка</b>?
+addbook-cover-chosen = Палітурка: { $cover }
+addbook-ask-inventory = Скільки <b>примірників</b> на полиці? (від 0 до 1000000)
+addbook-ask-fee = <b>Плата за день</b> у USD, напр. 0.50 або 1.25?
+addbook-bad-text = Має бути від 1 до 255 символів. Надішліть ще раз.
+addbook-bad-isbn = ISBN містить лише цифри, X і дефіси (до 32). Надішліть ще раз або дефіс (-), якщо його немає.
+addbook-bad-inventory = Надішліть ціле число від 0 до 1000000.
+addbook-bad-fee = Надішліть суму понад 0 з не більше ніж 2 знаками після крапки, напр. 1.50.
+addbook-abandoned = Додавання книжки зупинено.
+addbook-done = ✅ Додано книжку #{ $id }: <b>{ $title }</b>, { $author } — { $copies } прим., { $fee } USD/день.

@@ -1,0 +1,79 @@
+# Сповіщення з черги (jobs/render.ts). Значення екрануються для HTML до підстановки.
+
+notify-pay-button = 💳 Сплатити { $amount } USD
+
+## Чат персоналу
+
+notify-staff-borrowing-created =
+    📚 <b>Нова видача</b> #{ $borrowingId }
+    Читач: { $reader }
+    Книга: { $book }
+    Повернути до: { $dueDate }
+    Оренда: { $rent } USD
+notify-staff-borrowing-returned =
+    ↩️ <b>Книгу повернуто</b> #{ $borrowingId }
+    Читач: { $reader }
+    Книга: { $book }
+    Повернути до: { $dueDate }, повернуто: { $returnDate }
+notify-staff-borrowing-returned-late = ⚠️ Запізнення { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    } — штраф { $fine } USD
+notify-staff-payment-received =
+    💰 <b>Оплату отримано</b>: { $amount } USD ({ $type ->
+        [FINE] штраф
+       *[other] оренда
+    })
+    Читач: { $reader }
+    Книга: { $book }
+notify-staff-overdue-none = ✅ Сьогодні немає прострочених видач ({ $date }).
+notify-staff-overdue-header = ⏰ <b>Прострочені видачі на { $date }</b>: усього { $total }
+notify-staff-overdue-header-part = ⏰ <b>Прострочені видачі на { $date }</b>: усього { $total } (частина { $part } з { $parts })
+notify-staff-overdue-line = • #{ $borrowingId } { $reader } — { $book }, до { $dueDate }, прострочено на { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    }
+
+## Читач
+
+notify-reader-borrowing-confirmed =
+    ✅ <b>Ви взяли «{ $book }»</b> ({ $author }).
+    Будь ласка, поверніть до <b>{ $dueDate }</b>.
+    Оренда: { $rent } USD — сплатіть, будь ласка, протягом 24 годин.
+notify-reader-payment-received = 💚 Дякуємо! Ми отримали { $amount } USD { $type ->
+        [FINE] штрафу за запізнення
+       *[other] оренди
+    } за «{ $book }».
+notify-reader-due-soon =
+    ⏳ <b>Нагадування</b>: «{ $book }» треба повернути { $days ->
+        [0] <b>сьогодні</b>
+        [1] <b>завтра</b>
+       *[other] через <b>{ $days } { $days ->
+            [one] день
+            [few] дні
+            [many] днів
+           *[other] дня
+        }</b>
+    } ({ $dueDate }).
+    Поверніть вчасно, щоб уникнути штрафу.
+notify-reader-overdue =
+    ⚠️ <b>Прострочено</b>: «{ $book }» треба було повернути { $dueDate } ({ $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    } тому).
+    Поверніть якомога швидше: штраф { $finePerDay } USD за кожен день нараховується при поверненні (наразі { $fineSoFar } USD).
+notify-reader-fine-created =
+    🧾 Ви повернули «{ $book }» із запізненням на { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    }.
+    Штраф: <b>{ $fine } USD</b>.
+notify-reader-already-paid = ✔️ Уже сплачено — дякуємо.

@@ -1,0 +1,56 @@
+// Resolving the library user behind an update, and the reader's Actor for core calls.
+import type { MiddlewareFn } from 'grammy';
+import type { Actor } from '../core/context.js';
+import type { UserRow } from '../db/schema.js';
+import type { BotContext } from './context.js';
+import type { BotDeps } from './deps.js';
+
+export const LANGUAGES = ['en', 'uk'] as const;
+export type BotLanguage = (typeof LANGUAGES)[number];
+
+export function normalizeLanguage(code: string | undefined | null): BotLanguage {
+  return code?.toLowerCase().startsWith('uk') ? 'uk' : 'en';
+}
+
+/**
+ * Sets ctx.reader: in a private chat the reader is created from the Telegram identity on
+ * first contact; elsewhere (the staff group) an unknown person stays unknown.
+ */
+export function resolveReader(deps: BotDeps): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const from = ctx.from;
+    ctx.reader = undefined;
+    if (from && !from.is_bot) {
+      if (ctx.chat?.type === 'private') {
+        const { user } = await deps.core.users.ensureTelegramUser({
+          id: from.id,
+          first_name: from.first_name,
+          last_name: from.last_name,
+          username: from.username,
+          language_code: from.language_code,
+        });
+        ctx.reader = user;
+      } else {
+        ctx.reader = await deps.core.users.findByTelegramId(from.id);
+      }
+    }
+    return next();
+  };
+}
+
+/** The locale of every later text: the language stored on the user, else Telegram's. */
+export const applyReaderLocale: MiddlewareFn<BotContext> = (ctx, next) => {
+  ctx.i18n.useLocale(normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code));
+  return next();
+};
+
+export function readerOf(ctx: BotContext): UserRow {
+  if (!ctx.reader) throw new Error('no reader resolved for this update');
+  return ctx.reader;
+}
+
+/** The reader door always acts as a reader, even for a staff member's own loans. */
+export const readerActor = (ctx: BotContext): Actor => ({ userId: readerOf(ctx).id, isStaff: false });
+
+export const displayName = (u: Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'id'>) =>
+  `${u.first_name} ${u.last_name}`.trim() || u.email || `#${u.id}`;

@@ -1,0 +1,54 @@
+// Sessions and conversation state in SQLite (table bot_sessions), so a restart resumes both.
+import type { StorageAdapter } from 'grammy';
+import type { DB } from '../db/connection.js';
+
+/**
+ * A grammY StorageAdapter over `bot_sessions (key, value JSON, updated_at)`. The same class
+ * serves sessions (prefix `s:`) and conversations v2 (prefix `c:`): both only need
+ * read / write / delete of a JSON value by key.
+ */
+export class KyselyStorage<T> implements StorageAdapter<T> {
+  constructor(
+    private readonly db: DB,
+    private readonly prefix: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private k(key: string): string {
+    return this.prefix + key;
+  }
+
+  async read(key: string): Promise<T | undefined> {
+    const row = await this.db.selectFrom('bot_sessions').select('value').where('key', '=', this.k(key)).executeTakeFirst();
+    if (!row) return undefined;
+    try {
+      return JSON.parse(row.value) as T;
+    } catch {
+      return undefined; // a damaged row behaves like no row; the next write replaces it
+    }
+  }
+
+  async write(key: string, value: T): Promise<void> {
+    const json = JSON.stringify(value);
+    // grammY writes back every session it read; skip the page write when nothing changed.
+    await this.db
+      .insertInto('bot_sessions')
+      .values({ key: this.k(key), value: json, updated_at: this.now().toISOString() })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') }))
+          .where('bot_sessions.value', '<>', json),
+      )
+      .execute();
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.db.deleteFrom('bot_sessions').where('key', '=', this.k(key)).execute();
+  }
+
+  async has(key: string): Promise<boolean> {
+    const row = await this.db.selectFrom('bot_sessions').select('key').where('key', '=', this.k(key)).executeTakeFirst();
+    return row !== undefined;
+  }
+}

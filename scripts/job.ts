@@ -1,0 +1,23 @@
+// npm run job -- <name>: runs one job once now and prints its summary.
+import { Api } from 'grammy';
+import { openCli, fail, telegramTarget } from './cli.js';
+import { JOB_NAMES, isJobName, runJob } from '../jobs/index.js';
+
+const name = process.argv[2] ?? '';
+if (!isJobName(name)) fail(`Usage: npm run job -- <name>\n  names: ${JOB_NAMES.join(', ')}`);
+
+const { config, core, logger, close } = await openCli({ withStripe: name === 'expire-payments' });
+try {
+  let api: Api | undefined;
+  if (name === 'dispatch') {
+    const target = telegramTarget(config);
+    if (!target) fail('dispatch needs TELEGRAM_BOT_TOKEN (or the sandbox of a running `npm start`)');
+    api = new Api(target.token, { apiRoot: target.apiRoot });
+  }
+  const summary = await runJob(name, { core, api, logger });
+  console.log(JSON.stringify({ job: name, ...summary }, null, 2));
+} catch (e) {
+  fail(`${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+} finally {
+  await close();
+}

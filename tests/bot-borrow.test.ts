@@ -1,0 +1,233 @@
+// The borrow conversation and paying from My books, driven as a reader does it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addBooks, ann, createBotWorld, type BotWorld } from './helpers/bot.js';
+
+let w: BotWorld;
+
+beforeEach(async () => {
+  w = await createBotWorld();
+});
+
+afterEach(async () => {
+  await w.close();
+});
+
+const labels = (chatId: number) => w.buttons(w.last(chatId)).map((b) => b.text);
+const urlOf = (label: string, chatId = ann.id) => {
+  const b = w.buttons(w.last(chatId)).find((x) => x.text === label);
+  return b && 'url' in b ? b.url : undefined;
+};
+const readerId = async (tgId: number) => (await w.core.users.findByTelegramId(tgId))!.id;
+
+/** Ann opens a book from the catalogue and borrows it for `days` (presses as a person does). */
+async function borrowFromCard(title: string, author: string, days = '7 days') {
+  await w.send(ann, '/catalogue');
+  await w.press(ann.id, `${title} · ${author}`);
+  await w.press(ann.id, '📥 Borrow');
+  await w.press(ann.id, days);
+  await w.press(ann.id, '✅ Confirm');
+}
+
+/** The customer pays on the (fake) Stripe page and comes back through the success redirect. */
+async function payAll(tgId: number) {
+  const userId = await readerId(tgId);
+  const pending = await w.db.selectFrom('payments').select(['session_id']).where('user_id', '=', userId).where('status', '=', 'PENDING').execute();
+  for (const p of pending) {
+    await w.stripe.api.pay(p.session_id!);
+    await w.core.payments.confirmSession(p.session_id!);
+  }
+}
+
+describe('the borrow conversation', () => {
+  it('can be cancelled with the button, and nothing is borrowed', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow');
+    await w.press(ann.id, '14 days');
+    await w.press(ann.id, '« Change days');
+    await w.press(ann.id, '3 days');
+    expect(w.last(ann.id).text).toContain('for 3 days, until 2026-03-13');
+    await w.press(ann.id, '✖ Cancel');
+    expect(w.last(ann.id).text).toBe('Borrowing “Dune” was cancelled.');
+    await w.press(ann.id, '« Back to the book');
+    expect(w.last(ann.id).text).toContain('Available: 2 copies');
+    expect(await w.db.selectFrom('borrowings').selectAll().execute()).toEqual([]);
+  });
+
+  it('/cancel leaves the conversation; its old buttons then do nothing', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow');
+    await w.press(ann.id, '7 days');
+    await w.send(ann, '/cancel');
+    expect(w.last(ann.id).text).toContain('Okay, stopped.');
+    await w.press(ann.id, '✅ Confirm');
+    expect(w.tg.api.callbacksAnswered.at(-1)?.text).toBe('This button is no longer active.');
+    expect(await w.db.selectFrom('borrowings').selectAll().execute()).toEqual([]);
+    await w.send(ann, '/cancel');
+    expect(w.last(ann.id).text).toContain('There was nothing to stop.');
+  });
+
+  it('ends when the reader does something else, e.g. types a search', async () => {
+    await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow');
+    await w.send(ann, 'emma');
+    expect(w.last(ann.id).text).toContain('Results for “emma”');
+    const stored = await w.db.selectFrom('bot_sessions').select('key').where('key', 'like', 'conversation:%').execute();
+    expect(stored).toEqual([]);
+  });
+
+  it('starts over when Borrow is pressed on another card while a borrow is waiting', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    const older = w.last(ann.id);
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow'); // the newer card now asks for the loan length
+    const borrowButton = w.buttons(older).find((b) => b.text === '📥 Borrow')!;
+    w.tg.api.pressButton({ chatId: ann.id, messageId: older.message_id, data: 'callback_data' in borrowButton ? borrowButton.callback_data : '' });
+    await w.drain();
+    const olderNow = w.tg.api.transcript(ann.id).find((m) => m.message_id === older.message_id)!;
+    expect(olderNow.text).toContain('For how many days?');
+    await w.press(ann.id, '3 days'); // the newest "3 days" button: the older card's
+    await w.press(ann.id, '✅ Confirm');
+    expect(w.last(ann.id).text).toContain('You borrowed “Dune” until 2026-03-13');
+    expect(await w.db.selectFrom('borrowings').selectAll().execute()).toHaveLength(1);
+    expect(w.errors()).toEqual([]);
+  });
+
+  it('says "no copies left" when the last copy went while the reader was deciding', async () => {
+    const [book] = await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert', inventory: 1 }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow');
+    await w.press(ann.id, '7 days');
+    // Meanwhile someone borrows the last copy over the REST API (same core function).
+    const other = await w.core.users.register({ email: 'rest@example.test', password: 'long enough pw', first_name: 'R', last_name: 'E' });
+    await w.core.borrowings.borrow({ userId: other.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-12' });
+    await w.press(ann.id, '✅ Confirm');
+    expect(w.last(ann.id).text).toBe('Sorry, no copies of this book are left right now.');
+    expect((await w.core.books.get(book!.id)).inventory).toBe(0);
+  });
+
+  it('refuses a second loan while the first is unpaid, and at the loan limit', async () => {
+    await w.close();
+    w = await createBotWorld({ env: { MAX_ACTIVE_LOANS: '1' } });
+    await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
+    await borrowFromCard('Dune', 'Frank Herbert');
+    await borrowFromCard('Emma', 'Jane Austen');
+    expect(w.last(ann.id).text).toBe('You have an unpaid payment. Pay it in 📖 My books before borrowing again.');
+    await payAll(ann.id);
+    await borrowFromCard('Emma', 'Jane Austen');
+    expect(w.last(ann.id).text).toBe('You already hold 1 books, the most at once. Return one to borrow another.');
+    expect(labels(ann.id)).toEqual(['« Back to the book', '📖 My books']);
+    expect(w.errors()).toEqual([]);
+  });
+
+  it('offers only loan lengths within MAX_LOAN_DAYS', async () => {
+    await w.close();
+    w = await createBotWorld({ env: { MAX_LOAN_DAYS: '10' } });
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow');
+    expect(labels(ann.id)).toEqual(['3 days', '7 days', '10 days', '✖ Cancel']);
+  });
+});
+
+describe('payments from My books', () => {
+  it('when Stripe is down at borrowing, the loan stands and Pay later makes the link', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    w.stripe.api.failNext(1, { status: 500 });
+    await borrowFromCard('Dune', 'Frank Herbert', '3 days');
+    expect(w.last(ann.id).text).toContain('You borrowed “Dune” until 2026-03-13');
+    expect(w.last(ann.id).text).toContain('The payment link could not be made just now');
+    expect(labels(ann.id)).toEqual(['📖 My books', '📚 Catalogue']);
+
+    await w.press(ann.id, '📖 My books');
+    expect(w.last(ann.id).text).toContain('Rent 3.00 USD for “Dune”');
+    const pay = w.buttons(w.last(ann.id)).find((b) => b.text === '💳 Pay 3.00 USD — Dune')!;
+    expect('callback_data' in pay).toBe(true); // no link yet: pressing makes one
+    await w.press(ann.id, '💳 Pay 3.00 USD — Dune');
+    expect(w.last(ann.id).text).toContain('A new payment link for 3.00 USD is ready');
+    expect(urlOf('💳 Pay 3.00 USD — Dune')).toMatch(/\/checkout\/cs_/);
+    const row = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
+    expect(row.status).toBe('PENDING');
+    expect(row.session_id).not.toBeNull();
+  });
+
+  it('renews an expired payment with a new Checkout session', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await borrowFromCard('Dune', 'Frank Herbert', '3 days');
+    const before = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
+    await w.stripe.api.expire(before.session_id!);
+    await w.core.payments.markExpired(before.session_id!);
+
+    await w.send(ann, '/mybooks');
+    expect(w.last(ann.id).text).toContain('the link expired — press Pay for a new one');
+    await w.press(ann.id, '💳 Pay 3.00 USD — Dune');
+    const after = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
+    expect(after.status).toBe('PENDING');
+    expect(after.session_id).not.toBe(before.session_id);
+    expect(urlOf('💳 Pay 3.00 USD — Dune')).toBe(after.session_url);
+  });
+
+  it('a late return creates a fine the reader can pay right there', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert', daily_fee: '1.00' }));
+    await borrowFromCard('Dune', 'Frank Herbert', '3 days');
+    await payAll(ann.id);
+    w.clock.advanceDays(5); // due 03-13, returned 03-15: 2 days late × 1.00 × 2
+    await w.send(ann, '/mybooks');
+    expect(w.last(ann.id).text).toContain('overdue since 2026-03-13 (2 days late)');
+    await w.press(ann.id, '↩ Return “Dune”');
+    await w.press(ann.id, '✅ Yes, return it');
+    expect(w.last(ann.id).text).toContain('Returned “Dune” 2 days late: a fine of 4.00 USD is due');
+    expect(w.last(ann.id).text).toContain('Fine 4.00 USD for “Dune” (waiting for payment)');
+    expect(urlOf('💳 Pay 4.00 USD — Dune')).toMatch(/\/checkout\/cs_/);
+  });
+});
+
+describe('the Pay button of a notification (pay:<id>)', () => {
+  async function notifyWithPayButton(paymentId: number) {
+    // What the outbox dispatcher sends when it has no live link: a button the bot must answer.
+    await w.bot.api.sendMessage(ann.id, 'Your fine is due', { reply_markup: { inline_keyboard: [[{ text: 'Pay now', callback_data: `pay:${paymentId}` }]] } });
+  }
+
+  it('answers with the live link, or a renewed one, and says so when already paid', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await borrowFromCard('Dune', 'Frank Herbert', '3 days');
+    const payment = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
+
+    await notifyWithPayButton(payment.id);
+    await w.press(ann.id, 'Pay now');
+    expect(w.last(ann.id).text).toBe('💳 Here is your payment link for 3.00 USD.');
+    expect(urlOf('💳 Pay 3.00 USD')).toBe(payment.session_url);
+
+    await w.stripe.api.expire(payment.session_id!);
+    await w.core.payments.markExpired(payment.session_id!);
+    await w.press(ann.id, 'Pay now');
+    const renewed = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
+    expect(renewed.status).toBe('PENDING');
+    expect(renewed.session_id).not.toBe(payment.session_id);
+    expect(urlOf('💳 Pay 3.00 USD')).toBe(renewed.session_url);
+
+    await payAll(ann.id);
+    await w.press(ann.id, 'Pay now');
+    expect(w.last(ann.id).text).toBe('✅ This payment is already paid. Thank you!');
+  });
+
+  it("does not reveal someone else's payment", async () => {
+    const [book] = await addBooks(w.core, 1);
+    const other = await w.core.users.register({ email: 'other@example.test', password: 'long enough pw', first_name: 'O', last_name: 'T' });
+    const { borrowing } = await w.core.borrowings.borrow({ userId: other.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-12' });
+    await w.send(ann, '/start');
+    await notifyWithPayButton(borrowing.payments[0]!.id);
+    await w.press(ann.id, 'Pay now');
+    expect(w.last(ann.id).text).toBe('Not found — it may have been removed.');
+  });
+});

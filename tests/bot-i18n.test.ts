@@ -1,0 +1,57 @@
+// Every text the bot uses exists in English and Ukrainian, and the texts are valid HTML for Telegram.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createI18n } from '../bot/i18n.js';
+import { READER_COMMANDS } from '../bot/index.js';
+import { ADMIN_SUBCOMMANDS } from '../bot/features/admin/index.js';
+import { parseTelegramHtml } from '../sandbox/telegram/fake-bot-api.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const keysOf = (file: string) =>
+  new Set([...fs.readFileSync(path.join(root, file), 'utf8').matchAll(/^([a-z][a-z0-9-]*)\s*=/gm)].map((m) => m[1]!));
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'locales' ? [] : sources(p);
+    return p.endsWith('.ts') ? [fs.readFileSync(p, 'utf8')] : [];
+  });
+}
+
+describe('bot texts', () => {
+  const en = keysOf('bot/locales/en/bot.ftl');
+  const uk = keysOf('bot/locales/uk/bot.ftl');
+
+  it('has the same keys in English and Ukrainian', () => {
+    expect(en.size).toBeGreaterThan(100);
+    expect([...en].filter((k) => !uk.has(k))).toEqual([]);
+    expect([...uk].filter((k) => !en.has(k))).toEqual([]);
+  });
+
+  it('has a text for every key the code asks for', () => {
+    const used = new Set<string>();
+    for (const src of sources(path.join(root, 'bot'))) {
+      for (const m of src.matchAll(/\bt\(\s*(?:[a-z.]+,\s*)?'([a-z][a-z0-9-]*)'/g)) if (m[1] !== 'en' && m[1] !== 'uk') used.add(m[1]!);
+      for (const m of src.matchAll(/'((?:error|admin|addbook|borrow|mybooks|cover|payment|return|menu|catalogue|book|command)-[a-z0-9-]+)'/g)) used.add(m[1]!);
+    }
+    for (const c of READER_COMMANDS) used.add(`command-${c}`);
+    for (const c of ADMIN_SUBCOMMANDS) used.add(`command-admin-${c}`);
+    expect(used.size).toBeGreaterThan(80);
+    expect([...used].filter((k) => !en.has(k))).toEqual([]);
+  });
+
+  it('renders every text as HTML Telegram accepts, in both languages', () => {
+    const i18n = createI18n();
+    const numeric = new Set(['days', 'copies', 'paid_count', 'refunded_count']);
+    const names = 'title author cover fee copies isbn days rent until max min limit payment message query page date amount status name email current id reader command borrowed returned active overdue paid_count paid_amount refunded_count refunded_amount max_days max_loans'.split(' ');
+    const vars = Object.fromEntries(names.map((k) => [k, numeric.has(k) ? 2 : 'x']));
+    for (const lang of ['en', 'uk']) {
+      for (const key of en) {
+        const text = i18n.t(lang, key, vars);
+        expect(text, `${lang}:${key}`).not.toMatch(/\{[a-z$-]+\}/);
+        expect(() => parseTelegramHtml(text), `${lang}:${key}`).not.toThrow();
+      }
+    }
+  });
+});

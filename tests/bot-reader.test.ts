@@ -1,0 +1,194 @@
+// Scenario tests: a reader talks to the real bot (grammY) through the fake Telegram Bot API,
+// over a real SQLite database and the real stripe client against the fake Stripe.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
+import { addBooks, ann, createBotWorld, type BotWorld } from './helpers/bot.js';
+
+let w: BotWorld;
+
+beforeEach(async () => {
+  w = await createBotWorld();
+});
+
+afterEach(async () => {
+  await w.close();
+});
+
+const labels = (chatId: number) => w.buttons(w.last(chatId)).map((b) => b.text);
+const urlOf = (label: string, chatId = ann.id) => {
+  const b = w.buttons(w.last(chatId)).find((x) => x.text === label);
+  return b && 'url' in b ? b.url : undefined;
+};
+const readerId = async (tgId: number) => (await w.core.users.findByTelegramId(tgId))!.id;
+
+/** Ann opens a book from the catalogue and borrows it for `days` (presses as a person does). */
+async function borrowFromCard(title: string, author: string, days = '7 days') {
+  await w.send(ann, '/catalogue');
+  await w.press(ann.id, `${title} · ${author}`);
+  await w.press(ann.id, '📥 Borrow');
+  await w.press(ann.id, days);
+  await w.press(ann.id, '✅ Confirm');
+}
+
+/** The customer pays on the (fake) Stripe page and comes back through the success redirect. */
+async function payAll(tgId: number) {
+  const userId = await readerId(tgId);
+  const pending = await w.db.selectFrom('payments').select(['session_id']).where('user_id', '=', userId).where('status', '=', 'PENDING').execute();
+  for (const p of pending) {
+    await w.stripe.api.pay(p.session_id!);
+    await w.core.payments.confirmSession(p.session_id!);
+  }
+}
+
+describe('browse → borrow → pay link → my books → return', () => {
+  it('lets a new reader do the whole loan from Telegram, editing one message in place', async () => {
+    await addBooks(w.core, 3, (i) => ({ title: ['Dune', 'Emma', 'Ulysses'][i]!, author: ['Frank Herbert', 'Jane Austen', 'James Joyce'][i]!, daily_fee: '1.50', inventory: 2 }));
+
+    await w.send(ann, '/start');
+    const greeting = w.last(ann.id);
+    expect(greeting.text).toContain('Hello, Ann Reader!');
+    expect(labels(ann.id)).toEqual(['📚 Catalogue', '📖 My books', '🌐 Language', '❓ Help']);
+    const reader = await w.core.users.findByTelegramId(ann.id);
+    expect(reader).toMatchObject({ first_name: 'Ann', last_name: 'Reader', telegram_username: 'ann_reads', email: null });
+
+    await w.press(ann.id, '📚 Catalogue');
+    const page = w.last(ann.id);
+    expect(page.message_id).toBe(greeting.message_id);
+    expect(page.edited).toBe(true);
+    expect(page.text).toContain('Catalogue — page 1');
+    expect(labels(ann.id)).toEqual(['Dune · Frank Herbert', 'Emma · Jane Austen', 'Ulysses · James Joyce', '« Main menu']);
+
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    const card = w.last(ann.id);
+    expect(card.message_id).toBe(greeting.message_id);
+    expect(card.text).toContain('Dune\nAuthor: Frank Herbert\nCover: Softcover\nDaily fee: 1.50 USD\nAvailable: 2 copies');
+
+    await w.press(ann.id, '📥 Borrow');
+    expect(w.last(ann.id).text).toContain('For how many days? (at most 30)');
+    expect(labels(ann.id)).toEqual(['3 days', '7 days', '14 days', '30 days', '✖ Cancel']);
+
+    await w.press(ann.id, '7 days');
+    expect(w.last(ann.id).text).toContain('for 7 days, until 2026-03-17.\nRent: 10.50 USD. Borrow it?');
+
+    await w.press(ann.id, '✅ Confirm');
+    const done = w.last(ann.id);
+    expect(done.message_id).toBe(greeting.message_id);
+    expect(done.text).toContain('You borrowed “Dune” until 2026-03-17. Rent: 10.50 USD.');
+    const payUrl = urlOf('💳 Pay 10.50 USD');
+    expect(payUrl).toMatch(/\/checkout\/cs_/);
+
+    // The bot and the core see the same borrowing and inventory.
+    const dune = (await w.core.books.list({ search: 'dune' })).results[0]!;
+    expect(dune.inventory).toBe(1);
+    const loans = await w.core.borrowings.activeFor(reader!.id);
+    expect(loans.map((l) => [l.book.title, l.expected_return_date])).toEqual([['Dune', '2026-03-17']]);
+    expect(loans[0]!.payments[0]).toMatchObject({ status: 'PENDING', money_to_pay: '10.50', session_url: payUrl });
+
+    await w.press(ann.id, '📖 My books');
+    const mine = w.last(ann.id);
+    expect(mine.text).toContain('1. Dune — due 2026-03-17 (in 7 days)');
+    expect(mine.text).toContain('Rent 10.50 USD for “Dune” (waiting for payment)');
+    expect(urlOf('💳 Pay 10.50 USD — Dune')).toBe(payUrl);
+
+    await w.press(ann.id, '↩ Return “Dune”');
+    expect(w.last(ann.id).text).toBe('Return “Dune” (due 2026-03-17)?');
+    await w.press(ann.id, '✅ Yes, return it');
+    expect(w.last(ann.id).text).toContain('Returned “Dune”. Thank you!');
+    expect(w.last(ann.id).text).toContain('You have no books on loan.');
+    expect((await w.core.books.get(dune.id)).inventory).toBe(2);
+    expect(w.last(ann.id).message_id).toBe(greeting.message_id);
+
+    // Everything stayed within Telegram's limits (the fake refuses what Telegram refuses).
+    expect(w.tg.api.calls.filter((c) => !c.ok)).toEqual([]);
+    expect(w.errors()).toEqual([]);
+  });
+
+  it('shows a paid rent as paid: the Pay button disappears from My books', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await borrowFromCard('Dune', 'Frank Herbert');
+    await payAll(ann.id);
+    await w.send(ann, '/mybooks');
+    expect(w.last(ann.id).text).toContain('1. Dune — due 2026-03-17');
+    expect(w.last(ann.id).text).not.toContain('To pay');
+    expect(labels(ann.id)).toEqual(['↩ Return “Dune”', '🔄 Refresh', '« Main menu']);
+  });
+});
+
+describe('the catalogue menu', () => {
+  it('pages forward and back with a keyset cursor, in the same message', async () => {
+    await addBooks(w.core, 20);
+    await w.send(ann, '/catalogue');
+    const first = w.last(ann.id);
+    expect(labels(ann.id).slice(0, CATALOGUE_PAGE_SIZE)).toEqual(Array.from({ length: 8 }, (_, i) => `Book ${String(i + 1).padStart(3, '0')} · Author ${i + 1}`));
+    expect(labels(ann.id).slice(CATALOGUE_PAGE_SIZE)).toEqual(['Next ▶', '« Main menu']);
+
+    await w.press(ann.id, 'Next ▶');
+    expect(w.last(ann.id).text).toContain('page 2');
+    expect(labels(ann.id)[0]).toBe('Book 009 · Author 9');
+    expect(labels(ann.id).slice(CATALOGUE_PAGE_SIZE)).toEqual(['◀ Prev', 'Next ▶', '« Main menu']);
+
+    await w.press(ann.id, 'Next ▶');
+    expect(w.last(ann.id).text).toContain('page 3');
+    expect(labels(ann.id)).toEqual(['Book 017 · Author 17', 'Book 018 · Author 18', 'Book 019 · Author 19', 'Book 020 · Author 20', '◀ Prev', '« Main menu']);
+
+    await w.press(ann.id, '◀ Prev');
+    await w.press(ann.id, '◀ Prev');
+    expect(w.last(ann.id).text).toContain('page 1');
+    expect(labels(ann.id)[0]).toBe('Book 001 · Author 1');
+    expect(w.last(ann.id).message_id).toBe(first.message_id);
+    expect(w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot')).toHaveLength(1);
+
+    const cursor = (await w.db.selectFrom('bot_sessions').select('value').where('key', '=', `session:${ann.id}`).executeTakeFirstOrThrow()).value;
+    expect(JSON.parse(cursor).catalogue).toEqual({ search: null, cursor: null, back: [] });
+  });
+
+  it('searches for any text sent and shows the results as a menu', async () => {
+    await addBooks(w.core, 3, (i) => ({ title: ['War and Peace', 'Anna Karenina', 'Emma'][i]!, author: ['Leo Tolstoy', 'Leo Tolstoy', 'Jane Austen'][i]! }));
+    await w.send(ann, 'tolstoy');
+    expect(w.last(ann.id).text).toContain('Results for “tolstoy” — page 1');
+    expect(labels(ann.id)).toEqual(['Anna Karenina · Leo Tolstoy', 'War and Peace · Leo Tolstoy', '« Main menu']);
+
+    await w.press(ann.id, 'War and Peace · Leo Tolstoy');
+    expect(w.last(ann.id).text).toContain('War and Peace\nAuthor: Leo Tolstoy');
+    await w.press(ann.id, '« Back');
+    expect(w.last(ann.id).text).toContain('Results for “tolstoy”');
+
+    await w.send(ann, 'zzz nothing');
+    expect(w.last(ann.id).text).toBe('Nothing found for “zzz nothing”. Try other words.');
+    expect(labels(ann.id)).toEqual(['« Main menu']);
+  });
+
+  it('escapes titles for HTML so they show exactly as typed', async () => {
+    await addBooks(w.core, 1, () => ({ title: '<b>Bold</b> & "Co" <i', author: 'A & B <x>' }));
+    await w.send(ann, 'bold');
+    await w.press(ann.id, '<b>Bold</b> & "Co" <i · A & B <x>');
+    expect(w.last(ann.id).text).toContain('<b>Bold</b> & "Co" <i\nAuthor: A & B <x>');
+    await w.send(ann, '<script>');
+    expect(w.last(ann.id).text).toBe('Nothing found for “<script>”. Try other words.');
+    expect(w.errors()).toEqual([]);
+  });
+
+  it('marks a book without copies and does not offer Borrow', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Gone', author: 'Nobody', inventory: 0 }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, '⛔ Gone · Nobody');
+    expect(w.last(ann.id).text).toContain('Available: no copies left');
+    expect(labels(ann.id)).toEqual(['⛔ No copies left', '« Back', '« Main menu']);
+    await w.press(ann.id, '⛔ No copies left');
+    expect(w.tg.api.callbacksAnswered.at(-1)).toMatchObject({ text: 'Sorry, no copies of this book are left right now.', show_alert: true });
+  });
+
+  it('keeps every callback_data within 64 bytes, even with long titles and large ids', async () => {
+    await w.db.insertInto('books').values({ id: 987654321012, title: 'L'.repeat(255), author: 'A'.repeat(255), isbn: null, cover: 'HARD', inventory: 1, daily_fee_cents: 100, created_at: new Date().toISOString(), deleted_at: null }).execute();
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, w.buttons(w.last(ann.id))[0]!.text);
+    await w.press(ann.id, '📥 Borrow');
+    for (const call of w.tg.api.calls.filter((c) => c.method === 'sendMessage' || c.method === 'editMessageText')) {
+      const markup = call.params.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
+      for (const b of markup?.inline_keyboard?.flat() ?? []) {
+        if (b.callback_data !== undefined) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+      }
+    }
+    expect(w.tg.api.calls.filter((c) => !c.ok)).toEqual([]);
+  });
+});
