@@ -97,7 +97,8 @@ export function createBooks({ db, clock }: CoreDeps) {
       if (!match) return { results: [], next_cursor: null };
       q = q.where('id', 'in', sql<number>`(SELECT rowid FROM books_fts WHERE books_fts MATCH ${match})`);
     }
-    if (after) q = q.where(sql<boolean>`(title, id) > (${after[0]}, ${after[1]})`);
+    // Spelled out rather than as a row value: SQLite then seeks the (title, id) index directly.
+    if (after) q = q.where(sql<boolean>`title >= ${after[0]} AND (title > ${after[0]} OR id > ${after[1]})`);
     const rows = await q.orderBy('title').orderBy('id').limit(limit + 1).execute();
     return toPage(rows, limit, (r) => [r.title, r.id], toBook);
   }
