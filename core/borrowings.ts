@@ -206,7 +206,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .select([
           'borrowings.id', 'borrowings.user_id', 'borrowings.book_id', 'borrowings.borrow_date', 'borrowings.expected_return_date',
           'borrowings.actual_return_date', 'books.title', 'books.daily_fee_cents', 'users.telegram_user_id', 'users.language',
-          'users.first_name', 'users.last_name', 'users.email',
+          'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username',
         ])
         .where('borrowings.id', '=', id)
         .executeTakeFirst();
@@ -238,6 +238,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         borrowing_id: b.id,
         book_title: b.title,
         reader,
+        reader_username: b.telegram_username,
         expected_return_date: b.expected_return_date,
         actual_return_date: actual,
         overdue_days: Math.max(0, overdueDays),

@@ -193,7 +193,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
         .selectFrom('borrowings')
         .innerJoin('books', 'books.id', 'borrowings.book_id')
         .innerJoin('users', 'users.id', 'borrowings.user_id')
-        .select(['books.title', 'users.first_name', 'users.last_name', 'users.telegram_user_id', 'users.language', 'users.email'])
+        .select(['books.title', 'users.first_name', 'users.last_name', 'users.telegram_user_id', 'users.telegram_username', 'users.language', 'users.email'])
         .where('borrowings.id', '=', updated.borrowing_id)
         .executeTakeFirstOrThrow();
       const payload = {
@@ -203,6 +203,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
         amount: formatCents(updated.money_to_pay_cents),
         book_title: facts.title,
         reader: `${facts.first_name} ${facts.last_name}`.trim() || facts.email || `#${updated.user_id}`,
+        reader_username: facts.telegram_username,
       };
       await enqueue(trx, [
         ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),

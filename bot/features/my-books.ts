@@ -142,7 +142,7 @@ export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
     if (!found.ok) return ctx.reply(domainErrorText(i18n, lang, found));
     let payment = found.value;
     if (payment.status === 'PAID' || payment.status === 'REFUNDED') return ctx.reply(ctx.t('pay-already-paid'));
-    if (!payment.session_url) {
+    if (payment.status === 'EXPIRED' || !payment.session_url) {
       const renewed = await attempt(() => core.payments.renew(actor, id));
       if (!renewed.ok) return ctx.reply(domainErrorText(i18n, lang, renewed));
       payment = renewed.value;

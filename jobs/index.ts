@@ -1,0 +1,166 @@
+/**
+ * The scheduled jobs (SPEC §5), in-process with node-cron, in LIBRARY_TIMEZONE:
+ *   expire-payments  every minute
+ *   overdue-report   OVERDUE_REPORT_CRON (default 0 9 * * *)
+ *   due-soon         DUE_SOON_CRON (default 0 9 * * *)
+ *   dispatch         continuously (the outbox dispatcher loop)
+ * Each job is a plain function (see the files next to this one); here they are scheduled,
+ * kept from overlapping, and their summaries logged. stop() waits for work in flight.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Core } from '../core/index.js';
+import type { Clock } from '../core/clock.js';
+import { createDispatcher, createDispatcherLoop, type DispatchOptions, type MessageSender } from './dispatcher.js';
+import { overdueReport } from './overdue.js';
+import { dueSoonReminders } from './due-soon.js';
+import { expirePayments } from './expire-payments.js';
+
+export const JOB_NAMES = ['expire-payments', 'overdue-report', 'due-soon', 'dispatch'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export const isJobName = (s: string): s is JobName => (JOB_NAMES as readonly string[]).includes(s);
+
+export interface JobsDeps {
+  core: Core;
+  /** The bot's API (grammY `bot.api`); needed by `dispatch` only. */
+  api?: MessageSender;
+  /** Defaults to the core's clock. */
+  clock?: Clock;
+  logger: Logger;
+  dispatch?: DispatchOptions & { idleMs?: number };
+}
+
+export type JobSummary = Record<string, unknown>;
+
+/** Runs one job once now and returns its summary (the `npm run job -- <name>` CLI). */
+export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary> {
+  const clock = deps.clock ?? deps.core.deps.clock;
+  switch (name) {
+    case 'expire-payments':
+      return { ...(await expirePayments(deps.core)) };
+    case 'overdue-report':
+      return { ...(await overdueReport(deps.core.deps, clock)) };
+    case 'due-soon':
+      return { ...(await dueSoonReminders(deps.core.deps, clock)) };
+    case 'dispatch': {
+      if (!deps.api) throw new Error('the dispatch job needs the bot API');
+      const dispatcher = createDispatcher({ db: deps.core.deps.db, api: deps.api, clock, logger: deps.logger }, deps.dispatch);
+      return { ...(await dispatcher.run()) };
+    }
+    default: {
+      const never: never = name;
+      throw new Error(`unknown job ${String(never)}; known: ${JOB_NAMES.join(', ')}`);
+    }
+  }
+}
+
+export interface Jobs {
+  start(): void;
+  /** Stops the schedules and the dispatcher, waiting for work in flight. */
+  stop(): Promise<void>;
+  /** Runs a job now (alongside the schedules, never overlapping itself); returns its summary. */
+  runOnce(name: JobName): Promise<JobSummary>;
+  /** Wakes the dispatcher now. */
+  poke(): void;
+}
+
+export function createJobs(deps: JobsDeps): Jobs {
+  const { core } = deps;
+  const clock = deps.clock ?? core.deps.clock;
+  const config = core.deps.config;
+  const log = deps.logger.child({ module: 'jobs' });
+  const loop = deps.api
+    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger }, deps.dispatch ?? {})
+    : undefined;
+
+  // node-cron's own notices (missed or overlapping runs) go to our log, not the console.
+  const cronLog = log.child({ component: 'node-cron' });
+  const cronLogger = {
+    info: (m: string) => cronLog.info(m),
+    warn: (m: string) => cronLog.warn(m),
+    error: (m: string | Error, err?: Error) => cronLog.error({ err: err ?? (m instanceof Error ? m : undefined) }, m instanceof Error ? m.message : m),
+    debug: (m: string | Error) => cronLog.debug(m instanceof Error ? m.message : m),
+  };
+
+  const inFlight = new Map<JobName, Promise<JobSummary>>();
+  const tasks: ScheduledTask[] = [];
+  let started = false;
+  let stopping = new AbortController();
+
+  /** A job already running is joined, not started twice (noOverlap for manual runs as well). */
+  function runOnce(name: JobName): Promise<JobSummary> {
+    const current = inFlight.get(name);
+    if (current) return current;
+    const t0 = Date.now();
+    const work = (async () => {
+      if (name === 'dispatch' && loop) {
+        return { ...(await loop.dispatcher.run({ signal: stopping.signal })) };
+      }
+      const summary = await runJob(name, { ...deps, clock });
+      // New notifications were queued: deliver them now rather than at the next wake-up.
+      if (name !== 'expire-payments') loop?.poke();
+      return summary;
+    })();
+    const tracked = work
+      .then((summary) => {
+        // The every-minute expiry check logs at debug when it found nothing to do.
+        const idle = name === 'expire-payments' && Object.values(summary).every((v) => v === 0);
+        log[idle ? 'debug' : 'info']({ job: name, ms: Date.now() - t0, ...summary }, `job ${name} finished`);
+        return summary;
+      })
+      .finally(() => inFlight.delete(name));
+    inFlight.set(name, tracked);
+    return tracked;
+  }
+
+  function schedule(name: JobName, expression: string): void {
+    const task = cron.createTask(
+      expression,
+      async () => {
+        try {
+          await runOnce(name);
+        } catch (err) {
+          log.error({ job: name, err }, `job ${name} failed; it runs again on schedule`);
+        }
+      },
+      { name: `library:${name}`, timezone: config.rules.timeZone, noOverlap: true, logger: cronLogger },
+    );
+    tasks.push(task);
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      if (stopping.signal.aborted) stopping = new AbortController();
+      if (tasks.length === 0) {
+        schedule('expire-payments', '* * * * *');
+        schedule('overdue-report', config.cron.overdueReport);
+        schedule('due-soon', config.cron.dueSoon);
+      }
+      for (const task of tasks) void task.start();
+      loop?.start();
+      log.info(
+        { timeZone: config.rules.timeZone, overdueReport: config.cron.overdueReport, dueSoon: config.cron.dueSoon, dispatcher: Boolean(loop) },
+        'jobs scheduled',
+      );
+    },
+    async stop() {
+      started = false;
+      stopping.abort();
+      for (const task of tasks.splice(0)) await task.destroy();
+      await Promise.allSettled([...inFlight.values()]);
+      await loop?.stop();
+    },
+    runOnce,
+    poke() {
+      loop?.poke();
+    },
+  };
+}
+
+export { overdueReport } from './overdue.js';
+export { dueSoonReminders } from './due-soon.js';
+export { expirePayments } from './expire-payments.js';
+export { createDispatcher, createDispatcherLoop, dispatchOutbox } from './dispatcher.js';

@@ -1,0 +1,279 @@
+// Turns an outbox row (kind + payload facts + language) into a Telegram message. Rendering
+// happens at delivery time, so a Pay button points at the payment's *current* checkout link.
+import type { I18n } from '@grammyjs/i18n';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { DB } from '../db/connection.js';
+import { createI18n } from '../bot/i18n.js';
+import { formatCents } from '../core/money.js';
+
+/** Telegram's limit on a message's text. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+
+export interface RenderedMessage {
+  /** Telegram HTML; every value from the database is escaped. */
+  text: string;
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+/** The columns of an outbox row the renderer reads (payload as stored: JSON text, or parsed). */
+export interface RenderableRow {
+  kind: string;
+  payload: string | Record<string, unknown>;
+  language: string;
+}
+
+/** What a Pay button needs to know about a payment at send time. */
+export interface PaymentFact {
+  id: number;
+  status: string;
+  session_url: string | null;
+}
+
+export interface RenderFacts {
+  payments?: ReadonlyMap<number, PaymentFact>;
+}
+
+/** One loan line of the staff overdue report. */
+export interface OverdueLoan {
+  borrowing_id: number;
+  reader: string;
+  book: string;
+  due: string;
+  days: number;
+}
+
+/** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
+export class RenderError extends Error {
+  override readonly name = 'RenderError';
+}
+
+export const PAY_CALLBACK_PREFIX = 'pay:';
+/** callback_data of the Pay button when no live checkout link exists; the bot answers `pay:<id>`. */
+export const payCallbackData = (paymentId: number) => `${PAY_CALLBACK_PREFIX}${paymentId}`;
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]!);
+
+/** Long titles and names are cut so one report line can never approach the message limit. */
+const clip = (s: string, max = 120) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+type Payload = Record<string, unknown>;
+
+function parsePayload(payload: RenderableRow['payload']): Payload {
+  if (typeof payload !== 'string') return payload;
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Payload;
+  } catch {
+    // fall through
+  }
+  throw new RenderError('payload is not a JSON object');
+}
+
+const str = (p: Payload, key: string, fallback = ''): string => {
+  const v = p[key];
+  return v === null || v === undefined ? fallback : String(v);
+};
+const int = (p: Payload, key: string): number => {
+  const v = Number(p[key]);
+  return Number.isFinite(v) ? Math.trunc(v) : 0;
+};
+const idOf = (p: Payload, key: string): number | null => {
+  const v = Number(p[key]);
+  return Number.isSafeInteger(v) && v > 0 ? v : null;
+};
+
+/** The payment ids whose Pay buttons a row shows (for loading their facts in one query). */
+export function paymentIdsOf(row: RenderableRow): number[] {
+  if (row.kind !== 'reader.borrowing_confirmed' && row.kind !== 'reader.fine_created') return [];
+  let p: Payload;
+  try {
+    p = parsePayload(row.payload);
+  } catch {
+    return [];
+  }
+  const id = idOf(p, row.kind === 'reader.fine_created' ? 'fine_payment_id' : 'payment_id');
+  return id === null ? [] : [id];
+}
+
+/** Loads the payments behind a batch's Pay buttons with one query. */
+export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[]): Promise<RenderFacts> {
+  const ids = [...new Set(rows.flatMap(paymentIdsOf))];
+  const payments = new Map<number, PaymentFact>();
+  if (ids.length > 0) {
+    const found = await db.selectFrom('payments').select(['id', 'status', 'session_url']).where('id', 'in', ids).execute();
+    for (const f of found) payments.set(f.id, f);
+  }
+  return { payments };
+}
+
+export type Renderer = ReturnType<typeof createRenderer>;
+
+export function createRenderer(i18n: I18n = createI18n()) {
+  /** Translates with every string variable HTML-escaped (numbers stay numbers for plurals). */
+  const t = (lang: string, key: string, vars: Record<string, string | number> = {}) => {
+    const safe: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(vars)) safe[k] = typeof v === 'string' ? escapeHtml(v) : v;
+    return i18n.t(lang, key, safe);
+  };
+
+  const readerLabel = (p: Payload) => {
+    const name = str(p, 'reader', 'reader');
+    const username = str(p, 'reader_username');
+    return username ? `${name} (@${username})` : name;
+  };
+
+  /** A live checkout link when there is one; otherwise a button the bot answers with a fresh one. */
+  function payButton(lang: string, paymentId: number | null, amount: string, facts: RenderFacts): InlineKeyboardMarkup | undefined {
+    if (paymentId === null) return undefined;
+    const payment = facts.payments?.get(paymentId);
+    if (payment && (payment.status === 'PAID' || payment.status === 'REFUNDED')) return undefined;
+    const text = t(lang, 'notify-pay-button', { amount });
+    if (payment && payment.status === 'PENDING' && payment.session_url && /^https?:\/\//.test(payment.session_url)) {
+      return { inline_keyboard: [[{ text, url: payment.session_url }]] };
+    }
+    return { inline_keyboard: [[{ text, callback_data: payCallbackData(paymentId) }]] };
+  }
+
+  function alreadyPaidNote(lang: string, paymentId: number | null, facts: RenderFacts): string {
+    const status = paymentId === null ? undefined : facts.payments?.get(paymentId)?.status;
+    return status === 'PAID' || status === 'REFUNDED' ? `\n${t(lang, 'notify-reader-already-paid')}` : '';
+  }
+
+  /** The header of one message of the staff overdue report. */
+  function overdueHeader(lang: string, date: string, total: number, part: number, parts: number): string {
+    return parts > 1
+      ? t(lang, 'notify-staff-overdue-header-part', { date, total: String(total), part: String(part), parts: String(parts) })
+      : t(lang, 'notify-staff-overdue-header', { date, total: String(total) });
+  }
+
+  function overdueLine(lang: string, loan: OverdueLoan): string {
+    return t(lang, 'notify-staff-overdue-line', {
+      borrowingId: String(loan.borrowing_id),
+      reader: clip(loan.reader),
+      book: clip(loan.book),
+      dueDate: loan.due,
+      days: loan.days,
+    });
+  }
+
+  function overdueReportText(lang: string, p: Payload): string {
+    const date = str(p, 'date');
+    const total = int(p, 'total');
+    const loans = Array.isArray(p.loans) ? (p.loans as OverdueLoan[]) : [];
+    if (total === 0 || loans.length === 0) return t(lang, 'notify-staff-overdue-none', { date });
+    const lines = loans.map((l) => overdueLine(lang, l));
+    return [overdueHeader(lang, date, total, Math.max(1, int(p, 'part')), Math.max(1, int(p, 'parts'))), ...lines].join('\n');
+  }
+
+  /**
+   * Splits the overdue loans into as few messages as fit Telegram's limit, in order, every
+   * loan exactly once. Each part is later rendered by `render` from its own payload.
+   */
+  function splitOverdueReport(lang: string, date: string, loans: readonly OverdueLoan[], limit = TELEGRAM_TEXT_LIMIT): OverdueLoan[][] {
+    if (loans.length === 0) return [[]];
+    // The header is budgeted at its longest (part numbers as wide as the loan count allows).
+    const wide = String(loans.length).replace(/\d/g, '9');
+    const headerBudget = overdueHeader(lang, date, loans.length, Number(wide), Number(wide)).length + 1;
+    const parts: OverdueLoan[][] = [];
+    let current: OverdueLoan[] = [];
+    let size = headerBudget;
+    for (const loan of loans) {
+      const lineSize = overdueLine(lang, loan).length + 1;
+      if (current.length > 0 && size + lineSize > limit) {
+        parts.push(current);
+        current = [];
+        size = headerBudget;
+      }
+      current.push(loan);
+      size += lineSize;
+    }
+    parts.push(current);
+    return parts;
+  }
+
+  function render(row: RenderableRow, facts: RenderFacts = {}): RenderedMessage {
+    const p = parsePayload(row.payload);
+    const lang = row.language || 'en';
+    switch (row.kind) {
+      case 'staff.borrowing_created':
+        return {
+          text: t(lang, 'notify-staff-borrowing-created', {
+            borrowingId: str(p, 'borrowing_id'),
+            reader: readerLabel(p),
+            book: str(p, 'book_title'),
+            dueDate: str(p, 'expected_return_date'),
+            rent: str(p, 'rent'),
+          }),
+        };
+      case 'staff.borrowing_returned': {
+        let text = t(lang, 'notify-staff-borrowing-returned', {
+          borrowingId: str(p, 'borrowing_id'),
+          reader: readerLabel(p),
+          book: str(p, 'book_title'),
+          dueDate: str(p, 'expected_return_date'),
+          returnDate: str(p, 'actual_return_date'),
+        });
+        if (int(p, 'overdue_days') > 0) {
+          text += `\n${t(lang, 'notify-staff-borrowing-returned-late', { days: int(p, 'overdue_days'), fine: str(p, 'fine', '0.00') })}`;
+        }
+        return { text };
+      }
+      case 'staff.payment_received':
+        return {
+          text: t(lang, 'notify-staff-payment-received', {
+            amount: str(p, 'amount'),
+            type: str(p, 'type', 'PAYMENT'),
+            reader: readerLabel(p),
+            book: str(p, 'book_title'),
+          }),
+        };
+      case 'staff.overdue_report':
+        return { text: overdueReportText(lang, p) };
+      case 'reader.borrowing_confirmed': {
+        const paymentId = idOf(p, 'payment_id');
+        const text =
+          t(lang, 'notify-reader-borrowing-confirmed', {
+            book: str(p, 'book_title'),
+            author: str(p, 'book_author'),
+            dueDate: str(p, 'expected_return_date'),
+            rent: str(p, 'rent'),
+          }) + alreadyPaidNote(lang, paymentId, facts);
+        return withMarkup(text, payButton(lang, paymentId, str(p, 'rent'), facts));
+      }
+      case 'reader.payment_received':
+        return {
+          text: t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }),
+        };
+      case 'reader.due_soon':
+        return {
+          text: t(lang, 'notify-reader-due-soon', { book: str(p, 'book_title'), dueDate: str(p, 'expected_return_date'), days: int(p, 'days_left') }),
+        };
+      case 'reader.overdue':
+        return {
+          text: t(lang, 'notify-reader-overdue', {
+            book: str(p, 'book_title'),
+            dueDate: str(p, 'expected_return_date'),
+            days: int(p, 'overdue_days'),
+            finePerDay: formatCents(int(p, 'fine_per_day_cents')),
+            fineSoFar: formatCents(int(p, 'fine_so_far_cents')),
+          }),
+        };
+      case 'reader.fine_created': {
+        const paymentId = idOf(p, 'fine_payment_id');
+        const text =
+          t(lang, 'notify-reader-fine-created', { book: str(p, 'book_title'), days: int(p, 'overdue_days'), fine: str(p, 'fine') }) +
+          alreadyPaidNote(lang, paymentId, facts);
+        return withMarkup(text, payButton(lang, paymentId, str(p, 'fine'), facts));
+      }
+      default:
+        throw new RenderError(`unknown notification kind "${row.kind}"`);
+    }
+  }
+
+  return { render, splitOverdueReport, t };
+}
+
+function withMarkup(text: string, markup: InlineKeyboardMarkup | undefined): RenderedMessage {
+  return markup ? { text, reply_markup: markup } : { text };
+}

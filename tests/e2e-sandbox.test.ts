@@ -1,0 +1,323 @@
+// Issue 7, end to end in a real browser: the whole service started in-process with no tokens
+// (so Telegram and Stripe are the offline sandbox's stand-ins, the demo catalogue is loaded and
+// the jobs run), and Debian's Chromium driven through playwright-core doing what a person does:
+// open the sandbox chat as the reader, /start, browse, borrow, pay on the checkout page, see the
+// "payment received" message arrive, return the book; then, as the librarian in the staff chat,
+// /admin overdue and /admin stats. The REST API is asked whether it sees the same state.
+// Screenshots of the main steps go to tests/artifacts/ (git-ignored).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadConfig } from '../config.js';
+import { silentLogger } from '../logger.js';
+import { startService, type RunningService } from '../service.js';
+import { SandboxChat, launchChromium, screenshot } from './helpers/browser.js';
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const READER = { email: 'olena@example.test', password: 'correct horse battery', first_name: 'Olena', last_name: 'Koval' };
+const BOOK_TITLE = 'Dune';
+const LOAN_DAYS = 7;
+
+let dir: string;
+let service: RunningService | undefined;
+let browser: Browser | undefined;
+/** The REST API over IPv4 (the service listens on 127.0.0.1; its public URL says localhost). */
+let apiBase: string;
+
+// What the steps learn and later steps check.
+const state = {
+  token: '',
+  bookId: 0,
+  startInventory: 0,
+  dailyFee: '',
+  rent: '',
+  today: '',
+};
+
+interface Rest<T> {
+  status: number;
+  body: T;
+}
+
+async function rest<T = any>(method: string, route: string, opts: { token?: string; body?: unknown } = {}): Promise<Rest<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await fetch(`${apiBase}${route}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const text = await res.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body: body as T };
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function desktopPage(): Promise<{ context: BrowserContext; page: Page; chat: SandboxChat }> {
+  const context = await browser!.newContext({ viewport: DESKTOP, locale: 'en-US' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { context, page, chat: new SandboxChat(page) };
+}
+
+/** Why the browser or the service could not start: every test then FAILS with it (never skips). */
+let setupError: unknown;
+
+beforeAll(async () => {
+  try {
+    // The browser first: without Chromium this fails at once, with its message, before anything starts.
+    browser = await launchChromium();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sandbox-'));
+    service = await startService(
+      loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+      { logger: silentLogger() },
+    );
+    const u = new URL(service.url);
+    u.hostname = '127.0.0.1';
+    apiBase = u.origin;
+  } catch (err) {
+    setupError = err;
+  }
+}, 60_000);
+
+function requireSetup(): void {
+  if (setupError) throw setupError;
+}
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await service?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}, 30_000);
+
+describe('the offline sandbox in a real browser (issue 7)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let chat: SandboxChat;
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+  });
+
+  it('a reader opens the sandbox, /start, browses, borrows, pays on the checkout page and hears the payment arrive', async () => {
+    requireSetup();
+    expect(service!.config.sandbox).toEqual({ telegram: true, stripe: true });
+
+    // The demo catalogue was loaded into the empty library on start.
+    const found = await rest<{ results: { id: number; title: string; inventory: number; daily_fee: string }[] }>('GET', `/api/books?search=${BOOK_TITLE}`);
+    expect(found.status).toBe(200);
+    const book = found.body.results.find((b) => b.title === BOOK_TITLE);
+    expect(book, 'the demo catalogue has Dune').toBeDefined();
+    state.bookId = book!.id;
+    state.startInventory = book!.inventory;
+    state.dailyFee = book!.daily_fee;
+    expect(state.startInventory).toBeGreaterThan(0);
+
+    ({ context, page, chat } = await desktopPage());
+    await page.goto(`${service!.url}/sandbox/`);
+    await chat.ready();
+    expect(await page.getByTestId('sandbox-banner').textContent()).toMatch(/Telegram and Stripe are local stand-ins/);
+    await chat.choosePersona(/^Olena \(reader\)/);
+    await page.getByTestId('empty-chat').waitFor();
+
+    // /start from the quick-command chip: a greeting with the main menu.
+    const startSent = await chat.quick('/start');
+    const greeting = await chat.waitForBot(/What would you like to do\?/, { after: startSent });
+    expect(await chat.text(greeting)).toContain('Hello, Olena Koval!');
+    await screenshot(page, '01-start.png');
+
+    // Link this Telegram identity to a library account made through the REST API (its one-time
+    // t.me deep link, typed as /start <code>), so the API can be asked about the reader's loans.
+    expect((await rest('POST', '/api/users', { body: READER })).status).toBe(201);
+    const tokens = await rest<{ access: string }>('POST', '/api/users/token', { body: { email: READER.email, password: READER.password } });
+    expect(tokens.status).toBe(200);
+    state.token = tokens.body.access;
+    const link = await rest<{ url: string }>('POST', '/api/users/me/telegram-link', { token: state.token });
+    expect(link.status).toBe(201);
+    const code = new URL(link.body.url).searchParams.get('start');
+    expect(code).toMatch(/^[A-Za-z0-9_-]+$/);
+    const linkSent = await chat.send(`/start ${code}`);
+    const menu = await chat.waitForBot(/linked to the library account olena@example\.test/, { after: linkSent });
+    expect((await rest<{ telegram_linked: boolean }>('GET', '/api/users/me', { token: state.token })).body.telegram_linked).toBe(true);
+
+    // The catalogue, then the book: the menu message is edited in place, not sent again.
+    await chat.press(menu, '📚 Catalogue');
+    await chat.waitForBot(/Catalogue — page 1/, { id: menu });
+    await screenshot(page, '02-catalogue.png');
+    await chat.press(menu, new RegExp(`^${BOOK_TITLE} · Frank Herbert$`));
+    await chat.waitForBot(new RegExp(`${BOOK_TITLE}\\nAuthor: Frank Herbert`), { id: menu });
+    const card = await chat.text(menu);
+    expect(card).toContain(`Daily fee: ${state.dailyFee} USD`);
+    expect(card).toContain(`Available: ${state.startInventory} copies`);
+    await screenshot(page, '03-book.png');
+
+    // Borrow → loan length → the quote → Confirm.
+    await chat.press(menu, '📥 Borrow');
+    await chat.waitForBot(`Borrow “${BOOK_TITLE}”`, { id: menu });
+    await chat.press(menu, new RegExp(`^${LOAN_DAYS} days$`));
+    await chat.waitForBot(new RegExp(`“${BOOK_TITLE}” for ${LOAN_DAYS} days, until \\d{4}-\\d{2}-\\d{2}`), { id: menu });
+    const quote = await chat.text(menu);
+    const rent = /Rent: (\d+\.\d{2}) USD/.exec(quote)?.[1];
+    expect(rent, `a rent in: ${quote}`).toBe(((Math.round(Number(state.dailyFee) * 100) * LOAN_DAYS) / 100).toFixed(2));
+    state.rent = rent!;
+    await screenshot(page, '04-confirm.png');
+    await chat.press(menu, '✅ Confirm');
+    await chat.waitForBot(new RegExp(`You borrowed “${BOOK_TITLE}” until \\d{4}-\\d{2}-\\d{2}\\. Rent: ${escapeRegExp(rent!)} USD`), { id: menu });
+
+    // The rent's checkout link is a URL button: a link that opens a new tab.
+    const payLink = chat.button(menu, `💳 Pay ${rent} USD`);
+    expect(await payLink.evaluate((el) => el.tagName)).toBe('A');
+    expect(await payLink.getAttribute('target')).toBe('_blank');
+    expect(await payLink.getAttribute('href')).toMatch(/\/sandbox\/checkout\/cs_[A-Za-z0-9_]+$/);
+    await screenshot(page, '05-borrowed.png');
+    const onLoan = await rest<{ inventory: number }>('GET', `/api/books/${state.bookId}/`);
+    expect(onLoan.status).toBe(200);
+    expect(onLoan.body.inventory).toBe(state.startInventory - 1);
+
+    // The checkout page: amount and title, then Pay → the library's success page.
+    const [checkout] = await Promise.all([context.waitForEvent('page'), payLink.click()]);
+    checkout.setDefaultTimeout(15_000);
+    await checkout.getByTestId('amount').waitFor();
+    expect(await checkout.getByTestId('amount').textContent()).toBe(`$${rent}`);
+    expect(await checkout.getByTestId('item-name').first().textContent()).toContain(BOOK_TITLE);
+    expect(await checkout.getByTestId('status').textContent()).toBe('Awaiting payment');
+    await checkout.getByTestId('checkout-banner').waitFor();
+    await screenshot(checkout, '06-checkout.png');
+    await Promise.all([checkout.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/), checkout.getByTestId('pay-button').click()]);
+    await checkout.getByRole('heading', { name: 'Payment received — thank you' }).waitFor();
+    const paidPage = await checkout.locator('main').textContent();
+    expect(paidPage).toContain('Your rent is paid.');
+    expect(paidPage).toContain(`$${rent}`);
+    await screenshot(checkout, '07-paid.png');
+    await checkout.close();
+
+    // Back in the chat, the outbox dispatcher delivers "payment received" without a reload.
+    await page.bringToFront();
+    const received = await chat.waitForBot(new RegExp(`We received ${escapeRegExp(rent!)} USD for the rent of “${BOOK_TITLE}”`), { after: menu });
+    await chat.message(received).scrollIntoViewIfNeeded();
+    await screenshot(page, '08-payment-received.png');
+  }, 90_000);
+
+  it('the reader returns the book from My books, and the REST API sees it back on the shelf', async () => {
+    requireSetup();
+    expect(state.rent, 'the borrowing step ran').not.toBe('');
+
+    const sent = await chat.quick('/mybooks');
+    const myBooks = await chat.waitForBot(new RegExp(`My books\\n1\\. ${BOOK_TITLE} — due \\d{4}-\\d{2}-\\d{2} \\(in ${LOAN_DAYS} days\\)`), { after: sent });
+    expect(await chat.text(myBooks), 'the rent is paid, so nothing is left to pay').not.toContain('To pay');
+    await screenshot(page, '09-my-books.png');
+
+    await chat.press(myBooks, `↩ Return “${BOOK_TITLE}”`);
+    await chat.waitForBot(new RegExp(`Return “${BOOK_TITLE}” \\(due \\d{4}-\\d{2}-\\d{2}\\)\\?`), { id: myBooks });
+    await chat.press(myBooks, '✅ Yes, return it');
+    await chat.waitForBot(`Returned “${BOOK_TITLE}”. Thank you!`, { id: myBooks });
+    expect(await chat.text(myBooks)).toContain('You have no books on loan.');
+    await screenshot(page, '10-returned.png');
+
+    // The reader heard about the payment once, though both the webhook and the success page confirmed it.
+    const receipts = await page
+      .getByTestId('message-text')
+      .filter({ hasText: new RegExp(`We received ${escapeRegExp(state.rent)} USD`) })
+      .count();
+    expect(receipts).toBe(1);
+
+    // The REST API sees the same state: the copy is back, the borrowing returned and its rent paid.
+    const shelf = await rest<{ inventory: number }>('GET', `/api/books/${state.bookId}/`);
+    expect(shelf.body.inventory).toBe(state.startInventory);
+    const mine = await rest<{ results: any[] }>('GET', '/api/borrowings', { token: state.token });
+    expect(mine.status).toBe(200);
+    expect(mine.body.results).toHaveLength(1);
+    const borrowing = mine.body.results[0];
+    expect(borrowing.book.id).toBe(state.bookId);
+    expect(borrowing.is_active).toBe(false);
+    expect(borrowing.actual_return_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(borrowing.payments).toEqual([expect.objectContaining({ type: 'PAYMENT', status: 'PAID', money_to_pay: state.rent })]);
+    state.today = borrowing.actual_return_date;
+    const holding = await rest<{ results: unknown[] }>('GET', '/api/users/me/books', { token: state.token });
+    expect(holding.body.results).toEqual([]);
+  }, 60_000);
+
+  it('the librarian sees the staff notifications and runs /admin overdue and /admin stats in the staff chat', async () => {
+    requireSetup();
+    expect(state.today, 'the return step ran').not.toBe('');
+
+    // Staff notifications arrived while the reader's chat was open: the tab counts them.
+    await page.getByTestId('persona-picker').getByRole('tab', { name: /^Iryna \(librarian, staff chat\) \(\d+ new\)$/ }).waitFor();
+    await chat.choosePersona(/^Iryna \(librarian, staff chat\)/);
+    await chat.waitForBot(new RegExp(`New borrowing #\\d+\\nReader: .*\\nBook: ${BOOK_TITLE}`));
+    await chat.waitForBot(new RegExp(`Payment received: ${escapeRegExp(state.rent)} USD \\(rent\\)`));
+    await chat.waitForBot(/Book returned #\d+/);
+
+    const overdueSent = await chat.quick('/admin overdue');
+    const overdue = await chat.waitForBot(/No borrowings overdue today\.|Overdue on \d{4}-\d{2}-\d{2}/, { after: overdueSent });
+    // The only borrowing came back on time: nothing is overdue.
+    expect(await chat.text(overdue)).toBe('No borrowings overdue today.');
+    await screenshot(page, '11-staff-overdue.png');
+
+    const statsSent = await chat.send('/admin stats');
+    const stats = await chat.waitForBot(new RegExp(`Today, ${state.today}`), { after: statsSent });
+    const text = await chat.text(stats);
+    expect(text).toContain('New borrowings: 1');
+    expect(text).toContain('Returns: 1');
+    expect(text).toContain('Active: 0');
+    expect(text).toContain('Overdue: 0');
+    expect(text).toContain(`Paid: 1 payment, ${state.rent} USD`);
+    await screenshot(page, '12-staff-stats.png');
+  }, 60_000);
+
+  it('on a phone-sized window the same chats are readable and fit the screen', async () => {
+    requireSetup();
+    expect(state.today, 'the earlier steps ran').not.toBe('');
+    const phone = await browser!.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'en-US' });
+    try {
+      const small = await phone.newPage();
+      small.setDefaultTimeout(15_000);
+      const mobile = new SandboxChat(small);
+      await small.goto(`${service!.url}/sandbox/#reader`);
+      await mobile.ready();
+      // The transcript is read from the server: the whole story is there in a fresh browser.
+      await mobile.waitForBot(`Returned “${BOOK_TITLE}”. Thank you!`);
+      await mobile.waitForBot(`We received ${state.rent} USD`);
+      const widths = await small.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+      expect(widths.page, 'no sideways scrolling').toBeLessThanOrEqual(widths.window);
+      await expectInView(small, small.getByTestId('message-input'));
+      await screenshot(small, '13-phone-reader.png');
+
+      await mobile.choosePersona(/^Iryna \(librarian, staff chat\)/);
+      await mobile.waitForBot(new RegExp(`Today, ${state.today}`));
+      await screenshot(small, '14-phone-staff.png');
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
+});
+
+/** The element is on screen (not pushed off by the layout). */
+async function expectInView(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
+  await locator.waitFor({ state: 'visible' });
+  const box = await locator.boundingBox();
+  const viewport = page.viewportSize()!;
+  expect(box, 'the element has a box').not.toBeNull();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width + 0.5);
+  expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height + 0.5);
+}
+
+describe('the browser the test needs', () => {
+  it('is never downloaded: a missing Chromium fails with a message that says how to install it', async () => {
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = path.join(os.tmpdir(), 'no-such-chromium', 'chromium');
+    try {
+      await expect(launchChromium()).rejects.toThrow(/Chromium was not found at .*no-such-chromium.*apt-get install -y chromium/s);
+    } finally {
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+    }
+  });
+});
