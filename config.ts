@@ -191,6 +191,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** For entry points: the config, or a clear message naming each bad variable and exit 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
 /** A config for tests and tools: defaults plus overrides, never reading process.env. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   return loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', SANDBOX: 'off', ...overrides });

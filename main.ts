@@ -1,18 +1,9 @@
 // npm start: the API, the bot and the jobs in one process over one database file.
-import { loadConfig, ConfigError } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { startService } from './service.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 

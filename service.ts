@@ -15,7 +15,10 @@ import { createJobs } from './jobs/index.js';
 import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
 
 export interface RunningService {
+  /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
   url: string;
+  /** The loopback address it listens on (tests, tools). */
+  localUrl: string;
   core: Core;
   config: Config;
   stop(): Promise<void>;
@@ -113,6 +116,7 @@ export async function startService(config: Config, opts: { logger: Logger; clock
   let stopping: Promise<void> | undefined;
   return {
     url,
+    localUrl: localBase,
     core,
     config: effectiveConfig,
     stop() {

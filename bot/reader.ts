@@ -52,5 +52,4 @@ export function readerOf(ctx: BotContext): UserRow {
 /** The reader door always acts as a reader, even for a staff member's own loans. */
 export const readerActor = (ctx: BotContext): Actor => ({ userId: readerOf(ctx).id, isStaff: false });
 
-export const displayName = (u: Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'id'>) =>
-  `${u.first_name} ${u.last_name}`.trim() || u.email || `#${u.id}`;
+export { displayName } from '../core/users.js';

@@ -6,8 +6,9 @@ import { chargeableCents, formatCents } from './money.js';
 import { addDays, daysBetween, isValidIsoDate, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { toBook, type Book } from './books.js';
-import { toPayment, type Payment, type PaymentsService } from './payments.js';
+import { insertPendingPayment, toPayment, type Payment, type PaymentsService } from './payments.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
+import { displayName } from './users.js';
 
 export interface Borrowing {
   id: number;
@@ -166,18 +167,14 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .returning('id')
         .executeTakeFirstOrThrow();
       const cents = chargeableCents(rentCents(book.daily_fee_cents, borrowDate, input.expected_return_date));
-      const payment = await trx
-        .insertInto('payments')
-        .values({ borrowing_id: borrowing.id, user_id: actor.userId, type: 'PAYMENT', status: 'PENDING', money_to_pay_cents: cents, session_id: null, session_url: null, session_expires_at: null, payment_intent_id: null, created_at: now.toISOString(), paid_at: null, refunded_at: null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const payment = await insertPendingPayment(trx, { borrowingId: borrowing.id, userId: actor.userId, type: 'PAYMENT', cents, at: now });
       const reader = await trx.selectFrom('users').select(['first_name', 'last_name', 'email', 'telegram_user_id', 'telegram_username', 'language']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
       const payload = {
         borrowing_id: borrowing.id,
         payment_id: payment.id,
         book_title: book.title,
         book_author: book.author,
-        reader: `${reader.first_name} ${reader.last_name}`.trim() || reader.email || `#${actor.userId}`,
+        reader: displayName({ ...reader, id: actor.userId }),
         reader_username: reader.telegram_username,
         borrow_date: borrowDate,
         expected_return_date: input.expected_return_date,
@@ -222,16 +219,12 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
       await trx.updateTable('books').set({ inventory: sql`min(inventory + 1, 1000000)` }).where('id', '=', b.book_id).execute();
-      const reader = `${b.first_name} ${b.last_name}`.trim() || b.email || `#${b.user_id}`;
+      const reader = displayName(b);
       const overdueDays = daysBetween(b.expected_return_date, actual);
       let fine: { id: number; cents: number } | null = null;
       if (overdueDays > 0) {
         const cents = chargeableCents(fineCents(b.daily_fee_cents, overdueDays, fineMultiplier));
-        const row = await trx
-          .insertInto('payments')
-          .values({ borrowing_id: b.id, user_id: b.user_id, type: 'FINE', status: 'PENDING', money_to_pay_cents: cents, session_id: null, session_url: null, session_expires_at: null, payment_intent_id: null, created_at: now.toISOString(), paid_at: null, refunded_at: null })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const row = await insertPendingPayment(trx, { borrowingId: b.id, userId: b.user_id, type: 'FINE', cents, at: now });
         fine = { id: row.id, cents };
       }
       const payload = {

@@ -6,6 +6,7 @@ import { formatCents } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
+import { displayName } from './users.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
 
 export interface Payment {
@@ -38,6 +39,19 @@ export const toPayment = (r: PaymentRow): Payment => ({
   paid_at: r.paid_at,
   refunded_at: r.refunded_at,
 });
+
+/** A new PENDING payment without a session yet (opened after the transaction commits). */
+export function insertPendingPayment(trx: DB, p: { borrowingId: number; userId: number; type: 'PAYMENT' | 'FINE'; cents: number; at: Date }) {
+  return trx
+    .insertInto('payments')
+    .values({
+      borrowing_id: p.borrowingId, user_id: p.userId, type: p.type, status: 'PENDING', money_to_pay_cents: p.cents,
+      session_id: null, session_url: null, session_expires_at: null, payment_intent_id: null,
+      created_at: p.at.toISOString(), paid_at: null, refunded_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
 
 /** A payment the owner may ask a new Checkout Session for. */
 export const isRenewable = (p: Pick<PaymentRow, 'status' | 'session_id'>) =>
@@ -202,7 +216,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
         type: updated.type,
         amount: formatCents(updated.money_to_pay_cents),
         book_title: facts.title,
-        reader: `${facts.first_name} ${facts.last_name}`.trim() || facts.email || `#${updated.user_id}`,
+        reader: displayName({ ...facts, id: updated.user_id }),
         reader_username: facts.telegram_username,
       };
       await enqueue(trx, [

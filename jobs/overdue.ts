@@ -19,6 +19,7 @@ import type { DB } from '../db/connection.js';
 import { immediateTransaction } from '../db/connection.js';
 import { daysBetween, todayIn, type Clock } from '../core/clock.js';
 import { createRenderer, type OverdueLoan, type Renderer } from './render.js';
+import { displayName } from '../core/users.js';
 
 export interface JobContext {
   db: DB;
@@ -103,7 +104,7 @@ export function overdueLoansQuery(db: DB, today: string) {
 export async function listOverdueLoans(db: DB, today: string): Promise<OverdueLoan[]> {
   const rows = await overdueLoansQuery(db, today).execute();
   return rows.map((r) => {
-    const name = `${r.first_name} ${r.last_name}`.trim() || r.email || `#${r.user_id}`;
+    const name = displayName(r);
     return {
       borrowing_id: r.id,
       reader: r.telegram_username ? `${name} (@${r.telegram_username})` : name,
@@ -150,9 +151,20 @@ export async function overdueReport(deps: JobContext, clock: Clock): Promise<Ove
   const { db, config } = deps;
   const today = todayIn(clock, config.rules.timeZone);
   const nowMs = clock.now().getTime();
-  const loans = await listOverdueLoans(db, today);
   const readerNotices = await enqueueReaderOverdueNotices(db, config, today, nowMs);
   const staffChatId = config.telegram.staffChatId;
-  const staffMessages = staffChatId === undefined ? 0 : await enqueueStaffOverdueReport(db, staffChatId, today, loans, nowMs);
+  // Today's report already queued (a second run, a restart): don't load and render it again.
+  const queued = await db.selectFrom('outbox').select('id').where('dedup_key', '=', `overdue-report:${today}`).executeTakeFirst();
+  if (staffChatId === undefined || queued) {
+    const { n } = await db
+      .selectFrom('borrowings')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('actual_return_date', 'is', null)
+      .where('expected_return_date', '<', today)
+      .executeTakeFirstOrThrow();
+    return { date: today, overdue: n, readerNotices, staffMessages: 0 };
+  }
+  const loans = await listOverdueLoans(db, today);
+  const staffMessages = await enqueueStaffOverdueReport(db, staffChatId, today, loans, nowMs);
   return { date: today, overdue: loans.length, readerNotices, staffMessages };
 }

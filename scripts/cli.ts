@@ -1,5 +1,5 @@
 // Shared start-up for the command-line tools: config, logger, migrated database, core.
-import { loadConfig, ConfigError, type Config } from '../config.js';
+import { loadConfigOrExit, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { openDatabase } from '../db/connection.js';
 import { createCore, type Core } from '../core/index.js';
@@ -25,16 +25,7 @@ const offlineGateway: PaymentGateway = new Proxy({} as PaymentGateway, {
 });
 
 export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ config: Config; core: Core; logger: Logger; close: () => Promise<void> }> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const { db } = await openDatabase(config.databasePath);
   // With no Stripe key the running service's sandbox stand-in is Stripe (npm start must be up).
