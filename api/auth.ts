@@ -9,6 +9,12 @@ import type { AppEnv } from './types.js';
 
 export type TokenType = 'access' | 'refresh';
 
+/** A list's `user_id` filter: staff may filter by any user, anyone else gets 403 for trying. */
+export function staffUserFilter(actor: Actor, userId: number | undefined): number | undefined {
+  if (userId !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
+  return userId;
+}
+
 export interface AuthOptions {
   secret: string;
   accessTtlSeconds: number;

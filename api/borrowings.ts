@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { DomainError } from '../core/errors.js';
 import {
   BorrowBody, BorrowingCreated, BorrowingListQuery, BorrowingPage, BorrowingReturned, BorrowingSchema, E, IdParams, bearer, json, jsonBody,
 } from './schemas.js';
+import { staffUserFilter } from './auth.js';
 import type { ApiDeps, App } from './types.js';
 
 const tags = ['borrowings'];
@@ -37,8 +37,7 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
     async (c) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
-      if (q.user_id !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
-      return c.json(await core.borrowings.list(actor, { isActive: q.is_active, userId: q.user_id, cursor: q.cursor, limit: q.limit }), 200);
+      return c.json(await core.borrowings.list(actor, { isActive: q.is_active, userId: staffUserFilter(actor, q.user_id), cursor: q.cursor, limit: q.limit }), 200);
     },
   );
 

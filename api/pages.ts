@@ -1,8 +1,6 @@
 // The small self-contained HTML pages a browser lands on after Stripe Checkout.
 import type { Payment } from '../core/payments.js';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+import { escapeHtml, htmlDocument } from './html.js';
 
 /** True when the client asked for JSON rather than a page (`Accept: application/json`). */
 export function prefersJson(accept: string | undefined): boolean {
@@ -16,13 +14,8 @@ export function prefersJson(accept: string | undefined): boolean {
 
 function page(title: string, tone: 'ok' | 'wait' | 'bad', body: string): string {
   const color = tone === 'ok' ? '#1a7f37' : tone === 'wait' ? '#9a6700' : '#cf222e';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · Library</title>
+  return htmlDocument(
+    `<title>${escapeHtml(title)} · Library</title>
 <style>
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; background: #f6f8fa; color: #1f2328; }
   main { max-width: 32rem; margin: 12vh auto; background: #fff; border: 1px solid #d0d7de; border-radius: 12px; padding: 2rem; }
@@ -31,13 +24,12 @@ function page(title: string, tone: 'ok' | 'wait' | 'bad', body: string): string 
   .amount { font-size: 1.6rem; font-weight: 600; }
   .muted { color: #656d76; font-size: .9rem; }
   a.button { display: inline-block; margin-top: 1rem; padding: .6rem 1.1rem; border-radius: 8px; background: #0969da; color: #fff; text-decoration: none; }
-</style>
-</head>
-<body><main>
+</style>`,
+    `<body><main>
 <h1>${escapeHtml(title)}</h1>
 ${body}
-</main></body>
-</html>`;
+</main></body>`,
+  );
 }
 
 const what = (p: Payment) => (p.type === 'FINE' ? 'late-return fine' : 'rent');

@@ -3,10 +3,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { cancelPage, errorPage, prefersJson, successPage } from './pages.js';
 import { E, IdParams, PaymentListQuery, PaymentPage, PaymentSchema, SessionQuery, WebhookAck, bearer, json } from './schemas.js';
+import { staffUserFilter } from './auth.js';
 import type { ApiDeps, App } from './types.js';
 
 const tags = ['payments'];
 const SESSION_ID = /^[A-Za-z0-9_]{1,255}$/;
+const isSessionId = (s: string | undefined): s is string => !!s && SESSION_ID.test(s);
 
 const htmlOrJson = (schema: z.ZodType, description: string) => ({
   description,
@@ -33,7 +35,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
       // The answer reflects the payment's state right now; never serve it from a cache.
       c.header('Cache-Control', 'no-store');
       try {
-        if (!sessionId || !SESSION_ID.test(sessionId)) {
+        if (!isSessionId(sessionId)) {
           throw new DomainError('VALIDATION', 'session_id is missing or malformed', [{ field: 'session_id', message: 'session_id is missing or malformed' }]);
         }
         const { payment, paid } = await core.payments.confirmSession(sessionId);
@@ -62,7 +64,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     async (c) => {
       const sessionId = c.req.valid('query').session_id;
       c.header('Cache-Control', 'no-store');
-      const payment = sessionId && SESSION_ID.test(sessionId) ? await core.payments.findBySession(sessionId) : null;
+      const payment = isSessionId(sessionId) ? await core.payments.findBySession(sessionId) : null;
       if (prefersJson(c.req.header('accept'))) {
         return c.json({ status: 'paused' as const, message: 'Payment paused — you can pay within 24 hours', payment }, 200);
       }
@@ -95,8 +97,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     async (c) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
-      if (q.user_id !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
-      return c.json(await core.payments.list(actor, { userId: q.user_id, status: q.status, cursor: q.cursor, limit: q.limit }), 200);
+      return c.json(await core.payments.list(actor, { userId: staffUserFilter(actor, q.user_id), status: q.status, cursor: q.cursor, limit: q.limit }), 200);
     },
   );
 

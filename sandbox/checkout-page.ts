@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Core } from '../core/index.js';
+import { escapeHtml, htmlDocument } from '../api/html.js';
 import {
   FakeStripeStateError,
   type FakeCheckoutSession,
@@ -19,9 +20,6 @@ export interface CheckoutPagesOptions {
 }
 
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,200}$/;
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
 /** Stripe amounts are in the currency's smallest unit: 150 → "$1.50". */
 export function formatAmount(cents: number, currency = 'usd'): string {
@@ -126,24 +124,18 @@ const STYLE = `
   }
 `;
 
-function htmlDocument(title: string, nonce: string, body: string, script = ''): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<meta name="color-scheme" content="light dark">
+function checkoutDocument(title: string, nonce: string, body: string, script = ''): string {
+  return htmlDocument(
+    `<meta name="color-scheme" content="light dark">
 <title>${escapeHtml(title)} · Sandbox checkout</title>
 <link rel="icon" href="data:,">
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
+<style nonce="${nonce}">${STYLE}</style>`,
+    `<body>
 <div class="banner" role="note" data-testid="checkout-banner"><span class="tag" aria-hidden="true">Test mode</span><span>Test stand-in for Stripe Checkout — no real money</span></div>
 ${body}
 ${script ? `<script nonce="${nonce}">${script}</script>` : ''}
-</body>
-</html>`;
+</body>`,
+  );
 }
 
 // Disables both buttons once one is pressed, so a double click pays (and redirects) once.
@@ -217,11 +209,11 @@ ${successUrl ? `<div class="buttons"><a class="btn primary" href="${escapeHtml(s
   </div>
 </div></section>
 </main>`;
-  return htmlDocument(`${session.status === 'open' ? 'Pay' : STATUS_TEXT[session.status]} ${amount} — ${first}`, nonce, body, session.status === 'open' ? SUBMIT_ONCE : '');
+  return checkoutDocument(`${session.status === 'open' ? 'Pay' : STATUS_TEXT[session.status]} ${amount} — ${first}`, nonce, body, session.status === 'open' ? SUBMIT_ONCE : '');
 }
 
 function messagePage(title: string, text: string, nonce: string): string {
-  return htmlDocument(title, nonce, `<main class="single"><div class="notice bad"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></div></main>`);
+  return checkoutDocument(title, nonce, `<main class="single"><div class="notice bad"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></div></main>`);
 }
 
 export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {

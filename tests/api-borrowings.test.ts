@@ -1,18 +1,9 @@
 // REST API: borrowing, listing, returning, fines, and the inventory under concurrent borrowers.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, sessionIdOf, tempDbFile, type ApiWorld, type TestUser } from './helpers/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApiWorld, useApiWorld, sessionIdOf, tempDbFile, type ApiWorld, type TestUser } from './helpers/api.js';
 
-let w: ApiWorld;
-let staff: TestUser;
-
-beforeAll(async () => {
-  w = await createApiWorld();
-  staff = await w.user({ staff: true });
-});
-afterAll(async () => {
-  await w?.close();
-});
+const { world: w, staff } = useApiWorld();
 
 const borrow = (u: TestUser, book_id: unknown, ...date: unknown[]) =>
   w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id, expected_return_date: date.length ? date[0] : w.day(3) } });

@@ -1,20 +1,11 @@
 // REST API: payments through Stripe Checkout — the success/cancel redirects, signed webhooks,
 // renewing, refunds, and Stripe being down — with the real stripe client against the fake.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeEvent } from '../sandbox/stripe/fake-stripe-api.js';
-import { createApiWorld, sessionIdOf, WEBHOOK_SECRET, type ApiWorld, type TestUser } from './helpers/api.js';
+import { createApiWorld, useApiWorld, sessionIdOf, WEBHOOK_SECRET, type ApiWorld, type TestUser } from './helpers/api.js';
 
-let w: ApiWorld;
-let staff: TestUser;
-
-beforeAll(async () => {
-  w = await createApiWorld();
-  staff = await w.user({ staff: true });
-});
-afterAll(async () => {
-  await w?.close();
-});
+const { world: w, staff } = useApiWorld();
 
 const JSON_ACCEPT = { accept: 'application/json' };
 const BROWSER_ACCEPT = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };

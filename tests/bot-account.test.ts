@@ -1,19 +1,10 @@
 // Linking a REST account by deep link, languages, and the error boundary.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { addBooks, ann, bob, createBotWorld, olena, type BotWorld } from './helpers/bot.js';
+import { addBooks, ann, bob, olena, readerSteps, useBotWorld } from './helpers/bot.js';
 
-let w: BotWorld;
-
-beforeEach(async () => {
-  w = await createBotWorld();
-});
-
-afterEach(async () => {
-  await w.close();
-});
-
-const labels = (chatId: number) => w.buttons(w.last(chatId)).map((b) => b.text);
+const { world: w } = useBotWorld();
+const { labels } = readerSteps(w);
 
 describe('linking a REST account with /start <code>', () => {
   it('links the account and shows its loans', async () => {

@@ -1,42 +1,9 @@
 // The borrow conversation and paying from My books, driven as a reader does it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addBooks, ann, createBotWorld, type BotWorld } from './helpers/bot.js';
+import { describe, expect, it } from 'vitest';
+import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 
-let w: BotWorld;
-
-beforeEach(async () => {
-  w = await createBotWorld();
-});
-
-afterEach(async () => {
-  await w.close();
-});
-
-const labels = (chatId: number) => w.buttons(w.last(chatId)).map((b) => b.text);
-const urlOf = (label: string, chatId = ann.id) => {
-  const b = w.buttons(w.last(chatId)).find((x) => x.text === label);
-  return b && 'url' in b ? b.url : undefined;
-};
-const readerId = async (tgId: number) => (await w.core.users.findByTelegramId(tgId))!.id;
-
-/** Ann opens a book from the catalogue and borrows it for `days` (presses as a person does). */
-async function borrowFromCard(title: string, author: string, days = '7 days') {
-  await w.send(ann, '/catalogue');
-  await w.press(ann.id, `${title} · ${author}`);
-  await w.press(ann.id, '📥 Borrow');
-  await w.press(ann.id, days);
-  await w.press(ann.id, '✅ Confirm');
-}
-
-/** The customer pays on the (fake) Stripe page and comes back through the success redirect. */
-async function payAll(tgId: number) {
-  const userId = await readerId(tgId);
-  const pending = await w.db.selectFrom('payments').select(['session_id']).where('user_id', '=', userId).where('status', '=', 'PENDING').execute();
-  for (const p of pending) {
-    await w.stripe.api.pay(p.session_id!);
-    await w.core.payments.confirmSession(p.session_id!);
-  }
-}
+const { world: w, recreate } = useBotWorld();
+const { labels, urlOf, borrowFromCard, payAll } = readerSteps(w);
 
 describe('the borrow conversation', () => {
   it('can be cancelled with the button, and nothing is borrowed', async () => {
@@ -116,8 +83,7 @@ describe('the borrow conversation', () => {
   });
 
   it('refuses a second loan while the first is unpaid, and at the loan limit', async () => {
-    await w.close();
-    w = await createBotWorld({ env: { MAX_ACTIVE_LOANS: '1' } });
+    await recreate({ env: { MAX_ACTIVE_LOANS: '1' } });
     await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
     await borrowFromCard('Dune', 'Frank Herbert');
     await borrowFromCard('Emma', 'Jane Austen');
@@ -130,8 +96,7 @@ describe('the borrow conversation', () => {
   });
 
   it('offers only loan lengths within MAX_LOAN_DAYS', async () => {
-    await w.close();
-    w = await createBotWorld({ env: { MAX_LOAN_DAYS: '10' } });
+    await recreate({ env: { MAX_LOAN_DAYS: '10' } });
     await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
     await w.send(ann, '/catalogue');
     await w.press(ann.id, 'Dune · Frank Herbert');

@@ -1,44 +1,11 @@
 // Scenario tests: a reader talks to the real bot (grammY) through the fake Telegram Bot API,
 // over a real SQLite database and the real stripe client against the fake Stripe.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
-import { addBooks, ann, createBotWorld, type BotWorld } from './helpers/bot.js';
+import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 
-let w: BotWorld;
-
-beforeEach(async () => {
-  w = await createBotWorld();
-});
-
-afterEach(async () => {
-  await w.close();
-});
-
-const labels = (chatId: number) => w.buttons(w.last(chatId)).map((b) => b.text);
-const urlOf = (label: string, chatId = ann.id) => {
-  const b = w.buttons(w.last(chatId)).find((x) => x.text === label);
-  return b && 'url' in b ? b.url : undefined;
-};
-const readerId = async (tgId: number) => (await w.core.users.findByTelegramId(tgId))!.id;
-
-/** Ann opens a book from the catalogue and borrows it for `days` (presses as a person does). */
-async function borrowFromCard(title: string, author: string, days = '7 days') {
-  await w.send(ann, '/catalogue');
-  await w.press(ann.id, `${title} · ${author}`);
-  await w.press(ann.id, '📥 Borrow');
-  await w.press(ann.id, days);
-  await w.press(ann.id, '✅ Confirm');
-}
-
-/** The customer pays on the (fake) Stripe page and comes back through the success redirect. */
-async function payAll(tgId: number) {
-  const userId = await readerId(tgId);
-  const pending = await w.db.selectFrom('payments').select(['session_id']).where('user_id', '=', userId).where('status', '=', 'PENDING').execute();
-  for (const p of pending) {
-    await w.stripe.api.pay(p.session_id!);
-    await w.core.payments.confirmSession(p.session_id!);
-  }
-}
+const { world: w } = useBotWorld();
+const { labels, urlOf, borrowFromCard, payAll } = readerSteps(w);
 
 describe('browse → borrow → pay link → my books → return', () => {
   it('lets a new reader do the whole loan from Telegram, editing one message in place', async () => {

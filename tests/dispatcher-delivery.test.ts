@@ -2,50 +2,16 @@
  * The outbox dispatcher (SPEC §6) against the fake Telegram Bot API through the real grammY
  * client: limits, 429s, retries, order per chat, restarts, outages.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 import { Api } from 'grammy';
-import { openDatabase, type DB } from '../db/connection.js';
-import { ManualClock, systemClock, type Clock } from '../core/clock.js';
-import { enqueue, type Notification } from '../core/notifications.js';
-import { silentLogger } from '../logger.js';
-import { createDispatcher, createDispatcherLoop, dispatchOutbox, type DispatchOptions, type MessageSender } from '../jobs/dispatcher.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
+import { ManualClock, systemClock } from '../core/clock.js';
+import { enqueue } from '../core/notifications.js';
+import { createDispatcher, createDispatcherLoop, dispatchOutbox, type MessageSender } from '../jobs/dispatcher.js';
+import { FAST, TOKEN, useDispatchHarness } from './helpers/dispatch.js';
 
-const TOKEN = '123456:TEST-dispatcher';
-const FAST: DispatchOptions = { perChatIntervalMs: 50, backoffBaseMs: 50, backoffMaxMs: 400, globalPerSecond: 1000 };
-
-let tg: FakeTelegram;
-let api: Api;
-let db: DB;
-
-beforeEach(async () => {
-  tg = await startFakeTelegram({ token: TOKEN });
-  api = new Api(TOKEN, { apiRoot: tg.apiRoot });
-  ({ db } = await openDatabase(':memory:'));
-});
-
-afterEach(async () => {
-  await db.destroy();
-  await tg.close();
-});
-
-const deps = (clock: Clock = systemClock, sender: MessageSender = api) => ({ db, api: sender, clock, logger: silentLogger() });
-
-function privateChat(id: number) {
-  tg.api.registerChat({ id, type: 'private', first_name: `Reader${id}` });
-  return id;
-}
-
-/** Queues staff-style "payment received" notes whose text carries a marker we can find. */
-async function queue(chatId: number, markers: string[], clock: Clock = systemClock) {
-  const notes: Notification[] = markers.map((m) => ({
-    chatId,
-    kind: 'staff.payment_received',
-    payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: m },
-  }));
-  await enqueue(db, notes, clock.now().getTime());
-}
+const h = useDispatchHarness();
+const { deps, privateChat, queue, sendCalls, okSends, markersIn, outbox } = h;
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -55,12 +21,6 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-
-const sendCalls = () => tg.api.calls.filter((c) => c.method === 'sendMessage');
-const okSends = (chatId?: number) => sendCalls().filter((c) => c.ok && (chatId === undefined || Number(c.params.chat_id) === chatId));
-const botTexts = (chatId: number) => tg.api.transcript(chatId).filter((m) => m.from === 'bot').map((m) => m.text);
-const markersIn = (chatId: number) => botTexts(chatId).map((t) => /Book: (\S+)/.exec(t)?.[1]);
-const outbox = () => db.selectFrom('outbox').selectAll().orderBy('id').execute();
 
 describe('delivery: every row once, in order per chat', () => {
   it('sends all due rows, each once, in order per chat, and marks them sent', async () => {
@@ -84,9 +44,9 @@ describe('delivery: every row once, in order per chat', () => {
 
   it('sends HTML with user text escaped', async () => {
     const a = privateChat(1003);
-    await enqueue(db, [{ chatId: a, kind: 'staff.payment_received', payload: { amount: '2.00', type: 'FINE', reader: '<Eve & "Co">', book_title: '<b>x</b>' } }], Date.now());
+    await enqueue(h.db, [{ chatId: a, kind: 'staff.payment_received', payload: { amount: '2.00', type: 'FINE', reader: '<Eve & "Co">', book_title: '<b>x</b>' } }], Date.now());
     await dispatchOutbox(deps(), FAST);
-    const [msg] = tg.api.transcript(a);
+    const [msg] = h.tg.api.transcript(a);
     expect(msg?.text).toContain('Reader: <Eve & "Co">');
     expect(msg?.text).toContain('Book: <b>x</b>');
     expect(msg?.entities?.some((e) => e.type === 'bold')).toBe(true);
@@ -105,7 +65,7 @@ describe('delivery: every row once, in order per chat', () => {
 
   it('fails a row it cannot render, without blocking the chat', async () => {
     const a = privateChat(1006);
-    await db.insertInto('outbox').values({ chat_id: a, kind: 'reader.unknown_kind', payload: '{}', language: 'en', dedup_key: null, next_attempt_at: 0, sent_at: null, failed_at: null, last_error: null, created_at: new Date().toISOString() }).execute();
+    await h.db.insertInto('outbox').values({ chat_id: a, kind: 'reader.unknown_kind', payload: '{}', language: 'en', dedup_key: null, next_attempt_at: 0, sent_at: null, failed_at: null, last_error: null, created_at: new Date().toISOString() }).execute();
     await queue(a, ['after']);
     const summary = await dispatchOutbox(deps(), FAST);
     expect(summary).toMatchObject({ sent: 1, failed: 1 });
@@ -120,11 +80,11 @@ describe('failures', () => {
   it('retries 500s with exponential back-off and then delivers', async () => {
     const a = privateChat(6001);
     await queue(a, ['a1', 'a2']);
-    tg.api.failNext('sendMessage', 3, { status: 500 });
+    h.tg.api.failNext('sendMessage', 3, { status: 500 });
     const loop = createDispatcherLoop(deps(), { ...FAST, backoffBaseMs: 100, backoffMaxMs: 5000, idleMs: 10 });
     loop.start();
     try {
-      await tg.api.waitFor(() => okSends(a).length === 2, 5000);
+      await h.tg.api.waitFor(() => okSends(a).length === 2, 5000);
     } finally {
       await loop.stop();
     }
@@ -141,7 +101,7 @@ describe('failures', () => {
 
   it('gives up at once on a blocked bot or an unknown chat, recording why', async () => {
     const blocked = privateChat(7001);
-    tg.api.setBlocked(blocked);
+    h.tg.api.setBlocked(blocked);
     const unknown = 7999; // never registered: "chat not found"
     const ok = privateChat(7002);
     await queue(blocked, ['x1', 'x2']);
@@ -165,7 +125,7 @@ describe('failures', () => {
     const clock = new ManualClock('2026-03-01T10:00:00Z');
     const a = privateChat(7101);
     await queue(a, ['a1'], clock);
-    tg.api.failNext('sendMessage', 10, { status: 502 });
+    h.tg.api.failNext('sendMessage', 10, { status: 502 });
     const d = createDispatcher(deps(clock), { ...FAST, maxAttempts: 3, giveUpAfterMs: 3600_000 });
     for (let i = 0; i < 5; i++) {
       await d.run();
@@ -202,8 +162,8 @@ describe('failures', () => {
       expect(sendCalls()).toHaveLength(0);
       // More news arrives while down.
       for (const c of chats) await queue(c, [`${c}-4`]);
-      current = api; // back up
-      await tg.api.waitFor(() => okSends().length === 12, 5000);
+      current = h.api; // back up
+      await h.tg.api.waitFor(() => okSends().length === 12, 5000);
     } finally {
       await loop.stop();
     }
@@ -243,11 +203,11 @@ describe('failures', () => {
     const b = privateChat(8102);
     await queue(a, ['a1', 'a2', 'a3']);
     await queue(b, ['b1', 'b2']);
-    tg.api.failNext('*', 6, { status: 502 });
+    h.tg.api.failNext('*', 6, { status: 502 });
     const loop = createDispatcherLoop(deps(), { ...FAST, backoffBaseMs: 20, idleMs: 10 });
     loop.start();
     try {
-      await tg.api.waitFor(() => okSends().length === 5, 5000);
+      await h.tg.api.waitFor(() => okSends().length === 5, 5000);
     } finally {
       await loop.stop();
     }
@@ -279,7 +239,7 @@ describe('never twice', () => {
     await queue(a, ['a1', 'a2'], clock);
     const [row] = await outbox();
     // What a crashed dispatcher leaves behind: claimed (attempt counted, lease set), never marked.
-    await db.updateTable('outbox').set({ attempts: 1, next_attempt_at: clock.now().getTime() + 60_000 }).where('id', '=', row!.id).execute();
+    await h.db.updateTable('outbox').set({ attempts: 1, next_attempt_at: clock.now().getTime() + 60_000 }).where('id', '=', row!.id).execute();
 
     const d = createDispatcher(deps(clock), FAST);
     expect((await d.run()).sent).toBe(0); // neither the claimed row nor the one behind it
@@ -312,7 +272,7 @@ describe('the dispatcher loop', () => {
     await queue(a, ['a1']);
     const t0 = Date.now();
     loop.poke();
-    await tg.api.waitFor(() => okSends(a).length === 1, 2000);
+    await h.tg.api.waitFor(() => okSends(a).length === 1, 2000);
     expect(Date.now() - t0).toBeLessThan(1000);
     await queue(a, ['a2']);
     loop.poke();

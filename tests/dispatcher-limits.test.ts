@@ -2,55 +2,12 @@
  * The outbox dispatcher's pacing (SPEC §6) against the fake Telegram Bot API through the real
  * grammY client: 1 message/s per chat, the global pace, 429 retry_after and flood control.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Api } from 'grammy';
-import { openDatabase, type DB } from '../db/connection.js';
-import { systemClock, type Clock } from '../core/clock.js';
-import { enqueue, type Notification } from '../core/notifications.js';
-import { silentLogger } from '../logger.js';
-import { createDispatcherLoop, dispatchOutbox, type DispatchOptions, type MessageSender } from '../jobs/dispatcher.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
+import { describe, expect, it } from 'vitest';
+import { createDispatcherLoop, dispatchOutbox } from '../jobs/dispatcher.js';
+import { FAST, useDispatchHarness } from './helpers/dispatch.js';
 
-const TOKEN = '123456:TEST-dispatcher';
-const FAST: DispatchOptions = { perChatIntervalMs: 50, backoffBaseMs: 50, backoffMaxMs: 400, globalPerSecond: 1000 };
-
-let tg: FakeTelegram;
-let api: Api;
-let db: DB;
-
-beforeEach(async () => {
-  tg = await startFakeTelegram({ token: TOKEN });
-  api = new Api(TOKEN, { apiRoot: tg.apiRoot });
-  ({ db } = await openDatabase(':memory:'));
-});
-
-afterEach(async () => {
-  await db.destroy();
-  await tg.close();
-});
-
-const deps = (clock: Clock = systemClock, sender: MessageSender = api) => ({ db, api: sender, clock, logger: silentLogger() });
-
-function privateChat(id: number) {
-  tg.api.registerChat({ id, type: 'private', first_name: `Reader${id}` });
-  return id;
-}
-
-/** Queues staff-style "payment received" notes whose text carries a marker we can find. */
-async function queue(chatId: number, markers: string[], clock: Clock = systemClock) {
-  const notes: Notification[] = markers.map((m) => ({
-    chatId,
-    kind: 'staff.payment_received',
-    payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: m },
-  }));
-  await enqueue(db, notes, clock.now().getTime());
-}
-
-const sendCalls = () => tg.api.calls.filter((c) => c.method === 'sendMessage');
-const okSends = (chatId?: number) => sendCalls().filter((c) => c.ok && (chatId === undefined || Number(c.params.chat_id) === chatId));
-const botTexts = (chatId: number) => tg.api.transcript(chatId).filter((m) => m.from === 'bot').map((m) => m.text);
-const markersIn = (chatId: number) => botTexts(chatId).map((t) => /Book: (\S+)/.exec(t)?.[1]);
-const outbox = () => db.selectFrom('outbox').selectAll().orderBy('id').execute();
+const h = useDispatchHarness();
+const { deps, privateChat, queue, sendCalls, okSends, markersIn, outbox } = h;
 
 describe('rate limits', () => {
   it('keeps at most one message per second per chat with the default settings', async () => {
@@ -71,14 +28,14 @@ describe('rate limits', () => {
   });
 
   it('keeps a group chat within its per-minute allowance while private chats go on', async () => {
-    tg.api.registerChat({ id: -1002001, type: 'supergroup', title: 'Staff' });
+    h.tg.api.registerChat({ id: -1002001, type: 'supergroup', title: 'Staff' });
     const a = privateChat(2101);
     await queue(-1002001, ['g1', 'g2', 'g3']);
     await queue(a, ['p1', 'p2', 'p3']);
     const loop = createDispatcherLoop(deps(), { ...FAST, groupPerMinute: 2, idleMs: 10 });
     loop.start();
     try {
-      await tg.api.waitFor(() => okSends(a).length === 3, 3000);
+      await h.tg.api.waitFor(() => okSends(a).length === 3, 3000);
       await new Promise((r) => setTimeout(r, 200));
     } finally {
       await loop.stop(); // also ends the wait for the group's next minute
@@ -90,9 +47,7 @@ describe('rate limits', () => {
   });
 
   it('stays under the global pace (no 429 from a fake that enforces it)', async () => {
-    await tg.close();
-    tg = await startFakeTelegram({ token: TOKEN, rateLimit: { globalPerSecond: 50, perChatPerSecond: 1 } });
-    api = new Api(TOKEN, { apiRoot: tg.apiRoot });
+    await h.restartTelegram({ rateLimit: { globalPerSecond: 50, perChatPerSecond: 1 } });
     const chats = Array.from({ length: 60 }, (_, i) => privateChat(3000 + i));
     for (const c of chats) await queue(c, [`m${c}`]);
     const t0 = Date.now();
@@ -110,13 +65,13 @@ describe('rate limits', () => {
     const a = privateChat(4001);
     const b = privateChat(4002);
     await queue(a, ['a1', 'a2']);
-    tg.api.failNext('sendMessage', 1, { status: 429, retry_after: 1 });
+    h.tg.api.failNext('sendMessage', 1, { status: 429, retry_after: 1 });
     await queue(b, ['b1']);
     // One send at a time, in id order, so the injected 429 hits a1.
     const loop = createDispatcherLoop(deps(), { ...FAST, concurrency: 1, idleMs: 20 });
     loop.start();
     try {
-      await tg.api.waitFor(() => okSends(a).length === 2, 5000);
+      await h.tg.api.waitFor(() => okSends(a).length === 2, 5000);
     } finally {
       await loop.stop();
     }
@@ -134,7 +89,7 @@ describe('rate limits', () => {
   it('treats 429s from several chats at once as global flood control and pauses everything', async () => {
     const chats = [5001, 5002, 5003, 5004].map(privateChat);
     for (const c of chats) await queue(c, [`m${c}`]);
-    tg.api.failNext('sendMessage', 3, { status: 429, retry_after: 1 });
+    h.tg.api.failNext('sendMessage', 3, { status: 429, retry_after: 1 });
 
     const summary = await dispatchOutbox(deps(), { ...FAST, concurrency: 1 });
 

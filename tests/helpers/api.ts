@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { afterAll, beforeAll } from 'vitest';
 import { testConfig, type Config } from '../../config.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { openDatabase, type DB } from '../../db/connection.js';
@@ -19,6 +20,7 @@ import { createApi, type CreateApiOptions } from '../../api/app.js';
 import { createAuth, type Auth } from '../../api/auth.js';
 import type { AppEnv } from '../../api/types.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
+import { live } from './live.js';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const WEBHOOK_SECRET = 'whsec_test';
@@ -201,3 +203,20 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
 
 /** The session id in a Checkout URL the fake handed out (`…/checkout/<id>`). */
 export const sessionIdOf = (sessionUrl: string) => sessionUrl.slice(sessionUrl.lastIndexOf('/') + 1);
+
+/**
+ * One API world for the whole file (created before its tests, closed after them) and a staff
+ * user in it. Both stand for the values the beforeAll hook made.
+ */
+export function useApiWorld(opts?: ApiWorldOptions): { world: ApiWorld; staff: TestUser } {
+  let world: ApiWorld | undefined;
+  let staff: TestUser | undefined;
+  beforeAll(async () => {
+    world = await createApiWorld(opts);
+    staff = await world.user({ staff: true });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  return { world: live(() => world, 'the API world (useApiWorld)'), staff: live(() => staff, 'the staff user (useApiWorld)') };
+}

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import type { Bot } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { testConfig, type Config } from '../../config.js';
@@ -16,6 +17,7 @@ import { ManualClock } from '../../core/clock.js';
 import { createStripeGateway } from '../../core/stripe.js';
 import { createBot, type BotContext } from '../../bot/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { live } from './live.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
 import type { FakeUserInput, FakeChatInput, TranscriptEntry } from '../../sandbox/telegram/fake-bot-api.js';
 
@@ -70,7 +72,9 @@ export function captureLogger(logs: LogEntry[]) {
   return pino({ level: 'debug' }, stream);
 }
 
-export async function createBotWorld(opts: { env?: Record<string, string>; staffChatId?: number | null; start?: string } = {}): Promise<BotWorld> {
+export type BotWorldOptions = { env?: Record<string, string>; staffChatId?: number | null; start?: string };
+
+export async function createBotWorld(opts: BotWorldOptions = {}): Promise<BotWorld> {
   const clock = new ManualClock(opts.start ?? '2026-03-10T10:00:00Z');
   const tg = await startFakeTelegram({ token: TOKEN });
   const stripe = await startFakeStripe({ now: () => clock.now().getTime() });
@@ -158,4 +162,59 @@ export async function linkStaff(world: BotWorld, who: FakeUserInput = librarian)
   const { code } = await world.core.users.createLinkCode(user.id);
   await world.send(who, `/start ${code}`);
   return user;
+}
+
+/**
+ * Gives every test in the file a fresh bot world (created before it, closed after it). `world`
+ * stands for the current test's world: property reads and writes go to it. `recreate` closes it
+ * and opens another with other options, for a test that needs them.
+ */
+export function useBotWorld(opts?: BotWorldOptions): { world: BotWorld; recreate(opts?: BotWorldOptions): Promise<void> } {
+  let current: BotWorld | undefined;
+  beforeEach(async () => {
+    current = await createBotWorld(opts);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const world = live(() => current, 'the bot world (useBotWorld)');
+  return {
+    world,
+    async recreate(other) {
+      await world.close();
+      current = await createBotWorld(other);
+    },
+  };
+}
+
+/** What a reader scenario keeps doing: read the buttons, borrow from a book card, pay. */
+export function readerSteps(w: BotWorld) {
+  const labels = (chatId: number) => w.buttons(w.last(chatId)).map((b) => b.text);
+  const urlOf = (label: string, chatId = ann.id) => {
+    const b = w.buttons(w.last(chatId)).find((x) => x.text === label);
+    return b && 'url' in b ? b.url : undefined;
+  };
+  const readerId = async (tgId: number) => (await w.core.users.findByTelegramId(tgId))!.id;
+
+  /** Ann opens a book from the catalogue and borrows it for `days` (presses as a person does). */
+  async function borrowFromCard(title: string, author: string, days = '7 days') {
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, `${title} · ${author}`);
+    await w.press(ann.id, '📥 Borrow');
+    await w.press(ann.id, days);
+    await w.press(ann.id, '✅ Confirm');
+  }
+
+  /** The customer pays on the (fake) Stripe page and comes back through the success redirect. */
+  async function payAll(tgId: number) {
+    const userId = await readerId(tgId);
+    const pending = await w.db.selectFrom('payments').select(['session_id']).where('user_id', '=', userId).where('status', '=', 'PENDING').execute();
+    for (const p of pending) {
+      await w.stripe.api.pay(p.session_id!);
+      await w.core.payments.confirmSession(p.session_id!);
+    }
+  }
+
+  return { labels, urlOf, readerId, borrowFromCard, payAll };
 }
