@@ -87,6 +87,18 @@ export async function runApiBench(): Promise<string> {
   rows.push(row('POST /api/borrowings/ + return (2 requests)', cycle, baseline));
   await api.stop();
 
+  // The same reads with the catalogue cache off: every request goes to SQLite.
+  const raw = await startServer(['api-nocache', file]);
+  for (const [name, path] of [
+    ['GET /api/books/ (first page), no cache', '/api/books/'],
+    ['GET /api/books/?cursor= (deep page), no cache', `/api/books/?cursor=${deepCursor}`],
+    ['GET /api/books/{id}/, no cache', `/api/books/${midBook}/`],
+  ] as const) {
+    await load({ url: `${raw.url}${path}`, duration: 1 });
+    rows.push(row(name, await load({ url: `${raw.url}${path}` }), baseline));
+  }
+  await raw.stop();
+
   return table(`REST API over ${BOOKS.toLocaleString('en')} books and ${BORROWINGS.toLocaleString('en')} borrowings (autocannon, ${args.connections} connections, ${durationSeconds()} s each)`, rows);
 }
 

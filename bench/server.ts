@@ -28,12 +28,13 @@ if (mode === 'bare') {
   const app = new Hono();
   app.get('/', (c) => c.json({ hello: 'world' }));
   fetchApp = app.fetch;
-} else if (mode === 'api' && file) {
+} else if ((mode === 'api' || mode === 'api-nocache') && file) {
   const { db } = createDb(file);
   const stripe = createFakeStripe({ checkoutUrlBase: `http://127.0.0.1:${port}/checkout` });
   const config = testConfig({ DATABASE_PATH: file, MAX_ACTIVE_LOANS: '100' });
   const gateway = createStripeGateway({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: `http://127.0.0.1:${port}/stripe` });
-  const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger() });
+  // As in the service; `api-nocache` measures every read going to SQLite.
+  const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger(), catalogueCacheMs: mode === 'api' ? 2000 : 0 });
   const app = createApi({ core, jwtSecret: BENCH_JWT_SECRET, logger: silentLogger(), rateLimit: false, botUsername: () => 'bench_bot' });
   app.route('/stripe', stripe.app);
   fetchApp = app.fetch;

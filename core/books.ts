@@ -78,16 +78,57 @@ export function ftsQuery(search: string): string | null {
   return words.slice(0, 8).map((w) => `"${w}"*`).join(' ');
 }
 
-export function createBooks({ db, clock }: CoreDeps) {
-  const bookColumns = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents'] as const;
+/**
+ * Catalogue reads dominate traffic and change rarely: keep recent answers in memory. Every write
+ * through core bumps the version (so this process never serves a stale answer after its own
+ * write); the TTL bounds staleness after writes by another process (a CLI seed).
+ */
+function createReadCache(ttlMs: number, max = 5000) {
+  let version = 0;
+  const entries = new Map<string, { version: number; at: number; value: Promise<unknown> }>();
+  return {
+    invalidate() {
+      version++;
+      entries.clear();
+    },
+    get<T>(key: string, load: () => Promise<T>): Promise<T> {
+      if (ttlMs <= 0) return load();
+      const now = Date.now();
+      const hit = entries.get(key);
+      if (hit && hit.version === version && now - hit.at < ttlMs) return hit.value as Promise<T>;
+      const value = load();
+      const v = version;
+      entries.delete(key);
+      if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+      entries.set(key, { version: v, at: now, value });
+      // A failed read is not remembered.
+      value.catch(() => {
+        if (entries.get(key)?.value === value) entries.delete(key);
+      });
+      return value;
+    },
+  };
+}
 
-  async function get(id: number): Promise<Book> {
+export function createBooks({ db, clock, catalogueCacheMs }: CoreDeps) {
+  const bookColumns = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents'] as const;
+  const cache = createReadCache(catalogueCacheMs ?? 0);
+
+  function get(id: number): Promise<Book> {
+    return cache.get(`get:${id}`, () => getUncached(id));
+  }
+
+  function list(opts: { search?: string; cursor?: string; limit?: number } = {}): Promise<Page<Book>> {
+    return cache.get(`list:${JSON.stringify([opts.search ?? null, opts.cursor ?? null, opts.limit ?? null])}`, () => listUncached(opts));
+  }
+
+  async function getUncached(id: number): Promise<Book> {
     const row = await db.selectFrom('books').select(bookColumns).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('Book');
     return toBook(row);
   }
 
-  async function list(opts: { search?: string; cursor?: string; limit?: number } = {}): Promise<Page<Book>> {
+  async function listUncached(opts: { search?: string; cursor?: string; limit?: number }): Promise<Page<Book>> {
     const limit = clampLimit(opts.limit);
     const after = decodeCursor<[string, number]>(opts.cursor, ['string', 'int']);
     let q = db.selectFrom('books').select(bookColumns).where('deleted_at', 'is', null);
@@ -114,6 +155,7 @@ export function createBooks({ db, clock }: CoreDeps) {
         .values({ ...row, isbn: row.isbn ?? null, created_at: isoNow(clock) })
         .returning(bookColumns)
         .executeTakeFirstOrThrow();
+      cache.invalidate();
       return toBook(inserted);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ISBN_TAKEN', 'A book with this ISBN already exists', { field: 'isbn' });
@@ -136,6 +178,7 @@ export function createBooks({ db, clock }: CoreDeps) {
         .returning(bookColumns)
         .executeTakeFirst();
       if (!updated) throw notFound('Book');
+      cache.invalidate();
       return toBook(updated);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ISBN_TAKEN', 'A book with this ISBN already exists', { field: 'isbn' });
@@ -162,9 +205,10 @@ export function createBooks({ db, clock }: CoreDeps) {
       if (onLoan) throw new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
       await trx.updateTable('books').set({ deleted_at: isoNow(clock) }).where('id', '=', id).execute();
     });
+    cache.invalidate();
   }
 
-  return { get, list, create, update, setInventory, remove };
+  return { get, list, create, update, setInventory, remove, invalidate: cache.invalidate };
 }
 
 export type BooksService = ReturnType<typeof createBooks>;

@@ -34,7 +34,7 @@ const borrowingColumns = [
   'books.id as book_id', 'books.title', 'books.author', 'books.isbn', 'books.cover', 'books.inventory', 'books.daily_fee_cents',
 ] as const;
 
-export function createBorrowings({ db, clock, config }: CoreDeps, payments: PaymentsService) {
+export function createBorrowings({ db, clock, config }: CoreDeps, payments: PaymentsService, onInventoryChange: () => void = () => undefined) {
   const { maxLoanDays, maxActiveLoans, fineMultiplier, timeZone } = config.rules;
   const today = () => todayIn(clock, timeZone);
 
@@ -186,6 +186,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       ], now.getTime());
       return { borrowingId: borrowing.id, paymentId: payment.id };
     });
+    onInventoryChange();
     const opened = await payments.openSession(paymentId);
     const borrowing = await get(actor, borrowingId);
     return { borrowing, session_url: opened?.status === 'PENDING' ? opened.session_url : null };
@@ -244,6 +245,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       ], now.getTime());
       return fine?.id ?? null;
     });
+    onInventoryChange();
     let fine: Payment | null = null;
     if (fineId !== null) {
       const opened = await payments.openSession(fineId);

@@ -11,6 +11,12 @@ export interface CoreDeps {
   config: Config;
   gateway: PaymentGateway;
   logger: Logger;
+  /**
+   * How long catalogue reads (book lists and details) may be served from memory, in ms; any
+   * write through core (book edits, borrows, returns) drops the cache at once. The service uses
+   * 2000; unset or 0 = no cache (tests that write books behind core's back rely on that).
+   */
+  catalogueCacheMs?: number;
 }
 
 /** Who is acting: the door (API token, bot user) resolves this before calling core. */

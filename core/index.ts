@@ -7,12 +7,14 @@ import { createBorrowings } from './borrowings.js';
 /** The library: every rule, used alike by the REST API, the bot and the jobs. */
 export function createCore(deps: CoreDeps) {
   const payments = createPayments(deps);
+  const books = createBooks(deps);
   return {
     deps,
-    books: createBooks(deps),
+    books,
     users: createUsers(deps),
     payments,
-    borrowings: createBorrowings(deps, payments),
+    // Borrowing and returning change inventory: cached catalogue reads are dropped.
+    borrowings: createBorrowings(deps, payments, books.invalidate),
   };
 }
 

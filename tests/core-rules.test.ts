@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createDb, migrateToLatest, openDatabase } from '../db/connection.js';
+import { createCore } from '../core/index.js';
 import { addDays, daysBetween, isValidIsoDate } from '../core/clock.js';
 import { chargeableCents, formatCents, parseMoney } from '../core/money.js';
 import { fineCents, rentCents } from '../core/borrowings.js';
@@ -208,6 +209,28 @@ describe('borrowing rules', () => {
     expect(await codeOf(world.core.books.get(book.id))).toBe('NOT_FOUND');
     // History keeps pointing at the book.
     expect((await world.core.borrowings.get(reader.actor, borrowing.id)).book.id).toBe(book.id);
+  });
+});
+
+describe('the catalogue cache never outlives a write made through core', () => {
+  it('lists and details reflect borrows, returns, edits and deletes at once', async () => {
+    world = await createWorld();
+    const core = createCore({ ...world.core.deps, catalogueCacheMs: 60_000 });
+    const book = await core.books.create({ title: 'Cached', author: 'A', cover: 'SOFT', inventory: 2, daily_fee: '1.00' });
+    const { actor } = await makeReader(core);
+    const inventoryInList = async () => (await core.books.list({ search: 'Cached' })).results[0]?.inventory;
+    expect(await inventoryInList()).toBe(2);
+    expect((await core.books.get(book.id)).inventory).toBe(2);
+    const { borrowing } = await core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: addDays(core.borrowings.today(), 2) });
+    expect(await inventoryInList()).toBe(1);
+    expect((await core.books.get(book.id)).inventory).toBe(1);
+    await core.borrowings.returnBook(actor, borrowing.id);
+    expect((await core.books.get(book.id)).inventory).toBe(2);
+    await core.books.update(book.id, { title: 'Cached Renamed' }, true);
+    expect((await core.books.get(book.id)).title).toBe('Cached Renamed');
+    await core.books.remove(book.id);
+    expect(await codeOf(core.books.get(book.id))).toBe('NOT_FOUND');
+    expect(await inventoryInList()).toBeUndefined();
   });
 });
 
