@@ -62,6 +62,7 @@ export async function runApiBench(): Promise<string> {
 
   // Borrow then return, each cycle by a reader who has never borrowed.
   let next = 0;
+  const failures = new Map<number, number>();
   const due = addDays(TODAY, 7);
   const cycle = await load({
     url: u,
@@ -76,6 +77,7 @@ export async function runApiBench(): Promise<string> {
         },
         onResponse: (status, body, ctx) => {
           (ctx as Record<string, unknown>).borrowing = status === 201 ? (JSON.parse(body) as { id: number }).id : 0;
+          if (status !== 201) failures.set(status, (failures.get(status) ?? 0) + 1);
         },
       },
       {
@@ -85,6 +87,7 @@ export async function runApiBench(): Promise<string> {
     ],
   });
   rows.push(row('POST /api/borrowings/ + return (2 requests)', cycle, baseline));
+  if (failures.size) console.log('borrow answers other than 201:', Object.fromEntries(failures));
   await api.stop();
 
   // The same reads with the catalogue cache off: every request goes to SQLite.
@@ -93,6 +96,8 @@ export async function runApiBench(): Promise<string> {
     ['GET /api/books/ (first page), no cache', '/api/books/'],
     ['GET /api/books/?cursor= (deep page), no cache', `/api/books/?cursor=${deepCursor}`],
     ['GET /api/books/{id}/, no cache', `/api/books/${midBook}/`],
+    ['GET /api/books/?search=two words, no cache', '/api/books/?search=lantern%20orchard'],
+    ['GET /api/books/?search=isbn, no cache', `/api/books/?search=978${String(midBook).padStart(10, '0')}`],
   ] as const) {
     await load({ url: `${raw.url}${path}`, duration: 1 });
     rows.push(row(name, await load({ url: `${raw.url}${path}` }), baseline));
