@@ -8,6 +8,11 @@ const logger = createLogger(config.logLevel);
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
 const service = await startService(config, { logger });
+if (process.stdout.isTTY) {
+  // A plain line for people among the JSON logs.
+  const sandbox = config.sandbox.telegram || config.sandbox.stripe;
+  console.log(`\n  📚 Library is running at ${service.url}\n     ${sandbox ? `Try it offline: ${service.url}/sandbox/   ` : ''}API docs: ${service.url}/api/docs/\n`);
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
