@@ -147,14 +147,21 @@ export function createRenderer(i18n: I18n = createI18n()) {
       : t(lang, 'notify-staff-overdue-header', { date, total: String(total) });
   }
 
+  // A report can list tens of thousands of loans: format the localized line once per
+  // (language, days) with markers, then fill in each loan's escaped values.
+  const lineTemplates = new Map<string, string>();
   function overdueLine(lang: string, loan: OverdueLoan): string {
-    return t(lang, 'notify-staff-overdue-line', {
-      borrowingId: String(loan.borrowing_id),
-      reader: clip(loan.reader),
-      book: clip(loan.book),
-      dueDate: loan.due,
-      days: loan.days,
-    });
+    const key = `${lang}|${loan.days}`;
+    let template = lineTemplates.get(key);
+    if (template === undefined) {
+      template = t(lang, 'notify-staff-overdue-line', { borrowingId: '\u0001', reader: '\u0002', book: '\u0003', dueDate: '\u0004', days: loan.days });
+      if (lineTemplates.size < 1000) lineTemplates.set(key, template);
+    }
+    return template
+      .replace('\u0001', () => String(loan.borrowing_id))
+      .replace('\u0002', () => escapeHtml(clip(loan.reader)))
+      .replace('\u0003', () => escapeHtml(clip(loan.book)))
+      .replace('\u0004', () => escapeHtml(loan.due));
   }
 
   function overdueReportText(lang: string, p: Payload): string {

@@ -419,4 +419,18 @@ describe('rendering', () => {
     const m = r.render({ kind: 'reader.due_soon', language: 'de', payload: { book_title: 'A <b> & C', expected_return_date: '2026-03-12', days_left: 1 } });
     expect(m.text).toContain('“A &lt;b&gt; &amp; C” is due back <b>tomorrow</b>');
   });
+
+  it('fills each overdue report line with its own escaped values, in either language and plural', () => {
+    const r = createRenderer();
+    const loans = [
+      { borrowing_id: 7, reader: 'Ann $& <i>', book: 'B & B', due: '2026-03-01', days: 1 },
+      { borrowing_id: 8, reader: 'Bob', book: 'C', due: '2026-03-02', days: 5 },
+    ];
+    const payload = JSON.stringify({ date: '2026-03-02', part: 1, parts: 1, total: 2, loans });
+    const en = r.render({ kind: 'staff.overdue_report', language: 'en', payload }).text;
+    expect(en).toContain('#7 Ann $&amp; &lt;i&gt; — B &amp; B, due 2026-03-01, 1 day overdue');
+    expect(en).toContain('#8 Bob — C, due 2026-03-02, 5 days overdue');
+    const uk = r.render({ kind: 'staff.overdue_report', language: 'uk', payload }).text;
+    expect(uk).toContain('#8 Bob — C, до 2026-03-02, прострочено на 5 днів');
+  });
 });
