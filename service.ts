@@ -75,7 +75,7 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
       if (webhookMode) a.post('/telegram/webhook', webhookHandler(bot, config.telegram.webhookSecret!));
-      if (sandbox) sandbox.mount(a, core);
+      if (sandbox) sandbox.mount(a);
     },
   });
   fetchApp = app.fetch;

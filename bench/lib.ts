@@ -5,9 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import cliProgress from 'cli-progress';
 import { openDatabase, openSqlite } from '../db/connection.js';
 import { bulkSeed } from '../db/seed.js';
+import { phaseProgress } from '../scripts/progress.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = path.join(BENCH_DIR, 'data');
@@ -47,22 +47,10 @@ export async function seededDb(name: string, counts: { books: number; users: num
   const { db } = await openDatabase(file);
   await db.destroy();
   const sqlite = openSqlite(file);
-  const bar = new cliProgress.SingleBar({ format: `seed ${name}: {phase} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
-  let phase = '';
+  const progress = phaseProgress(`seed ${name}: `);
   const started = Date.now();
-  bulkSeed(sqlite, {
-    ...counts,
-    today: TODAY,
-    onProgress: (p, done, total) => {
-      if (p !== phase) {
-        if (phase) bar.stop();
-        phase = p;
-        bar.start(total, 0, { phase: p.padEnd(18) });
-      }
-      bar.update(done, { phase: p.padEnd(18) });
-    },
-  });
-  bar.stop();
+  bulkSeed(sqlite, { ...counts, today: TODAY, onProgress: progress.onProgress });
+  progress.stop();
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.close();
   fs.writeFileSync(marker, want);

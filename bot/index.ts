@@ -7,7 +7,6 @@ import { conversations, createConversation, type ConversationData, type Versione
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import { DomainError } from '../core/errors.js';
-import { createReports } from '../core/reports.js';
 import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18n } from './i18n.js';
@@ -116,7 +115,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   const logger = options.logger.child({ module: 'bot' });
   const deps: BotDeps = {
     core,
-    reports: createReports(core.deps),
+    reports: core.reports,
     i18n: createI18n<BotContext>(),
     logger,
     staffChatId: options.staffChatId,

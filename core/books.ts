@@ -80,27 +80,25 @@ export function ftsQuery(search: string): string | null {
 
 /**
  * Catalogue reads dominate traffic and change rarely: keep recent answers in memory. Every write
- * through core bumps the version (so this process never serves a stale answer after its own
- * write); the TTL bounds staleness after writes by another process (a CLI seed).
+ * through core clears it (so this process never serves a stale answer after its own write; an
+ * entry is stored before its read even starts, so a read in flight is cleared too); the TTL
+ * bounds staleness after writes by another process (a CLI seed).
  */
 function createReadCache(ttlMs: number, max = 5000) {
-  let version = 0;
-  const entries = new Map<string, { version: number; at: number; value: Promise<unknown> }>();
+  const entries = new Map<string, { at: number; value: Promise<unknown> }>();
   return {
     invalidate() {
-      version++;
       entries.clear();
     },
     get<T>(key: string, load: () => Promise<T>): Promise<T> {
       if (ttlMs <= 0) return load();
       const now = Date.now();
       const hit = entries.get(key);
-      if (hit && hit.version === version && now - hit.at < ttlMs) return hit.value as Promise<T>;
+      if (hit && now - hit.at < ttlMs) return hit.value as Promise<T>;
       const value = load();
-      const v = version;
       entries.delete(key);
       if (entries.size >= max) entries.delete(entries.keys().next().value as string);
-      entries.set(key, { version: v, at: now, value });
+      entries.set(key, { at: now, value });
       // A failed read is not remembered.
       value.catch(() => {
         if (entries.get(key)?.value === value) entries.delete(key);

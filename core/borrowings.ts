@@ -64,7 +64,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
 
   async function list(
     actor: Actor,
-    opts: { isActive?: boolean; userId?: number; overdue?: boolean; cursor?: string; limit?: number } = {},
+    opts: { isActive?: boolean; userId?: number; cursor?: string; limit?: number } = {},
   ): Promise<Page<Borrowing>> {
     if (opts.userId !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
     const limit = clampLimit(opts.limit);
@@ -72,9 +72,8 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     let q = base();
     const userId = actor.isStaff ? opts.userId : actor.userId;
     if (userId !== undefined) q = q.where('borrowings.user_id', '=', userId);
-    if (opts.isActive === true || opts.overdue) q = q.where('borrowings.actual_return_date', 'is', null);
+    if (opts.isActive === true) q = q.where('borrowings.actual_return_date', 'is', null);
     if (opts.isActive === false) q = q.where('borrowings.actual_return_date', 'is not', null);
-    if (opts.overdue) q = q.where('borrowings.expected_return_date', '<', today());
     if (after) q = q.where('borrowings.id', '<', after[0]);
     const rows = await q.orderBy('borrowings.id', 'desc').limit(limit + 1).execute();
     const page = toPage(rows, limit, (r) => [r.id], (r) => r);

@@ -3,6 +3,7 @@ import { createBooks } from './books.js';
 import { createUsers } from './users.js';
 import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
+import { createReports } from './reports.js';
 
 /** The library: every rule, used alike by the REST API, the bot and the jobs. */
 export function createCore(deps: CoreDeps) {
@@ -15,6 +16,8 @@ export function createCore(deps: CoreDeps) {
     payments,
     // Borrowing and returning change inventory: cached catalogue reads are dropped.
     borrowings: createBorrowings(deps, payments, books.invalidate),
+    // Staff views: active/overdue loans, a reader's loans, today's numbers.
+    reports: createReports(deps),
   };
 }
 

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { DB } from '../db/connection.js';
 import { addDays, todayIn, type Clock } from '../core/clock.js';
 import type { JobContext } from './overdue.js';
+import { activeLoanNoticesInsert } from './reader-notices.js';
 
 export interface DueSoonSummary {
   date: string;
@@ -20,39 +21,21 @@ export interface DueSoonSummary {
 
 /** The reminders as one INSERT … SELECT (exported for query-plan tests). */
 export function dueSoonInsert(db: DB, today: string, until: string, nowMs: number) {
-  return db
-    .insertInto('outbox')
-    .columns(['chat_id', 'kind', 'payload', 'language', 'dedup_key', 'attempts', 'next_attempt_at', 'created_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('borrowings as b')
-        .innerJoin('books as k', 'k.id', 'b.book_id')
-        .innerJoin('users as u', 'u.id', 'b.user_id')
-        .select([
-          sql<number>`u.telegram_user_id`.as('chat_id'),
-          sql<string>`'reader.due_soon'`.as('kind'),
-          sql<string>`json_object(
-            'borrowing_id', b.id,
-            'book_title', k.title,
-            'book_author', k.author,
-            'expected_return_date', b.expected_return_date,
-            'days_left', CAST(julianday(b.expected_return_date) - julianday(${today}) AS INTEGER)
-          )`.as('payload'),
-          'u.language',
-          sql<string>`'due-soon:' || b.id`.as('dedup_key'),
-          sql<number>`0`.as('attempts'),
-          sql<number>`${nowMs}`.as('next_attempt_at'),
-          sql<string>`${new Date(nowMs).toISOString()}`.as('created_at'),
-        ])
-        .where('b.actual_return_date', 'is', null)
-        .where('b.expected_return_date', '>=', today)
-        .where('b.expected_return_date', '<=', until)
-        .where('b.borrow_date', '<', today)
-        .where('u.telegram_user_id', 'is not', null)
-        .orderBy('b.expected_return_date')
-        .orderBy('b.id'),
-    )
-    .onConflict((oc) => oc.column('dedup_key').doNothing());
+  return activeLoanNoticesInsert(db, {
+    kind: 'reader.due_soon',
+    dedupPrefix: 'due-soon',
+    payload: sql<string>`json_object(
+      'borrowing_id', b.id,
+      'book_title', k.title,
+      'book_author', k.author,
+      'expected_return_date', b.expected_return_date,
+      'days_left', CAST(julianday(b.expected_return_date) - julianday(${today}) AS INTEGER)
+    )`,
+    dueFrom: today,
+    dueUntil: until,
+    borrowedBefore: today,
+    nowMs,
+  });
 }
 
 export async function dueSoonReminders(deps: JobContext, clock: Clock): Promise<DueSoonSummary> {

@@ -20,6 +20,7 @@ import { immediateTransaction } from '../db/connection.js';
 import { daysBetween, todayIn, type Clock } from '../core/clock.js';
 import { createRenderer, type OverdueLoan, type Renderer } from './render.js';
 import { displayName } from '../core/users.js';
+import { activeLoanNoticesInsert } from './reader-notices.js';
 
 export interface JobContext {
   db: DB;
@@ -46,39 +47,21 @@ const renderer = () => (sharedRenderer ??= createRenderer());
 /** The reader overdue notices as one INSERT … SELECT (exported for query-plan tests). */
 export function readerOverdueNoticesInsert(db: DB, config: Config, today: string, nowMs: number) {
   const mult = config.rules.fineMultiplier;
-  return db
-    .insertInto('outbox')
-    .columns(['chat_id', 'kind', 'payload', 'language', 'dedup_key', 'attempts', 'next_attempt_at', 'created_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('borrowings as b')
-        .innerJoin('books as k', 'k.id', 'b.book_id')
-        .innerJoin('users as u', 'u.id', 'b.user_id')
-        .select([
-          sql<number>`u.telegram_user_id`.as('chat_id'),
-          sql<string>`'reader.overdue'`.as('kind'),
-          sql<string>`json_object(
-            'borrowing_id', b.id,
-            'book_title', k.title,
-            'book_author', k.author,
-            'expected_return_date', b.expected_return_date,
-            'overdue_days', CAST(julianday(${today}) - julianday(b.expected_return_date) AS INTEGER),
-            'fine_per_day_cents', CAST(round(k.daily_fee_cents * ${mult}) AS INTEGER),
-            'fine_so_far_cents', CAST(round((julianday(${today}) - julianday(b.expected_return_date)) * k.daily_fee_cents * ${mult}) AS INTEGER)
-          )`.as('payload'),
-          'u.language',
-          sql<string>`'overdue:' || b.id`.as('dedup_key'),
-          sql<number>`0`.as('attempts'),
-          sql<number>`${nowMs}`.as('next_attempt_at'),
-          sql<string>`${new Date(nowMs).toISOString()}`.as('created_at'),
-        ])
-        .where('b.actual_return_date', 'is', null)
-        .where('b.expected_return_date', '<', today)
-        .where('u.telegram_user_id', 'is not', null)
-        .orderBy('b.expected_return_date')
-        .orderBy('b.id'),
-    )
-    .onConflict((oc) => oc.column('dedup_key').doNothing());
+  return activeLoanNoticesInsert(db, {
+    kind: 'reader.overdue',
+    dedupPrefix: 'overdue',
+    payload: sql<string>`json_object(
+      'borrowing_id', b.id,
+      'book_title', k.title,
+      'book_author', k.author,
+      'expected_return_date', b.expected_return_date,
+      'overdue_days', CAST(julianday(${today}) - julianday(b.expected_return_date) AS INTEGER),
+      'fine_per_day_cents', CAST(round(k.daily_fee_cents * ${mult}) AS INTEGER),
+      'fine_so_far_cents', CAST(round((julianday(${today}) - julianday(b.expected_return_date)) * k.daily_fee_cents * ${mult}) AS INTEGER)
+    )`,
+    dueBefore: today,
+    nowMs,
+  });
 }
 
 /** Queues the reader overdue notices; returns how many were new. */

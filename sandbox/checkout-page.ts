@@ -4,7 +4,6 @@
 // success / cancel URLs the library gave when it created the session, as Stripe would.
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import type { Core } from '../core/index.js';
 import { escapeHtml, htmlDocument } from '../api/html.js';
 import {
   FakeStripeStateError,
@@ -15,8 +14,6 @@ import {
 
 export interface CheckoutPagesOptions {
   stripe: FakeStripeController;
-  /** Not needed: everything the page shows is in the session. Accepted so callers may pass it. */
-  core?: Core;
 }
 
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,200}$/;

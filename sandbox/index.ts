@@ -27,7 +27,7 @@ export function sandboxPersonas(staffChatId: number): Persona[] {
 export interface Sandbox {
   telegram?: FakeBotApi;
   stripe?: FakeStripeController;
-  mount(app: Hono<any, any, any>, core: Core): void;
+  mount(app: Hono<any, any, any>): void;
   start(core: Core): Promise<void>;
   close(): void;
 }
@@ -51,14 +51,14 @@ export function createSandbox(opts: { config: Config; logger: Logger; stripeWebh
   return {
     telegram,
     stripe,
-    mount(app, core) {
+    mount(app) {
       if (telegram) {
         app.route('/sandbox/telegram', telegram.app);
         app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: config.publicUrl }));
       }
       if (stripe) {
         app.route('/sandbox/stripe', stripe.app);
-        app.route('/sandbox/checkout', createCheckoutPages({ stripe, core }));
+        app.route('/sandbox/checkout', createCheckoutPages({ stripe }));
       }
       app.get('/', (c) =>
         c.html(html`<!doctype html>
@@ -74,7 +74,6 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
 <li><a href="/health">Health check</a></li>
 </ul></body></html>`),
       );
-      void core;
     },
     async start(core) {
       // An empty library on first start gets the demo catalogue, so there is something to borrow.

@@ -2,7 +2,7 @@
 // npm run seed -- --books 1000000 --borrowings 1000000 --users 50000   synthetic bulk data, with progress
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
+import { phaseProgress } from './progress.js';
 import { openCli } from './cli.js';
 import { bulkSeed, seedDemo } from '../db/seed.js';
 import { todayIn } from '../core/clock.js';
@@ -26,22 +26,10 @@ try {
       console.error('--books, --borrowings and --users take whole numbers');
       process.exit(1);
     }
-    const bar = new cliProgress.SingleBar({ format: '{phase} [{bar}] {percentage}% {value}/{total} ETA {eta}s', hideCursor: true }, cliProgress.Presets.shades_classic);
-    let phase = '';
+    const progress = phaseProgress();
     const sqlite = openSqlite(config.databasePath);
-    bulkSeed(sqlite, {
-      books, borrowings, users,
-      today: todayIn(core.deps.clock, config.rules.timeZone),
-      onProgress: (p, done, total) => {
-        if (p !== phase) {
-          if (phase) bar.stop();
-          phase = p;
-          bar.start(total, 0, { phase: p.padEnd(12) });
-        }
-        bar.update(done, { phase: p.padEnd(12) });
-      },
-    });
-    bar.stop();
+    bulkSeed(sqlite, { books, borrowings, users, today: todayIn(core.deps.clock, config.rules.timeZone), onProgress: progress.onProgress });
+    progress.stop();
     sqlite.close();
     console.log(`Seeded ${books} books, ${users} readers and ${borrowings} borrowings into ${config.databasePath}.`);
   } else {

@@ -212,6 +212,25 @@ describe('borrowing rules', () => {
   });
 });
 
+describe('staff notices name the reader with their current Telegram username', () => {
+  it('keeps the @username up to date and puts it into borrow, payment and return notices', async () => {
+    world = await createWorld({ env: { TELEGRAM_STAFF_CHAT_ID: '-100500' } });
+    const core = world.core;
+    const { user } = await core.users.ensureTelegramUser({ id: 4242, first_name: 'Tg', username: 'old_name' });
+    expect((await core.users.ensureTelegramUser({ id: 4242, first_name: 'Tg', username: 'new_name' })).user.telegram_username).toBe('new_name');
+    expect((await core.users.findByTelegramId(4242))?.telegram_username).toBe('new_name');
+    const book = await makeBook(core);
+    const actor = { userId: user.id, isStaff: false };
+    const { borrowing } = await core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: addDays(core.borrowings.today(), 2) });
+    await world.stripe.api.pay(borrowing.payments[0]!.session_id!);
+    await core.payments.confirmSession(borrowing.payments[0]!.session_id!);
+    await core.borrowings.returnBook(actor, borrowing.id);
+    const staff = await world.db.selectFrom('outbox').select(['kind', 'payload']).where('chat_id', '=', -100500).orderBy('id').execute();
+    expect(staff.map((r) => r.kind)).toEqual(['staff.borrowing_created', 'staff.payment_received', 'staff.borrowing_returned']);
+    for (const r of staff) expect(JSON.parse(r.payload).reader_username).toBe('new_name');
+  });
+});
+
 describe('the catalogue cache never outlives a write made through core', () => {
   it('lists and details reflect borrows, returns, edits and deletes at once', async () => {
     world = await createWorld();
