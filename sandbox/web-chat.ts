@@ -1,10 +1,14 @@
 // The offline sandbox's web chat: a browser page where a person talks to the real bot through
 // the local Telegram stand-in (sandbox/telegram/fake-bot-api.ts), as one of a few personas.
-// The page itself (sandbox/assets/web-chat.html) is one self-contained document; this module
-// serves it and the small JSON + server-sent-events API it uses.
+// The page is sandbox/assets/web-chat.html with its stylesheets and ES modules beside it in
+// sandbox/assets/web-chat/; this module serves them and the small JSON + server-sent-events
+// API the page uses.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
+import { etag } from 'hono/etag';
 import { z } from 'zod';
 import type { FakeBotApi, FakeTelegramEvent, TranscriptEntry } from './telegram/fake-bot-api.js';
 
@@ -32,6 +36,7 @@ export const TRANSCRIPT_LIMIT = 500;
 const MAX_EVENT_BACKLOG = 1_000_000;
 
 const PAGE_TEMPLATE = readFileSync(new URL('./assets/web-chat.html', import.meta.url), 'utf8');
+const ASSETS_DIR = fileURLToPath(new URL('./assets/web-chat/', import.meta.url));
 
 const SendBody = z.object({
   text: z
@@ -211,6 +216,24 @@ export function createWebChat(opts: WebChatOptions): Hono {
       },
     });
   });
+
+  // The page's stylesheets and scripts. A dev tool's files: always revalidated (the ETag makes
+  // that a 304), so an edited file shows on the next reload.
+  app.use('/assets/*', etag());
+  app.get(
+    '/assets/*',
+    async (c, next) => {
+      await next();
+      if (!c.res.ok) return;
+      c.res.headers.set('Cache-Control', 'no-cache');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    },
+    serveStatic({
+      root: ASSETS_DIR,
+      // The request path carries wherever the chat is mounted; the file is what follows /assets/.
+      rewriteRequestPath: (path) => path.slice(path.lastIndexOf('/assets/') + '/assets'.length),
+    }),
+  );
 
   // The page. Registered last and as a pass-through wildcard, so that `/sandbox/` (with the
   // slash) is served while sibling mounts such as /sandbox/checkout/* keep their routes.

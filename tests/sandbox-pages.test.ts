@@ -188,6 +188,34 @@ describe('the web chat page', () => {
     expect(page).not.toContain('<img src=x');
   });
 
+  it('serves its stylesheets and script modules beside it, with their types, revalidated by ETag', async () => {
+    const page = await (await fetch(url('/sandbox/'))).text();
+    const linked = [...page.matchAll(/(?:href|src)="(assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(linked).toEqual(['assets/messages.css', 'assets/web-chat.css', 'assets/main.js']);
+    const main = await fetch(url('/sandbox/assets/main.js'));
+    expect(main.status).toBe(200);
+    expect(main.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(main.headers.get('cache-control')).toBe('no-cache');
+    expect(main.headers.get('x-content-type-options')).toBe('nosniff');
+    // The entry module's own imports are served too (one level: what main.js names).
+    const imports = [...(await main.text()).matchAll(/from '\.\/([\w-]+\.js)'/g)].map((m) => m[1]!);
+    expect(imports.length).toBeGreaterThan(3);
+    for (const file of imports) expect((await fetch(url(`/sandbox/assets/${file}`))).status, file).toBe(200);
+    const css = await fetch(url('/sandbox/assets/web-chat.css'));
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    const tag = css.headers.get('etag');
+    expect(tag).toBeTruthy();
+    const again = await fetch(url('/sandbox/assets/web-chat.css'), { headers: { 'if-none-match': tag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves nothing else from disk: not the page template, not a path that climbs out', async () => {
+    for (const path of ['/sandbox/assets/nope.js', '/sandbox/assets/../web-chat.html', '/sandbox/assets/%2e%2e/web-chat.html', '/sandbox/assets/..%2fweb-chat.html', '/sandbox/web-chat.html']) {
+      const res = await fetch(url(path));
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+    }
+  });
+
   it('leaves the sibling mounts alone: the Bot API stand-in still answers under /sandbox/telegram', async () => {
     const res = await fetch(url(`/sandbox/telegram/bot${SANDBOX_BOT_TOKEN}/getMe`));
     expect(res.status).toBe(200);
