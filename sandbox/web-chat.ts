@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { FakeBotApi, FakeTelegramEvent, TranscriptEntry } from './telegram/fake-bot-api.js';
 
@@ -161,60 +162,45 @@ export function createWebChat(opts: WebChatOptions): Hono {
   });
 
   app.get('/api/events', (c) => {
-    const encoder = new TextEncoder();
     const signal = c.req.raw.signal;
-    let cleanup = () => {};
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        let open = true;
+    c.header('X-Accel-Buffering', 'no');
+    const res = streamSSE(c, (stream) => {
+      // Writes wait for the client to read; they are chained so they go out in order, and what is
+      // still queued is counted so a client that stopped reading is dropped, not buffered for ever.
+      let chain: Promise<unknown> = Promise.resolve();
+      let queued = 0;
+      let open = true;
+      const send = (size: number, write: () => Promise<unknown>) => {
+        if (!open) return;
+        if (queued > MAX_EVENT_BACKLOG) return stream.abort();
+        queued += size;
+        chain = chain.then(write).finally(() => (queued -= size));
+      };
+      return new Promise<void>((resolve) => {
+        const unsubscribe = telegram.subscribe((event: FakeTelegramEvent) => {
+          const data = JSON.stringify(event);
+          send(data.length, () => stream.writeSSE({ data }));
+        });
+        const ping = setInterval(() => send(8, () => stream.write(': ping\n\n')), pingIntervalMs);
+        ping.unref?.();
         const close = () => {
           if (!open) return;
           open = false;
-          cleanup();
-          try {
-            controller.close();
-          } catch {
-            // already closed or cancelled
-          }
-        };
-        const send = (chunk: string) => {
-          if (!open) return;
-          // A client that stopped reading is dropped rather than buffered for ever.
-          if ((controller.desiredSize ?? 0) < -MAX_EVENT_BACKLOG) return close();
-          try {
-            controller.enqueue(encoder.encode(chunk));
-          } catch {
-            close();
-          }
-        };
-        const unsubscribe = telegram.subscribe((event: FakeTelegramEvent) => {
-          send(`data: ${JSON.stringify(event)}\n\n`);
-        });
-        const ping = setInterval(() => send(': ping\n\n'), pingIntervalMs);
-        ping.unref?.();
-        const onAbort = () => close();
-        cleanup = () => {
           unsubscribe();
           clearInterval(ping);
-          signal.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', close);
+          resolve();
         };
-        signal.addEventListener('abort', onAbort, { once: true });
+        stream.onAbort(close);
+        signal.addEventListener('abort', close, { once: true });
         // `ready` lets the page re-read the transcript after a reconnect (events may have been missed).
-        send(`retry: 2000\nevent: ready\ndata: {"pingIntervalMs":${pingIntervalMs}}\n\n`);
+        send(64, () => stream.writeSSE({ event: 'ready', data: JSON.stringify({ pingIntervalMs }), retry: 2000 }));
         if (signal.aborted) close();
-      },
-      cancel() {
-        cleanup();
-      },
+      });
     });
-    return new Response(body, {
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      },
-    });
+    // Proxies must neither buffer nor compress the stream.
+    res.headers.set('Cache-Control', 'no-cache, no-transform');
+    return res;
   });
 
   // The page's stylesheets and scripts. A dev tool's files: always revalidated (the ETag makes

@@ -439,6 +439,30 @@ describe('GET /sandbox/api/events', () => {
     await sse.reader.cancel();
     await eventually(() => subscribed === 0);
   });
+
+  it('drops a client that stopped reading once about a megabyte waits for it, rather than buffering for ever', async () => {
+    let subscribed = 0;
+    const observed = Object.create(telegram) as FakeBotApi;
+    observed.subscribe = (listener) => {
+      subscribed++;
+      const off = telegram.subscribe(listener);
+      return () => {
+        subscribed--;
+        off();
+      };
+    };
+    const app = new Hono();
+    app.route('/sandbox', createWebChat({ telegram: observed, personas, publicUrl: base }));
+    const res = await app.request('/sandbox/api/events');
+    expect(res.status).toBe(200);
+    expect(subscribed).toBe(1);
+    // Nobody reads res.body. Each event carries a full-length message (~8 kB of JSON).
+    const chatId = persona('reader2').chat.id;
+    for (let i = 0; i < 100; i++) await botSends(chatId, 'x'.repeat(4096));
+    expect(subscribed, 'still subscribed below the limit').toBe(1);
+    for (let i = 0; i < 40; i++) await botSends(chatId, 'x'.repeat(4096));
+    await eventually(() => subscribed === 0);
+  });
 });
 
 describe('the checkout page', () => {
