@@ -117,6 +117,8 @@ export function createWebChat(opts: WebChatOptions): Hono {
     return c.json({
       persona: p.id,
       chat: p.chat,
+      // Read in the same tick as the transcript: the page replays only the events after it.
+      seq: telegram.eventSeq,
       messages: visible.slice(-TRANSCRIPT_LIMIT),
       truncated: visible.length > TRANSCRIPT_LIMIT,
       reply_keyboard: telegram.replyKeyboard(p.chat.id) ?? null,

@@ -391,6 +391,43 @@ describe('GET /sandbox/api/events', () => {
     };
   }
 
+  it('numbers its events, and a transcript says up to which event it is current (issue 11 item 23)', async () => {
+    const chatId = persona('reader2').chat.id;
+    const abort = new AbortController();
+    const res = await fetch(url('/sandbox/api/events'), { signal: abort.signal });
+    const sse = sseReader(res.body!);
+    await sse.until((b) => b.includes('event: ready'));
+    type Transcript = { seq: number; messages: { message_id: number; text: string }[] };
+    const read = async () => (await (await fetch(url('/sandbox/api/chats/reader2/messages'))).json()) as Transcript;
+
+    const first = await botSends(chatId, 'First version');
+    const snapshot = await read();
+    await telegram.invoke('editMessageText', { chat_id: chatId, message_id: first, text: 'Second version' });
+    const second = await botSends(chatId, 'Sent after the read');
+    const text = await sse.until((b) => b.includes('Sent after the read'));
+    abort.abort();
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: '))
+      .map((block) => JSON.parse(block.slice('data: '.length)) as { seq: number; type: string; message?: { message_id: number } });
+    const seqs = events.map((e) => e.seq);
+    expect(seqs.every((s, i) => Number.isInteger(s) && (i === 0 || s === seqs[i - 1]! + 1)), `consecutive: ${seqs}`).toBe(true);
+
+    // What the transcript holds is exactly the events numbered up to its seq.
+    const sentFirst = events.find((e) => e.type === 'message' && e.message?.message_id === first)!;
+    const edit = events.find((e) => e.type === 'edit' && e.message?.message_id === first)!;
+    const sentSecond = events.find((e) => e.type === 'message' && e.message?.message_id === second)!;
+    expect(snapshot.seq).toBeGreaterThanOrEqual(sentFirst.seq);
+    expect(snapshot.seq).toBeLessThan(edit.seq);
+    expect(snapshot.messages.find((m) => m.message_id === first)?.text).toBe('First version');
+    expect(snapshot.messages.map((m) => m.message_id)).not.toContain(second);
+    expect(sentSecond.seq).toBeGreaterThan(edit.seq);
+    const now = await read();
+    expect(now.seq).toBe(telegram.eventSeq);
+    expect(now.seq).toBeGreaterThanOrEqual(sentSecond.seq);
+    expect(now.messages.find((m) => m.message_id === first)?.text).toBe('Second version');
+  });
+
   it('streams what the bot sends, edits and deletes, and lets go of the subscription on disconnect', async () => {
     const chatId = persona('reader').chat.id;
     const abort = new AbortController();

@@ -1,11 +1,14 @@
 // Who hears about changes: subscribers get every chat event (the web chat's live stream), and
-// waiters re-check their condition after any change at all (the controller's waitFor).
+// waiters re-check their condition after any change at all (the controller's waitFor). Events
+// are numbered, so a client can tell which of them a transcript it read already reflects.
 import type { FakeTelegramEvent } from './types.js';
 
 export interface Notifier {
   subscribe(listener: (event: FakeTelegramEvent) => void): () => void;
-  /** Tells the subscribers, then the waiters. */
-  emit(event: FakeTelegramEvent): void;
+  /** Numbers the event, tells the subscribers, then the waiters. */
+  emit(event: Omit<FakeTelegramEvent, 'seq'>): void;
+  /** The number of the newest event. */
+  readonly seq: number;
   /** Something changed that is no chat event (a call logged, an update taken): the waiters re-check. */
   changed(): void;
   readonly waiters: Set<() => void>;
@@ -14,6 +17,7 @@ export interface Notifier {
 export function createNotifier(): Notifier {
   const listeners = new Set<(event: FakeTelegramEvent) => void>();
   const waiters = new Set<() => void>();
+  let seq = 0;
 
   function changed(): void {
     for (const check of [...waiters]) check();
@@ -28,7 +32,12 @@ export function createNotifier(): Notifier {
         listeners.delete(listener);
       };
     },
-    emit(event) {
+    get seq() {
+      return seq;
+    },
+    emit(partial) {
+      // Numbered synchronously with the change it reports, so no transcript read can fall between.
+      const event: FakeTelegramEvent = { seq: ++seq, ...partial };
       for (const listener of [...listeners]) {
         try {
           listener(event);

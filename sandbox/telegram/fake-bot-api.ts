@@ -82,6 +82,9 @@ export function createFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
     get webhookAttempts() {
       return updates.webhookAttempts;
     },
+    get eventSeq() {
+      return notifier.seq;
+    },
 
     registerChat(chat) {
       return chatStore.ensureChat(chat).chat;
@@ -170,6 +173,7 @@ export function createFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
       return invoker.invoke(method, params, 'direct');
     },
 
+    // Event numbers go on across a reset: a web chat still open must not mistake new events for old.
     reset() {
       updates.reset();
       chatStore.reset();

@@ -149,6 +149,11 @@ export interface WebhookAttempt {
 }
 
 export interface FakeTelegramEvent {
+  /**
+   * Numbers the events 1, 2, 3… across all chats, never reused (not even after `reset()`): a
+   * transcript read at `eventSeq` N already holds the effect of every event up to N.
+   */
+  seq: number;
   type: 'message' | 'edit' | 'delete' | 'callback_answer' | 'chat_action';
   chatId: number;
   message?: TranscriptEntry;
@@ -167,6 +172,8 @@ export interface FakeBotApi {
   readonly calls: readonly ApiCall[];
   readonly callbacksAnswered: readonly CallbackAnswer[];
   readonly webhookAttempts: readonly WebhookAttempt[];
+  /** The `seq` of the newest event (0 before the first); a transcript read now is current up to it. */
+  readonly eventSeq: number;
   registerChat(chat: FakeChatInput): FakeChat;
   setBlocked(chatId: number, blocked?: boolean): void;
   userSends(input: UserSendsInput): Message.TextMessage;

@@ -10,6 +10,7 @@ const FOLLOW_MS = 5000;          // answers within this time scroll into view
 
 let nodes = new Map();           // message_id → element, for the current chat
 let unseenBelow = 0;
+let shownSeq = 0;                // the list holds the chat as of this event (see sync.js)
 
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
@@ -143,12 +144,19 @@ export function removeMessage(id, animate) {
   setTimeout(() => { node.remove(); showEmpty(); }, 200);
 }
 
-/** Makes the list match a transcript (the answer of /messages). */
-export function reconcile(messages) {
+/** Makes the list match the chat as of event `seq` (a transcript with later events replayed). */
+export function reconcile(messages, seq) {
   const keep = new Set(messages.map((m) => m.message_id));
   for (const id of [...nodes.keys()]) if (!keep.has(id)) removeMessage(id, false);
   for (const m of messages) upsert(m, { quiet: true });
   if (nodes.size === 0) showEmpty();
+  shownSeq = seq;
+  els.messages.dataset.seq = String(seq);
+}
+
+/** The event the list is current to: a message, edit or delete numbered up to it is in it already. */
+export function listSeq() {
+  return shownSeq;
 }
 
 /** The element of a message on screen, if it is. */
@@ -163,6 +171,8 @@ export function messageCount() {
 /** Empties the list for another chat. */
 export function clearMessages() {
   nodes = new Map();
+  shownSeq = 0;
+  delete els.messages.dataset.seq;
   els.messages.replaceChildren();
   unseenBelow = 0;
   updateToBottom();

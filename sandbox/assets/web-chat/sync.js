@@ -1,38 +1,69 @@
 // Keeping the page in step with the chat: the transcript read from the server, then live
 // events over server-sent events (with polling while the stream is down), and the last line of
 // every other chat for the persona picker.
+//
+// A transcript and the event stream arrive by different roads, so either can overtake the
+// other. The server numbers every event (`seq`) and says up to which event a transcript is
+// current; events that come in while a transcript is on its way are kept, and those after it
+// are replayed on top of it, so a transcript read a moment ago never deletes a message or
+// undoes an edit that the stream has already shown.
 import { BASE, personas } from './config.js';
 import { clearBusy, setReplyKeyboard } from './composer.js';
 import { showAlert, toast } from './dom.js';
 import { safeHref } from './format.js';
 import { setConnection, showTyping, stopTyping } from './header.js';
-import { reconcile, removeMessage, scrollToBottom, upsert } from './messages.js';
+import { listSeq, reconcile, removeMessage, scrollToBottom, upsert } from './messages.js';
 import { countUnread, notePreview, previewedMessageId } from './personas.js';
 import { state } from './state.js';
 
 const POLL_MS = 2000;
+const CHANGES = new Set(['message', 'edit', 'delete']);
 let loadSeq = 0;
+let loadsInFlight = 0;
+let arrivedDuringLoad = [];      // message, edit and delete events, while a transcript is on its way
 let live = false;
 let pollTimer = null;
 
 export async function load(initial) {
   const persona = state.current;
   const seq = ++loadSeq;
-  let data;
+  loadsInFlight++;
+  let data = null;
   try {
     const res = await fetch(BASE + 'api/chats/' + encodeURIComponent(persona.id) + '/messages', { headers: { accept: 'application/json' }, cache: 'no-store' });
     if (!res.ok) throw new Error('HTTP ' + res.status);
     data = await res.json();
   } catch {
     if (initial) toast('Could not load the chat; retrying…', true);
-    return;
   }
-  if (seq !== loadSeq || persona !== state.current) return;
-  reconcile(data.messages);
-  setReplyKeyboard(data.reply_keyboard);
-  const last = data.messages[data.messages.length - 1];
+  const arrived = arrivedDuringLoad;
+  if (--loadsInFlight === 0) arrivedDuringLoad = [];
+  if (!data || seq !== loadSeq || persona !== state.current) return;
+  // Events up to data.seq are in the transcript; the later ones (already on screen) go on top.
+  const later = arrived.filter((ev) => ev.chatId === persona.chat.id && ev.seq > data.seq);
+  const chat = replay(data.messages, data.reply_keyboard, later);
+  reconcile(chat.messages, data.seq);
+  setReplyKeyboard(chat.replyKeyboard);
+  const last = chat.messages[chat.messages.length - 1];
   if (last) notePreview(persona.chat.id, last);
   if (initial) scrollToBottom(false);
+}
+
+/** The transcript with these (later) events applied, as the server applied them. */
+function replay(messages, replyKeyboard, events) {
+  const byId = new Map(messages.map((m) => [m.message_id, m]));
+  let keyboard = replyKeyboard;
+  for (const ev of events) {
+    const m = ev.message;
+    if (ev.type === 'delete') byId.delete(m.message_id);
+    else byId.set(m.message_id, m);
+    if (ev.type !== 'message') continue;
+    const markup = m.reply_markup;
+    if (m.from === 'bot' && markup && Array.isArray(markup.keyboard)) keyboard = markup;
+    else if (m.from === 'bot' && markup && markup.remove_keyboard) keyboard = null;
+    else if (m.from === 'user' && keyboard && keyboard.one_time_keyboard) keyboard = null;
+  }
+  return { messages: [...byId.values()].sort((a, b) => a.message_id - b.message_id), replyKeyboard: keyboard };
 }
 
 function startPolling() {
@@ -47,7 +78,14 @@ function stopPolling() {
 
 function handleEvent(ev) {
   if (!ev || typeof ev.chatId !== 'number') return;
+  const isChange = CHANGES.has(ev.type) && ev.message;
+  if (isChange && loadsInFlight > 0) arrivedDuringLoad.push(ev);
   const here = state.current && ev.chatId === state.current.chat.id;
+  // Already in the transcript the list shows: applying it again could only go back in time.
+  if (here && isChange && ev.seq <= listSeq()) {
+    if (ev.type === 'edit') clearBusy(ev.message.message_id);
+    return;
+  }
   if (ev.type === 'message' || (ev.type === 'edit' && previewedMessageId(ev.chatId) === ev.message.message_id)) {
     notePreview(ev.chatId, ev.message);
   }
