@@ -1,10 +1,15 @@
 // The offline sandbox's web chat: a browser page where a person talks to the real bot through
 // the local Telegram stand-in (sandbox/telegram/fake-bot-api.ts), as one of a few personas.
-// The page itself (sandbox/assets/web-chat.html) is one self-contained document; this module
-// serves it and the small JSON + server-sent-events API it uses.
+// The page is sandbox/assets/web-chat.html with its stylesheets and ES modules beside it in
+// sandbox/assets/web-chat/; this module serves them and the small JSON + server-sent-events
+// API the page uses.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
+import { etag } from 'hono/etag';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { FakeBotApi, FakeTelegramEvent, TranscriptEntry } from './telegram/fake-bot-api.js';
 
@@ -32,6 +37,7 @@ export const TRANSCRIPT_LIMIT = 500;
 const MAX_EVENT_BACKLOG = 1_000_000;
 
 const PAGE_TEMPLATE = readFileSync(new URL('./assets/web-chat.html', import.meta.url), 'utf8');
+const ASSETS_DIR = fileURLToPath(new URL('./assets/web-chat/', import.meta.url));
 
 const SendBody = z.object({
   text: z
@@ -111,6 +117,8 @@ export function createWebChat(opts: WebChatOptions): Hono {
     return c.json({
       persona: p.id,
       chat: p.chat,
+      // Read in the same tick as the transcript: the page replays only the events after it.
+      seq: telegram.eventSeq,
       messages: visible.slice(-TRANSCRIPT_LIMIT),
       truncated: visible.length > TRANSCRIPT_LIMIT,
       reply_keyboard: telegram.replyKeyboard(p.chat.id) ?? null,
@@ -156,61 +164,64 @@ export function createWebChat(opts: WebChatOptions): Hono {
   });
 
   app.get('/api/events', (c) => {
-    const encoder = new TextEncoder();
     const signal = c.req.raw.signal;
-    let cleanup = () => {};
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        let open = true;
+    c.header('X-Accel-Buffering', 'no');
+    const res = streamSSE(c, (stream) => {
+      // Writes wait for the client to read; they are chained so they go out in order, and what is
+      // still queued is counted so a client that stopped reading is dropped, not buffered for ever.
+      let chain: Promise<unknown> = Promise.resolve();
+      let queued = 0;
+      let open = true;
+      const send = (size: number, write: () => Promise<unknown>) => {
+        if (!open) return;
+        if (queued > MAX_EVENT_BACKLOG) return stream.abort();
+        queued += size;
+        chain = chain.then(write).finally(() => (queued -= size));
+      };
+      return new Promise<void>((resolve) => {
+        const unsubscribe = telegram.subscribe((event: FakeTelegramEvent) => {
+          const data = JSON.stringify(event);
+          send(data.length, () => stream.writeSSE({ data }));
+        });
+        const ping = setInterval(() => send(8, () => stream.write(': ping\n\n')), pingIntervalMs);
+        ping.unref?.();
         const close = () => {
           if (!open) return;
           open = false;
-          cleanup();
-          try {
-            controller.close();
-          } catch {
-            // already closed or cancelled
-          }
-        };
-        const send = (chunk: string) => {
-          if (!open) return;
-          // A client that stopped reading is dropped rather than buffered for ever.
-          if ((controller.desiredSize ?? 0) < -MAX_EVENT_BACKLOG) return close();
-          try {
-            controller.enqueue(encoder.encode(chunk));
-          } catch {
-            close();
-          }
-        };
-        const unsubscribe = telegram.subscribe((event: FakeTelegramEvent) => {
-          send(`data: ${JSON.stringify(event)}\n\n`);
-        });
-        const ping = setInterval(() => send(': ping\n\n'), pingIntervalMs);
-        ping.unref?.();
-        const onAbort = () => close();
-        cleanup = () => {
           unsubscribe();
           clearInterval(ping);
-          signal.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', close);
+          resolve();
         };
-        signal.addEventListener('abort', onAbort, { once: true });
+        stream.onAbort(close);
+        signal.addEventListener('abort', close, { once: true });
         // `ready` lets the page re-read the transcript after a reconnect (events may have been missed).
-        send(`retry: 2000\nevent: ready\ndata: {"pingIntervalMs":${pingIntervalMs}}\n\n`);
+        send(64, () => stream.writeSSE({ event: 'ready', data: JSON.stringify({ pingIntervalMs }), retry: 2000 }));
         if (signal.aborted) close();
-      },
-      cancel() {
-        cleanup();
-      },
+      });
     });
-    return new Response(body, {
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      },
-    });
+    // Proxies must neither buffer nor compress the stream.
+    res.headers.set('Cache-Control', 'no-cache, no-transform');
+    return res;
   });
+
+  // The page's stylesheets and scripts. A dev tool's files: always revalidated (the ETag makes
+  // that a 304), so an edited file shows on the next reload.
+  app.use('/assets/*', etag());
+  app.get(
+    '/assets/*',
+    async (c, next) => {
+      await next();
+      if (!c.res.ok) return;
+      c.res.headers.set('Cache-Control', 'no-cache');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    },
+    serveStatic({
+      root: ASSETS_DIR,
+      // The request path carries wherever the chat is mounted; the file is what follows /assets/.
+      rewriteRequestPath: (path) => path.slice(path.lastIndexOf('/assets/') + '/assets'.length),
+    }),
+  );
 
   // The page. Registered last and as a pass-through wildcard, so that `/sandbox/` (with the
   // slash) is served while sibling mounts such as /sandbox/checkout/* keep their routes.

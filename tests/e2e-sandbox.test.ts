@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { startService, type RunningService } from '../service.js';
+import { SANDBOX_BOT_TOKEN, sandboxPersonas } from '../sandbox/index.js';
 import { SandboxChat, launchChromium, screenshot } from './helpers/browser.js';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -58,6 +59,38 @@ async function rest<T = any>(method: string, route: string, opts: { token?: stri
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Waits until the outbox has nothing left to send (every notice delivered or given up), so that
+ * a persona switch reads a chat that is settled rather than one still receiving notices.
+ */
+async function outboxDrained(timeoutMs = 15_000): Promise<void> {
+  const db = service!.core.deps.db;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { pending } = await db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('pending'))
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(pending) === 0) return;
+    if (Date.now() > deadline) throw new Error(`${pending} outbox notices still unsent after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A Bot API call as the bot would make it, on the sandbox's Telegram stand-in. */
+async function botCall<T = any>(method: string, params: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${apiBase}/sandbox/telegram/bot${SANDBOX_BOT_TOKEN}/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = (await res.json()) as { ok: boolean; result: T; description?: string };
+  if (!body.ok) throw new Error(`${method}: ${body.description}`);
+  return body.result;
+}
 
 async function desktopPage(): Promise<{ context: BrowserContext; page: Page; chat: SandboxChat }> {
   const context = await browser!.newContext({ viewport: DESKTOP, locale: 'en-US' });
@@ -123,6 +156,7 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     await page.goto(`${service!.url}/sandbox/`);
     await chat.ready();
     expect(await page.getByTestId('sandbox-banner').textContent()).toMatch(/Telegram and Stripe are local stand-ins/);
+    await outboxDrained();
     await chat.choosePersona(/^Olena \(reader\)/);
     await page.getByTestId('empty-chat').waitFor();
 
@@ -249,6 +283,7 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
 
     // Staff notifications arrived while the reader's chat was open: the tab counts them.
     await page.getByTestId('persona-picker').getByRole('tab', { name: /^Iryna \(librarian, staff chat\) \(\d+ new\)$/ }).waitFor();
+    await outboxDrained();
     await chat.choosePersona(/^Iryna \(librarian, staff chat\)/);
     await chat.waitForBot(new RegExp(`New borrowing #\\d+\\nReader: .*\\nBook: ${BOOK_TITLE}`));
     await chat.waitForBot(new RegExp(`Payment received: ${escapeRegExp(state.rent)} USD \\(rent\\)`));
@@ -289,11 +324,65 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
       await expectInView(small, small.getByTestId('message-input'));
       await screenshot(small, '13-phone-reader.png');
 
+      await outboxDrained();
       await mobile.choosePersona(/^Iryna \(librarian, staff chat\)/);
       await mobile.waitForBot(new RegExp(`Today, ${state.today}`));
       await screenshot(small, '14-phone-staff.png');
     } finally {
       await phone.close();
+    }
+  }, 60_000);
+});
+
+describe('the web chat orders what it reads against what the live stream shows (issue 11 item 23)', () => {
+  it('a message and an edit that arrive while the chat is being read survive the older transcript', async () => {
+    requireSetup();
+    const taras = sandboxPersonas(service!.config.telegram.staffChatId!).find((p) => p.id === 'reader2')!;
+    const { context, page, chat } = await desktopPage();
+    try {
+      const first = (await botCall<{ message_id: number }>('sendMessage', { chat_id: taras.chat.id, text: 'Written before the chat is read' })).message_id;
+      await page.goto(`${service!.url}/sandbox/#${taras.id}`);
+      await chat.ready();
+      await chat.waitForBot('Written before the chat is read', { id: first });
+
+      // The next read of this chat is taken from the server at once but reaches the page only
+      // when the test lets it: as if the transcript's answer were slow.
+      let snapshotSeq = -1;
+      let taken!: () => void;
+      const snapshotTaken = new Promise<void>((resolve) => (taken = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await page.route(
+        `**/sandbox/api/chats/${taras.id}/messages`,
+        async (route) => {
+          const response = await route.fetch();
+          snapshotSeq = ((await response.json()) as { seq: number }).seq;
+          taken();
+          await released;
+          await route.fulfill({ response });
+        },
+        { times: 1 },
+      );
+      await outboxDrained();
+      await chat.choosePersona(/^Olena \(reader\)/);
+      await chat.choosePersona(/^Taras \(second reader\)/);
+      await snapshotTaken;
+
+      // Meanwhile the bot writes again and edits its first message; the stream shows both.
+      const second = (await botCall<{ message_id: number }>('sendMessage', { chat_id: taras.chat.id, text: 'Arrived while the chat was being read' })).message_id;
+      await botCall('editMessageText', { chat_id: taras.chat.id, message_id: first, text: 'Edited while the chat was being read' });
+      await chat.waitForBot('Arrived while the chat was being read', { id: second });
+      await chat.waitForBot('Edited while the chat was being read', { id: first });
+
+      // Now the transcript read before them arrives, and the page applies it.
+      release();
+      await page.locator(`[data-testid="message-list"][data-seq="${snapshotSeq}"]`).waitFor({ state: 'attached' });
+      expect(await chat.message(second).count(), 'the newer message is still shown').toBe(1);
+      expect(await chat.text(second)).toBe('Arrived while the chat was being read');
+      expect(await chat.text(first), 'the edit is not undone').toBe('Edited while the chat was being read');
+      await screenshot(page, '15-transcript-after-live-events.png');
+    } finally {
+      await context.close();
     }
   }, 60_000);
 });

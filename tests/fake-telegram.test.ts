@@ -172,6 +172,43 @@ describe('editing messages', () => {
   });
 });
 
+describe('the event stream a client orders transcripts by', () => {
+  it('numbers every event in order across chats, and eventSeq says which a transcript read now reflects', async () => {
+    const bob = { id: 1002, first_name: 'Bob' };
+    const events: { seq: number; type: string; chatId: number }[] = [];
+    tg.api.subscribe((e) => events.push(e));
+    expect(tg.api.eventSeq).toBe(0);
+
+    tg.api.userSends({ from: ann, text: 'hello' });
+    const sent = await api.sendMessage(ann.id, 'Welcome');
+    tg.api.userSends({ from: bob, text: 'hi' });
+    await api.sendChatAction(bob.id, 'typing');
+    // A transcript read here holds everything up to the newest event…
+    const readAt = tg.api.eventSeq;
+    const before = tg.api.transcript(ann.id);
+    await api.editMessageText(ann.id, sent.message_id, 'Welcome back');
+    await api.deleteMessage(ann.id, sent.message_id);
+
+    expect(events.map((e) => [e.seq, e.type, e.chatId])).toEqual([
+      [1, 'message', ann.id],
+      [2, 'message', ann.id],
+      [3, 'message', bob.id],
+      [4, 'chat_action', bob.id],
+      [5, 'edit', ann.id],
+      [6, 'delete', ann.id],
+    ]);
+    expect(tg.api.eventSeq).toBe(6);
+    // …and none of what came after it.
+    expect(readAt).toBe(4);
+    expect(before.find((m) => m.message_id === sent.message_id)).toMatchObject({ text: 'Welcome', edited: false, deleted: false });
+
+    // A page still open across a reset must not take new events for ones it has seen.
+    tg.api.reset();
+    tg.api.userSends({ from: ann, text: 'again' });
+    expect(events.at(-1)?.seq).toBe(7);
+  });
+});
+
 describe('long polling with a real grammY Bot', () => {
   it('delivers a user /start to bot.start() and records the reply; stop() confirms the update', async () => {
     const bot = newBot();

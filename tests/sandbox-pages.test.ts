@@ -188,6 +188,34 @@ describe('the web chat page', () => {
     expect(page).not.toContain('<img src=x');
   });
 
+  it('serves its stylesheets and script modules beside it, with their types, revalidated by ETag', async () => {
+    const page = await (await fetch(url('/sandbox/'))).text();
+    const linked = [...page.matchAll(/(?:href|src)="(assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(linked).toEqual(['assets/messages.css', 'assets/web-chat.css', 'assets/main.js']);
+    const main = await fetch(url('/sandbox/assets/main.js'));
+    expect(main.status).toBe(200);
+    expect(main.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(main.headers.get('cache-control')).toBe('no-cache');
+    expect(main.headers.get('x-content-type-options')).toBe('nosniff');
+    // The entry module's own imports are served too (one level: what main.js names).
+    const imports = [...(await main.text()).matchAll(/from '\.\/([\w-]+\.js)'/g)].map((m) => m[1]!);
+    expect(imports.length).toBeGreaterThan(3);
+    for (const file of imports) expect((await fetch(url(`/sandbox/assets/${file}`))).status, file).toBe(200);
+    const css = await fetch(url('/sandbox/assets/web-chat.css'));
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    const tag = css.headers.get('etag');
+    expect(tag).toBeTruthy();
+    const again = await fetch(url('/sandbox/assets/web-chat.css'), { headers: { 'if-none-match': tag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves nothing else from disk: not the page template, not a path that climbs out', async () => {
+    for (const path of ['/sandbox/assets/nope.js', '/sandbox/assets/../web-chat.html', '/sandbox/assets/%2e%2e/web-chat.html', '/sandbox/assets/..%2fweb-chat.html', '/sandbox/web-chat.html']) {
+      const res = await fetch(url(path));
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+    }
+  });
+
   it('leaves the sibling mounts alone: the Bot API stand-in still answers under /sandbox/telegram', async () => {
     const res = await fetch(url(`/sandbox/telegram/bot${SANDBOX_BOT_TOKEN}/getMe`));
     expect(res.status).toBe(200);
@@ -363,6 +391,43 @@ describe('GET /sandbox/api/events', () => {
     };
   }
 
+  it('numbers its events, and a transcript says up to which event it is current (issue 11 item 23)', async () => {
+    const chatId = persona('reader2').chat.id;
+    const abort = new AbortController();
+    const res = await fetch(url('/sandbox/api/events'), { signal: abort.signal });
+    const sse = sseReader(res.body!);
+    await sse.until((b) => b.includes('event: ready'));
+    type Transcript = { seq: number; messages: { message_id: number; text: string }[] };
+    const read = async () => (await (await fetch(url('/sandbox/api/chats/reader2/messages'))).json()) as Transcript;
+
+    const first = await botSends(chatId, 'First version');
+    const snapshot = await read();
+    await telegram.invoke('editMessageText', { chat_id: chatId, message_id: first, text: 'Second version' });
+    const second = await botSends(chatId, 'Sent after the read');
+    const text = await sse.until((b) => b.includes('Sent after the read'));
+    abort.abort();
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.startsWith('data: '))
+      .map((block) => JSON.parse(block.slice('data: '.length)) as { seq: number; type: string; message?: { message_id: number } });
+    const seqs = events.map((e) => e.seq);
+    expect(seqs.every((s, i) => Number.isInteger(s) && (i === 0 || s === seqs[i - 1]! + 1)), `consecutive: ${seqs}`).toBe(true);
+
+    // What the transcript holds is exactly the events numbered up to its seq.
+    const sentFirst = events.find((e) => e.type === 'message' && e.message?.message_id === first)!;
+    const edit = events.find((e) => e.type === 'edit' && e.message?.message_id === first)!;
+    const sentSecond = events.find((e) => e.type === 'message' && e.message?.message_id === second)!;
+    expect(snapshot.seq).toBeGreaterThanOrEqual(sentFirst.seq);
+    expect(snapshot.seq).toBeLessThan(edit.seq);
+    expect(snapshot.messages.find((m) => m.message_id === first)?.text).toBe('First version');
+    expect(snapshot.messages.map((m) => m.message_id)).not.toContain(second);
+    expect(sentSecond.seq).toBeGreaterThan(edit.seq);
+    const now = await read();
+    expect(now.seq).toBe(telegram.eventSeq);
+    expect(now.seq).toBeGreaterThanOrEqual(sentSecond.seq);
+    expect(now.messages.find((m) => m.message_id === first)?.text).toBe('Second version');
+  });
+
   it('streams what the bot sends, edits and deletes, and lets go of the subscription on disconnect', async () => {
     const chatId = persona('reader').chat.id;
     const abort = new AbortController();
@@ -409,6 +474,30 @@ describe('GET /sandbox/api/events', () => {
     await sse.until((b) => (b.match(/^: ping$/gm) ?? []).length >= 2);
     expect(subscribed).toBe(1);
     await sse.reader.cancel();
+    await eventually(() => subscribed === 0);
+  });
+
+  it('drops a client that stopped reading once about a megabyte waits for it, rather than buffering for ever', async () => {
+    let subscribed = 0;
+    const observed = Object.create(telegram) as FakeBotApi;
+    observed.subscribe = (listener) => {
+      subscribed++;
+      const off = telegram.subscribe(listener);
+      return () => {
+        subscribed--;
+        off();
+      };
+    };
+    const app = new Hono();
+    app.route('/sandbox', createWebChat({ telegram: observed, personas, publicUrl: base }));
+    const res = await app.request('/sandbox/api/events');
+    expect(res.status).toBe(200);
+    expect(subscribed).toBe(1);
+    // Nobody reads res.body. Each event carries a full-length message (~8 kB of JSON).
+    const chatId = persona('reader2').chat.id;
+    for (let i = 0; i < 100; i++) await botSends(chatId, 'x'.repeat(4096));
+    expect(subscribed, 'still subscribed below the limit').toBe(1);
+    for (let i = 0; i < 40; i++) await botSends(chatId, 'x'.repeat(4096));
     await eventually(() => subscribed === 0);
   });
 });
