@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { ApiError } from './errors.js';
-import { rateLimit, type ClientIp } from './rate-limit.js';
 import {
   AccessToken, E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TokenBody, TokenPair, UserSchema,
   bearer, json, jsonBody,
@@ -10,14 +9,14 @@ import type { ApiDeps, App } from './types.js';
 
 const tags = ['users'];
 
-export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp): void {
-  const { core, auth } = deps;
+export function registerUserRoutes(app: App, deps: ApiDeps): void {
+  const { core, auth, throttle } = deps;
   const user = auth.requireUser;
 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/users', tags, summary: 'Register',
-      middleware: [rateLimit(deps.limiters.register, clientIp)] as const,
+      middleware: [throttle.registration] as const,
       request: { body: jsonBody(RegisterBody) },
       responses: { 201: json(UserSchema, 'The new account'), 400: E[400], 409: E[409], 413: E[413], 429: E[429] },
     }),
@@ -27,13 +26,12 @@ export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp):
   app.openapi(
     createRoute({
       method: 'post', path: '/api/users/token', tags, summary: 'Log in: email + password → access and refresh tokens',
-      middleware: [rateLimit(deps.limiters.token, clientIp)] as const,
       request: { body: jsonBody(TokenBody) },
       responses: { 200: json(TokenPair, 'Tokens'), 400: E[400], 401: E[401], 429: E[429] },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      const u = await core.users.authenticate(email, password);
+      const u = await throttle.login(c, email, () => core.users.authenticate(email, password));
       return c.json(await auth.issueTokens(u.id), 200);
     },
   );
@@ -88,9 +86,9 @@ export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp):
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/me/telegram-link', tags, security: bearer, middleware: [user] as const,
+      method: 'post', path: '/api/users/me/telegram-link', tags, security: bearer, middleware: [user, throttle.linkCode] as const,
       summary: 'A one-time t.me deep link (10 minutes) that links this account to the Telegram user who opens it',
-      responses: { 201: json(TelegramLink, 'The link'), 401: E[401], 503: E[503] },
+      responses: { 201: json(TelegramLink, 'The link'), 401: E[401], 429: E[429], 503: E[503] },
     }),
     async (c) => {
       const bot = deps.botUsername()?.replace(/^@/, '');
