@@ -59,7 +59,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
       refreshTtlSeconds: opts.refreshTtlSeconds ?? config.refreshTokenTtlSeconds,
       now: opts.now,
     },
-    core.deps.db,
+    core.users,
   );
   const throttle = createThrottle({
     store: opts.counters ?? memoryCounterStore(),

@@ -16,7 +16,7 @@ export interface AuthLimits {
   registrationsPerAddressPerMinute: number;
   /** Failed logins from one address per hour: slow guessing spread over many accounts. */
   failuresPerAddressPerHour: number;
-  /** Failed logins per account… */
+  /** Failed password checks per account (logins, or a wrong current_password)… */
   failuresPerAccount: number;
   /** …within this many seconds; then the account answers 429 for as long, from any address. */
   accountWindowSec: number;
@@ -42,6 +42,8 @@ export interface Throttle {
   linkCode: MiddlewareHandler<AppEnv>;
   /** Runs a login attempt under the address and account limits. */
   login<T>(c: Context, email: string, attempt: () => Promise<T>): Promise<T>;
+  /** Runs a request that checks the caller's current password under the account limit. */
+  passwordCheck<T>(userId: number, attempt: () => Promise<T>): Promise<T>;
 }
 
 export interface ThrottleOptions {
@@ -74,7 +76,7 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   const clientAddress = (c: Context) => addressOf(c, opts.trustProxy);
   if (!opts.enabled) {
     const pass: MiddlewareHandler<AppEnv> = (_c, next) => next();
-    return { clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt() };
+    return { clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt() };
   }
   const l = { ...DEFAULT_LIMITS, ...opts.limits };
   const { store } = opts;
@@ -120,6 +122,7 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
       if (failed && failed.consumedPoints >= l.failuresPerAddressPerHour) throw limited(failed.msBeforeNext, 'Too many failed logins from your network');
       return guarded(`email:${email.trim().toLowerCase()}`, 'INVALID_CREDENTIALS', attempt, () => addressFailures.penalty(address));
     },
+    passwordCheck: (userId, attempt) => guarded(`user:${userId}`, 'WRONG_PASSWORD', attempt),
   };
 }
 
