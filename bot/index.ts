@@ -15,6 +15,7 @@ import { Screens } from './screens.js';
 import { domainErrorText } from './errors.js';
 import { applyReaderLocale, normalizeLanguage, resolveReader } from './reader.js';
 import { mainFeature, mainMenus } from './features/main.js';
+import { linkFeature } from './features/link.js';
 import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
 import { myBooksFeature, myBooksMenus } from './features/my-books.js';
 import { BORROW_CONVERSATION, borrowConversation } from './features/borrow.js';
@@ -161,6 +162,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
 
   bot.use(cancelFeature(deps));
   bot.use(mainFeature(deps));
+  bot.use(linkFeature(deps));
   bot.use(adminFeature(deps));
   bot.use(myBooksFeature(deps));
   bot.use(catalogueFeature(deps));

@@ -3,7 +3,6 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { sql } from 'kysely';
 import type { UserRow } from '../db/schema.js';
-import { immediateTransaction } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
 import { DomainError, notFound, validation } from './errors.js';
 import { isUniqueViolation, parseInput } from './validation.js';
@@ -75,8 +74,6 @@ const ProfileSchema = z.object({
 });
 const ProfilePutSchema = ProfileSchema.partial({ password: true, language: true });
 const ProfilePatchSchema = ProfileSchema.partial();
-
-export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
 
 export interface TelegramIdentity {
   id: number;
@@ -265,52 +262,9 @@ export function createUsers({ db, clock }: CoreDeps) {
     return { user: (await findByTelegramId(tg.id))!, created: false };
   }
 
-  /** A one-time code (10 minutes) that links this account to whoever opens the deep link. */
-  async function createLinkCode(userId: number): Promise<{ code: string; expiresAt: string }> {
-    await getRow(userId);
-    const code = crypto.randomBytes(24).toString('base64url'); // 32 chars of A-Za-z0-9_-
-    const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS).toISOString();
-    await db.insertInto('telegram_link_codes').values({ code, user_id: userId, expires_at: expiresAt, used_at: null, used_by_telegram_user_id: null }).execute();
-    return { code, expiresAt };
-  }
-
-  /**
-   * Redeems a link code for a Telegram user. If that Telegram user already had a Telegram-only
-   * reader account (no email), its loans and payments move to the linked account, which then
-   * replaces it; the code works once.
-   */
-  async function redeemLinkCode(code: string, tg: TelegramIdentity): Promise<User> {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(code)) throw new DomainError('INVALID_LINK_CODE', 'This link is not valid');
-    const now = isoNow(clock);
-    return immediateTransaction(db, async (trx) => {
-      const link = await trx.selectFrom('telegram_link_codes').selectAll().where('code', '=', code).executeTakeFirst();
-      if (!link || link.used_at !== null || link.expires_at <= now) {
-        throw new DomainError('INVALID_LINK_CODE', 'This link has expired or was already used; create a new one');
-      }
-      await trx.updateTable('telegram_link_codes').set({ used_at: now, used_by_telegram_user_id: tg.id }).where('code', '=', code).execute();
-      const previous = await trx.selectFrom('users').selectAll().where('telegram_user_id', '=', tg.id).executeTakeFirst();
-      if (previous && previous.id !== link.user_id) {
-        await trx.updateTable('users').set({ telegram_user_id: null }).where('id', '=', previous.id).execute();
-        if (previous.email === null) {
-          await trx.updateTable('borrowings').set({ user_id: link.user_id }).where('user_id', '=', previous.id).execute();
-          await trx.updateTable('payments').set({ user_id: link.user_id }).where('user_id', '=', previous.id).execute();
-          await trx.deleteFrom('telegram_link_codes').where('user_id', '=', previous.id).execute();
-          await trx.deleteFrom('users').where('id', '=', previous.id).execute();
-        }
-      }
-      const row = await trx
-        .updateTable('users')
-        .set({ telegram_user_id: tg.id, telegram_username: tg.username ?? null })
-        .where('id', '=', link.user_id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toUser(row);
-    });
-  }
-
   return {
     get, getRow, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff, sessionActor, sessionEpoch,
-    findByTelegramId, ensureTelegramUser, createLinkCode, redeemLinkCode,
+    findByTelegramId, ensureTelegramUser,
   };
 }
 
