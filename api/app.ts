@@ -66,6 +66,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     enabled: opts.rateLimit !== false && config.authRateLimit,
     trustProxy: opts.trustProxy ?? config.trustProxy,
     limits: opts.rateLimit || undefined,
+    logger,
   });
   const deps: ApiDeps = {
     core,

@@ -3,6 +3,7 @@
 // counters live in a CounterStore (db/rate-limit-store.ts), memory today, shared tomorrow.
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError, isDomainError, type ErrorCode } from '../core/errors.js';
@@ -53,6 +54,8 @@ export interface ThrottleOptions {
   /** TRUST_PROXY=1: the address is the last X-Forwarded-For entry (the one our proxy appended). */
   trustProxy: boolean;
   limits?: Partial<AuthLimits>;
+  /** Told once when TRUST_PROXY=1 but a request carries no usable X-Forwarded-For. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 const limited = (ms: number, message: string) => {
@@ -73,7 +76,14 @@ async function take(counter: Counter, key: string, message: string): Promise<voi
 const isCode = (e: unknown, code: ErrorCode) => isDomainError(e) && e.code === code;
 
 export function createThrottle(opts: ThrottleOptions): Throttle {
-  const clientAddress = (c: Context) => addressOf(c, opts.trustProxy);
+  let warned = false;
+  // Behind a proxy that sends no X-Forwarded-For every client would share the proxy's address.
+  const noForwardedFor = () => {
+    if (warned) return;
+    warned = true;
+    opts.logger?.warn('TRUST_PROXY=1 but a request came without a usable X-Forwarded-For; throttling it by the socket address');
+  };
+  const clientAddress = (c: Context) => addressOf(c, opts.trustProxy, noForwardedFor);
   if (!opts.enabled) {
     const pass: MiddlewareHandler<AppEnv> = (_c, next) => next();
     return { clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt() };
@@ -131,11 +141,12 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
  * entries are whatever the client claimed and prove nothing. IPv6 clients are grouped by /64,
  * the block one host is usually given, so rotating addresses within it gains nothing.
  */
-function addressOf(c: Context, trustProxy: boolean): string {
+function addressOf(c: Context, trustProxy: boolean, noForwardedFor: () => void): string {
   if (trustProxy) {
     const forwarded = c.req.header('x-forwarded-for');
-    const last = forwarded?.slice(forwarded.lastIndexOf(',') + 1).trim();
-    if (last && isIP(last)) return normalizeAddress(last);
+    const last = forwarded === undefined ? undefined : forwardedAddress(forwarded.slice(forwarded.lastIndexOf(',') + 1));
+    if (last) return normalizeAddress(last);
+    noForwardedFor();
   }
   let peer: string | undefined;
   try {
@@ -144,6 +155,15 @@ function addressOf(c: Context, trustProxy: boolean): string {
     // app.request() in tests has no socket.
   }
   return peer ? normalizeAddress(peer) : 'unknown';
+}
+
+/** An X-Forwarded-For entry as an address: some proxies add a port (`1.2.3.4:5678`, `[::1]:443`). */
+function forwardedAddress(entry: string): string | undefined {
+  let a = entry.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
+  if (bracketed) a = bracketed[1]!;
+  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.lastIndexOf(':'));
+  return isIP(a) ? a : undefined;
 }
 
 export function normalizeAddress(address: string): string {

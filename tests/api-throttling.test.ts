@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { startService, type RunningService } from '../service.js';
 import { normalizeAddress } from '../api/rate-limit.js';
-import { createApiWorld, type ApiWorld } from './helpers/api.js';
+import { createApiWorld, PASSWORD as WORLD_PASSWORD, type ApiWorld } from './helpers/api.js';
 
 interface Answer {
   status: number;
@@ -40,8 +40,8 @@ afterAll(async () => {
 });
 
 /** A JSON POST from a chosen source address, on a fresh connection. */
-function post(s: RunningService, p: string, body: unknown, from: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const url = new URL(p, s.localUrl);
+function post(base: RunningService | string, p: string, body: unknown, from: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const url = new URL(p, typeof base === 'string' ? base : base.localUrl);
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -148,8 +148,29 @@ describe('TRUST_PROXY=1: the client is the address the proxy appended to X-Forwa
     expectLimited(await login(s, stranger(), WRONG, '127.0.0.1', via('203.0.113.9', '10.1.1.1')), 60);
     // A forged first entry changes nothing: the proxy's entry is last.
     expect((await login(s, stranger(), WRONG, '127.0.0.1', via('192.0.2.44', '10.1.1.1'))).status).toBe(429);
+    // A port some proxies add does not make it another client.
+    expect((await login(s, stranger(), WRONG, '127.0.0.1', via('10.1.1.1:52311'))).status).toBe(429);
     // Another client behind the same proxy (same socket address) is not locked out.
     expect((await login(s, 'reader@example.test', PASSWORD, '127.0.0.1', via('203.0.113.9', '10.1.1.2'))).status).toBe(200);
+  });
+});
+
+describe('Failed logins from one address are limited per hour too (slow guessing across many accounts)', () => {
+  it('refuses the address once its failures are used up, successes not counted; other addresses go on', async () => {
+    const w = await createApiWorld({ listen: true, api: { rateLimit: { failuresPerAddressPerHour: 3 } } });
+    try {
+      const u = await w.user();
+      const at = (from: string, email: string, password: string) =>
+        post(w.url!, '/api/users/token/', { email, password }, from);
+      expect((await at('127.0.4.1', u.email, WORLD_PASSWORD)).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await at('127.0.4.1', stranger(), WRONG)).status).toBe(401);
+      const refused = await at('127.0.4.1', u.email, WORLD_PASSWORD);
+      expectLimited(refused, 3600);
+      expect(refused.body.error.message).toMatch(/failed logins from your network/);
+      expect((await at('127.0.4.2', u.email, WORLD_PASSWORD)).status).toBe(200);
+    } finally {
+      await w.close();
+    }
   });
 });
 
