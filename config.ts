@@ -85,6 +85,8 @@ const EnvSchema = z.object({
   OVERDUE_REPORT_CRON: cronExpr('0 9 * * *'),
   DUE_SOON_CRON: cronExpr('0 9 * * *'),
   SANDBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0')),
+  AUTH_RATE_LIMIT: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
 });
 
 /** The staff chat id the offline sandbox uses when TELEGRAM_STAFF_CHAT_ID is unset. */
@@ -125,6 +127,10 @@ export interface Config {
     dueSoonDays: number;
   };
   cron: { overdueReport: string; dueSoon: string };
+  /** TRUST_PROXY=1: client addresses come from the proxy's X-Forwarded-For entry. */
+  trustProxy: boolean;
+  /** AUTH_RATE_LIMIT: throttling of logins, registrations and link codes. */
+  authRateLimit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -188,6 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dueSoonDays: e.DUE_SOON_DAYS,
     },
     cron: { overdueReport: e.OVERDUE_REPORT_CRON, dueSoon: e.DUE_SOON_CRON },
+    trustProxy: e.TRUST_PROXY === '1',
+    authRateLimit: e.AUTH_RATE_LIMIT === 'on',
   };
 }
 

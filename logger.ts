@@ -1,10 +1,12 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Structured logs; anything that could carry a secret is redacted. */
-export function createLogger(level: string = 'info'): Logger {
+export function createLogger(level: string = 'info', destination?: DestinationStream): Logger {
   return pino({
     level,
     base: undefined,
+    // An error is logged by what it is, never by what it carried (see errorForLog).
+    serializers: { err: (e: unknown) => (e instanceof Error ? errorForLog(e) : e) },
     redact: {
       paths: [
         'password', '*.password', 'password_hash', '*.password_hash',
@@ -15,8 +17,32 @@ export function createLogger(level: string = 'info'): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  }, destination ?? pino.destination(1));
 }
 
 export const silentLogger = (): Logger => pino({ level: 'silent' });
+
+/**
+ * An error as a log may keep it. A grammY GrammyError carries the whole request it failed
+ * (texts, checkout URLs, keyboards) in `payload`, and an HttpError the fetch error, whose
+ * message can hold the Bot API URL with the bot token: only the method, the code and the
+ * description are kept. Anything else: its type, message and stack.
+ */
+export function errorForLog(err: unknown): Record<string, unknown> {
+  if (!err || typeof err !== 'object') return { message: String(err) };
+  const e = err as { name?: unknown; message?: unknown; stack?: unknown; method?: unknown; error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown }; error?: unknown };
+  // grammY's BotError (bot.catch) wraps what the middleware threw.
+  if (e.name === 'BotError' && e.error !== undefined) return errorForLog(e.error);
+  if (typeof e.method === 'string' && typeof e.error_code === 'number') {
+    const out: Record<string, unknown> = { type: 'GrammyError', method: e.method, error_code: e.error_code, description: e.description };
+    if (e.parameters?.retry_after !== undefined) out.retry_after = e.parameters.retry_after;
+    return out;
+  }
+  const message = typeof e.message === 'string' ? e.message.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot<redacted>') : String(err);
+  if (e.name === 'HttpError') {
+    const cause = e.error as { name?: unknown; code?: unknown } | undefined;
+    return { type: 'HttpError', message, cause: cause && typeof cause === 'object' ? { type: cause.name, code: cause.code } : undefined };
+  }
+  return { type: typeof e.name === 'string' ? e.name : 'Error', message, stack: typeof e.stack === 'string' ? e.stack.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot<redacted>') : undefined };
+}
 export type { Logger };

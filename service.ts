@@ -34,10 +34,12 @@ export async function startService(config: Config, opts: { logger: Logger; clock
 
   // Listen first (the port may be 0 in tests): the in-process stand-ins need our address
   // before the bot and the payment gateway are built. Requests wait for the app below.
-  let fetchApp: ((req: Request) => Response | Promise<Response>) | undefined;
+  // The env argument carries @hono/node-server's socket: without it no client has an address
+  // and every throttling limit would be one bucket for the whole world.
+  let fetchApp: ((req: Request, env: unknown) => Response | Promise<Response>) | undefined;
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve(
-      { fetch: (req) => (fetchApp ? fetchApp(req) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host },
+      { fetch: (req, env) => (fetchApp ? fetchApp(req, env) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host },
       () => resolve(s),
     );
   });

@@ -5,13 +5,14 @@ import { Scalar } from '@scalar/hono-api-reference';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
+import { memoryCounterStore, type CounterStore } from '../db/rate-limit-store.js';
 import { createAuth } from './auth.js';
 import { registerBookRoutes } from './books.js';
 import { registerBorrowingRoutes } from './borrowings.js';
 import { createErrorHandler, errorResponse, notFoundHandler, validationHook } from './errors.js';
 import { registerHealthRoutes } from './health.js';
 import { registerPaymentRoutes } from './payments.js';
-import { RateLimiter, socketClientIp, type ClientIp, type RateLimitRule } from './rate-limit.js';
+import { createThrottle, type AuthLimits } from './rate-limit.js';
 import type { ApiDeps, App, AppEnv } from './types.js';
 import { registerUserRoutes } from './users.js';
 
@@ -29,12 +30,14 @@ export interface CreateApiOptions {
   /** Default: the config's REFRESH_TOKEN_TTL_DAYS (7 days). */
   refreshTtlSeconds?: number;
   /**
-   * Per-client-IP token buckets on login and registration; `false` switches one (or all) off.
-   * Default: 10 per minute each.
+   * Throttling of login, registration and link codes (SPEC §10): `false` turns it off, an object
+   * changes limits. Default: on with the default limits, unless the config has AUTH_RATE_LIMIT=off.
    */
-  rateLimit?: false | { token?: RateLimitRule | false; register?: RateLimitRule | false };
-  /** How to tell clients apart for rate limiting. Default: the socket's remote address. */
-  clientIp?: ClientIp;
+  rateLimit?: false | Partial<AuthLimits>;
+  /** Where throttling counters live. Default: this process's memory. */
+  counters?: CounterStore;
+  /** Default: the config's TRUST_PROXY. */
+  trustProxy?: boolean;
   /** Milliseconds since the epoch for token issue/expiry (tests). Default Date.now. */
   now?: () => number;
   /**
@@ -44,7 +47,6 @@ export interface CreateApiOptions {
   extraRoutes?: (app: OpenAPIHono<AppEnv>) => void;
 }
 
-const DEFAULT_LIMIT: RateLimitRule = { limit: 10, windowMs: 60_000 };
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
@@ -57,16 +59,21 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
       refreshTtlSeconds: opts.refreshTtlSeconds ?? config.refreshTokenTtlSeconds,
       now: opts.now,
     },
-    core.deps.db,
+    core.users,
   );
-  const rl = opts.rateLimit === false ? { token: false as const, register: false as const } : (opts.rateLimit ?? {});
-  const limiter = (rule: RateLimitRule | false | undefined) => (rule === false ? null : new RateLimiter(rule ?? DEFAULT_LIMIT));
+  const throttle = createThrottle({
+    store: opts.counters ?? memoryCounterStore(),
+    enabled: opts.rateLimit !== false && config.authRateLimit,
+    trustProxy: opts.trustProxy ?? config.trustProxy,
+    limits: opts.rateLimit || undefined,
+    logger,
+  });
   const deps: ApiDeps = {
     core,
     auth,
     logger,
     botUsername: opts.botUsername ?? (() => undefined),
-    limiters: { token: limiter(rl.token), register: limiter(rl.register) },
+    throttle,
   };
 
   // strict: false → "/api/books" and "/api/books/" are the same route (no redirect, POST included).
@@ -77,7 +84,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bodyLimit(BODY_LIMIT_BYTES));
 
   registerHealthRoutes(app, deps);
-  registerUserRoutes(app, deps, opts.clientIp ?? socketClientIp);
+  registerUserRoutes(app, deps);
   registerBookRoutes(app, deps);
   registerBorrowingRoutes(app, deps);
   registerPaymentRoutes(app, deps);

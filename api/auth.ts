@@ -1,13 +1,12 @@
-// JWT access/refresh tokens (jose, HS256). Each carries `typ` ('access' | 'refresh') and
-// `sub` (the user id); one is never accepted in place of the other.
-import { SignJWT, jwtVerify } from 'jose';
+// Who is calling: the bearer token's claims, checked against the account on every request (the
+// row is read anyway for is_staff), so a demotion or a password change takes effect at once.
 import type { MiddlewareHandler } from 'hono';
-import type { DB } from '../db/connection.js';
 import type { Actor } from '../core/index.js';
 import { DomainError } from '../core/errors.js';
+import { createTokens, unauthorized, type TokenClaims, type TokenOptions, type TokenType } from './tokens.js';
 import type { AppEnv } from './types.js';
 
-export type TokenType = 'access' | 'refresh';
+export type { TokenType } from './tokens.js';
 
 /** A list's `user_id` filter: staff may filter by any user, anyone else gets 403 for trying. */
 export function staffUserFilter(actor: Actor, userId: number | undefined): number | undefined {
@@ -15,90 +14,34 @@ export function staffUserFilter(actor: Actor, userId: number | undefined): numbe
   return userId;
 }
 
-export interface AuthOptions {
-  secret: string;
-  accessTtlSeconds: number;
-  refreshTtlSeconds: number;
-  /** Milliseconds since the epoch; tokens live in real time, not the library clock. */
-  now?: () => number;
+/** What core decides about sessions (core.users satisfies it). */
+export interface Sessions {
+  /** The actor of a token issued at `epoch`; UNAUTHORIZED once the account is gone or the session ended. */
+  sessionActor(userId: number, epoch: number): Promise<Actor>;
+  /** The epoch new tokens of this account are issued in. */
+  sessionEpoch(userId: number): Promise<number>;
 }
 
+export type AuthOptions = TokenOptions;
+
 export interface Auth {
+  /** Tokens for the account's current session epoch. */
   issueTokens(userId: number): Promise<{ access: string; refresh: string }>;
-  issue(userId: number, typ: TokenType): Promise<string>;
-  /** The user id in a valid token of this type; otherwise UNAUTHORIZED. */
-  verify(token: string, typ: TokenType): Promise<number>;
-  /** Resolves the caller (401 without a valid access token) and sets c.var.actor. */
+  /** One token; the epoch is the account's current one unless given. */
+  issue(userId: number, typ: TokenType, epoch?: number): Promise<string>;
+  /** The claims of a valid token of this type; otherwise UNAUTHORIZED (the account is not consulted). */
+  verify(token: string, typ: TokenType): Promise<TokenClaims>;
+  /** Resolves the caller (401 without a valid access token of a live session) and sets c.var.actor. */
   requireUser: MiddlewareHandler<AppEnv>;
   /** After requireUser: 403 unless the caller is staff. */
   requireStaff: MiddlewareHandler<AppEnv>;
 }
 
-const ISSUER = 'library';
-const MAX_TOKEN_LENGTH = 4096;
-const CACHE_LIMIT = 20_000;
+export function createAuth(opts: AuthOptions, sessions: Sessions): Auth {
+  const tokens = createTokens(opts);
 
-const unauthorized = (message = 'Invalid or expired token; log in again') => new DomainError('UNAUTHORIZED', message);
-
-export function createAuth(opts: AuthOptions, db: DB): Auth {
-  if (typeof opts.secret !== 'string' || opts.secret.length < 32) {
-    throw new Error('createApi: jwtSecret must be at least 32 characters');
-  }
-  for (const [name, v] of [['accessTtlSeconds', opts.accessTtlSeconds], ['refreshTtlSeconds', opts.refreshTtlSeconds]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`createApi: ${name} must be a positive integer`);
-  }
-  const now = opts.now ?? Date.now;
-  // Imported once: jose would import a raw secret again on every call.
-  const keyPromise = crypto.subtle.importKey('raw', new TextEncoder().encode(opts.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-  // Tokens already verified (until they expire), so a busy client costs one HMAC, not one per request.
-  const verified = new Map<string, { userId: number; typ: TokenType; expMs: number }>();
-
-  async function issue(userId: number, typ: TokenType): Promise<string> {
-    const iat = Math.floor(now() / 1000);
-    const ttl = typ === 'access' ? opts.accessTtlSeconds : opts.refreshTtlSeconds;
-    return new SignJWT({ typ })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(String(userId))
-      .setIssuer(ISSUER)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ttl)
-      .setJti(crypto.randomUUID())
-      .sign(await keyPromise);
-  }
-
-  async function verify(token: string, typ: TokenType): Promise<number> {
-    const t = now();
-    const hit = verified.get(token);
-    if (hit) {
-      if (hit.expMs > t && hit.typ === typ) return hit.userId;
-      if (hit.expMs <= t) verified.delete(token);
-      throw unauthorized(hit.expMs <= t ? undefined : wrongType(typ));
-    }
-    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw unauthorized();
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(token, await keyPromise, { algorithms: ['HS256'], issuer: ISSUER, currentDate: new Date(t), requiredClaims: ['exp', 'sub'] }));
-    } catch {
-      throw unauthorized();
-    }
-    const sub = payload.sub;
-    const userId = typeof sub === 'string' && /^[1-9]\d{0,15}$/.test(sub) ? Number(sub) : NaN;
-    if (!Number.isSafeInteger(userId) || (payload.typ !== 'access' && payload.typ !== 'refresh') || typeof payload.exp !== 'number') {
-      throw unauthorized();
-    }
-    if (verified.size >= CACHE_LIMIT) verified.clear();
-    verified.set(token, { userId, typ: payload.typ, expMs: payload.exp * 1000 });
-    if (payload.typ !== typ) throw unauthorized(wrongType(typ));
-    return userId;
-  }
-
-  const wrongType = (typ: TokenType) =>
-    typ === 'access' ? 'This is a refresh token; send an access token (POST /api/users/token/refresh/ gives one)' : 'This is not a refresh token';
-
-  async function actorFor(userId: number): Promise<Actor> {
-    const row = await db.selectFrom('users').select(['id', 'is_staff']).where('id', '=', userId).executeTakeFirst();
-    if (!row) throw unauthorized('The account for this token no longer exists');
-    return { userId: row.id, isStaff: row.is_staff === 1 };
+  async function issue(userId: number, typ: TokenType, epoch?: number): Promise<string> {
+    return tokens.issue(userId, typ, epoch ?? (await sessions.sessionEpoch(userId)));
   }
 
   const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -107,9 +50,8 @@ export function createAuth(opts: AuthOptions, db: DB): Auth {
     const space = header.indexOf(' ');
     const token = space > 0 && header.slice(0, space).toLowerCase() === 'bearer' ? header.slice(space + 1).trim() : '';
     if (!token) throw unauthorized('The Authorization header must be "Bearer <access token>"');
-    const userId = await verify(token, 'access');
-    // Staff status is read each time, so a demotion takes effect at once, not when the token expires.
-    c.set('actor', await actorFor(userId));
+    const { userId, epoch } = await tokens.verify(token, 'access');
+    c.set('actor', await sessions.sessionActor(userId, epoch));
     await next();
   };
 
@@ -121,10 +63,11 @@ export function createAuth(opts: AuthOptions, db: DB): Auth {
   return {
     issue,
     async issueTokens(userId) {
-      const [access, refresh] = await Promise.all([issue(userId, 'access'), issue(userId, 'refresh')]);
+      const epoch = await sessions.sessionEpoch(userId);
+      const [access, refresh] = await Promise.all([tokens.issue(userId, 'access', epoch), tokens.issue(userId, 'refresh', epoch)]);
       return { access, refresh };
     },
-    verify,
+    verify: tokens.verify,
     requireUser,
     requireStaff,
   };

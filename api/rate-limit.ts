@@ -1,79 +1,178 @@
-// A small in-memory token bucket per client (IP): enough to slow password guessing and
-// sign-up floods on one process. Not shared across processes, which this app never is.
+// Throttling of the doors a password guesser knocks on (SPEC §10). Limits are per client address
+// and, for failed logins, per account as well, so one client can never lock out everybody; the
+// counters live in a CounterStore (db/rate-limit-store.ts), memory today, shared tomorrow.
+import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { DomainError } from '../core/errors.js';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { DomainError, isDomainError, type ErrorCode } from '../core/errors.js';
+import type { Counter, CounterStore } from '../db/rate-limit-store.js';
 import type { AppEnv } from './types.js';
 
-export interface RateLimitRule {
-  /** Requests allowed in a burst (the bucket's size)… */
-  limit: number;
-  /** …refilled evenly over this many milliseconds. */
-  windowMs: number;
+export interface AuthLimits {
+  /** Login attempts from one address per minute: a class on one school network logs in at once. */
+  loginsPerAddressPerMinute: number;
+  /** Registrations from one address per minute, for the same class signing up. */
+  registrationsPerAddressPerMinute: number;
+  /** Failed logins from one address per hour: slow guessing spread over many accounts. */
+  failuresPerAddressPerHour: number;
+  /** Failed password checks per account (logins, or a wrong current_password)… */
+  failuresPerAccount: number;
+  /** …within this many seconds; then the account answers 429 for as long, from any address. */
+  accountWindowSec: number;
+  /** Telegram link codes one user may create per 10 minutes. */
+  linkCodesPerUser: number;
 }
 
-const MAX_KEYS = 50_000;
-
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly perMs: number;
-
-  constructor(
-    private readonly rule: RateLimitRule,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    if (!Number.isInteger(rule.limit) || rule.limit < 1) throw new Error('rate limit must be a positive integer');
-    if (!(rule.windowMs > 0)) throw new Error('rate limit window must be positive');
-    this.perMs = rule.limit / rule.windowMs;
-  }
-
-  /** Takes one token for key; when none is left, says how many seconds until one is. */
-  take(key: string): { ok: true } | { ok: false; retryAfterSec: number } {
-    const t = this.now();
-    let b = this.buckets.get(key);
-    if (!b) {
-      if (this.buckets.size >= MAX_KEYS) this.prune(t);
-      b = { tokens: this.rule.limit, at: t };
-      this.buckets.set(key, b);
-    } else {
-      b.tokens = Math.min(this.rule.limit, b.tokens + (t - b.at) * this.perMs);
-      b.at = t;
-    }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return { ok: true };
-    }
-    return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000)) };
-  }
-
-  /** Drops buckets that have refilled completely (they behave exactly like absent ones). */
-  private prune(t: number): void {
-    for (const [k, b] of this.buckets) {
-      if (b.tokens + (t - b.at) * this.perMs >= this.rule.limit) this.buckets.delete(k);
-    }
-    if (this.buckets.size >= MAX_KEYS) this.buckets.clear();
-  }
-}
-
-export type ClientIp = (c: Context) => string;
-
-/** The peer address of the socket; behind a proxy pass `clientIp` to createApi instead. */
-export const socketClientIp: ClientIp = (c) => {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // app.request() in tests has no socket
-  }
+export const DEFAULT_LIMITS: AuthLimits = {
+  loginsPerAddressPerMinute: 30,
+  registrationsPerAddressPerMinute: 30,
+  failuresPerAddressPerHour: 100,
+  failuresPerAccount: 10,
+  accountWindowSec: 15 * 60,
+  linkCodesPerUser: 5,
 };
 
-export function rateLimit(limiter: RateLimiter | null, clientIp: ClientIp): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (limiter) {
-      const r = limiter.take(clientIp(c));
-      if (!r.ok) {
-        throw new DomainError('RATE_LIMITED', `Too many attempts; try again in ${r.retryAfterSec} s`, { retry_after: r.retryAfterSec });
-      }
-    }
-    await next();
+export interface Throttle {
+  /** The client's address as the limits see it. */
+  clientAddress(c: Context): string;
+  /** Before registering: per address. */
+  registration: MiddlewareHandler<AppEnv>;
+  /** After requireUser, before creating a link code: per user. */
+  linkCode: MiddlewareHandler<AppEnv>;
+  /** Runs a login attempt under the address and account limits. */
+  login<T>(c: Context, email: string, attempt: () => Promise<T>): Promise<T>;
+  /** Runs a request that checks the caller's current password under the account limit. */
+  passwordCheck<T>(userId: number, attempt: () => Promise<T>): Promise<T>;
+}
+
+export interface ThrottleOptions {
+  store: CounterStore;
+  /** false (AUTH_RATE_LIMIT=off): nothing is ever refused. */
+  enabled: boolean;
+  /** TRUST_PROXY=1: the address is the last X-Forwarded-For entry (the one our proxy appended). */
+  trustProxy: boolean;
+  limits?: Partial<AuthLimits>;
+  /** Told once when TRUST_PROXY=1 but a request carries no usable X-Forwarded-For. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+const limited = (ms: number, message: string) => {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return new DomainError('RATE_LIMITED', `${message}; try again in ${seconds} s`, { retry_after: seconds });
+};
+
+/** One point for key, or RATE_LIMITED with how long to wait. */
+async function take(counter: Counter, key: string, message: string): Promise<void> {
+  try {
+    await counter.consume(key);
+  } catch (e) {
+    if (e instanceof RateLimiterRes) throw limited(e.msBeforeNext, message);
+    throw e;
+  }
+}
+
+const isCode = (e: unknown, code: ErrorCode) => isDomainError(e) && e.code === code;
+
+export function createThrottle(opts: ThrottleOptions): Throttle {
+  let warned = false;
+  // Behind a proxy that sends no X-Forwarded-For every client would share the proxy's address.
+  const noForwardedFor = () => {
+    if (warned) return;
+    warned = true;
+    opts.logger?.warn('TRUST_PROXY=1 but a request came without a usable X-Forwarded-For; throttling it by the socket address');
   };
+  const clientAddress = (c: Context) => addressOf(c, opts.trustProxy, noForwardedFor);
+  if (!opts.enabled) {
+    const pass: MiddlewareHandler<AppEnv> = (_c, next) => next();
+    return { clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt() };
+  }
+  const l = { ...DEFAULT_LIMITS, ...opts.limits };
+  const { store } = opts;
+  const logins = store.counter({ name: 'login-address', points: l.loginsPerAddressPerMinute, durationSec: 60 });
+  const registrations = store.counter({ name: 'register-address', points: l.registrationsPerAddressPerMinute, durationSec: 60 });
+  const addressFailures = store.counter({ name: 'login-fail-address', points: l.failuresPerAddressPerHour, durationSec: 3600 });
+  const accountFailures = store.counter({ name: 'login-fail-account', points: l.failuresPerAccount, durationSec: l.accountWindowSec, blockSec: l.accountWindowSec });
+  const linkCodes = store.counter({ name: 'link-code-user', points: l.linkCodesPerUser, durationSec: 600 });
+
+  /**
+   * A point is reserved on the account before the password is checked, so parallel guesses
+   * cannot all slip past the limit while the hash is computed; it is given back unless the
+   * check failed. Giving back only this attempt's point means a success never wipes out
+   * failures someone else caused: a locked account stays locked for its owner too.
+   */
+  async function guarded<T>(accountKey: string, failure: ErrorCode, attempt: () => Promise<T>, onFailure?: () => Promise<unknown>): Promise<T> {
+    await take(accountFailures, accountKey, 'Too many failed password attempts for this account');
+    try {
+      const result = await attempt();
+      await accountFailures.reward(accountKey);
+      return result;
+    } catch (e) {
+      if (isCode(e, failure)) await onFailure?.();
+      else await accountFailures.reward(accountKey);
+      throw e;
+    }
+  }
+
+  return {
+    clientAddress,
+    registration: async (c, next) => {
+      await take(registrations, clientAddress(c), 'Too many registrations from your network');
+      await next();
+    },
+    linkCode: async (c, next) => {
+      await take(linkCodes, String(c.get('actor').userId), 'Too many link codes; use the last one');
+      await next();
+    },
+    async login(c, email, attempt) {
+      const address = clientAddress(c);
+      await take(logins, address, 'Too many login attempts from your network');
+      const failed = await addressFailures.get(address);
+      if (failed && failed.consumedPoints >= l.failuresPerAddressPerHour) throw limited(failed.msBeforeNext, 'Too many failed logins from your network');
+      return guarded(`email:${email.trim().toLowerCase()}`, 'INVALID_CREDENTIALS', attempt, () => addressFailures.penalty(address));
+    },
+    passwordCheck: (userId, attempt) => guarded(`user:${userId}`, 'WRONG_PASSWORD', attempt),
+  };
+}
+
+/**
+ * The socket's peer, or behind our proxy (trustProxy) the last X-Forwarded-For entry: earlier
+ * entries are whatever the client claimed and prove nothing. IPv6 clients are grouped by /64,
+ * the block one host is usually given, so rotating addresses within it gains nothing.
+ */
+function addressOf(c: Context, trustProxy: boolean, noForwardedFor: () => void): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for');
+    const last = forwarded === undefined ? undefined : forwardedAddress(forwarded.slice(forwarded.lastIndexOf(',') + 1));
+    if (last) return normalizeAddress(last);
+    noForwardedFor();
+  }
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    // app.request() in tests has no socket.
+  }
+  return peer ? normalizeAddress(peer) : 'unknown';
+}
+
+/** An X-Forwarded-For entry as an address: some proxies add a port (`1.2.3.4:5678`, `[::1]:443`). */
+function forwardedAddress(entry: string): string | undefined {
+  let a = entry.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
+  if (bracketed) a = bracketed[1]!;
+  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.lastIndexOf(':'));
+  return isIP(a) ? a : undefined;
+}
+
+export function normalizeAddress(address: string): string {
+  const a = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  if (isIP(a) !== 6) return a;
+  const [head = '', tail] = a.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = right.at(-1)?.includes('.') ? 7 : 8; // an IPv4 tail takes two groups
+  const all = tail === undefined ? left : [...left, ...Array<string>(groups - left.length - right.length).fill('0'), ...right];
+  return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }

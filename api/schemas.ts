@@ -136,6 +136,15 @@ const profileFields = {
   last_name: text255('last_name'),
   language: z.enum(['en', 'uk'], { error: 'language must be one of en, uk' }),
   is_staff: z.boolean().optional().openapi({ description: 'Read-only: sending it answers 403 FORBIDDEN and changes nothing' }),
+  current_password: z
+    .string({ error: 'current_password must be a string' })
+    .max(256, 'current_password must be at most 256 characters')
+    .optional()
+    .openapi({
+      description:
+        'Your password now: required (400 without it, 403 WRONG_PASSWORD when wrong) to change email or password. ' +
+        'An account without a password (Telegram-only) sets them without it.',
+    }),
 };
 
 export const ProfilePutBody = z

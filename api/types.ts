@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import type { Actor, Core } from '../core/index.js';
 import type { Auth } from './auth.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { Throttle } from './rate-limit.js';
 
 /** Per-request values the middleware sets for handlers. */
 export interface AppEnv {
@@ -21,5 +21,5 @@ export interface ApiDeps {
   auth: Auth;
   logger: Logger;
   botUsername: () => string | undefined;
-  limiters: { token: RateLimiter | null; register: RateLimiter | null };
+  throttle: Throttle;
 }

@@ -1,7 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { DomainError, isDomainError } from '../core/errors.js';
 import { ApiError } from './errors.js';
-import { rateLimit, type ClientIp } from './rate-limit.js';
 import {
   AccessToken, E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TokenBody, TokenPair, UserSchema,
   bearer, json, jsonBody,
@@ -10,14 +8,14 @@ import type { ApiDeps, App } from './types.js';
 
 const tags = ['users'];
 
-export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp): void {
-  const { core, auth } = deps;
+export function registerUserRoutes(app: App, deps: ApiDeps): void {
+  const { core, auth, throttle } = deps;
   const user = auth.requireUser;
 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/users', tags, summary: 'Register',
-      middleware: [rateLimit(deps.limiters.register, clientIp)] as const,
+      middleware: [throttle.registration] as const,
       request: { body: jsonBody(RegisterBody) },
       responses: { 201: json(UserSchema, 'The new account'), 400: E[400], 409: E[409], 413: E[413], 429: E[429] },
     }),
@@ -27,13 +25,12 @@ export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp):
   app.openapi(
     createRoute({
       method: 'post', path: '/api/users/token', tags, summary: 'Log in: email + password → access and refresh tokens',
-      middleware: [rateLimit(deps.limiters.token, clientIp)] as const,
       request: { body: jsonBody(TokenBody) },
       responses: { 200: json(TokenPair, 'Tokens'), 400: E[400], 401: E[401], 429: E[429] },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      const u = await core.users.authenticate(email, password);
+      const u = await throttle.login(c, email, () => core.users.authenticate(email, password));
       return c.json(await auth.issueTokens(u.id), 200);
     },
   );
@@ -45,12 +42,10 @@ export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp):
       responses: { 200: json(AccessToken, 'A new access token'), 400: E[400], 401: E[401] },
     }),
     async (c) => {
-      const userId = await auth.verify(c.req.valid('json').refresh, 'refresh');
-      // The account must still exist; a refresh token outlives nothing it belonged to.
-      await core.users.get(userId).catch((e: unknown) => {
-        throw isDomainError(e) && e.code === 'NOT_FOUND' ? new DomainError('UNAUTHORIZED', 'The account for this token no longer exists') : e;
-      });
-      return c.json({ access: await auth.issue(userId, 'access') }, 200);
+      const { userId, epoch } = await auth.verify(c.req.valid('json').refresh, 'refresh');
+      // The session must still be alive: the account exists and its password has not changed since.
+      await core.users.sessionActor(userId, epoch);
+      return c.json({ access: await auth.issue(userId, 'access', epoch) }, 200);
     },
   );
 
@@ -67,11 +62,21 @@ export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp):
       createRoute({
         method, path: '/api/users/me', tags, security: bearer, middleware: [user] as const,
         summary: method === 'put' ? 'Replace your profile (email, first_name, last_name required)' : 'Change some profile fields',
-        description: 'is_staff cannot be set here: a body that contains it answers 403 FORBIDDEN and nothing changes.',
+        description:
+          'Changing email or password needs `current_password` (400 without it, 403 WRONG_PASSWORD when wrong; ' +
+          'repeated wrong guesses answer 429 like failed logins). A password change ends every session opened before it, ' +
+          'this one included: log in again with the new password. is_staff cannot be set here: a body that contains it ' +
+          'answers 403 FORBIDDEN and nothing changes.',
         request: { body: jsonBody(method === 'put' ? ProfilePutBody : ProfilePatchBody) },
-        responses: { 200: json(UserSchema, 'The updated profile'), 400: E[400], 401: E[401], 403: E[403], 409: E[409], 413: E[413] },
+        responses: { 200: json(UserSchema, 'The updated profile'), 400: E[400], 401: E[401], 403: E[403], 409: E[409], 413: E[413], 429: E[429] },
       }),
-      async (c) => c.json(await core.users.updateProfile(c.get('actor').userId, c.req.valid('json'), method === 'patch'), 200),
+      async (c) => {
+        const body = c.req.valid('json');
+        const userId = c.get('actor').userId;
+        const update = () => core.users.updateProfile(userId, body, method === 'patch');
+        // With a stolen token, guessing current_password must be as slow as guessing at login.
+        return c.json(body.current_password === undefined ? await update() : await throttle.passwordCheck(userId, update), 200);
+      },
     );
   }
 
@@ -88,9 +93,9 @@ export function registerUserRoutes(app: App, deps: ApiDeps, clientIp: ClientIp):
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/me/telegram-link', tags, security: bearer, middleware: [user] as const,
+      method: 'post', path: '/api/users/me/telegram-link', tags, security: bearer, middleware: [user, throttle.linkCode] as const,
       summary: 'A one-time t.me deep link (10 minutes) that links this account to the Telegram user who opens it',
-      responses: { 201: json(TelegramLink, 'The link'), 401: E[401], 503: E[503] },
+      responses: { 201: json(TelegramLink, 'The link'), 401: E[401], 429: E[429], 503: E[503] },
     }),
     async (c) => {
       const bot = deps.botUsername()?.replace(/^@/, '');

@@ -2,7 +2,7 @@
 // 1M borrowings, next to a bare Hono hello-world measured in the same run.
 import autocannon from 'autocannon';
 import { createDb } from '../db/connection.js';
-import { createAuth } from '../api/auth.js';
+import { createTokens } from '../api/tokens.js';
 import { encodeCursor } from '../core/paging.js';
 import { addDays } from '../core/clock.js';
 import { args, durationSeconds, seededDb, startServer, table, TODAY, type Row } from './lib.js';
@@ -22,10 +22,10 @@ async function load(opts: autocannon.Options): Promise<Measured> {
 export async function runApiBench(): Promise<string> {
   const file = await seededDb('api', { books: BOOKS, users: USERS, borrowings: BORROWINGS });
   const { db, sqlite } = createDb(file);
-  const auth = createAuth({ secret: BENCH_JWT_SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 3600 }, db);
+  const auth = createTokens({ secret: BENCH_JWT_SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 3600 });
   // A reader with a typical history, and a deep cursor near the end of the catalogue.
   const heavy = sqlite.prepare('SELECT user_id, count(*) AS n FROM borrowings GROUP BY user_id ORDER BY n DESC LIMIT 1').get() as { user_id: number; n: number };
-  const readerToken = await auth.issue(heavy.user_id, 'access');
+  const readerToken = await auth.issue(heavy.user_id, 'access', 0);
   const deep = sqlite.prepare('SELECT title, id FROM books WHERE deleted_at IS NULL ORDER BY title DESC, id DESC LIMIT 1 OFFSET 50').get() as { title: string; id: number };
   const deepCursor = encodeCursor([deep.title, deep.id]);
   const midBook = Math.floor(BOOKS / 2);
@@ -34,7 +34,7 @@ export async function runApiBench(): Promise<string> {
   const pool = 60_000;
   sqlite.exec(`WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ${pool})
     INSERT INTO users (id, email, first_name, last_name) SELECT ${firstUser} + i, 'bench' || (${firstUser} + i) || '@example.test', 'Bench', 'Reader' FROM c`);
-  const poolTokens = await Promise.all(Array.from({ length: pool }, (_, i) => auth.issue(firstUser + i, 'access')));
+  const poolTokens = await Promise.all(Array.from({ length: pool }, (_, i) => auth.issue(firstUser + i, 'access', 0)));
   sqlite.close();
   await db.destroy().catch(() => undefined);
 

@@ -14,6 +14,7 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   FORBIDDEN: 'error-forbidden',
   INVALID_LINK_CODE: 'error-invalid-link-code',
   TELEGRAM_ALREADY_LINKED: 'error-telegram-already-linked',
+  LINK_LOAN_LIMIT: 'error-link-loan-limit',
   PAYMENT_NOT_RENEWABLE: 'error-payment-not-renewable',
   PAYMENT_NOT_REFUNDABLE: 'error-payment-not-refundable',
   PAYMENT_PROVIDER_UNAVAILABLE: 'error-payment-provider-unavailable',
@@ -35,6 +36,8 @@ export function domainErrorText(i18n: Translate, lang: string, err: { code: Erro
     min: String(details.min ?? ''),
     max: String(details.max ?? ''),
     payment: String(details.payment_id ?? ''),
+    here: String(details.here ?? ''),
+    there: String(details.there ?? ''),
   });
 }
 

@@ -5,6 +5,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import type { Logger } from 'pino';
+import { errorForLog } from '../logger.js';
 import type { Core } from '../core/index.js';
 import { DomainError } from '../core/errors.js';
 import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
@@ -15,6 +16,7 @@ import { Screens } from './screens.js';
 import { domainErrorText } from './errors.js';
 import { applyReaderLocale, normalizeLanguage, resolveReader } from './reader.js';
 import { mainFeature, mainMenus } from './features/main.js';
+import { linkFeature } from './features/link.js';
 import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
 import { myBooksFeature, myBooksMenus } from './features/my-books.js';
 import { BORROW_CONVERSATION, borrowConversation } from './features/borrow.js';
@@ -59,9 +61,25 @@ const retryFloodWaits: MiddlewareFn<BotContext> = (ctx, next) => {
   return next();
 };
 
+/**
+ * Notes each callback query answered, whichever Api object answered it: a conversation answers
+ * through an Api of its own, which the error boundary's ctx.api never sees.
+ */
+function trackAnswers(answered: Set<string>): Transformer {
+  return (prev, method, payload, signal) => {
+    const id = method === 'answerCallbackQuery' ? (payload as { callback_query_id?: unknown }).callback_query_id : undefined;
+    if (typeof id === 'string') {
+      // Replayed conversation steps note old queries too; they are few, but never let them pile up.
+      if (answered.size >= 10_000) answered.clear();
+      answered.add(id);
+    }
+    return prev(method, payload, signal);
+  };
+}
+
 /** Same transformers for the API objects the conversations plugin makes for itself. */
-const conversationApiPlugin: MiddlewareFn<ConvContext> = (ctx, next) => {
-  ctx.api.config.use(ignoreNotModified, htmlParseMode);
+const conversationApiPlugin = (answered: Set<string>): MiddlewareFn<ConvContext> => (ctx, next) => {
+  ctx.api.config.use(ignoreNotModified, htmlParseMode, trackAnswers(answered));
   return next();
 };
 
@@ -69,13 +87,10 @@ const conversationApiPlugin: MiddlewareFn<ConvContext> = (ctx, next) => {
  * The per-update error boundary: a DomainError becomes its localized sentence; anything else
  * is logged with context and answered with a polite "something went wrong" — never a stack.
  */
-function errorBoundary(deps: BotDeps): MiddlewareFn<BotContext> {
+function errorBoundary(deps: BotDeps, answered: Set<string>): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
-    let answered = false;
-    ctx.api.config.use((prev, method, payload, signal) => {
-      if (method === 'answerCallbackQuery') answered = true;
-      return prev(method, payload, signal);
-    });
+    ctx.api.config.use(trackAnswers(answered));
+    const queryId = ctx.callbackQuery?.id;
     try {
       await next();
     } catch (err) {
@@ -86,15 +101,16 @@ function errorBoundary(deps: BotDeps): MiddlewareFn<BotContext> {
         deps.logger.info({ ...context, code: err.code }, 'bot: rule refused the action');
         text = domainErrorText(deps.i18n, lang, err);
       } else {
-        deps.logger.error({ ...context, err }, 'bot: update failed');
+        // Never the error whole: a failed Bot API call carries its payload (texts, pay links).
+        deps.logger.error({ ...context, err: errorForLog(err) }, 'bot: update failed');
         text = deps.i18n.t(lang, 'error-unexpected');
       }
-      try {
-        if (ctx.callbackQuery && !answered) await ctx.answerCallbackQuery();
-        if (ctx.chat) await ctx.reply(text);
-      } catch (e) {
-        deps.logger.warn({ ...context, err: e instanceof Error ? e.message : String(e) }, 'bot: could not tell the user about an error');
-      }
+      const tell = (what: () => Promise<unknown>) =>
+        what().catch((e: unknown) => deps.logger.warn({ ...context, err: errorForLog(e) }, 'bot: could not tell the user about an error'));
+      if (queryId && !answered.has(queryId)) await tell(() => ctx.answerCallbackQuery());
+      if (ctx.chat) await tell(() => ctx.reply(text));
+    } finally {
+      if (queryId) answered.delete(queryId);
     }
   };
 }
@@ -126,7 +142,8 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   // First, so it also applies to bot.handleUpdate (webhooks, tests), not only to the runner.
   bot.use(sequentialize(chatKey));
   bot.use(retryFloodWaits);
-  bot.use(errorBoundary(deps));
+  const answeredQueries = new Set<string>();
+  bot.use(errorBoundary(deps, answeredQueries));
   bot.use(
     session<SessionData, BotContext>({
       initial: initialSession,
@@ -146,7 +163,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
         // Per person per chat: two librarians in the staff chat each have their own.
         getStorageKey: (ctx) => `${ctx.chat?.id ?? 'none'}:${ctx.from?.id ?? 'none'}`,
       },
-      plugins: [conversationApiPlugin],
+      plugins: [conversationApiPlugin(answeredQueries)],
     }),
   );
   bot.use(leaveConversations());
@@ -161,13 +178,14 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
 
   bot.use(cancelFeature(deps));
   bot.use(mainFeature(deps));
+  bot.use(linkFeature(deps));
   bot.use(adminFeature(deps));
   bot.use(myBooksFeature(deps));
   bot.use(catalogueFeature(deps));
   bot.use(fallbackFeature());
 
   bot.catch((err) => {
-    logger.error({ update_id: err.ctx?.update?.update_id, err: err.error }, 'bot: unhandled error');
+    logger.error({ update_id: err.ctx?.update?.update_id, err: errorForLog(err.error) }, 'bot: unhandled error');
   });
   return bot;
 }

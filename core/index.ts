@@ -1,6 +1,7 @@
 import type { CoreDeps } from './context.js';
 import { createBooks } from './books.js';
 import { createUsers } from './users.js';
+import { createTelegramLinks } from './telegram-link.js';
 import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
 import { createReports } from './reports.js';
@@ -12,7 +13,8 @@ export function createCore(deps: CoreDeps) {
   return {
     deps,
     books,
-    users: createUsers(deps),
+    // Accounts, sessions, and linking Telegram to an account.
+    users: { ...createUsers(deps), ...createTelegramLinks(deps) },
     payments,
     // Borrowing and returning change inventory: cached catalogue reads are dropped.
     borrowings: createBorrowings(deps, payments, books.invalidate),

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import { sql } from 'kysely';
 import type { UserRow } from '../db/schema.js';
-import { immediateTransaction } from '../db/connection.js';
-import type { CoreDeps } from './context.js';
-import { DomainError, notFound } from './errors.js';
+import type { Actor, CoreDeps } from './context.js';
+import { DomainError, notFound, validation } from './errors.js';
 import { isUniqueViolation, parseInput } from './validation.js';
 import { isoNow } from './clock.js';
 
@@ -65,14 +65,15 @@ const password = z
   .min(8, 'password must be at least 8 characters')
   .max(256, 'password must be at most 256 characters');
 const language = z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}` });
+const currentPassword = z.string({ error: 'current_password must be a string' }).max(256, 'current_password must be at most 256 characters').optional();
 
 export const RegisterSchema = z.object({ email, password, first_name: name('first_name'), last_name: name('last_name') }).strict();
 // is_staff is not a field here at all: a reader can never grant it to themselves.
-const ProfileSchema = z.object({ email, password, first_name: name('first_name'), last_name: name('last_name'), language });
+const ProfileSchema = z.object({
+  email, password, first_name: name('first_name'), last_name: name('last_name'), language, current_password: currentPassword,
+});
 const ProfilePutSchema = ProfileSchema.partial({ password: true, language: true });
 const ProfilePatchSchema = ProfileSchema.partial();
-
-export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
 
 export interface TelegramIdentity {
   id: number;
@@ -126,26 +127,72 @@ export function createUsers({ db, clock }: CoreDeps) {
     return toUser(row);
   }
 
+  /**
+   * Changing the email or the password needs the current password in the same request, so a
+   * stolen access token alone cannot take an account over; an account without a password (a
+   * Telegram-only reader adding them) has none to give. Sending the email unchanged is no change.
+   * A password change moves token_epoch on, which ends every session opened before it.
+   */
   async function updateProfile(id: number, input: unknown, partial: boolean): Promise<User> {
     if (input && typeof input === 'object' && 'is_staff' in input) {
       throw new DomainError('FORBIDDEN', 'is_staff cannot be changed through your profile');
     }
     const data = parseInput(partial ? ProfilePatchSchema : ProfilePutSchema, input);
+    const row = await getRow(id);
+    const emailChanges = data.email !== undefined && data.email !== row.email?.toLowerCase();
+    const passwordChanges = data.password !== undefined;
+    if ((emailChanges || passwordChanges) && row.password_hash !== null) {
+      if (!data.current_password) {
+        throw validation('current_password is required to change the email or the password', { field: 'current_password' });
+      }
+      if (!(await verifyPassword(data.current_password, row.password_hash))) {
+        throw new DomainError('WRONG_PASSWORD', 'current_password is not your current password');
+      }
+    }
+    if (passwordChanges && !emailChanges && row.email === null) {
+      throw validation('Set an email together with the password: you log in with both', { field: 'email' });
+    }
     const set: Record<string, unknown> = {};
-    if (data.email !== undefined) set.email = data.email;
+    if (emailChanges) set.email = data.email;
     if (data.first_name !== undefined) set.first_name = data.first_name;
     if (data.last_name !== undefined) set.last_name = data.last_name;
     if (data.language !== undefined) set.language = data.language;
-    if (data.password !== undefined) set.password_hash = await hashPassword(data.password);
-    if (Object.keys(set).length === 0) return get(id);
+    if (passwordChanges) {
+      set.password_hash = await hashPassword(data.password!);
+      set.token_epoch = sql<number>`token_epoch + 1`;
+    }
+    if (Object.keys(set).length === 0) return toUser(row);
     try {
-      const row = await db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirst();
-      if (!row) throw notFound('User');
-      return toUser(row);
+      // The password checked above must still be the one stored: two changes racing each other
+      // with the same old password cannot both win.
+      const updated = await db
+        .updateTable('users')
+        .set(set)
+        .where('id', '=', id)
+        .where((eb) => (row.password_hash === null ? eb('password_hash', 'is', null) : eb('password_hash', '=', row.password_hash)))
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) throw new DomainError('CONFLICT', 'Your password was changed meanwhile; log in again');
+      return toUser(updated);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
       throw e;
     }
+  }
+
+  /** The actor of a token issued at `epoch`; UNAUTHORIZED once the account is gone or its password changed since. */
+  async function sessionActor(userId: number, epoch: number): Promise<Actor> {
+    const row = await db.selectFrom('users').select(['id', 'is_staff', 'token_epoch']).where('id', '=', userId).executeTakeFirst();
+    if (!row) throw new DomainError('UNAUTHORIZED', 'The account for this token no longer exists');
+    if (row.token_epoch !== epoch) throw new DomainError('UNAUTHORIZED', 'This session ended when the password was changed; log in again');
+    return { userId: row.id, isStaff: row.is_staff === 1 };
+  }
+
+  /** The epoch new tokens of this account carry. */
+  async function sessionEpoch(userId: number): Promise<number> {
+    const row = await db.selectFrom('users').select('token_epoch').where('id', '=', userId).executeTakeFirst();
+    if (!row) throw new DomainError('UNAUTHORIZED', 'The account for this token no longer exists');
+    return row.token_epoch;
   }
 
   async function setLanguage(id: number, lang: string): Promise<User> {
@@ -158,7 +205,10 @@ export function createUsers({ db, clock }: CoreDeps) {
     const existing = await db.selectFrom('users').selectAll().where('email', '=', addr).executeTakeFirst();
     if (existing) {
       const set: Record<string, unknown> = { is_staff: 1 };
-      if (passwordInput) set.password_hash = await hashPassword(parseInput(password, passwordInput));
+      if (passwordInput) {
+        set.password_hash = await hashPassword(parseInput(password, passwordInput));
+        set.token_epoch = sql<number>`token_epoch + 1`; // a new password ends the old sessions
+      }
       const row = await db.updateTable('users').set(set).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
       return { user: toUser(row), created: false };
     }
@@ -212,52 +262,9 @@ export function createUsers({ db, clock }: CoreDeps) {
     return { user: (await findByTelegramId(tg.id))!, created: false };
   }
 
-  /** A one-time code (10 minutes) that links this account to whoever opens the deep link. */
-  async function createLinkCode(userId: number): Promise<{ code: string; expiresAt: string }> {
-    await getRow(userId);
-    const code = crypto.randomBytes(24).toString('base64url'); // 32 chars of A-Za-z0-9_-
-    const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS).toISOString();
-    await db.insertInto('telegram_link_codes').values({ code, user_id: userId, expires_at: expiresAt, used_at: null, used_by_telegram_user_id: null }).execute();
-    return { code, expiresAt };
-  }
-
-  /**
-   * Redeems a link code for a Telegram user. If that Telegram user already had a Telegram-only
-   * reader account (no email), its loans and payments move to the linked account, which then
-   * replaces it; the code works once.
-   */
-  async function redeemLinkCode(code: string, tg: TelegramIdentity): Promise<User> {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(code)) throw new DomainError('INVALID_LINK_CODE', 'This link is not valid');
-    const now = isoNow(clock);
-    return immediateTransaction(db, async (trx) => {
-      const link = await trx.selectFrom('telegram_link_codes').selectAll().where('code', '=', code).executeTakeFirst();
-      if (!link || link.used_at !== null || link.expires_at <= now) {
-        throw new DomainError('INVALID_LINK_CODE', 'This link has expired or was already used; create a new one');
-      }
-      await trx.updateTable('telegram_link_codes').set({ used_at: now, used_by_telegram_user_id: tg.id }).where('code', '=', code).execute();
-      const previous = await trx.selectFrom('users').selectAll().where('telegram_user_id', '=', tg.id).executeTakeFirst();
-      if (previous && previous.id !== link.user_id) {
-        await trx.updateTable('users').set({ telegram_user_id: null }).where('id', '=', previous.id).execute();
-        if (previous.email === null) {
-          await trx.updateTable('borrowings').set({ user_id: link.user_id }).where('user_id', '=', previous.id).execute();
-          await trx.updateTable('payments').set({ user_id: link.user_id }).where('user_id', '=', previous.id).execute();
-          await trx.deleteFrom('telegram_link_codes').where('user_id', '=', previous.id).execute();
-          await trx.deleteFrom('users').where('id', '=', previous.id).execute();
-        }
-      }
-      const row = await trx
-        .updateTable('users')
-        .set({ telegram_user_id: tg.id, telegram_username: tg.username ?? null })
-        .where('id', '=', link.user_id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toUser(row);
-    });
-  }
-
   return {
-    get, getRow, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff,
-    findByTelegramId, ensureTelegramUser, createLinkCode, redeemLinkCode,
+    get, getRow, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff, sessionActor, sessionEpoch,
+    findByTelegramId, ensureTelegramUser,
   };
 }
 

@@ -28,6 +28,8 @@ export interface UsersTable {
   telegram_username: string | null;
   language: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
+  /** Bumped by a password change: tokens of an earlier epoch are refused. */
+  token_epoch: ColumnType<number, number | undefined, number>;
 }
 
 export interface BorrowingsTable {

@@ -39,6 +39,7 @@ import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
 import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
+import { errorForLog } from '../logger.js';
 import { createRenderer, loadRenderFacts, RenderError, type Renderer, type RenderedMessage } from './render.js';
 
 /** What the dispatcher needs from the Bot API: grammY's `Api` satisfies it. */
@@ -367,7 +368,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         .execute();
     } catch (err) {
       // The message went out; the lease makes it due again, so one duplicate may follow.
-      log.error({ err, outboxId: row.id }, 'sent but could not mark the outbox row sent');
+      log.error({ err: errorForLog(err), outboxId: row.id }, 'sent but could not mark the outbox row sent');
     }
     return 'sent';
   }
@@ -521,7 +522,7 @@ export function createDispatcherLoop(
         const s = await current;
         if (s.sent || s.failed || s.retried) log.info({ job: 'dispatch', ...s }, 'outbox dispatched');
       } catch (err) {
-        log.error({ err }, 'dispatcher pass failed; retrying shortly');
+        log.error({ err: errorForLog(err) }, 'dispatcher pass failed; retrying shortly');
       }
       if (signal.aborted || poked) continue;
       await new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import type { Clock } from '../core/clock.js';
+import { errorForLog } from '../logger.js';
 import { createDispatcher, createDispatcherLoop, type DispatchOptions, type MessageSender } from './dispatcher.js';
 import { overdueReport } from './overdue.js';
 import { dueSoonReminders } from './due-soon.js';
@@ -121,7 +122,7 @@ export function createJobs(deps: JobsDeps): Jobs {
         try {
           await runOnce(name);
         } catch (err) {
-          log.error({ job: name, err }, `job ${name} failed; it runs again on schedule`);
+          log.error({ job: name, err: errorForLog(err) }, `job ${name} failed; it runs again on schedule`);
         }
       },
       { name: `library:${name}`, timezone: config.rules.timeZone, noOverlap: true, logger: cronLogger },

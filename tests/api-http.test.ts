@@ -139,8 +139,8 @@ describe('Requests carry an id and leave one log line without secrets', () => {
 
   it('logs method, path, status and time, but neither tokens nor passwords', async () => {
     const u = await w.user();
-    await w.req('PATCH', '/api/users/me/', { token: u.access, body: { password: 'a new secret pw' }, headers: { 'x-request-id': 'req-log-1' } });
-    await w.req('POST', '/api/users/token/', { body: { email: u.email, password: PASSWORD }, headers: { 'x-request-id': 'req-log-2' } });
+    await w.req('PATCH', '/api/users/me/', { token: u.access, body: { password: 'a new secret pw', current_password: PASSWORD }, headers: { 'x-request-id': 'req-log-1' } });
+    await w.req('POST', '/api/users/token/', { body: { email: u.email, password: 'a new secret pw' }, headers: { 'x-request-id': 'req-log-2' } });
     const lines = logLines.filter((l) => l.reqId === 'req-log-1' || l.reqId === 'req-log-2');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ method: 'PATCH', path: '/api/users/me/', status: 200 });

@@ -13,7 +13,8 @@ describe('linking a REST account with /start <code>', () => {
     await w.core.borrowings.borrow({ userId: user.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-20' });
     await w.send(ann, '/start'); // first contact made a Telegram-only reader…
     const { code } = await w.core.users.createLinkCode(user.id);
-    await w.send(ann, `/start ${code}`); // …which the linked account now replaces
+    await w.send(ann, `/start ${code}`); // …which the linked account now replaces, once Ann says so
+    await w.press(ann.id, '✅ Link');
     expect(w.last(ann.id).text).toContain('Your Telegram is now linked to the library account ann@example.test. Welcome, Ann Rest!');
     expect((await w.core.users.findByTelegramId(ann.id))!.id).toBe(user.id);
     await w.press(ann.id, '📖 My books');

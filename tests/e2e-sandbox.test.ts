@@ -177,7 +177,10 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     const code = new URL(link.body.url).searchParams.get('start');
     expect(code).toMatch(/^[A-Za-z0-9_-]+$/);
     const linkSent = await chat.send(`/start ${code}`);
-    const menu = await chat.waitForBot(/linked to the library account olena@example\.test/, { after: linkSent });
+    // Linking asks first (the account's email masked) and links only on Link.
+    const question = await chat.waitForBot(/Link this Telegram to the library account o•••@example\.test\?/, { after: linkSent });
+    await chat.press(question, '✅ Link');
+    const menu = await chat.waitForBot(/linked to the library account olena@example\.test/, { id: question });
     expect((await rest<{ telegram_linked: boolean }>('GET', '/api/users/me', { token: state.token })).body.telegram_linked).toBe(true);
 
     // The catalogue, then the book: the menu message is edited in place, not sent again.

@@ -1,13 +1,13 @@
-// /start (greeting, account linking by deep link), the main menu, help and language screens,
+// /start (greeting; with a code, the question whether to link an account: link.ts), the main menu, help and language screens,
 // and plain "go to screen" buttons used by messages that carry no menu.
 import { Composer } from 'grammy';
 import { Menu } from '@grammyjs/menu';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { escapeHtml } from '../html.js';
-import { attempt, domainErrorText } from '../errors.js';
 import { LANGUAGES, displayName, normalizeLanguage, readerOf, type BotLanguage } from '../reader.js';
 import { resetCatalogue } from './catalogue.js';
+import { askToLink } from './link.js';
 
 const LANGUAGE_NAMES: Record<BotLanguage, string> = { en: 'English', uk: 'Українська' };
 
@@ -52,21 +52,7 @@ export function mainFeature(deps: BotDeps): Composer<BotContext> {
 
   pm.command('start', async (ctx) => {
     const code = ctx.match.trim();
-    if (code) {
-      const from = ctx.from;
-      const linked = await attempt(() =>
-        core.users.redeemLinkCode(code, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
-      );
-      if (!linked.ok) {
-        await ctx.reply(domainErrorText(deps.i18n, normalizeLanguage(ctx.reader?.language), linked));
-        return screens.send(ctx, 'm');
-      }
-      // The linked account (and its language) is the reader from now on.
-      ctx.reader = await core.users.findByTelegramId(from.id);
-      ctx.i18n.useLocale(normalizeLanguage(ctx.reader?.language));
-      const notice = ctx.t('link-success', { name: escapeHtml(displayName(readerOf(ctx))), email: escapeHtml(linked.value.email ?? '') });
-      return screens.send(ctx, 'm', notice);
-    }
+    if (code) return askToLink(deps, ctx, code);
     return screens.send(ctx, 'm', ctx.t('start-greeting', { name: escapeHtml(displayName(readerOf(ctx))) }));
   });
 

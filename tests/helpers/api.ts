@@ -138,7 +138,7 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
   const core = createCore({ db, clock, config, gateway, logger });
   const app = createApi({ core, jwtSecret: JWT_SECRET, logger, rateLimit: false, botUsername: () => 'library_test_bot', ...opts.api });
   // Same secret and claims as the app's own: tokens minted here are the ones the API issues.
-  const auth = createAuth({ secret: JWT_SECRET, accessTtlSeconds: config.accessTokenTtlSeconds, refreshTtlSeconds: config.refreshTokenTtlSeconds }, db);
+  const auth = createAuth({ secret: JWT_SECRET, accessTtlSeconds: config.accessTokenTtlSeconds, refreshTtlSeconds: config.refreshTokenTtlSeconds }, core.users);
 
   let server: ServerType | undefined;
   let url: string | undefined;

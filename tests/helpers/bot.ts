@@ -161,6 +161,7 @@ export async function linkStaff(world: BotWorld, who: FakeUserInput = librarian)
   const { user } = await world.core.users.createOrPromoteStaff(`staff-${who.id}@library.test`, 'staff password 1');
   const { code } = await world.core.users.createLinkCode(user.id);
   await world.send(who, `/start ${code}`);
+  await world.press(who.id, '✅ Link', who);
   return user;
 }
 

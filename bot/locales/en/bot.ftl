@@ -32,6 +32,21 @@ menu-outdated = That menu was out of date — here it is again.
 
 start-greeting = Hello, { $name }! 👋 This is the library: browse the catalogue, borrow a book and pay for it right here.
 link-success = ✅ Your Telegram is now linked to the library account { $email }. Welcome, { $name }!
+link-confirm = 🔗 Link this Telegram to the library account <b>{ $email }</b>?
+link-confirm-moves = Your { $loans ->
+    [0] no loans
+    [one] 1 loan
+   *[other] { $loans } loans
+} and { $payments ->
+    [0] no payments
+    [one] 1 payment
+   *[other] { $payments } payments
+} kept here will move to that account.
+link-confirm-replaces = This Telegram is linked to { $current } now; it will be linked to the new account instead.
+link-confirm-only-yours = Press Link only if this account is your own.
+link-button = ✅ Link
+link-cancel-button = ✖ Cancel
+link-cancelled = Linking cancelled: nothing changed.
 group-help = Talk to me in a private chat to borrow books. Librarians: /admin
 unknown-command = I don't know that command. Send /help to see what I can do.
 button-expired = This button is no longer active.
@@ -144,6 +159,7 @@ error-not-found = Not found — it may have been removed.
 error-forbidden = You are not allowed to do that.
 error-invalid-link-code = This link has expired or was already used. Make a new one in the app and open it again.
 error-telegram-already-linked = This Telegram account is already linked to another library account.
+error-link-loan-limit = This account cannot be linked: books on loan here: { $here }, in the account: { $there } — together more than the { $limit } allowed at once. Return some books first, then open the link again.
 error-payment-not-renewable = This payment still has an open link — use its Pay button.
 error-payment-not-refundable = This payment cannot be refunded: { $message }
 error-payment-provider-unavailable = The payment service is not answering right now. Please try again in a minute.

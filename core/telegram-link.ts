@@ -1,0 +1,131 @@
+// Linking a Telegram user to a library account with a one-time code (the t.me deep link from
+// POST /api/users/me/telegram-link/). A code can reach the wrong person — sent on purpose by
+// someone who wants a reader's Telegram, loans and payments in their account — so the door asks
+// first (previewLink) and links only when the person confirms (redeemLinkCode), which checks
+// everything again under the write lock: the question may have been on screen for minutes.
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { immediateTransaction, type DB } from '../db/connection.js';
+import type { UserRow } from '../db/schema.js';
+import type { CoreDeps } from './context.js';
+import { DomainError, notFound } from './errors.js';
+import { isoNow } from './clock.js';
+import { toUser, type TelegramIdentity, type User } from './users.js';
+
+export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
+const CODE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface LinkPreview {
+  /** The account the code links to, its email masked (`o•••@example.com`); null if it has none. */
+  email: string | null;
+  /** What moves from this Telegram user's own Telegram-only account into it (zeros: nothing). */
+  moves: { loans: number; payments: number };
+  /** The account with an email this Telegram is linked to now, masked, which it would leave. */
+  replaces: string | null;
+}
+
+/** Enough of an address for its owner to recognise it, too little to learn it: o•••@example.com. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const first = [...email][0];
+  return at < 1 || !first ? '•••' : `${first}•••${email.slice(at)}`;
+}
+
+const invalidCode = () => new DomainError('INVALID_LINK_CODE', 'This link has expired or was already used; create a new one');
+
+export function createTelegramLinks({ db, clock, config }: CoreDeps) {
+  const maxLoans = config.rules.maxActiveLoans;
+
+  /**
+   * What linking would do, or why it cannot happen. A Telegram-only account (no email) merges
+   * into the linked one, so their active loans together may not exceed MAX_ACTIVE_LOANS.
+   */
+  async function plan(q: DB, code: string, telegramUserId: number, now: string) {
+    if (!CODE.test(code)) throw invalidCode();
+    const link = await q.selectFrom('telegram_link_codes').selectAll().where('code', '=', code).executeTakeFirst();
+    if (!link || link.used_at !== null || link.expires_at <= now) throw invalidCode();
+    const target = await q.selectFrom('users').selectAll().where('id', '=', link.user_id).executeTakeFirst();
+    if (!target) throw invalidCode();
+    const current = await q.selectFrom('users').selectAll().where('telegram_user_id', '=', telegramUserId).executeTakeFirst();
+    const other = current && current.id !== target.id ? current : undefined;
+    const merging: UserRow | undefined = other?.email === null ? other : undefined;
+    const moves = { loans: 0, payments: 0 };
+    if (merging) {
+      const loans = await q
+        .selectFrom('borrowings')
+        .select([sql<number>`count(*)`.as('all'), sql<number>`coalesce(sum(CASE WHEN actual_return_date IS NULL THEN 1 ELSE 0 END), 0)`.as('active')])
+        .where('user_id', '=', merging.id)
+        .executeTakeFirstOrThrow();
+      const payments = await q.selectFrom('payments').select(sql<number>`count(*)`.as('n')).where('user_id', '=', merging.id).executeTakeFirstOrThrow();
+      moves.loans = Number(loans.all);
+      moves.payments = Number(payments.n);
+      const here = Number(loans.active);
+      if (here > 0) {
+        const held = await q
+          .selectFrom('borrowings')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('user_id', '=', target.id)
+          .where('actual_return_date', 'is', null)
+          .executeTakeFirstOrThrow();
+        const there = Number(held.n);
+        if (here + there > maxLoans) {
+          throw new DomainError(
+            'LINK_LOAN_LIMIT',
+            `Linking would leave the account with ${here + there} books on loan; at most ${maxLoans} are allowed. Return ${here + there - maxLoans} first`,
+            { limit: maxLoans, here, there },
+          );
+        }
+      }
+    }
+    return { target, other, merging, moves };
+  }
+
+  /** A one-time code (10 minutes) that links this account to whoever opens the deep link and confirms. */
+  async function createLinkCode(userId: number): Promise<{ code: string; expiresAt: string }> {
+    const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    if (!user) throw notFound('User');
+    const code = crypto.randomBytes(24).toString('base64url'); // 32 chars of A-Za-z0-9_-
+    const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS).toISOString();
+    await db.insertInto('telegram_link_codes').values({ code, user_id: userId, expires_at: expiresAt, used_at: null, used_by_telegram_user_id: null }).execute();
+    return { code, expiresAt };
+  }
+
+  /** What redeeming the code would do for this Telegram user; nothing changes. */
+  async function previewLink(code: string, telegramUserId: number): Promise<LinkPreview> {
+    const { target, other, moves } = await plan(db, code, telegramUserId, isoNow(clock));
+    return {
+      email: target.email === null ? null : maskEmail(target.email),
+      moves,
+      replaces: other?.email ? maskEmail(other.email) : null,
+    };
+  }
+
+  /**
+   * Links the account to this Telegram user; the code works once. A Telegram-only account of
+   * theirs merges into it (loans and payments move, the empty account goes); an account with an
+   * email only lets go of the Telegram. The person keeps the language they use in Telegram.
+   */
+  async function redeemLinkCode(code: string, tg: TelegramIdentity): Promise<User> {
+    const now = isoNow(clock);
+    return immediateTransaction(db, async (trx) => {
+      const { target, other, merging } = await plan(trx, code, tg.id, now);
+      await trx.updateTable('telegram_link_codes').set({ used_at: now, used_by_telegram_user_id: tg.id }).where('code', '=', code).execute();
+      if (other) await trx.updateTable('users').set({ telegram_user_id: null }).where('id', '=', other.id).execute();
+      if (merging) {
+        await trx.updateTable('borrowings').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
+        await trx.updateTable('payments').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
+        await trx.deleteFrom('telegram_link_codes').where('user_id', '=', merging.id).execute();
+        await trx.deleteFrom('users').where('id', '=', merging.id).execute();
+      }
+      const row = await trx
+        .updateTable('users')
+        .set({ telegram_user_id: tg.id, telegram_username: tg.username ?? null, language: other?.language ?? target.language })
+        .where('id', '=', target.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toUser(row);
+    });
+  }
+
+  return { createLinkCode, previewLink, redeemLinkCode };
+}
