@@ -250,6 +250,25 @@ export const PaymentSchema = z
 
 export const PaymentPage = page(PaymentSchema, 'PaymentPage');
 
+/** What the anonymous success and cancel pages show: nothing that names a reader or a borrowing. */
+export const PaymentReceiptSchema = z
+  .object({
+    id: z.number().int(),
+    type: z.enum(['PAYMENT', 'FINE']),
+    status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED']),
+    money_to_pay: moneyOut,
+    paid_at: z.string().nullable().openapi({ format: 'date-time' }),
+  })
+  .openapi('PaymentReceipt');
+
+export const PaymentPaused = z
+  .object({
+    status: z.literal('paused'),
+    message: z.string(),
+    payment: z.union([PaymentReceiptSchema, z.null()]).openapi({ description: 'null when the session is unknown' }),
+  })
+  .openapi('PaymentPaused');
+
 export const PaymentListQuery = PageQuery.extend({
   status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED'], { error: 'status must be PENDING, PAID, EXPIRED or REFUNDED' }).optional(),
   user_id: idString('user_id').optional().openapi({ type: 'integer', description: 'Staff only' }),

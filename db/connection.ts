@@ -6,6 +6,7 @@ import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationPro
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
+import * as m005 from './migrations/005_payment_checks_book_guard.js';
 
 export type DB = Kysely<Database>;
 
@@ -13,6 +14,7 @@ export type DB = Kysely<Database>;
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_report_indexes': m002,
+  '005_payment_checks_book_guard': m005,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {
