@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
+import { registerChangeToken, sqliteChangeToken } from './change-token.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m005 from './migrations/005_payment_checks_book_guard.js';
@@ -65,6 +66,7 @@ function cacheStatements(sqlite: SQLite.Database, max = 1000): void {
 export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database } {
   const sqlite = openSqlite(file, options);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  registerChangeToken(db, sqliteChangeToken(sqlite));
   return { db, sqlite };
 }
 
