@@ -6,7 +6,8 @@ import { DomainError, notFound } from './errors.js';
 import { formatCents, parseMoney } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
-import { parseInput, isUniqueViolation } from './validation.js';
+import { parseInput, isRaised, isUniqueViolation } from './validation.js';
+import { immediateTransaction } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
 
@@ -79,6 +80,8 @@ export function ftsQuery(search: string): string | null {
   if (!words || words.length === 0) return null;
   return words.slice(0, 8).map((w) => `"${w}"*`).join(' ');
 }
+
+const bookOnLoan = () => new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
 
 /** The catalogue cache's default budget: thousands of pages, a few MiB of heap at most. */
 export const CATALOGUE_CACHE_BYTES = 8 * 1024 * 1024;
@@ -170,21 +173,31 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     return update(id, { inventory }, true);
   }
 
-  /** Soft delete: history (borrowings, payments) keeps pointing at the row. */
+  /**
+   * Soft delete: history (borrowings, payments) keeps pointing at the row. The write lock is
+   * taken up front (BEGIN IMMEDIATE), as in every use case that reads and then writes: with a
+   * deferred transaction another process's borrow between our read and our write made SQLite
+   * refuse the write (SQLITE_BUSY) — a 500. A trigger (migration 005) holds the rule as well.
+   */
   async function remove(id: number): Promise<void> {
-    await db.transaction().execute(async (trx) => {
-      const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-      if (!book) throw notFound('Book');
-      const onLoan = await trx
-        .selectFrom('borrowings')
-        .select('id')
-        .where('book_id', '=', id)
-        .where('actual_return_date', 'is', null)
-        .limit(1)
-        .executeTakeFirst();
-      if (onLoan) throw new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
-      await trx.updateTable('books').set({ deleted_at: isoNow(clock) }).where('id', '=', id).execute();
-    });
+    try {
+      await immediateTransaction(db, async (trx) => {
+        const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        if (!book) throw notFound('Book');
+        const onLoan = await trx
+          .selectFrom('borrowings')
+          .select('id')
+          .where('book_id', '=', id)
+          .where('actual_return_date', 'is', null)
+          .limit(1)
+          .executeTakeFirst();
+        if (onLoan) throw bookOnLoan();
+        await trx.updateTable('books').set({ deleted_at: isoNow(clock) }).where('id', '=', id).execute();
+      });
+    } catch (e) {
+      if (isRaised(e, 'BOOK_ON_LOAN')) throw bookOnLoan();
+      throw e;
+    }
     cache?.invalidate();
   }
 

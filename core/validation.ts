@@ -18,3 +18,8 @@ export function isUniqueViolation(e: unknown): boolean {
 export function isConstraintViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && 'code' in e && String((e as { code: string }).code).startsWith('SQLITE_CONSTRAINT');
 }
+
+/** A rule the database itself refused (a trigger's RAISE with this message; see db/migrations). */
+export function isRaised(e: unknown, message: string): boolean {
+  return isConstraintViolation(e) && (e as { message?: unknown }).message === message;
+}
