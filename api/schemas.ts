@@ -3,7 +3,8 @@
 import { z } from '@hono/zod-openapi';
 import { isValidIsoDate } from '../core/clock.js';
 import { parseMoney } from '../core/money.js';
-import { MAX_INVENTORY } from '../core/books.js';
+import { MAX_INVENTORY, isbnText } from '../core/books.js';
+import { NO_CONTROL_CHARS, textField } from '../core/validation.js';
 import { MAX_PAGE_SIZE } from '../core/paging.js';
 import { isDomainError } from '../core/errors.js';
 
@@ -71,12 +72,8 @@ const money = z
 
 const moneyOut = z.string().openapi({ description: 'USD with two decimals', example: '1.50' });
 
-const text255 = (name: string) =>
-  z
-    .string({ error: `${name} is required` })
-    .trim()
-    .min(1, `${name} must not be empty`)
-    .max(255, `${name} must be at most 255 characters`);
+// The rule for text fields lives in core (one place); the API validates with the same schema.
+const text255 = (name: string) => textField(name);
 
 // ---------------------------------------------------------------- errors
 
@@ -183,13 +180,7 @@ export const TelegramLink = z
 
 // ---------------------------------------------------------------- books
 
-const isbn = z
-  .string()
-  .trim()
-  .max(32, 'isbn must be at most 32 characters')
-  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens')
-  .nullable()
-  .openapi({ example: '978-0-13-110362-7' });
+const isbn = isbnText.nullable().openapi({ description: 'Digits, X and hyphens; null clears it (blank is refused)', example: '978-0-13-110362-7' });
 
 const bookFields = {
   title: text255('title').openapi({ example: 'The C Programming Language' }),
@@ -221,7 +212,7 @@ export const BookSchema = z
   .openapi('Book');
 
 export const BookListQuery = PageQuery.extend({
-  search: z.string().max(200, 'search must be at most 200 characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
+  search: z.string().max(200, 'search must be at most 200 characters').regex(NO_CONTROL_CHARS, 'search must not contain control characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
 });
 
 const page = <T extends z.ZodType>(item: T, name: string) =>

@@ -6,7 +6,7 @@ import { DomainError, notFound } from './errors.js';
 import { formatCents, parseMoney } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
-import { parseInput, isRaised, isUniqueViolation } from './validation.js';
+import { parseInput, isRaised, isUniqueViolation, textField } from './validation.js';
 import { immediateTransaction } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
@@ -33,24 +33,18 @@ export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'co
   daily_fee: formatCents(r.daily_fee_cents),
 });
 
-const text255 = (field: string) =>
-  z
-    .string({ error: `${field} is required` })
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1, `${field} must not be empty`).max(255, `${field} must be at most 255 characters`));
-
-const isbnSchema = z
-  .string()
+/** An isbn as given: digits, X and hyphens; blank is refused (null clears it, SPEC §10). */
+export const isbnText = z
+  .string({ error: 'isbn must be a string, or null to clear it' })
   .trim()
+  .min(1, 'isbn must not be blank; send null to clear it')
   .max(32, 'isbn must be at most 32 characters')
-  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens')
-  .transform((s) => (s === '' ? null : s.toUpperCase()))
-  .nullable();
+  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens');
 
 export const BookInputSchema = z.object({
-  title: text255('title'),
-  author: text255('author'),
-  isbn: isbnSchema.optional(),
+  title: textField('title'),
+  author: textField('author'),
+  isbn: isbnText.transform((s) => s.toUpperCase()).nullable().optional(),
   cover: z.enum(['HARD', 'SOFT'], { error: 'cover must be HARD or SOFT' }),
   inventory: z
     .number({ error: 'inventory must be an integer' })
