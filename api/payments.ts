@@ -23,7 +23,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments/success', tags,
+      method: 'get', path: '/api/payments/success', tags, operationId: 'confirmPaymentSession',
       summary: 'Stripe success redirect: asks Stripe whether the session is paid and marks the payment PAID (idempotent)',
       description:
         'No login: anyone holding the session id can open it, so it names no reader or borrowing. Answers a small HTML page, or with ' +
@@ -53,7 +53,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments/cancel', tags,
+      method: 'get', path: '/api/payments/cancel', tags, operationId: 'pausePaymentSession',
       summary: 'Stripe cancel redirect: "payment paused — you can pay within 24 hours"',
       description:
         'No login, no Stripe call. HTML page with the amount when the session is known; JSON `{status, message, payment}` with ' +
@@ -74,7 +74,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/payments/webhook', tags,
+      method: 'post', path: '/api/payments/webhook', tags, operationId: 'receiveStripeWebhook',
       summary: 'Stripe webhook (signed with STRIPE_WEBHOOK_SECRET)',
       description: 'Applies checkout.session.completed / checkout.session.expired once per event id; other event types are acknowledged and ignored. A bad signature answers 400.',
       request: { headers: z.object({ 'stripe-signature': z.string().optional().openapi({ description: 'Stripe-Signature header' }) }) },
@@ -89,7 +89,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments', tags, security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/payments', tags, operationId: 'listPayments', security: bearer, middleware: [user] as const,
       summary: 'Your payments, newest first (staff: everyone\'s; filter with user_id)',
       request: { query: PaymentListQuery },
       responses: { 200: json(PaymentPage, 'A page of payments'), 400: E[400], 401: E[401], 403: E[403] },
@@ -103,7 +103,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments/{id}', tags, security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/payments/{id}', tags, operationId: 'getPayment', security: bearer, middleware: [user] as const,
       summary: 'A payment (yours, or any for staff)',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The payment'), 400: E[400], 401: E[401], 404: E[404] },
@@ -113,7 +113,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/payments/{id}/renew', tags, security: bearer, middleware: [user] as const,
+      method: 'post', path: '/api/payments/{id}/renew', tags, operationId: 'renewPayment', security: bearer, middleware: [user] as const,
       summary: 'A new checkout session for your EXPIRED payment (or a PENDING one Stripe never opened a session for)',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The payment with its new session_url'), 400: E[400], 401: E[401], 404: E[404], 409: E[409], 503: E[503] },
@@ -123,7 +123,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/payments/{id}/refund', tags, security: bearer, middleware: [user, auth.requireStaff],
+      method: 'post', path: '/api/payments/{id}/refund', tags, operationId: 'refundPayment', security: bearer, middleware: [user, auth.requireStaff],
       summary: 'Refund a PAID payment through Stripe (staff)',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The refunded payment'), 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409], 503: E[503] },

@@ -296,7 +296,9 @@ export const BorrowingCreated = z
   .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when Stripe could not be reached (renew the payment later)' }) })
   .openapi('BorrowingCreated');
 export const BorrowingReturned = z
-  .object({ ...borrowingFields, fine: PaymentSchema.nullable().openapi({ description: 'The fine for a late return, with its own session_url' }) })
+  .object({ ...borrowingFields, fine: z
+      .union([PaymentSchema, z.null()])
+      .openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }) })
   .openapi('BorrowingReturned');
 export const BorrowingPage = page(BorrowingSchema, 'BorrowingPage');
 
