@@ -58,7 +58,7 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     webhookSecret: stripeWebhookSecret,
     apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.secretKey ? config.stripe.apiBase : 'http://127.0.0.1:9',
   });
-  const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 2000 });
+  const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 30_000 });
 
   const botToken = config.telegram.botToken ?? SANDBOX_BOT_TOKEN;
   const bot = createBot(botToken, core, {

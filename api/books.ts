@@ -9,7 +9,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/books', tags, summary: 'The catalogue, by title then id; search matches title, author and isbn',
+      method: 'get', path: '/api/books', tags, operationId: 'listBooks', summary: 'The catalogue, by title then id; search matches title, author and isbn',
       request: { query: BookListQuery },
       responses: { 200: json(BookPage, 'A page of books'), 400: E[400] },
     }),
@@ -21,7 +21,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/books', tags, summary: 'Add a book (staff)', security: bearer, middleware: [auth.requireUser, auth.requireStaff],
+      method: 'post', path: '/api/books', tags, operationId: 'createBook', summary: 'Add a book (staff)', security: bearer, middleware: [auth.requireUser, auth.requireStaff],
       request: { body: jsonBody(BookBody) },
       responses: { 201: json(BookSchema, 'The new book'), 400: E[400], 401: E[401], 403: E[403], 409: E[409], 413: E[413] },
     }),
@@ -30,7 +30,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/books/{id}', tags, summary: 'A book',
+      method: 'get', path: '/api/books/{id}', tags, operationId: 'getBook', summary: 'A book',
       request: { params: IdParams },
       responses: { 200: json(BookSchema, 'The book'), 400: E[400], 404: E[404] },
     }),
@@ -40,7 +40,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
   for (const method of ['put', 'patch'] as const) {
     app.openapi(
       createRoute({
-        method, path: '/api/books/{id}', tags, security: bearer, middleware: [auth.requireUser, auth.requireStaff],
+        method, path: '/api/books/{id}', tags, operationId: method === 'put' ? 'replaceBook' : 'updateBook', security: bearer, middleware: [auth.requireUser, auth.requireStaff],
         summary: method === 'put' ? 'Replace a book (staff); a missing isbn clears it' : 'Change some fields of a book, e.g. inventory (staff)',
         request: { params: IdParams, body: jsonBody(method === 'put' ? BookBody : BookPatchBody) },
         responses: { 200: json(BookSchema, 'The updated book'), 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409], 413: E[413] },
@@ -51,7 +51,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/api/books/{id}', tags, summary: 'Remove a book (staff); 409 while any copy is on loan', security: bearer, middleware: [auth.requireUser, auth.requireStaff],
+      method: 'delete', path: '/api/books/{id}', tags, operationId: 'deleteBook', summary: 'Remove a book (staff); 409 while any copy is on loan', security: bearer, middleware: [auth.requireUser, auth.requireStaff],
       request: { params: IdParams },
       responses: { 204: { description: 'Removed' }, 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409] },
     }),

@@ -13,7 +13,7 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/borrowings', tags, security: bearer, middleware: [user] as const,
+      method: 'post', path: '/api/borrowings', tags, operationId: 'createBorrowing', security: bearer, middleware: [user] as const,
       summary: 'Borrow a book: takes a copy and opens a Stripe Checkout Session for the rent',
       description:
         'expected_return_date must be after today and at most MAX_LOAN_DAYS away. 409 when no copy is left, the loan limit is reached ' +
@@ -29,7 +29,7 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/borrowings', tags, security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/borrowings', tags, operationId: 'listBorrowings', security: bearer, middleware: [user] as const,
       summary: 'Your borrowings, newest first (staff: everyone\'s; filter with user_id)',
       request: { query: BorrowingListQuery },
       responses: { 200: json(BorrowingPage, 'A page of borrowings'), 400: E[400], 401: E[401], 403: E[403] },
@@ -43,7 +43,7 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/borrowings/{id}', tags, security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/borrowings/{id}', tags, operationId: 'getBorrowing', security: bearer, middleware: [user] as const,
       summary: 'A borrowing with its book and payments (yours, or any for staff)',
       request: { params: IdParams },
       responses: { 200: json(BorrowingSchema, 'The borrowing'), 400: E[400], 401: E[401], 404: E[404] },
@@ -53,7 +53,7 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/borrowings/{id}/return', tags, security: bearer, middleware: [user] as const,
+      method: 'post', path: '/api/borrowings/{id}/return', tags, operationId: 'returnBorrowing', security: bearer, middleware: [user] as const,
       summary: 'Return a book (the borrower or staff); late → a fine with its own checkout session',
       request: { params: IdParams },
       responses: { 200: json(BorrowingReturned, 'The returned borrowing and any fine'), 400: E[400], 401: E[401], 404: E[404], 409: E[409] },

@@ -7,7 +7,7 @@ export function registerHealthRoutes(app: App, deps: ApiDeps): void {
   const { db } = deps.core.deps;
   app.openapi(
     createRoute({
-      method: 'get', path: '/health', tags: ['health'], summary: 'Liveness and database check',
+      method: 'get', path: '/health', tags: ['health'], operationId: 'getHealth', summary: 'Liveness and database check',
       responses: { 200: json(Health, 'The database answers'), 503: json(Health, 'The database does not answer') },
     }),
     async (c) => {

@@ -1,5 +1,5 @@
 // The small self-contained HTML pages a browser lands on after Stripe Checkout.
-import type { Payment } from '../core/payments.js';
+import type { PaymentReceipt, SessionPage } from '../core/checkout.js';
 import { escapeHtml, htmlDocument } from './html.js';
 
 /** True when the client asked for JSON rather than a page (`Accept: application/json`). */
@@ -32,11 +32,12 @@ ${body}
   );
 }
 
-const what = (p: Payment) => (p.type === 'FINE' ? 'late-return fine' : 'rent');
-const amount = (p: Payment) => `<p class="amount">$${escapeHtml(p.money_to_pay)}</p>`;
-const ref = (p: Payment) => `<p class="muted">Payment #${p.id} · borrowing #${p.borrowing_id}</p>`;
+const what = (p: PaymentReceipt) => (p.type === 'FINE' ? 'late-return fine' : 'rent');
+const amount = (p: PaymentReceipt) => `<p class="amount">$${escapeHtml(p.money_to_pay)}</p>`;
+// Whoever holds the session id sees these pages: the payment's own number only, never the reader's or the loan's.
+const ref = (p: PaymentReceipt) => `<p class="muted">Payment #${p.id}</p>`;
 
-export function successPage(payment: Payment, paid: boolean): string {
+export function successPage({ receipt: payment, paid, checkoutUrl }: SessionPage): string {
   if (paid) {
     const refunded = payment.status === 'REFUNDED' ? '<p>This payment has since been refunded.</p>' : '';
     return page('Payment received — thank you', 'ok', `${amount(payment)}
@@ -44,9 +45,7 @@ export function successPage(payment: Payment, paid: boolean): string {
 <p>You can close this page and go back to Telegram.</p>
 ${ref(payment)}`);
   }
-  const payLink = payment.status === 'PENDING' && payment.session_url
-    ? `<a class="button" href="${escapeHtml(payment.session_url)}">Go to the payment page</a>`
-    : '';
+  const payLink = checkoutUrl ? `<a class="button" href="${escapeHtml(checkoutUrl)}">Go to the payment page</a>` : '';
   return page('Not paid yet', 'wait', `${amount(payment)}
 <p>Stripe has not confirmed this ${what(payment)} yet. If you have just paid, refresh this page in a few seconds;
 the payment is also confirmed automatically as soon as Stripe tells us.</p>
@@ -54,11 +53,10 @@ ${payLink}
 ${ref(payment)}`);
 }
 
-export function cancelPage(payment: Payment | null): string {
+export function cancelPage(known: SessionPage | null): string {
+  const payment = known?.receipt ?? null;
   const amountLine = payment ? amount(payment) : '';
-  const payLink = payment && payment.status === 'PENDING' && payment.session_url
-    ? `<a class="button" href="${escapeHtml(payment.session_url)}">Pay now</a>`
-    : '';
+  const payLink = known?.checkoutUrl ? `<a class="button" href="${escapeHtml(known.checkoutUrl)}">Pay now</a>` : '';
   const paidNote = payment && (payment.status === 'PAID' || payment.status === 'REFUNDED') ? '<p>This payment is already complete; nothing more to do.</p>' : '';
   return page('Payment paused', 'wait', `${amountLine}
 <p>Payment paused — you can pay within 24 hours, from this link or from “My books” in the Telegram bot.</p>

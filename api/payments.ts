@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { cancelPage, errorPage, prefersJson, successPage } from './pages.js';
-import { E, IdParams, PaymentListQuery, PaymentPage, PaymentSchema, SessionQuery, WebhookAck, bearer, json } from './schemas.js';
+import { E, IdParams, PaymentListQuery, PaymentPage, PaymentPaused, PaymentReceiptSchema, PaymentSchema, SessionQuery, WebhookAck, bearer, json } from './schemas.js';
 import { staffUserFilter } from './auth.js';
 import type { ApiDeps, App } from './types.js';
 
@@ -23,11 +23,14 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments/success', tags,
+      method: 'get', path: '/api/payments/success', tags, operationId: 'confirmPaymentSession',
       summary: 'Stripe success redirect: asks Stripe whether the session is paid and marks the payment PAID (idempotent)',
-      description: 'No login. Answers a small HTML page, or the payment as GET /api/payments/{id}/ shows it with `Accept: application/json`.',
+      description:
+        'No login: anyone holding the session id can open it, so it names no reader or borrowing. Answers a small HTML page, or with ' +
+        '`Accept: application/json` a receipt (id, type, status, money_to_pay, paid_at). Stripe is asked at most once every few seconds ' +
+        'per session; in between the page shows what the service knows (the webhook keeps that current).',
       request: { query: SessionQuery },
-      responses: { 200: htmlOrJson(PaymentSchema, 'Paid, or not paid yet (see status)'), 400: E[400], 404: E[404], 503: E[503] },
+      responses: { 200: htmlOrJson(PaymentReceiptSchema, 'Paid, or not paid yet (see status)'), 400: E[400], 404: E[404], 503: E[503] },
     }),
     async (c) => {
       const wantsJson = prefersJson(c.req.header('accept'));
@@ -38,9 +41,9 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
         if (!isSessionId(sessionId)) {
           throw new DomainError('VALIDATION', 'session_id is missing or malformed', [{ field: 'session_id', message: 'session_id is missing or malformed' }]);
         }
-        const { payment, paid } = await core.payments.confirmSession(sessionId);
-        if (wantsJson) return c.json(payment, 200);
-        return c.html(successPage(payment, paid), 200);
+        const page = await core.payments.confirmSession(sessionId);
+        if (wantsJson) return c.json(page.receipt, 200);
+        return c.html(successPage(page), 200);
       } catch (e) {
         if (wantsJson || !isDomainError(e)) throw e;
         return c.html(errorPage(e.status, e.message), e.status as ContentfulStatusCode);
@@ -50,31 +53,28 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments/cancel', tags,
+      method: 'get', path: '/api/payments/cancel', tags, operationId: 'pausePaymentSession',
       summary: 'Stripe cancel redirect: "payment paused — you can pay within 24 hours"',
-      description: 'No login. HTML page with the amount when the session is known; JSON `{status, message, payment}` with `Accept: application/json`.',
+      description:
+        'No login, no Stripe call. HTML page with the amount when the session is known; JSON `{status, message, payment}` with ' +
+        '`Accept: application/json`, where payment is the same receipt as the success page\'s (or null for an unknown session).',
       request: { query: SessionQuery },
-      responses: {
-        200: htmlOrJson(
-          z.object({ status: z.literal('paused'), message: z.string(), payment: PaymentSchema.nullable() }).openapi('PaymentPaused'),
-          'The payment stays open for 24 hours',
-        ),
-      },
+      responses: { 200: htmlOrJson(PaymentPaused, 'The payment stays open for 24 hours') },
     }),
     async (c) => {
       const sessionId = c.req.valid('query').session_id;
       c.header('Cache-Control', 'no-store');
-      const payment = isSessionId(sessionId) ? await core.payments.findBySession(sessionId) : null;
+      const page = isSessionId(sessionId) ? await core.payments.sessionPage(sessionId) : null;
       if (prefersJson(c.req.header('accept'))) {
-        return c.json({ status: 'paused' as const, message: 'Payment paused — you can pay within 24 hours', payment }, 200);
+        return c.json({ status: 'paused' as const, message: 'Payment paused — you can pay within 24 hours', payment: page?.receipt ?? null }, 200);
       }
-      return c.html(cancelPage(payment), 200);
+      return c.html(cancelPage(page), 200);
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/payments/webhook', tags,
+      method: 'post', path: '/api/payments/webhook', tags, operationId: 'receiveStripeWebhook',
       summary: 'Stripe webhook (signed with STRIPE_WEBHOOK_SECRET)',
       description: 'Applies checkout.session.completed / checkout.session.expired once per event id; other event types are acknowledged and ignored. A bad signature answers 400.',
       request: { headers: z.object({ 'stripe-signature': z.string().optional().openapi({ description: 'Stripe-Signature header' }) }) },
@@ -89,7 +89,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments', tags, security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/payments', tags, operationId: 'listPayments', security: bearer, middleware: [user] as const,
       summary: 'Your payments, newest first (staff: everyone\'s; filter with user_id)',
       request: { query: PaymentListQuery },
       responses: { 200: json(PaymentPage, 'A page of payments'), 400: E[400], 401: E[401], 403: E[403] },
@@ -103,7 +103,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/payments/{id}', tags, security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/payments/{id}', tags, operationId: 'getPayment', security: bearer, middleware: [user] as const,
       summary: 'A payment (yours, or any for staff)',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The payment'), 400: E[400], 401: E[401], 404: E[404] },
@@ -113,7 +113,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/payments/{id}/renew', tags, security: bearer, middleware: [user] as const,
+      method: 'post', path: '/api/payments/{id}/renew', tags, operationId: 'renewPayment', security: bearer, middleware: [user] as const,
       summary: 'A new checkout session for your EXPIRED payment (or a PENDING one Stripe never opened a session for)',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The payment with its new session_url'), 400: E[400], 401: E[401], 404: E[404], 409: E[409], 503: E[503] },
@@ -123,7 +123,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/payments/{id}/refund', tags, security: bearer, middleware: [user, auth.requireStaff],
+      method: 'post', path: '/api/payments/{id}/refund', tags, operationId: 'refundPayment', security: bearer, middleware: [user, auth.requireStaff],
       summary: 'Refund a PAID payment through Stripe (staff)',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The refunded payment'), 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409], 503: E[503] },

@@ -3,7 +3,8 @@
 import { z } from '@hono/zod-openapi';
 import { isValidIsoDate } from '../core/clock.js';
 import { parseMoney } from '../core/money.js';
-import { MAX_INVENTORY } from '../core/books.js';
+import { MAX_INVENTORY, isbnText } from '../core/books.js';
+import { NO_CONTROL_CHARS, textField } from '../core/validation.js';
 import { MAX_PAGE_SIZE } from '../core/paging.js';
 import { isDomainError } from '../core/errors.js';
 
@@ -71,12 +72,8 @@ const money = z
 
 const moneyOut = z.string().openapi({ description: 'USD with two decimals', example: '1.50' });
 
-const text255 = (name: string) =>
-  z
-    .string({ error: `${name} is required` })
-    .trim()
-    .min(1, `${name} must not be empty`)
-    .max(255, `${name} must be at most 255 characters`);
+// The rule for text fields lives in core (one place); the API validates with the same schema.
+const text255 = (name: string) => textField(name);
 
 // ---------------------------------------------------------------- errors
 
@@ -192,13 +189,7 @@ export const TelegramLink = z
 
 // ---------------------------------------------------------------- books
 
-const isbn = z
-  .string()
-  .trim()
-  .max(32, 'isbn must be at most 32 characters')
-  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens')
-  .nullable()
-  .openapi({ example: '978-0-13-110362-7' });
+const isbn = isbnText.nullable().openapi({ description: 'Digits, X and hyphens; null clears it (blank is refused)', example: '978-0-13-110362-7' });
 
 const bookFields = {
   title: text255('title').openapi({ example: 'The C Programming Language' }),
@@ -230,7 +221,7 @@ export const BookSchema = z
   .openapi('Book');
 
 export const BookListQuery = PageQuery.extend({
-  search: z.string().max(200, 'search must be at most 200 characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
+  search: z.string().max(200, 'search must be at most 200 characters').regex(NO_CONTROL_CHARS, 'search must not contain control characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
 });
 
 const page = <T extends z.ZodType>(item: T, name: string) =>
@@ -258,6 +249,25 @@ export const PaymentSchema = z
   .openapi('Payment');
 
 export const PaymentPage = page(PaymentSchema, 'PaymentPage');
+
+/** What the anonymous success and cancel pages show: nothing that names a reader or a borrowing. */
+export const PaymentReceiptSchema = z
+  .object({
+    id: z.number().int(),
+    type: z.enum(['PAYMENT', 'FINE']),
+    status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED']),
+    money_to_pay: moneyOut,
+    paid_at: z.string().nullable().openapi({ format: 'date-time' }),
+  })
+  .openapi('PaymentReceipt');
+
+export const PaymentPaused = z
+  .object({
+    status: z.literal('paused'),
+    message: z.string(),
+    payment: z.union([PaymentReceiptSchema, z.null()]).openapi({ description: 'null when the session is unknown' }),
+  })
+  .openapi('PaymentPaused');
 
 export const PaymentListQuery = PageQuery.extend({
   status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED'], { error: 'status must be PENDING, PAID, EXPIRED or REFUNDED' }).optional(),
@@ -295,7 +305,9 @@ export const BorrowingCreated = z
   .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when Stripe could not be reached (renew the payment later)' }) })
   .openapi('BorrowingCreated');
 export const BorrowingReturned = z
-  .object({ ...borrowingFields, fine: PaymentSchema.nullable().openapi({ description: 'The fine for a late return, with its own session_url' }) })
+  .object({ ...borrowingFields, fine: z
+      .union([PaymentSchema, z.null()])
+      .openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }) })
   .openapi('BorrowingReturned');
 export const BorrowingPage = page(BorrowingSchema, 'BorrowingPage');
 

@@ -14,7 +14,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users', tags, summary: 'Register',
+      method: 'post', path: '/api/users', tags, operationId: 'registerUser', summary: 'Register',
       middleware: [throttle.registration] as const,
       request: { body: jsonBody(RegisterBody) },
       responses: { 201: json(UserSchema, 'The new account'), 400: E[400], 409: E[409], 413: E[413], 429: E[429] },
@@ -24,7 +24,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/token', tags, summary: 'Log in: email + password → access and refresh tokens',
+      method: 'post', path: '/api/users/token', tags, operationId: 'createToken', summary: 'Log in: email + password → access and refresh tokens',
       request: { body: jsonBody(TokenBody) },
       responses: { 200: json(TokenPair, 'Tokens'), 400: E[400], 401: E[401], 429: E[429] },
     }),
@@ -37,7 +37,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/token/refresh', tags, summary: 'A new access token from a refresh token',
+      method: 'post', path: '/api/users/token/refresh', tags, operationId: 'refreshToken', summary: 'A new access token from a refresh token',
       request: { body: jsonBody(RefreshBody) },
       responses: { 200: json(AccessToken, 'A new access token'), 400: E[400], 401: E[401] },
     }),
@@ -51,7 +51,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/users/me', tags, summary: 'Your profile', security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/users/me', tags, operationId: 'getMe', summary: 'Your profile', security: bearer, middleware: [user] as const,
       responses: { 200: json(UserSchema, 'Your profile'), 401: E[401] },
     }),
     async (c) => c.json(await core.users.get(c.get('actor').userId), 200),
@@ -60,7 +60,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
   for (const method of ['put', 'patch'] as const) {
     app.openapi(
       createRoute({
-        method, path: '/api/users/me', tags, security: bearer, middleware: [user] as const,
+        method, path: '/api/users/me', tags, operationId: method === 'put' ? 'replaceMe' : 'updateMe', security: bearer, middleware: [user] as const,
         summary: method === 'put' ? 'Replace your profile (email, first_name, last_name required)' : 'Change some profile fields',
         description:
           'Changing email or password needs `current_password` (400 without it, 403 WRONG_PASSWORD when wrong; ' +
@@ -82,7 +82,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/users/me/books', tags, summary: 'Books you hold now', security: bearer, middleware: [user] as const,
+      method: 'get', path: '/api/users/me/books', tags, operationId: 'listMyBooks', summary: 'Books you hold now', security: bearer, middleware: [user] as const,
       responses: { 200: json(MyBooks, 'Active loans, soonest due first'), 401: E[401] },
     }),
     async (c) => {
@@ -93,7 +93,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/me/telegram-link', tags, security: bearer, middleware: [user, throttle.linkCode] as const,
+      method: 'post', path: '/api/users/me/telegram-link', tags, operationId: 'createTelegramLink', security: bearer, middleware: [user, throttle.linkCode] as const,
       summary: 'A one-time t.me deep link (10 minutes) that links this account to the Telegram user who opens it',
       responses: { 201: json(TelegramLink, 'The link'), 401: E[401], 429: E[429], 503: E[503] },
     }),

@@ -6,7 +6,10 @@ import { DomainError, notFound } from './errors.js';
 import { formatCents, parseMoney } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
-import { parseInput, isUniqueViolation } from './validation.js';
+import { parseInput, isRaised, isUniqueViolation, textField } from './validation.js';
+import { immediateTransaction } from '../db/connection.js';
+import { createReadCache } from './read-cache.js';
+import { changeTokenOf } from '../db/change-token.js';
 
 export const MAX_INVENTORY = 1_000_000;
 
@@ -30,24 +33,18 @@ export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'co
   daily_fee: formatCents(r.daily_fee_cents),
 });
 
-const text255 = (field: string) =>
-  z
-    .string({ error: `${field} is required` })
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1, `${field} must not be empty`).max(255, `${field} must be at most 255 characters`));
-
-const isbnSchema = z
-  .string()
+/** An isbn as given: digits, X and hyphens; blank is refused (null clears it, SPEC §10). */
+export const isbnText = z
+  .string({ error: 'isbn must be a string, or null to clear it' })
   .trim()
+  .min(1, 'isbn must not be blank; send null to clear it')
   .max(32, 'isbn must be at most 32 characters')
-  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens')
-  .transform((s) => (s === '' ? null : s.toUpperCase()))
-  .nullable();
+  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens');
 
 export const BookInputSchema = z.object({
-  title: text255('title'),
-  author: text255('author'),
-  isbn: isbnSchema.optional(),
+  title: textField('title'),
+  author: textField('author'),
+  isbn: isbnText.transform((s) => s.toUpperCase()).nullable().optional(),
   cover: z.enum(['HARD', 'SOFT'], { error: 'cover must be HARD or SOFT' }),
   inventory: z
     .number({ error: 'inventory must be an integer' })
@@ -78,45 +75,27 @@ export function ftsQuery(search: string): string | null {
   return words.slice(0, 8).map((w) => `"${w}"*`).join(' ');
 }
 
-/**
- * Catalogue reads dominate traffic and change rarely: keep recent answers in memory. Every write
- * through core clears it (so this process never serves a stale answer after its own write; an
- * entry is stored before its read even starts, so a read in flight is cleared too); the TTL
- * bounds staleness after writes by another process (a CLI seed).
- */
-function createReadCache(ttlMs: number, max = 5000) {
-  const entries = new Map<string, { at: number; value: Promise<unknown> }>();
-  return {
-    invalidate() {
-      entries.clear();
-    },
-    get<T>(key: string, load: () => Promise<T>): Promise<T> {
-      if (ttlMs <= 0) return load();
-      const now = Date.now();
-      const hit = entries.get(key);
-      if (hit && now - hit.at < ttlMs) return hit.value as Promise<T>;
-      const value = load();
-      entries.delete(key);
-      if (entries.size >= max) entries.delete(entries.keys().next().value as string);
-      entries.set(key, { at: now, value });
-      // A failed read is not remembered.
-      value.catch(() => {
-        if (entries.get(key)?.value === value) entries.delete(key);
-      });
-      return value;
-    },
-  };
-}
+const bookOnLoan = () => new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
 
-export function createBooks({ db, clock, catalogueCacheMs }: CoreDeps) {
+/** The catalogue cache's default budget: thousands of pages, a few MiB of heap at most. */
+export const CATALOGUE_CACHE_BYTES = 8 * 1024 * 1024;
+
+export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }: CoreDeps) {
   const bookColumns = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents'] as const;
-  const cache = createReadCache(catalogueCacheMs ?? 0);
+  // Catalogue reads dominate traffic and change rarely. The engine's change token is checked on
+  // every read, so a commit anywhere (this process, a CLI seed, another instance) shows in the
+  // very next answer; without a token (or a lifetime) every read goes to the database.
+  const token = changeTokenOf(db);
+  const cache = token && catalogueCacheMs
+    ? createReadCache({ token: () => token.current(), ttlMs: catalogueCacheMs, maxBytes: catalogueCacheBytes ?? CATALOGUE_CACHE_BYTES })
+    : undefined;
 
   function get(id: number): Promise<Book> {
-    return cache.get(`get:${id}`, () => getUncached(id));
+    return cache ? cache.get(`get:${id}`, () => getUncached(id)) : getUncached(id);
   }
 
   function list(opts: { search?: string; cursor?: string; limit?: number } = {}): Promise<Page<Book>> {
+    if (!cache) return listUncached(opts);
     return cache.get(`list:${JSON.stringify([opts.search ?? null, opts.cursor ?? null, opts.limit ?? null])}`, () => listUncached(opts));
   }
 
@@ -153,7 +132,7 @@ export function createBooks({ db, clock, catalogueCacheMs }: CoreDeps) {
         .values({ ...row, isbn: row.isbn ?? null, created_at: isoNow(clock) })
         .returning(bookColumns)
         .executeTakeFirstOrThrow();
-      cache.invalidate();
+      cache?.invalidate();
       return toBook(inserted);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ISBN_TAKEN', 'A book with this ISBN already exists', { field: 'isbn' });
@@ -176,7 +155,7 @@ export function createBooks({ db, clock, catalogueCacheMs }: CoreDeps) {
         .returning(bookColumns)
         .executeTakeFirst();
       if (!updated) throw notFound('Book');
-      cache.invalidate();
+      cache?.invalidate();
       return toBook(updated);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ISBN_TAKEN', 'A book with this ISBN already exists', { field: 'isbn' });
@@ -188,25 +167,39 @@ export function createBooks({ db, clock, catalogueCacheMs }: CoreDeps) {
     return update(id, { inventory }, true);
   }
 
-  /** Soft delete: history (borrowings, payments) keeps pointing at the row. */
+  /**
+   * Soft delete: history (borrowings, payments) keeps pointing at the row. The write lock is
+   * taken up front (BEGIN IMMEDIATE), as in every use case that reads and then writes: with a
+   * deferred transaction another process's borrow between our read and our write made SQLite
+   * refuse the write (SQLITE_BUSY) — a 500. A trigger (migration 005) holds the rule as well.
+   */
   async function remove(id: number): Promise<void> {
-    await db.transaction().execute(async (trx) => {
-      const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-      if (!book) throw notFound('Book');
-      const onLoan = await trx
-        .selectFrom('borrowings')
-        .select('id')
-        .where('book_id', '=', id)
-        .where('actual_return_date', 'is', null)
-        .limit(1)
-        .executeTakeFirst();
-      if (onLoan) throw new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
-      await trx.updateTable('books').set({ deleted_at: isoNow(clock) }).where('id', '=', id).execute();
-    });
-    cache.invalidate();
+    try {
+      await immediateTransaction(db, async (trx) => {
+        const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        if (!book) throw notFound('Book');
+        const onLoan = await trx
+          .selectFrom('borrowings')
+          .select('id')
+          .where('book_id', '=', id)
+          .where('actual_return_date', 'is', null)
+          .limit(1)
+          .executeTakeFirst();
+        if (onLoan) throw bookOnLoan();
+        await trx.updateTable('books').set({ deleted_at: isoNow(clock) }).where('id', '=', id).execute();
+      });
+    } catch (e) {
+      if (isRaised(e, 'BOOK_ON_LOAN')) throw bookOnLoan();
+      throw e;
+    }
+    cache?.invalidate();
   }
 
-  return { get, list, create, update, setInventory, remove, invalidate: cache.invalidate };
+  return {
+    get, list, create, update, setInventory, remove,
+    invalidate: () => cache?.invalidate(),
+    cacheStats: () => cache?.stats() ?? { entries: 0, bytes: 0 },
+  };
 }
 
 export type BooksService = ReturnType<typeof createBooks>;

@@ -12,11 +12,13 @@ export interface CoreDeps {
   gateway: PaymentGateway;
   logger: Logger;
   /**
-   * How long catalogue reads (book lists and details) may be served from memory, in ms; any
-   * write through core (book edits, borrows, returns) drops the cache at once. The service uses
-   * 2000; unset or 0 = no cache (tests that write books behind core's back rely on that).
+   * Catalogue reads (book lists and details) are kept in memory for at most this long, in ms;
+   * unset or 0 = no cache. Freshness does not depend on it: every read checks the database's
+   * change token, so any commit anywhere is seen by the next read.
    */
   catalogueCacheMs?: number;
+  /** Memory budget of that cache (estimated bytes); default CATALOGUE_CACHE_BYTES (8 MiB). */
+  catalogueCacheBytes?: number;
 }
 
 /** Who is acting: the door (API token, bot user) resolves this before calling core. */

@@ -8,6 +8,7 @@ import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
 import { displayName } from './users.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
+import { createCheckoutPages, sessionMismatch, type SessionMismatch } from './checkout.js';
 
 export interface Payment {
   id: number;
@@ -57,7 +58,8 @@ export function insertPendingPayment(trx: DB, p: { borrowingId: number; userId: 
 export const isRenewable = (p: Pick<PaymentRow, 'status' | 'session_id'>) =>
   p.status === 'EXPIRED' || (p.status === 'PENDING' && p.session_id === null);
 
-export function createPayments({ db, clock, config, gateway, logger }: CoreDeps) {
+export function createPayments(deps: CoreDeps) {
+  const { db, clock, config, gateway, logger } = deps;
   const log = logger.child({ module: 'payments' });
   // Idempotency keys must not collide with an earlier database's on the same Stripe account.
   let instance: Promise<string> | undefined;
@@ -152,6 +154,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
           session_id: session.id,
           session_url: session.url,
           session_expires_at: new Date(session.expiresAt * 1000).toISOString(),
+          session_checked_at: null,
         })
         .where('id', '=', p.id)
         .where('status', '=', 'PENDING')
@@ -188,21 +191,28 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
     return toPayment(opened);
   }
 
-  /** Marks the payment behind a paid session PAID, once; notifications go in the same transaction. */
-  async function markPaid(sessionId: string, paymentIntentId: string | null): Promise<{ payment: PaymentRow; changed: boolean } | null> {
+  /**
+   * Marks the payment behind a session PAID, once, when the session pays it (paid, in full, in
+   * USD); anything else is logged and changes nothing. Notifications go in the same transaction.
+   */
+  async function markPaid(session: CheckoutSessionInfo): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
     const now = clock.now();
     return immediateTransaction(db, async (trx) => {
+      const row = await trx.selectFrom('payments').selectAll().where('session_id', '=', session.id).executeTakeFirst();
+      if (!row) return null;
+      if (row.status !== 'PENDING' && row.status !== 'EXPIRED') return { payment: row, changed: false };
+      const refused = sessionMismatch(row, session);
+      if (refused) {
+        // Amounts and codes only: the session id opens the anonymous pages, the URL is a way to pay.
+        log.warn({ paymentId: row.id, ...refused }, 'Stripe session does not pay this payment; left unpaid');
+        return { payment: row, changed: false, refused };
+      }
       const updated = await trx
         .updateTable('payments')
-        .set({ status: 'PAID', paid_at: now.toISOString(), payment_intent_id: paymentIntentId })
-        .where('session_id', '=', sessionId)
-        .where('status', 'in', ['PENDING', 'EXPIRED'])
+        .set({ status: 'PAID', paid_at: now.toISOString(), payment_intent_id: session.paymentIntentId })
+        .where('id', '=', row.id)
         .returningAll()
-        .executeTakeFirst();
-      if (!updated) {
-        const row = await trx.selectFrom('payments').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
-        return row ? { payment: row, changed: false } : null;
-      }
+        .executeTakeFirstOrThrow();
       const facts = await trx
         .selectFrom('borrowings')
         .innerJoin('books', 'books.id', 'borrowings.book_id')
@@ -238,9 +248,10 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
   }
 
   async function applySession(session: CheckoutSessionInfo): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
-    if (session.paid) {
-      const r = await markPaid(session.id, session.paymentIntentId);
-      return r ? 'paid' : 'unknown';
+    // A completed session whose money has not arrived (or does not match) is refused in markPaid.
+    if (session.paid || session.status === 'complete') {
+      const r = await markPaid(session);
+      return r && !r.refused ? 'paid' : 'unknown';
     }
     if (session.status === 'expired') {
       await markExpired(session.id);
@@ -249,28 +260,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
     return 'open';
   }
 
-  /** The success redirect: asks Stripe and marks PAID only when Stripe says so (idempotent). */
-  async function confirmSession(sessionId: string): Promise<{ payment: Payment; paid: boolean }> {
-    if (!/^[A-Za-z0-9_]{1,255}$/.test(sessionId)) throw new DomainError('VALIDATION', 'session_id is malformed', { field: 'session_id' });
-    const row = await db.selectFrom('payments').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
-    if (!row) throw notFound('Checkout session');
-    if (row.status === 'PAID' || row.status === 'REFUNDED') return { payment: toPayment(row), paid: true };
-    let session: CheckoutSessionInfo;
-    try {
-      session = await gateway.retrieveSession(sessionId);
-    } catch (e) {
-      log.warn({ err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'could not confirm session with Stripe');
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'We could not confirm the payment with Stripe right now; it will be confirmed automatically');
-    }
-    await applySession(session);
-    const after = await getRow(row.id);
-    return { payment: toPayment(after), paid: after.status === 'PAID' };
-  }
-
-  async function findBySession(sessionId: string): Promise<Payment | null> {
-    const row = await db.selectFrom('payments').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
-    return row ? toPayment(row) : null;
-  }
+  const { confirmSession, sessionPage } = createCheckoutPages(deps, applySession);
 
   /** A Stripe webhook; each event id is applied once. */
   async function handleWebhook(rawBody: string, signature: string | undefined): Promise<{ id: string; type: string; applied: boolean }> {
@@ -351,8 +341,9 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
           let session = await gateway.retrieveSession(r.session_id);
           if (!session.paid && session.status === 'open') session = await gateway.expireSession(r.session_id);
           if (session.paid) {
-            await markPaid(session.id, session.paymentIntentId);
-            summary.paid++;
+            const r = await markPaid(session);
+            if (r?.refused) summary.errors++;
+            else summary.paid++;
           } else if (await markExpired(r.session_id)) {
             summary.expired++;
           }
@@ -368,7 +359,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
 
   return {
     get, getRow, getOwned, list, forBorrowings, firstUnpaid, openSession, renew, markPaid, markExpired,
-    confirmSession, findBySession, handleWebhook, refund, expireDue,
+    confirmSession, sessionPage, handleWebhook, refund, expireDue,
   };
 }
 

@@ -19,9 +19,15 @@ export interface CheckoutSessionInfo {
   id: string;
   url: string | null;
   status: 'open' | 'complete' | 'expired';
+  /** `payment_status === 'paid'`: Stripe holds the money (not merely a completed form). */
   paid: boolean;
+  /** Stripe's `payment_status`: `paid`, `unpaid` or `no_payment_required`. */
+  paymentStatus: string;
   paymentIntentId: string | null;
+  /** In the currency's smallest unit (cents for USD). */
   amountTotal: number | null;
+  /** Lower-case ISO code, e.g. `usd`. */
+  currency: string | null;
   /** Unix seconds. */
   expiresAt: number;
   metadata: Record<string, string>;
@@ -153,8 +159,10 @@ function toSessionInfo(s: Stripe.Checkout.Session): CheckoutSessionInfo {
     url: s.url ?? null,
     status: sessionStatus(s.status),
     paid: s.payment_status === 'paid',
+    paymentStatus: s.payment_status,
     paymentIntentId: typeof pi === 'string' ? pi : (pi?.id ?? null),
     amountTotal: s.amount_total ?? null,
+    currency: s.currency ? s.currency.toLowerCase() : null,
     expiresAt: s.expires_at,
     metadata,
   };

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { UserRow } from '../db/schema.js';
 import type { Actor, CoreDeps } from './context.js';
 import { DomainError, notFound, validation } from './errors.js';
-import { isUniqueViolation, parseInput } from './validation.js';
+import { isUniqueViolation, parseInput, textField } from './validation.js';
 import { isoNow } from './clock.js';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
@@ -57,8 +57,7 @@ export const toUser = (r: UserRow): User => ({
   telegram_linked: r.telegram_user_id !== null,
 });
 
-const name = (field: string) =>
-  z.string({ error: `${field} is required` }).trim().min(1, `${field} must not be empty`).max(255, `${field} must be at most 255 characters`);
+const name = (field: string) => textField(field);
 const email = z.string({ error: 'email is required' }).trim().toLowerCase().pipe(z.email('email must be a valid address').max(254));
 const password = z
   .string({ error: 'password is required' })

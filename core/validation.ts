@@ -1,5 +1,21 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from './errors.js';
+
+/**
+ * SPEC §10: text refuses control characters — NUL and the rest of C0 except tab and newline.
+ * Checked before trimming, so a CR or NUL at either end is refused too, not quietly cut.
+ * A regex (not a refine) so the OpenAPI document states it as `pattern`.
+ */
+export const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000B-\u001F]*$/;
+
+/** A required one-line text field (title, author, names): no control characters, trimmed, 1…max characters. */
+export const textField = (field: string, max = 255) =>
+  z
+    .string({ error: `${field} is required` })
+    .regex(NO_CONTROL_CHARS, `${field} must not contain control characters`)
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .max(max, `${field} must be at most ${max} characters`);
 
 /** Parses input with a zod schema; failures become one VALIDATION error listing each field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -17,4 +33,9 @@ export function isUniqueViolation(e: unknown): boolean {
 
 export function isConstraintViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && 'code' in e && String((e as { code: string }).code).startsWith('SQLITE_CONSTRAINT');
+}
+
+/** A rule the database itself refused (a trigger's RAISE with this message; see db/migrations). */
+export function isRaised(e: unknown, message: string): boolean {
+  return isConstraintViolation(e) && (e as { message?: unknown }).message === message;
 }

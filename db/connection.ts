@@ -4,9 +4,11 @@ import crypto from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
+import { registerChangeToken, sqliteChangeToken } from './change-token.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
+import * as m005 from './migrations/005_payment_checks_book_guard.js';
 
 export type DB = Kysely<Database>;
 
@@ -15,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_report_indexes': m002,
   '003_security': m003,
+  '005_payment_checks_book_guard': m005,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {
@@ -65,6 +68,7 @@ function cacheStatements(sqlite: SQLite.Database, max = 1000): void {
 export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database } {
   const sqlite = openSqlite(file, options);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  registerChangeToken(db, sqliteChangeToken(sqlite));
   return { db, sqlite };
 }
 

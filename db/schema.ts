@@ -63,6 +63,8 @@ export interface PaymentsTable {
   created_at: Timestamp;
   paid_at: string | null;
   refunded_at: string | null;
+  /** When the success page last asked Stripe about the current session (throttle; migration 005). */
+  session_checked_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OutboxTable {

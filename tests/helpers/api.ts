@@ -63,6 +63,9 @@ export interface ApiWorldOptions {
   gatewayRetries?: number;
   listen?: boolean;
   logger?: Logger;
+  /** Turns the catalogue cache on (entry lifetime, ms), as the service runs it. */
+  catalogueCacheMs?: number;
+  catalogueCacheBytes?: number;
   api?: Partial<Omit<CreateApiOptions, 'core' | 'logger' | 'jwtSecret'>>;
 }
 
@@ -135,7 +138,7 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
     timeoutMs: opts.gatewayTimeoutMs ?? 3000,
     maxNetworkRetries: opts.gatewayRetries ?? 1,
   });
-  const core = createCore({ db, clock, config, gateway, logger });
+  const core = createCore({ db, clock, config, gateway, logger, catalogueCacheMs: opts.catalogueCacheMs, catalogueCacheBytes: opts.catalogueCacheBytes });
   const app = createApi({ core, jwtSecret: JWT_SECRET, logger, rateLimit: false, botUsername: () => 'library_test_bot', ...opts.api });
   // Same secret and claims as the app's own: tokens minted here are the ones the API issues.
   const auth = createAuth({ secret: JWT_SECRET, accessTtlSeconds: config.accessTokenTtlSeconds, refreshTtlSeconds: config.refreshTokenTtlSeconds }, core.users);

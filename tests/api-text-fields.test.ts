@@ -1,0 +1,103 @@
+// SPEC §10: text fields refuse control characters (NUL and the rest of C0 except tab and
+// newline) with 400; an empty or blank isbn is 400 and null clears it. One rule in core, used
+// by every door.
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../core/errors.js';
+import { useApiWorld } from './helpers/api.js';
+
+const { world: w, staff } = useApiWorld();
+
+const CONTROL = ['\u0000', '\u0001', '\u0008', '\u000B', '\u000C', '\r', '\u001B', '\u001F'];
+const name = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+const valid = (over: Record<string, unknown> = {}) => ({ title: 'Dune', author: 'Frank Herbert', cover: 'HARD', inventory: 2, daily_fee: '1.50', ...over });
+const fields = (r: { body: { error?: { details?: { field?: string }[] } } }) => (r.body.error?.details ?? []).map((d) => d.field);
+
+describe('Book title and author refuse control characters with 400', () => {
+  for (const c of CONTROL) {
+    for (const field of ['title', 'author']) {
+      it(`${name(c)} in ${field}: POST, PUT and PATCH answer 400 naming ${field}, and nothing changes`, async () => {
+        const book = await w.book({ title: 'Unchanged' });
+        const bad = `Mid${c}dle`;
+        const post = await w.req('POST', '/api/books/', { token: staff.access, body: valid({ [field]: bad }) });
+        const put = await w.req('PUT', `/api/books/${book.id}/`, { token: staff.access, body: valid({ [field]: bad }) });
+        const patch = await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { [field]: bad } });
+        const edge = await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { [field]: `Edge${c}` } });
+        for (const r of [post, put, patch, edge]) {
+          expect(r.status).toBe(400);
+          expect(r.body.error.code).toBe('VALIDATION');
+          expect(fields(r)).toContain(field);
+        }
+        expect((await w.req('GET', `/api/books/${book.id}/`)).body).toEqual(book);
+      });
+    }
+  }
+
+  it('tab and newline are allowed', async () => {
+    const r = await w.req('POST', '/api/books/', { token: staff.access, body: valid({ title: 'Tab\there', author: 'Two\nlines' }) });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ title: 'Tab\there', author: 'Two\nlines' });
+  });
+
+  it('the rule is core\'s: a book added through core (the bot\'s door) is refused alike', async () => {
+    const e = await w.core.books.create(valid({ title: 'Nul\u0000' })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe('VALIDATION');
+    const e2 = await w.core.books.create(valid({ isbn: ' ' })).catch((x: unknown) => x);
+    expect((e2 as DomainError).code).toBe('VALIDATION');
+  });
+});
+
+describe('isbn: empty or blank is 400, null clears it', () => {
+  for (const isbn of ['', ' ', '\t']) {
+    it(`${JSON.stringify(isbn)} answers 400 naming isbn on POST, PUT and PATCH`, async () => {
+      const book = await w.book({ isbn: `978-${Math.floor(Math.random() * 1e9)}` });
+      const rs = [
+        await w.req('POST', '/api/books/', { token: staff.access, body: valid({ isbn }) }),
+        await w.req('PUT', `/api/books/${book.id}/`, { token: staff.access, body: valid({ isbn }) }),
+        await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { isbn } }),
+      ];
+      for (const r of rs) {
+        expect(r.status).toBe(400);
+        expect(fields(r)).toContain('isbn');
+      }
+      expect((await w.req('GET', `/api/books/${book.id}/`)).body.isbn).toBe(book.isbn);
+    });
+  }
+
+  it('null clears it (PATCH and PUT)', async () => {
+    const a = await w.book({ isbn: '555-1' });
+    const r = await w.req('PATCH', `/api/books/${a.id}/`, { token: staff.access, body: { isbn: null } });
+    expect(r.status).toBe(200);
+    expect(r.body.isbn).toBeNull();
+    const b = await w.book({ isbn: '555-2' });
+    expect((await w.req('PUT', `/api/books/${b.id}/`, { token: staff.access, body: valid({ isbn: null }) })).body.isbn).toBeNull();
+  });
+});
+
+describe('Every other text field the API takes refuses control characters too', () => {
+  it('registration: first_name, last_name and email', async () => {
+    const base = { email: 'ctl@example.test', password: 'correct horse', first_name: 'Ada', last_name: 'Lovelace' };
+    for (const [field, value] of [['first_name', 'A\u0000da'], ['last_name', 'Love\u001Blace'], ['email', 'ctl\u0000@example.test']] as const) {
+      const r = await w.req('POST', '/api/users/', { body: { ...base, [field]: value } });
+      expect(r.status).toBe(400);
+      expect(fields(r)).toContain(field);
+    }
+    expect(await w.db.selectFrom('users').select('id').where('email', '=', base.email).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('the profile: first_name and last_name', async () => {
+    const u = await w.user();
+    for (const field of ['first_name', 'last_name']) {
+      const r = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { [field]: 'Bad\u0007name' } });
+      expect(r.status).toBe(400);
+      expect(fields(r)).toContain(field);
+    }
+    expect((await w.req('GET', '/api/users/me/', { token: u.access })).body.first_name).toBe('Reader');
+  });
+
+  it('the catalogue search', async () => {
+    const r = await w.req('GET', `/api/books/?search=${encodeURIComponent('dune\u0000')}`);
+    expect(r.status).toBe(400);
+    expect(fields(r)).toContain('search');
+  });
+});
