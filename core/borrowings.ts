@@ -3,7 +3,7 @@ import { immediateTransaction } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
 import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents } from './money.js';
-import { addDays, daysBetween, isValidIsoDate, todayIn } from './clock.js';
+import { addDays, dateInZone, daysBetween, isValidIsoDate, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { toBook, type Book } from './books.js';
 import { insertPendingPayment, toPayment, type Payment, type PaymentsService } from './payments.js';
@@ -92,17 +92,23 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     return hydrate(rows);
   }
 
-  /** Checks a loan end date against the rules; returns the number of days. */
-  function checkLoanPeriod(expectedReturnDate: string): number {
+  /**
+   * Checks a loan end date against the rules; returns the number of days. `from` is the use
+   * case's own "today", read once: a second read across midnight could make the borrow date
+   * equal the return date just checked.
+   */
+  function checkLoanPeriod(expectedReturnDate: string, from: string = today()): number {
     if (typeof expectedReturnDate !== 'string' || !isValidIsoDate(expectedReturnDate)) {
       throw new DomainError('VALIDATION', 'expected_return_date must be a real date in YYYY-MM-DD form', { field: 'expected_return_date' });
     }
-    const days = daysBetween(today(), expectedReturnDate);
+    const days = daysBetween(from, expectedReturnDate);
     if (days < 1 || days > maxLoanDays) {
-      throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after today and at most ${maxLoanDays} days away (${addDays(today(), 1)} … ${addDays(today(), maxLoanDays)})`, {
+      const min = addDays(from, 1);
+      const max = addDays(from, maxLoanDays);
+      throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after today and at most ${maxLoanDays} days away (${min} … ${max})`, {
         field: 'expected_return_date',
-        min: addDays(today(), 1),
-        max: addDays(today(), maxLoanDays),
+        min,
+        max,
       });
     }
     return days;
@@ -114,7 +120,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     if (!book) throw notFound('Book');
     const from = today();
     const to = addDays(from, days);
-    checkLoanPeriod(to);
+    checkLoanPeriod(to, from);
     const cents = chargeableCents(rentCents(book.daily_fee_cents, from, to));
     return { borrow_date: from, expected_return_date: to, days, rent: formatCents(cents), rent_cents: cents };
   }
@@ -126,9 +132,9 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
    */
   async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }): Promise<{ borrowing: Borrowing; session_url: string | null }> {
     if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
-    checkLoanPeriod(input.expected_return_date);
     const now = clock.now();
-    const borrowDate = today();
+    const borrowDate = dateInZone(now, timeZone);
+    checkLoanPeriod(input.expected_return_date, borrowDate);
     const { borrowingId, paymentId } = await immediateTransaction(db, async (trx) => {
       const book = await trx
         .selectFrom('books')
@@ -194,7 +200,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
   /** Returns a borrowing (owner or staff), once; late → a FINE payment with its own session. */
   async function returnBook(actor: Actor, id: number): Promise<{ borrowing: Borrowing; fine: Payment | null }> {
     const now = clock.now();
-    const returnDate = today();
+    const returnDate = dateInZone(now, timeZone);
     const fineId = await immediateTransaction(db, async (trx) => {
       const b = await trx
         .selectFrom('borrowings')

@@ -188,9 +188,11 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
     return toPayment(opened);
   }
 
-  /** Marks the payment behind a paid session PAID, once; notifications go in the same transaction. */
-  async function markPaid(sessionId: string, paymentIntentId: string | null): Promise<{ payment: PaymentRow; changed: boolean } | null> {
-    const now = clock.now();
+  /**
+   * Marks the payment behind a paid session PAID, once; notifications go in the same transaction.
+   * `now` is the calling use case's single clock read.
+   */
+  async function markPaid(sessionId: string, paymentIntentId: string | null, now: Date = clock.now()): Promise<{ payment: PaymentRow; changed: boolean } | null> {
     return immediateTransaction(db, async (trx) => {
       const updated = await trx
         .updateTable('payments')
@@ -237,9 +239,9 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
     return Number(r.numUpdatedRows) > 0;
   }
 
-  async function applySession(session: CheckoutSessionInfo): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
+  async function applySession(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
     if (session.paid) {
-      const r = await markPaid(session.id, session.paymentIntentId);
+      const r = await markPaid(session.id, session.paymentIntentId, now);
       return r ? 'paid' : 'unknown';
     }
     if (session.status === 'expired') {
@@ -285,12 +287,13 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
     }
     const seen = await db.selectFrom('stripe_events').select('id').where('id', '=', event.id).executeTakeFirst();
     if (seen) return { id: event.id, type: event.type, applied: false };
+    const now = clock.now();
     if ((event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded' || event.type === 'checkout.session.expired') && event.session) {
-      await applySession(event.session);
+      await applySession(event.session, now);
     }
     const r = await db
       .insertInto('stripe_events')
-      .values({ id: event.id, type: event.type, processed_at: isoNow(clock) })
+      .values({ id: event.id, type: event.type, processed_at: now.toISOString() })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     return { id: event.id, type: event.type, applied: Number(r.numInsertedOrUpdatedRows ?? 0) > 0 };
@@ -329,7 +332,8 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
    * unavoidable.
    */
   async function expireDue(batchSize = 100): Promise<{ checked: number; expired: number; paid: number; errors: number }> {
-    const nowIso = isoNow(clock);
+    const now = clock.now();
+    const nowIso = now.toISOString();
     const summary = { checked: 0, expired: 0, paid: 0, errors: 0 };
     let afterId = 0;
     for (;;) {
@@ -351,7 +355,7 @@ export function createPayments({ db, clock, config, gateway, logger }: CoreDeps)
           let session = await gateway.retrieveSession(r.session_id);
           if (!session.paid && session.status === 'open') session = await gateway.expireSession(r.session_id);
           if (session.paid) {
-            await markPaid(session.id, session.paymentIntentId);
+            await markPaid(session.id, session.paymentIntentId, now);
             summary.paid++;
           } else if (await markExpired(r.session_id)) {
             summary.expired++;
