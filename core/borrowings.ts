@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import { immediateTransaction } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
 import { DomainError, notFound } from './errors.js';
-import { chargeableCents, formatCents } from './money.js';
+import { chargeableCents, formatCents, STRIPE_MIN_CHARGE_CENTS } from './money.js';
 import { addDays, dateInZone, daysBetween, isValidIsoDate, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { toBook, type Book } from './books.js';
@@ -28,6 +28,24 @@ export const rentCents = (dailyFeeCents: number, borrowDate: string, expectedRet
 /** Fine: overdue days × daily fee × multiplier, rounded to the cent. */
 export const fineCents = (dailyFeeCents: number, overdueDays: number, multiplier: number) =>
   Math.round(overdueDays * dailyFeeCents * multiplier);
+
+/** What a late return is charged: the fine, but never less than Stripe's minimum (SPEC §10). */
+export const fineChargeCents = (dailyFeeCents: number, overdueDays: number, multiplier: number) =>
+  chargeableCents(fineCents(dailyFeeCents, overdueDays, multiplier));
+
+/**
+ * fineCents as SQL over columns, for jobs that compute it set-based (the overdue notices over
+ * millions of loans): the same formula in the same order of operations, so the same double
+ * arithmetic. tests/fine-estimate.test.ts shows both agree across fees, days and multipliers.
+ */
+export const fineCentsSql = (dailyFeeCents: Expression<number>, overdueDays: Expression<number> | number, multiplier: number) =>
+  sql<number>`CAST(round(${overdueDays} * ${dailyFeeCents} * ${multiplier}) AS INTEGER)`;
+
+/** fineChargeCents as SQL: the fine raised to the same minimum charge. */
+export function fineChargeCentsSql(dailyFeeCents: Expression<number>, overdueDays: Expression<number>, multiplier: number) {
+  const fine = fineCentsSql(dailyFeeCents, overdueDays, multiplier);
+  return sql<number>`CASE WHEN ${fine} < ${STRIPE_MIN_CHARGE_CENTS} THEN ${STRIPE_MIN_CHARGE_CENTS} ELSE ${fine} END`;
+}
 
 const borrowingColumns = [
   'borrowings.id', 'borrowings.user_id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
@@ -229,7 +247,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       const overdueDays = daysBetween(b.expected_return_date, actual);
       let fine: { id: number; cents: number } | null = null;
       if (overdueDays > 0) {
-        const cents = chargeableCents(fineCents(b.daily_fee_cents, overdueDays, fineMultiplier));
+        const cents = fineChargeCents(b.daily_fee_cents, overdueDays, fineMultiplier);
         const row = await insertPendingPayment(trx, { borrowingId: b.id, userId: b.user_id, type: 'FINE', cents, at: now });
         fine = { id: row.id, cents };
       }

@@ -20,6 +20,7 @@ import { immediateTransaction } from '../db/connection.js';
 import { daysBetween, todayIn, type Clock } from '../core/clock.js';
 import { createRenderer, type OverdueLoan, type Renderer } from './render.js';
 import { displayName } from '../core/users.js';
+import { fineChargeCentsSql, fineCentsSql } from '../core/borrowings.js';
 import { activeLoanNoticesInsert } from './reader-notices.js';
 
 export interface JobContext {
@@ -44,9 +45,14 @@ const STAFF_LANGUAGE = 'en';
 let sharedRenderer: Renderer | undefined;
 const renderer = () => (sharedRenderer ??= createRenderer());
 
-/** The reader overdue notices as one INSERT … SELECT (exported for query-plan tests). */
+/**
+ * The reader overdue notices as one INSERT … SELECT (exported for query-plan tests). The fine
+ * so far is what returning the book today would charge — the core rule, minimum included.
+ */
 export function readerOverdueNoticesInsert(db: DB, config: Config, today: string, nowMs: number) {
   const mult = config.rules.fineMultiplier;
+  const fee = sql.ref<number>('k.daily_fee_cents');
+  const days = sql<number>`CAST(julianday(${today}) - julianday(b.expected_return_date) AS INTEGER)`;
   return activeLoanNoticesInsert(db, {
     kind: 'reader.overdue',
     dedupPrefix: 'overdue',
@@ -55,9 +61,9 @@ export function readerOverdueNoticesInsert(db: DB, config: Config, today: string
       'book_title', k.title,
       'book_author', k.author,
       'expected_return_date', b.expected_return_date,
-      'overdue_days', CAST(julianday(${today}) - julianday(b.expected_return_date) AS INTEGER),
-      'fine_per_day_cents', CAST(round(k.daily_fee_cents * ${mult}) AS INTEGER),
-      'fine_so_far_cents', CAST(round((julianday(${today}) - julianday(b.expected_return_date)) * k.daily_fee_cents * ${mult}) AS INTEGER)
+      'overdue_days', ${days},
+      'fine_per_day_cents', ${fineCentsSql(fee, 1, mult)},
+      'fine_so_far_cents', ${fineChargeCentsSql(fee, days, mult)}
     )`,
     dueBefore: today,
     nowMs,
