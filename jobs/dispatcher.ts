@@ -16,23 +16,18 @@
  * Order per chat: a row is picked only when no earlier row of the same chat is still pending
  * (including one that is claimed or backing off), so each chat receives its messages in order.
  *
- * Limits: at most `globalPerSecond` (default 30) messages in any second overall (SendWindow),
- * one per `perChatIntervalMs` (default 1000) per chat, measured from the answer to the previous
- * send, and `groupPerMinute` (default 20, Telegram's group limit) per group chat (negative id).
- * A 429 defers that chat by its `retry_after` (the attempt is not counted); 429s from
- * `globalFloodChats` different chats within a second are taken for global flood control and
- * pause all sending.
+ * Limits (Telegram's pace, 429 retry_after, flood control, back-off) are kept by
+ * jobs/throttle.ts.
  *
  * Failures: 400 and 403 (chat not found, bot blocked, bad markup…) are permanent: failed_at +
  * last_error at once. Anything else (network, 5xx, 401…) is retried with back-off
  * base·2^(attempt-1) capped at `backoffMaxMs` (10 min); a row fails only when it has used
  * `maxAttempts` (20) AND is older than `giveUpAfterMs` (24 h), so an outage of Telegram of
- * up to a day loses nothing.
+ * up to a day loses nothing. A 429 is not counted as an attempt.
  *
  * Rate-limit state (per-chat last send, 429 blocks) lives in the dispatcher object and uses
  * real monotonic time; times written to the database come from the injected clock.
  */
-import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { I18n } from '@grammyjs/i18n';
@@ -40,6 +35,9 @@ import type { Api } from 'grammy';
 import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { createRenderer, loadRenderFacts, RenderError, type Renderer, type RenderedMessage } from './render.js';
+import { classifySendError, createThrottle, mono, sleep } from './throttle.js';
+
+export { classifySendError } from './throttle.js';
 
 /** What the dispatcher needs from the Bot API: grammY's `Api` satisfies it. */
 export interface MessageSender {
@@ -123,107 +121,6 @@ const DEFAULTS = {
   globalFloodChats: 3,
 };
 
-/** Classifies a Bot API failure (grammY's GrammyError / HttpError, or anything else). */
-export function classifySendError(err: unknown): { kind: 'rate'; retryAfterMs: number; message: string } | { kind: 'permanent' | 'transient'; message: string } {
-  const e = err as { error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown }; message?: unknown };
-  if (e && typeof e === 'object' && typeof e.error_code === 'number') {
-    const message = `${e.error_code} ${typeof e.description === 'string' ? e.description : ''}`.trim();
-    if (e.error_code === 429) {
-      const seconds = Number(e.parameters?.retry_after);
-      return { kind: 'rate', retryAfterMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000, message };
-    }
-    if (e.error_code === 400 || e.error_code === 403) return { kind: 'permanent', message };
-    return { kind: 'transient', message };
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'transient', message };
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
-const mono = () => performance.now();
-
-/**
- * The overall pace. A send occupies the window from the moment it starts until one second
- * after its answer arrived — Telegram received it somewhere in between — so however late
- * timers fire or slow the network is, Telegram never sees more than `perSecond` messages in
- * any second. Starts are also spread evenly (1 s / perSecond apart) to avoid bursts.
- */
-class SendWindow {
-  private finished: number[] = [];
-  private inFlight = 0;
-  private nextStart = 0;
-  private blockedUntil = 0;
-  private waiters = new Set<() => void>();
-
-  constructor(private readonly perSecond: number) {}
-
-  /** Global flood control: nothing starts before `t`. */
-  blockUntil(t: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, t);
-  }
-
-  /** Waits for room; false when aborted. */
-  async acquire(signal?: AbortSignal): Promise<boolean> {
-    for (;;) {
-      if (signal?.aborted) return false;
-      const t = mono();
-      while (this.finished.length > 0 && this.finished[0]! <= t - 1000) this.finished.shift();
-      const full = this.inFlight + this.finished.length >= this.perSecond;
-      const at = Math.max(this.nextStart, this.blockedUntil, full && this.finished.length > 0 ? this.finished[0]! + 1000 : 0);
-      if (!full && at <= t) {
-        this.inFlight++;
-        this.nextStart = t + 1000 / this.perSecond;
-        return true;
-      }
-      // Full with every slot in flight: wait for an answer; otherwise for the computed time.
-      await this.wait(full && this.finished.length === 0 ? Infinity : at - t, signal);
-    }
-  }
-
-  /** The send was answered (or failed). */
-  release(): void {
-    this.inFlight--;
-    this.finished.push(mono());
-    this.notify();
-  }
-
-  /** Room taken but nothing sent. */
-  cancel(): void {
-    this.inFlight--;
-    this.notify();
-  }
-
-  private notify(): void {
-    for (const w of [...this.waiters]) w();
-  }
-
-  private wait(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      if (Number.isFinite(ms)) timer = setTimeout(done, Math.max(0, ms));
-      this.waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-}
-
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
 /**
@@ -238,51 +135,8 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const log = deps.logger.child({ module: 'dispatcher' });
   const renderer: Renderer = createRenderer(deps.i18n);
 
-  // Rate-limit state, in real monotonic milliseconds.
-  const lastSendEnd = new Map<number, number>();
-  const groupSends = new Map<number, number[]>();
-  const chatBlockedUntil = new Map<number, number>();
-  const recent429: { chatId: number; at: number }[] = [];
-  const window = new SendWindow(opts.globalPerSecond);
+  const throttle = createThrottle(opts, log);
   let running: Promise<unknown> = Promise.resolve();
-
-  function readyAt(chatId: number): number {
-    let t = Math.max((lastSendEnd.get(chatId) ?? -Infinity) + opts.perChatIntervalMs, chatBlockedUntil.get(chatId) ?? 0);
-    if (chatId < 0 && opts.groupPerMinute > 0) {
-      const sends = groupSends.get(chatId);
-      if (sends && sends.length >= opts.groupPerMinute) t = Math.max(t, sends[sends.length - opts.groupPerMinute]! + 61_000);
-    }
-    return t;
-  }
-
-  function noteSent(chatId: number): void {
-    const t = mono();
-    lastSendEnd.set(chatId, t);
-    if (chatId < 0 && opts.groupPerMinute > 0) {
-      const sends = (groupSends.get(chatId) ?? []).filter((s) => s > t - 61_000);
-      sends.push(t);
-      groupSends.set(chatId, sends);
-    }
-    if (lastSendEnd.size > 10_000) prune(t);
-  }
-
-  function prune(t: number): void {
-    for (const [chat, end] of lastSendEnd) if (end < t - 60_000) lastSendEnd.delete(chat);
-    for (const [chat, until] of chatBlockedUntil) if (until < t) chatBlockedUntil.delete(chat);
-    for (const [chat, sends] of groupSends) if ((sends[sends.length - 1] ?? 0) < t - 60_000) groupSends.delete(chat);
-  }
-
-  function note429(chatId: number, retryAfterMs: number): void {
-    const t = mono();
-    chatBlockedUntil.set(chatId, Math.max(chatBlockedUntil.get(chatId) ?? 0, t + retryAfterMs));
-    recent429.push({ chatId, at: t });
-    while (recent429.length > 0 && recent429[0]!.at < t - 1000) recent429.shift();
-    const chats = new Set(recent429.map((r) => r.chatId));
-    if (chats.size >= opts.globalFloodChats) {
-      window.blockUntil(t + retryAfterMs);
-      log.warn({ retryAfterMs, chats: chats.size }, 'global flood control: pausing all sends');
-    }
-  }
 
   /**
    * The earliest pending row of each chat (its "head"), when due, in id order. Only heads are
@@ -331,12 +185,12 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   }
 
   async function deliver(row: Head, message: RenderedMessage, signal?: AbortSignal): Promise<Outcome> {
-    if (!(await window.acquire(signal))) return 'skipped';
+    if (!(await throttle.acquire(signal))) return 'skipped';
     let claimed = false;
     try {
       claimed = await claim(row, clock.now().getTime());
     } finally {
-      if (!claimed) window.cancel();
+      if (!claimed) throttle.cancel();
     }
     if (!claimed) return 'skipped';
     const attempts = row.attempts + 1;
@@ -352,12 +206,10 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         AbortSignal.timeout(opts.sendTimeoutMs) as unknown as SendSignal,
       );
     } catch (err) {
-      window.release();
-      noteSent(row.chat_id);
+      throttle.answered(row.chat_id);
       return afterFailure(row, attempts, err);
     }
-    window.release();
-    noteSent(row.chat_id);
+    throttle.answered(row.chat_id);
     try {
       await db
         .updateTable('outbox')
@@ -376,7 +228,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     const failure = classifySendError(err);
     const nowMs = clock.now().getTime();
     if (failure.kind === 'rate') {
-      note429(row.chat_id, failure.retryAfterMs);
+      throttle.rateLimited(row.chat_id, failure.retryAfterMs);
       // Flood control is not the message's fault: the attempt is given back.
       await db
         .updateTable('outbox')
@@ -394,7 +246,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       log.warn({ outboxId: row.id, chatId: row.chat_id, kind: row.kind, attempts, error: failure.message }, 'notification failed permanently');
       return 'failed';
     }
-    const delay = Math.min(opts.backoffMaxMs, opts.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+    const delay = throttle.backoffMs(attempts);
     await db
       .updateTable('outbox')
       .set({ next_attempt_at: nowMs + delay, last_error: failure.message.slice(0, 500) })
@@ -439,7 +291,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       const t = mono();
       const ready: Head[] = [];
       for (const h of heads) {
-        const at = readyAt(h.chat_id);
+        const at = throttle.readyAt(h.chat_id);
         if (at <= t && ready.length < max - attempted) ready.push(h);
         else earliestReady = Math.min(earliestReady, Math.max(at, t + 1));
       }
@@ -485,81 +337,6 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
 /** One pass with a fresh dispatcher (no rate-limit history): the `dispatch` job. */
 export function dispatchOutbox(deps: DispatcherDeps, opts: DispatchOptions = {}): Promise<DispatchSummary> {
   return createDispatcher(deps, opts).run({ maxMessages: opts.maxMessages });
-}
-
-export interface DispatcherLoop {
-  readonly dispatcher: Dispatcher;
-  start(): void;
-  /** Stops waking up; waits for the send in flight (rows not yet claimed stay pending). */
-  stop(): Promise<void>;
-  /** Wakes the loop now (e.g. right after something was enqueued). */
-  poke(): void;
-  /** Resolves when the loop has finished its current pass (for tests and tools). */
-  idle(): Promise<void>;
-}
-
-/** Runs the dispatcher continuously: a pass, then a nap of `idleMs` (default 500) or a poke. */
-export function createDispatcherLoop(
-  deps: DispatcherDeps,
-  options: DispatchOptions & { idleMs?: number; dispatcher?: Dispatcher } = {},
-): DispatcherLoop {
-  const dispatcher = options.dispatcher ?? createDispatcher(deps, options);
-  const idleMs = options.idleMs ?? 500;
-  const log = deps.logger.child({ module: 'dispatcher-loop' });
-  let controller: AbortController | undefined;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let poked = false;
-  let pass: Promise<unknown> = Promise.resolve();
-
-  async function body(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      poked = false;
-      const current = dispatcher.run({ signal });
-      pass = current.catch(() => undefined);
-      try {
-        const s = await current;
-        if (s.sent || s.failed || s.retried) log.info({ job: 'dispatch', ...s }, 'outbox dispatched');
-      } catch (err) {
-        log.error({ err }, 'dispatcher pass failed; retrying shortly');
-      }
-      if (signal.aborted || poked) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, idleMs);
-        function done() {
-          clearTimeout(timer);
-          wake = undefined;
-          signal.removeEventListener('abort', done);
-          resolve();
-        }
-        wake = done;
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
-
-  return {
-    dispatcher,
-    start() {
-      if (loop) return;
-      controller = new AbortController();
-      loop = body(controller.signal);
-    },
-    async stop() {
-      if (!loop) return;
-      controller?.abort();
-      await loop;
-      loop = undefined;
-      controller = undefined;
-    },
-    poke() {
-      poked = true;
-      wake?.();
-    },
-    async idle() {
-      await pass;
-    },
-  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

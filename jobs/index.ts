@@ -11,7 +11,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import type { Clock } from '../core/clock.js';
-import { createDispatcher, createDispatcherLoop, type DispatchOptions, type MessageSender } from './dispatcher.js';
+import { createDispatcher, type DispatchOptions, type MessageSender } from './dispatcher.js';
+import { createDispatcherLoop } from './dispatcher-loop.js';
 import { overdueReport } from './overdue.js';
 import { dueSoonReminders } from './due-soon.js';
 import { expirePayments } from './expire-payments.js';
@@ -163,4 +164,5 @@ export function createJobs(deps: JobsDeps): Jobs {
 export { overdueReport } from './overdue.js';
 export { dueSoonReminders } from './due-soon.js';
 export { expirePayments } from './expire-payments.js';
-export { createDispatcher, createDispatcherLoop, dispatchOutbox } from './dispatcher.js';
+export { createDispatcher, dispatchOutbox } from './dispatcher.js';
+export { createDispatcherLoop } from './dispatcher-loop.js';

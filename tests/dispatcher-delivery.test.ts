@@ -7,7 +7,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { Api } from 'grammy';
 import { ManualClock, systemClock } from '../core/clock.js';
 import { enqueue } from '../core/notifications.js';
-import { createDispatcher, createDispatcherLoop, dispatchOutbox, type MessageSender } from '../jobs/dispatcher.js';
+import { createDispatcher, dispatchOutbox, type MessageSender } from '../jobs/dispatcher.js';
+import { createDispatcherLoop } from '../jobs/dispatcher-loop.js';
 import { FAST, TOKEN, useDispatchHarness } from './helpers/dispatch.js';
 
 const h = useDispatchHarness();
