@@ -6,6 +6,7 @@ import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationPro
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
+import * as m004 from './migrations/004_leases.js';
 
 export type DB = Kysely<Database>;
 
@@ -13,6 +14,7 @@ export type DB = Kysely<Database>;
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_report_indexes': m002,
+  '004_leases': m004,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -36,6 +36,7 @@ import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { createRenderer, loadRenderFacts, RenderError, type Renderer, type RenderedMessage } from './render.js';
 import { classifySendError, createThrottle, mono, sleep } from './throttle.js';
+import { leaseHeld } from '../db/leases.js';
 
 export { classifySendError } from './throttle.js';
 
@@ -69,7 +70,7 @@ export interface DispatchOptions {
   /** Parallel sends to different chats (default 8). */
   concurrency?: number;
   /** How long a claim holds a row before another attempt may take it (default 60 000 ms; at least 2 × sendTimeoutMs). */
-  leaseMs?: number;
+  claimMs?: number;
   /** A send still unanswered after this is abandoned and retried (default 30 000 ms). */
   sendTimeoutMs?: number;
   /** First retry delay (default 1000 ms), doubled per attempt… */
@@ -82,6 +83,11 @@ export interface DispatchOptions {
   giveUpAfterMs?: number;
   /** 429s from this many different chats within a second pause everything (default 3). */
   globalFloodChats?: number;
+  /**
+   * Claim only while `holder` holds the lease `lease` (jobs/lease.ts): a dispatcher that has
+   * lost it — frozen past its TTL, or cut off from the database — claims nothing more.
+   */
+  fence?: { lease: string; holder: string };
 }
 
 export interface DispatchSummary {
@@ -112,7 +118,7 @@ const DEFAULTS = {
   groupPerMinute: 20,
   batchSize: 100,
   concurrency: 8,
-  leaseMs: 60_000,
+  claimMs: 60_000,
   sendTimeoutMs: 30_000,
   backoffBaseMs: 1000,
   backoffMaxMs: 600_000,
@@ -130,7 +136,7 @@ export type Dispatcher = ReturnType<typeof createDispatcher>;
 export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions = {}) {
   const merged = { ...DEFAULTS, ...stripUndefined(options) };
   // A send must be over (answered or abandoned) before its claim can lapse.
-  const opts = { ...merged, leaseMs: Math.max(merged.leaseMs, 2 * merged.sendTimeoutMs) };
+  const opts = { ...merged, claimMs: Math.max(merged.claimMs, 2 * merged.sendTimeoutMs) };
   const { db, api, clock } = deps;
   const log = deps.logger.child({ module: 'dispatcher' });
   const renderer: Renderer = createRenderer(deps.i18n);
@@ -164,14 +170,16 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   }
 
   async function claim(row: Head, nowMs: number): Promise<boolean> {
-    const r = await db
+    const { fence } = opts;
+    let q = db
       .updateTable('outbox')
-      .set({ attempts: sql`attempts + 1`, next_attempt_at: nowMs + opts.leaseMs })
+      .set({ attempts: sql`attempts + 1`, next_attempt_at: nowMs + opts.claimMs })
       .where('id', '=', row.id)
       .where('sent_at', 'is', null)
       .where('failed_at', 'is', null)
-      .where('next_attempt_at', '<=', nowMs)
-      .executeTakeFirst();
+      .where('next_attempt_at', '<=', nowMs);
+    if (fence) q = q.where((eb) => eb.exists(leaseHeld(db, fence.lease, fence.holder, nowMs)));
+    const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -218,7 +226,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         .where('sent_at', 'is', null)
         .execute();
     } catch (err) {
-      // The message went out; the lease makes it due again, so one duplicate may follow.
+      // The message went out; the claim's expiry makes it due again, so one duplicate may follow.
       log.error({ err, outboxId: row.id }, 'sent but could not mark the outbox row sent');
     }
     return 'sent';
@@ -232,7 +240,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       // Flood control is not the message's fault: the attempt is given back.
       await db
         .updateTable('outbox')
-        .set({ attempts: sql`max(attempts - 1, 0)`, next_attempt_at: nowMs + failure.retryAfterMs, last_error: failure.message.slice(0, 500) })
+        .set({ attempts: sql`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`, next_attempt_at: nowMs + failure.retryAfterMs, last_error: failure.message.slice(0, 500) })
         .where('id', '=', row.id)
         .where('sent_at', 'is', null)
         .execute();
@@ -296,7 +304,6 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         else earliestReady = Math.min(earliestReady, Math.max(at, t + 1));
       }
       if (ready.length === 0) continue;
-      progressed = true;
       attempted += ready.length;
       const facts = await loadRenderFacts(db, ready);
       await runPool(ready, opts.concurrency, async (row) => {
@@ -308,10 +315,16 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
           await markFailed(row, why);
           log.error({ outboxId: row.id, kind: row.kind, error: why }, 'notification cannot be rendered');
           summary.failed++;
+          progressed = true;
           return;
         }
         const outcome = await deliver(row, message, signal);
-        if (outcome !== 'skipped') summary[outcome]++;
+        // A row claimed elsewhere, or not claimed because the lease is gone, is no progress:
+        // a pass that only skips ends instead of spinning.
+        if (outcome !== 'skipped') {
+          summary[outcome]++;
+          progressed = true;
+        }
       });
     }
     const pending = await db

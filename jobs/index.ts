@@ -13,6 +13,7 @@ import type { Core } from '../core/index.js';
 import type { Clock } from '../core/clock.js';
 import { createDispatcher, type DispatchOptions, type MessageSender } from './dispatcher.js';
 import { createDispatcherLoop } from './dispatcher-loop.js';
+import { DISPATCHER_LEASE, leaseHolderId, withLease } from './lease.js';
 import { overdueReport } from './overdue.js';
 import { dueSoonReminders } from './due-soon.js';
 import { expirePayments } from './expire-payments.js';
@@ -29,7 +30,9 @@ export interface JobsDeps {
   /** Defaults to the core's clock. */
   clock?: Clock;
   logger: Logger;
-  dispatch?: DispatchOptions & { idleMs?: number };
+  dispatch?: DispatchOptions & { idleMs?: number; leaseTtlMs?: number };
+  /** Who runs the jobs, as leases name it (default: role, pid and host). */
+  holder?: string;
 }
 
 export type JobSummary = Record<string, unknown>;
@@ -46,8 +49,15 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
       return { ...(await dueSoonReminders(deps.core.deps, clock)) };
     case 'dispatch': {
       if (!deps.api) throw new Error('the dispatch job needs the bot API');
-      const dispatcher = createDispatcher({ db: deps.core.deps.db, api: deps.api, clock, logger: deps.logger }, deps.dispatch);
-      return { ...(await dispatcher.run()) };
+      const api = deps.api;
+      const { db } = deps.core.deps;
+      const holder = deps.holder ?? leaseHolderId('npm run job -- dispatch');
+      // One dispatcher at a time paces Telegram: beside a running service (which holds the
+      // lease) this refuses with LeaseBusyError; with the service down it delivers.
+      return withLease(db, clock, { name: DISPATCHER_LEASE, holder, ttlMs: deps.dispatch?.leaseTtlMs, logger: deps.logger }, async (lease) => {
+        const dispatcher = createDispatcher({ db, api, clock, logger: deps.logger }, { ...deps.dispatch, fence: { lease: lease.name, holder } });
+        return { ...(await dispatcher.run({ signal: lease.lost })) };
+      });
     }
     default: {
       const never: never = name;
@@ -71,8 +81,9 @@ export function createJobs(deps: JobsDeps): Jobs {
   const clock = deps.clock ?? core.deps.clock;
   const config = core.deps.config;
   const log = deps.logger.child({ module: 'jobs' });
+  const holder = deps.holder ?? leaseHolderId('service');
   const loop = deps.api
-    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger }, deps.dispatch ?? {})
+    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger }, { ...deps.dispatch, holder })
     : undefined;
 
   // node-cron's own notices (missed or overlapping runs) go to our log, not the console.
@@ -95,10 +106,11 @@ export function createJobs(deps: JobsDeps): Jobs {
     if (current) return current;
     const t0 = Date.now();
     const work = (async () => {
-      if (name === 'dispatch' && loop) {
+      // The running loop's own dispatcher: its claims count only while the loop holds the lease.
+      if (name === 'dispatch' && loop && started) {
         return { ...(await loop.dispatcher.run({ signal: stopping.signal })) };
       }
-      const summary = await runJob(name, { ...deps, clock });
+      const summary = await runJob(name, { ...deps, clock, holder });
       // New notifications were queued: deliver them now rather than at the next wake-up.
       if (name !== 'expire-payments') loop?.poke();
       return summary;
@@ -166,3 +178,4 @@ export { dueSoonReminders } from './due-soon.js';
 export { expirePayments } from './expire-payments.js';
 export { createDispatcher, dispatchOutbox } from './dispatcher.js';
 export { createDispatcherLoop } from './dispatcher-loop.js';
+export { LeaseBusyError } from './lease.js';

@@ -30,9 +30,9 @@ describe('migrations', () => {
   it('apply to an empty database and a second run applies nothing', async () => {
     const file = tempDbFile();
     const first = await openDatabase(file);
-    expect(first.applied).toEqual(['001_initial', '002_report_indexes']);
+    expect(first.applied).toEqual(['001_initial', '002_report_indexes', '004_leases']);
     const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`.execute(first.db);
-    expect(tables.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['books', 'borrowings', 'payments', 'users', 'outbox', 'stripe_events', 'bot_sessions']));
+    expect(tables.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['books', 'borrowings', 'payments', 'users', 'outbox', 'stripe_events', 'bot_sessions', 'leases']));
     await first.db.destroy();
     const again = await openDatabase(file);
     expect(again.applied).toEqual([]);

@@ -183,7 +183,7 @@ describe('failures', () => {
     await queue(a, ['a1'], clock);
     try {
       const t0 = Date.now();
-      const summary = await dispatchOutbox(deps(clock, hanging), { ...FAST, sendTimeoutMs: 300, leaseMs: 100 });
+      const summary = await dispatchOutbox(deps(clock, hanging), { ...FAST, sendTimeoutMs: 300, claimMs: 100 });
       expect(summary).toMatchObject({ sent: 0, retried: 1 });
       expect(Date.now() - t0).toBeLessThan(2000);
       const [row] = await outbox();
