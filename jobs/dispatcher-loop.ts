@@ -54,8 +54,15 @@ export function createDispatcherLoop(deps: DispatcherDeps, options: DispatcherLo
     } catch (err) {
       log.error({ err }, 'could not take the dispatcher lease; retrying shortly');
     }
-    if (lease) log.info({ holder }, 'dispatcher lease taken: this process delivers the outbox');
-    return lease !== undefined;
+    if (!lease) return false;
+    log.info({ holder }, 'dispatcher lease taken: this process delivers the outbox');
+    try {
+      await dispatcher.takeOver();
+    } catch (err) {
+      // Not fatal: those claims lapse on their own (claimMs).
+      log.error({ err }, 'could not release the claims left by another dispatcher');
+    }
+    return true;
   }
 
   async function body(signal: AbortSignal): Promise<void> {

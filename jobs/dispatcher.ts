@@ -1,17 +1,21 @@
 /**
  * The outbox dispatcher: delivers pending notification rows through the Bot API.
  *
- * Delivery guarantee — at-least-once per row, at most one duplicate per crash:
- *   1. claim: one UPDATE sets attempts = attempts + 1 and pushes next_attempt_at one lease
- *      (default 60 s) into the future, only if the row is still pending and due. A row claimed
- *      by another dispatcher (or process) is skipped.
- *   2. send: the network call.
- *   3. mark: sent_at is set (only if still NULL), so a row is marked sent exactly once.
- *   Each send is abandoned after `sendTimeoutMs` (30 s), well inside the lease, so a slow send
- *   never outlives its claim. A crash between 2 and 3 leaves the claim in place; the row becomes due again when the lease
- *   expires and is sent once more — the only case that can duplicate, and it cannot repeat
- *   without another crash. Telegram offers no idempotency key for sendMessage, so nothing
- *   better than this is possible without losing messages.
+ * Delivery guarantee — at-least-once per row; a row is sent twice only when a crash (or a
+ * freeze that cost the lease) fell between its send and its mark, and then once more only:
+ *   1. claim: one UPDATE (db/outbox.ts) counts an attempt, names the holder (`claimed_by`) and
+ *      holds the row until now + `claimMs` (60 s), only if it is still pending and due — and,
+ *      fenced, only while the holder holds the `dispatcher` lease. A row claimed by another
+ *      dispatcher is skipped.
+ *   2. send: the network call, abandoned after `sendTimeoutMs` (30 s), inside the claim.
+ *   3. mark: sent_at is set (only if still NULL), so a row is marked sent exactly once; a
+ *      failure ends the claim and schedules the row again.
+ *   A crash between 2 and 3 leaves the claim behind. The next holder of the lease releases
+ *   every claim of another holder when it takes over (seconds: the lease's TTL), so the row is
+ *   due at once and sent once more; without a lease the claim lapses after `claimMs`. Each
+ *   send in flight at the crash (at most `concurrency`, each to a different chat) may so be
+ *   doubled once. Telegram offers no idempotency key for sendMessage, so nothing better is
+ *   possible without losing messages.
  *
  * Order per chat: a row is picked only when no earlier row of the same chat is still pending
  * (including one that is claimed or backing off), so each chat receives its messages in order.
@@ -28,7 +32,6 @@
  * Rate-limit state (per-chat last send, 429 blocks) lives in the dispatcher object and uses
  * real monotonic time; times written to the database come from the injected clock.
  */
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
@@ -36,7 +39,8 @@ import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { createRenderer, loadRenderFacts, RenderError, type Renderer, type RenderedMessage } from './render.js';
 import { classifySendError, createThrottle, mono, sleep } from './throttle.js';
-import { leaseHeld } from '../db/leases.js';
+import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
+import { leaseHolderId } from './lease.js';
 
 export { classifySendError } from './throttle.js';
 
@@ -100,15 +104,7 @@ export interface DispatchSummary {
   deferred: number;
 }
 
-interface Head {
-  id: number;
-  chat_id: number;
-  kind: string;
-  payload: string;
-  language: string;
-  attempts: number;
-  created_at: string;
-}
+type Head = OutboxHead;
 
 type Outcome = 'sent' | 'retried' | 'failed' | 'skipped';
 
@@ -144,59 +140,15 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const throttle = createThrottle(opts, log);
   let running: Promise<unknown> = Promise.resolve();
 
-  /**
-   * The earliest pending row of each chat (its "head"), when due, in id order. Only heads are
-   * ever sent, which keeps each chat in order. Reads the partial index of pending rows only
-   * (outbox_chat_pending), never the history of sent ones.
-   */
-  async function dueHeads(nowMs: number, afterId: number, limit: number): Promise<Head[]> {
-    return db
-      .selectFrom((eb) =>
-        eb
-          .selectFrom('outbox')
-          .select(['chat_id', (e) => e.fn.min<number>('id').as('head_id')])
-          .where('sent_at', 'is', null)
-          .where('failed_at', 'is', null)
-          .groupBy('chat_id')
-          .as('h'),
-      )
-      .innerJoin('outbox as o', 'o.id', 'h.head_id')
-      .select(['o.id', 'o.chat_id', 'o.kind', 'o.payload', 'o.language', 'o.attempts', 'o.created_at'])
-      .where('o.next_attempt_at', '<=', nowMs)
-      .where('o.id', '>', afterId)
-      .orderBy('o.id')
-      .limit(limit)
-      .execute();
-  }
-
-  async function claim(row: Head, nowMs: number): Promise<boolean> {
-    const { fence } = opts;
-    let q = db
-      .updateTable('outbox')
-      .set({ attempts: sql`attempts + 1`, next_attempt_at: nowMs + opts.claimMs })
-      .where('id', '=', row.id)
-      .where('sent_at', 'is', null)
-      .where('failed_at', 'is', null)
-      .where('next_attempt_at', '<=', nowMs);
-    if (fence) q = q.where((eb) => eb.exists(leaseHeld(db, fence.lease, fence.holder, nowMs)));
-    const r = await q.executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
-
-  async function markFailed(row: Head, error: string): Promise<void> {
-    await db
-      .updateTable('outbox')
-      .set({ failed_at: clock.now().toISOString(), last_error: error.slice(0, 500) })
-      .where('id', '=', row.id)
-      .where('sent_at', 'is', null)
-      .execute();
-  }
+  // Whose claims these are: the lease holder when fenced (the loop, the dispatch job).
+  const holder = opts.fence?.holder ?? leaseHolderId('dispatcher');
+  const claim: Claim = { holder, holdMs: opts.claimMs, fence: opts.fence?.lease };
 
   async function deliver(row: Head, message: RenderedMessage, signal?: AbortSignal): Promise<Outcome> {
     if (!(await throttle.acquire(signal))) return 'skipped';
     let claimed = false;
     try {
-      claimed = await claim(row, clock.now().getTime());
+      claimed = await claimRow(db, row.id, claim, clock.now().getTime());
     } finally {
       if (!claimed) throttle.cancel();
     }
@@ -219,12 +171,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     }
     throttle.answered(row.chat_id);
     try {
-      await db
-        .updateTable('outbox')
-        .set({ sent_at: clock.now().toISOString(), last_error: null })
-        .where('id', '=', row.id)
-        .where('sent_at', 'is', null)
-        .execute();
+      await markSent(db, row.id, clock.now().toISOString());
     } catch (err) {
       // The message went out; the claim's expiry makes it due again, so one duplicate may follow.
       log.error({ err, outboxId: row.id }, 'sent but could not mark the outbox row sent');
@@ -238,29 +185,19 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     if (failure.kind === 'rate') {
       throttle.rateLimited(row.chat_id, failure.retryAfterMs);
       // Flood control is not the message's fault: the attempt is given back.
-      await db
-        .updateTable('outbox')
-        .set({ attempts: sql`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`, next_attempt_at: nowMs + failure.retryAfterMs, last_error: failure.message.slice(0, 500) })
-        .where('id', '=', row.id)
-        .where('sent_at', 'is', null)
-        .execute();
+      await retryLater(db, row.id, holder, nowMs + failure.retryAfterMs, failure.message, true);
       log.warn({ outboxId: row.id, chatId: row.chat_id, retryAfterMs: failure.retryAfterMs }, 'telegram flood control (429); chat deferred');
       return 'retried';
     }
     const ageMs = nowMs - Date.parse(row.created_at);
     const exhausted = attempts >= opts.maxAttempts && !(ageMs < opts.giveUpAfterMs);
     if (failure.kind === 'permanent' || exhausted) {
-      await markFailed(row, failure.message);
+      await markFailed(db, row.id, clock.now().toISOString(), failure.message, holder);
       log.warn({ outboxId: row.id, chatId: row.chat_id, kind: row.kind, attempts, error: failure.message }, 'notification failed permanently');
       return 'failed';
     }
     const delay = throttle.backoffMs(attempts);
-    await db
-      .updateTable('outbox')
-      .set({ next_attempt_at: nowMs + delay, last_error: failure.message.slice(0, 500) })
-      .where('id', '=', row.id)
-      .where('sent_at', 'is', null)
-      .execute();
+    await retryLater(db, row.id, holder, nowMs + delay, failure.message);
     log.info({ outboxId: row.id, chatId: row.chat_id, attempts, retryInMs: delay, error: failure.message }, 'notification send failed; will retry');
     return 'retried';
   }
@@ -282,7 +219,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     let progressed = false;
     let earliestReady = Infinity;
     while (!signal?.aborted && attempted < max) {
-      const heads = await dueHeads(clock.now().getTime(), cursor, opts.batchSize);
+      const heads = await dueHeads(db, clock.now().getTime(), cursor, opts.batchSize);
       if (heads.length === 0) {
         if (cursor === 0) break; // nothing due at all
         // End of a pass over the due rows: wait for a chat to become ready if nothing moved.
@@ -312,7 +249,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
           message = renderer.render(row, facts);
         } catch (err) {
           const why = err instanceof RenderError ? err.message : `render failed: ${err instanceof Error ? err.message : String(err)}`;
-          await markFailed(row, why);
+          await markFailed(db, row.id, clock.now().toISOString(), why);
           log.error({ outboxId: row.id, kind: row.kind, error: why }, 'notification cannot be rendered');
           summary.failed++;
           progressed = true;
@@ -327,13 +264,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         }
       });
     }
-    const pending = await db
-      .selectFrom('outbox')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('sent_at', 'is', null)
-      .where('failed_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    summary.deferred = Number(pending.n);
+    summary.deferred = await pendingCount(db);
     return summary;
   }
 
@@ -344,7 +275,18 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     return result;
   }
 
-  return { run, options: opts };
+  /**
+   * Called on taking the `dispatcher` lease: whatever another holder still has claimed it will
+   * never mark (it is gone, or has lost the lease and can claim nothing more), so those rows are
+   * released to be sent at once instead of waiting out their claims.
+   */
+  async function takeOver(): Promise<number> {
+    const { released, holders } = await releaseClaimsOfOthers(db, holder, clock.now().getTime());
+    if (released > 0) log.warn({ released, holders }, 'released claims left by another dispatcher; those rows go out again now');
+    return released;
+  }
+
+  return { run, takeOver, holder, options: opts };
 }
 
 /** One pass with a fresh dispatcher (no rate-limit history): the `dispatch` job. */

@@ -56,6 +56,7 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
       // lease) this refuses with LeaseBusyError; with the service down it delivers.
       return withLease(db, clock, { name: DISPATCHER_LEASE, holder, ttlMs: deps.dispatch?.leaseTtlMs, logger: deps.logger }, async (lease) => {
         const dispatcher = createDispatcher({ db, api, clock, logger: deps.logger }, { ...deps.dispatch, fence: { lease: lease.name, holder } });
+        await dispatcher.takeOver();
         return { ...(await dispatcher.run({ signal: lease.lost })) };
       });
     }

@@ -180,6 +180,32 @@ describe('one dispatcher at a time', () => {
     expect(sentBy).toHaveLength(9);
   });
 
+  it('taking the lease releases at once the claims another holder left, and nothing else', async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00Z');
+    const now = clock.now().getTime();
+    const [a, b, c] = [1501, 1502, 1503].map(h.privateChat);
+    await h.queue(a, ['a1', 'a2'], clock);
+    await h.queue(b, ['b1'], clock);
+    await h.queue(c, ['c1'], clock);
+    const [a1, , b1, c1] = await h.outbox();
+    // A dead dispatcher's claim (a minute to run), a row backing off after a 502, and a claim
+    // of the new holder's own from before (say, a send it still has in flight).
+    await h.db.updateTable('outbox').set({ attempts: 1, claimed_by: 'dead', next_attempt_at: now + 60_000 }).where('id', '=', a1!.id).execute();
+    await h.db.updateTable('outbox').set({ attempts: 1, claimed_by: null, next_attempt_at: now + 30_000 }).where('id', '=', b1!.id).execute();
+    await h.db.updateTable('outbox').set({ attempts: 1, claimed_by: 'new', next_attempt_at: now + 60_000 }).where('id', '=', c1!.id).execute();
+
+    expect(await acquireLease(h.db, DISPATCHER_LEASE, 'new', 5000, now)).toBe(true);
+    const d = createDispatcher(h.deps(clock), { ...FAST, fence: { lease: DISPATCHER_LEASE, holder: 'new' } });
+    expect(await d.takeOver()).toBe(1);
+    expect(await d.run()).toMatchObject({ sent: 2 });
+    expect(h.markersIn(a)).toEqual(['a1', 'a2']);
+    expect(h.markersIn(b)).toEqual([]);
+    expect(h.markersIn(c)).toEqual([]);
+    const rows = await h.outbox();
+    expect(rows.find((r) => r.id === a1!.id)).toMatchObject({ attempts: 2, claimed_by: 'new' });
+    expect(rows.find((r) => r.id === b1!.id)).toMatchObject({ next_attempt_at: now + 30_000, sent_at: null });
+  });
+
   it('a dispatcher that has lost the lease claims nothing more, even mid-run', async () => {
     const clock = new ManualClock('2026-03-01T10:00:00Z');
     const a = h.privateChat(1301);
