@@ -3,9 +3,12 @@
  *   expire-payments  every minute
  *   overdue-report   OVERDUE_REPORT_CRON (default 0 9 * * *)
  *   due-soon         DUE_SOON_CRON (default 0 9 * * *)
- *   dispatch         continuously (the outbox dispatcher loop)
+ *   dispatch         continuously (the outbox dispatcher loop), while this process holds the
+ *                    `dispatcher` lease; `npm run job -- dispatch` takes the same lease
  * Each job is a plain function (see the files next to this one); here they are scheduled,
  * kept from overlapping, and their summaries logged. stop() waits for work in flight.
+ * The same lease (jobs/lease.ts, `withLease`) is how a scheduled run can later be kept to one
+ * instance when several share a PostgreSQL database.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
