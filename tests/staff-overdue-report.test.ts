@@ -1,12 +1,13 @@
 /**
  * The daily staff overdue report is one message (issue 11, item 17) whose button opens the
- * paged staff list — pressed through the fake Bot API, answered by the real bot.
+ * paged staff list — pressed through the fake Bot API, answered by the real bot — and which
+ * stays under Telegram's limit whatever the data.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { overdueReport } from '../jobs/overdue.js';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
-import { TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
+import { createRenderer, TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
 import { ann, createBotWorld, librarian, linkStaff, STAFF_CHAT_ID, staffChat, type BotWorld } from './helpers/bot.js';
 
 let w: BotWorld;
@@ -97,5 +98,29 @@ describe('the daily overdue report in the staff chat', () => {
     await w.drain();
     expect(w.tg.api.callbacksAnswered.at(-1)).toMatchObject({ show_alert: true, text: 'Sorry, this command is only for library staff in the staff chat.' });
     expect(staffMessages()).toHaveLength(1);
+  });
+});
+
+describe('rendering the report', () => {
+  it('keeps the report under 4096 characters whatever the names and titles', () => {
+    const r = createRenderer();
+    // Escaping makes "&" five characters: cutting before escaping would not bound the line.
+    const worst = Array.from({ length: 10 }, (_, i) => ({ borrowing_id: 900_000_000 + i, reader: '&'.repeat(255), book: '<'.repeat(255), due: '2026-01-01', days: 99_999 }));
+    for (const lang of ['en', 'uk']) {
+      const { text, reply_markup } = r.render({ kind: 'staff.overdue_report', language: lang, payload: { date: '2026-03-02', total: 9_999_999, readers: 9_999_999, oldest: worst } });
+      expect(text.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+      expect(text).toContain('#900000000 ');
+      expect(text).not.toMatch(/&[a-z]*…/); // never cut inside an entity
+      expect(reply_markup).toBeDefined();
+    }
+  });
+
+  it('renders a report queued before it became one message (a multi-part payload)', () => {
+    const r = createRenderer();
+    const loans = [{ borrowing_id: 3, reader: 'Old', book: 'Row', due: '2026-03-01', days: 2 }];
+    const m = r.render({ kind: 'staff.overdue_report', language: 'en', payload: { date: '2026-03-03', part: 1, parts: 2, total: 40, loans } });
+    expect(m.text).toContain('<b>Overdue borrowings on 2026-03-03</b>: 40 in total\n');
+    expect(m.text).toContain('#3 Old — Row, due 2026-03-01, 2 days overdue');
+    expect(m.text).toContain('…and 39 more.');
   });
 });
