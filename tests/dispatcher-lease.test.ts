@@ -107,11 +107,11 @@ describe('holding a lease while work runs', () => {
   const h = useDispatchHarness();
 
   it('renews it while held, gives it up at the end, and tells the holder when it is lost', async () => {
-    const lease = (await holdLease(h.db, systemClock, { name: 'job:x', holder: 'me', ttlMs: 300, logger: silentLogger() }))!;
+    const lease = (await holdLease(h.db, systemClock, { name: 'job:x', holder: 'me', ttlMs: 800, logger: silentLogger() }))!;
     expect(lease).toBeDefined();
-    await new Promise((r) => setTimeout(r, 700)); // more than two TTLs: renewed meanwhile
+    await new Promise((r) => setTimeout(r, 2000)); // more than two TTLs: renewed meanwhile
     expect(await liveLease(h.db, 'job:x', Date.now())).toMatchObject({ holder: 'me' });
-    expect(await holdLease(h.db, systemClock, { name: 'job:x', holder: 'other', ttlMs: 300, logger: silentLogger() })).toBeUndefined();
+    expect(await holdLease(h.db, systemClock, { name: 'job:x', holder: 'other', ttlMs: 800, logger: silentLogger() })).toBeUndefined();
     // Someone takes it over (as after a freeze longer than the TTL): the holder hears of it.
     await h.db.updateTable('leases').set({ holder: 'other', expires_at: Date.now() + 60_000 }).where('name', '=', 'job:x').execute();
     await new Promise<void>((resolve) => lease.lost.addEventListener('abort', () => resolve()));
@@ -162,8 +162,8 @@ describe('one dispatcher at a time', () => {
   it('a second loop stands by while the first delivers, and takes over when the first stops', async () => {
     const chats = [1201, 1202, 1203].map(h.privateChat);
     for (const c of chats) await h.queue(c, [`${c}-1`, `${c}-2`]);
-    const first = createDispatcherLoop(h.deps(), { ...FAST, idleMs: 20, leaseTtlMs: 400, holder: 'first' });
-    const second = createDispatcherLoop(h.deps(), { ...FAST, idleMs: 20, leaseTtlMs: 400, holder: 'second' });
+    const first = createDispatcherLoop(h.deps(), { ...FAST, idleMs: 20, leaseTtlMs: 1000, holder: 'first' });
+    const second = createDispatcherLoop(h.deps(), { ...FAST, idleMs: 20, leaseTtlMs: 1000, holder: 'second' });
     first.start();
     await h.tg.api.waitFor((api) => api.calls.filter((c) => c.method === 'sendMessage' && c.ok).length === 6, 3000);
     second.start();
