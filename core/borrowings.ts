@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import { immediateTransaction } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
 import { DomainError, notFound } from './errors.js';
-import { chargeableCents, formatCents } from './money.js';
-import { addDays, daysBetween, isValidIsoDate, todayIn } from './clock.js';
+import { chargeableCents, formatCents, STRIPE_MIN_CHARGE_CENTS } from './money.js';
+import { addDays, dateInZone, daysBetween, isValidIsoDate, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { toBook, type Book } from './books.js';
 import { insertPendingPayment, toPayment, type Payment, type PaymentsService } from './payments.js';
@@ -28,6 +28,24 @@ export const rentCents = (dailyFeeCents: number, borrowDate: string, expectedRet
 /** Fine: overdue days × daily fee × multiplier, rounded to the cent. */
 export const fineCents = (dailyFeeCents: number, overdueDays: number, multiplier: number) =>
   Math.round(overdueDays * dailyFeeCents * multiplier);
+
+/** What a late return is charged: the fine, but never less than Stripe's minimum (SPEC §10). */
+export const fineChargeCents = (dailyFeeCents: number, overdueDays: number, multiplier: number) =>
+  chargeableCents(fineCents(dailyFeeCents, overdueDays, multiplier));
+
+/**
+ * fineCents as SQL over columns, for jobs that compute it set-based (the overdue notices over
+ * millions of loans): the same formula in the same order of operations, so the same double
+ * arithmetic. tests/fine-estimate.test.ts shows both agree across fees, days and multipliers.
+ */
+export const fineCentsSql = (dailyFeeCents: Expression<number>, overdueDays: Expression<number> | number, multiplier: number) =>
+  sql<number>`CAST(round(${overdueDays} * ${dailyFeeCents} * ${multiplier}) AS INTEGER)`;
+
+/** fineChargeCents as SQL: the fine raised to the same minimum charge. */
+export function fineChargeCentsSql(dailyFeeCents: Expression<number>, overdueDays: Expression<number>, multiplier: number) {
+  const fine = fineCentsSql(dailyFeeCents, overdueDays, multiplier);
+  return sql<number>`CASE WHEN ${fine} < ${STRIPE_MIN_CHARGE_CENTS} THEN ${STRIPE_MIN_CHARGE_CENTS} ELSE ${fine} END`;
+}
 
 const borrowingColumns = [
   'borrowings.id', 'borrowings.user_id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
@@ -92,17 +110,23 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     return hydrate(rows);
   }
 
-  /** Checks a loan end date against the rules; returns the number of days. */
-  function checkLoanPeriod(expectedReturnDate: string): number {
+  /**
+   * Checks a loan end date against the rules; returns the number of days. `from` is the use
+   * case's own "today", read once: a second read across midnight could make the borrow date
+   * equal the return date just checked.
+   */
+  function checkLoanPeriod(expectedReturnDate: string, from: string = today()): number {
     if (typeof expectedReturnDate !== 'string' || !isValidIsoDate(expectedReturnDate)) {
       throw new DomainError('VALIDATION', 'expected_return_date must be a real date in YYYY-MM-DD form', { field: 'expected_return_date' });
     }
-    const days = daysBetween(today(), expectedReturnDate);
+    const days = daysBetween(from, expectedReturnDate);
     if (days < 1 || days > maxLoanDays) {
-      throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after today and at most ${maxLoanDays} days away (${addDays(today(), 1)} … ${addDays(today(), maxLoanDays)})`, {
+      const min = addDays(from, 1);
+      const max = addDays(from, maxLoanDays);
+      throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after today and at most ${maxLoanDays} days away (${min} … ${max})`, {
         field: 'expected_return_date',
-        min: addDays(today(), 1),
-        max: addDays(today(), maxLoanDays),
+        min,
+        max,
       });
     }
     return days;
@@ -114,7 +138,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     if (!book) throw notFound('Book');
     const from = today();
     const to = addDays(from, days);
-    checkLoanPeriod(to);
+    checkLoanPeriod(to, from);
     const cents = chargeableCents(rentCents(book.daily_fee_cents, from, to));
     return { borrow_date: from, expected_return_date: to, days, rent: formatCents(cents), rent_cents: cents };
   }
@@ -126,9 +150,9 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
    */
   async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }): Promise<{ borrowing: Borrowing; session_url: string | null }> {
     if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
-    checkLoanPeriod(input.expected_return_date);
     const now = clock.now();
-    const borrowDate = today();
+    const borrowDate = dateInZone(now, timeZone);
+    checkLoanPeriod(input.expected_return_date, borrowDate);
     const { borrowingId, paymentId } = await immediateTransaction(db, async (trx) => {
       const book = await trx
         .selectFrom('books')
@@ -194,7 +218,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
   /** Returns a borrowing (owner or staff), once; late → a FINE payment with its own session. */
   async function returnBook(actor: Actor, id: number): Promise<{ borrowing: Borrowing; fine: Payment | null }> {
     const now = clock.now();
-    const returnDate = today();
+    const returnDate = dateInZone(now, timeZone);
     const fineId = await immediateTransaction(db, async (trx) => {
       const b = await trx
         .selectFrom('borrowings')
@@ -223,7 +247,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       const overdueDays = daysBetween(b.expected_return_date, actual);
       let fine: { id: number; cents: number } | null = null;
       if (overdueDays > 0) {
-        const cents = chargeableCents(fineCents(b.daily_fee_cents, overdueDays, fineMultiplier));
+        const cents = fineChargeCents(b.daily_fee_cents, overdueDays, fineMultiplier);
         const row = await insertPendingPayment(trx, { borrowingId: b.id, userId: b.user_id, type: 'FINE', cents, at: now });
         fine = { id: row.id, cents };
       }

@@ -194,9 +194,9 @@ export function createPayments(deps: CoreDeps) {
   /**
    * Marks the payment behind a session PAID, once, when the session pays it (paid, in full, in
    * USD); anything else is logged and changes nothing. Notifications go in the same transaction.
+   * `now` is the calling use case's single clock read.
    */
-  async function markPaid(session: CheckoutSessionInfo): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
-    const now = clock.now();
+  async function markPaid(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
     return immediateTransaction(db, async (trx) => {
       const row = await trx.selectFrom('payments').selectAll().where('session_id', '=', session.id).executeTakeFirst();
       if (!row) return null;
@@ -247,10 +247,10 @@ export function createPayments(deps: CoreDeps) {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  async function applySession(session: CheckoutSessionInfo): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
+  async function applySession(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
     // A completed session whose money has not arrived (or does not match) is refused in markPaid.
     if (session.paid || session.status === 'complete') {
-      const r = await markPaid(session);
+      const r = await markPaid(session, now);
       return r && !r.refused ? 'paid' : 'unknown';
     }
     if (session.status === 'expired') {
@@ -275,12 +275,13 @@ export function createPayments(deps: CoreDeps) {
     }
     const seen = await db.selectFrom('stripe_events').select('id').where('id', '=', event.id).executeTakeFirst();
     if (seen) return { id: event.id, type: event.type, applied: false };
+    const now = clock.now();
     if ((event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded' || event.type === 'checkout.session.expired') && event.session) {
-      await applySession(event.session);
+      await applySession(event.session, now);
     }
     const r = await db
       .insertInto('stripe_events')
-      .values({ id: event.id, type: event.type, processed_at: isoNow(clock) })
+      .values({ id: event.id, type: event.type, processed_at: now.toISOString() })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     return { id: event.id, type: event.type, applied: Number(r.numInsertedOrUpdatedRows ?? 0) > 0 };
@@ -319,7 +320,8 @@ export function createPayments(deps: CoreDeps) {
    * unavoidable.
    */
   async function expireDue(batchSize = 100): Promise<{ checked: number; expired: number; paid: number; errors: number }> {
-    const nowIso = isoNow(clock);
+    const now = clock.now();
+    const nowIso = now.toISOString();
     const summary = { checked: 0, expired: 0, paid: 0, errors: 0 };
     let afterId = 0;
     for (;;) {
@@ -341,7 +343,7 @@ export function createPayments(deps: CoreDeps) {
           let session = await gateway.retrieveSession(r.session_id);
           if (!session.paid && session.status === 'open') session = await gateway.expireSession(r.session_id);
           if (session.paid) {
-            const r = await markPaid(session);
+            const r = await markPaid(session, now);
             if (r?.refused) summary.errors++;
             else summary.paid++;
           } else if (await markExpired(r.session_id)) {

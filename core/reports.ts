@@ -75,19 +75,42 @@ export function dayBounds(isoDate: string, timeZone: string): { start: string; e
 const readerName = (first: string, last: string, email: string | null, id: number) =>
   `${first} ${last}`.trim() || email || `#${id}`;
 
-export function createReports({ db, clock, config }: CoreDeps) {
-  const today = () => todayIn(clock, config.rules.timeZone);
+export interface OverdueCounts {
+  /** Active loans due before the date. */
+  loans: number;
+  /** Readers holding them. */
+  readers: number;
+}
 
-  const loans = () =>
-    db
-      .selectFrom('borrowings')
-      .innerJoin('books', 'books.id', 'borrowings.book_id')
-      .innerJoin('users', 'users.id', 'borrowings.user_id')
-      .select([
-        'borrowings.id as borrowing_id', 'borrowings.book_id', 'books.title', 'borrowings.user_id',
-        'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username',
-        'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
-      ]);
+/** Overdue loans and their readers, counted over the active-loan index (exported for query-plan tests). */
+export const overdueCountsQuery = (db: CoreDeps['db'], date: string) =>
+  db
+    .selectFrom('borrowings')
+    .select([sql<number>`count(*)`.as('loans'), sql<number>`count(DISTINCT user_id)`.as('readers')])
+    .where('actual_return_date', 'is', null)
+    .where('expected_return_date', '<', date);
+
+const loanLines = (db: CoreDeps['db']) =>
+  db
+    .selectFrom('borrowings')
+    .innerJoin('books', 'books.id', 'borrowings.book_id')
+    .innerJoin('users', 'users.id', 'borrowings.user_id')
+    .select([
+      'borrowings.id as borrowing_id', 'borrowings.book_id', 'books.title', 'borrowings.user_id',
+      'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username',
+      'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
+    ]);
+
+/** One page of overdue loans, most overdue first, keyset on (due date, id) (exported for query-plan tests). */
+export function overdueLinesQuery(db: CoreDeps['db'], date: string, limit: number, after?: [string, number]) {
+  let q = loanLines(db).where('borrowings.actual_return_date', 'is', null).where('borrowings.expected_return_date', '<', date);
+  if (after) q = q.where(sql<boolean>`(borrowings.expected_return_date, borrowings.id) > (${after[0]}, ${after[1]})`);
+  return q.orderBy('borrowings.expected_return_date').orderBy('borrowings.id').limit(limit);
+}
+
+export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'clock' | 'config'>) {
+  const today = () => todayIn(clock, config.rules.timeZone);
+  const loans = () => loanLines(db);
   type Row = Awaited<ReturnType<ReturnType<typeof loans>['execute']>>[number];
   const toLine = (r: Row): LoanLine => ({
     borrowing_id: r.borrowing_id,
@@ -112,16 +135,22 @@ export function createReports({ db, clock, config }: CoreDeps) {
     return { lines: page, next: more ? page[page.length - 1]!.borrowing_id : null };
   }
 
-  /** Overdue loans (due before today, not returned), most overdue first; keyset on (due date, id). */
-  async function overdueLoans(opts: { after?: [string, number]; limit: number }): Promise<{ lines: LoanLine[]; next: [string, number] | null; today: string }> {
-    const day = today();
-    let q = loans().where('borrowings.actual_return_date', 'is', null).where('borrowings.expected_return_date', '<', day);
-    if (opts.after) q = q.where(sql<boolean>`(borrowings.expected_return_date, borrowings.id) > (${opts.after[0]}, ${opts.after[1]})`);
-    const rows = await q.orderBy('borrowings.expected_return_date').orderBy('borrowings.id').limit(opts.limit + 1).execute();
+  /**
+   * Overdue loans (due before today, not returned), most overdue first; keyset on (due date, id).
+   * `date` stands for today when the caller has already read the clock (a job's run).
+   */
+  async function overdueLoans(opts: { after?: [string, number]; limit: number; date?: string }): Promise<{ lines: LoanLine[]; next: [string, number] | null; today: string }> {
+    const day = opts.date ?? today();
+    const rows = await overdueLinesQuery(db, day, opts.limit + 1, opts.after).execute();
     const more = rows.length > opts.limit;
     const page = rows.slice(0, opts.limit).map(toLine);
     const last = page[page.length - 1];
     return { lines: page, next: more && last ? [last.expected_return_date, last.borrowing_id] : null, today: day };
+  }
+
+  async function overdueCounts(date: string = today()): Promise<OverdueCounts> {
+    const r = await overdueCountsQuery(db, date).executeTakeFirstOrThrow();
+    return { loans: Number(r.loans), readers: Number(r.readers) };
   }
 
   /** A reader's loans, newest first (active and returned). */
@@ -203,7 +232,7 @@ export function createReports({ db, clock, config }: CoreDeps) {
     };
   }
 
-  return { today, activeLoans, overdueLoans, loansOf, findReader, unpaidPayments, dayStats };
+  return { today, activeLoans, overdueLoans, overdueCounts, loansOf, findReader, unpaidPayments, dayStats };
 }
 
 export type Reports = ReturnType<typeof createReports>;

@@ -8,6 +8,7 @@ import { registerChangeToken, sqliteChangeToken } from './change-token.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
+import * as m004 from './migrations/004_leases.js';
 import * as m005 from './migrations/005_payment_checks_book_guard.js';
 
 export type DB = Kysely<Database>;
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_report_indexes': m002,
   '003_security': m003,
+  '004_leases': m004,
   '005_payment_checks_book_guard': m005,
 };
 

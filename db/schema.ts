@@ -83,6 +83,15 @@ export interface OutboxTable {
   failed_at: string | null;
   last_error: string | null;
   created_at: Timestamp;
+  /** The dispatcher (lease holder id) whose claim this row carries; kept once sent. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A named lease (db/leases.ts): one holder until expires_at (epoch milliseconds). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
 }
 
 export interface StripeEventsTable {
@@ -120,6 +129,7 @@ export interface Database {
   telegram_link_codes: TelegramLinkCodesTable;
   bot_sessions: BotSessionsTable;
   settings: SettingsTable;
+  leases: LeasesTable;
 }
 
 export type BookRow = Selectable<BooksTable>;

@@ -1,39 +1,37 @@
 /**
  * The outbox dispatcher: delivers pending notification rows through the Bot API.
  *
- * Delivery guarantee — at-least-once per row, at most one duplicate per crash:
- *   1. claim: one UPDATE sets attempts = attempts + 1 and pushes next_attempt_at one lease
- *      (default 60 s) into the future, only if the row is still pending and due. A row claimed
- *      by another dispatcher (or process) is skipped.
- *   2. send: the network call.
- *   3. mark: sent_at is set (only if still NULL), so a row is marked sent exactly once.
- *   Each send is abandoned after `sendTimeoutMs` (30 s), well inside the lease, so a slow send
- *   never outlives its claim. A crash between 2 and 3 leaves the claim in place; the row becomes due again when the lease
- *   expires and is sent once more — the only case that can duplicate, and it cannot repeat
- *   without another crash. Telegram offers no idempotency key for sendMessage, so nothing
- *   better than this is possible without losing messages.
+ * Delivery guarantee — at-least-once per row; a row is sent twice only when a crash (or a
+ * freeze that cost the lease) fell between its send and its mark, and then once more only:
+ *   1. claim: one UPDATE (db/outbox.ts) counts an attempt, names the holder (`claimed_by`) and
+ *      holds the row until now + `claimMs` (60 s), only if it is still pending and due — and,
+ *      fenced, only while the holder holds the `dispatcher` lease. A row claimed by another
+ *      dispatcher is skipped.
+ *   2. send: the network call, abandoned after `sendTimeoutMs` (30 s), inside the claim.
+ *   3. mark: sent_at is set (only if still NULL), so a row is marked sent exactly once; a
+ *      failure ends the claim and schedules the row again.
+ *   A crash between 2 and 3 leaves the claim behind. The next holder of the lease releases
+ *   every claim of another holder when it takes over (seconds: the lease's TTL), so the row is
+ *   due at once and sent once more; without a lease the claim lapses after `claimMs`. Each
+ *   send in flight at the crash (at most `concurrency`, each to a different chat) may so be
+ *   doubled once. Telegram offers no idempotency key for sendMessage, so nothing better is
+ *   possible without losing messages.
  *
  * Order per chat: a row is picked only when no earlier row of the same chat is still pending
  * (including one that is claimed or backing off), so each chat receives its messages in order.
  *
- * Limits: at most `globalPerSecond` (default 30) messages in any second overall (SendWindow),
- * one per `perChatIntervalMs` (default 1000) per chat, measured from the answer to the previous
- * send, and `groupPerMinute` (default 20, Telegram's group limit) per group chat (negative id).
- * A 429 defers that chat by its `retry_after` (the attempt is not counted); 429s from
- * `globalFloodChats` different chats within a second are taken for global flood control and
- * pause all sending.
+ * Limits (Telegram's pace, 429 retry_after, flood control, back-off) are kept by
+ * jobs/throttle.ts.
  *
  * Failures: 400 and 403 (chat not found, bot blocked, bad markup…) are permanent: failed_at +
  * last_error at once. Anything else (network, 5xx, 401…) is retried with back-off
  * base·2^(attempt-1) capped at `backoffMaxMs` (10 min); a row fails only when it has used
  * `maxAttempts` (20) AND is older than `giveUpAfterMs` (24 h), so an outage of Telegram of
- * up to a day loses nothing.
+ * up to a day loses nothing. A 429 is not counted as an attempt.
  *
  * Rate-limit state (per-chat last send, 429 blocks) lives in the dispatcher object and uses
  * real monotonic time; times written to the database come from the injected clock.
  */
-import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
@@ -41,6 +39,11 @@ import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
 import { createRenderer, loadRenderFacts, RenderError, type Renderer, type RenderedMessage } from './render.js';
+import { classifySendError, createThrottle, mono, sleep } from './throttle.js';
+import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
+import { leaseHolderId } from './lease.js';
+
+export { classifySendError } from './throttle.js';
 
 /** What the dispatcher needs from the Bot API: grammY's `Api` satisfies it. */
 export interface MessageSender {
@@ -72,7 +75,7 @@ export interface DispatchOptions {
   /** Parallel sends to different chats (default 8). */
   concurrency?: number;
   /** How long a claim holds a row before another attempt may take it (default 60 000 ms; at least 2 × sendTimeoutMs). */
-  leaseMs?: number;
+  claimMs?: number;
   /** A send still unanswered after this is abandoned and retried (default 30 000 ms). */
   sendTimeoutMs?: number;
   /** First retry delay (default 1000 ms), doubled per attempt… */
@@ -85,6 +88,11 @@ export interface DispatchOptions {
   giveUpAfterMs?: number;
   /** 429s from this many different chats within a second pause everything (default 3). */
   globalFloodChats?: number;
+  /**
+   * Claim only while `holder` holds the lease `lease` (jobs/lease.ts): a dispatcher that has
+   * lost it — frozen past its TTL, or cut off from the database — claims nothing more.
+   */
+  fence?: { lease: string; holder: string };
 }
 
 export interface DispatchSummary {
@@ -97,15 +105,7 @@ export interface DispatchSummary {
   deferred: number;
 }
 
-interface Head {
-  id: number;
-  chat_id: number;
-  kind: string;
-  payload: string;
-  language: string;
-  attempts: number;
-  created_at: string;
-}
+type Head = OutboxHead;
 
 type Outcome = 'sent' | 'retried' | 'failed' | 'skipped';
 
@@ -115,7 +115,7 @@ const DEFAULTS = {
   groupPerMinute: 20,
   batchSize: 100,
   concurrency: 8,
-  leaseMs: 60_000,
+  claimMs: 60_000,
   sendTimeoutMs: 30_000,
   backoffBaseMs: 1000,
   backoffMaxMs: 600_000,
@@ -123,107 +123,6 @@ const DEFAULTS = {
   giveUpAfterMs: 24 * 3600_000,
   globalFloodChats: 3,
 };
-
-/** Classifies a Bot API failure (grammY's GrammyError / HttpError, or anything else). */
-export function classifySendError(err: unknown): { kind: 'rate'; retryAfterMs: number; message: string } | { kind: 'permanent' | 'transient'; message: string } {
-  const e = err as { error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown }; message?: unknown };
-  if (e && typeof e === 'object' && typeof e.error_code === 'number') {
-    const message = `${e.error_code} ${typeof e.description === 'string' ? e.description : ''}`.trim();
-    if (e.error_code === 429) {
-      const seconds = Number(e.parameters?.retry_after);
-      return { kind: 'rate', retryAfterMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000, message };
-    }
-    if (e.error_code === 400 || e.error_code === 403) return { kind: 'permanent', message };
-    return { kind: 'transient', message };
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'transient', message };
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
-const mono = () => performance.now();
-
-/**
- * The overall pace. A send occupies the window from the moment it starts until one second
- * after its answer arrived — Telegram received it somewhere in between — so however late
- * timers fire or slow the network is, Telegram never sees more than `perSecond` messages in
- * any second. Starts are also spread evenly (1 s / perSecond apart) to avoid bursts.
- */
-class SendWindow {
-  private finished: number[] = [];
-  private inFlight = 0;
-  private nextStart = 0;
-  private blockedUntil = 0;
-  private waiters = new Set<() => void>();
-
-  constructor(private readonly perSecond: number) {}
-
-  /** Global flood control: nothing starts before `t`. */
-  blockUntil(t: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, t);
-  }
-
-  /** Waits for room; false when aborted. */
-  async acquire(signal?: AbortSignal): Promise<boolean> {
-    for (;;) {
-      if (signal?.aborted) return false;
-      const t = mono();
-      while (this.finished.length > 0 && this.finished[0]! <= t - 1000) this.finished.shift();
-      const full = this.inFlight + this.finished.length >= this.perSecond;
-      const at = Math.max(this.nextStart, this.blockedUntil, full && this.finished.length > 0 ? this.finished[0]! + 1000 : 0);
-      if (!full && at <= t) {
-        this.inFlight++;
-        this.nextStart = t + 1000 / this.perSecond;
-        return true;
-      }
-      // Full with every slot in flight: wait for an answer; otherwise for the computed time.
-      await this.wait(full && this.finished.length === 0 ? Infinity : at - t, signal);
-    }
-  }
-
-  /** The send was answered (or failed). */
-  release(): void {
-    this.inFlight--;
-    this.finished.push(mono());
-    this.notify();
-  }
-
-  /** Room taken but nothing sent. */
-  cancel(): void {
-    this.inFlight--;
-    this.notify();
-  }
-
-  private notify(): void {
-    for (const w of [...this.waiters]) w();
-  }
-
-  private wait(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      if (Number.isFinite(ms)) timer = setTimeout(done, Math.max(0, ms));
-      this.waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-}
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
@@ -234,110 +133,25 @@ export type Dispatcher = ReturnType<typeof createDispatcher>;
 export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions = {}) {
   const merged = { ...DEFAULTS, ...stripUndefined(options) };
   // A send must be over (answered or abandoned) before its claim can lapse.
-  const opts = { ...merged, leaseMs: Math.max(merged.leaseMs, 2 * merged.sendTimeoutMs) };
+  const opts = { ...merged, claimMs: Math.max(merged.claimMs, 2 * merged.sendTimeoutMs) };
   const { db, api, clock } = deps;
   const log = deps.logger.child({ module: 'dispatcher' });
   const renderer: Renderer = createRenderer(deps.i18n);
 
-  // Rate-limit state, in real monotonic milliseconds.
-  const lastSendEnd = new Map<number, number>();
-  const groupSends = new Map<number, number[]>();
-  const chatBlockedUntil = new Map<number, number>();
-  const recent429: { chatId: number; at: number }[] = [];
-  const window = new SendWindow(opts.globalPerSecond);
+  const throttle = createThrottle(opts, log);
   let running: Promise<unknown> = Promise.resolve();
 
-  function readyAt(chatId: number): number {
-    let t = Math.max((lastSendEnd.get(chatId) ?? -Infinity) + opts.perChatIntervalMs, chatBlockedUntil.get(chatId) ?? 0);
-    if (chatId < 0 && opts.groupPerMinute > 0) {
-      const sends = groupSends.get(chatId);
-      if (sends && sends.length >= opts.groupPerMinute) t = Math.max(t, sends[sends.length - opts.groupPerMinute]! + 61_000);
-    }
-    return t;
-  }
-
-  function noteSent(chatId: number): void {
-    const t = mono();
-    lastSendEnd.set(chatId, t);
-    if (chatId < 0 && opts.groupPerMinute > 0) {
-      const sends = (groupSends.get(chatId) ?? []).filter((s) => s > t - 61_000);
-      sends.push(t);
-      groupSends.set(chatId, sends);
-    }
-    if (lastSendEnd.size > 10_000) prune(t);
-  }
-
-  function prune(t: number): void {
-    for (const [chat, end] of lastSendEnd) if (end < t - 60_000) lastSendEnd.delete(chat);
-    for (const [chat, until] of chatBlockedUntil) if (until < t) chatBlockedUntil.delete(chat);
-    for (const [chat, sends] of groupSends) if ((sends[sends.length - 1] ?? 0) < t - 60_000) groupSends.delete(chat);
-  }
-
-  function note429(chatId: number, retryAfterMs: number): void {
-    const t = mono();
-    chatBlockedUntil.set(chatId, Math.max(chatBlockedUntil.get(chatId) ?? 0, t + retryAfterMs));
-    recent429.push({ chatId, at: t });
-    while (recent429.length > 0 && recent429[0]!.at < t - 1000) recent429.shift();
-    const chats = new Set(recent429.map((r) => r.chatId));
-    if (chats.size >= opts.globalFloodChats) {
-      window.blockUntil(t + retryAfterMs);
-      log.warn({ retryAfterMs, chats: chats.size }, 'global flood control: pausing all sends');
-    }
-  }
-
-  /**
-   * The earliest pending row of each chat (its "head"), when due, in id order. Only heads are
-   * ever sent, which keeps each chat in order. Reads the partial index of pending rows only
-   * (outbox_chat_pending), never the history of sent ones.
-   */
-  async function dueHeads(nowMs: number, afterId: number, limit: number): Promise<Head[]> {
-    return db
-      .selectFrom((eb) =>
-        eb
-          .selectFrom('outbox')
-          .select(['chat_id', (e) => e.fn.min<number>('id').as('head_id')])
-          .where('sent_at', 'is', null)
-          .where('failed_at', 'is', null)
-          .groupBy('chat_id')
-          .as('h'),
-      )
-      .innerJoin('outbox as o', 'o.id', 'h.head_id')
-      .select(['o.id', 'o.chat_id', 'o.kind', 'o.payload', 'o.language', 'o.attempts', 'o.created_at'])
-      .where('o.next_attempt_at', '<=', nowMs)
-      .where('o.id', '>', afterId)
-      .orderBy('o.id')
-      .limit(limit)
-      .execute();
-  }
-
-  async function claim(row: Head, nowMs: number): Promise<boolean> {
-    const r = await db
-      .updateTable('outbox')
-      .set({ attempts: sql`attempts + 1`, next_attempt_at: nowMs + opts.leaseMs })
-      .where('id', '=', row.id)
-      .where('sent_at', 'is', null)
-      .where('failed_at', 'is', null)
-      .where('next_attempt_at', '<=', nowMs)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
-
-  async function markFailed(row: Head, error: string): Promise<void> {
-    await db
-      .updateTable('outbox')
-      .set({ failed_at: clock.now().toISOString(), last_error: error.slice(0, 500) })
-      .where('id', '=', row.id)
-      .where('sent_at', 'is', null)
-      .execute();
-  }
+  // Whose claims these are: the lease holder when fenced (the loop, the dispatch job).
+  const holder = opts.fence?.holder ?? leaseHolderId('dispatcher');
+  const claim: Claim = { holder, holdMs: opts.claimMs, fence: opts.fence?.lease };
 
   async function deliver(row: Head, message: RenderedMessage, signal?: AbortSignal): Promise<Outcome> {
-    if (!(await window.acquire(signal))) return 'skipped';
+    if (!(await throttle.acquire(signal))) return 'skipped';
     let claimed = false;
     try {
-      claimed = await claim(row, clock.now().getTime());
+      claimed = await claimRow(db, row.id, claim, clock.now().getTime());
     } finally {
-      if (!claimed) window.cancel();
+      if (!claimed) throttle.cancel();
     }
     if (!claimed) return 'skipped';
     const attempts = row.attempts + 1;
@@ -353,21 +167,14 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         AbortSignal.timeout(opts.sendTimeoutMs) as unknown as SendSignal,
       );
     } catch (err) {
-      window.release();
-      noteSent(row.chat_id);
+      throttle.answered(row.chat_id);
       return afterFailure(row, attempts, err);
     }
-    window.release();
-    noteSent(row.chat_id);
+    throttle.answered(row.chat_id);
     try {
-      await db
-        .updateTable('outbox')
-        .set({ sent_at: clock.now().toISOString(), last_error: null })
-        .where('id', '=', row.id)
-        .where('sent_at', 'is', null)
-        .execute();
+      await markSent(db, row.id, clock.now().toISOString());
     } catch (err) {
-      // The message went out; the lease makes it due again, so one duplicate may follow.
+      // The message went out; the claim's expiry makes it due again, so one duplicate may follow.
       log.error({ err: errorForLog(err), outboxId: row.id }, 'sent but could not mark the outbox row sent');
     }
     return 'sent';
@@ -377,31 +184,21 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     const failure = classifySendError(err);
     const nowMs = clock.now().getTime();
     if (failure.kind === 'rate') {
-      note429(row.chat_id, failure.retryAfterMs);
+      throttle.rateLimited(row.chat_id, failure.retryAfterMs);
       // Flood control is not the message's fault: the attempt is given back.
-      await db
-        .updateTable('outbox')
-        .set({ attempts: sql`max(attempts - 1, 0)`, next_attempt_at: nowMs + failure.retryAfterMs, last_error: failure.message.slice(0, 500) })
-        .where('id', '=', row.id)
-        .where('sent_at', 'is', null)
-        .execute();
+      await retryLater(db, row.id, holder, nowMs + failure.retryAfterMs, failure.message, true);
       log.warn({ outboxId: row.id, chatId: row.chat_id, retryAfterMs: failure.retryAfterMs }, 'telegram flood control (429); chat deferred');
       return 'retried';
     }
     const ageMs = nowMs - Date.parse(row.created_at);
     const exhausted = attempts >= opts.maxAttempts && !(ageMs < opts.giveUpAfterMs);
     if (failure.kind === 'permanent' || exhausted) {
-      await markFailed(row, failure.message);
+      await markFailed(db, row.id, clock.now().toISOString(), failure.message, holder);
       log.warn({ outboxId: row.id, chatId: row.chat_id, kind: row.kind, attempts, error: failure.message }, 'notification failed permanently');
       return 'failed';
     }
-    const delay = Math.min(opts.backoffMaxMs, opts.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-    await db
-      .updateTable('outbox')
-      .set({ next_attempt_at: nowMs + delay, last_error: failure.message.slice(0, 500) })
-      .where('id', '=', row.id)
-      .where('sent_at', 'is', null)
-      .execute();
+    const delay = throttle.backoffMs(attempts);
+    await retryLater(db, row.id, holder, nowMs + delay, failure.message);
     log.info({ outboxId: row.id, chatId: row.chat_id, attempts, retryInMs: delay, error: failure.message }, 'notification send failed; will retry');
     return 'retried';
   }
@@ -423,7 +220,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     let progressed = false;
     let earliestReady = Infinity;
     while (!signal?.aborted && attempted < max) {
-      const heads = await dueHeads(clock.now().getTime(), cursor, opts.batchSize);
+      const heads = await dueHeads(db, clock.now().getTime(), cursor, opts.batchSize);
       if (heads.length === 0) {
         if (cursor === 0) break; // nothing due at all
         // End of a pass over the due rows: wait for a chat to become ready if nothing moved.
@@ -440,12 +237,11 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       const t = mono();
       const ready: Head[] = [];
       for (const h of heads) {
-        const at = readyAt(h.chat_id);
+        const at = throttle.readyAt(h.chat_id);
         if (at <= t && ready.length < max - attempted) ready.push(h);
         else earliestReady = Math.min(earliestReady, Math.max(at, t + 1));
       }
       if (ready.length === 0) continue;
-      progressed = true;
       attempted += ready.length;
       const facts = await loadRenderFacts(db, ready);
       await runPool(ready, opts.concurrency, async (row) => {
@@ -454,22 +250,22 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
           message = renderer.render(row, facts);
         } catch (err) {
           const why = err instanceof RenderError ? err.message : `render failed: ${err instanceof Error ? err.message : String(err)}`;
-          await markFailed(row, why);
+          await markFailed(db, row.id, clock.now().toISOString(), why);
           log.error({ outboxId: row.id, kind: row.kind, error: why }, 'notification cannot be rendered');
           summary.failed++;
+          progressed = true;
           return;
         }
         const outcome = await deliver(row, message, signal);
-        if (outcome !== 'skipped') summary[outcome]++;
+        // A row claimed elsewhere, or not claimed because the lease is gone, is no progress:
+        // a pass that only skips ends instead of spinning.
+        if (outcome !== 'skipped') {
+          summary[outcome]++;
+          progressed = true;
+        }
       });
     }
-    const pending = await db
-      .selectFrom('outbox')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('sent_at', 'is', null)
-      .where('failed_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    summary.deferred = Number(pending.n);
+    summary.deferred = await pendingCount(db);
     return summary;
   }
 
@@ -480,87 +276,23 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     return result;
   }
 
-  return { run, options: opts };
+  /**
+   * Called on taking the `dispatcher` lease: whatever another holder still has claimed it will
+   * never mark (it is gone, or has lost the lease and can claim nothing more), so those rows are
+   * released to be sent at once instead of waiting out their claims.
+   */
+  async function takeOver(): Promise<number> {
+    const { released, holders } = await releaseClaimsOfOthers(db, holder, clock.now().getTime());
+    if (released > 0) log.warn({ released, holders }, 'released claims left by another dispatcher; those rows go out again now');
+    return released;
+  }
+
+  return { run, takeOver, holder, options: opts };
 }
 
 /** One pass with a fresh dispatcher (no rate-limit history): the `dispatch` job. */
 export function dispatchOutbox(deps: DispatcherDeps, opts: DispatchOptions = {}): Promise<DispatchSummary> {
   return createDispatcher(deps, opts).run({ maxMessages: opts.maxMessages });
-}
-
-export interface DispatcherLoop {
-  readonly dispatcher: Dispatcher;
-  start(): void;
-  /** Stops waking up; waits for the send in flight (rows not yet claimed stay pending). */
-  stop(): Promise<void>;
-  /** Wakes the loop now (e.g. right after something was enqueued). */
-  poke(): void;
-  /** Resolves when the loop has finished its current pass (for tests and tools). */
-  idle(): Promise<void>;
-}
-
-/** Runs the dispatcher continuously: a pass, then a nap of `idleMs` (default 500) or a poke. */
-export function createDispatcherLoop(
-  deps: DispatcherDeps,
-  options: DispatchOptions & { idleMs?: number; dispatcher?: Dispatcher } = {},
-): DispatcherLoop {
-  const dispatcher = options.dispatcher ?? createDispatcher(deps, options);
-  const idleMs = options.idleMs ?? 500;
-  const log = deps.logger.child({ module: 'dispatcher-loop' });
-  let controller: AbortController | undefined;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let poked = false;
-  let pass: Promise<unknown> = Promise.resolve();
-
-  async function body(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      poked = false;
-      const current = dispatcher.run({ signal });
-      pass = current.catch(() => undefined);
-      try {
-        const s = await current;
-        if (s.sent || s.failed || s.retried) log.info({ job: 'dispatch', ...s }, 'outbox dispatched');
-      } catch (err) {
-        log.error({ err: errorForLog(err) }, 'dispatcher pass failed; retrying shortly');
-      }
-      if (signal.aborted || poked) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, idleMs);
-        function done() {
-          clearTimeout(timer);
-          wake = undefined;
-          signal.removeEventListener('abort', done);
-          resolve();
-        }
-        wake = done;
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
-
-  return {
-    dispatcher,
-    start() {
-      if (loop) return;
-      controller = new AbortController();
-      loop = body(controller.signal);
-    },
-    async stop() {
-      if (!loop) return;
-      controller?.abort();
-      await loop;
-      loop = undefined;
-      controller = undefined;
-    },
-    poke() {
-      poked = true;
-      wake?.();
-    },
-    async idle() {
-      await pass;
-    },
-  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

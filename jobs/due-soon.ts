@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { DB } from '../db/connection.js';
-import { addDays, todayIn, type Clock } from '../core/clock.js';
+import { addDays, dateInZone, type Clock } from '../core/clock.js';
 import type { JobContext } from './overdue.js';
 import { activeLoanNoticesInsert } from './reader-notices.js';
 
@@ -40,8 +40,9 @@ export function dueSoonInsert(db: DB, today: string, until: string, nowMs: numbe
 
 export async function dueSoonReminders(deps: JobContext, clock: Clock): Promise<DueSoonSummary> {
   const { db, config } = deps;
-  const today = todayIn(clock, config.rules.timeZone);
+  const now = clock.now();
+  const today = dateInZone(now, config.rules.timeZone);
   const until = addDays(today, config.rules.dueSoonDays);
-  const result = await dueSoonInsert(db, today, until, clock.now().getTime()).executeTakeFirst();
+  const result = await dueSoonInsert(db, today, until, now.getTime()).executeTakeFirst();
   return { date: today, reminders: Number(result.numInsertedOrUpdatedRows ?? 0) };
 }

@@ -3,16 +3,21 @@
  *   expire-payments  every minute
  *   overdue-report   OVERDUE_REPORT_CRON (default 0 9 * * *)
  *   due-soon         DUE_SOON_CRON (default 0 9 * * *)
- *   dispatch         continuously (the outbox dispatcher loop)
+ *   dispatch         continuously (the outbox dispatcher loop), while this process holds the
+ *                    `dispatcher` lease; `npm run job -- dispatch` takes the same lease
  * Each job is a plain function (see the files next to this one); here they are scheduled,
  * kept from overlapping, and their summaries logged. stop() waits for work in flight.
+ * The same lease (jobs/lease.ts, `withLease`) is how a scheduled run can later be kept to one
+ * instance when several share a PostgreSQL database.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
-import { createDispatcher, createDispatcherLoop, type DispatchOptions, type MessageSender } from './dispatcher.js';
+import { createDispatcher, type DispatchOptions, type MessageSender } from './dispatcher.js';
+import { createDispatcherLoop } from './dispatcher-loop.js';
+import { DISPATCHER_LEASE, leaseHolderId, withLease } from './lease.js';
 import { overdueReport } from './overdue.js';
 import { dueSoonReminders } from './due-soon.js';
 import { expirePayments } from './expire-payments.js';
@@ -29,7 +34,9 @@ export interface JobsDeps {
   /** Defaults to the core's clock. */
   clock?: Clock;
   logger: Logger;
-  dispatch?: DispatchOptions & { idleMs?: number };
+  dispatch?: DispatchOptions & { idleMs?: number; leaseTtlMs?: number };
+  /** Who runs the jobs, as leases name it (default: role, pid and host). */
+  holder?: string;
 }
 
 export type JobSummary = Record<string, unknown>;
@@ -46,8 +53,16 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
       return { ...(await dueSoonReminders(deps.core.deps, clock)) };
     case 'dispatch': {
       if (!deps.api) throw new Error('the dispatch job needs the bot API');
-      const dispatcher = createDispatcher({ db: deps.core.deps.db, api: deps.api, clock, logger: deps.logger }, deps.dispatch);
-      return { ...(await dispatcher.run()) };
+      const api = deps.api;
+      const { db } = deps.core.deps;
+      const holder = deps.holder ?? leaseHolderId('npm run job -- dispatch');
+      // One dispatcher at a time paces Telegram: beside a running service (which holds the
+      // lease) this refuses with LeaseBusyError; with the service down it delivers.
+      return withLease(db, clock, { name: DISPATCHER_LEASE, holder, ttlMs: deps.dispatch?.leaseTtlMs, logger: deps.logger }, async (lease) => {
+        const dispatcher = createDispatcher({ db, api, clock, logger: deps.logger }, { ...deps.dispatch, fence: { lease: lease.name, holder } });
+        await dispatcher.takeOver();
+        return { ...(await dispatcher.run({ signal: lease.lost })) };
+      });
     }
     default: {
       const never: never = name;
@@ -71,8 +86,9 @@ export function createJobs(deps: JobsDeps): Jobs {
   const clock = deps.clock ?? core.deps.clock;
   const config = core.deps.config;
   const log = deps.logger.child({ module: 'jobs' });
+  const holder = deps.holder ?? leaseHolderId('service');
   const loop = deps.api
-    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger }, deps.dispatch ?? {})
+    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger }, { ...deps.dispatch, holder })
     : undefined;
 
   // node-cron's own notices (missed or overlapping runs) go to our log, not the console.
@@ -95,10 +111,11 @@ export function createJobs(deps: JobsDeps): Jobs {
     if (current) return current;
     const t0 = Date.now();
     const work = (async () => {
-      if (name === 'dispatch' && loop) {
+      // The running loop's own dispatcher: its claims count only while the loop holds the lease.
+      if (name === 'dispatch' && loop && started) {
         return { ...(await loop.dispatcher.run({ signal: stopping.signal })) };
       }
-      const summary = await runJob(name, { ...deps, clock });
+      const summary = await runJob(name, { ...deps, clock, holder });
       // New notifications were queued: deliver them now rather than at the next wake-up.
       if (name !== 'expire-payments') loop?.poke();
       return summary;
@@ -164,4 +181,6 @@ export function createJobs(deps: JobsDeps): Jobs {
 export { overdueReport } from './overdue.js';
 export { dueSoonReminders } from './due-soon.js';
 export { expirePayments } from './expire-payments.js';
-export { createDispatcher, createDispatcherLoop, dispatchOutbox } from './dispatcher.js';
+export { createDispatcher, dispatchOutbox } from './dispatcher.js';
+export { createDispatcherLoop } from './dispatcher-loop.js';
+export { LeaseBusyError } from './lease.js';

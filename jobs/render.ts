@@ -33,7 +33,7 @@ export interface RenderFacts {
   payments?: ReadonlyMap<number, PaymentFact>;
 }
 
-/** One loan line of the staff overdue report. */
+/** One loan line of the staff overdue report (its payload lists the longest overdue few). */
 export interface OverdueLoan {
   borrowing_id: number;
   reader: string;
@@ -48,14 +48,30 @@ export class RenderError extends Error {
 }
 
 export const PAY_CALLBACK_PREFIX = 'pay:';
+/** callback_data of the staff report's button: the first page of the staff overdue list. */
+export const OVERDUE_LIST_CALLBACK = 'adm:o';
 /** callback_data of the Pay button when no live checkout link exists; the bot answers `pay:<id>`. */
 export const payCallbackData = (paymentId: number) => `${PAY_CALLBACK_PREFIX}${paymentId}`;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]!);
 
-/** Long titles and names are cut so one report line can never approach the message limit. */
-const clip = (s: string, max = 120) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+/**
+ * A value escaped for HTML and cut so that its escaped form has at most `max` characters: a
+ * name full of "&" grows fivefold when escaped, so cutting before escaping bounds nothing.
+ * Never cuts inside an entity or a surrogate pair.
+ */
+export function escapeClipped(s: string, max: number): string {
+  const whole = escapeHtml(s);
+  if (whole.length <= max) return whole;
+  let out = '';
+  for (const ch of s) {
+    const piece = HTML_ESCAPES[ch] ?? ch;
+    if (out.length + piece.length > max - 1) return `${out}…`;
+    out += piece;
+  }
+  return out;
+}
 
 type Payload = Record<string, unknown>;
 
@@ -140,63 +156,53 @@ export function createRenderer(i18n: I18n = createI18n()) {
     return status === 'PAID' || status === 'REFUNDED' ? `\n${t(lang, 'notify-reader-already-paid')}` : '';
   }
 
-  /** The header of one message of the staff overdue report. */
-  function overdueHeader(lang: string, date: string, total: number, part: number, parts: number): string {
-    return parts > 1
-      ? t(lang, 'notify-staff-overdue-header-part', { date, total: String(total), part: String(part), parts: String(parts) })
-      : t(lang, 'notify-staff-overdue-header', { date, total: String(total) });
-  }
-
-  // A report can list tens of thousands of loans: format the localized line once per
-  // (language, days) with markers, then fill in each loan's escaped values.
+  // Lines are formatted once per (language, days) with markers, then filled with each loan's
+  // escaped values.
   const lineTemplates = new Map<string, string>();
   function overdueLine(lang: string, loan: OverdueLoan): string {
-    const key = `${lang}|${loan.days}`;
+    const days = Math.trunc(Number(loan.days)) || 0;
+    const key = `${lang}|${days}`;
     let template = lineTemplates.get(key);
     if (template === undefined) {
-      template = t(lang, 'notify-staff-overdue-line', { borrowingId: '\u0001', reader: '\u0002', book: '\u0003', dueDate: '\u0004', days: loan.days });
+      template = t(lang, 'notify-staff-overdue-line', { borrowingId: '\u0001', reader: '\u0002', book: '\u0003', dueDate: '\u0004', days });
       if (lineTemplates.size < 1000) lineTemplates.set(key, template);
     }
     return template
-      .replace('\u0001', () => String(loan.borrowing_id))
-      .replace('\u0002', () => escapeHtml(clip(loan.reader)))
-      .replace('\u0003', () => escapeHtml(clip(loan.book)))
-      .replace('\u0004', () => escapeHtml(loan.due));
-  }
-
-  function overdueReportText(lang: string, p: Payload): string {
-    const date = str(p, 'date');
-    const total = int(p, 'total');
-    const loans = Array.isArray(p.loans) ? (p.loans as OverdueLoan[]) : [];
-    if (total === 0 || loans.length === 0) return t(lang, 'notify-staff-overdue-none', { date });
-    const lines = loans.map((l) => overdueLine(lang, l));
-    return [overdueHeader(lang, date, total, Math.max(1, int(p, 'part')), Math.max(1, int(p, 'parts'))), ...lines].join('\n');
+      .replace('\u0001', () => String(Math.trunc(Number(loan.borrowing_id)) || 0))
+      .replace('\u0002', () => escapeClipped(String(loan.reader ?? ''), 100))
+      .replace('\u0003', () => escapeClipped(String(loan.book ?? ''), 120))
+      .replace('\u0004', () => escapeClipped(String(loan.due ?? ''), 10));
   }
 
   /**
-   * Splits the overdue loans into as few messages as fit Telegram's limit, in order, every
-   * loan exactly once. Each part is later rendered by `render` from its own payload.
+   * The daily staff report: one message under Telegram's limit whatever the data — the counts,
+   * the longest overdue loans that fit, and a button onto the paged list. Rows queued before the
+   * report became one message (`loans`, no `readers`) render the same way.
    */
-  function splitOverdueReport(lang: string, date: string, loans: readonly OverdueLoan[], limit = TELEGRAM_TEXT_LIMIT): OverdueLoan[][] {
-    if (loans.length === 0) return [[]];
-    // The header is budgeted at its longest (part numbers as wide as the loan count allows).
-    const wide = String(loans.length).replace(/\d/g, '9');
-    const headerBudget = overdueHeader(lang, date, loans.length, Number(wide), Number(wide)).length + 1;
-    const parts: OverdueLoan[][] = [];
-    let current: OverdueLoan[] = [];
-    let size = headerBudget;
+  function overdueReport(lang: string, p: Payload, limit = TELEGRAM_TEXT_LIMIT): RenderedMessage {
+    const date = str(p, 'date');
+    const total = int(p, 'total');
+    const listed = Array.isArray(p.oldest) ? p.oldest : Array.isArray(p.loans) ? p.loans : [];
+    const loans = (listed as unknown[]).filter((l): l is OverdueLoan => typeof l === 'object' && l !== null);
+    if (total === 0) return { text: t(lang, 'notify-staff-overdue-none', { date }) };
+    const header = p.readers === undefined
+      ? t(lang, 'notify-staff-overdue-header', { date, total: String(total) })
+      : t(lang, 'notify-staff-overdue-summary', { date, total, readers: int(p, 'readers') });
+    const head = `${header}\n${t(lang, 'notify-staff-overdue-oldest')}`;
+    const footer = (rest: number) => (rest > 0 ? `${t(lang, 'notify-staff-overdue-more', { rest })}\n` : '') + t(lang, 'notify-staff-overdue-page');
+    // Room for the footer at its longest (every loan left unlisted).
+    const room = limit - head.length - footer(total).length - 2;
+    const lines: string[] = [];
+    let size = 0;
     for (const loan of loans) {
-      const lineSize = overdueLine(lang, loan).length + 1;
-      if (current.length > 0 && size + lineSize > limit) {
-        parts.push(current);
-        current = [];
-        size = headerBudget;
-      }
-      current.push(loan);
-      size += lineSize;
+      const line = overdueLine(lang, loan);
+      if (size + line.length + 1 > room) break;
+      lines.push(line);
+      size += line.length + 1;
     }
-    parts.push(current);
-    return parts;
+    const text = [head, ...lines, footer(Math.max(0, total - lines.length))].join('\n');
+    // The list's first page, as /admin overdue shows it (bot/features/admin/index.ts answers `adm:o`).
+    return { text, reply_markup: { inline_keyboard: [[{ text: t(lang, 'notify-staff-overdue-button'), callback_data: OVERDUE_LIST_CALLBACK }]] } };
   }
 
   function render(row: RenderableRow, facts: RenderFacts = {}): RenderedMessage {
@@ -236,7 +242,7 @@ export function createRenderer(i18n: I18n = createI18n()) {
           }),
         };
       case 'staff.overdue_report':
-        return { text: overdueReportText(lang, p) };
+        return overdueReport(lang, p);
       case 'reader.borrowing_confirmed': {
         const paymentId = idOf(p, 'payment_id');
         const text =
@@ -278,7 +284,7 @@ export function createRenderer(i18n: I18n = createI18n()) {
     }
   }
 
-  return { render, splitOverdueReport, t };
+  return { render, t };
 }
 
 function withMarkup(text: string, markup: InlineKeyboardMarkup | undefined): RenderedMessage {

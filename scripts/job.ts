@@ -1,7 +1,7 @@
 // npm run job -- <name>: runs one job once now and prints its summary.
 import { Api } from 'grammy';
 import { openCli, fail, telegramTarget } from './cli.js';
-import { JOB_NAMES, isJobName, runJob } from '../jobs/index.js';
+import { JOB_NAMES, isJobName, LeaseBusyError, runJob } from '../jobs/index.js';
 
 const name = process.argv[2] ?? '';
 if (!isJobName(name)) fail(`Usage: npm run job -- <name>\n  names: ${JOB_NAMES.join(', ')}`);
@@ -17,6 +17,14 @@ try {
   const summary = await runJob(name, { core, api, logger });
   console.log(JSON.stringify({ job: name, ...summary }, null, 2));
 } catch (e) {
+  if (e instanceof LeaseBusyError) {
+    await close();
+    fail(
+      `Not dispatching: another dispatcher is delivering the outbox — ${e.lease.holder}.\n` +
+        'It paces Telegram\'s limits for the whole library; a second one beside it would double them, so nothing was sent.\n' +
+        `If that process has stopped, its lease lapses at ${new Date(e.lease.expiresAt).toISOString()}: run this again after that.`,
+    );
+  }
   fail(`${name} failed: ${e instanceof Error ? e.message : String(e)}`);
 } finally {
   await close();

@@ -7,7 +7,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { Api } from 'grammy';
 import { ManualClock, systemClock } from '../core/clock.js';
 import { enqueue } from '../core/notifications.js';
-import { createDispatcher, createDispatcherLoop, dispatchOutbox, type MessageSender } from '../jobs/dispatcher.js';
+import { createDispatcher, dispatchOutbox, type MessageSender } from '../jobs/dispatcher.js';
+import { createDispatcherLoop } from '../jobs/dispatcher-loop.js';
 import { FAST, TOKEN, useDispatchHarness } from './helpers/dispatch.js';
 
 const h = useDispatchHarness();
@@ -182,7 +183,7 @@ describe('failures', () => {
     await queue(a, ['a1'], clock);
     try {
       const t0 = Date.now();
-      const summary = await dispatchOutbox(deps(clock, hanging), { ...FAST, sendTimeoutMs: 300, leaseMs: 100 });
+      const summary = await dispatchOutbox(deps(clock, hanging), { ...FAST, sendTimeoutMs: 300, claimMs: 100 });
       expect(summary).toMatchObject({ sent: 0, retried: 1 });
       expect(Date.now() - t0).toBeLessThan(2000);
       const [row] = await outbox();

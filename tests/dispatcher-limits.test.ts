@@ -3,7 +3,8 @@
  * grammY client: 1 message/s per chat, the global pace, 429 retry_after and flood control.
  */
 import { describe, expect, it } from 'vitest';
-import { createDispatcherLoop, dispatchOutbox } from '../jobs/dispatcher.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { createDispatcherLoop } from '../jobs/dispatcher-loop.js';
 import { FAST, useDispatchHarness } from './helpers/dispatch.js';
 
 const h = useDispatchHarness();

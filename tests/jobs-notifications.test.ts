@@ -17,7 +17,8 @@ import { addDays, ManualClock, todayIn } from '../core/clock.js';
 import { createStripeGateway, PaymentGatewayError, type PaymentGateway } from '../core/stripe.js';
 import { silentLogger } from '../logger.js';
 import { dispatchOutbox, type DispatchOptions } from '../jobs/dispatcher.js';
-import { overdueLoansQuery, overdueReport, readerOverdueNoticesInsert } from '../jobs/overdue.js';
+import { overdueReport, readerOverdueNoticesInsert } from '../jobs/overdue.js';
+import { overdueCountsQuery, overdueLinesQuery } from '../core/reports.js';
 import { dueSoonInsert, dueSoonReminders } from '../jobs/due-soon.js';
 import { createJobs, JOB_NAMES, runJob } from '../jobs/index.js';
 import { createRenderer, TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
@@ -222,7 +223,7 @@ describe('the overdue report', () => {
     await addLoan(reader, await addBook(), addDays(today(), -3), addDays(today(), 1)); // not yet due
     await addLoan(reader, await addBook(), addDays(today(), -9), addDays(today(), -2), addDays(today(), -1)); // late but returned
 
-    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-10', overdue: 0, readerNotices: 0, staffMessages: 1 });
+    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-10', overdue: 0, readers: 0, readerNotices: 0, staffMessages: 1 });
     expect(await overdueReport(core.deps, clock)).toMatchObject({ staffMessages: 0 });
     await dispatch();
     expect(botMessages(STAFF).map((m) => m.text)).toEqual(['✅ No borrowings overdue today (2026-03-10).']);
@@ -233,10 +234,10 @@ describe('the overdue report', () => {
     const reader = await addReader({ telegram: 702, language: 'uk', first: 'Taras' });
     const loan = await addLoan(reader, await addBook({ title: 'Kateryna', feeCents: 120 }), addDays(today(), -8), addDays(today(), -1));
 
-    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-10', overdue: 1, readerNotices: 1, staffMessages: 1 });
+    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-10', overdue: 1, readers: 1, readerNotices: 1, staffMessages: 1 });
     await dispatch();
     const [report] = botMessages(STAFF);
-    expect(report?.text).toContain('Overdue borrowings on 2026-03-10: 1 in total');
+    expect(report?.text).toContain('Overdue borrowings on 2026-03-10: 1 in total, held by 1 reader');
     expect(report?.text).toContain(`#${loan} Taras Test — Kateryna, due 2026-03-09, 1 day overdue`);
     const [notice] = botMessages(702);
     expect(notice?.text).toContain('«Kateryna» треба було повернути 2026-03-09');
@@ -246,7 +247,7 @@ describe('the overdue report', () => {
     expect(await overdueReport(core.deps, clock)).toMatchObject({ overdue: 1, readerNotices: 0, staffMessages: 0 });
     // The next day: staff get a new report; the reader is not told again.
     clock.advanceDays(1);
-    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-11', overdue: 1, readerNotices: 0, staffMessages: 1 });
+    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-11', overdue: 1, readers: 1, readerNotices: 0, staffMessages: 1 });
     await dispatch();
     expect(botMessages(STAFF)[1]?.text).toContain('due 2026-03-09, 2 days overdue');
     expect(botMessages(702)).toHaveLength(1);
@@ -256,46 +257,51 @@ describe('the overdue report', () => {
     expect(await overdueReport(core.deps, clock)).toMatchObject({ overdue: 0, staffMessages: 1 });
   });
 
-  it('lists 300 overdue loans, each exactly once, split into messages within 4096 characters', async () => {
+  it('sends 300 overdue loans as ONE message within 4096 characters: counts, the oldest ten, a way to page', async () => {
     const readers = [];
     // Three of the thirty readers use Telegram.
     for (let i = 0; i < 30; i++) readers.push(await addReader(i % 10 === 1 ? { telegram: 800 + i } : {}));
     const books = [];
     for (let i = 0; i < 10; i++) books.push(await addBook({ title: `A rather long title about <libraries> & "overdue" books, volume ${i}` }));
-    const loans: number[] = [];
+    const loans: { id: number; due: string }[] = [];
     for (let i = 0; i < 300; i++) {
-      loans.push(await addLoan(readers[i % 30]!, books[i % 10]!, addDays(today(), -40 + (i % 20)), addDays(today(), -1 - (i % 20))));
+      const due = addDays(today(), -1 - (i % 20));
+      loans.push({ id: await addLoan(readers[i % 30]!, books[i % 10]!, addDays(today(), -40 + (i % 20)), due), due });
     }
     // Some active loans not yet due and some returned late loans, which must not appear.
     await addLoan(readers[1]!, books[0]!, addDays(today(), -2), addDays(today(), 5));
     await addLoan(readers[1]!, books[0]!, addDays(today(), -30), addDays(today(), -20), addDays(today(), -3));
 
     const summary = await overdueReport(core.deps, clock);
-    expect(summary.overdue).toBe(300);
-    expect(summary.readerNotices).toBe(30); // readers without Telegram are skipped
-    expect(summary.staffMessages).toBeGreaterThan(1);
+    expect(summary).toEqual({ date: '2026-03-10', overdue: 300, readers: 30, readerNotices: 30, staffMessages: 1 });
+    expect((await outbox()).filter((r) => r.chat_id === STAFF)).toHaveLength(1);
 
     const result = await dispatch();
     expect(result.failed).toBe(0);
-    const texts = botMessages(STAFF).map((m) => m.text);
-    const html = botMessages(STAFF).map((m) => m.html ?? '');
-    expect(texts).toHaveLength(summary.staffMessages);
-    for (const [i, t] of texts.entries()) {
-      expect(html[i]!.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
-      expect(t).toContain(`300 in total (part ${i + 1} of ${texts.length})`);
-    }
-    const listed = texts.flatMap((t) => [...t.matchAll(/^• #(\d+) /gm)].map((m) => Number(m[1])));
-    expect(listed).toHaveLength(300);
-    expect(new Set(listed)).toEqual(new Set(loans));
-    // Not split more than needed: every message but the last is nearly full.
-    for (const h of html.slice(0, -1)) expect(h.length).toBeGreaterThan(TELEGRAM_TEXT_LIMIT - 300);
+    const staff = botMessages(STAFF);
+    expect(staff).toHaveLength(1);
+    const [report] = staff;
+    expect(report!.html!.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+    expect(report!.text).toContain('Overdue borrowings on 2026-03-10: 300 in total, held by 30 readers');
+    // The ten longest overdue, in order: due date, then id.
+    const oldest = [...loans].sort((a, b) => a.due.localeCompare(b.due) || a.id - b.id).slice(0, 10);
+    const listed = [...report!.text.matchAll(/^• #(\d+) /gm)].map((m) => Number(m[1]));
+    expect(listed).toEqual(oldest.map((l) => l.id));
+    expect(report!.text).toContain(`due ${oldest[0]!.due}, 20 days overdue`);
+    expect(report!.text).toContain('…and 290 more.');
+    expect(report!.text).toContain('/admin overdue');
+    expect(report!.reply_markup).toEqual({ inline_keyboard: [[{ text: '📋 All overdue borrowings', callback_data: 'adm:o' }]] });
     // HTML in titles arrived as text.
-    expect(texts[0]).toContain('<libraries> & "overdue"');
+    expect(report!.text).toContain('<libraries> & "overdue"');
     expect(botMessages(801)).toHaveLength(10);
+    // The next run the same day queues no second report.
+    expect(await overdueReport(core.deps, clock)).toMatchObject({ overdue: 300, staffMessages: 0 });
   });
 
   it('reads active overdue loans through the borrowings_active_due index only', () => {
-    expect(planOf(overdueLoansQuery(db, today()))).toContain('SEARCH b USING INDEX borrowings_active_due (expected_return_date<?)');
+    expect(planOf(overdueCountsQuery(db, today()))).toContain('SEARCH borrowings USING INDEX borrowings_active_due (expected_return_date<?)');
+    expect(planOf(overdueLinesQuery(db, today(), 11))).toContain('SEARCH borrowings USING INDEX borrowings_active_due (expected_return_date<?)');
+    expect(planOf(overdueLinesQuery(db, today(), 11))).not.toContain('TEMP B-TREE');
     expect(planOf(readerOverdueNoticesInsert(db, config, today(), 0))).toContain('SEARCH b USING INDEX borrowings_active_due (expected_return_date<?)');
     expect(planOf(dueSoonInsert(db, today(), addDays(today(), 2), 0))).toContain('SEARCH b USING INDEX borrowings_active_due');
   });
@@ -422,15 +428,17 @@ describe('rendering', () => {
 
   it('fills each overdue report line with its own escaped values, in either language and plural', () => {
     const r = createRenderer();
-    const loans = [
+    const oldest = [
       { borrowing_id: 7, reader: 'Ann $& <i>', book: 'B & B', due: '2026-03-01', days: 1 },
       { borrowing_id: 8, reader: 'Bob', book: 'C', due: '2026-03-02', days: 5 },
     ];
-    const payload = JSON.stringify({ date: '2026-03-02', part: 1, parts: 1, total: 2, loans });
+    const payload = JSON.stringify({ date: '2026-03-02', total: 2, readers: 2, oldest });
     const en = r.render({ kind: 'staff.overdue_report', language: 'en', payload }).text;
     expect(en).toContain('#7 Ann $&amp; &lt;i&gt; — B &amp; B, due 2026-03-01, 1 day overdue');
     expect(en).toContain('#8 Bob — C, due 2026-03-02, 5 days overdue');
+    expect(en).not.toContain('more.');
     const uk = r.render({ kind: 'staff.overdue_report', language: 'uk', payload }).text;
     expect(uk).toContain('#8 Bob — C, до 2026-03-02, прострочено на 5 днів');
+    expect(uk).toContain('усього 2, у 2 читачів');
   });
 });

@@ -153,12 +153,14 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     return run(ctx, name.slice('admin_'.length), rest);
   });
 
-  // "More" buttons of the staff lists.
+  // "More" buttons of the staff lists, and the daily overdue report's button (jobs/render.ts).
   composer.callbackQuery(/^adm:/, async (ctx) => {
     if (!isStaffHere(deps, ctx)) return ctx.answerCallbackQuery({ text: ctx.t('admin-refused'), show_alert: true });
     await ctx.answerCallbackQuery();
-    await ctx.editMessageReplyMarkup().catch(() => undefined); // the button has done its job
     const data = ctx.callbackQuery.data;
+    // The report keeps its button: pressed again later, it opens the list as it is then.
+    if (data === 'adm:o') return overdue(ctx);
+    await ctx.editMessageReplyMarkup().catch(() => undefined); // a "More" button has done its job
     let m: RegExpExecArray | null;
     if ((m = /^adm:a:(\d{1,15})$/.exec(data))) return active(ctx, Number(m[1]));
     if ((m = /^adm:o:(\d{4}-\d{2}-\d{2}):(\d{1,15})$/.exec(data))) return overdue(ctx, [m[1]!, Number(m[2])]);

@@ -29,7 +29,14 @@ notify-staff-payment-received =
     Book: { $book }
 notify-staff-overdue-none = ✅ No borrowings overdue today ({ $date }).
 notify-staff-overdue-header = ⏰ <b>Overdue borrowings on { $date }</b>: { $total } in total
-notify-staff-overdue-header-part = ⏰ <b>Overdue borrowings on { $date }</b>: { $total } in total (part { $part } of { $parts })
+notify-staff-overdue-summary = ⏰ <b>Overdue borrowings on { $date }</b>: { $total } in total, held by { $readers } { $readers ->
+        [one] reader
+       *[other] readers
+    }
+notify-staff-overdue-oldest = Longest overdue first:
+notify-staff-overdue-more = …and { $rest } more.
+notify-staff-overdue-page = Page through all of them with /admin overdue or the button below.
+notify-staff-overdue-button = 📋 All overdue borrowings
 notify-staff-overdue-line = • #{ $borrowingId } { $reader } — { $book }, due { $dueDate }, { $days } { $days ->
         [one] day
        *[other] days

@@ -30,7 +30,14 @@ notify-staff-payment-received =
     Книга: { $book }
 notify-staff-overdue-none = ✅ Сьогодні немає прострочених видач ({ $date }).
 notify-staff-overdue-header = ⏰ <b>Прострочені видачі на { $date }</b>: усього { $total }
-notify-staff-overdue-header-part = ⏰ <b>Прострочені видачі на { $date }</b>: усього { $total } (частина { $part } з { $parts })
+notify-staff-overdue-summary = ⏰ <b>Прострочені видачі на { $date }</b>: усього { $total }, у { $readers } { $readers ->
+        [one] читача
+       *[other] читачів
+    }
+notify-staff-overdue-oldest = Найдовше прострочені:
+notify-staff-overdue-more = …і ще { $rest }.
+notify-staff-overdue-page = Увесь список — /admin overdue або кнопка нижче.
+notify-staff-overdue-button = 📋 Усі прострочені видачі
 notify-staff-overdue-line = • #{ $borrowingId } { $reader } — { $book }, до { $dueDate }, прострочено на { $days } { $days ->
         [one] день
         [few] дні

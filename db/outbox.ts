@@ -1,0 +1,135 @@
+/**
+ * The outbox dispatcher's SQL (jobs/dispatcher.ts): which rows are due, claiming one, and what
+ * a claim ends in. A claim names its holder (`claimed_by`: the dispatcher's lease holder id)
+ * and holds the row until `next_attempt_at`; it ends when the row is marked sent or failed, or
+ * is scheduled again (the claim is then cleared). A holder that takes the `dispatcher` lease
+ * releases at once every claim another holder left — that holder can no longer claim or be
+ * alive and holding the lease, so its claims are orphans.
+ */
+import { sql } from 'kysely';
+import type { DB } from './connection.js';
+import { leaseHeld } from './leases.js';
+
+export interface OutboxHead {
+  id: number;
+  chat_id: number;
+  kind: string;
+  payload: string;
+  language: string;
+  attempts: number;
+  created_at: string;
+}
+
+/**
+ * The earliest pending row of each chat (its "head"), when due, in id order. Only heads are
+ * ever sent, which keeps each chat in order. Reads the partial index of pending rows only
+ * (outbox_chat_pending), never the history of sent ones.
+ */
+export function dueHeads(db: DB, nowMs: number, afterId: number, limit: number): Promise<OutboxHead[]> {
+  return db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('outbox')
+        .select(['chat_id', (e) => e.fn.min<number>('id').as('head_id')])
+        .where('sent_at', 'is', null)
+        .where('failed_at', 'is', null)
+        .groupBy('chat_id')
+        .as('h'),
+    )
+    .innerJoin('outbox as o', 'o.id', 'h.head_id')
+    .select(['o.id', 'o.chat_id', 'o.kind', 'o.payload', 'o.language', 'o.attempts', 'o.created_at'])
+    .where('o.next_attempt_at', '<=', nowMs)
+    .where('o.id', '>', afterId)
+    .orderBy('o.id')
+    .limit(limit)
+    .execute();
+}
+
+export interface Claim {
+  holder: string;
+  /** How long the claim holds the row if never ended (the fallback when nobody takes over). */
+  holdMs: number;
+  /** Claim only while the holder holds this lease. */
+  fence?: string;
+}
+
+/** Claims a due, pending row for `claim.holder` (counting an attempt); true when it did. */
+export async function claimRow(db: DB, id: number, claim: Claim, nowMs: number): Promise<boolean> {
+  let q = db
+    .updateTable('outbox')
+    .set({ attempts: sql`attempts + 1`, next_attempt_at: nowMs + claim.holdMs, claimed_by: claim.holder })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .where('next_attempt_at', '<=', nowMs);
+  const fence = claim.fence;
+  if (fence !== undefined) q = q.where((eb) => eb.exists(leaseHeld(db, fence, claim.holder, nowMs)));
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Telegram took it: sent, whoever holds the claim now (the claim stays on the row as history). */
+export async function markSent(db: DB, id: number, sentAt: string): Promise<void> {
+  await db.updateTable('outbox').set({ sent_at: sentAt, last_error: null }).where('id', '=', id).where('sent_at', 'is', null).execute();
+}
+
+/**
+ * Given up on. `holder` set: only while that claim is still the row's (a claim released to a
+ * successor is the successor's to end); unset: a row that was never claimed (cannot render).
+ */
+export async function markFailed(db: DB, id: number, failedAt: string, error: string, holder?: string): Promise<void> {
+  let q = db.updateTable('outbox').set({ failed_at: failedAt, last_error: error.slice(0, 500) }).where('id', '=', id).where('sent_at', 'is', null);
+  if (holder !== undefined) q = q.where('claimed_by', '=', holder);
+  await q.execute();
+}
+
+/**
+ * Ends the holder's claim and makes the row due again at `nextAttemptAt`; `giveBackAttempt` for
+ * a 429 (flood control is not the message's fault).
+ */
+export async function retryLater(db: DB, id: number, holder: string, nextAttemptAt: number, error: string, giveBackAttempt = false): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      next_attempt_at: nextAttemptAt,
+      last_error: error.slice(0, 500),
+      claimed_by: null,
+      ...(giveBackAttempt ? { attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END` } : {}),
+    })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .where('claimed_by', '=', holder)
+    .execute();
+}
+
+/**
+ * Releases every claim in flight that is not `holder`'s: those rows are due at once, first in
+ * their chats as before. Called by a new holder of the `dispatcher` lease (index outbox_claimed).
+ */
+export async function releaseClaimsOfOthers(db: DB, holder: string, nowMs: number): Promise<{ released: number; holders: string[] }> {
+  const orphaned = () =>
+    db
+      .updateTable('outbox')
+      .where('claimed_by', 'is not', null)
+      .where('claimed_by', '<>', holder)
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null);
+  const holders = await db
+    .selectFrom('outbox')
+    .select('claimed_by')
+    .distinct()
+    .where('claimed_by', 'is not', null)
+    .where('claimed_by', '<>', holder)
+    .where('sent_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .execute();
+  if (holders.length === 0) return { released: 0, holders: [] };
+  const rows = await orphaned().set({ claimed_by: null, next_attempt_at: nowMs }).returning('id').execute();
+  return { released: rows.length, holders: holders.map((h) => h.claimed_by!) };
+}
+
+/** Rows still to deliver (pending, whether due, backing off or claimed). */
+export async function pendingCount(db: DB): Promise<number> {
+  const r = await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('sent_at', 'is', null).where('failed_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
