@@ -1,4 +1,5 @@
 // The environment, parsed once. Nothing else in the project reads process.env.
+import fs from 'node:fs';
 import { z } from 'zod';
 import cron from 'node-cron';
 
@@ -191,10 +192,70 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** For entry points: the config, or a clear message naming each bad variable and exit 1. */
-export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+// A line that is neither NAME=value, a comment nor blank makes Node's parser glue it to the
+// next line's name, so that variable silently vanishes: refuse the file instead.
+const ASSIGNMENT = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=(.*)$/;
+
+/** Line numbers (1-based) of `.env` lines that are not `NAME=value`, a comment or blank. */
+export function malformedEnvLines(content: string): number[] {
+  const lines = content.split(/\r?\n/);
+  const bad: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    const m = ASSIGNMENT.exec(line);
+    if (!m) {
+      bad.push(i + 1);
+      continue;
+    }
+    // A quoted value may run over several lines (Node supports that): skip to its closing quote.
+    const value = m[1]!.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) < 0) {
+      const close = lines.findIndex((l, j) => j > i && l.includes(quote));
+      if (close > i) i = close;
+    }
+  }
+  return bad;
+}
+
+/**
+ * Loads `.env` from the working directory into the environment (SPEC §6). Node's loader never
+ * overrides a variable that is already set, so the real environment wins. A missing file is
+ * fine; a malformed one is a ConfigError naming its lines (never their contents: secrets).
+ */
+export function loadEnvFile(file = '.env'): boolean {
+  let content: string;
   try {
-    return loadConfig(env);
+    content = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new ConfigError([`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+  }
+  const bad = malformedEnvLines(content);
+  if (bad.length) {
+    throw new ConfigError(bad.map((n) => `${file} line ${n}: expected NAME=value, a # comment or a blank line`));
+  }
+  process.loadEnvFile(file);
+  return true;
+}
+
+/**
+ * For entry points (npm start, the CLI commands): `.env` loaded, then the config — or a clear
+ * message naming each bad variable (or .env line) and exit 1.
+ */
+export const loadConfigOrExit = (): Config =>
+  exitOnConfigError(() => {
+    loadEnvFile();
+    return loadConfig(process.env);
+  });
+
+/** For entry points that read no config themselves (the benchmarks): `.env` loaded, or exit 1. */
+export const loadEnvFileOrExit = (): void => exitOnConfigError(() => void loadEnvFile());
+
+function exitOnConfigError<T>(fn: () => T): T {
+  try {
+    return fn();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
