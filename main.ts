@@ -1,13 +1,20 @@
 // npm start: the API, the bot and the jobs in one process over one database file.
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
-import { startService } from './service.js';
+import { ListenError, startService } from './service.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
-const service = await startService(config, { logger });
+const service = await startService(config, { logger }).catch((err: unknown) => {
+  // A busy port and the like are the operator's to fix: a plain sentence, not a stack.
+  if (err instanceof ListenError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+});
 if (process.stdout.isTTY) {
   // A plain line for people among the JSON logs.
   const sandbox = config.sandbox.telegram || config.sandbox.stripe;

@@ -24,6 +24,34 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** The server could not listen; the message says why and what to do, for a person. */
+export class ListenError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
+  const { port, host } = config;
+  const other = port === 0 || port >= 65535 ? 3001 : port + 1;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new ListenError(
+        `Port ${port} is already in use on ${host}: another program (perhaps another \`npm start\`) is listening there.\n` +
+          `Stop it, or choose another port: PORT=${other} npm start (or set PORT in .env).`,
+        err.code,
+      );
+    case 'EACCES':
+      return new ListenError(`Not allowed to listen on port ${port} (ports below 1024 need privileges). Choose another port: PORT=3000 npm start (or set PORT in .env).`, err.code);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ListenError(`HOST=${host} is not an address of this machine. Leave HOST unset, or use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`, err.code);
+    default:
+      return new ListenError(`Could not listen on ${host}:${port}: ${err.message}`, err.code);
+  }
+}
+
 export async function startService(config: Config, opts: { logger: Logger; clock?: Clock; startJobs?: boolean }): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
@@ -35,11 +63,15 @@ export async function startService(config: Config, opts: { logger: Logger; clock
   // Listen first (the port may be 0 in tests): the in-process stand-ins need our address
   // before the bot and the payment gateway are built. Requests wait for the app below.
   let fetchApp: ((req: Request) => Response | Promise<Response>) | undefined;
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       { fetch: (req) => (fetchApp ? fetchApp(req) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host },
       () => resolve(s),
     );
+    s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
+  }).catch(async (err: unknown) => {
+    await db.destroy();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const localBase = `http://127.0.0.1:${port}`;
