@@ -48,7 +48,8 @@ const EnvSchema = z.object({
   ),
   DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/library.db')),
   PORT: intIn(0, 65535, 3000),
-  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  // Unset: 127.0.0.1 while the sandbox is on (its stand-ins trust whoever reaches them), else 0.0.0.0.
+  HOST: optionalString,
   PUBLIC_URL: url('PUBLIC_URL'),
   JWT_SECRET: z.preprocess(
     emptyToUndefined,
@@ -88,6 +89,9 @@ const EnvSchema = z.object({
   SANDBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
 });
 
+/** Every variable the service reads (.env.sample lists each one). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** The staff chat id the offline sandbox uses when TELEGRAM_STAFF_CHAT_ID is unset. */
 export const SANDBOX_STAFF_CHAT_ID = -1001000000001;
 
@@ -116,7 +120,10 @@ export interface Config {
     webhookSecret: string | undefined;
     apiBase: string | undefined;
   };
-  /** Which stand-ins the offline sandbox provides (a real token switches each off). */
+  /**
+   * Which stand-ins the offline sandbox provides. SANDBOX=auto: both, and only while neither a
+   * Telegram token nor a Stripe key is set; on: one for each part without a real credential.
+   */
   sandbox: { telegram: boolean; stripe: boolean };
   rules: {
     timeZone: string;
@@ -153,15 +160,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length) throw new ConfigError(problems);
 
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
-  const sandboxAllowed = e.SANDBOX !== 'off';
-  const telegramSandbox = sandboxAllowed && !e.TELEGRAM_BOT_TOKEN;
-  const stripeSandbox = sandboxAllowed && !e.STRIPE_SECRET_KEY;
+  // A stand-in beside a real credential would serve real readers (an anonymous "Pay" marking real
+  // loans paid, a sandbox librarian refunding real payments): auto never mixes them.
+  const anyCredential = Boolean(e.TELEGRAM_BOT_TOKEN || e.STRIPE_SECRET_KEY);
+  const sandboxOn = e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && !anyCredential);
+  const telegramSandbox = sandboxOn && !e.TELEGRAM_BOT_TOKEN;
+  const stripeSandbox = sandboxOn && !e.STRIPE_SECRET_KEY;
   return {
     env: e.NODE_ENV ?? 'development',
     logLevel: e.LOG_LEVEL,
     databasePath: e.DATABASE_PATH,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (telegramSandbox || stripeSandbox ? '127.0.0.1' : '0.0.0.0'),
     publicUrl,
     publicUrlConfigured: Boolean(e.PUBLIC_URL),
     jwtSecret: e.JWT_SECRET,

@@ -17,8 +17,9 @@ const service = await startService(config, { logger }).catch((err: unknown) => {
 });
 if (process.stdout.isTTY) {
   // A plain line for people among the JSON logs.
-  const sandbox = config.sandbox.telegram || config.sandbox.stripe;
-  console.log(`\n  📚 Library is running at ${service.url}\n     ${sandbox ? `Try it offline: ${service.url}/sandbox/   ` : ''}API docs: ${service.url}/api/docs/\n`);
+  const chat = config.sandbox.telegram ? `Try it offline: ${service.url}/sandbox/   ` : '';
+  const local = service.host === '127.0.0.1' ? '\n     Reachable from this machine only (HOST=0.0.0.0 opens it to the network).' : '';
+  console.log(`\n  📚 Library is running at ${service.url}\n     ${chat}API docs: ${service.url}/api/docs/${local}\n`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,5 +1,5 @@
 // Assembles the whole service: config → db → payment gateway → core → API, bot, jobs (and,
-// with no tokens, the offline sandbox standing in for Telegram and Stripe).
+// with no credentials at all or SANDBOX=on, the offline sandbox standing in for Telegram and Stripe).
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
@@ -12,13 +12,16 @@ import { createApi } from './api/app.js';
 import { createBot, setCommands } from './bot/index.js';
 import { startPolling, webhookHandler } from './bot/run.js';
 import { createJobs } from './jobs/index.js';
-import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
+import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
+import { revokeSandboxLibrarian } from './core/users.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
   url: string;
   /** The loopback address it listens on (tests, tools). */
   localUrl: string;
+  /** The address the server is bound to (127.0.0.1 while the sandbox is on and HOST is unset). */
+  host: string;
   core: Core;
   config: Config;
   stop(): Promise<void>;
@@ -73,7 +76,7 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     await db.destroy();
     throw err;
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address: boundHost } = server.address() as AddressInfo;
   const localBase = `http://127.0.0.1:${port}`;
   const publicUrl = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
   const effectiveConfig: Config = { ...config, publicUrl };
@@ -82,13 +85,19 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     ? createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase })
     : undefined;
 
-  // No key and no sandbox (SANDBOX=off): payments answer "provider unavailable" and stay renewable.
+  // No key and no Stripe stand-in: payments answer "provider unavailable" and stay renewable.
   const gateway = createStripeGateway({
     secretKey: config.stripe.secretKey ?? SANDBOX_STRIPE_KEY,
     webhookSecret: stripeWebhookSecret,
     apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.secretKey ? config.stripe.apiBase : 'http://127.0.0.1:9',
   });
   const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 2000 });
+  if (!config.sandbox.telegram) {
+    // A database once used with the sandbox must not keep a staff account that a real Telegram
+    // user with the persona's id would then be.
+    const demoted = await revokeSandboxLibrarian(core.deps, SANDBOX_LIBRARIAN_TELEGRAM_ID);
+    if (demoted.length) logger.info({ users: demoted }, 'sandbox off: the sandbox librarian account is no longer staff');
+  }
 
   const botToken = config.telegram.botToken ?? SANDBOX_BOT_TOKEN;
   const bot = createBot(botToken, core, {
@@ -116,7 +125,13 @@ export async function startService(config: Config, opts: { logger: Logger; clock
 
   let polling: { stop(): Promise<void> } | undefined;
   const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
-  if (!botEnabled) logger.warn('TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started');
+  if (!botEnabled) {
+    logger.warn(
+      config.stripe.secretKey
+        ? 'TELEGRAM_BOT_TOKEN is unset: the bot is not started (a Stripe key is set, so the sandbox stand-in for Telegram is off; SANDBOX=on brings it back)'
+        : 'TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started',
+    );
+  }
   if (botEnabled) try {
     await bot.init();
     await setCommands(bot, config.telegram.staffChatId).catch((e: unknown) => logger.warn({ err: String(e) }, 'setMyCommands failed'));
@@ -130,16 +145,19 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Telegram bot could not start; the API keeps running');
   }
 
-  const jobs = createJobs({ core, api: bot.api, logger, clock });
+  // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
+  // sent to Telegram with the stand-in's token.
+  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, logger, clock });
   if (opts.startJobs !== false) jobs.start();
 
   const url = publicUrl;
   logger.info(
     {
       url,
+      listening: `${config.host}:${port}`,
       docs: `${url}/api/docs/`,
-      telegram: config.sandbox.telegram ? 'sandbox stand-in' : config.telegram.webhookSecret ? 'real (webhook)' : 'real (long polling)',
-      stripe: config.sandbox.stripe ? 'sandbox stand-in' : 'real',
+      telegram: config.sandbox.telegram ? 'sandbox stand-in' : !config.telegram.botToken ? 'off (no TELEGRAM_BOT_TOKEN)' : webhookMode ? 'real (webhook)' : 'real (long polling)',
+      stripe: config.sandbox.stripe ? 'sandbox stand-in' : config.stripe.secretKey ? 'real' : 'off (no STRIPE_SECRET_KEY: payments unavailable, stay renewable)',
       sandbox: sandbox ? `${url}/sandbox/` : 'off',
     },
     sandbox ? `Library is up. Try it offline: ${url}/sandbox/` : `Library is up at ${url}`,
@@ -149,6 +167,7 @@ export async function startService(config: Config, opts: { logger: Logger; clock
   return {
     url,
     localUrl: localBase,
+    host: boundHost,
     core,
     config: effectiveConfig,
     stop() {
