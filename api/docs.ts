@@ -38,6 +38,7 @@ const PAGE = htmlDocument(
 <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css">
 <style>body { margin: 0; background: #fafafa; }</style>`,
   `<body>
+<noscript><p>This reference needs JavaScript; the OpenAPI document itself is <a href="/api/openapi.json">/api/openapi.json</a>.</p></noscript>
 <div id="swagger-ui"></div>
 <script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
 <script src="${DOCS_PATH}/init.js"></script>
