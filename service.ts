@@ -9,8 +9,9 @@ import { createCore, type Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createStripeGateway } from './core/stripe.js';
 import { createApi } from './api/app.js';
-import { createBot, setCommands } from './bot/index.js';
-import { startPolling, webhookHandler } from './bot/run.js';
+import { createBot } from './bot/index.js';
+import { webhookHandler } from './bot/run.js';
+import { startBot } from './bot/start.js';
 import { createJobs } from './jobs/index.js';
 import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
 import { revokeSandboxLibrarian } from './core/users.js';
@@ -55,7 +56,15 @@ function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
   }
 }
 
-export async function startService(config: Config, opts: { logger: Logger; clock?: Clock; startJobs?: boolean }): Promise<RunningService> {
+export interface StartOptions {
+  logger: Logger;
+  clock?: Clock;
+  startJobs?: boolean;
+  /** How long one attempt to reach Telegram may take (default 10 s; tests shorten it). */
+  telegramTimeoutMs?: number;
+}
+
+export async function startService(config: Config, opts: StartOptions): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
   const { db, applied } = await openDatabase(config.databasePath);
@@ -123,7 +132,6 @@ export async function startService(config: Config, opts: { logger: Logger; clock
 
   if (sandbox) await sandbox.start(core);
 
-  let polling: { stop(): Promise<void> } | undefined;
   const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
   if (!botEnabled) {
     logger.warn(
@@ -132,18 +140,17 @@ export async function startService(config: Config, opts: { logger: Logger; clock
         : 'TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started',
     );
   }
-  if (botEnabled) try {
-    await bot.init();
-    await setCommands(bot, config.telegram.staffChatId).catch((e: unknown) => logger.warn({ err: String(e) }, 'setMyCommands failed'));
-    if (webhookMode) {
-      await bot.api.setWebhook(`${config.publicUrl}/telegram/webhook`, { secret_token: config.telegram.webhookSecret });
-      logger.info({ url: `${config.publicUrl}/telegram/webhook` }, 'telegram webhook set');
-    } else {
-      polling = startPolling(bot);
-    }
-  } catch (e) {
-    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Telegram bot could not start; the API keeps running');
-  }
+  // The first attempt is awaited (a reachable Telegram is ready when start resolves); an
+  // unreachable one is retried in the background.
+  const telegram = botEnabled
+    ? startBot(bot, {
+        logger,
+        staffChatId: config.telegram.staffChatId,
+        webhook: webhookMode ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! } : undefined,
+        attemptTimeoutMs: opts.telegramTimeoutMs,
+      })
+    : undefined;
+  await telegram?.firstAttempt;
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token.
@@ -172,7 +179,7 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     config: effectiveConfig,
     stop() {
       stopping ??= (async () => {
-        await polling?.stop().catch(() => undefined);
+        await telegram?.stop();
         await jobs.stop();
         sandbox?.close();
         await new Promise<void>((resolve) => {
