@@ -1,4 +1,5 @@
 // The environment, parsed once. Nothing else in the project reads process.env.
+import fs from 'node:fs';
 import { z } from 'zod';
 import cron from 'node-cron';
 
@@ -47,7 +48,8 @@ const EnvSchema = z.object({
   ),
   DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/library.db')),
   PORT: intIn(0, 65535, 3000),
-  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  // Unset: 127.0.0.1 while the sandbox is on (its stand-ins trust whoever reaches them), else 0.0.0.0.
+  HOST: optionalString,
   PUBLIC_URL: url('PUBLIC_URL'),
   JWT_SECRET: z.preprocess(
     emptyToUndefined,
@@ -89,6 +91,9 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
 });
 
+/** Every variable the service reads (.env.sample lists each one). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** The staff chat id the offline sandbox uses when TELEGRAM_STAFF_CHAT_ID is unset. */
 export const SANDBOX_STAFF_CHAT_ID = -1001000000001;
 
@@ -117,7 +122,10 @@ export interface Config {
     webhookSecret: string | undefined;
     apiBase: string | undefined;
   };
-  /** Which stand-ins the offline sandbox provides (a real token switches each off). */
+  /**
+   * Which stand-ins the offline sandbox provides. SANDBOX=auto: both, and only while neither a
+   * Telegram token nor a Stripe key is set; on: one for each part without a real credential.
+   */
   sandbox: { telegram: boolean; stripe: boolean };
   rules: {
     timeZone: string;
@@ -158,15 +166,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length) throw new ConfigError(problems);
 
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
-  const sandboxAllowed = e.SANDBOX !== 'off';
-  const telegramSandbox = sandboxAllowed && !e.TELEGRAM_BOT_TOKEN;
-  const stripeSandbox = sandboxAllowed && !e.STRIPE_SECRET_KEY;
+  // A stand-in beside a real credential would serve real readers (an anonymous "Pay" marking real
+  // loans paid, a sandbox librarian refunding real payments): auto never mixes them.
+  const anyCredential = Boolean(e.TELEGRAM_BOT_TOKEN || e.STRIPE_SECRET_KEY);
+  const sandboxOn = e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && !anyCredential);
+  const telegramSandbox = sandboxOn && !e.TELEGRAM_BOT_TOKEN;
+  const stripeSandbox = sandboxOn && !e.STRIPE_SECRET_KEY;
   return {
     env: e.NODE_ENV ?? 'development',
     logLevel: e.LOG_LEVEL,
     databasePath: e.DATABASE_PATH,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (telegramSandbox || stripeSandbox ? '127.0.0.1' : '0.0.0.0'),
     publicUrl,
     publicUrlConfigured: Boolean(e.PUBLIC_URL),
     jwtSecret: e.JWT_SECRET,
@@ -199,10 +210,70 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** For entry points: the config, or a clear message naming each bad variable and exit 1. */
-export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+// A line that is neither NAME=value, a comment nor blank makes Node's parser glue it to the
+// next line's name, so that variable silently vanishes: refuse the file instead.
+const ASSIGNMENT = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=(.*)$/;
+
+/** Line numbers (1-based) of `.env` lines that are not `NAME=value`, a comment or blank. */
+export function malformedEnvLines(content: string): number[] {
+  const lines = content.split(/\r?\n/);
+  const bad: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    const m = ASSIGNMENT.exec(line);
+    if (!m) {
+      bad.push(i + 1);
+      continue;
+    }
+    // A quoted value may run over several lines (Node supports that): skip to its closing quote.
+    const value = m[1]!.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) < 0) {
+      const close = lines.findIndex((l, j) => j > i && l.includes(quote));
+      if (close > i) i = close;
+    }
+  }
+  return bad;
+}
+
+/**
+ * Loads `.env` from the working directory into the environment (SPEC §6). Node's loader never
+ * overrides a variable that is already set, so the real environment wins. A missing file is
+ * fine; a malformed one is a ConfigError naming its lines (never their contents: secrets).
+ */
+export function loadEnvFile(file = '.env'): boolean {
+  let content: string;
   try {
-    return loadConfig(env);
+    content = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new ConfigError([`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+  }
+  const bad = malformedEnvLines(content);
+  if (bad.length) {
+    throw new ConfigError(bad.map((n) => `${file} line ${n}: expected NAME=value, a # comment or a blank line`));
+  }
+  process.loadEnvFile(file);
+  return true;
+}
+
+/**
+ * For entry points (npm start, the CLI commands): `.env` loaded, then the config — or a clear
+ * message naming each bad variable (or .env line) and exit 1.
+ */
+export const loadConfigOrExit = (): Config =>
+  exitOnConfigError(() => {
+    loadEnvFile();
+    return loadConfig(process.env);
+  });
+
+/** For entry points that read no config themselves (the benchmarks): `.env` loaded, or exit 1. */
+export const loadEnvFileOrExit = (): void => exitOnConfigError(() => void loadEnvFile());
+
+function exitOnConfigError<T>(fn: () => T): T {
+  try {
+    return fn();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);

@@ -1,17 +1,25 @@
 // npm start: the API, the bot and the jobs in one process over one database file.
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
-import { startService } from './service.js';
+import { ListenError, startService } from './service.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
-const service = await startService(config, { logger });
+const service = await startService(config, { logger }).catch((err: unknown) => {
+  // A busy port and the like are the operator's to fix: a plain sentence, not a stack.
+  if (err instanceof ListenError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+});
 if (process.stdout.isTTY) {
   // A plain line for people among the JSON logs.
-  const sandbox = config.sandbox.telegram || config.sandbox.stripe;
-  console.log(`\n  📚 Library is running at ${service.url}\n     ${sandbox ? `Try it offline: ${service.url}/sandbox/   ` : ''}API docs: ${service.url}/api/docs/\n`);
+  const chat = config.sandbox.telegram ? `Try it offline: ${service.url}/sandbox/   ` : '';
+  const local = service.host === '127.0.0.1' ? '\n     Reachable from this machine only (HOST=0.0.0.0 opens it to the network).' : '';
+  console.log(`\n  📚 Library is running at ${service.url}\n     ${chat}API docs: ${service.url}/api/docs/${local}\n`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

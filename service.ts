@@ -1,5 +1,5 @@
 // Assembles the whole service: config → db → payment gateway → core → API, bot, jobs (and,
-// with no tokens, the offline sandbox standing in for Telegram and Stripe).
+// with no credentials at all or SANDBOX=on, the offline sandbox standing in for Telegram and Stripe).
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
@@ -9,22 +9,62 @@ import { createCore, type Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createStripeGateway } from './core/stripe.js';
 import { createApi } from './api/app.js';
-import { createBot, setCommands } from './bot/index.js';
-import { startPolling, webhookHandler } from './bot/run.js';
+import { createBot } from './bot/index.js';
+import { webhookHandler } from './bot/run.js';
+import { startBot } from './bot/start.js';
 import { createJobs } from './jobs/index.js';
-import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
+import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
+import { revokeSandboxLibrarian } from './core/users.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
   url: string;
   /** The loopback address it listens on (tests, tools). */
   localUrl: string;
+  /** The address the server is bound to (127.0.0.1 while the sandbox is on and HOST is unset). */
+  host: string;
   core: Core;
   config: Config;
   stop(): Promise<void>;
 }
 
-export async function startService(config: Config, opts: { logger: Logger; clock?: Clock; startJobs?: boolean }): Promise<RunningService> {
+/** The server could not listen; the message says why and what to do, for a person. */
+export class ListenError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
+  const { port, host } = config;
+  const other = port === 0 || port >= 65535 ? 3001 : port + 1;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new ListenError(
+        `Port ${port} is already in use on ${host}: another program (perhaps another \`npm start\`) is listening there.\n` +
+          `Stop it, or choose another port: PORT=${other} npm start (or set PORT in .env).`,
+        err.code,
+      );
+    case 'EACCES':
+      return new ListenError(`Not allowed to listen on port ${port} (ports below 1024 need privileges). Choose another port: PORT=3000 npm start (or set PORT in .env).`, err.code);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ListenError(`HOST=${host} is not an address of this machine. Leave HOST unset, or use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`, err.code);
+    default:
+      return new ListenError(`Could not listen on ${host}:${port}: ${err.message}`, err.code);
+  }
+}
+
+export interface StartOptions {
+  logger: Logger;
+  clock?: Clock;
+  startJobs?: boolean;
+  /** How long one attempt to reach Telegram may take (default 10 s; tests shorten it). */
+  telegramTimeoutMs?: number;
+}
+
+export async function startService(config: Config, opts: StartOptions): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
   const { db, applied } = await openDatabase(config.databasePath);
@@ -37,13 +77,17 @@ export async function startService(config: Config, opts: { logger: Logger; clock
   // The env argument carries @hono/node-server's socket: without it no client has an address
   // and every throttling limit would be one bucket for the whole world.
   let fetchApp: ((req: Request, env: unknown) => Response | Promise<Response>) | undefined;
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       { fetch: (req, env) => (fetchApp ? fetchApp(req, env) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host },
       () => resolve(s),
     );
+    s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
+  }).catch(async (err: unknown) => {
+    await db.destroy();
+    throw err;
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address: boundHost } = server.address() as AddressInfo;
   const localBase = `http://127.0.0.1:${port}`;
   const publicUrl = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
   const effectiveConfig: Config = { ...config, publicUrl };
@@ -52,13 +96,19 @@ export async function startService(config: Config, opts: { logger: Logger; clock
     ? createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase })
     : undefined;
 
-  // No key and no sandbox (SANDBOX=off): payments answer "provider unavailable" and stay renewable.
+  // No key and no Stripe stand-in: payments answer "provider unavailable" and stay renewable.
   const gateway = createStripeGateway({
     secretKey: config.stripe.secretKey ?? SANDBOX_STRIPE_KEY,
     webhookSecret: stripeWebhookSecret,
     apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.secretKey ? config.stripe.apiBase : 'http://127.0.0.1:9',
   });
   const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 30_000 });
+  if (!config.sandbox.telegram) {
+    // A database once used with the sandbox must not keep a staff account that a real Telegram
+    // user with the persona's id would then be.
+    const demoted = await revokeSandboxLibrarian(core.deps, SANDBOX_LIBRARIAN_TELEGRAM_ID);
+    if (demoted.length) logger.info({ users: demoted }, 'sandbox off: the sandbox librarian account is no longer staff');
+  }
 
   const botToken = config.telegram.botToken ?? SANDBOX_BOT_TOKEN;
   const bot = createBot(botToken, core, {
@@ -84,32 +134,39 @@ export async function startService(config: Config, opts: { logger: Logger; clock
 
   if (sandbox) await sandbox.start(core);
 
-  let polling: { stop(): Promise<void> } | undefined;
   const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
-  if (!botEnabled) logger.warn('TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started');
-  if (botEnabled) try {
-    await bot.init();
-    await setCommands(bot, config.telegram.staffChatId).catch((e: unknown) => logger.warn({ err: String(e) }, 'setMyCommands failed'));
-    if (webhookMode) {
-      await bot.api.setWebhook(`${config.publicUrl}/telegram/webhook`, { secret_token: config.telegram.webhookSecret });
-      logger.info({ url: `${config.publicUrl}/telegram/webhook` }, 'telegram webhook set');
-    } else {
-      polling = startPolling(bot);
-    }
-  } catch (e) {
-    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Telegram bot could not start; the API keeps running');
+  if (!botEnabled) {
+    logger.warn(
+      config.stripe.secretKey
+        ? 'TELEGRAM_BOT_TOKEN is unset: the bot is not started (a Stripe key is set, so the sandbox stand-in for Telegram is off; SANDBOX=on brings it back)'
+        : 'TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started',
+    );
   }
+  // The first attempt is awaited (a reachable Telegram is ready when start resolves); an
+  // unreachable one is retried in the background.
+  const telegram = botEnabled
+    ? startBot(bot, {
+        logger,
+        staffChatId: config.telegram.staffChatId,
+        webhook: webhookMode ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! } : undefined,
+        attemptTimeoutMs: opts.telegramTimeoutMs,
+      })
+    : undefined;
+  await telegram?.firstAttempt;
 
-  const jobs = createJobs({ core, api: bot.api, logger, clock });
+  // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
+  // sent to Telegram with the stand-in's token.
+  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, logger, clock });
   if (opts.startJobs !== false) jobs.start();
 
   const url = publicUrl;
   logger.info(
     {
       url,
+      listening: `${config.host}:${port}`,
       docs: `${url}/api/docs/`,
-      telegram: config.sandbox.telegram ? 'sandbox stand-in' : config.telegram.webhookSecret ? 'real (webhook)' : 'real (long polling)',
-      stripe: config.sandbox.stripe ? 'sandbox stand-in' : 'real',
+      telegram: config.sandbox.telegram ? 'sandbox stand-in' : !config.telegram.botToken ? 'off (no TELEGRAM_BOT_TOKEN)' : webhookMode ? 'real (webhook)' : 'real (long polling)',
+      stripe: config.sandbox.stripe ? 'sandbox stand-in' : config.stripe.secretKey ? 'real' : 'off (no STRIPE_SECRET_KEY: payments unavailable, stay renewable)',
       sandbox: sandbox ? `${url}/sandbox/` : 'off',
     },
     sandbox ? `Library is up. Try it offline: ${url}/sandbox/` : `Library is up at ${url}`,
@@ -119,11 +176,12 @@ export async function startService(config: Config, opts: { logger: Logger; clock
   return {
     url,
     localUrl: localBase,
+    host: boundHost,
     core,
     config: effectiveConfig,
     stop() {
       stopping ??= (async () => {
-        await polling?.stop().catch(() => undefined);
+        await telegram?.stop();
         await jobs.stop();
         sandbox?.close();
         await new Promise<void>((resolve) => {

@@ -1,7 +1,6 @@
 // The REST door: Hono + zod-openapi over the core. createApi builds the app; main.ts serves
 // it with @hono/node-server (and may add its own routes, e.g. the sandbox, to it).
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
@@ -9,6 +8,7 @@ import { memoryCounterStore, type CounterStore } from '../db/rate-limit-store.js
 import { createAuth } from './auth.js';
 import { registerBookRoutes } from './books.js';
 import { registerBorrowingRoutes } from './borrowings.js';
+import { registerDocsRoutes } from './docs.js';
 import { createErrorHandler, errorResponse, notFoundHandler, validationHook } from './errors.js';
 import { registerHealthRoutes } from './health.js';
 import { registerPaymentRoutes } from './payments.js';
@@ -101,7 +101,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     openapiJson ??= JSON.stringify(openApiDocument(app));
     return c.body(openapiJson, 200, { 'Content-Type': 'application/json; charset=utf-8' });
   });
-  app.get('/api/docs', Scalar<AppEnv>({ url: '/api/openapi.json', pageTitle: 'Library API' }));
+  registerDocsRoutes(app);
 
   opts.extraRoutes?.(app);
 

@@ -8,6 +8,9 @@ import { args, BENCH_DIR } from './lib.js';
 import { runApiBench } from './api.js';
 import { runBotBench } from './bot.js';
 import { runJobsBench } from './jobs.js';
+import { loadEnvFileOrExit } from '../config.js';
+
+loadEnvFileOrExit();
 
 const sections = new Set(String(args.only).split(','));
 const out: string[] = [`Benchmarks run ${new Date().toISOString()} on ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} cores.`];

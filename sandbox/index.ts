@@ -1,5 +1,6 @@
 // The offline sandbox: with no Telegram token and no Stripe key, in-process stand-ins take their
-// place, so a newcomer can try every flow from a browser. Real tokens switch each part off.
+// place, so a newcomer can try every flow from a browser. Any real credential switches it off
+// (SANDBOX=auto); SANDBOX=on keeps a stand-in for each part that has none.
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config.js';
@@ -10,17 +11,20 @@ import { createFakeStripe, type FakeStripeController } from './stripe/fake-strip
 import { createWebChat, type Persona } from './web-chat.js';
 import { createCheckoutPages } from './checkout-page.js';
 import { seedDemo } from '../db/seed.js';
+import { promoteSandboxLibrarian } from '../core/users.js';
 
 export const SANDBOX_BOT_TOKEN = '7000000001:SANDBOX-not-a-real-token';
 export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox_not_a_real_key';
+/** The librarian persona's Telegram user id (its own account is staff while the sandbox runs). */
+export const SANDBOX_LIBRARIAN_TELEGRAM_ID = 100003;
 
-/** Who you can be in the web chat. The librarian's account is made staff on start. */
+/** Who you can be in the web chat. The librarian's own account is made staff on start. */
 export function sandboxPersonas(staffChatId: number): Persona[] {
   return [
     { id: 'reader', label: 'Olena (reader)', user: { id: 100001, first_name: 'Olena', last_name: 'Koval', username: 'olena_reads', language_code: 'en' }, chat: { id: 100001, type: 'private' } },
     { id: 'reader2', label: 'Taras (second reader)', user: { id: 100002, first_name: 'Taras', last_name: 'Melnyk', username: 'taras_m', language_code: 'uk' }, chat: { id: 100002, type: 'private' } },
-    { id: 'librarian', label: 'Iryna (librarian, staff chat)', user: { id: 100003, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: staffChatId, type: 'supergroup', title: 'Library staff' } },
-    { id: 'librarian-dm', label: 'Iryna (librarian, private chat)', user: { id: 100003, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: 100003, type: 'private' } },
+    { id: 'librarian', label: 'Iryna (librarian, staff chat)', user: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: staffChatId, type: 'supergroup', title: 'Library staff' } },
+    { id: 'librarian-dm', label: 'Iryna (librarian, private chat)', user: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, type: 'private' } },
   ];
 }
 
@@ -84,12 +88,15 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
       }
       if (!telegram) return;
       for (const p of personas) telegram.registerChat(p.chat);
-      // The sandbox librarian is a staff account linked to the librarian persona.
       const librarian = personas.find((p) => p.id === 'librarian')!;
-      const { user } = await core.users.ensureTelegramUser(librarian.user);
-      if (user.is_staff !== 1) {
-        await core.deps.db.updateTable('users').set({ is_staff: 1 }).where('id', '=', user.id).execute();
-        logger.info({ telegramUserId: librarian.user.id }, 'sandbox librarian linked to a staff account');
+      const result = await promoteSandboxLibrarian(core.deps, librarian.user);
+      if ('heldBy' in result) {
+        logger.warn(
+          { telegramUserId: librarian.user.id, userId: result.heldBy },
+          'sandbox: the librarian persona is linked to another account, which is not made staff; staff commands in the sandbox chat are refused',
+        );
+      } else if (result.created) {
+        logger.info({ telegramUserId: librarian.user.id, userId: result.userId }, 'sandbox: librarian account created (staff while the sandbox runs)');
       }
     },
     close() {

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, ENV_VARIABLES, loadConfig, malformedEnvLines } from '../config.js';
 
 describe('configuration is parsed once, with clear messages', () => {
   it('works with no environment at all: sandbox for both Telegram and Stripe, SPEC defaults', () => {
@@ -29,9 +31,83 @@ describe('configuration is parsed once, with clear messages', () => {
     expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 's3cret' })).toThrow(/PUBLIC_URL/);
   });
 
-  it('real credentials switch each stand-in off independently', () => {
-    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '123:abc' }).sandbox).toEqual({ telegram: false, stripe: true });
-    expect(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).sandbox).toEqual({ telegram: true, stripe: false });
+});
+
+const TOKEN = { TELEGRAM_BOT_TOKEN: '123:abc' };
+const STRIPE = { STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+
+describe('SANDBOX=auto (the default): on only while no Telegram token and no Stripe key is set', () => {
+  it('with neither, both stand-ins are on', () => {
+    expect(loadConfig({}).sandbox).toEqual({ telegram: true, stripe: true });
+    expect(loadConfig({ SANDBOX: 'auto' }).sandbox).toEqual({ telegram: true, stripe: true });
+  });
+
+  it('a Telegram token alone switches the whole sandbox off (no Stripe stand-in beside a real bot)', () => {
+    expect(loadConfig(TOKEN).sandbox).toEqual({ telegram: false, stripe: false });
+  });
+
+  it('a Stripe key alone switches the whole sandbox off (no sandbox chat beside real payments)', () => {
+    const c = loadConfig(STRIPE);
+    expect(c.sandbox).toEqual({ telegram: false, stripe: false });
+    // The sandbox's staff chat is not invented when there is no sandbox.
+    expect(c.telegram.staffChatId).toBeUndefined();
+  });
+
+  it('only the token and the key count as credentials', () => {
+    expect(loadConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_x', TELEGRAM_STAFF_CHAT_ID: '-100', PUBLIC_URL: 'https://x.test' }).sandbox).toEqual({ telegram: true, stripe: true });
+  });
+});
+
+describe('SANDBOX=on: a stand-in for each part without a real credential; off: never', () => {
+  it('on keeps the stand-in for the part without a credential', () => {
+    expect(loadConfig({ SANDBOX: 'on' }).sandbox).toEqual({ telegram: true, stripe: true });
+    expect(loadConfig({ SANDBOX: 'on', ...TOKEN }).sandbox).toEqual({ telegram: false, stripe: true });
+    expect(loadConfig({ SANDBOX: 'on', ...STRIPE }).sandbox).toEqual({ telegram: true, stripe: false });
+    expect(loadConfig({ SANDBOX: 'on', ...TOKEN, ...STRIPE }).sandbox).toEqual({ telegram: false, stripe: false });
+  });
+
+  it('off never stands in', () => {
     expect(loadConfig({ SANDBOX: 'off' }).sandbox).toEqual({ telegram: false, stripe: false });
+  });
+
+  it('names SANDBOX when its value is unknown', () => {
+    expect(() => loadConfig({ SANDBOX: 'yes' })).toThrow(/SANDBOX/);
+  });
+});
+
+describe('HOST: 127.0.0.1 while the sandbox is on and HOST is unset, else 0.0.0.0', () => {
+  it('the sandbox alone listens on this machine only', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ SANDBOX: 'on', ...TOKEN }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '' }).host).toBe('127.0.0.1');
+  });
+
+  it('without the sandbox every interface, as before', () => {
+    expect(loadConfig(TOKEN).host).toBe('0.0.0.0');
+    expect(loadConfig(STRIPE).host).toBe('0.0.0.0');
+    expect(loadConfig({ SANDBOX: 'off' }).host).toBe('0.0.0.0');
+  });
+
+  it('an explicit HOST always wins', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '10.1.2.3', ...TOKEN }).host).toBe('10.1.2.3');
+  });
+});
+
+describe('.env.sample', () => {
+  const sample = fs.readFileSync(new URL('../.env.sample', import.meta.url), 'utf8');
+
+  it('lists every variable the service reads, and nothing else', () => {
+    const listed = [...sample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect([...listed].sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+
+  it('copied to .env unchanged, changes nothing', () => {
+    expect(malformedEnvLines(sample)).toEqual([]);
+    expect(loadConfig(parseEnv(sample))).toEqual(loadConfig({}));
+  });
+
+  it('documents the three values of SANDBOX', () => {
+    for (const value of ['auto', 'on', 'off']) expect(sample).toMatch(new RegExp(`^# ${value}( \\(default\\))?:`, 'm'));
   });
 });

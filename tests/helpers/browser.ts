@@ -1,12 +1,17 @@
-// A real browser for the end-to-end tests: Debian's `chromium` package driven by playwright-core
-// (never a downloaded browser), plus a small driver for the sandbox web chat that works the way
-// a person does — quick-command chips, the message box, inline-keyboard buttons — and waits on
-// what the page shows (web-first), never on fixed sleeps.
+// A real browser for the end-to-end tests: the Chromium a person has (see chromium.ts for where
+// it is looked for) or the one @sparticuz/chromium ships in its npm package, driven by
+// playwright-core (never a downloaded browser), plus a small driver for the sandbox web chat that
+// works the way a person does — quick-command chips, the message box, inline-keyboard buttons —
+// and waits on what the page shows (web-first), never on fixed sleeps.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { bundledChromium, bundledChromiumFits, findInstalledChromium } from './chromium.js';
 
+// Chromium's own background connections (component updates, sync, QUIC) are refused on
+// locked-down machines such as CI containers; these flags keep it from trying, whichever binary
+// is launched.
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -18,19 +23,21 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Launches the system Chromium; a missing browser is a failure with a clear message, not a skip. */
+/** Launches Chromium; no browser at all is a failure with a clear message, not a skip. */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = chromiumPath();
-  if (!fs.existsSync(executablePath)) {
+  const installed = findInstalledChromium();
+  if (installed) return chromium.launch({ executablePath: installed.executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
+  if (!bundledChromiumFits()) {
     throw new Error(
-      `Chromium was not found at ${executablePath}. The end-to-end browser test needs Debian's chromium package: ` +
-        'install it with `apt-get install -y chromium` (.ci/run does this when it is missing), ' +
-        'or point CHROMIUM_PATH at a Chromium binary. No browser is ever downloaded.',
+      `No Chromium was found on this ${process.platform}/${process.arch} machine, and the one in @sparticuz/chromium is for Linux x64 only. ` +
+        'Install Chromium or Google Chrome, or point CHROMIUM_PATH at a Chromium binary. No browser is ever downloaded.',
     );
   }
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const bundled = await bundledChromium();
+  // Its own flags plus ours, less two: --single-process (meant for Lambda) crashes the browser
+  // when a test opens a second context, and its "--headless='shell'" gives way to our --headless.
+  const args = [...new Set([...bundled.args.filter((a) => a !== '--single-process' && !a.startsWith('--headless')), ...CHROMIUM_ARGS])];
+  return chromium.launch({ executablePath: bundled.executablePath, args, timeout: 30_000 });
 }
 
 /** tests/artifacts/ (git-ignored): screenshots a reviewer can look at. */
