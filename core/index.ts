@@ -2,27 +2,31 @@ import type { CoreDeps } from './context.js';
 import { createBooks } from './books.js';
 import { createUsers } from './users.js';
 import { createTelegramLinks } from './telegram-link.js';
+import { createSandboxLibrarian } from './sandbox-librarian.js';
 import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
 import { createReports } from './reports.js';
 
-/** The library: every rule, used alike by the REST API, the bot and the jobs. */
+/**
+ * The library: every rule, used alike by the REST API, the bot, the jobs and the CLI. Each use
+ * case that writes, or reads beyond the caller's own records, takes the Actor and checks it.
+ */
 export function createCore(deps: CoreDeps) {
-  const payments = createPayments(deps);
+  const { internal: paymentStore, ...payments } = createPayments(deps);
   const books = createBooks(deps);
   return {
     deps,
     books,
-    // Accounts, sessions, and linking Telegram to an account.
-    users: { ...createUsers(deps), ...createTelegramLinks(deps) },
+    // Accounts, sessions, linking Telegram to an account, the sandbox librarian's rights.
+    users: { ...createUsers(deps), ...createTelegramLinks(deps), ...createSandboxLibrarian(deps) },
     payments,
     // Borrowing and returning change inventory: cached catalogue reads are dropped.
-    borrowings: createBorrowings(deps, payments, books.invalidate),
+    borrowings: createBorrowings(deps, paymentStore, books.invalidate),
     // Staff views: active/overdue loans, a reader's loans, today's numbers.
     reports: createReports(deps),
   };
 }
 
 export type Core = ReturnType<typeof createCore>;
-export type { Actor, CoreDeps } from './context.js';
-export { DomainError, ERROR_STATUS, type ErrorCode } from './errors.js';
+export { SYSTEM_ACTOR, type Actor, type CoreDeps, type SystemActor, type UserActor } from './context.js';
+export { DomainError, type ErrorCode } from './errors.js';

@@ -1,6 +1,6 @@
 // Demo catalogue for newcomers, and bulk generation for benchmarks (1M+ rows).
 import type SQLite from 'better-sqlite3';
-import type { Core } from '../core/index.js';
+import { SYSTEM_ACTOR, type Core } from '../core/index.js';
 
 export const DEMO_BOOKS: Array<{ title: string; author: string; isbn: string; cover: 'HARD' | 'SOFT'; inventory: number; daily_fee: string }> = [
   { title: 'Pride and Prejudice', author: 'Jane Austen', isbn: '978-0141439518', cover: 'SOFT', inventory: 4, daily_fee: '0.50' },
@@ -35,7 +35,7 @@ export async function seedDemo(core: Core): Promise<{ added: number; skipped: nu
   let skipped = 0;
   for (const b of DEMO_BOOKS) {
     try {
-      await core.books.create(b);
+      await core.books.create(SYSTEM_ACTOR, b);
       added++;
     } catch (e) {
       if ((e as { code?: string }).code === 'ISBN_TAKEN') skipped++;

@@ -20,6 +20,7 @@ import { dateInZone, daysBetween, type Clock } from '../core/clock.js';
 import { fineChargeCentsSql, fineCentsSql } from '../core/borrowings.js';
 import { enqueue, staffNote } from '../core/notifications.js';
 import { createReports, type LoanLine } from '../core/reports.js';
+import { SYSTEM_ACTOR } from '../core/context.js';
 import type { OverdueLoan } from './render.js';
 import { activeLoanNoticesInsert } from './reader-notices.js';
 
@@ -89,11 +90,11 @@ export async function overdueReport(deps: JobContext, clock: Clock): Promise<Ove
   const today = dateInZone(now, config.rules.timeZone);
   const reports = createReports({ db, config, clock });
   const readerNotices = await enqueueReaderOverdueNotices(db, config, today, now.getTime());
-  const counts = await reports.overdueCounts(today);
+  const counts = await reports.overdueCounts(SYSTEM_ACTOR, today);
   let staffMessages = 0;
   const staffChatId = config.telegram.staffChatId;
   if (staffChatId !== undefined) {
-    const oldest = counts.loans > 0 ? (await reports.overdueLoans({ limit: REPORT_OLDEST, date: today })).lines : [];
+    const oldest = counts.loans > 0 ? (await reports.overdueLoans(SYSTEM_ACTOR, { limit: REPORT_OLDEST, date: today })).lines : [];
     const payload = { date: today, total: counts.loans, readers: counts.readers, oldest: oldest.map((l) => reportLine(l, today)) };
     staffMessages = await enqueue(db, staffNote(staffChatId, 'staff.overdue_report', payload, `overdue-report:${today}`), now.getTime());
   }

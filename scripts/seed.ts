@@ -7,6 +7,7 @@ import { openCli } from './cli.js';
 import { bulkSeed, seedDemo } from '../db/seed.js';
 import { todayIn } from '../core/clock.js';
 import { openSqlite } from '../db/connection.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +40,7 @@ try {
     const exists = await core.deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
     if (!exists) {
       const password = crypto.randomBytes(9).toString('base64url');
-      await core.users.createOrPromoteStaff(email, password);
+      await core.users.createOrPromoteStaff(SYSTEM_ACTOR, email, password);
       console.log(`Demo staff account: ${email} / ${password}  (shown once; change it with PUT /api/users/me/)`);
     } else {
       console.log(`Demo staff account ${email} already exists (npm run staff -- ${email} <new password> resets it).`);

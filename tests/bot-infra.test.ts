@@ -8,6 +8,7 @@ import { createBot, setCommands } from '../bot/index.js';
 import { startPolling, webhookHandler } from '../bot/run.js';
 import { KyselyStorage } from '../bot/storage.js';
 import { addBooks, ann, captureLogger, createBotWorld, STAFF_CHAT_ID, staffChat, TOKEN, type BotWorld } from './helpers/bot.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -100,7 +101,7 @@ describe('long polling with @grammyjs/runner', () => {
     } finally {
       await second.stop();
     }
-    expect((await w.core.borrowings.activeFor((await w.core.users.findByTelegramId(ann.id))!.id)).map((b) => b.book.title)).toEqual(['Dune']);
+    expect((await w.core.borrowings.activeFor(SYSTEM_ACTOR, (await w.core.users.findByTelegramId(ann.id))!.id)).map((b) => b.book.title)).toEqual(['Dune']);
     expect(w.errors()).toEqual([]);
   });
 

@@ -24,6 +24,7 @@ import { createJobs, JOB_NAMES, runJob } from '../jobs/index.js';
 import { createRenderer, TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const TOKEN = '123456:TEST-jobs';
 const STAFF = -100123;
@@ -397,7 +398,7 @@ describe('the schedules', () => {
     expect(await runJob('expire-payments', deps)).toEqual({ checked: 0, expired: 0, paid: 0, errors: 0 });
     clock.advance(25 * 3600_000); // the checkout session has lived its 24 hours
     expect(await runJob('expire-payments', deps)).toEqual({ checked: 1, expired: 1, paid: 0, errors: 0 });
-    expect((await core.payments.getRow(borrowing.payments[0]!.id)).status).toBe('EXPIRED');
+    expect((await core.payments.get(SYSTEM_ACTOR, borrowing.payments[0]!.id)).status).toBe('EXPIRED');
 
     expect(await runJob('overdue-report', deps)).toMatchObject({ overdue: 0, staffMessages: 1 });
     expect(await runJob('due-soon', deps)).toMatchObject({ date: '2026-03-11', reminders: 1 });

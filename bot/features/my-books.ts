@@ -22,8 +22,8 @@ const cache = new WeakMap<BotContext, Promise<MyBooks>>();
 function loadMyBooks(deps: BotDeps, ctx: BotContext): Promise<MyBooks> {
   let hit = cache.get(ctx);
   if (!hit) {
-    const userId = readerOf(ctx).id;
-    hit = Promise.all([deps.core.borrowings.activeFor(userId), deps.reports.unpaidPayments(userId)]).then(([loans, unpaid]) => ({
+    const actor = readerActor(ctx);
+    hit = Promise.all([deps.core.borrowings.activeFor(actor), deps.reports.unpaidPayments(actor)]).then(([loans, unpaid]) => ({
       loans,
       unpaid,
       today: deps.core.borrowings.today(),
