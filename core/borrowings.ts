@@ -9,7 +9,7 @@ import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { toBook, type Book } from './books.js';
 import { insertPendingPayment, toPayment, type Payment, type PaymentStore } from './payments.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
-import { displayName } from './users.js';
+import { displayName } from './names.js';
 
 export interface Borrowing {
   id: number;
@@ -244,7 +244,8 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
       await trx.updateTable('books').set({ inventory: sql`min(inventory + 1, 1000000)` }).where('id', '=', b.book_id).execute();
-      const reader = displayName(b);
+      // b.id is the borrowing's: the fallback `#id` must name the reader.
+      const reader = displayName({ ...b, id: b.user_id });
       const overdueDays = daysBetween(b.expected_return_date, actual);
       let fine: { id: number; cents: number } | null = null;
       if (overdueDays > 0) {

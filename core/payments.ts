@@ -7,7 +7,7 @@ import { formatCents } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
-import { displayName } from './users.js';
+import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
 import { createCheckoutPages, sessionMismatch, type SessionMismatch } from './checkout.js';
 

@@ -6,6 +6,7 @@ import type { Actor, CoreDeps } from './context.js';
 import { ownerOf, requireStaff } from './access.js';
 import { formatCents } from './money.js';
 import { todayIn } from './clock.js';
+import { displayName } from './names.js';
 
 export interface LoanLine {
   borrowing_id: number;
@@ -74,9 +75,6 @@ export function dayBounds(isoDate: string, timeZone: string): { start: string; e
   return { start: startOf(isoDate).toISOString(), end: startOf(next).toISOString() };
 }
 
-const readerName = (first: string, last: string, email: string | null, id: number) =>
-  `${first} ${last}`.trim() || email || `#${id}`;
-
 export interface OverdueCounts {
   /** Active loans due before the date. */
   loans: number;
@@ -119,7 +117,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     book_id: r.book_id,
     title: r.title,
     user_id: r.user_id,
-    reader: readerName(r.first_name, r.last_name, r.email, r.user_id),
+    reader: displayName({ ...r, id: r.user_id }),
     telegram_username: r.telegram_username,
     email: r.email,
     borrow_date: r.borrow_date,

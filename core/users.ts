@@ -45,10 +45,6 @@ export interface User {
   telegram_linked: boolean;
 }
 
-/** How a person is named in messages: full name, else email, else #id. */
-export const displayName = (u: { first_name: string; last_name: string; email: string | null; id?: number; user_id?: number }) =>
-  `${u.first_name} ${u.last_name}`.trim() || u.email || `#${u.id ?? u.user_id ?? '?'}`;
-
 export const toUser = (r: UserRow): User => ({
   id: r.id,
   email: r.email,

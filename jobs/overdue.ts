@@ -21,6 +21,7 @@ import { fineChargeCentsSql, fineCentsSql } from '../core/borrowings.js';
 import { enqueue, staffNote } from '../core/notifications.js';
 import { createReports, type LoanLine } from '../core/reports.js';
 import { SYSTEM_ACTOR } from '../core/context.js';
+import { nameWithUsername } from '../core/names.js';
 import type { OverdueLoan } from './render.js';
 import { activeLoanNoticesInsert } from './reader-notices.js';
 
@@ -78,7 +79,7 @@ export async function enqueueReaderOverdueNotices(db: DB, config: Config, today:
 
 const reportLine = (l: LoanLine, today: string): OverdueLoan => ({
   borrowing_id: l.borrowing_id,
-  reader: l.telegram_username ? `${l.reader} (@${l.telegram_username})` : l.reader,
+  reader: nameWithUsername(l.reader, l.telegram_username),
   book: l.title,
   due: l.expected_return_date,
   days: daysBetween(l.expected_return_date, today),
