@@ -6,6 +6,7 @@ import { createSandboxLibrarian } from './sandbox-librarian.js';
 import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
 import { createReports } from './reports.js';
+import { createNotices } from './notices.js';
 
 /**
  * The library: every rule, used alike by the REST API, the bot, the jobs and the CLI. Each use
@@ -14,6 +15,7 @@ import { createReports } from './reports.js';
 export function createCore(deps: CoreDeps) {
   const { internal: paymentStore, ...payments } = createPayments(deps);
   const books = createBooks(deps);
+  const reports = createReports(deps);
   return {
     deps,
     books,
@@ -23,7 +25,9 @@ export function createCore(deps: CoreDeps) {
     // Borrowing and returning change inventory: cached catalogue reads are dropped.
     borrowings: createBorrowings(deps, paymentStore, books.invalidate),
     // Staff views: active/overdue loans, a reader's loans, today's numbers.
-    reports: createReports(deps),
+    reports,
+    // Due-soon and overdue notices, the staff's daily overdue report (what the jobs run).
+    notices: createNotices(deps, reports),
   };
 }
 
