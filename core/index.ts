@@ -1,3 +1,4 @@
+import { ping } from '../db/health.js';
 import type { CoreDeps } from './context.js';
 import { createBooks } from './books.js';
 import { createUsers } from './users.js';
@@ -7,6 +8,7 @@ import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
 import { createReports } from './reports.js';
 import { createNotices } from './notices.js';
+import { createDemo } from './demo.js';
 
 /**
  * The library: every rule, used alike by the REST API, the bot, the jobs and the CLI. Each use
@@ -28,6 +30,10 @@ export function createCore(deps: CoreDeps) {
     reports,
     // Due-soon and overdue notices, the staff's daily overdue report (what the jobs run).
     notices: createNotices(deps, reports),
+    // The demo catalogue and staff account of `npm run seed` and the sandbox.
+    demo: createDemo(deps, books),
+    /** Resolves when the database answers (GET /health); no records are read. */
+    health: () => ping(deps.db),
   };
 }
 

@@ -10,7 +10,6 @@ import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
 import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
 import { createWebChat, type Persona } from './web-chat.js';
 import { createCheckoutPages } from './checkout-page.js';
-import { seedDemo } from '../db/seed.js';
 
 export const SANDBOX_BOT_TOKEN = '7000000001:SANDBOX-not-a-real-token';
 export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox_not_a_real_key';
@@ -80,11 +79,8 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
     },
     async start(core) {
       // An empty library on first start gets the demo catalogue, so there is something to borrow.
-      const anyBook = await core.deps.db.selectFrom('books').select('id').limit(1).executeTakeFirst();
-      if (!anyBook) {
-        const { added } = await seedDemo(core);
-        logger.info({ books: added }, 'sandbox: empty catalogue, demo books loaded');
-      }
+      const added = await core.demo.loadCatalogueIfEmpty(SYSTEM_ACTOR);
+      if (added) logger.info({ books: added }, 'sandbox: empty catalogue, demo books loaded');
       if (!telegram) return;
       for (const p of personas) telegram.registerChat(p.chat);
       const librarian = personas.find((p) => p.id === 'librarian')!;
