@@ -1,12 +1,13 @@
 import { sql, type Expression } from 'kysely';
 import { immediateTransaction } from '../db/connection.js';
+import { smallerOf } from '../db/sql.js';
 import type { Actor, CoreDeps } from './context.js';
 import { listOwner, mayAccess, ownerOf, requireAccess, requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents, STRIPE_MIN_CHARGE_CENTS } from './money.js';
 import { addDays, dateInZone, daysBetween, isValidIsoDate, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
-import { toBook, type Book } from './books.js';
+import { MAX_INVENTORY, toBook, type Book } from './books.js';
 import { insertPendingPayment, toPayment, type Payment, type PaymentStore } from './payments.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
 import { displayName } from './names.js';
@@ -243,7 +244,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .where('actual_return_date', 'is', null)
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
-      await trx.updateTable('books').set({ inventory: sql`min(inventory + 1, 1000000)` }).where('id', '=', b.book_id).execute();
+      await trx.updateTable('books').set({ inventory: smallerOf(sql<number>`inventory + 1`, MAX_INVENTORY) }).where('id', '=', b.book_id).execute();
       // b.id is the borrowing's: the fallback `#id` must name the reader.
       const reader = displayName({ ...b, id: b.user_id });
       const overdueDays = daysBetween(b.expected_return_date, actual);

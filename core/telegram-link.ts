@@ -3,8 +3,9 @@
 // someone who wants a reader's Telegram, loans and payments in their account — so the door asks
 // first (previewLink) and links only when the person confirms (redeemLinkCode), which checks
 // everything again under the write lock: the question may have been on screen for minutes.
-// Preview and redeem take no Actor: their authority is the code (the account owner's consent)
-// and the Telegram identity the door has from Telegram itself; there is no account on one side yet.
+// Preview and redeem take no Actor: their authority is the code (the account owner's consent,
+// given while logged in) and the Telegram identity the door has from Telegram itself — the
+// account the Telegram user holds now may be the very one the link merges away.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { immediateTransaction, type DB } from '../db/connection.js';

@@ -13,3 +13,8 @@ export function jsonObject(fields: Record<string, Expression<unknown>>): RawBuil
 export function daysBetween(from: Expression<string> | string, to: Expression<string> | string): RawBuilder<number> {
   return sql<number>`CAST(julianday(${to}) - julianday(${from}) AS INTEGER)`;
 }
+
+/** The smaller of two numbers: SQLite's two-argument min() (PostgreSQL: least()). */
+export function smallerOf(a: Expression<number> | number, b: Expression<number> | number): RawBuilder<number> {
+  return sql<number>`min(${a}, ${b})`;
+}
