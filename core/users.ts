@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { sql } from 'kysely';
 import type { UserRow } from '../db/schema.js';
 import type { Actor, CoreDeps, UserActor } from './context.js';
-import { requirePerson, requireStaff } from './access.js';
+import { mayAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound, validation } from './errors.js';
 import { immediateTransaction } from '../db/connection.js';
 import { isUniqueViolation, parseInput, textField } from './validation.js';
@@ -90,7 +90,7 @@ export function createUsers({ db, clock }: CoreDeps) {
   /** One's own profile, or anyone's for staff; another reader's answers 404. */
   async function get(actor: Actor, id?: number): Promise<User> {
     const userId = id ?? requirePerson(actor).userId;
-    if (!actor.isStaff && userId !== actor.userId) throw notFound('User');
+    if (!mayAccess(actor, userId)) throw notFound('User');
     return toUser(await getRow(userId));
   }
 

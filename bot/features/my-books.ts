@@ -9,7 +9,7 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { chunkLines, escapeHtml, truncate } from '../html.js';
 import { attempt, domainErrorText } from '../errors.js';
-import { normalizeLanguage, readerActor, readerOf } from '../reader.js';
+import { normalizeLanguage, readerActor } from '../reader.js';
 
 interface MyBooks {
   loans: Borrowing[];
