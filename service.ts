@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { getOrCreateSetting, openDatabase, randomSecret } from './db/connection.js';
-import { createCore, type Core } from './core/index.js';
+import { createCore, SYSTEM_ACTOR, type Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createStripeGateway } from './core/stripe.js';
 import { createApi } from './api/app.js';
@@ -14,7 +14,6 @@ import { webhookHandler } from './bot/run.js';
 import { startBot } from './bot/start.js';
 import { createJobs } from './jobs/index.js';
 import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
-import { revokeSandboxLibrarian } from './core/users.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
@@ -106,7 +105,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   if (!config.sandbox.telegram) {
     // A database once used with the sandbox must not keep a staff account that a real Telegram
     // user with the persona's id would then be.
-    const demoted = await revokeSandboxLibrarian(core.deps, SANDBOX_LIBRARIAN_TELEGRAM_ID);
+    const demoted = await core.users.revokeSandboxLibrarian(SYSTEM_ACTOR, SANDBOX_LIBRARIAN_TELEGRAM_ID);
     if (demoted.length) logger.info({ users: demoted }, 'sandbox off: the sandbox librarian account is no longer staff');
   }
 

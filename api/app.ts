@@ -2,6 +2,8 @@
 // it with @hono/node-server (and may add its own routes, e.g. the sandbox, to it).
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import { memoryCounterStore, type CounterStore } from '../db/rate-limit-store.js';
@@ -47,8 +49,6 @@ export interface CreateApiOptions {
   extraRoutes?: (app: OpenAPIHono<AppEnv>) => void;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
 export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
   const { core, logger } = opts;
   const config = core.deps.config;
@@ -79,9 +79,20 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
   // strict: false → "/api/books" and "/api/books/" are the same route (no redirect, POST included).
   const app: App = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
 
+  // The caller's X-Request-Id when sane (word characters, '-', '=', at most 64), else a new
+  // UUID; echoed in the response, set before the handler runs so error answers carry it too.
+  app.use('*', requestId({ limitLength: 64 }));
   app.use('*', requestLog(logger));
-  // Only methods that carry a body pay for the size check.
-  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bodyLimit(BODY_LIMIT_BYTES));
+  // 64 KiB per body (SPEC §6), by Content-Length when given, else by counting the stream. Only
+  // methods that carry a body pay for the check.
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`),
+    }),
+  );
 
   registerHealthRoutes(app, deps);
   registerUserRoutes(app, deps);
@@ -137,18 +148,13 @@ export function openApiDocument(app: App) {
 }
 
 /**
- * A request id (the caller's X-Request-Id when sane, else a new one) echoed in the response, and
- * one log line per request: successful reads at debug (cheap on the hot path), the rest at info.
- * Nothing from headers or bodies is logged.
+ * One log line per request, with its request id: successful reads at debug (cheap on the hot
+ * path), the rest at info. Nothing from headers or bodies is logged.
  */
 function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now();
-    const given = c.req.header('x-request-id');
-    const id = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-    c.set('requestId', id);
-    // Set before the handler runs: headers added to a finished (lightweight) response can be lost.
-    c.header('X-Request-Id', id);
+    const id = c.get('requestId');
     await next();
     const status = c.res.status;
     const method = c.req.method;
@@ -169,36 +175,4 @@ function rawPath(url: string): string {
   if (from < 0) return '/';
   const q = url.indexOf('?', from);
   return q < 0 ? url.slice(from) : url.slice(from, q);
-}
-
-/** 64 KiB per body (SPEC §6): by Content-Length when given, else by counting the stream. */
-function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes / 1024} KiB`);
-  return async (c, next) => {
-    const method = c.req.method;
-    const raw = c.req.raw;
-    const length = raw.headers.get('content-length');
-    if (length !== null && !raw.headers.has('transfer-encoding')) {
-      if (Number(length) > maxBytes) return tooLarge(c);
-      return next();
-    }
-    if (!raw.body) return next();
-    // No declared length: read up to the limit, then hand the buffered body on.
-    const reader = raw.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge(c);
-      }
-      chunks.push(value);
-    }
-    const body = Buffer.concat(chunks, size);
-    c.req.raw = new Request(raw.url, { method, headers: raw.headers, body, signal: raw.signal });
-    return next();
-  };
 }

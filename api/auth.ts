@@ -1,23 +1,17 @@
 // Who is calling: the bearer token's claims, checked against the account on every request (the
 // row is read anyway for is_staff), so a demotion or a password change takes effect at once.
 import type { MiddlewareHandler } from 'hono';
-import type { Actor } from '../core/index.js';
+import type { UserActor } from '../core/index.js';
 import { DomainError } from '../core/errors.js';
 import { createTokens, unauthorized, type TokenClaims, type TokenOptions, type TokenType } from './tokens.js';
 import type { AppEnv } from './types.js';
 
 export type { TokenType } from './tokens.js';
 
-/** A list's `user_id` filter: staff may filter by any user, anyone else gets 403 for trying. */
-export function staffUserFilter(actor: Actor, userId: number | undefined): number | undefined {
-  if (userId !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
-  return userId;
-}
-
 /** What core decides about sessions (core.users satisfies it). */
 export interface Sessions {
   /** The actor of a token issued at `epoch`; UNAUTHORIZED once the account is gone or the session ended. */
-  sessionActor(userId: number, epoch: number): Promise<Actor>;
+  sessionActor(userId: number, epoch: number): Promise<UserActor>;
   /** The epoch new tokens of this account are issued in. */
   sessionEpoch(userId: number): Promise<number>;
 }
@@ -33,7 +27,7 @@ export interface Auth {
   verify(token: string, typ: TokenType): Promise<TokenClaims>;
   /** Resolves the caller (401 without a valid access token of a live session) and sets c.var.actor. */
   requireUser: MiddlewareHandler<AppEnv>;
-  /** After requireUser: 403 unless the caller is staff. */
+  /** After requireUser: 403 unless the caller is staff — an early answer; core refuses on its own too. */
   requireStaff: MiddlewareHandler<AppEnv>;
 }
 

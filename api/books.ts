@@ -25,7 +25,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
       request: { body: jsonBody(BookBody) },
       responses: { 201: json(BookSchema, 'The new book'), 400: E[400], 401: E[401], 403: E[403], 409: E[409], 413: E[413] },
     }),
-    async (c) => c.json(await core.books.create(c.req.valid('json')), 201),
+    async (c) => c.json(await core.books.create(c.get('actor'), c.req.valid('json')), 201),
   );
 
   app.openapi(
@@ -45,7 +45,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
         request: { params: IdParams, body: jsonBody(method === 'put' ? BookBody : BookPatchBody) },
         responses: { 200: json(BookSchema, 'The updated book'), 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409], 413: E[413] },
       }),
-      async (c) => c.json(await core.books.update(c.req.valid('param').id, c.req.valid('json'), method === 'patch'), 200),
+      async (c) => c.json(await core.books.update(c.get('actor'), c.req.valid('param').id, c.req.valid('json'), method === 'patch'), 200),
     );
   }
 
@@ -56,7 +56,7 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
       responses: { 204: { description: 'Removed' }, 400: E[400], 401: E[401], 403: E[403], 404: E[404], 409: E[409] },
     }),
     async (c) => {
-      await core.books.remove(c.req.valid('param').id);
+      await core.books.remove(c.get('actor'), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

@@ -1,10 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { sql } from 'kysely';
 import { Health, json } from './schemas.js';
 import type { ApiDeps, App } from './types.js';
 
 export function registerHealthRoutes(app: App, deps: ApiDeps): void {
-  const { db } = deps.core.deps;
   app.openapi(
     createRoute({
       method: 'get', path: '/health', tags: ['health'], operationId: 'getHealth', summary: 'Liveness and database check',
@@ -12,7 +10,7 @@ export function registerHealthRoutes(app: App, deps: ApiDeps): void {
     }),
     async (c) => {
       try {
-        await sql`select 1`.execute(db);
+        await deps.core.health();
         return c.json({ status: 'ok' }, 200);
       } catch (e) {
         deps.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'health check: database unavailable');

@@ -3,7 +3,6 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { cancelPage, errorPage, prefersJson, successPage } from './pages.js';
 import { E, IdParams, PaymentListQuery, PaymentPage, PaymentPaused, PaymentReceiptSchema, PaymentSchema, SessionQuery, WebhookAck, bearer, json } from './schemas.js';
-import { staffUserFilter } from './auth.js';
 import type { ApiDeps, App } from './types.js';
 
 const tags = ['payments'];
@@ -95,9 +94,8 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
       responses: { 200: json(PaymentPage, 'A page of payments'), 400: E[400], 401: E[401], 403: E[403] },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const q = c.req.valid('query');
-      return c.json(await core.payments.list(actor, { userId: staffUserFilter(actor, q.user_id), status: q.status, cursor: q.cursor, limit: q.limit }), 200);
+      return c.json(await core.payments.list(c.get('actor'), { userId: q.user_id, status: q.status, cursor: q.cursor, limit: q.limit }), 200);
     },
   );
 

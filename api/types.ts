@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
-import type { Actor, Core } from '../core/index.js';
+import type { Core, UserActor } from '../core/index.js';
 import type { Auth } from './auth.js';
 import type { Throttle } from './rate-limit.js';
 
@@ -9,7 +9,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     /** Set by requireUser on authenticated routes. */
-    actor: Actor;
+    actor: UserActor;
   };
 }
 

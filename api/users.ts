@@ -54,7 +54,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
       method: 'get', path: '/api/users/me', tags, operationId: 'getMe', summary: 'Your profile', security: bearer, middleware: [user] as const,
       responses: { 200: json(UserSchema, 'Your profile'), 401: E[401] },
     }),
-    async (c) => c.json(await core.users.get(c.get('actor').userId), 200),
+    async (c) => c.json(await core.users.get(c.get('actor')), 200),
   );
 
   for (const method of ['put', 'patch'] as const) {
@@ -72,10 +72,10 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const userId = c.get('actor').userId;
-        const update = () => core.users.updateProfile(userId, body, method === 'patch');
+        const actor = c.get('actor');
+        const update = () => core.users.updateProfile(actor, body, method === 'patch');
         // With a stolen token, guessing current_password must be as slow as guessing at login.
-        return c.json(body.current_password === undefined ? await update() : await throttle.passwordCheck(userId, update), 200);
+        return c.json(body.current_password === undefined ? await update() : await throttle.passwordCheck(actor.userId, update), 200);
       },
     );
   }
@@ -86,7 +86,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
       responses: { 200: json(MyBooks, 'Active loans, soonest due first'), 401: E[401] },
     }),
     async (c) => {
-      const active = await core.borrowings.activeFor(c.get('actor').userId);
+      const active = await core.borrowings.activeFor(c.get('actor'));
       return c.json({ results: active.map((b) => ({ borrowing_id: b.id, expected_return_date: b.expected_return_date, book: b.book })) }, 200);
     },
   );
@@ -102,7 +102,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
       if (!bot) {
         throw new ApiError(503, 'TELEGRAM_UNAVAILABLE', 'The Telegram bot is not connected yet, so no link can be made; try again in a minute');
       }
-      const { code, expiresAt } = await core.users.createLinkCode(c.get('actor').userId);
+      const { code, expiresAt } = await core.users.createLinkCode(c.get('actor'));
       return c.json({ url: `https://t.me/${encodeURIComponent(bot)}?start=${code}`, expires_at: expiresAt }, 201);
     },
   );

@@ -6,11 +6,9 @@ import { sql } from 'kysely';
 import { testConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { createDb, openDatabase } from '../db/connection.js';
-import { createCore } from '../core/index.js';
+import { createCore, SYSTEM_ACTOR } from '../core/index.js';
 import { ManualClock, addDays } from '../core/clock.js';
 import { createStripeGateway } from '../core/stripe.js';
-import { overdueReport } from '../jobs/overdue.js';
-import { dueSoonReminders } from '../jobs/due-soon.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
 import { enqueue } from '../core/notifications.js';
 import { startFakeTelegram } from '../tests/fakes/telegram.js';
@@ -38,14 +36,14 @@ export async function runJobsBench(): Promise<string> {
   const rows: Row[] = [
     { scenario: `full pass over ${BORROWINGS.toLocaleString('en')} borrowings (baseline)`, ms: Math.round(scan.ms), result: `${scan.result.rows[0]!.n} rows`, 'vs baseline': '100%' },
   ];
-  const overdue = await timed(() => overdueReport(core.deps, clock));
+  const overdue = await timed(() => core.notices.overdueNotices(SYSTEM_ACTOR));
   rows.push({ scenario: 'overdue report: staff report + reader notices (first run)', ms: Math.round(overdue.ms), result: `${overdue.result.overdue} overdue, ${overdue.result.readerNotices} notices, ${overdue.result.staffMessages} staff messages`, 'vs baseline': `${Math.round((overdue.ms / scan.ms) * 100)}%` });
-  const overdueAgain = await timed(() => overdueReport(core.deps, clock));
+  const overdueAgain = await timed(() => core.notices.overdueNotices(SYSTEM_ACTOR));
   rows.push({ scenario: 'overdue report again the same day (dedup)', ms: Math.round(overdueAgain.ms), result: `${overdueAgain.result.readerNotices} notices, ${overdueAgain.result.staffMessages} staff messages`, 'vs baseline': `${Math.round((overdueAgain.ms / scan.ms) * 100)}%` });
-  const due = await timed(() => dueSoonReminders(core.deps, clock));
+  const due = await timed(() => core.notices.dueSoonReminders(SYSTEM_ACTOR));
   rows.push({ scenario: 'due-soon reminders', ms: Math.round(due.ms), result: `${due.result.reminders} reminders`, 'vs baseline': `${Math.round((due.ms / scan.ms) * 100)}%` });
   clock.advanceDays(1);
-  const dueNext = await timed(() => dueSoonReminders(core.deps, clock));
+  const dueNext = await timed(() => core.notices.dueSoonReminders(SYSTEM_ACTOR));
   rows.push({ scenario: 'due-soon reminders, next day', ms: Math.round(dueNext.ms), result: `${dueNext.result.reminders} reminders`, 'vs baseline': `${Math.round((dueNext.ms / scan.ms) * 100)}%` });
   await db.deleteFrom('outbox').execute();
   await db.destroy();

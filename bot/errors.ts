@@ -13,7 +13,6 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'error-not-found',
   FORBIDDEN: 'error-forbidden',
   INVALID_LINK_CODE: 'error-invalid-link-code',
-  TELEGRAM_ALREADY_LINKED: 'error-telegram-already-linked',
   LINK_LOAN_LIMIT: 'error-link-loan-limit',
   PAYMENT_NOT_RENEWABLE: 'error-payment-not-renewable',
   PAYMENT_NOT_REFUNDABLE: 'error-payment-not-refundable',

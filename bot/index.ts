@@ -11,7 +11,7 @@ import { DomainError } from '../core/errors.js';
 import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { createI18n } from './i18n.js';
-import { KyselyStorage } from './storage.js';
+import { KvStore } from '../db/kv-store.js';
 import { Screens } from './screens.js';
 import { domainErrorText } from './errors.js';
 import { applyReaderLocale, normalizeLanguage, resolveReader } from './reader.js';
@@ -147,7 +147,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   bot.use(
     session<SessionData, BotContext>({
       initial: initialSession,
-      storage: new KyselyStorage<SessionData>(db, 'session:', () => clock.now()),
+      storage: new KvStore<SessionData>(db, 'session:', () => clock.now()),
     }),
   );
   bot.use(resolveReader(deps));
@@ -159,7 +159,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
       storage: {
         type: 'key',
         version: 1,
-        adapter: new KyselyStorage<VersionedState<ConversationData>>(db, 'conversation:', () => clock.now()),
+        adapter: new KvStore<VersionedState<ConversationData>>(db, 'conversation:', () => clock.now()),
         // Per person per chat: two librarians in the staff chat each have their own.
         getStorageKey: (ctx) => `${ctx.chat?.id ?? 'none'}:${ctx.from?.id ?? 'none'}`,
       },

@@ -52,4 +52,4 @@ export function readerOf(ctx: BotContext): UserRow {
 /** The reader door always acts as a reader, even for a staff member's own loans. */
 export const readerActor = (ctx: BotContext): Actor => ({ userId: readerOf(ctx).id, isStaff: false });
 
-export { displayName } from '../core/users.js';
+export { displayName } from '../core/names.js';

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { BookRow } from '../db/schema.js';
-import type { CoreDeps } from './context.js';
+import type { Actor, CoreDeps } from './context.js';
+import { requireStaff } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { formatCents, parseMoney } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
@@ -121,7 +122,8 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     return toPage(rows, limit, (r) => [r.title, r.id], toBook);
   }
 
-  async function create(input: unknown): Promise<Book> {
+  async function create(actor: Actor, input: unknown): Promise<Book> {
+    requireStaff(actor);
     const data = parseInput(BookInputSchema, input);
     const row = rowFromInput(data) as {
       title: string; author: string; isbn?: string | null; cover: 'HARD' | 'SOFT'; inventory: number; daily_fee_cents: number;
@@ -141,7 +143,8 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
   }
 
   /** PUT replaces every field (partial=false), PATCH only those given. */
-  async function update(id: number, input: unknown, partial: boolean): Promise<Book> {
+  async function update(actor: Actor, id: number, input: unknown, partial: boolean): Promise<Book> {
+    requireStaff(actor);
     const data = partial ? parseInput(BookPatchSchema, input) : parseInput(BookInputSchema, input);
     const row = rowFromInput(data);
     if (!partial && !('isbn' in row)) row.isbn = null;
@@ -163,8 +166,8 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     }
   }
 
-  async function setInventory(id: number, inventory: number): Promise<Book> {
-    return update(id, { inventory }, true);
+  async function setInventory(actor: Actor, id: number, inventory: number): Promise<Book> {
+    return update(actor, id, { inventory }, true);
   }
 
   /**
@@ -173,7 +176,8 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
    * deferred transaction another process's borrow between our read and our write made SQLite
    * refuse the write (SQLITE_BUSY) — a 500. A trigger (migration 005) holds the rule as well.
    */
-  async function remove(id: number): Promise<void> {
+  async function remove(actor: Actor, id: number): Promise<void> {
+    requireStaff(actor);
     try {
       await immediateTransaction(db, async (trx) => {
         const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();

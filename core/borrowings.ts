@@ -1,14 +1,16 @@
 import { sql, type Expression } from 'kysely';
 import { immediateTransaction } from '../db/connection.js';
+import { smallerOf } from '../db/sql.js';
 import type { Actor, CoreDeps } from './context.js';
+import { listOwner, mayAccess, ownerOf, requireAccess, requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents, STRIPE_MIN_CHARGE_CENTS } from './money.js';
 import { addDays, dateInZone, daysBetween, isValidIsoDate, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
-import { toBook, type Book } from './books.js';
-import { insertPendingPayment, toPayment, type Payment, type PaymentsService } from './payments.js';
+import { MAX_INVENTORY, toBook, type Book } from './books.js';
+import { insertPendingPayment, toPayment, type Payment, type PaymentStore } from './payments.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
-import { displayName } from './users.js';
+import { displayName } from './names.js';
 
 export interface Borrowing {
   id: number;
@@ -52,7 +54,7 @@ const borrowingColumns = [
   'books.id as book_id', 'books.title', 'books.author', 'books.isbn', 'books.cover', 'books.inventory', 'books.daily_fee_cents',
 ] as const;
 
-export function createBorrowings({ db, clock, config }: CoreDeps, payments: PaymentsService, onInventoryChange: () => void = () => undefined) {
+export function createBorrowings({ db, clock, config }: CoreDeps, payments: PaymentStore, onInventoryChange: () => void = () => undefined) {
   const { maxLoanDays, maxActiveLoans, fineMultiplier, timeZone } = config.rules;
   const today = () => todayIn(clock, timeZone);
 
@@ -75,8 +77,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
 
   /** Another reader's borrowing answers 404, never 403. */
   async function get(actor: Actor, id: number): Promise<Borrowing> {
-    const row = await base().where('borrowings.id', '=', id).executeTakeFirst();
-    if (!row || (!actor.isStaff && row.user_id !== actor.userId)) throw notFound('Borrowing');
+    const row = requireAccess(actor, await base().where('borrowings.id', '=', id).executeTakeFirst(), 'Borrowing');
     return (await hydrate([row]))[0]!;
   }
 
@@ -84,11 +85,10 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     actor: Actor,
     opts: { isActive?: boolean; userId?: number; cursor?: string; limit?: number } = {},
   ): Promise<Page<Borrowing>> {
-    if (opts.userId !== undefined && !actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can filter by user_id');
+    const userId = listOwner(actor, opts.userId);
     const limit = clampLimit(opts.limit);
     const after = decodeCursor<[number]>(opts.cursor, ['int']);
     let q = base();
-    const userId = actor.isStaff ? opts.userId : actor.userId;
     if (userId !== undefined) q = q.where('borrowings.user_id', '=', userId);
     if (opts.isActive === true) q = q.where('borrowings.actual_return_date', 'is', null);
     if (opts.isActive === false) q = q.where('borrowings.actual_return_date', 'is not', null);
@@ -98,8 +98,9 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     return { results: await hydrate(page.results), next_cursor: page.next_cursor };
   }
 
-  /** Books a reader holds now (GET /api/users/me/books/, the bot's "My books"). */
-  async function activeFor(userId: number): Promise<Borrowing[]> {
+  /** Books a reader holds now (GET /api/users/me/books/, the bot's "My books"): one's own, or a reader's for staff. */
+  async function activeFor(actor: Actor, ofUser?: number): Promise<Borrowing[]> {
+    const userId = ownerOf(actor, ofUser);
     const rows = await base()
       .where('borrowings.user_id', '=', userId)
       .where('borrowings.actual_return_date', 'is', null)
@@ -149,6 +150,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
    * opened after commit: Stripe being down leaves a valid borrowing with a renewable payment.
    */
   async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }): Promise<{ borrowing: Borrowing; session_url: string | null }> {
+    const borrower = requirePerson(actor);
     if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
     const now = clock.now();
     const borrowDate = dateInZone(now, timeZone);
@@ -161,7 +163,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
       if (!book) throw notFound('Book');
-      const unpaid = await payments.firstUnpaid(trx, actor.userId);
+      const unpaid = await payments.firstUnpaid(trx, borrower.userId);
       if (unpaid) {
         throw new DomainError('UNPAID_PAYMENT', `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`, {
           payment_id: unpaid.id,
@@ -171,7 +173,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       const active = await trx
         .selectFrom('borrowings')
         .select(sql<number>`count(*)`.as('n'))
-        .where('user_id', '=', actor.userId)
+        .where('user_id', '=', borrower.userId)
         .where('actual_return_date', 'is', null)
         .executeTakeFirstOrThrow();
       if (active.n >= maxActiveLoans) {
@@ -186,18 +188,18 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       if (Number(took.numUpdatedRows) !== 1) throw new DomainError('NO_COPIES_LEFT', `No copies of "${book.title}" are left right now`);
       const borrowing = await trx
         .insertInto('borrowings')
-        .values({ book_id: book.id, user_id: actor.userId, borrow_date: borrowDate, expected_return_date: input.expected_return_date, actual_return_date: null, created_at: now.toISOString() })
+        .values({ book_id: book.id, user_id: borrower.userId, borrow_date: borrowDate, expected_return_date: input.expected_return_date, actual_return_date: null, created_at: now.toISOString() })
         .returning('id')
         .executeTakeFirstOrThrow();
       const cents = chargeableCents(rentCents(book.daily_fee_cents, borrowDate, input.expected_return_date));
-      const payment = await insertPendingPayment(trx, { borrowingId: borrowing.id, userId: actor.userId, type: 'PAYMENT', cents, at: now });
-      const reader = await trx.selectFrom('users').select(['first_name', 'last_name', 'email', 'telegram_user_id', 'telegram_username', 'language']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+      const payment = await insertPendingPayment(trx, { borrowingId: borrowing.id, userId: borrower.userId, type: 'PAYMENT', cents, at: now });
+      const reader = await trx.selectFrom('users').select(['first_name', 'last_name', 'email', 'telegram_user_id', 'telegram_username', 'language']).where('id', '=', borrower.userId).executeTakeFirstOrThrow();
       const payload = {
         borrowing_id: borrowing.id,
         payment_id: payment.id,
         book_title: book.title,
         book_author: book.author,
-        reader: displayName({ ...reader, id: actor.userId }),
+        reader: displayName({ ...reader, id: borrower.userId }),
         reader_username: reader.telegram_username,
         borrow_date: borrowDate,
         expected_return_date: input.expected_return_date,
@@ -231,7 +233,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         ])
         .where('borrowings.id', '=', id)
         .executeTakeFirst();
-      if (!b || (!actor.isStaff && b.user_id !== actor.userId)) throw notFound('Borrowing');
+      if (!b || !mayAccess(actor, b.user_id)) throw notFound('Borrowing');
       if (b.actual_return_date !== null) throw new DomainError('ALREADY_RETURNED', `This book was already returned on ${b.actual_return_date}`);
       // A clock set before the borrow date (time zones, tests) must not break the CHECK.
       const actual = returnDate < b.borrow_date ? b.borrow_date : returnDate;
@@ -242,8 +244,9 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .where('actual_return_date', 'is', null)
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
-      await trx.updateTable('books').set({ inventory: sql`min(inventory + 1, 1000000)` }).where('id', '=', b.book_id).execute();
-      const reader = displayName(b);
+      await trx.updateTable('books').set({ inventory: smallerOf(sql<number>`inventory + 1`, MAX_INVENTORY) }).where('id', '=', b.book_id).execute();
+      // b.id is the borrowing's: the fallback `#id` must name the reader.
+      const reader = displayName({ ...b, id: b.user_id });
       const overdueDays = daysBetween(b.expected_return_date, actual);
       let fine: { id: number; cents: number } | null = null;
       if (overdueDays > 0) {

@@ -21,8 +21,26 @@ export interface CoreDeps {
   catalogueCacheBytes?: number;
 }
 
-/** Who is acting: the door (API token, bot user) resolves this before calling core. */
-export interface Actor {
+/** A person, as a door resolved them (an API token's account, the Telegram user behind an update). */
+export interface UserActor {
   userId: number;
   isStaff: boolean;
+  system?: false;
 }
+
+/**
+ * The service acting on its own behalf — CLI commands, scheduled jobs, the sandbox's set-up.
+ * It has staff rights and no account: `userId` is null, so a use case done for one's own
+ * account (borrowing, one's profile) refuses it rather than act for some user id.
+ */
+export interface SystemActor {
+  readonly system: true;
+  readonly userId: null;
+  readonly isStaff: true;
+}
+
+/** Who is acting. Every core use case that writes, or reads beyond the caller's own records, takes one and checks it. */
+export type Actor = UserActor | SystemActor;
+
+/** The one system actor: trusted callers inside the service name it explicitly, never a made-up user id. */
+export const SYSTEM_ACTOR: SystemActor = Object.freeze({ system: true, userId: null, isStaff: true });

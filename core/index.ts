@@ -1,28 +1,42 @@
+import { ping } from '../db/health.js';
 import type { CoreDeps } from './context.js';
 import { createBooks } from './books.js';
 import { createUsers } from './users.js';
 import { createTelegramLinks } from './telegram-link.js';
+import { createSandboxLibrarian } from './sandbox-librarian.js';
 import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
 import { createReports } from './reports.js';
+import { createNotices } from './notices.js';
+import { createDemo } from './demo.js';
 
-/** The library: every rule, used alike by the REST API, the bot and the jobs. */
+/**
+ * The library: every rule, used alike by the REST API, the bot, the jobs and the CLI. Each use
+ * case that writes, or reads beyond the caller's own records, takes the Actor and checks it.
+ */
 export function createCore(deps: CoreDeps) {
-  const payments = createPayments(deps);
+  const { internal: paymentStore, ...payments } = createPayments(deps);
   const books = createBooks(deps);
+  const reports = createReports(deps);
   return {
     deps,
     books,
-    // Accounts, sessions, and linking Telegram to an account.
-    users: { ...createUsers(deps), ...createTelegramLinks(deps) },
+    // Accounts, sessions, linking Telegram to an account, the sandbox librarian's rights.
+    users: { ...createUsers(deps), ...createTelegramLinks(deps), ...createSandboxLibrarian(deps) },
     payments,
     // Borrowing and returning change inventory: cached catalogue reads are dropped.
-    borrowings: createBorrowings(deps, payments, books.invalidate),
+    borrowings: createBorrowings(deps, paymentStore, books.invalidate),
     // Staff views: active/overdue loans, a reader's loans, today's numbers.
-    reports: createReports(deps),
+    reports,
+    // Due-soon and overdue notices, the staff's daily overdue report (what the jobs run).
+    notices: createNotices(deps, reports),
+    // The demo catalogue and staff account of `npm run seed` and the sandbox.
+    demo: createDemo(deps, books),
+    /** Resolves when the database answers (GET /health); no records are read. */
+    health: () => ping(deps.db),
   };
 }
 
 export type Core = ReturnType<typeof createCore>;
-export type { Actor, CoreDeps } from './context.js';
-export { DomainError, ERROR_STATUS, type ErrorCode } from './errors.js';
+export { SYSTEM_ACTOR, type Actor, type CoreDeps, type SystemActor, type UserActor } from './context.js';
+export { DomainError, type ErrorCode } from './errors.js';

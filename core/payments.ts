@@ -1,12 +1,13 @@
 import type { PaymentRow } from '../db/schema.js';
 import { getOrCreateSetting, immediateTransaction, randomSecret, type DB } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
+import { listOwner, requireAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { formatCents } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
-import { displayName } from './users.js';
+import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
 import { createCheckoutPages, sessionMismatch, type SessionMismatch } from './checkout.js';
 
@@ -73,20 +74,19 @@ export function createPayments(deps: CoreDeps) {
 
   /** Someone else's payment answers 404, so ids reveal nothing. */
   async function getOwned(actor: Actor, id: number): Promise<PaymentRow> {
-    const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row || (!actor.isStaff && row.user_id !== actor.userId)) throw notFound('Payment');
-    return row;
+    return requireAccess(actor, await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst(), 'Payment');
   }
 
   async function get(actor: Actor, id: number): Promise<Payment> {
     return toPayment(await getOwned(actor, id));
   }
 
+  /** Your payments; staff see everyone's and may filter by `userId` (anyone else: FORBIDDEN for trying). */
   async function list(actor: Actor, opts: { cursor?: string; limit?: number; userId?: number; status?: Payment['status'] } = {}): Promise<Page<Payment>> {
+    const userId = listOwner(actor, opts.userId);
     const limit = clampLimit(opts.limit);
     const after = decodeCursor<[number]>(opts.cursor, ['int']);
     let q = db.selectFrom('payments').selectAll();
-    const userId = actor.isStaff ? opts.userId : actor.userId;
     if (userId !== undefined) q = q.where('user_id', '=', userId);
     if (opts.status) q = q.where('status', '=', opts.status);
     if (after) q = q.where('id', '<', after[0]);
@@ -170,9 +170,11 @@ export function createPayments(deps: CoreDeps) {
 
   /** A new session for an EXPIRED payment (or a PENDING one whose session was never created). */
   async function renew(actor: Actor, id: number): Promise<Payment> {
+    // Only the payer renews: staff may see the payment, but the checkout session is the reader's to open.
+    const payer = requirePerson(actor);
     await immediateTransaction(db, async (trx) => {
       const row = await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row || row.user_id !== actor.userId) throw notFound('Payment');
+      if (!row || row.user_id !== payer.userId) throw notFound('Payment');
       if (!isRenewable(row)) {
         throw new DomainError('PAYMENT_NOT_RENEWABLE', row.status === 'PENDING'
           ? 'This payment already has an open checkout session; use its session_url'
@@ -289,7 +291,7 @@ export function createPayments(deps: CoreDeps) {
 
   /** Staff refund of a PAID payment through Stripe. */
   async function refund(actor: Actor, id: number): Promise<Payment> {
-    if (!actor.isStaff) throw new DomainError('FORBIDDEN', 'Only staff can refund payments');
+    requireStaff(actor, 'Only staff can refund payments');
     const row = await getRow(id);
     if (row.status !== 'PAID') throw new DomainError('PAYMENT_NOT_REFUNDABLE', `Only a paid payment can be refunded; this one is ${row.status}`);
     let intent = row.payment_intent_id;
@@ -319,7 +321,8 @@ export function createPayments(deps: CoreDeps) {
    * become EXPIRED, paid ones PAID. Reads in keyset batches; one Stripe call per session is
    * unavoidable.
    */
-  async function expireDue(batchSize = 100): Promise<{ checked: number; expired: number; paid: number; errors: number }> {
+  async function expireDue(actor: Actor, batchSize = 100): Promise<{ checked: number; expired: number; paid: number; errors: number }> {
+    requireStaff(actor);
     const now = clock.now();
     const nowIso = now.toISOString();
     const summary = { checked: 0, expired: 0, paid: 0, errors: 0 };
@@ -360,9 +363,14 @@ export function createPayments(deps: CoreDeps) {
   }
 
   return {
-    get, getRow, getOwned, list, forBorrowings, firstUnpaid, openSession, renew, markPaid, markExpired,
-    confirmSession, sessionPage, handleWebhook, refund, expireDue,
+    // Use cases. The Stripe-facing ones (confirmSession, sessionPage, handleWebhook, markExpired)
+    // act on Stripe's word — a signed event, a session id only Stripe and the payer hold — not an actor's.
+    get, list, renew, refund, expireDue, confirmSession, sessionPage, handleWebhook, markExpired,
+    // For core's own services (borrowings): no checks of their own, not for doors.
+    internal: { getRow, forBorrowings, firstUnpaid, openSession },
   };
 }
 
 export type PaymentsService = ReturnType<typeof createPayments>;
+/** What core's other services use of payments, below the use cases' checks. */
+export type PaymentStore = PaymentsService['internal'];

@@ -1,9 +1,12 @@
 // Set-based read models for the staff door (bot /admin) and the reader's "My books":
-// each function is one query (joins, no query per row), keyset-paged where it lists.
+// each function is one query (joins, no query per row), keyset-paged where it lists. Every
+// one but unpaidPayments (a reader's own) is for staff, and says so itself.
 import { sql } from 'kysely';
-import type { CoreDeps } from './context.js';
+import type { Actor, CoreDeps } from './context.js';
+import { ownerOf, requireStaff } from './access.js';
 import { formatCents } from './money.js';
 import { todayIn } from './clock.js';
+import { displayName } from './names.js';
 
 export interface LoanLine {
   borrowing_id: number;
@@ -72,9 +75,6 @@ export function dayBounds(isoDate: string, timeZone: string): { start: string; e
   return { start: startOf(isoDate).toISOString(), end: startOf(next).toISOString() };
 }
 
-const readerName = (first: string, last: string, email: string | null, id: number) =>
-  `${first} ${last}`.trim() || email || `#${id}`;
-
 export interface OverdueCounts {
   /** Active loans due before the date. */
   loans: number;
@@ -117,7 +117,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     book_id: r.book_id,
     title: r.title,
     user_id: r.user_id,
-    reader: readerName(r.first_name, r.last_name, r.email, r.user_id),
+    reader: displayName({ ...r, id: r.user_id }),
     telegram_username: r.telegram_username,
     email: r.email,
     borrow_date: r.borrow_date,
@@ -126,7 +126,8 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
   });
 
   /** Active loans, newest first; `before` is the last borrowing id of the previous page. */
-  async function activeLoans(opts: { before?: number; limit: number }): Promise<{ lines: LoanLine[]; next: number | null }> {
+  async function activeLoans(actor: Actor, opts: { before?: number; limit: number }): Promise<{ lines: LoanLine[]; next: number | null }> {
+    requireStaff(actor);
     let q = loans().where('borrowings.actual_return_date', 'is', null);
     if (opts.before !== undefined) q = q.where('borrowings.id', '<', opts.before);
     const rows = await q.orderBy('borrowings.id', 'desc').limit(opts.limit + 1).execute();
@@ -139,7 +140,8 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
    * Overdue loans (due before today, not returned), most overdue first; keyset on (due date, id).
    * `date` stands for today when the caller has already read the clock (a job's run).
    */
-  async function overdueLoans(opts: { after?: [string, number]; limit: number; date?: string }): Promise<{ lines: LoanLine[]; next: [string, number] | null; today: string }> {
+  async function overdueLoans(actor: Actor, opts: { after?: [string, number]; limit: number; date?: string }): Promise<{ lines: LoanLine[]; next: [string, number] | null; today: string }> {
+    requireStaff(actor);
     const day = opts.date ?? today();
     const rows = await overdueLinesQuery(db, day, opts.limit + 1, opts.after).execute();
     const more = rows.length > opts.limit;
@@ -148,13 +150,15 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     return { lines: page, next: more && last ? [last.expected_return_date, last.borrowing_id] : null, today: day };
   }
 
-  async function overdueCounts(date: string = today()): Promise<OverdueCounts> {
+  async function overdueCounts(actor: Actor, date: string = today()): Promise<OverdueCounts> {
+    requireStaff(actor);
     const r = await overdueCountsQuery(db, date).executeTakeFirstOrThrow();
     return { loans: Number(r.loans), readers: Number(r.readers) };
   }
 
   /** A reader's loans, newest first (active and returned). */
-  async function loansOf(userId: number, opts: { before?: number; limit: number }): Promise<{ lines: LoanLine[]; next: number | null }> {
+  async function loansOf(actor: Actor, userId: number, opts: { before?: number; limit: number }): Promise<{ lines: LoanLine[]; next: number | null }> {
+    requireStaff(actor);
     let q = loans().where('borrowings.user_id', '=', userId);
     if (opts.before !== undefined) q = q.where('borrowings.id', '<', opts.before);
     const rows = await q.orderBy('borrowings.id', 'desc').limit(opts.limit + 1).execute();
@@ -164,7 +168,8 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
   }
 
   /** Finds a reader by `123` / `#123`, `@username` or email. */
-  async function findReader(query: string): Promise<ReaderMatch | undefined> {
+  async function findReader(actor: Actor, query: string): Promise<ReaderMatch | undefined> {
+    requireStaff(actor);
     const q = query.trim();
     let b = db.selectFrom('users').select(['id', 'first_name', 'last_name', 'email', 'telegram_username', 'is_staff']);
     if (/^#?\d{1,15}$/.test(q)) b = b.where('id', '=', Number(q.replace('#', '')));
@@ -175,8 +180,9 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     return row ? { ...row, is_staff: row.is_staff === 1 } : undefined;
   }
 
-  /** A reader's unpaid (PENDING or EXPIRED) payments, rent and fines alike, with the book title. */
-  async function unpaidPayments(userId: number): Promise<UnpaidPayment[]> {
+  /** A reader's unpaid (PENDING or EXPIRED) payments, rent and fines alike, with the book title: one's own, or anyone's for staff. */
+  async function unpaidPayments(actor: Actor, ofUser?: number): Promise<UnpaidPayment[]> {
+    const userId = ownerOf(actor, ofUser);
     const rows = await db
       .selectFrom('payments')
       .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
@@ -202,7 +208,8 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
   }
 
   /** Today's numbers in one statement; each count is an index range (migration 002). */
-  async function dayStats(date: string = today()): Promise<DayStats> {
+  async function dayStats(actor: Actor, date: string = today()): Promise<DayStats> {
+    requireStaff(actor);
     const { start, end } = dayBounds(date, config.rules.timeZone);
     const r = await sql<{
       borrowed: number; returned: number; active: number; overdue: number;

@@ -3,11 +3,15 @@
 // someone who wants a reader's Telegram, loans and payments in their account — so the door asks
 // first (previewLink) and links only when the person confirms (redeemLinkCode), which checks
 // everything again under the write lock: the question may have been on screen for minutes.
+// Preview and redeem take no Actor: their authority is the code (the account owner's consent,
+// given while logged in) and the Telegram identity the door has from Telegram itself — the
+// account the Telegram user holds now may be the very one the link merges away.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { immediateTransaction, type DB } from '../db/connection.js';
 import type { UserRow } from '../db/schema.js';
-import type { CoreDeps } from './context.js';
+import type { Actor, CoreDeps } from './context.js';
+import { requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { isoNow } from './clock.js';
 import { toUser, type TelegramIdentity, type User } from './users.js';
@@ -81,7 +85,8 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
   }
 
   /** A one-time code (10 minutes) that links this account to whoever opens the deep link and confirms. */
-  async function createLinkCode(userId: number): Promise<{ code: string; expiresAt: string }> {
+  async function createLinkCode(actor: Actor): Promise<{ code: string; expiresAt: string }> {
+    const userId = requirePerson(actor).userId;
     const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!user) throw notFound('User');
     const code = crypto.randomBytes(24).toString('base64url'); // 32 chars of A-Za-z0-9_-

@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { sql } from 'kysely';
 import type { UserRow } from '../db/schema.js';
-import type { Actor, CoreDeps } from './context.js';
+import type { Actor, CoreDeps, UserActor } from './context.js';
+import { mayAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound, validation } from './errors.js';
 import { immediateTransaction } from '../db/connection.js';
 import { isUniqueViolation, parseInput, textField } from './validation.js';
@@ -43,10 +44,6 @@ export interface User {
   language: string;
   telegram_linked: boolean;
 }
-
-/** How a person is named in messages: full name, else email, else #id. */
-export const displayName = (u: { first_name: string; last_name: string; email: string | null; id?: number; user_id?: number }) =>
-  `${u.first_name} ${u.last_name}`.trim() || u.email || `#${u.id ?? u.user_id ?? '?'}`;
 
 export const toUser = (r: UserRow): User => ({
   id: r.id,
@@ -90,8 +87,11 @@ export function createUsers({ db, clock }: CoreDeps) {
     return row;
   }
 
-  async function get(id: number): Promise<User> {
-    return toUser(await getRow(id));
+  /** One's own profile, or anyone's for staff; another reader's answers 404. */
+  async function get(actor: Actor, id?: number): Promise<User> {
+    const userId = id ?? requirePerson(actor).userId;
+    if (!mayAccess(actor, userId)) throw notFound('User');
+    return toUser(await getRow(userId));
   }
 
   async function register(input: unknown): Promise<User> {
@@ -133,7 +133,8 @@ export function createUsers({ db, clock }: CoreDeps) {
    * Telegram-only reader adding them) has none to give. Sending the email unchanged is no change.
    * A password change moves token_epoch on, which ends every session opened before it.
    */
-  async function updateProfile(id: number, input: unknown, partial: boolean): Promise<User> {
+  async function updateProfile(actor: Actor, input: unknown, partial: boolean): Promise<User> {
+    const id = requirePerson(actor).userId;
     if (input && typeof input === 'object' && 'is_staff' in input) {
       throw new DomainError('FORBIDDEN', 'is_staff cannot be changed through your profile');
     }
@@ -181,7 +182,7 @@ export function createUsers({ db, clock }: CoreDeps) {
   }
 
   /** The actor of a token issued at `epoch`; UNAUTHORIZED once the account is gone or its password changed since. */
-  async function sessionActor(userId: number, epoch: number): Promise<Actor> {
+  async function sessionActor(userId: number, epoch: number): Promise<UserActor> {
     const row = await db.selectFrom('users').select(['id', 'is_staff', 'token_epoch']).where('id', '=', userId).executeTakeFirst();
     if (!row) throw new DomainError('UNAUTHORIZED', 'The account for this token no longer exists');
     if (row.token_epoch !== epoch) throw new DomainError('UNAUTHORIZED', 'This session ended when the password was changed; log in again');
@@ -195,37 +196,43 @@ export function createUsers({ db, clock }: CoreDeps) {
     return row.token_epoch;
   }
 
-  async function setLanguage(id: number, lang: string): Promise<User> {
-    return updateProfile(id, { language: lang }, true);
+  async function setLanguage(actor: Actor, lang: string): Promise<User> {
+    return updateProfile(actor, { language: lang }, true);
   }
 
-  /** Creates a staff account or promotes an existing one (the `npm run staff` CLI). */
-  async function createOrPromoteStaff(emailInput: string, passwordInput?: string): Promise<{ user: User; created: boolean }> {
+  /**
+   * Creates a staff account or promotes an existing one (the `npm run staff` CLI), staff only. A
+   * new account given no password gets a generated one, returned once. Read and write are one
+   * write-locked transaction: two runs for one email cannot both create it.
+   */
+  async function createOrPromoteStaff(
+    actor: Actor, emailInput: string, passwordInput?: string,
+  ): Promise<{ user: User; created: boolean; generatedPassword?: string }> {
+    requireStaff(actor);
     const addr = parseInput(email, emailInput);
-    const existing = await db.selectFrom('users').selectAll().where('email', '=', addr).executeTakeFirst();
-    if (existing) {
-      const set: Record<string, unknown> = { is_staff: 1 };
-      if (passwordInput) {
-        set.password_hash = await hashPassword(parseInput(password, passwordInput));
-        set.token_epoch = sql<number>`token_epoch + 1`; // a new password ends the old sessions
+    const given = passwordInput ? parseInput(password, passwordInput) : undefined;
+    const generated = given === undefined ? crypto.randomBytes(9).toString('base64url') : undefined;
+    // Hashing takes tens of ms: done before the write lock, even when an existing account
+    // promoted without a new password leaves it unused.
+    const hash = await hashPassword(given ?? generated!);
+    return immediateTransaction(db, async (trx) => {
+      const existing = await trx.selectFrom('users').select('id').where('email', '=', addr).executeTakeFirst();
+      if (existing) {
+        const set: Record<string, unknown> = { is_staff: 1 };
+        if (given !== undefined) {
+          set.password_hash = hash;
+          set.token_epoch = sql<number>`token_epoch + 1`; // a new password ends the old sessions
+        }
+        const row = await trx.updateTable('users').set(set).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
+        return { user: toUser(row), created: false };
       }
-      const row = await db.updateTable('users').set(set).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
-      return { user: toUser(row), created: false };
-    }
-    if (!passwordInput) throw new DomainError('VALIDATION', 'A password is needed to create a new staff account');
-    const row = await db
-      .insertInto('users')
-      .values({
-        email: addr,
-        password_hash: await hashPassword(parseInput(password, passwordInput)),
-        first_name: 'Staff',
-        last_name: '',
-        is_staff: 1,
-        created_at: isoNow(clock),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { user: toUser(row), created: true };
+      const row = await trx
+        .insertInto('users')
+        .values({ email: addr, password_hash: hash, first_name: 'Staff', last_name: '', is_staff: 1, created_at: isoNow(clock) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { user: toUser(row), created: true, ...(generated === undefined ? {} : { generatedPassword: generated }) };
+    });
   }
 
   async function findByTelegramId(telegramUserId: number): Promise<UserRow | undefined> {
@@ -263,83 +270,9 @@ export function createUsers({ db, clock }: CoreDeps) {
   }
 
   return {
-    get, getRow, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff, sessionActor, sessionEpoch,
+    get, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff, sessionActor, sessionEpoch,
     findByTelegramId, ensureTelegramUser,
   };
 }
 
 export type UsersService = ReturnType<typeof createUsers>;
-
-// The sandbox's librarian persona is staff only while the sandbox runs, and only through an
-// account the sandbox made for it: a Telegram-only account whose id is kept in `settings`. So a
-// REST account linked to the persona, or a real Telegram user who happens to have its id, is
-// never promoted, and starting with real credentials takes the rights back.
-const SANDBOX_LIBRARIAN = 'sandbox_librarian_user_id';
-
-export type SandboxLibrarian = { userId: number; created: boolean } | { heldBy: number };
-
-/**
- * Makes (or finds) the sandbox librarian's own account and gives it staff rights. When another
- * account holds the persona's Telegram id, nobody is promoted and `heldBy` names that account.
- */
-export async function promoteSandboxLibrarian({ db, clock }: Pick<CoreDeps, 'db' | 'clock'>, tg: TelegramIdentity): Promise<SandboxLibrarian> {
-  return immediateTransaction(db, async (trx) => {
-    const marked = await trx.selectFrom('settings').select('value').where('key', '=', SANDBOX_LIBRARIAN).executeTakeFirst();
-    const markedId = marked ? Number(marked.value) : undefined;
-    const holder = await trx.selectFrom('users').select(['id', 'email', 'is_staff']).where('telegram_user_id', '=', tg.id).executeTakeFirst();
-    // A marked account that no longer answers to the persona keeps no rights.
-    if (markedId !== undefined && holder?.id !== markedId) await trx.updateTable('users').set({ is_staff: 0 }).where('id', '=', markedId).execute();
-    if (holder) {
-      // Before the mark existed the sandbox promoted whoever held the id; a Telegram-only staff
-      // account can only have come from there, so it is adopted.
-      const legacy = markedId === undefined && holder.email === null && holder.is_staff === 1;
-      if (holder.email !== null || (holder.id !== markedId && !legacy)) return { heldBy: holder.id };
-      if (legacy) await trx.insertInto('settings').values({ key: SANDBOX_LIBRARIAN, value: String(holder.id) }).execute();
-      await trx.updateTable('users').set({ is_staff: 1 }).where('id', '=', holder.id).execute();
-      return { userId: holder.id, created: false };
-    }
-    const created = await trx
-      .insertInto('users')
-      .values({
-        telegram_user_id: tg.id,
-        telegram_username: tg.username ?? null,
-        first_name: tg.first_name.slice(0, 255),
-        last_name: (tg.last_name ?? '').slice(0, 255),
-        is_staff: 1,
-        language: tg.language_code?.startsWith('uk') ? 'uk' : 'en',
-        created_at: isoNow(clock),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('settings')
-      .values({ key: SANDBOX_LIBRARIAN, value: String(created.id) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(created.id) }))
-      .execute();
-    return { userId: created.id, created: true };
-  });
-}
-
-/**
- * Takes staff rights from the sandbox librarian's account (the service started without the
- * Telegram stand-in). Also from a Telegram-only staff account holding the persona's id that an
- * older version promoted before the mark existed. Returns the ids demoted.
- */
-export async function revokeSandboxLibrarian({ db }: Pick<CoreDeps, 'db'>, telegramUserId: number): Promise<number[]> {
-  return immediateTransaction(db, async (trx) => {
-    const marked = await trx.selectFrom('settings').select('value').where('key', '=', SANDBOX_LIBRARIAN).executeTakeFirst();
-    const demoted = await trx
-      .updateTable('users')
-      .set({ is_staff: 0 })
-      .where('is_staff', '=', 1)
-      .where((eb) =>
-        eb.or([
-          eb('id', '=', marked ? Number(marked.value) : -1),
-          eb.and([eb('telegram_user_id', '=', telegramUserId), eb('email', 'is', null)]),
-        ]),
-      )
-      .returning('id')
-      .execute();
-    return demoted.map((r) => r.id);
-  });
-}

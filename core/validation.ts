@@ -31,7 +31,7 @@ export function isUniqueViolation(e: unknown): boolean {
     ((e as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (e as { code: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
 }
 
-export function isConstraintViolation(e: unknown): boolean {
+function isConstraintViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && 'code' in e && String((e as { code: string }).code).startsWith('SQLITE_CONSTRAINT');
 }
 

@@ -1,26 +1,26 @@
 /**
  * The scheduled jobs (SPEC §5), in-process with node-cron, in LIBRARY_TIMEZONE:
- *   expire-payments  every minute
- *   overdue-report   OVERDUE_REPORT_CRON (default 0 9 * * *)
- *   due-soon         DUE_SOON_CRON (default 0 9 * * *)
+ *   expire-payments  every minute              core.payments.expireDue
+ *   overdue-report   OVERDUE_REPORT_CRON       core.notices.overdueNotices
+ *                    (default 0 9 * * *)
+ *   due-soon         DUE_SOON_CRON             core.notices.dueSoonReminders
+ *                    (default 0 9 * * *)
  *   dispatch         continuously (the outbox dispatcher loop), while this process holds the
  *                    `dispatcher` lease; `npm run job -- dispatch` takes the same lease
- * Each job is a plain function (see the files next to this one); here they are scheduled,
- * kept from overlapping, and their summaries logged. stop() waits for work in flight.
+ * Each job is one core use case, run as SYSTEM_ACTOR; which readers get which notice is decided
+ * there. Here they are scheduled, kept from overlapping, and their summaries logged. stop()
+ * waits for work in flight.
  * The same lease (jobs/lease.ts, `withLease`) is how a scheduled run can later be kept to one
  * instance when several share a PostgreSQL database.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { Core } from '../core/index.js';
+import { SYSTEM_ACTOR, type Core } from '../core/index.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
 import { createDispatcher, type DispatchOptions, type MessageSender } from './dispatcher.js';
 import { createDispatcherLoop } from './dispatcher-loop.js';
 import { DISPATCHER_LEASE, leaseHolderId, withLease } from './lease.js';
-import { overdueReport } from './overdue.js';
-import { dueSoonReminders } from './due-soon.js';
-import { expirePayments } from './expire-payments.js';
 
 export const JOB_NAMES = ['expire-payments', 'overdue-report', 'due-soon', 'dispatch'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -31,7 +31,7 @@ export interface JobsDeps {
   core: Core;
   /** The bot's API (grammY `bot.api`); needed by `dispatch` only. */
   api?: MessageSender;
-  /** Defaults to the core's clock. */
+  /** The dispatcher's and the leases' clock; defaults to the core's (the use cases read the core's). */
   clock?: Clock;
   logger: Logger;
   dispatch?: DispatchOptions & { idleMs?: number; leaseTtlMs?: number };
@@ -46,11 +46,11 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
   const clock = deps.clock ?? deps.core.deps.clock;
   switch (name) {
     case 'expire-payments':
-      return { ...(await expirePayments(deps.core)) };
+      return { ...(await deps.core.payments.expireDue(SYSTEM_ACTOR)) };
     case 'overdue-report':
-      return { ...(await overdueReport(deps.core.deps, clock)) };
+      return { ...(await deps.core.notices.overdueNotices(SYSTEM_ACTOR)) };
     case 'due-soon':
-      return { ...(await dueSoonReminders(deps.core.deps, clock)) };
+      return { ...(await deps.core.notices.dueSoonReminders(SYSTEM_ACTOR)) };
     case 'dispatch': {
       if (!deps.api) throw new Error('the dispatch job needs the bot API');
       const api = deps.api;
@@ -178,9 +178,6 @@ export function createJobs(deps: JobsDeps): Jobs {
   };
 }
 
-export { overdueReport } from './overdue.js';
-export { dueSoonReminders } from './due-soon.js';
-export { expirePayments } from './expire-payments.js';
 export { createDispatcher, dispatchOutbox } from './dispatcher.js';
 export { createDispatcherLoop } from './dispatcher-loop.js';
 export { LeaseBusyError } from './lease.js';

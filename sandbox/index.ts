@@ -5,13 +5,11 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Core } from '../core/index.js';
+import { SYSTEM_ACTOR, type Core } from '../core/index.js';
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
 import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
 import { createWebChat, type Persona } from './web-chat.js';
 import { createCheckoutPages } from './checkout-page.js';
-import { seedDemo } from '../db/seed.js';
-import { promoteSandboxLibrarian } from '../core/users.js';
 
 export const SANDBOX_BOT_TOKEN = '7000000001:SANDBOX-not-a-real-token';
 export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox_not_a_real_key';
@@ -81,15 +79,12 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
     },
     async start(core) {
       // An empty library on first start gets the demo catalogue, so there is something to borrow.
-      const anyBook = await core.deps.db.selectFrom('books').select('id').limit(1).executeTakeFirst();
-      if (!anyBook) {
-        const { added } = await seedDemo(core);
-        logger.info({ books: added }, 'sandbox: empty catalogue, demo books loaded');
-      }
+      const added = await core.demo.loadCatalogueIfEmpty(SYSTEM_ACTOR);
+      if (added) logger.info({ books: added }, 'sandbox: empty catalogue, demo books loaded');
       if (!telegram) return;
       for (const p of personas) telegram.registerChat(p.chat);
       const librarian = personas.find((p) => p.id === 'librarian')!;
-      const result = await promoteSandboxLibrarian(core.deps, librarian.user);
+      const result = await core.users.promoteSandboxLibrarian(SYSTEM_ACTOR, librarian.user);
       if ('heldBy' in result) {
         logger.warn(
           { telegramUserId: librarian.user.id, userId: result.heldBy },

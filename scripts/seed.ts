@@ -1,11 +1,11 @@
 // npm run seed                      demo catalogue + a demo staff account (credentials printed once)
 // npm run seed -- --books 1000000 --borrowings 1000000 --users 50000   synthetic bulk data, with progress
-import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { phaseProgress } from './progress.js';
 import { openCli } from './cli.js';
-import { bulkSeed, seedDemo } from '../db/seed.js';
+import { bulkSeed } from '../db/seed.js';
 import { todayIn } from '../core/clock.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 import { openSqlite } from '../db/connection.js';
 
 const { values } = parseArgs({
@@ -33,16 +33,13 @@ try {
     sqlite.close();
     console.log(`Seeded ${books} books, ${users} readers and ${borrowings} borrowings into ${config.databasePath}.`);
   } else {
-    const { added, skipped } = await seedDemo(core);
+    const { added, skipped } = await core.demo.loadCatalogue(SYSTEM_ACTOR);
     console.log(`Demo catalogue: ${added} books added${skipped ? `, ${skipped} already there` : ''}.`);
-    const email = 'librarian@library.local';
-    const exists = await core.deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-    if (!exists) {
-      const password = crypto.randomBytes(9).toString('base64url');
-      await core.users.createOrPromoteStaff(email, password);
-      console.log(`Demo staff account: ${email} / ${password}  (shown once; change it with PUT /api/users/me/)`);
+    const staff = await core.demo.ensureStaffAccount(SYSTEM_ACTOR);
+    if (staff.password) {
+      console.log(`Demo staff account: ${staff.email} / ${staff.password}  (shown once; change it with PUT /api/users/me/)`);
     } else {
-      console.log(`Demo staff account ${email} already exists (npm run staff -- ${email} <new password> resets it).`);
+      console.log(`Demo staff account ${staff.email} already exists (npm run staff -- ${staff.email} <new password> resets it).`);
     }
   }
 } finally {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiWorld, PASSWORD, useApiWorld, WEBHOOK_SECRET, type ApiResponse, type ApiWorld, type TestUser } from './helpers/api.js';
 import { createContract } from './helpers/contract.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { world: w, staff } = useApiWorld();
 let contract: ReturnType<typeof createContract>;
@@ -201,7 +202,7 @@ describe('Every answer matches the schema documented for its status', () => {
     check('renewPayment', await w.req('POST', `/api/payments/${a.payment.id}/renew/`, { token: fresh.access }), 404);
     const b = await loan();
     w.clock.advance(25 * 3600_000);
-    await w.core.payments.expireDue();
+    await w.core.payments.expireDue(SYSTEM_ACTOR);
     w.stripe.api.failNext(2, { status: 500 });
     check('renewPayment', await w.req('POST', `/api/payments/${b.payment.id}/renew/`, { token: b.u.access }), 503);
     check('renewPayment', await w.req('POST', `/api/payments/${b.payment.id}/renew/`, { token: b.u.access }), 200);

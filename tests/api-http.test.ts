@@ -106,6 +106,17 @@ describe('Bad request bodies answer 4xx, never 500', () => {
     expect(ok.body.error.code).toBe('VALIDATION');
   });
 
+  it('a streamed body over HTTP (chunked, no Content-Length) is read up to 64 KiB and refused past it', async () => {
+    const send = (raw: string) =>
+      fetch(`${w.url}/api/users/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Blob([raw]).stream(), duplex: 'half' } as RequestInit);
+    const exact = await send(sized('email', 64 * 1024));
+    expect(exact.status).toBe(400); // read and validated, not refused for size
+    expect(((await exact.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
+    const over = await send(sized('email', 64 * 1024 + 1));
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('broken percent-encoding in the path or query is not a 500', async () => {
     for (const path of ['/api/books/%E0%A4%A/', '/api/books/?search=%E0%A4%A', '/api/books/?limit=%FF']) {
       const r = await w.req('GET', path);

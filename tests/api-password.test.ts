@@ -2,6 +2,7 @@
 // password change ends every earlier session (access and refresh tokens alike).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiWorld, PASSWORD, type ApiWorld, type TestUser } from './helpers/api.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 let w: ApiWorld;
 beforeAll(async () => {
@@ -151,7 +152,7 @@ describe('A password change ends every earlier session', () => {
 
   it('also when staff set a new password with `npm run staff`', async () => {
     const u = await w.user();
-    await w.core.users.createOrPromoteStaff(u.email, NEW_PASSWORD);
+    await w.core.users.createOrPromoteStaff(SYSTEM_ACTOR, u.email, NEW_PASSWORD);
     expect((await me(u.access)).status).toBe(401);
     expect((await refresh(u.refresh)).status).toBe(401);
   });

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeEvent } from '../sandbox/stripe/fake-stripe-api.js';
 import { createApiWorld, useApiWorld, sessionIdOf, WEBHOOK_SECRET, type ApiWorld, type TestUser } from './helpers/api.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { world: w, staff } = useApiWorld();
 
@@ -195,7 +196,7 @@ describe('An expired payment is renewed with a new session, then paid', () => {
   it('expired → renew → pay → PAID, and the reader may borrow again', async () => {
     const { u, payment, sessionId } = await loan();
     w.clock.advance(25 * 3600_000);
-    const summary = await w.core.payments.expireDue();
+    const summary = await w.core.payments.expireDue(SYSTEM_ACTOR);
     expect(summary.expired).toBeGreaterThanOrEqual(1);
     expect((await paymentRow(payment.id)).status).toBe('EXPIRED');
     const blocked = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: (await w.book()).id, expected_return_date: w.day(2) } });

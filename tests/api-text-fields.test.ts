@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../core/errors.js';
 import { useApiWorld } from './helpers/api.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { world: w, staff } = useApiWorld();
 
@@ -39,10 +40,10 @@ describe('Book title and author refuse control characters with 400', () => {
   });
 
   it('the rule is core\'s: a book added through core (the bot\'s door) is refused alike', async () => {
-    const e = await w.core.books.create(valid({ title: 'Nul\u0000' })).catch((x: unknown) => x);
+    const e = await w.core.books.create(SYSTEM_ACTOR, valid({ title: 'Nul\u0000' })).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DomainError);
     expect((e as DomainError).code).toBe('VALIDATION');
-    const e2 = await w.core.books.create(valid({ isbn: ' ' })).catch((x: unknown) => x);
+    const e2 = await w.core.books.create(SYSTEM_ACTOR, valid({ isbn: ' ' })).catch((x: unknown) => x);
     expect((e2 as DomainError).code).toBe('VALIDATION');
   });
 });

@@ -12,7 +12,7 @@ describe('linking a REST account with /start <code>', () => {
     const user = await w.core.users.register({ email: 'ann@example.test', password: 'long enough pw', first_name: 'Ann', last_name: 'Rest' });
     await w.core.borrowings.borrow({ userId: user.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-20' });
     await w.send(ann, '/start'); // first contact made a Telegram-only reader…
-    const { code } = await w.core.users.createLinkCode(user.id);
+    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false });
     await w.send(ann, `/start ${code}`); // …which the linked account now replaces, once Ann says so
     await w.press(ann.id, '✅ Link');
     expect(w.last(ann.id).text).toContain('Your Telegram is now linked to the library account ann@example.test. Welcome, Ann Rest!');
@@ -27,7 +27,7 @@ describe('linking a REST account with /start <code>', () => {
 
   it('refuses an expired code', async () => {
     const user = await w.core.users.register({ email: 'late@example.test', password: 'long enough pw', first_name: 'L', last_name: 'T' });
-    const { code } = await w.core.users.createLinkCode(user.id);
+    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false });
     w.clock.advance(11 * 60 * 1000);
     await w.send(ann, `/start ${code}`);
     expect(w.tg.api.transcript(ann.id).some((m) => m.text.startsWith('This link has expired or was already used.'))).toBe(true);

@@ -6,8 +6,9 @@ import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBot, setCommands } from '../bot/index.js';
 import { startPolling, webhookHandler } from '../bot/run.js';
-import { KyselyStorage } from '../bot/storage.js';
+import { KvStore } from '../db/kv-store.js';
 import { addBooks, ann, captureLogger, createBotWorld, STAFF_CHAT_ID, staffChat, TOKEN, type BotWorld } from './helpers/bot.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -56,7 +57,7 @@ describe('sessions and conversation state live in the database', () => {
   it('the storage adapter reads, writes only on change, and deletes', async () => {
     w = await createBotWorld();
     let now = new Date('2026-01-01T00:00:00Z');
-    const store = new KyselyStorage<{ n: number }>(w.db, 'test:', () => now);
+    const store = new KvStore<{ n: number }>(w.db, 'test:', () => now);
     expect(await store.read('k')).toBeUndefined();
     await store.write('k', { n: 1 });
     expect(await store.read('k')).toEqual({ n: 1 });
@@ -100,7 +101,7 @@ describe('long polling with @grammyjs/runner', () => {
     } finally {
       await second.stop();
     }
-    expect((await w.core.borrowings.activeFor((await w.core.users.findByTelegramId(ann.id))!.id)).map((b) => b.book.title)).toEqual(['Dune']);
+    expect((await w.core.borrowings.activeFor(SYSTEM_ACTOR, (await w.core.users.findByTelegramId(ann.id))!.id)).map((b) => b.book.title)).toEqual(['Dune']);
     expect(w.errors()).toEqual([]);
   });
 

@@ -3,6 +3,7 @@
 // the language they use in Telegram. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
 import { addBooks, ann, olena, useBotWorld, type BotWorld } from './helpers/bot.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { world: w } = useBotWorld();
 
@@ -28,7 +29,7 @@ describe('/start <code> asks before linking', () => {
     const own = await readerOf(ann.id);
     await lend(own.id, 2);
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode(owner.id);
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
 
     await w.send(ann, `/start ${code}`);
     const question = w.last(ann.id);
@@ -46,13 +47,13 @@ describe('/start <code> asks before linking', () => {
     expect((await readerOf(ann.id)).id).toBe(own.id);
     const loans = await w.db.selectFrom('borrowings').select('user_id').where('user_id', '=', own.id).execute();
     expect(loans).toHaveLength(2);
-    expect((await w.core.users.get(owner.id)).telegram_linked).toBe(false);
+    expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).telegram_linked).toBe(false);
   });
 
   it('says nothing about moving when the Telegram-only account holds nothing', async () => {
     await w.send(ann, '/start');
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode(owner.id);
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
     await w.send(ann, `/start ${code}`);
     expect(w.last(ann.id).text).toBe('🔗 Link this Telegram to the library account o•••@example.test?\n\nPress Link only if this account is your own.');
   });
@@ -62,12 +63,12 @@ describe('/start <code> asks before linking', () => {
     const own = await readerOf(ann.id);
     await lend(own.id, 1);
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode(owner.id);
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
     await w.send(ann, `/start ${code}`);
     await w.press(ann.id, '✖ Cancel');
     expect(w.last(ann.id).text).toBe('Linking cancelled: nothing changed.\n\nWhat would you like to do?');
     expect((await readerOf(ann.id)).id).toBe(own.id);
-    expect((await w.core.users.get(owner.id)).telegram_linked).toBe(false);
+    expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).telegram_linked).toBe(false);
 
     await w.send(ann, `/start ${code}`);
     await w.press(ann.id, '✅ Link');
@@ -82,7 +83,7 @@ describe('/start <code> asks before linking', () => {
   it('answers every button press exactly once and an old question after the code was used says so', async () => {
     await w.send(ann, '/start');
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode(owner.id);
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
     await w.send(ann, `/start ${code}`);
     const first = w.last(ann.id);
     await w.send(ann, `/start ${code}`); // asked twice: two questions on screen
@@ -107,7 +108,7 @@ describe('A merge never leaves a reader above MAX_ACTIVE_LOANS', () => {
     await lend(own.id, 3);
     const owner = await restAccount('olga@example.test');
     await lend(owner.id, 3);
-    const { code } = await w.core.users.createLinkCode(owner.id);
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
     await w.send(ann, `/start ${code}`);
     const said = w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot').map((m) => m.text);
     expect(said).toContain(
@@ -124,7 +125,7 @@ describe('A merge never leaves a reader above MAX_ACTIVE_LOANS', () => {
     await lend(own.id, 1);
     const owner = await restAccount('olga@example.test');
     await lend(owner.id, 2);
-    const { code } = await w.core.users.createLinkCode(owner.id);
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
     await w.send(ann, `/start ${code}`);
     expect(buttonsOf(w, ann.id).map((b) => b.text)).toEqual(['✅ Link', '✖ Cancel']);
     await lend(owner.id, 1); // the account borrows a third book meanwhile
@@ -143,14 +144,14 @@ describe('A linked reader keeps the language they use in Telegram', () => {
   it('a Ukrainian reader is asked, greeted and kept in Ukrainian after linking an English account', async () => {
     await w.send(olena, '/start');
     const owner = await restAccount('olena@example.test');
-    expect((await w.core.users.get(owner.id)).language).toBe('en');
-    const { code } = await w.core.users.createLinkCode(owner.id);
+    expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).language).toBe('en');
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
     await w.send(olena, `/start ${code}`);
     expect(w.last(olena.id).text).toContain('🔗 Пов\'язати цей Telegram з обліковим записом бібліотеки o•••@example.test?');
     await w.press(olena.id, '✅ Пов\'язати');
     expect(w.last(olena.id).text).toContain('✅ Ваш Telegram тепер пов\'язано з обліковим записом бібліотеки olena@example.test.');
     expect((await readerOf(olena.id)).id).toBe(owner.id);
-    expect((await w.core.users.get(owner.id)).language).toBe('uk');
+    expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).language).toBe('uk');
     await w.send(olena, '/help');
     expect(w.last(olena.id).text).toContain('Як працює бібліотека');
   });

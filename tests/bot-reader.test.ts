@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
 import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { world: w } = useBotWorld();
 const { labels, urlOf, borrowFromCard, payAll } = readerSteps(w);
@@ -47,7 +48,7 @@ describe('browse → borrow → pay link → my books → return', () => {
     // The bot and the core see the same borrowing and inventory.
     const dune = (await w.core.books.list({ search: 'dune' })).results[0]!;
     expect(dune.inventory).toBe(1);
-    const loans = await w.core.borrowings.activeFor(reader!.id);
+    const loans = await w.core.borrowings.activeFor(SYSTEM_ACTOR, reader!.id);
     expect(loans.map((l) => [l.book.title, l.expected_return_date])).toEqual([['Dune', '2026-03-17']]);
     expect(loans[0]!.payments[0]).toMatchObject({ status: 'PENDING', money_to_pay: '10.50', session_url: payUrl });
 

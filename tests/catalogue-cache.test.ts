@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/connection.js';
-import { DEMO_BOOKS } from '../db/seed.js';
+import { DEMO_BOOKS } from '../core/demo.js';
 import { encodeCursor } from '../core/paging.js';
 import { createReadCache, estimateBytes } from '../core/read-cache.js';
 import { createApiWorld, tempDbFile, type ApiWorld } from './helpers/api.js';

@@ -9,6 +9,7 @@ import { chargeableCents, formatCents, parseMoney } from '../core/money.js';
 import { fineCents, rentCents } from '../core/borrowings.js';
 import { DomainError } from '../core/errors.js';
 import { createWorld, makeBook, makeReader, makeStaff, tempDbFile, type World } from './helpers/world.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const execFileAsync = promisify(execFile);
 let world: World | undefined;
@@ -203,9 +204,9 @@ describe('borrowing rules', () => {
     const book = await makeBook(world.core, { inventory: 1 });
     const reader = await makeReader(world.core);
     const { borrowing } = await world.core.borrowings.borrow(reader.actor, { book_id: book.id, expected_return_date: addDays(world.core.borrowings.today(), 3) });
-    expect(await codeOf(world.core.books.remove(book.id))).toBe('BOOK_ON_LOAN');
+    expect(await codeOf(world.core.books.remove(SYSTEM_ACTOR, book.id))).toBe('BOOK_ON_LOAN');
     await world.core.borrowings.returnBook(reader.actor, borrowing.id);
-    expect(await codeOf(world.core.books.remove(book.id))).toBe('OK');
+    expect(await codeOf(world.core.books.remove(SYSTEM_ACTOR, book.id))).toBe('OK');
     expect(await codeOf(world.core.books.get(book.id))).toBe('NOT_FOUND');
     // History keeps pointing at the book.
     expect((await world.core.borrowings.get(reader.actor, borrowing.id)).book.id).toBe(book.id);
@@ -235,7 +236,7 @@ describe('the catalogue cache never outlives a write made through core', () => {
   it('lists and details reflect borrows, returns, edits and deletes at once', async () => {
     world = await createWorld();
     const core = createCore({ ...world.core.deps, catalogueCacheMs: 60_000 });
-    const book = await core.books.create({ title: 'Cached', author: 'A', cover: 'SOFT', inventory: 2, daily_fee: '1.00' });
+    const book = await core.books.create(SYSTEM_ACTOR, { title: 'Cached', author: 'A', cover: 'SOFT', inventory: 2, daily_fee: '1.00' });
     const { actor } = await makeReader(core);
     const inventoryInList = async () => (await core.books.list({ search: 'Cached' })).results[0]?.inventory;
     expect(await inventoryInList()).toBe(2);
@@ -245,9 +246,9 @@ describe('the catalogue cache never outlives a write made through core', () => {
     expect((await core.books.get(book.id)).inventory).toBe(1);
     await core.borrowings.returnBook(actor, borrowing.id);
     expect((await core.books.get(book.id)).inventory).toBe(2);
-    await core.books.update(book.id, { title: 'Cached Renamed' }, true);
+    await core.books.update(SYSTEM_ACTOR, book.id, { title: 'Cached Renamed' }, true);
     expect((await core.books.get(book.id)).title).toBe('Cached Renamed');
-    await core.books.remove(book.id);
+    await core.books.remove(SYSTEM_ACTOR, book.id);
     expect(await codeOf(core.books.get(book.id))).toBe('NOT_FOUND');
     expect(await inventoryInList()).toBeUndefined();
   });

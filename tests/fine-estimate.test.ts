@@ -8,12 +8,11 @@ import { Api } from 'grammy';
 import { sql } from 'kysely';
 import { openDatabase, type DB } from '../db/connection.js';
 import { testConfig, type Config } from '../config.js';
-import { createCore, type Core } from '../core/index.js';
+import { createCore, SYSTEM_ACTOR, type Core } from '../core/index.js';
 import { addDays, ManualClock, todayIn } from '../core/clock.js';
 import { fineChargeCents, fineChargeCentsSql, fineCents, fineCentsSql } from '../core/borrowings.js';
 import { PaymentGatewayError, type PaymentGateway } from '../core/stripe.js';
 import { silentLogger } from '../logger.js';
-import { overdueReport } from '../jobs/overdue.js';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 
@@ -70,7 +69,7 @@ describe('the overdue notice quotes the fine that returning the book charges', (
     tg.api.registerChat({ id: 7001, type: 'private', first_name: 'Cheap' });
     const loan = await overdueLoan(10, 1, 7001);
 
-    await overdueReport(core.deps, clock);
+    await core.notices.overdueNotices(SYSTEM_ACTOR);
     await dispatchOutbox({ db, api: new Api(TOKEN, { apiRoot: tg.apiRoot }), clock, logger: silentLogger() }, { perChatIntervalMs: 10 });
     const [notice] = tg.api.transcript(7001).filter((m) => m.from === 'bot');
     expect(notice?.text).toContain('a late fine of 0.20 USD per day');
@@ -89,7 +88,7 @@ describe('the overdue notice quotes the fine that returning the book charges', (
       for (const fee of [1, 7, 10, 24, 25, 33, 99, 150, 1999]) {
         for (const days of [1, 2, 3, 7, 30]) loans.push(await overdueLoan(fee, days, ++chat));
       }
-      await overdueReport(core.deps, clock);
+      await core.notices.overdueNotices(SYSTEM_ACTOR);
       const quoted = new Map(
         (await db.selectFrom('outbox').select(['payload']).where('kind', '=', 'reader.overdue').execute()).map((r) => {
           const p = JSON.parse(r.payload) as { borrowing_id: number; fine_so_far_cents: number };

@@ -17,13 +17,13 @@ import { addDays, ManualClock, todayIn } from '../core/clock.js';
 import { createStripeGateway, PaymentGatewayError, type PaymentGateway } from '../core/stripe.js';
 import { silentLogger } from '../logger.js';
 import { dispatchOutbox, type DispatchOptions } from '../jobs/dispatcher.js';
-import { overdueReport, readerOverdueNoticesInsert } from '../jobs/overdue.js';
+import { readerOverdueNoticesInsert, dueSoonInsert } from '../core/notices.js';
 import { overdueCountsQuery, overdueLinesQuery } from '../core/reports.js';
-import { dueSoonInsert, dueSoonReminders } from '../jobs/due-soon.js';
 import { createJobs, JOB_NAMES, runJob } from '../jobs/index.js';
 import { createRenderer, TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const TOKEN = '123456:TEST-jobs';
 const STAFF = -100123;
@@ -223,8 +223,8 @@ describe('the overdue report', () => {
     await addLoan(reader, await addBook(), addDays(today(), -3), addDays(today(), 1)); // not yet due
     await addLoan(reader, await addBook(), addDays(today(), -9), addDays(today(), -2), addDays(today(), -1)); // late but returned
 
-    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-10', overdue: 0, readers: 0, readerNotices: 0, staffMessages: 1 });
-    expect(await overdueReport(core.deps, clock)).toMatchObject({ staffMessages: 0 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({ date: '2026-03-10', overdue: 0, readers: 0, readerNotices: 0, staffMessages: 1 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toMatchObject({ staffMessages: 0 });
     await dispatch();
     expect(botMessages(STAFF).map((m) => m.text)).toEqual(['✅ No borrowings overdue today (2026-03-10).']);
     expect(botMessages(701)).toHaveLength(0);
@@ -234,7 +234,7 @@ describe('the overdue report', () => {
     const reader = await addReader({ telegram: 702, language: 'uk', first: 'Taras' });
     const loan = await addLoan(reader, await addBook({ title: 'Kateryna', feeCents: 120 }), addDays(today(), -8), addDays(today(), -1));
 
-    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-10', overdue: 1, readers: 1, readerNotices: 1, staffMessages: 1 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({ date: '2026-03-10', overdue: 1, readers: 1, readerNotices: 1, staffMessages: 1 });
     await dispatch();
     const [report] = botMessages(STAFF);
     expect(report?.text).toContain('Overdue borrowings on 2026-03-10: 1 in total, held by 1 reader');
@@ -244,17 +244,17 @@ describe('the overdue report', () => {
     expect(notice?.text).toContain('штраф 2.40 USD'); // 1.20 × FINE_MULTIPLIER 2
 
     // A second run the same day queues nothing at all.
-    expect(await overdueReport(core.deps, clock)).toMatchObject({ overdue: 1, readerNotices: 0, staffMessages: 0 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toMatchObject({ overdue: 1, readerNotices: 0, staffMessages: 0 });
     // The next day: staff get a new report; the reader is not told again.
     clock.advanceDays(1);
-    expect(await overdueReport(core.deps, clock)).toEqual({ date: '2026-03-11', overdue: 1, readers: 1, readerNotices: 0, staffMessages: 1 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({ date: '2026-03-11', overdue: 1, readers: 1, readerNotices: 0, staffMessages: 1 });
     await dispatch();
     expect(botMessages(STAFF)[1]?.text).toContain('due 2026-03-09, 2 days overdue');
     expect(botMessages(702)).toHaveLength(1);
     // Once returned, it is in no report.
     await core.borrowings.returnBook({ userId: reader, isStaff: false }, loan);
     clock.advanceDays(1);
-    expect(await overdueReport(core.deps, clock)).toMatchObject({ overdue: 0, staffMessages: 1 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toMatchObject({ overdue: 0, staffMessages: 1 });
   });
 
   it('sends 300 overdue loans as ONE message within 4096 characters: counts, the oldest ten, a way to page', async () => {
@@ -272,7 +272,7 @@ describe('the overdue report', () => {
     await addLoan(readers[1]!, books[0]!, addDays(today(), -2), addDays(today(), 5));
     await addLoan(readers[1]!, books[0]!, addDays(today(), -30), addDays(today(), -20), addDays(today(), -3));
 
-    const summary = await overdueReport(core.deps, clock);
+    const summary = await core.notices.overdueNotices(SYSTEM_ACTOR);
     expect(summary).toEqual({ date: '2026-03-10', overdue: 300, readers: 30, readerNotices: 30, staffMessages: 1 });
     expect((await outbox()).filter((r) => r.chat_id === STAFF)).toHaveLength(1);
 
@@ -295,7 +295,7 @@ describe('the overdue report', () => {
     expect(report!.text).toContain('<libraries> & "overdue"');
     expect(botMessages(801)).toHaveLength(10);
     // The next run the same day queues no second report.
-    expect(await overdueReport(core.deps, clock)).toMatchObject({ overdue: 300, staffMessages: 0 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toMatchObject({ overdue: 300, staffMessages: 0 });
   });
 
   it('reads active overdue loans through the borrowings_active_due index only', () => {
@@ -320,8 +320,8 @@ describe('due-soon reminders', () => {
     await addLoan(offline, book, addDays(today(), -5), addDays(today(), 2));
     await addLoan(uk, book, addDays(today(), -1), addDays(today(), 5)); // due in 5 days
 
-    expect(await dueSoonReminders(core.deps, clock)).toEqual({ date: '2026-03-10', reminders: 1 });
-    expect(await dueSoonReminders(core.deps, clock)).toMatchObject({ reminders: 0 });
+    expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toEqual({ date: '2026-03-10', reminders: 1 });
+    expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ reminders: 0 });
     await dispatch();
     expect(botMessages(901).map((m) => m.text)).toEqual([
       '⏳ Reminder: “Dracula” is due back in 2 days (2026-03-12).\nPlease return it on time to avoid a late fine.',
@@ -330,9 +330,9 @@ describe('due-soon reminders', () => {
 
     // Across days: the first loan is not reminded again; the second one's turn comes.
     clock.advanceDays(1);
-    expect(await dueSoonReminders(core.deps, clock)).toMatchObject({ date: '2026-03-11', reminders: 0 });
+    expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ date: '2026-03-11', reminders: 0 });
     clock.advanceDays(2);
-    expect(await dueSoonReminders(core.deps, clock)).toMatchObject({ date: '2026-03-13', reminders: 1 });
+    expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ date: '2026-03-13', reminders: 1 });
     await dispatch();
     expect(botMessages(902).map((m) => m.text)).toEqual([expect.stringContaining('«Dracula» треба повернути через 2 дні (2026-03-15)')]);
     expect(botMessages(901)).toHaveLength(1);
@@ -342,9 +342,9 @@ describe('due-soon reminders', () => {
     const reader = await addReader({ telegram: 903 });
     const book = await addBook();
     await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 1) });
-    expect(await dueSoonReminders(core.deps, clock)).toMatchObject({ reminders: 0 });
+    expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ reminders: 0 });
     clock.advanceDays(1);
-    expect(await dueSoonReminders(core.deps, clock)).toMatchObject({ reminders: 1 });
+    expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ reminders: 1 });
     await dispatch();
     expect(botMessages(903).at(-1)?.text).toContain('is due back today');
   });
@@ -356,7 +356,7 @@ describe('due-soon reminders', () => {
     clock.set('2026-03-10T12:00:00Z'); // already 2026-03-11 in Auckland
     const reader = await addReader({ telegram: 904 });
     await addLoan(reader, await addBook(), '2026-03-05', '2026-03-13');
-    expect(await dueSoonReminders(core.deps, clock)).toEqual({ date: '2026-03-11', reminders: 1 });
+    expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toEqual({ date: '2026-03-11', reminders: 1 });
   });
 });
 
@@ -397,7 +397,7 @@ describe('the schedules', () => {
     expect(await runJob('expire-payments', deps)).toEqual({ checked: 0, expired: 0, paid: 0, errors: 0 });
     clock.advance(25 * 3600_000); // the checkout session has lived its 24 hours
     expect(await runJob('expire-payments', deps)).toEqual({ checked: 1, expired: 1, paid: 0, errors: 0 });
-    expect((await core.payments.getRow(borrowing.payments[0]!.id)).status).toBe('EXPIRED');
+    expect((await core.payments.get(SYSTEM_ACTOR, borrowing.payments[0]!.id)).status).toBe('EXPIRED');
 
     expect(await runJob('overdue-report', deps)).toMatchObject({ overdue: 0, staffMessages: 1 });
     expect(await runJob('due-soon', deps)).toMatchObject({ date: '2026-03-11', reminders: 1 });

@@ -14,6 +14,7 @@ import { startService, type RunningService } from '../service.js';
 import { sandboxPersonas } from '../sandbox/index.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const TOKEN = '555111:REAL-looking-token';
 const LIBRARIAN_TELEGRAM_ID = sandboxPersonas(-100).find((p) => p.id === 'librarian')!.user.id;
@@ -128,12 +129,12 @@ describe('linking a REST account to the sandbox librarian persona', () => {
       const { users } = service.core;
       const account = await users.register({ email: 'linker@example.test', password: 'password123', first_name: 'L', last_name: 'K' });
       const librarian = sandboxPersonas(-100).find((p) => p.id === 'librarian')!.user;
-      await users.redeemLinkCode((await users.createLinkCode(account.id)).code, librarian);
-      expect((await users.get(account.id)).is_staff).toBe(false);
+      await users.redeemLinkCode((await users.createLinkCode({ userId: account.id, isStaff: false })).code, librarian);
+      expect((await users.get(SYSTEM_ACTOR, account.id)).is_staff).toBe(false);
       await service.stop();
       service = await startService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
       expect((await service.core.users.findByTelegramId(LIBRARIAN_TELEGRAM_ID))?.id).toBe(account.id);
-      expect((await service.core.users.get(account.id)).is_staff).toBe(false);
+      expect((await service.core.users.get(SYSTEM_ACTOR, account.id)).is_staff).toBe(false);
     } finally {
       await service.stop();
     }

@@ -9,6 +9,7 @@ import { silentLogger } from '../logger.js';
 import { startService, type RunningService } from '../service.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 
 const TOKEN = '555000:REAL-looking-token';
 let tg: FakeTelegram;
@@ -79,7 +80,7 @@ describe('with real credentials', () => {
   });
 
   it('creates Checkout Sessions on the configured Stripe with success URLs under PUBLIC_URL', async () => {
-    const book = await service.core.books.create({ title: 'Service Book', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: '1.00' });
+    const book = await service.core.books.create(SYSTEM_ACTOR, { title: 'Service Book', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: '1.00' });
     const reader = await service.core.users.register({ email: 'svc@example.test', password: 'password1', first_name: 'S', last_name: 'V' });
     const { borrowing, session_url } = await service.core.borrowings.borrow({ userId: reader.id, isStaff: false }, { book_id: book.id, expected_return_date: addOne(service.core.borrowings.today()) });
     expect(session_url).toMatch(/^http/);

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
-import { overdueReport } from '../jobs/overdue.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { createRenderer, TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
 import { ann, createBotWorld, librarian, linkStaff, STAFF_CHAT_ID, staffChat, type BotWorld } from './helpers/bot.js';
@@ -57,7 +57,7 @@ describe('the daily overdue report in the staff chat', () => {
     await linkStaff(w);
     const ordered = await manyOverdueLoans();
 
-    const summary = await overdueReport(w.core.deps, w.clock);
+    const summary = await w.core.notices.overdueNotices(SYSTEM_ACTOR);
     expect(summary).toMatchObject({ overdue: 320, readers: 40, staffMessages: 1 });
     expect(await w.db.selectFrom('outbox').select('id').where('chat_id', '=', STAFF_CHAT_ID).execute()).toHaveLength(1);
     await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger() }, { perChatIntervalMs: 10 });
@@ -91,7 +91,7 @@ describe('the daily overdue report in the staff chat', () => {
   it('answers a reader who presses it with the staff-only refusal', async () => {
     await linkStaff(w);
     await manyOverdueLoans();
-    await overdueReport(w.core.deps, w.clock);
+    await w.core.notices.overdueNotices(SYSTEM_ACTOR);
     await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger() }, { perChatIntervalMs: 10 });
     await w.send(ann, '/start');
     w.tg.api.pressButtonByLabel({ chatId: STAFF_CHAT_ID, label: BUTTON, from: ann });

@@ -5,7 +5,7 @@ import { Menu } from '@grammyjs/menu';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { escapeHtml } from '../html.js';
-import { LANGUAGES, displayName, normalizeLanguage, readerOf, type BotLanguage } from '../reader.js';
+import { LANGUAGES, displayName, normalizeLanguage, readerActor, readerOf, type BotLanguage } from '../reader.js';
 import { resetCatalogue } from './catalogue.js';
 import { askToLink } from './link.js';
 
@@ -33,7 +33,7 @@ export function mainMenus(deps: BotDeps) {
   for (const lang of LANGUAGES) {
     language.text(LANGUAGE_NAMES[lang], async (ctx) => {
       const reader = readerOf(ctx);
-      await deps.core.users.setLanguage(reader.id, lang);
+      await deps.core.users.setLanguage(readerActor(ctx), lang);
       ctx.reader = { ...reader, language: lang };
       ctx.i18n.useLocale(lang);
       await screens.navigate(ctx, 'm', ctx.t('language-set'));

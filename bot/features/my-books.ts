@@ -9,7 +9,7 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { chunkLines, escapeHtml, truncate } from '../html.js';
 import { attempt, domainErrorText } from '../errors.js';
-import { normalizeLanguage, readerActor, readerOf } from '../reader.js';
+import { normalizeLanguage, readerActor } from '../reader.js';
 
 interface MyBooks {
   loans: Borrowing[];
@@ -22,8 +22,8 @@ const cache = new WeakMap<BotContext, Promise<MyBooks>>();
 function loadMyBooks(deps: BotDeps, ctx: BotContext): Promise<MyBooks> {
   let hit = cache.get(ctx);
   if (!hit) {
-    const userId = readerOf(ctx).id;
-    hit = Promise.all([deps.core.borrowings.activeFor(userId), deps.reports.unpaidPayments(userId)]).then(([loans, unpaid]) => ({
+    const actor = readerActor(ctx);
+    hit = Promise.all([deps.core.borrowings.activeFor(actor), deps.reports.unpaidPayments(actor)]).then(([loans, unpaid]) => ({
       loans,
       unpaid,
       today: deps.core.borrowings.today(),

@@ -21,6 +21,7 @@ import { createAuth, type Auth } from '../../api/auth.js';
 import type { AppEnv } from '../../api/types.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
 import { live } from './live.js';
+import { SYSTEM_ACTOR } from '../../core/index.js';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const WEBHOOK_SECRET = 'whsec_test';
@@ -184,7 +185,7 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
     },
     async book(over = {}) {
       seq++;
-      return core.books.create({ title: `Book ${seq}`, author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
+      return core.books.create(SYSTEM_ACTOR, { title: `Book ${seq}`, author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
     },
     day(n) {
       const d = new Date(Date.parse(`${core.borrowings.today()}T00:00:00Z`) + n * 86_400_000);

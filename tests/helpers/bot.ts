@@ -20,6 +20,7 @@ import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { live } from './live.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
 import type { FakeUserInput, FakeChatInput, TranscriptEntry } from '../../sandbox/telegram/fake-bot-api.js';
+import { SYSTEM_ACTOR } from '../../core/index.js';
 
 export const TOKEN = '424242:TEST-bot-token';
 export const STAFF_CHAT_ID = -1001234567890;
@@ -151,15 +152,15 @@ export const otherGroup: FakeChatInput = { id: -1009999, type: 'supergroup', tit
 export async function addBooks(core: Core, n: number, make: (i: number) => Partial<{ title: string; author: string; inventory: number; daily_fee: string; isbn: string | null; cover: 'HARD' | 'SOFT' }> = () => ({})) {
   const books = [];
   for (let i = 0; i < n; i++) {
-    books.push(await core.books.create({ title: `Book ${String(i + 1).padStart(3, '0')}`, author: `Author ${i + 1}`, cover: 'SOFT', inventory: 2, daily_fee: '1.00', ...make(i) }));
+    books.push(await core.books.create(SYSTEM_ACTOR, { title: `Book ${String(i + 1).padStart(3, '0')}`, author: `Author ${i + 1}`, cover: 'SOFT', inventory: 2, daily_fee: '1.00', ...make(i) }));
   }
   return books;
 }
 
 /** A staff account linked to the librarian's Telegram user, the way a librarian does it: a deep link. */
 export async function linkStaff(world: BotWorld, who: FakeUserInput = librarian) {
-  const { user } = await world.core.users.createOrPromoteStaff(`staff-${who.id}@library.test`, 'staff password 1');
-  const { code } = await world.core.users.createLinkCode(user.id);
+  const { user } = await world.core.users.createOrPromoteStaff(SYSTEM_ACTOR, `staff-${who.id}@library.test`, 'staff password 1');
+  const { code } = await world.core.users.createLinkCode({ userId: user.id, isStaff: true });
   await world.send(who, `/start ${code}`);
   await world.press(who.id, '✅ Link', who);
   return user;

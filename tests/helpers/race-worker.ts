@@ -10,6 +10,7 @@ import { ManualClock, addDays } from '../../core/clock.js';
 import { testConfig } from '../../config.js';
 import { silentLogger } from '../../logger.js';
 import { DomainError } from '../../core/errors.js';
+import { SYSTEM_ACTOR } from '../../core/index.js';
 
 const [file, action, items, apiBase, now, startAt, step] = process.argv.slice(2);
 const { db } = createDb(file!);
@@ -24,7 +25,7 @@ const results = await Promise.all(
         const [bookId, userId] = item.split(':').map(Number);
         await core.borrowings.borrow({ userId: userId!, isStaff: false }, { book_id: bookId!, expected_return_date: due });
       } else {
-        await core.books.remove(Number(item));
+        await core.books.remove(SYSTEM_ACTOR, Number(item));
       }
       return 'OK';
     } catch (e) {

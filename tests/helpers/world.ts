@@ -10,6 +10,7 @@ import { createCore, type Core } from '../../core/index.js';
 import { ManualClock } from '../../core/clock.js';
 import { createStripeGateway } from '../../core/stripe.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
+import { SYSTEM_ACTOR } from '../../core/index.js';
 
 export interface World {
   db: DB;
@@ -56,10 +57,10 @@ export async function makeReader(core: Core, over: { telegramId?: number } = {})
 
 export async function makeStaff(core: Core) {
   seq++;
-  const { user } = await core.users.createOrPromoteStaff(`staff${seq}-${Date.now()}@example.test`, 'staff password');
+  const { user } = await core.users.createOrPromoteStaff(SYSTEM_ACTOR, `staff${seq}-${Date.now()}@example.test`, 'staff password');
   return { user, actor: { userId: user.id, isStaff: true } };
 }
 
 export async function makeBook(core: Core, over: Partial<{ title: string; author: string; isbn: string | null; inventory: number; daily_fee: string | number; cover: 'HARD' | 'SOFT' }> = {}) {
-  return core.books.create({ title: 'Test Book', author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
+  return core.books.create(SYSTEM_ACTOR, { title: 'Test Book', author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
 }

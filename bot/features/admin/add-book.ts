@@ -115,7 +115,7 @@ export function addBookConversation(deps: BotDeps) {
       // Still staff at the moment of writing (the conversation may have waited a long time).
       const me = o.from ? await core.users.findByTelegramId(o.from.id) : undefined;
       if (me?.is_staff !== 1) return { ok: false as const, code: 'FORBIDDEN' as const, message: 'Only staff can add books' };
-      return attempt(() => core.books.create({ title, author, isbn: isbnValue, cover, inventory: copies, daily_fee: dailyFee }));
+      return attempt(() => core.books.create({ userId: me.id, isStaff: true }, { title, author, isbn: isbnValue, cover, inventory: copies, daily_fee: dailyFee }));
     });
     if (!created.ok) {
       await ctx.reply(domainErrorText(i18n, lang, created), { parse_mode: 'HTML' });

@@ -54,14 +54,14 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
   };
 
   async function active(ctx: BotContext, before?: number) {
-    const page = await reports.activeLoans({ before, limit: ADMIN_PAGE_SIZE });
+    const page = await reports.activeLoans(staffActor(ctx), { before, limit: ADMIN_PAGE_SIZE });
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-active-none' : 'admin-list-end'));
     await sendList(ctx, ctx.t('admin-active-title'), page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? `adm:a:${page.next}` : undefined);
   }
 
   async function overdue(ctx: BotContext, after?: [string, number]) {
-    const page = await reports.overdueLoans({ after, limit: ADMIN_PAGE_SIZE });
+    const page = await reports.overdueLoans(staffActor(ctx), { after, limit: ADMIN_PAGE_SIZE });
     if (page.lines.length === 0) return ctx.reply(ctx.t(after === undefined ? 'admin-overdue-none' : 'admin-list-end'));
     await sendList(
       ctx,
@@ -72,7 +72,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
   }
 
   async function loansOf(ctx: BotContext, userId: number, before?: number) {
-    const page = await reports.loansOf(userId, { before, limit: ADMIN_PAGE_SIZE });
+    const page = await reports.loansOf(staffActor(ctx), userId, { before, limit: ADMIN_PAGE_SIZE });
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-loans-none' : 'admin-list-end'));
     const header = ctx.t('admin-loans-title', { reader: readerLabel(page.lines[0]!) });
@@ -87,7 +87,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
       case 'inventory': {
         const m = /^#?(\d{1,15})\s+(\d{1,9})$/.exec(args);
         if (!m) return usage();
-        const book = await core.books.setInventory(Number(m[1]), Number(m[2]));
+        const book = await core.books.setInventory(staffActor(ctx), Number(m[1]), Number(m[2]));
         return ctx.reply(ctx.t('admin-inventory-set', { id: String(book.id), title: escapeHtml(book.title), copies: book.inventory }));
       }
       case 'find': {
@@ -105,7 +105,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
         return overdue(ctx);
       case 'loans': {
         if (!args) return usage();
-        const reader = await reports.findReader(args);
+        const reader = await reports.findReader(staffActor(ctx), args);
         if (!reader) return ctx.reply(ctx.t('admin-reader-not-found', { query: escapeHtml(truncate(args, 64)) }));
         return loansOf(ctx, reader.id);
       }
@@ -123,7 +123,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
         return ctx.reply(ctx.t('admin-refunded', { id: String(p.id), amount: p.money_to_pay }));
       }
       case 'stats': {
-        const s = await reports.dayStats();
+        const s = await reports.dayStats(staffActor(ctx));
         return ctx.reply(ctx.t('admin-stats', {
           date: s.date,
           borrowed: s.borrowed,

@@ -1,13 +1,18 @@
-// Sessions and conversation state in SQLite (table bot_sessions), so a restart resumes both.
-import type { StorageAdapter } from 'grammy';
-import type { DB } from '../db/connection.js';
+// JSON values by key in table bot_sessions (key, value JSON, updated_at): the bot's sessions
+// and conversation state, so a restart resumes both. grammY's StorageAdapter is this shape, so
+// the bot passes a store as its session and conversation storage; db/ knows nothing of grammY.
+import type { DB } from './connection.js';
 
-/**
- * A grammY StorageAdapter over `bot_sessions (key, value JSON, updated_at)`. The same class
- * serves sessions (prefix `s:`) and conversations v2 (prefix `c:`): both only need
- * read / write / delete of a JSON value by key.
- */
-export class KyselyStorage<T> implements StorageAdapter<T> {
+/** A JSON value per key: read (undefined when absent), write, delete, has. */
+export interface KeyValueStore<T> {
+  read(key: string): Promise<T | undefined>;
+  write(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<void>;
+  has(key: string): Promise<boolean>;
+}
+
+/** A KeyValueStore over bot_sessions; `prefix` keeps users apart (sessions `session:`, conversations `conversation:`). */
+export class KvStore<T> implements KeyValueStore<T> {
   constructor(
     private readonly db: DB,
     private readonly prefix: string,

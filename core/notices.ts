@@ -1,0 +1,149 @@
+/**
+ * Which readers get a notice about their loans, and the staff's daily overdue report: decided
+ * here, queued through core/notifications; the jobs only schedule these and log the summaries.
+ *
+ * Due-soon reminders: one per loan (dedup `due-soon:<borrowing_id>`). Window: today ≤
+ * expected_return_date ≤ today + DUE_SOON_DAYS, for loans borrowed before today. A range rather
+ * than an exact day, so a day the job did not run (downtime, a changed DUE_SOON_CRON) still
+ * reminds late rather than never; loans borrowed today are left out — their reader has just been
+ * told the due date.
+ *
+ * Overdue: readers get the notice ONCE per loan (dedup `overdue:<borrowing_id>`), on the first
+ * run after the due date — "at most one reminder per loan per kind"; its fine so far is what
+ * returning the book today would charge (core's rule, Stripe's minimum included). The staff
+ * report repeats daily, so librarians keep chasing, as ONE message a day (dedup
+ * `overdue-report:<date>`) whatever the number of overdue loans: the counts, the longest overdue
+ * few, and a button onto the paged staff list. A group takes 20 messages a minute; listing
+ * 40,000 loans took hundreds.
+ *
+ * Everything reads only active loans through the `borrowings_active_due` index
+ * (expected_return_date, id) WHERE actual_return_date IS NULL: returned loans are never read.
+ * Readers without Telegram get nothing.
+ */
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import type { DB } from '../db/connection.js';
+import { daysBetween as daysBetweenSql, jsonObject } from '../db/sql.js';
+import type { Actor, CoreDeps } from './context.js';
+import { requireStaff } from './access.js';
+import { addDays, dateInZone, daysBetween } from './clock.js';
+import { fineChargeCentsSql, fineCentsSql } from './borrowings.js';
+import { activeLoanNoticesInsert, enqueue, staffNote } from './notifications.js';
+import { nameWithUsername } from './names.js';
+import type { LoanLine, Reports } from './reports.js';
+
+export interface DueSoonSummary {
+  date: string;
+  /** Reminders newly queued. */
+  reminders: number;
+}
+
+export interface OverdueSummary {
+  date: string;
+  /** Active loans past their due date. */
+  overdue: number;
+  /** Readers holding them. */
+  readers: number;
+  /** Reader notices newly queued. */
+  readerNotices: number;
+  /** Staff messages newly queued: 1, or 0 on a second run the same day or without a staff chat. */
+  staffMessages: number;
+}
+
+/** One loan line of the staff overdue report (its payload lists the longest overdue few). */
+export interface OverdueLoan {
+  borrowing_id: number;
+  /** The reader's name, with the @username when there is one. */
+  reader: string;
+  book: string;
+  due: string;
+  days: number;
+}
+
+/** How many of the longest overdue loans the staff report lists. */
+export const REPORT_OLDEST = 10;
+
+// Columns of the loan (alias b) and its book (alias k) in activeLoanNoticesInsert's SELECT.
+const loanCol = <T = unknown>(column: string) => sql.ref<T>(`b.${column}`);
+const bookCol = <T = unknown>(column: string) => sql.ref<T>(`k.${column}`);
+
+/** The due-soon reminders as one INSERT … SELECT (exported for query-plan tests). */
+export function dueSoonInsert(db: DB, today: string, until: string, nowMs: number) {
+  return activeLoanNoticesInsert(db, {
+    kind: 'reader.due_soon',
+    dedupPrefix: 'due-soon',
+    payload: jsonObject({
+      borrowing_id: loanCol('id'),
+      book_title: bookCol('title'),
+      book_author: bookCol('author'),
+      expected_return_date: loanCol('expected_return_date'),
+      days_left: daysBetweenSql(today, loanCol<string>('expected_return_date')),
+    }),
+    dueFrom: today,
+    dueUntil: until,
+    borrowedBefore: today,
+    nowMs,
+  });
+}
+
+/** The reader overdue notices as one INSERT … SELECT (exported for query-plan tests). */
+export function readerOverdueNoticesInsert(db: DB, config: Config, today: string, nowMs: number) {
+  const mult = config.rules.fineMultiplier;
+  const fee = bookCol<number>('daily_fee_cents');
+  const days = daysBetweenSql(loanCol<string>('expected_return_date'), today);
+  return activeLoanNoticesInsert(db, {
+    kind: 'reader.overdue',
+    dedupPrefix: 'overdue',
+    payload: jsonObject({
+      borrowing_id: loanCol('id'),
+      book_title: bookCol('title'),
+      book_author: bookCol('author'),
+      expected_return_date: loanCol('expected_return_date'),
+      overdue_days: days,
+      fine_per_day_cents: fineCentsSql(fee, 1, mult),
+      fine_so_far_cents: fineChargeCentsSql(fee, days, mult),
+    }),
+    dueBefore: today,
+    nowMs,
+  });
+}
+
+const reportLine = (l: LoanLine, today: string): OverdueLoan => ({
+  borrowing_id: l.borrowing_id,
+  reader: nameWithUsername(l.reader, l.telegram_username),
+  book: l.title,
+  due: l.expected_return_date,
+  days: daysBetween(l.expected_return_date, today),
+});
+
+export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'clock' | 'config'>, reports: Reports) {
+  /** Queues today's due-soon reminders (staff or the service); the clock is read once. */
+  async function dueSoonReminders(actor: Actor): Promise<DueSoonSummary> {
+    requireStaff(actor);
+    const now = clock.now();
+    const today = dateInZone(now, config.rules.timeZone);
+    const until = addDays(today, config.rules.dueSoonDays);
+    const result = await dueSoonInsert(db, today, until, now.getTime()).executeTakeFirst();
+    return { date: today, reminders: Number(result.numInsertedOrUpdatedRows ?? 0) };
+  }
+
+  /** Queues the reader overdue notices and the staff's daily report (staff or the service). */
+  async function overdueNotices(actor: Actor): Promise<OverdueSummary> {
+    requireStaff(actor);
+    const now = clock.now();
+    const today = dateInZone(now, config.rules.timeZone);
+    const inserted = await readerOverdueNoticesInsert(db, config, today, now.getTime()).executeTakeFirst();
+    const readerNotices = Number(inserted.numInsertedOrUpdatedRows ?? 0);
+    const counts = await reports.overdueCounts(actor, today);
+    let staffMessages = 0;
+    const staffChatId = config.telegram.staffChatId;
+    if (staffChatId !== undefined) {
+      const oldest = counts.loans > 0 ? (await reports.overdueLoans(actor, { limit: REPORT_OLDEST, date: today })).lines : [];
+      const payload = { date: today, total: counts.loans, readers: counts.readers, oldest: oldest.map((l) => reportLine(l, today)) };
+      staffMessages = await enqueue(db, staffNote(staffChatId, 'staff.overdue_report', payload, `overdue-report:${today}`), now.getTime());
+    }
+    return { date: today, overdue: counts.loans, readers: counts.readers, readerNotices, staffMessages };
+  }
+
+  return { dueSoonReminders, overdueNotices };
+}
