@@ -1,7 +1,6 @@
 // Core's DomainErrors as sentences a reader understands, in their language.
-import type { I18n } from '@grammyjs/i18n';
 import { DomainError, type ErrorCode } from '../core/errors.js';
-import { escapeHtml } from './html.js';
+import { t } from '../i18n/index.js';
 
 /** Fluent key per error code; codes not listed fall back to `error-generic` with core's message. */
 const KEYS: Partial<Record<ErrorCode, string>> = {
@@ -24,14 +23,12 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   VALIDATION: 'error-validation',
 };
 
-type Translate = Pick<I18n, 't'>;
-
 /** One localized, HTML-safe sentence for a DomainError. */
-export function domainErrorText(i18n: Translate, lang: string, err: { code: ErrorCode; message: string; details?: unknown }): string {
+export function domainErrorText(lang: string, err: { code: ErrorCode; message: string; details?: unknown }): string {
   const details = (err.details ?? {}) as Record<string, unknown>;
   const key = KEYS[err.code] ?? 'error-generic';
-  return i18n.t(lang, key, {
-    message: escapeHtml(err.message),
+  return t(lang, key, {
+    message: err.message,
     limit: String(details.limit ?? ''),
     min: String(details.min ?? ''),
     max: String(details.max ?? ''),

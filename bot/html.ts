@@ -1,14 +1,9 @@
-// HTML parse mode helpers: escaping, short labels, and splitting long texts under Telegram's limits.
+// Short labels, and splitting long texts under Telegram's limits.
 
 /** Telegram's limit for a message text. */
 export const MAX_MESSAGE_LENGTH = 4096;
 /** Telegram's limit for callback_data, in bytes. */
 export const MAX_CALLBACK_DATA_BYTES = 64;
-
-/** Escapes user-supplied text for parse_mode HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** Shortens to `max` characters (code points), with an ellipsis. */
 export function truncate(text: string, max: number): string {

@@ -8,13 +8,13 @@ import type { Logger } from 'pino';
 import { errorForLog } from '../logger.js';
 import type { Core } from '../core/index.js';
 import { DomainError } from '../core/errors.js';
+import { t, tPlain } from '../i18n/index.js';
 import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
-import { createI18n } from './i18n.js';
 import { KyselyStorage } from './storage.js';
 import { Screens } from './screens.js';
 import { domainErrorText } from './errors.js';
-import { applyReaderLocale, normalizeLanguage, resolveReader } from './reader.js';
+import { normalizeLanguage, readerLocale, resolveReader } from './reader.js';
 import { mainFeature, mainMenus } from './features/main.js';
 import { linkFeature } from './features/link.js';
 import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
@@ -99,11 +99,11 @@ function errorBoundary(deps: BotDeps, answered: Set<string>): MiddlewareFn<BotCo
       let text: string;
       if (err instanceof DomainError) {
         deps.logger.info({ ...context, code: err.code }, 'bot: rule refused the action');
-        text = domainErrorText(deps.i18n, lang, err);
+        text = domainErrorText(lang, err);
       } else {
         // Never the error whole: a failed Bot API call carries its payload (texts, pay links).
         deps.logger.error({ ...context, err: errorForLog(err) }, 'bot: update failed');
-        text = deps.i18n.t(lang, 'error-unexpected');
+        text = t(lang, 'error-unexpected');
       }
       const tell = (what: () => Promise<unknown>) =>
         what().catch((e: unknown) => deps.logger.warn({ ...context, err: errorForLog(e) }, 'bot: could not tell the user about an error'));
@@ -132,7 +132,6 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   const deps: BotDeps = {
     core,
     reports: core.reports,
-    i18n: createI18n<BotContext>(),
     logger,
     staffChatId: options.staffChatId,
     screens: new Screens(),
@@ -151,8 +150,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
     }),
   );
   bot.use(resolveReader(deps));
-  bot.use(deps.i18n);
-  bot.use(applyReaderLocale);
+  bot.use(readerLocale);
 
   bot.use(
     conversations<BotContext, ConvContext>({
@@ -198,9 +196,8 @@ export const READER_COMMANDS = ['start', 'catalogue', 'mybooks', 'search', 'lang
  * the result says whether the staff commands were set.
  */
 export async function setCommands(bot: Bot<BotContext>, staffChatId: number | undefined): Promise<{ staffCommands: boolean }> {
-  const i18n = createI18n();
   for (const lang of ['en', 'uk'] as const) {
-    const commands = READER_COMMANDS.map((c) => ({ command: c, description: i18n.t(lang, `command-${c}`) }));
+    const commands = READER_COMMANDS.map((c) => ({ command: c, description: tPlain(lang, `command-${c}`) }));
     await bot.api.setMyCommands(commands, {
       scope: { type: 'all_private_chats' },
       ...(lang === 'en' ? {} : { language_code: lang }),
@@ -210,9 +207,9 @@ export async function setCommands(bot: Bot<BotContext>, staffChatId: number | un
   try {
     await bot.api.setMyCommands(
       [
-        { command: 'admin', description: i18n.t('en', 'command-admin') },
-        ...ADMIN_SUBCOMMANDS.map((s) => ({ command: `admin_${s}`, description: i18n.t('en', `command-admin-${s}`) })),
-        { command: 'cancel', description: i18n.t('en', 'command-cancel') },
+        { command: 'admin', description: tPlain('en', 'command-admin') },
+        ...ADMIN_SUBCOMMANDS.map((s) => ({ command: `admin_${s}`, description: tPlain('en', `command-admin-${s}`) })),
+        { command: 'cancel', description: tPlain('en', 'command-cancel') },
       ],
       { scope: { type: 'chat', chat_id: staffChatId } },
     );

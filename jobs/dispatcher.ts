@@ -33,7 +33,6 @@
  * real monotonic time; times written to the database come from the injected clock.
  */
 import type { Logger } from 'pino';
-import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
 import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
@@ -57,8 +56,6 @@ export interface DispatcherDeps {
   api: MessageSender;
   clock: Clock;
   logger: Logger;
-  /** Defaults to `createI18n()`. */
-  i18n?: I18n;
 }
 
 export interface DispatchOptions {
@@ -136,7 +133,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const opts = { ...merged, claimMs: Math.max(merged.claimMs, 2 * merged.sendTimeoutMs) };
   const { db, api, clock } = deps;
   const log = deps.logger.child({ module: 'dispatcher' });
-  const renderer: Renderer = createRenderer(deps.i18n);
+  const renderer: Renderer = createRenderer();
 
   const throttle = createThrottle(opts, log);
   let running: Promise<unknown> = Promise.resolve();

@@ -414,8 +414,8 @@ describe('rendering', () => {
   it('has every notification text in Ukrainian too', async () => {
     const { readFile } = await import('node:fs/promises');
     const keys = (s: string) => [...s.matchAll(/^(notify-[\w-]+) =/gm)].map((m) => m[1]).sort();
-    const en = await readFile(new URL('../bot/locales/en/notifications.ftl', import.meta.url), 'utf8');
-    const uk = await readFile(new URL('../bot/locales/uk/notifications.ftl', import.meta.url), 'utf8');
+    const en = await readFile(new URL('../i18n/locales/en/notifications.ftl', import.meta.url), 'utf8');
+    const uk = await readFile(new URL('../i18n/locales/uk/notifications.ftl', import.meta.url), 'utf8');
     expect(keys(en).length).toBeGreaterThan(10);
     expect(keys(uk)).toEqual(keys(en));
   });

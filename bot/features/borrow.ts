@@ -5,8 +5,8 @@ import { InlineKeyboard } from 'grammy';
 import type { BotConversation, ConvContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
-import { escapeHtml } from '../html.js';
 import { normalizeLanguage } from '../reader.js';
+import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
 
 export const BORROW_CONVERSATION = 'borrow';
 
@@ -21,28 +21,29 @@ export function loanOptions(maxLoanDays: number): number[] {
 const isBorrowButton = (c: ConvContext) => c.callbackQuery?.data?.startsWith('brw:') === true;
 
 export function borrowConversation(deps: BotDeps) {
-  const { core, i18n } = deps;
+  const { core } = deps;
   const options = loanOptions(core.deps.config.rules.maxLoanDays);
 
   return async function borrow(conversation: BotConversation, ctx: ConvContext, bookId: number) {
     const who = await conversation.external((o) => ({ userId: o.reader!.id, lang: normalizeLanguage(o.reader?.language) }));
-    const t = (key: string, vars?: Record<string, string | number>) => i18n.t(who.lang, key, vars);
+    const t = (key: string, vars?: TVars) => translate(who.lang, key, vars);
+    const label = (key: string, vars?: Record<string, string | number>) => tPlain(who.lang, key, vars);
     const actor = { userId: who.userId, isStaff: false };
 
     const book = await conversation.external(() => attempt(() => core.books.get(bookId)));
     if (!book.ok) {
-      await ctx.editMessageText(domainErrorText(i18n, who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(t('menu-back'), 'go:c') });
+      await ctx.editMessageText(domainErrorText(who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(label('menu-back'), 'go:c') });
       return;
     }
-    const title = escapeHtml(book.value.title);
-    const backToBook = new InlineKeyboard().text(t('borrow-back-to-book'), `go:b:${bookId}`).text(t('menu-my-books'), 'go:y');
+    const title = book.value.title;
+    const backToBook = new InlineKeyboard().text(label('borrow-back-to-book'), `go:b:${bookId}`).text(label('menu-my-books'), 'go:y');
 
     const daysKeyboard = new InlineKeyboard();
     options.forEach((d, i) => {
-      daysKeyboard.text(t('borrow-days-button', { days: d }), `brw:d:${d}`);
+      daysKeyboard.text(label('borrow-days-button', { days: d }), `brw:d:${d}`);
       if (i % 4 === 3) daysKeyboard.row();
     });
-    daysKeyboard.row().text(t('borrow-cancel'), 'brw:x');
+    daysKeyboard.row().text(label('borrow-cancel'), 'brw:x');
 
     let current: ConvContext = ctx;
     for (;;) {
@@ -55,14 +56,14 @@ export function borrowConversation(deps: BotDeps) {
 
       const quote = await conversation.external(() => attempt(() => core.borrowings.quote(bookId, days)));
       if (!quote.ok) {
-        await current.editMessageText(domainErrorText(i18n, who.lang, quote), { parse_mode: 'HTML', reply_markup: backToBook });
+        await current.editMessageText(domainErrorText(who.lang, quote), { parse_mode: 'HTML', reply_markup: backToBook });
         return;
       }
       const confirmKeyboard = new InlineKeyboard()
-        .text(t('borrow-confirm'), 'brw:ok')
+        .text(label('borrow-confirm'), 'brw:ok')
         .row()
-        .text(t('borrow-change'), 'brw:back')
-        .text(t('borrow-cancel'), 'brw:x');
+        .text(label('borrow-change'), 'brw:back')
+        .text(label('borrow-cancel'), 'brw:x');
       await current.editMessageText(
         t('borrow-quote', { title, days, until: quote.value.expected_return_date, rent: quote.value.rent }),
         { parse_mode: 'HTML', reply_markup: confirmKeyboard },
@@ -81,13 +82,13 @@ export function borrowConversation(deps: BotDeps) {
         }),
       );
       if (!result.ok) {
-        await current.editMessageText(domainErrorText(i18n, who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
+        await current.editMessageText(domainErrorText(who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
         return;
       }
       const { until, rent, url } = result.value;
       const done = new InlineKeyboard();
-      if (url) done.url(t('borrow-pay-button', { rent }), url).row();
-      done.text(t('menu-my-books'), 'go:y').text(t('menu-catalogue'), 'go:c');
+      if (url) done.url(label('borrow-pay-button', { rent }), url).row();
+      done.text(label('menu-my-books'), 'go:y').text(label('menu-catalogue'), 'go:c');
       await current.editMessageText(
         `${t('borrow-done', { title, until, rent })}\n${t(url ? 'borrow-pay-now' : 'borrow-pay-later')}`,
         { parse_mode: 'HTML', reply_markup: done },

@@ -5,7 +5,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { escapeHtml } from '../html.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { displayName, normalizeLanguage, readerOf } from '../reader.js';
 
@@ -21,15 +20,15 @@ export async function askToLink(deps: BotDeps, ctx: BotContext, code: string): P
   // Our codes are 32 characters; one too long for a button cannot be ours.
   if (!preview.ok || Buffer.byteLength(LINK + code) > MAX_CALLBACK_BYTES) {
     const err = preview.ok ? { code: 'INVALID_LINK_CODE' as const, message: 'This link is not valid' } : preview;
-    await ctx.reply(domainErrorText(deps.i18n, langOf(ctx), err));
+    await ctx.reply(domainErrorText(langOf(ctx), err));
     return deps.screens.send(ctx, 'm');
   }
   const { email, moves, replaces } = preview.value;
-  const lines = [ctx.t('link-confirm', { email: escapeHtml(email ?? '') })];
+  const lines = [ctx.t('link-confirm', { email: email ?? '' })];
   if (moves.loans + moves.payments > 0) lines.push(ctx.t('link-confirm-moves', { loans: moves.loans, payments: moves.payments }));
-  if (replaces) lines.push(ctx.t('link-confirm-replaces', { current: escapeHtml(replaces) }));
+  if (replaces) lines.push(ctx.t('link-confirm-replaces', { current: replaces }));
   lines.push(ctx.t('link-confirm-only-yours'));
-  const keyboard = new InlineKeyboard().text(ctx.t('link-button'), LINK + code).text(ctx.t('link-cancel-button'), CANCEL);
+  const keyboard = new InlineKeyboard().text(ctx.tPlain('link-button'), LINK + code).text(ctx.tPlain('link-cancel-button'), CANCEL);
   await ctx.reply(lines.join('\n\n'), { reply_markup: keyboard });
 }
 
@@ -44,13 +43,13 @@ export function linkFeature(deps: BotDeps): Composer<BotContext> {
       deps.core.users.redeemLinkCode(ctx.match[1]!, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
     );
     if (!linked.ok) {
-      await ctx.editMessageText(domainErrorText(deps.i18n, langOf(ctx), linked), { reply_markup: new InlineKeyboard().text(ctx.t('menu-main'), 'go:m') });
+      await ctx.editMessageText(domainErrorText(langOf(ctx), linked), { reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-main'), 'go:m') });
       return;
     }
     // The linked account is the reader from now on.
     ctx.reader = await deps.core.users.findByTelegramId(from.id);
-    ctx.i18n.useLocale(langOf(ctx));
-    const notice = ctx.t('link-success', { name: escapeHtml(displayName(readerOf(ctx))), email: escapeHtml(linked.value.email ?? '') });
+    ctx.lang = langOf(ctx);
+    const notice = ctx.t('link-success', { name: displayName(readerOf(ctx)), email: linked.value.email ?? '' });
     await deps.screens.edit(ctx, 'm', notice);
   });
 

@@ -4,8 +4,8 @@ import { InlineKeyboard } from 'grammy';
 import type { BotConversation, ConvContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
 import { attempt, domainErrorText } from '../../errors.js';
-import { escapeHtml } from '../../html.js';
 import { normalizeLanguage } from '../../reader.js';
+import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
 import { MAX_INVENTORY } from '../../../core/books.js';
 import { formatCents, parseMoney } from '../../../core/money.js';
 
@@ -35,14 +35,14 @@ const fee: Check = (s) => {
 };
 
 export function addBookConversation(deps: BotDeps) {
-  const { core, i18n } = deps;
+  const { core } = deps;
 
   return async function addbook(conversation: BotConversation, ctx: ConvContext) {
     const lang = await conversation.external((o) => normalizeLanguage(o.reader?.language));
-    const t = (key: string, vars?: Record<string, string | number>) => i18n.t(lang, key, vars);
+    const t = (key: string, vars?: TVars) => translate(lang, key, vars);
     let lastUserMessage = ctx.msg?.message_id;
 
-    const ask = (c: ConvContext, key: string, vars?: Record<string, string | number>, keyboard?: InlineKeyboard) =>
+    const ask = (c: ConvContext, key: string, vars?: TVars, keyboard?: InlineKeyboard) =>
       c.reply(t(key, vars), {
         parse_mode: 'HTML',
         reply_markup: keyboard ?? { force_reply: true, selective: true },
@@ -82,7 +82,7 @@ export function addBookConversation(deps: BotDeps) {
     const author = (await field('addbook-ask-author', text255)) as string;
     const isbnValue = (await field('addbook-ask-isbn', isbn)) as string | null;
 
-    await ask(ctx, 'addbook-ask-cover', undefined, new InlineKeyboard().text(t('cover-hard'), 'ab:HARD').text(t('cover-soft'), 'ab:SOFT'));
+    await ask(ctx, 'addbook-ask-cover', undefined, new InlineKeyboard().text(tPlain(lang, 'cover-hard'), 'ab:HARD').text(tPlain(lang, 'cover-soft'), 'ab:SOFT'));
     let cover: 'HARD' | 'SOFT';
     for (;;) {
       const c = await conversation.wait();
@@ -90,7 +90,7 @@ export function addBookConversation(deps: BotDeps) {
       if (data === 'ab:HARD' || data === 'ab:SOFT') {
         cover = data === 'ab:HARD' ? 'HARD' : 'SOFT';
         await c.answerCallbackQuery();
-        await c.editMessageText(t('addbook-cover-chosen', { cover: t(cover === 'HARD' ? 'cover-hard' : 'cover-soft') }), { parse_mode: 'HTML' });
+        await c.editMessageText(t('addbook-cover-chosen', { cover: html(t(cover === 'HARD' ? 'cover-hard' : 'cover-soft')) }), { parse_mode: 'HTML' });
         break;
       }
       if (c.callbackQuery) {
@@ -118,12 +118,12 @@ export function addBookConversation(deps: BotDeps) {
       return attempt(() => core.books.create({ title, author, isbn: isbnValue, cover, inventory: copies, daily_fee: dailyFee }));
     });
     if (!created.ok) {
-      await ctx.reply(domainErrorText(i18n, lang, created), { parse_mode: 'HTML' });
+      await ctx.reply(domainErrorText(lang, created), { parse_mode: 'HTML' });
       return;
     }
     const b = created.value;
     await ctx.reply(
-      t('addbook-done', { id: String(b.id), title: escapeHtml(b.title), author: escapeHtml(b.author), copies: b.inventory, fee: b.daily_fee }),
+      t('addbook-done', { id: String(b.id), title: b.title, author: b.author, copies: b.inventory, fee: b.daily_fee }),
       { parse_mode: 'HTML' },
     );
   };

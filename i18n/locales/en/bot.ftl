@@ -1,4 +1,4 @@
-# Bot texts (English). HTML parse mode: values from users are escaped by the code;
+# Bot texts (English). HTML parse mode: t() escapes every value it fills in (i18n/index.ts);
 # write &lt; and &amp; for a literal < and & here.
 
 ## Command menus (setMyCommands; plain text)
@@ -119,6 +119,7 @@ borrow-pay-button = 💳 Pay { $rent } USD
 ## My books
 mybooks-title = 📖 <b>My books</b>
 mybooks-none = You have no books on loan.
+mybooks-loan = { $n }. <b>{ $title }</b> — { $due }
 mybooks-due = due { $date } ({ $days ->
     [one] in 1 day
    *[other] in { $days } days
@@ -204,9 +205,11 @@ admin-loan-borrowed = from { $date }
 admin-loan-due = due { $date }
 admin-loan-overdue = ⚠ due { $date }, { $days } d late
 admin-loan-returned = returned { $date }
+admin-loan-line = #{ $id } <b>{ $title }</b> — { $reader } · { $borrowed } · { $status }
 admin-find-title = 🔎 <b>Books matching “{ $query }”</b>
 admin-find-none = No books match “{ $query }”.
-admin-find-line = { $copies } on the shelf · { $fee } USD/day
+admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · { $copies } on the shelf · { $fee } USD/day
+admin-find-isbn = ISBN { $isbn }
 admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies } copies on the shelf.
 admin-returned = ✅ Borrowing #{ $id } (“{ $title }”) marked returned on { $date }.
 admin-returned-fine = Returned late: fine #{ $payment } of { $amount } USD created.
