@@ -18,9 +18,8 @@ import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
 import { dateInZone, daysBetween, type Clock } from '../core/clock.js';
 import { fineChargeCentsSql, fineCentsSql } from '../core/borrowings.js';
-import { enqueue, staffNote } from '../core/notifications.js';
+import { enqueue, staffNote, type OverdueLoan } from '../core/notifications.js';
 import { createReports, type LoanLine } from '../core/reports.js';
-import type { OverdueLoan } from './render.js';
 import { activeLoanNoticesInsert } from './reader-notices.js';
 
 export interface JobContext {

@@ -3,6 +3,7 @@
 // and shown as typed on a button, which Telegram does not parse as HTML.
 import { describe, expect, it } from 'vitest';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { silentLogger } from '../logger.js';
 import { addBooks, ann, librarian, linkStaff, STAFF_CHAT_ID, staffChat, useBotWorld } from './helpers/bot.js';
 import type { TranscriptEntry } from '../sandbox/telegram/fake-bot-api.js';
@@ -48,7 +49,7 @@ describe('a title full of HTML is escaped exactly once', () => {
     expect(mine.text).toContain(`1. ${TITLE} — due`);
     expect(w.buttons(mine).map((b) => b.text)).toContain(`↩ Return “${TITLE}”`);
 
-    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger() }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
+    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
     const notice = w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot' && m.text.includes('Please bring it back')).at(-1)!;
     showsTitleOnce(notice);
     const staffNotice = w.tg.api.transcript(STAFF_CHAT_ID).filter((m) => m.from === 'bot' && m.text.includes('New borrowing')).at(-1)!;

@@ -132,7 +132,7 @@ export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.chatType('private').command(['mybooks', 'my'], (ctx) => deps.screens.send(ctx, 'y'));
 
-  // The Pay button of a notification sent without a live checkout link (jobs/render.ts: `pay:<id>`):
+  // The Pay button of a notification sent without a live checkout link (bot/notices.ts: `pay:<id>`):
   // answer with the link, making a new session when the old one expired or was never made.
   composer.chatType('private').callbackQuery(/^pay:(\d{1,15})$/, async (ctx) => {
     await ctx.answerCallbackQuery();

@@ -162,7 +162,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     return run(ctx, name.slice('admin_'.length), rest);
   });
 
-  // "More" buttons of the staff lists, and the daily overdue report's button (jobs/render.ts).
+  // "More" buttons of the staff lists, and the daily overdue report's button (bot/notices.ts).
   composer.callbackQuery(/^adm:/, async (ctx) => {
     if (!isStaffHere(deps, ctx)) return ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true });
     await ctx.answerCallbackQuery();

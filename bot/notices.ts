@@ -1,9 +1,12 @@
-// Turns an outbox row (kind + payload facts + language) into a Telegram message. Rendering
-// happens at delivery time, so a Pay button points at the payment's *current* checkout link.
+// Turns an outbox row (kind + payload facts + language) into a Telegram message: the bot's
+// presentation of a notice, handed to the outbox dispatcher (jobs/) by the composition root.
+// Rendering happens at delivery time, so a Pay button points at the payment's *current*
+// checkout link.
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
+import type { OverdueLoan } from '../core/notifications.js';
 
 /** Telegram's limit on a message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -30,15 +33,6 @@ export interface PaymentFact {
 
 export interface RenderFacts {
   payments?: ReadonlyMap<number, PaymentFact>;
-}
-
-/** One loan line of the staff overdue report (its payload lists the longest overdue few). */
-export interface OverdueLoan {
-  borrowing_id: number;
-  reader: string;
-  book: string;
-  due: string;
-  days: number;
 }
 
 /** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
@@ -103,6 +97,12 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[]): P
 }
 
 export type Renderer = ReturnType<typeof createRenderer>;
+
+/** What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message. */
+export function createNoticeRenderer(db: DB) {
+  const { render } = createRenderer();
+  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows), render };
+}
 
 export function createRenderer() {
   const readerLabel = (p: Payload) => {
