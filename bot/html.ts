@@ -2,8 +2,6 @@
 
 /** Telegram's limit for a message text. */
 export const MAX_MESSAGE_LENGTH = 4096;
-/** Telegram's limit for callback_data, in bytes. */
-export const MAX_CALLBACK_DATA_BYTES = 64;
 
 /** Shortens to `max` characters (code points), with an ellipsis. */
 export function truncate(text: string, max: number): string {
@@ -32,11 +30,4 @@ export function chunkLines(lines: string[], header = '', max = MAX_MESSAGE_LENGT
   }
   if (current !== '') chunks.push(current);
   return chunks;
-}
-
-export function assertCallbackData(data: string): string {
-  if (Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_DATA_BYTES) {
-    throw new Error(`callback_data over ${MAX_CALLBACK_DATA_BYTES} bytes: ${data}`);
-  }
-  return data;
 }

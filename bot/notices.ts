@@ -7,6 +7,7 @@ import type { DB } from '../db/connection.js';
 import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
+import { adminListCallback, payCallback } from './callbacks.js';
 
 /** Telegram's limit on a message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -39,12 +40,6 @@ export interface RenderFacts {
 export class RenderError extends Error {
   override readonly name = 'RenderError';
 }
-
-export const PAY_CALLBACK_PREFIX = 'pay:';
-/** callback_data of the staff report's button: the first page of the staff overdue list. */
-export const OVERDUE_LIST_CALLBACK = 'adm:o';
-/** callback_data of the Pay button when no live checkout link exists; the bot answers `pay:<id>`. */
-export const payCallbackData = (paymentId: number) => `${PAY_CALLBACK_PREFIX}${paymentId}`;
 
 type Payload = Record<string, unknown>;
 
@@ -120,7 +115,8 @@ export function createRenderer() {
     if (payment && payment.status === 'PENDING' && payment.session_url && /^https?:\/\//.test(payment.session_url)) {
       return { inline_keyboard: [[{ text, url: payment.session_url }]] };
     }
-    return { inline_keyboard: [[{ text, callback_data: payCallbackData(paymentId) }]] };
+    // No live link: the bot answers this press with a fresh one (features/my-books.ts).
+    return { inline_keyboard: [[{ text, callback_data: payCallback.data(paymentId) }]] };
   }
 
   function alreadyPaidNote(lang: string, paymentId: number | null, facts: RenderFacts): string {
@@ -173,8 +169,8 @@ export function createRenderer() {
       size += line.length + 1;
     }
     const text = [head, ...lines, footer(Math.max(0, total - lines.length))].join('\n');
-    // The list's first page, as /admin overdue shows it (bot/features/admin/index.ts answers `adm:o`).
-    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: OVERDUE_LIST_CALLBACK }]] } };
+    // The list's first page, as /admin overdue shows it (bot/features/admin/index.ts answers it).
+    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: adminListCallback.data({ list: 'overdue' }) }]] } };
   }
 
   function render(row: RenderableRow, facts: RenderFacts = {}): RenderedMessage {

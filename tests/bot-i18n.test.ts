@@ -45,7 +45,8 @@ describe('bot texts', () => {
     for (const c of READER_COMMANDS) used.add(`command-${c}`);
     for (const c of ADMIN_SUBCOMMANDS) used.add(`command-admin-${c}`);
     expect(used.size).toBeGreaterThan(80);
-    expect([...used].filter((k) => !en.has(k))).toEqual([]);
+    const known = new Set(files.flatMap((f) => [...keysOf(`i18n/locales/en/${f}`)]));
+    expect([...used].filter((k) => !known.has(k))).toEqual([]);
   });
 
   it('renders every text as HTML Telegram accepts, in both languages', () => {

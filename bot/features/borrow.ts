@@ -7,6 +7,7 @@ import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { normalizeLanguage } from '../reader.js';
 import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
+import { borrowCallback, screenCallback, type BorrowAnswer } from '../callbacks.js';
 
 export const BORROW_CONVERSATION = 'borrow';
 
@@ -17,8 +18,6 @@ export function loanOptions(maxLoanDays: number): number[] {
   if (preset.length === 0) for (let d = 1; d <= maxLoanDays; d++) preset.push(d);
   return preset;
 }
-
-const isBorrowButton = (c: ConvContext) => c.callbackQuery?.data?.startsWith('brw:') === true;
 
 export function borrowConversation(deps: BotDeps) {
   const { core } = deps;
@@ -32,27 +31,29 @@ export function borrowConversation(deps: BotDeps) {
 
     const book = await conversation.external(() => attempt(() => core.books.get(bookId)));
     if (!book.ok) {
-      await ctx.editMessageText(domainErrorText(who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(label('menu-back'), 'go:c') });
+      await ctx.editMessageText(domainErrorText(who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(label('menu-back'), screenCallback.data({ screen: 'c' })) });
       return;
     }
     const title = book.value.title;
-    const backToBook = new InlineKeyboard().text(label('borrow-back-to-book'), `go:b:${bookId}`).text(label('menu-my-books'), 'go:y');
+    const backToBook = new InlineKeyboard()
+      .text(label('borrow-back-to-book'), screenCallback.data({ screen: 'b', bookId }))
+      .text(label('menu-my-books'), screenCallback.data({ screen: 'y' }));
 
     const daysKeyboard = new InlineKeyboard();
     options.forEach((d, i) => {
-      daysKeyboard.text(label('borrow-days-button', { days: d }), `brw:d:${d}`);
+      daysKeyboard.text(label('borrow-days-button', { days: d }), borrowCallback.data({ days: d }));
       if (i % 4 === 3) daysKeyboard.row();
     });
-    daysKeyboard.row().text(label('borrow-cancel'), 'brw:x');
+    daysKeyboard.row().text(label('borrow-cancel'), borrowCallback.data({ answer: 'cancel' }));
 
     let current: ConvContext = ctx;
     for (;;) {
       await current.editMessageText(t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.deps.config.rules.maxLoanDays }), { parse_mode: 'HTML', reply_markup: daysKeyboard });
-      current = await nextPress(conversation);
-      const choice = current.callbackQuery!.data!;
-      if (choice === 'brw:x') return cancelled(current);
-      const days = Number(choice.slice('brw:d:'.length));
-      if (!options.includes(days)) return cancelled(current);
+      const choice = await nextPress(conversation);
+      current = choice.press;
+      // Cancel, or a button left from another step or an older offer.
+      if (!('days' in choice.answer) || !options.includes(choice.answer.days)) return cancelled(current);
+      const days = choice.answer.days;
 
       const quote = await conversation.external(() => attempt(() => core.borrowings.quote(bookId, days)));
       if (!quote.ok) {
@@ -60,18 +61,19 @@ export function borrowConversation(deps: BotDeps) {
         return;
       }
       const confirmKeyboard = new InlineKeyboard()
-        .text(label('borrow-confirm'), 'brw:ok')
+        .text(label('borrow-confirm'), borrowCallback.data({ answer: 'confirm' }))
         .row()
-        .text(label('borrow-change'), 'brw:back')
-        .text(label('borrow-cancel'), 'brw:x');
+        .text(label('borrow-change'), borrowCallback.data({ answer: 'back' }))
+        .text(label('borrow-cancel'), borrowCallback.data({ answer: 'cancel' }));
       await current.editMessageText(
         t('borrow-quote', { title, days, until: quote.value.expected_return_date, rent: quote.value.rent }),
         { parse_mode: 'HTML', reply_markup: confirmKeyboard },
       );
-      current = await nextPress(conversation);
-      const answer = current.callbackQuery!.data!;
-      if (answer === 'brw:back') continue;
-      if (answer !== 'brw:ok') return cancelled(current);
+      const reply = await nextPress(conversation);
+      current = reply.press;
+      const answer = 'answer' in reply.answer ? reply.answer.answer : 'cancel';
+      if (answer === 'back') continue;
+      if (answer !== 'confirm') return cancelled(current);
 
       // The loan runs `days` from today as of confirming (the quote may be from yesterday).
       const result = await conversation.external(() =>
@@ -88,7 +90,7 @@ export function borrowConversation(deps: BotDeps) {
       const { until, rent, url } = result.value;
       const done = new InlineKeyboard();
       if (url) done.url(label('borrow-pay-button', { rent }), url).row();
-      done.text(label('menu-my-books'), 'go:y').text(label('menu-catalogue'), 'go:c');
+      done.text(label('menu-my-books'), screenCallback.data({ screen: 'y' })).text(label('menu-catalogue'), screenCallback.data({ screen: 'c' }));
       await current.editMessageText(
         `${t('borrow-done', { title, until, rent })}\n${t(url ? 'borrow-pay-now' : 'borrow-pay-later')}`,
         { parse_mode: 'HTML', reply_markup: done },
@@ -106,9 +108,11 @@ export function borrowConversation(deps: BotDeps) {
  * Waits for a press on this conversation's buttons. Anything else (a command, a search, another
  * menu) ends the conversation and is handled as usual, so the reader is never stuck in it.
  */
-async function nextPress(conversation: BotConversation): Promise<ConvContext> {
-  const c = await conversation.wait();
-  if (!isBorrowButton(c)) await conversation.halt({ next: true });
-  await c.answerCallbackQuery();
-  return c;
+async function nextPress(conversation: BotConversation): Promise<{ press: ConvContext; answer: BorrowAnswer }> {
+  const press = await conversation.wait();
+  const data = press.callbackQuery?.data;
+  const answer = data === undefined ? undefined : borrowCallback.parse(data);
+  if (answer === undefined) return conversation.halt({ next: true });
+  await press.answerCallbackQuery();
+  return { press, answer };
 }

@@ -7,10 +7,7 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { displayName, normalizeLanguage, readerOf } from '../reader.js';
-
-const LINK = 'lk:';
-const CANCEL = 'lk-no';
-const MAX_CALLBACK_BYTES = 64;
+import { LINK_CANCEL_CALLBACK, linkCallback, screenCallback } from '../callbacks.js';
 
 const langOf = (ctx: BotContext) => normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code);
 
@@ -18,7 +15,7 @@ const langOf = (ctx: BotContext) => normalizeLanguage(ctx.reader?.language ?? ct
 export async function askToLink(deps: BotDeps, ctx: BotContext, code: string): Promise<void> {
   const preview = await attempt(() => deps.core.users.previewLink(code, ctx.from!.id));
   // Our codes are 32 characters; one too long for a button cannot be ours.
-  if (!preview.ok || Buffer.byteLength(LINK + code) > MAX_CALLBACK_BYTES) {
+  if (!preview.ok || !linkCallback.carries(code)) {
     const err = preview.ok ? { code: 'INVALID_LINK_CODE' as const, message: 'This link is not valid' } : preview;
     await ctx.reply(domainErrorText(langOf(ctx), err));
     return deps.screens.send(ctx, 'm');
@@ -28,7 +25,7 @@ export async function askToLink(deps: BotDeps, ctx: BotContext, code: string): P
   if (moves.loans + moves.payments > 0) lines.push(ctx.t('link-confirm-moves', { loans: moves.loans, payments: moves.payments }));
   if (replaces) lines.push(ctx.t('link-confirm-replaces', { current: replaces }));
   lines.push(ctx.t('link-confirm-only-yours'));
-  const keyboard = new InlineKeyboard().text(ctx.tPlain('link-button'), LINK + code).text(ctx.tPlain('link-cancel-button'), CANCEL);
+  const keyboard = new InlineKeyboard().text(ctx.tPlain('link-button'), linkCallback.data(code)).text(ctx.tPlain('link-cancel-button'), LINK_CANCEL_CALLBACK);
   await ctx.reply(lines.join('\n\n'), { reply_markup: keyboard });
 }
 
@@ -36,14 +33,14 @@ export function linkFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 
-  pm.callbackQuery(new RegExp(`^${LINK}([A-Za-z0-9_-]{1,61})$`), async (ctx) => {
+  pm.callbackQuery(linkCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     const from = ctx.from;
     const linked = await attempt(() =>
-      deps.core.users.redeemLinkCode(ctx.match[1]!, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
+      deps.core.users.redeemLinkCode(linkCallback.parse(ctx.callbackQuery.data)!, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
     );
     if (!linked.ok) {
-      await ctx.editMessageText(domainErrorText(langOf(ctx), linked), { reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-main'), 'go:m') });
+      await ctx.editMessageText(domainErrorText(langOf(ctx), linked), { reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-main'), screenCallback.data({ screen: 'm' })) });
       return;
     }
     // The linked account is the reader from now on.
@@ -54,7 +51,7 @@ export function linkFeature(deps: BotDeps): Composer<BotContext> {
   });
 
   // Nothing changes; the code stays usable until it expires or is used.
-  pm.callbackQuery(CANCEL, async (ctx) => {
+  pm.callbackQuery(LINK_CANCEL_CALLBACK, async (ctx) => {
     await ctx.answerCallbackQuery();
     await deps.screens.edit(ctx, 'm', ctx.t('link-cancelled'));
   });

@@ -7,6 +7,7 @@ import type { BotDeps } from '../deps.js';
 import { LANGUAGES, displayName, normalizeLanguage, readerOf, type Language } from '../reader.js';
 import { resetCatalogue } from './catalogue.js';
 import { askToLink } from './link.js';
+import { screenCallback } from '../callbacks.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', uk: 'Українська' };
 
@@ -60,16 +61,16 @@ export function mainFeature(deps: BotDeps): Composer<BotContext> {
   pm.command('language', (ctx) => screens.send(ctx, 'l'));
 
   // Buttons on messages that have no menu (borrow results, notifications): open a screen there.
-  composer.callbackQuery(/^go:(m|c|y|b:\d{1,15})$/, async (ctx) => {
+  composer.callbackQuery(screenCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     if (ctx.chat?.type !== 'private') return;
-    const target = ctx.match[1]!;
-    if (target === 'c') resetCatalogue(ctx);
-    if (target.startsWith('b:')) {
-      ctx.session.bookId = Number(target.slice(2));
+    const target = screenCallback.parse(ctx.callbackQuery.data)!;
+    if (target.screen === 'c') resetCatalogue(ctx);
+    if (target.screen === 'b') {
+      ctx.session.bookId = target.bookId;
       return screens.edit(ctx, 'b');
     }
-    return screens.edit(ctx, target as 'm' | 'c' | 'y');
+    return screens.edit(ctx, target.screen);
   });
 
   // Outside the private chat the reader features are not offered.

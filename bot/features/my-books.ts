@@ -11,6 +11,7 @@ import { chunkLines, truncate } from '../html.js';
 import { html } from '../../i18n/index.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { readerActor, readerOf } from '../reader.js';
+import { payCallback } from '../callbacks.js';
 
 interface MyBooks {
   loans: Borrowing[];
@@ -134,10 +135,10 @@ export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
 
   // The Pay button of a notification sent without a live checkout link (bot/notices.ts: `pay:<id>`):
   // answer with the link, making a new session when the old one expired or was never made.
-  composer.chatType('private').callbackQuery(/^pay:(\d{1,15})$/, async (ctx) => {
+  composer.chatType('private').callbackQuery(payCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     const actor = readerActor(ctx);
-    const id = Number(ctx.match[1]);
+    const id = payCallback.parse(ctx.callbackQuery.data)!;
     const found = await attempt(() => core.payments.get(actor, id));
     if (!found.ok) return ctx.reply(domainErrorText(ctx.lang, found));
     let payment = found.value;

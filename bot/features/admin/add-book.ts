@@ -6,6 +6,7 @@ import type { BotDeps } from '../../deps.js';
 import { attempt, domainErrorText } from '../../errors.js';
 import { normalizeLanguage } from '../../reader.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
+import { coverCallback, type Cover } from '../../callbacks.js';
 import { MAX_INVENTORY } from '../../../core/books.js';
 import { formatCents, parseMoney } from '../../../core/money.js';
 
@@ -82,13 +83,13 @@ export function addBookConversation(deps: BotDeps) {
     const author = (await field('addbook-ask-author', text255)) as string;
     const isbnValue = (await field('addbook-ask-isbn', isbn)) as string | null;
 
-    await ask(ctx, 'addbook-ask-cover', undefined, new InlineKeyboard().text(tPlain(lang, 'cover-hard'), 'ab:HARD').text(tPlain(lang, 'cover-soft'), 'ab:SOFT'));
-    let cover: 'HARD' | 'SOFT';
+    await ask(ctx, 'addbook-ask-cover', undefined, new InlineKeyboard().text(tPlain(lang, 'cover-hard'), coverCallback.data('HARD')).text(tPlain(lang, 'cover-soft'), coverCallback.data('SOFT')));
+    let cover: Cover;
     for (;;) {
       const c = await conversation.wait();
-      const data = c.callbackQuery?.data;
-      if (data === 'ab:HARD' || data === 'ab:SOFT') {
-        cover = data === 'ab:HARD' ? 'HARD' : 'SOFT';
+      const chosen = coverCallback.parse(c.callbackQuery?.data);
+      if (chosen) {
+        cover = chosen;
         await c.answerCallbackQuery();
         await c.editMessageText(t('addbook-cover-chosen', { cover: html(t(cover === 'HARD' ? 'cover-hard' : 'cover-soft')) }), { parse_mode: 'HTML' });
         break;

@@ -10,6 +10,7 @@ import { chunkLines, truncate } from '../../html.js';
 import { html } from '../../../i18n/index.js';
 import { isStaffHere, staffActor } from './access.js';
 import { ADD_BOOK_CONVERSATION } from './add-book.js';
+import { adminListCallback } from '../../callbacks.js';
 
 export const ADMIN_SUBCOMMANDS = ['addbook', 'inventory', 'find', 'active', 'overdue', 'loans', 'return', 'refund', 'stats'] as const;
 export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
@@ -64,7 +65,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     const page = await reports.activeLoans({ before, limit: ADMIN_PAGE_SIZE });
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-active-none' : 'admin-list-end'));
-    await sendList(ctx, ctx.t('admin-active-title'), page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? `adm:a:${page.next}` : undefined);
+    await sendList(ctx, ctx.t('admin-active-title'), page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? adminListCallback.data({ list: 'active', before: page.next }) : undefined);
   }
 
   async function overdue(ctx: BotContext, after?: [string, number]) {
@@ -74,7 +75,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
       ctx,
       ctx.t('admin-overdue-title', { date: page.today }),
       page.lines.map((l) => loanLine(ctx, l, page.today)),
-      page.next ? `adm:o:${page.next[0]}:${page.next[1]}` : undefined,
+      page.next ? adminListCallback.data({ list: 'overdue', after: page.next }) : undefined,
     );
   }
 
@@ -83,7 +84,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-loans-none' : 'admin-list-end'));
     const header = ctx.t('admin-loans-title', { reader: readerLabel(page.lines[0]!) });
-    await sendList(ctx, header, page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? `adm:l:${userId}:${page.next}` : undefined);
+    await sendList(ctx, header, page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? adminListCallback.data({ list: 'loans', userId, before: page.next }) : undefined);
   }
 
   async function run(ctx: BotContext, sub: string, args: string) {
@@ -163,17 +164,16 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
   });
 
   // "More" buttons of the staff lists, and the daily overdue report's button (bot/notices.ts).
-  composer.callbackQuery(/^adm:/, async (ctx) => {
+  composer.callbackQuery(adminListCallback.pattern, async (ctx) => {
     if (!isStaffHere(deps, ctx)) return ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true });
     await ctx.answerCallbackQuery();
-    const data = ctx.callbackQuery.data;
+    const page = adminListCallback.parse(ctx.callbackQuery.data)!;
     // The report keeps its button: pressed again later, it opens the list as it is then.
-    if (data === 'adm:o') return overdue(ctx);
+    if (page.list === 'overdue' && !page.after) return overdue(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined); // a "More" button has done its job
-    let m: RegExpExecArray | null;
-    if ((m = /^adm:a:(\d{1,15})$/.exec(data))) return active(ctx, Number(m[1]));
-    if ((m = /^adm:o:(\d{4}-\d{2}-\d{2}):(\d{1,15})$/.exec(data))) return overdue(ctx, [m[1]!, Number(m[2])]);
-    if ((m = /^adm:l:(\d{1,15}):(\d{1,15})$/.exec(data))) return loansOf(ctx, Number(m[1]), Number(m[2]));
+    if (page.list === 'active') return active(ctx, page.before);
+    if (page.list === 'overdue') return overdue(ctx, page.after);
+    return loansOf(ctx, page.userId, page.before);
   });
 
   return composer;
