@@ -1,7 +1,7 @@
 // The bot's context types: what every handler can rely on.
 import type { Context, SessionFlavor } from 'grammy';
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
-import type { UserRow } from '../db/schema.js';
+import type { User } from '../core/users.js';
 import type { Language, TVars } from '../i18n/index.js';
 
 /** Where the reader is in the catalogue; cursors are core's keyset cursors. */
@@ -31,9 +31,10 @@ export const initialSession = (): SessionData => ({
 export interface ReaderFlavor {
   /**
    * The library user behind `ctx.from`: in private chats created on first contact
-   * (core.users.ensureTelegramUser); in groups only looked up (never created).
+   * (core.users.ensureTelegramReader); in groups only looked up (never created). Core's public
+   * user: a door never holds the row.
    */
-  reader: UserRow | undefined;
+  reader: User | undefined;
 }
 
 export interface LocaleFlavor {

@@ -1,7 +1,7 @@
 // Resolving the library user behind an update, their language, and the reader's Actor for core calls.
 import type { MiddlewareFn } from 'grammy';
 import type { Actor } from '../core/context.js';
-import type { UserRow } from '../db/schema.js';
+import type { User } from '../core/users.js';
 import { t, tPlain, type Language } from '../i18n/index.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
@@ -23,16 +23,15 @@ export function resolveReader(deps: BotDeps): MiddlewareFn<BotContext> {
     ctx.reader = undefined;
     if (from && !from.is_bot) {
       if (ctx.chat?.type === 'private') {
-        const { user } = await deps.core.users.ensureTelegramUser({
+        ctx.reader = await deps.core.users.ensureTelegramReader({
           id: from.id,
           first_name: from.first_name,
           last_name: from.last_name,
           username: from.username,
           language_code: from.language_code,
         });
-        ctx.reader = user;
       } else {
-        ctx.reader = await deps.core.users.findByTelegramId(from.id);
+        ctx.reader = await deps.core.users.userByTelegramId(from.id);
       }
     }
     return next();
@@ -50,7 +49,7 @@ export const readerLocale: MiddlewareFn<BotContext> = (ctx, next) => {
   return next();
 };
 
-export function readerOf(ctx: BotContext): UserRow {
+export function readerOf(ctx: BotContext): User {
   if (!ctx.reader) throw new Error('no reader resolved for this update');
   return ctx.reader;
 }

@@ -44,7 +44,7 @@ export function linkFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     // The linked account is the reader from now on.
-    ctx.reader = await deps.core.users.findByTelegramId(from.id);
+    ctx.reader = await deps.core.users.userByTelegramId(from.id);
     ctx.lang = langOf(ctx);
     const notice = ctx.t('link-success', { name: displayName(readerOf(ctx)), email: linked.value.email ?? '' });
     await deps.screens.edit(ctx, 'm', notice);

@@ -114,8 +114,8 @@ export function addBookConversation(deps: BotDeps) {
 
     const created = await conversation.external(async (o) => {
       // Still staff at the moment of writing (the conversation may have waited a long time).
-      const me = o.from ? await core.users.findByTelegramId(o.from.id) : undefined;
-      if (me?.is_staff !== 1) return { ok: false as const, code: 'FORBIDDEN' as const, message: 'Only staff can add books' };
+      const me = o.from ? await core.users.userByTelegramId(o.from.id) : undefined;
+      if (!me?.is_staff) return { ok: false as const, code: 'FORBIDDEN' as const, message: 'Only staff can add books' };
       return attempt(() => core.books.create({ title, author, isbn: isbnValue, cover, inventory: copies, daily_fee: dailyFee }));
     });
     if (!created.ok) {
