@@ -7,32 +7,29 @@ import { attempt, domainErrorText } from '../../errors.js';
 import { normalizeLanguage } from '../../reader.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
 import { coverCallback, type Cover } from '../../callbacks.js';
-import { MAX_INVENTORY } from '../../../core/books.js';
-import { formatCents, parseMoney } from '../../../core/money.js';
+import { checkBookField } from '../../../core/books.js';
 
 export const ADD_BOOK_CONVERSATION = 'addbook';
 
-type Check = (text: string) => { value: string | number | null } | { error: string };
+type Check<T> = (text: string) => { value: T } | { error: string };
 
-const text255: Check = (s) => {
-  const v = s.trim();
-  return v.length >= 1 && v.length <= 255 ? { value: v } : { error: 'addbook-bad-text' };
-};
-const isbn: Check = (s) => {
-  const v = s.trim();
-  if (v === '-' || v === '') return { value: null };
-  return /^[0-9Xx-]{1,32}$/.test(v) ? { value: v.toUpperCase() } : { error: 'addbook-bad-isbn' };
-};
-const inventory: Check = (s) => {
-  const v = s.trim();
-  return /^\d{1,7}$/.test(v) && Number(v) <= MAX_INVENTORY ? { value: Number(v) } : { error: 'addbook-bad-inventory' };
-};
-const fee: Check = (s) => {
-  try {
-    return { value: formatCents(parseMoney(s.trim().replace(',', '.'))) };
-  } catch {
-    return { error: 'addbook-bad-fee' };
-  }
+/**
+ * An answer read as a chat message says it (a dash for no ISBN, a decimal comma), then checked by
+ * core's own rule for the field; a refusal is answered with the field's hint (`error`).
+ */
+function answer<F extends Parameters<typeof checkBookField>[0]>(field: F, error: string, read: (text: string) => unknown = (s) => s) {
+  return ((text) => {
+    const r = checkBookField(field, read(text));
+    return r.ok ? { value: r.value } : { error };
+  }) satisfies Check<unknown>;
+}
+
+const answers = {
+  title: answer('title', 'addbook-bad-text'),
+  author: answer('author', 'addbook-bad-text'),
+  isbn: answer('isbn', 'addbook-bad-isbn', (s) => (s.trim() === '-' || s.trim() === '' ? null : s)),
+  inventory: answer('inventory', 'addbook-bad-inventory', (s) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : NaN)),
+  fee: answer('daily_fee', 'addbook-bad-fee', (s) => s.trim().replace(',', '.')),
 };
 
 export function addBookConversation(deps: BotDeps) {
@@ -69,7 +66,7 @@ export function addBookConversation(deps: BotDeps) {
       }
     }
 
-    async function field(key: string, check: Check): Promise<string | number | null> {
+    async function field<T>(key: string, check: Check<T>): Promise<T> {
       await ask(ctx, key);
       for (;;) {
         const c = await nextText();
@@ -79,9 +76,9 @@ export function addBookConversation(deps: BotDeps) {
       }
     }
 
-    const title = (await field('addbook-ask-title', text255)) as string;
-    const author = (await field('addbook-ask-author', text255)) as string;
-    const isbnValue = (await field('addbook-ask-isbn', isbn)) as string | null;
+    const title = await field('addbook-ask-title', answers.title);
+    const author = await field('addbook-ask-author', answers.author);
+    const isbn = await field('addbook-ask-isbn', answers.isbn);
 
     await ask(ctx, 'addbook-ask-cover', undefined, new InlineKeyboard().text(tPlain(lang, 'cover-hard'), coverCallback.data('HARD')).text(tPlain(lang, 'cover-soft'), coverCallback.data('SOFT')));
     let cover: Cover;
@@ -109,14 +106,14 @@ export function addBookConversation(deps: BotDeps) {
       }
     }
 
-    const copies = (await field('addbook-ask-inventory', inventory)) as number;
-    const dailyFee = (await field('addbook-ask-fee', fee)) as string;
+    const copies = await field('addbook-ask-inventory', answers.inventory);
+    const dailyFee = await field('addbook-ask-fee', answers.fee);
 
     const created = await conversation.external(async (o) => {
       // Still staff at the moment of writing (the conversation may have waited a long time).
       const me = o.from ? await core.users.userByTelegramId(o.from.id) : undefined;
       if (!me?.is_staff) return { ok: false as const, code: 'FORBIDDEN' as const, message: 'Only staff can add books' };
-      return attempt(() => core.books.create({ title, author, isbn: isbnValue, cover, inventory: copies, daily_fee: dailyFee }));
+      return attempt(() => core.books.create({ title, author, isbn, cover, inventory: copies, daily_fee: dailyFee }));
     });
     if (!created.ok) {
       await ctx.reply(domainErrorText(lang, created), { parse_mode: 'HTML' });
