@@ -12,7 +12,6 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'error-not-found',
   FORBIDDEN: 'error-forbidden',
   INVALID_LINK_CODE: 'error-invalid-link-code',
-  TELEGRAM_ALREADY_LINKED: 'error-telegram-already-linked',
   LINK_LOAN_LIMIT: 'error-link-loan-limit',
   PAYMENT_NOT_RENEWABLE: 'error-payment-not-renewable',
   PAYMENT_NOT_REFUNDABLE: 'error-payment-not-refundable',
@@ -48,13 +47,4 @@ export async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
     if (e instanceof DomainError) return { ok: false, code: e.code, message: e.message, details: e.details };
     throw e;
   }
-}
-
-export function outcomeError(o: { code: ErrorCode; message: string; details?: unknown }): DomainError {
-  return new DomainError(o.code, o.message, o.details);
-}
-
-/** Telegram answered "message is not modified": harmless, the screen already shows it. */
-export function isNotModified(e: unknown): boolean {
-  return e instanceof Error && /message is not modified/i.test(e.message);
 }

@@ -8,9 +8,7 @@ import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
 import { adminListCallback, payCallback } from './callbacks.js';
-
-/** Telegram's limit on a message's text. */
-export const TELEGRAM_TEXT_LIMIT = 4096;
+import { TELEGRAM_TEXT_LIMIT } from './text.js';
 
 export interface RenderedMessage {
   /** Telegram HTML; every value from the database is escaped. */
@@ -90,8 +88,6 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[]): P
   }
   return { payments };
 }
-
-export type Renderer = ReturnType<typeof createRenderer>;
 
 /** What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message. */
 export function createNoticeRenderer(db: DB) {

@@ -8,7 +8,7 @@ import { escapeHtml, SafeHtml } from './html.js';
 
 export { escapeHtml, escapeClipped, html, SafeHtml } from './html.js';
 
-export const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
+const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
 
 /** The languages with a catalogue; any other falls back to English. */
 export const LANGUAGES = ['en', 'uk'] as const;

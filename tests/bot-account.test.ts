@@ -96,6 +96,29 @@ describe('the error boundary', () => {
     expect(logged[0]).toMatchObject({ msg: 'bot: update failed', chat_id: olena.id, user_id: olena.id, kind: 'message' });
     expect(answer).not.toMatch(/sqlite|error:|at /i);
   });
+
+  it('answers a button press exactly once, whether its handler failed before answering or after', async () => {
+    const answers = () => w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery').length;
+    await addBooks(w.core, 12);
+    await w.send(ann, 'book');
+    // After: the menu has answered the press when its edit fails.
+    w.tg.api.failNext('editMessageText', 1, { status: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
+    let before = answers();
+    await w.press(ann.id, 'Next ▶');
+    expect(answers()).toBe(before + 1);
+    expect(w.last(ann.id).text).toBe('Something went wrong, please try again.');
+    // Before: the search under the menu breaks while its buttons are being looked up.
+    await w.send(ann, 'book');
+    await sql`DROP TABLE books_fts`.execute(w.db);
+    before = answers();
+    await w.press(ann.id, 'Next ▶');
+    expect(answers()).toBe(before + 1);
+    expect(w.last(ann.id).text).toBe('Something went wrong, please try again.');
+    expect(w.errors()).toEqual([
+      expect.objectContaining({ msg: 'bot: update failed', kind: 'callback_query' }),
+      expect.objectContaining({ msg: 'bot: update failed', kind: 'callback_query' }),
+    ]);
+  });
 });
 
 describe('the reader the bot holds', () => {

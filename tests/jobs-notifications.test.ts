@@ -21,7 +21,8 @@ import { overdueReport, readerOverdueNoticesInsert } from '../jobs/overdue.js';
 import { overdueCountsQuery, overdueLinesQuery } from '../core/reports.js';
 import { dueSoonInsert, dueSoonReminders } from '../jobs/due-soon.js';
 import { createJobs, JOB_NAMES, runJob } from '../jobs/index.js';
-import { createNoticeRenderer, createRenderer, TELEGRAM_TEXT_LIMIT } from '../bot/notices.js';
+import { createNoticeRenderer, createRenderer } from '../bot/notices.js';
+import { TELEGRAM_TEXT_LIMIT } from '../bot/text.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { overdueReport } from '../jobs/overdue.js';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
-import { createNoticeRenderer, createRenderer, TELEGRAM_TEXT_LIMIT } from '../bot/notices.js';
+import { createNoticeRenderer, createRenderer } from '../bot/notices.js';
+import { TELEGRAM_TEXT_LIMIT } from '../bot/text.js';
 import { ann, createBotWorld, librarian, linkStaff, STAFF_CHAT_ID, staffChat, type BotWorld } from './helpers/bot.js';
 
 let w: BotWorld;

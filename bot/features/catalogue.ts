@@ -7,7 +7,7 @@ import type { Page } from '../../core/paging.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html } from '../../i18n/index.js';
-import { truncate } from '../html.js';
+import { truncate } from '../text.js';
 
 export const CATALOGUE_PAGE_SIZE = 8;
 /** "Prev" history kept in the session; older pages are reached through "First page". */

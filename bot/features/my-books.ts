@@ -7,7 +7,7 @@ import type { UnpaidPayment } from '../../core/reports.js';
 import { daysBetween } from '../../core/clock.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { chunkLines, truncate } from '../html.js';
+import { chunkLines, truncate } from '../text.js';
 import { html } from '../../i18n/index.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { readerActor, readerOf } from '../reader.js';

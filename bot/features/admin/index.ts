@@ -6,7 +6,7 @@ import type { BotContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
 import type { LoanLine } from '../../../core/reports.js';
 import { daysBetween } from '../../../core/clock.js';
-import { chunkLines, truncate } from '../../html.js';
+import { chunkLines, truncate } from '../../text.js';
 import { html } from '../../../i18n/index.js';
 import { isStaffHere, staffActor } from './access.js';
 import { ADD_BOOK_CONVERSATION } from './add-book.js';
@@ -151,8 +151,11 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     }
   }
 
-  composer.command(['admin', ...ADMIN_SUBCOMMANDS.map((s) => `admin_${s}`)], async (ctx) => {
-    if (!isStaffHere(deps, ctx)) return ctx.reply(ctx.t('admin-refused'));
+  const commands = ['admin', ...ADMIN_SUBCOMMANDS.map((s) => `admin_${s}`)];
+  // Staff handlers hang off this branch only, so none of them can forget the check.
+  const staff = composer.chatType(['group', 'supergroup']).filter((ctx) => isStaffHere(deps, ctx));
+
+  staff.command(commands, async (ctx) => {
     const name = commandName(ctx);
     const rest = ctx.match.trim();
     if (name === 'admin') {
@@ -164,8 +167,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
   });
 
   // "More" buttons of the staff lists, and the daily overdue report's button (bot/notices.ts).
-  composer.callbackQuery(adminListCallback.pattern, async (ctx) => {
-    if (!isStaffHere(deps, ctx)) return ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true });
+  staff.callbackQuery(adminListCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     const page = adminListCallback.parse(ctx.callbackQuery.data)!;
     // The report keeps its button: pressed again later, it opens the list as it is then.
@@ -175,6 +177,10 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     if (page.list === 'overdue') return overdue(ctx, page.after);
     return loansOf(ctx, page.userId, page.before);
   });
+
+  // Everyone else, anywhere: the same short refusal, so nothing about the staff leaks.
+  composer.command(commands, (ctx) => ctx.reply(ctx.t('admin-refused')));
+  composer.callbackQuery(adminListCallback.pattern, (ctx) => ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true }));
 
   return composer;
 }

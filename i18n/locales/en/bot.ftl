@@ -159,7 +159,6 @@ error-invalid-loan-period = The return date must be between { $min } and { $max 
 error-not-found = Not found — it may have been removed.
 error-forbidden = You are not allowed to do that.
 error-invalid-link-code = This link has expired or was already used. Make a new one in the app and open it again.
-error-telegram-already-linked = This Telegram account is already linked to another library account.
 error-link-loan-limit = This account cannot be linked: books on loan here: { $here }, in the account: { $there } — together more than the { $limit } allowed at once. Return some books first, then open the link again.
 error-payment-not-renewable = This payment still has an open link — use its Pay button.
 error-payment-not-refundable = This payment cannot be refunded: { $message }

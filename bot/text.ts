@@ -1,7 +1,7 @@
 // Short labels, and splitting long texts under Telegram's limits.
 
-/** Telegram's limit for a message text. */
-export const MAX_MESSAGE_LENGTH = 4096;
+/** Telegram's limit on a message's text. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** Shortens to `max` characters (code points), with an ellipsis. */
 export function truncate(text: string, max: number): string {
@@ -15,7 +15,7 @@ export function truncate(text: string, max: number): string {
  * are never cut, so tags opened on a line are closed on it; a single over-long line is cut
  * as plain text.
  */
-export function chunkLines(lines: string[], header = '', max = MAX_MESSAGE_LENGTH): string[] {
+export function chunkLines(lines: string[], header = '', max = TELEGRAM_TEXT_LIMIT): string[] {
   const chunks: string[] = [];
   let current = header;
   for (const raw of lines) {
