@@ -263,7 +263,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         try {
           message = notices.render(row, facts);
         } catch (err) {
-          const why = err instanceof Error ? err.message : `render failed: ${String(err)}`;
+          const why = err instanceof Error ? err.message : String(err);
           await markFailed(db, row.id, clock.now().toISOString(), why);
           log.error({ outboxId: row.id, kind: row.kind, error: why }, 'notification cannot be rendered');
           summary.failed++;

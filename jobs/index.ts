@@ -90,8 +90,8 @@ export function createJobs(deps: JobsDeps): Jobs {
   const log = deps.logger.child({ module: 'jobs' });
   const holder = deps.holder ?? leaseHolderId('service');
   if (deps.api && !deps.notices) throw new Error('the dispatcher needs the bot\'s notice renderer beside its API');
-  const loop = deps.api && deps.notices
-    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger, notices: deps.notices }, { ...deps.dispatch, holder })
+  const loop = deps.api
+    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger, notices: deps.notices! }, { ...deps.dispatch, holder })
     : undefined;
 
   // node-cron's own notices (missed or overlapping runs) go to our log, not the console.

@@ -46,7 +46,7 @@ export function mainMenus(deps: BotDeps) {
 }
 
 export function mainFeature(deps: BotDeps): Composer<BotContext> {
-  const { screens, core } = deps;
+  const { screens } = deps;
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 
