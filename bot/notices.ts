@@ -11,7 +11,7 @@ import { adminListCallback, payCallback } from './callbacks.js';
 import { TELEGRAM_TEXT_LIMIT } from './text.js';
 
 export interface RenderedMessage {
-  /** Telegram HTML; every value from the database is escaped. */
+  /** Telegram HTML: every value from the payload escaped once, by t(). */
   text: string;
   reply_markup?: InlineKeyboardMarkup;
 }
