@@ -12,6 +12,7 @@ import { createApi } from './api/app.js';
 import { createBot } from './bot/index.js';
 import { webhookHandler } from './bot/run.js';
 import { startBot } from './bot/start.js';
+import { createNoticeRenderer } from './bot/notices.js';
 import { createJobs } from './jobs/index.js';
 import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
 
@@ -154,8 +155,8 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   await telegram?.firstAttempt;
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
-  // sent to Telegram with the stand-in's token.
-  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, logger, clock });
+  // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
+  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, notices: createNoticeRenderer(db), logger, clock });
   if (opts.startJobs !== false) jobs.start();
 
   const url = publicUrl;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { App } from './types.js';
-import { htmlDocument } from './html.js';
+import { html } from 'hono/html';
 
 export const DOCS_PATH = '/api/docs';
 
@@ -32,18 +32,24 @@ const INIT_JS = `window.ui = SwaggerUIBundle({
 });
 `;
 
-const PAGE = htmlDocument(
-  `<title>Library API · reference</title>
+const PAGE = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Library API · reference</title>
 <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png">
 <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css">
-<style>body { margin: 0; background: #fafafa; }</style>`,
-  `<body>
+<style>body { margin: 0; background: #fafafa; }</style>
+</head>
+<body>
 <noscript><p>This reference needs JavaScript; the OpenAPI document itself is <a href="/api/openapi.json">/api/openapi.json</a>.</p></noscript>
 <div id="swagger-ui"></div>
 <script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
 <script src="${DOCS_PATH}/init.js"></script>
-</body>`,
-);
+</body>
+</html>`;
 
 // Swagger UI sets style attributes (React) and shows data: images from its stylesheet.
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

@@ -10,6 +10,7 @@ import { createCore, SYSTEM_ACTOR } from '../core/index.js';
 import { ManualClock, addDays } from '../core/clock.js';
 import { createStripeGateway } from '../core/stripe.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { enqueue } from '../core/notifications.js';
 import { startFakeTelegram } from '../tests/fakes/telegram.js';
 import { seededDb, table, TODAY, type Row } from './lib.js';
@@ -75,7 +76,7 @@ async function dispatcherBench(): Promise<string> {
     }
     return prev(method, payload, signal);
   });
-  const dispatcher = createDispatcher({ db, api, clock, logger: silentLogger() });
+  const dispatcher = createDispatcher({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db) });
   const started = Date.now();
   let summary = { sent: 0, retried: 0, failed: 0, deferred: 0 };
   while (Date.now() - started < 120_000) {

@@ -1,8 +1,8 @@
 // The bot's context types: what every handler can rely on.
 import type { Context, SessionFlavor } from 'grammy';
-import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
-import type { UserRow } from '../db/schema.js';
+import type { User } from '../core/users.js';
+import type { Language, TVars } from '../i18n/index.js';
 
 /** Where the reader is in the catalogue; cursors are core's keyset cursors. */
 export interface CatalogueState {
@@ -31,12 +31,22 @@ export const initialSession = (): SessionData => ({
 export interface ReaderFlavor {
   /**
    * The library user behind `ctx.from`: in private chats created on first contact
-   * (core.users.ensureTelegramUser); in groups only looked up (never created).
+   * (core.users.ensureTelegramReader); in groups only looked up (never created). Core's public
+   * user: a door never holds the row.
    */
-  reader: UserRow | undefined;
+  reader: User | undefined;
 }
 
-type BaseContext = Context & SessionFlavor<SessionData> & I18nFlavor & ReaderFlavor;
+export interface LocaleFlavor {
+  /** The language of every text this update answers with: the reader's, else Telegram's. */
+  lang: Language;
+  /** i18n's t() in ctx.lang: Telegram HTML with every interpolated string escaped. */
+  t: (key: string, vars?: TVars) => string;
+  /** i18n's tPlain() in ctx.lang: button labels and callback answers, which are not HTML. */
+  tPlain: (key: string, vars?: Record<string, string | number>) => string;
+}
+
+type BaseContext = Context & SessionFlavor<SessionData> & LocaleFlavor & ReaderFlavor;
 
 /** The context of every update outside conversations. */
 export type BotContext = ConversationFlavor<BaseContext>;

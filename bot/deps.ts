@@ -1,15 +1,12 @@
-import type { I18n } from '@grammyjs/i18n';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import type { Reports } from '../core/reports.js';
-import type { BotContext } from './context.js';
 import type { Screens } from './screens.js';
 
 /** What every feature is built from (closures, not globals: tests build many bots). */
 export interface BotDeps {
   core: Core;
   reports: Reports;
-  i18n: I18n<BotContext>;
   logger: Logger;
   staffChatId: number | undefined;
   screens: Screens;

@@ -1,7 +1,6 @@
 // Core's DomainErrors as sentences a reader understands, in their language.
-import type { I18n } from '@grammyjs/i18n';
 import { DomainError, type ErrorCode } from '../core/errors.js';
-import { escapeHtml } from './html.js';
+import { t } from '../i18n/index.js';
 
 /** Fluent key per error code; codes not listed fall back to `error-generic` with core's message. */
 const KEYS: Partial<Record<ErrorCode, string>> = {
@@ -23,14 +22,12 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   VALIDATION: 'error-validation',
 };
 
-type Translate = Pick<I18n, 't'>;
-
 /** One localized, HTML-safe sentence for a DomainError. */
-export function domainErrorText(i18n: Translate, lang: string, err: { code: ErrorCode; message: string; details?: unknown }): string {
+export function domainErrorText(lang: string, err: { code: ErrorCode; message: string; details?: unknown }): string {
   const details = (err.details ?? {}) as Record<string, unknown>;
   const key = KEYS[err.code] ?? 'error-generic';
-  return i18n.t(lang, key, {
-    message: escapeHtml(err.message),
+  return t(lang, key, {
+    message: err.message,
     limit: String(details.limit ?? ''),
     min: String(details.min ?? ''),
     max: String(details.max ?? ''),
@@ -50,13 +47,4 @@ export async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
     if (e instanceof DomainError) return { ok: false, code: e.code, message: e.message, details: e.details };
     throw e;
   }
-}
-
-export function outcomeError(o: { code: ErrorCode; message: string; details?: unknown }): DomainError {
-  return new DomainError(o.code, o.message, o.details);
-}
-
-/** Telegram answered "message is not modified": harmless, the screen already shows it. */
-export function isNotModified(e: unknown): boolean {
-  return e instanceof Error && /message is not modified/i.test(e.message);
 }

@@ -1,20 +1,19 @@
 // createBot: the Telegram door onto the library core (grammY).
-import { Bot, GrammyError, session, type MiddlewareFn, type Transformer } from 'grammy';
+import { Bot, GrammyError, session, type MiddlewareFn } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import type { Logger } from 'pino';
 import { errorForLog } from '../logger.js';
 import type { Core } from '../core/index.js';
-import { DomainError } from '../core/errors.js';
+import { tPlain } from '../i18n/index.js';
 import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
-import { createI18n } from './i18n.js';
 import { KvStore } from '../db/kv-store.js';
 import { Screens } from './screens.js';
-import { domainErrorText } from './errors.js';
-import { applyReaderLocale, normalizeLanguage, resolveReader } from './reader.js';
+import { readerLocale, resolveReader } from './reader.js';
+import { htmlParseMode, ignoreNotModified, retryFloodWaits } from './api-calls.js';
+import { answerTracking, tellAboutError, trackAnswers, type AnsweredQueries } from './error-boundary.js';
 import { mainFeature, mainMenus } from './features/main.js';
 import { linkFeature } from './features/link.js';
 import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
@@ -35,85 +34,11 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
 }
 
-const TEXT_METHODS = new Set(['sendMessage', 'editMessageText']);
-const EDIT_METHODS = new Set(['editMessageText', 'editMessageReplyMarkup', 'editMessageCaption', 'editMessageMedia']);
-
-/** HTML parse mode everywhere, unless a call chose otherwise. */
-export const htmlParseMode: Transformer = (prev, method, payload, signal) => {
-  if (TEXT_METHODS.has(method) && payload && typeof payload === 'object' && !('parse_mode' in payload)) {
-    payload = { ...payload, parse_mode: 'HTML' } as typeof payload;
-  }
-  return prev(method, payload, signal);
-};
-
-/** "message is not modified": the screen already shows what we wanted, so it is a success. */
-export const ignoreNotModified: Transformer = async (prev, method, payload, signal) => {
-  const res = await prev(method, payload, signal);
-  if (!res.ok && EDIT_METHODS.has(method) && res.error_code === 400 && /message is not modified/i.test(res.description)) {
-    return { ok: true, result: true } as unknown as typeof res;
-  }
-  return res;
-};
-
-/** Answers to an update wait out Telegram's 429 (retry_after) instead of failing. */
-const retryFloodWaits: MiddlewareFn<BotContext> = (ctx, next) => {
-  ctx.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
-  return next();
-};
-
-/**
- * Notes each callback query answered, whichever Api object answered it: a conversation answers
- * through an Api of its own, which the error boundary's ctx.api never sees.
- */
-function trackAnswers(answered: Set<string>): Transformer {
-  return (prev, method, payload, signal) => {
-    const id = method === 'answerCallbackQuery' ? (payload as { callback_query_id?: unknown }).callback_query_id : undefined;
-    if (typeof id === 'string') {
-      // Replayed conversation steps note old queries too; they are few, but never let them pile up.
-      if (answered.size >= 10_000) answered.clear();
-      answered.add(id);
-    }
-    return prev(method, payload, signal);
-  };
-}
-
 /** Same transformers for the API objects the conversations plugin makes for itself. */
-const conversationApiPlugin = (answered: Set<string>): MiddlewareFn<ConvContext> => (ctx, next) => {
+const conversationApiPlugin = (answered: AnsweredQueries): MiddlewareFn<ConvContext> => (ctx, next) => {
   ctx.api.config.use(ignoreNotModified, htmlParseMode, trackAnswers(answered));
   return next();
 };
-
-/**
- * The per-update error boundary: a DomainError becomes its localized sentence; anything else
- * is logged with context and answered with a polite "something went wrong" — never a stack.
- */
-function errorBoundary(deps: BotDeps, answered: Set<string>): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
-    ctx.api.config.use(trackAnswers(answered));
-    const queryId = ctx.callbackQuery?.id;
-    try {
-      await next();
-    } catch (err) {
-      const lang = normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code);
-      const context = { update_id: ctx.update.update_id, chat_id: ctx.chat?.id, user_id: ctx.from?.id, kind: Object.keys(ctx.update).filter((k) => k !== 'update_id')[0] };
-      let text: string;
-      if (err instanceof DomainError) {
-        deps.logger.info({ ...context, code: err.code }, 'bot: rule refused the action');
-        text = domainErrorText(deps.i18n, lang, err);
-      } else {
-        // Never the error whole: a failed Bot API call carries its payload (texts, pay links).
-        deps.logger.error({ ...context, err: errorForLog(err) }, 'bot: update failed');
-        text = deps.i18n.t(lang, 'error-unexpected');
-      }
-      const tell = (what: () => Promise<unknown>) =>
-        what().catch((e: unknown) => deps.logger.warn({ ...context, err: errorForLog(e) }, 'bot: could not tell the user about an error'));
-      if (queryId && !answered.has(queryId)) await tell(() => ctx.answerCallbackQuery());
-      if (ctx.chat) await tell(() => ctx.reply(text));
-    } finally {
-      if (queryId) answered.delete(queryId);
-    }
-  };
-}
 
 /** Updates of one chat are handled one after another (runner and webhook alike). */
 const chatKey = (ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString();
@@ -132,7 +57,6 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   const deps: BotDeps = {
     core,
     reports: core.reports,
-    i18n: createI18n<BotContext>(),
     logger,
     staffChatId: options.staffChatId,
     screens: new Screens(),
@@ -142,19 +66,20 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   // First, so it also applies to bot.handleUpdate (webhooks, tests), not only to the runner.
   bot.use(sequentialize(chatKey));
   bot.use(retryFloodWaits);
-  const answeredQueries = new Set<string>();
-  bot.use(errorBoundary(deps, answeredQueries));
-  bot.use(
+  const answeredQueries: AnsweredQueries = new Set();
+  bot.use(answerTracking(answeredQueries));
+  // Everything past this point is guarded: an error is told to the user and goes no further.
+  const guarded = bot.errorBoundary(tellAboutError(deps, answeredQueries));
+  guarded.use(
     session<SessionData, BotContext>({
       initial: initialSession,
       storage: new KvStore<SessionData>(db, 'session:', () => clock.now()),
     }),
   );
-  bot.use(resolveReader(deps));
-  bot.use(deps.i18n);
-  bot.use(applyReaderLocale);
+  guarded.use(resolveReader(deps));
+  guarded.use(readerLocale);
 
-  bot.use(
+  guarded.use(
     conversations<BotContext, ConvContext>({
       storage: {
         type: 'key',
@@ -166,24 +91,25 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
       plugins: [conversationApiPlugin(answeredQueries)],
     }),
   );
-  bot.use(leaveConversations());
-  bot.use(createConversation<BotContext, ConvContext>(borrowConversation(deps), BORROW_CONVERSATION));
-  bot.use(createConversation<BotContext, ConvContext>(addBookConversation(deps), ADD_BOOK_CONVERSATION));
+  guarded.use(leaveConversations());
+  guarded.use(createConversation<BotContext, ConvContext>(borrowConversation(deps), BORROW_CONVERSATION));
+  guarded.use(createConversation<BotContext, ConvContext>(addBookConversation(deps), ADD_BOOK_CONVERSATION));
 
   const { main, help, language } = mainMenus(deps);
   const { catalogue } = catalogueMenus(deps);
   const { myBooks } = myBooksMenus(deps);
   main.register([catalogue, myBooks, language, help]);
-  bot.use(main);
+  guarded.use(main);
 
-  bot.use(cancelFeature(deps));
-  bot.use(mainFeature(deps));
-  bot.use(linkFeature(deps));
-  bot.use(adminFeature(deps));
-  bot.use(myBooksFeature(deps));
-  bot.use(catalogueFeature(deps));
-  bot.use(fallbackFeature());
+  guarded.use(cancelFeature(deps));
+  guarded.use(mainFeature(deps));
+  guarded.use(linkFeature(deps));
+  guarded.use(adminFeature(deps));
+  guarded.use(myBooksFeature(deps));
+  guarded.use(catalogueFeature(deps));
+  guarded.use(fallbackFeature());
 
+  // Only what fails outside the boundary (ordering, answer tracking) reaches this.
   bot.catch((err) => {
     logger.error({ update_id: err.ctx?.update?.update_id, err: errorForLog(err.error) }, 'bot: unhandled error');
   });
@@ -198,9 +124,8 @@ export const READER_COMMANDS = ['start', 'catalogue', 'mybooks', 'search', 'lang
  * the result says whether the staff commands were set.
  */
 export async function setCommands(bot: Bot<BotContext>, staffChatId: number | undefined): Promise<{ staffCommands: boolean }> {
-  const i18n = createI18n();
   for (const lang of ['en', 'uk'] as const) {
-    const commands = READER_COMMANDS.map((c) => ({ command: c, description: i18n.t(lang, `command-${c}`) }));
+    const commands = READER_COMMANDS.map((c) => ({ command: c, description: tPlain(lang, `command-${c}`) }));
     await bot.api.setMyCommands(commands, {
       scope: { type: 'all_private_chats' },
       ...(lang === 'en' ? {} : { language_code: lang }),
@@ -210,9 +135,9 @@ export async function setCommands(bot: Bot<BotContext>, staffChatId: number | un
   try {
     await bot.api.setMyCommands(
       [
-        { command: 'admin', description: i18n.t('en', 'command-admin') },
-        ...ADMIN_SUBCOMMANDS.map((s) => ({ command: `admin_${s}`, description: i18n.t('en', `command-admin-${s}`) })),
-        { command: 'cancel', description: i18n.t('en', 'command-cancel') },
+        { command: 'admin', description: tPlain('en', 'command-admin') },
+        ...ADMIN_SUBCOMMANDS.map((s) => ({ command: `admin_${s}`, description: tPlain('en', `command-admin-${s}`) })),
+        { command: 'cancel', description: tPlain('en', 'command-cancel') },
       ],
       { scope: { type: 'chat', chat_id: staffChatId } },
     );

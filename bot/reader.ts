@@ -1,14 +1,15 @@
-// Resolving the library user behind an update, and the reader's Actor for core calls.
+// Resolving the library user behind an update, their language, and the reader's Actor for core calls.
 import type { MiddlewareFn } from 'grammy';
 import type { Actor } from '../core/context.js';
-import type { UserRow } from '../db/schema.js';
+import type { User } from '../core/users.js';
+import { t, tPlain, type Language } from '../i18n/index.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 
-export const LANGUAGES = ['en', 'uk'] as const;
-export type BotLanguage = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from '../i18n/index.js';
 
-export function normalizeLanguage(code: string | undefined | null): BotLanguage {
+/** Telegram's language_code (or a stored language) as one of ours; anything else is English. */
+export function normalizeLanguage(code: string | undefined | null): Language {
   return code?.toLowerCase().startsWith('uk') ? 'uk' : 'en';
 }
 
@@ -22,29 +23,33 @@ export function resolveReader(deps: BotDeps): MiddlewareFn<BotContext> {
     ctx.reader = undefined;
     if (from && !from.is_bot) {
       if (ctx.chat?.type === 'private') {
-        const { user } = await deps.core.users.ensureTelegramUser({
+        ctx.reader = await deps.core.users.ensureTelegramReader({
           id: from.id,
           first_name: from.first_name,
           last_name: from.last_name,
           username: from.username,
           language_code: from.language_code,
         });
-        ctx.reader = user;
       } else {
-        ctx.reader = await deps.core.users.findByTelegramId(from.id);
+        ctx.reader = await deps.core.users.userByTelegramId(from.id);
       }
     }
     return next();
   };
 }
 
-/** The locale of every later text: the language stored on the user, else Telegram's. */
-export const applyReaderLocale: MiddlewareFn<BotContext> = (ctx, next) => {
-  ctx.i18n.useLocale(normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code));
+/**
+ * ctx.t and ctx.tPlain in the language stored on the user, else Telegram's. They read ctx.lang
+ * at each call, so a handler that changes the language answers in the new one at once.
+ */
+export const readerLocale: MiddlewareFn<BotContext> = (ctx, next) => {
+  ctx.lang = normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code);
+  ctx.t = (key, vars) => t(ctx.lang, key, vars);
+  ctx.tPlain = (key, vars) => tPlain(ctx.lang, key, vars);
   return next();
 };
 
-export function readerOf(ctx: BotContext): UserRow {
+export function readerOf(ctx: BotContext): User {
   if (!ctx.reader) throw new Error('no reader resolved for this update');
   return ctx.reader;
 }

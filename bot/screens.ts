@@ -40,7 +40,7 @@ export class Screens {
    * session state was replaced by a newer message): redraw that screen, text and buttons.
    */
   readonly outdated = async (ctx: BotContext & MenuFlavor): Promise<void> => {
-    await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
+    await ctx.answerCallbackQuery({ text: ctx.tPlain('menu-outdated') });
     const id = (ctx.callbackQuery?.data ?? '').split('/')[0] as ScreenId;
     if (this.menus.has(id)) await this.navigate(ctx, id);
   };

@@ -56,6 +56,25 @@ export const BookInputSchema = z.object({
 });
 export type BookInput = z.input<typeof BookInputSchema>;
 
+type BookFields = z.output<typeof BookInputSchema>;
+
+/**
+ * One field of a new book checked as create() checks it, for a door that asks field by field
+ * (the bot's add-book conversation): the value create() would take, or why not.
+ */
+export function checkBookField<F extends keyof BookFields>(field: F, value: unknown): { ok: true; value: BookFields[F] } | { ok: false; message: string } {
+  const parsed = BookInputSchema.shape[field].safeParse(value);
+  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? `${field} is not valid` };
+  if (field === 'daily_fee') {
+    try {
+      parseMoney(parsed.data);
+    } catch (e) {
+      return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return { ok: true, value: parsed.data as BookFields[F] };
+}
+
 const BookPatchSchema = BookInputSchema.partial();
 
 function rowFromInput(input: Partial<z.output<typeof BookInputSchema>>) {

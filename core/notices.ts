@@ -28,7 +28,7 @@ import type { Actor, CoreDeps } from './context.js';
 import { requireStaff } from './access.js';
 import { addDays, dateInZone, daysBetween } from './clock.js';
 import { fineChargeCentsSql, fineCentsSql } from './borrowings.js';
-import { activeLoanNoticesInsert, enqueue, staffNote } from './notifications.js';
+import { activeLoanNoticesInsert, enqueue, staffNote, type OverdueLoan } from './notifications.js';
 import { nameWithUsername } from './names.js';
 import type { LoanLine, Reports } from './reports.js';
 
@@ -50,15 +50,6 @@ export interface OverdueSummary {
   staffMessages: number;
 }
 
-/** One loan line of the staff overdue report (its payload lists the longest overdue few). */
-export interface OverdueLoan {
-  borrowing_id: number;
-  /** The reader's name, with the @username when there is one. */
-  reader: string;
-  book: string;
-  due: string;
-  days: number;
-}
 
 /** How many of the longest overdue loans the staff report lists. */
 export const REPORT_OLDEST = 10;

@@ -1,5 +1,5 @@
 // The outbox: notifications are rows written in the same transaction as the event that causes
-// them; the dispatcher (jobs/dispatcher.ts) renders and delivers them later. Everything core
+// them; the dispatcher (jobs/dispatcher.ts) delivers them later, rendered by the bot (bot/notices.ts). Everything core
 // queues goes through here: enqueue for the rows of one event, activeLoanNoticesInsert for a
 // notice to many readers at once.
 import { sql, type RawBuilder } from 'kysely';
@@ -23,6 +23,15 @@ export interface Notification {
   language?: string;
   /** Same key → queued once only (e.g. one due-soon reminder per loan). */
   dedupKey?: string;
+}
+
+/** One loan line of the staff overdue report's payload (it lists the longest overdue few). */
+export interface OverdueLoan {
+  borrowing_id: number;
+  reader: string;
+  book: string;
+  due: string;
+  days: number;
 }
 
 /** Who a reader notification goes to; a reader without Telegram gets none, silently. */

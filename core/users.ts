@@ -269,9 +269,19 @@ export function createUsers({ db, clock }: CoreDeps) {
     return { user: (await findByTelegramId(tg.id))!, created: false };
   }
 
+  // What a door gets: the public user, never the row (password hash, token epoch).
+  async function userByTelegramId(telegramUserId: number): Promise<User | undefined> {
+    const row = await findByTelegramId(telegramUserId);
+    return row && toUser(row);
+  }
+
+  async function ensureTelegramReader(tg: TelegramIdentity): Promise<User> {
+    return toUser((await ensureTelegramUser(tg)).user);
+  }
+
   return {
     get, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff, sessionActor, sessionEpoch,
-    findByTelegramId, ensureTelegramUser,
+    findByTelegramId, ensureTelegramUser, userByTelegramId, ensureTelegramReader,
   };
 }
 

@@ -33,12 +33,11 @@
  * real monotonic time; times written to the database come from the injected clock.
  */
 import type { Logger } from 'pino';
-import type { I18n } from '@grammyjs/i18n';
 import type { Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
-import { createRenderer, loadRenderFacts, RenderError, type Renderer, type RenderedMessage } from './render.js';
 import { classifySendError, createThrottle, mono, sleep } from './throttle.js';
 import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
 import { leaseHolderId } from './lease.js';
@@ -52,13 +51,29 @@ export interface MessageSender {
 /** grammY types its abort signal with the abort-controller shim; a native signal works at run time. */
 type SendSignal = Parameters<Api['sendMessage']>[3];
 
+/** An outbox row as a Telegram message (HTML). */
+export interface RenderedMessage {
+  text: string;
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+/**
+ * How outbox rows become Telegram messages. That is the bot's presentation (bot/notices.ts);
+ * the composition root hands it in, so jobs/ never imports bot/.
+ */
+export interface NoticeRenderer {
+  /** What a batch's messages need to know at send time (a payment's current checkout link), in one query. */
+  facts(rows: readonly OutboxHead[]): Promise<unknown>;
+  /** Throws when the row can never be rendered (unknown kind, broken payload): the row fails with the error's message. */
+  render(row: OutboxHead, facts: unknown): RenderedMessage;
+}
+
 export interface DispatcherDeps {
   db: DB;
   api: MessageSender;
   clock: Clock;
   logger: Logger;
-  /** Defaults to `createI18n()`. */
-  i18n?: I18n;
+  notices: NoticeRenderer;
 }
 
 export interface DispatchOptions {
@@ -134,9 +149,8 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const merged = { ...DEFAULTS, ...stripUndefined(options) };
   // A send must be over (answered or abandoned) before its claim can lapse.
   const opts = { ...merged, claimMs: Math.max(merged.claimMs, 2 * merged.sendTimeoutMs) };
-  const { db, api, clock } = deps;
+  const { db, api, clock, notices } = deps;
   const log = deps.logger.child({ module: 'dispatcher' });
-  const renderer: Renderer = createRenderer(deps.i18n);
 
   const throttle = createThrottle(opts, log);
   let running: Promise<unknown> = Promise.resolve();
@@ -243,13 +257,13 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       }
       if (ready.length === 0) continue;
       attempted += ready.length;
-      const facts = await loadRenderFacts(db, ready);
+      const facts = await notices.facts(ready);
       await runPool(ready, opts.concurrency, async (row) => {
         let message: RenderedMessage;
         try {
-          message = renderer.render(row, facts);
+          message = notices.render(row, facts);
         } catch (err) {
-          const why = err instanceof RenderError ? err.message : `render failed: ${err instanceof Error ? err.message : String(err)}`;
+          const why = err instanceof Error ? err.message : String(err);
           await markFailed(db, row.id, clock.now().toISOString(), why);
           log.error({ outboxId: row.id, kind: row.kind, error: why }, 'notification cannot be rendered');
           summary.failed++;

@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { SYSTEM_ACTOR, type Core } from '../core/index.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
-import { createDispatcher, type DispatchOptions, type MessageSender } from './dispatcher.js';
+import { createDispatcher, type DispatchOptions, type MessageSender, type NoticeRenderer } from './dispatcher.js';
 import { createDispatcherLoop } from './dispatcher-loop.js';
 import { DISPATCHER_LEASE, leaseHolderId, withLease } from './lease.js';
 
@@ -31,6 +31,8 @@ export interface JobsDeps {
   core: Core;
   /** The bot's API (grammY `bot.api`); needed by `dispatch` only. */
   api?: MessageSender;
+  /** How the bot renders a notice (bot/notices.ts `createNoticeRenderer`); needed with `api`. */
+  notices?: NoticeRenderer;
   /** The dispatcher's and the leases' clock; defaults to the core's (the use cases read the core's). */
   clock?: Clock;
   logger: Logger;
@@ -52,14 +54,14 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
     case 'due-soon':
       return { ...(await deps.core.notices.dueSoonReminders(SYSTEM_ACTOR)) };
     case 'dispatch': {
-      if (!deps.api) throw new Error('the dispatch job needs the bot API');
-      const api = deps.api;
+      if (!deps.api || !deps.notices) throw new Error('the dispatch job needs the bot API and its notice renderer');
+      const { api, notices } = deps;
       const { db } = deps.core.deps;
       const holder = deps.holder ?? leaseHolderId('npm run job -- dispatch');
       // One dispatcher at a time paces Telegram: beside a running service (which holds the
       // lease) this refuses with LeaseBusyError; with the service down it delivers.
       return withLease(db, clock, { name: DISPATCHER_LEASE, holder, ttlMs: deps.dispatch?.leaseTtlMs, logger: deps.logger }, async (lease) => {
-        const dispatcher = createDispatcher({ db, api, clock, logger: deps.logger }, { ...deps.dispatch, fence: { lease: lease.name, holder } });
+        const dispatcher = createDispatcher({ db, api, clock, logger: deps.logger, notices }, { ...deps.dispatch, fence: { lease: lease.name, holder } });
         await dispatcher.takeOver();
         return { ...(await dispatcher.run({ signal: lease.lost })) };
       });
@@ -87,8 +89,9 @@ export function createJobs(deps: JobsDeps): Jobs {
   const config = core.deps.config;
   const log = deps.logger.child({ module: 'jobs' });
   const holder = deps.holder ?? leaseHolderId('service');
+  if (deps.api && !deps.notices) throw new Error('the dispatcher needs the bot\'s notice renderer beside its API');
   const loop = deps.api
-    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger }, { ...deps.dispatch, holder })
+    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger, notices: deps.notices! }, { ...deps.dispatch, holder })
     : undefined;
 
   // node-cron's own notices (missed or overlapping runs) go to our log, not the console.

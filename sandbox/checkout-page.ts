@@ -4,7 +4,7 @@
 // success / cancel URLs the library gave when it created the session, as Stripe would.
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { escapeHtml, htmlDocument } from '../api/html.js';
+import { html, raw } from 'hono/html';
 import {
   FakeStripeStateError,
   type FakeCheckoutSession,
@@ -121,18 +121,27 @@ const STYLE = `
   }
 `;
 
-function checkoutDocument(title: string, nonce: string, body: string, script = ''): string {
-  return htmlDocument(
-    `<meta name="color-scheme" content="light dark">
-<title>${escapeHtml(title)} · Sandbox checkout</title>
+type Page = ReturnType<typeof html>;
+
+// STYLE and SUBMIT_ONCE are our own constants: raw() puts them in unescaped.
+function checkoutDocument(title: string, nonce: string, body: Page, script = ''): Page {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<meta name="color-scheme" content="light dark">
+<title>${title} · Sandbox checkout</title>
 <link rel="icon" href="data:,">
-<style nonce="${nonce}">${STYLE}</style>`,
-    `<body>
+<style nonce="${nonce}">${raw(STYLE)}</style>
+</head>
+<body>
 <div class="banner" role="note" data-testid="checkout-banner"><span class="tag" aria-hidden="true">Test mode</span><span>Test stand-in for Stripe Checkout — no real money</span></div>
 ${body}
-${script ? `<script nonce="${nonce}">${script}</script>` : ''}
-</body>`,
-  );
+${script ? html`<script nonce="${nonce}">${raw(script)}</script>` : ''}
+</body>
+</html>`;
 }
 
 // Disables both buttons once one is pressed, so a double click pays (and redirects) once.
@@ -147,20 +156,18 @@ document.querySelectorAll('form[data-once]').forEach(function (form) {
   });
 });`;
 
-function itemList(items: FakeLineItem[], session: FakeCheckoutSession): string {
-  const rows = items
-    .map((li) => {
-      const description = li.price.product_data.description;
-      const qty = li.quantity > 1 ? ` × ${li.quantity}` : '';
-      return `<li class="item" data-testid="line-item">
-  <div class="item-name" data-testid="item-name">${escapeHtml(li.description)}${escapeHtml(qty)}</div>
-  <div class="item-price">${escapeHtml(formatAmount(li.amount_total, li.currency))}</div>
-  ${description ? `<div class="item-desc" data-testid="item-description">${escapeHtml(description)}</div>` : ''}
+function itemList(items: FakeLineItem[], session: FakeCheckoutSession): Page {
+  const rows = items.map((li) => {
+    const description = li.price.product_data.description;
+    const qty = li.quantity > 1 ? ` × ${li.quantity}` : '';
+    return html`<li class="item" data-testid="line-item">
+  <div class="item-name" data-testid="item-name">${li.description}${qty}</div>
+  <div class="item-price">${formatAmount(li.amount_total, li.currency)}</div>
+  ${description ? html`<div class="item-desc" data-testid="item-description">${description}</div>` : ''}
 </li>`;
-    })
-    .join('\n');
-  return `<ul class="items">${rows}</ul>
-<div class="total"><span>Total due</span><span data-testid="total">${escapeHtml(formatAmount(session.amount_total, session.currency))}</span></div>`;
+  });
+  return html`<ul class="items">${rows}</ul>
+<div class="total"><span>Total due</span><span data-testid="total">${formatAmount(session.amount_total, session.currency)}</span></div>`;
 }
 
 const STATUS_TEXT: Record<FakeCheckoutSession['status'], string> = {
@@ -169,55 +176,55 @@ const STATUS_TEXT: Record<FakeCheckoutSession['status'], string> = {
   expired: 'Expired',
 };
 
-function sessionPage(session: FakeCheckoutSession, items: FakeLineItem[], action: string, successUrl: string | null, nonce: string): string {
+function sessionPage(session: FakeCheckoutSession, items: FakeLineItem[], action: string, successUrl: string | null, nonce: string): Page {
   const amount = formatAmount(session.amount_total, session.currency);
   const first = items[0]?.description ?? 'Payment';
-  const status = `<div class="status ${session.status}" data-testid="status">${escapeHtml(STATUS_TEXT[session.status])}</div>`;
-  let side: string;
+  const status = html`<div class="status ${session.status}" data-testid="status">${STATUS_TEXT[session.status]}</div>`;
+  let side: Page;
   if (session.status === 'complete') {
-    side = `${status}
+    side = html`${status}
 <div class="notice ok" data-testid="already-paid"><h1>Already paid</h1><p>This checkout session has been paid. Nothing more to do here.</p></div>
-${successUrl ? `<div class="buttons"><a class="btn primary" href="${escapeHtml(successUrl)}" data-testid="success-link">Continue to the library</a></div>` : ''}`;
+${successUrl ? html`<div class="buttons"><a class="btn primary" href="${successUrl}" data-testid="success-link">Continue to the library</a></div>` : ''}`;
   } else if (session.status === 'expired') {
-    side = `${status}
+    side = html`${status}
 <div class="notice bad" data-testid="expired"><h1>This checkout session has expired</h1><p>Nothing was charged. You can renew the payment from <strong>My books</strong> in the Telegram bot, which gives you a new link.</p></div>`;
   } else {
-    side = `${status}
+    side = html`${status}
 <h1>Pay with card</h1>
-<div class="field"><div class="lbl">Email</div><div class="box">${escapeHtml(session.customer_email ?? 'reader@example.test')}</div></div>
+<div class="field"><div class="lbl">Email</div><div class="box">${session.customer_email ?? 'reader@example.test'}</div></div>
 <div class="field"><div class="lbl">Card information</div><div class="box card-top">4242 4242 4242 4242</div><div class="card-row"><span>12 / 34</span><span>123</span></div></div>
 <div class="buttons">
-  <form method="post" action="${escapeHtml(action)}/pay" data-once><button type="submit" class="btn primary" data-testid="pay-button" data-busy="Processing…">Pay ${escapeHtml(amount)}</button></form>
-  <form method="post" action="${escapeHtml(action)}/cancel" data-once><button type="submit" class="btn secondary" data-testid="cancel-button">Cancel</button></form>
+  <form method="post" action="${action}/pay" data-once><button type="submit" class="btn primary" data-testid="pay-button" data-busy="Processing…">Pay ${amount}</button></form>
+  <form method="post" action="${action}/cancel" data-once><button type="submit" class="btn secondary" data-testid="cancel-button">Cancel</button></form>
 </div>`;
   }
-  const body = `<main class="layout">
+  const body = html`<main class="layout">
 <section class="summary" aria-label="Order summary"><div class="col">
   <div class="merchant"><span class="logo" aria-hidden="true">L</span><span>Library</span><span class="test-pill">Test mode</span></div>
   <div class="label">Pay Library</div>
-  <div class="amount" data-testid="amount">${escapeHtml(amount)}</div>
+  <div class="amount" data-testid="amount">${amount}</div>
   ${itemList(items, session)}
 </div></section>
 <section class="pay" aria-label="Payment"><div class="col">
   ${side}
   <div class="fine">
     <p>No card is charged: this page is served by the offline sandbox. Paying marks the session paid and sends a signed <code>checkout.session.completed</code> webhook to the library, as Stripe would.</p>
-    <p>Session <code data-testid="session-id">${escapeHtml(session.id)}</code>${session.status === 'open' ? ` · expires ${escapeHtml(formatUtc(session.expires_at))}` : ''}</p>
+    <p>Session <code data-testid="session-id">${session.id}</code>${session.status === 'open' ? ` · expires ${formatUtc(session.expires_at)}` : ''}</p>
   </div>
 </div></section>
 </main>`;
   return checkoutDocument(`${session.status === 'open' ? 'Pay' : STATUS_TEXT[session.status]} ${amount} — ${first}`, nonce, body, session.status === 'open' ? SUBMIT_ONCE : '');
 }
 
-function messagePage(title: string, text: string, nonce: string): string {
-  return checkoutDocument(title, nonce, `<main class="single"><div class="notice bad"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></div></main>`);
+function messagePage(title: string, text: string, nonce: string): Page {
+  return checkoutDocument(title, nonce, html`<main class="single"><div class="notice bad"><h1>${title}</h1><p>${text}</p></div></main>`);
 }
 
 export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
   const { stripe } = opts;
   const app = new Hono();
 
-  const html = (c: Context, status: 200 | 404 | 409, render: (nonce: string) => string) => {
+  const respond = (c: Context, status: 200 | 404 | 409, render: (nonce: string) => Page) => {
     const nonce = randomBytes(16).toString('base64');
     c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; frame-ancestors 'none'`);
     c.header('X-Content-Type-Options', 'nosniff');
@@ -226,9 +233,9 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
     return c.html(render(nonce), status);
   };
   const notFound = (c: Context) =>
-    html(c, 404, (n) => messagePage('Checkout session not found', 'This payment link is unknown to the sandbox. Open a fresh link from the bot (My books).', n));
+    respond(c, 404, (n) => messagePage('Checkout session not found', 'This payment link is unknown to the sandbox. Open a fresh link from the bot (My books).', n));
   const expired = (c: Context) =>
-    html(c, 409, (n) =>
+    respond(c, 409, (n) =>
       messagePage('This checkout session has expired', 'Nothing was charged. You can renew the payment from My books in the Telegram bot.', n),
     );
 
@@ -245,7 +252,7 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
     const { id, session } = found;
     const action = c.req.path.replace(/\/+$/, '');
     const successUrl = session.status === 'complete' ? safeRedirect(stripe.redirectUrl(id, 'success')) : null;
-    return html(c, 200, (n) => sessionPage(session, stripe.lineItems(id), action, successUrl, n));
+    return respond(c, 200, (n) => sessionPage(session, stripe.lineItems(id), action, successUrl, n));
   });
 
   app.post('/:id/pay', async (c) => {

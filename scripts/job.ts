@@ -2,6 +2,7 @@
 import { Api } from 'grammy';
 import { openCli, fail, telegramTarget } from './cli.js';
 import { JOB_NAMES, isJobName, LeaseBusyError, runJob } from '../jobs/index.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 
 const name = process.argv[2] ?? '';
 if (!isJobName(name)) fail(`Usage: npm run job -- <name>\n  names: ${JOB_NAMES.join(', ')}`);
@@ -14,7 +15,7 @@ try {
     if (!target) fail('dispatch needs TELEGRAM_BOT_TOKEN (or the sandbox of a running `npm start`)');
     api = new Api(target.token, { apiRoot: target.apiRoot });
   }
-  const summary = await runJob(name, { core, api, logger });
+  const summary = await runJob(name, { core, api, notices: createNoticeRenderer(core.deps.db), logger });
   console.log(JSON.stringify({ job: name, ...summary }, null, 2));
 } catch (e) {
   if (e instanceof LeaseBusyError) {

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { addBooks, ann, bob, olena, readerSteps, useBotWorld } from './helpers/bot.js';
+import { resolveReader } from '../bot/reader.js';
+import type { BotContext } from '../bot/context.js';
+import type { BotDeps } from '../bot/deps.js';
 
 const { world: w } = useBotWorld();
 const { labels } = readerSteps(w);
@@ -92,5 +95,43 @@ describe('the error boundary', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ msg: 'bot: update failed', chat_id: olena.id, user_id: olena.id, kind: 'message' });
     expect(answer).not.toMatch(/sqlite|error:|at /i);
+  });
+
+  it('answers a button press exactly once, whether its handler failed before answering or after', async () => {
+    const answers = () => w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery').length;
+    await addBooks(w.core, 12);
+    await w.send(ann, 'book');
+    // After: the menu has answered the press when its edit fails.
+    w.tg.api.failNext('editMessageText', 1, { status: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
+    let before = answers();
+    await w.press(ann.id, 'Next ▶');
+    expect(answers()).toBe(before + 1);
+    expect(w.last(ann.id).text).toBe('Something went wrong, please try again.');
+    // Before: the search under the menu breaks while its buttons are being looked up.
+    await w.send(ann, 'book');
+    await sql`DROP TABLE books_fts`.execute(w.db);
+    before = answers();
+    await w.press(ann.id, 'Next ▶');
+    expect(answers()).toBe(before + 1);
+    expect(w.last(ann.id).text).toBe('Something went wrong, please try again.');
+    expect(w.errors()).toEqual([
+      expect.objectContaining({ msg: 'bot: update failed', kind: 'callback_query' }),
+      expect.objectContaining({ msg: 'bot: update failed', kind: 'callback_query' }),
+    ]);
+  });
+});
+
+describe('the reader the bot holds', () => {
+  it('is core\'s public user — no password hash, no token epoch, is_staff a boolean — in a private chat and in a group', async () => {
+    const user = await w.core.users.register({ email: 'ann@example.test', password: 'long enough pw', first_name: 'Ann', last_name: 'Rest' });
+    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false });
+    await w.send(ann, `/start ${code}`);
+    await w.press(ann.id, '✅ Link');
+    const resolve = resolveReader({ core: w.core } as BotDeps);
+    for (const chat of [{ id: ann.id, type: 'private' }, { id: -100, type: 'supergroup' }]) {
+      const ctx = { from: { id: ann.id, is_bot: false, first_name: 'Ann' }, chat } as unknown as BotContext;
+      await resolve(ctx, async () => undefined);
+      expect(ctx.reader).toEqual({ id: user.id, email: 'ann@example.test', first_name: 'Ann', last_name: 'Rest', is_staff: false, language: 'en', telegram_linked: true });
+    }
   });
 });

@@ -95,6 +95,26 @@ describe('staff commands', () => {
     expect(w.buttons(w.last(ann.id)).map((b) => b.text)).toContain('The Master & Margarita · Mikhail Bulgakov');
   });
 
+  it('re-asks for any answer core would refuse, by core\'s own rule for the field', async () => {
+    await w.send(librarian, '/admin addbook', staffChat);
+    await w.send(librarian, 'Bell\u0007 Jar', staffChat); // a control character: core refuses it in any title
+    expect(lastStaff()).toBe('That must be 1 to 255 characters. Please send it again.');
+    await w.send(librarian, 'x'.repeat(256), staffChat);
+    expect(lastStaff()).toBe('That must be 1 to 255 characters. Please send it again.');
+    await w.send(librarian, 'The Bell Jar', staffChat);
+    await w.send(librarian, 'Sylvia Plath', staffChat);
+    await w.send(librarian, '-', staffChat);
+    await w.press(STAFF_CHAT_ID, 'Softcover', librarian);
+    await w.send(librarian, '1000001', staffChat);
+    expect(lastStaff()).toBe('Send a whole number from 0 to 1000000.');
+    await w.send(librarian, '0', staffChat);
+    await w.send(librarian, '0', staffChat);
+    expect(lastStaff()).toBe('Send an amount above 0 with at most 2 decimals, e.g. 1.50.');
+    await w.send(librarian, '2', staffChat);
+    expect(lastStaff()).toMatch(/^✅ Added book #\d+: The Bell Jar by Sylvia Plath — 0 copies, 2\.00 USD\/day\.$/);
+    expect((await w.core.books.list({ search: 'plath' })).results).toEqual([expect.objectContaining({ isbn: null, inventory: 0, daily_fee: '2.00' })]);
+  });
+
   it('/cancel stops adding a book', async () => {
     await w.send(librarian, '/admin_addbook', staffChat);
     await w.send(librarian, 'Half a book', staffChat);

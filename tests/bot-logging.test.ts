@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { GrammyError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { createLogger, errorForLog } from '../logger.js';
 import { addBooks, ann, captureLogger, readerSteps, useBotWorld, type LogEntry } from './helpers/bot.js';
 
@@ -53,7 +54,7 @@ describe('the bot logs failed Bot API calls without their payload', () => {
     expect(url).toMatch(/^http/);
     w.tg.api.failNext('sendMessage', 10, { status: 400, description: 'Bad Request: chat not found' });
     const logs: LogEntry[] = [];
-    const summary = await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: captureLogger(logs) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
+    const summary = await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: captureLogger(logs), notices: createNoticeRenderer(w.db) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
     expect(summary.failed).toBeGreaterThan(0);
     expect(logs.find((l) => l.msg === 'notification failed permanently')).toMatchObject({ error: '400 Bad Request: chat not found' });
     expect(JSON.stringify(logs)).not.toContain(url);

@@ -25,6 +25,7 @@ import { createDispatcher } from '../jobs/dispatcher.js';
 import { createDispatcherLoop } from '../jobs/dispatcher-loop.js';
 import { DISPATCHER_LEASE, holdLease, LeaseBusyError } from '../jobs/lease.js';
 import { runJob } from '../jobs/index.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { FAST, TOKEN, useDispatchHarness } from './helpers/dispatch.js';
 
 const execFileAsync = promisify(execFile);
@@ -130,6 +131,7 @@ describe('one dispatcher at a time', () => {
   const jobDeps = (clock = systemClock) => ({
     core: createCore({ db: h.db, clock, config: testConfig(), gateway: offline, logger: silentLogger() }),
     api: h.api,
+    notices: createNoticeRenderer(h.db),
     clock,
     logger: silentLogger(),
     dispatch: FAST,
@@ -240,7 +242,7 @@ describe('npm run job -- dispatch, as an operator runs it beside the service', (
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-lease-'));
     const file = path.join(dir, 'library.db');
     const { db } = await openDatabase(file);
-    const deps = { ...h.deps(), db };
+    const deps = { ...h.deps(), db, notices: createNoticeRenderer(db) };
     const a = h.privateChat(1401);
     const loop = createDispatcherLoop(deps, { ...FAST, idleMs: 20, holder: 'service (pid 1 on test)' });
     try {

@@ -14,6 +14,7 @@ import { fineChargeCents, fineChargeCentsSql, fineCents, fineCentsSql } from '..
 import { PaymentGatewayError, type PaymentGateway } from '../core/stripe.js';
 import { silentLogger } from '../logger.js';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 
 const TOKEN = '123456:TEST-fines';
@@ -70,7 +71,7 @@ describe('the overdue notice quotes the fine that returning the book charges', (
     const loan = await overdueLoan(10, 1, 7001);
 
     await core.notices.overdueNotices(SYSTEM_ACTOR);
-    await dispatchOutbox({ db, api: new Api(TOKEN, { apiRoot: tg.apiRoot }), clock, logger: silentLogger() }, { perChatIntervalMs: 10 });
+    await dispatchOutbox({ db, api: new Api(TOKEN, { apiRoot: tg.apiRoot }), clock, logger: silentLogger(), notices: createNoticeRenderer(db) }, { perChatIntervalMs: 10 });
     const [notice] = tg.api.transcript(7001).filter((m) => m.from === 'bot');
     expect(notice?.text).toContain('a late fine of 0.20 USD per day');
     expect(notice?.text).toContain('(so far 0.50 USD)');

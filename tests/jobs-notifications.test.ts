@@ -20,7 +20,8 @@ import { dispatchOutbox, type DispatchOptions } from '../jobs/dispatcher.js';
 import { readerOverdueNoticesInsert, dueSoonInsert } from '../core/notices.js';
 import { overdueCountsQuery, overdueLinesQuery } from '../core/reports.js';
 import { createJobs, JOB_NAMES, runJob } from '../jobs/index.js';
-import { createRenderer, TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
+import { createNoticeRenderer, createRenderer } from '../bot/notices.js';
+import { TELEGRAM_TEXT_LIMIT } from '../bot/text.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
@@ -106,7 +107,7 @@ async function addLoan(userId: number, bookId: number, borrow: string, due: stri
 
 const today = () => todayIn(clock, config.rules.timeZone);
 const outbox = () => db.selectFrom('outbox').selectAll().orderBy('id').execute();
-const dispatch = () => dispatchOutbox({ db, api, clock, logger: silentLogger() }, FAST);
+const dispatch = () => dispatchOutbox({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db) }, FAST);
 const botMessages = (chatId: number) => tg.api.transcript(chatId).filter((m) => m.from === 'bot');
 
 function planOf(q: { compile(): { sql: string; parameters: readonly unknown[] } }): string {
@@ -365,7 +366,7 @@ describe('the schedules', () => {
     await setup({ env: { OVERDUE_REPORT_CRON: '* * * * * *', DUE_SOON_CRON: '* * * * * *' } });
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
-    const jobs = createJobs({ core, api, clock, logger, dispatch: { ...FAST, idleMs: 20 } });
+    const jobs = createJobs({ core, api, notices: createNoticeRenderer(db), clock, logger, dispatch: { ...FAST, idleMs: 20 } });
     jobs.start();
     try {
       await tg.api.waitFor(() => botMessages(STAFF).length === 1, 4000);
@@ -392,7 +393,7 @@ describe('the schedules', () => {
     expect(JOB_NAMES).toEqual(['expire-payments', 'overdue-report', 'due-soon', 'dispatch']);
     const reader = await addReader({ telegram: 950 });
     const { borrowing } = await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: await addBook(), expected_return_date: addDays(today(), 2) });
-    const deps = { core, api, clock, logger: silentLogger(), dispatch: FAST };
+    const deps = { core, api, notices: createNoticeRenderer(db), clock, logger: silentLogger(), dispatch: FAST };
 
     expect(await runJob('expire-payments', deps)).toEqual({ checked: 0, expired: 0, paid: 0, errors: 0 });
     clock.advance(25 * 3600_000); // the checkout session has lived its 24 hours
@@ -414,8 +415,8 @@ describe('rendering', () => {
   it('has every notification text in Ukrainian too', async () => {
     const { readFile } = await import('node:fs/promises');
     const keys = (s: string) => [...s.matchAll(/^(notify-[\w-]+) =/gm)].map((m) => m[1]).sort();
-    const en = await readFile(new URL('../bot/locales/en/notifications.ftl', import.meta.url), 'utf8');
-    const uk = await readFile(new URL('../bot/locales/uk/notifications.ftl', import.meta.url), 'utf8');
+    const en = await readFile(new URL('../i18n/locales/en/notifications.ftl', import.meta.url), 'utf8');
+    const uk = await readFile(new URL('../i18n/locales/uk/notifications.ftl', import.meta.url), 'utf8');
     expect(keys(en).length).toBeGreaterThan(10);
     expect(keys(uk)).toEqual(keys(en));
   });

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
-import { createRenderer, TELEGRAM_TEXT_LIMIT } from '../jobs/render.js';
+import { createNoticeRenderer, createRenderer } from '../bot/notices.js';
+import { TELEGRAM_TEXT_LIMIT } from '../bot/text.js';
 import { ann, createBotWorld, librarian, linkStaff, STAFF_CHAT_ID, staffChat, type BotWorld } from './helpers/bot.js';
 
 let w: BotWorld;
@@ -60,7 +61,7 @@ describe('the daily overdue report in the staff chat', () => {
     const summary = await w.core.notices.overdueNotices(SYSTEM_ACTOR);
     expect(summary).toMatchObject({ overdue: 320, readers: 40, staffMessages: 1 });
     expect(await w.db.selectFrom('outbox').select('id').where('chat_id', '=', STAFF_CHAT_ID).execute()).toHaveLength(1);
-    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger() }, { perChatIntervalMs: 10 });
+    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) }, { perChatIntervalMs: 10 });
 
     const sent = w.tg.api.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === STAFF_CHAT_ID);
     expect(sent).toHaveLength(1);
@@ -92,7 +93,7 @@ describe('the daily overdue report in the staff chat', () => {
     await linkStaff(w);
     await manyOverdueLoans();
     await w.core.notices.overdueNotices(SYSTEM_ACTOR);
-    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger() }, { perChatIntervalMs: 10 });
+    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) }, { perChatIntervalMs: 10 });
     await w.send(ann, '/start');
     w.tg.api.pressButtonByLabel({ chatId: STAFF_CHAT_ID, label: BUTTON, from: ann });
     await w.drain();

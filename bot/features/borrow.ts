@@ -5,8 +5,9 @@ import { InlineKeyboard } from 'grammy';
 import type { BotConversation, ConvContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
-import { escapeHtml } from '../html.js';
 import { normalizeLanguage } from '../reader.js';
+import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
+import { borrowCallback, screenCallback, type BorrowAnswer } from '../callbacks.js';
 
 export const BORROW_CONVERSATION = 'borrow';
 
@@ -18,59 +19,61 @@ export function loanOptions(maxLoanDays: number): number[] {
   return preset;
 }
 
-const isBorrowButton = (c: ConvContext) => c.callbackQuery?.data?.startsWith('brw:') === true;
-
 export function borrowConversation(deps: BotDeps) {
-  const { core, i18n } = deps;
+  const { core } = deps;
   const options = loanOptions(core.deps.config.rules.maxLoanDays);
 
   return async function borrow(conversation: BotConversation, ctx: ConvContext, bookId: number) {
     const who = await conversation.external((o) => ({ userId: o.reader!.id, lang: normalizeLanguage(o.reader?.language) }));
-    const t = (key: string, vars?: Record<string, string | number>) => i18n.t(who.lang, key, vars);
+    const t = (key: string, vars?: TVars) => translate(who.lang, key, vars);
+    const label = (key: string, vars?: Record<string, string | number>) => tPlain(who.lang, key, vars);
     const actor = { userId: who.userId, isStaff: false };
 
     const book = await conversation.external(() => attempt(() => core.books.get(bookId)));
     if (!book.ok) {
-      await ctx.editMessageText(domainErrorText(i18n, who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(t('menu-back'), 'go:c') });
+      await ctx.editMessageText(domainErrorText(who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(label('menu-back'), screenCallback.data({ screen: 'c' })) });
       return;
     }
-    const title = escapeHtml(book.value.title);
-    const backToBook = new InlineKeyboard().text(t('borrow-back-to-book'), `go:b:${bookId}`).text(t('menu-my-books'), 'go:y');
+    const title = book.value.title;
+    const backToBook = new InlineKeyboard()
+      .text(label('borrow-back-to-book'), screenCallback.data({ screen: 'b', bookId }))
+      .text(label('menu-my-books'), screenCallback.data({ screen: 'y' }));
 
     const daysKeyboard = new InlineKeyboard();
     options.forEach((d, i) => {
-      daysKeyboard.text(t('borrow-days-button', { days: d }), `brw:d:${d}`);
+      daysKeyboard.text(label('borrow-days-button', { days: d }), borrowCallback.data({ days: d }));
       if (i % 4 === 3) daysKeyboard.row();
     });
-    daysKeyboard.row().text(t('borrow-cancel'), 'brw:x');
+    daysKeyboard.row().text(label('borrow-cancel'), borrowCallback.data({ answer: 'cancel' }));
 
     let current: ConvContext = ctx;
     for (;;) {
       await current.editMessageText(t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.deps.config.rules.maxLoanDays }), { parse_mode: 'HTML', reply_markup: daysKeyboard });
-      current = await nextPress(conversation);
-      const choice = current.callbackQuery!.data!;
-      if (choice === 'brw:x') return cancelled(current);
-      const days = Number(choice.slice('brw:d:'.length));
-      if (!options.includes(days)) return cancelled(current);
+      const choice = await nextPress(conversation);
+      current = choice.press;
+      // Cancel, or a button left from another step or an older offer.
+      if (!('days' in choice.answer) || !options.includes(choice.answer.days)) return cancelled(current);
+      const days = choice.answer.days;
 
       const quote = await conversation.external(() => attempt(() => core.borrowings.quote(bookId, days)));
       if (!quote.ok) {
-        await current.editMessageText(domainErrorText(i18n, who.lang, quote), { parse_mode: 'HTML', reply_markup: backToBook });
+        await current.editMessageText(domainErrorText(who.lang, quote), { parse_mode: 'HTML', reply_markup: backToBook });
         return;
       }
       const confirmKeyboard = new InlineKeyboard()
-        .text(t('borrow-confirm'), 'brw:ok')
+        .text(label('borrow-confirm'), borrowCallback.data({ answer: 'confirm' }))
         .row()
-        .text(t('borrow-change'), 'brw:back')
-        .text(t('borrow-cancel'), 'brw:x');
+        .text(label('borrow-change'), borrowCallback.data({ answer: 'back' }))
+        .text(label('borrow-cancel'), borrowCallback.data({ answer: 'cancel' }));
       await current.editMessageText(
         t('borrow-quote', { title, days, until: quote.value.expected_return_date, rent: quote.value.rent }),
         { parse_mode: 'HTML', reply_markup: confirmKeyboard },
       );
-      current = await nextPress(conversation);
-      const answer = current.callbackQuery!.data!;
-      if (answer === 'brw:back') continue;
-      if (answer !== 'brw:ok') return cancelled(current);
+      const reply = await nextPress(conversation);
+      current = reply.press;
+      const answer = 'answer' in reply.answer ? reply.answer.answer : 'cancel';
+      if (answer === 'back') continue;
+      if (answer !== 'confirm') return cancelled(current);
 
       // The loan runs `days` from today as of confirming (the quote may be from yesterday).
       const result = await conversation.external(() =>
@@ -81,13 +84,13 @@ export function borrowConversation(deps: BotDeps) {
         }),
       );
       if (!result.ok) {
-        await current.editMessageText(domainErrorText(i18n, who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
+        await current.editMessageText(domainErrorText(who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
         return;
       }
       const { until, rent, url } = result.value;
       const done = new InlineKeyboard();
-      if (url) done.url(t('borrow-pay-button', { rent }), url).row();
-      done.text(t('menu-my-books'), 'go:y').text(t('menu-catalogue'), 'go:c');
+      if (url) done.url(label('borrow-pay-button', { rent }), url).row();
+      done.text(label('menu-my-books'), screenCallback.data({ screen: 'y' })).text(label('menu-catalogue'), screenCallback.data({ screen: 'c' }));
       await current.editMessageText(
         `${t('borrow-done', { title, until, rent })}\n${t(url ? 'borrow-pay-now' : 'borrow-pay-later')}`,
         { parse_mode: 'HTML', reply_markup: done },
@@ -105,9 +108,11 @@ export function borrowConversation(deps: BotDeps) {
  * Waits for a press on this conversation's buttons. Anything else (a command, a search, another
  * menu) ends the conversation and is handled as usual, so the reader is never stuck in it.
  */
-async function nextPress(conversation: BotConversation): Promise<ConvContext> {
-  const c = await conversation.wait();
-  if (!isBorrowButton(c)) await conversation.halt({ next: true });
-  await c.answerCallbackQuery();
-  return c;
+async function nextPress(conversation: BotConversation): Promise<{ press: ConvContext; answer: BorrowAnswer }> {
+  const press = await conversation.wait();
+  const data = press.callbackQuery?.data;
+  const answer = data === undefined ? undefined : borrowCallback.parse(data);
+  if (answer === undefined) return conversation.halt({ next: true });
+  await press.answerCallbackQuery();
+  return { press, answer };
 }

@@ -6,7 +6,8 @@ import type { Book } from '../../core/books.js';
 import type { Page } from '../../core/paging.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { escapeHtml, truncate } from '../html.js';
+import { html } from '../../i18n/index.js';
+import { truncate } from '../text.js';
 
 export const CATALOGUE_PAGE_SIZE = 8;
 /** "Prev" history kept in the session; older pages are reached through "First page". */
@@ -59,14 +60,14 @@ export const bookLabel = (b: Pick<Book, 'title' | 'author' | 'inventory'>) =>
 export function bookCard(ctx: BotContext, b: Book): string {
   const lines = [
     ctx.t('book-card', {
-      title: escapeHtml(b.title),
-      author: escapeHtml(b.author),
-      cover: ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft'),
+      title: b.title,
+      author: b.author,
+      cover: html(ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft')),
       fee: b.daily_fee,
       copies: b.inventory,
     }),
   ];
-  if (b.isbn) lines.push(ctx.t('book-isbn', { isbn: escapeHtml(b.isbn) }));
+  if (b.isbn) lines.push(ctx.t('book-isbn', { isbn: b.isbn }));
   return lines.join('\n');
 }
 
@@ -86,21 +87,21 @@ export function catalogueMenus(deps: BotDeps) {
       let nav = false;
       if (s.back.length > 0) {
         nav = true;
-        range.text(ctx.t('catalogue-prev'), async (c) => {
+        range.text(ctx.tPlain('catalogue-prev'), async (c) => {
           const st = c.session.catalogue;
           st.cursor = st.back.pop() ?? null;
           await screens.navigate(c, 'c');
         });
       } else if (s.cursor !== null) {
         nav = true;
-        range.text(ctx.t('catalogue-first'), async (c) => {
+        range.text(ctx.tPlain('catalogue-first'), async (c) => {
           resetCatalogue(c, c.session.catalogue.search);
           await screens.navigate(c, 'c');
         });
       }
       if (page.next_cursor) {
         nav = true;
-        range.text(ctx.t('catalogue-next'), async (c) => {
+        range.text(ctx.tPlain('catalogue-next'), async (c) => {
           const next = (await loadPage(deps, c)).next_cursor;
           const st = c.session.catalogue;
           if (next) {
@@ -112,7 +113,7 @@ export function catalogueMenus(deps: BotDeps) {
         });
       }
       if (nav) range.row();
-      range.text(ctx.t('menu-main'), (c) => screens.navigate(c, 'm'));
+      range.text(ctx.tPlain('menu-main'), (c) => screens.navigate(c, 'm'));
     });
 
   screens.define('c', catalogue, async (ctx) => {
@@ -120,10 +121,10 @@ export function catalogueMenus(deps: BotDeps) {
     const page = await loadPage(deps, ctx);
     const number = String(s.back.length + 1);
     if (page.results.length === 0) {
-      return s.search !== null ? ctx.t('search-empty', { query: escapeHtml(s.search) }) : ctx.t('catalogue-empty');
+      return s.search !== null ? ctx.t('search-empty', { query: s.search }) : ctx.t('catalogue-empty');
     }
     const title = s.search !== null
-      ? ctx.t('catalogue-search-title', { query: escapeHtml(s.search), page: number })
+      ? ctx.t('catalogue-search-title', { query: s.search, page: number })
       : ctx.t('catalogue-title', { page: number });
     return `${title}\n${ctx.t('catalogue-hint')}`;
   });
@@ -133,18 +134,18 @@ export function catalogueMenus(deps: BotDeps) {
       const b = await loadBook(deps, ctx);
       if (!b) return;
       if (b.inventory > 0) {
-        range.text(ctx.t('book-borrow'), async (c) => {
+        range.text(ctx.tPlain('book-borrow'), async (c) => {
           const id = c.session.bookId;
           if (id === null) return screens.navigate(c, 'c');
           await c.conversation.enter('borrow', id);
         });
       } else {
-        range.text(ctx.t('book-unavailable'), (c) => c.answerCallbackQuery({ text: c.t('error-no-copies-left'), show_alert: true }));
+        range.text(ctx.tPlain('book-unavailable'), (c) => c.answerCallbackQuery({ text: c.tPlain('error-no-copies-left'), show_alert: true }));
       }
       range.row();
     })
-    .text((ctx) => ctx.t('menu-back'), (ctx) => screens.navigate(ctx, 'c'))
-    .text((ctx) => ctx.t('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+    .text((ctx) => ctx.tPlain('menu-back'), (ctx) => screens.navigate(ctx, 'c'))
+    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
 
   screens.define('b', book, async (ctx) => {
     const b = await loadBook(deps, ctx);

@@ -4,6 +4,6 @@ import type { BotContext } from '../context.js';
 
 export function fallbackFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('button-expired') }));
+  composer.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.tPlain('button-expired') }));
   return composer;
 }

@@ -5,13 +5,9 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { escapeHtml } from '../html.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { displayName, normalizeLanguage, readerOf } from '../reader.js';
-
-const LINK = 'lk:';
-const CANCEL = 'lk-no';
-const MAX_CALLBACK_BYTES = 64;
+import { LINK_CANCEL_CALLBACK, linkCallback, screenCallback } from '../callbacks.js';
 
 const langOf = (ctx: BotContext) => normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code);
 
@@ -19,17 +15,17 @@ const langOf = (ctx: BotContext) => normalizeLanguage(ctx.reader?.language ?? ct
 export async function askToLink(deps: BotDeps, ctx: BotContext, code: string): Promise<void> {
   const preview = await attempt(() => deps.core.users.previewLink(code, ctx.from!.id));
   // Our codes are 32 characters; one too long for a button cannot be ours.
-  if (!preview.ok || Buffer.byteLength(LINK + code) > MAX_CALLBACK_BYTES) {
+  if (!preview.ok || !linkCallback.carries(code)) {
     const err = preview.ok ? { code: 'INVALID_LINK_CODE' as const, message: 'This link is not valid' } : preview;
-    await ctx.reply(domainErrorText(deps.i18n, langOf(ctx), err));
+    await ctx.reply(domainErrorText(langOf(ctx), err));
     return deps.screens.send(ctx, 'm');
   }
   const { email, moves, replaces } = preview.value;
-  const lines = [ctx.t('link-confirm', { email: escapeHtml(email ?? '') })];
+  const lines = [ctx.t('link-confirm', { email: email ?? '' })];
   if (moves.loans + moves.payments > 0) lines.push(ctx.t('link-confirm-moves', { loans: moves.loans, payments: moves.payments }));
-  if (replaces) lines.push(ctx.t('link-confirm-replaces', { current: escapeHtml(replaces) }));
+  if (replaces) lines.push(ctx.t('link-confirm-replaces', { current: replaces }));
   lines.push(ctx.t('link-confirm-only-yours'));
-  const keyboard = new InlineKeyboard().text(ctx.t('link-button'), LINK + code).text(ctx.t('link-cancel-button'), CANCEL);
+  const keyboard = new InlineKeyboard().text(ctx.tPlain('link-button'), linkCallback.data(code)).text(ctx.tPlain('link-cancel-button'), LINK_CANCEL_CALLBACK);
   await ctx.reply(lines.join('\n\n'), { reply_markup: keyboard });
 }
 
@@ -37,25 +33,25 @@ export function linkFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 
-  pm.callbackQuery(new RegExp(`^${LINK}([A-Za-z0-9_-]{1,61})$`), async (ctx) => {
+  pm.callbackQuery(linkCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     const from = ctx.from;
     const linked = await attempt(() =>
-      deps.core.users.redeemLinkCode(ctx.match[1]!, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
+      deps.core.users.redeemLinkCode(linkCallback.parse(ctx.callbackQuery.data)!, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
     );
     if (!linked.ok) {
-      await ctx.editMessageText(domainErrorText(deps.i18n, langOf(ctx), linked), { reply_markup: new InlineKeyboard().text(ctx.t('menu-main'), 'go:m') });
+      await ctx.editMessageText(domainErrorText(langOf(ctx), linked), { reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-main'), screenCallback.data({ screen: 'm' })) });
       return;
     }
     // The linked account is the reader from now on.
-    ctx.reader = await deps.core.users.findByTelegramId(from.id);
-    ctx.i18n.useLocale(langOf(ctx));
-    const notice = ctx.t('link-success', { name: escapeHtml(displayName(readerOf(ctx))), email: escapeHtml(linked.value.email ?? '') });
+    ctx.reader = await deps.core.users.userByTelegramId(from.id);
+    ctx.lang = langOf(ctx);
+    const notice = ctx.t('link-success', { name: displayName(readerOf(ctx)), email: linked.value.email ?? '' });
     await deps.screens.edit(ctx, 'm', notice);
   });
 
   // Nothing changes; the code stays usable until it expires or is used.
-  pm.callbackQuery(CANCEL, async (ctx) => {
+  pm.callbackQuery(LINK_CANCEL_CALLBACK, async (ctx) => {
     await ctx.answerCallbackQuery();
     await deps.screens.edit(ctx, 'm', ctx.t('link-cancelled'));
   });

@@ -4,29 +4,29 @@ import { Composer } from 'grammy';
 import { Menu } from '@grammyjs/menu';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { escapeHtml } from '../html.js';
-import { LANGUAGES, displayName, normalizeLanguage, readerActor, readerOf, type BotLanguage } from '../reader.js';
+import { LANGUAGES, displayName, normalizeLanguage, readerActor, readerOf, type Language } from '../reader.js';
 import { resetCatalogue } from './catalogue.js';
 import { askToLink } from './link.js';
+import { screenCallback } from '../callbacks.js';
 
-const LANGUAGE_NAMES: Record<BotLanguage, string> = { en: 'English', uk: 'Українська' };
+const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', uk: 'Українська' };
 
 export function mainMenus(deps: BotDeps) {
   const { screens } = deps;
 
   const main = new Menu<BotContext>('m', { onMenuOutdated: screens.outdated })
-    .text((ctx) => ctx.t('menu-catalogue'), async (ctx) => {
+    .text((ctx) => ctx.tPlain('menu-catalogue'), async (ctx) => {
       resetCatalogue(ctx);
       await screens.navigate(ctx, 'c');
     })
-    .text((ctx) => ctx.t('menu-my-books'), (ctx) => screens.navigate(ctx, 'y'))
+    .text((ctx) => ctx.tPlain('menu-my-books'), (ctx) => screens.navigate(ctx, 'y'))
     .row()
-    .text((ctx) => ctx.t('menu-language'), (ctx) => screens.navigate(ctx, 'l'))
-    .text((ctx) => ctx.t('menu-help'), (ctx) => screens.navigate(ctx, 'h'));
+    .text((ctx) => ctx.tPlain('menu-language'), (ctx) => screens.navigate(ctx, 'l'))
+    .text((ctx) => ctx.tPlain('menu-help'), (ctx) => screens.navigate(ctx, 'h'));
   screens.define('m', main, (ctx) => ctx.t('menu-title'));
 
   const help = new Menu<BotContext>('h', { onMenuOutdated: screens.outdated })
-    .text((ctx) => ctx.t('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
   screens.define('h', help, (ctx) => ctx.t('help-text', { max_days: String(deps.core.deps.config.rules.maxLoanDays), max_loans: String(deps.core.deps.config.rules.maxActiveLoans) }));
 
   const language = new Menu<BotContext>('l', { onMenuOutdated: screens.outdated });
@@ -35,25 +35,25 @@ export function mainMenus(deps: BotDeps) {
       const reader = readerOf(ctx);
       await deps.core.users.setLanguage(readerActor(ctx), lang);
       ctx.reader = { ...reader, language: lang };
-      ctx.i18n.useLocale(lang);
+      ctx.lang = lang;
       await screens.navigate(ctx, 'm', ctx.t('language-set'));
     });
   }
-  language.row().text((ctx) => ctx.t('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+  language.row().text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
   screens.define('l', language, (ctx) => ctx.t('language-choose', { current: LANGUAGE_NAMES[normalizeLanguage(ctx.reader?.language)] }));
 
   return { main, help, language };
 }
 
 export function mainFeature(deps: BotDeps): Composer<BotContext> {
-  const { screens, core } = deps;
+  const { screens } = deps;
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 
   pm.command('start', async (ctx) => {
     const code = ctx.match.trim();
     if (code) return askToLink(deps, ctx, code);
-    return screens.send(ctx, 'm', ctx.t('start-greeting', { name: escapeHtml(displayName(readerOf(ctx))) }));
+    return screens.send(ctx, 'm', ctx.t('start-greeting', { name: displayName(readerOf(ctx)) }));
   });
 
   pm.command('menu', (ctx) => screens.send(ctx, 'm'));
@@ -61,16 +61,16 @@ export function mainFeature(deps: BotDeps): Composer<BotContext> {
   pm.command('language', (ctx) => screens.send(ctx, 'l'));
 
   // Buttons on messages that have no menu (borrow results, notifications): open a screen there.
-  composer.callbackQuery(/^go:(m|c|y|b:\d{1,15})$/, async (ctx) => {
+  composer.callbackQuery(screenCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     if (ctx.chat?.type !== 'private') return;
-    const target = ctx.match[1]!;
-    if (target === 'c') resetCatalogue(ctx);
-    if (target.startsWith('b:')) {
-      ctx.session.bookId = Number(target.slice(2));
+    const target = screenCallback.parse(ctx.callbackQuery.data)!;
+    if (target.screen === 'c') resetCatalogue(ctx);
+    if (target.screen === 'b') {
+      ctx.session.bookId = target.bookId;
       return screens.edit(ctx, 'b');
     }
-    return screens.edit(ctx, target as 'm' | 'c' | 'y');
+    return screens.edit(ctx, target.screen);
   });
 
   // Outside the private chat the reader features are not offered.

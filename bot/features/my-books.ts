@@ -7,9 +7,11 @@ import type { UnpaidPayment } from '../../core/reports.js';
 import { daysBetween } from '../../core/clock.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { chunkLines, escapeHtml, truncate } from '../html.js';
+import { chunkLines, truncate } from '../text.js';
+import { html } from '../../i18n/index.js';
 import { attempt, domainErrorText } from '../errors.js';
-import { normalizeLanguage, readerActor } from '../reader.js';
+import { readerActor, readerOf } from '../reader.js';
+import { payCallback } from '../callbacks.js';
 
 interface MyBooks {
   loans: Borrowing[];
@@ -47,15 +49,15 @@ function myBooksText(ctx: BotContext, data: MyBooks): string {
   const lines: string[] = [ctx.t('mybooks-title')];
   if (data.loans.length === 0) lines.push(ctx.t('mybooks-none'));
   data.loans.forEach((b, i) => {
-    lines.push(`${i + 1}. <b>${escapeHtml(truncate(b.book.title, 120))}</b> — ${dueText(ctx, data.today, b.expected_return_date)}`);
+    lines.push(ctx.t('mybooks-loan', { n: String(i + 1), title: truncate(b.book.title, 120), due: html(dueText(ctx, data.today, b.expected_return_date)) }));
   });
   if (data.unpaid.length > 0) {
     lines.push('', ctx.t('mybooks-unpaid-title'));
     for (const p of data.unpaid) {
       lines.push(ctx.t(p.type === 'FINE' ? 'mybooks-unpaid-fine' : 'mybooks-unpaid-rent', {
         amount: p.amount,
-        title: escapeHtml(truncate(p.title, 80)),
-        status: ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired' : 'payment-status-pending'),
+        title: truncate(p.title, 80),
+        status: html(ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired' : 'payment-status-pending')),
       }));
     }
   }
@@ -70,56 +72,56 @@ export function myBooksMenus(deps: BotDeps) {
     .dynamic(async (ctx, range) => {
       const data = await loadMyBooks(deps, ctx);
       for (const b of data.loans) {
-        range.text({ text: ctx.t('mybooks-return-button', { title: truncate(b.book.title, 40) }), payload: String(b.id) }, async (c) => {
+        range.text({ text: ctx.tPlain('mybooks-return-button', { title: truncate(b.book.title, 40) }), payload: String(b.id) }, async (c) => {
           c.session.returnId = Number(c.match);
           await screens.navigate(c, 'r');
         }).row();
       }
       for (const p of data.unpaid) {
-        const label = ctx.t('mybooks-pay-button', { amount: p.amount, title: truncate(p.title, 32) });
+        const label = ctx.tPlain('mybooks-pay-button', { amount: p.amount, title: truncate(p.title, 32) });
         if (p.session_url) {
           range.url(label, p.session_url).row();
         } else {
           range.text({ text: label, payload: String(p.id) }, async (c) => {
             const renewed = await attempt(() => core.payments.renew(readerActor(c), Number(c.match)));
             forget(c);
-            if (!renewed.ok) return screens.navigate(c, 'y', domainErrorText(deps.i18n, normalizeLanguage(c.reader?.language), renewed));
+            if (!renewed.ok) return screens.navigate(c, 'y', domainErrorText(c.lang, renewed));
             await screens.navigate(c, 'y', c.t('mybooks-renewed', { amount: renewed.value.money_to_pay }));
           }).row();
         }
       }
     })
-    .text((ctx) => ctx.t('mybooks-refresh'), (ctx) => {
+    .text((ctx) => ctx.tPlain('mybooks-refresh'), (ctx) => {
       forget(ctx);
       return screens.navigate(ctx, 'y');
     })
-    .text((ctx) => ctx.t('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
 
   screens.define('y', myBooks, async (ctx) => myBooksText(ctx, await loadMyBooks(deps, ctx)));
 
   const confirmReturn = new Menu<BotContext>('r', { onMenuOutdated: (ctx) => { forget(ctx); return screens.outdated(ctx); } })
-    .text((ctx) => ctx.t('return-confirm-yes'), async (ctx) => {
+    .text((ctx) => ctx.tPlain('return-confirm-yes'), async (ctx) => {
       const id = ctx.session.returnId;
       ctx.session.returnId = null;
       if (id === null) return screens.navigate(ctx, 'y');
       const done = await attempt(() => core.borrowings.returnBook(readerActor(ctx), id));
       forget(ctx);
-      if (!done.ok) return screens.navigate(ctx, 'y', domainErrorText(deps.i18n, normalizeLanguage(ctx.reader?.language), done));
+      if (!done.ok) return screens.navigate(ctx, 'y', domainErrorText(ctx.lang, done));
       const { borrowing, fine } = done.value;
-      const title = escapeHtml(borrowing.book.title);
+      const title = borrowing.book.title;
       const notice = fine
         ? ctx.t('return-done-fine', { title, amount: fine.money_to_pay, days: daysBetween(borrowing.expected_return_date, borrowing.actual_return_date ?? borrowing.expected_return_date) })
         : ctx.t('return-done', { title });
       await screens.navigate(ctx, 'y', notice);
     })
     .row()
-    .text((ctx) => ctx.t('menu-back'), (ctx) => screens.navigate(ctx, 'y'));
+    .text((ctx) => ctx.tPlain('menu-back'), (ctx) => screens.navigate(ctx, 'y'));
 
   screens.define('r', confirmReturn, async (ctx) => {
     const id = ctx.session.returnId;
     const b = id === null ? null : await attempt(() => core.borrowings.get(readerActor(ctx), id));
     if (!b || !b.ok || !b.value.is_active) return ctx.t('return-nothing');
-    return ctx.t('return-confirm', { title: escapeHtml(b.value.book.title), date: b.value.expected_return_date });
+    return ctx.t('return-confirm', { title: b.value.book.title, date: b.value.expected_return_date });
   });
 
   myBooks.register(confirmReturn);
@@ -127,29 +129,28 @@ export function myBooksMenus(deps: BotDeps) {
 }
 
 export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
-  const { core, i18n } = deps;
+  const { core } = deps;
   const composer = new Composer<BotContext>();
   composer.chatType('private').command(['mybooks', 'my'], (ctx) => deps.screens.send(ctx, 'y'));
 
-  // The Pay button of a notification sent without a live checkout link (jobs/render.ts: `pay:<id>`):
+  // The Pay button of a notification sent without a live checkout link (bot/notices.ts: `pay:<id>`):
   // answer with the link, making a new session when the old one expired or was never made.
-  composer.chatType('private').callbackQuery(/^pay:(\d{1,15})$/, async (ctx) => {
+  composer.chatType('private').callbackQuery(payCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     const actor = readerActor(ctx);
-    const id = Number(ctx.match[1]);
-    const lang = normalizeLanguage(ctx.reader?.language);
+    const id = payCallback.parse(ctx.callbackQuery.data)!;
     const found = await attempt(() => core.payments.get(actor, id));
-    if (!found.ok) return ctx.reply(domainErrorText(i18n, lang, found));
+    if (!found.ok) return ctx.reply(domainErrorText(ctx.lang, found));
     let payment = found.value;
     if (payment.status === 'PAID' || payment.status === 'REFUNDED') return ctx.reply(ctx.t('pay-already-paid'));
     if (payment.status === 'EXPIRED' || !payment.session_url) {
       const renewed = await attempt(() => core.payments.renew(actor, id));
-      if (!renewed.ok) return ctx.reply(domainErrorText(i18n, lang, renewed));
+      if (!renewed.ok) return ctx.reply(domainErrorText(ctx.lang, renewed));
       payment = renewed.value;
     }
     if (!payment.session_url) return ctx.reply(ctx.t('error-payment-provider-unavailable'));
     await ctx.reply(ctx.t('pay-link-ready', { amount: payment.money_to_pay }), {
-      reply_markup: new InlineKeyboard().url(ctx.t('borrow-pay-button', { rent: payment.money_to_pay }), payment.session_url),
+      reply_markup: new InlineKeyboard().url(ctx.tPlain('borrow-pay-button', { rent: payment.money_to_pay }), payment.session_url),
     });
   });
   return composer;

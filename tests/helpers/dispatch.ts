@@ -8,6 +8,7 @@ import { enqueue, type Notification } from '../../core/notifications.js';
 import { silentLogger } from '../../logger.js';
 import type { DispatchOptions, DispatcherDeps, MessageSender } from '../../jobs/dispatcher.js';
 import type { FakeBotApiOptions } from '../../sandbox/telegram/fake-bot-api.js';
+import { createNoticeRenderer } from '../../bot/notices.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 
 export const TOKEN = '123456:TEST-dispatcher';
@@ -59,7 +60,7 @@ export function useDispatchHarness(): DispatchHarness {
       h.tg = await startFakeTelegram({ token: TOKEN, ...opts });
       h.api = new Api(TOKEN, { apiRoot: h.tg.apiRoot });
     },
-    deps: (clock: Clock = systemClock, sender: MessageSender = h.api) => ({ db: h.db, api: sender, clock, logger: silentLogger() }),
+    deps: (clock: Clock = systemClock, sender: MessageSender = h.api) => ({ db: h.db, api: sender, clock, logger: silentLogger(), notices: createNoticeRenderer(h.db) }),
     privateChat(id: number) {
       h.tg.api.registerChat({ id, type: 'private', first_name: `Reader${id}` });
       return id;

@@ -7,7 +7,7 @@ import type { BotDeps } from '../../deps.js';
  * account. Everyone else gets the same short refusal, so nothing about the staff leaks.
  */
 export function isStaffHere(deps: BotDeps, ctx: BotContext): boolean {
-  return deps.staffChatId !== undefined && ctx.chat?.id === deps.staffChatId && ctx.reader?.is_staff === 1;
+  return deps.staffChatId !== undefined && ctx.chat?.id === deps.staffChatId && ctx.reader?.is_staff === true;
 }
 
 export const staffActor = (ctx: BotContext): Actor => ({ userId: ctx.reader!.id, isStaff: true });

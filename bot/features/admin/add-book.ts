@@ -4,45 +4,43 @@ import { InlineKeyboard } from 'grammy';
 import type { BotConversation, ConvContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
 import { attempt, domainErrorText } from '../../errors.js';
-import { escapeHtml } from '../../html.js';
 import { normalizeLanguage } from '../../reader.js';
-import { MAX_INVENTORY } from '../../../core/books.js';
-import { formatCents, parseMoney } from '../../../core/money.js';
+import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
+import { coverCallback, type Cover } from '../../callbacks.js';
+import { checkBookField } from '../../../core/books.js';
 
 export const ADD_BOOK_CONVERSATION = 'addbook';
 
-type Check = (text: string) => { value: string | number | null } | { error: string };
+type Check<T> = (text: string) => { value: T } | { error: string };
 
-const text255: Check = (s) => {
-  const v = s.trim();
-  return v.length >= 1 && v.length <= 255 ? { value: v } : { error: 'addbook-bad-text' };
-};
-const isbn: Check = (s) => {
-  const v = s.trim();
-  if (v === '-' || v === '') return { value: null };
-  return /^[0-9Xx-]{1,32}$/.test(v) ? { value: v.toUpperCase() } : { error: 'addbook-bad-isbn' };
-};
-const inventory: Check = (s) => {
-  const v = s.trim();
-  return /^\d{1,7}$/.test(v) && Number(v) <= MAX_INVENTORY ? { value: Number(v) } : { error: 'addbook-bad-inventory' };
-};
-const fee: Check = (s) => {
-  try {
-    return { value: formatCents(parseMoney(s.trim().replace(',', '.'))) };
-  } catch {
-    return { error: 'addbook-bad-fee' };
-  }
+/**
+ * An answer read as a chat message says it (a dash for no ISBN, a decimal comma), then checked by
+ * core's own rule for the field; a refusal is answered with the field's hint (`error`).
+ */
+function answer<F extends Parameters<typeof checkBookField>[0]>(field: F, error: string, read: (text: string) => unknown = (s) => s) {
+  return ((text) => {
+    const r = checkBookField(field, read(text));
+    return r.ok ? { value: r.value } : { error };
+  }) satisfies Check<unknown>;
+}
+
+const answers = {
+  title: answer('title', 'addbook-bad-text'),
+  author: answer('author', 'addbook-bad-text'),
+  isbn: answer('isbn', 'addbook-bad-isbn', (s) => (s.trim() === '-' || s.trim() === '' ? null : s)),
+  inventory: answer('inventory', 'addbook-bad-inventory', (s) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : NaN)),
+  fee: answer('daily_fee', 'addbook-bad-fee', (s) => s.trim().replace(',', '.')),
 };
 
 export function addBookConversation(deps: BotDeps) {
-  const { core, i18n } = deps;
+  const { core } = deps;
 
   return async function addbook(conversation: BotConversation, ctx: ConvContext) {
     const lang = await conversation.external((o) => normalizeLanguage(o.reader?.language));
-    const t = (key: string, vars?: Record<string, string | number>) => i18n.t(lang, key, vars);
+    const t = (key: string, vars?: TVars) => translate(lang, key, vars);
     let lastUserMessage = ctx.msg?.message_id;
 
-    const ask = (c: ConvContext, key: string, vars?: Record<string, string | number>, keyboard?: InlineKeyboard) =>
+    const ask = (c: ConvContext, key: string, vars?: TVars, keyboard?: InlineKeyboard) =>
       c.reply(t(key, vars), {
         parse_mode: 'HTML',
         reply_markup: keyboard ?? { force_reply: true, selective: true },
@@ -68,7 +66,7 @@ export function addBookConversation(deps: BotDeps) {
       }
     }
 
-    async function field(key: string, check: Check): Promise<string | number | null> {
+    async function field<T>(key: string, check: Check<T>): Promise<T> {
       await ask(ctx, key);
       for (;;) {
         const c = await nextText();
@@ -78,19 +76,19 @@ export function addBookConversation(deps: BotDeps) {
       }
     }
 
-    const title = (await field('addbook-ask-title', text255)) as string;
-    const author = (await field('addbook-ask-author', text255)) as string;
-    const isbnValue = (await field('addbook-ask-isbn', isbn)) as string | null;
+    const title = await field('addbook-ask-title', answers.title);
+    const author = await field('addbook-ask-author', answers.author);
+    const isbn = await field('addbook-ask-isbn', answers.isbn);
 
-    await ask(ctx, 'addbook-ask-cover', undefined, new InlineKeyboard().text(t('cover-hard'), 'ab:HARD').text(t('cover-soft'), 'ab:SOFT'));
-    let cover: 'HARD' | 'SOFT';
+    await ask(ctx, 'addbook-ask-cover', undefined, new InlineKeyboard().text(tPlain(lang, 'cover-hard'), coverCallback.data('HARD')).text(tPlain(lang, 'cover-soft'), coverCallback.data('SOFT')));
+    let cover: Cover;
     for (;;) {
       const c = await conversation.wait();
-      const data = c.callbackQuery?.data;
-      if (data === 'ab:HARD' || data === 'ab:SOFT') {
-        cover = data === 'ab:HARD' ? 'HARD' : 'SOFT';
+      const chosen = coverCallback.parse(c.callbackQuery?.data);
+      if (chosen) {
+        cover = chosen;
         await c.answerCallbackQuery();
-        await c.editMessageText(t('addbook-cover-chosen', { cover: t(cover === 'HARD' ? 'cover-hard' : 'cover-soft') }), { parse_mode: 'HTML' });
+        await c.editMessageText(t('addbook-cover-chosen', { cover: html(t(cover === 'HARD' ? 'cover-hard' : 'cover-soft')) }), { parse_mode: 'HTML' });
         break;
       }
       if (c.callbackQuery) {
@@ -108,22 +106,22 @@ export function addBookConversation(deps: BotDeps) {
       }
     }
 
-    const copies = (await field('addbook-ask-inventory', inventory)) as number;
-    const dailyFee = (await field('addbook-ask-fee', fee)) as string;
+    const copies = await field('addbook-ask-inventory', answers.inventory);
+    const dailyFee = await field('addbook-ask-fee', answers.fee);
 
     const created = await conversation.external(async (o) => {
       // Still staff at the moment of writing (the conversation may have waited a long time).
-      const me = o.from ? await core.users.findByTelegramId(o.from.id) : undefined;
-      if (me?.is_staff !== 1) return { ok: false as const, code: 'FORBIDDEN' as const, message: 'Only staff can add books' };
-      return attempt(() => core.books.create({ userId: me.id, isStaff: true }, { title, author, isbn: isbnValue, cover, inventory: copies, daily_fee: dailyFee }));
+      const me = o.from ? await core.users.userByTelegramId(o.from.id) : undefined;
+      if (!me?.is_staff) return { ok: false as const, code: 'FORBIDDEN' as const, message: 'Only staff can add books' };
+      return attempt(() => core.books.create({ userId: me.id, isStaff: me.is_staff }, { title, author, isbn, cover, inventory: copies, daily_fee: dailyFee }));
     });
     if (!created.ok) {
-      await ctx.reply(domainErrorText(i18n, lang, created), { parse_mode: 'HTML' });
+      await ctx.reply(domainErrorText(lang, created), { parse_mode: 'HTML' });
       return;
     }
     const b = created.value;
     await ctx.reply(
-      t('addbook-done', { id: String(b.id), title: escapeHtml(b.title), author: escapeHtml(b.author), copies: b.inventory, fee: b.daily_fee }),
+      t('addbook-done', { id: String(b.id), title: b.title, author: b.author, copies: b.inventory, fee: b.daily_fee }),
       { parse_mode: 'HTML' },
     );
   };

@@ -6,9 +6,11 @@ import type { BotContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
 import type { LoanLine } from '../../../core/reports.js';
 import { daysBetween } from '../../../core/clock.js';
-import { chunkLines, escapeHtml, truncate } from '../../html.js';
+import { chunkLines, truncate } from '../../text.js';
+import { html } from '../../../i18n/index.js';
 import { isStaffHere, staffActor } from './access.js';
 import { ADD_BOOK_CONVERSATION } from './add-book.js';
+import { adminListCallback } from '../../callbacks.js';
 
 export const ADMIN_SUBCOMMANDS = ['addbook', 'inventory', 'find', 'active', 'overdue', 'loans', 'return', 'refund', 'stats'] as const;
 export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
@@ -26,8 +28,8 @@ function commandName(ctx: BotContext): string {
 }
 
 function readerLabel(l: Pick<LoanLine, 'reader' | 'telegram_username' | 'user_id'>): string {
-  const name = escapeHtml(truncate(l.reader, 60));
-  return l.telegram_username ? `${name} (@${escapeHtml(l.telegram_username)}, #${l.user_id})` : `${name} (#${l.user_id})`;
+  const name = truncate(l.reader, 60);
+  return l.telegram_username ? `${name} (@${l.telegram_username}, #${l.user_id})` : `${name} (#${l.user_id})`;
 }
 
 export function adminFeature(deps: BotDeps): Composer<BotContext> {
@@ -39,7 +41,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     const chunks = chunkLines(lines, header);
     for (let i = 0; i < chunks.length; i++) {
       const last = i === chunks.length - 1;
-      await ctx.reply(chunks[i]!, last && more ? { reply_markup: new InlineKeyboard().text(ctx.t('admin-more'), more) } : {});
+      await ctx.reply(chunks[i]!, last && more ? { reply_markup: new InlineKeyboard().text(ctx.tPlain('admin-more'), more) } : {});
     }
   }
 
@@ -50,14 +52,20 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
       : late > 0
         ? ctx.t('admin-loan-overdue', { date: l.expected_return_date, days: late })
         : ctx.t('admin-loan-due', { date: l.expected_return_date });
-    return `#${l.borrowing_id} <b>${escapeHtml(truncate(l.title, 80))}</b> — ${readerLabel(l)} · ${ctx.t('admin-loan-borrowed', { date: l.borrow_date })} · ${status}`;
+    return ctx.t('admin-loan-line', {
+      id: String(l.borrowing_id),
+      title: truncate(l.title, 80),
+      reader: readerLabel(l),
+      borrowed: html(ctx.t('admin-loan-borrowed', { date: l.borrow_date })),
+      status: html(status),
+    });
   };
 
   async function active(ctx: BotContext, before?: number) {
     const page = await reports.activeLoans(staffActor(ctx), { before, limit: ADMIN_PAGE_SIZE });
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-active-none' : 'admin-list-end'));
-    await sendList(ctx, ctx.t('admin-active-title'), page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? `adm:a:${page.next}` : undefined);
+    await sendList(ctx, ctx.t('admin-active-title'), page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? adminListCallback.data({ list: 'active', before: page.next }) : undefined);
   }
 
   async function overdue(ctx: BotContext, after?: [string, number]) {
@@ -67,7 +75,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
       ctx,
       ctx.t('admin-overdue-title', { date: page.today }),
       page.lines.map((l) => loanLine(ctx, l, page.today)),
-      page.next ? `adm:o:${page.next[0]}:${page.next[1]}` : undefined,
+      page.next ? adminListCallback.data({ list: 'overdue', after: page.next }) : undefined,
     );
   }
 
@@ -76,7 +84,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-loans-none' : 'admin-list-end'));
     const header = ctx.t('admin-loans-title', { reader: readerLabel(page.lines[0]!) });
-    await sendList(ctx, header, page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? `adm:l:${userId}:${page.next}` : undefined);
+    await sendList(ctx, header, page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? adminListCallback.data({ list: 'loans', userId, before: page.next }) : undefined);
   }
 
   async function run(ctx: BotContext, sub: string, args: string) {
@@ -88,16 +96,18 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
         const m = /^#?(\d{1,15})\s+(\d{1,9})$/.exec(args);
         if (!m) return usage();
         const book = await core.books.setInventory(staffActor(ctx), Number(m[1]), Number(m[2]));
-        return ctx.reply(ctx.t('admin-inventory-set', { id: String(book.id), title: escapeHtml(book.title), copies: book.inventory }));
+        return ctx.reply(ctx.t('admin-inventory-set', { id: String(book.id), title: book.title, copies: book.inventory }));
       }
       case 'find': {
         if (!args) return usage();
         const page = await core.books.list({ search: args.slice(0, 100), limit: 20 });
-        if (page.results.length === 0) return ctx.reply(ctx.t('admin-find-none', { query: escapeHtml(args.slice(0, 100)) }));
-        const lines = page.results.map((b) =>
-          `#${b.id} <b>${escapeHtml(truncate(b.title, 120))}</b> — ${escapeHtml(truncate(b.author, 60))} · ${ctx.t('admin-find-line', { copies: b.inventory, fee: b.daily_fee })}${b.isbn ? ` · ISBN ${escapeHtml(b.isbn)}` : ''}`,
-        );
-        return sendList(ctx, ctx.t('admin-find-title', { query: escapeHtml(args.slice(0, 100)) }), lines);
+        const query = args.slice(0, 100);
+        if (page.results.length === 0) return ctx.reply(ctx.t('admin-find-none', { query }));
+        const lines = page.results.map((b) => {
+          const line = ctx.t('admin-find-book', { id: String(b.id), title: truncate(b.title, 120), author: truncate(b.author, 60), copies: b.inventory, fee: b.daily_fee });
+          return b.isbn ? `${line} · ${ctx.t('admin-find-isbn', { isbn: b.isbn })}` : line;
+        });
+        return sendList(ctx, ctx.t('admin-find-title', { query }), lines);
       }
       case 'active':
         return active(ctx);
@@ -106,14 +116,14 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
       case 'loans': {
         if (!args) return usage();
         const reader = await reports.findReader(staffActor(ctx), args);
-        if (!reader) return ctx.reply(ctx.t('admin-reader-not-found', { query: escapeHtml(truncate(args, 64)) }));
+        if (!reader) return ctx.reply(ctx.t('admin-reader-not-found', { query: truncate(args, 64) }));
         return loansOf(ctx, reader.id);
       }
       case 'return': {
         const m = /^#?(\d{1,15})$/.exec(args);
         if (!m) return usage();
         const { borrowing, fine } = await core.borrowings.returnBook(staffActor(ctx), Number(m[1]));
-        const text = ctx.t('admin-returned', { id: String(borrowing.id), title: escapeHtml(borrowing.book.title), date: borrowing.actual_return_date ?? '' });
+        const text = ctx.t('admin-returned', { id: String(borrowing.id), title: borrowing.book.title, date: borrowing.actual_return_date ?? '' });
         return ctx.reply(fine ? `${text}\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : text);
       }
       case 'refund': {
@@ -141,8 +151,11 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     }
   }
 
-  composer.command(['admin', ...ADMIN_SUBCOMMANDS.map((s) => `admin_${s}`)], async (ctx) => {
-    if (!isStaffHere(deps, ctx)) return ctx.reply(ctx.t('admin-refused'));
+  const commands = ['admin', ...ADMIN_SUBCOMMANDS.map((s) => `admin_${s}`)];
+  // Staff handlers hang off this branch only, so none of them can forget the check.
+  const staff = composer.chatType(['group', 'supergroup']).filter((ctx) => isStaffHere(deps, ctx));
+
+  staff.command(commands, async (ctx) => {
     const name = commandName(ctx);
     const rest = ctx.match.trim();
     if (name === 'admin') {
@@ -153,19 +166,21 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     return run(ctx, name.slice('admin_'.length), rest);
   });
 
-  // "More" buttons of the staff lists, and the daily overdue report's button (jobs/render.ts).
-  composer.callbackQuery(/^adm:/, async (ctx) => {
-    if (!isStaffHere(deps, ctx)) return ctx.answerCallbackQuery({ text: ctx.t('admin-refused'), show_alert: true });
+  // "More" buttons of the staff lists, and the daily overdue report's button (bot/notices.ts).
+  staff.callbackQuery(adminListCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
-    const data = ctx.callbackQuery.data;
+    const page = adminListCallback.parse(ctx.callbackQuery.data)!;
     // The report keeps its button: pressed again later, it opens the list as it is then.
-    if (data === 'adm:o') return overdue(ctx);
+    if (page.list === 'overdue' && !page.after) return overdue(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined); // a "More" button has done its job
-    let m: RegExpExecArray | null;
-    if ((m = /^adm:a:(\d{1,15})$/.exec(data))) return active(ctx, Number(m[1]));
-    if ((m = /^adm:o:(\d{4}-\d{2}-\d{2}):(\d{1,15})$/.exec(data))) return overdue(ctx, [m[1]!, Number(m[2])]);
-    if ((m = /^adm:l:(\d{1,15}):(\d{1,15})$/.exec(data))) return loansOf(ctx, Number(m[1]), Number(m[2]));
+    if (page.list === 'active') return active(ctx, page.before);
+    if (page.list === 'overdue') return overdue(ctx, page.after);
+    return loansOf(ctx, page.userId, page.before);
   });
+
+  // Everyone else, anywhere: the same short refusal, so nothing about the staff leaks.
+  composer.command(commands, (ctx) => ctx.reply(ctx.t('admin-refused')));
+  composer.callbackQuery(adminListCallback.pattern, (ctx) => ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true }));
 
   return composer;
 }

@@ -1,4 +1,4 @@
-# Bot texts (English). HTML parse mode: values from users are escaped by the code;
+# Bot texts (English). HTML parse mode: t() escapes every value it fills in (i18n/index.ts);
 # write &lt; and &amp; for a literal < and & here.
 
 ## Command menus (setMyCommands; plain text)
@@ -119,6 +119,7 @@ borrow-pay-button = 💳 Pay { $rent } USD
 ## My books
 mybooks-title = 📖 <b>My books</b>
 mybooks-none = You have no books on loan.
+mybooks-loan = { $n }. <b>{ $title }</b> — { $due }
 mybooks-due = due { $date } ({ $days ->
     [one] in 1 day
    *[other] in { $days } days
@@ -158,7 +159,6 @@ error-invalid-loan-period = The return date must be between { $min } and { $max 
 error-not-found = Not found — it may have been removed.
 error-forbidden = You are not allowed to do that.
 error-invalid-link-code = This link has expired or was already used. Make a new one in the app and open it again.
-error-telegram-already-linked = This Telegram account is already linked to another library account.
 error-link-loan-limit = This account cannot be linked: books on loan here: { $here }, in the account: { $there } — together more than the { $limit } allowed at once. Return some books first, then open the link again.
 error-payment-not-renewable = This payment still has an open link — use its Pay button.
 error-payment-not-refundable = This payment cannot be refunded: { $message }
@@ -204,9 +204,11 @@ admin-loan-borrowed = from { $date }
 admin-loan-due = due { $date }
 admin-loan-overdue = ⚠ due { $date }, { $days } d late
 admin-loan-returned = returned { $date }
+admin-loan-line = #{ $id } <b>{ $title }</b> — { $reader } · { $borrowed } · { $status }
 admin-find-title = 🔎 <b>Books matching “{ $query }”</b>
 admin-find-none = No books match “{ $query }”.
-admin-find-line = { $copies } on the shelf · { $fee } USD/day
+admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · { $copies } on the shelf · { $fee } USD/day
+admin-find-isbn = ISBN { $isbn }
 admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies } copies on the shelf.
 admin-returned = ✅ Borrowing #{ $id } (“{ $title }”) marked returned on { $date }.
 admin-returned-fine = Returned late: fine #{ $payment } of { $amount } USD created.

@@ -1,5 +1,5 @@
-# Notifications delivered from the outbox (jobs/render.ts). Values are HTML-escaped before they
-# reach these messages; the markup here is Telegram HTML.
+# Notifications delivered from the outbox (bot/notices.ts). t() escapes every value it fills in
+# (i18n/index.ts); the markup here is Telegram HTML.
 
 notify-pay-button = 💳 Pay { $amount } USD
 

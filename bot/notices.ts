@@ -1,16 +1,17 @@
-// Turns an outbox row (kind + payload facts + language) into a Telegram message. Rendering
-// happens at delivery time, so a Pay button points at the payment's *current* checkout link.
-import type { I18n } from '@grammyjs/i18n';
+// Turns an outbox row (kind + payload facts + language) into a Telegram message: the bot's
+// presentation of a notice, handed to the outbox dispatcher (jobs/) by the composition root.
+// Rendering happens at delivery time, so a Pay button points at the payment's *current*
+// checkout link.
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
-import { createI18n } from '../bot/i18n.js';
+import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
-
-/** Telegram's limit on a message's text. */
-export const TELEGRAM_TEXT_LIMIT = 4096;
+import type { OverdueLoan } from '../core/notifications.js';
+import { adminListCallback, payCallback } from './callbacks.js';
+import { TELEGRAM_TEXT_LIMIT } from './text.js';
 
 export interface RenderedMessage {
-  /** Telegram HTML; every value from the database is escaped. */
+  /** Telegram HTML: every value from the payload escaped once, by t(). */
   text: string;
   reply_markup?: InlineKeyboardMarkup;
 }
@@ -33,44 +34,9 @@ export interface RenderFacts {
   payments?: ReadonlyMap<number, PaymentFact>;
 }
 
-/** One loan line of the staff overdue report (its payload lists the longest overdue few). */
-export interface OverdueLoan {
-  borrowing_id: number;
-  reader: string;
-  book: string;
-  due: string;
-  days: number;
-}
-
 /** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
 export class RenderError extends Error {
   override readonly name = 'RenderError';
-}
-
-export const PAY_CALLBACK_PREFIX = 'pay:';
-/** callback_data of the staff report's button: the first page of the staff overdue list. */
-export const OVERDUE_LIST_CALLBACK = 'adm:o';
-/** callback_data of the Pay button when no live checkout link exists; the bot answers `pay:<id>`. */
-export const payCallbackData = (paymentId: number) => `${PAY_CALLBACK_PREFIX}${paymentId}`;
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]!);
-
-/**
- * A value escaped for HTML and cut so that its escaped form has at most `max` characters: a
- * name full of "&" grows fivefold when escaped, so cutting before escaping bounds nothing.
- * Never cuts inside an entity or a surrogate pair.
- */
-export function escapeClipped(s: string, max: number): string {
-  const whole = escapeHtml(s);
-  if (whole.length <= max) return whole;
-  let out = '';
-  for (const ch of s) {
-    const piece = HTML_ESCAPES[ch] ?? ch;
-    if (out.length + piece.length > max - 1) return `${out}…`;
-    out += piece;
-  }
-  return out;
 }
 
 type Payload = Record<string, unknown>;
@@ -123,16 +89,13 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[]): P
   return { payments };
 }
 
-export type Renderer = ReturnType<typeof createRenderer>;
+/** What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message. */
+export function createNoticeRenderer(db: DB) {
+  const { render } = createRenderer();
+  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows), render };
+}
 
-export function createRenderer(i18n: I18n = createI18n()) {
-  /** Translates with every string variable HTML-escaped (numbers stay numbers for plurals). */
-  const t = (lang: string, key: string, vars: Record<string, string | number> = {}) => {
-    const safe: Record<string, string | number> = {};
-    for (const [k, v] of Object.entries(vars)) safe[k] = typeof v === 'string' ? escapeHtml(v) : v;
-    return i18n.t(lang, key, safe);
-  };
-
+export function createRenderer() {
   const readerLabel = (p: Payload) => {
     const name = str(p, 'reader', 'reader');
     const username = str(p, 'reader_username');
@@ -144,11 +107,12 @@ export function createRenderer(i18n: I18n = createI18n()) {
     if (paymentId === null) return undefined;
     const payment = facts.payments?.get(paymentId);
     if (payment && (payment.status === 'PAID' || payment.status === 'REFUNDED')) return undefined;
-    const text = t(lang, 'notify-pay-button', { amount });
+    const text = tPlain(lang, 'notify-pay-button', { amount });
     if (payment && payment.status === 'PENDING' && payment.session_url && /^https?:\/\//.test(payment.session_url)) {
       return { inline_keyboard: [[{ text, url: payment.session_url }]] };
     }
-    return { inline_keyboard: [[{ text, callback_data: payCallbackData(paymentId) }]] };
+    // No live link: the bot answers this press with a fresh one (features/my-books.ts).
+    return { inline_keyboard: [[{ text, callback_data: payCallback.data(paymentId) }]] };
   }
 
   function alreadyPaidNote(lang: string, paymentId: number | null, facts: RenderFacts): string {
@@ -157,7 +121,7 @@ export function createRenderer(i18n: I18n = createI18n()) {
   }
 
   // Lines are formatted once per (language, days) with markers, then filled with each loan's
-  // escaped values.
+  // escaped values: thousands of lines would otherwise each cost a Fluent call.
   const lineTemplates = new Map<string, string>();
   function overdueLine(lang: string, loan: OverdueLoan): string {
     const days = Math.trunc(Number(loan.days)) || 0;
@@ -169,9 +133,9 @@ export function createRenderer(i18n: I18n = createI18n()) {
     }
     return template
       .replace('\u0001', () => String(Math.trunc(Number(loan.borrowing_id)) || 0))
-      .replace('\u0002', () => escapeClipped(String(loan.reader ?? ''), 100))
-      .replace('\u0003', () => escapeClipped(String(loan.book ?? ''), 120))
-      .replace('\u0004', () => escapeClipped(String(loan.due ?? ''), 10));
+      .replace('\u0002', () => escapeClipped(String(loan.reader ?? ''), 100).html)
+      .replace('\u0003', () => escapeClipped(String(loan.book ?? ''), 120).html)
+      .replace('\u0004', () => escapeClipped(String(loan.due ?? ''), 10).html);
   }
 
   /**
@@ -201,8 +165,8 @@ export function createRenderer(i18n: I18n = createI18n()) {
       size += line.length + 1;
     }
     const text = [head, ...lines, footer(Math.max(0, total - lines.length))].join('\n');
-    // The list's first page, as /admin overdue shows it (bot/features/admin/index.ts answers `adm:o`).
-    return { text, reply_markup: { inline_keyboard: [[{ text: t(lang, 'notify-staff-overdue-button'), callback_data: OVERDUE_LIST_CALLBACK }]] } };
+    // The list's first page, as /admin overdue shows it (bot/features/admin/index.ts answers it).
+    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: adminListCallback.data({ list: 'overdue' }) }]] } };
   }
 
   function render(row: RenderableRow, facts: RenderFacts = {}): RenderedMessage {
@@ -284,7 +248,7 @@ export function createRenderer(i18n: I18n = createI18n()) {
     }
   }
 
-  return { render, t };
+  return { render };
 }
 
 function withMarkup(text: string, markup: InlineKeyboardMarkup | undefined): RenderedMessage {

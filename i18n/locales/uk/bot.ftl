@@ -1,4 +1,4 @@
-# Тексти бота (українська). Режим HTML: значення від користувачів екранує код;
+# Тексти бота (українська). Режим HTML: t() екранує кожне значення, яке підставляє (i18n/index.ts);
 # пишіть &lt; та &amp; замість < і &.
 
 ## Меню команд (setMyCommands; звичайний текст)
@@ -114,6 +114,7 @@ borrow-pay-button = 💳 Оплатити { $rent } USD
 ## Мої книжки
 mybooks-title = 📖 <b>Мої книжки</b>
 mybooks-none = У вас немає позичених книжок.
+mybooks-loan = { $n }. <b>{ $title }</b> — { $due }
 mybooks-due = повернути до { $date } (за { $days ->
     [one] { $days } день
     [few] { $days } дні
@@ -156,7 +157,6 @@ error-invalid-loan-period = Дата повернення має бути між
 error-not-found = Не знайдено — можливо, його вже видалено.
 error-forbidden = Вам це не дозволено.
 error-invalid-link-code = Це посилання застаріло або вже використане. Створіть нове в застосунку й відкрийте його знову.
-error-telegram-already-linked = Цей Telegram уже пов'язано з іншим обліковим записом бібліотеки.
 error-link-loan-limit = Цей обліковий запис не можна пов'язати: книжок на руках тут — { $here }, в обліковому записі — { $there }, разом більше, ніж дозволено за раз ({ $limit }). Спершу поверніть кілька книжок, потім відкрийте посилання знову.
 error-payment-not-renewable = Для цього платежу ще діє посилання — скористайтеся його кнопкою «Оплатити».
 error-payment-not-refundable = Цей платіж не можна повернути: { $message }
@@ -202,9 +202,11 @@ admin-loan-borrowed = з { $date }
 admin-loan-due = до { $date }
 admin-loan-overdue = ⚠ до { $date }, прострочено на { $days } дн.
 admin-loan-returned = повернено { $date }
+admin-loan-line = #{ $id } <b>{ $title }</b> — { $reader } · { $borrowed } · { $status }
 admin-find-title = 🔎 <b>Книжки за запитом «{ $query }»</b>
 admin-find-none = За запитом «{ $query }» книжок немає.
-admin-find-line = на полиці: { $copies } · { $fee } USD/день
+admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · на полиці: { $copies } · { $fee } USD/день
+admin-find-isbn = ISBN { $isbn }
 admin-inventory-set = ✅ Книжка #{ $id } «{ $title }»: тепер на полиці { $copies } прим.
 admin-returned = ✅ Видачу #{ $id } («{ $title }») позначено поверненою { $date }.
 admin-returned-fine = Повернено із запізненням: створено штраф #{ $payment } на { $amount } USD.

@@ -1,14 +1,7 @@
-// HTML parse mode helpers: escaping, short labels, and splitting long texts under Telegram's limits.
+// Short labels, and splitting long texts under Telegram's limits.
 
-/** Telegram's limit for a message text. */
-export const MAX_MESSAGE_LENGTH = 4096;
-/** Telegram's limit for callback_data, in bytes. */
-export const MAX_CALLBACK_DATA_BYTES = 64;
-
-/** Escapes user-supplied text for parse_mode HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+/** Telegram's limit on a message's text. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** Shortens to `max` characters (code points), with an ellipsis. */
 export function truncate(text: string, max: number): string {
@@ -22,7 +15,7 @@ export function truncate(text: string, max: number): string {
  * are never cut, so tags opened on a line are closed on it; a single over-long line is cut
  * as plain text.
  */
-export function chunkLines(lines: string[], header = '', max = MAX_MESSAGE_LENGTH): string[] {
+export function chunkLines(lines: string[], header = '', max = TELEGRAM_TEXT_LIMIT): string[] {
   const chunks: string[] = [];
   let current = header;
   for (const raw of lines) {
@@ -37,11 +30,4 @@ export function chunkLines(lines: string[], header = '', max = MAX_MESSAGE_LENGT
   }
   if (current !== '') chunks.push(current);
   return chunks;
-}
-
-export function assertCallbackData(data: string): string {
-  if (Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_DATA_BYTES) {
-    throw new Error(`callback_data over ${MAX_CALLBACK_DATA_BYTES} bytes: ${data}`);
-  }
-  return data;
 }

@@ -1,0 +1,110 @@
+// Every callback_data format of the bot's own buttons (menus make theirs in @grammyjs/menu):
+// a builder and a parser each, in one place, so that a button and the handler answering it —
+// often in another file, or sent days earlier by the outbox — cannot drift apart.
+//
+//   pay:<payment id>                 Pay on a notice without a live checkout link (bot/notices.ts)
+//   adm:o | adm:a:… | adm:o:… | adm:l:…   staff list pages ("More", the overdue report's button)
+//   go:m | go:c | go:y | go:b:<id>   open a screen from a message that carries no menu
+//   brw:d:<days> | brw:ok | brw:back | brw:x   the borrow conversation
+//   lk:<code> | lk-no                link this Telegram to an account, or not
+//   ab:HARD | ab:SOFT                the cover asked for when adding a book
+
+/** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */
+export const MAX_CALLBACK_DATA_BYTES = 64;
+
+const fits = (data: string) => Buffer.byteLength(data, 'utf8') <= MAX_CALLBACK_DATA_BYTES;
+
+/** A button Telegram would refuse is a bug here, not a message that silently fails later. */
+function checked(data: string): string {
+  if (!fits(data)) throw new Error(`callback_data over ${MAX_CALLBACK_DATA_BYTES} bytes: ${data}`);
+  return data;
+}
+
+const ID = '(\\d{1,15})';
+
+export const payCallback = {
+  pattern: new RegExp(`^pay:${ID}$`),
+  data: (paymentId: number) => checked(`pay:${paymentId}`),
+  parse(data: string): number | undefined {
+    const m = payCallback.pattern.exec(data);
+    return m ? Number(m[1]) : undefined;
+  },
+};
+
+/** A page of a staff list: `before`/`after` are the keyset cursors core's reports return. */
+export type AdminListPage =
+  | { list: 'active'; before: number }
+  | { list: 'overdue'; after?: [date: string, id: number] }
+  | { list: 'loans'; userId: number; before: number };
+
+export const adminListCallback = {
+  pattern: new RegExp(`^adm:(?:a:${ID}|o(?::(\\d{4}-\\d{2}-\\d{2}):${ID})?|l:${ID}:${ID})$`),
+  /** `{ list: 'overdue' }` is the first page: the daily report's button keeps working on later days. */
+  data(page: AdminListPage): string {
+    switch (page.list) {
+      case 'active':
+        return checked(`adm:a:${page.before}`);
+      case 'overdue':
+        return checked(page.after ? `adm:o:${page.after[0]}:${page.after[1]}` : 'adm:o');
+      case 'loans':
+        return checked(`adm:l:${page.userId}:${page.before}`);
+    }
+  },
+  parse(data: string): AdminListPage | undefined {
+    const m = adminListCallback.pattern.exec(data);
+    if (!m) return undefined;
+    if (m[1] !== undefined) return { list: 'active', before: Number(m[1]) };
+    if (m[4] !== undefined) return { list: 'loans', userId: Number(m[4]), before: Number(m[5]) };
+    return m[2] !== undefined ? { list: 'overdue', after: [m[2], Number(m[3])] } : { list: 'overdue' };
+  },
+};
+
+export type ScreenTarget = { screen: 'm' | 'c' | 'y' } | { screen: 'b'; bookId: number };
+
+export const screenCallback = {
+  pattern: new RegExp(`^go:(?:(m|c|y)|b:${ID})$`),
+  data: (target: ScreenTarget) => checked(target.screen === 'b' ? `go:b:${target.bookId}` : `go:${target.screen}`),
+  parse(data: string): ScreenTarget | undefined {
+    const m = screenCallback.pattern.exec(data);
+    if (!m) return undefined;
+    return m[2] !== undefined ? { screen: 'b', bookId: Number(m[2]) } : { screen: m[1] as 'm' | 'c' | 'y' };
+  },
+};
+
+export type BorrowAnswer = { days: number } | { answer: 'confirm' | 'back' | 'cancel' };
+
+const BORROW_ANSWERS = { confirm: 'ok', back: 'back', cancel: 'x' } as const;
+
+export const borrowCallback = {
+  pattern: /^brw:(?:d:(\d{1,4})|(ok|back|x))$/,
+  data: (a: BorrowAnswer) => checked('days' in a ? `brw:d:${a.days}` : `brw:${BORROW_ANSWERS[a.answer]}`),
+  parse(data: string): BorrowAnswer | undefined {
+    const m = borrowCallback.pattern.exec(data);
+    if (!m) return undefined;
+    if (m[1] !== undefined) return { days: Number(m[1]) };
+    return { answer: m[2] === 'ok' ? 'confirm' : m[2] === 'back' ? 'back' : 'cancel' };
+  },
+};
+
+export const linkCallback = {
+  pattern: /^lk:([A-Za-z0-9_-]{1,61})$/,
+  /** Whether a link code can ride on the Link button at all (ours are 32 characters). */
+  carries: (code: string) => fits(`lk:${code}`) && linkCallback.pattern.test(`lk:${code}`),
+  data: (code: string) => checked(`lk:${code}`),
+  parse(data: string): string | undefined {
+    return linkCallback.pattern.exec(data)?.[1];
+  },
+};
+
+/** "Cancel" under the linking question: nothing to carry. */
+export const LINK_CANCEL_CALLBACK = 'lk-no';
+
+export type Cover = 'HARD' | 'SOFT';
+
+export const coverCallback = {
+  pattern: /^ab:(HARD|SOFT)$/,
+  data: (cover: Cover) => checked(`ab:${cover}`),
+  parse(data: string | undefined): Cover | undefined {
+    return data === undefined ? undefined : (coverCallback.pattern.exec(data)?.[1] as Cover | undefined);
+  },
+};

@@ -1,0 +1,50 @@
+// The message catalogues (Fluent, i18n/locales/<lang>/*.ftl) and the translate functions the bot
+// and the outbox notices share. Messages are Telegram HTML, so t() escapes every string it
+// interpolates: a title like "<b>&" shows as typed and no caller escapes by hand.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { I18n } from '@grammyjs/i18n';
+import { escapeHtml, SafeHtml } from './html.js';
+
+export { escapeHtml, escapeClipped, html, SafeHtml } from './html.js';
+
+const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
+
+/** The languages with a catalogue; any other falls back to English. */
+export const LANGUAGES = ['en', 'uk'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * Strings are escaped, numbers stay numbers (Fluent picks plurals by them; pass an id as a
+ * string to keep it from being formatted as "1,234"), SafeHtml goes in as it is.
+ */
+export type TVars = Record<string, string | number | SafeHtml>;
+
+// The catalogues are files shipped with the code: loaded once, on first use. @grammyjs/i18n
+// serves as the loader only (one Fluent bundle per folder, English the fallback).
+let catalogue: I18n | undefined;
+const load = (): I18n =>
+  (catalogue ??= new I18n({
+    defaultLocale: 'en',
+    directory: LOCALES_DIR,
+    useSession: false,
+    fluentBundleOptions: { useIsolating: false },
+  }));
+
+/** A message as Telegram HTML, every interpolated string HTML-escaped exactly once. */
+export function t(lang: string, key: string, vars?: TVars): string {
+  if (!vars) return load().t(lang, key);
+  const safe: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(vars)) {
+    safe[name] = typeof value === 'number' ? value : value instanceof SafeHtml ? value.html : escapeHtml(value);
+  }
+  return load().t(lang, key, safe);
+}
+
+/**
+ * A message as plain text, nothing escaped: for what Telegram does not parse as HTML —
+ * button labels, command descriptions, callback query answers.
+ */
+export function tPlain(lang: string, key: string, vars?: Record<string, string | number>): string {
+  return load().t(lang, key, vars);
+}
