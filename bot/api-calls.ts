@@ -2,21 +2,13 @@
 // flood waits sat out while answering an update.
 import type { MiddlewareFn, Transformer } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
+import { parseMode } from '@grammyjs/parse-mode';
 import type { BotContext } from './context.js';
 
-const TEXT_METHODS = new Set(['sendMessage', 'editMessageText']);
 const EDIT_METHODS = new Set(['editMessageText', 'editMessageReplyMarkup', 'editMessageCaption', 'editMessageMedia']);
 
-/**
- * HTML parse mode everywhere, unless a call chose otherwise. Ours rather than
- * @grammyjs/parse-mode's: its 2.x (installed) has no transformers any more, only `fmt`.
- */
-export const htmlParseMode: Transformer = (prev, method, payload, signal) => {
-  if (TEXT_METHODS.has(method) && payload && typeof payload === 'object' && !('parse_mode' in payload)) {
-    payload = { ...payload, parse_mode: 'HTML' } as typeof payload;
-  }
-  return prev(method, payload, signal);
-};
+/** HTML parse mode everywhere, unless a call chose otherwise (@grammyjs/parse-mode). */
+export const htmlParseMode: Transformer = parseMode('HTML');
 
 /** "message is not modified": the screen already shows what we wanted, so it is a success. */
 export const ignoreNotModified: Transformer = async (prev, method, payload, signal) => {

@@ -4,6 +4,8 @@
 // checkout link.
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
+import { paymentLinks } from '../db/outbox.js';
+import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
@@ -82,10 +84,7 @@ export function paymentIdsOf(row: RenderableRow): number[] {
 export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[]): Promise<RenderFacts> {
   const ids = [...new Set(rows.flatMap(paymentIdsOf))];
   const payments = new Map<number, PaymentFact>();
-  if (ids.length > 0) {
-    const found = await db.selectFrom('payments').select(['id', 'status', 'session_url']).where('id', 'in', ids).execute();
-    for (const f of found) payments.set(f.id, f);
-  }
+  for (const f of await paymentLinks(db, ids)) payments.set(f.id, f);
   return { payments };
 }
 
@@ -96,11 +95,7 @@ export function createNoticeRenderer(db: DB) {
 }
 
 export function createRenderer() {
-  const readerLabel = (p: Payload) => {
-    const name = str(p, 'reader', 'reader');
-    const username = str(p, 'reader_username');
-    return username ? `${name} (@${username})` : name;
-  };
+  const readerLabel = (p: Payload) => nameWithUsername(str(p, 'reader', 'reader'), str(p, 'reader_username'));
 
   /** A live checkout link when there is one; otherwise a button the bot answers with a fresh one. */
   function payButton(lang: string, paymentId: number | null, amount: string, facts: RenderFacts): InlineKeyboardMarkup | undefined {

@@ -133,3 +133,16 @@ export async function pendingCount(db: DB): Promise<number> {
   const r = await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('sent_at', 'is', null).where('failed_at', 'is', null).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** What a notice's Pay button needs to know about its payment when the notice is sent. */
+export interface PaymentLink {
+  id: number;
+  status: string;
+  session_url: string | null;
+}
+
+/** The payments behind a batch's Pay buttons, in one query (rendering happens at send time). */
+export function paymentLinks(db: DB, ids: readonly number[]): Promise<PaymentLink[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('payments').select(['id', 'status', 'session_url']).where('id', 'in', [...ids]).execute();
+}

@@ -10,4 +10,5 @@ export function isStaffHere(deps: BotDeps, ctx: BotContext): boolean {
   return deps.staffChatId !== undefined && ctx.chat?.id === deps.staffChatId && ctx.reader?.is_staff === true;
 }
 
-export const staffActor = (ctx: BotContext): Actor => ({ userId: ctx.reader!.id, isStaff: true });
+/** The staff member's own account as the actor: core checks its rights again on every call. */
+export const staffActor = (ctx: BotContext): Actor => ({ userId: ctx.reader!.id, isStaff: ctx.reader!.is_staff });

@@ -28,6 +28,7 @@ function commandName(ctx: BotContext): string {
 }
 
 function readerLabel(l: Pick<LoanLine, 'reader' | 'telegram_username' | 'user_id'>): string {
+  // The name itself comes from core (displayName); staff also see the account number they act on.
   const name = truncate(l.reader, 60);
   return l.telegram_username ? `${name} (@${l.telegram_username}, #${l.user_id})` : `${name} (#${l.user_id})`;
 }
