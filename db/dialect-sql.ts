@@ -40,14 +40,17 @@ export function daysBetween(db: Kysely<any>, from: Value<string>, to: Value<stri
     : sql<number>`CAST(julianday(${val(to)}) - julianday(${val(from)}) AS INTEGER)`;
 }
 
-/** The smaller of two values: SQLite's scalar min(a, b) is PostgreSQL's least(a, b). */
+/**
+ * The smaller of two values: SQLite's scalar min(a, b) is PostgreSQL's least(a, b). Plain values
+ * are typed on PostgreSQL (two bare parameters would be compared as text).
+ */
 export function least<T>(db: Kysely<any>, a: Value<T>, b: Value<T>): RawBuilder<T> {
-  return engineKind(db) === 'postgres' ? sql<T>`least(${val(a)}, ${val(b)})` : sql<T>`min(${val(a)}, ${val(b)})`;
+  return engineKind(db) === 'postgres' ? sql<T>`least(${typed(a)}, ${typed(b)})` : sql<T>`min(${val(a)}, ${val(b)})`;
 }
 
 /** The larger of two values: SQLite's scalar max(a, b) is PostgreSQL's greatest(a, b). */
 export function greatest<T>(db: Kysely<any>, a: Value<T>, b: Value<T>): RawBuilder<T> {
-  return engineKind(db) === 'postgres' ? sql<T>`greatest(${val(a)}, ${val(b)})` : sql<T>`max(${val(a)}, ${val(b)})`;
+  return engineKind(db) === 'postgres' ? sql<T>`greatest(${typed(a)}, ${typed(b)})` : sql<T>`max(${val(a)}, ${val(b)})`;
 }
 
 /**

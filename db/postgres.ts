@@ -73,13 +73,14 @@ export function postgresDatabase(pool: PostgresPool & QueryablePool, description
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const changeToken = postgresChangeToken(db);
   registerChangeToken(db, changeToken);
+  const counters = postgresCounterStore(pool);
   const engine: Engine = {
     kind: 'postgres',
     description,
     writeTransaction: (fn) => writeTransaction(db, fn),
     lockForUpdate,
     changeToken,
-    counterStore: () => postgresCounterStore(pool),
+    counterStore: () => counters,
     async close() {
       await db.destroy();
       await close?.();
