@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { migrateToLatest, type DB } from '../../db/connection.js';
 import type { Engine } from '../../db/engine.js';
 import { createPgPool, pgTypes, postgresDatabase } from '../../db/postgres.js';
@@ -48,6 +48,8 @@ class SchemaPool implements PostgresPool, QueryablePool {
   ) {}
 
   async connect(): Promise<PostgresPoolClient & pg.PoolClient> {
+    // As pg's own pool: a destroyed database answers nothing (the /health test relies on it).
+    if (this.ended) throw new Error('Cannot use a pool after calling end on the pool');
     const client = await this.shared.connect();
     if (searchPathOf.get(client) !== this.schema) {
       try {
@@ -194,7 +196,11 @@ export function openPostgresWorld(file = ':memory:'): Promise<{ db: DB; engine: 
     const schema = s;
     schema.open++;
     schema.dirty = true;
-    return postgresDatabase(new SchemaPool(pool, schema.name, () => schema.open--), `${description} (schema ${schema.name})`);
+    const opened = postgresDatabase(new SchemaPool(pool, schema.name, () => schema.open--), `${description} (schema ${schema.name})`);
+    // Kysely's destroy() is a no-op on a driver that never ran a query: the schema would never
+    // come back, and a destroyed world would go on answering.
+    await sql`SELECT 1`.execute(opened.db);
+    return opened;
   });
 }
 
