@@ -47,6 +47,14 @@ const EnvSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/library.db')),
+  // Set: PostgreSQL (SPEC §12), and DATABASE_PATH is not used.
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a PostgreSQL URL such as postgres://user:password@localhost:5432/library (leave it empty for SQLite at DATABASE_PATH)')
+      .optional(),
+  ),
   PORT: intIn(0, 65535, 3000),
   // Unset: 127.0.0.1 while the sandbox is on (its stand-ins trust whoever reaches them), else 0.0.0.0.
   HOST: optionalString,
@@ -101,6 +109,8 @@ export interface Config {
   env: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   databasePath: string;
+  /** PostgreSQL's URL when set (SPEC §12); unset: SQLite at databasePath. */
+  databaseUrl: string | undefined;
   port: number;
   host: string;
   /** Base URL the outside world reaches us at (success/cancel URLs, webhooks). */
@@ -176,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV ?? 'development',
     logLevel: e.LOG_LEVEL,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     port: e.PORT,
     host: e.HOST ?? (telegramSandbox || stripeSandbox ? '127.0.0.1' : '0.0.0.0'),
     publicUrl,

@@ -2,14 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
 import { registerChangeToken, sqliteChangeToken } from './change-token.js';
+import { registerEngine, type Engine } from './engine.js';
+import { lockForUpdate, writeTransaction } from './transactions.js';
+import { memoryCounterStore } from './rate-limit-store.js';
+import { createPgPool, describeUrl, isPostgresUrl, postgresDatabase, type PostgresPoolOptions } from './postgres.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
 import * as m004 from './migrations/004_leases.js';
 import * as m005 from './migrations/005_payment_checks_book_guard.js';
+import * as m006 from './migrations/006_shared_state.js';
 
 export type DB = Kysely<Database>;
 
@@ -20,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '003_security': m003,
   '004_leases': m004,
   '005_payment_checks_book_guard': m005,
+  '006_shared_state': m006,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {
@@ -67,25 +73,76 @@ function cacheStatements(sqlite: SQLite.Database, max = 1000): void {
   }) as typeof sqlite.prepare;
 }
 
-export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database } {
+export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database; engine: Engine } {
   const sqlite = openSqlite(file, options);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  registerChangeToken(db, sqliteChangeToken(sqlite));
-  return { db, sqlite };
+  const changeToken = sqliteChangeToken(sqlite);
+  registerChangeToken(db, changeToken);
+  // One counter store per database: every API built over it shares the counters, as on PostgreSQL.
+  const counters = memoryCounterStore();
+  const engine: Engine = {
+    kind: 'sqlite',
+    description: file,
+    writeTransaction: (fn) => writeTransaction(db, fn),
+    lockForUpdate,
+    changeToken,
+    counterStore: () => counters,
+    close: () => db.destroy(),
+  };
+  registerEngine(db, engine);
+  return { db, sqlite, engine };
 }
 
-export async function migrateToLatest(db: DB): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider() });
+/**
+ * Applies the migrations not yet applied. `schema` (PostgreSQL): where Kysely keeps its own
+ * bookkeeping tables — the schema first on the search_path, when a database holds several
+ * (the test harness gives each world its own).
+ */
+export async function migrateToLatest(db: DB, options: { schema?: string } = {}): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(), migrationTableSchema: options.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** Opens (creating if needed) and migrates a database. */
-export async function openDatabase(file: string, options: OpenDbOptions = {}) {
-  const { db, sqlite } = createDb(file, options);
-  const applied = await migrateToLatest(db);
-  return { db, sqlite, applied };
+/** Where the database is: config.ts's `databaseUrl` (PostgreSQL) wins over `databasePath` (SQLite). */
+export interface DatabaseTarget {
+  databasePath: string;
+  databaseUrl?: string;
+}
+
+export interface OpenedDatabase {
+  db: DB;
+  engine: Engine;
+  /** Migrations this open applied (empty when the database was current). */
+  applied: string[];
+  /** The SQLite handle, on SQLite only (tools that read pragmas or query plans). */
+  sqlite?: SQLite.Database;
+}
+
+export type OpenOptions = OpenDbOptions & PostgresPoolOptions;
+
+/**
+ * Opens (creating if needed) and migrates the database: PostgreSQL when `databaseUrl` is a
+ * postgres:// URL (SPEC §12), else the SQLite file at `databasePath` — as given by a Config, or
+ * a bare SQLite path (what callers passed before there were two engines).
+ */
+export async function openDatabase(file: string, options?: OpenOptions): Promise<OpenedDatabase & { sqlite: SQLite.Database }>;
+export async function openDatabase(target: DatabaseTarget | string, options?: OpenOptions): Promise<OpenedDatabase>;
+export async function openDatabase(target: DatabaseTarget | string, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  const { databasePath, databaseUrl } = typeof target === 'string' ? { databasePath: target, databaseUrl: undefined } : target;
+  if (isPostgresUrl(databaseUrl)) {
+    const pool = createPgPool(databaseUrl, options);
+    const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl));
+    try {
+      return { db, engine, applied: await migrateToLatest(db) };
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+  }
+  const { db, sqlite, engine } = createDb(databasePath, options);
+  return { db, sqlite, engine, applied: await migrateToLatest(db) };
 }
 
 /** A value generated once and then kept, e.g. the JWT secret when JWT_SECRET is unset. */
@@ -102,19 +159,15 @@ export async function getOrCreateSetting(db: DB, key: string, make: () => string
 export const randomSecret = () => crypto.randomBytes(32).toString('base64url');
 
 /**
- * Runs fn inside BEGIN IMMEDIATE on one connection: the write lock is taken up front, so two
- * connections (or processes) on the same file never both read-then-write the same rows.
+ * The write transaction core's read-then-write use cases run in (db/transactions.ts): BEGIN
+ * IMMEDIATE on SQLite, so two connections (or processes) on one file never both read-then-write
+ * the same rows; READ COMMITTED on PostgreSQL, retried on serialization failure or deadlock —
+ * so `fn` may run more than once and must only do database work. Rows that fn reads and then
+ * changes should be locked first with `lockForUpdate(trx, table, ids)` (a no-op on SQLite).
  */
-export async function immediateTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
-    try {
-      const result = await fn(conn);
-      await sql`COMMIT`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`ROLLBACK`.execute(conn).catch(() => undefined);
-      throw err;
-    }
-  });
+export function immediateTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return writeTransaction(db, fn);
 }
+
+export { lockForUpdate } from './transactions.js';
+export type { Engine, EngineKind } from './engine.js';

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import type { DB } from './connection.js';
 import { leaseHeld } from './leases.js';
+import { isPostgres } from './engine.js';
 
 export interface OutboxHead {
   id: number;
@@ -53,7 +54,12 @@ export interface Claim {
   fence?: string;
 }
 
-/** Claims a due, pending row for `claim.holder` (counting an attempt); true when it did. */
+/**
+ * Claims a due, pending row for `claim.holder` (counting an attempt); true when it did. One
+ * conditional UPDATE: of two claimers, one wins. On PostgreSQL the row is picked with FOR
+ * UPDATE SKIP LOCKED, so a claimer never queues behind another one's claim of the same row: it
+ * moves on at once, and the row is the other's either way.
+ */
 export async function claimRow(db: DB, id: number, claim: Claim, nowMs: number): Promise<boolean> {
   let q = db
     .updateTable('outbox')
@@ -62,10 +68,52 @@ export async function claimRow(db: DB, id: number, claim: Claim, nowMs: number):
     .where('sent_at', 'is', null)
     .where('failed_at', 'is', null)
     .where('next_attempt_at', '<=', nowMs);
+  if (isPostgres(db)) {
+    q = q.where('id', 'in', (eb) => eb.selectFrom('outbox as picked').select('picked.id').where('picked.id', '=', id).forUpdate().skipLocked());
+  }
   const fence = claim.fence;
   if (fence !== undefined) q = q.where((eb) => eb.exists(leaseHeld(db, fence, claim.holder, nowMs)));
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Picks and claims up to `limit` due chat heads (as dueHeads orders them) in one statement,
+ * returning the rows claimed. On PostgreSQL the heads are locked FOR UPDATE SKIP LOCKED, so
+ * dispatchers on several instances take disjoint rows without waiting on each other; on SQLite
+ * (one writer at a time) it is dueHeads then claimRow for each.
+ */
+export async function claimDueHeads(db: DB, nowMs: number, afterId: number, limit: number, claim: Claim): Promise<OutboxHead[]> {
+  if (!isPostgres(db)) {
+    const claimed: OutboxHead[] = [];
+    for (const head of await dueHeads(db, nowMs, afterId, limit)) {
+      if (await claimRow(db, head.id, claim, nowMs)) claimed.push({ ...head, attempts: head.attempts + 1 });
+    }
+    return claimed;
+  }
+  let q = db
+    .updateTable('outbox')
+    .set({ attempts: sql`attempts + 1`, next_attempt_at: nowMs + claim.holdMs, claimed_by: claim.holder })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox as o')
+        .select('o.id')
+        .where('o.id', 'in', (h) => h.selectFrom('outbox').select((e) => e.fn.min<number>('id').as('head_id')).where('sent_at', 'is', null).where('failed_at', 'is', null).groupBy('chat_id'))
+        .where('o.next_attempt_at', '<=', nowMs)
+        .where('o.id', '>', afterId)
+        .orderBy('o.id')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    // Re-checked on the locked row: a head sent or failed meanwhile is not claimed.
+    .where('sent_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .where('next_attempt_at', '<=', nowMs);
+  const fence = claim.fence;
+  if (fence !== undefined) q = q.where((eb) => eb.exists(leaseHeld(db, fence, claim.holder, nowMs)));
+  const rows = await q.returning(['id', 'chat_id', 'kind', 'payload', 'language', 'attempts', 'created_at']).execute();
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 /** Telegram took it: sent, whoever holds the claim now (the claim stays on the row as history). */

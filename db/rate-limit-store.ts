@@ -1,17 +1,11 @@
 // Where throttling counters live. The HTTP policy (api/rate-limit.ts) asks this store for named
 // counters and never learns which engine keeps them.
 //
-// Today: process memory (RateLimiterMemory) — exact for one process, which is what runs on
-// SQLite. With several instances behind a load balancer (SPEC §12) the counters must be shared,
-// or each instance would allow the full limit: a PostgreSQL store is then one more
-// implementation of CounterStore over the same `pg` pool, e.g.
-//   new RateLimiterPostgres({ storeClient: pool, tableName: 'rate_limits', tableCreated: true,
-//     clearExpiredByTimeout: true, keyPrefix: spec.name, points, duration, blockDuration,
-//     insuranceLimiter: new RateLimiterMemory({...same}) })
-// with the table (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0,
-// expire bigint) created by a migration rather than by the library at start-up; the insurance
-// limiter keeps throttling working in memory while the database hiccups.
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+// SQLite: process memory (RateLimiterMemory) — exact for one process, which is what runs on
+// SQLite. PostgreSQL: one table shared by every instance (SPEC §10, §12: "limits hold across
+// every instance"), or each instance behind a load balancer would allow the full limit.
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { engineOf } from './engine.js';
 
 export interface CounterSpec {
   /** Unique per counter: keys of different counters never collide. */
@@ -36,4 +30,41 @@ export function memoryCounterStore(): CounterStore {
     counter: (spec) =>
       new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.durationSec, blockDuration: spec.blockSec ?? 0 }),
   };
+}
+
+/** What RateLimiterPostgres needs of a pool (storeType 'pool'): a query per call. */
+export interface QueryablePool {
+  query(config: { text: string; values?: unknown[]; name?: string }): Promise<unknown>;
+}
+
+/** The table migration 006 creates on PostgreSQL, in the layout RateLimiterPostgres writes. */
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
+/**
+ * Counters in `rate_limits`, shared by every instance on the database. The table comes from a
+ * migration (`tableCreated: true`), so no instance issues DDL at start-up. Expired keys are
+ * swept hourly by each instance (a DELETE of rows expired an hour ago: idempotent). While the
+ * database does not answer, the insurance limiter keeps throttling this instance in memory
+ * rather than letting every attempt through or failing every login.
+ */
+export function postgresCounterStore(pool: QueryablePool): CounterStore {
+  return {
+    counter: (spec) => {
+      const limits = { keyPrefix: spec.name, points: spec.points, duration: spec.durationSec, blockDuration: spec.blockSec ?? 0 };
+      return new RateLimiterPostgres({
+        ...limits,
+        storeClient: pool,
+        storeType: 'pool',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        clearExpiredByTimeout: true,
+        insuranceLimiter: new RateLimiterMemory(limits),
+      });
+    },
+  };
+}
+
+/** The store for a database opened in db/: shared on PostgreSQL, memory otherwise. */
+export function counterStoreFor(db: object): CounterStore {
+  return engineOf(db)?.counterStore() ?? memoryCounterStore();
 }

@@ -1,4 +1,5 @@
-// The REST API over a real database (memory or temp file), a ManualClock for library dates,
+// The REST API over a real database (SQLite in memory or a temp file; PostgreSQL in the
+// postgres project, tests/helpers/engine.ts), a ManualClock for library dates,
 // and the real stripe client against the local fake Stripe. Requests go through
 // app.request() (no socket) or, with `listen: true`, through a real HTTP server.
 import fs from 'node:fs';
@@ -10,7 +11,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { afterAll, beforeAll } from 'vitest';
 import { testConfig, type Config } from '../../config.js';
 import { silentLogger, type Logger } from '../../logger.js';
-import { openDatabase, type DB } from '../../db/connection.js';
+import type { DB } from '../../db/connection.js';
+import { openTestDatabase } from './engine.js';
 import { createCore, type Core } from '../../core/index.js';
 import { ManualClock } from '../../core/clock.js';
 import { createStripeGateway } from '../../core/stripe.js';
@@ -130,7 +132,7 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
   const ownStripe = !opts.stripe;
   const stripe = opts.stripe ?? (await startFakeStripe({ webhookSecret: WEBHOOK_SECRET, now: () => clock.now().getTime() }));
   const config = testConfig({ DATABASE_PATH: file, PUBLIC_URL: 'http://library.test', TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID), ...opts.env });
-  const { db } = await openDatabase(file);
+  const { db } = await openTestDatabase(file);
   const logger = opts.logger ?? silentLogger();
   const gateway = createStripeGateway({
     secretKey: 'sk_test_x',

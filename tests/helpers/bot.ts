@@ -1,4 +1,5 @@
-// A bot test world: real SQLite (temp file, so a "restart" can reopen it), the core with the
+// A bot test world: a real database (a SQLite temp file, so a "restart" can reopen it; PostgreSQL
+// in the postgres project, where the file name stands for the database: tests/helpers/engine.ts), the core with the
 // real stripe client against the fake Stripe, and the real grammY bot against the fake Telegram
 // Bot API. Updates go the way they go in production: the fake queues them, we fetch them with
 // getUpdates and hand each to bot.handleUpdate, waiting until the bot has finished with it.
@@ -11,7 +12,8 @@ import { afterEach, beforeEach } from 'vitest';
 import type { Bot } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { testConfig, type Config } from '../../config.js';
-import { openDatabase, type DB } from '../../db/connection.js';
+import type { DB } from '../../db/connection.js';
+import { openTestDatabase } from './engine.js';
 import { createCore, type Core } from '../../core/index.js';
 import { ManualClock } from '../../core/clock.js';
 import { createStripeGateway } from '../../core/stripe.js';
@@ -91,7 +93,7 @@ export async function createBotWorld(opts: BotWorldOptions = {}): Promise<BotWor
   const gateway = createStripeGateway({ secretKey: 'sk_test_bot', webhookSecret: 'whsec_bot', apiBase: stripe.apiBase, timeoutMs: 3000, maxNetworkRetries: 0 });
 
   async function build() {
-    const { db } = await openDatabase(file);
+    const { db } = await openTestDatabase(file);
     const core = createCore({ db, clock, config, gateway, logger });
     const bot = createBot(TOKEN, core, { apiRoot: tg.apiRoot, staffChatId, logger, botInfo: tg.api.botInfo });
     return { db, core, bot };

@@ -1,8 +1,9 @@
 // The outbox dispatcher's test harness: a fake Telegram Bot API reached through the real grammY
-// client, an in-memory database, and small helpers to queue notes and read what was sent.
+// client, a fresh database (tests/helpers/engine.ts), and small helpers to queue notes and read what was sent.
 import { afterEach, beforeEach } from 'vitest';
 import { Api } from 'grammy';
-import { openDatabase, type DB } from '../../db/connection.js';
+import type { DB } from '../../db/connection.js';
+import { openTestDatabase } from './engine.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { enqueue, type Notification } from '../../core/notifications.js';
 import { silentLogger } from '../../logger.js';
@@ -43,7 +44,7 @@ export function useDispatchHarness(): DispatchHarness {
   beforeEach(async () => {
     h.tg = await startFakeTelegram({ token: TOKEN });
     h.api = new Api(TOKEN, { apiRoot: h.tg.apiRoot });
-    ({ db: h.db } = await openDatabase(':memory:'));
+    ({ db: h.db } = await openTestDatabase());
   });
 
   afterEach(async () => {

@@ -1,11 +1,13 @@
-// A test world: a real SQLite database (memory or temp file), a ManualClock, the real stripe
+// A test world: a real database (SQLite in memory or a temp file; PostgreSQL in the postgres
+// project, tests/helpers/engine.ts), a ManualClock, the real stripe
 // client against the local fake Stripe, and the core over them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { testConfig, type Config } from '../../config.js';
 import { silentLogger } from '../../logger.js';
-import { openDatabase, type DB } from '../../db/connection.js';
+import type { DB } from '../../db/connection.js';
+import { openTestDatabase } from './engine.js';
 import { createCore, type Core } from '../../core/index.js';
 import { ManualClock } from '../../core/clock.js';
 import { createStripeGateway } from '../../core/stripe.js';
@@ -32,7 +34,7 @@ export async function createWorld(opts: { file?: string; env?: Record<string, st
   const clock = new ManualClock(opts.start ?? '2026-03-10T10:00:00Z');
   const stripe = await startFakeStripe({ webhookSecret: 'whsec_test_secret', now: () => clock.now().getTime() });
   const config = testConfig({ DATABASE_PATH: file, PUBLIC_URL: 'http://library.test', ...opts.env });
-  const { db } = await openDatabase(file);
+  const { db } = await openTestDatabase(file);
   const gateway = createStripeGateway({ secretKey: 'sk_test_world', webhookSecret: 'whsec_test_secret', apiBase: stripe.apiBase, timeoutMs: 2000, maxNetworkRetries: 0 });
   const core = createCore({ db, clock, config, gateway, logger: silentLogger() });
   return {

@@ -1,0 +1,91 @@
+// SQL that core and the jobs need and that the two engines spell differently, as Kysely
+// expressions: the caller passes its `db` (or transaction), the helper picks the spelling.
+// Each returns the same values on both engines (tests/engine-sql.test.ts).
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
+import { engineKind } from './engine.js';
+
+type Value<T> = Expression<T> | T;
+
+/** A plain value becomes a parameter, an expression stays itself. */
+const val = <T>(v: Value<T>): Expression<T> | RawBuilder<T> =>
+  typeof v === 'object' && v !== null && 'toOperationNode' in v ? (v as Expression<T>) : sql<T>`${v}`;
+
+/**
+ * A JSON object as text (an outbox payload): SQLite json_object, PostgreSQL
+ * json_build_object(...)::text. The texts differ in spacing only; JSON.parse reads both alike.
+ * Keys are the caller's own words (inlined as literals), values expressions or parameters —
+ * parameters get a type on PostgreSQL (text, bigint or float8 by their JS type), which cannot
+ * infer one inside json_build_object.
+ */
+export function jsonObject(db: Kysely<any>, entries: Record<string, Value<unknown>>): RawBuilder<string> {
+  const pg = engineKind(db) === 'postgres';
+  const parts = Object.entries(entries).map(([key, v]) => sql`${sql.lit(key)}, ${pg ? typed(v) : val(v)}`);
+  return pg ? sql<string>`json_build_object(${sql.join(parts)})::text` : sql<string>`json_object(${sql.join(parts)})`;
+}
+
+function typed(v: Value<unknown>) {
+  if (typeof v === 'object' && v !== null && 'toOperationNode' in v) return v as Expression<unknown>;
+  if (typeof v === 'number') return Number.isInteger(v) ? sql`CAST(${v} AS bigint)` : sql`CAST(${v} AS double precision)`;
+  if (typeof v === 'boolean') return sql`CAST(${v} AS boolean)`;
+  return v === null ? sql`NULL` : sql`CAST(${v} AS text)`;
+}
+
+/**
+ * Whole days from one ISO date ('YYYY-MM-DD', a column or a value) to another: to − from,
+ * negative when `to` is earlier. SQLite: julianday difference; PostgreSQL: date subtraction.
+ */
+export function daysBetween(db: Kysely<any>, from: Value<string>, to: Value<string>): RawBuilder<number> {
+  return engineKind(db) === 'postgres'
+    ? sql<number>`(CAST(${val(to)} AS date) - CAST(${val(from)} AS date))`
+    : sql<number>`CAST(julianday(${val(to)}) - julianday(${val(from)}) AS INTEGER)`;
+}
+
+/**
+ * The smaller of two values: SQLite's scalar min(a, b) is PostgreSQL's least(a, b). Plain values
+ * are typed on PostgreSQL (two bare parameters would be compared as text).
+ */
+export function least<T>(db: Kysely<any>, a: Value<T>, b: Value<T>): RawBuilder<T> {
+  return engineKind(db) === 'postgres' ? sql<T>`least(${typed(a)}, ${typed(b)})` : sql<T>`min(${val(a)}, ${val(b)})`;
+}
+
+/** The larger of two values: SQLite's scalar max(a, b) is PostgreSQL's greatest(a, b). */
+export function greatest<T>(db: Kysely<any>, a: Value<T>, b: Value<T>): RawBuilder<T> {
+  return engineKind(db) === 'postgres' ? sql<T>`greatest(${typed(a)}, ${typed(b)})` : sql<T>`max(${val(a)}, ${val(b)})`;
+}
+
+/**
+ * A JS number as a double precision SQL value. SQLite takes a bound JS number as it is; pg
+ * sends parameters as text with no type, and PostgreSQL would read `fee * $1` as an integer
+ * product and refuse 1.5.
+ */
+export function double(db: Kysely<any>, value: number): RawBuilder<number> {
+  return engineKind(db) === 'postgres' ? sql<number>`CAST(${value} AS double precision)` : sql<number>`${value}`;
+}
+
+/**
+ * A non-negative double rounded to an integer as JS Math.round does (halves up), e.g. cents:
+ * SQLite's round() rounds halves away from zero (the same for non-negative values);
+ * PostgreSQL's round(double precision) rounds halves to even (2.5 → 2), so floor(x + 0.5).
+ */
+export function roundToInteger(db: Kysely<any>, x: Expression<number>): RawBuilder<number> {
+  return engineKind(db) === 'postgres'
+    ? sql<number>`CAST(floor(CAST(${x} AS double precision) + 0.5) AS bigint)`
+    : sql<number>`CAST(round(${x}) AS INTEGER)`;
+}
+
+/**
+ * A parameter with the SQL type its target column has, for the select list of an
+ * INSERT … SELECT: PostgreSQL types a bare parameter there as text and then refuses to put text
+ * into a bigint or integer column. SQLite stores the JS value as it is.
+ */
+export function param<T extends string | number>(db: Kysely<any>, value: T, type: 'text' | 'bigint' | 'integer'): RawBuilder<T> {
+  return engineKind(db) === 'postgres' ? sql<T>`CAST(${value} AS ${sql.raw(type)})` : sql<T>`${value}`;
+}
+
+/**
+ * Text concatenated with a number (a dedup key `prefix:<id>`): `||` on both engines, with the
+ * number cast to text so PostgreSQL needs no implicit cast from bigint.
+ */
+export function concatText(db: Kysely<any>, prefix: string, n: Expression<number>): RawBuilder<string> {
+  return engineKind(db) === 'postgres' ? sql<string>`${param(db, prefix, 'text')} || CAST(${n} AS text)` : sql<string>`${prefix} || ${n}`;
+}

@@ -1,0 +1,53 @@
+// Which engine a Kysely instance talks to, and what each engine provides (ARCHITECTURE.md,
+// "Two engines, one core"). core/ stays engine-blind: it calls the functions in db/, and those
+// find the engine from the instance they are given — a database, a transaction or a connection.
+import { Kysely, PostgresAdapter, SqliteAdapter } from 'kysely';
+import type { ChangeToken } from './change-token.js';
+import type { CounterStore } from './rate-limit-store.js';
+
+export type EngineKind = 'sqlite' | 'postgres';
+
+/** Tables whose rows a write transaction may lock by id (db/transactions.ts). */
+export type LockableTable = 'books' | 'users' | 'borrowings' | 'payments' | 'outbox';
+
+/**
+ * What `openDatabase` hands out beside the Kysely instance. The functions are the same ones
+ * db/ exports standalone (core calls those with its `db`); here they are bound to this database.
+ */
+export interface Engine {
+  readonly kind: EngineKind;
+  /** Where it is, for logs: a file path, or a PostgreSQL URL without its password. */
+  readonly description: string;
+  /** The write transaction core runs its read-then-write use cases in (db/transactions.ts). */
+  writeTransaction<T>(fn: (trx: Kysely<any>) => Promise<T>): Promise<T>;
+  /** Row locks for the rows a write transaction is about to read and change (no-op on SQLite). */
+  lockForUpdate(trx: Kysely<any>, table: LockableTable, ids: readonly number[]): Promise<void>;
+  /** Freshness of cached catalogue reads (db/change-token.ts). */
+  readonly changeToken: ChangeToken;
+  /** Where throttling counters live: process memory on SQLite, a shared table on PostgreSQL. */
+  counterStore(): CounterStore;
+  /** Closes the database (and, for PGlite, the in-process server it owns). */
+  close(): Promise<void>;
+}
+
+/** The engine of any Kysely instance — also of a transaction or a single connection, which have no registry entry. */
+export function engineKind(db: Kysely<any>): EngineKind {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof SqliteAdapter) return 'sqlite';
+  throw new Error(`unsupported database adapter: ${adapter.constructor.name}`);
+}
+
+export const isPostgres = (db: Kysely<any>): boolean => engineKind(db) === 'postgres';
+
+const engines = new WeakMap<object, Engine>();
+
+/** Called by whoever opens a database (db/connection.ts, db/postgres.ts). */
+export function registerEngine(db: object, engine: Engine): void {
+  engines.set(db, engine);
+}
+
+/** The engine descriptor of a database opened in db/, or undefined for any other instance. */
+export function engineOf(db: object): Engine | undefined {
+  return engines.get(db);
+}

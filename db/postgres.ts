@@ -1,0 +1,91 @@
+// PostgreSQL through `pg` (SPEC §12): the pool's type parsing, and a Kysely instance over any
+// pool — a real server's, or PGlite's in tests (db/pglite.ts) — with its engine registered.
+import pg from 'pg';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import type { Database } from './schema.js';
+import { registerEngine, type Engine } from './engine.js';
+import { registerChangeToken, postgresChangeToken } from './change-token.js';
+import { lockForUpdate, writeTransaction } from './transactions.js';
+import { postgresCounterStore, type QueryablePool } from './rate-limit-store.js';
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * Ids, Telegram chat ids (-1001234567890), epoch milliseconds and count(*) are int8, which `pg`
+ * hands out as strings; core compares them as numbers, as it gets them from SQLite. Every value
+ * we store fits in 2^53; anything beyond comes back as a BigInt rather than a rounded number.
+ * numeric appears only from arithmetic and sum() over int8 (money is integer cents), so a
+ * double is exact for every value we produce.
+ */
+export function parseInt8(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+
+export const parseNumeric = (text: string): number => Number(text);
+
+/** `types` for a pg Pool or Client: per pool, never pg's global parsers (other code may share `pg`). */
+export const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return parseInt8;
+    if (oid === NUMERIC) return parseNumeric;
+    return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+/** A URL fit for logs: the password replaced. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+export const isPostgresUrl = (url: string | undefined): url is string => !!url && /^postgres(ql)?:\/\//i.test(url);
+
+export interface PostgresPoolOptions {
+  /** Connections per instance (default 10). */
+  max?: number;
+}
+
+export function createPgPool(url: string, options: PostgresPoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: options.max ?? 10 });
+  // An idle connection that the server drops must not take the process with it: the pool
+  // replaces it on the next checkout.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export interface PostgresDatabase {
+  db: Kysely<Database>;
+  engine: Engine;
+}
+
+/**
+ * Kysely over a pool, with the engine registered for core's db/ functions. `pool` must also
+ * answer `query()` (RateLimiterPostgres uses it); `close` ends whatever the caller owns.
+ */
+export function postgresDatabase(pool: PostgresPool & QueryablePool, description: string, close?: () => Promise<void>): PostgresDatabase {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const changeToken = postgresChangeToken(db);
+  registerChangeToken(db, changeToken);
+  const counters = postgresCounterStore(pool);
+  const engine: Engine = {
+    kind: 'postgres',
+    description,
+    writeTransaction: (fn) => writeTransaction(db, fn),
+    lockForUpdate,
+    changeToken,
+    counterStore: () => counters,
+    async close() {
+      await db.destroy();
+      await close?.();
+    },
+  };
+  registerEngine(db, engine);
+  return { db, engine };
+}
