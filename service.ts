@@ -67,7 +67,7 @@ export interface StartOptions {
 export async function startService(config: Config, opts: StartOptions): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const { db, applied } = await openDatabase(config.databasePath);
+  const { db, applied } = await openDatabase(config);
   if (applied.length) logger.info({ migrations: applied, database: config.databasePath }, 'database migrated');
   const jwtSecret = config.jwtSecret ?? (await getOrCreateSetting(db, 'jwt_secret', randomSecret));
   const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));

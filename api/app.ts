@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
-import { memoryCounterStore, type CounterStore } from '../db/rate-limit-store.js';
+import { counterStoreFor, type CounterStore } from '../db/rate-limit-store.js';
 import { createAuth } from './auth.js';
 import { registerBookRoutes } from './books.js';
 import { registerBorrowingRoutes } from './borrowings.js';
@@ -62,7 +62,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     core.users,
   );
   const throttle = createThrottle({
-    store: opts.counters ?? memoryCounterStore(),
+    store: opts.counters ?? counterStoreFor(core.deps.db),
     enabled: opts.rateLimit !== false && config.authRateLimit,
     trustProxy: opts.trustProxy ?? config.trustProxy,
     limits: opts.rateLimit || undefined,

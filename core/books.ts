@@ -8,9 +8,10 @@ import { formatCents, parseMoney } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
 import { parseInput, isRaised, isUniqueViolation, textField } from './validation.js';
-import { immediateTransaction } from '../db/connection.js';
+import { immediateTransaction, lockForUpdate } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
+import { bookSearchFilter } from '../db/search.js';
 
 export const MAX_INVENTORY = 1_000_000;
 
@@ -88,13 +89,6 @@ function rowFromInput(input: Partial<z.output<typeof BookInputSchema>>) {
   return row;
 }
 
-/** Turns free text into an FTS5 query: every word must match as a prefix. */
-export function ftsQuery(search: string): string | null {
-  const words = search.normalize('NFKC').match(/[\p{L}\p{N}]+/gu);
-  if (!words || words.length === 0) return null;
-  return words.slice(0, 8).map((w) => `"${w}"*`).join(' ');
-}
-
 const bookOnLoan = () => new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
 
 /** The catalogue cache's default budget: thousands of pages, a few MiB of heap at most. */
@@ -131,9 +125,9 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     let q = db.selectFrom('books').select(bookColumns).where('deleted_at', 'is', null);
     const search = opts.search?.trim();
     if (search) {
-      const match = ftsQuery(search);
-      if (!match) return { results: [], next_cursor: null };
-      q = q.where('id', 'in', sql<number>`(SELECT rowid FROM books_fts WHERE books_fts MATCH ${match})`);
+      const filter = bookSearchFilter(db, search);
+      if (!filter) return { results: [], next_cursor: null };
+      q = q.where(filter);
     }
     // Spelled out rather than as a row value: SQLite then seeks the (title, id) index directly.
     if (after) q = q.where(sql<boolean>`title >= ${after[0]} AND (title > ${after[0]} OR id > ${after[1]})`);
@@ -199,6 +193,8 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     requireStaff(actor);
     try {
       await immediateTransaction(db, async (trx) => {
+        // PostgreSQL: a borrow locks the book too, so the loan check below cannot be overtaken.
+        await lockForUpdate(trx, 'books', [id]);
         const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
         if (!book) throw notFound('Book');
         const onLoan = await trx

@@ -1,6 +1,7 @@
 import { sql, type Expression } from 'kysely';
-import { immediateTransaction } from '../db/connection.js';
-import { smallerOf } from '../db/sql.js';
+import { immediateTransaction, lockForUpdate } from '../db/connection.js';
+import { double, least, roundToInteger } from '../db/dialect-sql.js';
+import type { DB } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
 import { listOwner, mayAccess, ownerOf, requireAccess, requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
@@ -40,12 +41,12 @@ export const fineChargeCents = (dailyFeeCents: number, overdueDays: number, mult
  * millions of loans): the same formula in the same order of operations, so the same double
  * arithmetic. tests/fine-estimate.test.ts shows both agree across fees, days and multipliers.
  */
-export const fineCentsSql = (dailyFeeCents: Expression<number>, overdueDays: Expression<number> | number, multiplier: number) =>
-  sql<number>`CAST(round(${overdueDays} * ${dailyFeeCents} * ${multiplier}) AS INTEGER)`;
+export const fineCentsSql = (db: DB, dailyFeeCents: Expression<number>, overdueDays: Expression<number> | number, multiplier: number) =>
+  roundToInteger(db, sql<number>`CAST(${overdueDays} AS DOUBLE PRECISION) * ${dailyFeeCents} * ${double(db, multiplier)}`);
 
 /** fineChargeCents as SQL: the fine raised to the same minimum charge. */
-export function fineChargeCentsSql(dailyFeeCents: Expression<number>, overdueDays: Expression<number>, multiplier: number) {
-  const fine = fineCentsSql(dailyFeeCents, overdueDays, multiplier);
+export function fineChargeCentsSql(db: DB, dailyFeeCents: Expression<number>, overdueDays: Expression<number>, multiplier: number) {
+  const fine = fineCentsSql(db, dailyFeeCents, overdueDays, multiplier);
   return sql<number>`CASE WHEN ${fine} < ${STRIPE_MIN_CHARGE_CENTS} THEN ${STRIPE_MIN_CHARGE_CENTS} ELSE ${fine} END`;
 }
 
@@ -156,6 +157,10 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     const borrowDate = dateInZone(now, timeZone);
     checkLoanPeriod(input.expected_return_date, borrowDate);
     const { borrowingId, paymentId } = await immediateTransaction(db, async (trx) => {
+      // PostgreSQL: the reader first (loan limit, unpaid payments), then the book (copies); always
+      // in that order, so two use cases never wait on each other crosswise. SQLite: one write lock.
+      await lockForUpdate(trx, 'users', [borrower.userId]);
+      await lockForUpdate(trx, 'books', [input.book_id]);
       const book = await trx
         .selectFrom('books')
         .select(['id', 'title', 'author', 'daily_fee_cents'])
@@ -222,6 +227,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     const now = clock.now();
     const returnDate = dateInZone(now, timeZone);
     const fineId = await immediateTransaction(db, async (trx) => {
+      await lockForUpdate(trx, 'borrowings', [id]);
       const b = await trx
         .selectFrom('borrowings')
         .innerJoin('books', 'books.id', 'borrowings.book_id')
@@ -244,7 +250,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .where('actual_return_date', 'is', null)
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
-      await trx.updateTable('books').set({ inventory: smallerOf(sql<number>`inventory + 1`, MAX_INVENTORY) }).where('id', '=', b.book_id).execute();
+      await trx.updateTable('books').set({ inventory: least(trx, sql<number>`inventory + 1`, MAX_INVENTORY) }).where('id', '=', b.book_id).execute();
       // b.id is the borrowing's: the fallback `#id` must name the reader.
       const reader = displayName({ ...b, id: b.user_id });
       const overdueDays = daysBetween(b.expected_return_date, actual);

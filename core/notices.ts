@@ -23,7 +23,7 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { DB } from '../db/connection.js';
-import { daysBetween as daysBetweenSql, jsonObject } from '../db/sql.js';
+import { daysBetween as daysBetweenSql, jsonObject } from '../db/dialect-sql.js';
 import type { Actor, CoreDeps } from './context.js';
 import { requireStaff } from './access.js';
 import { addDays, dateInZone, daysBetween } from './clock.js';
@@ -63,12 +63,12 @@ export function dueSoonInsert(db: DB, today: string, until: string, nowMs: numbe
   return activeLoanNoticesInsert(db, {
     kind: 'reader.due_soon',
     dedupPrefix: 'due-soon',
-    payload: jsonObject({
+    payload: jsonObject(db, {
       borrowing_id: loanCol('id'),
       book_title: bookCol('title'),
       book_author: bookCol('author'),
       expected_return_date: loanCol('expected_return_date'),
-      days_left: daysBetweenSql(today, loanCol<string>('expected_return_date')),
+      days_left: daysBetweenSql(db, today, loanCol<string>('expected_return_date')),
     }),
     dueFrom: today,
     dueUntil: until,
@@ -81,18 +81,18 @@ export function dueSoonInsert(db: DB, today: string, until: string, nowMs: numbe
 export function readerOverdueNoticesInsert(db: DB, config: Config, today: string, nowMs: number) {
   const mult = config.rules.fineMultiplier;
   const fee = bookCol<number>('daily_fee_cents');
-  const days = daysBetweenSql(loanCol<string>('expected_return_date'), today);
+  const days = daysBetweenSql(db, loanCol<string>('expected_return_date'), today);
   return activeLoanNoticesInsert(db, {
     kind: 'reader.overdue',
     dedupPrefix: 'overdue',
-    payload: jsonObject({
+    payload: jsonObject(db, {
       borrowing_id: loanCol('id'),
       book_title: bookCol('title'),
       book_author: bookCol('author'),
       expected_return_date: loanCol('expected_return_date'),
       overdue_days: days,
-      fine_per_day_cents: fineCentsSql(fee, 1, mult),
-      fine_so_far_cents: fineChargeCentsSql(fee, days, mult),
+      fine_per_day_cents: fineCentsSql(db, fee, 1, mult),
+      fine_so_far_cents: fineChargeCentsSql(db, fee, days, mult),
     }),
     dueBefore: today,
     nowMs,

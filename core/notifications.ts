@@ -4,6 +4,7 @@
 // notice to many readers at once.
 import { sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/connection.js';
+import { concatText, param } from '../db/dialect-sql.js';
 
 export type NotificationKind =
   | 'staff.borrowing_created'
@@ -105,13 +106,13 @@ export function activeLoanNoticesInsert(db: DB, n: ActiveLoanNotices) {
         .innerJoin('users as u', 'u.id', 'b.user_id')
         .select([
           sql<number>`u.telegram_user_id`.as('chat_id'),
-          sql<string>`${n.kind}`.as('kind'),
+          param(db, n.kind, 'text').as('kind'),
           n.payload.as('payload'),
           'u.language',
-          sql<string>`${`${n.dedupPrefix}:`} || b.id`.as('dedup_key'),
+          concatText(db, `${n.dedupPrefix}:`, sql.ref<number>('b.id')).as('dedup_key'),
           sql<number>`0`.as('attempts'),
-          sql<number>`${n.nowMs}`.as('next_attempt_at'),
-          sql<string>`${new Date(n.nowMs).toISOString()}`.as('created_at'),
+          param(db, n.nowMs, 'bigint').as('next_attempt_at'),
+          param(db, new Date(n.nowMs).toISOString(), 'text').as('created_at'),
         ])
         .where('b.actual_return_date', 'is', null)
         .where('u.telegram_user_id', 'is not', null);

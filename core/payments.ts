@@ -1,5 +1,5 @@
 import type { PaymentRow } from '../db/schema.js';
-import { getOrCreateSetting, immediateTransaction, randomSecret, type DB } from '../db/connection.js';
+import { getOrCreateSetting, immediateTransaction, lockForUpdate, randomSecret, type DB } from '../db/connection.js';
 import type { Actor, CoreDeps } from './context.js';
 import { listOwner, requireAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound } from './errors.js';
@@ -173,6 +173,7 @@ export function createPayments(deps: CoreDeps) {
     // Only the payer renews: staff may see the payment, but the checkout session is the reader's to open.
     const payer = requirePerson(actor);
     await immediateTransaction(db, async (trx) => {
+      await lockForUpdate(trx, 'payments', [id]);
       const row = await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.user_id !== payer.userId) throw notFound('Payment');
       if (!isRenewable(row)) {

@@ -8,7 +8,7 @@
 // account the Telegram user holds now may be the very one the link merges away.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import { immediateTransaction, type DB } from '../db/connection.js';
+import { immediateTransaction, lockForUpdate, type DB } from '../db/connection.js';
 import type { UserRow } from '../db/schema.js';
 import type { Actor, CoreDeps } from './context.js';
 import { requirePerson } from './access.js';
@@ -113,8 +113,18 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
   async function redeemLinkCode(code: string, tg: TelegramIdentity): Promise<User> {
     const now = isoNow(clock);
     return immediateTransaction(db, async (trx) => {
+      // PostgreSQL: hold the accounts involved (borrowing locks its reader too), then plan again
+      // on what is committed now, so no loan slips in between the limit check and the merge.
+      const first = await plan(trx, code, tg.id, now);
+      await lockForUpdate(trx, 'users', [first.target.id, ...(first.other ? [first.other.id] : [])]);
       const { target, other, merging } = await plan(trx, code, tg.id, now);
-      await trx.updateTable('telegram_link_codes').set({ used_at: now, used_by_telegram_user_id: tg.id }).where('code', '=', code).execute();
+      const used = await trx
+        .updateTable('telegram_link_codes')
+        .set({ used_at: now, used_by_telegram_user_id: tg.id })
+        .where('code', '=', code)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(used.numUpdatedRows) !== 1) throw invalidCode();
       if (other) await trx.updateTable('users').set({ telegram_user_id: null }).where('id', '=', other.id).execute();
       if (merging) {
         await trx.updateTable('borrowings').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();

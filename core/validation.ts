@@ -26,16 +26,5 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new DomainError('VALIDATION', message || 'Invalid input', details);
 }
 
-export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e &&
-    ((e as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (e as { code: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
-}
-
-function isConstraintViolation(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e && String((e as { code: string }).code).startsWith('SQLITE_CONSTRAINT');
-}
-
-/** A rule the database itself refused (a trigger's RAISE with this message; see db/migrations). */
-export function isRaised(e: unknown, message: string): boolean {
-  return isConstraintViolation(e) && (e as { message?: unknown }).message === message;
-}
+// Constraint errors as each engine reports them (SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's 23xxx).
+export { isUniqueViolation, isRaised } from '../db/errors.js';

@@ -27,7 +27,7 @@ const offlineGateway: PaymentGateway = new Proxy({} as PaymentGateway, {
 export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ config: Config; core: Core; logger: Logger; close: () => Promise<void> }> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const { db } = await openDatabase(config.databasePath);
+  const { db } = await openDatabase(config);
   // With no Stripe key the running service's sandbox stand-in is Stripe (npm start must be up).
   const gateway = !opts.withStripe
     ? offlineGateway

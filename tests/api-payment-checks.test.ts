@@ -41,7 +41,9 @@ async function loan(world: ApiWorld = w) {
 const statusOf = async (world: ApiWorld, id: number) =>
   (await world.db.selectFrom('payments').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 const receivedNotes = async (world: ApiWorld, paymentId: number) =>
-  (await sql<{ kind: string }>`SELECT kind FROM outbox WHERE json_extract(payload, '$.payment_id') = ${paymentId} AND kind LIKE '%payment_received'`.execute(world.db)).rows;
+  (await world.db.selectFrom('outbox').select(['kind', 'payload']).where('kind', 'like', '%payment_received').execute())
+    .filter((r) => JSON.parse(r.payload).payment_id === paymentId)
+    .map((r) => ({ kind: r.kind }));
 const retrieves = (stripe: StartedFakeStripe, sessionId: string) =>
   stripe.api.requests.filter((r) => r.method === 'GET' && r.path === `/v1/checkout/sessions/${sessionId}`).length;
 

@@ -23,7 +23,9 @@ async function loan(world: ApiWorld = w) {
 
 const paymentRow = (id: number) => w.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const outboxFor = async (world: ApiWorld, paymentId: number) =>
-  (await sql<{ kind: string }>`SELECT kind FROM outbox WHERE json_extract(payload, '$.payment_id') = ${paymentId} AND kind LIKE '%payment_received'`.execute(world.db)).rows;
+  (await world.db.selectFrom('outbox').select(['kind', 'payload']).where('kind', 'like', '%payment_received').execute())
+    .filter((r) => JSON.parse(r.payload).payment_id === paymentId)
+    .map((r) => ({ kind: r.kind }));
 
 const lastEvent = (world: ApiWorld, type: string, sessionId: string): FakeEvent => {
   const ev = [...world.stripe.api.events].reverse().find((e) => e.type === type && (e.data.object as { id: string }).id === sessionId);

@@ -17,7 +17,7 @@ import { bookSearchFilter } from '../db/search.js';
 import { concatText, daysBetween, double, greatest, jsonObject, least, param, roundToInteger } from '../db/dialect-sql.js';
 import { isConstraintViolation, isRaised, isUniqueViolation } from '../db/errors.js';
 import { counterStoreFor } from '../db/rate-limit-store.js';
-import { KyselyStorage } from '../bot/storage.js';
+import { KvStore as KyselyStorage } from '../db/kv-store.js';
 import { onPostgres, openTestDatabase, TEST_ENGINE } from './helpers/engine.js';
 
 const realServer = onPostgres && Boolean(process.env.TEST_DATABASE_URL);

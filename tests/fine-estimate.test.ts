@@ -114,7 +114,7 @@ describe('the overdue notice quotes the fine that returning the book charges', (
         WITH RECURSIVE
           f(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM f WHERE n < 500),
           d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 60)
-        SELECT f.n AS fee, d.n AS days, ${fineCentsSql(fee, days, multiplier)} AS fine, ${fineChargeCentsSql(fee, days, multiplier)} AS charge
+        SELECT f.n AS fee, d.n AS days, ${fineCentsSql(db, fee, days, multiplier)} AS fine, ${fineChargeCentsSql(db, fee, days, multiplier)} AS charge
         FROM f, d`.execute(db);
       expect(rows).toHaveLength(30_000);
       const wrong = rows.filter((r) => r.fine !== fineCents(r.fee, r.days, multiplier) || r.charge !== fineChargeCents(r.fee, r.days, multiplier));
