@@ -67,7 +67,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   bot.use(sequentialize(chatKey));
   bot.use(retryFloodWaits);
   const answeredQueries: AnsweredQueries = new Set();
-  bot.use(answerTracking(answeredQueries));
+  bot.use(answerTracking(answeredQueries, logger));
   // Everything past this point is guarded: an error is told to the user and goes no further.
   const guarded = bot.errorBoundary(tellAboutError(deps, answeredQueries));
   guarded.use(

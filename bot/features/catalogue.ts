@@ -74,7 +74,7 @@ export function bookCard(ctx: BotContext, b: Book): string {
 export function catalogueMenus(deps: BotDeps) {
   const { screens } = deps;
 
-  const catalogue = new Menu<BotContext>('c', { onMenuOutdated: screens.outdated })
+  const catalogue = new Menu<BotContext>('c', screens.options())
     .dynamic(async (ctx, range) => {
       const page = await loadPage(deps, ctx);
       for (const b of page.results) {
@@ -129,7 +129,7 @@ export function catalogueMenus(deps: BotDeps) {
     return `${title}\n${ctx.t('catalogue-hint')}`;
   });
 
-  const book = new Menu<BotContext>('b', { onMenuOutdated: screens.outdated })
+  const book = new Menu<BotContext>('b', screens.options())
     .dynamic(async (ctx, range) => {
       const b = await loadBook(deps, ctx);
       if (!b) return;

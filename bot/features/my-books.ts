@@ -68,7 +68,7 @@ function myBooksText(ctx: BotContext, data: MyBooks): string {
 export function myBooksMenus(deps: BotDeps) {
   const { screens, core } = deps;
 
-  const myBooks = new Menu<BotContext>('y', { onMenuOutdated: (ctx) => { forget(ctx); return screens.outdated(ctx); } })
+  const myBooks = new Menu<BotContext>('y', screens.options((ctx) => { forget(ctx); return screens.outdated(ctx); }))
     .dynamic(async (ctx, range) => {
       const data = await loadMyBooks(deps, ctx);
       for (const b of data.loans) {
@@ -99,7 +99,7 @@ export function myBooksMenus(deps: BotDeps) {
 
   screens.define('y', myBooks, async (ctx) => myBooksText(ctx, await loadMyBooks(deps, ctx)));
 
-  const confirmReturn = new Menu<BotContext>('r', { onMenuOutdated: (ctx) => { forget(ctx); return screens.outdated(ctx); } })
+  const confirmReturn = new Menu<BotContext>('r', screens.options((ctx) => { forget(ctx); return screens.outdated(ctx); }))
     .text((ctx) => ctx.tPlain('return-confirm-yes'), async (ctx) => {
       const id = ctx.session.returnId;
       ctx.session.returnId = null;
