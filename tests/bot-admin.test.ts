@@ -152,7 +152,7 @@ describe('staff commands', () => {
     expect(lastStaff()).toContain('inventory must be at most 1000000');
 
     await w.send(librarian, '/admin find herbert', staffChat);
-    expect(lastStaff()).toBe(`🔎 Books matching “herbert”\n#${book!.id} Dune — Frank Herbert · 7 on the shelf · 1.00 USD/day · ISBN 9780441013593`);
+    expect(lastStaff()).toBe(`🔎 Books matching “herbert”\n#${book!.id} Dune — Frank Herbert · 7 copies on the shelf · 1.00 USD/day · ISBN 9780441013593`);
     await w.send(librarian, '/admin find nothing-like-it', staffChat);
     expect(lastStaff()).toBe('No books match “nothing-like-it”.');
   });
@@ -169,7 +169,7 @@ describe('staff commands', () => {
 
     w.clock.advanceDays(5);
     await w.send(librarian, '/admin overdue', staffChat);
-    expect(lastStaff()).toBe(`⚠ Overdue on 2026-03-15\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · ⚠ due 2026-03-13, 2 d late`);
+    expect(lastStaff()).toBe(`⚠ Overdue on 2026-03-15\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · ⚠ due 2026-03-13, 2 days late`);
 
     for (const who of ['@ann_reads', `#${reader.id}`, String(reader.id)]) {
       await w.send(librarian, `/admin loans ${who}`, staffChat);

@@ -90,7 +90,7 @@ describe('the borrow conversation', () => {
     expect(w.last(ann.id).text).toBe('You have an unpaid payment. Pay it in 📖 My books before borrowing again.');
     await payAll(ann.id);
     await borrowFromCard('Emma', 'Jane Austen');
-    expect(w.last(ann.id).text).toBe('You already hold 1 books, the most at once. Return one to borrow another.');
+    expect(w.last(ann.id).text).toBe('You already hold 1 book, the most at once. Return one to borrow another.');
     expect(labels(ann.id)).toEqual(['« Back to the book', '📖 My books']);
     expect(w.errors()).toEqual([]);
   });

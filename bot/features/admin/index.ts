@@ -18,7 +18,6 @@ export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
 /** Rows per page of a staff list (each page may still be split into several messages). */
 export const ADMIN_PAGE_SIZE = 50;
 
-const isSub = (s: string): s is AdminSub => (ADMIN_SUBCOMMANDS as readonly string[]).includes(s);
 
 /** Which command was sent ("admin" or "admin_stats"), without the @botname suffix. */
 function commandName(ctx: BotContext): string {
@@ -147,8 +146,10 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
           refunded_amount: s.refunded_amount,
         }));
       }
-      default:
+      case 'help':
         return ctx.reply(ctx.t('admin-help'));
+      default:
+        return ctx.reply(`${ctx.t('admin-unknown', { command: truncate(sub, 32) })}\n\n${ctx.t('admin-help')}`);
     }
   }
 
@@ -162,7 +163,7 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     if (name === 'admin') {
       const [first = '', ...more] = rest.split(/\s+/);
       const sub = first.toLowerCase();
-      return run(ctx, isSub(sub) ? sub : 'help', more.join(' ').trim());
+      return run(ctx, sub === '' ? 'help' : sub, more.join(' ').trim());
     }
     return run(ctx, name.slice('admin_'.length), rest);
   });

@@ -152,7 +152,10 @@ return-done-fine = ✅ Returned “{ $title }” { $days ->
 ## Errors (one sentence per core error code)
 error-unexpected = Something went wrong, please try again.
 error-no-copies-left = Sorry, no copies of this book are left right now.
-error-loan-limit-reached = You already hold { $limit } books, the most at once. Return one to borrow another.
+error-loan-limit-reached = You already hold { $limit ->
+    [one] 1 book, the most
+   *[other] { $limit } books, the most
+} at once. Return one to borrow another.
 error-unpaid-payment = You have an unpaid payment. Pay it in 📖 My books before borrowing again.
 error-already-returned = This book was already returned.
 error-invalid-loan-period = The return date must be between { $min } and { $max }.
@@ -183,6 +186,7 @@ admin-help =
     /admin refund &lt;payment id&gt; — refund a paid payment
     /admin stats — today's numbers
     Each also works as /admin_&lt;command&gt;, e.g. /admin_stats. /cancel stops adding a book.
+admin-unknown = I don't know the staff command “{ $command }”. These are the ones I know:
 admin-usage = Usage: { $command ->
     [inventory] /admin inventory &lt;book id&gt; &lt;copies&gt;
     [find] /admin find &lt;text&gt;
@@ -202,14 +206,23 @@ admin-loans-none = This reader has no loans.
 admin-reader-not-found = No reader matches “{ $query }”. Use a user id, @username or email.
 admin-loan-borrowed = from { $date }
 admin-loan-due = due { $date }
-admin-loan-overdue = ⚠ due { $date }, { $days } d late
+admin-loan-overdue = ⚠ due { $date }, { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late
 admin-loan-returned = returned { $date }
 admin-loan-line = #{ $id } <b>{ $title }</b> — { $reader } · { $borrowed } · { $status }
 admin-find-title = 🔎 <b>Books matching “{ $query }”</b>
 admin-find-none = No books match “{ $query }”.
-admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · { $copies } on the shelf · { $fee } USD/day
+admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+} on the shelf · { $fee } USD/day
 admin-find-isbn = ISBN { $isbn }
-admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies } copies on the shelf.
+admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+} on the shelf.
 admin-returned = ✅ Borrowing #{ $id } (“{ $title }”) marked returned on { $date }.
 admin-returned-fine = Returned late: fine #{ $payment } of { $amount } USD created.
 admin-refunded = ✅ Payment #{ $id } refunded: { $amount } USD.
@@ -240,4 +253,7 @@ addbook-bad-isbn = An ISBN has only digits, X and hyphens (at most 32). Send it 
 addbook-bad-inventory = Send a whole number from 0 to 1000000.
 addbook-bad-fee = Send an amount above 0 with at most 2 decimals, e.g. 1.50.
 addbook-abandoned = Adding the book was stopped.
-addbook-done = ✅ Added book #{ $id }: <b>{ $title }</b> by { $author } — { $copies } copies, { $fee } USD/day.
+addbook-done = ✅ Added book #{ $id }: <b>{ $title }</b> by { $author } — { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+}, { $fee } USD/day.

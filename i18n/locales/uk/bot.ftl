@@ -150,7 +150,11 @@ return-done-fine = ✅ Книжку «{ $title }» повернено із за�
 ## Помилки (по одному реченню на код помилки)
 error-unexpected = Щось пішло не так, спробуйте ще раз.
 error-no-copies-left = На жаль, вільних примірників цієї книжки зараз немає.
-error-loan-limit-reached = У вас уже найбільша дозволена кількість книжок ({ $limit }). Поверніть одну, щоб позичити іншу.
+error-loan-limit-reached = У вас уже { $limit ->
+    [one] { $limit } книжка
+    [few] { $limit } книжки
+   *[other] { $limit } книжок
+} — більше одночасно не можна. Поверніть одну, щоб позичити іншу.
 error-unpaid-payment = У вас є неоплачений платіж. Оплатіть його в 📖 Мої книжки, перш ніж позичати знову.
 error-already-returned = Цю книжку вже повернено.
 error-invalid-loan-period = Дата повернення має бути між { $min } і { $max }.
@@ -181,6 +185,7 @@ admin-help =
     /admin refund &lt;id платежу&gt; — повернути кошти за оплачений платіж
     /admin stats — показники за сьогодні
     Кожна команда працює і як /admin_&lt;команда&gt;, напр. /admin_stats. /cancel зупиняє додавання книжки.
+admin-unknown = Я не знаю команди персоналу «{ $command }». Ось ті, що я знаю:
 admin-usage = Використання: { $command ->
     [inventory] /admin inventory &lt;id книжки&gt; &lt;кількість&gt;
     [find] /admin find &lt;текст&gt;
@@ -200,14 +205,26 @@ admin-loans-none = У цього читача немає видач.
 admin-reader-not-found = Читача «{ $query }» не знайдено. Вкажіть id, @username або email.
 admin-loan-borrowed = з { $date }
 admin-loan-due = до { $date }
-admin-loan-overdue = ⚠ до { $date }, прострочено на { $days } дн.
+admin-loan-overdue = ⚠ до { $date }, прострочено на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}
 admin-loan-returned = повернено { $date }
 admin-loan-line = #{ $id } <b>{ $title }</b> — { $reader } · { $borrowed } · { $status }
 admin-find-title = 🔎 <b>Книжки за запитом «{ $query }»</b>
 admin-find-none = За запитом «{ $query }» книжок немає.
-admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · на полиці: { $copies } · { $fee } USD/день
+admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · на полиці { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+} · { $fee } USD/день
 admin-find-isbn = ISBN { $isbn }
-admin-inventory-set = ✅ Книжка #{ $id } «{ $title }»: тепер на полиці { $copies } прим.
+admin-inventory-set = ✅ Книжка #{ $id } «{ $title }»: тепер на полиці { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+}.
 admin-returned = ✅ Видачу #{ $id } («{ $title }») позначено поверненою { $date }.
 admin-returned-fine = Повернено із запізненням: створено штраф #{ $payment } на { $amount } USD.
 admin-refunded = ✅ Кошти за платіж #{ $id } повернено: { $amount } USD.
@@ -240,4 +257,8 @@ addbook-bad-isbn = ISBN містить лише цифри, X і дефіси (�
 addbook-bad-inventory = Надішліть ціле число від 0 до 1000000.
 addbook-bad-fee = Надішліть суму понад 0 з не більше ніж 2 знаками після крапки, напр. 1.50.
 addbook-abandoned = Додавання книжки зупинено.
-addbook-done = ✅ Додано книжку #{ $id }: <b>{ $title }</b>, { $author } — { $copies } прим., { $fee } USD/день.
+addbook-done = ✅ Додано книжку #{ $id }: <b>{ $title }</b>, { $author } — { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+}, { $fee } USD/день.
