@@ -156,7 +156,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
-  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, notices: createNoticeRenderer(db), logger, clock });
+  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, notices: createNoticeRenderer(db, core.payments.links), logger, clock });
   if (opts.startJobs !== false) jobs.start();
 
   const url = publicUrl;

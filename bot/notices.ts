@@ -2,14 +2,16 @@
 // presentation of a notice, handed to the outbox dispatcher (jobs/) by the composition root.
 // Rendering happens at delivery time, so a Pay button points at the payment's *current*
 // checkout link.
-import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import { paymentLinks } from '../db/outbox.js';
 import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback, payCallback } from './callbacks.js';
+import { adminListCallback } from './callbacks.js';
+import { payButton } from './pay.js';
+import type { PayLinks } from '../core/pay-links.js';
 import { TELEGRAM_TEXT_LIMIT } from './text.js';
 
 export interface RenderedMessage {
@@ -34,6 +36,8 @@ export interface PaymentFact {
 
 export interface RenderFacts {
   payments?: ReadonlyMap<number, PaymentFact>;
+  /** The pay links of those payments (bot/pay.ts), when links can be used here. */
+  links?: ReadonlyMap<number, string>;
 }
 
 /** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
@@ -80,35 +84,38 @@ export function paymentIdsOf(row: RenderableRow): number[] {
   return id === null ? [] : [id];
 }
 
-/** Loads the payments behind a batch's Pay buttons with one query. */
-export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[]): Promise<RenderFacts> {
+/** Loads the payments behind a batch's Pay buttons with one query, and their pay links. */
+export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], links?: PayLinks): Promise<RenderFacts> {
   const ids = [...new Set(rows.flatMap(paymentIdsOf))];
   const payments = new Map<number, PaymentFact>();
   for (const f of await paymentLinks(db, ids)) payments.set(f.id, f);
-  return { payments };
+  return { payments, links: links ? await links.urlsFor(ids) : undefined };
 }
 
-/** What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message. */
-export function createNoticeRenderer(db: DB) {
+/**
+ * What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message.
+ * With `links` (core.payments.links) Pay buttons are pay links, as everywhere in the bot.
+ */
+export function createNoticeRenderer(db: DB, links?: PayLinks) {
   const { render } = createRenderer();
-  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows), render };
+  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links), render };
 }
 
 export function createRenderer() {
   const readerLabel = (p: Payload) => nameWithUsername(str(p, 'reader', 'reader'), str(p, 'reader_username'));
 
-  /** A live checkout link when there is one; otherwise a button the bot answers with a fresh one. */
-  function payButton(lang: string, paymentId: number | null, amount: string, facts: RenderFacts): InlineKeyboardMarkup | undefined {
+  /** The Pay button as everywhere in the bot (bot/pay.ts): the pay link, or a `pay:<id>` button without links. */
+  function payButtonRow(lang: string, paymentId: number | null, amount: string, facts: RenderFacts): InlineKeyboardButton[] | undefined {
     if (paymentId === null) return undefined;
     const payment = facts.payments?.get(paymentId);
     if (payment && (payment.status === 'PAID' || payment.status === 'REFUNDED')) return undefined;
-    const text = tPlain(lang, 'notify-pay-button', { amount });
-    if (payment && payment.status === 'PENDING' && payment.session_url && /^https?:\/\//.test(payment.session_url)) {
-      return { inline_keyboard: [[{ text, url: payment.session_url }]] };
-    }
-    // No live link: the bot answers this press with a fresh one (features/my-books.ts).
-    return { inline_keyboard: [[{ text, callback_data: payCallback.data(paymentId) }]] };
+    const link = facts.links?.get(paymentId);
+    return [payButton(tPlain(lang, 'notify-pay-button', { amount }), link ? { url: link } : { paymentId })];
   }
+  const payKeyboard = (...rows: (InlineKeyboardButton[] | undefined)[]): InlineKeyboardMarkup | undefined => {
+    const kept = rows.filter((r): r is InlineKeyboardButton[] => r !== undefined);
+    return kept.length ? { inline_keyboard: kept } : undefined;
+  };
 
   function alreadyPaidNote(lang: string, paymentId: number | null, facts: RenderFacts): string {
     const status = paymentId === null ? undefined : facts.payments?.get(paymentId)?.status;
@@ -211,7 +218,7 @@ export function createRenderer() {
             dueDate: str(p, 'expected_return_date'),
             rent: str(p, 'rent'),
           }) + alreadyPaidNote(lang, paymentId, facts);
-        return withMarkup(text, payButton(lang, paymentId, str(p, 'rent'), facts));
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'rent'), facts)));
       }
       case 'reader.payment_received':
         return {
@@ -236,7 +243,7 @@ export function createRenderer() {
         const text =
           t(lang, 'notify-reader-fine-created', { book: str(p, 'book_title'), days: int(p, 'overdue_days'), fine: str(p, 'fine') }) +
           alreadyPaidNote(lang, paymentId, facts);
-        return withMarkup(text, payButton(lang, paymentId, str(p, 'fine'), facts));
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'fine'), facts)));
       }
       default:
         throw new RenderError(`unknown notification kind "${row.kind}"`);

@@ -9,7 +9,8 @@ import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
 import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
-import { createCheckoutPages, sessionMismatch, type SessionMismatch } from './checkout.js';
+import { createCheckoutPages, sessionMismatch, sessionPageOf, type SessionMismatch, type SessionPage } from './checkout.js';
+import { createPayLinks } from './pay-links.js';
 
 export interface Payment {
   id: number;
@@ -265,6 +266,44 @@ export function createPayments(deps: CoreDeps) {
 
   const { confirmSession, sessionPage } = createCheckoutPages(deps, applySession);
 
+  const links = createPayLinks(deps);
+
+  /**
+   * What a pay link opens (core/pay-links.ts): the payment's live checkout, made anew when the
+   * session expired — or ran past its expiry before the job noticed, which Stripe is asked
+   * about first — or was never made; or, once paid, the receipt. The link's signature is the
+   * authority (as the session id is for the success page): a renewal is done for the payment's
+   * own reader, whoever holds their link.
+   */
+  async function checkoutByLink(token: string): Promise<{ url: string } | { paid: SessionPage }> {
+    const id = await links.verify(token);
+    if (id === null) throw notFound('Payment');
+    let row = await getRow(id);
+    if (row.status === 'PENDING' && row.session_id && row.session_expires_at && row.session_expires_at <= isoNow(clock)) {
+      try {
+        let session = await gateway.retrieveSession(row.session_id);
+        if (!session.paid && session.status === 'open') session = await gateway.expireSession(row.session_id);
+        await applySession(session);
+      } catch (e) {
+        log.warn({ paymentId: id, err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'pay link: could not settle an overdue session');
+        throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; please try again in a minute');
+      }
+      row = await getRow(id);
+    }
+    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: sessionPageOf(row) };
+    if (row.status === 'PENDING' && row.session_id !== null && row.session_url) return { url: row.session_url };
+    try {
+      const renewed = await renew({ userId: row.user_id, isStaff: false }, id);
+      return { url: renewed.session_url! };
+    } catch (e) {
+      // Two presses at once: the other one renewed it; open what it made.
+      const now = await getRow(id);
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && now.status === 'PENDING' && now.session_url) return { url: now.session_url };
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: sessionPageOf(now) };
+      throw e;
+    }
+  }
+
   /** A Stripe webhook; each event id is applied once. */
   async function handleWebhook(rawBody: string, signature: string | undefined): Promise<{ id: string; type: string; applied: boolean }> {
     let event;
@@ -366,7 +405,9 @@ export function createPayments(deps: CoreDeps) {
   return {
     // Use cases. The Stripe-facing ones (confirmSession, sessionPage, handleWebhook, markExpired)
     // act on Stripe's word — a signed event, a session id only Stripe and the payer hold — not an actor's.
-    get, list, renew, refund, expireDue, confirmSession, sessionPage, handleWebhook, markExpired,
+    get, list, renew, refund, expireDue, confirmSession, sessionPage, handleWebhook, markExpired, checkoutByLink,
+    // Pay links (the URL every Pay button opens).
+    links,
     // For core's own services (borrowings): no checks of their own, not for doors.
     internal: { getRow, forBorrowings, firstUnpaid, openSession },
   };

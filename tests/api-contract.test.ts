@@ -56,6 +56,7 @@ describe('The published document', () => {
       'GET /api/payments/': 'listPayments', 'GET /api/payments/{id}/': 'getPayment', 'POST /api/payments/{id}/renew/': 'renewPayment',
       'POST /api/payments/{id}/refund/': 'refundPayment', 'GET /api/payments/success/': 'confirmPaymentSession',
       'GET /api/payments/cancel/': 'pausePaymentSession', 'POST /api/payments/webhook/': 'receiveStripeWebhook',
+      'GET /api/payments/checkout/{token}/': 'openPayLink',
       'POST /api/users/': 'registerUser', 'POST /api/users/token/': 'createToken', 'POST /api/users/token/refresh/': 'refreshToken',
       'GET /api/users/me/': 'getMe', 'PUT /api/users/me/': 'replaceMe', 'PATCH /api/users/me/': 'updateMe',
       'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'GET /health': 'getHealth',
@@ -223,6 +224,17 @@ describe('Every answer matches the schema documented for its status', () => {
     check('refundPayment', await w.req('POST', '/api/payments/99999999/refund/', { token: staff.access }), 404);
     w.stripe.api.failNext(2, { status: 500 });
     check('refundPayment', await w.req('POST', `/api/payments/${p2.payment.id}/refund/`, { token: staff.access }), 503);
+
+    // The pay link every Pay button in the bot opens.
+    const link = async (id: number) => `/api/payments/checkout/${await w.core.payments.links.token(id)}/`;
+    check('openPayLink', await w.req('GET', await link(a.payment.id)), 303);
+    check('openPayLink', await w.req('GET', await link(p2.payment.id)), 200);
+    check('openPayLink', await w.req('GET', '/api/payments/checkout/1.AAAAAAAAAAAAAAAAAAAAAA/'), 404);
+    const c = await loan();
+    w.clock.advance(25 * 3600_000);
+    await w.core.payments.expireDue(SYSTEM_ACTOR);
+    w.stripe.api.failNext(2, { status: 500 });
+    check('openPayLink', await w.req('GET', await link(c.payment.id)), 503);
   });
 
   it('payments: the success and cancel redirects and the Stripe webhook', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 
 const { world: w, recreate } = useBotWorld();
-const { labels, urlOf, borrowFromCard, payAll } = readerSteps(w);
+const { labels, urlOf, borrowFromCard, payAll, openPayLink } = readerSteps(w);
 
 describe('the borrow conversation', () => {
   it('can be cancelled with the button, and nothing is borrowed', async () => {
@@ -106,24 +106,24 @@ describe('the borrow conversation', () => {
 });
 
 describe('payments from My books', () => {
-  it('when Stripe is down at borrowing, the loan stands and Pay later makes the link', async () => {
+  it('when Stripe is down at borrowing, the loan stands and the same Pay button opens a checkout later', async () => {
     await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
     w.stripe.api.failNext(1, { status: 500 });
     await borrowFromCard('Dune', 'Frank Herbert', '3 days');
     expect(w.last(ann.id).text).toContain('You borrowed “Dune” until 2026-03-13');
-    expect(w.last(ann.id).text).toContain('The payment link could not be made just now');
-    expect(labels(ann.id)).toEqual(['📖 My books', '📚 Catalogue']);
+    expect(w.last(ann.id).text).toContain('The payment service did not answer just now');
+    expect(labels(ann.id)).toEqual(['💳 Pay 3.00 USD', '📖 My books', '📚 Catalogue']);
+    const link = urlOf('💳 Pay 3.00 USD');
 
     await w.press(ann.id, '📖 My books');
     expect(w.last(ann.id).text).toContain('Rent 3.00 USD for “Dune”');
-    const pay = w.buttons(w.last(ann.id)).find((b) => b.text === '💳 Pay 3.00 USD — Dune')!;
-    expect('callback_data' in pay).toBe(true); // no link yet: pressing makes one
-    await w.press(ann.id, '💳 Pay 3.00 USD — Dune');
-    expect(w.last(ann.id).text).toContain('A new payment link for 3.00 USD is ready');
-    expect(urlOf('💳 Pay 3.00 USD — Dune')).toMatch(/\/checkout\/cs_/);
+    expect(urlOf('💳 Pay 3.00 USD — Dune')).toBe(link);
+    // Opening it makes the session Stripe could not make at borrowing.
+    const checkout = await openPayLink(link);
+    expect(checkout).toMatch(/\/checkout\/cs_/);
     const row = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
     expect(row.status).toBe('PENDING');
-    expect(row.session_id).not.toBeNull();
+    expect(row.session_url).toBe(checkout);
   });
 
   it('renews an expired payment with a new Checkout session', async () => {
@@ -135,11 +135,15 @@ describe('payments from My books', () => {
 
     await w.send(ann, '/mybooks');
     expect(w.last(ann.id).text).toContain('the link expired — press Pay for a new one');
-    await w.press(ann.id, '💳 Pay 3.00 USD — Dune');
+    const opened = await openPayLink(urlOf('💳 Pay 3.00 USD — Dune'));
     const after = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
     expect(after.status).toBe('PENDING');
     expect(after.session_id).not.toBe(before.session_id);
-    expect(urlOf('💳 Pay 3.00 USD — Dune')).toBe(after.session_url);
+    expect(opened).toBe(after.session_url);
+    // Opened once more, the link goes to the same live session; once paid, it says so.
+    expect(await openPayLink(urlOf('💳 Pay 3.00 USD — Dune'))).toBe(after.session_url);
+    await payAll(ann.id);
+    expect(await openPayLink(urlOf('💳 Pay 3.00 USD — Dune'))).toBe('paid');
   });
 
   it('a late return creates a fine the reader can pay right there', async () => {
@@ -153,7 +157,7 @@ describe('payments from My books', () => {
     await w.press(ann.id, '✅ Yes, return it');
     expect(w.last(ann.id).text).toContain('Returned “Dune” 2 days late: a fine of 4.00 USD is due');
     expect(w.last(ann.id).text).toContain('Fine 4.00 USD for “Dune” (waiting for payment)');
-    expect(urlOf('💳 Pay 4.00 USD — Dune')).toMatch(/\/checkout\/cs_/);
+    expect(await openPayLink(urlOf('💳 Pay 4.00 USD — Dune'))).toMatch(/\/checkout\/cs_/);
   });
 });
 

@@ -8,6 +8,7 @@ import { attempt, domainErrorText } from '../errors.js';
 import { normalizeLanguage } from '../reader.js';
 import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
 import { borrowCallback, screenCallback, type BorrowAnswer } from '../callbacks.js';
+import { payButton, payTarget } from '../pay.js';
 
 export const BORROW_CONVERSATION = 'borrow';
 
@@ -79,20 +80,27 @@ export function borrowConversation(deps: BotDeps) {
       const result = await conversation.external(() =>
         attempt(async () => {
           const q = await core.borrowings.quote(bookId, days);
-          const r = await core.borrowings.borrow(actor, { book_id: bookId, expected_return_date: q.expected_return_date });
-          return { until: r.borrowing.expected_return_date, rent: r.borrowing.payments[0]?.money_to_pay ?? q.rent, url: r.session_url };
+          // This screen is the reader's message about the loan: no notice repeats it.
+          const r = await core.borrowings.borrow(actor, { book_id: bookId, expected_return_date: q.expected_return_date }, { readerSeesIt: true });
+          const payment = r.borrowing.payments[0];
+          return {
+            until: r.borrowing.expected_return_date,
+            rent: payment?.money_to_pay ?? q.rent,
+            opened: r.session_url !== null,
+            pay: payment ? await payTarget(core, payment.id) : null,
+          };
         }),
       );
       if (!result.ok) {
         await current.editMessageText(domainErrorText(who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
         return;
       }
-      const { until, rent, url } = result.value;
+      const { until, rent, opened, pay } = result.value;
       const done = new InlineKeyboard();
-      if (url) done.url(label('borrow-pay-button', { rent }), url).row();
+      if (pay) done.add(payButton(label('borrow-pay-button', { rent }), pay)).row();
       done.text(label('menu-my-books'), screenCallback.data({ screen: 'y' })).text(label('menu-catalogue'), screenCallback.data({ screen: 'c' }));
       await current.editMessageText(
-        `${t('borrow-done', { title, until, rent })}\n${t(url ? 'borrow-pay-now' : 'borrow-pay-later')}`,
+        `${t('borrow-done', { title, until, rent })}\n${t(opened ? 'borrow-pay-now' : 'borrow-pay-later')}`,
         { parse_mode: 'HTML', reply_markup: done },
       );
       return;

@@ -113,7 +113,7 @@ borrow-cancelled = Borrowing “{ $title }” was cancelled.
 borrow-back-to-book = « Back to the book
 borrow-done = ✅ You borrowed <b>“{ $title }”</b> until <b>{ $until }</b>. Rent: { $rent } USD.
 borrow-pay-now = Pay the rent with the button below.
-borrow-pay-later = The payment link could not be made just now — open 📖 My books and press Pay in a minute.
+borrow-pay-later = The payment service did not answer just now — press Pay again in a minute.
 borrow-pay-button = 💳 Pay { $rent } USD
 
 ## My books
