@@ -86,12 +86,33 @@ describe('the borrow conversation', () => {
     await recreate({ env: { MAX_ACTIVE_LOANS: '1' } });
     await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
     await borrowFromCard('Dune', 'Frank Herbert');
-    await borrowFromCard('Emma', 'Jane Austen');
-    expect(w.last(ann.id).text).toBe('You have an unpaid payment. Pay it in 📖 My books before borrowing again.');
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Emma · Jane Austen');
+    await w.press(ann.id, '📥 Borrow');
+    // Said before the first step, naming the payment, with its Pay button.
+    expect(w.last(ann.id).text).toBe('💳 Before you borrow again, please pay your rent of 7.00 USD for “Dune”.');
+    expect(labels(ann.id)).toEqual(['💳 Pay 7.00 USD — Dune', '« Back to the book', '📖 My books']);
+    expect(await openPayLink(urlOf('💳 Pay 7.00 USD — Dune'))).toMatch(/\/checkout\/cs_/);
     await payAll(ann.id);
     await borrowFromCard('Emma', 'Jane Austen');
     expect(w.last(ann.id).text).toBe('You already hold 1 book, the most at once. Return one to borrow another.');
     expect(labels(ann.id)).toEqual(['« Back to the book', '📖 My books']);
+    expect(w.errors()).toEqual([]);
+  });
+
+  it('names the unpaid payment on Confirm when it appeared while the reader was choosing (issue 13, item 2)', async () => {
+    const [, emma] = await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow');
+    await w.press(ann.id, '3 days');
+    // Meanwhile the same reader borrows Emma over the REST API and leaves it unpaid.
+    const me = (await w.core.users.findByTelegramId(ann.id))!;
+    await w.core.borrowings.borrow({ userId: me.id, isStaff: false }, { book_id: emma!.id, expected_return_date: '2026-03-12' });
+    await w.press(ann.id, '✅ Confirm');
+    expect(w.last(ann.id).text).toBe('💳 Before you borrow again, please pay your rent of 2.00 USD for “Emma”.');
+    expect(labels(ann.id)).toEqual(['💳 Pay 2.00 USD — Emma', '« Back to the book', '📖 My books']);
+    expect(await w.db.selectFrom('borrowings').selectAll().execute()).toHaveLength(1);
     expect(w.errors()).toEqual([]);
   });
 

@@ -8,6 +8,8 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html } from '../../i18n/index.js';
 import { truncate } from '../text.js';
+import { readerActor } from '../reader.js';
+import { unpaidScreen } from './borrow.js';
 
 export const CATALOGUE_PAGE_SIZE = 8;
 /** "Prev" history kept in the session; older pages are reached through "First page". */
@@ -137,6 +139,12 @@ export function catalogueMenus(deps: BotDeps) {
         range.text(ctx.tPlain('book-borrow'), async (c) => {
           const id = c.session.bookId;
           if (id === null) return screens.navigate(c, 'c');
+          // A reader who owes money hears it before choosing days, not after confirming.
+          const unpaid = await deps.reports.unpaidPayments(readerActor(c));
+          if (unpaid.length > 0) {
+            const screen = await unpaidScreen(deps.core, c.lang, unpaid, id);
+            return c.editMessageText(screen.text, { reply_markup: screen.reply_markup });
+          }
           await c.conversation.enter('borrow', id);
         });
       } else {

@@ -106,6 +106,16 @@ borrow-quote =
        *[other] { $days } days
     }, until { $until }.
     Rent: <b>{ $rent } USD</b>. Borrow it?
+borrow-unpaid = 💳 Before you borrow again, please pay your { $type ->
+    [FINE] late-return fine
+   *[other] rent
+} of <b>{ $amount } USD</b> for “{ $title }”.{ $more ->
+    [0] {""}
+   *[other] {" "}{ $more ->
+        [one] One more payment is
+       *[other] { $more } more payments are
+    } waiting in 📖 My books.
+}
 borrow-confirm = ✅ Confirm
 borrow-change = « Change days
 borrow-cancel = ✖ Cancel

@@ -101,6 +101,17 @@ borrow-quote =
        *[other] { $days } днів
     }, до { $until }.
     Оренда: <b>{ $rent } USD</b>. Позичити?
+borrow-unpaid = 💳 Щоб позичити знову, спершу оплатіть { $type ->
+    [FINE] штраф за запізнення
+   *[other] оренду
+} <b>{ $amount } USD</b> за «{ $title }».{ $more ->
+    [0] {""}
+   *[other] {" "}Ще { $more ->
+        [one] { $more } платіж чекає
+        [few] { $more } платежі чекають
+       *[other] { $more } платежів чекають
+    } у 📖 Мої книжки.
+}
 borrow-confirm = ✅ Підтвердити
 borrow-change = « Змінити термін
 borrow-cancel = ✖ Скасувати
