@@ -6,10 +6,12 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import { paymentLinks } from '../db/outbox.js';
 import { nameWithUsername } from '../core/names.js';
-import { escapeClipped, t, tPlain } from '../i18n/index.js';
+import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback } from './callbacks.js';
+import { adminListCallback, screenCallback } from './callbacks.js';
+import { stillUnpaidQuery } from '../core/reports.js';
+import { truncate } from './text.js';
 import { payButton } from './pay.js';
 import type { PayLinks } from '../core/pay-links.js';
 import { TELEGRAM_TEXT_LIMIT } from './text.js';
@@ -34,8 +36,18 @@ export interface PaymentFact {
   session_url: string | null;
 }
 
+/** A payment a reader still owes, named on their "payment received" notice. */
+export interface StillUnpaid {
+  id: number;
+  type: 'PAYMENT' | 'FINE';
+  amount: string;
+  title: string;
+}
+
 export interface RenderFacts {
   payments?: ReadonlyMap<number, PaymentFact>;
+  /** Per payment just paid: what its reader still owes at send time. */
+  stillUnpaid?: ReadonlyMap<number, StillUnpaid[]>;
   /** The pay links of those payments (bot/pay.ts), when links can be used here. */
   links?: ReadonlyMap<number, string>;
 }
@@ -71,25 +83,49 @@ const idOf = (p: Payload, key: string): number | null => {
   return Number.isSafeInteger(v) && v > 0 ? v : null;
 };
 
+/** Which payload field names the payment whose Pay button a kind of notice shows. */
+const PAY_BUTTON_OF: Record<string, string> = {
+  'reader.borrowing_confirmed': 'payment_id',
+  'reader.fine_created': 'fine_payment_id',
+  'reader.returned_by_staff': 'fine_payment_id',
+  'reader.payment_expired': 'payment_id',
+};
+
+function payloadOf(row: RenderableRow): Payload | undefined {
+  try {
+    return parsePayload(row.payload);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The payment ids whose Pay buttons a row shows (for loading their facts in one query). */
 export function paymentIdsOf(row: RenderableRow): number[] {
-  if (row.kind !== 'reader.borrowing_confirmed' && row.kind !== 'reader.fine_created') return [];
-  let p: Payload;
-  try {
-    p = parsePayload(row.payload);
-  } catch {
-    return [];
-  }
-  const id = idOf(p, row.kind === 'reader.fine_created' ? 'fine_payment_id' : 'payment_id');
+  const field = PAY_BUTTON_OF[row.kind];
+  const p = field ? payloadOf(row) : undefined;
+  const id = p ? idOf(p, field!) : null;
   return id === null ? [] : [id];
 }
 
-/** Loads the payments behind a batch's Pay buttons with one query, and their pay links. */
+/**
+ * Loads what a batch's messages need at send time, with one query each: the payments behind
+ * their Pay buttons, what each paying reader still owes, and the pay links of all of those.
+ */
 export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], links?: PayLinks): Promise<RenderFacts> {
-  const ids = [...new Set(rows.flatMap(paymentIdsOf))];
+  const ids = new Set(rows.flatMap(paymentIdsOf));
   const payments = new Map<number, PaymentFact>();
-  for (const f of await paymentLinks(db, ids)) payments.set(f.id, f);
-  return { payments, links: links ? await links.urlsFor(ids) : undefined };
+  for (const f of await paymentLinks(db, [...ids])) payments.set(f.id, f);
+  const paid = rows.filter((r) => r.kind === 'reader.payment_received').map((r) => idOf(payloadOf(r) ?? {}, 'payment_id')).filter((id): id is number => id !== null);
+  const stillUnpaid = new Map<number, StillUnpaid[]>();
+  if (paid.length > 0) {
+    for (const r of await stillUnpaidQuery(db, paid).execute()) {
+      const list = stillUnpaid.get(r.paid_id) ?? [];
+      list.push({ id: r.id, type: r.type, amount: formatCents(r.money_to_pay_cents), title: r.title });
+      stillUnpaid.set(r.paid_id, list);
+      ids.add(r.id);
+    }
+  }
+  return { payments, stillUnpaid, links: links ? await links.urlsFor([...ids]) : undefined };
 }
 
 /**
@@ -105,13 +141,15 @@ export function createRenderer() {
   const readerLabel = (p: Payload) => nameWithUsername(str(p, 'reader', 'reader'), str(p, 'reader_username'));
 
   /** The Pay button as everywhere in the bot (bot/pay.ts): the pay link, or a `pay:<id>` button without links. */
-  function payButtonRow(lang: string, paymentId: number | null, amount: string, facts: RenderFacts): InlineKeyboardButton[] | undefined {
+  function payButtonRow(lang: string, paymentId: number | null, amount: string, facts: RenderFacts, label?: string): InlineKeyboardButton[] | undefined {
     if (paymentId === null) return undefined;
     const payment = facts.payments?.get(paymentId);
     if (payment && (payment.status === 'PAID' || payment.status === 'REFUNDED')) return undefined;
     const link = facts.links?.get(paymentId);
-    return [payButton(tPlain(lang, 'notify-pay-button', { amount }), link ? { url: link } : { paymentId })];
+    return [payButton(label ?? tPlain(lang, 'notify-pay-button', { amount }), link ? { url: link } : { paymentId })];
   }
+  /** Opens My books in this very message (bot/features/main.ts answers `go:y`). */
+  const myBooksButton = (lang: string): InlineKeyboardButton => ({ text: tPlain(lang, 'menu-my-books'), callback_data: screenCallback.data({ screen: 'y' }) });
   const payKeyboard = (...rows: (InlineKeyboardButton[] | undefined)[]): InlineKeyboardMarkup | undefined => {
     const kept = rows.filter((r): r is InlineKeyboardButton[] => r !== undefined);
     return kept.length ? { inline_keyboard: kept } : undefined;
@@ -220,10 +258,36 @@ export function createRenderer() {
           }) + alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'rent'), facts)));
       }
-      case 'reader.payment_received':
+      case 'reader.payment_received': {
+        // Rendered when sent, with what the reader owes then: the chat's newest message is the
+        // fresh state (My books as it is now), so no Refresh is needed after paying.
+        const thanks = t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') });
+        const paidId = idOf(p, 'payment_id');
+        const owed = paidId === null ? undefined : facts.stillUnpaid?.get(paidId);
+        if (!facts.stillUnpaid) return { text: thanks };
+        const lines = owed?.length
+          ? [t(lang, 'notify-reader-still-to-pay'), ...owed.map((u) => t(lang, u.type === 'FINE' ? 'mybooks-unpaid-fine' : 'mybooks-unpaid-rent', { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }))]
+          : [t(lang, 'notify-reader-nothing-to-pay')];
+        const rows = (owed ?? []).map((u) => payButtonRow(lang, u.id, u.amount, facts, tPlain(lang, 'mybooks-pay-button', { amount: u.amount, title: truncate(u.title, 32) })));
+        return withMarkup(`${thanks}\n${lines.join('\n')}`, payKeyboard(...rows, [myBooksButton(lang)]));
+      }
+      case 'reader.returned_by_staff': {
+        const paymentId = idOf(p, 'fine_payment_id');
+        const days = int(p, 'overdue_days');
+        let text = t(lang, 'notify-reader-returned-by-staff', { book: str(p, 'book_title'), date: str(p, 'actual_return_date') });
+        if (paymentId !== null) text += `\n${t(lang, 'notify-reader-returned-late', { days, fine: str(p, 'fine') })}${alreadyPaidNote(lang, paymentId, facts)}`;
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'fine'), facts), [myBooksButton(lang)]));
+      }
+      case 'reader.payment_refunded':
         return {
-          text: t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }),
+          text: t(lang, 'notify-reader-payment-refunded', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }),
         };
+      case 'reader.payment_expired': {
+        const paymentId = idOf(p, 'payment_id');
+        // Paid before this was sent: it says so, and offers no Pay button.
+        const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'amount'), facts)));
+      }
       case 'reader.due_soon':
         return {
           text: t(lang, 'notify-reader-due-soon', { book: str(p, 'book_title'), dueDate: str(p, 'expected_return_date'), days: int(p, 'days_left') }),

@@ -280,10 +280,17 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         fine: fine ? formatCents(fine.cents) : null,
         fine_payment_id: fine?.id ?? null,
       };
-      await enqueue(trx, [
-        ...staffNote(config.telegram.staffChatId, 'staff.borrowing_returned', payload),
-        ...(fine && !notices.readerSeesIt ? readerNote(b, 'reader.fine_created', payload, `fine:${fine.id}`) : []),
-      ], now.getTime());
+      // The reader hears of it once: from staff's return (with its fine), or of the fine of their
+      // own return made elsewhere (REST); a door that shows them the outcome queues nothing.
+      const byStaff = actor.userId !== b.user_id;
+      const readerNotes = notices.readerSeesIt
+        ? []
+        : byStaff
+          ? readerNote(b, 'reader.returned_by_staff', payload, `returned:${b.id}`)
+          : fine
+            ? readerNote(b, 'reader.fine_created', payload, `fine:${fine.id}`)
+            : [];
+      await enqueue(trx, [...staffNote(config.telegram.staffChatId, 'staff.borrowing_returned', payload), ...readerNotes], now.getTime());
       return fine?.id ?? null;
     });
     onInventoryChange();

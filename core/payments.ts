@@ -241,14 +241,34 @@ export function createPayments(deps: CoreDeps) {
     });
   }
 
+  /** What a reader notice about a payment says: its amount and kind, the book, and who to tell. */
+  function paymentNoticeFacts(trx: DB, paymentId: number) {
+    return trx
+      .selectFrom('payments')
+      .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
+      .innerJoin('books', 'books.id', 'borrowings.book_id')
+      .innerJoin('users', 'users.id', 'payments.user_id')
+      .select(['payments.id', 'payments.type', 'payments.money_to_pay_cents', 'payments.borrowing_id', 'books.title', 'users.telegram_user_id', 'users.language'])
+      .where('payments.id', '=', paymentId)
+      .executeTakeFirstOrThrow();
+  }
+
+  /** A PENDING session that ended unpaid becomes EXPIRED, and its reader is told (with Pay) in the same transaction. */
   async function markExpired(sessionId: string): Promise<boolean> {
-    const r = await db
-      .updateTable('payments')
-      .set({ status: 'EXPIRED' })
-      .where('session_id', '=', sessionId)
-      .where('status', '=', 'PENDING')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return immediateTransaction(db, async (trx) => {
+      const expired = await trx
+        .updateTable('payments')
+        .set({ status: 'EXPIRED' })
+        .where('session_id', '=', sessionId)
+        .where('status', '=', 'PENDING')
+        .returning('id')
+        .executeTakeFirst();
+      if (!expired) return false;
+      const f = await paymentNoticeFacts(trx, expired.id);
+      const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+      await enqueue(trx, readerNote(f, 'reader.payment_expired', payload, `expired:${sessionId}`), clock.now().getTime());
+      return true;
+    });
   }
 
   async function applySession(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
@@ -346,13 +366,23 @@ export function createPayments(deps: CoreDeps) {
       }
       throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; nothing was refunded, try again');
     }
-    const updated = await db
-      .updateTable('payments')
-      .set({ status: 'REFUNDED', refunded_at: isoNow(clock), payment_intent_id: intent })
-      .where('id', '=', id)
-      .where('status', '=', 'PAID')
-      .returningAll()
-      .executeTakeFirst();
+    const now = clock.now();
+    const updated = await immediateTransaction(db, async (trx) => {
+      const done = await trx
+        .updateTable('payments')
+        .set({ status: 'REFUNDED', refunded_at: now.toISOString(), payment_intent_id: intent })
+        .where('id', '=', id)
+        .where('status', '=', 'PAID')
+        .returningAll()
+        .executeTakeFirst();
+      if (done) {
+        // The reader is told their money is on its way back.
+        const f = await paymentNoticeFacts(trx, id);
+        const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+        await enqueue(trx, readerNote(f, 'reader.payment_refunded', payload, `refunded:${id}`), now.getTime());
+      }
+      return done;
+    });
     return toPayment(updated ?? (await getRow(id)));
   }
 

@@ -406,7 +406,8 @@ describe('the schedules', () => {
 
     expect(await runJob('overdue-report', deps)).toMatchObject({ overdue: 0, staffMessages: 1 });
     expect(await runJob('due-soon', deps)).toMatchObject({ date: '2026-03-11', reminders: 1 });
-    expect(await runJob('dispatch', deps)).toEqual({ sent: 4, retried: 0, failed: 0, deferred: 0 });
+    // borrowing (staff, reader), the expired link (reader), the overdue report, the due-soon reminder
+    expect(await runJob('dispatch', deps)).toEqual({ sent: 5, retried: 0, failed: 0, deferred: 0 });
 
     const jobs = createJobs(deps);
     const [a, b] = await Promise.all([jobs.runOnce('overdue-report'), jobs.runOnce('overdue-report')]);

@@ -84,3 +84,19 @@ notify-reader-fine-created =
     }.
     Штраф: <b>{ $fine } USD</b>.
 notify-reader-already-paid = ✔️ Уже оплачено — дякуємо.
+notify-reader-still-to-pay = Ще до оплати:
+notify-reader-nothing-to-pay = Більше нічого оплачувати не треба.
+notify-reader-returned-by-staff = ↩️ Бібліотека позначила книжку «{ $book }» поверненою { $date }. Дякуємо!
+notify-reader-returned-late = Її повернули із запізненням на { $days ->
+        [one] { $days } день
+        [few] { $days } дні
+       *[other] { $days } днів
+    }: штраф <b>{ $fine } USD</b>.
+notify-reader-payment-refunded = 💸 { $type ->
+        [FINE] Штраф за запізнення
+       *[other] Оренду
+    } { $amount } USD за «{ $book }» повернено. Гроші надійдуть на вашу картку.
+notify-reader-payment-expired = ⌛ Посилання на оплату { $type ->
+        [FINE] штрафу за запізнення
+       *[other] оренди
+    } { $amount } USD за «{ $book }» застаріло. Натисніть «Оплатити», щоб отримати нове: доки платіж не оплачено, позичати не можна.
