@@ -8,6 +8,7 @@
 //   brw:d:<days> | brw:ok | brw:back | brw:x   the borrow conversation
 //   lk:<code> | lk-no                link this Telegram to an account, or not
 //   ab:HARD | ab:SOFT                the cover asked for when adding a book
+//   ab:ok | ab:x                     add the book shown, or not (the add-book conversation's last step)
 
 /** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */
 export const MAX_CALLBACK_DATA_BYTES = 64;
@@ -106,5 +107,16 @@ export const coverCallback = {
   data: (cover: Cover) => checked(`ab:${cover}`),
   parse(data: string | undefined): Cover | undefined {
     return data === undefined ? undefined : (coverCallback.pattern.exec(data)?.[1] as Cover | undefined);
+  },
+};
+
+export type AddBookAnswer = 'add' | 'cancel';
+
+export const addBookCallback = {
+  pattern: /^ab:(ok|x)$/,
+  data: (answer: AddBookAnswer) => checked(answer === 'add' ? 'ab:ok' : 'ab:x'),
+  parse(data: string | undefined): AddBookAnswer | undefined {
+    const m = data === undefined ? null : addBookCallback.pattern.exec(data);
+    return m ? (m[1] === 'ok' ? 'add' : 'cancel') : undefined;
   },
 };

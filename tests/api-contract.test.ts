@@ -116,12 +116,12 @@ describe('Every answer matches the schema documented for its status', () => {
     check('listBooks', await w.req('GET', '/api/books/?limit=2'), 200);
     check('listBooks', await w.req('GET', '/api/books/?cursor=@@@'), 400);
 
-    const created = await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-42-4242' }) });
+    const created = await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-0-306-40615-7' }) });
     check('createBook', created, 201);
     check('createBook', await w.req('POST', '/api/books/', { token: staff.access, body: book({ daily_fee: '0' }) }), 400);
     check('createBook', await w.req('POST', '/api/books/', { body: book() }), 401);
     check('createBook', await w.req('POST', '/api/books/', { token: reader.access, body: book() }), 403);
-    check('createBook', await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-42-4242' }) }), 409);
+    check('createBook', await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-0-306-40615-7' }) }), 409);
     check('createBook', await w.req('POST', '/api/books/', huge(staff.access)), 413);
 
     const id = created.body.id as number;
@@ -129,9 +129,9 @@ describe('Every answer matches the schema documented for its status', () => {
     check('getBook', await w.req('GET', '/api/books/abc/'), 400);
     check('getBook', await w.req('GET', '/api/books/99999999/'), 404);
 
-    const taken = await w.book({ isbn: '978-43-4343' });
+    const taken = await w.book({ isbn: '978-3-16-148410-0' });
     for (const [op, method] of [['replaceBook', 'PUT'], ['updateBook', 'PATCH']] as const) {
-      check(op, await w.req(method, `/api/books/${id}/`, { token: staff.access, body: book({ title: `Contract ${method}`, isbn: '978-42-4242' }) }), 200);
+      check(op, await w.req(method, `/api/books/${id}/`, { token: staff.access, body: book({ title: `Contract ${method}`, isbn: '978-0-306-40615-7' }) }), 200);
       check(op, await w.req(method, `/api/books/${id}/`, { token: staff.access, body: book({ inventory: -1 }) }), 400);
       check(op, await w.req(method, `/api/books/${id}/`, { body: book() }), 401);
       check(op, await w.req(method, `/api/books/${id}/`, { token: reader.access, body: book() }), 403);

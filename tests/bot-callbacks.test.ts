@@ -3,6 +3,7 @@
 // over Telegram's 64 bytes is ever built.
 import { describe, expect, it } from 'vitest';
 import {
+  addBookCallback,
   adminListCallback,
   borrowCallback,
   coverCallback,
@@ -13,7 +14,7 @@ import {
   screenCallback,
 } from '../bot/callbacks.js';
 
-const formats = { payCallback, adminListCallback, screenCallback, borrowCallback, linkCallback, coverCallback };
+const formats = { payCallback, adminListCallback, screenCallback, borrowCallback, linkCallback, coverCallback, addBookCallback };
 
 const built: [keyof typeof formats, string, unknown][] = [
   ['payCallback', payCallback.data(42), 42],
@@ -29,6 +30,8 @@ const built: [keyof typeof formats, string, unknown][] = [
   ['borrowCallback', borrowCallback.data({ answer: 'cancel' }), { answer: 'cancel' }],
   ['linkCallback', linkCallback.data('a'.repeat(32)), 'a'.repeat(32)],
   ['coverCallback', coverCallback.data('HARD'), 'HARD'],
+  ['addBookCallback', addBookCallback.data('add'), 'add'],
+  ['addBookCallback', addBookCallback.data('cancel'), 'cancel'],
 ];
 
 describe('callback_data formats', () => {

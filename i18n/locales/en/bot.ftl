@@ -259,7 +259,22 @@ addbook-cover-chosen = Cover: { $cover }
 addbook-ask-inventory = How many <b>copies</b> are on the shelf? (0 to 1000000)
 addbook-ask-fee = The <b>daily fee</b> in USD, e.g. 0.50 or 1.25?
 addbook-bad-text = That must be 1 to 255 characters. Please send it again.
-addbook-bad-isbn = An ISBN has only digits, X and hyphens (at most 32). Send it again, or a dash (-) for none.
+addbook-bad-isbn = An ISBN has 10 or 13 digits (the last may be X), with or without hyphens. Send it again, or a dash (-) for none.
+addbook-bad-isbn-checksum = { $isbn } is not a valid ISBN: its check digit does not match (a digit mistyped?). Send it again, or a dash (-) for none.
+addbook-isbn-taken = That ISBN is already in the catalogue: book #{ $id } “{ $title }”. Send another, or a dash (-) for none.
+addbook-isbn-taken-meanwhile = That ISBN was added to the catalogue a moment ago by someone else. Everything else is kept.
+addbook-cover-buttons = Please choose the cover with one of the buttons.
+addbook-confirm =
+    📘 <b>Add this book?</b>
+    Title: <b>{ $title }</b>
+    Author: { $author }
+    ISBN: { $isbn }
+    Cover: { $cover }
+    Copies: { $copies }
+    Daily fee: { $fee } USD
+addbook-add-button = ✅ Add the book
+addbook-cancel-button = ✖ Don't add
+addbook-confirm-buttons = Please answer with the buttons: add the book, or not.
 addbook-bad-inventory = Send a whole number from 0 to 1000000.
 addbook-bad-fee = Send an amount above 0 with at most 2 decimals, e.g. 1.50.
 addbook-abandoned = Adding the book was stopped.
