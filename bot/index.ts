@@ -23,6 +23,7 @@ import { cancelFeature, leaveConversations } from './features/cancel.js';
 import { fallbackFeature } from './features/fallback.js';
 import { adminFeature, ADMIN_SUBCOMMANDS } from './features/admin/index.js';
 import { ADD_BOOK_CONVERSATION, addBookConversation } from './features/admin/add-book.js';
+import { createConsole, FIND_CONVERSATION } from './features/admin/console.js';
 
 export interface CreateBotOptions {
   /** TELEGRAM_API_ROOT (tests and the sandbox point it at a local fake). */
@@ -94,6 +95,8 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   guarded.use(leaveConversations());
   guarded.use(createConversation<BotContext, ConvContext>(borrowConversation(deps), BORROW_CONVERSATION));
   guarded.use(createConversation<BotContext, ConvContext>(addBookConversation(deps), ADD_BOOK_CONVERSATION));
+  const staffConsole = createConsole(deps);
+  guarded.use(createConversation<BotContext, ConvContext>(staffConsole.findConversation(), FIND_CONVERSATION));
 
   const { main, help, language } = mainMenus(deps);
   const { catalogue } = catalogueMenus(deps);
@@ -104,7 +107,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   guarded.use(cancelFeature(deps));
   guarded.use(mainFeature(deps));
   guarded.use(linkFeature(deps));
-  guarded.use(adminFeature(deps));
+  guarded.use(adminFeature(deps, staffConsole));
   guarded.use(myBooksFeature(deps));
   guarded.use(catalogueFeature(deps));
   guarded.use(fallbackFeature());

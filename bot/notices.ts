@@ -9,7 +9,7 @@ import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback, screenCallback } from './callbacks.js';
+import { adminListCallback, consoleCallback, screenCallback } from './callbacks.js';
 import { stillUnpaidQuery } from '../core/reports.js';
 import { truncate } from './text.js';
 import { payButton } from './pay.js';
@@ -148,6 +148,11 @@ export function createRenderer() {
     const link = facts.links?.get(paymentId);
     return [payButton(label ?? tPlain(lang, 'notify-pay-button', { amount }), link ? { url: link } : { paymentId })];
   }
+  /** The staff console's card of the loan a staff notification is about, as a new message (bot/features/admin/console.ts). */
+  function openCard(lang: string, p: Payload): InlineKeyboardMarkup | undefined {
+    const borrowingId = idOf(p, 'borrowing_id');
+    return borrowingId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-open-button'), callback_data: consoleCallback.data({ screen: 'loan', borrowingId, fresh: true }) }]] };
+  }
   /** Opens My books in this very message (bot/features/main.ts answers `go:y`). */
   const myBooksButton = (lang: string): InlineKeyboardButton => ({ text: tPlain(lang, 'menu-my-books'), callback_data: screenCallback.data({ screen: 'y' }) });
   const payKeyboard = (...rows: (InlineKeyboardButton[] | undefined)[]): InlineKeyboardMarkup | undefined => {
@@ -214,15 +219,13 @@ export function createRenderer() {
     const lang = row.language || 'en';
     switch (row.kind) {
       case 'staff.borrowing_created':
-        return {
-          text: t(lang, 'notify-staff-borrowing-created', {
-            borrowingId: str(p, 'borrowing_id'),
-            reader: readerLabel(p),
-            book: str(p, 'book_title'),
-            dueDate: str(p, 'expected_return_date'),
-            rent: str(p, 'rent'),
-          }),
-        };
+        return withMarkup(t(lang, 'notify-staff-borrowing-created', {
+          borrowingId: str(p, 'borrowing_id'),
+          reader: readerLabel(p),
+          book: str(p, 'book_title'),
+          dueDate: str(p, 'expected_return_date'),
+          rent: str(p, 'rent'),
+        }), openCard(lang, p));
       case 'staff.borrowing_returned': {
         let text = t(lang, 'notify-staff-borrowing-returned', {
           borrowingId: str(p, 'borrowing_id'),
@@ -237,14 +240,12 @@ export function createRenderer() {
         return { text };
       }
       case 'staff.payment_received':
-        return {
-          text: t(lang, 'notify-staff-payment-received', {
-            amount: str(p, 'amount'),
-            type: str(p, 'type', 'PAYMENT'),
-            reader: readerLabel(p),
-            book: str(p, 'book_title'),
-          }),
-        };
+        return withMarkup(t(lang, 'notify-staff-payment-received', {
+          amount: str(p, 'amount'),
+          type: str(p, 'type', 'PAYMENT'),
+          reader: readerLabel(p),
+          book: str(p, 'book_title'),
+        }), openCard(lang, p));
       case 'staff.overdue_report':
         return overdueReport(lang, p);
       case 'reader.borrowing_confirmed': {

@@ -54,6 +54,8 @@ describe('who may use /admin', () => {
   it('answers a linked staff member in the staff chat with the command list, in both forms', async () => {
     await linkStaff(w);
     await w.send(librarian, '/admin', staffChat);
+    expect(lastStaff()).toContain('Staff console');
+    await w.send(librarian, '/admin help', staffChat);
     expect(lastStaff()).toContain('Staff commands');
     expect(lastStaff()).toContain('/admin inventory <book id> <copies>');
     await w.send(librarian, '/admin@library_sandbox_bot help', staffChat);

@@ -282,3 +282,79 @@ addbook-done = ✅ Added book #{ $id }: <b>{ $title }</b> by { $author } — { $
     [one] 1 copy
    *[other] { $copies } copies
 }, { $fee } USD/day.
+
+## Staff console (/admin in the staff chat)
+console-title =
+    🗂 <b>Staff console</b>
+    Choose a list, or find a book or a reader. The typed commands still work: /admin help lists them.
+console-active = 📋 Active
+console-overdue = ⚠ Overdue
+console-find-book = 🔎 Find a book
+console-find-reader = 👤 Find a reader
+console-stats = 📊 Stats
+console-add-book = ➕ Add a book
+console-home = 🏠 Console
+console-next = Next ▸
+console-first = ⏮ First page
+console-list-hint = Tap a loan to open its card.
+console-loan-returned-short = returned { $date }
+console-loan-late-short = ⚠ { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late
+console-loan-due-short = due { $date }
+console-reader-title = 👤 <b>Reader #{ $id }</b>
+console-payment-paid = paid { $date }
+console-payment-refunded = refunded { $date }
+payment-status-expired-staff = unpaid, its link expired
+console-payment-line = • #{ $id } { $type ->
+    [FINE] fine
+   *[other] rent
+} { $amount } USD — { $status }
+console-loan-title = 📄 <b>Borrowing #{ $id }</b>
+console-loan-book = Book: <b>{ $title }</b> by { $author } (#{ $id })
+console-loan-reader = Reader: { $reader }
+console-loan-email = { $email }
+console-loan-dates = Borrowed { $borrowed } · due { $due }
+console-loan-dates-late = Borrowed { $borrowed } · due { $due } · ⚠ <b>{ $days ->
+    [one] 1 day
+   *[other] { $days } days
+} overdue</b>
+console-loan-dates-returned = Borrowed { $borrowed } · due { $due } · returned { $returned }
+console-loan-payments = Payments:
+console-loan-no-payments = No payments.
+console-return = ↩ Return
+console-remind = 🔔 Remind
+console-refund = 💸 Refund #{ $id } · { $amount } USD
+console-open-book = 📖 Book
+console-open-reader = 👤 Reader's loans
+console-return-question = Mark <b>“{ $title }”</b> (borrowing #{ $id }, { $reader }) returned today?
+console-return-late = It is { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late: a fine will be charged.
+console-return-on-time = It is on time: no fine.
+console-return-yes = ✅ Yes, it is back
+console-refund-question = Refund payment #{ $id } — the { $type ->
+    [FINE] fine
+   *[other] rent
+} of <b>{ $amount } USD</b> for “{ $title }” — to { $reader }? The money goes back through Stripe.
+console-refund-yes = ✅ Refund { $amount } USD
+console-book-title = 📖 <b>{ $title }</b> (#{ $id })
+console-book-details = { $author } · { $cover } · { $fee } USD/day
+console-book-copies = On the shelf: <b>{ $shelf }</b> · on loan: { $out }
+console-inventory-minus = ➖ 1 copy
+console-inventory-plus = ➕ 1 copy
+console-stats-refresh = 🔄 Refresh
+console-reminded-overdue = The overdue notice is on its way to the reader.
+console-reminded-due = The due-date reminder is on its way to the reader.
+console-remind-no-telegram = This reader has no Telegram linked: nothing was sent.
+console-remind-already = This reader was already reminded about this loan today.
+console-find-book-ask = 🔎 Send the title, author or ISBN to look for (reply to this message).
+console-find-reader-ask = 👤 Send the reader's account number, @username or email (reply to this message).
+console-search-again = 🔎 Search again
+console-book-shelf-short = { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+} on the shelf
+console-search-more = Showing the first { $limit }: send more words to narrow it down.

@@ -87,3 +87,4 @@ notify-reader-payment-expired = ⌛ The payment link for your { $type ->
         [FINE] late-return fine
        *[other] rent
     } of { $amount } USD for “{ $book }” expired unpaid. Press Pay for a new one — you cannot borrow again until it is paid.
+notify-staff-open-button = 📄 Open the card

@@ -288,3 +288,83 @@ addbook-done = ✅ Додано книжку #{ $id }: <b>{ $title }</b>, { $aut
     [few] { $copies } примірники
    *[other] { $copies } примірників
 }, { $fee } USD/день.
+
+## Консоль персоналу (/admin у чаті персоналу)
+console-title =
+    🗂 <b>Консоль персоналу</b>
+    Оберіть список або знайдіть книжку чи читача. Команди теж працюють: /admin help покаже їх.
+console-active = 📋 Активні
+console-overdue = ⚠ Прострочені
+console-find-book = 🔎 Знайти книжку
+console-find-reader = 👤 Знайти читача
+console-stats = 📊 Показники
+console-add-book = ➕ Додати книжку
+console-home = 🏠 Консоль
+console-next = Далі ▸
+console-first = ⏮ Перша сторінка
+console-list-hint = Натисніть на видачу, щоб відкрити її картку.
+console-loan-returned-short = повернено { $date }
+console-loan-late-short = ⚠ { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+} прострочення
+console-loan-due-short = до { $date }
+console-reader-title = 👤 <b>Читач #{ $id }</b>
+console-payment-paid = оплачено { $date }
+console-payment-refunded = кошти повернено { $date }
+payment-status-expired-staff = не оплачено, посилання застаріло
+console-payment-line = • #{ $id } { $type ->
+    [FINE] штраф
+   *[other] оренда
+} { $amount } USD — { $status }
+console-loan-title = 📄 <b>Видача #{ $id }</b>
+console-loan-book = Книжка: <b>{ $title }</b>, { $author } (#{ $id })
+console-loan-reader = Читач: { $reader }
+console-loan-email = { $email }
+console-loan-dates = Видано { $borrowed } · повернути до { $due }
+console-loan-dates-late = Видано { $borrowed } · повернути до { $due } · ⚠ <b>прострочено на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}</b>
+console-loan-dates-returned = Видано { $borrowed } · повернути до { $due } · повернено { $returned }
+console-loan-payments = Платежі:
+console-loan-no-payments = Платежів немає.
+console-return = ↩ Повернено
+console-remind = 🔔 Нагадати
+console-refund = 💸 Повернути кошти #{ $id } · { $amount } USD
+console-open-book = 📖 Книжка
+console-open-reader = 👤 Видачі читача
+console-return-question = Позначити <b>«{ $title }»</b> (видача #{ $id }, { $reader }) поверненою сьогодні?
+console-return-late = Прострочено на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}: буде нараховано штраф.
+console-return-on-time = Вчасно: без штрафу.
+console-return-yes = ✅ Так, повернено
+console-refund-question = Повернути кошти за платіж #{ $id } — { $type ->
+    [FINE] штраф
+   *[other] оренду
+} <b>{ $amount } USD</b> за «{ $title }» — читачеві { $reader }? Гроші повернуться через Stripe.
+console-refund-yes = ✅ Повернути { $amount } USD
+console-book-title = 📖 <b>{ $title }</b> (#{ $id })
+console-book-details = { $author } · { $cover } · { $fee } USD/день
+console-book-copies = На полиці: <b>{ $shelf }</b> · на руках: { $out }
+console-inventory-minus = ➖ 1 примірник
+console-inventory-plus = ➕ 1 примірник
+console-stats-refresh = 🔄 Оновити
+console-reminded-overdue = Сповіщення про прострочення надіслано читачеві.
+console-reminded-due = Нагадування про термін надіслано читачеві.
+console-remind-no-telegram = У цього читача не пов'язано Telegram: нічого не надіслано.
+console-remind-already = Цьому читачеві вже нагадували про цю видачу сьогодні.
+console-find-book-ask = 🔎 Надішліть назву, автора або ISBN (відповіддю на це повідомлення).
+console-find-reader-ask = 👤 Надішліть номер облікового запису читача, @username або email (відповіддю на це повідомлення).
+console-search-again = 🔎 Шукати ще
+console-book-shelf-short = на полиці { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+}
+console-search-more = Показано перші { $limit }: додайте слів, щоб звузити пошук.
