@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { errorForLog } from '../logger.js';
 import type { Core } from '../core/index.js';
 import { tPlain } from '../i18n/index.js';
+import { READER_COMMANDS } from './commands.js';
 import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { KvStore } from '../db/kv-store.js';
@@ -119,7 +120,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   return bot;
 }
 
-export const READER_COMMANDS = ['start', 'catalogue', 'mybooks', 'search', 'language', 'help', 'cancel'] as const;
+export { READER_COMMANDS } from './commands.js';
 
 /**
  * The command menus: readers in private chats (en + uk) and librarians in the staff chat.

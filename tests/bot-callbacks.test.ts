@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addBookCallback,
+  consoleCallback,
   adminListCallback,
   borrowCallback,
   coverCallback,
@@ -14,7 +15,7 @@ import {
   screenCallback,
 } from '../bot/callbacks.js';
 
-const formats = { payCallback, adminListCallback, screenCallback, borrowCallback, linkCallback, coverCallback, addBookCallback };
+const formats = { payCallback, adminListCallback, screenCallback, borrowCallback, linkCallback, coverCallback, addBookCallback, consoleCallback };
 
 const built: [keyof typeof formats, string, unknown][] = [
   ['payCallback', payCallback.data(42), 42],
@@ -32,6 +33,15 @@ const built: [keyof typeof formats, string, unknown][] = [
   ['coverCallback', coverCallback.data('HARD'), 'HARD'],
   ['addBookCallback', addBookCallback.data('add'), 'add'],
   ['addBookCallback', addBookCallback.data('cancel'), 'cancel'],
+  ...([
+    { screen: 'home' }, { screen: 'stats' }, { screen: 'findBook' }, { screen: 'findReader' }, { screen: 'addBook' },
+    { screen: 'active' }, { screen: 'active', before: 999_999_999_999_999 }, { screen: 'overdue' }, { screen: 'overdue', after: ['2026-03-01', 999_999_999_999_999] },
+    { screen: 'readerLoans', userId: 999_999_999_999_999 }, { screen: 'readerLoans', userId: 999_999_999_999_999, before: 999_999_999_999_999 },
+    { screen: 'loan', borrowingId: 4 }, { screen: 'loan', borrowingId: 4, fresh: true }, { screen: 'remind', borrowingId: 4 }, { screen: 'book', bookId: 2 },
+    { screen: 'return', borrowingId: 4, confirmed: false }, { screen: 'return', borrowingId: 4, confirmed: true },
+    { screen: 'refund', paymentId: 8, confirmed: false }, { screen: 'refund', paymentId: 8, confirmed: true },
+    { screen: 'inventory', bookId: 999_999_999_999_999, inventory: 1_000_000 },
+  ] as const).map((target) => ['consoleCallback', consoleCallback.data(target as never), target] as [keyof typeof formats, string, unknown]),
 ];
 
 describe('callback_data formats', () => {

@@ -8,6 +8,7 @@ import { LANGUAGES, displayName, normalizeLanguage, readerActor, readerOf, type 
 import { resetCatalogue } from './catalogue.js';
 import { askToLink } from './link.js';
 import { screenCallback } from '../callbacks.js';
+import { readerCommandLines } from '../commands.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', uk: 'Українська' };
 
@@ -27,7 +28,8 @@ export function mainMenus(deps: BotDeps) {
 
   const help = new Menu<BotContext>('h', screens.options())
     .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
-  screens.define('h', help, (ctx) => ctx.t('help-text', { max_days: String(deps.core.deps.config.rules.maxLoanDays), max_loans: String(deps.core.deps.config.rules.maxActiveLoans) }));
+  screens.define('h', help, (ctx) =>
+    `${ctx.t('help-text', { max_days: String(deps.core.deps.config.rules.maxLoanDays), max_loans: String(deps.core.deps.config.rules.maxActiveLoans) })}\n\n${ctx.t('help-commands')}\n${readerCommandLines(ctx.lang)}`);
 
   const language = new Menu<BotContext>('l', screens.options());
   for (const lang of LANGUAGES) {

@@ -58,7 +58,8 @@ help-text =
     📚 <b>Catalogue</b> — browse the books page by page, or just send me any text to search by title, author or ISBN.
     📥 <b>Borrow</b> — open a book, press Borrow, choose for how many days (up to { $max_days }), confirm and pay the rent with the link.
     📖 <b>My books</b> — your loans and due dates: return a book or pay what is due. You can hold up to { $max_loans } books at a time, and cannot borrow while a payment is unpaid. Late returns are fined for every day overdue.
-    /start — main menu · /catalogue · /mybooks · /language · /cancel
+
+help-commands = <b>Commands</b> (also in the menu beside the message box):
 
 ## Language
 language-choose = Choose your language (now: { $current }).
@@ -186,6 +187,7 @@ error-generic = { $message }
 admin-refused = Sorry, this command is only for library staff in the staff chat.
 admin-help =
     <b>Staff commands</b>
+    /admin — the console: lists, cards and buttons
     /admin addbook — add a book, step by step
     /admin inventory &lt;book id&gt; &lt;copies&gt; — set the copies on the shelf
     /admin find &lt;text&gt; — find books
