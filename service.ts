@@ -123,6 +123,8 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     jwtSecret,
     logger,
     botUsername: () => (bot.isInited() ? bot.botInfo.username : undefined),
+    // The sandbox's bot is not on Telegram: its deep links open the web chat with /start <code> typed in.
+    telegramLink: config.sandbox.telegram ? (_bot, code) => `${publicUrl}/sandbox/?start=${encodeURIComponent(code)}` : undefined,
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {

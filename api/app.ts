@@ -27,6 +27,11 @@ export interface CreateApiOptions {
   logger: Logger;
   /** The bot's @username once known (for t.me links); undefined → telegram-link answers 503. */
   botUsername?: () => string | undefined;
+  /**
+   * The link that opens the bot with `/start <code>`: Telegram's deep link by default; the sandbox
+   * points it at its web chat, which types the command in (there is no such bot on Telegram).
+   */
+  telegramLink?: (botUsername: string, code: string) => string;
   /** Default: the config's ACCESS_TOKEN_TTL_MINUTES (15 min). */
   accessTtlSeconds?: number;
   /** Default: the config's REFRESH_TOKEN_TTL_DAYS (7 days). */
@@ -73,6 +78,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     auth,
     logger,
     botUsername: opts.botUsername ?? (() => undefined),
+    telegramLink: opts.telegramLink ?? ((bot, code) => `https://t.me/${encodeURIComponent(bot)}?start=${code}`),
     throttle,
   };
 
