@@ -150,7 +150,6 @@ mybooks-pay-button = 💳 Pay { $amount } USD — { $title }
 mybooks-refresh = 🔄 Refresh
 pay-already-paid = ✅ This payment is already paid. Thank you!
 pay-link-ready = 💳 Here is your payment link for { $amount } USD.
-mybooks-renewed = 💳 A new payment link for { $amount } USD is ready — press Pay below.
 return-confirm = Return <b>“{ $title }”</b> (due { $date })?
 return-confirm-yes = ✅ Yes, return it
 return-nothing = This loan is not active any more.

@@ -148,7 +148,6 @@ mybooks-pay-button = 💳 Оплатити { $amount } USD — { $title }
 mybooks-refresh = 🔄 Оновити
 pay-already-paid = ✅ Цей платіж уже оплачено. Дякуємо!
 pay-link-ready = 💳 Ось ваше посилання на оплату { $amount } USD.
-mybooks-renewed = 💳 Нове посилання на оплату { $amount } USD готове — натисніть «Оплатити» нижче.
 return-confirm = Повернути <b>«{ $title }»</b> (термін { $date })?
 return-confirm-yes = ✅ Так, повернути
 return-nothing = Ця видача вже не активна.
