@@ -123,6 +123,8 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     jwtSecret,
     logger,
     botUsername: () => (bot.isInited() ? bot.botInfo.username : undefined),
+    // The sandbox's bot is not on Telegram: its deep links open the web chat with /start <code> typed in.
+    telegramLink: config.sandbox.telegram ? (_bot, code) => `${publicUrl}/sandbox/?start=${encodeURIComponent(code)}` : undefined,
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
@@ -156,7 +158,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
-  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, notices: createNoticeRenderer(db), logger, clock });
+  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, notices: createNoticeRenderer(db, core.payments.links), logger, clock });
   if (opts.startJobs !== false) jobs.start();
 
   const url = publicUrl;

@@ -27,6 +27,11 @@ export interface CreateApiOptions {
   logger: Logger;
   /** The bot's @username once known (for t.me links); undefined → telegram-link answers 503. */
   botUsername?: () => string | undefined;
+  /**
+   * The link that opens the bot with `/start <code>`: Telegram's deep link by default; the sandbox
+   * points it at its web chat, which types the command in (there is no such bot on Telegram).
+   */
+  telegramLink?: (botUsername: string, code: string) => string;
   /** Default: the config's ACCESS_TOKEN_TTL_MINUTES (15 min). */
   accessTtlSeconds?: number;
   /** Default: the config's REFRESH_TOKEN_TTL_DAYS (7 days). */
@@ -73,6 +78,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     auth,
     logger,
     botUsername: opts.botUsername ?? (() => undefined),
+    telegramLink: opts.telegramLink ?? ((bot, code) => `https://t.me/${encodeURIComponent(bot)}?start=${code}`),
     throttle,
   };
 
@@ -148,8 +154,12 @@ export function openApiDocument(app: App) {
 }
 
 /**
- * One log line per request, with its request id: successful reads at debug (cheap on the hot
- * path), the rest at info. Nothing from headers or bodies is logged.
+ * One log line per request, with its request id, at `debug`: at the default `info` the start-up
+ * line stays on screen, and LOG_LEVEL=debug shows every request. A 5xx is logged at `error` (the
+ * service failed; the error handler logs the cause too). A 4xx is the client's mistake, answered
+ * with its reason, so it stays at `debug`; what the operator must see about clients (throttling
+ * behind a proxy, webhook signatures) is logged as a warning where it is decided. Nothing from
+ * headers or bodies is logged.
  */
 function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -157,14 +167,11 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const id = c.get('requestId');
     await next();
     const status = c.res.status;
-    const method = c.req.method;
-    const path = rawPath(c.req.url);
-    // The sandbox's own stand-in traffic (bot ↔ fake Telegram, gateway ↔ fake Stripe) is noise.
-    const internal = path.startsWith('/sandbox/telegram/') || path.startsWith('/sandbox/stripe/');
-    const level = status >= 500 ? 'error' : internal || ((method === 'GET' || method === 'HEAD') && status < 400) ? 'debug' : 'info';
+    const level = status >= 500 ? 'error' : 'debug';
     if (logger.isLevelEnabled(level)) {
+      const path = rawPath(c.req.url);
       // A bot token can sit in a Bot API path: never log it.
-      logger[level]({ reqId: id, method, path: path.replace(/\/bot\d+:[^/]+/, '/bot<redacted>'), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
+      logger[level]({ reqId: id, method: c.req.method, path: path.replace(/\/bot\d+:[^/]+/, '/bot<redacted>'), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
     }
   };
 }

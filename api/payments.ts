@@ -86,6 +86,39 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     },
   );
 
+  // Every Pay button in the bot opens this (core/pay-links.ts); its path has its own first segment,
+  // so it never meets /{id}.
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/payments/checkout/{token}', tags, operationId: 'openPayLink',
+      summary: 'A pay link: redirects to the payment\'s live checkout page, renewing the session first when it expired',
+      description:
+        'No login: the signed token in the link is the authority, as a checkout session URL is (whoever holds it can pay, nothing more). ' +
+        'Answers 303 to the live Stripe Checkout page — a new session when the old one expired or was never made — or a small HTML page ' +
+        'when the payment is already paid (or refunded), unknown, or Stripe cannot be reached.',
+      request: { params: z.object({ token: z.string().max(64).openapi({ description: '`<payment id>.<signature>`, as the bot\'s Pay buttons carry it' }) }) },
+      responses: {
+        303: { description: 'To the live checkout page', headers: { Location: { schema: { type: 'string' }, description: 'The checkout URL' } } },
+        200: { description: 'Already paid (or refunded)', content: { 'text/html': { schema: z.string() } } },
+        404: { description: 'No payment has this link', content: { 'text/html': { schema: z.string() } } },
+        503: { description: 'Stripe could not be reached; the link works again later', content: { 'text/html': { schema: z.string() } } },
+      },
+    }),
+    async (c) => {
+      c.header('Cache-Control', 'no-store');
+      c.header('Referrer-Policy', 'no-referrer');
+      try {
+        const opened = await core.payments.checkoutByLink(c.req.valid('param').token);
+        if ('url' in opened) return c.redirect(opened.url, 303);
+        return c.html(successPage(opened.paid), 200);
+      } catch (e) {
+        if (!isDomainError(e)) throw e;
+        const status = e.status === 503 ? 503 : 404;
+        return c.html(errorPage(status, status === 404 ? 'This payment link is not valid.' : e.message), status);
+      }
+    },
+  );
+
   app.openapi(
     createRoute({
       method: 'get', path: '/api/payments', tags, operationId: 'listPayments', security: bearer, middleware: [user] as const,

@@ -182,7 +182,10 @@ export const UserSchema = z
 
 export const TelegramLink = z
   .object({
-    url: z.string().openapi({ example: 'https://t.me/library_bot?start=Xy9…' }),
+    url: z.string().openapi({
+      example: 'https://t.me/library_bot?start=Xy9…',
+      description: 'Opens the bot with /start <code>. With the offline sandbox standing in for Telegram it is the sandbox web chat (`…/sandbox/?start=<code>`), which types the command in.',
+    }),
     expires_at: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('TelegramLink');

@@ -21,5 +21,6 @@ export interface ApiDeps {
   auth: Auth;
   logger: Logger;
   botUsername: () => string | undefined;
+  telegramLink: (botUsername: string, code: string) => string;
   throttle: Throttle;
 }

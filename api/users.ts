@@ -103,7 +103,7 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
         throw new ApiError(503, 'TELEGRAM_UNAVAILABLE', 'The Telegram bot is not connected yet, so no link can be made; try again in a minute');
       }
       const { code, expiresAt } = await core.users.createLinkCode(c.get('actor'));
-      return c.json({ url: `https://t.me/${encodeURIComponent(bot)}?start=${code}`, expires_at: expiresAt }, 201);
+      return c.json({ url: deps.telegramLink(bot, code), expires_at: expiresAt }, 201);
     },
   );
 }

@@ -8,6 +8,8 @@
 //   brw:d:<days> | brw:ok | brw:back | brw:x   the borrow conversation
 //   lk:<code> | lk-no                link this Telegram to an account, or not
 //   ab:HARD | ab:SOFT                the cover asked for when adding a book
+//   ab:ok | ab:x                     add the book shown, or not (the add-book conversation's last step)
+//   sc:…                             the staff console (bot/features/admin/console.ts): see consoleCallback
 
 /** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */
 export const MAX_CALLBACK_DATA_BYTES = 64;
@@ -106,5 +108,91 @@ export const coverCallback = {
   data: (cover: Cover) => checked(`ab:${cover}`),
   parse(data: string | undefined): Cover | undefined {
     return data === undefined ? undefined : (coverCallback.pattern.exec(data)?.[1] as Cover | undefined);
+  },
+};
+
+export type AddBookAnswer = 'add' | 'cancel';
+
+export const addBookCallback = {
+  pattern: /^ab:(ok|x)$/,
+  data: (answer: AddBookAnswer) => checked(answer === 'add' ? 'ab:ok' : 'ab:x'),
+  parse(data: string | undefined): AddBookAnswer | undefined {
+    const m = data === undefined ? null : addBookCallback.pattern.exec(data);
+    return m ? (m[1] === 'ok' ? 'add' : 'cancel') : undefined;
+  },
+};
+
+/**
+ * Where a staff console button goes. Stateless: each button carries what its screen needs (ids,
+ * keyset cursors), so any librarian in the staff chat can press any button, days later.
+ */
+export type ConsoleTarget =
+  | { screen: 'home' }
+  | { screen: 'stats' }
+  | { screen: 'findBook' }
+  | { screen: 'findReader' }
+  | { screen: 'addBook' }
+  | { screen: 'active'; before?: number }
+  | { screen: 'overdue'; after?: [date: string, id: number] }
+  | { screen: 'readerLoans'; userId: number; before?: number }
+  /** `fresh`: as a new message (from a staff notification), not in place of this one. */
+  | { screen: 'loan'; borrowingId: number; fresh?: boolean }
+  | { screen: 'return'; borrowingId: number; confirmed: boolean }
+  | { screen: 'refund'; paymentId: number; confirmed: boolean }
+  | { screen: 'remind'; borrowingId: number }
+  | { screen: 'book'; bookId: number }
+  /** Sets the shelf copies to `inventory` (the card's count ± 1): a second press of a stale card changes nothing. */
+  | { screen: 'inventory'; bookId: number; inventory: number };
+
+const SIMPLE = { home: 'h', stats: 's', findBook: 'fb', findReader: 'fr', addBook: 'ab' } as const;
+const DATE = '(\\d{4}-\\d{2}-\\d{2})';
+
+export const consoleCallback = {
+  pattern: new RegExp(
+    `^sc:(?:(h|s|fb|fr|ab)|a(?::${ID})?|o(?::${DATE}:${ID})?|u:${ID}(?::${ID})?|([lLmb]):${ID}|([rRfF]):${ID}|i:${ID}:(\\d{1,7}))$`,
+  ),
+  data(target: ConsoleTarget): string {
+    switch (target.screen) {
+      case 'home': case 'stats': case 'findBook': case 'findReader': case 'addBook':
+        return checked(`sc:${SIMPLE[target.screen]}`);
+      case 'active':
+        return checked(target.before === undefined ? 'sc:a' : `sc:a:${target.before}`);
+      case 'overdue':
+        return checked(target.after ? `sc:o:${target.after[0]}:${target.after[1]}` : 'sc:o');
+      case 'readerLoans':
+        return checked(target.before === undefined ? `sc:u:${target.userId}` : `sc:u:${target.userId}:${target.before}`);
+      case 'loan':
+        return checked(`sc:${target.fresh ? 'L' : 'l'}:${target.borrowingId}`);
+      case 'remind':
+        return checked(`sc:m:${target.borrowingId}`);
+      case 'book':
+        return checked(`sc:b:${target.bookId}`);
+      case 'return':
+        return checked(`sc:${target.confirmed ? 'R' : 'r'}:${target.borrowingId}`);
+      case 'refund':
+        return checked(`sc:${target.confirmed ? 'F' : 'f'}:${target.paymentId}`);
+      case 'inventory':
+        return checked(`sc:i:${target.bookId}:${target.inventory}`);
+    }
+  },
+  parse(data: string): ConsoleTarget | undefined {
+    const m = consoleCallback.pattern.exec(data);
+    if (!m) return undefined;
+    const [, simple, before, date, afterId, userId, userBefore, idKind, id, actKind, actId, bookId, inventory] = m;
+    if (simple !== undefined) return { screen: (Object.keys(SIMPLE) as (keyof typeof SIMPLE)[]).find((k) => SIMPLE[k] === simple)! };
+    if (userId !== undefined) return userBefore !== undefined ? { screen: 'readerLoans', userId: Number(userId), before: Number(userBefore) } : { screen: 'readerLoans', userId: Number(userId) };
+    if (idKind !== undefined) {
+      const n = Number(id);
+      if (idKind === 'l' || idKind === 'L') return idKind === 'L' ? { screen: 'loan', borrowingId: n, fresh: true } : { screen: 'loan', borrowingId: n };
+      return idKind === 'm' ? { screen: 'remind', borrowingId: n } : { screen: 'book', bookId: n };
+    }
+    if (actKind !== undefined) {
+      const n = Number(actId);
+      return actKind === 'r' || actKind === 'R' ? { screen: 'return', borrowingId: n, confirmed: actKind === 'R' } : { screen: 'refund', paymentId: n, confirmed: actKind === 'F' };
+    }
+    if (bookId !== undefined) return { screen: 'inventory', bookId: Number(bookId), inventory: Number(inventory) };
+    if (date !== undefined) return { screen: 'overdue', after: [date, Number(afterId)] };
+    if (data.startsWith('sc:o')) return { screen: 'overdue' };
+    return before !== undefined ? { screen: 'active', before: Number(before) } : { screen: 'active' };
   },
 };

@@ -29,13 +29,21 @@ export function trackAnswers(answered: AnsweredQueries): Transformer {
   };
 }
 
-/** Installed before the boundary: tracks this update's answers, and forgets them once it is done. */
-export function answerTracking(answered: AnsweredQueries): MiddlewareFn<BotContext> {
+/**
+ * Installed before the boundary: tracks this update's answers and forgets them once it is done.
+ * A press nobody answered (a menu button that only edits its message, a conversation that took
+ * the press and is waiting) is answered here, once: menus never answer by themselves
+ * (`autoAnswer: false`), so a handler that answers with an alert is never answered twice.
+ */
+export function answerTracking(answered: AnsweredQueries, logger?: { warn(obj: object, msg: string): void }): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     ctx.api.config.use(trackAnswers(answered));
     const queryId = ctx.callbackQuery?.id;
     try {
       await next();
+      if (queryId && !answered.has(queryId)) {
+        await ctx.answerCallbackQuery().catch((e: unknown) => logger?.warn({ update_id: ctx.update.update_id, err: errorForLog(e) }, 'bot: could not answer a button press'));
+      }
     } finally {
       if (queryId) answered.delete(queryId);
     }

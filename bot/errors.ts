@@ -28,7 +28,8 @@ export function domainErrorText(lang: string, err: { code: ErrorCode; message: s
   const key = KEYS[err.code] ?? 'error-generic';
   return t(lang, key, {
     message: err.message,
-    limit: String(details.limit ?? ''),
+    // A number, so Fluent picks its plural form ("1 book", "3 books").
+    limit: typeof details.limit === 'number' ? details.limit : String(details.limit ?? ''),
     min: String(details.min ?? ''),
     max: String(details.max ?? ''),
     payment: String(details.payment_id ?? ''),

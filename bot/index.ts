@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { errorForLog } from '../logger.js';
 import type { Core } from '../core/index.js';
 import { tPlain } from '../i18n/index.js';
+import { READER_COMMANDS } from './commands.js';
 import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
 import type { BotDeps } from './deps.js';
 import { KvStore } from '../db/kv-store.js';
@@ -23,6 +24,7 @@ import { cancelFeature, leaveConversations } from './features/cancel.js';
 import { fallbackFeature } from './features/fallback.js';
 import { adminFeature, ADMIN_SUBCOMMANDS } from './features/admin/index.js';
 import { ADD_BOOK_CONVERSATION, addBookConversation } from './features/admin/add-book.js';
+import { createConsole, FIND_CONVERSATION } from './features/admin/console.js';
 
 export interface CreateBotOptions {
   /** TELEGRAM_API_ROOT (tests and the sandbox point it at a local fake). */
@@ -67,7 +69,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   bot.use(sequentialize(chatKey));
   bot.use(retryFloodWaits);
   const answeredQueries: AnsweredQueries = new Set();
-  bot.use(answerTracking(answeredQueries));
+  bot.use(answerTracking(answeredQueries, logger));
   // Everything past this point is guarded: an error is told to the user and goes no further.
   const guarded = bot.errorBoundary(tellAboutError(deps, answeredQueries));
   guarded.use(
@@ -94,6 +96,8 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   guarded.use(leaveConversations());
   guarded.use(createConversation<BotContext, ConvContext>(borrowConversation(deps), BORROW_CONVERSATION));
   guarded.use(createConversation<BotContext, ConvContext>(addBookConversation(deps), ADD_BOOK_CONVERSATION));
+  const staffConsole = createConsole(deps);
+  guarded.use(createConversation<BotContext, ConvContext>(staffConsole.findConversation(), FIND_CONVERSATION));
 
   const { main, help, language } = mainMenus(deps);
   const { catalogue } = catalogueMenus(deps);
@@ -104,7 +108,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   guarded.use(cancelFeature(deps));
   guarded.use(mainFeature(deps));
   guarded.use(linkFeature(deps));
-  guarded.use(adminFeature(deps));
+  guarded.use(adminFeature(deps, staffConsole));
   guarded.use(myBooksFeature(deps));
   guarded.use(catalogueFeature(deps));
   guarded.use(fallbackFeature());
@@ -116,7 +120,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   return bot;
 }
 
-export const READER_COMMANDS = ['start', 'catalogue', 'mybooks', 'search', 'language', 'help', 'cancel'] as const;
+export { READER_COMMANDS } from './commands.js';
 
 /**
  * The command menus: readers in private chats (en + uk) and librarians in the staff chat.

@@ -2,14 +2,18 @@
 // presentation of a notice, handed to the outbox dispatcher (jobs/) by the composition root.
 // Rendering happens at delivery time, so a Pay button points at the payment's *current*
 // checkout link.
-import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import { paymentLinks } from '../db/outbox.js';
 import { nameWithUsername } from '../core/names.js';
-import { escapeClipped, t, tPlain } from '../i18n/index.js';
+import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback, payCallback } from './callbacks.js';
+import { adminListCallback, consoleCallback, screenCallback } from './callbacks.js';
+import { stillUnpaidQuery } from '../core/reports.js';
+import { truncate } from './text.js';
+import { payButton } from './pay.js';
+import type { PayLinks } from '../core/pay-links.js';
 import { TELEGRAM_TEXT_LIMIT } from './text.js';
 
 export interface RenderedMessage {
@@ -32,8 +36,20 @@ export interface PaymentFact {
   session_url: string | null;
 }
 
+/** A payment a reader still owes, named on their "payment received" notice. */
+export interface StillUnpaid {
+  id: number;
+  type: 'PAYMENT' | 'FINE';
+  amount: string;
+  title: string;
+}
+
 export interface RenderFacts {
   payments?: ReadonlyMap<number, PaymentFact>;
+  /** Per payment just paid: what its reader still owes at send time. */
+  stillUnpaid?: ReadonlyMap<number, StillUnpaid[]>;
+  /** The pay links of those payments (bot/pay.ts), when links can be used here. */
+  links?: ReadonlyMap<number, string>;
 }
 
 /** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
@@ -67,48 +83,82 @@ const idOf = (p: Payload, key: string): number | null => {
   return Number.isSafeInteger(v) && v > 0 ? v : null;
 };
 
+/** Which payload field names the payment whose Pay button a kind of notice shows. */
+const PAY_BUTTON_OF: Record<string, string> = {
+  'reader.borrowing_confirmed': 'payment_id',
+  'reader.fine_created': 'fine_payment_id',
+  'reader.returned_by_staff': 'fine_payment_id',
+  'reader.payment_expired': 'payment_id',
+};
+
+function payloadOf(row: RenderableRow): Payload | undefined {
+  try {
+    return parsePayload(row.payload);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The payment ids whose Pay buttons a row shows (for loading their facts in one query). */
 export function paymentIdsOf(row: RenderableRow): number[] {
-  if (row.kind !== 'reader.borrowing_confirmed' && row.kind !== 'reader.fine_created') return [];
-  let p: Payload;
-  try {
-    p = parsePayload(row.payload);
-  } catch {
-    return [];
-  }
-  const id = idOf(p, row.kind === 'reader.fine_created' ? 'fine_payment_id' : 'payment_id');
+  const field = PAY_BUTTON_OF[row.kind];
+  const p = field ? payloadOf(row) : undefined;
+  const id = p ? idOf(p, field!) : null;
   return id === null ? [] : [id];
 }
 
-/** Loads the payments behind a batch's Pay buttons with one query. */
-export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[]): Promise<RenderFacts> {
-  const ids = [...new Set(rows.flatMap(paymentIdsOf))];
+/**
+ * Loads what a batch's messages need at send time, with one query each: the payments behind
+ * their Pay buttons, what each paying reader still owes, and the pay links of all of those.
+ */
+export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], links?: PayLinks): Promise<RenderFacts> {
+  const ids = new Set(rows.flatMap(paymentIdsOf));
   const payments = new Map<number, PaymentFact>();
-  for (const f of await paymentLinks(db, ids)) payments.set(f.id, f);
-  return { payments };
+  for (const f of await paymentLinks(db, [...ids])) payments.set(f.id, f);
+  const paid = rows.filter((r) => r.kind === 'reader.payment_received').map((r) => idOf(payloadOf(r) ?? {}, 'payment_id')).filter((id): id is number => id !== null);
+  const stillUnpaid = new Map<number, StillUnpaid[]>();
+  if (paid.length > 0) {
+    for (const r of await stillUnpaidQuery(db, paid).execute()) {
+      const list = stillUnpaid.get(r.paid_id) ?? [];
+      list.push({ id: r.id, type: r.type, amount: formatCents(r.money_to_pay_cents), title: r.title });
+      stillUnpaid.set(r.paid_id, list);
+      ids.add(r.id);
+    }
+  }
+  return { payments, stillUnpaid, links: links ? await links.urlsFor([...ids]) : undefined };
 }
 
-/** What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message. */
-export function createNoticeRenderer(db: DB) {
+/**
+ * What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message.
+ * With `links` (core.payments.links) Pay buttons are pay links, as everywhere in the bot.
+ */
+export function createNoticeRenderer(db: DB, links?: PayLinks) {
   const { render } = createRenderer();
-  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows), render };
+  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links), render };
 }
 
 export function createRenderer() {
   const readerLabel = (p: Payload) => nameWithUsername(str(p, 'reader', 'reader'), str(p, 'reader_username'));
 
-  /** A live checkout link when there is one; otherwise a button the bot answers with a fresh one. */
-  function payButton(lang: string, paymentId: number | null, amount: string, facts: RenderFacts): InlineKeyboardMarkup | undefined {
+  /** The Pay button as everywhere in the bot (bot/pay.ts): the pay link, or a `pay:<id>` button without links. */
+  function payButtonRow(lang: string, paymentId: number | null, amount: string, facts: RenderFacts, label?: string): InlineKeyboardButton[] | undefined {
     if (paymentId === null) return undefined;
     const payment = facts.payments?.get(paymentId);
     if (payment && (payment.status === 'PAID' || payment.status === 'REFUNDED')) return undefined;
-    const text = tPlain(lang, 'notify-pay-button', { amount });
-    if (payment && payment.status === 'PENDING' && payment.session_url && /^https?:\/\//.test(payment.session_url)) {
-      return { inline_keyboard: [[{ text, url: payment.session_url }]] };
-    }
-    // No live link: the bot answers this press with a fresh one (features/my-books.ts).
-    return { inline_keyboard: [[{ text, callback_data: payCallback.data(paymentId) }]] };
+    const link = facts.links?.get(paymentId);
+    return [payButton(label ?? tPlain(lang, 'notify-pay-button', { amount }), link ? { url: link } : { paymentId })];
   }
+  /** The staff console's card of the loan a staff notification is about, as a new message (bot/features/admin/console.ts). */
+  function openCard(lang: string, p: Payload): InlineKeyboardMarkup | undefined {
+    const borrowingId = idOf(p, 'borrowing_id');
+    return borrowingId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-open-button'), callback_data: consoleCallback.data({ screen: 'loan', borrowingId, fresh: true }) }]] };
+  }
+  /** Opens My books in this very message (bot/features/main.ts answers `go:y`). */
+  const myBooksButton = (lang: string): InlineKeyboardButton => ({ text: tPlain(lang, 'menu-my-books'), callback_data: screenCallback.data({ screen: 'y' }) });
+  const payKeyboard = (...rows: (InlineKeyboardButton[] | undefined)[]): InlineKeyboardMarkup | undefined => {
+    const kept = rows.filter((r): r is InlineKeyboardButton[] => r !== undefined);
+    return kept.length ? { inline_keyboard: kept } : undefined;
+  };
 
   function alreadyPaidNote(lang: string, paymentId: number | null, facts: RenderFacts): string {
     const status = paymentId === null ? undefined : facts.payments?.get(paymentId)?.status;
@@ -169,15 +219,13 @@ export function createRenderer() {
     const lang = row.language || 'en';
     switch (row.kind) {
       case 'staff.borrowing_created':
-        return {
-          text: t(lang, 'notify-staff-borrowing-created', {
-            borrowingId: str(p, 'borrowing_id'),
-            reader: readerLabel(p),
-            book: str(p, 'book_title'),
-            dueDate: str(p, 'expected_return_date'),
-            rent: str(p, 'rent'),
-          }),
-        };
+        return withMarkup(t(lang, 'notify-staff-borrowing-created', {
+          borrowingId: str(p, 'borrowing_id'),
+          reader: readerLabel(p),
+          book: str(p, 'book_title'),
+          dueDate: str(p, 'expected_return_date'),
+          rent: str(p, 'rent'),
+        }), openCard(lang, p));
       case 'staff.borrowing_returned': {
         let text = t(lang, 'notify-staff-borrowing-returned', {
           borrowingId: str(p, 'borrowing_id'),
@@ -192,14 +240,12 @@ export function createRenderer() {
         return { text };
       }
       case 'staff.payment_received':
-        return {
-          text: t(lang, 'notify-staff-payment-received', {
-            amount: str(p, 'amount'),
-            type: str(p, 'type', 'PAYMENT'),
-            reader: readerLabel(p),
-            book: str(p, 'book_title'),
-          }),
-        };
+        return withMarkup(t(lang, 'notify-staff-payment-received', {
+          amount: str(p, 'amount'),
+          type: str(p, 'type', 'PAYMENT'),
+          reader: readerLabel(p),
+          book: str(p, 'book_title'),
+        }), openCard(lang, p));
       case 'staff.overdue_report':
         return overdueReport(lang, p);
       case 'reader.borrowing_confirmed': {
@@ -211,12 +257,38 @@ export function createRenderer() {
             dueDate: str(p, 'expected_return_date'),
             rent: str(p, 'rent'),
           }) + alreadyPaidNote(lang, paymentId, facts);
-        return withMarkup(text, payButton(lang, paymentId, str(p, 'rent'), facts));
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'rent'), facts)));
       }
-      case 'reader.payment_received':
+      case 'reader.payment_received': {
+        // Rendered when sent, with what the reader owes then: the chat's newest message is the
+        // fresh state (My books as it is now), so no Refresh is needed after paying.
+        const thanks = t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') });
+        const paidId = idOf(p, 'payment_id');
+        const owed = paidId === null ? undefined : facts.stillUnpaid?.get(paidId);
+        if (!facts.stillUnpaid) return { text: thanks };
+        const lines = owed?.length
+          ? [t(lang, 'notify-reader-still-to-pay'), ...owed.map((u) => t(lang, u.type === 'FINE' ? 'mybooks-unpaid-fine' : 'mybooks-unpaid-rent', { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }))]
+          : [t(lang, 'notify-reader-nothing-to-pay')];
+        const rows = (owed ?? []).map((u) => payButtonRow(lang, u.id, u.amount, facts, tPlain(lang, 'mybooks-pay-button', { amount: u.amount, title: truncate(u.title, 32) })));
+        return withMarkup(`${thanks}\n${lines.join('\n')}`, payKeyboard(...rows, [myBooksButton(lang)]));
+      }
+      case 'reader.returned_by_staff': {
+        const paymentId = idOf(p, 'fine_payment_id');
+        const days = int(p, 'overdue_days');
+        let text = t(lang, 'notify-reader-returned-by-staff', { book: str(p, 'book_title'), date: str(p, 'actual_return_date') });
+        if (paymentId !== null) text += `\n${t(lang, 'notify-reader-returned-late', { days, fine: str(p, 'fine') })}${alreadyPaidNote(lang, paymentId, facts)}`;
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'fine'), facts), [myBooksButton(lang)]));
+      }
+      case 'reader.payment_refunded':
         return {
-          text: t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }),
+          text: t(lang, 'notify-reader-payment-refunded', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }),
         };
+      case 'reader.payment_expired': {
+        const paymentId = idOf(p, 'payment_id');
+        // Paid before this was sent: it says so, and offers no Pay button.
+        const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'amount'), facts)));
+      }
       case 'reader.due_soon':
         return {
           text: t(lang, 'notify-reader-due-soon', { book: str(p, 'book_title'), dueDate: str(p, 'expected_return_date'), days: int(p, 'days_left') }),
@@ -236,7 +308,7 @@ export function createRenderer() {
         const text =
           t(lang, 'notify-reader-fine-created', { book: str(p, 'book_title'), days: int(p, 'overdue_days'), fine: str(p, 'fine') }) +
           alreadyPaidNote(lang, paymentId, facts);
-        return withMarkup(text, payButton(lang, paymentId, str(p, 'fine'), facts));
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'fine'), facts)));
       }
       default:
         throw new RenderError(`unknown notification kind "${row.kind}"`);

@@ -1,6 +1,6 @@
 // A screen is a message text plus the @grammyjs/menu under it. Menus edit their message in
 // place: moving between screens edits the same message (text and keyboard in one call).
-import type { Menu, MenuFlavor } from '@grammyjs/menu';
+import type { Menu, MenuFlavor, MenuOptions } from '@grammyjs/menu';
 import type { BotContext } from './context.js';
 
 /** Menu ids are one letter: they are part of every callback_data (≤ 64 bytes). */
@@ -15,6 +15,15 @@ export class Screens {
   define(id: ScreenId, menu: Menu<BotContext>, text: TextOf): void {
     this.menus.set(id, menu);
     this.texts.set(id, text);
+  }
+
+  /**
+   * Options for every menu: a press is answered exactly once — by the handler that wants to say
+   * something (an alert), else once the update is done (bot/error-boundary.ts answerTracking) —
+   * never by the menu plugin as well, whose own answer races the handler's (a 400 from Telegram).
+   */
+  options(onMenuOutdated: (ctx: BotContext & MenuFlavor) => Promise<void> = this.outdated): MenuOptions<BotContext> {
+    return { autoAnswer: false, onMenuOutdated };
   }
 
   menu(id: ScreenId): Menu<BotContext> {

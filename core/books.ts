@@ -35,13 +35,36 @@ export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'co
   daily_fee: formatCents(r.daily_fee_cents),
 });
 
-/** An isbn as given: digits, X and hyphens; blank is refused (null clears it, SPEC §10). */
+/**
+ * Whether an ISBN's digits (hyphens ignored) are a valid ISBN-10 (weights 10…1, mod 11, X for
+ * ten in the last place) or ISBN-13 (weights 1 and 3, mod 10). A typo in any one digit, or two
+ * neighbours swapped, fails it.
+ */
+export function isbnChecksumValid(text: string): boolean {
+  const d = text.replace(/-/g, '').toUpperCase();
+  if (/^\d{9}[\dX]$/.test(d)) {
+    let sum = 0;
+    for (let i = 0; i < 10; i++) sum += (d[i] === 'X' ? 10 : Number(d[i])) * (10 - i);
+    return sum % 11 === 0;
+  }
+  if (/^\d{13}$/.test(d)) {
+    let sum = 0;
+    for (let i = 0; i < 13; i++) sum += Number(d[i]) * (i % 2 === 0 ? 1 : 3);
+    return sum % 10 === 0;
+  }
+  return false;
+}
+
+export const ISBN_CHECKSUM_MESSAGE = 'isbn must be a valid ISBN-10 or ISBN-13: 10 or 13 digits (hyphens allowed) whose check digit matches';
+
+/** An isbn as given: digits, X and hyphens, a valid ISBN-10 or -13; blank is refused (null clears it, SPEC §10). */
 export const isbnText = z
   .string({ error: 'isbn must be a string, or null to clear it' })
   .trim()
   .min(1, 'isbn must not be blank; send null to clear it')
   .max(32, 'isbn must be at most 32 characters')
-  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens');
+  .regex(/^[0-9Xx-]*$/, 'isbn may contain only digits, X and hyphens')
+  .refine(isbnChecksumValid, ISBN_CHECKSUM_MESSAGE);
 
 export const BookInputSchema = z.object({
   title: textField('title'),
@@ -179,6 +202,15 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     }
   }
 
+  /**
+   * The book already holding an ISBN (as the unique index compares it), for a door that checks an
+   * answer before the whole book is sent (the bot's add-book conversation); null when it is free.
+   */
+  async function findByIsbn(isbn: string): Promise<Book | null> {
+    const row = await db.selectFrom('books').select(bookColumns).where('isbn', '=', isbn.trim().toUpperCase()).where('deleted_at', 'is', null).executeTakeFirst();
+    return row ? toBook(row) : null;
+  }
+
   async function setInventory(actor: Actor, id: number, inventory: number): Promise<Book> {
     return update(actor, id, { inventory }, true);
   }
@@ -215,7 +247,7 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
   }
 
   return {
-    get, list, create, update, setInventory, remove,
+    get, list, create, update, setInventory, remove, findByIsbn,
     invalidate: () => cache?.invalidate(),
     cacheStats: () => cache?.stats() ?? { entries: 0, bytes: 0 },
   };

@@ -55,6 +55,15 @@ const borrowingColumns = [
   'books.id as book_id', 'books.title', 'books.author', 'books.isbn', 'books.cover', 'books.inventory', 'books.daily_fee_cents',
 ] as const;
 
+/**
+ * How a door asks a use case to queue its notices. `readerSeesIt`: the door shows the reader the
+ * outcome itself, in the chat the notice would go to (the bot's borrow and return screens), so
+ * no notice about it is queued for them — one message per event in the reader's chat.
+ */
+export interface NoticeOptions {
+  readerSeesIt?: boolean;
+}
+
 export function createBorrowings({ db, clock, config }: CoreDeps, payments: PaymentStore, onInventoryChange: () => void = () => undefined) {
   const { maxLoanDays, maxActiveLoans, fineMultiplier, timeZone } = config.rules;
   const today = () => todayIn(clock, timeZone);
@@ -150,7 +159,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
    * so concurrent requests can never push inventory below zero. The rent's Checkout Session is
    * opened after commit: Stripe being down leaves a valid borrowing with a renewable payment.
    */
-  async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }): Promise<{ borrowing: Borrowing; session_url: string | null }> {
+  async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing; session_url: string | null }> {
     const borrower = requirePerson(actor);
     if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
     const now = clock.now();
@@ -212,7 +221,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       };
       await enqueue(trx, [
         ...staffNote(config.telegram.staffChatId, 'staff.borrowing_created', payload),
-        ...readerNote(reader, 'reader.borrowing_confirmed', payload, `borrowed:${borrowing.id}`),
+        ...(notices.readerSeesIt ? [] : readerNote(reader, 'reader.borrowing_confirmed', payload, `borrowed:${borrowing.id}`)),
       ], now.getTime());
       return { borrowingId: borrowing.id, paymentId: payment.id };
     });
@@ -223,7 +232,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
   }
 
   /** Returns a borrowing (owner or staff), once; late → a FINE payment with its own session. */
-  async function returnBook(actor: Actor, id: number): Promise<{ borrowing: Borrowing; fine: Payment | null }> {
+  async function returnBook(actor: Actor, id: number, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing; fine: Payment | null }> {
     const now = clock.now();
     const returnDate = dateInZone(now, timeZone);
     const fineId = await immediateTransaction(db, async (trx) => {
@@ -271,10 +280,17 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         fine: fine ? formatCents(fine.cents) : null,
         fine_payment_id: fine?.id ?? null,
       };
-      await enqueue(trx, [
-        ...staffNote(config.telegram.staffChatId, 'staff.borrowing_returned', payload),
-        ...(fine ? readerNote(b, 'reader.fine_created', payload, `fine:${fine.id}`) : []),
-      ], now.getTime());
+      // The reader hears of it once: from staff's return (with its fine), or of the fine of their
+      // own return made elsewhere (REST); a door that shows them the outcome queues nothing.
+      const byStaff = actor.userId !== b.user_id;
+      const readerNotes = notices.readerSeesIt
+        ? []
+        : byStaff
+          ? readerNote(b, 'reader.returned_by_staff', payload, `returned:${b.id}`)
+          : fine
+            ? readerNote(b, 'reader.fine_created', payload, `fine:${fine.id}`)
+            : [];
+      await enqueue(trx, [...staffNote(config.telegram.staffChatId, 'staff.borrowing_returned', payload), ...readerNotes], now.getTime());
       return fine?.id ?? null;
     });
     onInventoryChange();

@@ -52,7 +52,8 @@ export interface SessionPage {
   checkoutUrl: string | null;
 }
 
-const toPage = (r: PaymentRow): SessionPage => ({
+/** A payment as the anonymous pages show it (also the pay link's "already paid" page). */
+export const sessionPageOf = (r: PaymentRow): SessionPage => ({
   receipt: { id: r.id, type: r.type, status: r.status, money_to_pay: formatCents(r.money_to_pay_cents), paid_at: r.paid_at },
   paid: r.status === 'PAID' || r.status === 'REFUNDED',
   checkoutUrl: r.status === 'PENDING' ? r.session_url : null,
@@ -97,7 +98,7 @@ export function createCheckoutPages(
   async function confirmSession(sessionId: string): Promise<SessionPage> {
     let row = await bySession(sessionId);
     if (!row) throw notFound('Checkout session');
-    if (row.status === 'PAID' || row.status === 'REFUNDED' || !(await claimCheck(sessionId))) return toPage(row);
+    if (row.status === 'PAID' || row.status === 'REFUNDED' || !(await claimCheck(sessionId))) return sessionPageOf(row);
     let session: CheckoutSessionInfo;
     try {
       session = await gateway.retrieveSession(sessionId);
@@ -107,13 +108,13 @@ export function createCheckoutPages(
     }
     await applySession(session);
     row = (await db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirst()) ?? row;
-    return toPage(row);
+    return sessionPageOf(row);
   }
 
   /** The cancel redirect: what the database knows (no Stripe call); null for an unknown session. */
   async function sessionPage(sessionId: string): Promise<SessionPage | null> {
     const row = await bySession(sessionId);
-    return row ? toPage(row) : null;
+    return row ? sessionPageOf(row) : null;
   }
 
   return { confirmSession, sessionPage };

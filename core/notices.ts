@@ -27,8 +27,9 @@ import { daysBetween as daysBetweenSql, jsonObject } from '../db/dialect-sql.js'
 import type { Actor, CoreDeps } from './context.js';
 import { requireStaff } from './access.js';
 import { addDays, dateInZone, daysBetween } from './clock.js';
-import { fineChargeCentsSql, fineCentsSql } from './borrowings.js';
-import { activeLoanNoticesInsert, enqueue, staffNote, type OverdueLoan } from './notifications.js';
+import { fineChargeCents, fineChargeCentsSql, fineCents, fineCentsSql } from './borrowings.js';
+import { activeLoanNoticesInsert, enqueue, readerNote, staffNote, type OverdueLoan } from './notifications.js';
+import { DomainError, notFound } from './errors.js';
 import { nameWithUsername } from './names.js';
 import type { LoanLine, Reports } from './reports.js';
 
@@ -136,5 +137,35 @@ export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     return { date: today, overdue: counts.loans, readers: counts.readers, readerNotices, staffMessages };
   }
 
-  return { dueSoonReminders, overdueNotices };
+  /**
+   * Staff's "Remind" on a loan: the reader is sent, now, the notice the jobs would send — due
+   * soon (or today), or overdue with the fine so far — through the outbox. Once a day per loan
+   * (dedup `remind:<id>:<date>`), so a double press is one message. `queued` is false when the
+   * reader has no Telegram linked or was reminded today already.
+   */
+  async function remindNow(actor: Actor, borrowingId: number): Promise<{ queued: boolean; kind: 'reader.due_soon' | 'reader.overdue'; reason?: 'no_telegram' | 'already_today' }> {
+    requireStaff(actor);
+    const now = clock.now();
+    const today = dateInZone(now, config.rules.timeZone);
+    const loan = await db
+      .selectFrom('borrowings')
+      .innerJoin('books', 'books.id', 'borrowings.book_id')
+      .innerJoin('users', 'users.id', 'borrowings.user_id')
+      .select(['borrowings.id', 'borrowings.expected_return_date', 'borrowings.actual_return_date', 'books.title', 'books.author', 'books.daily_fee_cents', 'users.telegram_user_id', 'users.language'])
+      .where('borrowings.id', '=', borrowingId)
+      .executeTakeFirst();
+    if (!loan) throw notFound('Borrowing');
+    if (loan.actual_return_date !== null) throw new DomainError('ALREADY_RETURNED', `This book was already returned on ${loan.actual_return_date}`);
+    const late = daysBetween(loan.expected_return_date, today);
+    const common = { borrowing_id: loan.id, book_title: loan.title, book_author: loan.author, expected_return_date: loan.expected_return_date };
+    const kind = late > 0 ? 'reader.overdue' as const : 'reader.due_soon' as const;
+    const payload = late > 0
+      ? { ...common, overdue_days: late, fine_per_day_cents: fineCents(loan.daily_fee_cents, 1, config.rules.fineMultiplier), fine_so_far_cents: fineChargeCents(loan.daily_fee_cents, late, config.rules.fineMultiplier) }
+      : { ...common, days_left: -late };
+    if (loan.telegram_user_id === null) return { queued: false, kind, reason: 'no_telegram' };
+    const queued = await enqueue(db, readerNote(loan, kind, payload, `remind:${loan.id}:${today}`), now.getTime());
+    return queued > 0 ? { queued: true, kind } : { queued: false, kind, reason: 'already_today' };
+  }
+
+  return { dueSoonReminders, overdueNotices, remindNow };
 }

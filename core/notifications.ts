@@ -15,7 +15,11 @@ export type NotificationKind =
   | 'reader.payment_received'
   | 'reader.due_soon'
   | 'reader.overdue'
-  | 'reader.fine_created';
+  | 'reader.fine_created'
+  // What staff or the clock did to a reader's things (SPEC §4): told to the reader when linked.
+  | 'reader.returned_by_staff'
+  | 'reader.payment_refunded'
+  | 'reader.payment_expired';
 
 export interface Notification {
   chatId: number;

@@ -9,7 +9,8 @@ import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
 import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
-import { createCheckoutPages, sessionMismatch, type SessionMismatch } from './checkout.js';
+import { createCheckoutPages, sessionMismatch, sessionPageOf, type SessionMismatch, type SessionPage } from './checkout.js';
+import { createPayLinks } from './pay-links.js';
 
 export interface Payment {
   id: number;
@@ -240,14 +241,34 @@ export function createPayments(deps: CoreDeps) {
     });
   }
 
+  /** What a reader notice about a payment says: its amount and kind, the book, and who to tell. */
+  function paymentNoticeFacts(trx: DB, paymentId: number) {
+    return trx
+      .selectFrom('payments')
+      .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
+      .innerJoin('books', 'books.id', 'borrowings.book_id')
+      .innerJoin('users', 'users.id', 'payments.user_id')
+      .select(['payments.id', 'payments.type', 'payments.money_to_pay_cents', 'payments.borrowing_id', 'books.title', 'users.telegram_user_id', 'users.language'])
+      .where('payments.id', '=', paymentId)
+      .executeTakeFirstOrThrow();
+  }
+
+  /** A PENDING session that ended unpaid becomes EXPIRED, and its reader is told (with Pay) in the same transaction. */
   async function markExpired(sessionId: string): Promise<boolean> {
-    const r = await db
-      .updateTable('payments')
-      .set({ status: 'EXPIRED' })
-      .where('session_id', '=', sessionId)
-      .where('status', '=', 'PENDING')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return immediateTransaction(db, async (trx) => {
+      const expired = await trx
+        .updateTable('payments')
+        .set({ status: 'EXPIRED' })
+        .where('session_id', '=', sessionId)
+        .where('status', '=', 'PENDING')
+        .returning('id')
+        .executeTakeFirst();
+      if (!expired) return false;
+      const f = await paymentNoticeFacts(trx, expired.id);
+      const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+      await enqueue(trx, readerNote(f, 'reader.payment_expired', payload, `expired:${sessionId}`), clock.now().getTime());
+      return true;
+    });
   }
 
   async function applySession(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
@@ -264,6 +285,44 @@ export function createPayments(deps: CoreDeps) {
   }
 
   const { confirmSession, sessionPage } = createCheckoutPages(deps, applySession);
+
+  const links = createPayLinks(deps);
+
+  /**
+   * What a pay link opens (core/pay-links.ts): the payment's live checkout, made anew when the
+   * session expired — or ran past its expiry before the job noticed, which Stripe is asked
+   * about first — or was never made; or, once paid, the receipt. The link's signature is the
+   * authority (as the session id is for the success page): a renewal is done for the payment's
+   * own reader, whoever holds their link.
+   */
+  async function checkoutByLink(token: string): Promise<{ url: string } | { paid: SessionPage }> {
+    const id = await links.verify(token);
+    if (id === null) throw notFound('Payment');
+    let row = await getRow(id);
+    if (row.status === 'PENDING' && row.session_id && row.session_expires_at && row.session_expires_at <= isoNow(clock)) {
+      try {
+        let session = await gateway.retrieveSession(row.session_id);
+        if (!session.paid && session.status === 'open') session = await gateway.expireSession(row.session_id);
+        await applySession(session);
+      } catch (e) {
+        log.warn({ paymentId: id, err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'pay link: could not settle an overdue session');
+        throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; please try again in a minute');
+      }
+      row = await getRow(id);
+    }
+    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: sessionPageOf(row) };
+    if (row.status === 'PENDING' && row.session_id !== null && row.session_url) return { url: row.session_url };
+    try {
+      const renewed = await renew({ userId: row.user_id, isStaff: false }, id);
+      return { url: renewed.session_url! };
+    } catch (e) {
+      // Two presses at once: the other one renewed it; open what it made.
+      const now = await getRow(id);
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && now.status === 'PENDING' && now.session_url) return { url: now.session_url };
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: sessionPageOf(now) };
+      throw e;
+    }
+  }
 
   /** A Stripe webhook; each event id is applied once. */
   async function handleWebhook(rawBody: string, signature: string | undefined): Promise<{ id: string; type: string; applied: boolean }> {
@@ -307,13 +366,23 @@ export function createPayments(deps: CoreDeps) {
       }
       throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; nothing was refunded, try again');
     }
-    const updated = await db
-      .updateTable('payments')
-      .set({ status: 'REFUNDED', refunded_at: isoNow(clock), payment_intent_id: intent })
-      .where('id', '=', id)
-      .where('status', '=', 'PAID')
-      .returningAll()
-      .executeTakeFirst();
+    const now = clock.now();
+    const updated = await immediateTransaction(db, async (trx) => {
+      const done = await trx
+        .updateTable('payments')
+        .set({ status: 'REFUNDED', refunded_at: now.toISOString(), payment_intent_id: intent })
+        .where('id', '=', id)
+        .where('status', '=', 'PAID')
+        .returningAll()
+        .executeTakeFirst();
+      if (done) {
+        // The reader is told their money is on its way back.
+        const f = await paymentNoticeFacts(trx, id);
+        const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+        await enqueue(trx, readerNote(f, 'reader.payment_refunded', payload, `refunded:${id}`), now.getTime());
+      }
+      return done;
+    });
     return toPayment(updated ?? (await getRow(id)));
   }
 
@@ -366,7 +435,9 @@ export function createPayments(deps: CoreDeps) {
   return {
     // Use cases. The Stripe-facing ones (confirmSession, sessionPage, handleWebhook, markExpired)
     // act on Stripe's word — a signed event, a session id only Stripe and the payer hold — not an actor's.
-    get, list, renew, refund, expireDue, confirmSession, sessionPage, handleWebhook, markExpired,
+    get, list, renew, refund, expireDue, confirmSession, sessionPage, handleWebhook, markExpired, checkoutByLink,
+    // Pay links (the URL every Pay button opens).
+    links,
     // For core's own services (borrowings): no checks of their own, not for doors.
     internal: { getRow, forBorrowings, firstUnpaid, openSession },
   };

@@ -107,6 +107,12 @@ const STYLE = `
   .notice.bad { background: var(--bad-bg); color: var(--bad); }
   .notice.ok p, .notice.bad p { color: var(--text); }
   .fine { color: var(--muted); font-size: .8rem; margin-top: 1.75rem; }
+  .demo { margin-top: 1.5rem; padding: .8rem .9rem; border: 1px dashed #e8870e; border-radius: 8px; background: var(--warn-bg); }
+  .demo p { margin: 0 0 .6rem; font-size: .85rem; color: var(--text); }
+  .demo form { margin: 0; }
+  .demo .tag { font-size: .65rem; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; padding: .1rem .4rem; border-radius: 4px; background: #e8870e; color: #fff; margin-right: .35rem; }
+  .btn.demo-btn { background: transparent; color: var(--warn); border-color: #e8870e; }
+  .btn.demo-btn:hover { background: #e8870e; color: #fff; }
   .fine p { margin: .3rem 0; }
   code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; overflow-wrap: anywhere; }
   .single { max-width: 30rem; margin: 12vh auto; background: var(--panel); border: 1px solid var(--line); border-radius: 12px; padding: 2rem; }
@@ -187,7 +193,7 @@ function sessionPage(session: FakeCheckoutSession, items: FakeLineItem[], action
 ${successUrl ? html`<div class="buttons"><a class="btn primary" href="${successUrl}" data-testid="success-link">Continue to the library</a></div>` : ''}`;
   } else if (session.status === 'expired') {
     side = html`${status}
-<div class="notice bad" data-testid="expired"><h1>This checkout session has expired</h1><p>Nothing was charged. You can renew the payment from <strong>My books</strong> in the Telegram bot, which gives you a new link.</p></div>`;
+<div class="notice bad" data-testid="expired"><h1>This checkout session has expired</h1><p>Nothing was charged. Press <strong>Pay</strong> in the Telegram chat again (on the payment, in My books or on the message about the expired link): it opens a new checkout.</p></div>`;
   } else {
     side = html`${status}
 <h1>Pay with card</h1>
@@ -196,6 +202,10 @@ ${successUrl ? html`<div class="buttons"><a class="btn primary" href="${successU
 <div class="buttons">
   <form method="post" action="${action}/pay" data-once><button type="submit" class="btn primary" data-testid="pay-button" data-busy="Processing…">Pay ${amount}</button></form>
   <form method="post" action="${action}/cancel" data-once><button type="submit" class="btn secondary" data-testid="cancel-button">Cancel</button></form>
+</div>
+<div class="demo" data-testid="demo-controls">
+  <p><span class="tag">Sandbox</span> Try what happens when nobody pays in time: Stripe ends a checkout after 24 hours.</p>
+  <form method="post" action="${action}/expire" data-once><button type="submit" class="btn demo-btn" data-testid="expire-button">Let this link expire</button></form>
 </div>`;
   }
   const body = html`<main class="layout">
@@ -267,6 +277,16 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
     }
     const to = safeRedirect(stripe.redirectUrl(found.id, 'success'));
     return to ? c.redirect(to, 303) : c.redirect(c.req.path.replace(/\/pay\/?$/, ''), 303);
+  });
+
+  // The sandbox's demo control: the session ends unpaid now, as Stripe's does after 24 hours —
+  // the fake delivers `checkout.session.expired`, so the library marks it EXPIRED and tells the
+  // reader — and the page shows it expired.
+  app.post('/:id/expire', async (c) => {
+    const found = lookup(c);
+    if (!found) return notFound(c);
+    if (found.session.status === 'open') await stripe.expire(found.id);
+    return c.redirect(c.req.path.replace(/\/expire\/?$/, ''), 303);
   });
 
   app.post('/:id/cancel', (c) => {

@@ -110,6 +110,23 @@ export function createWebChat(opts: WebChatOptions): Hono {
 
   app.get('/api/personas', (c) => c.json({ personas: personas.map(publicPersona), bot, publicUrl: opts.publicUrl }));
 
+  /**
+   * The commands Telegram would offer this persona in its command menu: what the bot set with
+   * setMyCommands for the narrowest scope that has any — this chat, then all private (or group)
+   * chats, then the default — in the person's language before the scope's default list.
+   */
+  const commandsFor = (p: Persona) => {
+    const lang = p.user.language_code?.slice(0, 2).toLowerCase();
+    const scopes = [{ type: 'chat', chat_id: p.chat.id }, { type: p.chat.type === 'private' ? 'all_private_chats' : 'all_group_chats' }, { type: 'default' }];
+    for (const scope of scopes) {
+      for (const language of lang ? [lang, undefined] : [undefined]) {
+        const list = telegram.commands(scope, language);
+        if (list.length > 0) return list;
+      }
+    }
+    return [];
+  };
+
   app.get('/api/chats/:personaId/messages', (c) => {
     const p = persona(c);
     if (!p) return unknownPersona(c);
@@ -122,6 +139,8 @@ export function createWebChat(opts: WebChatOptions): Hono {
       messages: visible.slice(-TRANSCRIPT_LIMIT),
       truncated: visible.length > TRANSCRIPT_LIMIT,
       reply_keyboard: telegram.replyKeyboard(p.chat.id) ?? null,
+      // The quick-command chips: the bot's own command menu for this chat.
+      commands: commandsFor(p),
     });
   });
 

@@ -56,6 +56,7 @@ describe('The published document', () => {
       'GET /api/payments/': 'listPayments', 'GET /api/payments/{id}/': 'getPayment', 'POST /api/payments/{id}/renew/': 'renewPayment',
       'POST /api/payments/{id}/refund/': 'refundPayment', 'GET /api/payments/success/': 'confirmPaymentSession',
       'GET /api/payments/cancel/': 'pausePaymentSession', 'POST /api/payments/webhook/': 'receiveStripeWebhook',
+      'GET /api/payments/checkout/{token}/': 'openPayLink',
       'POST /api/users/': 'registerUser', 'POST /api/users/token/': 'createToken', 'POST /api/users/token/refresh/': 'refreshToken',
       'GET /api/users/me/': 'getMe', 'PUT /api/users/me/': 'replaceMe', 'PATCH /api/users/me/': 'updateMe',
       'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'GET /health': 'getHealth',
@@ -115,12 +116,12 @@ describe('Every answer matches the schema documented for its status', () => {
     check('listBooks', await w.req('GET', '/api/books/?limit=2'), 200);
     check('listBooks', await w.req('GET', '/api/books/?cursor=@@@'), 400);
 
-    const created = await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-42-4242' }) });
+    const created = await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-0-306-40615-7' }) });
     check('createBook', created, 201);
     check('createBook', await w.req('POST', '/api/books/', { token: staff.access, body: book({ daily_fee: '0' }) }), 400);
     check('createBook', await w.req('POST', '/api/books/', { body: book() }), 401);
     check('createBook', await w.req('POST', '/api/books/', { token: reader.access, body: book() }), 403);
-    check('createBook', await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-42-4242' }) }), 409);
+    check('createBook', await w.req('POST', '/api/books/', { token: staff.access, body: book({ isbn: '978-0-306-40615-7' }) }), 409);
     check('createBook', await w.req('POST', '/api/books/', huge(staff.access)), 413);
 
     const id = created.body.id as number;
@@ -128,9 +129,9 @@ describe('Every answer matches the schema documented for its status', () => {
     check('getBook', await w.req('GET', '/api/books/abc/'), 400);
     check('getBook', await w.req('GET', '/api/books/99999999/'), 404);
 
-    const taken = await w.book({ isbn: '978-43-4343' });
+    const taken = await w.book({ isbn: '978-3-16-148410-0' });
     for (const [op, method] of [['replaceBook', 'PUT'], ['updateBook', 'PATCH']] as const) {
-      check(op, await w.req(method, `/api/books/${id}/`, { token: staff.access, body: book({ title: `Contract ${method}`, isbn: '978-42-4242' }) }), 200);
+      check(op, await w.req(method, `/api/books/${id}/`, { token: staff.access, body: book({ title: `Contract ${method}`, isbn: '978-0-306-40615-7' }) }), 200);
       check(op, await w.req(method, `/api/books/${id}/`, { token: staff.access, body: book({ inventory: -1 }) }), 400);
       check(op, await w.req(method, `/api/books/${id}/`, { body: book() }), 401);
       check(op, await w.req(method, `/api/books/${id}/`, { token: reader.access, body: book() }), 403);
@@ -223,6 +224,17 @@ describe('Every answer matches the schema documented for its status', () => {
     check('refundPayment', await w.req('POST', '/api/payments/99999999/refund/', { token: staff.access }), 404);
     w.stripe.api.failNext(2, { status: 500 });
     check('refundPayment', await w.req('POST', `/api/payments/${p2.payment.id}/refund/`, { token: staff.access }), 503);
+
+    // The pay link every Pay button in the bot opens.
+    const link = async (id: number) => `/api/payments/checkout/${await w.core.payments.links.token(id)}/`;
+    check('openPayLink', await w.req('GET', await link(a.payment.id)), 303);
+    check('openPayLink', await w.req('GET', await link(p2.payment.id)), 200);
+    check('openPayLink', await w.req('GET', '/api/payments/checkout/1.AAAAAAAAAAAAAAAAAAAAAA/'), 404);
+    const c = await loan();
+    w.clock.advance(25 * 3600_000);
+    await w.core.payments.expireDue(SYSTEM_ACTOR);
+    w.stripe.api.failNext(2, { status: 500 });
+    check('openPayLink', await w.req('GET', await link(c.payment.id)), 503);
   });
 
   it('payments: the success and cancel redirects and the Stripe webhook', async () => {

@@ -185,7 +185,7 @@ describe('The API documents itself', () => {
     '/api/users/', '/api/users/token/', '/api/users/token/refresh/', '/api/users/me/', '/api/users/me/books/', '/api/users/me/telegram-link/',
     '/api/books/', '/api/books/{id}/', '/api/borrowings/', '/api/borrowings/{id}/', '/api/borrowings/{id}/return/',
     '/api/payments/', '/api/payments/{id}/', '/api/payments/{id}/renew/', '/api/payments/{id}/refund/',
-    '/api/payments/success/', '/api/payments/cancel/', '/api/payments/webhook/', '/health',
+    '/api/payments/success/', '/api/payments/cancel/', '/api/payments/webhook/', '/api/payments/checkout/{token}/', '/health',
   ];
 
   it('/api/openapi.json is OpenAPI 3.1 listing every path of the spec with its methods', async () => {

@@ -54,6 +54,8 @@ describe('who may use /admin', () => {
   it('answers a linked staff member in the staff chat with the command list, in both forms', async () => {
     await linkStaff(w);
     await w.send(librarian, '/admin', staffChat);
+    expect(lastStaff()).toContain('Staff console');
+    await w.send(librarian, '/admin help', staffChat);
     expect(lastStaff()).toContain('Staff commands');
     expect(lastStaff()).toContain('/admin inventory <book id> <copies>');
     await w.send(librarian, '/admin@library_sandbox_bot help', staffChat);
@@ -76,7 +78,7 @@ describe('staff commands', () => {
     expect(lastStaff()).toBe('Who is the author?');
     await w.send(librarian, 'Mikhail Bulgakov', staffChat);
     await w.send(librarian, 'not-an-isbn!', staffChat);
-    expect(lastStaff()).toContain('An ISBN has only digits');
+    expect(lastStaff()).toContain('An ISBN has 10 or 13 digits');
     await w.send(librarian, '978-0-14-118014-4', staffChat);
     expect(lastStaff()).toBe('Which cover?');
     await w.press(STAFF_CHAT_ID, 'Hardcover', librarian);
@@ -87,6 +89,8 @@ describe('staff commands', () => {
     await w.send(librarian, '1.505', staffChat);
     expect(lastStaff()).toContain('at most 2 decimals');
     await w.send(librarian, '0,75', staffChat);
+    expect(lastStaff()).toBe('📘 Add this book?\nTitle: The Master & Margarita\nAuthor: Mikhail Bulgakov\nISBN: 978-0-14-118014-4\nCover: Hardcover\nCopies: 3\nDaily fee: 0.75 USD');
+    await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
     expect(lastStaff()).toMatch(/^✅ Added book #\d+: The Master & Margarita by Mikhail Bulgakov — 3 copies, 0\.75 USD\/day\.$/);
     const found = (await w.core.books.list({ search: 'margarita' })).results;
     expect(found).toEqual([expect.objectContaining({ title: 'The Master & Margarita', author: 'Mikhail Bulgakov', isbn: '978-0-14-118014-4', cover: 'HARD', inventory: 3, daily_fee: '0.75' })]);
@@ -111,6 +115,7 @@ describe('staff commands', () => {
     await w.send(librarian, '0', staffChat);
     expect(lastStaff()).toBe('Send an amount above 0 with at most 2 decimals, e.g. 1.50.');
     await w.send(librarian, '2', staffChat);
+    await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
     expect(lastStaff()).toMatch(/^✅ Added book #\d+: The Bell Jar by Sylvia Plath — 0 copies, 2\.00 USD\/day\.$/);
     expect((await w.core.books.list({ search: 'plath' })).results).toEqual([expect.objectContaining({ isbn: null, inventory: 0, daily_fee: '2.00' })]);
   });
@@ -125,14 +130,60 @@ describe('staff commands', () => {
     expect((await w.core.books.list()).results).toEqual([]);
   });
 
-  it('reports a duplicate ISBN as a sentence', async () => {
-    await addBooks(w.core, 1, () => ({ isbn: '12345' }));
+  it('refuses an ISBN already in the catalogue at that step, naming the book, and keeps the rest', async () => {
+    const [held] = await addBooks(w.core, 1, () => ({ title: 'Dune', isbn: '978-0-13-110362-7' }));
     await w.send(librarian, '/admin addbook', staffChat);
-    for (const answer of ['Copy', 'Someone', '12345']) await w.send(librarian, answer, staffChat);
+    for (const answer of ['Copy', 'Someone', '978-0-13-110362-7']) await w.send(librarian, answer, staffChat);
+    expect(lastStaff()).toBe(`That ISBN is already in the catalogue: book #${held!.id} “Dune”. Send another, or a dash (-) for none.`);
+    await w.send(librarian, '978-0-306-40615-7', staffChat);
+    expect(lastStaff()).toBe('Which cover?');
+  });
+
+  it('checks an ISBN\'s check digit at that step (ISBN-10 and ISBN-13)', async () => {
+    await w.send(librarian, '/admin addbook', staffChat);
+    for (const answer of ['Copy', 'Someone']) await w.send(librarian, answer, staffChat);
+    await w.send(librarian, '978-0-306-40615-8', staffChat);
+    expect(lastStaff()).toBe('978-0-306-40615-8 is not a valid ISBN: its check digit does not match (a digit mistyped?). Send it again, or a dash (-) for none.');
+    await w.send(librarian, '0-306-40615-3', staffChat);
+    expect(lastStaff()).toContain('0-306-40615-3 is not a valid ISBN');
+    await w.send(librarian, '12345', staffChat);
+    expect(lastStaff()).toBe('An ISBN has 10 or 13 digits (the last may be X), with or without hyphens. Send it again, or a dash (-) for none.');
+    await w.send(librarian, '0-306-40615-2', staffChat);
+    expect(lastStaff()).toBe('Which cover?');
+  });
+
+  it('takes the cover from its buttons only, and adds nothing until the card is confirmed', async () => {
+    await w.send(librarian, '/admin addbook', staffChat);
+    for (const answer of ['Solaris', 'Stanisław Lem', '-']) await w.send(librarian, answer, staffChat);
+    await w.send(librarian, 'hard', staffChat);
+    expect(lastStaff()).toBe('Please choose the cover with one of the buttons.');
+    expect(w.buttons(w.last(STAFF_CHAT_ID)).map((b) => b.text)).toEqual(['Hardcover', 'Softcover']);
     await w.press(STAFF_CHAT_ID, 'Softcover', librarian);
+    expect(lastStaff()).toBe('How many copies are on the shelf? (0 to 1000000)');
     await w.send(librarian, '1', staffChat);
+    await w.send(librarian, '1.20', staffChat);
+    expect(lastStaff()).toContain('📘 Add this book?\nTitle: Solaris\nAuthor: Stanisław Lem\nISBN: —\nCover: Softcover\nCopies: 1\nDaily fee: 1.20 USD');
+    expect((await w.core.books.list()).results).toEqual([]);
+    await w.send(librarian, 'yes', staffChat);
+    expect(lastStaff()).toBe('Please answer with the buttons: add the book, or not.');
+    await w.press(STAFF_CHAT_ID, '✖ Don\'t add', librarian);
+    expect(lastStaff()).toBe('Adding the book was stopped.');
+    expect((await w.core.books.list()).results).toEqual([]);
+  });
+
+  it('asks only for the ISBN again when someone else took it before the card was confirmed', async () => {
+    await w.send(librarian, '/admin addbook', staffChat);
+    for (const answer of ['Solaris', 'Stanisław Lem', '978-0-306-40615-7']) await w.send(librarian, answer, staffChat);
+    await w.press(STAFF_CHAT_ID, 'Hardcover', librarian);
+    await w.send(librarian, '2', staffChat);
     await w.send(librarian, '1', staffChat);
-    expect(lastStaff()).toBe('A book with this ISBN is already in the catalogue.');
+    await addBooks(w.core, 1, () => ({ title: 'Other', isbn: '978-0-306-40615-7' }));
+    await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
+    expect(lastStaff()).toBe('The ISBN? Send a dash (-) if there is none.');
+    await w.send(librarian, '978-3-16-148410-0', staffChat);
+    expect(lastStaff()).toContain('ISBN: 978-3-16-148410-0\nCover: Hardcover\nCopies: 2\nDaily fee: 1.00 USD');
+    await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
+    expect(lastStaff()).toMatch(/^✅ Added book #\d+: Solaris by Stanisław Lem — 2 copies, 1\.00 USD\/day\.$/);
   });
 
   it('sets inventory and finds books; the reader sees the same inventory', async () => {
@@ -152,7 +203,7 @@ describe('staff commands', () => {
     expect(lastStaff()).toContain('inventory must be at most 1000000');
 
     await w.send(librarian, '/admin find herbert', staffChat);
-    expect(lastStaff()).toBe(`🔎 Books matching “herbert”\n#${book!.id} Dune — Frank Herbert · 7 on the shelf · 1.00 USD/day · ISBN 9780441013593`);
+    expect(lastStaff()).toBe(`🔎 Books matching “herbert”\n#${book!.id} Dune — Frank Herbert · 7 copies on the shelf · 1.00 USD/day · ISBN 9780441013593`);
     await w.send(librarian, '/admin find nothing-like-it', staffChat);
     expect(lastStaff()).toBe('No books match “nothing-like-it”.');
   });
@@ -169,7 +220,7 @@ describe('staff commands', () => {
 
     w.clock.advanceDays(5);
     await w.send(librarian, '/admin overdue', staffChat);
-    expect(lastStaff()).toBe(`⚠ Overdue on 2026-03-15\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · ⚠ due 2026-03-13, 2 d late`);
+    expect(lastStaff()).toBe(`⚠ Overdue on 2026-03-15\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · ⚠ due 2026-03-13, 2 days late`);
 
     for (const who of ['@ann_reads', `#${reader.id}`, String(reader.id)]) {
       await w.send(librarian, `/admin loans ${who}`, staffChat);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 
 const { world: w, recreate } = useBotWorld();
-const { labels, urlOf, borrowFromCard, payAll } = readerSteps(w);
+const { labels, urlOf, borrowFromCard, payAll, openPayLink } = readerSteps(w);
 
 describe('the borrow conversation', () => {
   it('can be cancelled with the button, and nothing is borrowed', async () => {
@@ -86,12 +86,33 @@ describe('the borrow conversation', () => {
     await recreate({ env: { MAX_ACTIVE_LOANS: '1' } });
     await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
     await borrowFromCard('Dune', 'Frank Herbert');
-    await borrowFromCard('Emma', 'Jane Austen');
-    expect(w.last(ann.id).text).toBe('You have an unpaid payment. Pay it in 📖 My books before borrowing again.');
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Emma · Jane Austen');
+    await w.press(ann.id, '📥 Borrow');
+    // Said before the first step, naming the payment, with its Pay button.
+    expect(w.last(ann.id).text).toBe('💳 Before you borrow again, please pay your rent of 7.00 USD for “Dune”.');
+    expect(labels(ann.id)).toEqual(['💳 Pay 7.00 USD — Dune', '« Back to the book', '📖 My books']);
+    expect(await openPayLink(urlOf('💳 Pay 7.00 USD — Dune'))).toMatch(/\/checkout\/cs_/);
     await payAll(ann.id);
     await borrowFromCard('Emma', 'Jane Austen');
-    expect(w.last(ann.id).text).toBe('You already hold 1 books, the most at once. Return one to borrow another.');
+    expect(w.last(ann.id).text).toBe('You already hold 1 book, the most at once. Return one to borrow another.');
     expect(labels(ann.id)).toEqual(['« Back to the book', '📖 My books']);
+    expect(w.errors()).toEqual([]);
+  });
+
+  it('names the unpaid payment on Confirm when it appeared while the reader was choosing (issue 13, item 2)', async () => {
+    const [, emma] = await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
+    await w.send(ann, '/catalogue');
+    await w.press(ann.id, 'Dune · Frank Herbert');
+    await w.press(ann.id, '📥 Borrow');
+    await w.press(ann.id, '3 days');
+    // Meanwhile the same reader borrows Emma over the REST API and leaves it unpaid.
+    const me = (await w.core.users.findByTelegramId(ann.id))!;
+    await w.core.borrowings.borrow({ userId: me.id, isStaff: false }, { book_id: emma!.id, expected_return_date: '2026-03-12' });
+    await w.press(ann.id, '✅ Confirm');
+    expect(w.last(ann.id).text).toBe('💳 Before you borrow again, please pay your rent of 2.00 USD for “Emma”.');
+    expect(labels(ann.id)).toEqual(['💳 Pay 2.00 USD — Emma', '« Back to the book', '📖 My books']);
+    expect(await w.db.selectFrom('borrowings').selectAll().execute()).toHaveLength(1);
     expect(w.errors()).toEqual([]);
   });
 
@@ -106,24 +127,24 @@ describe('the borrow conversation', () => {
 });
 
 describe('payments from My books', () => {
-  it('when Stripe is down at borrowing, the loan stands and Pay later makes the link', async () => {
+  it('when Stripe is down at borrowing, the loan stands and the same Pay button opens a checkout later', async () => {
     await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
     w.stripe.api.failNext(1, { status: 500 });
     await borrowFromCard('Dune', 'Frank Herbert', '3 days');
     expect(w.last(ann.id).text).toContain('You borrowed “Dune” until 2026-03-13');
-    expect(w.last(ann.id).text).toContain('The payment link could not be made just now');
-    expect(labels(ann.id)).toEqual(['📖 My books', '📚 Catalogue']);
+    expect(w.last(ann.id).text).toContain('The payment service did not answer just now');
+    expect(labels(ann.id)).toEqual(['💳 Pay 3.00 USD', '📖 My books', '📚 Catalogue']);
+    const link = urlOf('💳 Pay 3.00 USD');
 
     await w.press(ann.id, '📖 My books');
     expect(w.last(ann.id).text).toContain('Rent 3.00 USD for “Dune”');
-    const pay = w.buttons(w.last(ann.id)).find((b) => b.text === '💳 Pay 3.00 USD — Dune')!;
-    expect('callback_data' in pay).toBe(true); // no link yet: pressing makes one
-    await w.press(ann.id, '💳 Pay 3.00 USD — Dune');
-    expect(w.last(ann.id).text).toContain('A new payment link for 3.00 USD is ready');
-    expect(urlOf('💳 Pay 3.00 USD — Dune')).toMatch(/\/checkout\/cs_/);
+    expect(urlOf('💳 Pay 3.00 USD — Dune')).toBe(link);
+    // Opening it makes the session Stripe could not make at borrowing.
+    const checkout = await openPayLink(link);
+    expect(checkout).toMatch(/\/checkout\/cs_/);
     const row = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
     expect(row.status).toBe('PENDING');
-    expect(row.session_id).not.toBeNull();
+    expect(row.session_url).toBe(checkout);
   });
 
   it('renews an expired payment with a new Checkout session', async () => {
@@ -135,11 +156,15 @@ describe('payments from My books', () => {
 
     await w.send(ann, '/mybooks');
     expect(w.last(ann.id).text).toContain('the link expired — press Pay for a new one');
-    await w.press(ann.id, '💳 Pay 3.00 USD — Dune');
+    const opened = await openPayLink(urlOf('💳 Pay 3.00 USD — Dune'));
     const after = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
     expect(after.status).toBe('PENDING');
     expect(after.session_id).not.toBe(before.session_id);
-    expect(urlOf('💳 Pay 3.00 USD — Dune')).toBe(after.session_url);
+    expect(opened).toBe(after.session_url);
+    // Opened once more, the link goes to the same live session; once paid, it says so.
+    expect(await openPayLink(urlOf('💳 Pay 3.00 USD — Dune'))).toBe(after.session_url);
+    await payAll(ann.id);
+    expect(await openPayLink(urlOf('💳 Pay 3.00 USD — Dune'))).toBe('paid');
   });
 
   it('a late return creates a fine the reader can pay right there', async () => {
@@ -153,7 +178,7 @@ describe('payments from My books', () => {
     await w.press(ann.id, '✅ Yes, return it');
     expect(w.last(ann.id).text).toContain('Returned “Dune” 2 days late: a fine of 4.00 USD is due');
     expect(w.last(ann.id).text).toContain('Fine 4.00 USD for “Dune” (waiting for payment)');
-    expect(urlOf('💳 Pay 4.00 USD — Dune')).toMatch(/\/checkout\/cs_/);
+    expect(await openPayLink(urlOf('💳 Pay 4.00 USD — Dune'))).toMatch(/\/checkout\/cs_/);
   });
 });
 

@@ -3,6 +3,8 @@
 // over Telegram's 64 bytes is ever built.
 import { describe, expect, it } from 'vitest';
 import {
+  addBookCallback,
+  consoleCallback,
   adminListCallback,
   borrowCallback,
   coverCallback,
@@ -13,7 +15,7 @@ import {
   screenCallback,
 } from '../bot/callbacks.js';
 
-const formats = { payCallback, adminListCallback, screenCallback, borrowCallback, linkCallback, coverCallback };
+const formats = { payCallback, adminListCallback, screenCallback, borrowCallback, linkCallback, coverCallback, addBookCallback, consoleCallback };
 
 const built: [keyof typeof formats, string, unknown][] = [
   ['payCallback', payCallback.data(42), 42],
@@ -29,6 +31,17 @@ const built: [keyof typeof formats, string, unknown][] = [
   ['borrowCallback', borrowCallback.data({ answer: 'cancel' }), { answer: 'cancel' }],
   ['linkCallback', linkCallback.data('a'.repeat(32)), 'a'.repeat(32)],
   ['coverCallback', coverCallback.data('HARD'), 'HARD'],
+  ['addBookCallback', addBookCallback.data('add'), 'add'],
+  ['addBookCallback', addBookCallback.data('cancel'), 'cancel'],
+  ...([
+    { screen: 'home' }, { screen: 'stats' }, { screen: 'findBook' }, { screen: 'findReader' }, { screen: 'addBook' },
+    { screen: 'active' }, { screen: 'active', before: 999_999_999_999_999 }, { screen: 'overdue' }, { screen: 'overdue', after: ['2026-03-01', 999_999_999_999_999] },
+    { screen: 'readerLoans', userId: 999_999_999_999_999 }, { screen: 'readerLoans', userId: 999_999_999_999_999, before: 999_999_999_999_999 },
+    { screen: 'loan', borrowingId: 4 }, { screen: 'loan', borrowingId: 4, fresh: true }, { screen: 'remind', borrowingId: 4 }, { screen: 'book', bookId: 2 },
+    { screen: 'return', borrowingId: 4, confirmed: false }, { screen: 'return', borrowingId: 4, confirmed: true },
+    { screen: 'refund', paymentId: 8, confirmed: false }, { screen: 'refund', paymentId: 8, confirmed: true },
+    { screen: 'inventory', bookId: 999_999_999_999_999, inventory: 1_000_000 },
+  ] as const).map((target) => ['consoleCallback', consoleCallback.data(target as never), target] as [keyof typeof formats, string, unknown]),
 ];
 
 describe('callback_data formats', () => {

@@ -155,4 +155,21 @@ describe('A linked reader keeps the language they use in Telegram', () => {
     await w.send(olena, '/help');
     expect(w.last(olena.id).text).toContain('Як працює бібліотека');
   });
+
+  it('a reader whose Telegram is in English but who chose Ukrainian stays Ukrainian after linking (issue 13, item 4)', async () => {
+    await w.send(ann, '/language');
+    await w.press(ann.id, 'Українська');
+    expect((await readerOf(ann.id)).language).toBe('uk');
+    const owner = await restAccount('ann@example.test');
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    await w.send(ann, `/start ${code}`);
+    expect(w.last(ann.id).text).toContain("🔗 Пов'язати цей Telegram");
+    await w.press(ann.id, "✅ Пов'язати");
+    expect(w.last(ann.id).text).toContain("✅ Ваш Telegram тепер пов'язано з обліковим записом бібліотеки ann@example.test.");
+    expect((await readerOf(ann.id)).id).toBe(owner.id);
+    expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).language).toBe('uk');
+    // The next update (Telegram still says "en") answers in Ukrainian too.
+    await w.send(ann, '/help');
+    expect(w.last(ann.id).text).toContain('Як працює бібліотека');
+  });
 });

@@ -6,7 +6,7 @@ import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { world: w } = useBotWorld();
-const { labels, urlOf, borrowFromCard, payAll } = readerSteps(w);
+const { labels, urlOf, borrowFromCard, payAll, openPayLink } = readerSteps(w);
 
 describe('browse → borrow → pay link → my books → return', () => {
   it('lets a new reader do the whole loan from Telegram, editing one message in place', async () => {
@@ -42,7 +42,10 @@ describe('browse → borrow → pay link → my books → return', () => {
     const done = w.last(ann.id);
     expect(done.message_id).toBe(greeting.message_id);
     expect(done.text).toContain('You borrowed “Dune” until 2026-03-17. Rent: 10.50 USD.');
-    const payUrl = urlOf('💳 Pay 10.50 USD');
+    // Pay is the payment's pay link, which opens its live checkout session.
+    const payLink = urlOf('💳 Pay 10.50 USD');
+    expect(payLink).toMatch(/^http:\/\/library\.test\/api\/payments\/checkout\/\d+\.[\w-]+\/$/);
+    const payUrl = await openPayLink(payLink);
     expect(payUrl).toMatch(/\/checkout\/cs_/);
 
     // The bot and the core see the same borrowing and inventory.
@@ -56,7 +59,7 @@ describe('browse → borrow → pay link → my books → return', () => {
     const mine = w.last(ann.id);
     expect(mine.text).toContain('1. Dune — due 2026-03-17 (in 7 days)');
     expect(mine.text).toContain('Rent 10.50 USD for “Dune” (waiting for payment)');
-    expect(urlOf('💳 Pay 10.50 USD — Dune')).toBe(payUrl);
+    expect(urlOf('💳 Pay 10.50 USD — Dune')).toBe(payLink);
 
     await w.press(ann.id, '↩ Return “Dune”');
     expect(w.last(ann.id).text).toBe('Return “Dune” (due 2026-03-17)?');

@@ -175,11 +175,18 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     state.token = tokens.body.access;
     const link = await rest<{ url: string }>('POST', '/api/users/me/telegram-link', { token: state.token });
     expect(link.status).toBe(201);
+    // The sandbox's bot is not on Telegram: the deep link opens the web chat with /start <code> typed in.
+    expect(link.body.url).toMatch(new RegExp(`^${escapeRegExp(service!.url)}/sandbox/\\?start=[A-Za-z0-9_-]+$`));
     const code = new URL(link.body.url).searchParams.get('start');
-    expect(code).toMatch(/^[A-Za-z0-9_-]+$/);
-    const linkSent = await chat.send(`/start ${code}`);
+    await page.goto(link.body.url);
+    await chat.ready();
+    expect(await chat.input.inputValue()).toBe(`/start ${code}`);
+    expect(page.url(), 'the code is not typed in again on a reload').not.toContain('start=');
+    await screenshot(page, '01b-deep-link.png');
+    const before = await chat.lastMessageId();
+    await page.getByTestId('send-button').click();
     // Linking asks first (the account's email masked) and links only on Link.
-    const question = await chat.waitForBot(/Link this Telegram to the library account o•••@example\.test\?/, { after: linkSent });
+    const question = await chat.waitForBot(/Link this Telegram to the library account o•••@example\.test\?/, { after: before });
     await chat.press(question, '✅ Link');
     const menu = await chat.waitForBot(/linked to the library account olena@example\.test/, { id: question });
     expect((await rest<{ telegram_linked: boolean }>('GET', '/api/users/me', { token: state.token })).body.telegram_linked).toBe(true);
@@ -208,11 +215,11 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     await chat.press(menu, '✅ Confirm');
     await chat.waitForBot(new RegExp(`You borrowed “${BOOK_TITLE}” until \\d{4}-\\d{2}-\\d{2}\\. Rent: ${escapeRegExp(rent!)} USD`), { id: menu });
 
-    // The rent's checkout link is a URL button: a link that opens a new tab.
+    // Pay is the payment's pay link: it opens the live checkout in a new tab.
     const payLink = chat.button(menu, `💳 Pay ${rent} USD`);
     expect(await payLink.evaluate((el) => el.tagName)).toBe('A');
     expect(await payLink.getAttribute('target')).toBe('_blank');
-    expect(await payLink.getAttribute('href')).toMatch(/\/sandbox\/checkout\/cs_[A-Za-z0-9_]+$/);
+    expect(await payLink.getAttribute('href')).toMatch(/\/api\/payments\/checkout\/\d+\.[A-Za-z0-9_-]+\/$/);
     await screenshot(page, '05-borrowed.png');
     const onLoan = await rest<{ inventory: number }>('GET', `/api/books/${state.bookId}/`);
     expect(onLoan.status).toBe(200);
@@ -289,11 +296,33 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     await page.getByTestId('persona-picker').getByRole('tab', { name: /^Iryna \(librarian, staff chat\) \(\d+ new\)$/ }).waitFor();
     await outboxDrained();
     await chat.choosePersona(/^Iryna \(librarian, staff chat\)/);
-    await chat.waitForBot(new RegExp(`New borrowing #\\d+\\nReader: .*\\nBook: ${BOOK_TITLE}`));
+    const created = await chat.waitForBot(new RegExp(`New borrowing #\\d+\\nReader: .*\\nBook: ${BOOK_TITLE}`));
     await chat.waitForBot(new RegExp(`Payment received: ${escapeRegExp(state.rent)} USD \\(rent\\)`));
     await chat.waitForBot(/Book returned #\d+/);
 
-    const overdueSent = await chat.quick('/admin overdue');
+    // The staff console: the "New borrowing" notice opens the loan's card under it; Refund asks
+    // first, showing the amount; the reader is told.
+    await chat.message(created).scrollIntoViewIfNeeded();
+    await chat.press(created, '📄 Open the card');
+    const card = await chat.waitForBot(/^📄 Borrowing #\d+\nBook: Dune/, { after: created });
+    expect(await chat.text(card)).toMatch(new RegExp(`rent ${escapeRegExp(state.rent)} USD — paid \\d{4}-\\d{2}-\\d{2}`));
+    await screenshot(page, '11a-staff-loan-card.png');
+    await chat.press(card, new RegExp(`^💸 Refund #\\d+ · ${escapeRegExp(state.rent)} USD$`));
+    await chat.waitForBot(new RegExp(`^Refund payment #\\d+ — the rent of ${escapeRegExp(state.rent)} USD for “Dune” — to Olena Koval`), { id: card });
+    await screenshot(page, '11b-staff-refund-confirm.png');
+    await chat.press(card, `✅ Refund ${state.rent} USD`);
+    await chat.waitForBot(new RegExp(`refunded: ${escapeRegExp(state.rent)} USD`), { id: card });
+    expect(await chat.text(card)).toMatch(new RegExp(`rent ${escapeRegExp(state.rent)} USD — refunded`));
+    await screenshot(page, '11c-staff-refunded.png');
+    await outboxDrained();
+    await chat.choosePersona(/^Olena \(reader\)/);
+    const refundNotice = await chat.waitForBot(`💸 Your rent of ${state.rent} USD for “Dune” was refunded.`);
+    await chat.message(refundNotice).scrollIntoViewIfNeeded();
+    await screenshot(page, '11d-reader-refund-notice.png');
+    await chat.choosePersona(/^Iryna \(librarian, staff chat\)/);
+
+    // The quick-command chips are the staff chat's own command menu.
+    const overdueSent = await chat.quick('/admin_overdue');
     const overdue = await chat.waitForBot(/No borrowings overdue today\.|Overdue on \d{4}-\d{2}-\d{2}/, { after: overdueSent });
     // The only borrowing came back on time: nothing is overdue.
     expect(await chat.text(overdue)).toBe('No borrowings overdue today.');
@@ -307,6 +336,7 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     expect(text).toContain('Active: 0');
     expect(text).toContain('Overdue: 0');
     expect(text).toContain(`Paid: 1 payment, ${state.rent} USD`);
+    expect(text).toContain(`Refunded: 1 payment, ${state.rent} USD`);
     await screenshot(page, '12-staff-stats.png');
   }, 60_000);
 
@@ -336,6 +366,55 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
       await phone.close();
     }
   }, 60_000);
+});
+
+describe('renewing a checkout link in the sandbox (issue 13, item 11)', () => {
+  it('"Let this link expire" on the checkout page; the chat is told, and the same Pay button opens a new checkout', async () => {
+    requireSetup();
+    const { context, page, chat } = await desktopPage();
+    try {
+      await page.goto(`${service!.url}/sandbox/#reader`);
+      await chat.ready();
+      const sent = await chat.send('hobbit');
+      const screen = await chat.waitForBot(/Results for “hobbit”/, { after: sent });
+      await chat.press(screen, /^The Hobbit · /);
+      await chat.waitForBot(/The Hobbit\nAuthor/, { id: screen });
+      await chat.press(screen, '📥 Borrow');
+      await chat.waitForBot('Borrow “The Hobbit”', { id: screen });
+      await chat.press(screen, /^3 days$/);
+      await chat.waitForBot(/for 3 days/, { id: screen });
+      await chat.press(screen, '✅ Confirm');
+      await chat.waitForBot(/You borrowed “The Hobbit”/, { id: screen });
+
+      const [checkout] = await Promise.all([context.waitForEvent('page'), chat.button(screen, /^💳 Pay /).click()]);
+      checkout.setDefaultTimeout(15_000);
+      await checkout.getByTestId('expire-button').waitFor();
+      const first = await checkout.getByTestId('session-id').textContent();
+      await screenshot(checkout, '16-checkout-expire-control.png');
+      await checkout.getByTestId('expire-button').click();
+      await checkout.getByTestId('expired').waitFor();
+      expect(await checkout.getByTestId('status').textContent()).toBe('Expired');
+      await screenshot(checkout, '17-checkout-expired.png');
+      await checkout.close();
+
+      await page.bringToFront();
+      const expired = await chat.waitForBot(/The payment link for your rent of \d+\.\d{2} USD for “The Hobbit” expired unpaid/);
+      await chat.message(expired).scrollIntoViewIfNeeded();
+      await screenshot(page, '18-link-expired-notice.png');
+      const [renewed] = await Promise.all([context.waitForEvent('page'), chat.button(expired, /^💳 Pay /).click()]);
+      renewed.setDefaultTimeout(15_000);
+      await renewed.getByTestId('status').waitFor();
+      expect(await renewed.getByTestId('status').textContent()).toBe('Awaiting payment');
+      expect(await renewed.getByTestId('session-id').textContent()).not.toBe(first);
+      await Promise.all([renewed.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/), renewed.getByTestId('pay-button').click()]);
+      await renewed.getByRole('heading', { name: 'Payment received — thank you' }).waitFor();
+      await renewed.close();
+      await page.bringToFront();
+      await chat.waitForBot(/We received \d+\.\d{2} USD for the rent of “The Hobbit”/);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });
 
 describe('the web chat orders what it reads against what the live stream shows (issue 11 item 23)', () => {

@@ -107,7 +107,7 @@ async function addLoan(userId: number, bookId: number, borrow: string, due: stri
 
 const today = () => todayIn(clock, config.rules.timeZone);
 const outbox = () => db.selectFrom('outbox').selectAll().orderBy('id').execute();
-const dispatch = () => dispatchOutbox({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db) }, FAST);
+const dispatch = () => dispatchOutbox({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db, core.payments.links) }, FAST);
 const botMessages = (chatId: number) => tg.api.transcript(chatId).filter((m) => m.from === 'bot');
 
 function planOf(q: { compile(): { sql: string; parameters: readonly unknown[] } }): string {
@@ -175,10 +175,10 @@ describe('outbox rows are written in the same transaction as the event', () => {
   });
 });
 
-describe('Pay buttons point at the live checkout session', () => {
-  beforeEach(() => setup({ gateway: 'fake' }));
+describe('Pay buttons are pay links onto the live checkout session', () => {
+  beforeEach(() => setup({ gateway: 'fake', env: { PUBLIC_URL: 'http://library.test' } }));
 
-  it('the confirmation carries a URL button to the session; staff get reader, book, due date and rent', async () => {
+  it('the confirmation carries the pay link; staff get reader, book, due date and rent', async () => {
     const reader = await addReader({ telegram: 601, first: 'Olena' });
     const book = await addBook({ title: 'Dune', feeCents: 250 });
     const due = addDays(today(), 4);
@@ -189,7 +189,11 @@ describe('Pay buttons point at the live checkout session', () => {
     expect(summary).toMatchObject({ sent: 2, failed: 0 });
     const [confirm] = botMessages(601);
     expect(confirm?.text).toContain('You borrowed “Dune”');
-    expect(confirm?.reply_markup).toEqual({ inline_keyboard: [[{ text: '💳 Pay 10.00 USD', url: session_url }]] });
+    const link = await core.payments.links.urlFor(borrowing.payments[0]!.id);
+    expect(link).toMatch(/^http:\/\/library\.test\/api\/payments\/checkout\/\d+\.[A-Za-z0-9_-]{22}\/$/);
+    expect(confirm?.reply_markup).toEqual({ inline_keyboard: [[{ text: '💳 Pay 10.00 USD', url: link }]] });
+    // The link opens the session's checkout page.
+    expect(await core.payments.checkoutByLink(new URL(link!).pathname.split('/')[4]!)).toEqual({ url: session_url });
     const [staff] = botMessages(STAFF);
     expect(staff?.text).toContain(`New borrowing #${borrowing.id}`);
     expect(staff?.text).toContain('Reader: Olena Test');
@@ -402,7 +406,8 @@ describe('the schedules', () => {
 
     expect(await runJob('overdue-report', deps)).toMatchObject({ overdue: 0, staffMessages: 1 });
     expect(await runJob('due-soon', deps)).toMatchObject({ date: '2026-03-11', reminders: 1 });
-    expect(await runJob('dispatch', deps)).toEqual({ sent: 4, retried: 0, failed: 0, deferred: 0 });
+    // borrowing (staff, reader), the expired link (reader), the overdue report, the due-soon reminder
+    expect(await runJob('dispatch', deps)).toEqual({ sent: 5, retried: 0, failed: 0, deferred: 0 });
 
     const jobs = createJobs(deps);
     const [a, b] = await Promise.all([jobs.runOnce('overdue-report'), jobs.runOnce('overdue-report')]);

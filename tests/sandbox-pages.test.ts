@@ -577,6 +577,30 @@ describe('the checkout page', () => {
     expect(stripe.session(s.id)).toMatchObject({ status: 'expired', payment_status: 'unpaid' });
   });
 
+  it('"Let this link expire" (sandbox only) ends the session unpaid as Stripe would, with its webhook, and shows it expired (issue 13, item 11)', async () => {
+    const s = await openSession('Book rent: Solaris', 300);
+    const open = await (await fetch(s.url!)).text();
+    expect(open).toContain(`<form method="post" action="/sandbox/checkout/${s.id}/expire"`);
+    expect(open).toContain('Let this link expire');
+    const seen = webhooks.length;
+    const res = await fetch(`${s.url}/expire`, { method: 'POST', redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/sandbox/checkout/${s.id}`);
+    expect(stripe.session(s.id)).toMatchObject({ status: 'expired', payment_status: 'unpaid' });
+    await stripe.idle();
+    const delivered = webhooks.slice(seen);
+    expect(delivered).toHaveLength(1);
+    expect((await gateway.verifyWebhook(delivered[0]!.body, delivered[0]!.signature)).type).toBe('checkout.session.expired');
+    const page = await (await fetch(s.url!)).text();
+    expect(page).toContain('This checkout session has expired');
+    expect(page).not.toContain('Let this link expire');
+    // Pressed again (a second tab): nothing more happens.
+    expect((await fetch(`${s.url}/expire`, { method: 'POST', redirect: 'manual' })).status).toBe(303);
+    await stripe.idle();
+    expect(webhooks.length).toBe(seen + 1);
+    expect((await fetch(url('/sandbox/checkout/cs_test_doesnotexist/expire'), { method: 'POST', redirect: 'manual' })).status).toBe(404);
+  });
+
   it('answers 404 for an unknown or malformed session id', async () => {
     for (const id of ['cs_test_doesnotexist', 'not-a-session', 'cs_%3Cscript%3E']) {
       const res = await fetch(url(`/sandbox/checkout/${id}`));

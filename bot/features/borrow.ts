@@ -8,6 +8,10 @@ import { attempt, domainErrorText } from '../errors.js';
 import { normalizeLanguage } from '../reader.js';
 import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
 import { borrowCallback, screenCallback, type BorrowAnswer } from '../callbacks.js';
+import { payButton, payTarget } from '../pay.js';
+import type { Core } from '../../core/index.js';
+import type { UnpaidPayment } from '../../core/reports.js';
+import { truncate } from '../text.js';
 
 export const BORROW_CONVERSATION = 'borrow';
 
@@ -17,6 +21,21 @@ export function loanOptions(maxLoanDays: number): number[] {
   if (!preset.includes(maxLoanDays) && maxLoanDays > (preset[preset.length - 1] ?? 0)) preset.push(maxLoanDays);
   if (preset.length === 0) for (let d = 1; d <= maxLoanDays; d++) preset.push(d);
   return preset;
+}
+
+/**
+ * Why the reader cannot borrow now: the unpaid payment named (which book, how much) with its Pay
+ * button, so they can settle it at once, and the way back to the book.
+ */
+export async function unpaidScreen(core: Core, lang: string, unpaid: UnpaidPayment[], bookId: number) {
+  const first = unpaid[0]!;
+  const text = translate(lang, 'borrow-unpaid', { type: first.type, amount: first.amount, title: first.title, more: unpaid.length - 1 });
+  const keyboard = new InlineKeyboard()
+    .add(payButton(tPlain(lang, 'mybooks-pay-button', { amount: first.amount, title: truncate(first.title, 32) }), await payTarget(core, first.id)))
+    .row()
+    .text(tPlain(lang, 'borrow-back-to-book'), screenCallback.data({ screen: 'b', bookId }))
+    .text(tPlain(lang, 'menu-my-books'), screenCallback.data({ screen: 'y' }));
+  return { text, reply_markup: { inline_keyboard: keyboard.inline_keyboard } };
 }
 
 export function borrowConversation(deps: BotDeps) {
@@ -79,20 +98,33 @@ export function borrowConversation(deps: BotDeps) {
       const result = await conversation.external(() =>
         attempt(async () => {
           const q = await core.borrowings.quote(bookId, days);
-          const r = await core.borrowings.borrow(actor, { book_id: bookId, expected_return_date: q.expected_return_date });
-          return { until: r.borrowing.expected_return_date, rent: r.borrowing.payments[0]?.money_to_pay ?? q.rent, url: r.session_url };
+          // This screen is the reader's message about the loan: no notice repeats it.
+          const r = await core.borrowings.borrow(actor, { book_id: bookId, expected_return_date: q.expected_return_date }, { readerSeesIt: true });
+          const payment = r.borrowing.payments[0];
+          return {
+            until: r.borrowing.expected_return_date,
+            rent: payment?.money_to_pay ?? q.rent,
+            opened: r.session_url !== null,
+            pay: payment ? await payTarget(core, payment.id) : null,
+          };
         }),
       );
       if (!result.ok) {
-        await current.editMessageText(domainErrorText(who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
+        // A payment left unpaid meanwhile (another door): named, with its Pay button.
+        const unpaid = result.code === 'UNPAID_PAYMENT' ? await conversation.external(async () => {
+          const list = await deps.reports.unpaidPayments(actor);
+          return list.length ? unpaidScreen(core, who.lang, list, bookId) : null;
+        }) : null;
+        if (unpaid) await current.editMessageText(unpaid.text, { parse_mode: 'HTML', reply_markup: unpaid.reply_markup });
+        else await current.editMessageText(domainErrorText(who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
         return;
       }
-      const { until, rent, url } = result.value;
+      const { until, rent, opened, pay } = result.value;
       const done = new InlineKeyboard();
-      if (url) done.url(label('borrow-pay-button', { rent }), url).row();
+      if (pay) done.add(payButton(label('borrow-pay-button', { rent }), pay)).row();
       done.text(label('menu-my-books'), screenCallback.data({ screen: 'y' })).text(label('menu-catalogue'), screenCallback.data({ screen: 'c' }));
       await current.editMessageText(
-        `${t('borrow-done', { title, until, rent })}\n${t(url ? 'borrow-pay-now' : 'borrow-pay-later')}`,
+        `${t('borrow-done', { title, until, rent })}\n${t(opened ? 'borrow-pay-now' : 'borrow-pay-later')}`,
         { parse_mode: 'HTML', reply_markup: done },
       );
       return;

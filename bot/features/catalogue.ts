@@ -8,6 +8,8 @@ import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html } from '../../i18n/index.js';
 import { truncate } from '../text.js';
+import { readerActor } from '../reader.js';
+import { unpaidScreen } from './borrow.js';
 
 export const CATALOGUE_PAGE_SIZE = 8;
 /** "Prev" history kept in the session; older pages are reached through "First page". */
@@ -74,7 +76,7 @@ export function bookCard(ctx: BotContext, b: Book): string {
 export function catalogueMenus(deps: BotDeps) {
   const { screens } = deps;
 
-  const catalogue = new Menu<BotContext>('c', { onMenuOutdated: screens.outdated })
+  const catalogue = new Menu<BotContext>('c', screens.options())
     .dynamic(async (ctx, range) => {
       const page = await loadPage(deps, ctx);
       for (const b of page.results) {
@@ -129,7 +131,7 @@ export function catalogueMenus(deps: BotDeps) {
     return `${title}\n${ctx.t('catalogue-hint')}`;
   });
 
-  const book = new Menu<BotContext>('b', { onMenuOutdated: screens.outdated })
+  const book = new Menu<BotContext>('b', screens.options())
     .dynamic(async (ctx, range) => {
       const b = await loadBook(deps, ctx);
       if (!b) return;
@@ -137,6 +139,12 @@ export function catalogueMenus(deps: BotDeps) {
         range.text(ctx.tPlain('book-borrow'), async (c) => {
           const id = c.session.bookId;
           if (id === null) return screens.navigate(c, 'c');
+          // A reader who owes money hears it before choosing days, not after confirming.
+          const unpaid = await deps.reports.unpaidPayments(readerActor(c));
+          if (unpaid.length > 0) {
+            const screen = await unpaidScreen(deps.core, c.lang, unpaid, id);
+            return c.editMessageText(screen.text, { reply_markup: screen.reply_markup });
+          }
           await c.conversation.enter('borrow', id);
         });
       } else {

@@ -8,13 +8,14 @@ import { LANGUAGES, displayName, normalizeLanguage, readerActor, readerOf, type 
 import { resetCatalogue } from './catalogue.js';
 import { askToLink } from './link.js';
 import { screenCallback } from '../callbacks.js';
+import { readerCommandLines } from '../commands.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', uk: 'Українська' };
 
 export function mainMenus(deps: BotDeps) {
   const { screens } = deps;
 
-  const main = new Menu<BotContext>('m', { onMenuOutdated: screens.outdated })
+  const main = new Menu<BotContext>('m', screens.options())
     .text((ctx) => ctx.tPlain('menu-catalogue'), async (ctx) => {
       resetCatalogue(ctx);
       await screens.navigate(ctx, 'c');
@@ -25,11 +26,12 @@ export function mainMenus(deps: BotDeps) {
     .text((ctx) => ctx.tPlain('menu-help'), (ctx) => screens.navigate(ctx, 'h'));
   screens.define('m', main, (ctx) => ctx.t('menu-title'));
 
-  const help = new Menu<BotContext>('h', { onMenuOutdated: screens.outdated })
+  const help = new Menu<BotContext>('h', screens.options())
     .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
-  screens.define('h', help, (ctx) => ctx.t('help-text', { max_days: String(deps.core.deps.config.rules.maxLoanDays), max_loans: String(deps.core.deps.config.rules.maxActiveLoans) }));
+  screens.define('h', help, (ctx) =>
+    `${ctx.t('help-text', { max_days: String(deps.core.deps.config.rules.maxLoanDays), max_loans: String(deps.core.deps.config.rules.maxActiveLoans) })}\n\n${ctx.t('help-commands')}\n${readerCommandLines(ctx.lang)}`);
 
-  const language = new Menu<BotContext>('l', { onMenuOutdated: screens.outdated });
+  const language = new Menu<BotContext>('l', screens.options());
   for (const lang of LANGUAGES) {
     language.text(LANGUAGE_NAMES[lang], async (ctx) => {
       const reader = readerOf(ctx);

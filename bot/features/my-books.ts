@@ -12,10 +12,12 @@ import { html } from '../../i18n/index.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { readerActor, readerOf } from '../reader.js';
 import { payCallback } from '../callbacks.js';
+import { payTargets, type PayTarget } from '../pay.js';
 
 interface MyBooks {
   loans: Borrowing[];
   unpaid: UnpaidPayment[];
+  pay: Map<number, PayTarget>;
   today: string;
 }
 
@@ -25,9 +27,10 @@ function loadMyBooks(deps: BotDeps, ctx: BotContext): Promise<MyBooks> {
   let hit = cache.get(ctx);
   if (!hit) {
     const actor = readerActor(ctx);
-    hit = Promise.all([deps.core.borrowings.activeFor(actor), deps.reports.unpaidPayments(actor)]).then(([loans, unpaid]) => ({
+    hit = Promise.all([deps.core.borrowings.activeFor(actor), deps.reports.unpaidPayments(actor)]).then(async ([loans, unpaid]) => ({
       loans,
       unpaid,
+      pay: await payTargets(deps.core, unpaid.map((p) => p.id)),
       today: deps.core.borrowings.today(),
     }));
     cache.set(ctx, hit);
@@ -68,7 +71,7 @@ function myBooksText(ctx: BotContext, data: MyBooks): string {
 export function myBooksMenus(deps: BotDeps) {
   const { screens, core } = deps;
 
-  const myBooks = new Menu<BotContext>('y', { onMenuOutdated: (ctx) => { forget(ctx); return screens.outdated(ctx); } })
+  const myBooks = new Menu<BotContext>('y', screens.options((ctx) => { forget(ctx); return screens.outdated(ctx); }))
     .dynamic(async (ctx, range) => {
       const data = await loadMyBooks(deps, ctx);
       for (const b of data.loans) {
@@ -79,15 +82,12 @@ export function myBooksMenus(deps: BotDeps) {
       }
       for (const p of data.unpaid) {
         const label = ctx.tPlain('mybooks-pay-button', { amount: p.amount, title: truncate(p.title, 32) });
-        if (p.session_url) {
-          range.url(label, p.session_url).row();
+        const target = data.pay.get(p.id);
+        if (target && 'url' in target) {
+          range.url(label, target.url).row();
         } else {
-          range.text({ text: label, payload: String(p.id) }, async (c) => {
-            const renewed = await attempt(() => core.payments.renew(readerActor(c), Number(c.match)));
-            forget(c);
-            if (!renewed.ok) return screens.navigate(c, 'y', domainErrorText(c.lang, renewed));
-            await screens.navigate(c, 'y', c.t('mybooks-renewed', { amount: renewed.value.money_to_pay }));
-          }).row();
+          // No pay link here (bot/pay.ts): the bot answers with the live checkout link.
+          range.text({ text: label, payload: String(p.id) }, (c) => answerPay(deps, c, Number(c.match))).row();
         }
       }
     })
@@ -99,12 +99,13 @@ export function myBooksMenus(deps: BotDeps) {
 
   screens.define('y', myBooks, async (ctx) => myBooksText(ctx, await loadMyBooks(deps, ctx)));
 
-  const confirmReturn = new Menu<BotContext>('r', { onMenuOutdated: (ctx) => { forget(ctx); return screens.outdated(ctx); } })
+  const confirmReturn = new Menu<BotContext>('r', screens.options((ctx) => { forget(ctx); return screens.outdated(ctx); }))
     .text((ctx) => ctx.tPlain('return-confirm-yes'), async (ctx) => {
       const id = ctx.session.returnId;
       ctx.session.returnId = null;
       if (id === null) return screens.navigate(ctx, 'y');
-      const done = await attempt(() => core.borrowings.returnBook(readerActor(ctx), id));
+      // This screen tells the reader about the return (and a fine): no notice repeats it.
+      const done = await attempt(() => core.borrowings.returnBook(readerActor(ctx), id, { readerSeesIt: true }));
       forget(ctx);
       if (!done.ok) return screens.navigate(ctx, 'y', domainErrorText(ctx.lang, done));
       const { borrowing, fine } = done.value;
@@ -129,29 +130,30 @@ export function myBooksMenus(deps: BotDeps) {
 }
 
 export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
-  const { core } = deps;
   const composer = new Composer<BotContext>();
   composer.chatType('private').command(['mybooks', 'my'], (ctx) => deps.screens.send(ctx, 'y'));
 
-  // The Pay button of a notification sent without a live checkout link (bot/notices.ts: `pay:<id>`):
-  // answer with the link, making a new session when the old one expired or was never made.
-  composer.chatType('private').callbackQuery(payCallback.pattern, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    const actor = readerActor(ctx);
-    const id = payCallback.parse(ctx.callbackQuery.data)!;
-    const found = await attempt(() => core.payments.get(actor, id));
-    if (!found.ok) return ctx.reply(domainErrorText(ctx.lang, found));
-    let payment = found.value;
-    if (payment.status === 'PAID' || payment.status === 'REFUNDED') return ctx.reply(ctx.t('pay-already-paid'));
-    if (payment.status === 'EXPIRED' || !payment.session_url) {
-      const renewed = await attempt(() => core.payments.renew(actor, id));
-      if (!renewed.ok) return ctx.reply(domainErrorText(ctx.lang, renewed));
-      payment = renewed.value;
-    }
-    if (!payment.session_url) return ctx.reply(ctx.t('error-payment-provider-unavailable'));
-    await ctx.reply(ctx.t('pay-link-ready', { amount: payment.money_to_pay }), {
-      reply_markup: new InlineKeyboard().url(ctx.tPlain('borrow-pay-button', { rent: payment.money_to_pay }), payment.session_url),
-    });
-  });
+  // A Pay button where no pay link can be used (bot/pay.ts), and on notices sent before pay links.
+  composer.chatType('private').callbackQuery(payCallback.pattern, (ctx) => answerPay(deps, ctx, payCallback.parse(ctx.callbackQuery.data)!));
   return composer;
+}
+
+/** Answers a Pay press with the live checkout link, making a new session when the old one expired or was never made. */
+async function answerPay(deps: BotDeps, ctx: BotContext, id: number): Promise<unknown> {
+  const { core } = deps;
+  await ctx.answerCallbackQuery();
+  const actor = readerActor(ctx);
+  const found = await attempt(() => core.payments.get(actor, id));
+  if (!found.ok) return ctx.reply(domainErrorText(ctx.lang, found));
+  let payment = found.value;
+  if (payment.status === 'PAID' || payment.status === 'REFUNDED') return ctx.reply(ctx.t('pay-already-paid'));
+  if (payment.status === 'EXPIRED' || !payment.session_url) {
+    const renewed = await attempt(() => core.payments.renew(actor, id));
+    if (!renewed.ok) return ctx.reply(domainErrorText(ctx.lang, renewed));
+    payment = renewed.value;
+  }
+  if (!payment.session_url) return ctx.reply(ctx.t('error-payment-provider-unavailable'));
+  await ctx.reply(ctx.t('pay-link-ready', { amount: payment.money_to_pay }), {
+    reply_markup: new InlineKeyboard().url(ctx.tPlain('borrow-pay-button', { rent: payment.money_to_pay }), payment.session_url),
+  });
 }

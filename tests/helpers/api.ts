@@ -226,3 +226,11 @@ export function useApiWorld(opts?: ApiWorldOptions): { world: ApiWorld; staff: T
   });
   return { world: live(() => world, 'the API world (useApiWorld)'), staff: live(() => staff, 'the staff user (useApiWorld)') };
 }
+
+/** A valid ISBN-13 (978 + 9 digits of `n` + its check digit), distinct for each n below 10^9. */
+export function isbn13(n: number): string {
+  const body = `978${String(Math.trunc(n) % 1e9).padStart(9, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(body[i]) * (i % 2 === 0 ? 1 : 3);
+  return `${body.slice(0, 3)}-${body.slice(3)}${(10 - (sum % 10)) % 10}`;
+}

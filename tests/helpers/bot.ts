@@ -220,5 +220,16 @@ export function readerSteps(w: BotWorld) {
     }
   }
 
-  return { labels, urlOf, readerId, borrowFromCard, payAll };
+  /**
+   * What a browser gets from a Pay button (a pay link, core/pay-links.ts): the checkout URL it is
+   * redirected to, or 'paid'. The API route only hands the token to this same core function.
+   */
+  async function openPayLink(url: string | undefined): Promise<string> {
+    const m = /\/api\/payments\/checkout\/([^/]+)\/$/.exec(url ?? '');
+    if (!m) throw new Error(`not a pay link: ${url}`);
+    const opened = await w.core.payments.checkoutByLink(m[1]!);
+    return 'url' in opened ? opened.url : 'paid';
+  }
+
+  return { labels, urlOf, readerId, borrowFromCard, payAll, openPayLink };
 }

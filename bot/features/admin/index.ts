@@ -10,7 +10,8 @@ import { chunkLines, truncate } from '../../text.js';
 import { html } from '../../../i18n/index.js';
 import { isStaffHere, staffActor } from './access.js';
 import { ADD_BOOK_CONVERSATION } from './add-book.js';
-import { adminListCallback } from '../../callbacks.js';
+import { adminListCallback, consoleCallback } from '../../callbacks.js';
+import { consoleFeature, type Console } from './console.js';
 
 export const ADMIN_SUBCOMMANDS = ['addbook', 'inventory', 'find', 'active', 'overdue', 'loans', 'return', 'refund', 'stats'] as const;
 export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
@@ -18,7 +19,6 @@ export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
 /** Rows per page of a staff list (each page may still be split into several messages). */
 export const ADMIN_PAGE_SIZE = 50;
 
-const isSub = (s: string): s is AdminSub => (ADMIN_SUBCOMMANDS as readonly string[]).includes(s);
 
 /** Which command was sent ("admin" or "admin_stats"), without the @botname suffix. */
 function commandName(ctx: BotContext): string {
@@ -33,7 +33,7 @@ function readerLabel(l: Pick<LoanLine, 'reader' | 'telegram_username' | 'user_id
   return l.telegram_username ? `${name} (@${l.telegram_username}, #${l.user_id})` : `${name} (#${l.user_id})`;
 }
 
-export function adminFeature(deps: BotDeps): Composer<BotContext> {
+export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<BotContext> {
   const { core, reports } = deps;
   const composer = new Composer<BotContext>();
 
@@ -147,8 +147,10 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
           refunded_amount: s.refunded_amount,
         }));
       }
-      default:
+      case 'help':
         return ctx.reply(ctx.t('admin-help'));
+      default:
+        return ctx.reply(`${ctx.t('admin-unknown', { command: truncate(sub, 32) })}\n\n${ctx.t('admin-help')}`);
     }
   }
 
@@ -162,7 +164,9 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     if (name === 'admin') {
       const [first = '', ...more] = rest.split(/\s+/);
       const sub = first.toLowerCase();
-      return run(ctx, isSub(sub) ? sub : 'help', more.join(' ').trim());
+      // /admin alone opens the console; /admin <command> is the typed shortcut.
+      if (sub === '') return staffConsole.open(ctx);
+      return run(ctx, sub, more.join(' ').trim());
     }
     return run(ctx, name.slice('admin_'.length), rest);
   });
@@ -179,9 +183,11 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
     return loansOf(ctx, page.userId, page.before);
   });
 
+  consoleFeature(staffConsole, staff);
+
   // Everyone else, anywhere: the same short refusal, so nothing about the staff leaks.
   composer.command(commands, (ctx) => ctx.reply(ctx.t('admin-refused')));
-  composer.callbackQuery(adminListCallback.pattern, (ctx) => ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true }));
+  composer.callbackQuery([adminListCallback.pattern, consoleCallback.pattern], (ctx) => ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true }));
 
   return composer;
 }

@@ -58,7 +58,8 @@ help-text =
     📚 <b>Catalogue</b> — browse the books page by page, or just send me any text to search by title, author or ISBN.
     📥 <b>Borrow</b> — open a book, press Borrow, choose for how many days (up to { $max_days }), confirm and pay the rent with the link.
     📖 <b>My books</b> — your loans and due dates: return a book or pay what is due. You can hold up to { $max_loans } books at a time, and cannot borrow while a payment is unpaid. Late returns are fined for every day overdue.
-    /start — main menu · /catalogue · /mybooks · /language · /cancel
+
+help-commands = <b>Commands</b> (also in the menu beside the message box):
 
 ## Language
 language-choose = Choose your language (now: { $current }).
@@ -106,6 +107,16 @@ borrow-quote =
        *[other] { $days } days
     }, until { $until }.
     Rent: <b>{ $rent } USD</b>. Borrow it?
+borrow-unpaid = 💳 Before you borrow again, please pay your { $type ->
+    [FINE] late-return fine
+   *[other] rent
+} of <b>{ $amount } USD</b> for “{ $title }”.{ $more ->
+    [0] {""}
+   *[other] {" "}{ $more ->
+        [one] One more payment is
+       *[other] { $more } more payments are
+    } waiting in 📖 My books.
+}
 borrow-confirm = ✅ Confirm
 borrow-change = « Change days
 borrow-cancel = ✖ Cancel
@@ -113,7 +124,7 @@ borrow-cancelled = Borrowing “{ $title }” was cancelled.
 borrow-back-to-book = « Back to the book
 borrow-done = ✅ You borrowed <b>“{ $title }”</b> until <b>{ $until }</b>. Rent: { $rent } USD.
 borrow-pay-now = Pay the rent with the button below.
-borrow-pay-later = The payment link could not be made just now — open 📖 My books and press Pay in a minute.
+borrow-pay-later = The payment service did not answer just now — press Pay again in a minute.
 borrow-pay-button = 💳 Pay { $rent } USD
 
 ## My books
@@ -139,7 +150,6 @@ mybooks-pay-button = 💳 Pay { $amount } USD — { $title }
 mybooks-refresh = 🔄 Refresh
 pay-already-paid = ✅ This payment is already paid. Thank you!
 pay-link-ready = 💳 Here is your payment link for { $amount } USD.
-mybooks-renewed = 💳 A new payment link for { $amount } USD is ready — press Pay below.
 return-confirm = Return <b>“{ $title }”</b> (due { $date })?
 return-confirm-yes = ✅ Yes, return it
 return-nothing = This loan is not active any more.
@@ -152,7 +162,10 @@ return-done-fine = ✅ Returned “{ $title }” { $days ->
 ## Errors (one sentence per core error code)
 error-unexpected = Something went wrong, please try again.
 error-no-copies-left = Sorry, no copies of this book are left right now.
-error-loan-limit-reached = You already hold { $limit } books, the most at once. Return one to borrow another.
+error-loan-limit-reached = You already hold { $limit ->
+    [one] 1 book, the most
+   *[other] { $limit } books, the most
+} at once. Return one to borrow another.
 error-unpaid-payment = You have an unpaid payment. Pay it in 📖 My books before borrowing again.
 error-already-returned = This book was already returned.
 error-invalid-loan-period = The return date must be between { $min } and { $max }.
@@ -173,6 +186,7 @@ error-generic = { $message }
 admin-refused = Sorry, this command is only for library staff in the staff chat.
 admin-help =
     <b>Staff commands</b>
+    /admin — the console: lists, cards and buttons
     /admin addbook — add a book, step by step
     /admin inventory &lt;book id&gt; &lt;copies&gt; — set the copies on the shelf
     /admin find &lt;text&gt; — find books
@@ -183,6 +197,7 @@ admin-help =
     /admin refund &lt;payment id&gt; — refund a paid payment
     /admin stats — today's numbers
     Each also works as /admin_&lt;command&gt;, e.g. /admin_stats. /cancel stops adding a book.
+admin-unknown = I don't know the staff command “{ $command }”. These are the ones I know:
 admin-usage = Usage: { $command ->
     [inventory] /admin inventory &lt;book id&gt; &lt;copies&gt;
     [find] /admin find &lt;text&gt;
@@ -202,14 +217,23 @@ admin-loans-none = This reader has no loans.
 admin-reader-not-found = No reader matches “{ $query }”. Use a user id, @username or email.
 admin-loan-borrowed = from { $date }
 admin-loan-due = due { $date }
-admin-loan-overdue = ⚠ due { $date }, { $days } d late
+admin-loan-overdue = ⚠ due { $date }, { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late
 admin-loan-returned = returned { $date }
 admin-loan-line = #{ $id } <b>{ $title }</b> — { $reader } · { $borrowed } · { $status }
 admin-find-title = 🔎 <b>Books matching “{ $query }”</b>
 admin-find-none = No books match “{ $query }”.
-admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · { $copies } on the shelf · { $fee } USD/day
+admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+} on the shelf · { $fee } USD/day
 admin-find-isbn = ISBN { $isbn }
-admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies } copies on the shelf.
+admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+} on the shelf.
 admin-returned = ✅ Borrowing #{ $id } (“{ $title }”) marked returned on { $date }.
 admin-returned-fine = Returned late: fine #{ $payment } of { $amount } USD created.
 admin-refunded = ✅ Payment #{ $id } refunded: { $amount } USD.
@@ -236,8 +260,102 @@ addbook-cover-chosen = Cover: { $cover }
 addbook-ask-inventory = How many <b>copies</b> are on the shelf? (0 to 1000000)
 addbook-ask-fee = The <b>daily fee</b> in USD, e.g. 0.50 or 1.25?
 addbook-bad-text = That must be 1 to 255 characters. Please send it again.
-addbook-bad-isbn = An ISBN has only digits, X and hyphens (at most 32). Send it again, or a dash (-) for none.
+addbook-bad-isbn = An ISBN has 10 or 13 digits (the last may be X), with or without hyphens. Send it again, or a dash (-) for none.
+addbook-bad-isbn-checksum = { $isbn } is not a valid ISBN: its check digit does not match (a digit mistyped?). Send it again, or a dash (-) for none.
+addbook-isbn-taken = That ISBN is already in the catalogue: book #{ $id } “{ $title }”. Send another, or a dash (-) for none.
+addbook-isbn-taken-meanwhile = That ISBN was added to the catalogue a moment ago by someone else. Everything else is kept.
+addbook-cover-buttons = Please choose the cover with one of the buttons.
+addbook-confirm =
+    📘 <b>Add this book?</b>
+    Title: <b>{ $title }</b>
+    Author: { $author }
+    ISBN: { $isbn }
+    Cover: { $cover }
+    Copies: { $copies }
+    Daily fee: { $fee } USD
+addbook-add-button = ✅ Add the book
+addbook-cancel-button = ✖ Don't add
+addbook-confirm-buttons = Please answer with the buttons: add the book, or not.
 addbook-bad-inventory = Send a whole number from 0 to 1000000.
 addbook-bad-fee = Send an amount above 0 with at most 2 decimals, e.g. 1.50.
 addbook-abandoned = Adding the book was stopped.
-addbook-done = ✅ Added book #{ $id }: <b>{ $title }</b> by { $author } — { $copies } copies, { $fee } USD/day.
+addbook-done = ✅ Added book #{ $id }: <b>{ $title }</b> by { $author } — { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+}, { $fee } USD/day.
+
+## Staff console (/admin in the staff chat)
+console-title =
+    🗂 <b>Staff console</b>
+    Choose a list, or find a book or a reader. The typed commands still work: /admin help lists them.
+console-active = 📋 Active
+console-overdue = ⚠ Overdue
+console-find-book = 🔎 Find a book
+console-find-reader = 👤 Find a reader
+console-stats = 📊 Stats
+console-add-book = ➕ Add a book
+console-home = 🏠 Console
+console-next = Next ▸
+console-first = ⏮ First page
+console-list-hint = Tap a loan to open its card.
+console-loan-returned-short = returned { $date }
+console-loan-late-short = ⚠ { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late
+console-loan-due-short = due { $date }
+console-reader-title = 👤 <b>Reader #{ $id }</b>
+console-payment-paid = paid { $date }
+console-payment-refunded = refunded { $date }
+payment-status-expired-staff = unpaid, its link expired
+console-payment-line = • #{ $id } { $type ->
+    [FINE] fine
+   *[other] rent
+} { $amount } USD — { $status }
+console-loan-title = 📄 <b>Borrowing #{ $id }</b>
+console-loan-book = Book: <b>{ $title }</b> by { $author } (#{ $id })
+console-loan-reader = Reader: { $reader }
+console-loan-email = { $email }
+console-loan-dates = Borrowed { $borrowed } · due { $due }
+console-loan-dates-late = Borrowed { $borrowed } · due { $due } · ⚠ <b>{ $days ->
+    [one] 1 day
+   *[other] { $days } days
+} overdue</b>
+console-loan-dates-returned = Borrowed { $borrowed } · due { $due } · returned { $returned }
+console-loan-payments = Payments:
+console-loan-no-payments = No payments.
+console-return = ↩ Return
+console-remind = 🔔 Remind
+console-refund = 💸 Refund #{ $id } · { $amount } USD
+console-open-book = 📖 Book
+console-open-reader = 👤 Reader's loans
+console-return-question = Mark <b>“{ $title }”</b> (borrowing #{ $id }, { $reader }) returned today?
+console-return-late = It is { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} late: a fine will be charged.
+console-return-on-time = It is on time: no fine.
+console-return-yes = ✅ Yes, it is back
+console-refund-question = Refund payment #{ $id } — the { $type ->
+    [FINE] fine
+   *[other] rent
+} of <b>{ $amount } USD</b> for “{ $title }” — to { $reader }? The money goes back through Stripe.
+console-refund-yes = ✅ Refund { $amount } USD
+console-book-title = 📖 <b>{ $title }</b> (#{ $id })
+console-book-details = { $author } · { $cover } · { $fee } USD/day
+console-book-copies = On the shelf: <b>{ $shelf }</b> · on loan: { $out }
+console-inventory-minus = ➖ 1 copy
+console-inventory-plus = ➕ 1 copy
+console-stats-refresh = 🔄 Refresh
+console-reminded-overdue = The overdue notice is on its way to the reader.
+console-reminded-due = The due-date reminder is on its way to the reader.
+console-remind-no-telegram = This reader has no Telegram linked: nothing was sent.
+console-remind-already = This reader was already reminded about this loan today.
+console-find-book-ask = 🔎 Send the title, author or ISBN to look for (reply to this message).
+console-find-reader-ask = 👤 Send the reader's account number, @username or email (reply to this message).
+console-search-again = 🔎 Search again
+console-book-shelf-short = { $copies ->
+    [one] 1 copy
+   *[other] { $copies } copies
+} on the shelf
+console-search-more = Showing the first { $limit }: send more words to narrow it down.

@@ -72,3 +72,19 @@ notify-reader-fine-created =
     } late.
     Late fine: <b>{ $fine } USD</b>.
 notify-reader-already-paid = ✔️ Already paid — thank you.
+notify-reader-still-to-pay = Still to pay:
+notify-reader-nothing-to-pay = Nothing else is waiting to be paid.
+notify-reader-returned-by-staff = ↩️ The library marked “{ $book }” returned on { $date }. Thank you!
+notify-reader-returned-late = It came back { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    } late: a fine of <b>{ $fine } USD</b> is due.
+notify-reader-payment-refunded = 💸 Your { $type ->
+        [FINE] late-return fine
+       *[other] rent
+    } of { $amount } USD for “{ $book }” was refunded. The money goes back to your card.
+notify-reader-payment-expired = ⌛ The payment link for your { $type ->
+        [FINE] late-return fine
+       *[other] rent
+    } of { $amount } USD for “{ $book }” expired unpaid. Press Pay for a new one — you cannot borrow again until it is paid.
+notify-staff-open-button = 📄 Open the card

@@ -50,7 +50,8 @@ help-text =
     📚 <b>Каталог</b> — гортайте книжки сторінками або просто надішліть будь-який текст, щоб шукати за назвою, автором чи ISBN.
     📥 <b>Позичити</b> — відкрийте книжку, натисніть «Позичити», оберіть кількість днів (до { $max_days }), підтвердьте й оплатіть оренду за посиланням.
     📖 <b>Мої книжки</b> — ваші видачі й терміни: поверніть книжку або оплатіть борг. Одночасно можна мати до { $max_loans } книжок; поки є неоплачений платіж, позичати не можна. За кожен день прострочення нараховується штраф.
-    /start — головне меню · /catalogue · /mybooks · /language · /cancel
+
+help-commands = <b>Команди</b> (також у меню біля поля повідомлення):
 
 ## Мова
 language-choose = Оберіть мову (зараз: { $current }).
@@ -101,6 +102,17 @@ borrow-quote =
        *[other] { $days } днів
     }, до { $until }.
     Оренда: <b>{ $rent } USD</b>. Позичити?
+borrow-unpaid = 💳 Щоб позичити знову, спершу оплатіть { $type ->
+    [FINE] штраф за запізнення
+   *[other] оренду
+} <b>{ $amount } USD</b> за «{ $title }».{ $more ->
+    [0] {""}
+   *[other] {" "}Ще { $more ->
+        [one] { $more } платіж чекає
+        [few] { $more } платежі чекають
+       *[other] { $more } платежів чекають
+    } у 📖 Мої книжки.
+}
 borrow-confirm = ✅ Підтвердити
 borrow-change = « Змінити термін
 borrow-cancel = ✖ Скасувати
@@ -108,7 +120,7 @@ borrow-cancelled = Позичання «{ $title }» скасовано.
 borrow-back-to-book = « До книжки
 borrow-done = ✅ Ви позичили <b>«{ $title }»</b> до <b>{ $until }</b>. Оренда: { $rent } USD.
 borrow-pay-now = Оплатіть оренду кнопкою нижче.
-borrow-pay-later = Посилання на оплату зараз не вдалося створити — відкрийте 📖 Мої книжки й натисніть «Оплатити» за хвилину.
+borrow-pay-later = Платіжний сервіс зараз не відповів — натисніть «Оплатити» ще раз за хвилину.
 borrow-pay-button = 💳 Оплатити { $rent } USD
 
 ## Мої книжки
@@ -136,7 +148,6 @@ mybooks-pay-button = 💳 Оплатити { $amount } USD — { $title }
 mybooks-refresh = 🔄 Оновити
 pay-already-paid = ✅ Цей платіж уже оплачено. Дякуємо!
 pay-link-ready = 💳 Ось ваше посилання на оплату { $amount } USD.
-mybooks-renewed = 💳 Нове посилання на оплату { $amount } USD готове — натисніть «Оплатити» нижче.
 return-confirm = Повернути <b>«{ $title }»</b> (термін { $date })?
 return-confirm-yes = ✅ Так, повернути
 return-nothing = Ця видача вже не активна.
@@ -150,7 +161,11 @@ return-done-fine = ✅ Книжку «{ $title }» повернено із за�
 ## Помилки (по одному реченню на код помилки)
 error-unexpected = Щось пішло не так, спробуйте ще раз.
 error-no-copies-left = На жаль, вільних примірників цієї книжки зараз немає.
-error-loan-limit-reached = У вас уже найбільша дозволена кількість книжок ({ $limit }). Поверніть одну, щоб позичити іншу.
+error-loan-limit-reached = У вас уже { $limit ->
+    [one] { $limit } книжка
+    [few] { $limit } книжки
+   *[other] { $limit } книжок
+} — більше одночасно не можна. Поверніть одну, щоб позичити іншу.
 error-unpaid-payment = У вас є неоплачений платіж. Оплатіть його в 📖 Мої книжки, перш ніж позичати знову.
 error-already-returned = Цю книжку вже повернено.
 error-invalid-loan-period = Дата повернення має бути між { $min } і { $max }.
@@ -171,6 +186,7 @@ error-generic = { $message }
 admin-refused = На жаль, ця команда лише для персоналу бібліотеки в чаті персоналу.
 admin-help =
     <b>Команди персоналу</b>
+    /admin — консоль: списки, картки й кнопки
     /admin addbook — додати книжку крок за кроком
     /admin inventory &lt;id книжки&gt; &lt;кількість&gt; — примірники на полиці
     /admin find &lt;текст&gt; — знайти книжки
@@ -181,6 +197,7 @@ admin-help =
     /admin refund &lt;id платежу&gt; — повернути кошти за оплачений платіж
     /admin stats — показники за сьогодні
     Кожна команда працює і як /admin_&lt;команда&gt;, напр. /admin_stats. /cancel зупиняє додавання книжки.
+admin-unknown = Я не знаю команди персоналу «{ $command }». Ось ті, що я знаю:
 admin-usage = Використання: { $command ->
     [inventory] /admin inventory &lt;id книжки&gt; &lt;кількість&gt;
     [find] /admin find &lt;текст&gt;
@@ -200,14 +217,26 @@ admin-loans-none = У цього читача немає видач.
 admin-reader-not-found = Читача «{ $query }» не знайдено. Вкажіть id, @username або email.
 admin-loan-borrowed = з { $date }
 admin-loan-due = до { $date }
-admin-loan-overdue = ⚠ до { $date }, прострочено на { $days } дн.
+admin-loan-overdue = ⚠ до { $date }, прострочено на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}
 admin-loan-returned = повернено { $date }
 admin-loan-line = #{ $id } <b>{ $title }</b> — { $reader } · { $borrowed } · { $status }
 admin-find-title = 🔎 <b>Книжки за запитом «{ $query }»</b>
 admin-find-none = За запитом «{ $query }» книжок немає.
-admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · на полиці: { $copies } · { $fee } USD/день
+admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · на полиці { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+} · { $fee } USD/день
 admin-find-isbn = ISBN { $isbn }
-admin-inventory-set = ✅ Книжка #{ $id } «{ $title }»: тепер на полиці { $copies } прим.
+admin-inventory-set = ✅ Книжка #{ $id } «{ $title }»: тепер на полиці { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+}.
 admin-returned = ✅ Видачу #{ $id } («{ $title }») позначено поверненою { $date }.
 admin-returned-fine = Повернено із запізненням: створено штраф #{ $payment } на { $amount } USD.
 admin-refunded = ✅ Кошти за платіж #{ $id } повернено: { $amount } USD.
@@ -236,8 +265,107 @@ addbook-cover-chosen = Палітурка: { $cover }
 addbook-ask-inventory = Скільки <b>примірників</b> на полиці? (від 0 до 1000000)
 addbook-ask-fee = <b>Плата за день</b> у USD, напр. 0.50 або 1.25?
 addbook-bad-text = Має бути від 1 до 255 символів. Надішліть ще раз.
-addbook-bad-isbn = ISBN містить лише цифри, X і дефіси (до 32). Надішліть ще раз або дефіс (-), якщо його немає.
+addbook-bad-isbn = ISBN має 10 або 13 цифр (остання може бути X), з дефісами чи без. Надішліть ще раз або дефіс (-), якщо його немає.
+addbook-bad-isbn-checksum = { $isbn } — не чинний ISBN: контрольна цифра не збігається (помилка в цифрі?). Надішліть ще раз або дефіс (-), якщо його немає.
+addbook-isbn-taken = Цей ISBN уже є в каталозі: книжка #{ $id } «{ $title }». Надішліть інший або дефіс (-), якщо його немає.
+addbook-isbn-taken-meanwhile = Цей ISBN щойно додав до каталогу хтось інший. Усе інше збережено.
+addbook-cover-buttons = Оберіть палітурку однією з кнопок.
+addbook-confirm =
+    📘 <b>Додати цю книжку?</b>
+    Назва: <b>{ $title }</b>
+    Автор: { $author }
+    ISBN: { $isbn }
+    Палітурка: { $cover }
+    Примірників: { $copies }
+    Плата за день: { $fee } USD
+addbook-add-button = ✅ Додати книжку
+addbook-cancel-button = ✖ Не додавати
+addbook-confirm-buttons = Дайте відповідь кнопками: додати книжку чи ні.
 addbook-bad-inventory = Надішліть ціле число від 0 до 1000000.
 addbook-bad-fee = Надішліть суму понад 0 з не більше ніж 2 знаками після крапки, напр. 1.50.
 addbook-abandoned = Додавання книжки зупинено.
-addbook-done = ✅ Додано книжку #{ $id }: <b>{ $title }</b>, { $author } — { $copies } прим., { $fee } USD/день.
+addbook-done = ✅ Додано книжку #{ $id }: <b>{ $title }</b>, { $author } — { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+}, { $fee } USD/день.
+
+## Консоль персоналу (/admin у чаті персоналу)
+console-title =
+    🗂 <b>Консоль персоналу</b>
+    Оберіть список або знайдіть книжку чи читача. Команди теж працюють: /admin help покаже їх.
+console-active = 📋 Активні
+console-overdue = ⚠ Прострочені
+console-find-book = 🔎 Знайти книжку
+console-find-reader = 👤 Знайти читача
+console-stats = 📊 Показники
+console-add-book = ➕ Додати книжку
+console-home = 🏠 Консоль
+console-next = Далі ▸
+console-first = ⏮ Перша сторінка
+console-list-hint = Натисніть на видачу, щоб відкрити її картку.
+console-loan-returned-short = повернено { $date }
+console-loan-late-short = ⚠ { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+} прострочення
+console-loan-due-short = до { $date }
+console-reader-title = 👤 <b>Читач #{ $id }</b>
+console-payment-paid = оплачено { $date }
+console-payment-refunded = кошти повернено { $date }
+payment-status-expired-staff = не оплачено, посилання застаріло
+console-payment-line = • #{ $id } { $type ->
+    [FINE] штраф
+   *[other] оренда
+} { $amount } USD — { $status }
+console-loan-title = 📄 <b>Видача #{ $id }</b>
+console-loan-book = Книжка: <b>{ $title }</b>, { $author } (#{ $id })
+console-loan-reader = Читач: { $reader }
+console-loan-email = { $email }
+console-loan-dates = Видано { $borrowed } · повернути до { $due }
+console-loan-dates-late = Видано { $borrowed } · повернути до { $due } · ⚠ <b>прострочено на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}</b>
+console-loan-dates-returned = Видано { $borrowed } · повернути до { $due } · повернено { $returned }
+console-loan-payments = Платежі:
+console-loan-no-payments = Платежів немає.
+console-return = ↩ Повернено
+console-remind = 🔔 Нагадати
+console-refund = 💸 Повернути кошти #{ $id } · { $amount } USD
+console-open-book = 📖 Книжка
+console-open-reader = 👤 Видачі читача
+console-return-question = Позначити <b>«{ $title }»</b> (видача #{ $id }, { $reader }) поверненою сьогодні?
+console-return-late = Прострочено на { $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+}: буде нараховано штраф.
+console-return-on-time = Вчасно: без штрафу.
+console-return-yes = ✅ Так, повернено
+console-refund-question = Повернути кошти за платіж #{ $id } — { $type ->
+    [FINE] штраф
+   *[other] оренду
+} <b>{ $amount } USD</b> за «{ $title }» — читачеві { $reader }? Гроші повернуться через Stripe.
+console-refund-yes = ✅ Повернути { $amount } USD
+console-book-title = 📖 <b>{ $title }</b> (#{ $id })
+console-book-details = { $author } · { $cover } · { $fee } USD/день
+console-book-copies = На полиці: <b>{ $shelf }</b> · на руках: { $out }
+console-inventory-minus = ➖ 1 примірник
+console-inventory-plus = ➕ 1 примірник
+console-stats-refresh = 🔄 Оновити
+console-reminded-overdue = Сповіщення про прострочення надіслано читачеві.
+console-reminded-due = Нагадування про термін надіслано читачеві.
+console-remind-no-telegram = У цього читача не пов'язано Telegram: нічого не надіслано.
+console-remind-already = Цьому читачеві вже нагадували про цю видачу сьогодні.
+console-find-book-ask = 🔎 Надішліть назву, автора або ISBN (відповіддю на це повідомлення).
+console-find-reader-ask = 👤 Надішліть номер облікового запису читача, @username або email (відповіддю на це повідомлення).
+console-search-again = 🔎 Шукати ще
+console-book-shelf-short = на полиці { $copies ->
+    [one] { $copies } примірник
+    [few] { $copies } примірники
+   *[other] { $copies } примірників
+}
+console-search-more = Показано перші { $limit }: додайте слів, щоб звузити пошук.

@@ -1,19 +1,19 @@
 # Сповіщення з черги (bot/notices.ts). t() екранує кожне значення, яке підставляє (i18n/index.ts).
 
-notify-pay-button = 💳 Сплатити { $amount } USD
+notify-pay-button = 💳 Оплатити { $amount } USD
 
 ## Чат персоналу
 
 notify-staff-borrowing-created =
     📚 <b>Нова видача</b> #{ $borrowingId }
     Читач: { $reader }
-    Книга: { $book }
+    Книжка: { $book }
     Повернути до: { $dueDate }
     Оренда: { $rent } USD
 notify-staff-borrowing-returned =
-    ↩️ <b>Книгу повернуто</b> #{ $borrowingId }
+    ↩️ <b>Книжку повернуто</b> #{ $borrowingId }
     Читач: { $reader }
-    Книга: { $book }
+    Книжка: { $book }
     Повернути до: { $dueDate }, повернуто: { $returnDate }
 notify-staff-borrowing-returned-late = ⚠️ Запізнення { $days } { $days ->
         [one] день
@@ -27,7 +27,7 @@ notify-staff-payment-received =
        *[other] оренда
     })
     Читач: { $reader }
-    Книга: { $book }
+    Книжка: { $book }
 notify-staff-overdue-none = ✅ Сьогодні немає прострочених видач ({ $date }).
 notify-staff-overdue-header = ⏰ <b>Прострочені видачі на { $date }</b>: усього { $total }
 notify-staff-overdue-summary = ⏰ <b>Прострочені видачі на { $date }</b>: усього { $total }, у { $readers } { $readers ->
@@ -48,9 +48,9 @@ notify-staff-overdue-line = • #{ $borrowingId } { $reader } — { $book }, д�
 ## Читач
 
 notify-reader-borrowing-confirmed =
-    ✅ <b>Ви взяли «{ $book }»</b> ({ $author }).
+    ✅ <b>Ви позичили «{ $book }»</b> ({ $author }).
     Будь ласка, поверніть до <b>{ $dueDate }</b>.
-    Оренда: { $rent } USD — сплатіть, будь ласка, протягом 24 годин.
+    Оренда: { $rent } USD — оплатіть, будь ласка, протягом 24 годин.
 notify-reader-payment-received = 💚 Дякуємо! Ми отримали { $amount } USD { $type ->
         [FINE] штрафу за запізнення
        *[other] оренди
@@ -83,4 +83,21 @@ notify-reader-fine-created =
        *[other] дня
     }.
     Штраф: <b>{ $fine } USD</b>.
-notify-reader-already-paid = ✔️ Уже сплачено — дякуємо.
+notify-reader-already-paid = ✔️ Уже оплачено — дякуємо.
+notify-reader-still-to-pay = Ще до оплати:
+notify-reader-nothing-to-pay = Більше нічого оплачувати не треба.
+notify-reader-returned-by-staff = ↩️ Бібліотека позначила книжку «{ $book }» поверненою { $date }. Дякуємо!
+notify-reader-returned-late = Її повернули із запізненням на { $days ->
+        [one] { $days } день
+        [few] { $days } дні
+       *[other] { $days } днів
+    }: штраф <b>{ $fine } USD</b>.
+notify-reader-payment-refunded = 💸 { $type ->
+        [FINE] Штраф за запізнення
+       *[other] Оренду
+    } { $amount } USD за «{ $book }» повернено. Гроші надійдуть на вашу картку.
+notify-reader-payment-expired = ⌛ Посилання на оплату { $type ->
+        [FINE] штрафу за запізнення
+       *[other] оренди
+    } { $amount } USD за «{ $book }» застаріло. Натисніть «Оплатити», щоб отримати нове: доки платіж не оплачено, позичати не можна.
+notify-staff-open-button = 📄 Відкрити картку

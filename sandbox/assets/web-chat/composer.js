@@ -1,6 +1,6 @@
 // Where the person writes: the message box, the quick-command chips, the bot's reply keyboard,
 // and the two things one can do to the bot — send a text, press an inline button.
-import { BASE, isGroup } from './config.js';
+import { BASE } from './config.js';
 import { els, h, toast } from './dom.js';
 import { messageElement, scrollToBottom, upsert } from './messages.js';
 import { actions, state } from './state.js';
@@ -83,24 +83,18 @@ export function setReplyKeyboard(markup) {
   }
 }
 
-function isStaffPersona(p) {
-  return isGroup(p) || /librarian|staff/i.test(p.id + ' ' + p.label);
-}
+// The chips are the bot's own command menu for the chat (what setMyCommands set, as Telegram
+// shows it beside the message box): the server sends it with the transcript. Kept per persona, so
+// switching back shows them at once.
+const chipsOf = new Map();
 
-function quickCommands(p) {
-  if (isGroup(p)) return ['/admin', '/admin overdue', '/admin stats', '/admin active', '/help'];
-  if (isStaffPersona(p)) return ['/start', '/admin', '/admin overdue', '/admin stats', '/mybooks', '/help'];
-  return ['/start', '/books', '/mybooks', '/search', '/help'];
-}
-
-const COMMAND_TITLES = {
-  '/start': 'Start the bot', '/help': 'Help', '/books': 'Browse the catalogue', '/mybooks': 'My books', '/search': 'Search the catalogue',
-  '/admin': 'Staff menu', '/admin overdue': 'Overdue borrowings', '/admin stats': 'Library statistics', '/admin active': 'Active borrowings',
-};
-
-export function renderChips(p) {
-  els.chips.replaceChildren(...quickCommands(p).map((cmd) =>
-    h('button', { type: 'button', class: 'chip', 'data-testid': 'quick-command', 'data-command': cmd, title: COMMAND_TITLES[cmd] || cmd, text: cmd, onclick: () => sendText(cmd) })));
+export function renderChips(p, commands) {
+  if (Array.isArray(commands)) chipsOf.set(p.id, commands);
+  const list = chipsOf.get(p.id) || [];
+  els.chips.replaceChildren(...list.map((c) => {
+    const cmd = '/' + c.command;
+    return h('button', { type: 'button', class: 'chip', 'data-testid': 'quick-command', 'data-command': cmd, title: c.description || cmd, text: cmd, onclick: () => sendText(cmd) });
+  }));
 }
 
 function autosize() {

@@ -8,7 +8,7 @@
 // are replayed on top of it, so a transcript read a moment ago never deletes a message or
 // undoes an edit that the stream has already shown.
 import { BASE, personas } from './config.js';
-import { clearBusy, setReplyKeyboard } from './composer.js';
+import { clearBusy, renderChips, setReplyKeyboard } from './composer.js';
 import { showAlert, toast } from './dom.js';
 import { safeHref } from './format.js';
 import { setConnection, showTyping, stopTyping } from './header.js';
@@ -44,6 +44,7 @@ export async function load(initial) {
   const chat = replay(data.messages, data.reply_keyboard, later);
   reconcile(chat.messages, data.seq);
   setReplyKeyboard(chat.replyKeyboard);
+  renderChips(persona, data.commands);
   const last = chat.messages[chat.messages.length - 1];
   if (last) notePreview(persona.chat.id, last);
   if (initial) scrollToBottom(false);

@@ -1,0 +1,26 @@
+// The Pay button: one behaviour wherever it is shown (the borrow screen, My books, every notice).
+// It opens the payment's pay link ($PUBLIC_URL/api/payments/checkout/<token>/, core/pay-links.ts),
+// which answers with the live checkout — renewing the session first when it expired — or says the
+// payment is paid. Only where no pay link can be used (real Telegram without PUBLIC_URL: Telegram
+// refuses buttons onto localhost) is it a `pay:<id>` button the bot answers with the live link.
+import type { InlineKeyboardButton } from 'grammy/types';
+import type { Core } from '../core/index.js';
+import { payCallback } from './callbacks.js';
+
+/** Where a Pay button goes: the pay link, or (no link) the payment id for a `pay:<id>` button. */
+export type PayTarget = { url: string } | { paymentId: number };
+
+export async function payTarget(core: Core, paymentId: number): Promise<PayTarget> {
+  const url = await core.payments.links.urlFor(paymentId);
+  return url ? { url } : { paymentId };
+}
+
+/** Targets for several payments with one read of the link secret. */
+export async function payTargets(core: Core, paymentIds: readonly number[]): Promise<Map<number, PayTarget>> {
+  const links = await core.payments.links.urlsFor(paymentIds);
+  return new Map(paymentIds.map((id) => [id, links.has(id) ? { url: links.get(id)! } : { paymentId: id }]));
+}
+
+export function payButton(text: string, target: PayTarget): InlineKeyboardButton {
+  return 'url' in target ? { text, url: target.url } : { text, callback_data: payCallback.data(target.paymentId) };
+}
