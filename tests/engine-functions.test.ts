@@ -96,7 +96,7 @@ describe('Migrations', () => {
       const fresh = await openPglite();
       try {
         const applied = await migrateToLatest(fresh.db);
-        expect(applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state']);
+        expect(applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '009_holds_renewals']);
         expect(await migrateToLatest(fresh.db)).toEqual([]);
       } finally {
         await fresh.engine.close();
