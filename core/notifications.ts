@@ -15,7 +15,9 @@ export type NotificationKind =
   | 'reader.payment_received'
   | 'reader.due_soon'
   | 'reader.overdue'
-  | 'reader.fine_created';
+  | 'reader.fine_created'
+  | 'reader.hold_ready'
+  | 'reader.hold_expired';
 
 export interface Notification {
   chatId: number;

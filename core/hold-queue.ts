@@ -1,0 +1,181 @@
+// The queue's mechanics (SPEC §11), below the use cases: setting copies aside for the first
+// readers waiting, keeping the book's counters, and the notices of holds — shared by returning,
+// raising the inventory, cancelling and expiring holds, and merging accounts.
+//
+// Rule every caller keeps: a book's holds change only inside a write transaction that holds the
+// book's row lock (lockForUpdate 'books', taken after any 'users' lock), so two transactions
+// never hand the same copy to two readers. books.held is always the number of the book's READY
+// holds and books.waiting the number of its WAITING ones; the functions here recount them from
+// the holds (index range counts), so a caller only changes holds and asks for the counters.
+import { sql, type SqlBool } from 'kysely';
+import type { DB } from '../db/connection.js';
+import type { HoldStatus } from '../db/schema.js';
+import { concatText, jsonObject, param } from '../db/dialect-sql.js';
+import type { NotificationKind } from './notifications.js';
+
+/** Statuses in which a hold keeps its place (one per reader and book). */
+export const ACTIVE_HOLD_STATUSES = ['WAITING', 'READY'] as const;
+
+/**
+ * A status condition with the status as a literal, not a parameter: SQLite uses a partial index
+ * (migration 009) only for a query whose WHERE repeats the index's condition.
+ */
+export const holdIs = (status: HoldStatus, column = 'holds.status') => sql<SqlBool>`${sql.ref(column)} = ${sql.lit(status)}`;
+export const holdIsActive = (column = 'holds.status') => sql<SqlBool>`${sql.ref(column)} IN ('WAITING', 'READY')`;
+
+/** Ids per statement: well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+export const ID_CHUNK = 5000;
+
+export function chunks<T>(items: readonly T[], size = ID_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const unique = (ids: readonly number[]) => [...new Set(ids)].sort((a, b) => a - b);
+
+export interface QueueClock {
+  /** The use case's single clock read. */
+  now: Date;
+  /** HOLD_PICKUP_HOURS. */
+  pickupHours: number;
+  /** LIBRARY_TIMEZONE, for the deadline as the reader reads it. */
+  timeZone: string;
+}
+
+export const pickupDeadline = (now: Date, pickupHours: number) => new Date(now.getTime() + pickupHours * 3_600_000);
+
+const localFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as the library's wall clock reads it: `2026-03-12 10:00 (Europe/Kyiv)`. */
+export function libraryDateTime(instant: Date, timeZone: string): string {
+  let f = localFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    localFormats.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${timeZone})`;
+}
+
+/** held and waiting of these books recounted from their holds (index range counts). */
+export async function syncBookCounters(trx: DB, bookIds: readonly number[]): Promise<void> {
+  for (const ids of chunks(unique(bookIds))) {
+    await trx
+      .updateTable('books')
+      .set({
+        held: sql<number>`(SELECT count(*) FROM holds WHERE holds.book_id = books.id AND holds.status = 'READY')`,
+        waiting: sql<number>`(SELECT count(*) FROM holds WHERE holds.book_id = books.id AND holds.status = 'WAITING')`,
+      })
+      .where('id', 'in', ids)
+      .execute();
+  }
+}
+
+async function syncHeld(trx: DB, bookIds: readonly number[]): Promise<void> {
+  for (const ids of chunks(bookIds)) {
+    await trx
+      .updateTable('books')
+      .set({ held: sql<number>`(SELECT count(*) FROM holds WHERE holds.book_id = books.id AND holds.status = 'READY')` })
+      .where('id', 'in', ids)
+      .execute();
+  }
+}
+
+/** The first WAITING holds of each book, as many as it has copies free (inventory − held). */
+async function firstWaiting(trx: DB, bookIds: readonly number[]): Promise<number[]> {
+  if (bookIds.length === 1) {
+    // The common case (a return, an inventory raise, a cancel): a seek on holds_book_waiting.
+    const book = await trx.selectFrom('books').select(['inventory', 'held']).where('id', '=', bookIds[0]!).executeTakeFirst();
+    const free = book ? book.inventory - book.held : 0;
+    if (free <= 0) return [];
+    const rows = await trx.selectFrom('holds').select('id').where('book_id', '=', bookIds[0]!).where(holdIs('WAITING')).orderBy('id').limit(free).execute();
+    return rows.map((r) => r.id);
+  }
+  const out: number[] = [];
+  for (const ids of chunks(bookIds)) {
+    // Set-based for many books at once (expire-holds): rank each book's WAITING holds in queue
+    // order and keep the first `free` of each — only books with a copy free are read.
+    const { rows } = await sql<{ id: number }>`
+      SELECT q.id FROM (
+        SELECT h.id, ROW_NUMBER() OVER (PARTITION BY h.book_id ORDER BY h.id) AS rn, k.inventory - k.held AS free
+        FROM holds h JOIN books k ON k.id = h.book_id
+        WHERE h.book_id IN (${sql.join(ids)}) AND h.status = 'WAITING' AND k.inventory > k.held
+      ) q
+      WHERE q.rn <= q.free`.execute(trx);
+    for (const r of rows) out.push(Number(r.id));
+  }
+  return out;
+}
+
+/**
+ * Sets free copies of these books aside for their first readers waiting, in queue order: those
+ * holds become READY until now + HOLD_PICKUP_HOURS and their readers are notified (outbox, same
+ * transaction). Called after anything that may have freed a copy — a return, an inventory raise,
+ * a READY hold cancelled or expired — with the books' row locks held. Returns the holds made READY.
+ */
+export async function passCopiesOn(trx: DB, bookIds: readonly number[], clock: QueueClock): Promise<number[]> {
+  const books = unique(bookIds);
+  if (books.length === 0) return [];
+  // Copies set aside are the READY holds: a hold the caller just ended frees its copy here.
+  await syncHeld(trx, books);
+  const promoted = await firstWaiting(trx, books);
+  const nowIso = clock.now.toISOString();
+  const until = pickupDeadline(clock.now, clock.pickupHours);
+  for (const ids of chunks(promoted)) {
+    await trx
+      .updateTable('holds')
+      .set({ status: 'READY', ready_until: until.toISOString(), updated_at: nowIso })
+      .where('id', 'in', ids)
+      .where(holdIs('WAITING'))
+      .execute();
+  }
+  await syncBookCounters(trx, books);
+  await holdNotices(trx, 'reader.hold_ready', promoted, clock.now.getTime(), { ready_until_local: libraryDateTime(until, clock.timeZone) });
+  return promoted;
+}
+
+/**
+ * Reader notices about these holds, one per hold and kind (dedup `<kind>:<hold id>`), as
+ * INSERT … SELECT: thousands of holds (expire-holds) without a statement per hold. Readers
+ * without Telegram get none.
+ */
+export async function holdNotices(trx: DB, kind: Extract<NotificationKind, 'reader.hold_ready' | 'reader.hold_expired'>, holdIds: readonly number[], nowMs: number, extra: Record<string, string> = {}): Promise<number> {
+  let queued = 0;
+  const dedup = kind === 'reader.hold_ready' ? 'hold-ready:' : 'hold-expired:';
+  for (const ids of chunks(holdIds)) {
+    const r = await trx
+      .insertInto('outbox')
+      .columns(['chat_id', 'kind', 'payload', 'language', 'dedup_key', 'attempts', 'next_attempt_at', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('holds as h')
+          .innerJoin('books as k', 'k.id', 'h.book_id')
+          .innerJoin('users as u', 'u.id', 'h.user_id')
+          .select([
+            sql<number>`u.telegram_user_id`.as('chat_id'),
+            param(trx, kind, 'text').as('kind'),
+            jsonObject(trx, {
+              hold_id: sql.ref('h.id'),
+              book_id: sql.ref('k.id'),
+              book_title: sql.ref('k.title'),
+              book_author: sql.ref('k.author'),
+              ready_until: sql.ref('h.ready_until'),
+              ...extra,
+            }).as('payload'),
+            'u.language',
+            concatText(trx, dedup, sql.ref<number>('h.id')).as('dedup_key'),
+            sql<number>`0`.as('attempts'),
+            param(trx, nowMs, 'bigint').as('next_attempt_at'),
+            param(trx, new Date(nowMs).toISOString(), 'text').as('created_at'),
+          ])
+          .where('h.id', 'in', ids)
+          .where('u.telegram_user_id', 'is not', null)
+          .orderBy('h.id'),
+      )
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .executeTakeFirst();
+    queued += Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+  return queued;
+}
