@@ -8,6 +8,9 @@
 //   brw:d:<days> | brw:ok | brw:back | brw:x   the borrow conversation
 //   lk:<code> | lk-no                link this Telegram to an account, or not
 //   ab:HARD | ab:SOFT                the cover asked for when adding a book
+//   hb:<book id>                     Borrow on the "hold ready" notice (bot/notices.ts); its
+//                                    handler (the borrow conversation for that book) comes with
+//                                    the bot's holds screens — until then the fallback answers it
 
 /** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */
 export const MAX_CALLBACK_DATA_BYTES = 64;
@@ -106,5 +109,15 @@ export const coverCallback = {
   data: (cover: Cover) => checked(`ab:${cover}`),
   parse(data: string | undefined): Cover | undefined {
     return data === undefined ? undefined : (coverCallback.pattern.exec(data)?.[1] as Cover | undefined);
+  },
+};
+
+/** Borrow, on the notice that a copy is set aside for the reader (SPEC §11). */
+export const holdBorrowCallback = {
+  pattern: new RegExp(`^hb:${ID}$`),
+  data: (bookId: number) => checked(`hb:${bookId}`),
+  parse(data: string): number | undefined {
+    const m = holdBorrowCallback.pattern.exec(data);
+    return m ? Number(m[1]) : undefined;
   },
 };

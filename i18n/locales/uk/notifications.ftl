@@ -1,6 +1,7 @@
 # Сповіщення з черги (bot/notices.ts). t() екранує кожне значення, яке підставляє (i18n/index.ts).
 
 notify-pay-button = 💳 Сплатити { $amount } USD
+notify-hold-borrow-button = 📖 Взяти
 
 ## Чат персоналу
 
@@ -67,6 +68,12 @@ notify-reader-due-soon =
         }</b>
     } ({ $dueDate }).
     Поверніть вчасно, щоб уникнути штрафу.
+notify-reader-due-soon-waiting = 👥 На цю книжку { $readers ->
+        [one] чекає { $readers } читач
+        [few] чекають { $readers } читачі
+        [many] чекають { $readers } читачів
+       *[other] чекають { $readers } читача
+    }, тому цю позику не можна подовжити.
 notify-reader-overdue =
     ⚠️ <b>Прострочено</b>: «{ $book }» треба було повернути { $dueDate } ({ $days } { $days ->
         [one] день
@@ -84,3 +91,9 @@ notify-reader-fine-created =
     }.
     Штраф: <b>{ $fine } USD</b>.
 notify-reader-already-paid = ✔️ Уже сплачено — дякуємо.
+notify-reader-hold-ready =
+    📗 <b>«{ $book }»</b> ({ $author }) чекає на вас!
+    Примірник відкладено для вас до <b>{ $until }</b>. Візьміть його до цього часу, інакше він перейде до наступного читача в черзі.
+notify-reader-hold-expired =
+    ⌛ Ваша черга на «{ $book }» ({ $author }) минула: відкладений для вас примірник не взяли вчасно, і він перейшов до наступного читача (або повернувся на полицю).
+    Ви можете знову стати в чергу з картки книжки.
