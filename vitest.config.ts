@@ -42,6 +42,7 @@ const SQLITE_ONLY = [
   // plans (EXPLAIN QUERY PLAN) and pragmas: to port with openTestDatabase.
   'tests/jobs-notifications.test.ts',
   'tests/fine-estimate.test.ts',
+  'tests/holds-plans.test.ts',
 ];
 
 export default defineConfig({
