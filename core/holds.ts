@@ -6,13 +6,14 @@ import { sql } from 'kysely';
 import { immediateTransaction, lockForUpdate, type DB } from '../db/connection.js';
 import type { HoldStatus } from '../db/schema.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { idSet } from '../db/dialect-sql.js';
 import type { Actor, CoreDeps } from './context.js';
 import { listOwner, mayAccess, requireAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { BOOK_COLUMNS, toBook, type Book } from './books.js';
 import { displayName } from './names.js';
-import { chunks, holdIs, holdIsActive, holdNotices, passCopiesOn, type QueueClock } from './hold-queue.js';
+import { chunks, holdIs, holdIsActive, holdNotices, passCopiesOn, passReleasedCopiesOn, type QueueClock } from './hold-queue.js';
 
 export const HOLD_STATUSES: readonly HoldStatus[] = ['WAITING', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'];
 
@@ -252,7 +253,7 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
             ...(await trx
               .updateTable('holds')
               .set({ status: 'EXPIRED', updated_at: nowIso })
-              .where('id', 'in', ids)
+              .where('id', 'in', idSet(trx, ids))
               .where(holdIs('READY'))
               .where('ready_until', '<=', nowIso)
               .returning(['id', 'book_id'])
@@ -260,7 +261,7 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
           );
         }
         await holdNotices(trx, 'reader.hold_expired', expired.map((h) => h.id), now.getTime());
-        const promoted = await passCopiesOn(trx, expired.map((h) => h.book_id), queueClock(now));
+        const promoted = await passReleasedCopiesOn(trx, expired, queueClock(now));
         return { expired: expired.length, passedOn: promoted.length };
       });
       summary.expired += r.expired;
