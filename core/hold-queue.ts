@@ -5,8 +5,8 @@
 // Rule every caller keeps: a book's holds change only inside a write transaction that holds the
 // book's row lock (lockForUpdate 'books', taken after any 'users' lock), so two transactions
 // never hand the same copy to two readers. books.held is always the number of the book's READY
-// holds and books.waiting the number of its WAITING ones; the functions here recount them from
-// the holds (index range counts), so a caller only changes holds and asks for the counters.
+// holds and books.waiting the number of its WAITING ones: what changes holds here moves them by
+// arithmetic; a caller that ends holds itself recounts them (syncBookCounters, index range counts).
 import { sql, type SqlBool } from 'kysely';
 import type { DB } from '../db/connection.js';
 import type { HoldStatus } from '../db/schema.js';
@@ -67,16 +67,6 @@ export async function syncBookCounters(trx: DB, bookIds: readonly number[]): Pro
         held: sql<number>`(SELECT count(*) FROM holds WHERE holds.book_id = books.id AND holds.status = 'READY')`,
         waiting: sql<number>`(SELECT count(*) FROM holds WHERE holds.book_id = books.id AND holds.status = 'WAITING')`,
       })
-      .where('id', 'in', idSet(trx, ids))
-      .execute();
-  }
-}
-
-async function syncHeld(trx: DB, bookIds: readonly number[]): Promise<void> {
-  for (const ids of chunks(bookIds)) {
-    await trx
-      .updateTable('books')
-      .set({ held: sql<number>`(SELECT count(*) FROM holds WHERE holds.book_id = books.id AND holds.status = 'READY')` })
       .where('id', 'in', idSet(trx, ids))
       .execute();
   }
@@ -154,17 +144,17 @@ async function makeReady(trx: DB, holds: ReadonlyArray<{ id: number }>, clock: Q
  * Sets free copies of these books aside for their first readers waiting, in queue order: those
  * holds become READY until now + HOLD_PICKUP_HOURS and their readers are notified (outbox, same
  * transaction). Called after anything that may have freed a copy — a return, an inventory raise,
- * a READY hold cancelled, a merge — with the books' row locks held; the books' counters are
- * recounted from their holds before and after. Returns the holds made READY.
+ * a READY hold cancelled, a merge — with the books' row locks held and their counters current
+ * (a caller that ended holds itself recounts first: syncBookCounters); the counters then move by
+ * arithmetic, so a return costs the same with 1,000 readers waiting as with one. Returns the
+ * holds made READY.
  */
 export async function passCopiesOn(trx: DB, bookIds: readonly number[], clock: QueueClock): Promise<number[]> {
   const books = unique(bookIds);
   if (books.length === 0) return [];
-  // Copies set aside are the READY holds: a hold the caller just ended frees its copy here.
-  await syncHeld(trx, books);
   const promoted = await firstWaiting(trx, books);
   await makeReady(trx, promoted, clock);
-  await syncBookCounters(trx, books);
+  await addToCounters(trx, countByBook(promoted), { held: 1, waiting: -1 });
   return promoted.map((h) => h.id);
 }
 

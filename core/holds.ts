@@ -13,7 +13,7 @@ import { DomainError, notFound } from './errors.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { BOOK_COLUMNS, toBook, type Book } from './books.js';
 import { displayName } from './names.js';
-import { chunks, holdIs, holdIsActive, holdNotices, passCopiesOn, passReleasedCopiesOn, type QueueClock } from './hold-queue.js';
+import { chunks, holdIs, holdIsActive, holdNotices, passCopiesOn, passReleasedCopiesOn, syncBookCounters, type QueueClock } from './hold-queue.js';
 
 export const HOLD_STATUSES: readonly HoldStatus[] = ['WAITING', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'];
 
@@ -180,7 +180,8 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
       if (!hold || !mayAccess(actor, hold.user_id)) throw notFound('Hold');
       if (hold.status !== 'WAITING' && hold.status !== 'READY') throw new DomainError('NOT_ACTIVE', `This hold is ${hold.status} already`, { status: hold.status });
       await trx.updateTable('holds').set({ status: 'CANCELLED', updated_at: now.toISOString() }).where('id', '=', id).execute();
-      // Recounts the book's queue; a READY hold's copy goes on in this same transaction.
+      // The book's counters recounted; a READY hold's copy goes on in this same transaction.
+      await syncBookCounters(trx, [hold.book_id]);
       await passCopiesOn(trx, [hold.book_id], queueClock(now));
     });
     onBooksChange();

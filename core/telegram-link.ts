@@ -15,7 +15,7 @@ import { requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { isoNow } from './clock.js';
 import { toUser, type TelegramIdentity, type User } from './users.js';
-import { holdIsActive, passCopiesOn } from './hold-queue.js';
+import { holdIsActive, passCopiesOn, syncBookCounters } from './hold-queue.js';
 
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -186,6 +186,7 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
         }
         await trx.updateTable('holds').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
         // A cancelled READY hold's copy goes to the next reader waiting, or back to the shelf.
+        await syncBookCounters(trx, books);
         await passCopiesOn(trx, books, { now: at, pickupHours: holdPickupHours, timeZone });
         await trx.updateTable('borrowings').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
         await trx.updateTable('payments').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
