@@ -104,7 +104,7 @@ describe('Migrations', () => {
     } else {
       const { openDatabase } = await import('../db/connection.js');
       const fresh = await openDatabase(':memory:');
-      expect(fresh.applied).toHaveLength(6);
+      expect(fresh.applied).toHaveLength(7);
       expect(await migrateToLatest(fresh.db)).toEqual([]);
       await fresh.db.destroy();
     }
