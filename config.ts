@@ -92,6 +92,9 @@ const EnvSchema = z.object({
   MAX_ACTIVE_LOANS: intIn(1, 100, 3),
   FINE_MULTIPLIER: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(2)),
   DUE_SOON_DAYS: intIn(0, 60, 2),
+  MAX_HOLDS: intIn(1, 100, 5),
+  HOLD_PICKUP_HOURS: intIn(1, 24 * 30, 48),
+  MAX_RENEWALS: intIn(0, 100, 2),
   OVERDUE_REPORT_CRON: cronExpr('0 9 * * *'),
   DUE_SOON_CRON: cronExpr('0 9 * * *'),
   SANDBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
@@ -143,6 +146,12 @@ export interface Config {
     maxActiveLoans: number;
     fineMultiplier: number;
     dueSoonDays: number;
+    /** Active (WAITING or READY) holds a reader may have at once (SPEC §11). */
+    maxHolds: number;
+    /** How long a copy set aside for a READY hold waits for its reader. */
+    holdPickupHours: number;
+    /** How many times one loan may be extended. */
+    maxRenewals: number;
   };
   cron: { overdueReport: string; dueSoon: string };
   /** TRUST_PROXY=1: client addresses come from the proxy's X-Forwarded-For entry. */
@@ -214,6 +223,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxActiveLoans: e.MAX_ACTIVE_LOANS,
       fineMultiplier: e.FINE_MULTIPLIER,
       dueSoonDays: e.DUE_SOON_DAYS,
+      maxHolds: e.MAX_HOLDS,
+      holdPickupHours: e.HOLD_PICKUP_HOURS,
+      maxRenewals: e.MAX_RENEWALS,
     },
     cron: { overdueReport: e.OVERDUE_REPORT_CRON, dueSoon: e.DUE_SOON_CRON },
     trustProxy: e.TRUST_PROXY === '1',

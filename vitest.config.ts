@@ -24,6 +24,7 @@ const SQLITE_ONLY = [
   // Several OS processes on one SQLite file (worker scripts open the file by path).
   'tests/book-removal-race.test.ts',
   'tests/sqlite-processes.test.ts',
+  'tests/holds-race.test.ts',
   'tests/dispatcher-crash.test.ts',
   'tests/dispatcher-lease.test.ts',
   // A second connection on the same file (createDb), the data_version change token; the
@@ -41,6 +42,7 @@ const SQLITE_ONLY = [
   // plans (EXPLAIN QUERY PLAN) and pragmas: to port with openTestDatabase.
   'tests/jobs-notifications.test.ts',
   'tests/fine-estimate.test.ts',
+  'tests/holds-plans.test.ts',
 ];
 
 export default defineConfig({

@@ -13,6 +13,7 @@ import { registerBorrowingRoutes } from './borrowings.js';
 import { registerDocsRoutes } from './docs.js';
 import { createErrorHandler, errorResponse, notFoundHandler, validationHook } from './errors.js';
 import { registerHealthRoutes } from './health.js';
+import { registerHoldRoutes } from './holds.js';
 import { registerPaymentRoutes } from './payments.js';
 import { createThrottle, type AuthLimits } from './rate-limit.js';
 import type { ApiDeps, App, AppEnv } from './types.js';
@@ -104,6 +105,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
   registerUserRoutes(app, deps);
   registerBookRoutes(app, deps);
   registerBorrowingRoutes(app, deps);
+  registerHoldRoutes(app, deps);
   registerPaymentRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -142,6 +144,7 @@ export function openApiDocument(app: App) {
       { name: 'users', description: 'Accounts and tokens' },
       { name: 'books', description: 'The catalogue' },
       { name: 'borrowings', description: 'Loans' },
+      { name: 'holds', description: 'Queues for books that are out' },
       { name: 'payments', description: 'Rent and fines through Stripe Checkout' },
       { name: 'health', description: 'Liveness' },
     ],

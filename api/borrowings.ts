@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
-  BorrowBody, BorrowingCreated, BorrowingListQuery, BorrowingPage, BorrowingReturned, BorrowingSchema, E, IdParams, bearer, json, jsonBody,
+  BorrowBody, BorrowingCreated, BorrowingExtended, BorrowingListQuery, BorrowingPage, BorrowingReturned, BorrowingSchema, E, ExtendBody, IdParams, bearer,
+  conflict, json, jsonBody,
 } from './schemas.js';
 import type { ApiDeps, App } from './types.js';
 
@@ -59,6 +60,28 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
     async (c) => {
       const { borrowing, fine } = await core.borrowings.returnBook(c.get('actor'), c.req.valid('param').id);
       return c.json({ ...borrowing, fine }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/borrowings/{id}/extend', tags, operationId: 'extendBorrowing', security: bearer, middleware: [user] as const,
+      summary: 'Extend a loan (the borrower or staff): a later due date, the extra days charged as a new payment',
+      description:
+        'Only while the loan is active and not overdue, the reader owes nothing, it was extended fewer than MAX_RENEWALS times and no reader ' +
+        'is waiting for the book. The new expected_return_date is after the current one and at most MAX_LOAN_DAYS from today (400 otherwise). ' +
+        'The extra days are a new PAYMENT with its own Checkout Session; when Stripe cannot be reached session_url is null and the payment can be renewed.',
+      request: { params: IdParams, body: jsonBody(ExtendBody) },
+      responses: {
+        200: json(BorrowingExtended, 'The borrowing with its new due date and payments'),
+        400: E[400], 401: E[401], 404: E[404],
+        409: conflict(['HOLDS_WAITING', 'RENEWAL_LIMIT', 'OVERDUE', 'UNPAID', 'NOT_ACTIVE'], 'The loan cannot be extended now'),
+        413: E[413],
+      },
+    }),
+    async (c) => {
+      const { borrowing, session_url } = await core.borrowings.extend(c.get('actor'), c.req.valid('param').id, c.req.valid('json'));
+      return c.json({ ...borrowing, session_url }, 200);
     },
   );
 }

@@ -88,6 +88,19 @@ export const ErrorSchema = z
   .openapi('Error');
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+/**
+ * A 409 that names its codes: the document lists them, and an answer with any other code does
+ * not match it (SPEC §11 names each refusal of the holds and extend routes).
+ */
+export const conflict = (codes: [string, ...string[]], description: string) => ({
+  description: `${description}: ${codes.join(', ')}`,
+  content: {
+    'application/json': {
+      schema: z.object({ error: z.object({ code: z.enum(codes), message: z.string(), details: z.unknown().optional() }) }),
+    },
+  },
+});
+
 export const E = {
   400: err('Bad input (VALIDATION, INVALID_CURSOR, …)'),
   401: err('No, malformed or expired access token'),
@@ -218,8 +231,10 @@ export const BookSchema = z
     author: z.string(),
     isbn: z.string().nullable(),
     cover: z.enum(['HARD', 'SOFT']),
-    inventory: z.number().int(),
+    inventory: z.number().int().openapi({ description: 'Copies on the shelf, those set aside for readers included' }),
     daily_fee: moneyOut,
+    available: z.number().int().openapi({ description: 'Copies a reader can borrow now: shelf copies not set aside for a READY hold' }),
+    holds: z.number().int().openapi({ description: 'Readers waiting in the queue for a copy' }),
   })
   .openapi('Book');
 
@@ -241,6 +256,7 @@ export const PaymentSchema = z
     user_id: z.number().int(),
     type: z.enum(['PAYMENT', 'FINE']),
     status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED']),
+    renewal: z.number().int().openapi({ description: "0: the loan's rent, or a fine; n: the extra rent of the loan's n-th renewal" }),
     money_to_pay: moneyOut,
     session_id: z.string().nullable(),
     session_url: z.string().nullable(),
@@ -299,6 +315,7 @@ const borrowingFields = {
   expected_return_date: z.string().openapi({ format: 'date' }),
   actual_return_date: z.string().nullable().openapi({ format: 'date' }),
   is_active: z.boolean(),
+  renewals: z.number().int().openapi({ description: 'How many times the loan was extended' }),
   book: BookSchema,
   payments: z.array(PaymentSchema),
 };
@@ -313,6 +330,39 @@ export const BorrowingReturned = z
       .openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }) })
   .openapi('BorrowingReturned');
 export const BorrowingPage = page(BorrowingSchema, 'BorrowingPage');
+
+export const ExtendBody = z
+  .object({ expected_return_date: isoDate('expected_return_date').openapi({ description: 'The new due date: after the current one, at most MAX_LOAN_DAYS from today' }) })
+  .openapi('ExtendRequest');
+export const BorrowingExtended = z
+  .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the extra rent; null when Stripe could not be reached (renew the payment later)' }) })
+  .openapi('BorrowingExtended');
+
+// ---------------------------------------------------------------- holds
+
+const holdStatus = z.enum(['WAITING', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'], { error: 'status must be WAITING, READY, FULFILLED, CANCELLED or EXPIRED' });
+
+export const HoldBody = z.object({ book_id: positiveInt('book_id').openapi({ example: 1 }) }).openapi('HoldRequest');
+
+export const HoldSchema = z
+  .object({
+    id: z.number().int(),
+    user_id: z.number().int(),
+    book: BookSchema,
+    status: holdStatus,
+    position: z.number().int().nullable().openapi({ description: 'Place in the queue (1 = next) while WAITING; null otherwise' }),
+    ready_until: z.string().nullable().openapi({ format: 'date-time', description: 'Pick-up deadline of the copy set aside, once READY' }),
+    created_at: z.string().openapi({ format: 'date-time' }),
+    borrowing_id: z.number().int().nullable().openapi({ description: 'The loan that fulfilled the hold (FULFILLED only)' }),
+  })
+  .openapi('Hold');
+export const HoldPage = page(HoldSchema, 'HoldPage');
+
+export const HoldListQuery = PageQuery.extend({
+  user_id: idString('user_id').optional().openapi({ type: 'integer', description: 'Staff only (403 for readers)' }),
+  book_id: idString('book_id').optional().openapi({ type: 'integer' }),
+  status: holdStatus.optional(),
+});
 
 export const BorrowingListQuery = PageQuery.extend({
   is_active: boolParam('true: not yet returned; false: returned'),

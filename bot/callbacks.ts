@@ -10,6 +10,9 @@
 //   ab:HARD | ab:SOFT                the cover asked for when adding a book
 //   ab:ok | ab:x                     add the book shown, or not (the add-book conversation's last step)
 //   sc:…                             the staff console (bot/features/admin/console.ts): see consoleCallback
+//   hb:<book id>                     Borrow on the "hold ready" notice (bot/notices.ts); its
+//                                    handler (the borrow conversation for that book) comes with
+//                                    the bot's holds screens — until then the fallback answers it
 
 /** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */
 export const MAX_CALLBACK_DATA_BYTES = 64;
@@ -194,5 +197,15 @@ export const consoleCallback = {
     if (date !== undefined) return { screen: 'overdue', after: [date, Number(afterId)] };
     if (data.startsWith('sc:o')) return { screen: 'overdue' };
     return before !== undefined ? { screen: 'active', before: Number(before) } : { screen: 'active' };
+  },
+};
+
+/** Borrow, on the notice that a copy is set aside for the reader (SPEC §11). */
+export const holdBorrowCallback = {
+  pattern: new RegExp(`^hb:${ID}$`),
+  data: (bookId: number) => checked(`hb:${bookId}`),
+  parse(data: string): number | undefined {
+    const m = holdBorrowCallback.pattern.exec(data);
+    return m ? Number(m[1]) : undefined;
   },
 };

@@ -9,7 +9,7 @@ import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback, consoleCallback, screenCallback } from './callbacks.js';
+import { adminListCallback, consoleCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
 import { stillUnpaidQuery } from '../core/reports.js';
 import { truncate } from './text.js';
 import { payButton } from './pay.js';
@@ -289,10 +289,12 @@ export function createRenderer() {
         const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'amount'), facts)));
       }
-      case 'reader.due_soon':
-        return {
-          text: t(lang, 'notify-reader-due-soon', { book: str(p, 'book_title'), dueDate: str(p, 'expected_return_date'), days: int(p, 'days_left') }),
-        };
+      case 'reader.due_soon': {
+        let text = t(lang, 'notify-reader-due-soon', { book: str(p, 'book_title'), dueDate: str(p, 'expected_return_date'), days: int(p, 'days_left') });
+        // Readers queueing for the book: the loan cannot be extended, and they wait for this copy.
+        if (int(p, 'holds_waiting') > 0) text += `\n${t(lang, 'notify-reader-due-soon-waiting', { readers: int(p, 'holds_waiting') })}`;
+        return { text };
+      }
       case 'reader.overdue':
         return {
           text: t(lang, 'notify-reader-overdue', {
@@ -310,6 +312,17 @@ export function createRenderer() {
           alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'fine'), facts)));
       }
+      case 'reader.hold_ready': {
+        const text = t(lang, 'notify-reader-hold-ready', {
+          book: str(p, 'book_title'),
+          author: str(p, 'book_author'),
+          until: str(p, 'ready_until_local', str(p, 'ready_until')),
+        });
+        const bookId = idOf(p, 'book_id');
+        return withMarkup(text, bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-borrow-button'), callback_data: holdBorrowCallback.data(bookId) }]] });
+      }
+      case 'reader.hold_expired':
+        return { text: t(lang, 'notify-reader-hold-expired', { book: str(p, 'book_title'), author: str(p, 'book_author') }) };
       default:
         throw new RenderError(`unknown notification kind "${row.kind}"`);
     }

@@ -12,6 +12,7 @@ import { immediateTransaction, lockForUpdate } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
 import { bookSearchFilter } from '../db/search.js';
+import { holdIsActive, passCopiesOn } from './hold-queue.js';
 
 export const MAX_INVENTORY = 1_000_000;
 
@@ -23,9 +24,16 @@ export interface Book {
   cover: 'HARD' | 'SOFT';
   inventory: number;
   daily_fee: string;
+  /** Copies a reader can borrow now: shelf copies not set aside for a READY hold (SPEC §11). */
+  available: number;
+  /** Readers waiting in the queue for a copy. */
+  holds: number;
 }
 
-export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'cover' | 'inventory' | 'daily_fee_cents'>): Book => ({
+/** The columns every book answer is made of: the counters are the book's own (migration 009). */
+export const BOOK_COLUMNS = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents', 'held', 'waiting'] as const;
+
+export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'cover' | 'inventory' | 'daily_fee_cents' | 'held' | 'waiting'>): Book => ({
   id: r.id,
   title: r.title,
   author: r.author,
@@ -33,6 +41,8 @@ export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'co
   cover: r.cover,
   inventory: r.inventory,
   daily_fee: formatCents(r.daily_fee_cents),
+  available: Math.max(0, r.inventory - r.held),
+  holds: r.waiting,
 });
 
 /**
@@ -117,8 +127,8 @@ const bookOnLoan = () => new DomainError('BOOK_ON_LOAN', 'This book is on loan a
 /** The catalogue cache's default budget: thousands of pages, a few MiB of heap at most. */
 export const CATALOGUE_CACHE_BYTES = 8 * 1024 * 1024;
 
-export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }: CoreDeps) {
-  const bookColumns = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents'] as const;
+export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCacheBytes }: CoreDeps) {
+  const bookColumns = BOOK_COLUMNS;
   // Catalogue reads dominate traffic and change rarely. The engine's change token is checked on
   // every read, so a commit anywhere (this process, a CLI seed, another instance) shows in the
   // very next answer; without a token (or a lifetime) every read goes to the database.
@@ -178,7 +188,12 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     }
   }
 
-  /** PUT replaces every field (partial=false), PATCH only those given. */
+  /**
+   * PUT replaces every field (partial=false), PATCH only those given. A change of inventory runs
+   * under the book's row lock: it may not go below the copies set aside for READY holds (409
+   * COPIES_SET_ASIDE — cancel or wait out those holds first), and copies it adds go to the
+   * readers waiting, first come first served, in the same transaction (SPEC §11).
+   */
   async function update(actor: Actor, id: number, input: unknown, partial: boolean): Promise<Book> {
     requireStaff(actor);
     const data = partial ? parseInput(BookPatchSchema, input) : parseInput(BookInputSchema, input);
@@ -186,14 +201,23 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     if (!partial && !('isbn' in row)) row.isbn = null;
     if (Object.keys(row).length === 0) return get(id);
     try {
-      const updated = await db
-        .updateTable('books')
-        .set(row)
-        .where('id', '=', id)
-        .where('deleted_at', 'is', null)
-        .returning(bookColumns)
-        .executeTakeFirst();
-      if (!updated) throw notFound('Book');
+      const updated = await immediateTransaction(db, async (trx) => {
+        await lockForUpdate(trx, 'books', [id]);
+        const book = await trx.selectFrom('books').select(['id', 'held', 'inventory']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        if (!book) throw notFound('Book');
+        const inventory = row.inventory as number | undefined;
+        if (inventory !== undefined && inventory < book.held) {
+          throw new DomainError('COPIES_SET_ASIDE', `${book.held} ${book.held === 1 ? 'copy is' : 'copies are'} set aside for readers whose holds are ready; the inventory cannot go below ${book.held}`, {
+            field: 'inventory',
+            held: book.held,
+          });
+        }
+        await trx.updateTable('books').set(row).where('id', '=', id).execute();
+        if (inventory !== undefined) {
+          await passCopiesOn(trx, [id], { now: clock.now(), pickupHours: config.rules.holdPickupHours, timeZone: config.rules.timeZone });
+        }
+        return trx.selectFrom('books').select(bookColumns).where('id', '=', id).executeTakeFirstOrThrow();
+      });
       cache?.invalidate();
       return toBook(updated);
     } catch (e) {
@@ -237,7 +261,10 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
           .limit(1)
           .executeTakeFirst();
         if (onLoan) throw bookOnLoan();
-        await trx.updateTable('books').set({ deleted_at: isoNow(clock) }).where('id', '=', id).execute();
+        const now = isoNow(clock);
+        // Its queue goes with it: the holds are cancelled, the copies set aside freed.
+        await trx.updateTable('holds').set({ status: 'CANCELLED', updated_at: now }).where('book_id', '=', id).where(holdIsActive()).execute();
+        await trx.updateTable('books').set({ deleted_at: now, held: 0, waiting: 0 }).where('id', '=', id).execute();
       });
     } catch (e) {
       if (isRaised(e, 'BOOK_ON_LOAN')) throw bookOnLoan();

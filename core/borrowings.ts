@@ -11,6 +11,8 @@ import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { MAX_INVENTORY, toBook, type Book } from './books.js';
 import { insertPendingPayment, toPayment, type Payment, type PaymentStore } from './payments.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
+import { holdIsActive, passCopiesOn } from './hold-queue.js';
+import { createRenewals } from './renewals.js';
 import { displayName } from './names.js';
 
 export interface Borrowing {
@@ -20,6 +22,8 @@ export interface Borrowing {
   expected_return_date: string;
   actual_return_date: string | null;
   is_active: boolean;
+  /** How many times the loan was extended (SPEC §11). */
+  renewals: number;
   book: Book;
   payments: Payment[];
 }
@@ -52,7 +56,9 @@ export function fineChargeCentsSql(db: DB, dailyFeeCents: Expression<number>, ov
 
 const borrowingColumns = [
   'borrowings.id', 'borrowings.user_id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
+  'borrowings.renewals',
   'books.id as book_id', 'books.title', 'books.author', 'books.isbn', 'books.cover', 'books.inventory', 'books.daily_fee_cents',
+  'books.held', 'books.waiting',
 ] as const;
 
 /**
@@ -64,7 +70,8 @@ export interface NoticeOptions {
   readerSeesIt?: boolean;
 }
 
-export function createBorrowings({ db, clock, config }: CoreDeps, payments: PaymentStore, onInventoryChange: () => void = () => undefined) {
+export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInventoryChange: () => void = () => undefined) {
+  const { db, clock, config } = deps;
   const { maxLoanDays, maxActiveLoans, fineMultiplier, timeZone } = config.rules;
   const today = () => todayIn(clock, timeZone);
 
@@ -80,6 +87,7 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       expected_return_date: r.expected_return_date,
       actual_return_date: r.actual_return_date,
       is_active: r.actual_return_date === null,
+      renewals: r.renewals,
       book: toBook({ ...r, id: r.book_id }),
       payments: byBorrowing.get(r.id) ?? [],
     }));
@@ -193,11 +201,21 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
       if (active.n >= maxActiveLoans) {
         throw new DomainError('LOAN_LIMIT_REACHED', `You already hold ${active.n} books; the limit is ${maxActiveLoans}. Return one to borrow another`, { limit: maxActiveLoans });
       }
+      // A READY hold of this reader: the copy set aside for them is the one lent. Anyone else
+      // borrows only a copy nobody's hold has set aside (inventory − held), as on an empty shelf.
+      const hold = await trx
+        .selectFrom('holds')
+        .select(['id', 'status'])
+        .where('user_id', '=', borrower.userId)
+        .where('book_id', '=', book.id)
+        .where(holdIsActive())
+        .executeTakeFirst();
+      const ready = hold?.status === 'READY';
       const took = await trx
         .updateTable('books')
-        .set({ inventory: sql`inventory - 1` })
+        .set(ready ? { inventory: sql`inventory - 1`, held: sql`held - 1` } : { inventory: sql`inventory - 1` })
         .where('id', '=', book.id)
-        .where('inventory', '>', 0)
+        .where(ready ? sql<boolean>`held > 0` : sql<boolean>`inventory > held`)
         .executeTakeFirst();
       if (Number(took.numUpdatedRows) !== 1) throw new DomainError('NO_COPIES_LEFT', `No copies of "${book.title}" are left right now`);
       const borrowing = await trx
@@ -205,6 +223,11 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .values({ book_id: book.id, user_id: borrower.userId, borrow_date: borrowDate, expected_return_date: input.expected_return_date, actual_return_date: null, created_at: now.toISOString() })
         .returning('id')
         .executeTakeFirstOrThrow();
+      if (hold) {
+        // READY: its copy is this loan. WAITING (a free copy came first): the place is not needed any more.
+        await trx.updateTable('holds').set({ status: 'FULFILLED', borrowing_id: borrowing.id, updated_at: now.toISOString() }).where('id', '=', hold.id).execute();
+        if (!ready) await trx.updateTable('books').set({ waiting: sql`waiting - 1` }).where('id', '=', book.id).execute();
+      }
       const cents = chargeableCents(rentCents(book.daily_fee_cents, borrowDate, input.expected_return_date));
       const payment = await insertPendingPayment(trx, { borrowingId: borrowing.id, userId: borrower.userId, type: 'PAYMENT', cents, at: now });
       const reader = await trx.selectFrom('users').select(['first_name', 'last_name', 'email', 'telegram_user_id', 'telegram_username', 'language']).where('id', '=', borrower.userId).executeTakeFirstOrThrow();
@@ -260,6 +283,9 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
       await trx.updateTable('books').set({ inventory: least(trx, sql<number>`inventory + 1`, MAX_INVENTORY) }).where('id', '=', b.book_id).execute();
+      // The copy goes to the first reader waiting, if any, in this same transaction (SPEC §11).
+      // PostgreSQL: the book's row lock, taken by the UPDATE above, holds its queue still.
+      await passCopiesOn(trx, [b.book_id], { now, pickupHours: config.rules.holdPickupHours, timeZone });
       // b.id is the borrowing's: the fallback `#id` must name the reader.
       const reader = displayName({ ...b, id: b.user_id });
       const overdueDays = daysBetween(b.expected_return_date, actual);
@@ -302,7 +328,10 @@ export function createBorrowings({ db, clock, config }: CoreDeps, payments: Paym
     return { borrowing: await get(actor, id), fine };
   }
 
-  return { get, list, activeFor, borrow, returnBook, quote, checkLoanPeriod, today };
+  // Extending a loan (SPEC §11): core/renewals.ts.
+  const { extend, extensionQuote } = createRenewals(deps, payments, get);
+
+  return { get, list, activeFor, borrow, returnBook, quote, checkLoanPeriod, today, extend, extensionQuote };
 }
 
 export type BorrowingsService = ReturnType<typeof createBorrowings>;

@@ -19,6 +19,21 @@ export const ERROR_STATUS = {
   LINK_LOAN_LIMIT: 409,
   PAYMENT_NOT_RENEWABLE: 409,
   PAYMENT_NOT_REFUNDABLE: 409,
+  // Holds (SPEC §11): a copy is there to borrow, an active hold already, the book on loan to
+  // this reader, MAX_HOLDS reached; staff lowering the inventory below the copies set aside;
+  // a Telegram link that would leave an account above MAX_HOLDS.
+  COPY_AVAILABLE: 409,
+  ALREADY_HELD: 409,
+  ALREADY_BORROWED: 409,
+  HOLD_LIMIT: 409,
+  COPIES_SET_ASIDE: 409,
+  LINK_HOLD_LIMIT: 409,
+  // Extending a loan (SPEC §11), and a hold or loan that is no longer active.
+  HOLDS_WAITING: 409,
+  RENEWAL_LIMIT: 409,
+  OVERDUE: 409,
+  UNPAID: 409,
+  NOT_ACTIVE: 409,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,

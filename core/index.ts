@@ -6,6 +6,7 @@ import { createTelegramLinks } from './telegram-link.js';
 import { createSandboxLibrarian } from './sandbox-librarian.js';
 import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
+import { createHolds } from './holds.js';
 import { createReports } from './reports.js';
 import { createNotices } from './notices.js';
 import { createDemo } from './demo.js';
@@ -26,6 +27,8 @@ export function createCore(deps: CoreDeps) {
     payments,
     // Borrowing and returning change inventory: cached catalogue reads are dropped.
     borrowings: createBorrowings(deps, paymentStore, books.invalidate),
+    // Queues for books that are out (SPEC §11); a hold changes a book's counts: cached reads dropped.
+    holds: createHolds(deps, books.invalidate),
     // Staff views: active/overdue loans, a reader's loans, today's numbers.
     reports,
     // Due-soon and overdue notices, the staff's daily overdue report (what the jobs run).

@@ -2,7 +2,8 @@
  * Which readers get a notice about their loans, and the staff's daily overdue report: decided
  * here, queued through core/notifications; the jobs only schedule these and log the summaries.
  *
- * Due-soon reminders: one per loan (dedup `due-soon:<borrowing_id>`). Window: today ≤
+ * Due-soon reminders: one per loan (dedup `due-soon:<borrowing_id>`), saying how many readers
+ * wait for the book (`holds_waiting`, the book's own counter). Window: today ≤
  * expected_return_date ≤ today + DUE_SOON_DAYS, for loans borrowed before today. A range rather
  * than an exact day, so a day the job did not run (downtime, a changed DUE_SOON_CRON) still
  * reminds late rather than never; loans borrowed today are left out — their reader has just been
@@ -70,6 +71,9 @@ export function dueSoonInsert(db: DB, today: string, until: string, nowMs: numbe
       book_author: bookCol('author'),
       expected_return_date: loanCol('expected_return_date'),
       days_left: daysBetweenSql(db, today, loanCol<string>('expected_return_date')),
+      // Readers queueing for the book (SPEC §11): the reminder says so, since such a loan
+      // cannot be extended and others wait for the copy.
+      holds_waiting: bookCol('waiting'),
     }),
     dueFrom: today,
     dueUntil: until,

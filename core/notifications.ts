@@ -19,7 +19,10 @@ export type NotificationKind =
   // What staff or the clock did to a reader's things (SPEC §4): told to the reader when linked.
   | 'reader.returned_by_staff'
   | 'reader.payment_refunded'
-  | 'reader.payment_expired';
+  | 'reader.payment_expired'
+
+  | 'reader.hold_ready'
+  | 'reader.hold_expired';
 
 export interface Notification {
   chatId: number;

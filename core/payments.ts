@@ -18,6 +18,8 @@ export interface Payment {
   user_id: number;
   type: 'PAYMENT' | 'FINE';
   status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED';
+  /** 0: the loan's rent (or a fine); n: the extra rent of the loan's n-th renewal (SPEC §11). */
+  renewal: number;
   money_to_pay: string;
   session_id: string | null;
   session_url: string | null;
@@ -33,6 +35,7 @@ export const toPayment = (r: PaymentRow): Payment => ({
   user_id: r.user_id,
   type: r.type,
   status: r.status,
+  renewal: r.renewal,
   money_to_pay: formatCents(r.money_to_pay_cents),
   // A session link is only worth showing while it can still be paid.
   session_id: r.session_id,
@@ -43,12 +46,15 @@ export const toPayment = (r: PaymentRow): Payment => ({
   refunded_at: r.refunded_at,
 });
 
-/** A new PENDING payment without a session yet (opened after the transaction commits). */
-export function insertPendingPayment(trx: DB, p: { borrowingId: number; userId: number; type: 'PAYMENT' | 'FINE'; cents: number; at: Date }) {
+/**
+ * A new PENDING payment without a session yet (opened after the transaction commits). `renewal`:
+ * the extra rent of a loan's n-th renewal (a borrowing has one rent payment per renewal number).
+ */
+export function insertPendingPayment(trx: DB, p: { borrowingId: number; userId: number; type: 'PAYMENT' | 'FINE'; cents: number; at: Date; renewal?: number }) {
   return trx
     .insertInto('payments')
     .values({
-      borrowing_id: p.borrowingId, user_id: p.userId, type: p.type, status: 'PENDING', money_to_pay_cents: p.cents,
+      borrowing_id: p.borrowingId, user_id: p.userId, type: p.type, status: 'PENDING', money_to_pay_cents: p.cents, renewal: p.renewal ?? 0,
       session_id: null, session_url: null, session_expires_at: null, payment_intent_id: null,
       created_at: p.at.toISOString(), paid_at: null, refunded_at: null,
     })
@@ -131,22 +137,26 @@ export function createPayments(deps: CoreDeps) {
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .select([
         'payments.id', 'payments.type', 'payments.status', 'payments.money_to_pay_cents', 'payments.session_id',
-        'payments.session_attempt', 'payments.user_id', 'payments.borrowing_id',
+        'payments.session_attempt', 'payments.user_id', 'payments.borrowing_id', 'payments.renewal',
         'books.title', 'borrowings.borrow_date', 'borrowings.expected_return_date',
       ])
       .where('payments.id', '=', paymentId)
       .executeTakeFirst();
     if (!p || p.status !== 'PENDING' || p.session_id !== null) return p ? getRow(paymentId) : null;
-    const what = p.type === 'FINE' ? 'Late return fine' : 'Book rent';
+    const what = p.type === 'FINE' ? 'Late return fine' : p.renewal > 0 ? 'Loan extension' : 'Book rent';
     try {
       const session = await gateway.createCheckoutSession({
         amountCents: p.money_to_pay_cents,
         productName: `${what}: ${p.title}`.slice(0, 250),
-        description: p.type === 'FINE' ? `Overdue fine for borrowing #${p.borrowing_id}` : `Borrowing #${p.borrowing_id}, ${p.borrow_date} → ${p.expected_return_date}`,
+        description: p.type === 'FINE'
+          ? `Overdue fine for borrowing #${p.borrowing_id}`
+          : p.renewal > 0
+            ? `Borrowing #${p.borrowing_id}, renewal ${p.renewal}: due back ${p.expected_return_date}`
+            : `Borrowing #${p.borrowing_id}, ${p.borrow_date} → ${p.expected_return_date}`,
         successUrl: `${config.publicUrl}/api/payments/success/?session_id={CHECKOUT_SESSION_ID}`,
         cancelUrl: `${config.publicUrl}/api/payments/cancel/?session_id={CHECKOUT_SESSION_ID}`,
         idempotencyKey: `${await instanceId()}-payment-${p.id}-session-${p.session_attempt}`,
-        metadata: { payment_id: String(p.id), borrowing_id: String(p.borrowing_id), user_id: String(p.user_id), type: p.type },
+        metadata: { payment_id: String(p.id), borrowing_id: String(p.borrowing_id), user_id: String(p.user_id), type: p.type, renewal: String(p.renewal) },
         clientReferenceId: String(p.id),
       });
       const updated = await db

@@ -15,6 +15,7 @@ import { requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { isoNow } from './clock.js';
 import { toUser, type TelegramIdentity, type User } from './users.js';
+import { holdIsActive, passCopiesOn, syncBookCounters } from './hold-queue.js';
 
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -23,7 +24,7 @@ export interface LinkPreview {
   /** The account the code links to, its email masked (`o•••@example.com`); null if it has none. */
   email: string | null;
   /** What moves from this Telegram user's own Telegram-only account into it (zeros: nothing). */
-  moves: { loans: number; payments: number };
+  moves: { loans: number; payments: number; holds: number };
   /** The account with an email this Telegram is linked to now, masked, which it would leave. */
   replaces: string | null;
 }
@@ -37,8 +38,47 @@ export function maskEmail(email: string): string {
 
 const invalidCode = () => new DomainError('INVALID_LINK_CODE', 'This link has expired or was already used; create a new one');
 
+/**
+ * What a merge does to the two accounts' active holds (SPEC §11: one active hold per reader and
+ * book, none on a book the reader has on loan, at most MAX_HOLDS): where both queue for one
+ * book, the hold with a copy set aside (READY) stays — else the earlier place in the queue — and
+ * the other is cancelled; a hold on a book the merged account has on loan is cancelled. What is
+ * left may not exceed MAX_HOLDS: the link is refused (LINK_HOLD_LIMIT), as for loans.
+ */
+async function holdMerge(q: DB, fromId: number, toId: number) {
+  const holds = await q
+    .selectFrom('holds')
+    .select(['id', 'user_id', 'book_id', 'status'])
+    .where('user_id', 'in', [fromId, toId])
+    .where(holdIsActive())
+    .orderBy('id')
+    .execute();
+  const onLoan = new Set(
+    (await q.selectFrom('borrowings').select('book_id').where('user_id', 'in', [fromId, toId]).where('actual_return_date', 'is', null).execute()).map((r) => r.book_id),
+  );
+  const kept = new Map<number, (typeof holds)[number]>();
+  const cancel: Array<{ id: number; book_id: number }> = [];
+  for (const h of holds) {
+    if (onLoan.has(h.book_id)) {
+      cancel.push(h);
+      continue;
+    }
+    const other = kept.get(h.book_id);
+    if (!other) {
+      kept.set(h.book_id, h);
+      continue;
+    }
+    // Ids ascend: `other` is the earlier place; a READY hold (a copy set aside) wins over it.
+    const keep = other.status === 'READY' || h.status !== 'READY' ? other : h;
+    cancel.push(keep === other ? h : other);
+    kept.set(h.book_id, keep);
+  }
+  return { moving: holds.filter((h) => h.user_id === fromId).length, after: kept.size, cancel };
+}
+
 export function createTelegramLinks({ db, clock, config }: CoreDeps) {
   const maxLoans = config.rules.maxActiveLoans;
+  const { maxHolds, holdPickupHours, timeZone } = config.rules;
 
   /**
    * What linking would do, or why it cannot happen. A Telegram-only account (no email) merges
@@ -53,7 +93,7 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
     const current = await q.selectFrom('users').selectAll().where('telegram_user_id', '=', telegramUserId).executeTakeFirst();
     const other = current && current.id !== target.id ? current : undefined;
     const merging: UserRow | undefined = other?.email === null ? other : undefined;
-    const moves = { loans: 0, payments: 0 };
+    const moves = { loans: 0, payments: 0, holds: 0 };
     if (merging) {
       const loans = await q
         .selectFrom('borrowings')
@@ -63,6 +103,15 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
       const payments = await q.selectFrom('payments').select(sql<number>`count(*)`.as('n')).where('user_id', '=', merging.id).executeTakeFirstOrThrow();
       moves.loans = Number(loans.all);
       moves.payments = Number(payments.n);
+      const holds = await holdMerge(q, merging.id, target.id);
+      moves.holds = holds.moving;
+      if (holds.after > maxHolds) {
+        throw new DomainError(
+          'LINK_HOLD_LIMIT',
+          `Linking would leave the account with ${holds.after} holds; at most ${maxHolds} are allowed. Cancel ${holds.after - maxHolds} first`,
+          { limit: maxHolds, holds: holds.after },
+        );
+      }
       const here = Number(loans.active);
       if (here > 0) {
         const held = await q
@@ -127,6 +176,18 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
       if (Number(used.numUpdatedRows) !== 1) throw invalidCode();
       if (other) await trx.updateTable('users').set({ telegram_user_id: null }).where('id', '=', other.id).execute();
       if (merging) {
+        // Holds: the books whose queues change are locked after the users, as everywhere.
+        const { cancel } = await holdMerge(trx, merging.id, target.id);
+        const books = cancel.map((h) => h.book_id);
+        await lockForUpdate(trx, 'books', books);
+        const at = clock.now();
+        if (cancel.length > 0) {
+          await trx.updateTable('holds').set({ status: 'CANCELLED', updated_at: at.toISOString() }).where('id', 'in', cancel.map((h) => h.id)).where(holdIsActive()).execute();
+        }
+        await trx.updateTable('holds').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
+        // A cancelled READY hold's copy goes to the next reader waiting, or back to the shelf.
+        await syncBookCounters(trx, books);
+        await passCopiesOn(trx, books, { now: at, pickupHours: holdPickupHours, timeZone });
         await trx.updateTable('borrowings').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
         await trx.updateTable('payments').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
         await trx.deleteFrom('telegram_link_codes').where('user_id', '=', merging.id).execute();

@@ -15,6 +15,7 @@ import * as m003 from './migrations/003_security.js';
 import * as m004 from './migrations/004_leases.js';
 import * as m005 from './migrations/005_payment_checks_book_guard.js';
 import * as m006 from './migrations/006_shared_state.js';
+import * as m009 from './migrations/009_holds_renewals.js';
 
 export type DB = Kysely<Database>;
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '004_leases': m004,
   '005_payment_checks_book_guard': m005,
   '006_shared_state': m006,
+  '009_holds_renewals': m009,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

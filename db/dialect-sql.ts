@@ -89,3 +89,15 @@ export function param<T extends string | number>(db: Kysely<any>, value: T, type
 export function concatText(db: Kysely<any>, prefix: string, n: Expression<number>): RawBuilder<string> {
   return engineKind(db) === 'postgres' ? sql<string>`${param(db, prefix, 'text')} || CAST(${n} AS text)` : sql<string>`${prefix} || ${n}`;
 }
+
+/**
+ * A set of integer ids as ONE parameter, for `where(column, 'in', idSet(db, ids))`: SQLite reads
+ * a JSON array with json_each, PostgreSQL a bigint[] with unnest. Thousands of ids (a job's
+ * batch) cost neither thousands of bound parameters (SQLite allows 32,766, PostgreSQL 65,535)
+ * nor compiling as many nodes of SQL.
+ */
+export function idSet(db: Kysely<any>, ids: readonly number[]): RawBuilder<number> {
+  return engineKind(db) === 'postgres'
+    ? sql<number>`(SELECT unnest(CAST(${`{${ids.join(',')}}`} AS bigint[])))`
+    : sql<number>`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+}

@@ -15,6 +15,10 @@ export interface BooksTable {
   created_at: Timestamp;
   /** Soft delete keeps borrowing and payment history intact. */
   deleted_at: string | null;
+  /** Copies on the shelf set aside for READY holds (migration 009); available = inventory − held. */
+  held: ColumnType<number, number | undefined, number>;
+  /** Readers WAITING for a copy (migration 009): the book answer's `holds`. */
+  waiting: ColumnType<number, number | undefined, number>;
 }
 
 export interface UsersTable {
@@ -40,6 +44,8 @@ export interface BorrowingsTable {
   expected_return_date: string;
   actual_return_date: string | null;
   created_at: Timestamp;
+  /** How many times the loan was extended (migration 009). */
+  renewals: ColumnType<number, number | undefined, number>;
 }
 
 export type PaymentType = 'PAYMENT' | 'FINE';
@@ -65,6 +71,24 @@ export interface PaymentsTable {
   refunded_at: string | null;
   /** When the success page last asked Stripe about the current session (throttle; migration 005). */
   session_checked_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 0: the loan's first rent (and every fine); n: the rent of the loan's n-th renewal (migration 009). */
+  renewal: ColumnType<number, number | undefined, number>;
+}
+
+export type HoldStatus = 'WAITING' | 'READY' | 'FULFILLED' | 'CANCELLED' | 'EXPIRED';
+
+/** A reader's place in a book's queue (SPEC §11, migration 009). */
+export interface HoldsTable {
+  id: Generated<number>;
+  book_id: number;
+  user_id: number;
+  status: HoldStatus;
+  created_at: string;
+  updated_at: string;
+  /** The pick-up deadline (ISO instant), set when the hold becomes READY and kept after. */
+  ready_until: string | null;
+  /** The loan that fulfilled it (FULFILLED only). */
+  borrowing_id: number | null;
 }
 
 export interface OutboxTable {
@@ -130,6 +154,7 @@ export interface Database {
   bot_sessions: BotSessionsTable;
   settings: SettingsTable;
   leases: LeasesTable;
+  holds: HoldsTable;
 }
 
 export type BookRow = Selectable<BooksTable>;
@@ -139,3 +164,4 @@ export type UserRow = Selectable<UsersTable>;
 export type BorrowingRow = Selectable<BorrowingsTable>;
 export type PaymentRow = Selectable<PaymentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type HoldRow = Selectable<HoldsTable>;

@@ -5,6 +5,7 @@
  *                    (default 0 9 * * *)
  *   due-soon         DUE_SOON_CRON             core.notices.dueSoonReminders
  *                    (default 0 9 * * *)
+ *   expire-holds     every 5 minutes           core.holds.expireDue (SPEC §11)
  *   dispatch         continuously (the outbox dispatcher loop), while this process holds the
  *                    `dispatcher` lease; `npm run job -- dispatch` takes the same lease
  * Each job is one core use case, run as SYSTEM_ACTOR; which readers get which notice is decided
@@ -22,8 +23,11 @@ import { createDispatcher, type DispatchOptions, type MessageSender, type Notice
 import { createDispatcherLoop } from './dispatcher-loop.js';
 import { DISPATCHER_LEASE, leaseHolderId, withLease } from './lease.js';
 
-export const JOB_NAMES = ['expire-payments', 'overdue-report', 'due-soon', 'dispatch'] as const;
+export const JOB_NAMES = ['expire-payments', 'overdue-report', 'due-soon', 'expire-holds', 'dispatch'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
+
+/** READY holds past their pick-up deadline are looked for this often (SPEC §5: at least every 5 minutes). */
+export const EXPIRE_HOLDS_CRON = '*/5 * * * *';
 
 export const isJobName = (s: string): s is JobName => (JOB_NAMES as readonly string[]).includes(s);
 
@@ -53,6 +57,8 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
       return { ...(await deps.core.notices.overdueNotices(SYSTEM_ACTOR)) };
     case 'due-soon':
       return { ...(await deps.core.notices.dueSoonReminders(SYSTEM_ACTOR)) };
+    case 'expire-holds':
+      return { ...(await deps.core.holds.expireDue(SYSTEM_ACTOR)) };
     case 'dispatch': {
       if (!deps.api || !deps.notices) throw new Error('the dispatch job needs the bot API and its notice renderer');
       const { api, notices } = deps;
@@ -125,8 +131,8 @@ export function createJobs(deps: JobsDeps): Jobs {
     })();
     const tracked = work
       .then((summary) => {
-        // The every-minute expiry check logs at debug when it found nothing to do.
-        const idle = name === 'expire-payments' && Object.values(summary).every((v) => v === 0);
+        // The frequent expiry checks log at debug when they found nothing to do.
+        const idle = (name === 'expire-payments' || name === 'expire-holds') && Object.values(summary).every((v) => v === 0);
         log[idle ? 'debug' : 'info']({ job: name, ms: Date.now() - t0, ...summary }, `job ${name} finished`);
         return summary;
       })
@@ -159,6 +165,7 @@ export function createJobs(deps: JobsDeps): Jobs {
         schedule('expire-payments', '* * * * *');
         schedule('overdue-report', config.cron.overdueReport);
         schedule('due-soon', config.cron.dueSoon);
+        schedule('expire-holds', EXPIRE_HOLDS_CRON);
       }
       for (const task of tasks) void task.start();
       loop?.start();

@@ -119,14 +119,14 @@ describe('Staff update books with PUT and PATCH', () => {
     const book = await w.book({ title: 'Patchable', isbn: '978-0-596-52068-7' });
     const r = await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { inventory: 7 } });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ ...book, inventory: 7 });
+    expect(r.body).toEqual({ ...book, inventory: 7, available: 7 });
   });
 
   it('PUT replaces every field, clearing an isbn that is left out', async () => {
     const book = await w.book({ title: 'Replaceable', isbn: '978-1-86197-876-9' });
     const r = await w.req('PUT', `/api/books/${book.id}`, { token: staff.access, body: valid({ title: 'Replaced', daily_fee: 2 }) });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ id: book.id, title: 'Replaced', author: 'Frank Herbert', isbn: null, cover: 'HARD', inventory: 2, daily_fee: '2.00' });
+    expect(r.body).toEqual({ id: book.id, title: 'Replaced', author: 'Frank Herbert', isbn: null, cover: 'HARD', inventory: 2, daily_fee: '2.00', available: 2, holds: 0 });
   });
 
   it('PUT without every field answers 400', async () => {

@@ -25,7 +25,7 @@ describe('Borrowing a book answers 201 with the borrowing, its payment and sessi
       expected_return_date: w.day(3),
       actual_return_date: null,
       is_active: true,
-      book: { ...book, inventory: 1 },
+      book: { ...book, inventory: 1, available: 1 },
     });
     expect(r.body.payments).toHaveLength(1);
     const [p] = r.body.payments;

@@ -60,6 +60,8 @@ describe('The published document', () => {
       'POST /api/users/': 'registerUser', 'POST /api/users/token/': 'createToken', 'POST /api/users/token/refresh/': 'refreshToken',
       'GET /api/users/me/': 'getMe', 'PUT /api/users/me/': 'replaceMe', 'PATCH /api/users/me/': 'updateMe',
       'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'GET /health': 'getHealth',
+      'POST /api/holds/': 'createHold', 'GET /api/holds/': 'listHolds', 'GET /api/holds/{id}/': 'getHold', 'POST /api/holds/{id}/cancel/': 'cancelHold',
+      'POST /api/borrowings/{id}/extend/': 'extendBorrowing',
     });
   });
 
@@ -182,6 +184,72 @@ describe('Every answer matches the schema documented for its status', () => {
     const fined = await w.req('POST', `/api/borrowings/${late.borrowing.id}/return/`, { token: late.u.access });
     check('returnBorrowing', fined, 200);
     expect(fined.body.fine).toMatchObject({ type: 'FINE', status: 'PENDING' });
+  });
+
+  it('holds: create, list, detail, cancel — each 409 with a code the document names', async () => {
+    const holder = await w.user();
+    const out = await w.book({ inventory: 1 });
+    const borrowing = (await w.req('POST', '/api/borrowings/', { token: holder.access, body: { book_id: out.id, expected_return_date: w.day(3) } })).body;
+    const a = await w.user();
+    const b = await w.user();
+    const created = await w.req('POST', '/api/holds/', { token: a.access, body: { book_id: out.id } });
+    check('createHold', created, 201);
+    check('createHold', await w.req('POST', '/api/holds/', { token: a.access, body: {} }), 400);
+    check('createHold', await w.req('POST', '/api/holds/', { body: { book_id: out.id } }), 401);
+    check('createHold', await w.req('POST', '/api/holds/', { token: a.access, body: { book_id: 99999999 } }), 404);
+    for (const [who, bookId, code] of [[a, out.id, 'ALREADY_HELD'], [holder, out.id, 'ALREADY_BORROWED'], [b, (await w.book()).id, 'COPY_AVAILABLE']] as const) {
+      const r = await w.req('POST', '/api/holds/', { token: who.access, body: { book_id: bookId } });
+      check('createHold', r, 409);
+      expect(r.body.error.code).toBe(code);
+    }
+    check('createHold', await w.req('POST', '/api/holds/', huge(a.access)), 413);
+
+    check('listHolds', await w.req('GET', '/api/holds/?limit=1', { token: a.access }), 200);
+    check('listHolds', await w.req('GET', `/api/holds/?book_id=${out.id}&status=WAITING`, { token: staff.access }), 200);
+    check('listHolds', await w.req('GET', '/api/holds/?status=GONE', { token: a.access }), 400);
+    check('listHolds', await w.req('GET', '/api/holds/'), 401);
+    check('listHolds', await w.req('GET', `/api/holds/?user_id=${b.id}`, { token: a.access }), 403);
+
+    const id = created.body.id as number;
+    check('getHold', await w.req('GET', `/api/holds/${id}/`, { token: a.access }), 200);
+    check('getHold', await w.req('GET', '/api/holds/x/', { token: a.access }), 400);
+    check('getHold', await w.req('GET', `/api/holds/${id}/`), 401);
+    check('getHold', await w.req('GET', `/api/holds/${id}/`, { token: b.access }), 404);
+
+    // Returned: a's hold is READY (its copy set aside), and the document shows it so.
+    check('returnBorrowing', await w.req('POST', `/api/borrowings/${borrowing.id}/return/`, { token: holder.access }), 200);
+    check('getHold', await w.req('GET', `/api/holds/${id}/`, { token: a.access }), 200);
+    check('cancelHold', await w.req('POST', `/api/holds/${id}/cancel/`, { token: b.access }), 404);
+    check('cancelHold', await w.req('POST', `/api/holds/${id}/cancel/`, { token: a.access }), 200);
+    const twice = await w.req('POST', `/api/holds/${id}/cancel/`, { token: a.access });
+    check('cancelHold', twice, 409);
+    expect(twice.body.error.code).toBe('NOT_ACTIVE');
+    check('cancelHold', await w.req('POST', '/api/holds/0/cancel/', { token: a.access }), 400);
+    check('cancelHold', await w.req('POST', `/api/holds/${id}/cancel/`), 401);
+  });
+
+  it('borrowings: extend', async () => {
+    const l = await loan();
+    const stranger = await w.user();
+    const path = `/api/borrowings/${l.borrowing.id}/extend/`;
+    const unpaid = await w.req('POST', path, { token: l.u.access, body: { expected_return_date: w.day(5) } });
+    check('extendBorrowing', unpaid, 409);
+    expect(unpaid.body.error.code).toBe('UNPAID');
+    await w.stripe.api.pay(l.sessionId);
+    check('confirmPaymentSession', await w.req('GET', `/api/payments/success/?session_id=${l.sessionId}`, { headers: JSON_ACCEPT }), 200);
+    check('extendBorrowing', await w.req('POST', path, { token: l.u.access, body: { expected_return_date: w.day(2) } }), 400);
+    check('extendBorrowing', await w.req('POST', path, { token: l.u.access, body: { expected_return_date: w.day(5) } }), 200);
+    check('extendBorrowing', await w.req('POST', path, { body: { expected_return_date: w.day(6) } }), 401);
+    check('extendBorrowing', await w.req('POST', path, { token: stranger.access, body: { expected_return_date: w.day(6) } }), 404);
+    check('extendBorrowing', await w.req('POST', path, huge(l.u.access)), 413);
+    const waiting = await loan();
+    await w.core.books.setInventory(SYSTEM_ACTOR, waiting.book.id, 0);
+    await w.stripe.api.pay(waiting.sessionId);
+    await w.req('GET', `/api/payments/success/?session_id=${waiting.sessionId}`, { headers: JSON_ACCEPT });
+    check('createHold', await w.req('POST', '/api/holds/', { token: stranger.access, body: { book_id: waiting.book.id } }), 201);
+    const refused = await w.req('POST', `/api/borrowings/${waiting.borrowing.id}/extend/`, { token: waiting.u.access, body: { expected_return_date: w.day(5) } });
+    check('extendBorrowing', refused, 409);
+    expect(refused.body.error.code).toBe('HOLDS_WAITING');
   });
 
   it('payments: list, detail, renew, refund', async () => {

@@ -186,6 +186,8 @@ describe('The API documents itself', () => {
     '/api/books/', '/api/books/{id}/', '/api/borrowings/', '/api/borrowings/{id}/', '/api/borrowings/{id}/return/',
     '/api/payments/', '/api/payments/{id}/', '/api/payments/{id}/renew/', '/api/payments/{id}/refund/',
     '/api/payments/success/', '/api/payments/cancel/', '/api/payments/webhook/', '/api/payments/checkout/{token}/', '/health',
+    // SPEC §11
+    '/api/holds/', '/api/holds/{id}/', '/api/holds/{id}/cancel/', '/api/borrowings/{id}/extend/',
   ];
 
   it('/api/openapi.json is OpenAPI 3.1 listing every path of the spec with its methods', async () => {

@@ -250,7 +250,7 @@ describe('My books lists the books you hold now', () => {
     const r = await w.req('GET', '/api/users/me/books/', { token: u.access });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
-      results: [{ borrowing_id: b1.body.id, expected_return_date: w.day(5), book: { ...kept, inventory: kept.inventory - 1 } }],
+      results: [{ borrowing_id: b1.body.id, expected_return_date: w.day(5), book: { ...kept, inventory: kept.inventory - 1, available: kept.available - 1 } }],
     });
   });
 

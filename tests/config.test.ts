@@ -9,7 +9,7 @@ describe('configuration is parsed once, with clear messages', () => {
     expect(c.databasePath).toBe('./data/library.db');
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ telegram: true, stripe: true });
-    expect(c.rules).toEqual({ timeZone: 'UTC', maxLoanDays: 30, maxActiveLoans: 3, fineMultiplier: 2, dueSoonDays: 2 });
+    expect(c.rules).toEqual({ timeZone: 'UTC', maxLoanDays: 30, maxActiveLoans: 3, fineMultiplier: 2, dueSoonDays: 2, maxHolds: 5, holdPickupHours: 48, maxRenewals: 2 });
     expect(c.cron).toEqual({ overdueReport: '0 9 * * *', dueSoon: '0 9 * * *' });
     expect(c.telegram.apiRoot).toBe('https://api.telegram.org');
   });
@@ -24,6 +24,11 @@ describe('configuration is parsed once, with clear messages', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
     for (const name of ['PORT', 'MAX_LOAN_DAYS', 'LIBRARY_TIMEZONE', 'OVERDUE_REPORT_CRON', 'TELEGRAM_BOT_TOKEN']) expect(message).toContain(name);
+  });
+
+  it('reads the holds and renewals settings (SPEC §11) and names a malformed one', () => {
+    expect(loadConfig({ MAX_HOLDS: '7', HOLD_PICKUP_HOURS: '24', MAX_RENEWALS: '0' }).rules).toMatchObject({ maxHolds: 7, holdPickupHours: 24, maxRenewals: 0 });
+    expect(() => loadConfig({ MAX_HOLDS: '0', HOLD_PICKUP_HOURS: 'two days', MAX_RENEWALS: '-1' })).toThrow(/MAX_HOLDS[\s\S]*HOLD_PICKUP_HOURS[\s\S]*MAX_RENEWALS/);
   });
 
   it('requires the webhook secret with a Stripe key, and PUBLIC_URL for Telegram webhook mode', () => {

@@ -96,7 +96,7 @@ describe('Migrations', () => {
       const fresh = await openPglite();
       try {
         const applied = await migrateToLatest(fresh.db);
-        expect(applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state']);
+        expect(applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '009_holds_renewals']);
         expect(await migrateToLatest(fresh.db)).toEqual([]);
       } finally {
         await fresh.engine.close();
@@ -104,7 +104,7 @@ describe('Migrations', () => {
     } else {
       const { openDatabase } = await import('../db/connection.js');
       const fresh = await openDatabase(':memory:');
-      expect(fresh.applied).toHaveLength(6);
+      expect(fresh.applied).toHaveLength(7);
       expect(await migrateToLatest(fresh.db)).toEqual([]);
       await fresh.db.destroy();
     }

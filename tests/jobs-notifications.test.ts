@@ -394,7 +394,7 @@ describe('the schedules', () => {
 
   it('runs any job once by name and returns its summary', async () => {
     await setup({ gateway: 'fake' });
-    expect(JOB_NAMES).toEqual(['expire-payments', 'overdue-report', 'due-soon', 'dispatch']);
+    expect(JOB_NAMES).toEqual(['expire-payments', 'overdue-report', 'due-soon', 'expire-holds', 'dispatch']);
     const reader = await addReader({ telegram: 950 });
     const { borrowing } = await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: await addBook(), expected_return_date: addDays(today(), 2) });
     const deps = { core, api, notices: createNoticeRenderer(db), clock, logger: silentLogger(), dispatch: FAST };
@@ -406,6 +406,7 @@ describe('the schedules', () => {
 
     expect(await runJob('overdue-report', deps)).toMatchObject({ overdue: 0, staffMessages: 1 });
     expect(await runJob('due-soon', deps)).toMatchObject({ date: '2026-03-11', reminders: 1 });
+    expect(await runJob('expire-holds', deps)).toEqual({ expired: 0, passedOn: 0, toShelf: 0 });
     // borrowing (staff, reader), the expired link (reader), the overdue report, the due-soon reminder
     expect(await runJob('dispatch', deps)).toEqual({ sent: 5, retried: 0, failed: 0, deferred: 0 });
 

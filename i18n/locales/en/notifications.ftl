@@ -2,6 +2,7 @@
 # (i18n/index.ts); the markup here is Telegram HTML.
 
 notify-pay-button = 💳 Pay { $amount } USD
+notify-hold-borrow-button = 📖 Borrow
 
 ## Staff chat
 
@@ -59,6 +60,10 @@ notify-reader-due-soon =
        *[other] in <b>{ $days } days</b>
     } ({ $dueDate }).
     Please return it on time to avoid a late fine.
+notify-reader-due-soon-waiting = 👥 { $readers } { $readers ->
+        [one] reader is
+       *[other] readers are
+    } waiting for this book, so this loan cannot be extended.
 notify-reader-overdue =
     ⚠️ <b>Overdue</b>: “{ $book }” was due back on { $dueDate } ({ $days } { $days ->
         [one] day
@@ -88,3 +93,9 @@ notify-reader-payment-expired = ⌛ The payment link for your { $type ->
        *[other] rent
     } of { $amount } USD for “{ $book }” expired unpaid. Press Pay for a new one — you cannot borrow again until it is paid.
 notify-staff-open-button = 📄 Open the card
+notify-reader-hold-ready =
+    📗 <b>“{ $book }”</b> by { $author } is waiting for you!
+    A copy is set aside for you until <b>{ $until }</b>. Borrow it before then, or it goes to the next reader in the queue.
+notify-reader-hold-expired =
+    ⌛ Your hold on “{ $book }” by { $author } has expired: the copy set aside for you was not borrowed in time and has gone to the next reader (or back to the shelf).
+    You can join the queue again from the book's card.
