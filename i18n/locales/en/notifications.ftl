@@ -3,6 +3,7 @@
 
 notify-pay-button = 💳 Pay { $amount } USD
 notify-hold-borrow-button = 📖 Borrow
+notify-extend-button = 🔁 Extend
 
 ## Staff chat
 

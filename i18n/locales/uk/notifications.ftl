@@ -2,6 +2,7 @@
 
 notify-pay-button = 💳 Оплатити { $amount } USD
 notify-hold-borrow-button = 📖 Позичити
+notify-extend-button = 🔁 Продовжити
 
 ## Чат персоналу
 
