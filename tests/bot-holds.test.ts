@@ -49,7 +49,7 @@ describe('a book card with no copy available', () => {
     await w.press(ann.id, '⏳ Join the queue (you would be #2)');
     const joined = w.last(ann.id);
     expect(joined.message_id).toBe(card.message_id);
-    expect(joined.text).toMatch(/^✅ You joined the queue for “Moby-Dick”: you are #2\. I will message you when a copy is set aside for you\./);
+    expect(joined.text).toMatch(/^✅ You joined the queue for “Moby-Dick”: you are #2\.\n\n📖 Moby-Dick/);
     expect(joined.text).toContain('⏳ You are #2 in the queue.');
     expect(labels(ann.id)).toEqual(['✖ Leave the queue', '« Back', '« Main menu']);
     const holds = await w.core.holds.list(await actor(ann));

@@ -202,7 +202,7 @@ extend-cancelled = Nothing changed: “{ $title }” is due back as before.
 ## Holds (queues for books that are out)
 hold-card-ready = 📗 <b>A copy is set aside for you</b> until { $until }. Borrow it before then, or it goes to the next reader.
 hold-card-waiting = ⏳ You are <b>#{ $position }</b> in the queue. I will message you when a copy is set aside for you.
-hold-joined = ✅ You joined the queue for “{ $title }”: you are <b>#{ $position }</b>. I will message you when a copy is set aside for you.
+hold-joined = ✅ You joined the queue for “{ $title }”: you are <b>#{ $position }</b>.
 holds-title = ⏳ <b>My holds</b>
 holds-none = You are not in any queue. When no copy of a book is available, its card offers “Join the queue”.
 holds-line = { $n }. <b>{ $title }</b> — { $state }
