@@ -142,7 +142,7 @@ describe('My holds', () => {
         '2. Moby-Dick — #2 in the queue\n\n' +
         'I will message you when a copy is set aside for you. You can be in up to 5 queues at once.',
     );
-    expect(labels(ann.id)).toEqual(['📥 Borrow “Don Quixote”', '✖ Cancel hold', '✖ Leave the queue: “Moby-Dick”', '🔄 Refresh', '« Main menu']);
+    expect(labels(ann.id)).toEqual(['📥 Borrow “Don Quixote”', '✖ Cancel hold: “Don Quixote”', '✖ Leave the queue: “Moby-Dick”', '🔄 Refresh', '« Main menu']);
     await w.send(ann, '/myholds');
     expect(w.last(ann.id).text).toBe(screen.text);
 
@@ -174,11 +174,13 @@ describe('My holds', () => {
     await dispatch();
 
     await w.send(ann, '/myholds');
-    await w.press(ann.id, '✖ Cancel hold');
+    // Only a copy set aside: no "I will message you", just the limit.
+    expect(w.last(ann.id).text).toMatch(/ready: set aside for you until 2026-03-12 12:00 \(Europe\/Kyiv\)\n\nYou can be in up to 5 queues at once\.$/);
+    await w.press(ann.id, '✖ Cancel hold: “Moby-Dick”');
     expect(w.last(ann.id).text).toBe('Cancel your hold on “Moby-Dick”? The copy set aside for you (until 2026-03-12 12:00 (Europe/Kyiv)) goes to the next reader in the queue, or back on the shelf.');
     await w.press(ann.id, '« Back');
     expect(w.last(ann.id).text).toContain('📗 ready');
-    await w.press(ann.id, '✖ Cancel hold');
+    await w.press(ann.id, '✖ Cancel hold: “Moby-Dick”');
     await w.press(ann.id, '✅ Yes, cancel it');
     expect(w.last(ann.id).text).toMatch(/^✅ Hold on “Moby-Dick” cancelled: the copy set aside for you went to the next reader in the queue\.\n\n⏳ My holds\nYou are not in any queue/);
 
@@ -199,7 +201,7 @@ describe('My holds', () => {
     await w.core.borrowings.returnBook(await actor(bob), borrowing.id);
 
     await w.send(ann, '/myholds');
-    await w.press(ann.id, '✖ Cancel hold');
+    await w.press(ann.id, '✖ Cancel hold: “Moby-Dick”');
     await w.press(ann.id, '✅ Yes, cancel it');
     expect(w.last(ann.id).text).toMatch(/^✅ Hold on “Moby-Dick” cancelled: the copy set aside for you is back on the shelf\./);
     expect((await w.core.books.get(book.id)).available).toBe(1);

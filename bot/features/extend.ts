@@ -99,11 +99,9 @@ export function extendConversation(deps: BotDeps) {
       const q = window.value;
       const dates = extensionDates(q);
       const daysKeyboard = new InlineKeyboard();
-      dates.forEach((d, i) => {
-        daysKeyboard.text(label('extend-date-button', { days: daysBetween(q.expected_return_date, d), date: d }), extendAnswerCallback.data({ date: d }));
-        if (i % 2 === 1) daysKeyboard.row();
-      });
-      daysKeyboard.row().text(label('borrow-cancel'), extendAnswerCallback.data({ answer: 'cancel' }));
+      // One a row: a date beside a count is too long for half a phone's width (Telegram cuts it).
+      for (const d of dates) daysKeyboard.text(label('extend-date-button', { days: daysBetween(q.expected_return_date, d), date: d }), extendAnswerCallback.data({ date: d })).row();
+      daysKeyboard.text(label('borrow-cancel'), extendAnswerCallback.data({ answer: 'cancel' }));
       await current.editMessageText(
         t('extend-choose', { title, due: q.expected_return_date, fee: q.daily_fee, max: q.max, left: q.renewals_left }),
         { parse_mode: 'HTML', reply_markup: daysKeyboard },

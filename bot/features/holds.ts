@@ -86,7 +86,8 @@ function myHoldsText(ctx: BotContext, deps: BotDeps, data: MyHolds): string {
       : ctx.t('holds-waiting', { position: h.position ?? 1 });
     lines.push(ctx.t('holds-line', { n: String(i + 1), title: truncate(h.book.title, 120), state: html(state) }));
   });
-  if (all.length > 0) lines.push('', ctx.t('holds-hint', { max: deps.core.deps.config.rules.maxHolds }));
+  // "I will message you" only while the reader waits for something; the limit whenever they hold any.
+  if (all.length > 0) lines.push('', ctx.t(data.waiting.length > 0 ? 'holds-hint' : 'holds-limit', { max: deps.core.deps.config.rules.maxHolds }));
   return chunkLines(lines)[0]!;
 }
 
@@ -100,10 +101,12 @@ export function holdsMenus(deps: BotDeps) {
   const myHolds = new Menu<BotContext>('o', screens.options(outdated))
     .dynamic(async (ctx, range) => {
       const data = await loadMyHolds(deps, ctx);
+      // A row each (a half-width button cuts a title on a phone): Borrow, then Cancel, for each copy set aside.
       for (const h of data.ready) {
         range
           .text({ text: ctx.tPlain('holds-borrow-button', { title: truncate(h.book.title, 28) }), payload: String(h.book.id) }, (c) => startBorrow(deps, c, Number(c.match)))
-          .text({ text: ctx.tPlain('holds-cancel-button'), payload: String(h.id) }, (c) => {
+          .row()
+          .text({ text: ctx.tPlain('holds-cancel-ready-button', { title: truncate(h.book.title, 28) }), payload: String(h.id) }, (c) => {
             askToCancel(c, Number(c.match), 'o');
             return screens.navigate(c, 'x');
           })

@@ -212,8 +212,13 @@ holds-hint = I will message you when a copy is set aside for you. You can be in 
     [one] 1 queue
    *[other] { $max } queues
 } at once.
+holds-limit = You can be in up to { $max ->
+    [one] 1 queue
+   *[other] { $max } queues
+} at once.
 holds-borrow-button = 📥 Borrow “{ $title }”
 holds-cancel-button = ✖ Cancel hold
+holds-cancel-ready-button = ✖ Cancel hold: “{ $title }”
 holds-leave-button = ✖ Leave the queue: “{ $title }”
 hold-cancel-yes = ✅ Yes, cancel it
 hold-cancel-ready-question = Cancel your hold on <b>“{ $title }”</b>? The copy set aside for you (until { $until }) goes to the next reader in the queue, or back on the shelf.

@@ -216,8 +216,13 @@ holds-hint = Я напишу, щойно для вас відкладуть пр
     [one] одній черзі
    *[other] { $max } чергах
 }.
+holds-limit = Одночасно можна стояти щонайбільше в { $max ->
+    [one] одній черзі
+   *[other] { $max } чергах
+}.
 holds-borrow-button = 📥 Позичити «{ $title }»
 holds-cancel-button = ✖ Скасувати
+holds-cancel-ready-button = ✖ Скасувати: «{ $title }»
 holds-leave-button = ✖ Вийти з черги: «{ $title }»
 hold-cancel-yes = ✅ Так, скасувати
 hold-cancel-ready-question = Скасувати чергу на <b>«{ $title }»</b>? Відкладений для вас примірник (до { $until }) перейде до наступного читача в черзі або повернеться на полицю.
