@@ -327,8 +327,14 @@ export function createRenderer() {
         const bookId = idOf(p, 'book_id');
         return withMarkup(text, bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-borrow-button'), callback_data: holdBorrowCallback.data(bookId) }]] });
       }
-      case 'reader.hold_expired':
-        return { text: t(lang, 'notify-reader-hold-expired', { book: str(p, 'book_title'), author: str(p, 'book_author') }) };
+      case 'reader.hold_expired': {
+        // The book's card in this message (bot/features/main.ts answers `go:b:<id>`): the queue, joined again in one press.
+        const bookId = idOf(p, 'book_id');
+        return withMarkup(
+          t(lang, 'notify-reader-hold-expired', { book: str(p, 'book_title'), author: str(p, 'book_author') }),
+          bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-open-book-button'), callback_data: screenCallback.data({ screen: 'b', bookId }) }]] },
+        );
+      }
       default:
         throw new RenderError(`unknown notification kind "${row.kind}"`);
     }

@@ -287,6 +287,18 @@ describe('the "hold ready" notice', () => {
     );
     await w.press(ann.id, '📖 Open the book');
     expect(labels(ann.id)).toEqual(['⏳ Join the queue (you would be #1)', '« Back', '« Main menu']);
+
+    // The "expired" notice itself opens the card too: the queue, joined again in one press.
+    await dispatch();
+    const expired = w.last(ann.id);
+    expect(expired.text).toMatch(/^⌛ Your hold on “Moby-Dick” by Herman Melville has expired/);
+    expect(w.buttons(expired)).toEqual([{ text: '📖 Open the book', callback_data: `go:b:${book.id}` }]);
+    await w.press(ann.id, '📖 Open the book');
+    expect(w.last(ann.id).message_id).toBe(expired.message_id);
+    expect(w.last(ann.id).text).toContain('📖 Moby-Dick');
+    // Olena has the copy set aside now; Ann would be first to wait for the next one.
+    await w.press(ann.id, '⏳ Join the queue (you would be #1)');
+    expect(w.last(ann.id).text).toMatch(/^✅ You joined the queue for “Moby-Dick”: you are #1\./);
     expect(w.errors()).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 notify-pay-button = 💳 Оплатити { $amount } USD
 notify-hold-borrow-button = 📖 Позичити
 notify-extend-button = 🔁 Продовжити
+notify-hold-open-book-button = 📖 Відкрити книжку
 
 ## Чат персоналу
 
