@@ -29,6 +29,14 @@ async function loan(who: typeof ann, due = '2026-03-17', paid = true) {
 
 const DATE_BUTTONS = ['+1 day · 2026-03-18', '+3 days · 2026-03-20', '+7 days · 2026-03-24', '+14 days · 2026-03-31', '+23 days · 2026-04-09', '✖ Cancel'];
 
+/** Every press so far answered exactly once: no second answer, none refused by Telegram. */
+function expectEachPressAnsweredOnce() {
+  const ids = w.tg.api.callbacksAnswered.map((a) => a.id);
+  expect(new Set(ids).size, 'no press answered twice').toBe(ids.length);
+  expect(w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery' && !c.ok), 'no answer refused').toEqual([]);
+  expect(w.errors()).toEqual([]);
+}
+
 describe('Extend on My books', () => {
   it('day buttons after the due date and within MAX_LOAN_DAYS from today, the extra rent, confirm, the pay link', async () => {
     const { borrowing } = await loan(ann);
@@ -59,7 +67,7 @@ describe('Extend on My books', () => {
     expect(w.last(ann.id).text).toContain('1. Dune — due 2026-03-24 (in 14 days)');
     expect(w.last(ann.id).text).toContain('• Rent 7.00 USD for “Dune” (waiting for payment)');
     expect(await conversations()).toEqual([]);
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 
   it('Cancel changes nothing; in Ukrainian too', async () => {
@@ -141,7 +149,7 @@ describe('Extend on the due-soon reminder', () => {
     await w.press(ann.id, '✅ Extend');
     expect(w.last(ann.id).text).toContain('✅ “Dune” is now due back on 2026-03-20. Extra rent: 3.00 USD.');
     expect((await w.core.borrowings.get(await actor(ann), borrowing.id)).expected_return_date).toBe('2026-03-20');
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 
   it('has no Extend when readers wait; pressed after someone joined meanwhile, says why not with My books', async () => {

@@ -35,6 +35,14 @@ async function openCard(who: typeof ann, label: string) {
   await w.press(who.id, label);
 }
 
+/** Every press so far answered exactly once: no second answer, none refused by Telegram. */
+function expectEachPressAnsweredOnce() {
+  const ids = w.tg.api.callbacksAnswered.map((a) => a.id);
+  expect(new Set(ids).size, 'no press answered twice').toBe(ids.length);
+  expect(w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery' && !c.ok), 'no answer refused').toEqual([]);
+  expect(w.errors()).toEqual([]);
+}
+
 describe('a book card with no copy available', () => {
   it('is marked in the catalogue and offers "Join the queue (you would be #N)", then shows the reader\'s place', async () => {
     const { book } = await bookOut(w, bob);
@@ -54,7 +62,7 @@ describe('a book card with no copy available', () => {
     expect(labels(ann.id)).toEqual(['✖ Leave the queue', '« Back', '« Main menu']);
     const holds = await w.core.holds.list(await actor(ann));
     expect(holds.results.map((h) => [h.book.id, h.status, h.position])).toEqual([[book.id, 'WAITING', 2]]);
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 
   it('in Ukrainian too', async () => {
@@ -91,7 +99,7 @@ describe('a book card with no copy available', () => {
     expect(urlOf('💳 Pay 7.00 USD')).toMatch(/\/api\/payments\/checkout\//);
     const [hold] = (await w.core.holds.list(await actor(ann))).results;
     expect(hold!.status).toBe('FULFILLED');
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 
   it('joining refused: already borrowed by this reader, a copy came back meanwhile, the hold limit', async () => {
@@ -120,7 +128,7 @@ describe('a book card with no copy available', () => {
     await w.press(bob.id, '⏳ Join the queue (you would be #1)');
     expect(w.last(bob.id).text).toMatch(/^You are already in 1 queue, the most at once\. Leave one in ⏳ My holds to join another\./);
     expect((await w.core.holds.list(await actor(bob), { bookId: other!.id })).results).toEqual([]);
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 });
 
@@ -155,7 +163,7 @@ describe('My holds', () => {
     await w.send(ann, '/myholds');
     expect(w.last(ann.id).text).toContain('1. Moby-Dick — #2 in the queue');
     expect(w.last(ann.id).text).not.toContain('Don Quixote');
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 
   it('says so when the reader holds nothing', async () => {
@@ -189,7 +197,7 @@ describe('My holds', () => {
     expect(notice.text).toContain('«Moby-Dick» (Herman Melville) чекає на вас!');
     expect(w.buttons(notice).map((b) => b.text)).toEqual(['📖 Позичити']);
     expect((await w.core.holds.list(await actor(olena))).results[0]!.status).toBe('READY');
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 
   it('a READY hold cancelled with nobody waiting puts the copy back on the shelf; a WAITING one just leaves the queue', async () => {
@@ -226,7 +234,7 @@ describe('My holds', () => {
     expect(w.last(ann.id).text).toMatch(/^This hold has already ended — there is nothing to cancel\.\n\n📖 Moby-Dick/);
     expect(labels(ann.id)).toEqual(['⏳ Join the queue (you would be #1)', '« Back', '« Main menu']);
     expect((await w.core.books.get(book.id)).holds).toBe(0);
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 });
 
@@ -253,7 +261,7 @@ describe('the "hold ready" notice', () => {
     const loans = await w.core.borrowings.activeFor(await actor(ann));
     expect(loans.map((l) => l.book.id)).toEqual([book.id]);
     expect((await w.core.holds.list(await actor(ann))).results[0]).toMatchObject({ status: 'FULFILLED', borrowing_id: loans[0]!.id });
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 
   it('a reader who owes money hears it first, with the Pay button', async () => {
@@ -299,7 +307,7 @@ describe('the "hold ready" notice', () => {
     // Olena has the copy set aside now; Ann would be first to wait for the next one.
     await w.press(ann.id, '⏳ Join the queue (you would be #1)');
     expect(w.last(ann.id).text).toMatch(/^✅ You joined the queue for “Moby-Dick”: you are #1\./);
-    expect(w.errors()).toEqual([]);
+    expectEachPressAnsweredOnce();
   });
 });
 
