@@ -185,7 +185,7 @@ describe('My holds', () => {
     // Only a copy set aside: no "I will message you", just the limit.
     expect(w.last(ann.id).text).toMatch(/ready: set aside for you until 2026-03-12 12:00 \(Europe\/Kyiv\)\n\nYou can be in up to 5 queues at once\.$/);
     await w.press(ann.id, '✖ Cancel hold: “Moby-Dick”');
-    expect(w.last(ann.id).text).toBe('Cancel your hold on “Moby-Dick”? The copy set aside for you (until 2026-03-12 12:00 (Europe/Kyiv)) goes to the next reader in the queue, or back on the shelf.');
+    expect(w.last(ann.id).text).toBe('Cancel your hold on “Moby-Dick”? The copy set aside for you until 2026-03-12 12:00 (Europe/Kyiv) then goes to the next reader in the queue, or back on the shelf.');
     await w.press(ann.id, '« Back');
     expect(w.last(ann.id).text).toContain('📗 ready');
     await w.press(ann.id, '✖ Cancel hold: “Moby-Dick”');
