@@ -10,9 +10,11 @@
 //   ab:HARD | ab:SOFT                the cover asked for when adding a book
 //   ab:ok | ab:x                     add the book shown, or not (the add-book conversation's last step)
 //   sc:…                             the staff console (bot/features/admin/console.ts): see consoleCallback
-//   hb:<book id>                     Borrow on the "hold ready" notice (bot/notices.ts); its
-//                                    handler (the borrow conversation for that book) comes with
-//                                    the bot's holds screens — until then the fallback answers it
+//   hb:<book id>                     Borrow on the "hold ready" notice (bot/notices.ts): the borrow
+//                                    conversation for that book (bot/features/holds.ts)
+//   ext:<borrowing id>               Extend on the due-soon reminder (bot/notices.ts): the extend
+//                                    conversation for that loan (bot/features/extend.ts)
+//   xt:d:<YYYY-MM-DD> | xt:ok | xt:back | xt:x   the extend conversation's answers
 
 /** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */
 export const MAX_CALLBACK_DATA_BYTES = 64;
@@ -207,5 +209,31 @@ export const holdBorrowCallback = {
   parse(data: string): number | undefined {
     const m = holdBorrowCallback.pattern.exec(data);
     return m ? Number(m[1]) : undefined;
+  },
+};
+
+/** Extend, on the due-soon reminder (SPEC §11): the extend conversation for that loan. */
+export const extendCallback = {
+  pattern: new RegExp(`^ext:${ID}$`),
+  data: (borrowingId: number) => checked(`ext:${borrowingId}`),
+  parse(data: string): number | undefined {
+    const m = extendCallback.pattern.exec(data);
+    return m ? Number(m[1]) : undefined;
+  },
+};
+
+/** An answer inside the extend conversation: a new due date, or confirm / change / cancel. */
+export type ExtendAnswer = { date: string } | { answer: 'confirm' | 'back' | 'cancel' };
+
+const EXTEND_ANSWERS = { confirm: 'ok', back: 'back', cancel: 'x' } as const;
+
+export const extendAnswerCallback = {
+  pattern: /^xt:(?:d:(\d{4}-\d{2}-\d{2})|(ok|back|x))$/,
+  data: (a: ExtendAnswer) => checked('date' in a ? `xt:d:${a.date}` : `xt:${EXTEND_ANSWERS[a.answer]}`),
+  parse(data: string): ExtendAnswer | undefined {
+    const m = extendAnswerCallback.pattern.exec(data);
+    if (!m) return undefined;
+    if (m[1] !== undefined) return { date: m[1] };
+    return { answer: m[2] === 'ok' ? 'confirm' : m[2] === 'back' ? 'back' : 'cancel' };
   },
 };

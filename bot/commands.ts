@@ -2,7 +2,7 @@
 // in /help (features/main.ts) alike, from this one list, so the two never disagree.
 import { escapeHtml, tPlain } from '../i18n/index.js';
 
-export const READER_COMMANDS = ['start', 'catalogue', 'mybooks', 'search', 'language', 'help', 'cancel'] as const;
+export const READER_COMMANDS = ['start', 'catalogue', 'mybooks', 'myholds', 'search', 'language', 'help', 'cancel'] as const;
 
 /** The reader's commands as /help lists them: one line each, with the command menu's description. */
 export function readerCommandLines(lang: string): string {

@@ -20,12 +20,19 @@ export interface SessionData {
   bookId: number | null;
   /** The borrowing the reader is asked to confirm returning. */
   returnId: number | null;
+  /**
+   * The hold the reader is asked to confirm cancelling, and the screen to go back to (the book's
+   * card or My holds). Absent in sessions stored before holds: read as null.
+   */
+  holdId?: number | null;
+  holdBack?: 'b' | 'o';
 }
 
 export const initialSession = (): SessionData => ({
   catalogue: { search: null, cursor: null, back: [] },
   bookId: null,
   returnId: null,
+  holdId: null,
 });
 
 export interface ReaderFlavor {

@@ -20,12 +20,25 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   BOOK_ON_LOAN: 'error-book-on-loan',
   RATE_LIMITED: 'error-rate-limited',
   VALIDATION: 'error-validation',
+  // Holds and renewals (SPEC §11).
+  COPY_AVAILABLE: 'error-copy-available',
+  ALREADY_HELD: 'error-already-held',
+  ALREADY_BORROWED: 'error-already-borrowed',
+  HOLD_LIMIT: 'error-hold-limit',
+  COPIES_SET_ASIDE: 'error-copies-set-aside',
+  LINK_HOLD_LIMIT: 'error-link-hold-limit',
+  HOLDS_WAITING: 'error-holds-waiting',
+  RENEWAL_LIMIT: 'error-renewal-limit',
+  OVERDUE: 'error-overdue',
+  UNPAID: 'error-unpaid',
+  NOT_ACTIVE: 'error-not-active',
 };
 
 /** One localized, HTML-safe sentence for a DomainError. */
 export function domainErrorText(lang: string, err: { code: ErrorCode; message: string; details?: unknown }): string {
   const details = (err.details ?? {}) as Record<string, unknown>;
   const key = KEYS[err.code] ?? 'error-generic';
+  const count = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
   return t(lang, key, {
     message: err.message,
     // A number, so Fluent picks its plural form ("1 book", "3 books").
@@ -35,6 +48,12 @@ export function domainErrorText(lang: string, err: { code: ErrorCode; message: s
     payment: String(details.payment_id ?? ''),
     here: String(details.here ?? ''),
     there: String(details.there ?? ''),
+    // Counts, for their plural forms: readers waiting, renewals so far, holds, copies set aside.
+    waiting: count(details.waiting),
+    renewals: count(details.renewals),
+    holds: count(details.holds),
+    held: count(details.held),
+    date: String(details.expected_return_date ?? ''),
   });
 }
 

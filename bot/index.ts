@@ -20,6 +20,8 @@ import { linkFeature } from './features/link.js';
 import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
 import { myBooksFeature, myBooksMenus } from './features/my-books.js';
 import { BORROW_CONVERSATION, borrowConversation } from './features/borrow.js';
+import { EXTEND_CONVERSATION, extendConversation, extendFeature } from './features/extend.js';
+import { holdsFeature, holdsMenus } from './features/holds.js';
 import { cancelFeature, leaveConversations } from './features/cancel.js';
 import { fallbackFeature } from './features/fallback.js';
 import { adminFeature, ADMIN_SUBCOMMANDS } from './features/admin/index.js';
@@ -95,6 +97,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   );
   guarded.use(leaveConversations());
   guarded.use(createConversation<BotContext, ConvContext>(borrowConversation(deps), BORROW_CONVERSATION));
+  guarded.use(createConversation<BotContext, ConvContext>(extendConversation(deps), EXTEND_CONVERSATION));
   guarded.use(createConversation<BotContext, ConvContext>(addBookConversation(deps), ADD_BOOK_CONVERSATION));
   const staffConsole = createConsole(deps);
   guarded.use(createConversation<BotContext, ConvContext>(staffConsole.findConversation(), FIND_CONVERSATION));
@@ -102,7 +105,9 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   const { main, help, language } = mainMenus(deps);
   const { catalogue } = catalogueMenus(deps);
   const { myBooks } = myBooksMenus(deps);
-  main.register([catalogue, myBooks, language, help]);
+  // My holds brings the question "Cancel this hold?", which a book's card uses too (one menu tree).
+  const { myHolds } = holdsMenus(deps);
+  main.register([catalogue, myBooks, myHolds, language, help]);
   guarded.use(main);
 
   guarded.use(cancelFeature(deps));
@@ -110,6 +115,8 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   guarded.use(linkFeature(deps));
   guarded.use(adminFeature(deps, staffConsole));
   guarded.use(myBooksFeature(deps));
+  guarded.use(holdsFeature(deps));
+  guarded.use(extendFeature());
   guarded.use(catalogueFeature(deps));
   guarded.use(fallbackFeature());
 

@@ -9,7 +9,7 @@ import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback, consoleCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
+import { adminListCallback, consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
 import { stillUnpaidQuery } from '../core/reports.js';
 import { truncate } from './text.js';
 import { payButton } from './pay.js';
@@ -292,8 +292,14 @@ export function createRenderer() {
       case 'reader.due_soon': {
         let text = t(lang, 'notify-reader-due-soon', { book: str(p, 'book_title'), dueDate: str(p, 'expected_return_date'), days: int(p, 'days_left') });
         // Readers queueing for the book: the loan cannot be extended, and they wait for this copy.
-        if (int(p, 'holds_waiting') > 0) text += `\n${t(lang, 'notify-reader-due-soon-waiting', { readers: int(p, 'holds_waiting') })}`;
-        return { text };
+        if (int(p, 'holds_waiting') > 0) {
+          text += `\n${t(lang, 'notify-reader-due-soon-waiting', { readers: int(p, 'holds_waiting') })}`;
+          return { text };
+        }
+        // Nobody waiting when it was queued: Extend (the conversation asks core again, and says
+        // why not if the answer changed).
+        const borrowingId = idOf(p, 'borrowing_id');
+        return withMarkup(text, borrowingId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-extend-button'), callback_data: extendCallback.data(borrowingId) }]] });
       }
       case 'reader.overdue':
         return {
@@ -321,8 +327,14 @@ export function createRenderer() {
         const bookId = idOf(p, 'book_id');
         return withMarkup(text, bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-borrow-button'), callback_data: holdBorrowCallback.data(bookId) }]] });
       }
-      case 'reader.hold_expired':
-        return { text: t(lang, 'notify-reader-hold-expired', { book: str(p, 'book_title'), author: str(p, 'book_author') }) };
+      case 'reader.hold_expired': {
+        // The book's card in this message (bot/features/main.ts answers `go:b:<id>`): the queue, joined again in one press.
+        const bookId = idOf(p, 'book_id');
+        return withMarkup(
+          t(lang, 'notify-reader-hold-expired', { book: str(p, 'book_title'), author: str(p, 'book_author') }),
+          bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-open-book-button'), callback_data: screenCallback.data({ screen: 'b', bookId }) }]] },
+        );
+      }
       default:
         throw new RenderError(`unknown notification kind "${row.kind}"`);
     }

@@ -4,7 +4,7 @@ import type { Menu, MenuFlavor, MenuOptions } from '@grammyjs/menu';
 import type { BotContext } from './context.js';
 
 /** Menu ids are one letter: they are part of every callback_data (≤ 64 bytes). */
-export type ScreenId = 'm' | 'c' | 'b' | 'y' | 'r' | 'l' | 'h';
+export type ScreenId = 'm' | 'c' | 'b' | 'y' | 'r' | 'l' | 'h' | 'o' | 'x';
 
 type TextOf = (ctx: BotContext) => Promise<string> | string;
 

@@ -46,7 +46,7 @@ describe('languages', () => {
     expect(w.last(ann.id).text).toBe('Choose your language (now: English).');
     await w.press(ann.id, 'Українська');
     expect(w.last(ann.id).text).toBe('✅ Тепер мова — українська.\n\nЩо бажаєте зробити?');
-    expect(labels(ann.id)).toEqual(['📚 Каталог', '📖 Мої книжки', '🌐 Мова', '❓ Довідка']);
+    expect(labels(ann.id)).toEqual(['📚 Каталог', '📖 Мої книжки', '⏳ Мої черги', '🌐 Мова', '❓ Довідка']);
     expect((await w.core.users.findByTelegramId(ann.id))!.language).toBe('uk');
 
     await w.press(ann.id, '📚 Каталог');
@@ -74,7 +74,7 @@ describe('languages', () => {
     expect(w.tg.api.callbacksAnswered.at(-1)?.text).toBe('Це меню застаріло — ось оновлене.');
     const redrawn = w.tg.api.transcript(ann.id).find((m) => m.message_id === old.message_id)!;
     expect(redrawn.text).toBe('Що бажаєте зробити?');
-    expect(w.buttons(redrawn).map((b) => b.text)).toEqual(['📚 Каталог', '📖 Мої книжки', '🌐 Мова', '❓ Довідка']);
+    expect(w.buttons(redrawn).map((b) => b.text)).toEqual(['📚 Каталог', '📖 Мої книжки', '⏳ Мої черги', '🌐 Мова', '❓ Довідка']);
   });
 
   it('greets a reader whose Telegram is in Ukrainian in Ukrainian', async () => {

@@ -19,18 +19,21 @@ function expectEachPressAnsweredOnce(chatId: number) {
 }
 
 describe('a press is answered exactly once', () => {
-  it('"⛔ No copies left" shows its alert and nothing else, in both languages', async () => {
+  it('"Join the queue" and leaving it again are answered once each, in both languages', async () => {
     await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert', inventory: 0 }));
-    for (const [who, label, alert] of [
-      [ann, '⛔ Dune · Frank Herbert', 'Sorry, no copies of this book are left right now.'],
-      [olena, '⛔ Dune · Frank Herbert', 'На жаль, вільних примірників цієї книжки зараз немає.'],
+    for (const [who, join, joined, leave, yes] of [
+      [ann, '⏳ Join the queue (you would be #1)', 'You joined the queue for “Dune”: you are #1.', '✖ Leave the queue', '✅ Yes, cancel it'],
+      [olena, '⏳ Стати в чергу (ви будете №2)', 'Ви стали в чергу на «Dune»: ви №2.', '✖ Вийти з черги', '✅ Так, скасувати'],
     ] as const) {
       await w.send(who, '/catalogue');
-      await w.press(who.id, label);
+      await w.press(who.id, '⛔ Dune · Frank Herbert');
       const card = w.last(who.id);
-      await w.press(who.id, who === ann ? '⛔ No copies left' : '⛔ Примірників немає');
-      expect(w.tg.api.callbacksAnswered.at(-1)).toMatchObject({ text: alert, show_alert: true });
-      // The card stays as it was, and no "Something went wrong" follows.
+      await w.press(who.id, join);
+      expect(w.last(who.id).text).toContain(joined);
+      await w.press(who.id, leave);
+      await w.press(who.id, yes);
+      await w.press(who.id, join);
+      // One message edited in place, and no "Something went wrong" follows.
       expect(w.last(who.id).message_id).toBe(card.message_id);
       expect(w.tg.api.transcript(who.id).filter((m) => m.from === 'bot').map((m) => m.text).join('\n')).not.toMatch(/Something went wrong|Щось пішло не так/);
       expectEachPressAnsweredOnce(who.id);

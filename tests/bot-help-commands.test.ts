@@ -56,6 +56,6 @@ describe('the sandbox web chat offers each chat its own command menu', () => {
     expect(staff[0]).toBe('admin');
     expect(staff).toContain('admin_overdue');
     // Taras writes Telegram in Ukrainian: his menu is the Ukrainian one.
-    expect((await chips('reader2')).find((c) => c.command === 'mybooks')?.description).toBe('Мої книжки: повернути й оплатити');
+    expect((await chips('reader2')).find((c) => c.command === 'mybooks')?.description).toBe('Мої книжки: повернути, продовжити й оплатити');
   });
 });

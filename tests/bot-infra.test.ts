@@ -157,11 +157,11 @@ describe('command menus', () => {
     w.tg.api.registerChat(staffChat);
     expect(await setCommands(w.bot, STAFF_CHAT_ID)).toEqual({ staffCommands: true });
     const en = w.tg.api.commands({ type: 'all_private_chats' });
-    expect(en.map((c) => c.command)).toEqual(['start', 'catalogue', 'mybooks', 'search', 'language', 'help', 'cancel']);
+    expect(en.map((c) => c.command)).toEqual(['start', 'catalogue', 'mybooks', 'myholds', 'search', 'language', 'help', 'cancel']);
     expect(en[0]!.description).toBe('Main menu');
     expect(w.tg.api.commands({ type: 'all_private_chats' }, 'uk')[0]!.description).toBe('Головне меню');
     const staff = w.tg.api.commands({ type: 'chat', chat_id: STAFF_CHAT_ID });
-    expect(staff.map((c) => c.command)).toEqual(['admin', 'admin_addbook', 'admin_inventory', 'admin_find', 'admin_active', 'admin_overdue', 'admin_loans', 'admin_return', 'admin_refund', 'admin_stats', 'cancel']);
+    expect(staff.map((c) => c.command)).toEqual(['admin', 'admin_addbook', 'admin_inventory', 'admin_find', 'admin_holds', 'admin_active', 'admin_overdue', 'admin_loans', 'admin_return', 'admin_refund', 'admin_stats', 'cancel']);
   });
 });
 

@@ -15,7 +15,7 @@ describe('browse → borrow → pay link → my books → return', () => {
     await w.send(ann, '/start');
     const greeting = w.last(ann.id);
     expect(greeting.text).toContain('Hello, Ann Reader!');
-    expect(labels(ann.id)).toEqual(['📚 Catalogue', '📖 My books', '🌐 Language', '❓ Help']);
+    expect(labels(ann.id)).toEqual(['📚 Catalogue', '📖 My books', '⏳ My holds', '🌐 Language', '❓ Help']);
     const reader = await w.core.users.findByTelegramId(ann.id);
     expect(reader).toMatchObject({ first_name: 'Ann', last_name: 'Reader', telegram_username: 'ann_reads', email: null });
 
@@ -81,7 +81,7 @@ describe('browse → borrow → pay link → my books → return', () => {
     await w.send(ann, '/mybooks');
     expect(w.last(ann.id).text).toContain('1. Dune — due 2026-03-17');
     expect(w.last(ann.id).text).not.toContain('To pay');
-    expect(labels(ann.id)).toEqual(['↩ Return “Dune”', '🔄 Refresh', '« Main menu']);
+    expect(labels(ann.id)).toEqual(['↩ Return “Dune”', '🔁 Extend', '🔄 Refresh', '« Main menu']);
   });
 });
 
@@ -139,14 +139,13 @@ describe('the catalogue menu', () => {
     expect(w.errors()).toEqual([]);
   });
 
-  it('marks a book without copies and does not offer Borrow', async () => {
+  it('marks a book without copies and offers its queue instead of Borrow', async () => {
     await addBooks(w.core, 1, () => ({ title: 'Gone', author: 'Nobody', inventory: 0 }));
     await w.send(ann, '/catalogue');
     await w.press(ann.id, '⛔ Gone · Nobody');
     expect(w.last(ann.id).text).toContain('Available: no copies left');
-    expect(labels(ann.id)).toEqual(['⛔ No copies left', '« Back', '« Main menu']);
-    await w.press(ann.id, '⛔ No copies left');
-    expect(w.tg.api.callbacksAnswered.at(-1)).toMatchObject({ text: 'Sorry, no copies of this book are left right now.', show_alert: true });
+    expect(w.last(ann.id).text).toContain('No copy is free right now. Join the queue');
+    expect(labels(ann.id)).toEqual(['⏳ Join the queue (you would be #1)', '« Back', '« Main menu']);
   });
 
   it('keeps every callback_data within 64 bytes, even with long titles and large ids', async () => {

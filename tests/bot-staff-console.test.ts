@@ -185,7 +185,7 @@ describe('a book’s card', () => {
     await w.send(librarian, 'dune', staffChat);
     expect(staffText()).toBe('🔎 Books matching “dune”');
     await press(`#${book.id} Dune · Frank Herbert · 1 copy on the shelf`);
-    expect(staffText()).toBe(`📖 Dune (#${book.id})\nFrank Herbert · Softcover · 1.00 USD/day\nOn the shelf: 1 · on loan: 1`);
+    expect(staffText()).toBe(`📖 Dune (#${book.id})\nFrank Herbert · Softcover · 1.00 USD/day\nOn the shelf: 1 · on loan: 1\nQueue: nobody is waiting.`);
     const card = w.last(STAFF_CHAT_ID);
     await press('➕ 1 copy');
     expect(staffText()).toContain('On the shelf: 2 · on loan: 1');

@@ -4,7 +4,8 @@
 // what a person does: open the sandbox chat as the reader, /start, browse, borrow, pay on the
 // checkout page, see the "payment received" message arrive, return the book; then, as the
 // librarian in the staff chat, /admin overdue and /admin stats. The REST API is asked whether it
-// sees the same state.
+// sees the same state. Issue 14: a second reader joins the queue for a book the first has, she
+// returns it, he is told the copy is set aside for him and borrows it from that message.
 // Screenshots of the main steps go to tests/artifacts/ (git-ignored).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -468,6 +469,112 @@ describe('the web chat orders what it reads against what the live stream shows (
       await context.close();
     }
   }, 60_000);
+});
+
+describe('holds in the sandbox (issue 14): a second reader queues for a book that is out', () => {
+  const HELD = 'Moby-Dick';
+
+  it('Taras joins the queue for the book Olena has; she returns it; he is told it is ready and borrows it', async () => {
+    requireSetup();
+    const found = await rest<{ results: { id: number; title: string; inventory: number; available: number; holds: number }[] }>('GET', `/api/books?search=moby`);
+    const book = found.body.results.find((b) => b.title === HELD)!;
+    expect(book, 'the demo catalogue has Moby-Dick with one copy').toMatchObject({ inventory: 1, available: 1, holds: 0 });
+    const { context, page, chat } = await desktopPage();
+    try {
+      // Olena borrows the only copy.
+      await page.goto(`${service!.url}/sandbox/#reader`);
+      await chat.ready();
+      let sent = await chat.send('moby');
+      const olenaScreen = await chat.waitForBot(/Results for “moby”/, { after: sent });
+      await chat.press(olenaScreen, `${HELD} · Herman Melville`);
+      await chat.waitForBot(/Available: 1 copy/, { id: olenaScreen });
+      await chat.press(olenaScreen, '📥 Borrow');
+      await chat.press(olenaScreen, /^3 days$/);
+      await chat.waitForBot(/for 3 days/, { id: olenaScreen });
+      await chat.press(olenaScreen, '✅ Confirm');
+      await chat.waitForBot(`You borrowed “${HELD}”`, { id: olenaScreen });
+
+      // Taras (Ukrainian) finds it out: the card offers the queue, and he joins it.
+      await outboxDrained();
+      await chat.choosePersona(/^Taras \(second reader\)/);
+      sent = await chat.send('moby');
+      const tarasScreen = await chat.waitForBot(/Результати для «moby»/, { after: sent });
+      await chat.press(tarasScreen, `⛔ ${HELD} · Herman Melville`);
+      await chat.waitForBot(/Доступно: примірників немає/, { id: tarasScreen });
+      expect(await chat.text(tarasScreen)).toContain('Вільних примірників зараз немає. Станьте в чергу');
+      await screenshot(page, '20-taras-book-out.png');
+      await chat.press(tarasScreen, '⏳ Стати в чергу (ви будете №1)');
+      await chat.waitForBot(`Ви стали в чергу на «${HELD}»: ви №1.`, { id: tarasScreen });
+      expect(await chat.text(tarasScreen)).toContain('⏳ Ви №1 у черзі.');
+      await screenshot(page, '21-taras-joined.png');
+      sent = await chat.quick('/myholds');
+      const holds = await chat.waitForBot(/Мої черги/, { after: sent });
+      expect(await chat.text(holds)).toContain(`1. ${HELD} — №1 у черзі`);
+      await screenshot(page, '22-taras-my-holds.png');
+      const queued = await rest<{ available: number; holds: number }>('GET', `/api/books/${book.id}/`);
+      expect(queued.body).toMatchObject({ available: 0, holds: 1 });
+
+      // The librarian sees the queue.
+      await outboxDrained();
+      await chat.choosePersona(/^Iryna \(librarian, staff chat\)/);
+      sent = await chat.send('/admin holds moby');
+      const queue = await chat.waitForBot(new RegExp(`Queue for “${HELD}”`), { after: sent });
+      expect(await chat.text(queue)).toMatch(/Queue: 0 set aside · 1 waiting\n1\. Taras Melnyk \(@taras_m, #\d+\) — waiting since \d{4}-\d{2}-\d{2}/);
+      await chat.message(queue).scrollIntoViewIfNeeded();
+      await screenshot(page, '23-staff-queue.png');
+
+      // Olena returns it: the copy is set aside for Taras in the same transaction.
+      await chat.choosePersona(/^Olena \(reader\)/);
+      sent = await chat.quick('/mybooks');
+      const myBooks = await chat.waitForBot(/My books/, { after: sent });
+      await chat.press(myBooks, `↩ Return “${HELD}”`);
+      await chat.press(myBooks, '✅ Yes, return it');
+      await chat.waitForBot(`Returned “${HELD}”. Thank you!`, { id: myBooks });
+      const setAside = await rest<{ inventory: number; available: number; holds: number }>('GET', `/api/books/${book.id}/`);
+      expect(setAside.body, 'back on the shelf, but set aside for Taras').toMatchObject({ inventory: 1, available: 0, holds: 0 });
+
+      // Taras is told, and borrows it from the notice: every step of the borrow conversation.
+      await outboxDrained();
+      await chat.choosePersona(/^Taras \(second reader\)/);
+      const ready = await chat.waitForBot(new RegExp(`«${HELD}» \\(Herman Melville\\) чекає на вас!`));
+      expect(await chat.text(ready)).toMatch(/Примірник відкладено для вас до \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC\)/);
+      await chat.message(ready).scrollIntoViewIfNeeded();
+      await screenshot(page, '24-taras-hold-ready.png');
+      await chat.press(ready, '📖 Позичити');
+      await chat.waitForBot(`Позичити «${HELD}»`, { id: ready });
+      await chat.press(ready, /^3 дні$/);
+      await chat.waitForBot(/на 3 дні, до \d{4}-\d{2}-\d{2}/, { id: ready });
+      await chat.press(ready, '✅ Підтвердити');
+      await chat.waitForBot(`Ви позичили «${HELD}»`, { id: ready });
+      expect(await chat.button(ready, /^💳 Оплатити \d+\.\d{2} USD$/).getAttribute('href')).toMatch(/\/api\/payments\/checkout\//);
+      await chat.message(ready).scrollIntoViewIfNeeded();
+      await screenshot(page, '25-taras-borrowed.png');
+      const lent = await rest<{ inventory: number; available: number; holds: number }>('GET', `/api/books/${book.id}/`);
+      expect(lent.body).toMatchObject({ inventory: 0, available: 0, holds: 0 });
+    } finally {
+      await context.close();
+    }
+
+    // The same chat on a phone: readable, nothing sideways.
+    const phone = await browser!.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'uk-UA' });
+    try {
+      const small = await phone.newPage();
+      small.setDefaultTimeout(15_000);
+      const mobile = new SandboxChat(small);
+      await small.goto(`${service!.url}/sandbox/#reader2`);
+      await mobile.ready();
+      const borrowed = await mobile.waitForBot(`Ви позичили «${HELD}»`);
+      await mobile.message(borrowed).scrollIntoViewIfNeeded();
+      const widths = await small.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+      expect(widths.page, 'no sideways scrolling').toBeLessThanOrEqual(widths.window);
+      await screenshot(small, '26-phone-taras-borrowed.png');
+      const sent = await mobile.quick('/myholds');
+      await mobile.waitForBot(/Ви не стоїте в жодній черзі/, { after: sent });
+      await screenshot(small, '27-phone-taras-no-holds.png');
+    } finally {
+      await phone.close();
+    }
+  }, 120_000);
 });
 
 /** The element is on screen (not pushed off by the layout). */

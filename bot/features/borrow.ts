@@ -2,10 +2,10 @@
 // The builder is replayed on every update, so every DB read/write or clock read happens inside
 // conversation.external(), and core errors come back as values (replay-safe), never as throws.
 import { InlineKeyboard } from 'grammy';
-import type { BotConversation, ConvContext } from '../context.js';
+import type { BotContext, BotConversation, ConvContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
-import { normalizeLanguage } from '../reader.js';
+import { normalizeLanguage, readerActor } from '../reader.js';
 import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
 import { borrowCallback, screenCallback, type BorrowAnswer } from '../callbacks.js';
 import { payButton, payTarget } from '../pay.js';
@@ -36,6 +36,19 @@ export async function unpaidScreen(core: Core, lang: string, unpaid: UnpaidPayme
     .text(tPlain(lang, 'borrow-back-to-book'), screenCallback.data({ screen: 'b', bookId }))
     .text(tPlain(lang, 'menu-my-books'), screenCallback.data({ screen: 'y' }));
   return { text, reply_markup: { inline_keyboard: keyboard.inline_keyboard } };
+}
+
+/**
+ * Borrow pressed (a book's card, My holds, the "hold ready" notice): a reader who owes money
+ * hears it first, before choosing days; otherwise the borrow conversation starts in this message.
+ */
+export async function startBorrow(deps: BotDeps, ctx: BotContext, bookId: number): Promise<unknown> {
+  const unpaid = await deps.reports.unpaidPayments(readerActor(ctx));
+  if (unpaid.length > 0) {
+    const screen = await unpaidScreen(deps.core, ctx.lang, unpaid, bookId);
+    return ctx.editMessageText(screen.text, { reply_markup: screen.reply_markup });
+  }
+  return ctx.conversation.enter(BORROW_CONVERSATION, bookId);
 }
 
 export function borrowConversation(deps: BotDeps) {

@@ -1,15 +1,16 @@
 // The catalogue: a menu paged through core.books.list (keyset cursor in the session), search by
 // sending any text, and the book card with its Borrow button.
 import { Composer } from 'grammy';
-import { Menu } from '@grammyjs/menu';
+import { Menu, type MenuFlavor } from '@grammyjs/menu';
 import type { Book } from '../../core/books.js';
+import type { Hold } from '../../core/holds.js';
 import type { Page } from '../../core/paging.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html } from '../../i18n/index.js';
 import { truncate } from '../text.js';
-import { readerActor } from '../reader.js';
-import { unpaidScreen } from './borrow.js';
+import { startBorrow } from './borrow.js';
+import { askToCancel, forgetHolds, holdOnCardText, isActiveHold, joinQueue, newestHoldOn } from './holds.js';
 
 export const CATALOGUE_PAGE_SIZE = 8;
 /** "Prev" history kept in the session; older pages are reached through "First page". */
@@ -23,6 +24,7 @@ export function resetCatalogue(ctx: BotContext, search: string | null = null): v
 // One query per update: the menu's button lookup, its redraw and the text share it.
 const pageCache = new WeakMap<BotContext, { key: string; page: Promise<Page<Book>> }>();
 const bookCache = new WeakMap<BotContext, { id: number; book: Promise<Book | null> }>();
+const holdCache = new WeakMap<BotContext, { id: number; hold: Promise<Hold | null> }>();
 
 export function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
   const s = ctx.session.catalogue;
@@ -43,6 +45,23 @@ export function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
   return page;
 }
 
+/** The card must read the book and the reader's hold again after a change (joining, cancelling). */
+export function forgetBook(ctx: BotContext): void {
+  bookCache.delete(ctx);
+  holdCache.delete(ctx);
+}
+
+/** The reader's active hold on the book whose card is on screen (null: none). */
+function loadHold(deps: BotDeps, ctx: BotContext): Promise<Hold | null> {
+  const id = ctx.session.bookId;
+  if (id === null) return Promise.resolve(null);
+  const hit = holdCache.get(ctx);
+  if (hit?.id === id) return hit.hold;
+  const hold = newestHoldOn(deps, ctx, id).then((h) => (isActiveHold(h) ? h : null));
+  holdCache.set(ctx, { id, hold });
+  return hold;
+}
+
 function loadBook(deps: BotDeps, ctx: BotContext): Promise<Book | null> {
   const id = ctx.session.bookId;
   if (id === null) return Promise.resolve(null);
@@ -56,8 +75,9 @@ function loadBook(deps: BotDeps, ctx: BotContext): Promise<Book | null> {
   return book;
 }
 
-export const bookLabel = (b: Pick<Book, 'title' | 'author' | 'inventory'>) =>
-  `${b.inventory > 0 ? '' : '⛔ '}${truncate(b.title, 40)} · ${truncate(b.author, 24)}`;
+/** A book in the catalogue list: ⛔ when no copy is available to borrow now (SPEC §11: copies set aside are not). */
+export const bookLabel = (b: Pick<Book, 'title' | 'author' | 'available'>) =>
+  `${b.available > 0 ? '' : '⛔ '}${truncate(b.title, 40)} · ${truncate(b.author, 24)}`;
 
 export function bookCard(ctx: BotContext, b: Book): string {
   const lines = [
@@ -66,7 +86,7 @@ export function bookCard(ctx: BotContext, b: Book): string {
       author: b.author,
       cover: html(ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft')),
       fee: b.daily_fee,
-      copies: b.inventory,
+      copies: b.available,
     }),
   ];
   if (b.isbn) lines.push(ctx.t('book-isbn', { isbn: b.isbn }));
@@ -135,29 +155,48 @@ export function catalogueMenus(deps: BotDeps) {
     .dynamic(async (ctx, range) => {
       const b = await loadBook(deps, ctx);
       if (!b) return;
-      if (b.inventory > 0) {
+      const hold = await loadHold(deps, ctx);
+      if (hold?.status === 'READY') {
+        // The copy set aside for this reader: theirs to borrow, though none is available to others.
+        range.text(ctx.tPlain('book-borrow'), (c) => startBorrow(deps, c, b.id));
+        range.text({ text: ctx.tPlain('holds-cancel-button'), payload: String(hold.id) }, (c) => cancelFromCard(c));
+      } else if (hold) {
+        range.text({ text: ctx.tPlain('book-leave-queue'), payload: String(hold.id) }, (c) => cancelFromCard(c));
+      } else if (b.available > 0) {
         range.text(ctx.tPlain('book-borrow'), async (c) => {
           const id = c.session.bookId;
           if (id === null) return screens.navigate(c, 'c');
           // A reader who owes money hears it before choosing days, not after confirming.
-          const unpaid = await deps.reports.unpaidPayments(readerActor(c));
-          if (unpaid.length > 0) {
-            const screen = await unpaidScreen(deps.core, c.lang, unpaid, id);
-            return c.editMessageText(screen.text, { reply_markup: screen.reply_markup });
-          }
-          await c.conversation.enter('borrow', id);
+          await startBorrow(deps, c, id);
         });
       } else {
-        range.text(ctx.tPlain('book-unavailable'), (c) => c.answerCallbackQuery({ text: c.tPlain('error-no-copies-left'), show_alert: true }));
+        // No copy available (all out, or set aside for readers ahead): a place in the queue.
+        range.text({ text: ctx.tPlain('book-join-queue', { position: b.holds + 1 }), payload: String(b.id) }, async (c) => {
+          const notice = await joinQueue(deps, c, Number(c.match));
+          forgetBook(c);
+          forgetHolds(c);
+          await screens.navigate(c, 'b', notice);
+        });
       }
       range.row();
     })
     .text((ctx) => ctx.tPlain('menu-back'), (ctx) => screens.navigate(ctx, 'c'))
     .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
 
+  /** Cancel / Leave the queue on the card: the question first (bot/features/holds.ts), then back here. */
+  function cancelFromCard(c: BotContext & MenuFlavor) {
+    askToCancel(c, Number(c.match), 'b');
+    return screens.navigate(c, 'x');
+  }
+
   screens.define('b', book, async (ctx) => {
     const b = await loadBook(deps, ctx);
-    return b ? bookCard(ctx, b) : ctx.t('error-book-gone');
+    if (!b) return ctx.t('error-book-gone');
+    const hold = await loadHold(deps, ctx);
+    const lines = [bookCard(ctx, b)];
+    if (hold) lines.push('', holdOnCardText(ctx, deps, hold));
+    else if (b.available === 0) lines.push('', ctx.t(b.holds > 0 ? 'book-queue-hint' : 'book-none-hint', { readers: b.holds }));
+    return lines.join('\n');
   });
 
   catalogue.register(book);

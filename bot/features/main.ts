@@ -22,14 +22,17 @@ export function mainMenus(deps: BotDeps) {
     })
     .text((ctx) => ctx.tPlain('menu-my-books'), (ctx) => screens.navigate(ctx, 'y'))
     .row()
+    .text((ctx) => ctx.tPlain('menu-my-holds'), (ctx) => screens.navigate(ctx, 'o'))
+    .row()
     .text((ctx) => ctx.tPlain('menu-language'), (ctx) => screens.navigate(ctx, 'l'))
     .text((ctx) => ctx.tPlain('menu-help'), (ctx) => screens.navigate(ctx, 'h'));
   screens.define('m', main, (ctx) => ctx.t('menu-title'));
 
   const help = new Menu<BotContext>('h', screens.options())
     .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+  const rules = deps.core.deps.config.rules;
   screens.define('h', help, (ctx) =>
-    `${ctx.t('help-text', { max_days: String(deps.core.deps.config.rules.maxLoanDays), max_loans: String(deps.core.deps.config.rules.maxActiveLoans) })}\n\n${ctx.t('help-commands')}\n${readerCommandLines(ctx.lang)}`);
+    `${ctx.t('help-text', { max_days: String(rules.maxLoanDays), max_loans: String(rules.maxActiveLoans), max_holds: String(rules.maxHolds), pickup_hours: String(rules.holdPickupHours), max_renewals: rules.maxRenewals })}\n\n${ctx.t('help-commands')}\n${readerCommandLines(ctx.lang)}`);
 
   const language = new Menu<BotContext>('l', screens.options());
   for (const lang of LANGUAGES) {

@@ -1,4 +1,4 @@
-// "My books": active loans with due dates and a Return button each; unpaid rent and fines with
+// "My books": active loans with due dates and a Return and an Extend button each; unpaid rent and fines with
 // a Pay button (the Checkout link, or a new session for an expired or session-less payment).
 import { Composer, InlineKeyboard } from 'grammy';
 import { Menu } from '@grammyjs/menu';
@@ -13,6 +13,7 @@ import { attempt, domainErrorText } from '../errors.js';
 import { readerActor, readerOf } from '../reader.js';
 import { payCallback } from '../callbacks.js';
 import { payTargets, type PayTarget } from '../pay.js';
+import { startExtend } from './extend.js';
 
 interface MyBooks {
   loans: Borrowing[];
@@ -78,6 +79,14 @@ export function myBooksMenus(deps: BotDeps) {
         range.text({ text: ctx.tPlain('mybooks-return-button', { title: truncate(b.book.title, 40) }), payload: String(b.id) }, async (c) => {
           c.session.returnId = Number(c.match);
           await screens.navigate(c, 'r');
+        });
+        // Every active loan offers Extend; one that cannot be extended says why, here (SPEC §11).
+        range.text({ text: ctx.tPlain('mybooks-extend-button'), payload: String(b.id) }, async (c) => {
+          const refused = await startExtend(deps, c, Number(c.match));
+          if (refused !== null) {
+            forget(c);
+            await screens.navigate(c, 'y', refused);
+          }
         }).row();
       }
       for (const p of data.unpaid) {

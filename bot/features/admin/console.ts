@@ -1,7 +1,7 @@
 // The staff console: /admin in the staff chat opens a message with buttons — Active, Overdue, Find
 // a book, Find a reader, Stats, Add a book. Lists are keyset-paged button lists; a loan opens a
 // card (reader, book, dates, payments) with Return, Refund (after a confirmation showing the
-// amount) and Remind; a book opens a card with its copies and − / +. Staff notifications carry
+// amount) and Remind; a book opens a card with its copies, − / + and its queue (holds). Staff notifications carry
 // an "Open" button onto the loan's card. Every screen edits its own message, and every button
 // carries what its screen needs (consoleCallback), so any librarian can press any button.
 // Rights are core's: every use case called here takes the librarian's Actor.
@@ -10,7 +10,9 @@ import type { BotContext, BotConversation, ConvContext } from '../../context.js'
 import type { BotDeps } from '../../deps.js';
 import type { BookCard, LoanCard, LoanLine } from '../../../core/reports.js';
 import { daysBetween } from '../../../core/clock.js';
-import { MAX_INVENTORY } from '../../../core/books.js';
+import { MAX_INVENTORY, type Book } from '../../../core/books.js';
+import type { QueueLine } from '../../../core/holds.js';
+import { libraryDateTime } from '../../../core/hold-queue.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
 import { consoleCallback, type ConsoleTarget } from '../../callbacks.js';
 import { attempt, domainErrorText } from '../../errors.js';
@@ -36,6 +38,22 @@ interface Screen {
 export function readerTag(name: string, username: string | null, id: number): string {
   const n = truncate(name, 60);
   return username ? `${n} (@${username}, #${id})` : `${n} (#${id})`;
+}
+
+/** How many of a book's queue its card names; /admin holds <book> shows the whole of it. */
+export const CARD_QUEUE_LINES = 3;
+
+/** Copies set aside for READY holds: every shelf copy not available to borrow (SPEC §11). */
+export const setAside = (b: Pick<Book, 'inventory' | 'available'>) => Math.max(0, b.inventory - b.available);
+
+/** Lines of a book's queue (core.holds.queue): READY holds with their deadline, then WAITING in order. */
+export function queueLines(ctx: BotContext, timeZone: string, lines: QueueLine[]): string[] {
+  return lines.map((l) => {
+    const reader = readerTag(l.reader, l.telegram_username, l.user_id);
+    return l.status === 'READY'
+      ? ctx.t('queue-line-ready', { reader, until: l.ready_until ? libraryDateTime(new Date(l.ready_until), timeZone) : '' })
+      : ctx.t('queue-line-waiting', { position: l.position ?? 0, reader, since: l.created_at.slice(0, 10) });
+  });
 }
 
 export function createConsole(deps: BotDeps) {
@@ -187,6 +205,17 @@ export function createConsole(deps: BotDeps) {
     return loan(ctx, before.borrowing_id, ctx.t('admin-refunded', { id: String(paymentId), amount: done.value.money_to_pay }));
   }
 
+  /** The book card's queue: the counts, then its first few lines (the rest: /admin holds <id>). */
+  async function queuePreview(ctx: BotContext, bookId: number): Promise<string[]> {
+    const { book, lines } = await core.holds.queue(staffActor(ctx), bookId, { limit: CARD_QUEUE_LINES });
+    const ready = setAside(book);
+    if (ready === 0 && book.holds === 0) return [ctx.t('console-book-no-queue')];
+    const out = [ctx.t('admin-holds-summary', { ready, waiting: book.holds }), ...queueLines(ctx, core.deps.config.rules.timeZone, lines)];
+    const rest = ready + book.holds - lines.length;
+    if (rest > 0) out.push(ctx.t('console-book-queue-more', { rest, id: String(bookId) }));
+    return out;
+  }
+
   async function book(ctx: BotContext, bookId: number, notice?: string): Promise<Screen> {
     const b: BookCard = await reports.bookCard(staffActor(ctx), bookId);
     const lines = [
@@ -194,7 +223,8 @@ export function createConsole(deps: BotDeps) {
       ctx.t('console-book-details', { author: b.author, cover: html(ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft')), fee: b.daily_fee }),
       ...(b.isbn ? [ctx.t('book-isbn', { isbn: b.isbn })] : []),
       ctx.t('console-book-copies', { shelf: b.inventory, out: b.on_loan }),
-      // The queue of readers waiting for this book (holds) goes here.
+      // The queue: how many copies are set aside and readers wait, then the first few of them.
+      ...(await queuePreview(ctx, bookId)),
     ];
     const keyboard = new InlineKeyboard();
     if (b.inventory > 0) keyboard.text(ctx.tPlain('console-inventory-minus'), go({ screen: 'inventory', bookId, inventory: b.inventory - 1 }));

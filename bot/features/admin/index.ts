@@ -11,9 +11,9 @@ import { html } from '../../../i18n/index.js';
 import { isStaffHere, staffActor } from './access.js';
 import { ADD_BOOK_CONVERSATION } from './add-book.js';
 import { adminListCallback, consoleCallback } from '../../callbacks.js';
-import { consoleFeature, type Console } from './console.js';
+import { CONSOLE_SEARCH_LIMIT, consoleFeature, queueLines, setAside, type Console } from './console.js';
 
-export const ADMIN_SUBCOMMANDS = ['addbook', 'inventory', 'find', 'active', 'overdue', 'loans', 'return', 'refund', 'stats'] as const;
+export const ADMIN_SUBCOMMANDS = ['addbook', 'inventory', 'find', 'holds', 'active', 'overdue', 'loans', 'return', 'refund', 'stats'] as const;
 export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
 
 /** Rows per page of a staff list (each page may still be split into several messages). */
@@ -88,6 +88,19 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     await sendList(ctx, header, page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? adminListCallback.data({ list: 'loans', userId, before: page.next }) : undefined);
   }
 
+  /** A book's queue: the copies set aside (with their deadlines), then the readers waiting, in order. */
+  async function holdsOf(ctx: BotContext, bookId: number) {
+    const { book, lines } = await core.holds.queue(staffActor(ctx), bookId, { limit: ADMIN_PAGE_SIZE });
+    const header = ctx.t('admin-holds-title', { title: truncate(book.title, 120), id: String(book.id) });
+    if (lines.length === 0) return ctx.reply(`${header}\n${ctx.t('admin-holds-none')}`);
+    const ready = setAside(book);
+    const summary = ctx.t('admin-holds-summary', { ready, waiting: book.holds });
+    const rest = ready + book.holds - lines.length;
+    const text = queueLines(ctx, core.deps.config.rules.timeZone, lines);
+    if (rest > 0) text.push(ctx.t('admin-holds-more', { rest }));
+    await sendList(ctx, `${header}\n${summary}`, text);
+  }
+
   async function run(ctx: BotContext, sub: string, args: string) {
     const usage = () => ctx.reply(ctx.t('admin-usage', { command: sub }));
     switch (sub) {
@@ -109,6 +122,19 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
           return b.isbn ? `${line} · ${ctx.t('admin-find-isbn', { isbn: b.isbn })}` : line;
         });
         return sendList(ctx, ctx.t('admin-find-title', { query }), lines);
+      }
+      case 'holds': {
+        if (!args) return usage();
+        const byId = /^#?(\d{1,15})$/.exec(args);
+        if (byId) return holdsOf(ctx, Number(byId[1]));
+        // Words: the one book they find, or the books to choose from (each opens its card, with its queue).
+        const query = args.slice(0, 100);
+        const page = await core.books.list({ search: query, limit: CONSOLE_SEARCH_LIMIT });
+        if (page.results.length === 0) return ctx.reply(ctx.t('admin-find-none', { query }));
+        if (page.results.length === 1) return holdsOf(ctx, page.results[0]!.id);
+        const keyboard = new InlineKeyboard();
+        for (const b of page.results) keyboard.text(`#${b.id} ${truncate(b.title, 36)} · ${ctx.tPlain('admin-holds-waiting-short', { readers: b.holds })}`, consoleCallback.data({ screen: 'book', bookId: b.id })).row();
+        return ctx.reply(ctx.t('admin-holds-choose', { query }), { reply_markup: keyboard });
       }
       case 'active':
         return active(ctx);

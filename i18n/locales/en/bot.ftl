@@ -4,7 +4,8 @@
 ## Command menus (setMyCommands; plain text)
 command-start = Main menu
 command-catalogue = Browse the catalogue
-command-mybooks = My books: return and pay
+command-mybooks = My books: return, extend and pay
+command-myholds = My holds: your place in the queues
 command-search = Search by title, author or ISBN
 command-language = Change the language
 command-help = How it works
@@ -13,6 +14,7 @@ command-admin = Staff commands
 command-admin-addbook = Add a book, step by step
 command-admin-inventory = Set a book's copies: book id, copies
 command-admin-find = Find books: text
+command-admin-holds = A book's queue: book id or text
 command-admin-active = Borrowings not returned yet
 command-admin-overdue = Borrowings past their due date
 command-admin-loans = A reader's loans: user id, @username or email
@@ -24,6 +26,7 @@ command-admin-stats = Today's numbers
 menu-title = What would you like to do?
 menu-catalogue = 📚 Catalogue
 menu-my-books = 📖 My books
+menu-my-holds = ⏳ My holds
 menu-language = 🌐 Language
 menu-help = ❓ Help
 menu-back = « Back
@@ -58,6 +61,11 @@ help-text =
     📚 <b>Catalogue</b> — browse the books page by page, or just send me any text to search by title, author or ISBN.
     📥 <b>Borrow</b> — open a book, press Borrow, choose for how many days (up to { $max_days }), confirm and pay the rent with the link.
     📖 <b>My books</b> — your loans and due dates: return a book or pay what is due. You can hold up to { $max_loans } books at a time, and cannot borrow while a payment is unpaid. Late returns are fined for every day overdue.
+    🔁 <b>Extend</b> — in My books, move a loan's due date later (up to { $max_days } days from today, { $max_renewals ->
+        [one] once
+       *[other] { $max_renewals } times
+    } per loan) and pay the extra days; not while readers wait for the book, once it is overdue, or while a payment is unpaid.
+    ⏳ <b>Queue</b> — when no copy is available, join the book's queue from its card (up to { $max_holds } queues). When a copy comes back it is set aside for the first reader in the queue, who has { $pickup_hours } hours to borrow it, and I send them a message with a Borrow button. ⏳ My holds shows your place and lets you leave a queue.
 
 help-commands = <b>Commands</b> (also in the menu beside the message box):
 
@@ -90,7 +98,13 @@ book-isbn = ISBN: { $isbn }
 cover-hard = Hardcover
 cover-soft = Softcover
 book-borrow = 📥 Borrow
-book-unavailable = ⛔ No copies left
+book-join-queue = ⏳ Join the queue (you would be #{ $position })
+book-leave-queue = ✖ Leave the queue
+book-queue-hint = No copy is free right now: { $readers ->
+    [one] 1 reader is
+   *[other] { $readers } readers are
+} waiting. Join the queue and I will message you when a copy is set aside for you.
+book-none-hint = No copy is free right now. Join the queue and I will message you as soon as a copy is set aside for you.
 error-book-gone = This book is no longer in the catalogue.
 
 ## Borrowing
@@ -146,6 +160,7 @@ mybooks-unpaid-fine = • Fine { $amount } USD for “{ $title }” ({ $status }
 payment-status-pending = waiting for payment
 payment-status-expired = the link expired — press Pay for a new one
 mybooks-return-button = ↩ Return “{ $title }”
+mybooks-extend-button = 🔁 Extend
 mybooks-pay-button = 💳 Pay { $amount } USD — { $title }
 mybooks-refresh = 🔄 Refresh
 pay-already-paid = ✅ This payment is already paid. Thank you!
@@ -158,6 +173,63 @@ return-done-fine = ✅ Returned “{ $title }” { $days ->
     [one] 1 day
    *[other] { $days } days
 } late: a fine of <b>{ $amount } USD</b> is due — press Pay below.
+
+## Extending a loan
+extend-title = 🔁 <b>Extend “{ $title }”</b>
+extend-at-most = It already runs to { $date }, the longest a loan may run from today.
+extend-choose =
+    🔁 <b>Extend “{ $title }”</b>
+    Due back now: { $due }. Daily fee: { $fee } USD. Until when? (at most { $max })
+    { $left ->
+        [one] This is the last renewal this loan may have.
+       *[other] This loan may be renewed { $left } more times.
+    }
+extend-date-button = +{ $days ->
+    [one] 1 day
+   *[other] { $days } days
+} · { $date }
+extend-quote =
+    🔁 <b>“{ $title }”</b> due back on { $until } instead of { $from } ({ $days ->
+        [one] 1 more day
+       *[other] { $days } more days
+    }).
+    Extra rent: <b>{ $rent } USD</b>. Extend it?
+extend-confirm = ✅ Extend
+extend-done = ✅ <b>“{ $title }”</b> is now due back on <b>{ $until }</b>. Extra rent: { $rent } USD.
+extend-pay-now = Pay the extra rent with the button below.
+extend-cancelled = Nothing changed: “{ $title }” is due back as before.
+
+## Holds (queues for books that are out)
+hold-card-ready = 📗 <b>A copy is set aside for you</b> until { $until }. Borrow it before then, or it goes to the next reader.
+hold-card-waiting = ⏳ You are <b>#{ $position }</b> in the queue. I will message you when a copy is set aside for you.
+hold-joined = ✅ You joined the queue for “{ $title }”: you are <b>#{ $position }</b>.
+holds-title = ⏳ <b>My holds</b>
+holds-none = You are not in any queue. When no copy of a book is available, its card offers “Join the queue”.
+holds-line = { $n }. <b>{ $title }</b> — { $state }
+holds-ready = 📗 <b>ready</b>: set aside for you until <b>{ $until }</b>
+holds-waiting = #{ $position } in the queue
+holds-hint = I will message you when a copy is set aside for you. You can be in up to { $max ->
+    [one] 1 queue
+   *[other] { $max } queues
+} at once.
+holds-limit = You can be in up to { $max ->
+    [one] 1 queue
+   *[other] { $max } queues
+} at once.
+holds-borrow-button = 📥 Borrow “{ $title }”
+holds-cancel-button = ✖ Cancel hold
+holds-cancel-ready-button = ✖ Cancel hold: “{ $title }”
+holds-leave-button = ✖ Leave the queue: “{ $title }”
+hold-cancel-yes = ✅ Yes, cancel it
+hold-cancel-ready-question = Cancel your hold on <b>“{ $title }”</b>? The copy set aside for you until { $until } then goes to the next reader in the queue, or back on the shelf.
+hold-cancel-waiting-question = Leave the queue for <b>“{ $title }”</b>? You are #{ $position } and would lose your place.
+hold-cancelled-ready-next = ✅ Hold on “{ $title }” cancelled: the copy set aside for you went to the next reader in the queue.
+hold-cancelled-ready-shelf = ✅ Hold on “{ $title }” cancelled: the copy set aside for you is back on the shelf.
+hold-cancelled-waiting = ✅ You left the queue for “{ $title }”.
+hold-not-active = This hold has already ended — there is nothing to cancel.
+hold-ready-borrowed = ✅ You have already borrowed “{ $title }”: it is in 📖 My books.
+hold-ready-gone = ⌛ The copy of “{ $title }” set aside for you is no longer waiting: your hold ended. You can join the queue again from the book's card.
+hold-open-book = 📖 Open the book
 
 ## Errors (one sentence per core error code)
 error-unexpected = Something went wrong, please try again.
@@ -180,6 +252,30 @@ error-isbn-taken = A book with this ISBN is already in the catalogue.
 error-book-on-loan = This book is on loan and cannot be removed until every copy is back.
 error-rate-limited = Too many requests — please wait a moment.
 error-validation = That does not look right: { $message }
+error-copy-available = A copy of this book is available now — borrow it instead of queueing.
+error-already-held = You are already in the queue for this book — see ⏳ My holds.
+error-already-borrowed = You have this book on loan now, so you cannot queue for it.
+error-hold-limit = You are already in { $limit ->
+    [one] 1 queue, the most
+   *[other] { $limit } queues, the most
+} at once. Leave one in ⏳ My holds to join another.
+error-copies-set-aside = { $held ->
+    [one] 1 copy is
+   *[other] { $held } copies are
+} set aside for readers whose holds are ready: the shelf cannot go below that.
+error-link-hold-limit = This account cannot be linked: together the two accounts would be in more than { $limit } queues, the most allowed. Leave some queues first (⏳ My holds), then open the link again.
+error-holds-waiting = { $waiting ->
+    [one] 1 reader is
+   *[other] { $waiting } readers are
+} waiting for this book, so the loan cannot be extended. Please return it by its due date.
+error-renewal-limit = This loan was renewed { $renewals ->
+    [1] once
+    [2] twice
+   *[other] { $renewals } times
+} already, the most allowed. Please return it by its due date.
+error-overdue = This loan is overdue (it was due on { $date }), so it cannot be extended — please return it.
+error-unpaid = Please pay what you owe first: a loan cannot be extended while a payment is unpaid.
+error-not-active = That has already ended — there is nothing to change.
 error-generic = { $message }
 
 ## Staff (/admin)
@@ -190,6 +286,7 @@ admin-help =
     /admin addbook — add a book, step by step
     /admin inventory &lt;book id&gt; &lt;copies&gt; — set the copies on the shelf
     /admin find &lt;text&gt; — find books
+    /admin holds &lt;book id | text&gt; — a book's queue: copies set aside, readers waiting
     /admin active — borrowings not returned yet
     /admin overdue — borrowings past their due date
     /admin loans &lt;user id | @username | email&gt; — a reader's loans
@@ -201,6 +298,7 @@ admin-unknown = I don't know the staff command “{ $command }”. These are the
 admin-usage = Usage: { $command ->
     [inventory] /admin inventory &lt;book id&gt; &lt;copies&gt;
     [find] /admin find &lt;text&gt;
+    [holds] /admin holds &lt;book id | text&gt;
     [loans] /admin loans &lt;user id | @username | email&gt;
     [return] /admin return &lt;borrowing id&gt;
     [refund] /admin refund &lt;payment id&gt;
@@ -230,6 +328,14 @@ admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · { $copies ->
    *[other] { $copies } copies
 } on the shelf · { $fee } USD/day
 admin-find-isbn = ISBN { $isbn }
+admin-holds-title = ⏳ <b>Queue for “{ $title }”</b> (#{ $id })
+admin-holds-none = Nobody is waiting for this book, and no copy is set aside.
+admin-holds-summary = Queue: { $ready } set aside · { $waiting } waiting
+admin-holds-more = …and { $rest } more.
+admin-holds-choose = ⏳ Books matching “{ $query }” — tap one to see its queue:
+admin-holds-waiting-short = { $readers } waiting
+queue-line-ready = 📗 { $reader } — copy set aside until { $until }
+queue-line-waiting = { $position }. { $reader } — waiting since { $since }
 admin-inventory-set = ✅ Book #{ $id } “{ $title }” now has { $copies ->
     [one] 1 copy
    *[other] { $copies } copies
@@ -344,6 +450,8 @@ console-refund-yes = ✅ Refund { $amount } USD
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/day
 console-book-copies = On the shelf: <b>{ $shelf }</b> · on loan: { $out }
+console-book-no-queue = Queue: nobody is waiting.
+console-book-queue-more = …and { $rest } more: /admin holds { $id }
 console-inventory-minus = ➖ 1 copy
 console-inventory-plus = ➕ 1 copy
 console-stats-refresh = 🔄 Refresh

@@ -3,6 +3,8 @@
 
 notify-pay-button = 💳 Pay { $amount } USD
 notify-hold-borrow-button = 📖 Borrow
+notify-extend-button = 🔁 Extend
+notify-hold-open-book-button = 📖 Open the book
 
 ## Staff chat
 

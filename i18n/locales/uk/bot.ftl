@@ -4,7 +4,8 @@
 ## Меню команд (setMyCommands; звичайний текст)
 command-start = Головне меню
 command-catalogue = Каталог книжок
-command-mybooks = Мої книжки: повернути й оплатити
+command-mybooks = Мої книжки: повернути, продовжити й оплатити
+command-myholds = Мої черги: ваше місце в чергах
 command-search = Пошук за назвою, автором або ISBN
 command-language = Змінити мову
 command-help = Як це працює
@@ -13,6 +14,7 @@ command-admin = Команди персоналу
 command-admin-addbook = Додати книжку крок за кроком
 command-admin-inventory = Кількість примірників: id книжки, кількість
 command-admin-find = Знайти книжки: текст
+command-admin-holds = Черга на книжку: id книжки або текст
 command-admin-active = Неповернені видачі
 command-admin-overdue = Прострочені видачі
 command-admin-loans = Видачі читача: id, @username або email
@@ -24,6 +26,7 @@ command-admin-stats = Показники за сьогодні
 menu-title = Що бажаєте зробити?
 menu-catalogue = 📚 Каталог
 menu-my-books = 📖 Мої книжки
+menu-my-holds = ⏳ Мої черги
 menu-language = 🌐 Мова
 menu-help = ❓ Довідка
 menu-back = « Назад
@@ -50,6 +53,12 @@ help-text =
     📚 <b>Каталог</b> — гортайте книжки сторінками або просто надішліть будь-який текст, щоб шукати за назвою, автором чи ISBN.
     📥 <b>Позичити</b> — відкрийте книжку, натисніть «Позичити», оберіть кількість днів (до { $max_days }), підтвердьте й оплатіть оренду за посиланням.
     📖 <b>Мої книжки</b> — ваші видачі й терміни: поверніть книжку або оплатіть борг. Одночасно можна мати до { $max_loans } книжок; поки є неоплачений платіж, позичати не можна. За кожен день прострочення нараховується штраф.
+    🔁 <b>Продовжити</b> — у «Моїх книжках» можна перенести термін повернення (до { $max_days } днів від сьогодні, { $max_renewals ->
+        [one] один раз
+        [few] { $max_renewals } рази
+       *[other] { $max_renewals } разів
+    } на одну видачу) й оплатити додаткові дні; але не тоді, коли на книжку чекають інші читачі, коли видачу прострочено або є неоплачений платіж.
+    ⏳ <b>Черга</b> — коли вільних примірників немає, станьте в чергу з картки книжки (до { $max_holds } черг). Коли примірник повернуть, його відкладуть для першого в черзі на { $pickup_hours } год., і я надішлю повідомлення з кнопкою «Позичити». «⏳ Мої черги» показують ваше місце й дають вийти з черги.
 
 help-commands = <b>Команди</b> (також у меню біля поля повідомлення):
 
@@ -83,7 +92,14 @@ book-isbn = ISBN: { $isbn }
 cover-hard = Тверда
 cover-soft = М'яка
 book-borrow = 📥 Позичити
-book-unavailable = ⛔ Примірників немає
+book-join-queue = ⏳ Стати в чергу (ви будете №{ $position })
+book-leave-queue = ✖ Вийти з черги
+book-queue-hint = Вільних примірників зараз немає: { $readers ->
+    [one] чекає { $readers } читач
+    [few] чекають { $readers } читачі
+   *[other] чекають { $readers } читачів
+}. Станьте в чергу, і я напишу, щойно для вас відкладуть примірник.
+book-none-hint = Вільних примірників зараз немає. Станьте в чергу, і я напишу, щойно для вас відкладуть примірник.
 error-book-gone = Цієї книжки вже немає в каталозі.
 
 ## Позичання
@@ -144,6 +160,7 @@ mybooks-unpaid-fine = • Штраф { $amount } USD за «{ $title }» ({ $sta
 payment-status-pending = очікує оплати
 payment-status-expired = посилання застаріло — натисніть «Оплатити» для нового
 mybooks-return-button = ↩ Повернути «{ $title }»
+mybooks-extend-button = 🔁 Продовжити
 mybooks-pay-button = 💳 Оплатити { $amount } USD — { $title }
 mybooks-refresh = 🔄 Оновити
 pay-already-paid = ✅ Цей платіж уже оплачено. Дякуємо!
@@ -157,6 +174,66 @@ return-done-fine = ✅ Книжку «{ $title }» повернено із за�
     [few] { $days } дні
    *[other] { $days } днів
 }: штраф <b>{ $amount } USD</b> — натисніть «Оплатити» нижче.
+
+## Продовження видачі
+extend-title = 🔁 <b>Продовжити «{ $title }»</b>
+extend-at-most = Її вже видано до { $date } — це найдовше, на скільки можна позичити від сьогодні.
+extend-choose =
+    🔁 <b>Продовжити «{ $title }»</b>
+    Зараз повернути до: { $due }. Плата за день: { $fee } USD. До якої дати? (не пізніше { $max })
+    { $left ->
+        [one] Це останнє продовження, дозволене для цієї видачі.
+        [few] Цю видачу можна продовжити ще { $left } рази.
+       *[other] Цю видачу можна продовжити ще { $left } разів.
+    }
+extend-date-button = +{ $days ->
+    [one] { $days } день
+    [few] { $days } дні
+   *[other] { $days } днів
+} · { $date }
+extend-quote =
+    🔁 <b>«{ $title }»</b>: повернути до { $until } замість { $from } (ще { $days ->
+        [one] { $days } день
+        [few] { $days } дні
+       *[other] { $days } днів
+    }).
+    Додаткова оренда: <b>{ $rent } USD</b>. Продовжити?
+extend-confirm = ✅ Продовжити
+extend-done = ✅ <b>«{ $title }»</b> тепер треба повернути до <b>{ $until }</b>. Додаткова оренда: { $rent } USD.
+extend-pay-now = Оплатіть додаткову оренду кнопкою нижче.
+extend-cancelled = Нічого не змінилося: «{ $title }» треба повернути в той самий термін.
+
+## Черги на книжки, яких немає на полиці
+hold-card-ready = 📗 <b>Для вас відкладено примірник</b> до { $until }. Позичте його до цього часу, інакше він перейде до наступного читача.
+hold-card-waiting = ⏳ Ви <b>№{ $position }</b> у черзі. Я напишу, щойно для вас відкладуть примірник.
+hold-joined = ✅ Ви стали в чергу на «{ $title }»: ви <b>№{ $position }</b>.
+holds-title = ⏳ <b>Мої черги</b>
+holds-none = Ви не стоїте в жодній черзі. Коли вільних примірників книжки немає, на її картці є кнопка «Стати в чергу».
+holds-line = { $n }. <b>{ $title }</b> — { $state }
+holds-ready = 📗 <b>готово</b>: відкладено для вас до <b>{ $until }</b>
+holds-waiting = №{ $position } у черзі
+holds-hint = Я напишу, щойно для вас відкладуть примірник. Одночасно можна стояти щонайбільше в { $max ->
+    [one] одній черзі
+   *[other] { $max } чергах
+}.
+holds-limit = Одночасно можна стояти щонайбільше в { $max ->
+    [one] одній черзі
+   *[other] { $max } чергах
+}.
+holds-borrow-button = 📥 Позичити «{ $title }»
+holds-cancel-button = ✖ Скасувати
+holds-cancel-ready-button = ✖ Скасувати: «{ $title }»
+holds-leave-button = ✖ Вийти з черги: «{ $title }»
+hold-cancel-yes = ✅ Так, скасувати
+hold-cancel-ready-question = Скасувати чергу на <b>«{ $title }»</b>? Примірник, відкладений для вас до { $until }, перейде до наступного читача в черзі або повернеться на полицю.
+hold-cancel-waiting-question = Вийти з черги на <b>«{ $title }»</b>? Ви №{ $position } і втратите своє місце.
+hold-cancelled-ready-next = ✅ Чергу на «{ $title }» скасовано: відкладений для вас примірник перейшов до наступного читача в черзі.
+hold-cancelled-ready-shelf = ✅ Чергу на «{ $title }» скасовано: відкладений для вас примірник повернувся на полицю.
+hold-cancelled-waiting = ✅ Ви вийшли з черги на «{ $title }».
+hold-not-active = Ця черга вже завершилася — скасовувати нічого.
+hold-ready-borrowed = ✅ Ви вже позичили «{ $title }»: книжка в 📖 Мої книжки.
+hold-ready-gone = ⌛ Відкладений для вас примірник «{ $title }» вже не чекає: ваша черга завершилася. Ви можете знову стати в чергу з картки книжки.
+hold-open-book = 📖 Відкрити книжку
 
 ## Помилки (по одному реченню на код помилки)
 error-unexpected = Щось пішло не так, спробуйте ще раз.
@@ -180,6 +257,33 @@ error-isbn-taken = Книжка з таким ISBN уже є в каталозі
 error-book-on-loan = Ця книжка на руках, її не можна видалити, доки не повернуть усі примірники.
 error-rate-limited = Забагато запитів — зачекайте трохи.
 error-validation = Щось не так: { $message }
+error-copy-available = Примірник цієї книжки зараз вільний — позичте його замість черги.
+error-already-held = Ви вже стоїте в черзі на цю книжку — див. ⏳ Мої черги.
+error-already-borrowed = Ця книжка зараз у вас, тож ставати на неї в чергу не можна.
+error-hold-limit = Ви вже стоїте в { $limit ->
+    [one] { $limit } черзі
+   *[other] { $limit } чергах
+} — більше одночасно не можна. Вийдіть з однієї в ⏳ Мої черги, щоб стати в іншу.
+error-copies-set-aside = { $held ->
+    [one] { $held } примірник відкладено
+    [few] { $held } примірники відкладено
+   *[other] { $held } примірників відкладено
+} для читачів, чия черга настала: менше на полиці бути не може.
+error-link-hold-limit = Цей обліковий запис не можна пов'язати: разом два облікові записи стояли б більш ніж у { $limit } чергах, а більше не дозволено. Спершу вийдіть з кількох черг (⏳ Мої черги), потім відкрийте посилання знову.
+error-holds-waiting = На цю книжку { $waiting ->
+    [one] чекає { $waiting } читач
+    [few] чекають { $waiting } читачі
+   *[other] чекають { $waiting } читачів
+}, тож видачу не можна продовжити. Поверніть її вчасно, будь ласка.
+error-renewal-limit = Цю видачу вже продовжували { $renewals ->
+    [1] один раз
+    [2] двічі
+    [few] { $renewals } рази
+   *[other] { $renewals } разів
+} — більше не дозволено. Поверніть книжку вчасно, будь ласка.
+error-overdue = Цю видачу прострочено (термін був { $date }), тож продовжити її не можна — поверніть книжку, будь ласка.
+error-unpaid = Спершу оплатіть борг: поки є неоплачений платіж, видачу не можна продовжити.
+error-not-active = Це вже завершилося — змінювати нічого.
 error-generic = { $message }
 
 ## Персонал (/admin)
@@ -190,6 +294,7 @@ admin-help =
     /admin addbook — додати книжку крок за кроком
     /admin inventory &lt;id книжки&gt; &lt;кількість&gt; — примірники на полиці
     /admin find &lt;текст&gt; — знайти книжки
+    /admin holds &lt;id книжки | текст&gt; — черга на книжку: відкладені примірники, хто чекає
     /admin active — неповернені видачі
     /admin overdue — прострочені видачі
     /admin loans &lt;id | @username | email&gt; — видачі читача
@@ -201,6 +306,7 @@ admin-unknown = Я не знаю команди персоналу «{ $command 
 admin-usage = Використання: { $command ->
     [inventory] /admin inventory &lt;id книжки&gt; &lt;кількість&gt;
     [find] /admin find &lt;текст&gt;
+    [holds] /admin holds &lt;id книжки | текст&gt;
     [loans] /admin loans &lt;id | @username | email&gt;
     [return] /admin return &lt;id видачі&gt;
     [refund] /admin refund &lt;id платежу&gt;
@@ -232,6 +338,14 @@ admin-find-book = #{ $id } <b>{ $title }</b> — { $author } · на полиц�
    *[other] { $copies } примірників
 } · { $fee } USD/день
 admin-find-isbn = ISBN { $isbn }
+admin-holds-title = ⏳ <b>Черга на «{ $title }»</b> (#{ $id })
+admin-holds-none = На цю книжку ніхто не чекає, і жодного примірника не відкладено.
+admin-holds-summary = Черга: відкладено { $ready } · чекають { $waiting }
+admin-holds-more = …і ще { $rest }.
+admin-holds-choose = ⏳ Книжки за запитом «{ $query }» — натисніть, щоб побачити чергу:
+admin-holds-waiting-short = чекають: { $readers }
+queue-line-ready = 📗 { $reader } — примірник відкладено до { $until }
+queue-line-waiting = { $position }. { $reader } — чекає з { $since }
 admin-inventory-set = ✅ Книжка #{ $id } «{ $title }»: тепер на полиці { $copies ->
     [one] { $copies } примірник
     [few] { $copies } примірники
@@ -353,6 +467,8 @@ console-refund-yes = ✅ Повернути { $amount } USD
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/день
 console-book-copies = На полиці: <b>{ $shelf }</b> · на руках: { $out }
+console-book-no-queue = Черга: ніхто не чекає.
+console-book-queue-more = …і ще { $rest }: /admin holds { $id }
 console-inventory-minus = ➖ 1 примірник
 console-inventory-plus = ➕ 1 примірник
 console-stats-refresh = 🔄 Оновити

@@ -2,6 +2,8 @@
 
 notify-pay-button = 💳 Оплатити { $amount } USD
 notify-hold-borrow-button = 📖 Позичити
+notify-extend-button = 🔁 Продовжити
+notify-hold-open-book-button = 📖 Відкрити книжку
 
 ## Чат персоналу
 

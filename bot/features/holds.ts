@@ -1,0 +1,196 @@
+// Holds (SPEC §11), the reader's side: joining a book's queue from its card, "My holds" (each
+// hold's place in the queue or its pick-up deadline, Borrow for a copy set aside, Cancel after a
+// question), and the "hold ready" notice's Borrow button. The rules are core's (core/holds.ts);
+// this door asks, shows and translates.
+import { Composer, InlineKeyboard } from 'grammy';
+import { Menu, type MenuFlavor } from '@grammyjs/menu';
+import type { Hold } from '../../core/holds.js';
+import { libraryDateTime } from '../../core/hold-queue.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { html } from '../../i18n/index.js';
+import { attempt, domainErrorText } from '../errors.js';
+import { readerActor } from '../reader.js';
+import { holdBorrowCallback, screenCallback } from '../callbacks.js';
+import { chunkLines, truncate } from '../text.js';
+import { startBorrow } from './borrow.js';
+
+/** A hold that keeps its place: waiting in the queue, or with a copy set aside (READY). */
+export const isActiveHold = (h: Pick<Hold, 'status'> | null | undefined): h is Hold => h?.status === 'WAITING' || h?.status === 'READY';
+
+/** A READY hold's pick-up deadline as the library's wall clock reads it (LIBRARY_TIMEZONE). */
+export const pickupDeadline = (deps: BotDeps, readyUntil: string | null): string =>
+  readyUntil ? libraryDateTime(new Date(readyUntil), deps.core.deps.config.rules.timeZone) : '';
+
+/**
+ * The reader's newest hold on a book (null: never held it). Only one hold per reader and book is
+ * active at a time, and a new one can be placed only after the last ended, so the newest is the
+ * active one when there is one.
+ */
+export async function newestHoldOn(deps: BotDeps, ctx: BotContext, bookId: number): Promise<Hold | null> {
+  const page = await deps.core.holds.list(readerActor(ctx), { bookId, limit: 1 });
+  return page.results[0] ?? null;
+}
+
+/** What the book's card says about the reader's own place, if they have one. */
+export function holdOnCardText(ctx: BotContext, deps: BotDeps, hold: Hold): string {
+  return hold.status === 'READY'
+    ? ctx.t('hold-card-ready', { until: pickupDeadline(deps, hold.ready_until) })
+    : ctx.t('hold-card-waiting', { position: hold.position ?? 1 });
+}
+
+/** "Join the queue" pressed on a book's card: the outcome, to show above the card redrawn. */
+export async function joinQueue(deps: BotDeps, ctx: BotContext, bookId: number): Promise<string> {
+  const placed = await attempt(() => deps.core.holds.place(readerActor(ctx), { book_id: bookId }));
+  if (!placed.ok) return domainErrorText(ctx.lang, placed);
+  return ctx.t('hold-joined', { title: placed.value.book.title, position: placed.value.position ?? 1 });
+}
+
+/** Cancel pressed (the book's card or My holds): ask first, then come back to `from`. */
+export function askToCancel(ctx: BotContext, holdId: number, from: 'b' | 'o'): void {
+  ctx.session.holdId = holdId;
+  ctx.session.holdBack = from;
+}
+
+interface MyHolds {
+  ready: Hold[];
+  waiting: Hold[];
+}
+
+const cache = new WeakMap<BotContext, Promise<MyHolds>>();
+
+function loadMyHolds(deps: BotDeps, ctx: BotContext): Promise<MyHolds> {
+  let hit = cache.get(ctx);
+  if (!hit) {
+    const actor = readerActor(ctx);
+    // At most MAX_HOLDS active holds; oldest first, the order they were placed in.
+    hit = Promise.all([
+      deps.core.holds.list(actor, { status: 'READY', limit: 100 }),
+      deps.core.holds.list(actor, { status: 'WAITING', limit: 100 }),
+    ]).then(([ready, waiting]) => ({ ready: ready.results.reverse(), waiting: waiting.results.reverse() }));
+    cache.set(ctx, hit);
+  }
+  return hit;
+}
+
+/** After a change (cancel, borrow, join) the next render must read again. */
+export const forgetHolds = (ctx: BotContext) => cache.delete(ctx);
+
+function myHoldsText(ctx: BotContext, deps: BotDeps, data: MyHolds): string {
+  const lines = [ctx.t('holds-title')];
+  const all = [...data.ready, ...data.waiting];
+  if (all.length === 0) lines.push(ctx.t('holds-none'));
+  all.forEach((h, i) => {
+    const state = h.status === 'READY'
+      ? ctx.t('holds-ready', { until: pickupDeadline(deps, h.ready_until) })
+      : ctx.t('holds-waiting', { position: h.position ?? 1 });
+    lines.push(ctx.t('holds-line', { n: String(i + 1), title: truncate(h.book.title, 120), state: html(state) }));
+  });
+  // "I will message you" only while the reader waits for something; the limit whenever they hold any.
+  if (all.length > 0) lines.push('', ctx.t(data.waiting.length > 0 ? 'holds-hint' : 'holds-limit', { max: deps.core.deps.config.rules.maxHolds }));
+  return chunkLines(lines)[0]!;
+}
+
+export function holdsMenus(deps: BotDeps) {
+  const { screens, core } = deps;
+  const outdated = (ctx: BotContext & MenuFlavor) => {
+    forgetHolds(ctx);
+    return screens.outdated(ctx);
+  };
+
+  const myHolds = new Menu<BotContext>('o', screens.options(outdated))
+    .dynamic(async (ctx, range) => {
+      const data = await loadMyHolds(deps, ctx);
+      // A row each (a half-width button cuts a title on a phone): Borrow, then Cancel, for each copy set aside.
+      for (const h of data.ready) {
+        range
+          .text({ text: ctx.tPlain('holds-borrow-button', { title: truncate(h.book.title, 28) }), payload: String(h.book.id) }, (c) => startBorrow(deps, c, Number(c.match)))
+          .row()
+          .text({ text: ctx.tPlain('holds-cancel-ready-button', { title: truncate(h.book.title, 28) }), payload: String(h.id) }, (c) => {
+            askToCancel(c, Number(c.match), 'o');
+            return screens.navigate(c, 'x');
+          })
+          .row();
+      }
+      for (const h of data.waiting) {
+        range
+          .text({ text: ctx.tPlain('holds-leave-button', { title: truncate(h.book.title, 32) }), payload: String(h.id) }, (c) => {
+            askToCancel(c, Number(c.match), 'o');
+            return screens.navigate(c, 'x');
+          })
+          .row();
+      }
+    })
+    .text((ctx) => ctx.tPlain('mybooks-refresh'), (ctx) => {
+      forgetHolds(ctx);
+      return screens.navigate(ctx, 'o');
+    })
+    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+
+  screens.define('o', myHolds, async (ctx) => myHoldsText(ctx, deps, await loadMyHolds(deps, ctx)));
+
+  /** Where "Back" and the outcome go: the book's card, or My holds. */
+  const back = (ctx: BotContext) => (ctx.session.holdBack === 'b' && ctx.session.bookId !== null ? 'b' : 'o');
+
+  const confirmCancel = new Menu<BotContext>('x', screens.options(outdated))
+    .text((ctx) => ctx.tPlain('hold-cancel-yes'), async (ctx) => {
+      const id = ctx.session.holdId ?? null;
+      ctx.session.holdId = null;
+      const to = back(ctx);
+      if (id === null) return screens.navigate(ctx, to);
+      const actor = readerActor(ctx);
+      const before = await attempt(() => core.holds.get(actor, id));
+      const done = await attempt(() => core.holds.cancel(actor, id));
+      forgetHolds(ctx);
+      if (!done.ok) {
+        const notice = done.code === 'NOT_ACTIVE' ? ctx.t('hold-not-active') : domainErrorText(ctx.lang, done);
+        return screens.navigate(ctx, to, notice);
+      }
+      const title = done.value.book.title;
+      // A READY hold's copy went on in the same transaction: to the next reader, or the shelf.
+      const notice = before.ok && before.value.status === 'READY'
+        ? ctx.t(before.value.book.holds > 0 ? 'hold-cancelled-ready-next' : 'hold-cancelled-ready-shelf', { title })
+        : ctx.t('hold-cancelled-waiting', { title });
+      await screens.navigate(ctx, to, notice);
+    })
+    .row()
+    .text((ctx) => ctx.tPlain('menu-back'), (ctx) => screens.navigate(ctx, back(ctx)));
+
+  screens.define('x', confirmCancel, async (ctx) => {
+    const id = ctx.session.holdId ?? null;
+    const h = id === null ? null : await attempt(() => core.holds.get(readerActor(ctx), id));
+    if (!h || !h.ok || !isActiveHold(h.value)) return ctx.t('hold-not-active');
+    const hold = h.value;
+    return hold.status === 'READY'
+      ? ctx.t('hold-cancel-ready-question', { title: hold.book.title, until: pickupDeadline(deps, hold.ready_until) })
+      : ctx.t('hold-cancel-waiting-question', { title: hold.book.title, position: hold.position ?? 1 });
+  });
+
+  myHolds.register(confirmCancel);
+  return { myHolds, confirmCancel };
+}
+
+export function holdsFeature(deps: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const pm = composer.chatType('private');
+  pm.command(['myholds', 'holds'], (ctx) => deps.screens.send(ctx, 'o'));
+
+  // Borrow on the "hold ready" notice (bot/notices.ts): the borrow conversation for that book,
+  // every step of it. A hold that ended meanwhile is said so, with the way to the book.
+  pm.callbackQuery(holdBorrowCallback.pattern, async (ctx) => {
+    const bookId = holdBorrowCallback.parse(ctx.callbackQuery.data)!;
+    const hold = await newestHoldOn(deps, ctx, bookId);
+    if (hold?.status === 'READY') return startBorrow(deps, ctx, bookId);
+    const book = await attempt(() => deps.core.books.get(bookId));
+    if (!book.ok) return ctx.editMessageText(ctx.t('error-book-gone'), { reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-catalogue'), screenCallback.data({ screen: 'c' })) });
+    // A copy anyone may borrow: borrowing it is still what the reader wants.
+    if (book.value.available > 0) return startBorrow(deps, ctx, bookId);
+    const title = book.value.title;
+    const text = hold?.status === 'FULFILLED' ? ctx.t('hold-ready-borrowed', { title }) : ctx.t('hold-ready-gone', { title });
+    const keyboard = new InlineKeyboard()
+      .text(ctx.tPlain('hold-open-book'), screenCallback.data({ screen: 'b', bookId }))
+      .text(ctx.tPlain('menu-my-books'), screenCallback.data({ screen: 'y' }));
+    return ctx.editMessageText(text, { reply_markup: keyboard });
+  });
+  return composer;
+}
