@@ -67,8 +67,8 @@ export interface StartOptions {
 export async function startService(config: Config, opts: StartOptions): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const { db, applied } = await openDatabase(config);
-  if (applied.length) logger.info({ migrations: applied, database: config.databasePath }, 'database migrated');
+  const { db, engine, applied } = await openDatabase(config);
+  if (applied.length) logger.info({ migrations: applied, database: engine.description }, 'database migrated');
   const jwtSecret = config.jwtSecret ?? (await getOrCreateSetting(db, 'jwt_secret', randomSecret));
   const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
 
@@ -103,6 +103,10 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.secretKey ? config.stripe.apiBase : 'http://127.0.0.1:9',
   });
   const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 30_000 });
+  // Before the first request: a book without its search text (one written before migration 007)
+  // cannot be found by search.
+  const filled = await core.books.fillSearchText();
+  if (filled) logger.info({ books: filled }, 'search text written for books that had none');
   if (!config.sandbox.telegram) {
     // A database once used with the sandbox must not keep a staff account that a real Telegram
     // user with the persona's id would then be.

@@ -12,6 +12,7 @@ import { immediateTransaction, lockForUpdate } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
 import { bookSearchFilter } from '../db/search.js';
+import { bookSearchText, queryWords } from './search-text.js';
 
 export const MAX_INVENTORY = 1_000_000;
 
@@ -125,7 +126,7 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     let q = db.selectFrom('books').select(bookColumns).where('deleted_at', 'is', null);
     const search = opts.search?.trim();
     if (search) {
-      const filter = bookSearchFilter(db, search);
+      const filter = bookSearchFilter(db, queryWords(search));
       if (!filter) return { results: [], next_cursor: null };
       q = q.where(filter);
     }
@@ -144,7 +145,7 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     try {
       const inserted = await db
         .insertInto('books')
-        .values({ ...row, isbn: row.isbn ?? null, created_at: isoNow(clock) })
+        .values({ ...row, isbn: row.isbn ?? null, search_text: bookSearchText({ ...row, isbn: row.isbn ?? null }), created_at: isoNow(clock) })
         .returning(bookColumns)
         .executeTakeFirstOrThrow();
       cache?.invalidate();
@@ -163,13 +164,16 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     if (!partial && !('isbn' in row)) row.isbn = null;
     if (Object.keys(row).length === 0) return get(id);
     try {
-      const updated = await db
-        .updateTable('books')
-        .set(row)
-        .where('id', '=', id)
-        .where('deleted_at', 'is', null)
-        .returning(bookColumns)
-        .executeTakeFirst();
+      const updated = 'title' in row || 'author' in row || 'isbn' in row
+        ? await immediateTransaction(db, async (trx) => {
+            // The search text is made of all three fields: read the others under the row lock.
+            await lockForUpdate(trx, 'books', [id]);
+            const current = await trx.selectFrom('books').select(['title', 'author', 'isbn']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+            if (!current) return undefined;
+            const search_text = bookSearchText({ ...current, ...(row as Partial<typeof current>) });
+            return trx.updateTable('books').set({ ...row, search_text }).where('id', '=', id).returning(bookColumns).executeTakeFirst();
+          })
+        : await db.updateTable('books').set(row).where('id', '=', id).where('deleted_at', 'is', null).returning(bookColumns).executeTakeFirst();
       if (!updated) throw notFound('Book');
       cache?.invalidate();
       return toBook(updated);
@@ -214,8 +218,33 @@ export function createBooks({ db, clock, catalogueCacheMs, catalogueCacheBytes }
     cache?.invalidate();
   }
 
+  /**
+   * Writes the search text of every book that has none (books from before migration 007, or
+   * written around core), in batches; what it filled. The service and the CLI run it after
+   * migrating, before serving: a book without it cannot be found by search.
+   */
+  async function fillSearchText(batch = 500): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const rows = await db.selectFrom('books').select(['id', 'title', 'author', 'isbn']).where('search_text', 'is', null).orderBy('id').limit(batch).execute();
+      if (rows.length === 0) break;
+      await db
+        .updateTable('books')
+        .set((eb) => {
+          let byId = eb.case().when('id', '=', rows[0]!.id).then(bookSearchText(rows[0]!));
+          for (const r of rows.slice(1)) byId = byId.when('id', '=', r.id).then(bookSearchText(r));
+          return { search_text: byId.end() };
+        })
+        .where('id', 'in', rows.map((r) => r.id))
+        .execute();
+      filled += rows.length;
+    }
+    if (filled) cache?.invalidate();
+    return filled;
+  }
+
   return {
-    get, list, create, update, setInventory, remove,
+    get, list, create, update, setInventory, remove, fillSearchText,
     invalidate: () => cache?.invalidate(),
     cacheStats: () => cache?.stats() ?? { entries: 0, bytes: 0 },
   };

@@ -15,6 +15,8 @@ import * as m003 from './migrations/003_security.js';
 import * as m004 from './migrations/004_leases.js';
 import * as m005 from './migrations/005_payment_checks_book_guard.js';
 import * as m006 from './migrations/006_shared_state.js';
+import * as m007 from './migrations/007_search_text.js';
+import * as m008 from './migrations/008_instances.js';
 
 export type DB = Kysely<Database>;
 
@@ -26,6 +28,8 @@ const migrations: Record<string, Migration> = {
   '004_leases': m004,
   '005_payment_checks_book_guard': m005,
   '006_shared_state': m006,
+  '007_search_text': m007,
+  '008_instances': m008,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -15,6 +15,8 @@ export interface BooksTable {
   created_at: Timestamp;
   /** Soft delete keeps borrowing and payment history intact. */
   deleted_at: string | null;
+  /** Title, author and ISBN as core folds them for search (migration 007); NULL until core fills it. */
+  search_text: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface UsersTable {
@@ -108,6 +110,15 @@ export interface TelegramLinkCodesTable {
   used_by_telegram_user_id: number | null;
 }
 
+/** A Telegram update the webhook took (migration 008): handled once, a chat's in order. */
+export interface TelegramUpdatesTable {
+  update_id: number;
+  chat_key: string;
+  /** Epoch milliseconds. */
+  received_at: number;
+  handled_at: number | null;
+}
+
 export interface BotSessionsTable {
   key: string;
   value: string;
@@ -130,6 +141,7 @@ export interface Database {
   bot_sessions: BotSessionsTable;
   settings: SettingsTable;
   leases: LeasesTable;
+  telegram_updates: TelegramUpdatesTable;
 }
 
 export type BookRow = Selectable<BooksTable>;
