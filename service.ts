@@ -11,6 +11,9 @@ import { createStripeGateway } from './core/stripe.js';
 import { createApi } from './api/app.js';
 import { createBot } from './bot/index.js';
 import { webhookHandler } from './bot/run.js';
+import { createUpdateGate } from './bot/update-gate.js';
+import { holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
+import { liveLease } from './db/leases.js';
 import { startBot } from './bot/start.js';
 import { createNoticeRenderer } from './bot/notices.js';
 import { createJobs } from './jobs/index.js';
@@ -56,6 +59,23 @@ function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
   }
 }
 
+/** Long polling while another instance polls: refused, with what to do instead (SPEC §12). */
+export class PollingRefusedError extends Error {
+  constructor(readonly holder: string, readonly until: Date) {
+    super(
+      `Another instance is already receiving Telegram updates by long polling: ${holder}.\n` +
+        'Telegram hands each update to one poller only, so several instances must use webhook mode: set ' +
+        'TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL (the address behind your load balancer) on every instance.\n' +
+        `If that instance has stopped without saying so, its claim lapses at ${until.toISOString()}: start again after that.`,
+    );
+    this.name = 'PollingRefusedError';
+  }
+}
+
+/** The lease a long-polling instance holds (db/leases.ts); short, so a crashed poller frees it soon. */
+export const POLLING_LEASE = 'telegram-polling';
+export const POLLING_LEASE_TTL_MS = 15_000;
+
 export interface StartOptions {
   logger: Logger;
   clock?: Clock;
@@ -69,6 +89,17 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const clock = opts.clock ?? systemClock;
   const { db, engine, applied } = await openDatabase(config);
   if (applied.length) logger.info({ migrations: applied, database: engine.description }, 'database migrated');
+  const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
+  // One long-polling instance per library (any engine: two `npm start` on one SQLite file too).
+  let pollingLease: HeldLease | undefined;
+  if (config.telegram.botToken && !webhookMode) {
+    pollingLease = await holdLease(db, clock, { name: POLLING_LEASE, holder: leaseHolderId('npm start'), ttlMs: POLLING_LEASE_TTL_MS, logger });
+    if (!pollingLease) {
+      const held = await liveLease(db, POLLING_LEASE, clock.now().getTime());
+      await engine.close();
+      throw new PollingRefusedError(held?.holder ?? 'another instance', new Date(held?.expiresAt ?? clock.now().getTime() + POLLING_LEASE_TTL_MS));
+    }
+  }
   const jwtSecret = config.jwtSecret ?? (await getOrCreateSetting(db, 'jwt_secret', randomSecret));
   const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
 
@@ -84,7 +115,8 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     );
     s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
   }).catch(async (err: unknown) => {
-    await db.destroy();
+    await pollingLease?.release();
+    await engine.close();
     throw err;
   });
   const { port, address: boundHost } = server.address() as AddressInfo;
@@ -120,7 +152,6 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     staffChatId: config.telegram.staffChatId,
     logger,
   });
-  const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
 
   const app = createApi({
     core,
@@ -130,7 +161,10 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
-      if (webhookMode) a.post('/telegram/webhook', webhookHandler(bot, config.telegram.webhookSecret!));
+      if (webhookMode) {
+        const gate = createUpdateGate({ db, locks: engine.keyedLocks() });
+        a.post('/telegram/webhook', webhookHandler(bot, config.telegram.webhookSecret!, { gate }));
+      }
       if (sandbox) sandbox.mount(a);
     },
   });
@@ -157,6 +191,12 @@ export async function startService(config: Config, opts: StartOptions): Promise<
       })
     : undefined;
   await telegram?.firstAttempt;
+  pollingLease?.lost.addEventListener('abort', () => {
+    // Renewal failed (the database did not answer, or the lease lapsed and another took it):
+    // two pollers would take turns losing updates to each other, so this one stops.
+    logger.error({ lease: POLLING_LEASE }, 'lost the long-polling lease: this instance stops receiving Telegram updates; restart it, or use webhook mode for several instances');
+    void telegram?.stop();
+  });
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
@@ -186,6 +226,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     stop() {
       stopping ??= (async () => {
         await telegram?.stop();
+        await pollingLease?.release();
         await jobs.stop();
         sandbox?.close();
         await new Promise<void>((resolve) => {
@@ -193,7 +234,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
           // Long-lived connections (the sandbox's event stream, keep-alive) would hold close() open.
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        await db.destroy();
+        await engine.close();
       })();
       return stopping;
     },

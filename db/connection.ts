@@ -8,7 +8,8 @@ import { registerChangeToken, sqliteChangeToken } from './change-token.js';
 import { registerEngine, type Engine } from './engine.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { memoryCounterStore } from './rate-limit-store.js';
-import { createPgPool, describeUrl, isPostgresUrl, postgresDatabase, type PostgresPoolOptions } from './postgres.js';
+import { inProcessLocks } from './keyed-locks.js';
+import { createPgPool, describeUrl, isPostgresUrl, openLockSession, postgresDatabase, type PostgresPoolOptions } from './postgres.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
@@ -84,6 +85,8 @@ export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; s
   registerChangeToken(db, changeToken);
   // One counter store per database: every API built over it shares the counters, as on PostgreSQL.
   const counters = memoryCounterStore();
+  // One file is served by one process: a queue per key in it is the whole lock.
+  const locks = inProcessLocks();
   const engine: Engine = {
     kind: 'sqlite',
     description: file,
@@ -91,7 +94,11 @@ export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; s
     lockForUpdate,
     changeToken,
     counterStore: () => counters,
-    close: () => db.destroy(),
+    keyedLocks: () => locks,
+    async close() {
+      await locks.close();
+      await db.destroy();
+    },
   };
   registerEngine(db, engine);
   return { db, sqlite, engine };
@@ -137,7 +144,7 @@ export async function openDatabase(target: DatabaseTarget | string, options: Ope
   const { databasePath, databaseUrl } = typeof target === 'string' ? { databasePath: target, databaseUrl: undefined } : target;
   if (isPostgresUrl(databaseUrl)) {
     const pool = createPgPool(databaseUrl, options);
-    const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl));
+    const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl), undefined, { lockSession: () => openLockSession(databaseUrl) });
     try {
       return { db, engine, applied: await migrateToLatest(db) };
     } catch (e) {
