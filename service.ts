@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { getOrCreateSetting, openDatabase, randomSecret } from './db/connection.js';
+import { getOrCreateSetting, openDatabase, randomSecret, type DB, type Engine } from './db/connection.js';
 import { createCore, SYSTEM_ACTOR, type Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createStripeGateway } from './core/stripe.js';
@@ -82,12 +82,17 @@ export interface StartOptions {
   startJobs?: boolean;
   /** How long one attempt to reach Telegram may take (default 10 s; tests shorten it). */
   telegramTimeoutMs?: number;
+  /**
+   * A database already open and migrated, in place of the config's (tests: a PGlite world,
+   * which has no URL); the service closes it when it stops.
+   */
+  database?: { db: DB; engine: Engine };
 }
 
 export async function startService(config: Config, opts: StartOptions): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const { db, engine, applied } = await openDatabase(config);
+  const { db, engine, applied } = opts.database ? { ...opts.database, applied: [] } : await openDatabase(config);
   if (applied.length) logger.info({ migrations: applied, database: engine.description }, 'database migrated');
   const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
   // One long-polling instance per library (any engine: two `npm start` on one SQLite file too).

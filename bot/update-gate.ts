@@ -8,7 +8,9 @@
 // For each update: record its arrival; take the chat's lock; if it was handled meanwhile, stop
 // (a duplicate); if an earlier update of the chat arrived and waits, let it go first (release,
 // pause, try again — for at most ORDER_WAIT_MS, so an update whose instance died after recording
-// it holds nobody up for long); else handle it and record that, then release the lock.
+// it holds nobody up for long); if another holder has claimed it (possible only where the lock is
+// not shared between them), wait likewise until it is handled or the claim lapses; else claim it,
+// handle it and record that, then release the lock.
 //
 // "Handled" is recorded whether the handler succeeded or threw (grammY's error boundary has
 // answered the user by then): a retry must not run half of a conversation step again. Only an
@@ -17,13 +19,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Update } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import type { KeyedLocks } from '../db/keyed-locks.js';
-import { markHandled, pruneUpdates, registerUpdate, turnOf } from '../db/telegram-updates.js';
+import { claimUpdate, markHandled, pruneUpdates, registerUpdate, turnOf } from '../db/telegram-updates.js';
 
 /** How long an update waits for an earlier one of its chat that has not been handled yet. */
 export const ORDER_WAIT_MS = 10_000;
 /** Updates are remembered this long (Telegram gives up redelivering after 24 hours). */
 export const REMEMBER_MS = 48 * 3600_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How long a claim to handle an update holds if its holder never says it is done (it died). */
+export const CLAIM_MS = 2 * 60_000;
 
 export type GateOutcome = 'handled' | 'duplicate';
 
@@ -63,6 +67,8 @@ export function createUpdateGate(deps: { db: DB; locks: KeyedLocks; now?: () => 
           const turn = await turnOf(db, id, key, now() - ORDER_WAIT_MS);
           if (turn.handled) return 'duplicate';
           if (turn.earlierWaiting) return 'wait';
+          // Another holder is on it (where the lock is not shared): wait to see it handled.
+          if (!(await claimUpdate(db, id, now(), CLAIM_MS))) return 'wait';
           try {
             await handle();
           } finally {

@@ -116,6 +116,8 @@ export interface TelegramUpdatesTable {
   chat_key: string;
   /** Epoch milliseconds. */
   received_at: number;
+  /** While set and in the future, one holder is handling it (epoch milliseconds). */
+  claimed_until: ColumnType<number | null, number | null | undefined, number | null>;
   handled_at: number | null;
 }
 

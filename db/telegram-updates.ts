@@ -47,6 +47,23 @@ export async function turnOf(db: DB, updateId: number, chatKey: string, sinceMs:
   return { handled: row.handled_at !== null, earlierWaiting: Boolean(row.earlier) };
 }
 
+/**
+ * Claims the update for handling until `nowMs + holdMs`: true for one claimer, while it is not
+ * handled and nobody else's claim is live. The chat lock already keeps two handlers apart where
+ * it is shared; the claim also holds where it is not (two processes on one SQLite file, two
+ * services in one process), and lapses if its holder dies mid-update.
+ */
+export async function claimUpdate(db: DB, updateId: number, nowMs: number, holdMs: number): Promise<boolean> {
+  const r = await db
+    .updateTable('telegram_updates')
+    .set({ claimed_until: nowMs + holdMs })
+    .where('update_id', '=', updateId)
+    .where('handled_at', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function markHandled(db: DB, updateId: number, nowMs: number): Promise<void> {
   await db.updateTable('telegram_updates').set({ handled_at: nowMs }).where('update_id', '=', updateId).execute();
 }

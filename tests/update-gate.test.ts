@@ -6,7 +6,8 @@ import type { Update } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import type { Engine } from '../db/engine.js';
 import { registerUpdate } from '../db/telegram-updates.js';
-import { chatKeyOf, createUpdateGate, ORDER_WAIT_MS, REMEMBER_MS } from '../bot/update-gate.js';
+import { inProcessLocks } from '../db/keyed-locks.js';
+import { chatKeyOf, CLAIM_MS, createUpdateGate, ORDER_WAIT_MS, REMEMBER_MS } from '../bot/update-gate.js';
 import { openTestDatabase, TEST_ENGINE } from './helpers/engine.js';
 
 let db: DB;
@@ -50,6 +51,19 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
     let again = false;
     expect(await createUpdateGate({ db, locks: engine.keyedLocks() }).run(text(11, 1), async () => void (again = true))).toBe('duplicate');
     expect(again).toBe(false);
+  });
+
+  it('handles it once also where two gates share no lock (two processes on one SQLite file)', async () => {
+    const a = createUpdateGate({ db, locks: inProcessLocks() });
+    const b = createUpdateGate({ db, locks: inProcessLocks() });
+    let handled = 0;
+    const handle = async () => {
+      handled++;
+      await pause(40);
+    };
+    const outcomes = await Promise.all([a.run(text(13, 2), handle), b.run(text(13, 2), handle)]);
+    expect(outcomes.sort()).toEqual(['duplicate', 'handled']);
+    expect(handled).toBe(1);
   });
 
   it('counts an update whose handler threw as handled: a redelivery does not run it again', async () => {
@@ -99,7 +113,7 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
     // The next update prunes what is older than REMEMBER_MS.
     await gate.run(text(42, 9), async () => undefined);
     await pause(50);
-    const left = await db.selectFrom('telegram_updates').select('update_id').orderBy('update_id').execute();
-    expect(left.map((r) => r.update_id)).toEqual([42]);
+    const left = await db.selectFrom('telegram_updates').select(['update_id', 'handled_at', 'claimed_until']).orderBy('update_id').execute();
+    expect(left).toEqual([{ update_id: 42, handled_at: clock, claimed_until: clock + CLAIM_MS }]);
   });
 });

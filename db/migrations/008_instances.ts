@@ -10,6 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('update_id', 'bigint', (c) => c.primaryKey())
     .addColumn('chat_key', 'text', (c) => c.notNull())
     .addColumn('received_at', 'bigint', (c) => c.notNull())
+    .addColumn('claimed_until', 'bigint')
     .addColumn('handled_at', 'bigint')
     .execute();
   // "Is an earlier update of this chat still waiting?": unhandled rows only, a handful.

@@ -108,7 +108,7 @@ async function startServer(): Promise<Server> {
 async function copyTemplate(templateUrl: string): Promise<Server> {
   const template = new URL(templateUrl).pathname.slice(1);
   const name = `library_test_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: templateUrl, types: pgTypes });
+  const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres'), types: pgTypes });
   await admin.connect();
   await admin.query('SET search_path TO public');
   for (let attempt = 0; ; attempt++) {
