@@ -16,7 +16,7 @@ import { holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
 import { liveLease } from './db/leases.js';
 import { startBot } from './bot/start.js';
 import { createNoticeRenderer } from './bot/notices.js';
-import { createJobs } from './jobs/index.js';
+import { createJobs, type Jobs } from './jobs/index.js';
 import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
 
 export interface RunningService {
@@ -28,6 +28,8 @@ export interface RunningService {
   host: string;
   core: Core;
   config: Config;
+  /** Its scheduled jobs and outbox dispatcher (started unless startJobs is false). */
+  jobs: Jobs;
   stop(): Promise<void>;
 }
 
@@ -228,6 +230,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     host: boundHost,
     core,
     config: effectiveConfig,
+    jobs,
     stop() {
       stopping ??= (async () => {
         await telegram?.stop();
