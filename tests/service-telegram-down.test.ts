@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { startTestService } from './helpers/service.js';
+import { startTestService, warmTestDatabase } from './helpers/service.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 
 const TOKEN = '555222:REAL-looking-token-abcdefghijklmnop';
@@ -19,6 +19,8 @@ let blackholeRoot: string;
 const sockets = new Set<net.Socket>();
 
 beforeAll(async () => {
+  // PGlite boots once per test file (seconds on a busy machine): not the start-up measured here.
+  await warmTestDatabase();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-tgdown-'));
   // Accepts connections and never answers: a firewall that drops, or a very slow network.
   blackhole = net.createServer((s) => {

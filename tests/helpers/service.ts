@@ -56,6 +56,11 @@ export async function engineConfig(config: Config): Promise<Config> {
   return { ...config, databaseUrl: await serverDatabaseUrl(config.databasePath) };
 }
 
+/** Starts the engine's test server ahead of time (PGlite boots once per file), so a test can time the service alone. */
+export async function warmTestDatabase(): Promise<void> {
+  if (onPostgres && !inject('pgTemplateUrl')) await (await openTestDatabase()).db.destroy();
+}
+
 export async function startTestService(config: Config, opts: StartOptions): Promise<RunningService> {
   if (!onPostgres) return startService(config, opts);
   if (inject('pgTemplateUrl')) return startService(await engineConfig(config), opts);
