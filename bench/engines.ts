@@ -24,6 +24,8 @@ interface Target {
   readerToken: string;
   deepCursor: string;
   poolTokens: string[];
+  /** Readers used so far: each borrows once (its unpaid rent would refuse a second loan), across runs. */
+  used: { n: number };
 }
 
 /** What the workload needs from a seeded database: a reader with history, a deep cursor, fresh readers. */
@@ -42,6 +44,7 @@ async function prepare(db: Kysely<any>, tag: string): Promise<Omit<Target, 'urls
     ids.push(...rows.map((r: { id: number }) => r.id));
   }
   return {
+    used: { n: 0 },
     readerToken: await auth.issue(heavy.user_id, 'access', 0),
     deepCursor: encodeCursor([deep.title, deep.id]),
     poolTokens: await Promise.all(ids.map((id) => auth.issue(id, 'access', 0))),
@@ -57,7 +60,6 @@ async function load(urls: string[], opts: (base: string) => autocannon.Options):
 
 function scenarios(t: Target): Array<[string, (base: string) => autocannon.Options]> {
   const hdr = { authorization: `Bearer ${t.readerToken}` };
-  let cycles = 0;
   let next = Math.floor(Math.random() * COUNTS.books);
   const due = addDays(TODAY, 7);
   return [
@@ -73,7 +75,7 @@ function scenarios(t: Target): Array<[string, (base: string) => autocannon.Optio
           method: 'POST',
           path: '/api/borrowings/',
           setupRequest: (req, ctx) => {
-            const token = t.poolTokens[cycles++ % t.poolTokens.length]!;
+            const token = t.poolTokens[t.used.n++ % t.poolTokens.length]!;
             next++;
             (ctx as Record<string, unknown>).token = token;
             return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ book_id: 1 + (next % COUNTS.books), expected_return_date: due }) };
