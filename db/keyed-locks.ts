@@ -82,15 +82,19 @@ export function advisoryLocks(connect: () => Promise<LockSession>, opts: { maxPa
     return session;
   };
 
+  // A query that fails has lost the connection (these statements cannot fail otherwise): the
+  // session is dropped and the next use opens another. Locks held through it are gone with it —
+  // PostgreSQL freed them — so their holders no longer exclude anyone; the webhook's claim on
+  // each update (db/telegram-updates.ts) still keeps an update from running twice meanwhile.
   const query = async (text: string, key: string) => {
-    const s = await current();
+    const opened = current();
+    const s = await opened;
     try {
       return (await s.query(text, [LOCK_NAMESPACE, lockKey(key)])).rows[0]!;
     } catch (e) {
-      if (session) {
-        const dropped = session;
+      if (session === opened) {
         session = undefined;
-        void dropped.then((d) => d.end()).catch(() => undefined);
+        void s.end().catch(() => undefined);
       }
       throw e;
     }

@@ -117,3 +117,25 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
     expect(left).toEqual([{ update_id: 42, handled_at: clock, claimed_until: clock + CLAIM_MS }]);
   });
 });
+
+describe(`The engine's keyed locks (${TEST_ENGINE})`, () => {
+  it('one holder per key at a time, in arrival order; other keys alongside', async () => {
+    const locks = engine.keyedLocks();
+    const events: string[] = [];
+    const hold = (key: string, name: string, ms: number) =>
+      locks.run(key, async () => {
+        events.push(`${name}+`);
+        await pause(ms);
+        events.push(`${name}-`);
+      });
+    await Promise.all([hold('k', 'a', 40), hold('k', 'b', 10), hold('other', 'c', 10)]);
+    expect(events.indexOf('a-')).toBeLessThan(events.indexOf('b+'));
+    expect(events.indexOf('c+')).toBeLessThan(events.indexOf('a-'));
+  });
+
+  it('a holder that throws frees the key for the next one', async () => {
+    const locks = engine.keyedLocks();
+    await expect(locks.run('k', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await locks.run('k', async () => 'next')).toBe('next');
+  });
+});
