@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects (SPEC §12: one test suite on both engines):
+// The projects (SPEC §12: one test suite on both engines):
 // - sqlite: every test, on SQLite as before.
 // - postgres: the tests that touch the database, with TEST_DB=postgres: the test worlds
 //   (tests/helpers/engine.ts) open PostgreSQL instead — PGlite in this process (no server), or

@@ -120,6 +120,8 @@ describe('Each scheduled run happens on one instance', () => {
   it('the overdue report and the due-soon reminders, firing every second on both: each slot runs once', async () => {
     const start = Date.now();
     await new Promise((r) => setTimeout(r, 3_200));
+    // Counted with no run in flight (one claimed but not yet finished would not match).
+    await Promise.all([a.jobs.stop(), b.jobs.stop()]);
     const finished = (job: string) => logs.filter((l) => l.msg === `job ${job} finished` && Number(l.time) >= start);
     const slots = async (job: string) => (await a.core.deps.db.selectFrom('leases').select(['name', 'holder']).where('name', 'like', `job:${job}@%`).execute());
     for (const job of ['overdue-report', 'due-soon']) {
@@ -129,6 +131,8 @@ describe('Each scheduled run happens on one instance', () => {
       expect(logs.filter((l) => l.msg === `job ${job} finished`).length).toBe((await slots(job)).length);
     }
     expect(new Set(logs.filter((l) => l.msg?.startsWith('job ') && l.msg.endsWith(' finished')).map((l) => l.instance))).toEqual(new Set(['A', 'B']));
+    a.jobs.start();
+    b.jobs.start();
   });
 
   it('the expiry job: both instances firing the same minute, one runs it', async () => {
@@ -203,7 +207,12 @@ describe('Telegram updates', () => {
     for (let i = 1; i <= 2; i++) await a.core.books.create(SYSTEM_ACTOR, { title: `Ordered ${i}`, author: 'Queue', cover: 'SOFT', inventory: 1, daily_fee: '1.00' });
     const chats = Array.from({ length: 10 }, (_, i) => 7_200_000 + i);
     for (const id of chats) tg.api.registerChat(chat(id));
-    const sends = chats.flatMap((id, i) => [post(a, textUpdate(10_000 + i * 2, id, 'Ordered 1')), post(b, textUpdate(10_001 + i * 2, id, 'Ordered 2'))]);
+    // Telegram sends a chat's updates in order; the second leaves a few ms after the first, while
+    // the first is still being handled on the other instance.
+    const sends = chats.flatMap((id, i) => [
+      post(a, textUpdate(10_000 + i * 2, id, 'Ordered 1')),
+      new Promise((r) => setTimeout(r, 5)).then(() => post(b, textUpdate(10_001 + i * 2, id, 'Ordered 2'))),
+    ]);
     expect((await Promise.all(sends)).map((r) => r.status).every((s) => s === 200)).toBe(true);
     for (const id of chats) {
       const answers = tg.api.transcript(id).filter((m) => m.from === 'bot').map((m) => /Ordered (\d)/.exec(m.text)?.[1]);
