@@ -1,7 +1,7 @@
 // npm start: the API, the bot and the jobs in one process over one database file.
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
-import { ListenError, startService } from './service.js';
+import { ListenError, PollingRefusedError, startService } from './service.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -9,7 +9,7 @@ process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejec
 
 const service = await startService(config, { logger }).catch((err: unknown) => {
   // A busy port and the like are the operator's to fix: a plain sentence, not a stack.
-  if (err instanceof ListenError) {
+  if (err instanceof ListenError || err instanceof PollingRefusedError) {
     console.error(err.message);
     process.exit(1);
   }

@@ -4,16 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { getOrCreateSetting, openDatabase, randomSecret } from './db/connection.js';
+import { getOrCreateSetting, openDatabase, randomSecret, type DB, type Engine } from './db/connection.js';
 import { createCore, SYSTEM_ACTOR, type Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createStripeGateway } from './core/stripe.js';
 import { createApi } from './api/app.js';
 import { createBot } from './bot/index.js';
 import { webhookHandler } from './bot/run.js';
+import { createUpdateGate } from './bot/update-gate.js';
+import { holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
+import { liveLease } from './db/leases.js';
 import { startBot } from './bot/start.js';
 import { createNoticeRenderer } from './bot/notices.js';
-import { createJobs } from './jobs/index.js';
+import { createJobs, type Jobs } from './jobs/index.js';
 import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
 
 export interface RunningService {
@@ -25,6 +28,8 @@ export interface RunningService {
   host: string;
   core: Core;
   config: Config;
+  /** Its scheduled jobs and outbox dispatcher (started unless startJobs is false). */
+  jobs: Jobs;
   stop(): Promise<void>;
 }
 
@@ -56,19 +61,52 @@ function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
   }
 }
 
+/** Long polling while another instance polls: refused, with what to do instead (SPEC §12). */
+export class PollingRefusedError extends Error {
+  constructor(readonly holder: string, readonly until: Date) {
+    super(
+      `Another instance is already receiving Telegram updates by long polling: ${holder}.\n` +
+        'Telegram hands each update to one poller only, so several instances must use webhook mode: set ' +
+        'TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL (the address behind your load balancer) on every instance.\n' +
+        `If that instance has stopped without saying so, its claim lapses at ${until.toISOString()}: start again after that.`,
+    );
+    this.name = 'PollingRefusedError';
+  }
+}
+
+/** The lease a long-polling instance holds (db/leases.ts); short, so a crashed poller frees it soon. */
+export const POLLING_LEASE = 'telegram-polling';
+export const POLLING_LEASE_TTL_MS = 15_000;
+
 export interface StartOptions {
   logger: Logger;
   clock?: Clock;
   startJobs?: boolean;
   /** How long one attempt to reach Telegram may take (default 10 s; tests shorten it). */
   telegramTimeoutMs?: number;
+  /**
+   * A database already open and migrated, in place of the config's (tests: a PGlite world,
+   * which has no URL); the service closes it when it stops.
+   */
+  database?: { db: DB; engine: Engine };
 }
 
 export async function startService(config: Config, opts: StartOptions): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const { db, applied } = await openDatabase(config);
-  if (applied.length) logger.info({ migrations: applied, database: config.databasePath }, 'database migrated');
+  const { db, engine, applied } = opts.database ? { ...opts.database, applied: [] } : await openDatabase(config);
+  if (applied.length) logger.info({ migrations: applied, database: engine.description }, 'database migrated');
+  const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
+  // One long-polling instance per library (any engine: two `npm start` on one SQLite file too).
+  let pollingLease: HeldLease | undefined;
+  if (config.telegram.botToken && !webhookMode) {
+    pollingLease = await holdLease(db, clock, { name: POLLING_LEASE, holder: leaseHolderId('npm start'), ttlMs: POLLING_LEASE_TTL_MS, logger });
+    if (!pollingLease) {
+      const held = await liveLease(db, POLLING_LEASE, clock.now().getTime());
+      await engine.close();
+      throw new PollingRefusedError(held?.holder ?? 'another instance', new Date(held?.expiresAt ?? clock.now().getTime() + POLLING_LEASE_TTL_MS));
+    }
+  }
   const jwtSecret = config.jwtSecret ?? (await getOrCreateSetting(db, 'jwt_secret', randomSecret));
   const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
 
@@ -84,7 +122,8 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     );
     s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
   }).catch(async (err: unknown) => {
-    await db.destroy();
+    await pollingLease?.release();
+    await engine.close();
     throw err;
   });
   const { port, address: boundHost } = server.address() as AddressInfo;
@@ -103,6 +142,10 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.secretKey ? config.stripe.apiBase : 'http://127.0.0.1:9',
   });
   const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 30_000 });
+  // Before the first request: a book without its search text (one written before migration 007)
+  // cannot be found by search.
+  const filled = await core.books.fillSearchText();
+  if (filled) logger.info({ books: filled }, 'search text written for books that had none');
   if (!config.sandbox.telegram) {
     // A database once used with the sandbox must not keep a staff account that a real Telegram
     // user with the persona's id would then be.
@@ -116,7 +159,6 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     staffChatId: config.telegram.staffChatId,
     logger,
   });
-  const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
 
   const app = createApi({
     core,
@@ -128,7 +170,10 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
-      if (webhookMode) a.post('/telegram/webhook', webhookHandler(bot, config.telegram.webhookSecret!));
+      if (webhookMode) {
+        const gate = createUpdateGate({ db, locks: engine.keyedLocks() });
+        a.post('/telegram/webhook', webhookHandler(bot, config.telegram.webhookSecret!, { gate }));
+      }
       if (sandbox) sandbox.mount(a);
     },
   });
@@ -155,6 +200,12 @@ export async function startService(config: Config, opts: StartOptions): Promise<
       })
     : undefined;
   await telegram?.firstAttempt;
+  pollingLease?.lost.addEventListener('abort', () => {
+    // Renewal failed (the database did not answer, or the lease lapsed and another took it):
+    // two pollers would take turns losing updates to each other, so this one stops.
+    logger.error({ lease: POLLING_LEASE }, 'lost the long-polling lease: this instance stops receiving Telegram updates; restart it, or use webhook mode for several instances');
+    void telegram?.stop();
+  });
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
@@ -181,9 +232,11 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     host: boundHost,
     core,
     config: effectiveConfig,
+    jobs,
     stop() {
       stopping ??= (async () => {
         await telegram?.stop();
+        await pollingLease?.release();
         await jobs.stop();
         sandbox?.close();
         await new Promise<void>((resolve) => {
@@ -191,7 +244,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
           // Long-lived connections (the sandbox's event stream, keep-alive) would hold close() open.
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        await db.destroy();
+        await engine.close();
       })();
       return stopping;
     },

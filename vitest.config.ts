@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects (SPEC §12: one test suite on both engines):
+// The projects (SPEC §12: one test suite on both engines):
 // - sqlite: every test, on SQLite as before.
 // - postgres: the tests that touch the database, with TEST_DB=postgres: the test worlds
 //   (tests/helpers/engine.ts) open PostgreSQL instead — PGlite in this process (no server), or
 //   with TEST_DATABASE_URL=postgres://… a real server, where each test file gets its own
 //   throwaway database copied from a template that the global setup migrates once.
-// `npm test` runs both; `npx vitest run --project sqlite` (or postgres) runs one.
+// - multi (only when TEST_DATABASE_URL is set): several service instances on one server.
+// `npm test` runs sqlite and postgres; `npx vitest run --project sqlite` (or postgres) runs one;
+// `npm run test:multi` the multi-instance tests.
 
 /** Tests that never open a database: they run once, in the sqlite project. */
 const NO_DATABASE = [
@@ -19,9 +21,10 @@ const NO_DATABASE = [
   'tests/stripe-gateway.test.ts',
 ];
 
-/** Database tests that stay on SQLite, and why. */
+/** Database tests that stay on SQLite, and why: each is about SQLite itself. */
 const SQLITE_ONLY = [
-  // Several OS processes on one SQLite file (worker scripts open the file by path).
+  // Several OS processes on one SQLite file (worker scripts open the file by path): SQLite's
+  // locking between processes. Several instances on PostgreSQL: tests/multi/.
   'tests/book-removal-race.test.ts',
   'tests/sqlite-processes.test.ts',
   'tests/holds-race.test.ts',
@@ -30,20 +33,21 @@ const SQLITE_ONLY = [
   // A second connection on the same file (createDb), the data_version change token; the
   // PostgreSQL token is tested in tests/engine-functions.test.ts.
   'tests/catalogue-cache.test.ts',
-  // The whole service from a Config: service.ts opens config.databasePath (SQLite) until it
-  // calls openDatabase(config); on PostgreSQL these need a server URL (TEST_DATABASE_URL).
-  'tests/e2e-sandbox.test.ts',
-  'tests/service.test.ts',
-  'tests/service-sandbox-switch.test.ts',
-  'tests/service-telegram-down.test.ts',
+  // The port and the entry point (`npm start` in a child process on a fresh SQLite directory).
   'tests/startup.test.ts',
-  'tests/telegram-webhook.test.ts',
-  // Open SQLite themselves (openDatabase(':memory:') in the test file) and read SQLite query
-  // plans (EXPLAIN QUERY PLAN) and pragmas: to port with openTestDatabase.
-  'tests/jobs-notifications.test.ts',
-  'tests/fine-estimate.test.ts',
+  // Read SQLite query plans (EXPLAIN QUERY PLAN) of the holds statements.
   'tests/holds-plans.test.ts',
 ];
+
+/** PostgreSQL-only tests: copying a SQLite library to PostgreSQL. */
+const POSTGRES_ONLY = ['tests/db-copy.test.ts'];
+
+/**
+ * Several service instances on one PostgreSQL server (tests/multi/): `npm run test:multi`, with
+ * TEST_DATABASE_URL set (.ci/run starts a throwaway server). Never part of `npm test`, which
+ * needs no server.
+ */
+const MULTI = ['tests/multi/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -57,19 +61,36 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['tests/**/*.test.ts'] },
+        test: { name: 'sqlite', include: ['tests/**/*.test.ts'], exclude: [...POSTGRES_ONLY, ...MULTI] },
       },
       {
         extends: true,
         test: {
           name: 'postgres',
           include: ['tests/**/*.test.ts'],
-          exclude: [...NO_DATABASE, ...SQLITE_ONLY],
+          exclude: [...NO_DATABASE, ...SQLITE_ONLY, ...MULTI],
           env: { TEST_DB: 'postgres' },
           globalSetup: ['tests/helpers/pg-global-setup.ts'],
           setupFiles: ['tests/helpers/pg-setup.ts'],
         },
       },
+      // Only with a server to run on: without TEST_DATABASE_URL, `--project multi` names no project
+      // and vitest says so (exit 1) rather than passing with nothing run.
+      ...(process.env.TEST_DATABASE_URL
+        ? [{
+            extends: true as const,
+            test: {
+              name: 'multi',
+              include: MULTI,
+              env: { TEST_DB: 'postgres' },
+              // Two service instances and a server per test file: give them room.
+              testTimeout: 120_000,
+              hookTimeout: 120_000,
+              globalSetup: ['tests/helpers/pg-global-setup.ts'],
+              setupFiles: ['tests/helpers/pg-setup.ts'],
+            },
+          }]
+        : []),
     ],
   },
 });

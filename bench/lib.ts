@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, openSqlite } from '../db/connection.js';
+import { openDatabase } from '../db/connection.js';
+import { searchWords } from '../core/search-text.js';
 import { bulkSeed } from '../db/seed.js';
 import { phaseProgress } from '../scripts/progress.js';
 
@@ -16,7 +17,7 @@ export const TODAY = new Date().toISOString().slice(0, 10);
 export const { values: args } = parseArgs({
   strict: false,
   options: {
-    only: { type: 'string', default: 'api,bot,jobs,holds' },
+    only: { type: 'string', default: 'api,bot,jobs,holds,pg' },
     fresh: { type: 'boolean', default: false },
     duration: { type: 'string', default: '8' },
     connections: { type: 'string', default: '10' },
@@ -41,18 +42,17 @@ export async function seededDb(name: string, counts: { books: number; users: num
   fs.mkdirSync(DATA_DIR, { recursive: true });
   const file = path.join(DATA_DIR, `${name}.db`);
   const marker = `${file}.seeded.json`;
-  const want = JSON.stringify({ ...counts, today: TODAY });
+  // `search`: the data carries core's search text (migration 007); older seeds are remade.
+  const want = JSON.stringify({ ...counts, today: TODAY, search: 1 });
   if (!args.fresh && fs.existsSync(file) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === want) return file;
   for (const f of [file, `${file}-wal`, `${file}-shm`, marker]) fs.rmSync(f, { force: true });
-  const { db } = await openDatabase(file);
-  await db.destroy();
-  const sqlite = openSqlite(file);
+  const { db, sqlite } = await openDatabase(file);
   const progress = phaseProgress(`seed ${name}: `);
   const started = Date.now();
-  bulkSeed(sqlite, { ...counts, today: TODAY, onProgress: progress.onProgress });
+  await bulkSeed({ db, sqlite }, { ...counts, today: TODAY, fold: foldWord, onProgress: progress.onProgress });
   progress.stop();
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  sqlite.close();
+  await db.destroy();
   fs.writeFileSync(marker, want);
   console.log(`seeded ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return file;
@@ -75,6 +75,9 @@ export async function startServer(argv: string[]): Promise<{ url: string; child:
     }),
   };
 }
+
+/** How core folds one word for search: what bulkSeed writes into search_text. */
+export const foldWord = (word: string) => searchWords(word).join(' ');
 
 export const durationSeconds = () => Number(args.duration);
 

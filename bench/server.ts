@@ -2,13 +2,15 @@
 //   tsx bench/server.ts bare            → a bare Hono hello-world, the baseline
 //   tsx bench/server.ts api <db file>   → the real API over the seeded database, with the
 //                                          fake Stripe mounted in-process for borrow/return
+//   … api-nocache <db file or postgres://…>   the same without the catalogue cache, on either engine
 // Prints {"port": N} on stdout once listening.
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { testConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
-import { createDb } from '../db/connection.js';
+import { createDb, openDatabase } from '../db/connection.js';
+import { isPostgresUrl } from '../db/postgres.js';
 import { createCore } from '../core/index.js';
 import { systemClock } from '../core/clock.js';
 import { createStripeGateway } from '../core/stripe.js';
@@ -29,7 +31,7 @@ if (mode === 'bare') {
   app.get('/', (c) => c.json({ hello: 'world' }));
   fetchApp = app.fetch;
 } else if ((mode === 'api' || mode === 'api-nocache') && file) {
-  const { db } = createDb(file);
+  const { db } = isPostgresUrl(file) ? await openDatabase({ databasePath: '', databaseUrl: file }) : createDb(file);
   const stripe = createFakeStripe({ checkoutUrlBase: `http://127.0.0.1:${port}/checkout` });
   const config = testConfig({ DATABASE_PATH: file, MAX_ACTIVE_LOANS: '100' });
   const gateway = createStripeGateway({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: `http://127.0.0.1:${port}/stripe` });

@@ -1,9 +1,11 @@
 // How updates reach the bot: long polling through @grammyjs/runner, or a webhook on the API server.
 import { timingSafeEqual } from 'node:crypto';
 import type { Context as HonoContext } from 'hono';
-import { webhookCallback, type Bot } from 'grammy';
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { BotContext } from './context.js';
+import { ungated, type UpdateGate } from './update-gate.js';
 
 export interface PollingHandle {
   /** Stops fetching and waits (up to `graceMs`, default 10 s) for updates in flight to finish. */
@@ -47,25 +49,48 @@ const isUpdate = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && !Array.isArray(body) &&
   Number.isSafeInteger((body as { update_id?: unknown }).update_id) && (body as { update_id: number }).update_id >= 0;
 
+export interface WebhookOptions {
+  /** After this long an update still being handled is answered 200 and finishes in the background (default 9 s). */
+  timeoutMs?: number;
+  /** Once per update and one at a time per chat, across instances (bot/update-gate.ts); default none. */
+  gate?: UpdateGate;
+}
+
 /**
  * The Hono handler for POST /telegram/webhook. A missing or wrong
  * X-Telegram-Bot-Api-Secret-Token answers 401 and the update is ignored; with the right secret,
  * a body that is not an update answers 400 and is ignored (grammY would throw on it: a 500).
  *
  * An update that takes long (Stripe answering slowly while borrowing) is answered 200 after
- * `timeoutMs` and finishes in the background: with grammY's default ("throw") Telegram would
- * send the same update again and a Confirm press could be handled twice.
+ * `timeoutMs` and finishes in the background: otherwise Telegram would send the same update
+ * again. What grammY's webhookCallback does besides (webhook replies) we do not use; the gate
+ * has to sit between the request and bot.handleUpdate, so the handler is our own.
  */
-export function webhookHandler(bot: Bot<BotContext>, secret: string, timeoutMs = 9_000) {
-  const handle = webhookCallback(bot, 'hono', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: timeoutMs });
+export function webhookHandler(bot: Bot<BotContext>, secret: string, opts: WebhookOptions = {}) {
+  const timeoutMs = opts.timeoutMs ?? 9_000;
+  const gate = opts.gate ?? ungated;
   return async (c: HonoContext) => {
-    // The secret is checked first, by grammY, so a stranger learns nothing from the body's fate.
-    if (!sameSecret(c.req.header(SECRET_HEADER), secret)) return handle(c);
-    // Hono keeps the parsed body, so grammY reads this same object.
+    // The secret first, so a stranger learns nothing from the body's fate.
+    if (!sameSecret(c.req.header(SECRET_HEADER), secret)) {
+      c.status(401);
+      return c.body('');
+    }
     const body: unknown = await c.req.json().catch(() => undefined);
     if (!isUpdate(body)) {
       return c.json({ error: { code: 'VALIDATION', message: 'The body is not a Telegram update (a JSON object with an integer update_id)' } }, 400);
     }
-    return handle(c);
+    if (!bot.isInited()) await bot.init();
+    const update = body as Update;
+    const work = gate.run(update, () => bot.handleUpdate(update));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    try {
+      await Promise.race([work, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    // Finishing in the background: its failure is grammY's to report (bot.catch), not a request's.
+    work.catch(() => undefined);
+    return c.body('');
   };
 }

@@ -13,6 +13,7 @@ import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
 import { bookSearchFilter } from '../db/search.js';
 import { holdIsActive, passCopiesOn } from './hold-queue.js';
+import { bookSearchText, queryWords } from './search-text.js';
 
 export const MAX_INVENTORY = 1_000_000;
 
@@ -158,7 +159,7 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     let q = db.selectFrom('books').select(bookColumns).where('deleted_at', 'is', null);
     const search = opts.search?.trim();
     if (search) {
-      const filter = bookSearchFilter(db, search);
+      const filter = bookSearchFilter(db, queryWords(search));
       if (!filter) return { results: [], next_cursor: null };
       q = q.where(filter);
     }
@@ -177,7 +178,7 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     try {
       const inserted = await db
         .insertInto('books')
-        .values({ ...row, isbn: row.isbn ?? null, created_at: isoNow(clock) })
+        .values({ ...row, isbn: row.isbn ?? null, search_text: bookSearchText({ ...row, isbn: row.isbn ?? null }), created_at: isoNow(clock) })
         .returning(bookColumns)
         .executeTakeFirstOrThrow();
       cache?.invalidate();
@@ -203,7 +204,7 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     try {
       const updated = await immediateTransaction(db, async (trx) => {
         await lockForUpdate(trx, 'books', [id]);
-        const book = await trx.selectFrom('books').select(['id', 'held', 'inventory']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        const book = await trx.selectFrom('books').select(['id', 'held', 'inventory', 'title', 'author', 'isbn']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
         if (!book) throw notFound('Book');
         const inventory = row.inventory as number | undefined;
         if (inventory !== undefined && inventory < book.held) {
@@ -212,7 +213,10 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
             held: book.held,
           });
         }
-        await trx.updateTable('books').set(row).where('id', '=', id).execute();
+        // The search text is made of all three fields: the others come from the locked row.
+        const searched = 'title' in row || 'author' in row || 'isbn' in row;
+        const search_text = searched ? bookSearchText({ title: book.title, author: book.author, isbn: book.isbn, ...(row as Partial<typeof book>) }) : undefined;
+        await trx.updateTable('books').set(searched ? { ...row, search_text } : row).where('id', '=', id).execute();
         if (inventory !== undefined) {
           await passCopiesOn(trx, [id], { now: clock.now(), pickupHours: config.rules.holdPickupHours, timeZone: config.rules.timeZone });
         }
@@ -273,8 +277,33 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     cache?.invalidate();
   }
 
+  /**
+   * Writes the search text of every book that has none (books from before migration 007, or
+   * written around core), in batches; what it filled. The service and the CLI run it after
+   * migrating, before serving: a book without it cannot be found by search.
+   */
+  async function fillSearchText(batch = 500): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const rows = await db.selectFrom('books').select(['id', 'title', 'author', 'isbn']).where('search_text', 'is', null).orderBy('id').limit(batch).execute();
+      if (rows.length === 0) break;
+      await db
+        .updateTable('books')
+        .set((eb) => {
+          let byId = eb.case().when('id', '=', rows[0]!.id).then(bookSearchText(rows[0]!));
+          for (const r of rows.slice(1)) byId = byId.when('id', '=', r.id).then(bookSearchText(r));
+          return { search_text: byId.end() };
+        })
+        .where('id', 'in', rows.map((r) => r.id))
+        .execute();
+      filled += rows.length;
+    }
+    if (filled) cache?.invalidate();
+    return filled;
+  }
+
   return {
-    get, list, create, update, setInventory, remove, findByIsbn,
+    get, list, create, update, setInventory, remove, findByIsbn, fillSearchText,
     invalidate: () => cache?.invalidate(),
     cacheStats: () => cache?.stats() ?? { entries: 0, bytes: 0 },
   };

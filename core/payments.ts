@@ -210,45 +210,8 @@ export function createPayments(deps: CoreDeps) {
    * USD); anything else is logged and changes nothing. Notifications go in the same transaction.
    * `now` is the calling use case's single clock read.
    */
-  async function markPaid(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
-    return immediateTransaction(db, async (trx) => {
-      const row = await trx.selectFrom('payments').selectAll().where('session_id', '=', session.id).executeTakeFirst();
-      if (!row) return null;
-      if (row.status !== 'PENDING' && row.status !== 'EXPIRED') return { payment: row, changed: false };
-      const refused = sessionMismatch(row, session);
-      if (refused) {
-        // Amounts and codes only: the session id opens the anonymous pages, the URL is a way to pay.
-        log.warn({ paymentId: row.id, ...refused }, 'Stripe session does not pay this payment; left unpaid');
-        return { payment: row, changed: false, refused };
-      }
-      const updated = await trx
-        .updateTable('payments')
-        .set({ status: 'PAID', paid_at: now.toISOString(), payment_intent_id: session.paymentIntentId })
-        .where('id', '=', row.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const facts = await trx
-        .selectFrom('borrowings')
-        .innerJoin('books', 'books.id', 'borrowings.book_id')
-        .innerJoin('users', 'users.id', 'borrowings.user_id')
-        .select(['books.title', 'users.first_name', 'users.last_name', 'users.telegram_user_id', 'users.telegram_username', 'users.language', 'users.email'])
-        .where('borrowings.id', '=', updated.borrowing_id)
-        .executeTakeFirstOrThrow();
-      const payload = {
-        payment_id: updated.id,
-        borrowing_id: updated.borrowing_id,
-        type: updated.type,
-        amount: formatCents(updated.money_to_pay_cents),
-        book_title: facts.title,
-        reader: displayName({ ...facts, id: updated.user_id }),
-        reader_username: facts.telegram_username,
-      };
-      await enqueue(trx, [
-        ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),
-        ...readerNote(facts, 'reader.payment_received', payload, `paid:${updated.id}`),
-      ], now.getTime());
-      return { payment: updated, changed: true };
-    });
+  function markPaid(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
+    return immediateTransaction(db, (trx) => markPaidIn(trx, session, now));
   }
 
   /** What a reader notice about a payment says: its amount and kind, the book, and who to tell. */
@@ -263,22 +226,68 @@ export function createPayments(deps: CoreDeps) {
       .executeTakeFirstOrThrow();
   }
 
+  /** markPaid inside the caller's write transaction (a webhook claims its event in the same one). */
+  async function markPaidIn(trx: typeof db, session: CheckoutSessionInfo, now: Date): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
+    const found = await trx.selectFrom('payments').select('id').where('session_id', '=', session.id).executeTakeFirst();
+    if (!found) return null;
+    // The success page and the webhook may confirm the same session at once (on two instances).
+    await lockForUpdate(trx, 'payments', [found.id]);
+    const row = await trx.selectFrom('payments').selectAll().where('id', '=', found.id).executeTakeFirstOrThrow();
+    if (row.status !== 'PENDING' && row.status !== 'EXPIRED') return { payment: row, changed: false };
+    const refused = sessionMismatch(row, session);
+    if (refused) {
+      // Amounts and codes only: the session id opens the anonymous pages, the URL is a way to pay.
+      log.warn({ paymentId: row.id, ...refused }, 'Stripe session does not pay this payment; left unpaid');
+      return { payment: row, changed: false, refused };
+    }
+    const updated = await trx
+      .updateTable('payments')
+      .set({ status: 'PAID', paid_at: now.toISOString(), payment_intent_id: session.paymentIntentId })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const facts = await trx
+      .selectFrom('borrowings')
+      .innerJoin('books', 'books.id', 'borrowings.book_id')
+      .innerJoin('users', 'users.id', 'borrowings.user_id')
+      .select(['books.title', 'users.first_name', 'users.last_name', 'users.telegram_user_id', 'users.telegram_username', 'users.language', 'users.email'])
+      .where('borrowings.id', '=', updated.borrowing_id)
+      .executeTakeFirstOrThrow();
+    const payload = {
+      payment_id: updated.id,
+      borrowing_id: updated.borrowing_id,
+      type: updated.type,
+      amount: formatCents(updated.money_to_pay_cents),
+      book_title: facts.title,
+      reader: displayName({ ...facts, id: updated.user_id }),
+      reader_username: facts.telegram_username,
+    };
+    await enqueue(trx, [
+      ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),
+      ...readerNote(facts, 'reader.payment_received', payload, `paid:${updated.id}`),
+    ], now.getTime());
+    return { payment: updated, changed: true };
+  }
+
   /** A PENDING session that ended unpaid becomes EXPIRED, and its reader is told (with Pay) in the same transaction. */
-  async function markExpired(sessionId: string): Promise<boolean> {
-    return immediateTransaction(db, async (trx) => {
-      const expired = await trx
-        .updateTable('payments')
-        .set({ status: 'EXPIRED' })
-        .where('session_id', '=', sessionId)
-        .where('status', '=', 'PENDING')
-        .returning('id')
-        .executeTakeFirst();
-      if (!expired) return false;
-      const f = await paymentNoticeFacts(trx, expired.id);
-      const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
-      await enqueue(trx, readerNote(f, 'reader.payment_expired', payload, `expired:${sessionId}`), clock.now().getTime());
-      return true;
-    });
+  function markExpired(sessionId: string): Promise<boolean> {
+    return immediateTransaction(db, (trx) => markExpiredIn(trx, sessionId));
+  }
+
+  /** markExpired inside the caller's write transaction (a webhook claims its event in the same one). */
+  async function markExpiredIn(trx: typeof db, sessionId: string): Promise<boolean> {
+    const expired = await trx
+      .updateTable('payments')
+      .set({ status: 'EXPIRED' })
+      .where('session_id', '=', sessionId)
+      .where('status', '=', 'PENDING')
+      .returning('id')
+      .executeTakeFirst();
+    if (!expired) return false;
+    const f = await paymentNoticeFacts(trx, expired.id);
+    const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+    await enqueue(trx, readerNote(f, 'reader.payment_expired', payload, `expired:${sessionId}`), clock.now().getTime());
+    return true;
   }
 
   async function applySession(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
@@ -292,6 +301,12 @@ export function createPayments(deps: CoreDeps) {
       return 'expired';
     }
     return 'open';
+  }
+
+  /** applySession inside the caller's write transaction. */
+  async function applySessionIn(trx: typeof db, session: CheckoutSessionInfo, now: Date): Promise<void> {
+    if (session.paid || session.status === 'complete') await markPaidIn(trx, session, now);
+    else if (session.status === 'expired') await markExpiredIn(trx, session.id);
   }
 
   const { confirmSession, sessionPage } = createCheckoutPages(deps, applySession);
@@ -345,18 +360,26 @@ export function createPayments(deps: CoreDeps) {
       }
       throw e;
     }
-    const seen = await db.selectFrom('stripe_events').select('id').where('id', '=', event.id).executeTakeFirst();
-    if (seen) return { id: event.id, type: event.type, applied: false };
     const now = clock.now();
-    if ((event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded' || event.type === 'checkout.session.expired') && event.session) {
-      await applySession(event.session, now);
-    }
-    const r = await db
-      .insertInto('stripe_events')
-      .values({ id: event.id, type: event.type, processed_at: now.toISOString() })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    return { id: event.id, type: event.type, applied: Number(r.numInsertedOrUpdatedRows ?? 0) > 0 };
+    const session = (event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded' || event.type === 'checkout.session.expired')
+      ? event.session
+      : undefined;
+    // The event id is claimed and its effect written in one transaction: of two deliveries at
+    // once (two instances, or Stripe retrying), the second waits on the first's claim (the
+    // primary key) and then finds it taken; a failed apply rolls the claim back with it, so
+    // Stripe's next retry applies it.
+    const applied = await immediateTransaction(db, async (trx) => {
+      const claimed = await trx
+        .insertInto('stripe_events')
+        .values({ id: event.id, type: event.type, processed_at: now.toISOString() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!claimed) return false;
+      if (session) await applySessionIn(trx, session, now);
+      return true;
+    });
+    return { id: event.id, type: event.type, applied };
   }
 
   /** Staff refund of a PAID payment through Stripe. */

@@ -8,13 +8,16 @@ import { registerChangeToken, sqliteChangeToken } from './change-token.js';
 import { registerEngine, type Engine } from './engine.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { memoryCounterStore } from './rate-limit-store.js';
-import { createPgPool, describeUrl, isPostgresUrl, postgresDatabase, type PostgresPoolOptions } from './postgres.js';
+import { inProcessLocks } from './keyed-locks.js';
+import { createPgPool, describeUrl, isPostgresUrl, openLockSession, postgresDatabase, type PostgresPoolOptions } from './postgres.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
 import * as m004 from './migrations/004_leases.js';
 import * as m005 from './migrations/005_payment_checks_book_guard.js';
 import * as m006 from './migrations/006_shared_state.js';
+import * as m007 from './migrations/007_search_text.js';
+import * as m008 from './migrations/008_instances.js';
 import * as m009 from './migrations/009_holds_renewals.js';
 
 export type DB = Kysely<Database>;
@@ -27,6 +30,8 @@ const migrations: Record<string, Migration> = {
   '004_leases': m004,
   '005_payment_checks_book_guard': m005,
   '006_shared_state': m006,
+  '007_search_text': m007,
+  '008_instances': m008,
   '009_holds_renewals': m009,
 };
 
@@ -82,6 +87,8 @@ export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; s
   registerChangeToken(db, changeToken);
   // One counter store per database: every API built over it shares the counters, as on PostgreSQL.
   const counters = memoryCounterStore();
+  // One file is served by one process: a queue per key in it is the whole lock.
+  const locks = inProcessLocks();
   const engine: Engine = {
     kind: 'sqlite',
     description: file,
@@ -89,7 +96,11 @@ export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; s
     lockForUpdate,
     changeToken,
     counterStore: () => counters,
-    close: () => db.destroy(),
+    keyedLocks: () => locks,
+    async close() {
+      await locks.close();
+      await db.destroy();
+    },
   };
   registerEngine(db, engine);
   return { db, sqlite, engine };
@@ -135,7 +146,7 @@ export async function openDatabase(target: DatabaseTarget | string, options: Ope
   const { databasePath, databaseUrl } = typeof target === 'string' ? { databasePath: target, databaseUrl: undefined } : target;
   if (isPostgresUrl(databaseUrl)) {
     const pool = createPgPool(databaseUrl, options);
-    const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl));
+    const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl), undefined, { lockSession: () => openLockSession(databaseUrl) });
     try {
       return { db, engine, applied: await migrateToLatest(db) };
     } catch (e) {

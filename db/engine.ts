@@ -4,6 +4,7 @@
 import { Kysely, PostgresAdapter, SqliteAdapter } from 'kysely';
 import type { ChangeToken } from './change-token.js';
 import type { CounterStore } from './rate-limit-store.js';
+import type { KeyedLocks } from './keyed-locks.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
 
@@ -26,6 +27,11 @@ export interface Engine {
   readonly changeToken: ChangeToken;
   /** Where throttling counters live: process memory on SQLite, a shared table on PostgreSQL. */
   counterStore(): CounterStore;
+  /**
+   * Locks by key shared by everything in this process on this database, and on a PostgreSQL
+   * server by every instance (db/keyed-locks.ts): the per-chat lock of Telegram updates.
+   */
+  keyedLocks(): KeyedLocks;
   /** Closes the database (and, for PGlite, the in-process server it owns). */
   close(): Promise<void>;
 }

@@ -62,3 +62,18 @@ export function leaseHeld(db: DB, name: string, holder: string, nowMs: number) {
     .where('leases.holder', '=', holder)
     .where('leases.expires_at', '>', nowMs);
 }
+
+/**
+ * Takes the lease only when nobody holds it live — not even `holder` itself (acquireLease would
+ * renew it): a claim of something to be done once, such as one scheduled run of a job.
+ */
+export async function claimLease(db: DB, name: string, holder: string, ttlMs: number, nowMs: number): Promise<boolean> {
+  const expiresAt = nowMs + ttlMs;
+  const result = await db
+    .insertInto('leases')
+    .values({ name, holder, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ holder, expires_at: expiresAt }).where('leases.expires_at', '<=', nowMs))
+    .returning('holder')
+    .executeTakeFirst();
+  return result !== undefined;
+}

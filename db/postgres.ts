@@ -7,6 +7,7 @@ import { registerEngine, type Engine } from './engine.js';
 import { registerChangeToken, postgresChangeToken } from './change-token.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { postgresCounterStore, type QueryablePool } from './rate-limit-store.js';
+import { advisoryLocks, inProcessLocks, type LockSession } from './keyed-locks.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -60,6 +61,22 @@ export function createPgPool(url: string, options: PostgresPoolOptions = {}): pg
   return pool;
 }
 
+/** A connection of its own, outside the pool, for advisory locks (db/keyed-locks.ts). */
+export async function openLockSession(url: string): Promise<LockSession> {
+  const client = new pg.Client({ connectionString: url, types: pgTypes });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+export interface PostgresDatabaseOptions {
+  /**
+   * Opens a dedicated connection for advisory locks: given for a server that several instances
+   * share; without it (PGlite: one process, one session) locks are this process's alone.
+   */
+  lockSession?: () => Promise<LockSession>;
+}
+
 export interface PostgresDatabase {
   db: Kysely<Database>;
   engine: Engine;
@@ -69,11 +86,12 @@ export interface PostgresDatabase {
  * Kysely over a pool, with the engine registered for core's db/ functions. `pool` must also
  * answer `query()` (RateLimiterPostgres uses it); `close` ends whatever the caller owns.
  */
-export function postgresDatabase(pool: PostgresPool & QueryablePool, description: string, close?: () => Promise<void>): PostgresDatabase {
+export function postgresDatabase(pool: PostgresPool & QueryablePool, description: string, close?: () => Promise<void>, options: PostgresDatabaseOptions = {}): PostgresDatabase {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const changeToken = postgresChangeToken(db);
   registerChangeToken(db, changeToken);
   const counters = postgresCounterStore(pool);
+  const locks = options.lockSession ? advisoryLocks(options.lockSession) : inProcessLocks();
   const engine: Engine = {
     kind: 'postgres',
     description,
@@ -81,7 +99,9 @@ export function postgresDatabase(pool: PostgresPool & QueryablePool, description
     lockForUpdate,
     changeToken,
     counterStore: () => counters,
+    keyedLocks: () => locks,
     async close() {
+      await locks.close();
       await db.destroy();
       await close?.();
     },

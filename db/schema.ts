@@ -19,6 +19,8 @@ export interface BooksTable {
   held: ColumnType<number, number | undefined, number>;
   /** Readers WAITING for a copy (migration 009): the book answer's `holds`. */
   waiting: ColumnType<number, number | undefined, number>;
+  /** Title, author and ISBN as core folds them for search (migration 007); NULL until core fills it. */
+  search_text: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface UsersTable {
@@ -132,6 +134,17 @@ export interface TelegramLinkCodesTable {
   used_by_telegram_user_id: number | null;
 }
 
+/** A Telegram update the webhook took (migration 008): handled once, a chat's in order. */
+export interface TelegramUpdatesTable {
+  update_id: number;
+  chat_key: string;
+  /** Epoch milliseconds. */
+  received_at: number;
+  /** While set and in the future, one holder is handling it (epoch milliseconds). */
+  claimed_until: ColumnType<number | null, number | null | undefined, number | null>;
+  handled_at: number | null;
+}
+
 export interface BotSessionsTable {
   key: string;
   value: string;
@@ -155,6 +168,7 @@ export interface Database {
   settings: SettingsTable;
   leases: LeasesTable;
   holds: HoldsTable;
+  telegram_updates: TelegramUpdatesTable;
 }
 
 export type BookRow = Selectable<BooksTable>;

@@ -11,8 +11,10 @@
  * Each job is one core use case, run as SYSTEM_ACTOR; which readers get which notice is decided
  * there. Here they are scheduled, kept from overlapping, and their summaries logged. stop()
  * waits for work in flight.
- * The same lease (jobs/lease.ts, `withLease`) is how a scheduled run can later be kept to one
- * instance when several share a PostgreSQL database.
+ * Every instance schedules the jobs; each scheduled run happens on one of them (SPEC §12): the
+ * run first takes the lease `job:<name>@<scheduled time>` (runScheduled). Such a lease is never
+ * released, only left to lapse after SLOT_LEASE_MS, so an instance that fires the same slot late
+ * (a slow clock, a pause) still finds it taken and does not run the slot again.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
@@ -22,6 +24,7 @@ import { errorForLog } from '../logger.js';
 import { createDispatcher, type DispatchOptions, type MessageSender, type NoticeRenderer } from './dispatcher.js';
 import { createDispatcherLoop } from './dispatcher-loop.js';
 import { DISPATCHER_LEASE, leaseHolderId, withLease } from './lease.js';
+import { claimLease } from '../db/leases.js';
 
 export const JOB_NAMES = ['expire-payments', 'overdue-report', 'due-soon', 'expire-holds', 'dispatch'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -79,12 +82,23 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
   }
 }
 
+/** How long a scheduled slot stays claimed: far longer than any two instances' firings of it differ. */
+export const SLOT_LEASE_MS = 60 * 60_000;
+
+/** The lease that claims one scheduled run of a job (node-cron's scheduled time, to the second). */
+export const slotLeaseName = (name: JobName, slot: Date) => `job:${name}@${new Date(Math.round(slot.getTime() / 1000) * 1000).toISOString()}`;
+
 export interface Jobs {
   start(): void;
   /** Stops the schedules and the dispatcher, waiting for work in flight. */
   stop(): Promise<void>;
   /** Runs a job now (alongside the schedules, never overlapping itself); returns its summary. */
   runOnce(name: JobName): Promise<JobSummary>;
+  /**
+   * The run scheduled for `slot`, unless another instance (or this one) has claimed that slot:
+   * then undefined, and nothing runs.
+   */
+  runScheduled(name: JobName, slot: Date): Promise<JobSummary | undefined>;
   /** Wakes the dispatcher now. */
   poke(): void;
 }
@@ -141,12 +155,24 @@ export function createJobs(deps: JobsDeps): Jobs {
     return tracked;
   }
 
+  async function runScheduled(name: JobName, slot: Date): Promise<JobSummary | undefined> {
+    const nowMs = clock.now().getTime();
+    const lease = slotLeaseName(name, slot);
+    if (!(await claimLease(core.deps.db, lease, holder, SLOT_LEASE_MS, nowMs))) {
+      log.debug({ job: name, slot: slot.toISOString() }, `job ${name}: this run is another instance's`);
+      return undefined;
+    }
+    // Lapsed slot claims are history: whoever wins a slot sweeps them (no schedule of its own).
+    await core.deps.db.deleteFrom('leases').where('name', 'like', 'job:%@%').where('expires_at', '<=', nowMs).execute();
+    return runOnce(name);
+  }
+
   function schedule(name: JobName, expression: string): void {
     const task = cron.createTask(
       expression,
-      async () => {
+      async (context) => {
         try {
-          await runOnce(name);
+          await runScheduled(name, context.date);
         } catch (err) {
           log.error({ job: name, err: errorForLog(err) }, `job ${name} failed; it runs again on schedule`);
         }
@@ -182,6 +208,7 @@ export function createJobs(deps: JobsDeps): Jobs {
       await loop?.stop();
     },
     runOnce,
+    runScheduled,
     poke() {
       loop?.poke();
     },

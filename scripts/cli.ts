@@ -37,6 +37,8 @@ export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ co
         ? createStripeGateway({ secretKey: SANDBOX_STRIPE_KEY, webhookSecret: 'unused', apiBase: `${localServiceUrl(config)}/sandbox/stripe` })
         : offlineGateway;
   const core = createCore({ db, clock: systemClock, config, gateway, logger });
+  // As the service does at start: search finds every book, also those from before migration 007.
+  await core.books.fillSearchText();
   return { config, core, logger, close: () => db.destroy() };
 }
 

@@ -7,6 +7,8 @@ import { bulkSeed } from '../db/seed.js';
 import { todayIn } from '../core/clock.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 import { openSqlite } from '../db/connection.js';
+import { engineKind } from '../db/engine.js';
+import { searchWords } from '../core/search-text.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,11 +29,21 @@ try {
       process.exit(1);
     }
     const progress = phaseProgress();
-    const sqlite = openSqlite(config.databasePath);
-    bulkSeed(sqlite, { books, borrowings, users, today: todayIn(core.deps.clock, config.rules.timeZone), onProgress: progress.onProgress });
-    progress.stop();
-    sqlite.close();
-    console.log(`Seeded ${books} books, ${users} readers and ${borrowings} borrowings into ${config.databasePath}.`);
+    const { db } = core.deps;
+    const sqlite = engineKind(db) === 'sqlite' ? openSqlite(config.databasePath) : undefined;
+    try {
+      await bulkSeed({ db, sqlite }, {
+        books, borrowings, users,
+        today: todayIn(core.deps.clock, config.rules.timeZone),
+        fold: (word) => searchWords(word).join(' '),
+        onProgress: progress.onProgress,
+      });
+    } finally {
+      progress.stop();
+      sqlite?.close();
+    }
+    core.books.invalidate();
+    console.log(`Seeded ${books} books, ${users} readers and ${borrowings} borrowings into ${sqlite ? config.databasePath : 'PostgreSQL'}.`);
   } else {
     const { added, skipped } = await core.demo.loadCatalogue(SYSTEM_ACTOR);
     console.log(`Demo catalogue: ${added} books added${skipped ? `, ${skipped} already there` : ''}.`);

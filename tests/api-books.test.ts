@@ -1,6 +1,8 @@
 // REST API: the catalogue — listing, paging, search, and staff-only changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiWorld, isbn13, type ApiWorld, type TestUser } from './helpers/api.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
+import { bookSearchText } from '../core/search-text.js';
 
 let w: ApiWorld;
 let staff: TestUser;
@@ -264,5 +266,67 @@ describe('The catalogue is paged by title then id', () => {
       const r = await cat.req('GET', `/api/books/?search=${encodeURIComponent(q)}`);
       expect(r.status).toBe(200);
     }
+  });
+});
+
+describe('Search across scripts and spellings (SPEC §4), the same on both engines', () => {
+  let demo: ApiWorld;
+  let librarian: TestUser;
+  const titles = async (q: string) => {
+    const r = await demo.req('GET', `/api/books/?search=${encodeURIComponent(q)}&limit=100`);
+    expect(r.status).toBe(200);
+    return r.body.results.map((b: { title: string }) => b.title);
+  };
+
+  beforeAll(async () => {
+    demo = await createApiWorld();
+    librarian = await demo.user({ staff: true });
+    await demo.core.demo.loadCatalogue(SYSTEM_ACTOR);
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it('finds the demo catalogue\'s Latin-script books from Ukrainian and unaccented queries', async () => {
+    expect(await titles('кобзар')).toEqual(['Kobzar']);
+    expect(await titles('Шевченко')).toEqual(['Kobzar']);
+    expect(await titles('exupery')).toEqual(['The Little Prince']);
+    expect(await titles('толстой')).toEqual(['War and Peace']);
+    expect(await titles('лесь україн')).toEqual(['The Forest Song']);
+  });
+
+  it('keeps the catalogue order (title, id) and pages search results with the cursor', async () => {
+    const all = await titles('the');
+    expect(all.length).toBeGreaterThan(5);
+    expect(all).toEqual([...all].sort());
+    const first = await demo.req('GET', '/api/books/?search=the&limit=3');
+    const second = await demo.req('GET', `/api/books/?search=the&limit=3&cursor=${first.body.next_cursor}`);
+    expect([...first.body.results, ...second.body.results].map((b: { title: string }) => b.title)).toEqual(all.slice(0, 6));
+  });
+
+  it('follows a change of title, author or isbn at once', async () => {
+    const created = await demo.req('POST', '/api/books/', { token: librarian.access, body: { title: 'Зачарована Десна', author: 'Олександр Довженко', cover: 'SOFT', inventory: 1, daily_fee: '0.50' } });
+    expect(await titles('zacharovana')).toEqual(['Зачарована Десна']);
+    await demo.req('PATCH', `/api/books/${created.body.id}/`, { token: librarian.access, body: { title: 'The Enchanted Desna' } });
+    expect(await titles('zacharovana')).toEqual([]);
+    expect(await titles('зачарована')).toEqual([]);
+    expect(await titles('enchanted dovzhenko')).toEqual(['The Enchanted Desna']);
+    const patched = await demo.req('PATCH', `/api/books/${created.body.id}/`, { token: librarian.access, body: { isbn: '978-966-03-4321-4' } });
+    expect(patched.status).toBe(200);
+    expect(await titles('enchanted 966')).toEqual(['The Enchanted Desna']);
+  });
+
+  it('fills the search text of books written without one (before migration 007), once', async () => {
+    const { id } = await demo.db
+      .insertInto('books')
+      .values({ title: 'Тіні забутих предків', author: 'Коцюбинський', isbn: null, cover: 'SOFT', inventory: 1, daily_fee_cents: 50 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await titles('tini')).toEqual([]);
+    expect(await demo.core.books.fillSearchText()).toBe(1);
+    expect(await demo.core.books.fillSearchText()).toBe(0);
+    const row = await demo.db.selectFrom('books').select('search_text').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.search_text).toBe(bookSearchText({ title: 'Тіні забутих предків', author: 'Коцюбинський', isbn: null }));
+    expect(await titles('tini')).toEqual(['Тіні забутих предків']);
   });
 });

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
-import { startService, type RunningService } from '../service.js';
+import { type RunningService } from '../service.js';
+import { startTestService } from './helpers/service.js';
 import { normalizeAddress } from '../api/rate-limit.js';
 import { createApiWorld, PASSWORD as WORLD_PASSWORD, type ApiWorld } from './helpers/api.js';
 
@@ -26,7 +27,7 @@ const dirs: string[] = [];
 async function service(env: Record<string, string> = {}): Promise<RunningService> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-throttle-'));
   dirs.push(dir);
-  const s = await startService(
+  const s = await startTestService(
     loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SANDBOX: 'off', ...env }),
     { logger: silentLogger(), startJobs: false },
   );

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookSearchText } from '../core/search-text.js';
 import { createDb } from '../db/connection.js';
 import { DEMO_BOOKS } from '../core/demo.js';
 import { encodeCursor } from '../core/paging.js';
@@ -38,7 +39,9 @@ describe('A commit anywhere shows in the very next API answer', () => {
     try {
       await other.db.updateTable('books').set({ inventory: 7 }).where('id', '=', book.id).execute();
       expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(7);
-      await other.db.insertInto('books').values({ title: 'Second Connection Two', author: 'Other', isbn: null, cover: 'SOFT', inventory: 1, daily_fee_cents: 100, deleted_at: null }).execute();
+      // Another process writes a book as core does, search text and all.
+      const two = { title: 'Second Connection Two', author: 'Other', isbn: null };
+      await other.db.insertInto('books').values({ ...two, search_text: bookSearchText(two), cover: 'SOFT', inventory: 1, daily_fee_cents: 100, deleted_at: null }).execute();
       expect((await list()).body.results.map((b: { title: string }) => b.title)).toEqual(['Second Connection', 'Second Connection Two']);
     } finally {
       await other.db.destroy();

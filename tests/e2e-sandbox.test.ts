@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
-import { startService, type RunningService } from '../service.js';
+import { type RunningService } from '../service.js';
+import { startTestService } from './helpers/service.js';
 import { SANDBOX_BOT_TOKEN, sandboxPersonas } from '../sandbox/index.js';
 import { SandboxChat, launchChromium, screenshot } from './helpers/browser.js';
 
@@ -109,7 +110,7 @@ beforeAll(async () => {
     // The browser first: without Chromium this fails at once, with its message, before anything starts.
     browser = await launchChromium();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sandbox-'));
-    service = await startService(
+    service = await startTestService(
       loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
       { logger: silentLogger() },
     );

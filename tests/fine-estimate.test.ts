@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Api } from 'grammy';
 import { sql } from 'kysely';
-import { openDatabase, type DB } from '../db/connection.js';
+import type { DB } from '../db/connection.js';
+import { openTestDatabase } from './helpers/engine.js';
 import { testConfig, type Config } from '../config.js';
 import { createCore, SYSTEM_ACTOR, type Core } from '../core/index.js';
 import { addDays, ManualClock, todayIn } from '../core/clock.js';
@@ -33,7 +34,7 @@ let core: Core;
 let tg: FakeTelegram;
 
 async function setup(env: Record<string, string> = {}) {
-  ({ db } = await openDatabase(':memory:'));
+  ({ db } = await openTestDatabase());
   const config: Config = testConfig({ TELEGRAM_STAFF_CHAT_ID: '-100555', ...env });
   core = createCore({ db, clock, config, gateway: offline, logger: silentLogger() });
 }

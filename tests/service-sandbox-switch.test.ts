@@ -10,7 +10,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { startService, type RunningService } from '../service.js';
+import { type RunningService } from '../service.js';
+import { startTestService } from './helpers/service.js';
 import { sandboxPersonas } from '../sandbox/index.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
@@ -51,7 +52,7 @@ function capturingLogger(): { logger: Logger; lines: { level: number; msg: strin
 }
 
 async function start(env: Record<string, string>, logger: Logger = silentLogger()): Promise<RunningService> {
-  return startService(loadConfig({ DATABASE_PATH: file, PORT: '0', LOG_LEVEL: 'silent', ...env }), { logger, startJobs: false });
+  return startTestService(loadConfig({ DATABASE_PATH: file, PORT: '0', LOG_LEVEL: 'silent', ...env }), { logger, startJobs: false });
 }
 
 async function json(service: RunningService, method: string, route: string, opts: { token?: string; body?: unknown } = {}) {
@@ -124,7 +125,7 @@ describe('with nothing set, the sandbox is on and listens on 127.0.0.1 only', ()
 describe('linking a REST account to the sandbox librarian persona', () => {
   it('never makes that account staff, not even when the sandbox starts again', async () => {
     const own = path.join(dir, 'linked.db');
-    let service = await startService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
+    let service = await startTestService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
     try {
       const { users } = service.core;
       const account = await users.register({ email: 'linker@example.test', password: 'password123', first_name: 'L', last_name: 'K' });
@@ -132,7 +133,7 @@ describe('linking a REST account to the sandbox librarian persona', () => {
       await users.redeemLinkCode((await users.createLinkCode({ userId: account.id, isStaff: false })).code, librarian);
       expect((await users.get(SYSTEM_ACTOR, account.id)).is_staff).toBe(false);
       await service.stop();
-      service = await startService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
+      service = await startTestService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
       expect((await service.core.users.findByTelegramId(LIBRARIAN_TELEGRAM_ID))?.id).toBe(account.id);
       expect((await service.core.users.get(SYSTEM_ACTOR, account.id)).is_staff).toBe(false);
     } finally {

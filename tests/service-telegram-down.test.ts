@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { startService } from '../service.js';
+import { startTestService, warmTestDatabase } from './helpers/service.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 
 const TOKEN = '555222:REAL-looking-token-abcdefghijklmnop';
@@ -19,6 +19,8 @@ let blackholeRoot: string;
 const sockets = new Set<net.Socket>();
 
 beforeAll(async () => {
+  // PGlite boots once per test file (seconds on a busy machine): not the start-up measured here.
+  await warmTestDatabase();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-tgdown-'));
   // Accepts connections and never answers: a firewall that drops, or a very slow network.
   blackhole = net.createServer((s) => {
@@ -53,7 +55,7 @@ describe('Telegram unreachable at start', () => {
   it('the service starts, logs a plain error saying it will retry, answers the API and stops promptly', async () => {
     const { logger, lines } = capture();
     const started = Date.now();
-    const service = await startService(config('down', { TELEGRAM_API_ROOT: blackholeRoot }), { logger, startJobs: false, telegramTimeoutMs: 300 });
+    const service = await startTestService(config('down', { TELEGRAM_API_ROOT: blackholeRoot }), { logger, startJobs: false, telegramTimeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(10_000);
     try {
       const error = lines.find((l) => l.level === 50 && l.msg.startsWith('Telegram could not be reached'));
@@ -80,7 +82,7 @@ describe('a token Telegram refuses', () => {
 
   it('is said to be wrong, once, and the API keeps running', async () => {
     const { logger, lines } = capture();
-    const service = await startService(config('refused', { TELEGRAM_API_ROOT: tg.apiRoot }), { logger, startJobs: false, telegramTimeoutMs: 2000 });
+    const service = await startTestService(config('refused', { TELEGRAM_API_ROOT: tg.apiRoot }), { logger, startJobs: false, telegramTimeoutMs: 2000 });
     try {
       const errors = lines.filter((l) => l.level === 50);
       expect(errors.map((l) => l.msg)).toEqual(['Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather. The bot is not started; the API keeps running']);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
-import { startService, type RunningService } from '../service.js';
+import { type RunningService } from '../service.js';
+import { startTestService } from './helpers/service.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   tg = await startFakeTelegram({ token: TOKEN });
   stripe = await startFakeStripe({ webhookSecret: 'whsec_webhook_test' });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-webhook-'));
-  service = await startService(
+  service = await startTestService(
     loadConfig({
       DATABASE_PATH: path.join(dir, 'library.db'),
       PORT: '0',

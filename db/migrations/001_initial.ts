@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import { engineKind } from '../engine.js';
-import { pgBookDocumentV1 } from '../search.js';
 
 // Every rule of SPEC §1 that a constraint can hold lives here as well as in core/.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -308,3 +307,37 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
   }
 }
+
+// The search document of this migration's GIN index (replaced by migration 007's search_text
+// index), kept here as it was so that the migration builds the same index it always did.
+/** Latin letters with diacritics (Latin-1 to Latin Extended Additional) → base letter, lower case. */
+function diacriticPairs(): [string, string] {
+  let from = '';
+  let to = '';
+  const ranges: Array<[number, number]> = [[0xc0, 0x24f], [0x1e00, 0x1eff]];
+  for (const [lo, hi] of ranges) {
+    for (let cp = lo; cp <= hi; cp++) {
+      const ch = String.fromCodePoint(cp);
+      const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
+      if (base !== ch && /^[A-Za-z]$/.test(base)) {
+        from += ch;
+        to += base.toLowerCase();
+      }
+    }
+  }
+  return [from, to];
+}
+
+const [DIACRITICS_FROM, DIACRITICS_TO] = diacriticPairs();
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The folded document of a book as SQL over its columns (`prefix` qualifies them). Frozen: the
+ * GIN index of this migration is built on exactly this text (migration 007 drops it).
+ */
+function pgBookDocumentV1(prefix = ''): string {
+  const col = (c: string) => `${prefix}${c}`;
+  return `to_tsvector('simple'::regconfig, regexp_replace(translate(lower((${col('title')} || ' ' || ${col('author')} || ' ' || coalesce(${col('isbn')}, '')) COLLATE "default"), ${quote(DIACRITICS_FROM)}, ${quote(DIACRITICS_TO)}), '[^[:alnum:]]+', ' ', 'g'))`;
+}
+

@@ -1,5 +1,6 @@
 // The engine the test helpers open databases on: SQLite unless TEST_DB=postgres (the PostgreSQL
 // project in vitest.config.ts sets it). Test worlds open their database here and nowhere else.
+import type SQLite from 'better-sqlite3';
 import { openDatabase, type DB } from '../../db/connection.js';
 import type { Engine, EngineKind } from '../../db/engine.js';
 import { openPostgresWorld } from './pg-worlds.js';
@@ -12,8 +13,8 @@ export const onPostgres = TEST_ENGINE === 'postgres';
  * PostgreSQL the name stands for a database that keeps its rows for the next world opened with
  * the same name (a restart), while a world without one starts empty.
  */
-export async function openTestDatabase(file = ':memory:'): Promise<{ db: DB; engine: Engine }> {
+export async function openTestDatabase(file = ':memory:'): Promise<{ db: DB; engine: Engine; sqlite?: SQLite.Database }> {
   if (onPostgres) return openPostgresWorld(file);
-  const { db, engine } = await openDatabase(file);
-  return { db, engine };
+  const { db, engine, sqlite } = await openDatabase(file);
+  return { db, engine, sqlite };
 }

@@ -15,13 +15,15 @@ import { inject } from 'vitest';
 import { sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { migrateToLatest, type DB } from '../../db/connection.js';
 import type { Engine } from '../../db/engine.js';
-import { createPgPool, pgTypes, postgresDatabase } from '../../db/postgres.js';
+import { createPgPool, openLockSession, pgTypes, postgresDatabase } from '../../db/postgres.js';
 import type { QueryablePool } from '../../db/rate-limit-store.js';
 import { withDatabase } from './pg-global-setup.js';
 
 interface Server {
   pool: pg.Pool;
   description: string;
+  /** A real server's URL (advisory locks take a connection of their own); none for PGlite. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ async function startServer(): Promise<Server> {
 async function copyTemplate(templateUrl: string): Promise<Server> {
   const template = new URL(templateUrl).pathname.slice(1);
   const name = `library_test_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: templateUrl, types: pgTypes });
+  const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres'), types: pgTypes });
   await admin.connect();
   await admin.query('SET search_path TO public');
   for (let attempt = 0; ; attempt++) {
@@ -125,11 +127,13 @@ async function copyTemplate(templateUrl: string): Promise<Server> {
   return {
     pool,
     description: url,
+    url,
     async close() {
       await pool.end();
       const dropper = new pg.Client({ connectionString: templateUrl });
       await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name}`);
+      // FORCE: a lock session (db/keyed-locks.ts) a test left open must not keep the copy alive.
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await dropper.end();
     },
   };
@@ -184,7 +188,7 @@ function sweep(): void {
 export function openPostgresWorld(file = ':memory:'): Promise<{ db: DB; engine: Engine }> {
   return serialized(async () => {
     server ??= startServer();
-    const { pool, description } = await server;
+    const { pool, description, url } = await server;
     sweep();
     const named = file === ':memory:' ? undefined : file;
     let s = named === undefined ? undefined : schemas.find((x) => x.file === named);
@@ -196,7 +200,12 @@ export function openPostgresWorld(file = ':memory:'): Promise<{ db: DB; engine: 
     const schema = s;
     schema.open++;
     schema.dirty = true;
-    const opened = postgresDatabase(new SchemaPool(pool, schema.name, () => schema.open--), `${description} (schema ${schema.name})`);
+    // Tests end a world with db.destroy(): that also ends the world's lock session, if it opened one.
+    let endLocks = () => undefined as unknown;
+    const opened = postgresDatabase(new SchemaPool(pool, schema.name, () => { schema.open--; endLocks(); }), `${description} (schema ${schema.name})`, undefined, {
+      lockSession: url ? () => openLockSession(url) : undefined,
+    });
+    endLocks = () => void opened.engine.keyedLocks().close();
     // Kysely's destroy() is a no-op on a driver that never ran a query: the schema would never
     // come back, and a destroyed world would go on answering.
     await sql`SELECT 1`.execute(opened.db);

@@ -1,0 +1,75 @@
+// The webhook's record of Telegram updates (table telegram_updates, migration 008), so that an
+// update delivered twice — to two instances, or again by Telegram — is handled once, and updates
+// of one chat that arrived together are handled in update_id order (bot/update-gate.ts). The
+// caller holds the chat's lock (db/keyed-locks.ts) between `turnOf` and `markHandled`.
+import type { DB } from './connection.js';
+
+/** Records the update's arrival; false when it was recorded before (a second delivery). */
+export async function registerUpdate(db: DB, updateId: number, chatKey: string, nowMs: number): Promise<boolean> {
+  const r = await db
+    .insertInto('telegram_updates')
+    .values({ update_id: updateId, chat_key: chatKey, received_at: nowMs, handled_at: null })
+    .onConflict((oc) => oc.column('update_id').doNothing())
+    .returning('update_id')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export interface UpdateTurn {
+  /** It was handled already (by this instance or another). */
+  handled: boolean;
+  /** An earlier update of the same chat, received since `sinceMs`, is still waiting to be handled. */
+  earlierWaiting: boolean;
+}
+
+/** Where the update stands, in one query (the chat's waiting rows come from a partial index). */
+export async function turnOf(db: DB, updateId: number, chatKey: string, sinceMs: number): Promise<UpdateTurn> {
+  const row = await db
+    .selectFrom('telegram_updates as u')
+    .select((eb) => [
+      'u.handled_at',
+      eb
+        .exists(
+          eb
+            .selectFrom('telegram_updates as e')
+            .select('e.update_id')
+            .where('e.chat_key', '=', chatKey)
+            .where('e.update_id', '<', updateId)
+            .where('e.handled_at', 'is', null)
+            .where('e.received_at', '>=', sinceMs),
+        )
+        .as('earlier'),
+    ])
+    .where('u.update_id', '=', updateId)
+    .executeTakeFirst();
+  // A row pruned meanwhile was handled long ago.
+  if (!row) return { handled: true, earlierWaiting: false };
+  return { handled: row.handled_at !== null, earlierWaiting: Boolean(row.earlier) };
+}
+
+/**
+ * Claims the update for handling until `nowMs + holdMs`: true for one claimer, while it is not
+ * handled and nobody else's claim is live. The chat lock already keeps two handlers apart where
+ * it is shared; the claim also holds where it is not (two processes on one SQLite file, two
+ * services in one process), and lapses if its holder dies mid-update.
+ */
+export async function claimUpdate(db: DB, updateId: number, nowMs: number, holdMs: number): Promise<boolean> {
+  const r = await db
+    .updateTable('telegram_updates')
+    .set({ claimed_until: nowMs + holdMs })
+    .where('update_id', '=', updateId)
+    .where('handled_at', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function markHandled(db: DB, updateId: number, nowMs: number): Promise<void> {
+  await db.updateTable('telegram_updates').set({ handled_at: nowMs }).where('update_id', '=', updateId).execute();
+}
+
+/** Forgets updates received before `beforeMs` (Telegram gives up on an update after 24 hours). */
+export async function pruneUpdates(db: DB, beforeMs: number): Promise<number> {
+  const r = await db.deleteFrom('telegram_updates').where('received_at', '<', beforeMs).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
