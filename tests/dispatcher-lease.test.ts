@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kysely } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
+import { openPglite } from '../db/pglite.js';
 import { openDatabase, type DB } from '../db/connection.js';
 import type { Database } from '../db/schema.js';
 import * as m004 from '../db/migrations/004_leases.js';
@@ -96,8 +96,8 @@ leaseRules('SQLite', async () => {
 });
 
 leaseRules('PostgreSQL (PGlite)', async () => {
-  const { dialect } = await KyselyPGlite.create();
-  const db = new Kysely<Database>({ dialect });
+  const { db: opened } = await openPglite();
+  const db = opened as unknown as Kysely<Database>;
   // Migration 004 as written (Kysely's schema builder), over the outbox it extends.
   await db.schema.createTable('outbox').addColumn('id', 'serial', (c) => c.primaryKey()).addColumn('sent_at', 'text').addColumn('failed_at', 'text').execute();
   await m004.up(db as Kysely<unknown>);
