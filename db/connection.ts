@@ -9,7 +9,8 @@ import { registerEngine, type Engine } from './engine.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { memoryCounterStore } from './rate-limit-store.js';
 import { inProcessLocks } from './keyed-locks.js';
-import { createPgPool, describeUrl, isPostgresUrl, openLockSession, postgresDatabase, type PostgresPoolOptions } from './postgres.js';
+import type { PostgresPoolOptions } from './postgres.js';
+import { describeUrl, isPostgresUrl } from './urls.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
@@ -145,6 +146,8 @@ export async function openDatabase(target: DatabaseTarget | string, options?: Op
 export async function openDatabase(target: DatabaseTarget | string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   const { databasePath, databaseUrl } = typeof target === 'string' ? { databasePath: target, databaseUrl: undefined } : target;
   if (isPostgresUrl(databaseUrl)) {
+    // `pg` is loaded only for a PostgreSQL URL (a SQLite service never needs it).
+    const { createPgPool, openLockSession, postgresDatabase } = await import('./postgres.js');
     const pool = createPgPool(databaseUrl, options);
     const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl), undefined, { lockSession: () => openLockSession(databaseUrl) });
     try {
