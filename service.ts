@@ -9,15 +9,12 @@ import { createCore, SYSTEM_ACTOR, type Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createStripeGateway } from './core/stripe.js';
 import { createApi } from './api/app.js';
-import { createBot } from './bot/index.js';
-import { webhookHandler } from './bot/run.js';
 import { createUpdateGate } from './bot/update-gate.js';
 import { holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
 import { liveLease } from './db/leases.js';
-import { startBot } from './bot/start.js';
 import { createNoticeRenderer } from './bot/notices.js';
 import { createJobs, type Jobs } from './jobs/index.js';
-import { createSandbox, SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/index.js';
+import { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/personas.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
@@ -131,8 +128,9 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const publicUrl = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
   const effectiveConfig: Config = { ...config, publicUrl };
 
+  // The stand-ins and their pages are loaded only when the sandbox is on (memory, issue 16).
   const sandbox = config.sandbox.telegram || config.sandbox.stripe
-    ? createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase })
+    ? (await import('./sandbox/index.js')).createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase })
     : undefined;
 
   // No key and no Stripe stand-in: payments answer "provider unavailable" and stay renewable.
@@ -153,26 +151,35 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     if (demoted.length) logger.info({ users: demoted }, 'sandbox off: the sandbox librarian account is no longer staff');
   }
 
-  const botToken = config.telegram.botToken ?? SANDBOX_BOT_TOKEN;
-  const bot = createBot(botToken, core, {
-    apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
-    staffChatId: config.telegram.staffChatId,
-    logger,
-  });
+  // A bot runs with a token, or against the sandbox's stand-in. Without one, grammy, its plugins
+  // and the bot's screens are never loaded (memory, issue 16); notices still wait in the outbox.
+  const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
+  const botDoor = botEnabled
+    ? await Promise.all([import('./bot/index.js'), import('./bot/start.js'), import('./bot/run.js')]).then(([index, start, run]) => ({
+        bot: index.createBot(config.telegram.botToken ?? SANDBOX_BOT_TOKEN, core, {
+          apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
+          staffChatId: config.telegram.staffChatId,
+          logger,
+        }),
+        startBot: start.startBot,
+        webhookHandler: run.webhookHandler,
+      }))
+    : undefined;
+  const bot = botDoor?.bot;
 
   const app = createApi({
     core,
     jwtSecret,
     logger,
-    botUsername: () => (bot.isInited() ? bot.botInfo.username : undefined),
+    botUsername: () => (bot?.isInited() ? bot.botInfo.username : undefined),
     // The sandbox's bot is not on Telegram: its deep links open the web chat with /start <code> typed in.
     telegramLink: config.sandbox.telegram ? (_bot, code) => `${publicUrl}/sandbox/?start=${encodeURIComponent(code)}` : undefined,
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
-      if (webhookMode) {
+      if (webhookMode && botDoor) {
         const gate = createUpdateGate({ db, locks: engine.keyedLocks() });
-        a.post('/telegram/webhook', webhookHandler(bot, config.telegram.webhookSecret!, { gate }));
+        a.post('/telegram/webhook', botDoor.webhookHandler(botDoor.bot, config.telegram.webhookSecret!, { gate }));
       }
       if (sandbox) sandbox.mount(a);
     },
@@ -181,8 +188,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
 
   if (sandbox) await sandbox.start(core);
 
-  const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
-  if (!botEnabled) {
+  if (!botDoor) {
     logger.warn(
       config.stripe.secretKey
         ? 'TELEGRAM_BOT_TOKEN is unset: the bot is not started (a Stripe key is set, so the sandbox stand-in for Telegram is off; SANDBOX=on brings it back)'
@@ -191,8 +197,8 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   }
   // The first attempt is awaited (a reachable Telegram is ready when start resolves); an
   // unreachable one is retried in the background.
-  const telegram = botEnabled
-    ? startBot(bot, {
+  const telegram = botDoor
+    ? botDoor.startBot(botDoor.bot, {
         logger,
         staffChatId: config.telegram.staffChatId,
         webhook: webhookMode ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! } : undefined,
@@ -209,7 +215,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
-  const jobs = createJobs({ core, api: botEnabled ? bot.api : undefined, notices: createNoticeRenderer(db, core.payments.links), logger, clock });
+  const jobs = createJobs({ core, api: bot?.api, notices: createNoticeRenderer(db, core.payments.links), logger, clock });
   if (opts.startJobs !== false) jobs.start();
 
   const url = publicUrl;

@@ -35,6 +35,8 @@ const SQLITE_ONLY = [
   'tests/catalogue-cache.test.ts',
   // The port and the entry point (`npm start` in a child process on a fresh SQLite directory).
   'tests/startup.test.ts',
+  // npm start itself (the build, then dist/main.js under node) on a fresh SQLite directory.
+  'tests/start-script.test.ts',
   // Read SQLite query plans (EXPLAIN QUERY PLAN) of the holds statements.
   'tests/holds-plans.test.ts',
 ];

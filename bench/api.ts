@@ -26,6 +26,9 @@ export async function runApiBench(): Promise<string> {
   // A reader with a typical history, and a deep cursor near the end of the catalogue.
   const heavy = sqlite.prepare('SELECT user_id, count(*) AS n FROM borrowings GROUP BY user_id ORDER BY n DESC LIMIT 1').get() as { user_id: number; n: number };
   const readerToken = await auth.issue(heavy.user_id, 'access', 0);
+  // The reader of issue 16: 100 loans, each with its book and payments (rent; late ones a fine too).
+  const loansReader = readerWithLoans(sqlite, 100);
+  const loansToken = await auth.issue(loansReader, 'access', 0);
   const deep = sqlite.prepare('SELECT title, id FROM books WHERE deleted_at IS NULL ORDER BY title DESC, id DESC LIMIT 1 OFFSET 50').get() as { title: string; id: number };
   const deepCursor = encodeCursor([deep.title, deep.id]);
   const midBook = Math.floor(BOOKS / 2);
@@ -54,6 +57,7 @@ export async function runApiBench(): Promise<string> {
     ['GET /api/books/?search=two words', { url: `${u}/api/books/?search=lantern%20orchard` }],
     ['GET /api/books/?search=isbn', { url: `${u}/api/books/?search=978${String(midBook).padStart(10, '0')}` }],
     ['GET /api/borrowings/ (reader, authenticated)', { url: `${u}/api/borrowings/`, headers: hdr }],
+    ['GET /api/borrowings/?limit=100 (100 loans, book + payments)', { url: `${u}/api/borrowings/?limit=100`, headers: { authorization: `Bearer ${loansToken}` } }],
   ];
   for (const [name, opts] of scenarios) {
     await load({ ...opts, duration: 1 }); // warm-up
@@ -109,6 +113,37 @@ export async function runApiBench(): Promise<string> {
   await raw.stop();
 
   return table(`REST API over ${BOOKS.toLocaleString('en')} books and ${BORROWINGS.toLocaleString('en')} borrowings (autocannon, ${args.connections} connections, ${durationSeconds()} s each)`, rows);
+}
+
+/**
+ * A reader with `loans` borrowings of their own (made once, kept in the bench database): each a
+ * different book with its rent payment (paid, with a Checkout Session), every fourth returned
+ * late with a fine as well, the newest ten still out.
+ */
+export function readerWithLoans(sqlite: ReturnType<typeof createDb>['sqlite'], loans: number): number {
+  const email = `bench-loans-${loans}@example.test`;
+  const found = sqlite.prepare('SELECT id FROM users WHERE email = ?').get(email) as { id: number } | undefined;
+  if (found) return found.id;
+  return sqlite.transaction(() => {
+    const userId = Number(sqlite.prepare("INSERT INTO users (email, first_name, last_name) VALUES (?, 'Many', 'Loans')").run(email).lastInsertRowid);
+    const borrow = sqlite.prepare('INSERT INTO borrowings (book_id, user_id, borrow_date, expected_return_date, actual_return_date, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const pay = sqlite.prepare(`INSERT INTO payments (borrowing_id, user_id, type, status, money_to_pay_cents, session_id, session_url, session_expires_at,
+      payment_intent_id, created_at, paid_at) VALUES (?, ?, ?, 'PAID', ?, ?, ?, ?, ?, ?, ?)`);
+    for (let i = 0; i < loans; i++) {
+      const from = addDays(TODAY, -7 * (loans - i));
+      const due = addDays(from, 14);
+      const late = i % 4 === 0;
+      const returned = i >= loans - 10 ? null : addDays(due, late ? 3 : -2);
+      const at = `${from}T10:00:00.000Z`;
+      const id = Number(borrow.run(1 + ((i * 9973) % BOOKS), userId, from, due, returned, at).lastInsertRowid);
+      const session = (n: number) => `cs_test_bench${id}x${n}${'a'.repeat(40)}`;
+      pay.run(id, userId, 'PAYMENT', 1400, session(0), `https://checkout.stripe.com/c/pay/${session(0)}`, `${from}T11:00:00.000Z`, `pi_bench${id}`, at, `${from}T10:05:00.000Z`);
+      if (late && returned) {
+        pay.run(id, userId, 'FINE', 450, session(1), `https://checkout.stripe.com/c/pay/${session(1)}`, `${returned}T11:00:00.000Z`, `pi_bench${id}f`, `${returned}T10:00:00.000Z`, `${returned}T10:05:00.000Z`);
+      }
+    }
+    return userId;
+  })();
 }
 
 function row(scenario: string, m: Measured, base: Measured): Row {

@@ -1,4 +1,4 @@
-// npm run bench [-- --only api,bot,jobs,holds,pg] [--fresh] [--duration 8] [--connections 10]
+// npm run bench [-- --only api,bot,jobs,holds,pg,memory] [--fresh] [--duration 8] [--connections 10]
 // Repeatable benchmarks. Each section prints a table whose ratios compare against a baseline
 // measured in the same run (machines are noisy: compare ratios, not absolute times).
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import { runBotBench } from './bot.js';
 import { runJobsBench } from './jobs.js';
 import { runHoldsBench } from './holds.js';
 import { runEnginesBench } from './engines.js';
+import { runMemoryBench } from './memory.js';
 import { loadEnvFileOrExit } from '../config.js';
 
 loadEnvFileOrExit();
@@ -21,6 +22,7 @@ if (sections.has('bot')) out.push(await runBotBench());
 if (sections.has('jobs')) out.push(await runJobsBench());
 if (sections.has('holds')) out.push(await runHoldsBench());
 if (sections.has('pg')) out.push(await runEnginesBench());
+if (sections.has('memory')) out.push(await runMemoryBench());
 const report = out.join('\n\n');
 console.log(`\n${report}\n`);
 fs.mkdirSync(path.join(BENCH_DIR, 'results'), { recursive: true });

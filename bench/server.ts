@@ -45,3 +45,5 @@ if (mode === 'bare') {
   process.exit(2);
 }
 process.stdout.write(`${JSON.stringify({ port })}\n`);
+// A normal exit on SIGTERM, so --cpu-prof / --heap-prof write their profiles.
+process.once('SIGTERM', () => process.exit(0));

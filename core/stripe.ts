@@ -13,7 +13,15 @@
  *
  * Nothing here logs, and no error carries the secret key or Stripe's raw error object.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+
+// The `stripe` package (some 200 modules) is loaded on the first call that needs it, not at
+// start: a library without a Stripe key never calls it, and one with a key pays on first payment.
+type StripeModule = typeof import('stripe');
+let stripeModule: Promise<StripeModule> | undefined;
+const loadStripe = () => (stripeModule ??= import('stripe'));
+/** Set once the module is loaded (an error can only come from a call, so after it). */
+let StripeErrors: StripeModule['default']['errors'] | undefined;
 
 export interface CheckoutSessionInfo {
   id: string;
@@ -178,7 +186,7 @@ interface StripeErrorLike {
 
 function isStripeError(e: unknown): e is StripeErrorLike {
   return (
-    e instanceof Stripe.errors.StripeError ||
+    (StripeErrors !== undefined && e instanceof StripeErrors.StripeError) ||
     (typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string' && String((e as { type: string }).type).startsWith('Stripe'))
   );
 }
@@ -234,13 +242,20 @@ export function createStripeGateway(opts: StripeGatewayOptions): PaymentGateway 
     config.host = base.host;
     config.port = base.port;
     config.protocol = base.protocol;
-    if (base.pathPrefix) config.httpClient = withPathPrefix(Stripe.createNodeHttpClient(), base.pathPrefix);
   }
-  const stripe = new Stripe(opts.secretKey, config);
+  const pathPrefix = opts.apiBase ? parseApiBase(opts.apiBase).pathPrefix : '';
+  const secretKey = opts.secretKey;
+  let client: Promise<Stripe> | undefined;
+  const stripeClient = () =>
+    (client ??= loadStripe().then(({ default: StripeClass }) => {
+      StripeErrors = StripeClass.errors;
+      if (pathPrefix) config.httpClient = withPathPrefix(StripeClass.createNodeHttpClient(), pathPrefix);
+      return new StripeClass(secretKey, config);
+    }));
 
-  async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  async function call<T>(action: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await fn(await stripeClient());
     } catch (e) {
       throw toGatewayError(e, action);
     }
@@ -276,7 +291,7 @@ export function createStripeGateway(opts: StripeGatewayOptions): PaymentGateway 
         ...(input.clientReferenceId ? { client_reference_id: input.clientReferenceId } : {}),
         ...(input.expiresAt !== undefined ? { expires_at: input.expiresAt } : {}),
       };
-      const session = await call('creating a checkout session', () =>
+      const session = await call('creating a checkout session', (stripe) =>
         stripe.checkout.sessions.create(params, { idempotencyKey }),
       );
       return toSessionInfo(session);
@@ -284,18 +299,18 @@ export function createStripeGateway(opts: StripeGatewayOptions): PaymentGateway 
 
     async retrieveSession(sessionId) {
       const id = requireText(sessionId, 'sessionId');
-      return toSessionInfo(await call('retrieving a checkout session', () => stripe.checkout.sessions.retrieve(id)));
+      return toSessionInfo(await call('retrieving a checkout session', (stripe) => stripe.checkout.sessions.retrieve(id)));
     },
 
     async expireSession(sessionId) {
       const id = requireText(sessionId, 'sessionId');
-      return toSessionInfo(await call('expiring a checkout session', () => stripe.checkout.sessions.expire(id)));
+      return toSessionInfo(await call('expiring a checkout session', (stripe) => stripe.checkout.sessions.expire(id)));
     },
 
     async refund(paymentIntentId, idempotencyKey) {
       const pi = requireText(paymentIntentId, 'paymentIntentId');
       const key = requireText(idempotencyKey, 'idempotencyKey');
-      const r = await call('refunding a payment', () =>
+      const r = await call('refunding a payment', (stripe) =>
         stripe.refunds.create({ payment_intent: pi }, { idempotencyKey: key }),
       );
       return { id: r.id, status: r.status ?? 'pending', amount: r.amount };
@@ -303,11 +318,12 @@ export function createStripeGateway(opts: StripeGatewayOptions): PaymentGateway 
 
     async verifyWebhook(rawBody, signatureHeader) {
       if (!signatureHeader) throw new PaymentGatewayError('BAD_SIGNATURE', 'Missing Stripe-Signature header');
+      const stripe = await stripeClient();
       let event: Stripe.Event;
       try {
         event = await stripe.webhooks.constructEventAsync(rawBody, signatureHeader, opts.webhookSecret, tolerance);
       } catch (e) {
-        const why = e instanceof Stripe.errors.StripeSignatureVerificationError
+        const why = StripeErrors && e instanceof StripeErrors.StripeSignatureVerificationError
           ? e.message.split('\n')[0]
           : 'the payload is not a JSON event';
         throw new PaymentGatewayError('BAD_SIGNATURE', `Webhook rejected: ${why}`);

@@ -35,18 +35,7 @@ export const pgTypes = {
   },
 } as unknown as pg.CustomTypesConfig;
 
-/** A URL fit for logs: the password replaced. */
-export function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparsable URL)';
-  }
-}
-
-export const isPostgresUrl = (url: string | undefined): url is string => !!url && /^postgres(ql)?:\/\//i.test(url);
+export { describeUrl, isPostgresUrl } from './urls.js';
 
 export interface PostgresPoolOptions {
   /** Connections per instance (default 10). */

@@ -1,14 +1,13 @@
 // The message catalogues (Fluent, i18n/locales/<lang>/*.ftl) and the translate functions the bot
 // and the outbox notices share. Messages are Telegram HTML, so t() escapes every string it
 // interpolates: a title like "<b>&" shows as typed and no caller escapes by hand.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
 import { escapeHtml, SafeHtml } from './html.js';
+import { sourcePath } from '../source-files.js';
 
 export { escapeHtml, escapeClipped, html, SafeHtml } from './html.js';
 
-const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
+const LOCALES_DIR = sourcePath(import.meta.url, 'locales');
 
 /** The languages with a catalogue; any other falls back to English. */
 export const LANGUAGES = ['en', 'uk'] as const;

@@ -1,6 +1,7 @@
 // The offline sandbox: with no Telegram token and no Stripe key, in-process stand-ins take their
 // place, so a newcomer can try every flow from a browser. Any real credential switches it off
-// (SANDBOX=auto); SANDBOX=on keeps a stand-in for each part that has none.
+// (SANDBOX=auto); SANDBOX=on keeps a stand-in for each part that has none. The service imports
+// this module (the fake Bot API, the fake Stripe, the pages) only while the sandbox is on.
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config.js';
@@ -8,23 +9,11 @@ import type { Logger } from '../logger.js';
 import { SYSTEM_ACTOR, type Core } from '../core/index.js';
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
 import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
-import { createWebChat, type Persona } from './web-chat.js';
+import { createWebChat } from './web-chat.js';
+import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
 import { createCheckoutPages } from './checkout-page.js';
 
-export const SANDBOX_BOT_TOKEN = '7000000001:SANDBOX-not-a-real-token';
-export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox_not_a_real_key';
-/** The librarian persona's Telegram user id (its own account is staff while the sandbox runs). */
-export const SANDBOX_LIBRARIAN_TELEGRAM_ID = 100003;
-
-/** Who you can be in the web chat. The librarian's own account is made staff on start. */
-export function sandboxPersonas(staffChatId: number): Persona[] {
-  return [
-    { id: 'reader', label: 'Olena (reader)', user: { id: 100001, first_name: 'Olena', last_name: 'Koval', username: 'olena_reads', language_code: 'en' }, chat: { id: 100001, type: 'private' } },
-    { id: 'reader2', label: 'Taras (second reader)', user: { id: 100002, first_name: 'Taras', last_name: 'Melnyk', username: 'taras_m', language_code: 'uk' }, chat: { id: 100002, type: 'private' } },
-    { id: 'librarian', label: 'Iryna (librarian, staff chat)', user: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: staffChatId, type: 'supergroup', title: 'Library staff' } },
-    { id: 'librarian-dm', label: 'Iryna (librarian, private chat)', user: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, type: 'private' } },
-  ];
-}
+export { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, SANDBOX_LIBRARIAN_TELEGRAM_ID, sandboxPersonas } from './personas.js';
 
 export interface Sandbox {
   telegram?: FakeBotApi;

@@ -5,13 +5,13 @@
 // API the page uses.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { FakeBotApi, FakeTelegramEvent, TranscriptEntry } from './telegram/fake-bot-api.js';
+import { sourcePath } from '../source-files.js';
 
 export interface Persona {
   id: string;
@@ -36,8 +36,8 @@ export const TRANSCRIPT_LIMIT = 500;
 /** Bytes queued for a client that stopped reading its event stream before it is dropped. */
 const MAX_EVENT_BACKLOG = 1_000_000;
 
-const PAGE_TEMPLATE = readFileSync(new URL('./assets/web-chat.html', import.meta.url), 'utf8');
-const ASSETS_DIR = fileURLToPath(new URL('./assets/web-chat/', import.meta.url));
+const PAGE_TEMPLATE = readFileSync(sourcePath(import.meta.url, './assets/web-chat.html'), 'utf8');
+const ASSETS_DIR = sourcePath(import.meta.url, './assets/web-chat/');
 
 const SendBody = z.object({
   text: z

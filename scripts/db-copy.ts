@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/connection.js';
-import { describeUrl, isPostgresUrl } from '../db/postgres.js';
+import { describeUrl, isPostgresUrl } from '../db/urls.js';
 import { copyDatabase, planCopy, TargetNotEmptyError } from '../db/copy.js';
 import { phaseProgress } from './progress.js';
 import { fail } from './cli.js';
