@@ -12,6 +12,13 @@ export interface CatalogueState {
   cursor: string | null;
   /** Cursors of the pages before it, for "Prev" (capped, see catalogue.ts). */
   back: (string | null)[];
+  /**
+   * The page under the message as it was drawn: the cursor it was read at, its buttons (book id,
+   * label) and the next page's cursor. A press is matched against these buttons (the menu
+   * plugin draws the keyboard again to find the button pressed), so a press reads no page; the
+   * page a press leads to is always read anew. Absent in sessions stored before it: then read.
+   */
+  shown?: { cursor: string | null; books: [number, string][]; next: string | null };
 }
 
 export interface SessionData {

@@ -5,6 +5,7 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** Shortens to `max` characters (code points), with an ellipsis. */
 export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text; // UTF-16 units: never fewer than code points
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
 }

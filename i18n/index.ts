@@ -22,13 +22,34 @@ export type TVars = Record<string, string | number | SafeHtml>;
 // The catalogues are files shipped with the code: loaded once, on first use. @grammyjs/i18n
 // serves as the loader only (one Fluent bundle per folder, English the fallback).
 let catalogue: I18n | undefined;
-const load = (): I18n =>
-  (catalogue ??= new I18n({
-    defaultLocale: 'en',
-    directory: LOCALES_DIR,
-    useSession: false,
-    fluentBundleOptions: { useIsolating: false },
-  }));
+const load = (): I18n => (catalogue ??= withBundlesMatchedOnce(new I18n({
+  defaultLocale: 'en',
+  directory: LOCALES_DIR,
+  useSession: false,
+  fluentBundleOptions: { useIsolating: false },
+})));
+
+/**
+ * Fluent picks the bundles for a language by negotiating it against every loaded locale, on
+ * every message: a tenth of a bot update's time. The bundles are loaded once (above) and never
+ * change, so the bundles for each language asked for are picked once.
+ */
+function withBundlesMatchedOnce(i18n: I18n): I18n {
+  const fluent = i18n.fluent as unknown as { matchBundles(locales: string[]): unknown };
+  const match = fluent.matchBundles.bind(fluent);
+  const matched = new Map<string, unknown>();
+  fluent.matchBundles = (locales) => {
+    const key = locales.join('\n');
+    let bundles = matched.get(key);
+    if (bundles === undefined) {
+      bundles = match(locales);
+      // Languages come from callers (Telegram's language_code): keep the map small.
+      if (matched.size < 64) matched.set(key, bundles);
+    }
+    return bundles;
+  };
+  return i18n;
+}
 
 /** A message as Telegram HTML, every interpolated string HTML-escaped exactly once. */
 export function t(lang: string, key: string, vars?: TVars): string {

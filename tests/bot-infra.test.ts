@@ -54,6 +54,34 @@ describe('sessions and conversation state live in the database', () => {
     expect(w.buttons(w.last(ann.id))[0]!.text).toBe('Book 001 · Author 1');
   });
 
+  it('writes a session back only when the update changed it: an unchanged one never overwrites another instance', async () => {
+    w = await createBotWorld();
+    await w.send(ann, '/catalogue');
+    const key = `session:${ann.id}`;
+    const stored = async () => (await w!.db.selectFrom('bot_sessions').select('value').where('key', '=', key).executeTakeFirstOrThrow()).value;
+    const mine = JSON.parse(await stored()) as { bookId: number | null };
+    // Another instance changes the session while this one answers a press that reads the session
+    // (the catalogue's buttons are drawn from it) and changes nothing.
+    const theirs = JSON.stringify({ ...mine, bookId: 77 });
+    let changedMeanwhile = false;
+    w.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method === 'editMessageText' && !changedMeanwhile) {
+        changedMeanwhile = true;
+        await w!.db.updateTable('bot_sessions').set({ value: theirs }).where('key', '=', key).execute();
+      }
+      return prev(method, payload, signal);
+    });
+    await w.press(ann.id, '« Main menu');
+    expect(w.buttons(w.last(ann.id)).map((b) => b.text)).toContain('📚 Catalogue');
+    expect(changedMeanwhile).toBe(true);
+    expect(await stored()).toBe(theirs);
+
+    // An update that changes the session writes it.
+    await w.send(ann, 'dune');
+    expect(JSON.parse(await stored())).toMatchObject({ bookId: 77, catalogue: { search: 'dune', cursor: null, back: [] } });
+    expect(w.errors()).toEqual([]);
+  });
+
   it('the storage adapter reads, writes only on change, and deletes', async () => {
     w = await createBotWorld();
     let now = new Date('2026-01-01T00:00:00Z');
@@ -65,6 +93,14 @@ describe('sessions and conversation state live in the database', () => {
     await store.write('k', { n: 1 });
     const row = await w.db.selectFrom('bot_sessions').selectAll().where('key', '=', 'test:k').executeTakeFirstOrThrow();
     expect(row.updated_at).toBe('2026-01-01T00:00:00.000Z'); // unchanged value, untouched row
+    // The object read, written back as it was: no statement at all (the row keeps another's change).
+    const read = (await store.read('k'))!;
+    await w.db.updateTable('bot_sessions').set({ value: '{"n":5}' }).where('key', '=', 'test:k').execute();
+    await store.write('k', read);
+    expect(await store.read('k')).toEqual({ n: 5 });
+    read.n = 6;
+    await store.write('k', read);
+    expect(await store.read('k')).toEqual({ n: 6 });
     await store.write('k', { n: 2 });
     expect((await w.db.selectFrom('bot_sessions').selectAll().where('key', '=', 'test:k').executeTakeFirstOrThrow()).updated_at).toBe('2026-01-02T00:00:00.000Z');
     await store.delete('k');

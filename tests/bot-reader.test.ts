@@ -1,6 +1,6 @@
 // Scenario tests: a reader talks to the real bot (grammY) through the fake Telegram Bot API,
 // over a real SQLite database and the real stripe client against the fake Stripe.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
 import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
@@ -110,7 +110,40 @@ describe('the catalogue menu', () => {
     expect(w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot')).toHaveLength(1);
 
     const cursor = (await w.db.selectFrom('bot_sessions').select('value').where('key', '=', `session:${ann.id}`).executeTakeFirstOrThrow()).value;
-    expect(JSON.parse(cursor).catalogue).toEqual({ search: null, cursor: null, back: [] });
+    // The first page again, and its buttons as drawn (what a press is matched against).
+    expect(JSON.parse(cursor).catalogue).toEqual({
+      search: null,
+      cursor: null,
+      back: [],
+      shown: { cursor: null, books: labels(ann.id).slice(0, CATALOGUE_PAGE_SIZE).map((l, i) => [i + 1, l]), next: expect.any(String) },
+    });
+  });
+
+  it('reads one page per press: the page it leads to, never again the one pressed on', async () => {
+    await addBooks(w.core, 20);
+    await w.send(ann, '/catalogue');
+    const list = vi.spyOn(w.core.books, 'list');
+    try {
+      await w.press(ann.id, 'Next ▶');
+      expect(w.last(ann.id).text).toContain('page 2');
+      expect(list).toHaveBeenCalledTimes(1);
+      expect(list.mock.calls[0]![0]).toMatchObject({ cursor: expect.any(String) });
+
+      // A book's button opens the book (read fresh), with no page read to find the button.
+      list.mockClear();
+      await w.press(ann.id, 'Book 010 · Author 10');
+      expect(w.last(ann.id).text).toContain('Book 010');
+      expect(list).not.toHaveBeenCalled();
+
+      // Going back draws the page anew: a renamed book shows its new title.
+      await w.db.updateTable('books').set({ title: 'Book 009 renamed' }).where('title', '=', 'Book 009').execute();
+      await w.press(ann.id, '« Back');
+      expect(list).toHaveBeenCalledTimes(1);
+      expect(labels(ann.id)[0]).toBe('Book 009 renamed · Author 9');
+      expect(w.errors()).toEqual([]);
+    } finally {
+      list.mockRestore();
+    }
   });
 
   it('searches for any text sent and shows the results as a menu', async () => {

@@ -5,7 +5,7 @@ import { Menu, type MenuFlavor } from '@grammyjs/menu';
 import type { Book } from '../../core/books.js';
 import type { Hold } from '../../core/holds.js';
 import type { Page } from '../../core/paging.js';
-import type { BotContext } from '../context.js';
+import type { BotContext, CatalogueState } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html } from '../../i18n/index.js';
 import { truncate } from '../text.js';
@@ -26,9 +26,17 @@ const pageCache = new WeakMap<BotContext, { key: string; page: Promise<Page<Book
 const bookCache = new WeakMap<BotContext, { id: number; book: Promise<Book | null> }>();
 const holdCache = new WeakMap<BotContext, { id: number; hold: Promise<Hold | null> }>();
 
+type Shown = NonNullable<CatalogueState['shown']>;
+const pageKey = (s: CatalogueState) => JSON.stringify([s.search, s.cursor]);
+const shownOf = (cursor: string | null, page: Page<Book>): Shown => ({
+  cursor,
+  books: page.results.map((b) => [b.id, bookLabel(b)]),
+  next: page.next_cursor ?? null,
+});
+
 export function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
   const s = ctx.session.catalogue;
-  const key = JSON.stringify([s.search, s.cursor]);
+  const key = pageKey(s);
   const hit = pageCache.get(ctx);
   if (hit?.key === key) return hit.page;
   const page = deps.core.books
@@ -96,11 +104,24 @@ export function bookCard(ctx: BotContext, b: Book): string {
 export function catalogueMenus(deps: BotDeps) {
   const { screens } = deps;
 
+  /**
+   * The page under the message: this update's page if it drew one (what the keyboard is being
+   * drawn for), else the page the session says is on screen (matching a press to its button
+   * reads nothing), else read.
+   */
+  async function pageOnScreen(ctx: BotContext): Promise<Shown> {
+    const s = ctx.session.catalogue;
+    const drawn = pageCache.get(ctx);
+    if (drawn && drawn.key === pageKey(s)) return shownOf(s.cursor, await drawn.page);
+    if (s.shown && s.shown.cursor === s.cursor) return s.shown;
+    return shownOf(s.cursor, await loadPage(deps, ctx));
+  }
+
   const catalogue = new Menu<BotContext>('c', screens.options())
     .dynamic(async (ctx, range) => {
-      const page = await loadPage(deps, ctx);
-      for (const b of page.results) {
-        range.text({ text: bookLabel(b), payload: String(b.id) }, async (c) => {
+      const page = await pageOnScreen(ctx);
+      for (const [id, label] of page.books) {
+        range.text({ text: label, payload: String(id) }, async (c) => {
           c.session.bookId = Number(c.match);
           await screens.navigate(c, 'b');
         }).row();
@@ -121,10 +142,10 @@ export function catalogueMenus(deps: BotDeps) {
           await screens.navigate(c, 'c');
         });
       }
-      if (page.next_cursor) {
+      if (page.next) {
         nav = true;
         range.text(ctx.tPlain('catalogue-next'), async (c) => {
-          const next = (await loadPage(deps, c)).next_cursor;
+          const next = (await pageOnScreen(c)).next;
           const st = c.session.catalogue;
           if (next) {
             st.back.push(st.cursor);
@@ -141,6 +162,9 @@ export function catalogueMenus(deps: BotDeps) {
   screens.define('c', catalogue, async (ctx) => {
     const s = ctx.session.catalogue;
     const page = await loadPage(deps, ctx);
+    // Read anew for every screen drawn; kept in the session for the presses on it.
+    const cur = ctx.session.catalogue;
+    cur.shown = shownOf(cur.cursor, page);
     const number = String(s.back.length + 1);
     if (page.results.length === 0) {
       return s.search !== null ? ctx.t('search-empty', { query: s.search }) : ctx.t('catalogue-empty');
