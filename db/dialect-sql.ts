@@ -101,3 +101,24 @@ export function idSet(db: Kysely<any>, ids: readonly number[]): RawBuilder<numbe
     ? sql<number>`(SELECT unnest(CAST(${`{${ids.join(',')}}`} AS bigint[])))`
     : sql<number>`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
+
+/**
+ * The rows of a correlated subquery as one JSON text: an array of objects with the columns
+ * given (key = column name), in `orderBy` order; '[]' when there is none. One statement brings
+ * a list and each row's children (a page of borrowings and their payments) instead of a second
+ * query per page. SQLite: json_group_array(… ORDER BY …) (3.44+); PostgreSQL: json_agg(… ORDER
+ * BY …)::text. Numbers and strings come back as the columns hold them; JSON.parse reads both.
+ */
+export function jsonRows(
+  db: Kysely<any>,
+  opts: { table: string; alias: string; columns: readonly string[]; where: Expression<unknown>; orderBy: string },
+): RawBuilder<string> {
+  const name = /^[A-Za-z_][A-Za-z0-9_]*$/;
+  for (const n of [opts.table, opts.alias, opts.orderBy, ...opts.columns]) if (!name.test(n)) throw new Error(`not a plain name: ${n}`);
+  const pairs = sql.join(opts.columns.map((c) => sql`${sql.lit(c)}, ${sql.ref(`${opts.alias}.${c}`)}`));
+  const order = sql.ref(`${opts.alias}.${opts.orderBy}`);
+  const from = sql`${sql.table(opts.table)} AS ${sql.id(opts.alias)}`;
+  return engineKind(db) === 'postgres'
+    ? sql<string>`(SELECT coalesce(json_agg(json_build_object(${pairs}) ORDER BY ${order}), '[]')::text FROM ${from} WHERE ${opts.where})`
+    : sql<string>`(SELECT json_group_array(json_object(${pairs}) ORDER BY ${order}) FROM ${from} WHERE ${opts.where})`;
+}
