@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
 import { registerChangeToken, sqliteChangeToken } from './change-token.js';
+import { statementLogger } from './statement-log.js';
 import { registerEngine, type Engine } from './engine.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { memoryCounterStore } from './rate-limit-store.js';
@@ -82,7 +83,7 @@ function cacheStatements(sqlite: SQLite.Database, max = 1000): void {
 
 export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database; engine: Engine } {
   const sqlite = openSqlite(file, options);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: statementLogger(() => db) });
   const changeToken = sqliteChangeToken(sqlite);
   registerChangeToken(db, changeToken);
   // One counter store per database: every API built over it shares the counters, as on PostgreSQL.
