@@ -12,6 +12,7 @@ import { immediateTransaction, lockForUpdate } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
 import { bookSearchFilter } from '../db/search.js';
+import { jsonArrayOf } from '../db/dialect-sql.js';
 import { holdIsActive, passCopiesOn } from './hold-queue.js';
 import { bookSearchText, queryWords } from './search-text.js';
 
@@ -33,6 +34,14 @@ export interface Book {
 
 /** The columns every book answer is made of: the counters are the book's own (migration 009). */
 export const BOOK_COLUMNS = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents', 'held', 'waiting'] as const;
+
+type BookColumnsRow = Pick<BookRow, (typeof BOOK_COLUMNS)[number]>;
+
+/** A book row read as jsonArrayOf(BOOK_COLUMNS). */
+export function bookRowFromJson(text: string): BookColumnsRow {
+  const [id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting] = JSON.parse(text) as unknown[];
+  return { id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting } as BookColumnsRow;
+}
 
 export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'cover' | 'inventory' | 'daily_fee_cents' | 'held' | 'waiting'>): Book => ({
   id: r.id,
@@ -156,7 +165,8 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
   async function listUncached(opts: { search?: string; cursor?: string; limit?: number }): Promise<Page<Book>> {
     const limit = clampLimit(opts.limit);
     const after = decodeCursor<[string, number]>(opts.cursor, ['string', 'int']);
-    let q = db.selectFrom('books').select(bookColumns).where('deleted_at', 'is', null);
+    // Each row as one JSON array (BOOK_COLUMNS' order): cheaper to read than a row object.
+    let q = db.selectFrom('books').select(jsonArrayOf(db, bookColumns).as('row')).where('deleted_at', 'is', null);
     const search = opts.search?.trim();
     if (search) {
       const filter = bookSearchFilter(db, queryWords(search));
@@ -165,7 +175,7 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     }
     // Spelled out rather than as a row value: SQLite then seeks the (title, id) index directly.
     if (after) q = q.where(sql<boolean>`title >= ${after[0]} AND (title > ${after[0]} OR id > ${after[1]})`);
-    const rows = await q.orderBy('title').orderBy('id').limit(limit + 1).execute();
+    const rows = (await q.orderBy('title').orderBy('id').limit(limit + 1).execute()).map((r) => bookRowFromJson(r.row));
     return toPage(rows, limit, (r) => [r.title, r.id], toBook);
   }
 
