@@ -6,6 +6,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import type { Database } from './schema.js';
 import { registerChangeToken, sqliteChangeToken } from './change-token.js';
 import { statementLogger } from './statement-log.js';
+import { registerSearchFunctions } from './search.js';
 import { registerEngine, type Engine } from './engine.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { memoryCounterStore } from './rate-limit-store.js';
@@ -20,6 +21,7 @@ import * as m006 from './migrations/006_shared_state.js';
 import * as m007 from './migrations/007_search_text.js';
 import * as m008 from './migrations/008_instances.js';
 import * as m009 from './migrations/009_holds_renewals.js';
+import * as m010 from './migrations/010_title_search.js';
 
 export type DB = Kysely<Database>;
 
@@ -34,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '007_search_text': m007,
   '008_instances': m008,
   '009_holds_renewals': m009,
+  '010_title_search': m010,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {
@@ -61,6 +64,7 @@ export function openSqlite(file: string, options: OpenDbOptions = {}): SQLite.Da
   // Reads through memory-mapped pages instead of a read() call per page.
   sqlite.pragma('mmap_size = 1073741824');
   cacheStatements(sqlite);
+  registerSearchFunctions(sqlite);
   return sqlite;
 }
 
