@@ -116,15 +116,16 @@ export function registerSearchFunctions(sqlite: { function(name: string, options
 
 /**
  * The search checked on one row of `table` (no index): the same meaning as bookSearchFilter.
- * SQLite: each word's first token must occur in the lower-cased text (a cheap necessary
- * condition, in C) before search_match() decides; null when a word has no token at all.
+ * SQLite: each word's first token must occur in the text, ASCII case aside (a cheap necessary
+ * condition, in C: LIKE '%token%') before search_match() decides; null when a word has no token.
  */
 function rowMatches(db: Kysely<any>, words: readonly string[], table: string): Expression<SqlBool> | null {
   const text = sql.ref(`${table}.search_text`);
   if (engineKind(db) === 'postgres') return sql<SqlBool>`${sql.raw(pgSearchVector(`${table}.search_text`))} @@ CAST(${tsQuery(words)} AS tsquery)`;
   const firsts = words.map((w) => asciiTokens(w)[0]);
   if (firsts.some((t) => t === undefined)) return null;
-  const contains = firsts.map((t) => sql<SqlBool>`instr(lower(${text}), ${t}) > 0`);
+  // LIKE ignores the case of ASCII letters only, as the tokenizer does; a token holds no % or _.
+  const contains = firsts.map((t) => sql<SqlBool>`${text} LIKE ${`%${t}%`}`);
   return sql<SqlBool>`${sql.join(contains, sql` AND `)} AND search_match(${text}, ${JSON.stringify(words)}) = 1`;
 }
 
