@@ -136,6 +136,8 @@ function rowMatches(db: Kysely<any>, words: readonly string[], table: string): E
  * this many (~4 ms) before the word index is asked.
  */
 export const SEARCH_WALK_ROWS = 16384;
+/** PostgreSQL checks a row (its tsvector built from the text) at ~2 µs: a shorter walk, ~4 ms at most. */
+export const SEARCH_WALK_ROWS_PG = 2048;
 /** A query word of at least this many characters found as a whole word fewer than RARE_WORD_BOOKS times is rare. */
 const RARE_WORD_LENGTH = 4;
 export const RARE_WORD_BOOKS = 1000;
@@ -144,12 +146,11 @@ export const RARE_WORD_BOOKS = 1000;
  * Whether the word index answers cheaply: it reads every matching book of every word, so only
  * when each word is rare. SQLite counts a word's books as a whole word (a streamed read that
  * stops at RARE_WORD_BOOKS); a short word (a prefix of many words) is never taken for rare.
- * PostgreSQL has no such cheap count: a word long enough is taken for rare, as its planner
- * weighs the GIN index against the title order on its own.
+ * PostgreSQL has no such cheap count (its GIN index builds the whole bitmap first): there every
+ * search walks a shorter stretch first (SEARCH_WALK_ROWS_PG), then asks the index.
  */
 async function indexIsCheap(db: Kysely<any>, words: readonly string[]): Promise<boolean> {
-  if (words.some((w) => w.length < RARE_WORD_LENGTH)) return false;
-  if (engineKind(db) === 'postgres') return true;
+  if (engineKind(db) === 'postgres' || words.some((w) => w.length < RARE_WORD_LENGTH)) return false;
   for (const w of words) {
     const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM books_search WHERE books_search MATCH ${fts5Query([w]).slice(0, -1)} LIMIT ${RARE_WORD_BOOKS})`.execute(db);
     if (Number(r.rows[0]!.n) >= RARE_WORD_BOOKS) return false;
@@ -174,7 +175,7 @@ export async function searchInTitleOrder(
   if (perRow && !(await indexIsCheap(db, opts.words))) {
     // The next books in title order, read from the index alone and checked one by one; only the
     // matches fetch their book row, and the walk stops at the page's last one.
-    const window = db.selectFrom('books').select(['id', 'title', 'search_text']).where('deleted_at', 'is', null).where(position).orderBy('title').orderBy('id').limit(SEARCH_WALK_ROWS);
+    const window = db.selectFrom('books').select(['id', 'title', 'search_text']).where('deleted_at', 'is', null).where(position).orderBy('title').orderBy('id').limit(engineKind(db) === 'postgres' ? SEARCH_WALK_ROWS_PG : SEARCH_WALK_ROWS);
     const found = await db
       .selectFrom(window.as('w'))
       .innerJoin('books as b', 'b.id', 'w.id')
@@ -185,6 +186,25 @@ export async function searchInTitleOrder(
       .limit(take)
       .execute();
     if (found.length >= take) return found.map((r) => r.row as string);
+  }
+  if (engineKind(db) === 'postgres') {
+    // Every match through the GIN index first, with what the page shows (MATERIALIZED: else the
+    // planner may walk the title index and check every row — the whole catalogue, seconds, for
+    // an ISBN — or scan the primary key to join a handful of matches), then the first by title.
+    const rows = await db
+      .with((cte) => cte('m').materialized(), (q) => q
+        .selectFrom('books')
+        .select(['id', 'title', jsonArrayOf(db, opts.columns).as('row')])
+        .where('deleted_at', 'is', null)
+        .where(filter))
+      .selectFrom('m')
+      .select('m.row')
+      .where(after ? sql<SqlBool>`m.title >= ${after[0]} AND (m.title > ${after[0]} OR m.id > ${after[1]})` : sql<SqlBool>`1 = 1`)
+      .orderBy('m.title')
+      .orderBy('m.id')
+      .limit(take)
+      .execute();
+    return rows.map((r) => r.row as string);
   }
   const rows = await db
     .selectFrom('books')
