@@ -138,9 +138,9 @@ function rowMatches(db: Kysely<any>, words: readonly string[], table: string): E
 export const SEARCH_WALK_ROWS = 16384;
 /** PostgreSQL checks a row (its tsvector built from the text) at ~2 µs: a shorter walk, ~4 ms at most. */
 export const SEARCH_WALK_ROWS_PG = 2048;
-/** A query word of at least this many characters found as a whole word fewer than RARE_WORD_BOOKS times is rare. */
+/** A query word of at least this many characters found as a whole word in fewer than RARE_WORD_BOOKS books is rare (the count stops there: ~0.25 ms). */
 const RARE_WORD_LENGTH = 4;
-export const RARE_WORD_BOOKS = 1000;
+export const RARE_WORD_BOOKS = 256;
 
 /**
  * Whether the word index answers cheaply: it reads every matching book of every word, so only
