@@ -136,6 +136,8 @@ function rowMatches(db: Kysely<any>, words: readonly string[], table: string): E
  * this many (~4 ms) before the word index is asked.
  */
 export const SEARCH_WALK_ROWS = 16384;
+/** A first stretch of the walk when a query word is short. */
+export const SEARCH_SAMPLE_ROWS = 1024;
 /** PostgreSQL checks a row (its tsvector built from the text) at ~2 µs: a shorter walk, ~4 ms at most. */
 export const SEARCH_WALK_ROWS_PG = 2048;
 /** A query word of at least this many characters found as a whole word in fewer than RARE_WORD_BOOKS books is rare (the count stops there: ~0.25 ms). */
@@ -172,20 +174,32 @@ export async function searchInTitleOrder(
   // Spelled out rather than as a row value: SQLite then seeks the (title, id) index directly.
   const position = after ? sql<SqlBool>`title >= ${after[0]} AND (title > ${after[0]} OR id > ${after[1]})` : sql<SqlBool>`1 = 1`;
   const perRow = rowMatches(db, opts.words, 'w');
-  if (perRow && !(await indexIsCheap(db, opts.words))) {
-    // The next books in title order, read from the index alone and checked one by one; only the
-    // matches fetch their book row, and the walk stops at the page's last one.
-    const window = db.selectFrom('books').select(['id', 'title', 'search_text']).where('deleted_at', 'is', null).where(position).orderBy('title').orderBy('id').limit(engineKind(db) === 'postgres' ? SEARCH_WALK_ROWS_PG : SEARCH_WALK_ROWS);
+  // The next books in title order, read from the index alone and checked one by one; only the
+  // matches fetch their book row, and the walk stops at the page's last one.
+  const walk = async (rows: number, check: Expression<SqlBool>) => {
+    const window = db.selectFrom('books').select(['id', 'title', 'search_text']).where('deleted_at', 'is', null).where(position).orderBy('title').orderBy('id').limit(rows);
     const found = await db
       .selectFrom(window.as('w'))
       .innerJoin('books as b', 'b.id', 'w.id')
       .select(jsonArrayOf(db, opts.columns.map((c) => `b.${c}`)).as('row'))
-      .where(perRow)
+      .where(check)
       .orderBy('w.title')
       .orderBy('w.id')
       .limit(take)
       .execute();
-    if (found.length >= take) return found.map((r) => r.row as string);
+    return found.map((r) => r.row as string);
+  };
+  if (perRow && !(await indexIsCheap(db, opts.words))) {
+    const longest = engineKind(db) === 'postgres' ? SEARCH_WALK_ROWS_PG : SEARCH_WALK_ROWS;
+    // A short word may be a prefix of many words or of none: a first stretch tells. Nothing there
+    // (under 1 in SEARCH_SAMPLE_ROWS books) and the word index has few books to read.
+    const short = opts.words.some((w) => w.length < RARE_WORD_LENGTH);
+    const sample = short ? await walk(Math.min(SEARCH_SAMPLE_ROWS, longest), perRow) : [];
+    if (sample.length >= take) return sample;
+    if (!short || sample.length > 0) {
+      const found = await walk(longest, perRow);
+      if (found.length >= take) return found;
+    }
   }
   if (engineKind(db) === 'postgres') {
     // Every match through the GIN index first, with what the page shows (MATERIALIZED: else the
