@@ -7,6 +7,9 @@ import { encodeCursor } from '../core/paging.js';
 import { addDays } from '../core/clock.js';
 import { args, durationSeconds, seededDb, startServer, table, TODAY, type Row } from './lib.js';
 import { BENCH_JWT_SECRET } from './lib.js';
+import { runCatalogueBench } from './catalogue.js';
+import { fts5Query } from '../db/search.js';
+import { queryWords } from '../core/search-text.js';
 
 const BOOKS = 1_000_000;
 const BORROWINGS = 1_000_000;
@@ -32,6 +35,33 @@ export async function runApiBench(): Promise<string> {
   const deep = sqlite.prepare('SELECT title, id FROM books WHERE deleted_at IS NULL ORDER BY title DESC, id DESC LIMIT 1 OFFSET 50').get() as { title: string; id: number };
   const deepCursor = encodeCursor([deep.title, deep.id]);
   const midBook = Math.floor(BOOKS / 2);
+  // Searches (issue 16: "any search"): two common words (~0.3% of books), a deep page of them,
+  // a one-letter prefix (over half the books), a rare combination, an ISBN, no match at all.
+  const common = 'lantern orchard';
+  const commonDeep = sqlite.prepare(`SELECT title, id FROM books WHERE deleted_at IS NULL AND id IN (SELECT rowid FROM books_search WHERE books_search MATCH ?)
+    ORDER BY title, id LIMIT 1 OFFSET 2000`).get(fts5Query(queryWords(common))) as { title: string; id: number };
+  const searches: Array<[string, string]> = [
+    ['two common words', `search=${encodeURIComponent(common)}`],
+    ['two common words, deep cursor (2,000 matches in)', `search=${encodeURIComponent(common)}&cursor=${encodeCursor([commonDeep.title, commonDeep.id])}`],
+    ['one letter', 'search=s'],
+    ['four common words, no book has all', `search=${encodeURIComponent('lantern orchard city meadow')}`],
+    ['isbn', `search=978${String(midBook).padStart(10, '0')}`],
+    ['no match', 'search=qqxw'],
+  ];
+  // Full-scan baselines from the same run, in this process on one connection: what a search costs
+  // that reads every book (the two-word search checked row by row over the whole table).
+  const timed = (sqlText: string, ...params: unknown[]) => {
+    const stmt = sqlite.prepare(sqlText);
+    stmt.get(...params);
+    const t0 = performance.now();
+    let n = 0;
+    while (n < 3 || performance.now() - t0 < 1000) (stmt.get(...params), n++);
+    return (performance.now() - t0) / n;
+  };
+  const scans = {
+    count: timed('SELECT count(*) FROM books'),
+    search: timed('SELECT count(*) FROM books WHERE deleted_at IS NULL AND search_match(search_text, ?) = 1', JSON.stringify(queryWords(common))),
+  };
   // Fresh readers for borrow+return (each borrows once: a pending rent blocks a second loan).
   const firstUser = (sqlite.prepare('SELECT max(id) AS m FROM users').get() as { m: number }).m + 1;
   const pool = 60_000;
@@ -54,7 +84,7 @@ export async function runApiBench(): Promise<string> {
     ['GET /api/books/ (first page)', { url: `${u}/api/books/` }],
     ['GET /api/books/?cursor= (deep page)', { url: `${u}/api/books/?cursor=${deepCursor}` }],
     ['GET /api/books/{id}/', { url: `${u}/api/books/${midBook}/` }],
-    ['GET /api/books/?search=two words', { url: `${u}/api/books/?search=lantern%20orchard` }],
+    ['GET /api/books/?search=two common words', { url: `${u}/api/books/?${searches[0]![1]}` }],
     ['GET /api/books/?search=isbn', { url: `${u}/api/books/?search=978${String(midBook).padStart(10, '0')}` }],
     ['GET /api/borrowings/ (reader, authenticated)', { url: `${u}/api/borrowings/`, headers: hdr }],
     ['GET /api/borrowings/?limit=100 (100 loans, book + payments)', { url: `${u}/api/borrowings/?limit=100`, headers: { authorization: `Bearer ${loansToken}` } }],
@@ -104,15 +134,19 @@ export async function runApiBench(): Promise<string> {
     ['GET /api/books/ (first page), no cache', '/api/books/'],
     ['GET /api/books/?cursor= (deep page), no cache', `/api/books/?cursor=${deepCursor}`],
     ['GET /api/books/{id}/, no cache', `/api/books/${midBook}/`],
-    ['GET /api/books/?search=two words, no cache', '/api/books/?search=lantern%20orchard'],
-    ['GET /api/books/?search=isbn, no cache', `/api/books/?search=978${String(midBook).padStart(10, '0')}`],
+    ...searches.map(([name, query]) => [`GET /api/books/?search=${name}, no cache`, `/api/books/?${query}`] as const),
   ] as const) {
     await load({ url: `${raw.url}${path}`, duration: 1 });
     rows.push(row(name, await load({ url: `${raw.url}${path}` }), baseline));
   }
   await raw.stop();
 
-  return table(`REST API over ${BOOKS.toLocaleString('en')} books and ${BORROWINGS.toLocaleString('en')} borrowings (autocannon, ${args.connections} connections, ${durationSeconds()} s each)`, rows);
+  const scanRow = (scenario: string, ms: number): Row => ({ scenario, 'req/s': Math.round(1000 / ms), 'p50 ms': Number(ms.toFixed(1)), 'p99 ms': '', 'vs bare': '', 'errors/non-2xx': '' });
+  rows.push(scanRow('full scan: SELECT count(*) FROM books (in process, 1 connection; baseline)', scans.count));
+  rows.push(scanRow('full scan: two common words checked on every book (in process; baseline)', scans.search));
+
+  const catalogue = await runCatalogueBench();
+  return table(`REST API over ${BOOKS.toLocaleString('en')} books and ${BORROWINGS.toLocaleString('en')} borrowings (autocannon, ${args.connections} connections, ${durationSeconds()} s each)`, rows) + `\n\n${catalogue}`;
 }
 
 /**

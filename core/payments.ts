@@ -29,7 +29,13 @@ export interface Payment {
   refunded_at: string | null;
 }
 
-export const toPayment = (r: PaymentRow): Payment => ({
+/** The columns a Payment is made of (toPayment reads no others). */
+export const PAYMENT_COLUMNS = [
+  'id', 'borrowing_id', 'user_id', 'type', 'status', 'renewal', 'money_to_pay_cents', 'session_id', 'session_url', 'session_expires_at',
+  'created_at', 'paid_at', 'refunded_at',
+] as const;
+
+export const toPayment = (r: Pick<PaymentRow, (typeof PAYMENT_COLUMNS)[number]>): Payment => ({
   id: r.id,
   borrowing_id: r.borrowing_id,
   user_id: r.user_id,
@@ -99,18 +105,6 @@ export function createPayments(deps: CoreDeps) {
     if (after) q = q.where('id', '<', after[0]);
     const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
     return toPage(rows, limit, (r) => [r.id], toPayment);
-  }
-
-  async function forBorrowings(borrowingIds: number[]): Promise<Map<number, Payment[]>> {
-    const map = new Map<number, Payment[]>();
-    if (borrowingIds.length === 0) return map;
-    const rows = await db.selectFrom('payments').selectAll().where('borrowing_id', 'in', borrowingIds).orderBy('id').execute();
-    for (const r of rows) {
-      const list = map.get(r.borrowing_id) ?? [];
-      list.push(toPayment(r));
-      map.set(r.borrowing_id, list);
-    }
-    return map;
   }
 
   /** The first unpaid (PENDING or EXPIRED) payment of a reader, if any. */
@@ -472,7 +466,7 @@ export function createPayments(deps: CoreDeps) {
     // Pay links (the URL every Pay button opens).
     links,
     // For core's own services (borrowings): no checks of their own, not for doors.
-    internal: { getRow, forBorrowings, firstUnpaid, openSession },
+    internal: { getRow, firstUnpaid, openSession },
   };
 }
 

@@ -5,6 +5,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
 import { registerChangeToken, sqliteChangeToken } from './change-token.js';
+import { statementLogger } from './statement-log.js';
+import { registerSearchFunctions } from './search.js';
 import { registerEngine, type Engine } from './engine.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { memoryCounterStore } from './rate-limit-store.js';
@@ -20,6 +22,7 @@ import * as m006 from './migrations/006_shared_state.js';
 import * as m007 from './migrations/007_search_text.js';
 import * as m008 from './migrations/008_instances.js';
 import * as m009 from './migrations/009_holds_renewals.js';
+import * as m010 from './migrations/010_title_search.js';
 
 export type DB = Kysely<Database>;
 
@@ -34,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '007_search_text': m007,
   '008_instances': m008,
   '009_holds_renewals': m009,
+  '010_title_search': m010,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {
@@ -69,6 +73,7 @@ export function openSqlite(file: string, options: OpenDbOptions = {}): SQLite.Da
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   cacheStatements(sqlite);
+  registerSearchFunctions(sqlite);
   return sqlite;
 }
 
@@ -91,7 +96,7 @@ function cacheStatements(sqlite: SQLite.Database, max = 1000): void {
 
 export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database; engine: Engine } {
   const sqlite = openSqlite(file, options);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: statementLogger(() => db) });
   const changeToken = sqliteChangeToken(sqlite);
   registerChangeToken(db, changeToken);
   // One counter store per database: every API built over it shares the counters, as on PostgreSQL.

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type { Database } from './schema.js';
 import { registerEngine, type Engine } from './engine.js';
 import { registerChangeToken, postgresChangeToken } from './change-token.js';
+import { statementLogger } from './statement-log.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { postgresCounterStore, type QueryablePool } from './rate-limit-store.js';
 import { advisoryLocks, inProcessLocks, type LockSession } from './keyed-locks.js';
@@ -76,7 +77,7 @@ export interface PostgresDatabase {
  * answer `query()` (RateLimiterPostgres uses it); `close` ends whatever the caller owns.
  */
 export function postgresDatabase(pool: PostgresPool & QueryablePool, description: string, close?: () => Promise<void>, options: PostgresDatabaseOptions = {}): PostgresDatabase {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db: Kysely<Database> = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statementLogger(() => db) });
   const changeToken = postgresChangeToken(db);
   registerChangeToken(db, changeToken);
   const counters = postgresCounterStore(pool);

@@ -13,6 +13,7 @@
 //   or change them — and a tsquery built from quoted lexemes, 'w1':* & 'w2':*.
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { engineKind } from './engine.js';
+import { jsonArrayOf } from './dialect-sql.js';
 
 /**
  * Longer than any word of a search text can be (a 255-character field, each letter folded to at
@@ -42,4 +43,192 @@ export function bookSearchFilter(db: Kysely<any>, words: readonly string[], tabl
     return sql<SqlBool>`${sql.ref(`${table}.id`)} IN (SELECT rowid FROM books_search WHERE books_search MATCH ${fts5Query(words)})`;
   }
   return sql<SqlBool>`${sql.raw(pgSearchVector(`${table}.search_text`))} @@ CAST(${tsQuery(words)} AS tsquery)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A page of matches in title order without sorting every match (issue 16). The word index finds
+// matches fast when they are few; when a query's words are common (thousands of books, or a
+// short prefix of hundreds of thousands) finding and sorting them all costs milliseconds to
+// seconds, while the first page lies among the first rows of the title index. So a page is first
+// looked for by walking the (title, id) index from the cursor, each row checked on its own
+// (SQLite: search_match() below, PostgreSQL: the same @@ as the GIN index), a bounded number of
+// rows at a time; only when that walk finds too few does the word index answer. Either way the
+// answer is the first `take` matches after the cursor in (title, id) order — the same rows.
+
+/** SQLite: the tokens of a text as FTS5's `ascii` tokenizer makes them (see tokenize below). */
+function asciiTokens(text: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Every non-ASCII character is a token character; of ASCII, letters and digits (letters folded to lower case).
+    if (c >= 0x80 || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) current += text[i];
+    else if (c >= 0x41 && c <= 0x5a) current += String.fromCharCode(c + 32);
+    else if (current) {
+      tokens.push(current);
+      current = '';
+    }
+  }
+  if (current) tokens.push(current);
+  return tokens;
+}
+
+/** Text with no ASCII character but a–z, 0–9 and the space: its tokens are its space-separated words. */
+const PLAIN = /^[a-z0-9 \u0080-\uffff]*$/;
+
+/**
+ * Whether a search text matches the FTS5 query fts5Query(words) would make — every word a phrase
+ * of its tokens, the last token a prefix, all words present — exactly as books_search decides it
+ * (tests/search-text.test.ts compares both over awkward texts).
+ */
+export function searchTextMatches(text: string, words: readonly string[]): boolean {
+  if (PLAIN.test(text) && words.every((w) => PLAIN.test(w) && !w.includes(' '))) {
+    const spaced = ` ${text}`;
+    return words.every((w) => spaced.includes(` ${w}`));
+  }
+  const doc = asciiTokens(text);
+  return words.every((w) => {
+    const phrase = asciiTokens(w);
+    if (phrase.length === 0) return false;
+    const last = phrase.length - 1;
+    for (let i = 0; i + last < doc.length; i++) {
+      let k = 0;
+      while (k < last && doc[i + k] === phrase[k]) k++;
+      if (k === last && doc[i + last]!.startsWith(phrase[last]!)) return true;
+    }
+    return false;
+  });
+}
+
+/** SQLite: search_match(search_text, words as a JSON array) → 1 or 0, for checking rows one by one. */
+export function registerSearchFunctions(sqlite: { function(name: string, options: { deterministic: boolean }, fn: (...args: unknown[]) => unknown): unknown }): void {
+  let lastJson = '';
+  let lastWords: string[] = [];
+  sqlite.function('search_match', { deterministic: true }, (text, wordsJson) => {
+    if (typeof text !== 'string' || typeof wordsJson !== 'string') return 0;
+    if (wordsJson !== lastJson) {
+      lastWords = JSON.parse(wordsJson) as string[];
+      lastJson = wordsJson;
+    }
+    return searchTextMatches(text, lastWords) ? 1 : 0;
+  });
+}
+
+/**
+ * The search checked on one row of `table` (no index): the same meaning as bookSearchFilter.
+ * SQLite: each word's first token must occur in the text, ASCII case aside (a cheap necessary
+ * condition, in C: LIKE '%token%') before search_match() decides; null when a word has no token.
+ */
+function rowMatches(db: Kysely<any>, words: readonly string[], table: string): Expression<SqlBool> | null {
+  const text = sql.ref(`${table}.search_text`);
+  if (engineKind(db) === 'postgres') return sql<SqlBool>`${sql.raw(pgSearchVector(`${table}.search_text`))} @@ CAST(${tsQuery(words)} AS tsquery)`;
+  const firsts = words.map((w) => asciiTokens(w)[0]);
+  if (firsts.some((t) => t === undefined)) return null;
+  // LIKE ignores the case of ASCII letters only, as the tokenizer does; a token holds no % or _.
+  const contains = firsts.map((t) => sql<SqlBool>`${text} LIKE ${`%${t}%`}`);
+  return sql<SqlBool>`${sql.join(contains, sql` AND `)} AND search_match(${text}, ${JSON.stringify(words)}) = 1`;
+}
+
+/**
+ * How far a page is looked for along the title index before the word index answers: each row
+ * costs ~0.25 µs on SQLite through the covering index of migration 010, and the walk stops at
+ * the page's last match, so a dense search reads a few hundred rows and a sparse one at most
+ * this many (~4 ms) before the word index is asked.
+ */
+export const SEARCH_WALK_ROWS = 16384;
+/** A first stretch of the walk when a query word is short. */
+export const SEARCH_SAMPLE_ROWS = 1024;
+/** PostgreSQL checks a row (its tsvector built from the text) at ~2 µs: a shorter walk, ~4 ms at most. */
+export const SEARCH_WALK_ROWS_PG = 2048;
+/** A query word of at least this many characters found as a whole word in fewer than RARE_WORD_BOOKS books is rare (the count stops there: ~0.25 ms). */
+const RARE_WORD_LENGTH = 4;
+export const RARE_WORD_BOOKS = 256;
+
+/**
+ * Whether the word index answers cheaply: it reads every matching book of every word, so only
+ * when each word is rare. SQLite counts a word's books as a whole word (a streamed read that
+ * stops at RARE_WORD_BOOKS); a short word (a prefix of many words) is never taken for rare.
+ * PostgreSQL has no such cheap count (its GIN index builds the whole bitmap first): there every
+ * search walks a shorter stretch first (SEARCH_WALK_ROWS_PG), then asks the index.
+ */
+async function indexIsCheap(db: Kysely<any>, words: readonly string[]): Promise<boolean> {
+  if (engineKind(db) === 'postgres' || words.some((w) => w.length < RARE_WORD_LENGTH)) return false;
+  for (const w of words) {
+    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM books_search WHERE books_search MATCH ${fts5Query([w]).slice(0, -1)} LIMIT ${RARE_WORD_BOOKS})`.execute(db);
+    if (Number(r.rows[0]!.n) >= RARE_WORD_BOOKS) return false;
+  }
+  return true;
+}
+
+/**
+ * The first `take` books (deleted ones never) matching `words`, after the (title, id) position
+ * `after`, in (title, id) order: each row as jsonArrayOf(columns). [] when a word cannot match.
+ */
+export async function searchInTitleOrder(
+  db: Kysely<any>,
+  opts: { words: readonly string[]; after?: readonly [string, number]; take: number; columns: readonly string[] },
+): Promise<string[]> {
+  const filter = bookSearchFilter(db, opts.words);
+  if (!filter) return [];
+  const { after, take } = opts;
+  // Spelled out rather than as a row value: SQLite then seeks the (title, id) index directly.
+  const position = after ? sql<SqlBool>`title >= ${after[0]} AND (title > ${after[0]} OR id > ${after[1]})` : sql<SqlBool>`1 = 1`;
+  const perRow = rowMatches(db, opts.words, 'w');
+  // The next books in title order, read from the index alone and checked one by one; only the
+  // matches fetch their book row, and the walk stops at the page's last one.
+  const walk = async (rows: number, check: Expression<SqlBool>) => {
+    const window = db.selectFrom('books').select(['id', 'title', 'search_text']).where('deleted_at', 'is', null).where(position).orderBy('title').orderBy('id').limit(rows);
+    const found = await db
+      .selectFrom(window.as('w'))
+      .innerJoin('books as b', 'b.id', 'w.id')
+      .select(jsonArrayOf(db, opts.columns.map((c) => `b.${c}`)).as('row'))
+      .where(check)
+      .orderBy('w.title')
+      .orderBy('w.id')
+      .limit(take)
+      .execute();
+    return found.map((r) => r.row as string);
+  };
+  if (perRow && !(await indexIsCheap(db, opts.words))) {
+    const longest = engineKind(db) === 'postgres' ? SEARCH_WALK_ROWS_PG : SEARCH_WALK_ROWS;
+    // A short word may be a prefix of many words or of none: a first stretch tells. Nothing there
+    // (under 1 in SEARCH_SAMPLE_ROWS books) and the word index has few books to read.
+    const short = opts.words.some((w) => w.length < RARE_WORD_LENGTH);
+    const sample = short ? await walk(Math.min(SEARCH_SAMPLE_ROWS, longest), perRow) : [];
+    if (sample.length >= take) return sample;
+    if (!short || sample.length > 0) {
+      const found = await walk(longest, perRow);
+      if (found.length >= take) return found;
+    }
+  }
+  if (engineKind(db) === 'postgres') {
+    // Every match through the GIN index first, with what the page shows (MATERIALIZED: else the
+    // planner may walk the title index and check every row — the whole catalogue, seconds, for
+    // an ISBN — or scan the primary key to join a handful of matches), then the first by title.
+    const rows = await db
+      .with((cte) => cte('m').materialized(), (q) => q
+        .selectFrom('books')
+        .select(['id', 'title', jsonArrayOf(db, opts.columns).as('row')])
+        .where('deleted_at', 'is', null)
+        .where(filter))
+      .selectFrom('m')
+      .select('m.row')
+      .where(after ? sql<SqlBool>`m.title >= ${after[0]} AND (m.title > ${after[0]} OR m.id > ${after[1]})` : sql<SqlBool>`1 = 1`)
+      .orderBy('m.title')
+      .orderBy('m.id')
+      .limit(take)
+      .execute();
+    return rows.map((r) => r.row as string);
+  }
+  const rows = await db
+    .selectFrom('books')
+    .select(jsonArrayOf(db, opts.columns).as('row'))
+    .where('deleted_at', 'is', null)
+    .where(filter)
+    .where(position)
+    .orderBy('title')
+    .orderBy('id')
+    .limit(take)
+    .execute();
+  return rows.map((r) => r.row as string);
 }
