@@ -7,11 +7,12 @@ import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { normalizeLanguage, readerActor } from '../reader.js';
 import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
-import { borrowCallback, screenCallback, type BorrowAnswer } from '../callbacks.js';
+import { borrowCallback, screenCallback } from '../callbacks.js';
 import { payButton, payTarget } from '../pay.js';
 import type { Core } from '../../core/index.js';
 import type { UnpaidPayment } from '../../core/reports.js';
 import { truncate } from '../text.js';
+import { nextPress } from '../presses.js';
 
 export const BORROW_CONVERSATION = 'borrow';
 
@@ -81,7 +82,7 @@ export function borrowConversation(deps: BotDeps) {
     let current: ConvContext = ctx;
     for (;;) {
       await current.editMessageText(t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.deps.config.rules.maxLoanDays }), { parse_mode: 'HTML', reply_markup: daysKeyboard });
-      const choice = await nextPress(conversation);
+      const choice = await nextPress(conversation, borrowCallback);
       current = choice.press;
       // Cancel, or a button left from another step or an older offer.
       if (!('days' in choice.answer) || !options.includes(choice.answer.days)) return cancelled(current);
@@ -101,7 +102,7 @@ export function borrowConversation(deps: BotDeps) {
         t('borrow-quote', { title, days, until: quote.value.expected_return_date, rent: quote.value.rent }),
         { parse_mode: 'HTML', reply_markup: confirmKeyboard },
       );
-      const reply = await nextPress(conversation);
+      const reply = await nextPress(conversation, borrowCallback);
       current = reply.press;
       const answer = 'answer' in reply.answer ? reply.answer.answer : 'cancel';
       if (answer === 'back') continue;
@@ -149,15 +150,3 @@ export function borrowConversation(deps: BotDeps) {
   };
 }
 
-/**
- * Waits for a press on this conversation's buttons. Anything else (a command, a search, another
- * menu) ends the conversation and is handled as usual, so the reader is never stuck in it.
- */
-async function nextPress(conversation: BotConversation): Promise<{ press: ConvContext; answer: BorrowAnswer }> {
-  const press = await conversation.wait();
-  const data = press.callbackQuery?.data;
-  const answer = data === undefined ? undefined : borrowCallback.parse(data);
-  if (answer === undefined) return conversation.halt({ next: true });
-  await press.answerCallbackQuery();
-  return { press, answer };
-}

@@ -12,9 +12,10 @@ import { addDays, daysBetween } from '../../core/clock.js';
 import { attempt, domainErrorText, type Outcome } from '../errors.js';
 import { normalizeLanguage } from '../reader.js';
 import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
-import { extendAnswerCallback, extendCallback, screenCallback, type ExtendAnswer } from '../callbacks.js';
+import { extendAnswerCallback, extendCallback, screenCallback } from '../callbacks.js';
 import { payButton, payTarget } from '../pay.js';
 import { truncate } from '../text.js';
+import { nextPress } from '../presses.js';
 
 export const EXTEND_CONVERSATION = 'extend';
 
@@ -106,7 +107,7 @@ export function extendConversation(deps: BotDeps) {
         t('extend-choose', { title, due: q.expected_return_date, fee: q.daily_fee, max: q.max, left: q.renewals_left }),
         { parse_mode: 'HTML', reply_markup: daysKeyboard },
       );
-      const choice = await nextPress(conversation);
+      const choice = await nextPress(conversation, extendAnswerCallback);
       current = choice.press;
       // Cancel, or a date not offered here (a button from an older offer).
       if (!('date' in choice.answer) || !dates.includes(choice.answer.date)) return cancelled(current);
@@ -123,7 +124,7 @@ export function extendConversation(deps: BotDeps) {
         t('extend-quote', { title, from: priced.value.expected_return_date, until: date, days: priced.value.extra_days ?? 0, rent: priced.value.extra_rent ?? '' }),
         { parse_mode: 'HTML', reply_markup: confirmKeyboard },
       );
-      const reply = await nextPress(conversation);
+      const reply = await nextPress(conversation, extendAnswerCallback);
       current = reply.press;
       const answer = 'answer' in reply.answer ? reply.answer.answer : 'cancel';
       if (answer === 'back') continue;
@@ -157,15 +158,6 @@ export function extendConversation(deps: BotDeps) {
   };
 }
 
-/** Waits for a press on this conversation's buttons; anything else ends it and is handled as usual. */
-async function nextPress(conversation: BotConversation): Promise<{ press: ConvContext; answer: ExtendAnswer }> {
-  const press = await conversation.wait();
-  const data = press.callbackQuery?.data;
-  const answer = data === undefined ? undefined : extendAnswerCallback.parse(data);
-  if (answer === undefined) return conversation.halt({ next: true });
-  await press.answerCallbackQuery();
-  return { press, answer };
-}
 
 /** Extend on the due-soon reminder (bot/notices.ts): the conversation, in that message. */
 export function extendFeature(): Composer<BotContext> {
