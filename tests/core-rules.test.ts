@@ -7,7 +7,7 @@ import { addDays, daysBetween, isValidIsoDate } from '../core/clock.js';
 import { chargeableCents, formatCents, parseMoney } from '../core/money.js';
 import { fineCents, rentCents } from '../core/borrowings.js';
 import { DomainError } from '../core/errors.js';
-import { createWorld, makeBook, makeReader, makeStaff, tempDbFile, type World } from './helpers/world.js';
+import { codeOf, createWorld, makeBook, makeReader, makeStaff, tempDbFile, type World } from './helpers/world.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 
 let world: World | undefined;
@@ -15,15 +15,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof DomainError ? e.code : `THROWN:${(e as Error).message}`;
-  }
-};
 
 describe('migrations', () => {
   it('apply to an empty database and a second run applies nothing', async () => {

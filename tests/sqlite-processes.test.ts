@@ -6,8 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { addDays } from '../core/clock.js';
-import { DomainError } from '../core/errors.js';
-import { createWorld, makeBook, makeReader, tempDbFile, type World } from './helpers/world.js';
+import { codeOf, createWorld, makeBook, makeReader, tempDbFile, type World } from './helpers/world.js';
 
 const execFileAsync = promisify(execFile);
 let world: World | undefined;
@@ -15,15 +14,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof DomainError ? e.code : `THROWN:${(e as Error).message}`;
-  }
-};
 
 describe('concurrency on one database file', () => {
   it('20 concurrent borrows of a 5-copy book from three processes: exactly 5 succeed, inventory ends at 0', async () => {

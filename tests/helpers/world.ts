@@ -13,6 +13,7 @@ import { ManualClock } from '../../core/clock.js';
 import { createStripeGateway } from '../../core/stripe.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
+import { DomainError } from '../../core/errors.js';
 
 export interface World {
   db: DB;
@@ -66,3 +67,14 @@ export async function makeStaff(core: Core) {
 export async function makeBook(core: Core, over: Partial<{ title: string; author: string; isbn: string | null; inventory: number; daily_fee: string | number; cover: 'HARD' | 'SOFT' }> = {}) {
   return core.books.create(SYSTEM_ACTOR, { title: 'Test Book', author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
 }
+
+/** What a core call ends with: 'OK', the DomainError's code, or THROWN:<message> for anything else. */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'OK';
+  } catch (e) {
+    return e instanceof DomainError ? e.code : `THROWN:${(e as Error).message}`;
+  }
+}
+
