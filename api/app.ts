@@ -1,9 +1,10 @@
 // The REST door: Hono + zod-openapi over the core. createApi builds the app; main.ts serves
 // it with @hono/node-server (and may add its own routes, e.g. the sandbox, to it).
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler, NotFoundHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import { counterStoreFor, type CounterStore } from '../db/rate-limit-store.js';
@@ -124,7 +125,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
 
   opts.extraRoutes?.(app);
 
-  app.notFound(notFoundHandler);
+  app.notFound(methodNotAllowed(app));
   app.onError(createErrorHandler(logger));
   return app;
 }
@@ -154,6 +155,30 @@ export function openApiDocument(app: App) {
     paths[path.startsWith('/api/') && !path.endsWith('/') ? `${path}/` : path] = item;
   }
   return { ...doc, paths };
+}
+
+/**
+ * A known path asked with a method it does not take answers 405 with `Allow` (every method its
+ * routes take), in the error shape; any other unmatched request is a 404. The routes are read
+ * from the app itself on first use, so every route added (the sandbox's too) counts. Patterns
+ * that end in `*` are middleware (the request log, the body limit), not routes.
+ */
+function methodNotAllowed(app: App): NotFoundHandler<AppEnv> {
+  let router: TrieRouter<string> | undefined;
+  let known = -1;
+  const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  return (c) => {
+    if (known !== app.routes.length) {
+      router = new TrieRouter<string>();
+      for (const r of app.routes) if (r.method !== 'ALL' && !r.path.endsWith('*')) router.add(r.method, r.path, r.method);
+      known = app.routes.length;
+    }
+    // Hono answers HEAD with the GET route.
+    const allowed = METHODS.filter((m) => router!.match(m === 'HEAD' ? 'GET' : m, c.req.path)[0].length > 0);
+    if (allowed.length === 0 || allowed.includes(c.req.method)) return notFoundHandler(c);
+    c.header('Allow', allowed.join(', '));
+    return errorResponse(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+  };
 }
 
 /**

@@ -200,7 +200,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
       if (!book) throw notFound('Book');
       const unpaid = await payments.firstUnpaid(trx, borrower.userId);
       if (unpaid) {
-        throw new DomainError('UNPAID_PAYMENT', `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`, {
+        throw new DomainError('UNPAID', `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`, {
           payment_id: unpaid.id,
           status: unpaid.status,
         });

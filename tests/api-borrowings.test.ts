@@ -124,13 +124,13 @@ describe('Circulation rules answer 409', () => {
     expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(1);
   });
 
-  it('UNPAID_PAYMENT while the rent of an earlier loan is unpaid', async () => {
+  it('UNPAID while the rent of an earlier loan is unpaid', async () => {
     const u = await w.user();
     const first = await borrow(u, (await w.book()).id);
     expect(first.status).toBe(201);
     const r = await borrow(u, (await w.book()).id);
     expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('UNPAID_PAYMENT');
+    expect(r.body.error.code).toBe('UNPAID');
     expect(r.body.error.details.payment_id).toBe(first.body.payments[0].id);
   });
 });
@@ -292,7 +292,7 @@ describe('A late return creates a FINE of overdue days × daily fee × 2', () =>
       // The fine is unpaid, so it blocks the next loan.
       const next = await borrow(u, (await w.book()).id, w.day(2));
       expect(next.status).toBe(409);
-      expect(next.body.error.code).toBe('UNPAID_PAYMENT');
+      expect(next.body.error.code).toBe('UNPAID');
     });
   }
 });

@@ -202,7 +202,7 @@ describe('An expired payment is renewed with a new session, then paid', () => {
     expect(summary.expired).toBeGreaterThanOrEqual(1);
     expect((await paymentRow(payment.id)).status).toBe('EXPIRED');
     const blocked = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: (await w.book()).id, expected_return_date: w.day(2) } });
-    expect(blocked.body.error.code).toBe('UNPAID_PAYMENT');
+    expect(blocked.body.error.code).toBe('UNPAID');
 
     const r = await w.req('POST', `/api/payments/${payment.id}/renew/`, { token: u.access });
     expect(r.status).toBe(200);
