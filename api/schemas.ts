@@ -1,7 +1,7 @@
 // Zod schemas of the REST API: they validate requests (400 VALIDATION on failure) and
 // generate the OpenAPI document. Responses are documented, not re-validated (speed).
 import { z } from '@hono/zod-openapi';
-import { isValidIsoDate } from '../core/clock.js';
+import { dateProblem } from '../core/clock.js';
 import { parseMoney } from '../core/money.js';
 import { MAX_INVENTORY, isbnText } from '../core/books.js';
 import { NO_CONTROL_CHARS, textField } from '../core/validation.js';
@@ -52,11 +52,14 @@ const boolParam = (description: string) =>
 
 export const PageQuery = z.object({ cursor: cursorParam, limit: limitParam });
 
+// One check with one message (core's wording): a regex and a refine would both report "tomorrow".
 const isoDate = (name: string) =>
   z
-    .string({ error: `${name} must be a date like 2026-03-01` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date like 2026-03-01`)
-    .refine(isValidIsoDate, `${name} is not a real calendar date`)
+    .string({ error: dateProblem(name, undefined)! })
+    .superRefine((v, ctx) => {
+      const problem = dateProblem(name, v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .openapi({ format: 'date', example: '2026-02-01' });
 
 const money = z

@@ -6,7 +6,7 @@ import type { Actor, CoreDeps } from './context.js';
 import { listOwner, mayAccess, ownerOf, requireAccess, requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents, STRIPE_MIN_CHARGE_CENTS } from './money.js';
-import { addDays, dateInZone, daysBetween, isValidIsoDate, todayIn } from './clock.js';
+import { addDays, dateInZone, daysBetween, dateProblem, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { MAX_INVENTORY, toBook, type Book } from './books.js';
 import { insertPendingPayment, PAYMENT_COLUMNS, toPayment, type Payment, type PaymentStore } from './payments.js';
@@ -148,9 +148,8 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
    * equal the return date just checked.
    */
   function checkLoanPeriod(expectedReturnDate: string, from: string = today()): number {
-    if (typeof expectedReturnDate !== 'string' || !isValidIsoDate(expectedReturnDate)) {
-      throw new DomainError('VALIDATION', 'expected_return_date must be a real date in YYYY-MM-DD form', { field: 'expected_return_date' });
-    }
+    const problem = dateProblem('expected_return_date', expectedReturnDate);
+    if (problem) throw new DomainError('VALIDATION', problem, { field: 'expected_return_date' });
     const days = daysBetween(from, expectedReturnDate);
     if (days < 1 || days > maxLoanDays) {
       const min = addDays(from, 1);

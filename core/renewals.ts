@@ -9,7 +9,7 @@ import type { Actor, CoreDeps } from './context.js';
 import { mayAccess } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents } from './money.js';
-import { addDays, dateInZone, daysBetween, isValidIsoDate } from './clock.js';
+import { addDays, dateInZone, daysBetween, dateProblem } from './clock.js';
 import { insertPendingPayment, type PaymentStore } from './payments.js';
 import type { Borrowing } from './borrowings.js';
 
@@ -89,9 +89,8 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
   }
 
   function checkDate(newDate: string, b: LoanFacts, today: string): number {
-    if (typeof newDate !== 'string' || !isValidIsoDate(newDate)) {
-      throw new DomainError('VALIDATION', 'expected_return_date must be a real date in YYYY-MM-DD form', { field: 'expected_return_date' });
-    }
+    const problem = dateProblem('expected_return_date', newDate);
+    if (problem) throw new DomainError('VALIDATION', problem, { field: 'expected_return_date' });
     const { min, max } = window(b, today);
     if (newDate < min || newDate > max) {
       throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after the current due date and at most ${maxLoanDays} days from today (${min} … ${max})`, {

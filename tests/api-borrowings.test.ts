@@ -78,6 +78,26 @@ describe('The return date must be a real date after today, at most MAX_LOAN_DAYS
     });
   }
 
+  it('a bad date gets one message, the same on borrow and extend, and the same as core\'s', async () => {
+    const u = await w.user();
+    const loan = await borrow(u, (await w.book()).id, w.day(3));
+    expect(loan.status).toBe(201);
+    for (const bad of ['2026-02-30', 'tomorrow', 5, '', '2026-2-3', null]) {
+      const onBorrow = await borrow(u, (await w.book()).id, bad);
+      const onExtend = await w.req('POST', `/api/borrowings/${loan.body.id}/extend/`, { token: u.access, body: { expected_return_date: bad } });
+      for (const r of [onBorrow, onExtend]) {
+        expect(r.status, JSON.stringify(bad)).toBe(400);
+        const { message, details } = r.body.error;
+        expect(details, JSON.stringify(bad)).toEqual([{ field: 'expected_return_date', message }]);
+        expect(message).not.toContain(';');
+      }
+      expect(onExtend.body.error.message).toBe(onBorrow.body.error.message);
+      // The bot reaches core without the API's schema: the same sentence.
+      const core = await w.core.borrowings.borrow({ userId: u.id, isStaff: false }, { book_id: 1, expected_return_date: bad as string }).catch((e: Error) => e.message);
+      expect(core).toBe(onBorrow.body.error.message);
+    }
+  });
+
   it('accepts exactly 30 days', async () => {
     const u = await w.user();
     const book = await w.book();
