@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { Logger } from 'pino';
+import { redactUrlSecrets } from '../logger.js';
 import type { Core } from '../core/index.js';
 import { counterStoreFor, type CounterStore } from '../db/rate-limit-store.js';
 import { createAuth } from './auth.js';
@@ -197,9 +198,8 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const status = c.res.status;
     const level = status >= 500 ? 'error' : 'debug';
     if (logger.isLevelEnabled(level)) {
-      const path = rawPath(c.req.url);
-      // A bot token can sit in a Bot API path: never log it.
-      logger[level]({ reqId: id, method: c.req.method, path: path.replace(/\/bot\d+:[^/]+/, '/bot<redacted>'), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
+      // A bot token (the sandbox's Bot API), a pay link or a session id can sit in a path.
+      logger[level]({ reqId: id, method: c.req.method, path: redactUrlSecrets(rawPath(c.req.url)), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
     }
   };
 }

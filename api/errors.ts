@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { isDomainError } from '../core/errors.js';
+import { redactUrlSecrets } from '../logger.js';
 import type { AppEnv } from './types.js';
 
 export interface ErrorBody {
@@ -109,7 +110,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
       return errorResponse(c, status as ContentfulStatusCode, code, message);
     }
     logger.error(
-      { reqId: c.get('requestId'), method: c.req.method, path: c.req.path, err: err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : String(err) },
+      { reqId: c.get('requestId'), method: c.req.method, path: redactUrlSecrets(c.req.path), err: err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : String(err) },
       'unexpected error',
     );
     return errorResponse(c, 500, 'INTERNAL', 'Something went wrong');

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { cancelPage, errorPage, prefersJson, successPage } from './pages.js';
@@ -13,6 +14,17 @@ const htmlOrJson = (schema: z.ZodType, description: string) => ({
   description,
   content: { 'text/html': { schema: z.string() }, 'application/json': { schema } },
 });
+
+/**
+ * The pages a payer's browser lands on (and their JSON): the payment's state right now, so never
+ * cached; never sniffed into another type; never inside another site's frame, where a Pay button
+ * could be clicked for the reader.
+ */
+function pageHeaders(c: Context): void {
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Content-Security-Policy', "frame-ancestors 'none'");
+}
 
 export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
   const { core, auth } = deps;
@@ -34,8 +46,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     async (c) => {
       const wantsJson = prefersJson(c.req.header('accept'));
       const sessionId = c.req.valid('query').session_id;
-      // The answer reflects the payment's state right now; never serve it from a cache.
-      c.header('Cache-Control', 'no-store');
+      pageHeaders(c);
       try {
         if (!isSessionId(sessionId)) {
           throw new DomainError('VALIDATION', 'session_id is missing or malformed', [{ field: 'session_id', message: 'session_id is missing or malformed' }]);
@@ -62,7 +73,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     }),
     async (c) => {
       const sessionId = c.req.valid('query').session_id;
-      c.header('Cache-Control', 'no-store');
+      pageHeaders(c);
       const page = isSessionId(sessionId) ? await core.payments.sessionPage(sessionId) : null;
       if (prefersJson(c.req.header('accept'))) {
         return c.json({ status: 'paused' as const, message: 'Payment paused — you can pay within 24 hours', payment: page?.receipt ?? null }, 200);
@@ -105,7 +116,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
       },
     }),
     async (c) => {
-      c.header('Cache-Control', 'no-store');
+      pageHeaders(c);
       c.header('Referrer-Policy', 'no-referrer');
       try {
         const opened = await core.payments.checkoutByLink(c.req.valid('param').token);
