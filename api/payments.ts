@@ -156,7 +156,11 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: 'post', path: '/api/payments/{id}/renew', tags, operationId: 'renewPayment', security: bearer, middleware: [user] as const,
-      summary: 'A new checkout session for your EXPIRED payment (or a PENDING one Stripe never opened a session for)',
+      summary: 'A new checkout session for your EXPIRED payment (or a PENDING one with no session, or one another provider opened)',
+      description:
+        'A PENDING payment whose session was opened by another provider than the one this service uses now (the sandbox\'s stand-in before ' +
+        'a Stripe key was set, or the other way round) counts as expired. 503 PAYMENT_PROVIDER_UNAVAILABLE, with the reason, when no session ' +
+        'could be opened (the same code and message as a borrowing\'s session_error); the payment stays renewable.',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The payment with its new session_url'), 400: E[400], 401: E[401], 404: E[404], 409: E[409], 503: E[503] },
     }),

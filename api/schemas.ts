@@ -323,14 +323,32 @@ const borrowingFields = {
   payments: z.array(PaymentSchema),
 };
 
+/** Why a new payment has no checkout page (the same code and message renew answers 503 with). */
+const SessionErrorSchema = z
+  .object({
+    code: z.enum(['PAYMENT_PROVIDER_UNAVAILABLE']),
+    message: z.string().openapi({ example: 'Stripe could not be reached, so no checkout page was opened; the payment waits and can be renewed (POST /api/payments/{id}/renew/, or the Pay button in the bot)' }),
+  })
+  .openapi('SessionError');
+const sessionError = (what: string) =>
+  z.union([SessionErrorSchema, z.null()]).openapi({
+    description: `Why ${what} has no checkout page (session_url null): Stripe could not be reached, or payments are not set up. The payment stays PENDING; renew it later. null otherwise.`,
+  });
+
 export const BorrowingSchema = z.object(borrowingFields).openapi('Borrowing');
 export const BorrowingCreated = z
-  .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when Stripe could not be reached (renew the payment later)' }) })
+  .object({
+    ...borrowingFields,
+    session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when none could be opened (session_error says why; renew the payment later)' }),
+    session_error: sessionError('the rent'),
+  })
   .openapi('BorrowingCreated');
 export const BorrowingReturned = z
-  .object({ ...borrowingFields, fine: z
-      .union([PaymentSchema, z.null()])
-      .openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }) })
+  .object({
+    ...borrowingFields,
+    fine: z.union([PaymentSchema, z.null()]).openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }),
+    session_error: sessionError('the fine'),
+  })
   .openapi('BorrowingReturned');
 export const BorrowingPage = page(BorrowingSchema, 'BorrowingPage');
 
@@ -338,7 +356,11 @@ export const ExtendBody = z
   .object({ expected_return_date: isoDate('expected_return_date').openapi({ description: 'The new due date: after the current one, at most MAX_LOAN_DAYS from today' }) })
   .openapi('ExtendRequest');
 export const BorrowingExtended = z
-  .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the extra rent; null when Stripe could not be reached (renew the payment later)' }) })
+  .object({
+    ...borrowingFields,
+    session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the extra rent; null when none could be opened (session_error says why; renew the payment later)' }),
+    session_error: sessionError('the extra rent'),
+  })
   .openapi('BorrowingExtended');
 
 // ---------------------------------------------------------------- holds

@@ -12,6 +12,7 @@ import { chargeableCents, formatCents } from './money.js';
 import { addDays, dateInZone, daysBetween, dateProblem } from './clock.js';
 import { insertPendingPayment, type PaymentStore } from './payments.js';
 import type { Borrowing } from './borrowings.js';
+import { checkoutOf, type Checkout } from './checkout.js';
 
 /** What extending a loan would cost, for showing before confirming (the bot's Extend). */
 export interface ExtensionQuote {
@@ -129,7 +130,7 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
   }
 
   /** Extends the loan (borrower or staff); answers it as its detail plus the extra rent's session_url. */
-  async function extend(actor: Actor, id: number, input: { expected_return_date: string }): Promise<{ borrowing: Borrowing; session_url: string | null }> {
+  async function extend(actor: Actor, id: number, input: { expected_return_date: string }): Promise<{ borrowing: Borrowing } & Checkout> {
     const now = clock.now();
     const today = dateInZone(now, timeZone);
     const paymentId = await immediateTransaction(db, async (trx) => {
@@ -157,8 +158,7 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
       return payment.id;
     });
     const opened = await payments.openSession(paymentId);
-    const borrowing = await get(actor, id);
-    return { borrowing, session_url: opened?.status === 'PENDING' ? opened.session_url : null };
+    return { borrowing: await get(actor, id), ...checkoutOf(opened) };
   }
 
   return { extend, extensionQuote };

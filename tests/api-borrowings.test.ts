@@ -36,7 +36,8 @@ describe('Borrowing a book answers 201 with the borrowing, its payment and sessi
     expect(session.amount_total).toBe(450);
     expect(session.success_url).toBe('http://library.test/api/payments/success/?session_id={CHECKOUT_SESSION_ID}');
 
-    const { session_url: _ignored, ...detail } = r.body;
+    const { session_url: _ignored, session_error, ...detail } = r.body;
+    expect(session_error).toBeNull();
     const d = await w.req('GET', `/api/borrowings/${r.body.id}/`, { token: u.access });
     expect(d.body).toEqual(detail);
     expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(1);
