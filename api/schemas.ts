@@ -60,7 +60,7 @@ const isoDate = (name: string) =>
       const problem = dateProblem(name, v);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .openapi({ format: 'date', example: '2026-02-01' });
+    .openapi({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', example: '2026-02-01' });
 
 const money = z
   .union([z.string(), z.number()], { error: 'daily_fee must be a decimal string like "1.50" or a number' })

@@ -97,6 +97,11 @@ describe('The return date must be a real date after today, at most MAX_LOAN_DAYS
       const core = await w.core.borrowings.borrow({ userId: u.id, isStaff: false }, { book_id: 1, expected_return_date: bad as string }).catch((e: Error) => e.message);
       expect(core).toBe(onBorrow.body.error.message);
     }
+    // The document still tells clients the form.
+    const doc = (await w.req('GET', '/api/openapi.json')).body;
+    for (const name of ['BorrowRequest', 'ExtendRequest']) {
+      expect(doc.components.schemas[name].properties.expected_return_date).toMatchObject({ type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+    }
   });
 
   it('accepts exactly 30 days', async () => {
