@@ -1,5 +1,6 @@
 // What Stripe's word about a Checkout Session must say before a payment is PAID, and the two
-// anonymous pages Stripe sends the payer back to (success, cancel).
+// anonymous pages Stripe sends the payer back to (success, cancel); which provider's session is
+// live here, and why a new payment got no checkout page.
 import type { PaymentRow } from '../db/schema.js';
 import type { Config } from '../config.js';
 import type { CoreDeps } from './context.js';

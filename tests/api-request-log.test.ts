@@ -27,9 +27,14 @@ async function worldLoggingAt(level: string) {
   });
   w = await createApiWorld({
     logger: pino({ level }, sink),
-    api: { extraRoutes: (app) => app.get('/test/boom', () => { throw new Error('kaboom'); }) },
+    api: {
+      extraRoutes: (app) => {
+        app.get('/test/boom', () => { throw new Error('kaboom'); });
+        app.get('/test/boom/:id', (c) => { throw new Error(`kaboom at ${c.req.url}`); });
+      },
+    },
   });
-  return { world: w, requests: () => lines.filter((l) => l.msg === 'request') };
+  return { world: w, requests: () => lines.filter((l) => l.msg === 'request'), all: () => lines };
 }
 
 async function traffic(world: ApiWorld) {
@@ -111,6 +116,16 @@ describe('request logs keep no capability whole', () => {
       await service.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a failing request whose path carries a session id is logged cut, its error too', async () => {
+    const { world, all } = await worldLoggingAt('info');
+    const id = 'cs_test_a1b2c3d4e5f6g7h8i9j0';
+    expect((await world.req('GET', `/test/boom/${id}`)).status).toBe(500);
+    const logged = JSON.stringify(all());
+    expect(logged).toContain('kaboom at');
+    expect(logged).toContain('/test/boom/cs_test_…');
+    expect(logged).not.toContain(id.slice(0, 9));
   });
 
   it('an error whose message carries a pay link or a session id is logged cut', () => {
