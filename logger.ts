@@ -20,6 +20,20 @@ export function createLogger(level: string = 'info', destination?: DestinationSt
   }, destination ?? pino.destination(1));
 }
 
+const first8 = (s: string) => (s.length > 8 ? `${s.slice(0, 8)}…` : s);
+
+/**
+ * A path, URL or message with its capabilities cut down: a bot token out entirely, a pay link's
+ * token (`/payments/checkout/<token>`) and a Checkout Session id (`cs_…`, which opens the
+ * anonymous pages) to their first 8 characters — enough to tell two apart in a log, not to use.
+ */
+export function redactUrlSecrets(text: string): string {
+  return text
+    .replace(/\/bot\d+:[^/\s'"]+/g, '/bot<redacted>')
+    .replace(/(\/payments\/checkout\/)([^/?#\s'"]+)/gi, (_m, at: string, token: string) => at + first8(token))
+    .replace(/\bcs_[A-Za-z0-9_]+/g, first8);
+}
+
 export const silentLogger = (): Logger => pino({ level: 'silent' });
 
 /**
@@ -38,11 +52,11 @@ export function errorForLog(err: unknown): Record<string, unknown> {
     if (e.parameters?.retry_after !== undefined) out.retry_after = e.parameters.retry_after;
     return out;
   }
-  const message = typeof e.message === 'string' ? e.message.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot<redacted>') : String(err);
+  const message = redactUrlSecrets(typeof e.message === 'string' ? e.message : String(err));
   if (e.name === 'HttpError') {
     const cause = e.error as { name?: unknown; code?: unknown } | undefined;
     return { type: 'HttpError', message, cause: cause && typeof cause === 'object' ? { type: cause.name, code: cause.code } : undefined };
   }
-  return { type: typeof e.name === 'string' ? e.name : 'Error', message, stack: typeof e.stack === 'string' ? e.stack.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot<redacted>') : undefined };
+  return { type: typeof e.name === 'string' ? e.name : 'Error', message, stack: typeof e.stack === 'string' ? redactUrlSecrets(e.stack) : undefined };
 }
 export type { Logger };

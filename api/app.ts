@@ -1,10 +1,12 @@
 // The REST door: Hono + zod-openapi over the core. createApi builds the app; main.ts serves
 // it with @hono/node-server (and may add its own routes, e.g. the sandbox, to it).
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler, NotFoundHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { Logger } from 'pino';
+import { redactUrlSecrets } from '../logger.js';
 import type { Core } from '../core/index.js';
 import { counterStoreFor, type CounterStore } from '../db/rate-limit-store.js';
 import { createAuth } from './auth.js';
@@ -124,7 +126,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
 
   opts.extraRoutes?.(app);
 
-  app.notFound(notFoundHandler);
+  app.notFound(methodNotAllowed(app));
   app.onError(createErrorHandler(logger));
   return app;
 }
@@ -157,6 +159,30 @@ export function openApiDocument(app: App) {
 }
 
 /**
+ * A known path asked with a method it does not take answers 405 with `Allow` (every method its
+ * routes take), in the error shape; any other unmatched request is a 404. The routes are read
+ * from the app itself on first use, so every route added (the sandbox's too) counts. Patterns
+ * that end in `*` are middleware (the request log, the body limit), not routes.
+ */
+function methodNotAllowed(app: App): NotFoundHandler<AppEnv> {
+  let router: TrieRouter<string> | undefined;
+  let known = -1;
+  const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  return (c) => {
+    if (known !== app.routes.length) {
+      router = new TrieRouter<string>();
+      for (const r of app.routes) if (r.method !== 'ALL' && !r.path.endsWith('*')) router.add(r.method, r.path, r.method);
+      known = app.routes.length;
+    }
+    // Hono answers HEAD with the GET route.
+    const allowed = METHODS.filter((m) => router!.match(m === 'HEAD' ? 'GET' : m, c.req.path)[0].length > 0);
+    if (allowed.length === 0 || allowed.includes(c.req.method)) return notFoundHandler(c);
+    c.header('Allow', allowed.join(', '));
+    return errorResponse(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+  };
+}
+
+/**
  * One log line per request, with its request id, at `debug`: at the default `info` the start-up
  * line stays on screen, and LOG_LEVEL=debug shows every request. A 5xx is logged at `error` (the
  * service failed; the error handler logs the cause too). A 4xx is the client's mistake, answered
@@ -172,9 +198,8 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const status = c.res.status;
     const level = status >= 500 ? 'error' : 'debug';
     if (logger.isLevelEnabled(level)) {
-      const path = rawPath(c.req.url);
-      // A bot token can sit in a Bot API path: never log it.
-      logger[level]({ reqId: id, method: c.req.method, path: path.replace(/\/bot\d+:[^/]+/, '/bot<redacted>'), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
+      // A bot token (the sandbox's Bot API), a pay link or a session id can sit in a path.
+      logger[level]({ reqId: id, method: c.req.method, path: redactUrlSecrets(rawPath(c.req.url)), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
     }
   };
 }

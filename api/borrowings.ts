@@ -17,13 +17,17 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
       summary: 'Borrow a book: takes a copy and opens a Stripe Checkout Session for the rent',
       description:
         'expected_return_date must be after today and at most MAX_LOAN_DAYS away. 409 when no copy is left, the loan limit is reached ' +
-        'or an earlier payment is unpaid. When Stripe cannot be reached the borrowing still stands: session_url is null and the payment can be renewed.',
+        'or an earlier payment is unpaid (UNPAID). When Stripe cannot be reached the borrowing still stands: session_url is null, session_error says why, ' +
+        'and the payment can be renewed.',
       request: { body: jsonBody(BorrowBody) },
-      responses: { 201: json(BorrowingCreated, 'The borrowing with its payment'), 400: E[400], 401: E[401], 404: E[404], 409: E[409], 413: E[413] },
+      responses: {
+        201: json(BorrowingCreated, 'The borrowing with its payment'), 400: E[400], 401: E[401], 404: E[404],
+        409: conflict(['NO_COPIES_LEFT', 'LOAN_LIMIT_REACHED', 'UNPAID'], 'The book cannot be borrowed now'), 413: E[413],
+      },
     }),
     async (c) => {
-      const { borrowing, session_url } = await core.borrowings.borrow(c.get('actor'), c.req.valid('json'));
-      return c.json({ ...borrowing, session_url }, 201);
+      const { borrowing, session_url, session_error } = await core.borrowings.borrow(c.get('actor'), c.req.valid('json'));
+      return c.json({ ...borrowing, session_url, session_error }, 201);
     },
   );
 
@@ -58,8 +62,8 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
       responses: { 200: json(BorrowingReturned, 'The returned borrowing and any fine'), 400: E[400], 401: E[401], 404: E[404], 409: E[409] },
     }),
     async (c) => {
-      const { borrowing, fine } = await core.borrowings.returnBook(c.get('actor'), c.req.valid('param').id);
-      return c.json({ ...borrowing, fine }, 200);
+      const { borrowing, fine, session_error } = await core.borrowings.returnBook(c.get('actor'), c.req.valid('param').id);
+      return c.json({ ...borrowing, fine, session_error }, 200);
     },
   );
 
@@ -70,7 +74,8 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
       description:
         'Only while the loan is active and not overdue, the reader owes nothing, it was extended fewer than MAX_RENEWALS times and no reader ' +
         'is waiting for the book. The new expected_return_date is after the current one and at most MAX_LOAN_DAYS from today (400 otherwise). ' +
-        'The extra days are a new PAYMENT with its own Checkout Session; when Stripe cannot be reached session_url is null and the payment can be renewed.',
+        'The extra days are a new PAYMENT with its own Checkout Session; when Stripe cannot be reached session_url is null, session_error says why, ' +
+        'and the payment can be renewed.',
       request: { params: IdParams, body: jsonBody(ExtendBody) },
       responses: {
         200: json(BorrowingExtended, 'The borrowing with its new due date and payments'),
@@ -80,8 +85,8 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
       },
     }),
     async (c) => {
-      const { borrowing, session_url } = await core.borrowings.extend(c.get('actor'), c.req.valid('param').id, c.req.valid('json'));
-      return c.json({ ...borrowing, session_url }, 200);
+      const { borrowing, session_url, session_error } = await core.borrowings.extend(c.get('actor'), c.req.valid('param').id, c.req.valid('json'));
+      return c.json({ ...borrowing, session_url, session_error }, 200);
     },
   );
 }

@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { isDomainError } from '../core/errors.js';
+import { errorForLog, redactUrlSecrets } from '../logger.js';
 import type { AppEnv } from './types.js';
 
 export interface ErrorBody {
@@ -100,7 +101,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
     if (err instanceof HTTPException) {
       const status = err.status;
       if (status >= 500) {
-        logger.error({ reqId: c.get('requestId'), status, err: err.message }, 'request failed');
+        logger.error({ reqId: c.get('requestId'), status, err: redactUrlSecrets(err.message) }, 'request failed');
         return errorResponse(c, 500, 'INTERNAL', 'Something went wrong');
       }
       const code = HTTP_CODES[status] ?? 'BAD_REQUEST';
@@ -109,7 +110,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
       return errorResponse(c, status as ContentfulStatusCode, code, message);
     }
     logger.error(
-      { reqId: c.get('requestId'), method: c.req.method, path: c.req.path, err: err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : String(err) },
+      { reqId: c.get('requestId'), method: c.req.method, path: redactUrlSecrets(c.req.path), err: err instanceof Error ? errorForLog(err) : redactUrlSecrets(String(err)) },
       'unexpected error',
     );
     return errorResponse(c, 500, 'INTERNAL', 'Something went wrong');

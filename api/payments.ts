@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { cancelPage, errorPage, prefersJson, successPage } from './pages.js';
@@ -13,6 +14,17 @@ const htmlOrJson = (schema: z.ZodType, description: string) => ({
   description,
   content: { 'text/html': { schema: z.string() }, 'application/json': { schema } },
 });
+
+/**
+ * The pages a payer's browser lands on (and their JSON): the payment's state right now, so never
+ * cached; never sniffed into another type; never inside another site's frame, where a Pay button
+ * could be clicked for the reader.
+ */
+function pageHeaders(c: Context): void {
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Content-Security-Policy', "frame-ancestors 'none'");
+}
 
 export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
   const { core, auth } = deps;
@@ -34,8 +46,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     async (c) => {
       const wantsJson = prefersJson(c.req.header('accept'));
       const sessionId = c.req.valid('query').session_id;
-      // The answer reflects the payment's state right now; never serve it from a cache.
-      c.header('Cache-Control', 'no-store');
+      pageHeaders(c);
       try {
         if (!isSessionId(sessionId)) {
           throw new DomainError('VALIDATION', 'session_id is missing or malformed', [{ field: 'session_id', message: 'session_id is missing or malformed' }]);
@@ -62,7 +73,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     }),
     async (c) => {
       const sessionId = c.req.valid('query').session_id;
-      c.header('Cache-Control', 'no-store');
+      pageHeaders(c);
       const page = isSessionId(sessionId) ? await core.payments.sessionPage(sessionId) : null;
       if (prefersJson(c.req.header('accept'))) {
         return c.json({ status: 'paused' as const, message: 'Payment paused — you can pay within 24 hours', payment: page?.receipt ?? null }, 200);
@@ -105,7 +116,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
       },
     }),
     async (c) => {
-      c.header('Cache-Control', 'no-store');
+      pageHeaders(c);
       c.header('Referrer-Policy', 'no-referrer');
       try {
         const opened = await core.payments.checkoutByLink(c.req.valid('param').token);
@@ -145,7 +156,11 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: 'post', path: '/api/payments/{id}/renew', tags, operationId: 'renewPayment', security: bearer, middleware: [user] as const,
-      summary: 'A new checkout session for your EXPIRED payment (or a PENDING one Stripe never opened a session for)',
+      summary: 'A new checkout session for your EXPIRED payment (or a PENDING one with no session, or one another provider opened)',
+      description:
+        'A PENDING payment whose session was opened by another provider than the one this service uses now (the sandbox\'s stand-in before ' +
+        'a Stripe key was set, or the other way round) counts as expired. 503 PAYMENT_PROVIDER_UNAVAILABLE, with the reason, when no session ' +
+        'could be opened (the same code and message as a borrowing\'s session_error); the payment stays renewable.',
       request: { params: IdParams },
       responses: { 200: json(PaymentSchema, 'The payment with its new session_url'), 400: E[400], 401: E[401], 404: E[404], 409: E[409], 503: E[503] },
     }),

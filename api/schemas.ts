@@ -1,7 +1,7 @@
 // Zod schemas of the REST API: they validate requests (400 VALIDATION on failure) and
 // generate the OpenAPI document. Responses are documented, not re-validated (speed).
 import { z } from '@hono/zod-openapi';
-import { isValidIsoDate } from '../core/clock.js';
+import { dateProblem } from '../core/clock.js';
 import { parseMoney } from '../core/money.js';
 import { MAX_INVENTORY, isbnText } from '../core/books.js';
 import { NO_CONTROL_CHARS, textField } from '../core/validation.js';
@@ -52,12 +52,15 @@ const boolParam = (description: string) =>
 
 export const PageQuery = z.object({ cursor: cursorParam, limit: limitParam });
 
+// One check with one message (core's wording): a regex and a refine would both report "tomorrow".
 const isoDate = (name: string) =>
   z
-    .string({ error: `${name} must be a date like 2026-03-01` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date like 2026-03-01`)
-    .refine(isValidIsoDate, `${name} is not a real calendar date`)
-    .openapi({ format: 'date', example: '2026-02-01' });
+    .string({ error: dateProblem(name, undefined)! })
+    .superRefine((v, ctx) => {
+      const problem = dateProblem(name, v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .openapi({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', example: '2026-02-01' });
 
 const money = z
   .union([z.string(), z.number()], { error: 'daily_fee must be a decimal string like "1.50" or a number' })
@@ -320,14 +323,32 @@ const borrowingFields = {
   payments: z.array(PaymentSchema),
 };
 
+/** Why a new payment has no checkout page (the same code and message renew answers 503 with). */
+const SessionErrorSchema = z
+  .object({
+    code: z.enum(['PAYMENT_PROVIDER_UNAVAILABLE']),
+    message: z.string().openapi({ example: 'Stripe could not be reached, so no checkout page was opened; the payment waits and can be renewed (POST /api/payments/{id}/renew/, or the Pay button in the bot)' }),
+  })
+  .openapi('SessionError');
+const sessionError = (what: string) =>
+  z.union([SessionErrorSchema, z.null()]).openapi({
+    description: `Why ${what} has no checkout page (session_url null): Stripe could not be reached, or payments are not set up. The payment stays PENDING; renew it later. null otherwise.`,
+  });
+
 export const BorrowingSchema = z.object(borrowingFields).openapi('Borrowing');
 export const BorrowingCreated = z
-  .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when Stripe could not be reached (renew the payment later)' }) })
+  .object({
+    ...borrowingFields,
+    session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when none could be opened (session_error says why; renew the payment later)' }),
+    session_error: sessionError('the rent'),
+  })
   .openapi('BorrowingCreated');
 export const BorrowingReturned = z
-  .object({ ...borrowingFields, fine: z
-      .union([PaymentSchema, z.null()])
-      .openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }) })
+  .object({
+    ...borrowingFields,
+    fine: z.union([PaymentSchema, z.null()]).openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }),
+    session_error: sessionError('the fine'),
+  })
   .openapi('BorrowingReturned');
 export const BorrowingPage = page(BorrowingSchema, 'BorrowingPage');
 
@@ -335,7 +356,11 @@ export const ExtendBody = z
   .object({ expected_return_date: isoDate('expected_return_date').openapi({ description: 'The new due date: after the current one, at most MAX_LOAN_DAYS from today' }) })
   .openapi('ExtendRequest');
 export const BorrowingExtended = z
-  .object({ ...borrowingFields, session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the extra rent; null when Stripe could not be reached (renew the payment later)' }) })
+  .object({
+    ...borrowingFields,
+    session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the extra rent; null when none could be opened (session_error says why; renew the payment later)' }),
+    session_error: sessionError('the extra rent'),
+  })
   .openapi('BorrowingExtended');
 
 // ---------------------------------------------------------------- holds

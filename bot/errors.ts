@@ -6,7 +6,8 @@ import { t } from '../i18n/index.js';
 const KEYS: Partial<Record<ErrorCode, string>> = {
   NO_COPIES_LEFT: 'error-no-copies-left',
   LOAN_LIMIT_REACHED: 'error-loan-limit-reached',
-  UNPAID_PAYMENT: 'error-unpaid-payment',
+  // Borrowing's sentence; the extend screens say it their own way (bot/features/extend.ts).
+  UNPAID: 'error-unpaid-payment',
   ALREADY_RETURNED: 'error-already-returned',
   INVALID_LOAN_PERIOD: 'error-invalid-loan-period',
   NOT_FOUND: 'error-not-found',
@@ -30,7 +31,6 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   HOLDS_WAITING: 'error-holds-waiting',
   RENEWAL_LIMIT: 'error-renewal-limit',
   OVERDUE: 'error-overdue',
-  UNPAID: 'error-unpaid',
   NOT_ACTIVE: 'error-not-active',
 };
 

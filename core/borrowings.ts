@@ -6,10 +6,11 @@ import type { Actor, CoreDeps } from './context.js';
 import { listOwner, mayAccess, ownerOf, requireAccess, requirePerson } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents, STRIPE_MIN_CHARGE_CENTS } from './money.js';
-import { addDays, dateInZone, daysBetween, isValidIsoDate, todayIn } from './clock.js';
+import { addDays, dateInZone, daysBetween, dateProblem, todayIn } from './clock.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { MAX_INVENTORY, toBook, type Book } from './books.js';
 import { insertPendingPayment, PAYMENT_COLUMNS, toPayment, type Payment, type PaymentStore } from './payments.js';
+import { checkoutOf, foreignSessionTest, type Checkout, type SessionError } from './checkout.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
 import { holdIsActive, passCopiesOn } from './hold-queue.js';
 import { createRenewals } from './renewals.js';
@@ -65,12 +66,14 @@ const borrowingJsonColumns = [
 
 type PaymentFields = Parameters<typeof toPayment>[0];
 
-function paymentFromArray(a: unknown[]): Payment {
+type Foreign = (url: string | null) => boolean;
+
+function paymentFromArray(a: unknown[], foreign: Foreign): Payment {
   const [id, borrowing_id, user_id, type, status, renewal, money_to_pay_cents, session_id, session_url, session_expires_at, created_at, paid_at, refunded_at] = a;
-  return toPayment({ id, borrowing_id, user_id, type, status, renewal, money_to_pay_cents, session_id, session_url, session_expires_at, created_at, paid_at, refunded_at } as PaymentFields);
+  return toPayment({ id, borrowing_id, user_id, type, status, renewal, money_to_pay_cents, session_id, session_url, session_expires_at, created_at, paid_at, refunded_at } as PaymentFields, foreign);
 }
 
-function borrowingFromJson(text: string): Borrowing {
+function borrowingFromJson(text: string, foreign: Foreign): Borrowing {
   const [id, user_id, borrow_date, expected_return_date, actual_return_date, renewals, book_id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting, payments] =
     JSON.parse(text) as unknown[];
   return {
@@ -82,7 +85,7 @@ function borrowingFromJson(text: string): Borrowing {
     is_active: actual_return_date === null,
     renewals: renewals as number,
     book: toBook({ id: book_id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting } as Parameters<typeof toBook>[0]),
-    payments: (payments as unknown[][]).map(paymentFromArray),
+    payments: (payments as unknown[][]).map((a) => paymentFromArray(a, foreign)),
   };
 }
 
@@ -105,7 +108,8 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
     jsonArrayRows(db, { table: 'payments', alias: 'p', columns: PAYMENT_COLUMNS, where: sql`p.borrowing_id = borrowings.id`, orderBy: 'id' }),
   ]);
   const base = () => db.selectFrom('borrowings').innerJoin('books', 'books.id', 'borrowings.book_id').select([rowJson.as('row'), 'borrowings.user_id']);
-  const hydrate = (rows: { row: string }[]): Borrowing[] => rows.map((r) => borrowingFromJson(r.row));
+  const foreign = foreignSessionTest(config);
+  const hydrate = (rows: { row: string }[]): Borrowing[] => rows.map((r) => borrowingFromJson(r.row, foreign));
 
   /** Another reader's borrowing answers 404, never 403. */
   async function get(actor: Actor, id: number): Promise<Borrowing> {
@@ -148,9 +152,8 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
    * equal the return date just checked.
    */
   function checkLoanPeriod(expectedReturnDate: string, from: string = today()): number {
-    if (typeof expectedReturnDate !== 'string' || !isValidIsoDate(expectedReturnDate)) {
-      throw new DomainError('VALIDATION', 'expected_return_date must be a real date in YYYY-MM-DD form', { field: 'expected_return_date' });
-    }
+    const problem = dateProblem('expected_return_date', expectedReturnDate);
+    if (problem) throw new DomainError('VALIDATION', problem, { field: 'expected_return_date' });
     const days = daysBetween(from, expectedReturnDate);
     if (days < 1 || days > maxLoanDays) {
       const min = addDays(from, 1);
@@ -180,7 +183,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
    * so concurrent requests can never push inventory below zero. The rent's Checkout Session is
    * opened after commit: Stripe being down leaves a valid borrowing with a renewable payment.
    */
-  async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing; session_url: string | null }> {
+  async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing } & Checkout> {
     const borrower = requirePerson(actor);
     if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
     const now = clock.now();
@@ -200,7 +203,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
       if (!book) throw notFound('Book');
       const unpaid = await payments.firstUnpaid(trx, borrower.userId);
       if (unpaid) {
-        throw new DomainError('UNPAID_PAYMENT', `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`, {
+        throw new DomainError('UNPAID', `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`, {
           payment_id: unpaid.id,
           status: unpaid.status,
         });
@@ -263,12 +266,11 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
     });
     onInventoryChange();
     const opened = await payments.openSession(paymentId);
-    const borrowing = await get(actor, borrowingId);
-    return { borrowing, session_url: opened?.status === 'PENDING' ? opened.session_url : null };
+    return { borrowing: await get(actor, borrowingId), ...checkoutOf(opened) };
   }
 
   /** Returns a borrowing (owner or staff), once; late → a FINE payment with its own session. */
-  async function returnBook(actor: Actor, id: number, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing; fine: Payment | null }> {
+  async function returnBook(actor: Actor, id: number, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing; fine: Payment | null; session_error: SessionError | null }> {
     const now = clock.now();
     const returnDate = dateInZone(now, timeZone);
     const fineId = await immediateTransaction(db, async (trx) => {
@@ -334,11 +336,13 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
     });
     onInventoryChange();
     let fine: Payment | null = null;
+    let session_error: SessionError | null = null;
     if (fineId !== null) {
       const opened = await payments.openSession(fineId);
-      fine = toPayment(opened ?? (await payments.getRow(fineId)));
+      fine = toPayment(opened.row ?? (await payments.getRow(fineId)), foreign);
+      session_error = opened.error;
     }
-    return { borrowing: await get(actor, id), fine };
+    return { borrowing: await get(actor, id), fine, session_error };
   }
 
   // Extending a loan (SPEC §11): core/renewals.ts.

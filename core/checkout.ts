@@ -1,6 +1,8 @@
 // What Stripe's word about a Checkout Session must say before a payment is PAID, and the two
-// anonymous pages Stripe sends the payer back to (success, cancel).
+// anonymous pages Stripe sends the payer back to (success, cancel); which provider's session is
+// live here, and why a new payment got no checkout page.
 import type { PaymentRow } from '../db/schema.js';
+import type { Config } from '../config.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, notFound } from './errors.js';
 import { formatCents } from './money.js';
@@ -52,20 +54,85 @@ export interface SessionPage {
   checkoutUrl: string | null;
 }
 
+/** Where the sandbox's Stripe stand-in serves its checkout pages: its session URLs start here (sandbox/index.ts). */
+export const SANDBOX_CHECKOUT_PATH = '/sandbox/checkout';
+
+const isSandboxCheckout = (url: string) => {
+  try {
+    return new URL(url).pathname.startsWith(`${SANDBOX_CHECKOUT_PATH}/`);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Whether a session was opened by another provider than the one the service talks to now: the
+ * sandbox's stand-in while real Stripe (or nothing) is configured, or Stripe while the stand-in
+ * is. This service can neither pay it nor ask about it, so it counts as dead: renewing replaces
+ * it, a pay link makes a new one, and its URL is never offered (README, Decisions: Stripe).
+ */
+export const foreignSessionTest = (config: Pick<Config, 'sandbox'>) => (sessionUrl: string | null): boolean =>
+  sessionUrl !== null && isSandboxCheckout(sessionUrl) !== config.sandbox.stripe;
+
+/** A PENDING payment's session URL while it can be paid here, else null. */
+export const liveSessionUrl = (r: Pick<PaymentRow, 'status' | 'session_url'>, foreign: (url: string | null) => boolean): string | null =>
+  r.status === 'PENDING' && !foreign(r.session_url) ? r.session_url : null;
+
 /** A payment as the anonymous pages show it (also the pay link's "already paid" page). */
-export const sessionPageOf = (r: PaymentRow): SessionPage => ({
+export const sessionPageOf = (r: PaymentRow, foreign: (url: string | null) => boolean = () => false): SessionPage => ({
   receipt: { id: r.id, type: r.type, status: r.status, money_to_pay: formatCents(r.money_to_pay_cents), paid_at: r.paid_at },
   paid: r.status === 'PAID' || r.status === 'REFUNDED',
-  checkoutUrl: r.status === 'PENDING' ? r.session_url : null,
+  checkoutUrl: liveSessionUrl(r, foreign),
 });
+
+/**
+ * Why a payment that should have a checkout page has none: the answer's `session_error` beside
+ * `session_url: null` (borrow, extend, a late return), and renew's 503. The payment waits,
+ * PENDING and renewable, either way.
+ */
+export interface SessionError {
+  code: 'PAYMENT_PROVIDER_UNAVAILABLE';
+  message: string;
+}
+
+/** What opening a session came to: the payment now, and why it has no session when it has none. */
+export interface Opened {
+  row: PaymentRow | null;
+  error: SessionError | null;
+}
+
+/**
+ * The checkout a new payment got: its page, or null and why (`session_error`: Stripe could not be
+ * reached or payments are not set up; the payment waits, renewable). Borrow and extend answer it.
+ */
+export interface Checkout {
+  session_url: string | null;
+  session_error: SessionError | null;
+}
+
+export const checkoutOf = ({ row, error }: Opened): Checkout => ({
+  session_url: row?.status === 'PENDING' ? row.session_url : null,
+  session_error: row?.status === 'PENDING' && !row.session_url ? (error ?? null) : null,
+});
+
+export function sessionErrorFor(config: Pick<Config, 'sandbox' | 'stripe'>, gatewayCode: string | undefined): SessionError {
+  const waits = 'the payment waits and can be renewed (POST /api/payments/{id}/renew/, or the Pay button in the bot)';
+  const message = !config.stripe.secretKey && !config.sandbox.stripe
+    ? `Payments are not set up on this library (no Stripe key), so no checkout page was opened; ${waits} once they are`
+    : gatewayCode === 'INVALID_REQUEST' || gatewayCode === 'NOT_FOUND'
+      ? `Stripe refused to open a checkout page for this payment; ${waits}`
+      : `Stripe could not be reached, so no checkout page was opened; ${waits}`;
+  return { code: 'PAYMENT_PROVIDER_UNAVAILABLE', message };
+}
 
 const SESSION_ID = /^[A-Za-z0-9_]{1,255}$/;
 
 export function createCheckoutPages(
-  { db, clock, gateway, logger }: CoreDeps,
+  { db, clock, gateway, logger, config }: CoreDeps,
   applySession: (session: CheckoutSessionInfo) => Promise<unknown>,
 ) {
   const log = logger.child({ module: 'payments' });
+  const foreign = foreignSessionTest(config);
 
   function bySession(sessionId: string) {
     if (!SESSION_ID.test(sessionId)) throw new DomainError('VALIDATION', 'session_id is malformed', [{ field: 'session_id', message: 'session_id is malformed' }]);
@@ -98,7 +165,8 @@ export function createCheckoutPages(
   async function confirmSession(sessionId: string): Promise<SessionPage> {
     let row = await bySession(sessionId);
     if (!row) throw notFound('Checkout session');
-    if (row.status === 'PAID' || row.status === 'REFUNDED' || !(await claimCheck(sessionId))) return sessionPageOf(row);
+    // Another provider's session: nobody here can say more than the database does.
+    if (row.status === 'PAID' || row.status === 'REFUNDED' || foreign(row.session_url) || !(await claimCheck(sessionId))) return sessionPageOf(row, foreign);
     let session: CheckoutSessionInfo;
     try {
       session = await gateway.retrieveSession(sessionId);
@@ -108,13 +176,13 @@ export function createCheckoutPages(
     }
     await applySession(session);
     row = (await db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirst()) ?? row;
-    return sessionPageOf(row);
+    return sessionPageOf(row, foreign);
   }
 
   /** The cancel redirect: what the database knows (no Stripe call); null for an unknown session. */
   async function sessionPage(sessionId: string): Promise<SessionPage | null> {
     const row = await bySession(sessionId);
-    return row ? sessionPageOf(row) : null;
+    return row ? sessionPageOf(row, foreign) : null;
   }
 
   return { confirmSession, sessionPage };

@@ -49,6 +49,17 @@ export function isValidIsoDate(s: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
+/**
+ * Why a value is not a date the library takes, as one sentence naming the field, or null when
+ * it is one. The API's schemas and core's own checks both use it, so a bad date gets one message,
+ * the same whichever layer sees it first.
+ */
+export function dateProblem(field: string, value: unknown): string | null {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return `${field} must be a date in YYYY-MM-DD form, like 2026-03-01`;
+  if (!isValidIsoDate(value)) return `${field} is not a real calendar date`;
+  return null;
+}
+
 const toUtcMs = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`);
 
 export function addDays(isoDate: string, days: number): string {

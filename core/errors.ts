@@ -11,7 +11,6 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   NO_COPIES_LEFT: 409,
   LOAN_LIMIT_REACHED: 409,
-  UNPAID_PAYMENT: 409,
   ALREADY_RETURNED: 409,
   BOOK_ON_LOAN: 409,
   EMAIL_TAKEN: 409,
@@ -28,7 +27,8 @@ export const ERROR_STATUS = {
   HOLD_LIMIT: 409,
   COPIES_SET_ASIDE: 409,
   LINK_HOLD_LIMIT: 409,
-  // Extending a loan (SPEC §11), and a hold or loan that is no longer active.
+  // Extending a loan (SPEC §11), and a hold or loan that is no longer active. UNPAID is also
+  // borrowing's refusal: one code for "this reader owes money", whichever door or use case.
   HOLDS_WAITING: 409,
   RENEWAL_LIMIT: 409,
   OVERDUE: 409,

@@ -9,7 +9,9 @@ import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
 import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
-import { createCheckoutPages, sessionMismatch, sessionPageOf, type SessionMismatch, type SessionPage } from './checkout.js';
+import {
+  createCheckoutPages, foreignSessionTest, liveSessionUrl, sessionErrorFor, sessionMismatch, sessionPageOf, type Opened, type SessionMismatch, type SessionPage,
+} from './checkout.js';
 import { createPayLinks } from './pay-links.js';
 
 export interface Payment {
@@ -35,7 +37,8 @@ export const PAYMENT_COLUMNS = [
   'created_at', 'paid_at', 'refunded_at',
 ] as const;
 
-export const toPayment = (r: Pick<PaymentRow, (typeof PAYMENT_COLUMNS)[number]>): Payment => ({
+/** `foreign`: whether a session is another provider's (checkout.ts), whose link is not offered. */
+export const toPayment = (r: Pick<PaymentRow, (typeof PAYMENT_COLUMNS)[number]>, foreign: (url: string | null) => boolean = () => false): Payment => ({
   id: r.id,
   borrowing_id: r.borrowing_id,
   user_id: r.user_id,
@@ -45,7 +48,7 @@ export const toPayment = (r: Pick<PaymentRow, (typeof PAYMENT_COLUMNS)[number]>)
   money_to_pay: formatCents(r.money_to_pay_cents),
   // A session link is only worth showing while it can still be paid.
   session_id: r.session_id,
-  session_url: r.status === 'PENDING' ? r.session_url : null,
+  session_url: liveSessionUrl(r, foreign),
   session_expires_at: r.session_expires_at,
   created_at: r.created_at,
   paid_at: r.paid_at,
@@ -68,13 +71,15 @@ export function insertPendingPayment(trx: DB, p: { borrowingId: number; userId: 
     .executeTakeFirstOrThrow();
 }
 
-/** A payment the owner may ask a new Checkout Session for. */
-export const isRenewable = (p: Pick<PaymentRow, 'status' | 'session_id'>) =>
-  p.status === 'EXPIRED' || (p.status === 'PENDING' && p.session_id === null);
+/** A payment the owner may ask a new Checkout Session for: expired, never opened, or opened by another provider. */
+export const isRenewable = (p: Pick<PaymentRow, 'status' | 'session_id' | 'session_url'>, foreign: (url: string | null) => boolean) =>
+  p.status === 'EXPIRED' || (p.status === 'PENDING' && (p.session_id === null || foreign(p.session_url)));
 
 export function createPayments(deps: CoreDeps) {
   const { db, clock, config, gateway, logger } = deps;
   const log = logger.child({ module: 'payments' });
+  const foreign = foreignSessionTest(config);
+  const view = (r: PaymentRow) => toPayment(r, foreign);
   // Idempotency keys must not collide with an earlier database's on the same Stripe account.
   let instance: Promise<string> | undefined;
   const instanceId = () => (instance ??= getOrCreateSetting(db, 'instance_id', randomSecret));
@@ -91,7 +96,7 @@ export function createPayments(deps: CoreDeps) {
   }
 
   async function get(actor: Actor, id: number): Promise<Payment> {
-    return toPayment(await getOwned(actor, id));
+    return view(await getOwned(actor, id));
   }
 
   /** Your payments; staff see everyone's and may filter by `userId` (anyone else: FORBIDDEN for trying). */
@@ -104,7 +109,7 @@ export function createPayments(deps: CoreDeps) {
     if (opts.status) q = q.where('status', '=', opts.status);
     if (after) q = q.where('id', '<', after[0]);
     const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
-    return toPage(rows, limit, (r) => [r.id], toPayment);
+    return toPage(rows, limit, (r) => [r.id], view);
   }
 
   /** The first unpaid (PENDING or EXPIRED) payment of a reader, if any. */
@@ -122,9 +127,9 @@ export function createPayments(deps: CoreDeps) {
   /**
    * Opens a Checkout Session for a payment that has none (called after the transaction that
    * created or renewed it has committed). Stripe down → the payment stays PENDING without a
-   * session, renewable later; returns null.
+   * session, renewable later, and `error` says why.
    */
-  async function openSession(paymentId: number): Promise<PaymentRow | null> {
+  async function openSession(paymentId: number): Promise<Opened> {
     const p = await db
       .selectFrom('payments')
       .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
@@ -136,7 +141,7 @@ export function createPayments(deps: CoreDeps) {
       ])
       .where('payments.id', '=', paymentId)
       .executeTakeFirst();
-    if (!p || p.status !== 'PENDING' || p.session_id !== null) return p ? getRow(paymentId) : null;
+    if (!p || p.status !== 'PENDING' || p.session_id !== null) return { row: p ? await getRow(paymentId) : null, error: null };
     const what = p.type === 'FINE' ? 'Late return fine' : p.renewal > 0 ? 'Loan extension' : 'Book rent';
     try {
       const session = await gateway.createCheckoutSession({
@@ -166,14 +171,14 @@ export function createPayments(deps: CoreDeps) {
         .where('session_id', 'is', null)
         .returningAll()
         .executeTakeFirst();
-      return updated ?? getRow(p.id);
+      return { row: updated ?? (await getRow(p.id)), error: null };
     } catch (e) {
       log.warn({ paymentId, err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'checkout session not created; payment stays renewable');
-      return null;
+      return { row: await getRow(p.id), error: sessionErrorFor(config, e instanceof PaymentGatewayError ? e.code : undefined) };
     }
   }
 
-  /** A new session for an EXPIRED payment (or a PENDING one whose session was never created). */
+  /** A new session for an EXPIRED payment, or a PENDING one whose session was never created or is another provider's. */
   async function renew(actor: Actor, id: number): Promise<Payment> {
     // Only the payer renews: staff may see the payment, but the checkout session is the reader's to open.
     const payer = requirePerson(actor);
@@ -181,7 +186,7 @@ export function createPayments(deps: CoreDeps) {
       await lockForUpdate(trx, 'payments', [id]);
       const row = await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.user_id !== payer.userId) throw notFound('Payment');
-      if (!isRenewable(row)) {
+      if (!isRenewable(row, foreign)) {
         throw new DomainError('PAYMENT_NOT_RENEWABLE', row.status === 'PENDING'
           ? 'This payment already has an open checkout session; use its session_url'
           : `Only an expired payment can be renewed; this one is ${row.status}`);
@@ -192,11 +197,11 @@ export function createPayments(deps: CoreDeps) {
         .where('id', '=', id)
         .execute();
     });
-    const opened = await openSession(id);
+    const { row: opened, error } = await openSession(id);
     if (!opened?.session_id) {
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; please try again in a minute');
+      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', error?.message ?? 'The payment provider could not be reached; please try again in a minute');
     }
-    return toPayment(opened);
+    return view(opened);
   }
 
   /**
@@ -318,7 +323,7 @@ export function createPayments(deps: CoreDeps) {
     const id = await links.verify(token);
     if (id === null) throw notFound('Payment');
     let row = await getRow(id);
-    if (row.status === 'PENDING' && row.session_id && row.session_expires_at && row.session_expires_at <= isoNow(clock)) {
+    if (row.status === 'PENDING' && row.session_id && !foreign(row.session_url) && row.session_expires_at && row.session_expires_at <= isoNow(clock)) {
       try {
         let session = await gateway.retrieveSession(row.session_id);
         if (!session.paid && session.status === 'open') session = await gateway.expireSession(row.session_id);
@@ -329,16 +334,18 @@ export function createPayments(deps: CoreDeps) {
       }
       row = await getRow(id);
     }
-    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: sessionPageOf(row) };
-    if (row.status === 'PENDING' && row.session_id !== null && row.session_url) return { url: row.session_url };
+    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: sessionPageOf(row, foreign) };
+    const live = row.session_id !== null ? liveSessionUrl(row, foreign) : null;
+    if (live) return { url: live };
     try {
       const renewed = await renew({ userId: row.user_id, isStaff: false }, id);
       return { url: renewed.session_url! };
     } catch (e) {
       // Two presses at once: the other one renewed it; open what it made.
       const now = await getRow(id);
-      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && now.status === 'PENDING' && now.session_url) return { url: now.session_url };
-      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: sessionPageOf(now) };
+      const nowLive = liveSessionUrl(now, foreign);
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && nowLive) return { url: nowLive };
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: sessionPageOf(now, foreign) };
       throw e;
     }
   }
@@ -410,7 +417,7 @@ export function createPayments(deps: CoreDeps) {
       }
       return done;
     });
-    return toPayment(updated ?? (await getRow(id)));
+    return view(updated ?? (await getRow(id)));
   }
 
   /**
@@ -427,7 +434,7 @@ export function createPayments(deps: CoreDeps) {
     for (;;) {
       const rows = await db
         .selectFrom('payments')
-        .select(['id', 'session_id'])
+        .select(['id', 'session_id', 'session_url'])
         .where('status', '=', 'PENDING')
         .where('session_expires_at', '<=', nowIso)
         .where('id', '>', afterId)
@@ -439,6 +446,11 @@ export function createPayments(deps: CoreDeps) {
       for (const r of rows) {
         if (!r.session_id) continue;
         summary.checked++;
+        // Another provider's session cannot be asked about here, nor paid: it ran out unpaid.
+        if (foreign(r.session_url)) {
+          if (await markExpired(r.session_id)) summary.expired++;
+          continue;
+        }
         try {
           let session = await gateway.retrieveSession(r.session_id);
           if (!session.paid && session.status === 'open') session = await gateway.expireSession(r.session_id);

@@ -9,9 +9,10 @@ import type { Actor, CoreDeps } from './context.js';
 import { mayAccess } from './access.js';
 import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents } from './money.js';
-import { addDays, dateInZone, daysBetween, isValidIsoDate } from './clock.js';
+import { addDays, dateInZone, daysBetween, dateProblem } from './clock.js';
 import { insertPendingPayment, type PaymentStore } from './payments.js';
 import type { Borrowing } from './borrowings.js';
+import { checkoutOf, type Checkout } from './checkout.js';
 
 /** What extending a loan would cost, for showing before confirming (the bot's Extend). */
 export interface ExtensionQuote {
@@ -89,9 +90,8 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
   }
 
   function checkDate(newDate: string, b: LoanFacts, today: string): number {
-    if (typeof newDate !== 'string' || !isValidIsoDate(newDate)) {
-      throw new DomainError('VALIDATION', 'expected_return_date must be a real date in YYYY-MM-DD form', { field: 'expected_return_date' });
-    }
+    const problem = dateProblem('expected_return_date', newDate);
+    if (problem) throw new DomainError('VALIDATION', problem, { field: 'expected_return_date' });
     const { min, max } = window(b, today);
     if (newDate < min || newDate > max) {
       throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after the current due date and at most ${maxLoanDays} days from today (${min} … ${max})`, {
@@ -130,7 +130,7 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
   }
 
   /** Extends the loan (borrower or staff); answers it as its detail plus the extra rent's session_url. */
-  async function extend(actor: Actor, id: number, input: { expected_return_date: string }): Promise<{ borrowing: Borrowing; session_url: string | null }> {
+  async function extend(actor: Actor, id: number, input: { expected_return_date: string }): Promise<{ borrowing: Borrowing } & Checkout> {
     const now = clock.now();
     const today = dateInZone(now, timeZone);
     const paymentId = await immediateTransaction(db, async (trx) => {
@@ -158,8 +158,7 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
       return payment.id;
     });
     const opened = await payments.openSession(paymentId);
-    const borrowing = await get(actor, id);
-    return { borrowing, session_url: opened?.status === 'PENDING' ? opened.session_url : null };
+    return { borrowing: await get(actor, id), ...checkoutOf(opened) };
   }
 
   return { extend, extensionQuote };

@@ -8,6 +8,7 @@ import { formatCents } from './money.js';
 import { todayIn } from './clock.js';
 import { displayName } from './names.js';
 import { notFound } from './errors.js';
+import { foreignSessionTest, liveSessionUrl } from './checkout.js';
 
 export interface LoanLine {
   borrowing_id: number;
@@ -153,6 +154,7 @@ export function stillUnpaidQuery(db: CoreDeps['db'], paidPaymentIds: readonly nu
 
 export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'clock' | 'config'>) {
   const today = () => todayIn(clock, config.rules.timeZone);
+  const foreign = foreignSessionTest(config);
   const loans = () => loanLines(db);
   type Row = Awaited<ReturnType<ReturnType<typeof loans>['execute']>>[number];
   const toLine = (r: Row): LoanLine => ({
@@ -245,7 +247,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       type: r.type,
       status: r.status as 'PENDING' | 'EXPIRED',
       amount: formatCents(r.money_to_pay_cents),
-      session_url: r.status === 'PENDING' && r.session_id !== null ? r.session_url : null,
+      session_url: r.session_id !== null ? liveSessionUrl(r, foreign) : null,
       title: r.title,
     }));
   }

@@ -36,7 +36,8 @@ describe('Borrowing a book answers 201 with the borrowing, its payment and sessi
     expect(session.amount_total).toBe(450);
     expect(session.success_url).toBe('http://library.test/api/payments/success/?session_id={CHECKOUT_SESSION_ID}');
 
-    const { session_url: _ignored, ...detail } = r.body;
+    const { session_url: _ignored, session_error, ...detail } = r.body;
+    expect(session_error).toBeNull();
     const d = await w.req('GET', `/api/borrowings/${r.body.id}/`, { token: u.access });
     expect(d.body).toEqual(detail);
     expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(1);
@@ -77,6 +78,31 @@ describe('The return date must be a real date after today, at most MAX_LOAN_DAYS
       expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(1);
     });
   }
+
+  it('a bad date gets one message, the same on borrow and extend, and the same as core\'s', async () => {
+    const u = await w.user();
+    const loan = await borrow(u, (await w.book()).id, w.day(3));
+    expect(loan.status).toBe(201);
+    for (const bad of ['2026-02-30', 'tomorrow', 5, '', '2026-2-3', null]) {
+      const onBorrow = await borrow(u, (await w.book()).id, bad);
+      const onExtend = await w.req('POST', `/api/borrowings/${loan.body.id}/extend/`, { token: u.access, body: { expected_return_date: bad } });
+      for (const r of [onBorrow, onExtend]) {
+        expect(r.status, JSON.stringify(bad)).toBe(400);
+        const { message, details } = r.body.error;
+        expect(details, JSON.stringify(bad)).toEqual([{ field: 'expected_return_date', message }]);
+        expect(message).not.toContain(';');
+      }
+      expect(onExtend.body.error.message).toBe(onBorrow.body.error.message);
+      // The bot reaches core without the API's schema: the same sentence.
+      const core = await w.core.borrowings.borrow({ userId: u.id, isStaff: false }, { book_id: 1, expected_return_date: bad as string }).catch((e: Error) => e.message);
+      expect(core).toBe(onBorrow.body.error.message);
+    }
+    // The document still tells clients the form.
+    const doc = (await w.req('GET', '/api/openapi.json')).body;
+    for (const name of ['BorrowRequest', 'ExtendRequest']) {
+      expect(doc.components.schemas[name].properties.expected_return_date).toMatchObject({ type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+    }
+  });
 
   it('accepts exactly 30 days', async () => {
     const u = await w.user();
@@ -124,13 +150,13 @@ describe('Circulation rules answer 409', () => {
     expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(1);
   });
 
-  it('UNPAID_PAYMENT while the rent of an earlier loan is unpaid', async () => {
+  it('UNPAID while the rent of an earlier loan is unpaid', async () => {
     const u = await w.user();
     const first = await borrow(u, (await w.book()).id);
     expect(first.status).toBe(201);
     const r = await borrow(u, (await w.book()).id);
     expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('UNPAID_PAYMENT');
+    expect(r.body.error.code).toBe('UNPAID');
     expect(r.body.error.details.payment_id).toBe(first.body.payments[0].id);
   });
 });
@@ -292,7 +318,7 @@ describe('A late return creates a FINE of overdue days × daily fee × 2', () =>
       // The fine is unpaid, so it blocks the next loan.
       const next = await borrow(u, (await w.book()).id, w.day(2));
       expect(next.status).toBe(409);
-      expect(next.body.error.code).toBe('UNPAID_PAYMENT');
+      expect(next.body.error.code).toBe('UNPAID');
     });
   }
 });

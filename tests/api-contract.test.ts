@@ -65,6 +65,15 @@ describe('The published document', () => {
     });
   });
 
+  it('documents session_error, nullable, wherever a new payment may have no checkout page', () => {
+    for (const name of ['BorrowingCreated', 'BorrowingExtended', 'BorrowingReturned']) {
+      const field = doc.components.schemas[name].properties.session_error;
+      expect(JSON.stringify(field), name).toContain('"null"');
+      expect(JSON.stringify(field), name).toContain('SessionError');
+      expect(doc.components.schemas[name].required, name).toContain('session_error');
+    }
+  });
+
   it('documents a nullable field as nullable: the return answer\'s fine', () => {
     const fine = doc.components.schemas.BorrowingReturned.properties.fine;
     expect(JSON.stringify(fine)).toContain('"null"');
@@ -73,6 +82,30 @@ describe('The published document', () => {
 });
 
 describe('Every answer matches the schema documented for its status', () => {
+  it('borrow, extend and a late return while Stripe is down: session_url null with session_error', async () => {
+    // A world of its own: its clock moves on a week.
+    const w = await createApiWorld();
+    try {
+    const u = await w.user();
+    w.stripe.api.failNext(2, { status: 500 });
+    const r = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: (await w.book()).id, expected_return_date: w.day(3) } });
+    check('createBorrowing', r, 201);
+    expect(r.body.session_error.code).toBe('PAYMENT_PROVIDER_UNAVAILABLE');
+    await w.db.updateTable('payments').set({ status: 'PAID', paid_at: w.clock.now().toISOString() }).where('user_id', '=', u.id).execute();
+    w.stripe.api.failNext(2, { status: 500 });
+    const extended = await w.req('POST', `/api/borrowings/${r.body.id}/extend/`, { token: u.access, body: { expected_return_date: w.day(4) } });
+    check('extendBorrowing', extended, 200);
+    expect(extended.body.session_error.code).toBe('PAYMENT_PROVIDER_UNAVAILABLE');
+    w.clock.advance(6 * 86_400_000);
+    w.stripe.api.failNext(2, { status: 500 });
+    const late = await w.req('POST', `/api/borrowings/${r.body.id}/return/`, { token: u.access });
+    check('returnBorrowing', late, 200);
+    expect(late.body.session_error.code).toBe('PAYMENT_PROVIDER_UNAVAILABLE');
+    } finally {
+      await w.close();
+    }
+  });
+
   it('users: register, tokens, profile, my books', async () => {
     const email = `contract-${Date.now()}@example.test`;
     check('registerUser', await w.req('POST', '/api/users/', { body: { email, password: PASSWORD, first_name: 'Con', last_name: 'Tract' } }), 201);

@@ -143,7 +143,8 @@ describe('POST /api/borrowings/{id}/extend/', () => {
     ]);
     expect(r.body.session_url).toBe(r.body.payments[1].session_url);
     expect(w.stripe.api.session(sessionIdOf(r.body.session_url))!.amount_total).toBe(600);
-    const { session_url: _ignored, ...detail } = r.body;
+    const { session_url: _ignored, session_error, ...detail } = r.body;
+    expect(session_error).toBeNull();
     expect((await get(holder, `/api/borrowings/${loan.id}/`)).body).toEqual(detail);
   });
 

@@ -51,7 +51,7 @@ describe('Every path works with or without a trailing slash', () => {
 });
 
 describe('Unknown routes answer 404 in the error shape', () => {
-  for (const [method, path] of [['GET', '/nope'], ['GET', '/api/nothing/here/'], ['DELETE', '/api/users/'], ['POST', '/api/books/1/']] as const) {
+  for (const [method, path] of [['GET', '/nope'], ['GET', '/api/nothing/here/'], ['POST', '/api/books/1/extra/'], ['DELETE', '/api/borrowings/1/return/nope']] as const) {
     it(`${method} ${path} → 404 NOT_FOUND JSON`, async () => {
       const r = await w.req(method, path);
       expect(r.status).toBe(404);
@@ -60,6 +60,36 @@ describe('Unknown routes answer 404 in the error shape', () => {
       expect(typeof r.body.error.message).toBe('string');
     });
   }
+});
+
+describe('A known path with a method it does not take answers 405 with Allow', () => {
+  for (const [method, path, allow] of [
+    ['DELETE', '/api/users/', 'POST'],
+    ['POST', '/api/books/1/', 'GET, HEAD, PUT, PATCH, DELETE'],
+    ['DELETE', '/api/borrowings', 'GET, HEAD, POST'],
+    ['GET', '/api/borrowings/7/return/', 'POST'],
+    ['PUT', '/api/payments/3/renew', 'POST'],
+    ['GET', '/api/users/token/', 'POST'],
+    ['POST', '/health', 'GET, HEAD'],
+  ] as const) {
+    it(`${method} ${path} → 405, Allow: ${allow}`, async () => {
+      const r = await w.req(method, path);
+      expect(r.status).toBe(405);
+      expect(r.headers.get('allow')).toBe(allow);
+      expect(r.headers.get('content-type')).toMatch(/application\/json/);
+      expect(r.body.error).toEqual({ code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining(allow) });
+    });
+  }
+
+  it('over real HTTP too, before any login is asked for', async () => {
+    const r = await w.http('PATCH', '/api/borrowings/1/');
+    expect([r.status, r.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
+
+  it('a method the path takes still reaches its route (HEAD as GET)', async () => {
+    expect((await w.req('HEAD', '/api/books/')).status).toBe(200);
+    expect((await w.req('GET', '/api/borrowings/')).status).toBe(401);
+  });
 });
 
 /** A JSON object {key: "xxx…"} of exactly `bytes` bytes. */

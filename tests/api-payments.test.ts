@@ -128,6 +128,28 @@ describe('The cancel redirect says the payment is paused for 24 hours', () => {
   });
 });
 
+describe('The pages a payer lands on are neither sniffed nor framed', () => {
+  it('success, cancel and pay-link pages (HTML, JSON and error pages) send nosniff and frame-ancestors \'none\'', async () => {
+    const { payment, sessionId } = await loan();
+    const link = (await w.core.payments.links.urlFor(payment.id))!.replace('http://library.test', '');
+    const answers = [
+      await w.req('GET', `/api/payments/success/?session_id=${sessionId}`, { headers: BROWSER_ACCEPT }),
+      await w.req('GET', `/api/payments/success/?session_id=${sessionId}`, { headers: JSON_ACCEPT }),
+      await w.req('GET', '/api/payments/success/?session_id=cs_test_unknown', { headers: BROWSER_ACCEPT }),
+      await w.req('GET', `/api/payments/cancel/?session_id=${sessionId}`, { headers: BROWSER_ACCEPT }),
+      await w.req('GET', '/api/payments/cancel/', { headers: JSON_ACCEPT }),
+      await w.req('GET', link),
+      await w.req('GET', '/api/payments/checkout/1.AAAAAAAAAAAAAAAAAAAAAA/'),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 200, 200, 303, 404]);
+    for (const r of answers) {
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('content-security-policy')).toMatch(/(^|;\s*)frame-ancestors 'none'(;|$)/);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+});
+
 describe('Signed Stripe webhooks are applied once per event', () => {
   it('checkout.session.completed with a good signature marks PAID; a replay adds no second notification', async () => {
     const { payment, sessionId } = await loan();
@@ -202,7 +224,7 @@ describe('An expired payment is renewed with a new session, then paid', () => {
     expect(summary.expired).toBeGreaterThanOrEqual(1);
     expect((await paymentRow(payment.id)).status).toBe('EXPIRED');
     const blocked = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: (await w.book()).id, expected_return_date: w.day(2) } });
-    expect(blocked.body.error.code).toBe('UNPAID_PAYMENT');
+    expect(blocked.body.error.code).toBe('UNPAID');
 
     const r = await w.req('POST', `/api/payments/${payment.id}/renew/`, { token: u.access });
     expect(r.status).toBe(200);

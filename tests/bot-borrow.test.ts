@@ -211,6 +211,23 @@ describe('the Pay button of a notification (pay:<id>)', () => {
     expect(w.last(ann.id).text).toBe('✅ This payment is already paid. Thank you!');
   });
 
+  it('a link the sandbox\'s stand-in opened counts as dead once Stripe is real: Pay makes a new one', async () => {
+    await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
+    await borrowFromCard('Dune', 'Frank Herbert', '3 days');
+    // As a sandbox run left it: PENDING, its session the stand-in's, which this Stripe never heard of.
+    const old = { session_id: 'cs_test_fromTheSandbox0001', session_url: 'http://localhost:3000/sandbox/checkout/cs_test_fromTheSandbox0001' };
+    await w.db.updateTable('payments').set(old).execute();
+    const payment = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
+    await notifyWithPayButton(payment.id);
+    await w.press(ann.id, 'Pay now');
+    expect(w.last(ann.id).text).toBe('💳 Here is your payment link for 3.00 USD.');
+    const renewed = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
+    expect(renewed).toMatchObject({ status: 'PENDING', session_attempt: payment.session_attempt + 1 });
+    expect(renewed.session_id).not.toBe(old.session_id);
+    expect(w.stripe.api.session(renewed.session_id!)).toBeDefined();
+    expect(urlOf('💳 Pay 3.00 USD')).toBe(renewed.session_url);
+  });
+
   it("does not reveal someone else's payment", async () => {
     const [book] = await addBooks(w.core, 1);
     const other = await w.core.users.register({ email: 'other@example.test', password: 'long enough pw', first_name: 'O', last_name: 'T' });

@@ -175,7 +175,7 @@ describe('borrowing rules', () => {
     const { actor } = await makeReader(world.core);
     const due = addDays(world.core.borrowings.today(), 3);
     await world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: due });
-    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: due }))).toBe('UNPAID_PAYMENT');
+    expect(await codeOf(world.core.borrowings.borrow(actor, { book_id: book.id, expected_return_date: due }))).toBe('UNPAID');
   });
 
   it('a return happens once, by the borrower or staff, and puts the copy back', async () => {

@@ -530,6 +530,9 @@ describe('the checkout page', () => {
     expect(page).toContain(`<form method="post" action="/sandbox/checkout/${s.id}/pay"`);
     expect(page).toContain(`<form method="post" action="/sandbox/checkout/${s.id}/cancel"`);
     expect(page).toContain('Pay $1.50');
+    // Like the service's own payment pages: never sniffed, never inside another site's frame.
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toMatch(/(^|;\s*)frame-ancestors 'none'(;|$)/);
   });
 
   it('Pay marks the session paid, delivers the signed webhook and redirects (303) to the success URL', async () => {

@@ -16,6 +16,7 @@ import { sandboxPersonas } from '../sandbox/index.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { foreignSessionTest } from '../core/checkout.js';
 
 const TOKEN = '555111:REAL-looking-token';
 const LIBRARIAN_TELEGRAM_ID = sandboxPersonas(-100).find((p) => p.id === 'librarian')!.user.id;
@@ -168,10 +169,12 @@ describe('a real Telegram token and no Stripe key (SANDBOX=auto)', () => {
   it('borrowing leaves the payment PENDING without a session, and renewing it is refused for now', async () => {
     const { token, borrowing } = await borrowOverRest(service);
     expect(borrowing.session_url).toBeNull();
+    expect(borrowing.session_error).toEqual({ code: 'PAYMENT_PROVIDER_UNAVAILABLE', message: expect.stringMatching(/^Payments are not set up on this library \(no Stripe key\)/) });
     expect(borrowing.payments).toHaveLength(1);
     expect(borrowing.payments[0]).toMatchObject({ status: 'PENDING', session_id: null });
     const renew = await json(service, 'POST', `/api/payments/${borrowing.payments[0].id}/renew/`, { token });
     expect(renew.status).toBe(503);
+    expect(renew.body.error).toEqual(borrowing.session_error);
     expect((await json(service, 'GET', `/api/payments/${borrowing.payments[0].id}/`, { token })).body).toMatchObject({ status: 'PENDING', session_id: null });
   });
 });
@@ -216,5 +219,60 @@ describe('SANDBOX=on beside a real token', () => {
     } finally {
       await service.stop();
     }
+  });
+});
+
+describe('a payment the sandbox left pending, once a Stripe key is set', () => {
+  it('counts its stand-in session as dead: not offered, renewed, and the pay link opens a new one at Stripe', async () => {
+    const own = path.join(dir, 'switch-pending.db');
+    const startOn = (env: Record<string, string>) =>
+      startTestService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env }), { logger: silentLogger(), startJobs: false });
+    let service = await startOn({});
+    let first: Awaited<ReturnType<typeof borrowOverRest>>;
+    let second: Awaited<ReturnType<typeof borrowOverRest>>;
+    try {
+      expect(service.config.sandbox.stripe).toBe(true);
+      first = await borrowOverRest(service);
+      second = await borrowOverRest(service);
+      expect(first.borrowing.session_url).toMatch(/\/sandbox\/checkout\/cs_/);
+    } finally {
+      await service.stop();
+    }
+    service = await startOn({ STRIPE_SECRET_KEY: 'sk_test_switch', STRIPE_WEBHOOK_SECRET: 'whsec_switch_test', STRIPE_API_BASE: stripe.apiBase });
+    try {
+      expect(service.config.sandbox.stripe).toBe(false);
+      const payment = first.borrowing.payments[0];
+      // Reading it: PENDING, but the stand-in's page is not offered as a way to pay.
+      const read = await json(service, 'GET', `/api/payments/${payment.id}/`, { token: first.token });
+      expect(read.body).toMatchObject({ status: 'PENDING', session_id: payment.session_id, session_url: null });
+      expect((await json(service, 'GET', `/api/borrowings/${first.borrowing.id}/`, { token: first.token })).body.payments[0].session_url).toBeNull();
+
+      // Renew: accepted (it was refused as "already has an open checkout session"), a session at Stripe.
+      const renewed = await json(service, 'POST', `/api/payments/${payment.id}/renew/`, { token: first.token });
+      expect(renewed.status).toBe(200);
+      expect(renewed.body.session_id).not.toBe(payment.session_id);
+      expect(renewed.body.session_url).toMatch(new RegExp(`^${stripe.apiBase}/checkout/cs_`));
+      expect(stripe.api.session(renewed.body.session_id)).toBeDefined();
+      // Now live at Stripe: renewing again is refused as before.
+      expect((await json(service, 'POST', `/api/payments/${payment.id}/renew/`, { token: first.token })).status).toBe(409);
+
+      // The pay link (every Pay button) makes one too, instead of sending the reader to the stand-in.
+      const other = second.borrowing.payments[0];
+      const res = await fetch(`${service.localUrl}/api/payments/checkout/${await service.core.payments.links.token(other.id)}/`, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toMatch(new RegExp(`^${stripe.apiBase}/checkout/cs_`));
+      const after = await json(service, 'GET', `/api/payments/${other.id}/`, { token: second.token });
+      expect(after.body.session_url).toBe(res.headers.get('location'));
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('tells a stand-in session from a Stripe one, both ways', () => {
+    const sandboxOn = foreignSessionTest({ sandbox: { telegram: false, stripe: true } });
+    const stripeOn = foreignSessionTest({ sandbox: { telegram: false, stripe: false } });
+    const standIn = 'http://localhost:3000/sandbox/checkout/cs_test_a1';
+    const real = 'https://checkout.stripe.com/c/pay/cs_test_a1#fid';
+    expect([sandboxOn(standIn), sandboxOn(real), stripeOn(standIn), stripeOn(real), stripeOn(null)]).toEqual([false, true, true, false, false]);
   });
 });

@@ -125,7 +125,7 @@ export function borrowConversation(deps: BotDeps) {
       );
       if (!result.ok) {
         // A payment left unpaid meanwhile (another door): named, with its Pay button.
-        const unpaid = result.code === 'UNPAID_PAYMENT' ? await conversation.external(async () => {
+        const unpaid = result.code === 'UNPAID' ? await conversation.external(async () => {
           const list = await deps.reports.unpaidPayments(actor);
           return list.length ? unpaidScreen(core, who.lang, list, bookId) : null;
         }) : null;

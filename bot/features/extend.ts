@@ -37,7 +37,10 @@ export function refusalText(lang: string, title: string, refusal: Refusal): stri
   // The loan already runs as long as a loan may from today: no later date to offer.
   const reason = refusal.code === 'INVALID_LOAN_PERIOD' && typeof details.min === 'string' && typeof details.max === 'string' && details.min > details.max
     ? translate(lang, 'extend-at-most', { date: addDays(details.min, -1) })
-    : domainErrorText(lang, refusal);
+    // Borrowing's refusal has the same code; here the sentence is about extending.
+    : refusal.code === 'UNPAID'
+      ? translate(lang, 'error-unpaid')
+      : domainErrorText(lang, refusal);
   return `${translate(lang, 'extend-title', { title })}\n${reason}`;
 }
 

@@ -131,7 +131,11 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
   const clock = new ManualClock(opts.start ?? '2026-03-10T10:00:00Z');
   const ownStripe = !opts.stripe;
   const stripe = opts.stripe ?? (await startFakeStripe({ webhookSecret: WEBHOOK_SECRET, now: () => clock.now().getTime() }));
-  const config = testConfig({ DATABASE_PATH: file, PUBLIC_URL: 'http://library.test', TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID), ...opts.env });
+  // The key is the one the gateway below uses (against the fake): payments are set up here.
+  const config = testConfig({
+    DATABASE_PATH: file, PUBLIC_URL: 'http://library.test', TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
+    STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ...opts.env,
+  });
   const { db } = await openTestDatabase(file);
   const logger = opts.logger ?? silentLogger();
   const gateway = createStripeGateway({
