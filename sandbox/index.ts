@@ -23,10 +23,13 @@ export interface Sandbox {
   close(): void;
 }
 
-export function createSandbox(opts: { config: Config; logger: Logger; stripeWebhookSecret: string; localBase: string }): Sandbox {
+export function createSandbox(opts: { config: Config; logger: Logger; stripeWebhookSecret: string; localBase: string; port: number }): Sandbox {
   const { config, logger, localBase } = opts;
   const staffChatId = config.telegram.staffChatId!;
+  const realCredential = Boolean(config.telegram.botToken || config.stripe.secretKey);
   const personas = sandboxPersonas(staffChatId);
+  // The web chat's own addresses: PUBLIC_URL's, or this machine's names for itself on our port.
+  const ownOrigins = config.publicUrlConfigured ? [config.publicUrl] : ['localhost', '127.0.0.1', '[::1]'].map((h) => `http://${h}:${opts.port}`);
   const telegram = config.sandbox.telegram
     ? createFakeBotApi({ token: SANDBOX_BOT_TOKEN, botUsername: 'library_sandbox_bot', botFirstName: 'Library (sandbox)' })
     : undefined;
@@ -45,7 +48,7 @@ export function createSandbox(opts: { config: Config; logger: Logger; stripeWebh
     mount(app) {
       if (telegram) {
         app.route('/sandbox/telegram', telegram.app);
-        app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: config.publicUrl }));
+        app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: config.publicUrl, ownOrigins }));
       }
       if (stripe) {
         app.route('/sandbox/stripe', stripe.app);
@@ -73,6 +76,8 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
       if (!telegram) return;
       for (const p of personas) telegram.registerChat(p.chat);
       const librarian = personas.find((p) => p.id === 'librarian')!;
+      // Beside a real credential the service keeps the persona a reader (service.ts says so).
+      if (realCredential) return;
       const result = await core.users.promoteSandboxLibrarian(SYSTEM_ACTOR, librarian.user);
       if ('heldBy' in result) {
         logger.warn(
