@@ -253,7 +253,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
         await telegram?.stop();
         await pollingLease?.release();
         await jobs.stop();
-        sandbox?.close();
+        await sandbox?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Long-lived connections (the sandbox's event stream, keep-alive) would hold close() open.

@@ -12,6 +12,7 @@ import { createFakeStripe, type FakeStripeController } from './stripe/fake-strip
 import { createWebChat } from './web-chat.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
 import { createCheckoutPages } from './checkout-page.js';
+import { keepTranscripts, type KeptTranscripts } from './transcripts.js';
 
 export { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, SANDBOX_LIBRARIAN_TELEGRAM_ID, sandboxPersonas } from './personas.js';
 
@@ -20,7 +21,8 @@ export interface Sandbox {
   stripe?: FakeStripeController;
   mount(app: Hono<any, any, any>): void;
   start(core: Core): Promise<void>;
-  close(): void;
+  /** Stops the stand-ins, once the chats' last changes are written. */
+  close(): Promise<void>;
 }
 
 export function createSandbox(opts: { config: Config; logger: Logger; stripeWebhookSecret: string; localBase: string; port: number }): Sandbox {
@@ -41,6 +43,8 @@ export function createSandbox(opts: { config: Config; logger: Logger; stripeWebh
         checkoutUrlBase: `${config.publicUrl}/sandbox/checkout`,
       })
     : undefined;
+
+  let transcripts: KeptTranscripts | undefined;
 
   return {
     telegram,
@@ -70,14 +74,19 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
       );
     },
     async start(core) {
+      if (telegram) {
+        // The chats first, before anyone can write in them: as they were when the service stopped.
+        for (const p of personas) telegram.registerChat(p.chat);
+        transcripts = keepTranscripts({ telegram, db: core.deps.db, chats: [...new Map(personas.map((p) => [p.chat.id, p.chat])).values()], logger });
+        const restored = await transcripts.restore();
+        if (restored) logger.info({ messages: restored }, 'sandbox: the web chat\'s chats restored');
+      }
       // An empty library on first start gets the demo catalogue, so there is something to borrow.
       const added = await core.demo.loadCatalogueIfEmpty(SYSTEM_ACTOR);
       if (added) logger.info({ books: added }, 'sandbox: empty catalogue, demo books loaded');
-      if (!telegram) return;
-      for (const p of personas) telegram.registerChat(p.chat);
-      const librarian = personas.find((p) => p.id === 'librarian')!;
       // Beside a real credential the service keeps the persona a reader (service.ts says so).
-      if (realCredential) return;
+      if (!telegram || realCredential) return;
+      const librarian = personas.find((p) => p.id === 'librarian')!;
       const result = await core.users.promoteSandboxLibrarian(SYSTEM_ACTOR, librarian.user);
       if ('heldBy' in result) {
         logger.warn(
@@ -88,7 +97,9 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
         logger.info({ telegramUserId: librarian.user.id, userId: result.userId }, 'sandbox: librarian account created (staff while the sandbox runs)');
       }
     },
-    close() {
+    async close() {
+      transcripts?.stop();
+      await transcripts?.flush();
       telegram?.close();
       stripe?.close();
     },
