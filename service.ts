@@ -183,6 +183,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     botUsername: () => (bot?.isInited() ? bot.botInfo.username : undefined),
     // The sandbox's bot is not on Telegram: its deep links open the web chat with /start <code> typed in.
     telegramLink: config.sandbox.telegram ? (_bot, code) => `${publicUrl}/sandbox/?start=${encodeURIComponent(code)}` : undefined,
+    chatLink: config.sandbox.telegram ? () => '/sandbox/' : undefined,
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
@@ -190,7 +191,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
         const gate = createUpdateGate({ db, locks: engine.keyedLocks() });
         a.post('/telegram/webhook', botDoor.webhookHandler(botDoor.bot, config.telegram.webhookSecret!, { gate }));
       }
-      if (sandbox) sandbox.mount(a);
+      if (sandbox) sandbox.mount(a, core);
     },
   });
   fetchApp = app.fetch;

@@ -9,7 +9,7 @@ import { isoNow } from './clock.js';
 import { enqueue, readerNote, staffNote } from './notifications.js';
 import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
-import { createCheckoutPages, sessionMismatch, sessionPageOf, type SessionMismatch, type SessionPage } from './checkout.js';
+import { createCheckoutPages, sessionMismatch, type SessionMismatch, type SessionPage } from './checkout.js';
 import { createPayLinks } from './pay-links.js';
 
 export interface Payment {
@@ -303,7 +303,7 @@ export function createPayments(deps: CoreDeps) {
     else if (session.status === 'expired') await markExpiredIn(trx, session.id);
   }
 
-  const { confirmSession, sessionPage } = createCheckoutPages(deps, applySession);
+  const { confirmSession, sessionPage, pageOfRow } = createCheckoutPages(deps, applySession);
 
   const links = createPayLinks(deps);
 
@@ -329,7 +329,7 @@ export function createPayments(deps: CoreDeps) {
       }
       row = await getRow(id);
     }
-    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: sessionPageOf(row) };
+    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: await pageOfRow(row) };
     if (row.status === 'PENDING' && row.session_id !== null && row.session_url) return { url: row.session_url };
     try {
       const renewed = await renew({ userId: row.user_id, isStaff: false }, id);
@@ -338,7 +338,7 @@ export function createPayments(deps: CoreDeps) {
       // Two presses at once: the other one renewed it; open what it made.
       const now = await getRow(id);
       if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && now.status === 'PENDING' && now.session_url) return { url: now.session_url };
-      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: sessionPageOf(now) };
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: await pageOfRow(now) };
       throw e;
     }
   }

@@ -19,7 +19,7 @@ export { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, SANDBOX_LIBRARIAN_TELEGRAM_ID, s
 export interface Sandbox {
   telegram?: FakeBotApi;
   stripe?: FakeStripeController;
-  mount(app: Hono<any, any, any>): void;
+  mount(app: Hono<any, any, any>, core: Core): void;
   start(core: Core): Promise<void>;
   /** Stops the stand-ins, once the chats' last changes are written. */
   close(): Promise<void>;
@@ -49,14 +49,15 @@ export function createSandbox(opts: { config: Config; logger: Logger; stripeWebh
   return {
     telegram,
     stripe,
-    mount(app) {
+    mount(app, core) {
       if (telegram) {
         app.route('/sandbox/telegram', telegram.app);
         app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: config.publicUrl, ownOrigins }));
       }
       if (stripe) {
         app.route('/sandbox/stripe', stripe.app);
-        app.route('/sandbox/checkout', createCheckoutPages({ stripe }));
+        // The checkout page speaks the reader's language, as the success and cancel pages do.
+        app.route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }));
       }
       app.get('/', (c) =>
         c.html(html`<!doctype html>

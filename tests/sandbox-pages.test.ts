@@ -684,6 +684,28 @@ describe('the checkout page', () => {
     }
   });
 
+  it("speaks the reader's language, as the library tells it, and keeps the expiry date on one line", async () => {
+    const s = await openSession('Book rent: Kobzar', 150);
+    const app = new Hono().route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'uk' : undefined) }));
+    const uk = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
+    expect(uk).toContain('<html lang="uk">');
+    for (const text of ['Тестова заміна Stripe Checkout — без справжніх грошей', 'Очікує оплати', 'Оплата карткою', 'Оплатити $1.50', 'До сплати', 'Нехай посилання застаріє', 'Скасувати']) {
+      expect(uk).toContain(text);
+    }
+    expect(uk).not.toMatch(/Awaiting payment|Pay with card|Total due/);
+    expect(uk).toMatch(/<span class="nowrap" data-testid="expires">діє до \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
+    // Another session, or a library that does not answer: English.
+    const other = await openSession('Book rent: Dune', 150);
+    const en = await (await app.request(`/sandbox/checkout/${other.id}`)).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Awaiting payment');
+    expect(en).toMatch(/<span class="nowrap" data-testid="expires">expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
+    const failing = new Hono().route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: () => Promise.reject(new Error('database down')) }));
+    const res = await failing.request(`/sandbox/checkout/${s.id}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Awaiting payment');
+  });
+
   it('escapes the product name and description', async () => {
     const name = 'Book rent: <script>alert("x")</script> & <img src=x onerror=alert(1)>';
     const s = await openSession(name, 100, `Due "soon" <b>'now'</b>`);
