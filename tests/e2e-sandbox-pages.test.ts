@@ -283,3 +283,42 @@ describe('the success page right after paying, in a browser', () => {
     }
   }, 60_000);
 });
+
+// Last: it restarts the service the tests above share.
+describe('the web chat after the service restarts', () => {
+  it('shows the same chat, buttons and all, and the chat goes on', async () => {
+    requireSetup();
+    const file = service!.config.databasePath;
+    let page = await newPage(DESKTOP);
+    try {
+      const chat = new SandboxChat(page);
+      await page.goto(`${service!.url}/sandbox/#reader2`);
+      await chat.ready();
+      const sent = await chat.quick('/start');
+      const menu = await chat.waitForBot(/Що бажаєте зробити\?/, { after: sent });
+      await chat.press(menu, '📚 Каталог');
+      await chat.waitForBot(/Каталог — сторінка 1/, { id: menu });
+    } finally {
+      await page.context().close();
+    }
+
+    await service!.stop();
+    service = await startTestService(loadConfig({ DATABASE_PATH: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { logger: silentLogger() });
+    page = await newPage(DESKTOP);
+    try {
+      const chat = new SandboxChat(page);
+      await page.goto(`${service.url}/sandbox/#reader2`);
+      await chat.ready();
+      const menu = await chat.waitForBot(/Каталог — сторінка 1/);
+      expect(await chat.message(menu).textContent()).toContain('edited');
+      await screenshot(page, '39-desktop-after-restart.png');
+      // The kept message's buttons still work, and new messages follow it.
+      await chat.press(menu, '« Головне меню');
+      await chat.waitForBot(/Що бажаєте зробити\?/, { id: menu });
+      const next = await chat.quick('/help');
+      expect(next).toBeGreaterThan(menu);
+    } finally {
+      await page.context().close();
+    }
+  }, 90_000);
+});
