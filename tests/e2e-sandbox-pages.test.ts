@@ -180,7 +180,7 @@ async function expiryDate(page: Page): Promise<{ text: string; lines: number; le
       const range = document.createRange();
       range.setStart(node, m.index);
       range.setEnd(node, m.index + m[0].length);
-      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
       const tops = new Set(rects.map((r) => Math.round(r.top)));
       return { text: m[0], lines: tops.size, left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)) };
     }
