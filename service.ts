@@ -130,7 +130,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
 
   // The stand-ins and their pages are loaded only when the sandbox is on (memory, issue 16).
   const sandbox = config.sandbox.telegram || config.sandbox.stripe
-    ? (await import('./sandbox/index.js')).createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase })
+    ? (await import('./sandbox/index.js')).createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase, port })
     : undefined;
 
   // No key and no Stripe stand-in: payments answer "provider unavailable" and stay renewable.
@@ -144,11 +144,20 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   // cannot be found by search.
   const filled = await core.books.fillSearchText();
   if (filled) logger.info({ books: filled }, 'search text written for books that had none');
-  if (!config.sandbox.telegram) {
+  // SANDBOX=on beside a real credential: a web-chat librarian with staff rights could refund
+  // real Stripe payments, so the persona stays a reader then (README, Configuration).
+  const realCredential = Boolean(config.telegram.botToken || config.stripe.secretKey);
+  if (!config.sandbox.telegram || realCredential) {
     // A database once used with the sandbox must not keep a staff account that a real Telegram
     // user with the persona's id would then be.
     const demoted = await core.users.revokeSandboxLibrarian(SYSTEM_ACTOR, SANDBOX_LIBRARIAN_TELEGRAM_ID);
     if (demoted.length) logger.info({ users: demoted }, 'sandbox off: the sandbox librarian account is no longer staff');
+  }
+  if (sandbox && realCredential) {
+    logger.warn(
+      { telegram: config.telegram.botToken ? 'real' : 'sandbox stand-in', stripe: config.stripe.secretKey ? 'real' : 'sandbox stand-in' },
+      'SANDBOX=on beside a real credential: the sandbox librarian persona has no staff rights (staff commands in the sandbox chat are refused)',
+    );
   }
 
   // A bot runs with a token, or against the sandbox's stand-in. Without one, grammy, its plugins
@@ -174,6 +183,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     botUsername: () => (bot?.isInited() ? bot.botInfo.username : undefined),
     // The sandbox's bot is not on Telegram: its deep links open the web chat with /start <code> typed in.
     telegramLink: config.sandbox.telegram ? (_bot, code) => `${publicUrl}/sandbox/?start=${encodeURIComponent(code)}` : undefined,
+    chatLink: config.sandbox.telegram ? () => '/sandbox/' : undefined,
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
@@ -181,7 +191,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
         const gate = createUpdateGate({ db, locks: engine.keyedLocks() });
         a.post('/telegram/webhook', botDoor.webhookHandler(botDoor.bot, config.telegram.webhookSecret!, { gate }));
       }
-      if (sandbox) sandbox.mount(a);
+      if (sandbox) sandbox.mount(a, core);
     },
   });
   fetchApp = app.fetch;
@@ -244,7 +254,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
         await telegram?.stop();
         await pollingLease?.release();
         await jobs.stop();
-        sandbox?.close();
+        await sandbox?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Long-lived connections (the sandbox's event stream, keep-alive) would hold close() open.

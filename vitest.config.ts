@@ -17,6 +17,7 @@ const NO_DATABASE = [
   'tests/config.test.ts',
   'tests/env-file.test.ts',
   'tests/fake-telegram.test.ts',
+  'tests/install-telemetry.test.ts',
   'tests/sandbox-pages.test.ts',
   'tests/stripe-gateway.test.ts',
 ];

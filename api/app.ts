@@ -35,6 +35,8 @@ export interface CreateApiOptions {
    * points it at its web chat, which types the command in (there is no such bot on Telegram).
    */
   telegramLink?: (botUsername: string, code: string) => string;
+  /** The chat with the bot, for the success page's way back: its t.me link by default; the sandbox's web chat there. */
+  chatLink?: () => string | undefined;
   /** Default: the config's ACCESS_TOKEN_TTL_MINUTES (15 min). */
   accessTtlSeconds?: number;
   /** Default: the config's REFRESH_TOKEN_TTL_DAYS (7 days). */
@@ -82,6 +84,10 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     logger,
     botUsername: opts.botUsername ?? (() => undefined),
     telegramLink: opts.telegramLink ?? ((bot, code) => `https://t.me/${encodeURIComponent(bot)}?start=${code}`),
+    chatLink: opts.chatLink ?? (() => {
+      const bot = opts.botUsername?.()?.replace(/^@/, '');
+      return bot ? `https://t.me/${encodeURIComponent(bot)}` : undefined;
+    }),
     throttle,
   };
 

@@ -53,7 +53,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
         }
         const page = await core.payments.confirmSession(sessionId);
         if (wantsJson) return c.json(page.receipt, 200);
-        return c.html(successPage(page), 200);
+        return c.html(successPage(page, deps.chatLink()), 200);
       } catch (e) {
         if (wantsJson || !isDomainError(e)) throw e;
         return c.html(errorPage(e.status, e.message), e.status as ContentfulStatusCode);
@@ -121,7 +121,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
       try {
         const opened = await core.payments.checkoutByLink(c.req.valid('param').token);
         if ('url' in opened) return c.redirect(opened.url, 303);
-        return c.html(successPage(opened.paid), 200);
+        return c.html(successPage(opened.paid, deps.chatLink()), 200);
       } catch (e) {
         if (!isDomainError(e)) throw e;
         const status = e.status === 503 ? 503 : 404;

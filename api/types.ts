@@ -22,5 +22,7 @@ export interface ApiDeps {
   logger: Logger;
   botUsername: () => string | undefined;
   telegramLink: (botUsername: string, code: string) => string;
+  /** Where a reader talks to the bot (the success page's way back), when known. */
+  chatLink: () => string | undefined;
   throttle: Throttle;
 }

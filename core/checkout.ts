@@ -52,6 +52,14 @@ export interface SessionPage {
   paid: boolean;
   /** Where the payer can still pay (the session's own checkout page), while it is open. */
   checkoutUrl: string | null;
+  /** The payment's reader's language, so the page speaks it (it names nobody). */
+  language: string;
+  /**
+   * Not paid, and Stripe was asked about this session moments ago (by an earlier request, maybe
+   * from before the payer paid), so this answer is not Stripe's word: ask again after this many
+   * milliseconds. Null when the answer is Stripe's, or the payment is paid.
+   */
+  recheckInMs: number | null;
 }
 
 /** Where the sandbox's Stripe stand-in serves its checkout pages: its session URLs start here (sandbox/index.ts). */
@@ -79,10 +87,12 @@ export const liveSessionUrl = (r: Pick<PaymentRow, 'status' | 'session_url'>, fo
   r.status === 'PENDING' && !foreign(r.session_url) ? r.session_url : null;
 
 /** A payment as the anonymous pages show it (also the pay link's "already paid" page). */
-export const sessionPageOf = (r: PaymentRow, foreign: (url: string | null) => boolean = () => false): SessionPage => ({
+export const sessionPageOf = (r: PaymentRow, language: string, foreign: (url: string | null) => boolean = () => false): SessionPage => ({
   receipt: { id: r.id, type: r.type, status: r.status, money_to_pay: formatCents(r.money_to_pay_cents), paid_at: r.paid_at },
   paid: r.status === 'PAID' || r.status === 'REFUNDED',
   checkoutUrl: liveSessionUrl(r, foreign),
+  language,
+  recheckInMs: null,
 });
 
 /**
@@ -136,7 +146,19 @@ export function createCheckoutPages(
 
   function bySession(sessionId: string) {
     if (!SESSION_ID.test(sessionId)) throw new DomainError('VALIDATION', 'session_id is malformed', [{ field: 'session_id', message: 'session_id is malformed' }]);
-    return db.selectFrom('payments').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+    return db
+      .selectFrom('payments')
+      .innerJoin('users', 'users.id', 'payments.user_id')
+      .selectAll('payments')
+      .select('users.language as reader_language')
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+  }
+
+  /** The page for a payment read without its reader's language (the pay link's "already paid"). */
+  async function pageOfRow(row: PaymentRow): Promise<SessionPage> {
+    const reader = await db.selectFrom('users').select('language').where('id', '=', row.user_id).executeTakeFirst();
+    return sessionPageOf(row, reader?.language ?? 'en', foreign);
   }
 
   /**
@@ -163,10 +185,19 @@ export function createCheckoutPages(
    * database knows, which the webhook keeps current.
    */
   async function confirmSession(sessionId: string): Promise<SessionPage> {
-    let row = await bySession(sessionId);
-    if (!row) throw notFound('Checkout session');
+    const found = await bySession(sessionId);
+    if (!found) throw notFound('Checkout session');
+    const { reader_language: language, ...first } = found;
+    let row: PaymentRow = first;
     // Another provider's session: nobody here can say more than the database does.
-    if (row.status === 'PAID' || row.status === 'REFUNDED' || foreign(row.session_url) || !(await claimCheck(sessionId))) return sessionPageOf(row, foreign);
+    if (row.status === 'PAID' || row.status === 'REFUNDED' || foreign(row.session_url)) return sessionPageOf(row, language, foreign);
+    if (!(await claimCheck(sessionId))) {
+      // Whoever asked Stripe last may have asked before this payer paid: the page waits for the
+      // next check rather than saying "not paid" on that word.
+      const checkedAt = row.session_checked_at ? Date.parse(row.session_checked_at) : clock.now().getTime();
+      const wait = checkedAt + SESSION_CHECK_INTERVAL_MS - clock.now().getTime();
+      return { ...sessionPageOf(row, language, foreign), recheckInMs: Math.min(SESSION_CHECK_INTERVAL_MS, Math.max(1000, wait + 100)) };
+    }
     let session: CheckoutSessionInfo;
     try {
       session = await gateway.retrieveSession(sessionId);
@@ -176,14 +207,16 @@ export function createCheckoutPages(
     }
     await applySession(session);
     row = (await db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirst()) ?? row;
-    return sessionPageOf(row, foreign);
+    return sessionPageOf(row, language, foreign);
   }
 
   /** The cancel redirect: what the database knows (no Stripe call); null for an unknown session. */
   async function sessionPage(sessionId: string): Promise<SessionPage | null> {
-    const row = await bySession(sessionId);
-    return row ? sessionPageOf(row, foreign) : null;
+    const found = await bySession(sessionId);
+    if (!found) return null;
+    const { reader_language: language, ...row } = found;
+    return sessionPageOf(row, language, foreign);
   }
 
-  return { confirmSession, sessionPage };
+  return { confirmSession, sessionPage, pageOfRow };
 }

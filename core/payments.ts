@@ -308,7 +308,7 @@ export function createPayments(deps: CoreDeps) {
     else if (session.status === 'expired') await markExpiredIn(trx, session.id);
   }
 
-  const { confirmSession, sessionPage } = createCheckoutPages(deps, applySession);
+  const { confirmSession, sessionPage, pageOfRow } = createCheckoutPages(deps, applySession);
 
   const links = createPayLinks(deps);
 
@@ -334,7 +334,7 @@ export function createPayments(deps: CoreDeps) {
       }
       row = await getRow(id);
     }
-    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: sessionPageOf(row, foreign) };
+    if (row.status === 'PAID' || row.status === 'REFUNDED') return { paid: await pageOfRow(row) };
     const live = row.session_id !== null ? liveSessionUrl(row, foreign) : null;
     if (live) return { url: live };
     try {
@@ -345,7 +345,7 @@ export function createPayments(deps: CoreDeps) {
       const now = await getRow(id);
       const nowLive = liveSessionUrl(now, foreign);
       if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && nowLive) return { url: nowLive };
-      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: sessionPageOf(now, foreign) };
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: await pageOfRow(now) };
       throw e;
     }
   }

@@ -4,7 +4,8 @@
 // - What is copied: each table of the source that the (migrated) target also has, the columns
 //   both have. Not copied: SQLite's search index (the target has its own over the same
 //   search_text), Kysely's migration bookkeeping (the target's migrations ran already), and what
-//   only lives while an instance runs — leases and the webhook's record of updates.
+//   only lives while an instance runs — leases and the webhook's record of updates — nor the
+//   offline sandbox's chats.
 // - How: in batches by primary key (keyset, never OFFSET), parents before children, all in one
 //   transaction on the target, so a failed copy leaves it as it was. The target's own triggers
 //   are off meanwhile: they guard new writes (no loan of a deleted book), and history may hold a
@@ -16,8 +17,11 @@ import { engineKind } from './engine.js';
 
 /** Parents first; tables not named here follow in name order. */
 const ORDER = ['users', 'books', 'borrowings', 'payments'];
-/** Transient state of running instances, or bookkeeping the target has its own of. */
-const SKIP = new Set(['leases', 'telegram_updates', 'kysely_migration', 'kysely_migration_lock']);
+/**
+ * Transient state of running instances, or bookkeeping the target has its own of; and the
+ * offline sandbox's chats (a try-out's conversation, not the library's).
+ */
+const SKIP = new Set(['leases', 'telegram_updates', 'kysely_migration', 'kysely_migration_lock', 'sandbox_messages', 'sandbox_chats']);
 
 export class TargetNotEmptyError extends Error {
   constructor(readonly tables: string[]) {

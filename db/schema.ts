@@ -145,6 +145,20 @@ export interface TelegramUpdatesTable {
   handled_at: number | null;
 }
 
+/** A message of an offline sandbox chat (migration 011): the stand-in's record of it, as JSON. */
+export interface SandboxMessagesTable {
+  chat_id: number;
+  message_id: number;
+  body: string;
+}
+
+/** What an offline sandbox chat shows beside its messages (migration 011). */
+export interface SandboxChatsTable {
+  chat_id: number;
+  /** JSON of the reply keyboard on screen, or null. */
+  reply_keyboard: string | null;
+}
+
 export interface BotSessionsTable {
   key: string;
   value: string;
@@ -169,6 +183,8 @@ export interface Database {
   leases: LeasesTable;
   holds: HoldsTable;
   telegram_updates: TelegramUpdatesTable;
+  sandbox_messages: SandboxMessagesTable;
+  sandbox_chats: SandboxChatsTable;
 }
 
 export type BookRow = Selectable<BooksTable>;

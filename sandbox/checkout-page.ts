@@ -11,9 +11,12 @@ import {
   type FakeLineItem,
   type FakeStripeController,
 } from './stripe/fake-stripe-api.js';
+import { LANGUAGES, tPlain, type Language } from '../i18n/index.js';
 
 export interface CheckoutPagesOptions {
   stripe: FakeStripeController;
+  /** The language of the reader a session is for (the library knows; English when it does not). */
+  languageOf?: (sessionId: string) => Promise<string | undefined>;
 }
 
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,200}$/;
@@ -30,6 +33,8 @@ export function formatAmount(cents: number, currency = 'usd'): string {
 function formatUtc(unixSeconds: number): string {
   return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+const pageLanguage = (language: string | undefined): Language => ((LANGUAGES as readonly string[]).includes(language ?? '') ? (language as Language) : 'en');
 
 function safeRedirect(url: string): string | null {
   try {
@@ -115,6 +120,7 @@ const STYLE = `
   .btn.demo-btn:hover { background: #e8870e; color: #fff; }
   .fine p { margin: .3rem 0; }
   code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; overflow-wrap: anywhere; }
+  .nowrap { white-space: nowrap; }
   .single { max-width: 30rem; margin: 12vh auto; background: var(--panel); border: 1px solid var(--line); border-radius: 12px; padding: 2rem; }
   @media (max-width: 760px) {
     .layout { grid-template-columns: 1fr; min-height: 0; }
@@ -130,20 +136,20 @@ const STYLE = `
 type Page = ReturnType<typeof html>;
 
 // STYLE and SUBMIT_ONCE are our own constants: raw() puts them in unescaped.
-function checkoutDocument(title: string, nonce: string, body: Page, script = ''): Page {
+function checkoutDocument(lang: Language, title: string, nonce: string, body: Page, script = ''): Page {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <meta name="color-scheme" content="light dark">
-<title>${title} · Sandbox checkout</title>
+<title>${title} · ${tPlain(lang, 'checkout-title')}</title>
 <link rel="icon" href="data:,">
 <style nonce="${nonce}">${raw(STYLE)}</style>
 </head>
 <body>
-<div class="banner" role="note" data-testid="checkout-banner"><span class="tag" aria-hidden="true">Test mode</span><span>Test stand-in for Stripe Checkout — no real money</span></div>
+<div class="banner" role="note" data-testid="checkout-banner"><span class="tag" aria-hidden="true">${tPlain(lang, 'checkout-test-mode')}</span><span>${tPlain(lang, 'checkout-banner')}</span></div>
 ${body}
 ${script ? html`<script nonce="${nonce}">${raw(script)}</script>` : ''}
 </body>
@@ -162,7 +168,7 @@ document.querySelectorAll('form[data-once]').forEach(function (form) {
   });
 });`;
 
-function itemList(items: FakeLineItem[], session: FakeCheckoutSession): Page {
+function itemList(lang: Language, items: FakeLineItem[], session: FakeCheckoutSession): Page {
   const rows = items.map((li) => {
     const description = li.price.product_data.description;
     const qty = li.quantity > 1 ? ` × ${li.quantity}` : '';
@@ -173,61 +179,61 @@ function itemList(items: FakeLineItem[], session: FakeCheckoutSession): Page {
 </li>`;
   });
   return html`<ul class="items">${rows}</ul>
-<div class="total"><span>Total due</span><span data-testid="total">${formatAmount(session.amount_total, session.currency)}</span></div>`;
+<div class="total"><span>${tPlain(lang, 'checkout-total')}</span><span data-testid="total">${formatAmount(session.amount_total, session.currency)}</span></div>`;
 }
 
-const STATUS_TEXT: Record<FakeCheckoutSession['status'], string> = {
-  open: 'Awaiting payment',
-  complete: 'Paid',
-  expired: 'Expired',
-};
+const statusText = (lang: Language, status: FakeCheckoutSession['status']) => tPlain(lang, `checkout-status-${status}`);
 
-function sessionPage(session: FakeCheckoutSession, items: FakeLineItem[], action: string, successUrl: string | null, nonce: string): Page {
+function sessionPage(lang: Language, session: FakeCheckoutSession, items: FakeLineItem[], action: string, successUrl: string | null, nonce: string): Page {
+  const t = (key: string, vars?: Record<string, string>) => tPlain(lang, key, vars);
   const amount = formatAmount(session.amount_total, session.currency);
   const first = items[0]?.description ?? 'Payment';
-  const status = html`<div class="status ${session.status}" data-testid="status">${STATUS_TEXT[session.status]}</div>`;
+  const status = html`<div class="status ${session.status}" data-testid="status">${statusText(lang, session.status)}</div>`;
   let side: Page;
   if (session.status === 'complete') {
     side = html`${status}
-<div class="notice ok" data-testid="already-paid"><h1>Already paid</h1><p>This checkout session has been paid. Nothing more to do here.</p></div>
-${successUrl ? html`<div class="buttons"><a class="btn primary" href="${successUrl}" data-testid="success-link">Continue to the library</a></div>` : ''}`;
+<div class="notice ok" data-testid="already-paid"><h1>${t('checkout-already-paid-title')}</h1><p>${t('checkout-already-paid-text')}</p></div>
+${successUrl ? html`<div class="buttons"><a class="btn primary" href="${successUrl}" data-testid="success-link">${t('checkout-continue')}</a></div>` : ''}`;
   } else if (session.status === 'expired') {
     side = html`${status}
-<div class="notice bad" data-testid="expired"><h1>This checkout session has expired</h1><p>Nothing was charged. Press <strong>Pay</strong> in the Telegram chat again (on the payment, in My books or on the message about the expired link): it opens a new checkout.</p></div>`;
+<div class="notice bad" data-testid="expired"><h1>${t('checkout-expired-title')}</h1><p>${t('checkout-expired-text')}</p></div>`;
   } else {
     side = html`${status}
-<h1>Pay with card</h1>
-<div class="field"><div class="lbl">Email</div><div class="box">${session.customer_email ?? 'reader@example.test'}</div></div>
-<div class="field"><div class="lbl">Card information</div><div class="box card-top">4242 4242 4242 4242</div><div class="card-row"><span>12 / 34</span><span>123</span></div></div>
+<h1>${t('checkout-pay-with-card')}</h1>
+<div class="field"><div class="lbl">${t('checkout-email')}</div><div class="box">${session.customer_email ?? 'reader@example.test'}</div></div>
+<div class="field"><div class="lbl">${t('checkout-card')}</div><div class="box card-top">4242 4242 4242 4242</div><div class="card-row"><span>12 / 34</span><span>123</span></div></div>
 <div class="buttons">
-  <form method="post" action="${action}/pay" data-once><button type="submit" class="btn primary" data-testid="pay-button" data-busy="Processing…">Pay ${amount}</button></form>
-  <form method="post" action="${action}/cancel" data-once><button type="submit" class="btn secondary" data-testid="cancel-button">Cancel</button></form>
+  <form method="post" action="${action}/pay" data-once><button type="submit" class="btn primary" data-testid="pay-button" data-busy="${t('checkout-processing')}">${t('checkout-pay', { amount })}</button></form>
+  <form method="post" action="${action}/cancel" data-once><button type="submit" class="btn secondary" data-testid="cancel-button">${t('checkout-cancel')}</button></form>
 </div>
 <div class="demo" data-testid="demo-controls">
-  <p><span class="tag">Sandbox</span> Try what happens when nobody pays in time: Stripe ends a checkout after 24 hours.</p>
-  <form method="post" action="${action}/expire" data-once><button type="submit" class="btn demo-btn" data-testid="expire-button">Let this link expire</button></form>
+  <p><span class="tag">${t('checkout-sandbox')}</span> ${t('checkout-demo-text')}</p>
+  <form method="post" action="${action}/expire" data-once><button type="submit" class="btn demo-btn" data-testid="expire-button">${t('checkout-expire')}</button></form>
 </div>`;
   }
+  // The expiry date is one unit: it never breaks across lines (a phone's narrow column).
+  const expires = session.status === 'open' ? html` · <span class="nowrap" data-testid="expires">${t('checkout-expires', { date: formatUtc(session.expires_at) })}</span>` : '';
   const body = html`<main class="layout">
 <section class="summary" aria-label="Order summary"><div class="col">
-  <div class="merchant"><span class="logo" aria-hidden="true">L</span><span>Library</span><span class="test-pill">Test mode</span></div>
-  <div class="label">Pay Library</div>
+  <div class="merchant"><span class="logo" aria-hidden="true">L</span><span>${t('page-library')}</span><span class="test-pill">${t('checkout-test-mode')}</span></div>
+  <div class="label">${t('checkout-pay-library')}</div>
   <div class="amount" data-testid="amount">${amount}</div>
-  ${itemList(items, session)}
+  ${itemList(lang, items, session)}
 </div></section>
 <section class="pay" aria-label="Payment"><div class="col">
   ${side}
   <div class="fine">
-    <p>No card is charged: this page is served by the offline sandbox. Paying marks the session paid and sends a signed <code>checkout.session.completed</code> webhook to the library, as Stripe would.</p>
-    <p>Session <code data-testid="session-id">${session.id}</code>${session.status === 'open' ? ` · expires ${formatUtc(session.expires_at)}` : ''}</p>
+    <p>${t('checkout-fine-print')}</p>
+    <p>${t('checkout-session')} <code data-testid="session-id">${session.id}</code>${expires}</p>
   </div>
 </div></section>
 </main>`;
-  return checkoutDocument(`${session.status === 'open' ? 'Pay' : STATUS_TEXT[session.status]} ${amount} — ${first}`, nonce, body, session.status === 'open' ? SUBMIT_ONCE : '');
+  const title = session.status === 'open' ? t('checkout-pay', { amount }) : `${statusText(lang, session.status)} ${amount}`;
+  return checkoutDocument(lang, `${title} — ${first}`, nonce, body, session.status === 'open' ? SUBMIT_ONCE : '');
 }
 
-function messagePage(title: string, text: string, nonce: string): Page {
-  return checkoutDocument(title, nonce, html`<main class="single"><div class="notice bad"><h1>${title}</h1><p>${text}</p></div></main>`);
+function messagePage(lang: Language, title: string, text: string, nonce: string): Page {
+  return checkoutDocument(lang, title, nonce, html`<main class="single"><div class="notice bad"><h1>${title}</h1><p>${text}</p></div></main>`);
 }
 
 export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
@@ -242,12 +248,14 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
     c.header('Cache-Control', 'no-store');
     return c.html(render(nonce), status);
   };
+  // An unknown session has no reader: English.
   const notFound = (c: Context) =>
-    respond(c, 404, (n) => messagePage('Checkout session not found', 'This payment link is unknown to the sandbox. Open a fresh link from the bot (My books).', n));
-  const expired = (c: Context) =>
-    respond(c, 409, (n) =>
-      messagePage('This checkout session has expired', 'Nothing was charged. You can renew the payment from My books in the Telegram bot.', n),
-    );
+    respond(c, 404, (n) => messagePage('en', tPlain('en', 'checkout-not-found-title'), tPlain('en', 'checkout-not-found-text'), n));
+  const expired = async (c: Context, id: string) => {
+    const lang = await languageOf(id);
+    return respond(c, 409, (n) => messagePage(lang, tPlain(lang, 'checkout-expired-title'), tPlain(lang, 'checkout-expired-renew'), n));
+  };
+  const languageOf = async (id: string): Promise<Language> => pageLanguage(await opts.languageOf?.(id).catch(() => undefined));
 
   const lookup = (c: Context): { id: string; session: FakeCheckoutSession } | undefined => {
     const id = c.req.param('id') ?? '';
@@ -256,13 +264,14 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
     return session ? { id, session } : undefined;
   };
 
-  app.get('/:id', (c) => {
+  app.get('/:id', async (c) => {
     const found = lookup(c);
     if (!found) return notFound(c);
     const { id, session } = found;
+    const lang = await languageOf(id);
     const action = c.req.path.replace(/\/+$/, '');
     const successUrl = session.status === 'complete' ? safeRedirect(stripe.redirectUrl(id, 'success')) : null;
-    return respond(c, 200, (n) => sessionPage(session, stripe.lineItems(id), action, successUrl, n));
+    return respond(c, 200, (n) => sessionPage(lang, session, stripe.lineItems(id), action, successUrl, n));
   });
 
   app.post('/:id/pay', async (c) => {
@@ -271,7 +280,7 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
     try {
       await stripe.pay(found.id);
     } catch (err) {
-      if (err instanceof FakeStripeStateError && err.code === 'session_expired') return expired(c);
+      if (err instanceof FakeStripeStateError && err.code === 'session_expired') return expired(c, found.id);
       if (err instanceof FakeStripeStateError && err.code === 'not_found') return notFound(c);
       throw err;
     }

@@ -12,21 +12,26 @@ import { createFakeStripe, type FakeStripeController } from './stripe/fake-strip
 import { createWebChat } from './web-chat.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
 import { createCheckoutPages } from './checkout-page.js';
+import { keepTranscripts, type KeptTranscripts } from './transcripts.js';
 
 export { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, SANDBOX_LIBRARIAN_TELEGRAM_ID, sandboxPersonas } from './personas.js';
 
 export interface Sandbox {
   telegram?: FakeBotApi;
   stripe?: FakeStripeController;
-  mount(app: Hono<any, any, any>): void;
+  mount(app: Hono<any, any, any>, core: Core): void;
   start(core: Core): Promise<void>;
-  close(): void;
+  /** Stops the stand-ins, once the chats' last changes are written. */
+  close(): Promise<void>;
 }
 
-export function createSandbox(opts: { config: Config; logger: Logger; stripeWebhookSecret: string; localBase: string }): Sandbox {
+export function createSandbox(opts: { config: Config; logger: Logger; stripeWebhookSecret: string; localBase: string; port: number }): Sandbox {
   const { config, logger, localBase } = opts;
   const staffChatId = config.telegram.staffChatId!;
+  const realCredential = Boolean(config.telegram.botToken || config.stripe.secretKey);
   const personas = sandboxPersonas(staffChatId);
+  // The web chat's own addresses: PUBLIC_URL's, or this machine's names for itself on our port.
+  const ownOrigins = config.publicUrlConfigured ? [config.publicUrl] : ['localhost', '127.0.0.1', '[::1]'].map((h) => `http://${h}:${opts.port}`);
   const telegram = config.sandbox.telegram
     ? createFakeBotApi({ token: SANDBOX_BOT_TOKEN, botUsername: 'library_sandbox_bot', botFirstName: 'Library (sandbox)' })
     : undefined;
@@ -39,17 +44,20 @@ export function createSandbox(opts: { config: Config; logger: Logger; stripeWebh
       })
     : undefined;
 
+  let transcripts: KeptTranscripts | undefined;
+
   return {
     telegram,
     stripe,
-    mount(app) {
+    mount(app, core) {
       if (telegram) {
         app.route('/sandbox/telegram', telegram.app);
-        app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: config.publicUrl }));
+        app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: config.publicUrl, ownOrigins }));
       }
       if (stripe) {
         app.route('/sandbox/stripe', stripe.app);
-        app.route('/sandbox/checkout', createCheckoutPages({ stripe }));
+        // The checkout page speaks the reader's language, as the success and cancel pages do.
+        app.route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }));
       }
       app.get('/', (c) =>
         c.html(html`<!doctype html>
@@ -67,11 +75,18 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
       );
     },
     async start(core) {
+      if (telegram) {
+        // The chats first, before anyone can write in them: as they were when the service stopped.
+        for (const p of personas) telegram.registerChat(p.chat);
+        transcripts = keepTranscripts({ telegram, db: core.deps.db, chats: [...new Map(personas.map((p) => [p.chat.id, p.chat])).values()], logger });
+        const restored = await transcripts.restore();
+        if (restored) logger.info({ messages: restored }, 'sandbox: the web chat\'s chats restored');
+      }
       // An empty library on first start gets the demo catalogue, so there is something to borrow.
       const added = await core.demo.loadCatalogueIfEmpty(SYSTEM_ACTOR);
       if (added) logger.info({ books: added }, 'sandbox: empty catalogue, demo books loaded');
-      if (!telegram) return;
-      for (const p of personas) telegram.registerChat(p.chat);
+      // Beside a real credential the service keeps the persona a reader (service.ts says so).
+      if (!telegram || realCredential) return;
       const librarian = personas.find((p) => p.id === 'librarian')!;
       const result = await core.users.promoteSandboxLibrarian(SYSTEM_ACTOR, librarian.user);
       if ('heldBy' in result) {
@@ -83,7 +98,9 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
         logger.info({ telegramUserId: librarian.user.id, userId: result.userId }, 'sandbox: librarian account created (staff while the sandbox runs)');
       }
     },
-    close() {
+    async close() {
+      transcripts?.stop();
+      await transcripts?.flush();
       telegram?.close();
       stripe?.close();
     },

@@ -25,6 +25,12 @@ export interface WebChatOptions {
   personas: Persona[];
   /** The service's public base URL; links the bot sends to it are opened on the page's own origin. */
   publicUrl: string;
+  /**
+   * The origins the page is served from (default: publicUrl's). The API answers only requests
+   * whose Host, and Origin when sent, is one of them: another site in the browser, or one
+   * rebinding its DNS name to 127.0.0.1, must not type commands as the librarian.
+   */
+  ownOrigins?: string[];
   /** Comment pings keep idle event streams open through proxies (default 15 000 ms). */
   pingIntervalMs?: number;
 }
@@ -56,9 +62,9 @@ const PressBody = z.object({
 
 const PersonaId = z.string().min(1).max(64);
 
-type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'BUTTON_NOT_FOUND' | 'SANDBOX_ERROR';
+type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'BUTTON_NOT_FOUND' | 'SANDBOX_ERROR' | 'FORBIDDEN' | 'UNSUPPORTED_MEDIA_TYPE';
 
-function fail(c: Context, status: 400 | 404 | 409 | 500, code: ErrorCode, message: string, details?: unknown): Response {
+function fail(c: Context, status: 400 | 403 | 404 | 409 | 415 | 500, code: ErrorCode, message: string, details?: unknown): Response {
   return c.json({ error: details === undefined ? { code, message } : { code, message, details } }, status);
 }
 
@@ -107,6 +113,24 @@ export function createWebChat(opts: WebChatOptions): Hono {
     return id.success ? byId.get(id.data) : undefined;
   };
   const unknownPersona = (c: Context) => fail(c, 404, 'NOT_FOUND', 'Unknown persona');
+
+  // Who may use the API: the page, from the service's own origin. A cross-site form can post
+  // text/plain without a preflight, so the writes take JSON only.
+  const origins = new Set((opts.ownOrigins ?? [opts.publicUrl]).map((o) => new URL(o).origin));
+  const hosts = new Set([...origins].map((o) => new URL(o).host));
+  app.use('/api/*', async (c, next) => {
+    // The URL's host is the Host header's (the Node server refuses a request without one).
+    const host = new URL(c.req.url).host;
+    const origin = c.req.header('origin');
+    if (!hosts.has(host) || (origin !== undefined && !origins.has(origin.toLowerCase()))) {
+      return fail(c, 403, 'FORBIDDEN', `The sandbox chat answers its own page only: open it at ${[...origins].join(' or ')} (PUBLIC_URL sets the address)`);
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json') return fail(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be JSON (Content-Type: application/json)');
+    }
+    await next();
+  });
 
   app.get('/api/personas', (c) => c.json({ personas: personas.map(publicPersona), bot, publicUrl: opts.publicUrl }));
 

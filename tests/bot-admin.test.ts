@@ -287,18 +287,45 @@ describe('staff commands', () => {
     expect(w.last(ann.id).text).toContain('Fine 2.00 USD for “Dune”');
   });
 
-  it('refunds a paid payment through Stripe, and refuses an unpaid one', async () => {
+  it('refunds a paid payment through Stripe only after Yes, showing the amount first, and refuses an unpaid one', async () => {
     const { borrowing } = await readerWithLoan(ann, 'Dune', 2);
     const payment = await w.db.selectFrom('payments').selectAll().where('borrowing_id', '=', borrowing.id).executeTakeFirstOrThrow();
     await w.send(librarian, `/admin refund ${payment.id}`, staffChat);
-    expect(lastStaff()).toBe('This payment cannot be refunded: Only a paid payment can be refunded; this one is PENDING');
+    expect(lastStaff()).toBe('This payment cannot be refunded: PENDING');
 
     await w.stripe.api.pay(payment.session_id!);
     await w.core.payments.confirmSession(payment.session_id!);
+    const status = async () => (await w.db.selectFrom('payments').select('status').where('id', '=', payment.id).executeTakeFirstOrThrow()).status;
+    const labels = () => w.buttons(w.last(STAFF_CHAT_ID)).map((b) => b.text);
+
+    // Typed, it asks first (a web page or a slip of the finger cannot refund in one go).
     await w.send(librarian, `/admin refund ${payment.id}`, staffChat);
-    expect(lastStaff()).toBe(`✅ Payment #${payment.id} refunded: 2.00 USD.`);
-    expect((await w.db.selectFrom('payments').select('status').where('id', '=', payment.id).executeTakeFirstOrThrow()).status).toBe('REFUNDED');
+    expect(lastStaff()).toMatch(new RegExp(`^Refund payment #${payment.id} — the rent of 2\\.00 USD for “Dune” — to Ann Reader .*\\? The money goes back through Stripe\\.$`));
+    expect(labels()).toEqual(['✅ Yes, refund 2.00 USD', '✖️ No, keep it']);
+    expect(await status()).toBe('PAID');
+    expect(w.stripe.api.refunds()).toHaveLength(0);
+    await w.press(STAFF_CHAT_ID, '✖️ No, keep it', librarian);
+    expect(lastStaff()).toContain(`• #${payment.id} rent 2.00 USD — paid`);
+    expect(await status()).toBe('PAID');
+
+    await w.send(librarian, `/admin_refund ${payment.id}`, staffChat);
+    await w.press(STAFF_CHAT_ID, '✅ Yes, refund 2.00 USD', librarian);
+    expect(lastStaff()).toContain(`✅ Payment #${payment.id} refunded: 2.00 USD.`);
+    expect(await status()).toBe('REFUNDED');
     expect(w.stripe.api.refunds()).toHaveLength(1);
+  });
+
+  it('asks in Ukrainian for a Ukrainian librarian', async () => {
+    const { borrowing } = await readerWithLoan(ann, 'Dune', 2);
+    const payment = await w.db.selectFrom('payments').selectAll().where('borrowing_id', '=', borrowing.id).executeTakeFirstOrThrow();
+    await w.stripe.api.pay(payment.session_id!);
+    await w.core.payments.confirmSession(payment.session_id!);
+    const me = (await w.core.users.findByTelegramId(librarian.id))!;
+    await w.db.updateTable('users').set({ language: 'uk' }).where('id', '=', me.id).execute();
+    await w.send(librarian, `/admin refund ${payment.id}`, staffChat);
+    expect(lastStaff()).toMatch(/^Повернути кошти за платіж #\d+ — оренду 2\.00 USD/);
+    expect(w.buttons(w.last(STAFF_CHAT_ID)).map((b) => b.text)).toEqual(['✅ Так, повернути 2.00 USD', '✖️ Ні, не повертати']);
+    expect(w.stripe.api.refunds()).toHaveLength(0);
   });
 
   it("shows today's numbers", async () => {

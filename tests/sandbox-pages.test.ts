@@ -2,6 +2,7 @@
 // page) and the Stripe-Checkout stand-in. Real HTTP on a listening server, the real Telegram and
 // Stripe fakes mounted as sandbox/index.ts mounts them, the real stripe client (through the
 // payment gateway) creating sessions and verifying the webhook that Pay delivers.
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,7 +153,7 @@ describe('the web chat page', () => {
     const bare = await app.request('/sandbox');
     expect(bare.status).toBe(302);
     expect(bare.headers.get('location')).toBe('/sandbox/');
-    expect((await app.request('/sandbox/api/personas/')).status).toBe(200);
+    expect((await app.request(url('/sandbox/api/personas/'))).status).toBe(200);
     expect((await app.request('/sandbox/checkout/cs_test_unknown')).status).toBe(404);
   });
 
@@ -363,6 +364,78 @@ describe('POST /sandbox/api/chats/:personaId/press', () => {
   });
 });
 
+describe('who may write through the web chat: its own page only', () => {
+  /** A request as any client can make it, Host header included (fetch would not send a foreign one). */
+  function raw(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: any }> {
+    const u = new URL(url(path));
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: opts.method ?? 'POST', headers: opts.headers }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      });
+      req.on('error', reject);
+      req.end(opts.body);
+    });
+  }
+  const ownHost = () => new URL(base).host;
+  const admin = JSON.stringify({ text: '/admin refund 3' });
+
+  it('takes JSON only: a form post or a text/plain body (no preflight from another site) answers 415 and sends nothing', async () => {
+    await takeUpdates();
+    const count = telegram.transcript(STAFF_CHAT_ID).length;
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
+      const res = await raw('/sandbox/api/chats/librarian/send', { headers: { host: ownHost(), ...(type ? { 'content-type': type } : {}) }, body: admin });
+      expect({ type, status: res.status, code: res.body?.error?.code }).toEqual({ type, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+    const press = await raw('/sandbox/api/chats/librarian/press', { headers: { host: ownHost(), 'content-type': 'text/plain' }, body: JSON.stringify({ messageId: 1, data: 'a' }) });
+    expect(press.status).toBe(415);
+    expect(telegram.transcript(STAFF_CHAT_ID)).toHaveLength(count);
+    expect(telegram.pendingUpdates()).toBe(0);
+  });
+
+  it('refuses another Origin (a page elsewhere in the browser) and another Host (DNS rebinding) with 403, sending nothing', async () => {
+    await takeUpdates();
+    const count = telegram.transcript(STAFF_CHAT_ID).length;
+    const json = { 'content-type': 'application/json' };
+    const cases: Record<string, string>[] = [
+      { host: ownHost(), origin: 'http://evil.example' },
+      { host: ownHost(), origin: 'null' },
+      { host: ownHost(), origin: `https://${ownHost()}` },
+      { host: `evil.example:${new URL(base).port}` },
+      { host: `evil.example:${new URL(base).port}`, origin: `http://evil.example:${new URL(base).port}` },
+    ];
+    for (const headers of cases) {
+      const res = await raw('/sandbox/api/chats/librarian/send', { headers: { ...json, ...headers }, body: admin });
+      expect({ headers, status: res.status, code: res.body?.error?.code }).toEqual({ headers, status: 403, code: 'FORBIDDEN' });
+    }
+    // Reading goes by the same rule: a rebinding page cannot read the chats (pay links) either.
+    expect((await raw('/sandbox/api/chats/librarian/messages', { method: 'GET', headers: { host: 'evil.example' } })).status).toBe(403);
+    expect(telegram.transcript(STAFF_CHAT_ID)).toHaveLength(count);
+    expect(telegram.pendingUpdates()).toBe(0);
+  });
+
+  it('accepts its own page: its Host, with or without its Origin, and a JSON type with parameters', async () => {
+    await takeUpdates();
+    const own = { host: ownHost(), 'content-type': 'application/json; charset=utf-8' };
+    expect((await raw('/sandbox/api/chats/reader/send', { headers: own, body: JSON.stringify({ text: 'one' }) })).status).toBe(201);
+    expect((await raw('/sandbox/api/chats/reader/send', { headers: { ...own, origin: base }, body: JSON.stringify({ text: 'two' }) })).status).toBe(201);
+    expect((await takeUpdates()).map((u) => u.message?.text)).toEqual(['one', 'two']);
+  });
+
+  it('with several own origins (localhost, 127.0.0.1, [::1] on one port) takes each and nothing else', async () => {
+    const port = new URL(base).port;
+    const app = new Hono().route('/sandbox', createWebChat({ telegram, personas, publicUrl: `http://localhost:${port}`, ownOrigins: ['localhost', '127.0.0.1', '[::1]'].map((h) => `http://${h}:${port}`) }));
+    const send = (host: string, origin?: string) =>
+      app.request(`http://${host}/sandbox/api/chats/reader/send`, { method: 'POST', headers: { host, 'content-type': 'application/json', ...(origin ? { origin } : {}) }, body: JSON.stringify({ text: 'hi' }) });
+    for (const h of ['localhost', '127.0.0.1', '[::1]']) expect((await send(`${h}:${port}`, `http://${h}:${port}`)).status, h).toBe(201);
+    expect((await send(`localhost:${Number(port) + 1}`)).status).toBe(403);
+    expect((await send(`localhost:${port}`, `http://localhost:${Number(port) + 1}`)).status).toBe(403);
+    expect((await send('0.0.0.0:' + port)).status).toBe(403);
+    await takeUpdates();
+  });
+});
+
 describe('GET /sandbox/api/events', () => {
   /** Reads a server-sent-events body until `done(buffer)` holds. */
   function sseReader(body: ReadableStream<Uint8Array>) {
@@ -469,7 +542,7 @@ describe('GET /sandbox/api/events', () => {
     };
     const app = new Hono();
     app.route('/sandbox', createWebChat({ telegram: observed, personas, publicUrl: base, pingIntervalMs: 30 }));
-    const res = await app.request('/sandbox/api/events');
+    const res = await app.request(url('/sandbox/api/events'));
     const sse = sseReader(res.body!);
     await sse.until((b) => (b.match(/^: ping$/gm) ?? []).length >= 2);
     expect(subscribed).toBe(1);
@@ -490,7 +563,7 @@ describe('GET /sandbox/api/events', () => {
     };
     const app = new Hono();
     app.route('/sandbox', createWebChat({ telegram: observed, personas, publicUrl: base }));
-    const res = await app.request('/sandbox/api/events');
+    const res = await app.request(url('/sandbox/api/events'));
     expect(res.status).toBe(200);
     expect(subscribed).toBe(1);
     // Nobody reads res.body. Each event carries a full-length message (~8 kB of JSON).
@@ -612,6 +685,28 @@ describe('the checkout page', () => {
       expect((await fetch(url(`/sandbox/checkout/${id}/pay`), { method: 'POST', redirect: 'manual' })).status).toBe(404);
       expect((await fetch(url(`/sandbox/checkout/${id}/cancel`), { method: 'POST', redirect: 'manual' })).status).toBe(404);
     }
+  });
+
+  it("speaks the reader's language, as the library tells it, and keeps the expiry date on one line", async () => {
+    const s = await openSession('Book rent: Kobzar', 150);
+    const app = new Hono().route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'uk' : undefined) }));
+    const uk = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
+    expect(uk).toContain('<html lang="uk">');
+    for (const text of ['Тестова заміна Stripe Checkout — без справжніх грошей', 'Очікує оплати', 'Оплата карткою', 'Оплатити $1.50', 'До сплати', 'Нехай посилання застаріє', 'Скасувати']) {
+      expect(uk).toContain(text);
+    }
+    expect(uk).not.toMatch(/Awaiting payment|Pay with card|Total due/);
+    expect(uk).toMatch(/<span class="nowrap" data-testid="expires">діє до \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
+    // Another session, or a library that does not answer: English.
+    const other = await openSession('Book rent: Dune', 150);
+    const en = await (await app.request(`/sandbox/checkout/${other.id}`)).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Awaiting payment');
+    expect(en).toMatch(/<span class="nowrap" data-testid="expires">expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
+    const failing = new Hono().route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: () => Promise.reject(new Error('database down')) }));
+    const res = await failing.request(`/sandbox/checkout/${s.id}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Awaiting payment');
   });
 
   it('escapes the product name and description', async () => {

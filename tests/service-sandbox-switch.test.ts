@@ -2,6 +2,7 @@
 // would — offline first (the sandbox), then with a real Telegram token only, then with a real
 // Stripe key only. A real credential with SANDBOX=auto leaves no stand-in and no sandbox staff.
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -274,5 +275,78 @@ describe('a payment the sandbox left pending, once a Stripe key is set', () => {
     const standIn = 'http://localhost:3000/sandbox/checkout/cs_test_a1';
     const real = 'https://checkout.stripe.com/c/pay/cs_test_a1#fid';
     expect([sandboxOn(standIn), sandboxOn(real), stripeOn(standIn), stripeOn(real), stripeOn(null)]).toEqual([false, true, true, false, false]);
+  });
+});
+
+/** A request with a Host header of the test's choosing (fetch sends the URL's own). */
+function rawRequest(service: RunningService, route: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: any }> {
+  const u = new URL(service.localUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: route, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('SANDBOX=on beside a real Stripe key', () => {
+  let service: RunningService;
+  const log = capturingLogger();
+  beforeAll(async () => {
+    service = await start({ SANDBOX: 'on', STRIPE_SECRET_KEY: 'sk_test_switch', STRIPE_WEBHOOK_SECRET: 'whsec_switch_test', STRIPE_API_BASE: stripe.apiBase }, log.logger);
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('keeps the web chat, but its librarian has no staff rights (a real payment could be refunded), and the log warns', async () => {
+    expect(service.config.sandbox).toEqual({ telegram: true, stripe: false });
+    expect((await fetch(`${service.localUrl}/sandbox/`)).status).toBe(200);
+    expect(await sandboxStaff(service)).toEqual([]);
+    expect(log.lines.some((l) => l.level === 40 && /SANDBOX=on beside a real credential: the sandbox librarian persona has no staff rights/.test(l.msg))).toBe(true);
+  });
+
+  it('answers the librarian typing /admin in the staff chat as it answers any reader', async () => {
+    const send = await fetch(`${service.localUrl}/sandbox/api/chats/librarian/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '/admin stats' }) });
+    expect(send.status).toBe(201);
+    const deadline = Date.now() + 10_000;
+    let reply: { text: string } | undefined;
+    while (!reply && Date.now() < deadline) {
+      const { messages } = (await (await fetch(`${service.localUrl}/sandbox/api/chats/librarian/messages`)).json()) as { messages: { from: string; text: string }[] };
+      reply = messages.find((m) => m.from === 'bot');
+      if (!reply) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(reply?.text).toBe('Sorry, this command is only for library staff in the staff chat.');
+  });
+
+  it("answers the web chat's API on its own addresses only: localhost, 127.0.0.1 and [::1] on its port", async () => {
+    const port = new URL(service.localUrl).port;
+    const json = { 'content-type': 'application/json' };
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+      const res = await rawRequest(service, '/sandbox/api/chats/reader/send', { method: 'POST', headers: { ...json, host: `${host}:${port}`, origin: `http://${host}:${port}` }, body: JSON.stringify({ text: 'hello' }) });
+      expect({ host, status: res.status }).toEqual({ host, status: 201 });
+    }
+    for (const host of [`library.example:${port}`, `localhost:${Number(port) + 1}`, `192.168.1.5:${port}`]) {
+      const res = await rawRequest(service, '/sandbox/api/chats/reader/send', { method: 'POST', headers: { ...json, host }, body: JSON.stringify({ text: '/start' }) });
+      expect({ host, status: res.status }).toEqual({ host, status: 403 });
+    }
+  });
+});
+
+describe('the web chat behind PUBLIC_URL', () => {
+  it("answers requests for PUBLIC_URL's host only", async () => {
+    const service = await start({ PUBLIC_URL: 'https://library.example' });
+    try {
+      const post = (host: string, origin?: string) =>
+        rawRequest(service, '/sandbox/api/chats/reader/send', { method: 'POST', headers: { 'content-type': 'application/json', host, ...(origin ? { origin } : {}) }, body: JSON.stringify({ text: 'hi' }) });
+      expect((await post('library.example', 'https://library.example')).status).toBe(201);
+      expect((await post(new URL(service.localUrl).host)).status).toBe(403);
+      expect((await post('library.example', 'http://library.example')).status).toBe(403);
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -23,7 +23,7 @@ import { createFloodControl } from './flood-control.js';
 import { createInvoker } from './invoke.js';
 import { createMethods } from './methods.js';
 import { createBotApiApp } from './server.js';
-import { createChatStore, entryOf } from './state.js';
+import { createChatStore, entryOf, store } from './state.js';
 import type { FakeBotApi, FakeBotApiOptions, Falsy } from './types.js';
 import { createUpdateQueue } from './updates.js';
 import { createUsers } from './users.js';
@@ -120,6 +120,18 @@ export function createFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
     },
     replyKeyboard(chatId) {
       return chatStore.chats.get(chatId)?.replyKeyboard;
+    },
+    savedMessage(chatId, messageId) {
+      return chatStore.chats.get(chatId)?.byId.get(messageId);
+    },
+    restoreChat(chat, kept) {
+      const state = chatStore.ensureChat(chat);
+      if (state.messages.length > 0) throw new Error(`restoreChat: chat ${chat.id} already has messages`);
+      for (const m of kept.messages) store(state, m);
+      state.nextMessageId = Math.max(0, ...kept.messages.map((m) => m.message.message_id)) + 1;
+      state.lastUser = kept.messages.findLast((m) => m.from === 'user')?.message.from;
+      state.replyKeyboard = kept.replyKeyboard;
+      notifier.changed();
     },
 
     commands: methods.commands,

@@ -4,16 +4,9 @@
 import type { MenuButton, Message, MessageEntity, ReplyKeyboardMarkup, User } from 'grammy/types';
 import { inlineOf } from './keyboards.js';
 import { ApiError, bad, isBlank, isRecord, optBool, optInt, optJson, type Params } from './params.js';
-import type { CallbackAnswer, FakeChat, FakeChatInput, FakeUserInput, ReplyMarkup, TranscriptEntry } from './types.js';
+import type { CallbackAnswer, FakeChat, FakeChatInput, FakeUserInput, ReplyMarkup, SavedMessage, TranscriptEntry } from './types.js';
 
-export interface StoredMessage {
-  message: Message.TextMessage;
-  from: 'user' | 'bot';
-  html?: string;
-  markup?: ReplyMarkup;
-  edited: boolean;
-  deleted: boolean;
-}
+export type StoredMessage = SavedMessage;
 
 export interface ChatState {
   chat: FakeChat;

@@ -110,6 +110,19 @@ export interface TranscriptEntry {
   reply_to_message_id?: number;
 }
 
+/**
+ * A message as the stand-in keeps it: the Bot API message, plus what the web chat shows (the HTML
+ * it was sent as, the markup as sent, edited, deleted). Plain JSON, so it can be kept elsewhere.
+ */
+export interface SavedMessage {
+  message: Message.TextMessage;
+  from: 'user' | 'bot';
+  html?: string;
+  markup?: ReplyMarkup;
+  edited: boolean;
+  deleted: boolean;
+}
+
 export interface CallbackAnswer {
   id: string;
   chatId?: number;
@@ -188,6 +201,13 @@ export interface FakeBotApi {
   chats(): FakeChat[];
   /** The reply keyboard currently shown in the chat, if any. */
   replyKeyboard(chatId: number): ReplyKeyboardMarkup | undefined;
+  /** A message as the stand-in keeps it now (its own object: serialise it before the next change). */
+  savedMessage(chatId: number, messageId: number): SavedMessage | undefined;
+  /**
+   * Puts back a chat kept elsewhere (the sandbox's database) before anyone writes in it: its
+   * messages, oldest first, and its reply keyboard. New messages are numbered after the last.
+   */
+  restoreChat(chat: FakeChatInput, kept: { messages: SavedMessage[]; replyKeyboard?: ReplyKeyboardMarkup }): void;
   commands(scope?: Record<string, unknown>, languageCode?: string): BotCommand[];
   menuButton(chatId?: number): MenuButton;
   subscribe(listener: (event: FakeTelegramEvent) => void): () => void;

@@ -181,7 +181,8 @@ export function createConsole(deps: BotDeps) {
     return loan(ctx, borrowingId, notice);
   }
 
-  async function confirmRefund(ctx: BotContext, paymentId: number): Promise<Screen> {
+  /** The question before a refund; typed (from /admin refund), its answers are Yes and No. */
+  async function confirmRefund(ctx: BotContext, paymentId: number, typed = false): Promise<Screen> {
     const payment = await core.payments.get(staffActor(ctx), paymentId);
     const card = await reports.loanCard(staffActor(ctx), payment.borrowing_id);
     if (payment.status !== 'PAID') return loan(ctx, payment.borrowing_id, domainErrorText(ctx.lang, { code: 'PAYMENT_NOT_REFUNDABLE', message: payment.status }));
@@ -193,9 +194,23 @@ export function createConsole(deps: BotDeps) {
       reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id),
     });
     const keyboard = new InlineKeyboard()
-      .text(ctx.tPlain('console-refund-yes', { amount: payment.money_to_pay }), go({ screen: 'refund', paymentId, confirmed: true }))
-      .text(ctx.tPlain('menu-back'), go({ screen: 'loan', borrowingId: payment.borrowing_id }));
+      .text(ctx.tPlain(typed ? 'console-refund-typed-yes' : 'console-refund-yes', { amount: payment.money_to_pay }), go({ screen: 'refund', paymentId, confirmed: true }))
+      .text(ctx.tPlain(typed ? 'console-refund-no' : 'menu-back'), go({ screen: 'loan', borrowingId: payment.borrowing_id }));
     return { text, keyboard };
+  }
+
+  /**
+   * `/admin refund N`: the same question as the Refund button, as a new message; nothing is
+   * refunded until Yes is pressed (a typed number is easily the wrong one).
+   */
+  async function askRefund(ctx: BotContext, paymentId: number): Promise<void> {
+    const payment = await core.payments.get(staffActor(ctx), paymentId);
+    if (payment.status !== 'PAID') {
+      await ctx.reply(domainErrorText(ctx.lang, { code: 'PAYMENT_NOT_REFUNDABLE', message: payment.status }));
+      return;
+    }
+    const s = await confirmRefund(ctx, paymentId, true);
+    await ctx.reply(s.text, { reply_markup: s.keyboard });
   }
 
   async function doRefund(ctx: BotContext, paymentId: number): Promise<Screen> {
@@ -359,7 +374,7 @@ export function createConsole(deps: BotDeps) {
     };
   }
 
-  return { open, press, findConversation };
+  return { open, press, askRefund, findConversation };
 }
 
 export type Console = ReturnType<typeof createConsole>;

@@ -156,8 +156,7 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
       case 'refund': {
         const m = /^#?(\d{1,15})$/.exec(args);
         if (!m) return usage();
-        const p = await core.payments.refund(staffActor(ctx), Number(m[1]));
-        return ctx.reply(ctx.t('admin-refunded', { id: String(p.id), amount: p.money_to_pay }));
+        return staffConsole.askRefund(ctx, Number(m[1]));
       }
       case 'stats': {
         const s = await reports.dayStats(staffActor(ctx));

@@ -447,6 +447,8 @@ console-refund-question = Refund payment #{ $id } — the { $type ->
    *[other] rent
 } of <b>{ $amount } USD</b> for “{ $title }” — to { $reader }? The money goes back through Stripe.
 console-refund-yes = ✅ Refund { $amount } USD
+console-refund-typed-yes = ✅ Yes, refund { $amount } USD
+console-refund-no = ✖️ No, keep it
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/day
 console-book-copies = On the shelf: <b>{ $shelf }</b> · on loan: { $out }

@@ -464,6 +464,8 @@ console-refund-question = Повернути кошти за платіж #{ $id
    *[other] оренду
 } <b>{ $amount } USD</b> за «{ $title }» — читачеві { $reader }? Гроші повернуться через Stripe.
 console-refund-yes = ✅ Повернути { $amount } USD
+console-refund-typed-yes = ✅ Так, повернути { $amount } USD
+console-refund-no = ✖️ Ні, не повертати
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/день
 console-book-copies = На полиці: <b>{ $shelf }</b> · на руках: { $out }

@@ -17,6 +17,7 @@ export const $ = (id) => document.getElementById(id);
 
 export const els = {
   personas: $('personas'),
+  personasMore: $('personas-more'),
   messages: $('messages'),
   title: $('chat-title'),
   sub: $('chat-sub'),

@@ -20,6 +20,13 @@ function chatKind(p) {
   return isGroup(p) ? (p.chat.title || 'Group') + ' · group chat' : 'Private chat with the bot';
 }
 
+/** On a phone the personas are one row that scrolls sideways: the hint shows while more is to the right. */
+function updateScrollHint() {
+  const row = els.personas;
+  els.personasMore.hidden = row.scrollLeft + row.clientWidth >= row.scrollWidth - 2;
+  row.parentElement.toggleAttribute('data-scrolled', row.scrollLeft > 2);
+}
+
 export function renderPersonas() {
   els.personas.replaceChildren();
   personas.forEach((p, index) => {
@@ -44,6 +51,10 @@ export function renderPersonas() {
     tab.addEventListener('click', () => selectPersona(p.id));
     els.personas.append(tab);
   });
+  els.personas.addEventListener('scroll', updateScrollHint, { passive: true });
+  window.addEventListener('resize', updateScrollHint);
+  els.personasMore.addEventListener('click', () => els.personas.scrollBy({ left: els.personas.clientWidth * 0.7, behavior: 'smooth' }));
+  updateScrollHint();
   els.personas.addEventListener('keydown', (ev) => {
     const keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
     if (!(ev.key in keys) && ev.key !== 'Home' && ev.key !== 'End') return;
@@ -104,6 +115,7 @@ export function selectPersona(id) {
   }
   const tab = $('persona-' + p.id);
   if (tab) tab.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  updateScrollHint();
   unread.delete(p.chat.id);
   refreshPersonaInfo(p.chat.id);
   if (!changed && messageCount() > 0) return;
