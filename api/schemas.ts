@@ -127,7 +127,11 @@ export const bearer = [{ bearerAuth: [] as string[] }];
 // ---------------------------------------------------------------- users
 
 const email = z.string({ error: 'email is required' }).trim().max(254, 'email is too long').pipe(z.email('email must be a valid address'));
-const password = z.string({ error: 'password is required' }).min(8, 'password must be at least 8 characters').max(256, 'password must be at most 256 characters');
+const password = z
+  .string({ error: 'password is required' })
+  .min(8, 'password must be at least 8 characters')
+  .max(256, 'password must be at most 256 characters')
+  .openapi({ description: 'At least 8 characters, not blank, not your email nor the part of it before @ (ignoring case), not one of the 10,000 most common passwords' });
 
 export const RegisterBody = z
   .object({

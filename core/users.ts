@@ -9,6 +9,7 @@ import { DomainError, notFound, validation } from './errors.js';
 import { immediateTransaction } from '../db/connection.js';
 import { isUniqueViolation, parseInput, textField } from './validation.js';
 import { isoNow } from './clock.js';
+import { passwordIssue, passwordProblem, passwordString } from './passwords.js';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -57,14 +58,14 @@ export const toUser = (r: UserRow): User => ({
 
 const name = (field: string) => textField(field);
 const email = z.string({ error: 'email is required' }).trim().toLowerCase().pipe(z.email('email must be a valid address').max(254));
-const password = z
-  .string({ error: 'password is required' })
-  .min(8, 'password must be at least 8 characters')
-  .max(256, 'password must be at most 256 characters');
+const password = passwordString;
 const language = z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}` });
 const currentPassword = z.string({ error: 'current_password must be a string' }).max(256, 'current_password must be at most 256 characters').optional();
 
-export const RegisterSchema = z.object({ email, password, first_name: name('first_name'), last_name: name('last_name') }).strict();
+export const RegisterSchema = z
+  .object({ email, password, first_name: name('first_name'), last_name: name('last_name') })
+  .strict()
+  .superRefine((d, ctx) => passwordIssue(ctx, d.password, d.email));
 // is_staff is not a field here at all: a reader can never grant it to themselves.
 const ProfileSchema = z.object({
   email, password, first_name: name('first_name'), last_name: name('last_name'), language, current_password: currentPassword,
@@ -153,6 +154,8 @@ export function createUsers({ db, clock }: CoreDeps) {
     if (passwordChanges && !emailChanges && row.email === null) {
       throw validation('Set an email together with the password: you log in with both', { field: 'email' });
     }
+    const weak = passwordChanges ? passwordProblem(data.password!, emailChanges ? data.email : row.email) : undefined;
+    if (weak) throw validation(weak, [{ field: 'password', message: weak }]);
     const set: Record<string, unknown> = {};
     if (emailChanges) set.email = data.email;
     if (data.first_name !== undefined) set.first_name = data.first_name;
@@ -211,6 +214,8 @@ export function createUsers({ db, clock }: CoreDeps) {
     requireStaff(actor);
     const addr = parseInput(email, emailInput);
     const given = passwordInput ? parseInput(password, passwordInput) : undefined;
+    const weak = given === undefined ? undefined : passwordProblem(given, addr);
+    if (weak) throw validation(weak, [{ field: 'password', message: weak }]);
     const generated = given === undefined ? crypto.randomBytes(9).toString('base64url') : undefined;
     // Hashing takes tens of ms: done before the write lock, even when an existing account
     // promoted without a new password leaves it unused.

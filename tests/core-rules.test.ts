@@ -60,8 +60,8 @@ describe('the database itself refuses what SPEC §1 forbids', () => {
     world = await createWorld();
     await makeBook(world.core, { isbn: '978-0-306-40615-7' });
     expect(await codeOf(makeBook(world.core, { isbn: '978-0-306-40615-7' }))).toBe('ISBN_TAKEN');
-    await world.core.users.register({ email: 'Same@Example.test', password: 'password1', first_name: 'A', last_name: 'B' });
-    expect(await codeOf(world.core.users.register({ email: 'same@example.TEST', password: 'password1', first_name: 'A', last_name: 'B' }))).toBe('EMAIL_TAKEN');
+    await world.core.users.register({ email: 'Same@Example.test', password: 'a fine password', first_name: 'A', last_name: 'B' });
+    expect(await codeOf(world.core.users.register({ email: 'same@example.TEST', password: 'a fine password', first_name: 'A', last_name: 'B' }))).toBe('EMAIL_TAKEN');
     // SQLite: the case-blind unique index; PostgreSQL: emails are stored lower case (a CHECK) and unique.
     expect(await refusal(raw(world, `INSERT INTO users (email) VALUES ('SAME@EXAMPLE.TEST')`))).not.toBe('accepted');
     expect(await refusal(raw(world, `INSERT INTO users (email) VALUES ('same@example.test')`))).toBe('unique');
