@@ -39,6 +39,8 @@ const SQLITE_ONLY = [
   'tests/start-script.test.ts',
   // Read SQLite query plans (EXPLAIN QUERY PLAN) of the holds statements.
   'tests/holds-plans.test.ts',
+  // File modes of the SQLite database and its directory, and of what the entry points create.
+  'tests/file-modes.test.ts',
 ];
 
 /** PostgreSQL-only tests: copying a SQLite library to PostgreSQL. */
