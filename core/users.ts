@@ -204,39 +204,52 @@ export function createUsers({ db, clock }: CoreDeps) {
   }
 
   /**
-   * Creates a staff account or promotes an existing one (the `npm run staff` CLI), staff only. A
-   * new account given no password gets a generated one, returned once. Read and write are one
-   * write-locked transaction: two runs for one email cannot both create it.
+   * Creates a staff account, or with `promote` takes over an existing one (the `npm run staff`
+   * CLI), staff only. Staff rights are given, never taken by squatting an email: an account that
+   * exists already — a reader who registered the address first, with a password of their own and
+   * tokens in hand — is refused (ACCOUNT_EXISTS, naming it) unless `promote` is given; then it
+   * gets a new password (the one given, or a generated one returned once) and every earlier
+   * session ends. Read and write are one write-locked transaction: two runs for one email cannot
+   * both create it.
    */
   async function createOrPromoteStaff(
-    actor: Actor, emailInput: string, passwordInput?: string,
-  ): Promise<{ user: User; created: boolean; generatedPassword?: string }> {
+    actor: Actor, emailInput: string, passwordInput?: string, opts: { promote?: boolean } = {},
+  ): Promise<{ user: User; created: boolean; promoted?: { name: string; created_at: string }; generatedPassword?: string }> {
     requireStaff(actor);
     const addr = parseInput(email, emailInput);
     const given = passwordInput ? parseInput(password, passwordInput) : undefined;
     const weak = given === undefined ? undefined : passwordProblem(given, addr);
     if (weak) throw validation(weak, [{ field: 'password', message: weak }]);
-    const generated = given === undefined ? crypto.randomBytes(9).toString('base64url') : undefined;
-    // Hashing takes tens of ms: done before the write lock, even when an existing account
-    // promoted without a new password leaves it unused.
+    const generated = given === undefined ? crypto.randomBytes(12).toString('base64url') : undefined;
+    const shown = generated === undefined ? {} : { generatedPassword: generated };
+    // Hashing takes tens of ms: done before the write lock, even when the answer is a refusal.
     const hash = await hashPassword(given ?? generated!);
     return immediateTransaction(db, async (trx) => {
-      const existing = await trx.selectFrom('users').select('id').where('email', '=', addr).executeTakeFirst();
+      const existing = await trx.selectFrom('users').select(['id', 'first_name', 'last_name', 'is_staff', 'created_at']).where('email', '=', addr).executeTakeFirst();
       if (existing) {
-        const set: Record<string, unknown> = { is_staff: 1 };
-        if (given !== undefined) {
-          set.password_hash = hash;
-          set.token_epoch = sql<number>`token_epoch + 1`; // a new password ends the old sessions
+        const name = `${existing.first_name} ${existing.last_name}`.trim();
+        if (!opts.promote) {
+          throw new DomainError(
+            'ACCOUNT_EXISTS',
+            `${addr} already has ${existing.is_staff === 1 ? 'a staff' : 'a reader'} account (${name}, id ${existing.id}, created ${existing.created_at.slice(0, 10)}); nothing changed`,
+            { id: existing.id, name, created_at: existing.created_at, is_staff: existing.is_staff === 1 },
+          );
         }
-        const row = await trx.updateTable('users').set(set).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
-        return { user: toUser(row), created: false };
+        // Whoever made the account may know its password and hold its tokens: both end here.
+        const row = await trx
+          .updateTable('users')
+          .set({ is_staff: 1, password_hash: hash, token_epoch: sql<number>`token_epoch + 1` })
+          .where('id', '=', existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { user: toUser(row), created: false, promoted: { name, created_at: existing.created_at }, ...shown };
       }
       const row = await trx
         .insertInto('users')
         .values({ email: addr, password_hash: hash, first_name: 'Staff', last_name: '', is_staff: 1, created_at: isoNow(clock) })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { user: toUser(row), created: true, ...(generated === undefined ? {} : { generatedPassword: generated }) };
+      return { user: toUser(row), created: true, ...shown };
     });
   }
 
