@@ -182,8 +182,9 @@ export const RefreshBody = z
   .object({ refresh: z.string({ error: 'refresh is required' }).min(1, 'refresh is required').max(4096, 'refresh is too long') })
   .openapi('RefreshRequest');
 
-export const TokenPair = z.object({ access: z.string(), refresh: z.string() }).openapi('TokenPair');
-export const AccessToken = z.object({ access: z.string() }).openapi('AccessToken');
+export const TokenPair = z
+  .object({ access: z.string().openapi({ description: 'Access token (15 minutes by default)' }), refresh: z.string().openapi({ description: 'Refresh token: use it once, for the next pair' }) })
+  .openapi('TokenPair');
 
 export const UserSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from './errors.js';
 import {
-  AccessToken, E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TokenBody, TokenPair, UserSchema,
+  E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TokenBody, TokenPair, UserSchema,
   bearer, json, jsonBody,
 } from './schemas.js';
 import type { ApiDeps, App } from './types.js';
@@ -25,27 +25,41 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: 'post', path: '/api/users/token', tags, operationId: 'createToken', summary: 'Log in: email + password → access and refresh tokens',
+      description: 'Each login starts a session: its refresh token rotates (POST /api/users/token/refresh/) and POST /api/users/token/logout/ ends it.',
       request: { body: jsonBody(TokenBody) },
       responses: { 200: json(TokenPair, 'Tokens'), 400: E[400], 401: E[401], 429: E[429] },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      const u = await throttle.login(c, email, () => core.users.authenticate(email, password));
-      return c.json(await auth.issueTokens(u.id), 200);
+      const address = throttle.clientAddress(c);
+      const { session } = await throttle.login(c, email, () => core.users.login(email, password, address));
+      return c.json(await auth.tokensFor(session), 200);
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/token/refresh', tags, operationId: 'refreshToken', summary: 'A new access token from a refresh token',
+      method: 'post', path: '/api/users/token/refresh', tags, operationId: 'refreshToken', summary: 'A refresh token → a new access token and a new refresh token',
+      description:
+        'Refresh tokens rotate: use the new one next time. Presenting a refresh token that was already used ends its whole session ' +
+        '(every refresh token of that login answers 401 from then on; its access tokens run out within their lifetime). ' +
+        'Two refreshes sent at once with the same token count as such a reuse.',
       request: { body: jsonBody(RefreshBody) },
-      responses: { 200: json(AccessToken, 'A new access token'), 400: E[400], 401: E[401] },
+      responses: { 200: json(TokenPair, 'A new access token and the next refresh token'), 400: E[400], 401: E[401] },
+    }),
+    async (c) => c.json(await auth.refresh(c.req.valid('json').refresh), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/users/token/logout', tags, operationId: 'logout', summary: 'Log out: end the session of a refresh token',
+      description: 'Every refresh token of that login answers 401 afterwards; its access tokens run out within their lifetime. A session that has ended already answers 204 as well.',
+      request: { body: jsonBody(RefreshBody) },
+      responses: { 204: { description: 'The session has ended' }, 400: E[400], 401: E[401] },
     }),
     async (c) => {
-      const { userId, epoch } = await auth.verify(c.req.valid('json').refresh, 'refresh');
-      // The session must still be alive: the account exists and its password has not changed since.
-      await core.users.sessionActor(userId, epoch);
-      return c.json({ access: await auth.issue(userId, 'access', epoch) }, 200);
+      await auth.logout(c.req.valid('json').refresh);
+      return c.body(null, 204);
     },
   );
 

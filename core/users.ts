@@ -6,7 +6,7 @@ import type { UserRow } from '../db/schema.js';
 import type { Actor, CoreDeps, UserActor } from './context.js';
 import { mayAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound, validation } from './errors.js';
-import { immediateTransaction } from '../db/connection.js';
+import { immediateTransaction, type DB } from '../db/connection.js';
 import { isUniqueViolation, parseInput, textField } from './validation.js';
 import { isoNow } from './clock.js';
 import { passwordIssue, passwordProblem, passwordString } from './passwords.js';
@@ -81,6 +81,28 @@ export interface TelegramIdentity {
   language_code?: string;
 }
 
+/**
+ * Email + password → the account's row, read once: what a login issues its tokens from (the
+ * token epoch with them), so a password change committing meanwhile cannot lend the login its
+ * new epoch. INVALID_CREDENTIALS alike for an unknown email and a wrong password, in about the
+ * same time.
+ */
+export async function checkCredentials(db: DB, emailInput: unknown, passwordInput: unknown): Promise<UserRow> {
+  if (typeof emailInput !== 'string' || typeof passwordInput !== 'string' || !emailInput || !passwordInput) {
+    throw new DomainError('VALIDATION', 'email and password are required');
+  }
+  const row = await db.selectFrom('users').selectAll().where('email', '=', emailInput.trim().toLowerCase()).executeTakeFirst();
+  if (!row?.password_hash) {
+    dummyHash ??= hashPassword('not-a-real-password');
+    await verifyPassword(passwordInput, await dummyHash);
+    throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
+  }
+  if (!(await verifyPassword(passwordInput, row.password_hash))) {
+    throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
+  }
+  return row;
+}
+
 export function createUsers({ db, clock }: CoreDeps) {
   async function getRow(id: number): Promise<UserRow> {
     const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -109,23 +131,6 @@ export function createUsers({ db, clock }: CoreDeps) {
       if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
       throw e;
     }
-  }
-
-  /** Email + password → the user, or INVALID_CREDENTIALS (same answer for unknown email and wrong password). */
-  async function authenticate(emailInput: unknown, passwordInput: unknown): Promise<User> {
-    if (typeof emailInput !== 'string' || typeof passwordInput !== 'string' || !emailInput || !passwordInput) {
-      throw new DomainError('VALIDATION', 'email and password are required');
-    }
-    const row = await db.selectFrom('users').selectAll().where('email', '=', emailInput.trim().toLowerCase()).executeTakeFirst();
-    if (!row?.password_hash) {
-      dummyHash ??= hashPassword('not-a-real-password');
-      await verifyPassword(passwordInput, await dummyHash);
-      throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
-    }
-    if (!(await verifyPassword(passwordInput, row.password_hash))) {
-      throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
-    }
-    return toUser(row);
   }
 
   /**
@@ -177,6 +182,8 @@ export function createUsers({ db, clock }: CoreDeps) {
         .returningAll()
         .executeTakeFirst();
       if (!updated) throw new DomainError('CONFLICT', 'Your password was changed meanwhile; log in again');
+      // The epoch refuses their tokens already; the rows of the ended sessions go too.
+      if (passwordChanges) await db.deleteFrom('refresh_sessions').where('user_id', '=', id).execute();
       return toUser(updated);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
@@ -190,13 +197,6 @@ export function createUsers({ db, clock }: CoreDeps) {
     if (!row) throw new DomainError('UNAUTHORIZED', 'The account for this token no longer exists');
     if (row.token_epoch !== epoch) throw new DomainError('UNAUTHORIZED', 'This session ended when the password was changed; log in again');
     return { userId: row.id, isStaff: row.is_staff === 1 };
-  }
-
-  /** The epoch new tokens of this account carry. */
-  async function sessionEpoch(userId: number): Promise<number> {
-    const row = await db.selectFrom('users').select('token_epoch').where('id', '=', userId).executeTakeFirst();
-    if (!row) throw new DomainError('UNAUTHORIZED', 'The account for this token no longer exists');
-    return row.token_epoch;
   }
 
   async function setLanguage(actor: Actor, lang: string): Promise<User> {
@@ -242,6 +242,7 @@ export function createUsers({ db, clock }: CoreDeps) {
           .where('id', '=', existing.id)
           .returningAll()
           .executeTakeFirstOrThrow();
+        await trx.deleteFrom('refresh_sessions').where('user_id', '=', existing.id).execute();
         return { user: toUser(row), created: false, promoted: { name, created_at: existing.created_at }, ...shown };
       }
       const row = await trx
@@ -298,7 +299,7 @@ export function createUsers({ db, clock }: CoreDeps) {
   }
 
   return {
-    get, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff, sessionActor, sessionEpoch,
+    get, register, updateProfile, setLanguage, createOrPromoteStaff, sessionActor,
     findByTelegramId, ensureTelegramUser, userByTelegramId, ensureTelegramReader,
   };
 }

@@ -58,6 +58,7 @@ describe('The published document', () => {
       'GET /api/payments/cancel/': 'pausePaymentSession', 'POST /api/payments/webhook/': 'receiveStripeWebhook',
       'GET /api/payments/checkout/{token}/': 'openPayLink',
       'POST /api/users/': 'registerUser', 'POST /api/users/token/': 'createToken', 'POST /api/users/token/refresh/': 'refreshToken',
+      'POST /api/users/token/logout/': 'logout',
       'GET /api/users/me/': 'getMe', 'PUT /api/users/me/': 'replaceMe', 'PATCH /api/users/me/': 'updateMe',
       'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'GET /health': 'getHealth',
       'POST /api/holds/': 'createHold', 'GET /api/holds/': 'listHolds', 'GET /api/holds/{id}/': 'getHold', 'POST /api/holds/{id}/cancel/': 'cancelHold',
@@ -88,6 +89,9 @@ describe('Every answer matches the schema documented for its status', () => {
     check('refreshToken', await w.req('POST', '/api/users/token/refresh/', { body: { refresh: tokens.body.refresh } }), 200);
     check('refreshToken', await w.req('POST', '/api/users/token/refresh/', { body: {} }), 400);
     check('refreshToken', await w.req('POST', '/api/users/token/refresh/', { body: { refresh: tokens.body.access } }), 401);
+    check('logout', await w.req('POST', '/api/users/token/logout/', { body: { refresh: tokens.body.refresh } }), 204);
+    check('logout', await w.req('POST', '/api/users/token/logout/', { body: {} }), 400);
+    check('logout', await w.req('POST', '/api/users/token/logout/', { body: { refresh: tokens.body.access } }), 401);
 
     const u = await w.user();
     const other = await w.user();

@@ -91,11 +91,11 @@ describe('Logging in gives access and refresh tokens', () => {
     expect(r.body.error.details[0].field).toBe('password');
   });
 
-  it('trades a refresh token for a new, working access token', async () => {
+  it('trades a refresh token for a new, working access token and the next refresh token (rotation: tests/api-refresh.test.ts)', async () => {
     const u = await w.user();
     const r = await w.req('POST', '/api/users/token/refresh/', { body: { refresh: u.refresh } });
     expect(r.status).toBe(200);
-    expect(Object.keys(r.body)).toEqual(['access']);
+    expect(Object.keys(r.body).sort()).toEqual(['access', 'refresh']);
     expect((await w.req('GET', '/api/users/me/', { token: r.body.access })).status).toBe(200);
   });
 });
