@@ -195,8 +195,21 @@ export const UserSchema = z
     is_staff: z.boolean(),
     language: z.string(),
     telegram_linked: z.boolean(),
+    telegram: z
+      .object({ username: z.string().nullable(), first_name: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'The linked Telegram (its @username without @, and its first name as Telegram gives it), or null' }),
   })
   .openapi('User');
+
+export const TelegramLinkBody = z
+  .object({
+    current_password: z
+      .string({ error: 'current_password is required to create a link code' })
+      .max(256, 'current_password must be at most 256 characters')
+      .openapi({ description: 'Your password now: a link code binds a Telegram to your account' }),
+  })
+  .openapi('TelegramLinkRequest');
 
 export const TelegramLink = z
   .object({

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from './errors.js';
 import {
-  E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TokenBody, TokenPair, UserSchema,
+  E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TelegramLinkBody, TokenBody, TokenPair, UserSchema,
   bearer, json, jsonBody,
 } from './schemas.js';
 import type { ApiDeps, App } from './types.js';
@@ -109,15 +109,37 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
     createRoute({
       method: 'post', path: '/api/users/me/telegram-link', tags, operationId: 'createTelegramLink', security: bearer, middleware: [user, throttle.linkCode] as const,
       summary: 'A one-time t.me deep link (10 minutes) that links this account to the Telegram user who opens it',
-      responses: { 201: json(TelegramLink, 'The link'), 401: E[401], 429: E[429], 503: E[503] },
+      description:
+        'Needs `current_password` (400 without it, 403 WRONG_PASSWORD when wrong; wrong guesses answer 429 like failed logins), so a ' +
+        'stolen access token alone cannot bind a stranger\'s Telegram. An account without a password (Telegram-only) cannot create ' +
+        'codes (400). When the link replaces an earlier Telegram, that chat is told.',
+      request: { body: jsonBody(TelegramLinkBody) },
+      responses: { 201: json(TelegramLink, 'The link'), 400: E[400], 401: E[401], 403: E[403], 429: E[429], 503: E[503] },
     }),
     async (c) => {
       const bot = deps.botUsername()?.replace(/^@/, '');
       if (!bot) {
         throw new ApiError(503, 'TELEGRAM_UNAVAILABLE', 'The Telegram bot is not connected yet, so no link can be made; try again in a minute');
       }
-      const { code, expiresAt } = await core.users.createLinkCode(c.get('actor'));
+      const actor = c.get('actor');
+      const body = c.req.valid('json');
+      const { code, expiresAt } = await throttle.passwordCheck(actor.userId, () => core.users.createLinkCode(actor, body));
       return c.json({ url: deps.telegramLink(bot, code), expires_at: expiresAt }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete', path: '/api/users/me/telegram-link', tags, operationId: 'unlinkTelegram', security: bearer, middleware: [user] as const,
+      summary: 'Unlink this account\'s Telegram',
+      description:
+        'The unlinked chat is told. Nothing linked: 204 all the same. An account with no email and password to log in with answers 409: ' +
+        'its Telegram is its only way in.',
+      responses: { 204: { description: 'No Telegram is linked now' }, 401: E[401], 409: E[409] },
+    }),
+    async (c) => {
+      await core.users.unlinkTelegram(c.get('actor'));
+      return c.body(null, 204);
     },
   );
 }

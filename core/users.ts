@@ -44,6 +44,8 @@ export interface User {
   is_staff: boolean;
   language: string;
   telegram_linked: boolean;
+  /** Which Telegram is linked (as Telegram names it), so its owner can tell one they do not know. */
+  telegram: { username: string | null; first_name: string | null } | null;
 }
 
 export const toUser = (r: UserRow): User => ({
@@ -54,7 +56,11 @@ export const toUser = (r: UserRow): User => ({
   is_staff: r.is_staff === 1,
   language: r.language,
   telegram_linked: r.telegram_user_id !== null,
+  telegram: r.telegram_user_id === null ? null : { username: r.telegram_username, first_name: r.telegram_first_name },
 });
+
+/** The Telegram name as stored: what Telegram gives, within the column's limit. */
+export const telegramFirstName = (tg: { first_name?: string }) => (tg.first_name ? tg.first_name.slice(0, 255) : null);
 
 const name = (field: string) => textField(field);
 const email = z.string({ error: 'email is required' }).trim().toLowerCase().pipe(z.email('email must be a valid address').max(254));
@@ -262,10 +268,13 @@ export function createUsers({ db, clock }: CoreDeps) {
   async function ensureTelegramUser(tg: TelegramIdentity): Promise<{ user: UserRow; created: boolean }> {
     const found = await findByTelegramId(tg.id);
     if (found) {
-      // Keep the @username current so staff can find the reader by it.
-      if ((tg.username ?? null) !== found.telegram_username) {
-        await db.updateTable('users').set({ telegram_username: tg.username ?? null }).where('id', '=', found.id).execute();
-        found.telegram_username = tg.username ?? null;
+      // Keep the @username current so staff can find the reader by it, and the name /me shows.
+      const username = tg.username ?? null;
+      const firstName = telegramFirstName(tg);
+      if (username !== found.telegram_username || firstName !== found.telegram_first_name) {
+        await db.updateTable('users').set({ telegram_username: username, telegram_first_name: firstName }).where('id', '=', found.id).execute();
+        found.telegram_username = username;
+        found.telegram_first_name = firstName;
       }
       return { user: found, created: false };
     }
@@ -275,6 +284,7 @@ export function createUsers({ db, clock }: CoreDeps) {
       .values({
         telegram_user_id: tg.id,
         telegram_username: tg.username ?? null,
+        telegram_first_name: telegramFirstName(tg),
         first_name: (tg.first_name || 'Reader').slice(0, 255),
         last_name: (tg.last_name ?? '').slice(0, 255),
         language: lang,

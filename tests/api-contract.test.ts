@@ -60,7 +60,7 @@ describe('The published document', () => {
       'POST /api/users/': 'registerUser', 'POST /api/users/token/': 'createToken', 'POST /api/users/token/refresh/': 'refreshToken',
       'POST /api/users/token/logout/': 'logout',
       'GET /api/users/me/': 'getMe', 'PUT /api/users/me/': 'replaceMe', 'PATCH /api/users/me/': 'updateMe',
-      'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'GET /health': 'getHealth',
+      'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'DELETE /api/users/me/telegram-link/': 'unlinkTelegram', 'GET /health': 'getHealth',
       'POST /api/holds/': 'createHold', 'GET /api/holds/': 'listHolds', 'GET /api/holds/{id}/': 'getHold', 'POST /api/holds/{id}/cancel/': 'cancelHold',
       'POST /api/borrowings/{id}/extend/': 'extendBorrowing',
     });
@@ -113,7 +113,13 @@ describe('Every answer matches the schema documented for its status', () => {
     expect(mine.body.results).toHaveLength(1);
     check('listMyBooks', await w.req('GET', '/api/users/me/books/'), 401);
 
-    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access }), 201);
+    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: PASSWORD } }), 201);
+    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: {} }), 400);
+    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: 'not the password' } }), 403);
+    check('unlinkTelegram', await w.req('DELETE', '/api/users/me/telegram-link/', { token: u.access }), 204);
+    check('unlinkTelegram', await w.req('DELETE', '/api/users/me/telegram-link/'), 401);
+    const { user: tgOnly } = await w.core.users.ensureTelegramUser({ id: 777_900, first_name: 'Only' });
+    check('unlinkTelegram', await w.req('DELETE', '/api/users/me/telegram-link/', { token: (await w.auth.issueTokens(tgOnly.id)).access }), 409);
     check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/'), 401);
   });
 
@@ -350,7 +356,7 @@ describe('Answers that need another service', () => {
   });
 
   it('a telegram link while the bot is not connected: 503; health while the database is gone: 503', async () => {
-    check('createTelegramLink', await nobot.req('POST', '/api/users/me/telegram-link/', { token: u.access }), 503);
+    check('createTelegramLink', await nobot.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: PASSWORD } }), 503);
     await nobot.db.destroy();
     check('getHealth', await nobot.req('GET', '/health'), 503);
   });

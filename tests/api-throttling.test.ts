@@ -272,12 +272,12 @@ describe('Creating Telegram link codes is throttled per user', () => {
   it('allows 5 codes in 10 minutes, then 429 with retry_after; another user is not affected', async () => {
     const a = await w.user();
     const b = await w.user();
-    for (let i = 0; i < 5; i++) expect((await w.req('POST', '/api/users/me/telegram-link/', { token: a.access })).status).toBe(201);
-    const refused = await w.req('POST', '/api/users/me/telegram-link/', { token: a.access });
+    for (let i = 0; i < 5; i++) expect((await w.req('POST', '/api/users/me/telegram-link/', { token: a.access, body: { current_password: WORLD_PASSWORD } })).status).toBe(201);
+    const refused = await w.req('POST', '/api/users/me/telegram-link/', { token: a.access, body: { current_password: WORLD_PASSWORD } });
     expect(refused.status).toBe(429);
     expect(refused.body.error.details.retry_after).toBeLessThanOrEqual(600);
     expect(refused.headers.get('retry-after')).toBe(String(refused.body.error.details.retry_after));
-    expect((await w.req('POST', '/api/users/me/telegram-link/', { token: b.access })).status).toBe(201);
+    expect((await w.req('POST', '/api/users/me/telegram-link/', { token: b.access, body: { current_password: WORLD_PASSWORD } })).status).toBe(201);
   });
 });
 

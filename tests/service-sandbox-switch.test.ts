@@ -130,7 +130,7 @@ describe('linking a REST account to the sandbox librarian persona', () => {
       const { users } = service.core;
       const account = await users.register({ email: 'linker@example.test', password: 'a fine password', first_name: 'L', last_name: 'K' });
       const librarian = sandboxPersonas(-100).find((p) => p.id === 'librarian')!.user;
-      await users.redeemLinkCode((await users.createLinkCode({ userId: account.id, isStaff: false })).code, librarian);
+      await users.redeemLinkCode((await users.createLinkCode({ userId: account.id, isStaff: false }, { current_password: 'a fine password' })).code, librarian);
       expect((await users.get(SYSTEM_ACTOR, account.id)).is_staff).toBe(false);
       await service.stop();
       service = await startTestService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
