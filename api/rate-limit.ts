@@ -171,7 +171,8 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
       reserved.push(() => accountFailures.reward(account));
       const slowed = inFlight.consumedPoints > l.failuresPerAccount || ((await slowDownLevel.get(account))?.consumedPoints ?? 0) > 0;
       if (slowed && !(await loggedInFrom(normalized, address))) {
-        await take(slowDownGate, account, 'This account had many failed logins: from a network it was not used from, wait before each try', { customDuration: l.slowDownMaxSec });
+        // Held while this try runs (a minute at most, should the process die meanwhile).
+        await take(slowDownGate, account, 'This account had many failed logins: from a network it was not used from, wait before each try', { customDuration: 60 });
         reserved.push(() => slowDownGate.delete(account));
       }
     } catch (e) {
