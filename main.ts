@@ -2,6 +2,9 @@
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { ListenError, PollingRefusedError, startService } from './service.js';
+import { restrictNewFiles } from './db/file-modes.js';
+
+restrictNewFiles();
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);

@@ -40,6 +40,11 @@ const SQLITE_ONLY = [
   'tests/start-script.test.ts',
   // Read SQLite query plans (EXPLAIN QUERY PLAN) of the holds statements.
   'tests/holds-plans.test.ts',
+  // File modes of the SQLite database and its directory, and of what the entry points create.
+  'tests/file-modes.test.ts',
+  // `npm run staff` in a child process (tsx) on a SQLite file; the rule itself runs on both
+  // engines in tests/staff-accounts.test.ts.
+  'tests/staff-script.test.ts',
 ];
 
 /** PostgreSQL-only tests: copying a SQLite library to PostgreSQL. */

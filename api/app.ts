@@ -77,6 +77,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     trustProxy: opts.trustProxy ?? config.trustProxy,
     limits: opts.rateLimit || undefined,
     logger,
+    loggedInFrom: (email, address) => core.users.loggedInFrom(email, address),
   });
   const deps: ApiDeps = {
     core,

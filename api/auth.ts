@@ -2,6 +2,7 @@
 // row is read anyway for is_staff), so a demotion or a password change takes effect at once.
 import type { MiddlewareHandler } from 'hono';
 import type { UserActor } from '../core/index.js';
+import type { Session } from '../core/sessions.js';
 import { DomainError } from '../core/errors.js';
 import { createTokens, unauthorized, type TokenClaims, type TokenOptions, type TokenType } from './tokens.js';
 import type { AppEnv } from './types.js';
@@ -12,19 +13,29 @@ export type { TokenType } from './tokens.js';
 export interface Sessions {
   /** The actor of a token issued at `epoch`; UNAUTHORIZED once the account is gone or the session ended. */
   sessionActor(userId: number, epoch: number): Promise<UserActor>;
-  /** The epoch new tokens of this account are issued in. */
-  sessionEpoch(userId: number): Promise<number>;
+  /** A new session (refresh token family) for an account, in its current epoch. */
+  startSession(userId: number): Promise<Session>;
+  /** A refresh: the family's next token, or UNAUTHORIZED (ended, or a reused token: then it ends). */
+  rotateSession(claims: TokenClaims): Promise<Session>;
+  /** Logout: ends the family of this refresh token. */
+  endSession(claims: TokenClaims): Promise<void>;
 }
 
 export type AuthOptions = TokenOptions;
 
 export interface Auth {
-  /** Tokens for the account's current session epoch. */
+  /** The access and refresh token of a session core started (a login, a refresh). */
+  tokensFor(session: Session): Promise<{ access: string; refresh: string }>;
+  /** Tokens of a new session for the account (tests, the sandbox). */
   issueTokens(userId: number): Promise<{ access: string; refresh: string }>;
-  /** One token; the epoch is the account's current one unless given. */
-  issue(userId: number, typ: TokenType, epoch?: number): Promise<string>;
+  /** One token of the given epoch, outside any session (a refresh token so made cannot be used). */
+  issue(userId: number, typ: TokenType, epoch: number): Promise<string>;
   /** The claims of a valid token of this type; otherwise UNAUTHORIZED (the account is not consulted). */
   verify(token: string, typ: TokenType): Promise<TokenClaims>;
+  /** A refresh token → the next access and refresh token of its session (rotation, core/sessions.ts). */
+  refresh(refreshToken: string): Promise<{ access: string; refresh: string }>;
+  /** Ends the session of a refresh token (UNAUTHORIZED only when it is not a valid refresh token). */
+  logout(refreshToken: string): Promise<void>;
   /** Resolves the caller (401 without a valid access token of a live session) and sets c.var.actor. */
   requireUser: MiddlewareHandler<AppEnv>;
   /** After requireUser: 403 unless the caller is staff — an early answer; core refuses on its own too. */
@@ -34,8 +45,12 @@ export interface Auth {
 export function createAuth(opts: AuthOptions, sessions: Sessions): Auth {
   const tokens = createTokens(opts);
 
-  async function issue(userId: number, typ: TokenType, epoch?: number): Promise<string> {
-    return tokens.issue(userId, typ, epoch ?? (await sessions.sessionEpoch(userId)));
+  async function tokensFor(session: Session) {
+    const [access, refresh] = await Promise.all([
+      tokens.issue(session.userId, 'access', session.epoch),
+      tokens.issue(session.userId, 'refresh', session.epoch, session),
+    ]);
+    return { access, refresh };
   }
 
   const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -55,13 +70,12 @@ export function createAuth(opts: AuthOptions, sessions: Sessions): Auth {
   };
 
   return {
-    issue,
-    async issueTokens(userId) {
-      const epoch = await sessions.sessionEpoch(userId);
-      const [access, refresh] = await Promise.all([tokens.issue(userId, 'access', epoch), tokens.issue(userId, 'refresh', epoch)]);
-      return { access, refresh };
-    },
+    tokensFor,
+    issueTokens: async (userId) => tokensFor(await sessions.startSession(userId)),
+    issue: (userId, typ, epoch) => tokens.issue(userId, typ, epoch),
     verify: tokens.verify,
+    refresh: async (token) => tokensFor(await sessions.rotateSession(await tokens.verify(token, 'refresh'))),
+    logout: async (token) => sessions.endSession(await tokens.verify(token, 'refresh')),
     requireUser,
     requireStaff,
   };

@@ -1,6 +1,10 @@
-// Throttling of the doors a password guesser knocks on (SPEC §10). Limits are per client address
-// and, for failed logins, per account as well, so one client can never lock out everybody; the
-// counters live in a CounterStore (db/rate-limit-store.ts), memory today, shared tomorrow.
+// Throttling of the doors a password guesser knocks on (README, "Security settings"). Limits are
+// per client address and, for failed logins, per account — without ever locking the owner out:
+// after 10 failures for an account within 15 minutes, an address that has not logged in to it
+// within 30 days waits before each try (1 s, doubling up to 15 minutes), while an address that
+// did is not slowed; only a pair (account, address) with 10 failures is refused outright, for
+// 15 minutes. The counters live in a CounterStore (db/rate-limit-store.ts): memory on SQLite,
+// shared by every instance on PostgreSQL.
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
@@ -19,8 +23,15 @@ export interface AuthLimits {
   failuresPerAddressPerHour: number;
   /** Failed password checks per account (logins, or a wrong current_password)… */
   failuresPerAccount: number;
-  /** …within this many seconds; then the account answers 429 for as long, from any address. */
+  /**
+   * …within this many seconds. Failed logins: then addresses new to the account are slowed down.
+   * A wrong current_password (the caller holds a token): then the account's checks answer 429.
+   */
   accountWindowSec: number;
+  /** Failed logins for one account from one address within accountWindowSec: then that pair is refused as long. */
+  failuresPerAccountAndAddress: number;
+  /** The longest wait before each try of a slowed-down login (the wait doubles from 1 s up to it). */
+  slowDownMaxSec: number;
   /** Telegram link codes one user may create per 10 minutes. */
   linkCodesPerUser: number;
 }
@@ -31,8 +42,13 @@ export const DEFAULT_LIMITS: AuthLimits = {
   failuresPerAddressPerHour: 100,
   failuresPerAccount: 10,
   accountWindowSec: 15 * 60,
+  failuresPerAccountAndAddress: 10,
+  slowDownMaxSec: 15 * 60,
   linkCodesPerUser: 5,
 };
+
+/** The wait (seconds) before each try at the n-th step of a slow-down: 1, 2, 4, … up to maxSec. */
+export const slowDownSeconds = (level: number, maxSec: number) => Math.min(maxSec, 2 ** Math.min(Math.max(level, 1) - 1, 30));
 
 export interface Throttle {
   /** The client's address as the limits see it. */
@@ -41,7 +57,7 @@ export interface Throttle {
   registration: MiddlewareHandler<AppEnv>;
   /** After requireUser, before creating a link code: per user. */
   linkCode: MiddlewareHandler<AppEnv>;
-  /** Runs a login attempt under the address and account limits. */
+  /** Runs a login attempt (INVALID_CREDENTIALS when it fails) under the address and account limits. */
   login<T>(c: Context, email: string, attempt: () => Promise<T>): Promise<T>;
   /** Runs a request that checks the caller's current password under the account limit. */
   passwordCheck<T>(userId: number, attempt: () => Promise<T>): Promise<T>;
@@ -56,6 +72,8 @@ export interface ThrottleOptions {
   limits?: Partial<AuthLimits>;
   /** Told once when TRUST_PROXY=1 but a request carries no usable X-Forwarded-For. */
   logger?: Pick<Logger, 'warn'>;
+  /** Whether this address logged in to the account of this email within 30 days (core.users.loggedInFrom). */
+  loggedInFrom?: (email: string, address: string) => Promise<boolean>;
 }
 
 const limited = (ms: number, message: string) => {
@@ -64,9 +82,9 @@ const limited = (ms: number, message: string) => {
 };
 
 /** One point for key, or RATE_LIMITED with how long to wait. */
-async function take(counter: Counter, key: string, message: string): Promise<void> {
+async function take(counter: Counter, key: string, message: string, options?: { customDuration: number }): Promise<void> {
   try {
-    await counter.consume(key);
+    await counter.consume(key, 1, options);
   } catch (e) {
     if (e instanceof RateLimiterRes) throw limited(e.msBeforeNext, message);
     throw e;
@@ -93,24 +111,86 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   const logins = store.counter({ name: 'login-address', points: l.loginsPerAddressPerMinute, durationSec: 60 });
   const registrations = store.counter({ name: 'register-address', points: l.registrationsPerAddressPerMinute, durationSec: 60 });
   const addressFailures = store.counter({ name: 'login-fail-address', points: l.failuresPerAddressPerHour, durationSec: 3600 });
-  const accountFailures = store.counter({ name: 'login-fail-account', points: l.failuresPerAccount, durationSec: l.accountWindowSec, blockSec: l.accountWindowSec });
+  const passwordChecks = store.counter({ name: 'password-check-user', points: l.failuresPerAccount, durationSec: l.accountWindowSec, blockSec: l.accountWindowSec });
   const linkCodes = store.counter({ name: 'link-code-user', points: l.linkCodesPerUser, durationSec: 600 });
+  // Failed logins: per account (attempts in flight count until they turn out not to fail)…
+  const accountFailures = store.counter({ name: 'login-failures-account', points: l.failuresPerAccount, durationSec: l.accountWindowSec });
+  // …per account and address, refused once over…
+  const pairFailures = store.counter({
+    name: 'login-failures-pair', points: l.failuresPerAccountAndAddress, durationSec: l.accountWindowSec, blockSec: l.accountWindowSec,
+  });
+  // …the slow-down's step per account (kept until accountWindowSec after the last failure)…
+  const slowDownLevel = store.counter({ name: 'login-slowdown-level', points: Number.MAX_SAFE_INTEGER, durationSec: l.accountWindowSec });
+  // …and its gate: one try at a time for addresses new to the account, none until the wait is over.
+  const slowDownGate = store.counter({ name: 'login-slowdown-gate', points: 1, durationSec: l.slowDownMaxSec });
+  const loggedInFrom = opts.loggedInFrom ?? (async () => false);
 
   /**
    * A point is reserved on the account before the password is checked, so parallel guesses
    * cannot all slip past the limit while the hash is computed; it is given back unless the
    * check failed. Giving back only this attempt's point means a success never wipes out
-   * failures someone else caused: a locked account stays locked for its owner too.
+   * failures someone else caused.
    */
-  async function guarded<T>(accountKey: string, failure: ErrorCode, attempt: () => Promise<T>, onFailure?: () => Promise<unknown>): Promise<T> {
-    await take(accountFailures, accountKey, 'Too many failed password attempts for this account');
+  async function guarded<T>(accountKey: string, failure: ErrorCode, attempt: () => Promise<T>): Promise<T> {
+    await take(passwordChecks, accountKey, 'Too many failed password attempts for this account');
     try {
       const result = await attempt();
-      await accountFailures.reward(accountKey);
+      await passwordChecks.reward(accountKey);
       return result;
     } catch (e) {
-      if (isCode(e, failure)) await onFailure?.();
-      else await accountFailures.reward(accountKey);
+      if (!isCode(e, failure)) await passwordChecks.reward(accountKey);
+      throw e;
+    }
+  }
+
+  /** After a failed login: once the account is slowed down, the next try of a new address waits twice as long. */
+  async function slowDown(account: string): Promise<void> {
+    const failures = (await accountFailures.get(account))?.consumedPoints ?? 0;
+    const level = (await slowDownLevel.get(account))?.consumedPoints ?? 0;
+    if (failures < l.failuresPerAccount && level === 0) return;
+    const wait = slowDownSeconds(level + 1, l.slowDownMaxSec);
+    await slowDownLevel.set(account, level + 1, l.accountWindowSec + wait);
+    await slowDownGate.block(account, wait);
+  }
+
+  async function login<T>(c: Context, email: string, attempt: () => Promise<T>): Promise<T> {
+    const address = clientAddress(c);
+    await take(logins, address, 'Too many login attempts from your network');
+    const failed = await addressFailures.get(address);
+    if (failed && failed.consumedPoints >= l.failuresPerAddressPerHour) throw limited(failed.msBeforeNext, 'Too many failed logins from your network');
+    const normalized = email.trim().toLowerCase();
+    const account = `email:${normalized}`;
+    const pair = `${account}|${address}`;
+    // What this attempt reserved, given back unless it turns out a failed login.
+    const reserved: Array<() => Promise<unknown>> = [];
+    const giveBack = () => Promise.all(reserved.splice(0).map((undo) => undo()));
+    try {
+      await take(pairFailures, pair, 'Too many failed logins for this account from your network');
+      reserved.push(() => pairFailures.reward(pair));
+      const inFlight = await accountFailures.penalty(account);
+      reserved.push(() => accountFailures.reward(account));
+      const slowed = inFlight.consumedPoints > l.failuresPerAccount || ((await slowDownLevel.get(account))?.consumedPoints ?? 0) > 0;
+      if (slowed && !(await loggedInFrom(normalized, address))) {
+        // Held while this try runs (a minute at most, should the process die meanwhile).
+        await take(slowDownGate, account, 'This account had many failed logins: from a network it was not used from, wait before each try', { customDuration: 60 });
+        reserved.push(() => slowDownGate.delete(account));
+      }
+    } catch (e) {
+      await giveBack();
+      throw e;
+    }
+    try {
+      const result = await attempt();
+      await giveBack();
+      return result;
+    } catch (e) {
+      if (!isCode(e, 'INVALID_CREDENTIALS')) {
+        await giveBack();
+        throw e;
+      }
+      reserved.length = 0; // a failure: its points stay
+      await addressFailures.penalty(address);
+      await slowDown(account);
       throw e;
     }
   }
@@ -125,13 +205,7 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
       await take(linkCodes, String(c.get('actor').userId), 'Too many link codes; use the last one');
       await next();
     },
-    async login(c, email, attempt) {
-      const address = clientAddress(c);
-      await take(logins, address, 'Too many login attempts from your network');
-      const failed = await addressFailures.get(address);
-      if (failed && failed.consumedPoints >= l.failuresPerAddressPerHour) throw limited(failed.msBeforeNext, 'Too many failed logins from your network');
-      return guarded(`email:${email.trim().toLowerCase()}`, 'INVALID_CREDENTIALS', attempt, () => addressFailures.penalty(address));
-    },
+    login,
     passwordCheck: (userId, attempt) => guarded(`user:${userId}`, 'WRONG_PASSWORD', attempt),
   };
 }

@@ -130,7 +130,11 @@ export const bearer = [{ bearerAuth: [] as string[] }];
 // ---------------------------------------------------------------- users
 
 const email = z.string({ error: 'email is required' }).trim().max(254, 'email is too long').pipe(z.email('email must be a valid address'));
-const password = z.string({ error: 'password is required' }).min(8, 'password must be at least 8 characters').max(256, 'password must be at most 256 characters');
+const password = z
+  .string({ error: 'password is required' })
+  .min(8, 'password must be at least 8 characters')
+  .max(256, 'password must be at most 256 characters')
+  .openapi({ description: 'At least 8 characters, not blank, not your email nor the part of it before @ (ignoring case), not one of the 10,000 most common passwords' });
 
 export const RegisterBody = z
   .object({
@@ -181,8 +185,9 @@ export const RefreshBody = z
   .object({ refresh: z.string({ error: 'refresh is required' }).min(1, 'refresh is required').max(4096, 'refresh is too long') })
   .openapi('RefreshRequest');
 
-export const TokenPair = z.object({ access: z.string(), refresh: z.string() }).openapi('TokenPair');
-export const AccessToken = z.object({ access: z.string() }).openapi('AccessToken');
+export const TokenPair = z
+  .object({ access: z.string().openapi({ description: 'Access token (15 minutes by default)' }), refresh: z.string().openapi({ description: 'Refresh token: use it once, for the next pair' }) })
+  .openapi('TokenPair');
 
 export const UserSchema = z
   .object({
@@ -193,8 +198,21 @@ export const UserSchema = z
     is_staff: z.boolean(),
     language: z.string(),
     telegram_linked: z.boolean(),
+    telegram: z
+      .object({ username: z.string().nullable(), first_name: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'The linked Telegram (its @username without @, and its first name as Telegram gives it), or null' }),
   })
   .openapi('User');
+
+export const TelegramLinkBody = z
+  .object({
+    current_password: z
+      .string({ error: 'current_password is required to create a link code' })
+      .max(256, 'current_password must be at most 256 characters')
+      .openapi({ description: 'Your password now: a link code binds a Telegram to your account' }),
+  })
+  .openapi('TelegramLinkRequest');
 
 export const TelegramLink = z
   .object({

@@ -1,6 +1,7 @@
 // JWT access/refresh tokens (jose, HS256). Each carries `typ` ('access' | 'refresh'; one is never
 // accepted in place of the other), `sub` (the user id) and `ep`, the account's token epoch when it
-// was issued (a password change moves the epoch on; see core/users.ts sessionActor).
+// was issued (a password change moves the epoch on; see core/users.ts sessionActor). A refresh
+// token also names its login's family (`fam`) and is known by its `jti` (core/sessions.ts).
 import { SignJWT, jwtVerify } from 'jose';
 import { DomainError } from '../core/errors.js';
 
@@ -18,10 +19,14 @@ export interface TokenClaims {
   userId: number;
   /** The account's token epoch at issue; tokens from before this feature carry none and count as 0. */
   epoch: number;
+  /** Refresh tokens: the login (family) they belong to and their own id; older ones carry none. */
+  family?: string;
+  jti?: string;
 }
 
 export interface Tokens {
-  issue(userId: number, typ: TokenType, epoch: number): Promise<string>;
+  /** With `session`, a refresh token of that family whose id is session.jti. */
+  issue(userId: number, typ: TokenType, epoch: number, session?: { family: string; jti: string }): Promise<string>;
   /** The claims of a valid token of this type; otherwise UNAUTHORIZED. */
   verify(token: string, typ: TokenType): Promise<TokenClaims>;
 }
@@ -45,16 +50,16 @@ export function createTokens(opts: TokenOptions): Tokens {
   // Tokens already verified (until they expire), so a busy client costs one HMAC, not one per request.
   const verified = new Map<string, TokenClaims & { typ: TokenType; expMs: number }>();
 
-  async function issue(userId: number, typ: TokenType, epoch: number): Promise<string> {
+  async function issue(userId: number, typ: TokenType, epoch: number, session?: { family: string; jti: string }): Promise<string> {
     const iat = Math.floor(now() / 1000);
     const ttl = typ === 'access' ? opts.accessTtlSeconds : opts.refreshTtlSeconds;
-    return new SignJWT({ typ, ep: epoch })
+    return new SignJWT(session && typ === 'refresh' ? { typ, ep: epoch, fam: session.family } : { typ, ep: epoch })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(userId))
       .setIssuer(ISSUER)
       .setIssuedAt(iat)
       .setExpirationTime(iat + ttl)
-      .setJti(crypto.randomUUID())
+      .setJti(session && typ === 'refresh' ? session.jti : crypto.randomUUID())
       .sign(await keyPromise);
   }
 
@@ -65,7 +70,7 @@ export function createTokens(opts: TokenOptions): Tokens {
     const t = now();
     const hit = verified.get(token);
     if (hit) {
-      if (hit.expMs > t && hit.typ === typ) return { userId: hit.userId, epoch: hit.epoch };
+      if (hit.expMs > t && hit.typ === typ) return claimsOf(hit);
       if (hit.expMs <= t) verified.delete(token);
       throw unauthorized(hit.expMs <= t ? undefined : wrongType(typ));
     }
@@ -85,11 +90,17 @@ export function createTokens(opts: TokenOptions): Tokens {
     ) {
       throw unauthorized();
     }
+    const family = typeof payload.fam === 'string' ? payload.fam : undefined;
+    const jti = typeof payload.jti === 'string' ? payload.jti : undefined;
+    const entry = { userId, epoch, family, jti, typ: payload.typ as TokenType, expMs: payload.exp * 1000 };
     if (verified.size >= CACHE_LIMIT) verified.clear();
-    verified.set(token, { userId, epoch, typ: payload.typ, expMs: payload.exp * 1000 });
+    verified.set(token, entry);
     if (payload.typ !== typ) throw unauthorized(wrongType(typ));
-    return { userId, epoch };
+    return claimsOf(entry);
   }
+
+  const claimsOf = (c: TokenClaims): TokenClaims =>
+    c.family === undefined ? { userId: c.userId, epoch: c.epoch } : { userId: c.userId, epoch: c.epoch, family: c.family, jti: c.jti };
 
   return { issue, verify };
 }

@@ -335,6 +335,15 @@ export function createRenderer() {
           bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-open-book-button'), callback_data: screenCallback.data({ screen: 'b', bookId }) }]] },
         );
       }
+      case 'reader.telegram_replaced':
+        return {
+          text: t(lang, 'notify-reader-telegram-replaced', {
+            email: str(p, 'email'),
+            name: nameWithUsername(str(p, 'telegram_first_name', 'Telegram'), str(p, 'telegram_username') || null),
+          }),
+        };
+      case 'reader.telegram_unlinked':
+        return { text: t(lang, 'notify-reader-telegram-unlinked', { email: str(p, 'email') }) };
       default:
         throw new RenderError(`unknown notification kind "${row.kind}"`);
     }

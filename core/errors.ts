@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   ALREADY_RETURNED: 409,
   BOOK_ON_LOAN: 409,
   EMAIL_TAKEN: 409,
+  // npm run staff for an email that has an account already (it promotes only when told to).
+  ACCOUNT_EXISTS: 409,
   ISBN_TAKEN: 409,
   LINK_LOAN_LIMIT: 409,
   PAYMENT_NOT_RENEWABLE: 409,

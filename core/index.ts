@@ -3,6 +3,7 @@ import type { CoreDeps } from './context.js';
 import { createBooks } from './books.js';
 import { createUsers } from './users.js';
 import { createTelegramLinks } from './telegram-link.js';
+import { createSessions } from './sessions.js';
 import { createSandboxLibrarian } from './sandbox-librarian.js';
 import { createPayments } from './payments.js';
 import { createBorrowings } from './borrowings.js';
@@ -23,7 +24,7 @@ export function createCore(deps: CoreDeps) {
     deps,
     books,
     // Accounts, sessions, linking Telegram to an account, the sandbox librarian's rights.
-    users: { ...createUsers(deps), ...createTelegramLinks(deps), ...createSandboxLibrarian(deps) },
+    users: { ...createUsers(deps), ...createSessions(deps), ...createTelegramLinks(deps), ...createSandboxLibrarian(deps) },
     payments,
     // Borrowing and returning change inventory: cached catalogue reads are dropped.
     borrowings: createBorrowings(deps, paymentStore, books.invalidate),

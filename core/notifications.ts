@@ -22,7 +22,10 @@ export type NotificationKind =
   | 'reader.payment_expired'
 
   | 'reader.hold_ready'
-  | 'reader.hold_expired';
+  | 'reader.hold_expired'
+  // A chat the account let go of: linked to another Telegram, or unlinked (README, "Security settings").
+  | 'reader.telegram_replaced'
+  | 'reader.telegram_unlinked';
 
 export interface Notification {
   chatId: number;

@@ -8,14 +8,17 @@
 // account the Telegram user holds now may be the very one the link merges away.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { z } from 'zod';
 import { immediateTransaction, lockForUpdate, type DB } from '../db/connection.js';
 import type { UserRow } from '../db/schema.js';
 import type { Actor, CoreDeps } from './context.js';
 import { requirePerson } from './access.js';
-import { DomainError, notFound } from './errors.js';
+import { DomainError, notFound, validation } from './errors.js';
 import { isoNow } from './clock.js';
-import { toUser, type TelegramIdentity, type User } from './users.js';
+import { telegramFirstName, toUser, verifyPassword, type TelegramIdentity, type User } from './users.js';
 import { holdIsActive, passCopiesOn, syncBookCounters } from './hold-queue.js';
+import { enqueue, type Notification } from './notifications.js';
+import { parseInput } from './validation.js';
 
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -37,6 +40,21 @@ export function maskEmail(email: string): string {
 }
 
 const invalidCode = () => new DomainError('INVALID_LINK_CODE', 'This link has expired or was already used; create a new one');
+
+const LinkCodeInput = z.object({
+  current_password: z.string({ error: 'current_password is required to create a link code' }).max(256, 'current_password must be at most 256 characters'),
+});
+
+/**
+ * The notice to a chat an account lets go of: linked to another Telegram, or unlinked. Whoever
+ * held the account's Telegram learns of it there, where they would notice a stranger's doing.
+ */
+function letGoNotice(account: UserRow, kind: 'reader.telegram_replaced' | 'reader.telegram_unlinked', by?: TelegramIdentity): Notification[] {
+  if (account.telegram_user_id === null) return [];
+  const payload: Record<string, unknown> = { email: account.email === null ? null : maskEmail(account.email) };
+  if (by) Object.assign(payload, { telegram_first_name: telegramFirstName(by), telegram_username: by.username ?? null });
+  return [{ chatId: account.telegram_user_id, kind, payload, language: account.language }];
+}
 
 /**
  * What a merge does to the two accounts' active holds (SPEC §11: one active hold per reader and
@@ -133,15 +151,47 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
     return { target, other, merging, moves };
   }
 
-  /** A one-time code (10 minutes) that links this account to whoever opens the deep link and confirms. */
-  async function createLinkCode(actor: Actor): Promise<{ code: string; expiresAt: string }> {
+  /**
+   * A one-time code (10 minutes) that links this account to whoever opens the deep link and
+   * confirms. It needs the account's current password (`{current_password}`: VALIDATION without
+   * it, WRONG_PASSWORD when wrong), so a stolen access token alone cannot bind a stranger's
+   * Telegram. An account without a password (Telegram-only: its Telegram is its only way in) has
+   * nothing to confirm with and cannot create codes.
+   */
+  async function createLinkCode(actor: Actor, input: unknown): Promise<{ code: string; expiresAt: string }> {
     const userId = requirePerson(actor).userId;
-    const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    const user = await db.selectFrom('users').select(['id', 'password_hash']).where('id', '=', userId).executeTakeFirst();
     if (!user) throw notFound('User');
+    if (user.password_hash === null) {
+      throw validation('This account has no password to confirm a link with: set an email and a password first', [{ field: 'current_password', message: 'this account has no password' }]);
+    }
+    const { current_password } = parseInput(LinkCodeInput, input ?? {});
+    if (!(await verifyPassword(current_password, user.password_hash))) {
+      throw new DomainError('WRONG_PASSWORD', 'current_password is not your current password');
+    }
     const code = crypto.randomBytes(24).toString('base64url'); // 32 chars of A-Za-z0-9_-
     const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS).toISOString();
     await db.insertInto('telegram_link_codes').values({ code, user_id: userId, expires_at: expiresAt, used_at: null, used_by_telegram_user_id: null }).execute();
     return { code, expiresAt };
+  }
+
+  /**
+   * Unlinks this account's Telegram; the chat is told. Nothing linked: nothing to do. Refused
+   * (CONFLICT) for an account with no email to log in with: its Telegram is its only way in.
+   */
+  async function unlinkTelegram(actor: Actor): Promise<void> {
+    const userId = requirePerson(actor).userId;
+    await immediateTransaction(db, async (trx) => {
+      await lockForUpdate(trx, 'users', [userId]);
+      const row = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+      if (!row) throw notFound('User');
+      if (row.telegram_user_id === null) return;
+      if (row.email === null || row.password_hash === null) {
+        throw new DomainError('CONFLICT', 'This account has no email and password to log in with: unlinking Telegram would lock you out. Set them first');
+      }
+      await trx.updateTable('users').set({ telegram_user_id: null, telegram_username: null, telegram_first_name: null }).where('id', '=', userId).execute();
+      await enqueue(trx, letGoNotice(row, 'reader.telegram_unlinked'), clock.now().getTime());
+    });
   }
 
   /** What redeeming the code would do for this Telegram user; nothing changes. */
@@ -195,13 +245,15 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
       }
       const row = await trx
         .updateTable('users')
-        .set({ telegram_user_id: tg.id, telegram_username: tg.username ?? null, language: other?.language ?? target.language })
+        .set({ telegram_user_id: tg.id, telegram_username: tg.username ?? null, telegram_first_name: telegramFirstName(tg), language: other?.language ?? target.language })
         .where('id', '=', target.id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // The Telegram this account had until now is told it was replaced (and by which).
+      if (target.telegram_user_id !== tg.id) await enqueue(trx, letGoNotice(target, 'reader.telegram_replaced', tg), clock.now().getTime());
       return toUser(row);
     });
   }
 
-  return { createLinkCode, previewLink, redeemLinkCode };
+  return { createLinkCode, unlinkTelegram, previewLink, redeemLinkCode };
 }

@@ -6,9 +6,10 @@ import type { UserRow } from '../db/schema.js';
 import type { Actor, CoreDeps, UserActor } from './context.js';
 import { mayAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound, validation } from './errors.js';
-import { immediateTransaction } from '../db/connection.js';
+import { immediateTransaction, type DB } from '../db/connection.js';
 import { isUniqueViolation, parseInput, textField } from './validation.js';
 import { isoNow } from './clock.js';
+import { passwordIssue, passwordProblem, passwordString } from './passwords.js';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -43,6 +44,8 @@ export interface User {
   is_staff: boolean;
   language: string;
   telegram_linked: boolean;
+  /** Which Telegram is linked (as Telegram names it), so its owner can tell one they do not know. */
+  telegram: { username: string | null; first_name: string | null } | null;
 }
 
 export const toUser = (r: UserRow): User => ({
@@ -53,18 +56,22 @@ export const toUser = (r: UserRow): User => ({
   is_staff: r.is_staff === 1,
   language: r.language,
   telegram_linked: r.telegram_user_id !== null,
+  telegram: r.telegram_user_id === null ? null : { username: r.telegram_username, first_name: r.telegram_first_name },
 });
+
+/** The Telegram name as stored: what Telegram gives, within the column's limit. */
+export const telegramFirstName = (tg: { first_name?: string }) => (tg.first_name ? tg.first_name.slice(0, 255) : null);
 
 const name = (field: string) => textField(field);
 const email = z.string({ error: 'email is required' }).trim().toLowerCase().pipe(z.email('email must be a valid address').max(254));
-const password = z
-  .string({ error: 'password is required' })
-  .min(8, 'password must be at least 8 characters')
-  .max(256, 'password must be at most 256 characters');
+const password = passwordString;
 const language = z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}` });
 const currentPassword = z.string({ error: 'current_password must be a string' }).max(256, 'current_password must be at most 256 characters').optional();
 
-export const RegisterSchema = z.object({ email, password, first_name: name('first_name'), last_name: name('last_name') }).strict();
+export const RegisterSchema = z
+  .object({ email, password, first_name: name('first_name'), last_name: name('last_name') })
+  .strict()
+  .superRefine((d, ctx) => passwordIssue(ctx, d.password, d.email));
 // is_staff is not a field here at all: a reader can never grant it to themselves.
 const ProfileSchema = z.object({
   email, password, first_name: name('first_name'), last_name: name('last_name'), language, current_password: currentPassword,
@@ -78,6 +85,28 @@ export interface TelegramIdentity {
   last_name?: string;
   username?: string;
   language_code?: string;
+}
+
+/**
+ * Email + password → the account's row, read once: what a login issues its tokens from (the
+ * token epoch with them), so a password change committing meanwhile cannot lend the login its
+ * new epoch. INVALID_CREDENTIALS alike for an unknown email and a wrong password, in about the
+ * same time.
+ */
+export async function checkCredentials(db: DB, emailInput: unknown, passwordInput: unknown): Promise<UserRow> {
+  if (typeof emailInput !== 'string' || typeof passwordInput !== 'string' || !emailInput || !passwordInput) {
+    throw new DomainError('VALIDATION', 'email and password are required');
+  }
+  const row = await db.selectFrom('users').selectAll().where('email', '=', emailInput.trim().toLowerCase()).executeTakeFirst();
+  if (!row?.password_hash) {
+    dummyHash ??= hashPassword('not-a-real-password');
+    await verifyPassword(passwordInput, await dummyHash);
+    throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
+  }
+  if (!(await verifyPassword(passwordInput, row.password_hash))) {
+    throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
+  }
+  return row;
 }
 
 export function createUsers({ db, clock }: CoreDeps) {
@@ -110,23 +139,6 @@ export function createUsers({ db, clock }: CoreDeps) {
     }
   }
 
-  /** Email + password → the user, or INVALID_CREDENTIALS (same answer for unknown email and wrong password). */
-  async function authenticate(emailInput: unknown, passwordInput: unknown): Promise<User> {
-    if (typeof emailInput !== 'string' || typeof passwordInput !== 'string' || !emailInput || !passwordInput) {
-      throw new DomainError('VALIDATION', 'email and password are required');
-    }
-    const row = await db.selectFrom('users').selectAll().where('email', '=', emailInput.trim().toLowerCase()).executeTakeFirst();
-    if (!row?.password_hash) {
-      dummyHash ??= hashPassword('not-a-real-password');
-      await verifyPassword(passwordInput, await dummyHash);
-      throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
-    }
-    if (!(await verifyPassword(passwordInput, row.password_hash))) {
-      throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
-    }
-    return toUser(row);
-  }
-
   /**
    * Changing the email or the password needs the current password in the same request, so a
    * stolen access token alone cannot take an account over; an account without a password (a
@@ -153,6 +165,8 @@ export function createUsers({ db, clock }: CoreDeps) {
     if (passwordChanges && !emailChanges && row.email === null) {
       throw validation('Set an email together with the password: you log in with both', { field: 'email' });
     }
+    const weak = passwordChanges ? passwordProblem(data.password!, emailChanges ? data.email : row.email) : undefined;
+    if (weak) throw validation(weak, [{ field: 'password', message: weak }]);
     const set: Record<string, unknown> = {};
     if (emailChanges) set.email = data.email;
     if (data.first_name !== undefined) set.first_name = data.first_name;
@@ -174,6 +188,8 @@ export function createUsers({ db, clock }: CoreDeps) {
         .returningAll()
         .executeTakeFirst();
       if (!updated) throw new DomainError('CONFLICT', 'Your password was changed meanwhile; log in again');
+      // The epoch refuses their tokens already; the rows of the ended sessions go too.
+      if (passwordChanges) await db.deleteFrom('refresh_sessions').where('user_id', '=', id).execute();
       return toUser(updated);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
@@ -189,49 +205,58 @@ export function createUsers({ db, clock }: CoreDeps) {
     return { userId: row.id, isStaff: row.is_staff === 1 };
   }
 
-  /** The epoch new tokens of this account carry. */
-  async function sessionEpoch(userId: number): Promise<number> {
-    const row = await db.selectFrom('users').select('token_epoch').where('id', '=', userId).executeTakeFirst();
-    if (!row) throw new DomainError('UNAUTHORIZED', 'The account for this token no longer exists');
-    return row.token_epoch;
-  }
-
   async function setLanguage(actor: Actor, lang: string): Promise<User> {
     return updateProfile(actor, { language: lang }, true);
   }
 
   /**
-   * Creates a staff account or promotes an existing one (the `npm run staff` CLI), staff only. A
-   * new account given no password gets a generated one, returned once. Read and write are one
-   * write-locked transaction: two runs for one email cannot both create it.
+   * Creates a staff account, or with `promote` takes over an existing one (the `npm run staff`
+   * CLI), staff only. Staff rights are given, never taken by squatting an email: an account that
+   * exists already — a reader who registered the address first, with a password of their own and
+   * tokens in hand — is refused (ACCOUNT_EXISTS, naming it) unless `promote` is given; then it
+   * gets a new password (the one given, or a generated one returned once) and every earlier
+   * session ends. Read and write are one write-locked transaction: two runs for one email cannot
+   * both create it.
    */
   async function createOrPromoteStaff(
-    actor: Actor, emailInput: string, passwordInput?: string,
-  ): Promise<{ user: User; created: boolean; generatedPassword?: string }> {
+    actor: Actor, emailInput: string, passwordInput?: string, opts: { promote?: boolean } = {},
+  ): Promise<{ user: User; created: boolean; promoted?: { name: string; created_at: string }; generatedPassword?: string }> {
     requireStaff(actor);
     const addr = parseInput(email, emailInput);
     const given = passwordInput ? parseInput(password, passwordInput) : undefined;
-    const generated = given === undefined ? crypto.randomBytes(9).toString('base64url') : undefined;
-    // Hashing takes tens of ms: done before the write lock, even when an existing account
-    // promoted without a new password leaves it unused.
+    const weak = given === undefined ? undefined : passwordProblem(given, addr);
+    if (weak) throw validation(weak, [{ field: 'password', message: weak }]);
+    const generated = given === undefined ? crypto.randomBytes(12).toString('base64url') : undefined;
+    const shown = generated === undefined ? {} : { generatedPassword: generated };
+    // Hashing takes tens of ms: done before the write lock, even when the answer is a refusal.
     const hash = await hashPassword(given ?? generated!);
     return immediateTransaction(db, async (trx) => {
-      const existing = await trx.selectFrom('users').select('id').where('email', '=', addr).executeTakeFirst();
+      const existing = await trx.selectFrom('users').select(['id', 'first_name', 'last_name', 'is_staff', 'created_at']).where('email', '=', addr).executeTakeFirst();
       if (existing) {
-        const set: Record<string, unknown> = { is_staff: 1 };
-        if (given !== undefined) {
-          set.password_hash = hash;
-          set.token_epoch = sql<number>`token_epoch + 1`; // a new password ends the old sessions
+        const name = `${existing.first_name} ${existing.last_name}`.trim();
+        if (!opts.promote) {
+          throw new DomainError(
+            'ACCOUNT_EXISTS',
+            `${addr} already has ${existing.is_staff === 1 ? 'a staff' : 'a reader'} account (${name}, id ${existing.id}, created ${existing.created_at.slice(0, 10)}); nothing changed`,
+            { id: existing.id, name, created_at: existing.created_at, is_staff: existing.is_staff === 1 },
+          );
         }
-        const row = await trx.updateTable('users').set(set).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
-        return { user: toUser(row), created: false };
+        // Whoever made the account may know its password and hold its tokens: both end here.
+        const row = await trx
+          .updateTable('users')
+          .set({ is_staff: 1, password_hash: hash, token_epoch: sql<number>`token_epoch + 1` })
+          .where('id', '=', existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await trx.deleteFrom('refresh_sessions').where('user_id', '=', existing.id).execute();
+        return { user: toUser(row), created: false, promoted: { name, created_at: existing.created_at }, ...shown };
       }
       const row = await trx
         .insertInto('users')
         .values({ email: addr, password_hash: hash, first_name: 'Staff', last_name: '', is_staff: 1, created_at: isoNow(clock) })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { user: toUser(row), created: true, ...(generated === undefined ? {} : { generatedPassword: generated }) };
+      return { user: toUser(row), created: true, ...shown };
     });
   }
 
@@ -243,10 +268,13 @@ export function createUsers({ db, clock }: CoreDeps) {
   async function ensureTelegramUser(tg: TelegramIdentity): Promise<{ user: UserRow; created: boolean }> {
     const found = await findByTelegramId(tg.id);
     if (found) {
-      // Keep the @username current so staff can find the reader by it.
-      if ((tg.username ?? null) !== found.telegram_username) {
-        await db.updateTable('users').set({ telegram_username: tg.username ?? null }).where('id', '=', found.id).execute();
-        found.telegram_username = tg.username ?? null;
+      // Keep the @username current so staff can find the reader by it, and the name /me shows.
+      const username = tg.username ?? null;
+      const firstName = telegramFirstName(tg);
+      if (username !== found.telegram_username || firstName !== found.telegram_first_name) {
+        await db.updateTable('users').set({ telegram_username: username, telegram_first_name: firstName }).where('id', '=', found.id).execute();
+        found.telegram_username = username;
+        found.telegram_first_name = firstName;
       }
       return { user: found, created: false };
     }
@@ -256,6 +284,7 @@ export function createUsers({ db, clock }: CoreDeps) {
       .values({
         telegram_user_id: tg.id,
         telegram_username: tg.username ?? null,
+        telegram_first_name: telegramFirstName(tg),
         first_name: (tg.first_name || 'Reader').slice(0, 255),
         last_name: (tg.last_name ?? '').slice(0, 255),
         language: lang,
@@ -280,7 +309,7 @@ export function createUsers({ db, clock }: CoreDeps) {
   }
 
   return {
-    get, register, authenticate, updateProfile, setLanguage, createOrPromoteStaff, sessionActor, sessionEpoch,
+    get, register, updateProfile, setLanguage, createOrPromoteStaff, sessionActor,
     findByTelegramId, ensureTelegramUser, userByTelegramId, ensureTelegramReader,
   };
 }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import SQLite from 'better-sqlite3';
@@ -13,6 +12,7 @@ import { memoryCounterStore } from './rate-limit-store.js';
 import { inProcessLocks } from './keyed-locks.js';
 import type { PostgresPoolOptions } from './postgres.js';
 import { describeUrl, isPostgresUrl } from './urls.js';
+import { makeDatabaseFilesPrivate, makePrivateDir } from './file-modes.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
@@ -24,6 +24,7 @@ import * as m008 from './migrations/008_instances.js';
 import * as m009 from './migrations/009_holds_renewals.js';
 import * as m010 from './migrations/010_title_search.js';
 import * as m011 from './migrations/011_sandbox_chats.js';
+import * as m012 from './migrations/012_sessions.js';
 
 export type DB = Kysely<Database>;
 
@@ -40,7 +41,11 @@ const migrations: Record<string, Migration> = {
   '009_holds_renewals': m009,
   '010_title_search': m010,
   '011_sandbox_chats': m011,
+  '012_sessions': m012,
 };
+
+/** Every migration's name, in the order they run (names sort in that order). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
 
 class InCodeMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -63,11 +68,14 @@ const SQLITE_CACHE_KIB = 16 * 1024;
 const SQLITE_MMAP_BYTES = 0;
 
 export function openSqlite(file: string, options: OpenDbOptions = {}): SQLite.Database {
-  if (file !== ':memory:' && !file.startsWith('file:')) {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const onDisk = file !== ':memory:' && file !== '' && !file.startsWith('file:');
+  if (onDisk) {
+    makePrivateDir(path.dirname(path.resolve(file)));
+    makeDatabaseFilesPrivate(file);
   }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
+  if (onDisk) makeDatabaseFilesPrivate(file);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);

@@ -36,6 +36,8 @@ export interface UsersTable {
   created_at: Timestamp;
   /** Bumped by a password change: tokens of an earlier epoch are refused. */
   token_epoch: ColumnType<number, number | undefined, number>;
+  /** The linked Telegram's first name as Telegram gives it (migration 011). */
+  telegram_first_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface BorrowingsTable {
@@ -165,6 +167,24 @@ export interface BotSessionsTable {
   updated_at: string;
 }
 
+/** A login's refresh token family (migration 011): only `jti` may be used next. */
+export interface RefreshSessionsTable {
+  id: string;
+  user_id: number;
+  jti: string;
+  created_at: string;
+  /** When the family's newest refresh token expires (ISO instant): the row can go after it. */
+  expires_at: string;
+}
+
+/** An address (hashed) that logged in to an account, and when it last did (migration 011). */
+export interface LoginAddressesTable {
+  id: Generated<number>;
+  user_id: number;
+  address_hash: string;
+  last_login_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -185,6 +205,8 @@ export interface Database {
   telegram_updates: TelegramUpdatesTable;
   sandbox_messages: SandboxMessagesTable;
   sandbox_chats: SandboxChatsTable;
+  refresh_sessions: RefreshSessionsTable;
+  login_addresses: LoginAddressesTable;
 }
 
 export type BookRow = Selectable<BooksTable>;

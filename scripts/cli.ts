@@ -6,6 +6,10 @@ import { createCore, type Core } from '../core/index.js';
 import { systemClock } from '../core/clock.js';
 import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../core/stripe.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from '../sandbox/personas.js';
+import { restrictNewFiles } from '../db/file-modes.js';
+
+// Every tool imports this module first: what they create (a database, its directory) is private.
+restrictNewFiles();
 
 /** The running service on this machine (where the sandbox stand-ins live). */
 export const localServiceUrl = (config: Config) => `http://127.0.0.1:${config.port}`;

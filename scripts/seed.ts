@@ -51,7 +51,7 @@ try {
     if (staff.password) {
       console.log(`Demo staff account: ${staff.email} / ${staff.password}  (shown once; change it with PUT /api/users/me/)`);
     } else {
-      console.log(`Demo staff account ${staff.email} already exists (npm run staff -- ${staff.email} <new password> resets it).`);
+      console.log(`Demo staff account ${staff.email} already exists (npm run staff -- ${staff.email} --promote gives it a new password).`);
     }
   }
 } finally {

@@ -58,8 +58,9 @@ describe('The published document', () => {
       'GET /api/payments/cancel/': 'pausePaymentSession', 'POST /api/payments/webhook/': 'receiveStripeWebhook',
       'GET /api/payments/checkout/{token}/': 'openPayLink',
       'POST /api/users/': 'registerUser', 'POST /api/users/token/': 'createToken', 'POST /api/users/token/refresh/': 'refreshToken',
+      'POST /api/users/token/logout/': 'logout',
       'GET /api/users/me/': 'getMe', 'PUT /api/users/me/': 'replaceMe', 'PATCH /api/users/me/': 'updateMe',
-      'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'GET /health': 'getHealth',
+      'GET /api/users/me/books/': 'listMyBooks', 'POST /api/users/me/telegram-link/': 'createTelegramLink', 'DELETE /api/users/me/telegram-link/': 'unlinkTelegram', 'GET /health': 'getHealth',
       'POST /api/holds/': 'createHold', 'GET /api/holds/': 'listHolds', 'GET /api/holds/{id}/': 'getHold', 'POST /api/holds/{id}/cancel/': 'cancelHold',
       'POST /api/borrowings/{id}/extend/': 'extendBorrowing',
     });
@@ -121,6 +122,9 @@ describe('Every answer matches the schema documented for its status', () => {
     check('refreshToken', await w.req('POST', '/api/users/token/refresh/', { body: { refresh: tokens.body.refresh } }), 200);
     check('refreshToken', await w.req('POST', '/api/users/token/refresh/', { body: {} }), 400);
     check('refreshToken', await w.req('POST', '/api/users/token/refresh/', { body: { refresh: tokens.body.access } }), 401);
+    check('logout', await w.req('POST', '/api/users/token/logout/', { body: { refresh: tokens.body.refresh } }), 204);
+    check('logout', await w.req('POST', '/api/users/token/logout/', { body: {} }), 400);
+    check('logout', await w.req('POST', '/api/users/token/logout/', { body: { refresh: tokens.body.access } }), 401);
 
     const u = await w.user();
     const other = await w.user();
@@ -142,7 +146,13 @@ describe('Every answer matches the schema documented for its status', () => {
     expect(mine.body.results).toHaveLength(1);
     check('listMyBooks', await w.req('GET', '/api/users/me/books/'), 401);
 
-    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access }), 201);
+    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: PASSWORD } }), 201);
+    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: {} }), 400);
+    check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: 'not the password' } }), 403);
+    check('unlinkTelegram', await w.req('DELETE', '/api/users/me/telegram-link/', { token: u.access }), 204);
+    check('unlinkTelegram', await w.req('DELETE', '/api/users/me/telegram-link/'), 401);
+    const { user: tgOnly } = await w.core.users.ensureTelegramUser({ id: 777_900, first_name: 'Only' });
+    check('unlinkTelegram', await w.req('DELETE', '/api/users/me/telegram-link/', { token: (await w.auth.issueTokens(tgOnly.id)).access }), 409);
     check('createTelegramLink', await w.req('POST', '/api/users/me/telegram-link/'), 401);
   });
 
@@ -379,7 +389,7 @@ describe('Answers that need another service', () => {
   });
 
   it('a telegram link while the bot is not connected: 503; health while the database is gone: 503', async () => {
-    check('createTelegramLink', await nobot.req('POST', '/api/users/me/telegram-link/', { token: u.access }), 503);
+    check('createTelegramLink', await nobot.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: PASSWORD } }), 503);
     await nobot.db.destroy();
     check('getHealth', await nobot.req('GET', '/health'), 503);
   });

@@ -212,7 +212,7 @@ describe('/health checks the database', () => {
 
 describe('The API documents itself', () => {
   const specPaths = [
-    '/api/users/', '/api/users/token/', '/api/users/token/refresh/', '/api/users/me/', '/api/users/me/books/', '/api/users/me/telegram-link/',
+    '/api/users/', '/api/users/token/', '/api/users/token/refresh/', '/api/users/token/logout/', '/api/users/me/', '/api/users/me/books/', '/api/users/me/telegram-link/',
     '/api/books/', '/api/books/{id}/', '/api/borrowings/', '/api/borrowings/{id}/', '/api/borrowings/{id}/return/',
     '/api/payments/', '/api/payments/{id}/', '/api/payments/{id}/renew/', '/api/payments/{id}/refund/',
     '/api/payments/success/', '/api/payments/cancel/', '/api/payments/webhook/', '/api/payments/checkout/{token}/', '/health',

@@ -150,9 +150,9 @@ describe('A password change ends every earlier session', () => {
     }
   });
 
-  it('also when staff set a new password with `npm run staff`', async () => {
+  it('also when staff set a new password with `npm run staff -- --promote`', async () => {
     const u = await w.user();
-    await w.core.users.createOrPromoteStaff(SYSTEM_ACTOR, u.email, NEW_PASSWORD);
+    await w.core.users.createOrPromoteStaff(SYSTEM_ACTOR, u.email, NEW_PASSWORD, { promote: true });
     expect((await me(u.access)).status).toBe(401);
     expect((await refresh(u.refresh)).status).toBe(401);
   });

@@ -10,7 +10,8 @@ import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { type RunningService } from '../service.js';
 import { startTestService } from './helpers/service.js';
-import { normalizeAddress } from '../api/rate-limit.js';
+import { normalizeAddress, slowDownSeconds } from '../api/rate-limit.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
 import { createApiWorld, PASSWORD as WORLD_PASSWORD, type ApiWorld } from './helpers/api.js';
 
 interface Answer {
@@ -69,6 +70,8 @@ const stranger = () => `nobody${++n}@example.test`;
 const login = (s: RunningService, email: string, password: string, from: string, headers?: Record<string, string>) =>
   post(s, '/api/users/token/', { email, password }, from, headers);
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 function expectLimited(a: Answer, maxSeconds: number) {
   expect(a.status).toBe(429);
   expect(a.body.error.code).toBe('RATE_LIMITED');
@@ -109,29 +112,102 @@ describe('Throttling tells clients apart by the address of their socket', () => 
   });
 });
 
-describe('Failed logins are limited per account as well, whatever the address', () => {
+describe('Failed logins never lock the owner out', () => {
   let s: RunningService;
   beforeAll(async () => {
     s = await service();
-    for (const email of ['victim@example.test', 'owner@example.test', 'bystander@example.test']) {
+    for (const email of ['victim@example.test', 'owner@example.test', 'bystander@example.test', 'pair@example.test', 'staff@example.test', 'crowd@example.test', 'month@example.test']) {
       await s.core.users.register({ email, password: PASSWORD, first_name: 'A', last_name: 'B' });
     }
   });
-
-  it('after 10 failures within 15 minutes the email answers 429 with retry_after, to every address and even to the right password', async () => {
+  it('after 10 failures within 15 minutes an address that never logged in waits before each try (429, retry_after doubling from 1 s); the owner\'s address logs in at once', async () => {
+    // The owner logged in from home before.
+    expect((await login(s, 'victim@example.test', PASSWORD, '127.0.1.100')).status).toBe(200);
     for (let i = 1; i <= 10; i++) expect((await login(s, 'victim@example.test', WRONG, `127.0.1.${i}`)).status).toBe(401);
-    expectLimited(await login(s, 'victim@example.test', WRONG, '127.0.1.11'), 15 * 60);
-    expect((await login(s, 'Victim@Example.test', PASSWORD, '127.0.1.12')).status).toBe(429);
-    // Other accounts, from the very addresses the guesses came from, are not affected.
+    // Someone new must wait a second…
+    const first = await login(s, 'victim@example.test', WRONG, '127.0.1.11');
+    expectLimited(first, 1);
+    expect(first.body.error.details.retry_after).toBe(1);
+    // …while the owner, from an address that logged in to this account, is not slowed at all.
+    expect((await login(s, 'Victim@Example.test', PASSWORD, '127.0.1.100')).status).toBe(200);
+    // Each further failure doubles the wait, for every new address.
+    await sleep(1100);
+    expect((await login(s, 'victim@example.test', WRONG, '127.0.1.12')).status).toBe(401);
+    const second = await login(s, 'victim@example.test', WRONG, '127.0.1.13');
+    expectLimited(second, 2);
+    expect(second.body.error.details.retry_after).toBe(2);
+    await sleep(2100);
+    expect((await login(s, 'victim@example.test', WRONG, '127.0.1.14')).status).toBe(401);
+    expect((await login(s, 'victim@example.test', WRONG, '127.0.1.15')).body.error.details.retry_after).toBe(4);
+    // The owner still logs in from home, and other accounts are not affected at all.
+    expect((await login(s, 'victim@example.test', PASSWORD, '127.0.1.100')).status).toBe(200);
     expect((await login(s, 'bystander@example.test', PASSWORD, '127.0.1.10')).status).toBe(200);
+  });
+
+  it('a staff account (whose email may be public) is not locked out either', async () => {
+    await s.core.users.createOrPromoteStaff(SYSTEM_ACTOR, 'staff@example.test', PASSWORD, { promote: true });
+    expect((await login(s, 'staff@example.test', PASSWORD, '127.0.5.100')).status).toBe(200);
+    for (let i = 1; i <= 12; i++) await login(s, 'staff@example.test', WRONG, `127.0.5.${i}`);
+    expect((await login(s, 'staff@example.test', WRONG, '127.0.5.50')).status).toBe(429);
+    expect((await login(s, 'staff@example.test', PASSWORD, '127.0.5.100')).status).toBe(200);
+  });
+
+  it('a pair (account, address) with 10 failures is refused for 15 minutes, even the right password; the account\'s other addresses are not', async () => {
+    expect((await login(s, 'pair@example.test', PASSWORD, '127.0.6.100')).status).toBe(200);
+    expect((await login(s, 'pair@example.test', PASSWORD, '127.0.6.1')).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await login(s, 'pair@example.test', WRONG, '127.0.6.1')).status).toBe(401);
+    const refused = await login(s, 'pair@example.test', PASSWORD, '127.0.6.1');
+    expectLimited(refused, 15 * 60);
+    expect(refused.body.error.details.retry_after).toBeGreaterThan(14 * 60);
+    expect((await login(s, 'pair@example.test', PASSWORD, '127.0.6.100')).status).toBe(200);
   });
 
   it('a successful login by the owner does not wipe out the failures a guesser built up', async () => {
     for (let i = 1; i <= 9; i++) expect((await login(s, 'owner@example.test', WRONG, `127.0.2.${i}`)).status).toBe(401);
     expect((await login(s, 'owner@example.test', PASSWORD, '127.0.2.100')).status).toBe(200);
     expect((await login(s, 'owner@example.test', WRONG, '127.0.2.10')).status).toBe(401);
-    expectLimited(await login(s, 'owner@example.test', WRONG, '127.0.2.11'), 15 * 60);
-    expect((await login(s, 'owner@example.test', PASSWORD, '127.0.2.100')).status).toBe(429);
+    expectLimited(await login(s, 'owner@example.test', WRONG, '127.0.2.11'), 1);
+    expect((await login(s, 'owner@example.test', PASSWORD, '127.0.2.100')).status).toBe(200);
+  });
+
+  it('new addresses guessing at once while the account is slowed: one try is let through per wait, the rest answer 429', async () => {
+    for (let i = 1; i <= 10; i++) expect((await login(s, 'crowd@example.test', WRONG, `127.0.7.${i}`)).status).toBe(401);
+    await sleep(1100);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => login(s, 'crowd@example.test', WRONG, `127.0.7.${20 + i}`)));
+    expect(answers.map((a) => a.status).sort()).toEqual([401, 429, 429, 429, 429, 429]);
+  });
+
+  it('an address that last logged in to the account more than 30 days ago counts as new', async () => {
+    expect((await login(s, 'month@example.test', PASSWORD, '127.0.8.100')).status).toBe(200);
+    const db = s.core.deps.db;
+    const id = (await db.selectFrom('users').select('id').where('email', '=', 'month@example.test').executeTakeFirstOrThrow()).id;
+    await db.updateTable('login_addresses').set({ last_login_at: new Date(Date.now() - 31 * 86_400_000).toISOString() }).where('user_id', '=', id).execute();
+    for (let i = 1; i <= 10; i++) expect((await login(s, 'month@example.test', WRONG, `127.0.8.${i}`)).status).toBe(401);
+    expectLimited(await login(s, 'month@example.test', PASSWORD, '127.0.8.100'), 1);
+  });
+});
+
+describe('The wait before each try doubles up to 15 minutes', () => {
+  it('is 1, 2, 4 … seconds, and never more than 15 minutes', () => {
+    expect([1, 2, 3, 4, 10, 11, 20, 50].map((level) => slowDownSeconds(level, 900))).toEqual([1, 2, 4, 8, 512, 900, 900, 900]);
+  });
+
+  it('stops doubling at the configured cap through the API', async () => {
+    const w = await createApiWorld({ listen: true, api: { rateLimit: { slowDownMaxSec: 2 } } });
+    try {
+      const u = await w.user();
+      const at = (from: string, password: string) => post(w.url!, '/api/users/token/', { email: u.email, password }, from);
+      for (let i = 1; i <= 10; i++) expect((await at(`127.0.9.${i}`, WRONG)).status).toBe(401);
+      for (let round = 0; round < 3; round++) {
+        const refused = await at('127.0.9.50', WRONG);
+        expect(refused.status).toBe(429);
+        expect(refused.body.error.details.retry_after).toBeLessThanOrEqual(2);
+        await sleep(refused.body.error.details.retry_after * 1000 + 100);
+        expect((await at('127.0.9.51', WRONG)).status).toBe(401);
+      }
+    } finally {
+      await w.close();
+    }
   });
 });
 
@@ -196,12 +272,12 @@ describe('Creating Telegram link codes is throttled per user', () => {
   it('allows 5 codes in 10 minutes, then 429 with retry_after; another user is not affected', async () => {
     const a = await w.user();
     const b = await w.user();
-    for (let i = 0; i < 5; i++) expect((await w.req('POST', '/api/users/me/telegram-link/', { token: a.access })).status).toBe(201);
-    const refused = await w.req('POST', '/api/users/me/telegram-link/', { token: a.access });
+    for (let i = 0; i < 5; i++) expect((await w.req('POST', '/api/users/me/telegram-link/', { token: a.access, body: { current_password: WORLD_PASSWORD } })).status).toBe(201);
+    const refused = await w.req('POST', '/api/users/me/telegram-link/', { token: a.access, body: { current_password: WORLD_PASSWORD } });
     expect(refused.status).toBe(429);
     expect(refused.body.error.details.retry_after).toBeLessThanOrEqual(600);
     expect(refused.headers.get('retry-after')).toBe(String(refused.body.error.details.retry_after));
-    expect((await w.req('POST', '/api/users/me/telegram-link/', { token: b.access })).status).toBe(201);
+    expect((await w.req('POST', '/api/users/me/telegram-link/', { token: b.access, body: { current_password: WORLD_PASSWORD } })).status).toBe(201);
   });
 });
 

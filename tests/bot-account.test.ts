@@ -15,7 +15,7 @@ describe('linking a REST account with /start <code>', () => {
     const user = await w.core.users.register({ email: 'ann@example.test', password: 'long enough pw', first_name: 'Ann', last_name: 'Rest' });
     await w.core.borrowings.borrow({ userId: user.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-20' });
     await w.send(ann, '/start'); // first contact made a Telegram-only reader…
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`); // …which the linked account now replaces, once Ann says so
     await w.press(ann.id, '✅ Link');
     expect(w.last(ann.id).text).toContain('Your Telegram is now linked to the library account ann@example.test. Welcome, Ann Rest!');
@@ -30,7 +30,7 @@ describe('linking a REST account with /start <code>', () => {
 
   it('refuses an expired code', async () => {
     const user = await w.core.users.register({ email: 'late@example.test', password: 'long enough pw', first_name: 'L', last_name: 'T' });
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'long enough pw' });
     w.clock.advance(11 * 60 * 1000);
     await w.send(ann, `/start ${code}`);
     expect(w.tg.api.transcript(ann.id).some((m) => m.text.startsWith('This link has expired or was already used.'))).toBe(true);
@@ -133,14 +133,17 @@ describe('the error boundary', () => {
 describe('the reader the bot holds', () => {
   it('is core\'s public user — no password hash, no token epoch, is_staff a boolean — in a private chat and in a group', async () => {
     const user = await w.core.users.register({ email: 'ann@example.test', password: 'long enough pw', first_name: 'Ann', last_name: 'Rest' });
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`);
     await w.press(ann.id, '✅ Link');
     const resolve = resolveReader({ core: w.core } as BotDeps);
     for (const chat of [{ id: ann.id, type: 'private' }, { id: -100, type: 'supergroup' }]) {
       const ctx = { from: { id: ann.id, is_bot: false, first_name: 'Ann' }, chat } as unknown as BotContext;
       await resolve(ctx, async () => undefined);
-      expect(ctx.reader).toEqual({ id: user.id, email: 'ann@example.test', first_name: 'Ann', last_name: 'Rest', is_staff: false, language: 'en', telegram_linked: true });
+      expect(ctx.reader).toEqual({
+        id: user.id, email: 'ann@example.test', first_name: 'Ann', last_name: 'Rest', is_staff: false, language: 'en', telegram_linked: true,
+        telegram: { username: null, first_name: 'Ann' },
+      });
     }
   });
 });

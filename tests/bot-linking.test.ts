@@ -4,6 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { addBooks, ann, olena, useBotWorld, type BotWorld } from './helpers/bot.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { createNoticeRenderer } from '../bot/notices.js';
+import { silentLogger } from '../logger.js';
 
 const { world: w } = useBotWorld();
 
@@ -29,7 +32,7 @@ describe('/start <code> asks before linking', () => {
     const own = await readerOf(ann.id);
     await lend(own.id, 2);
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
 
     await w.send(ann, `/start ${code}`);
     const question = w.last(ann.id);
@@ -53,7 +56,7 @@ describe('/start <code> asks before linking', () => {
   it('says nothing about moving when the Telegram-only account holds nothing', async () => {
     await w.send(ann, '/start');
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`);
     expect(w.last(ann.id).text).toBe('🔗 Link this Telegram to the library account o•••@example.test?\n\nPress Link only if this account is your own.');
   });
@@ -63,7 +66,7 @@ describe('/start <code> asks before linking', () => {
     const own = await readerOf(ann.id);
     await lend(own.id, 1);
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`);
     await w.press(ann.id, '✖ Cancel');
     expect(w.last(ann.id).text).toBe('Linking cancelled: nothing changed.\n\nWhat would you like to do?');
@@ -83,7 +86,7 @@ describe('/start <code> asks before linking', () => {
   it('answers every button press exactly once and an old question after the code was used says so', async () => {
     await w.send(ann, '/start');
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`);
     const first = w.last(ann.id);
     await w.send(ann, `/start ${code}`); // asked twice: two questions on screen
@@ -108,7 +111,7 @@ describe('A merge never leaves a reader above MAX_ACTIVE_LOANS', () => {
     await lend(own.id, 3);
     const owner = await restAccount('olga@example.test');
     await lend(owner.id, 3);
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`);
     const said = w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot').map((m) => m.text);
     expect(said).toContain(
@@ -125,7 +128,7 @@ describe('A merge never leaves a reader above MAX_ACTIVE_LOANS', () => {
     await lend(own.id, 1);
     const owner = await restAccount('olga@example.test');
     await lend(owner.id, 2);
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`);
     expect(buttonsOf(w, ann.id).map((b) => b.text)).toEqual(['✅ Link', '✖ Cancel']);
     await lend(owner.id, 1); // the account borrows a third book meanwhile
@@ -145,7 +148,7 @@ describe('A linked reader keeps the language they use in Telegram', () => {
     await w.send(olena, '/start');
     const owner = await restAccount('olena@example.test');
     expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).language).toBe('en');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(olena, `/start ${code}`);
     expect(w.last(olena.id).text).toContain('🔗 Пов\'язати цей Telegram з обліковим записом бібліотеки o•••@example.test?');
     await w.press(olena.id, '✅ Пов\'язати');
@@ -161,7 +164,7 @@ describe('A linked reader keeps the language they use in Telegram', () => {
     await w.press(ann.id, 'Українська');
     expect((await readerOf(ann.id)).language).toBe('uk');
     const owner = await restAccount('ann@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
     await w.send(ann, `/start ${code}`);
     expect(w.last(ann.id).text).toContain("🔗 Пов'язати цей Telegram");
     await w.press(ann.id, "✅ Пов'язати");
@@ -171,5 +174,34 @@ describe('A linked reader keeps the language they use in Telegram', () => {
     // The next update (Telegram still says "en") answers in Ukrainian too.
     await w.send(ann, '/help');
     expect(w.last(ann.id).text).toContain('Як працює бібліотека');
+  });
+});
+
+describe('A link that replaces an earlier Telegram tells the earlier chat', () => {
+  const dispatch = () =>
+    dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
+
+  it('the account\'s former chat gets a message naming the new Telegram; unlinking over REST tells the chat as well', async () => {
+    const owner = await restAccount('olga@example.test');
+    await w.send(ann, '/start');
+    const first = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    await w.send(ann, `/start ${first.code}`);
+    await w.press(ann.id, '✅ Link');
+    // Someone else's Telegram takes the account over with a new code.
+    await w.send(olena, '/start');
+    const second = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    await w.send(olena, `/start ${second.code}`);
+    await w.press(olena.id, "✅ Пов'язати");
+    await dispatch();
+    expect(w.last(ann.id).text).toBe(
+      '🔗 Your library account o•••@example.test has just been linked to another Telegram: Олена (@olena). ' +
+        "This chat no longer gets the account's notices.\n" +
+        "If this was not you, change the account's password now (that ends every session), then link this Telegram again.",
+    );
+    // Olena unlinks it again: her chat is told, in her language.
+    await w.core.users.unlinkTelegram({ userId: owner.id, isStaff: false });
+    await dispatch();
+    expect(w.last(olena.id).text).toContain("🔗 Цей Telegram від'єднано від вашого облікового запису бібліотеки o•••@example.test.");
+    expect(w.errors()).toEqual([]);
   });
 });

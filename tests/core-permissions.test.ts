@@ -142,7 +142,7 @@ describe('the service (SYSTEM_ACTOR) has no account of its own', () => {
     ['users.get (own profile)', () => f.w.core.users.get(SYSTEM_ACTOR)],
     ['users.updateProfile', () => f.w.core.users.updateProfile(SYSTEM_ACTOR, { first_name: 'System' }, true)],
     ['users.setLanguage', () => f.w.core.users.setLanguage(SYSTEM_ACTOR, 'uk')],
-    ['users.createLinkCode', () => f.w.core.users.createLinkCode(SYSTEM_ACTOR)],
+    ['users.createLinkCode', () => f.w.core.users.createLinkCode(SYSTEM_ACTOR, { current_password: 'whatever it is' })],
   ];
   for (const [name, call] of own) {
     it(`${name} refuses it (FORBIDDEN) and changes nothing`, async () => {

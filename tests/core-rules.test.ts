@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createDb, migrateToLatest, openDatabase } from '../db/connection.js';
+import { createDb, MIGRATION_NAMES, migrateToLatest, openDatabase } from '../db/connection.js';
 import { isConstraintViolation, isUniqueViolation } from '../db/errors.js';
 import { createCore } from '../core/index.js';
 import { addDays, daysBetween, isValidIsoDate } from '../core/clock.js';
@@ -17,10 +17,15 @@ afterEach(async () => {
 });
 
 describe('migrations', () => {
+  it('are numbered 001, 002, … with no gap or repeat, and run in that order', () => {
+    expect(MIGRATION_NAMES[0]).toBe('001_initial');
+    expect(MIGRATION_NAMES.map((n) => n.slice(0, 4))).toEqual(MIGRATION_NAMES.map((_, i) => `${String(i + 1).padStart(3, '0')}_`));
+  });
+
   it('apply to an empty database and a second run applies nothing', async () => {
     const file = tempDbFile();
     const first = await openDatabase(file);
-    expect(first.applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '007_search_text', '008_instances', '009_holds_renewals', '010_title_search', '011_sandbox_chats']);
+    expect(first.applied).toEqual([...MIGRATION_NAMES]);
     const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`.execute(first.db);
     expect(tables.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['books', 'borrowings', 'payments', 'users', 'outbox', 'stripe_events', 'bot_sessions', 'leases']));
     await first.db.destroy();
@@ -60,8 +65,8 @@ describe('the database itself refuses what SPEC §1 forbids', () => {
     world = await createWorld();
     await makeBook(world.core, { isbn: '978-0-306-40615-7' });
     expect(await codeOf(makeBook(world.core, { isbn: '978-0-306-40615-7' }))).toBe('ISBN_TAKEN');
-    await world.core.users.register({ email: 'Same@Example.test', password: 'password1', first_name: 'A', last_name: 'B' });
-    expect(await codeOf(world.core.users.register({ email: 'same@example.TEST', password: 'password1', first_name: 'A', last_name: 'B' }))).toBe('EMAIL_TAKEN');
+    await world.core.users.register({ email: 'Same@Example.test', password: 'a fine password', first_name: 'A', last_name: 'B' });
+    expect(await codeOf(world.core.users.register({ email: 'same@example.TEST', password: 'a fine password', first_name: 'A', last_name: 'B' }))).toBe('EMAIL_TAKEN');
     // SQLite: the case-blind unique index; PostgreSQL: emails are stored lower case (a CHECK) and unique.
     expect(await refusal(raw(world, `INSERT INTO users (email) VALUES ('SAME@EXAMPLE.TEST')`))).not.toBe('accepted');
     expect(await refusal(raw(world, `INSERT INTO users (email) VALUES ('same@example.test')`))).toBe('unique');

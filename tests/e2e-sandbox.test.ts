@@ -175,7 +175,7 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     const tokens = await rest<{ access: string }>('POST', '/api/users/token', { body: { email: READER.email, password: READER.password } });
     expect(tokens.status).toBe(200);
     state.token = tokens.body.access;
-    const link = await rest<{ url: string }>('POST', '/api/users/me/telegram-link', { token: state.token });
+    const link = await rest<{ url: string }>('POST', '/api/users/me/telegram-link', { token: state.token, body: { current_password: READER.password } });
     expect(link.status).toBe(201);
     // The sandbox's bot is not on Telegram: the deep link opens the web chat with /start <code> typed in.
     expect(link.body.url).toMatch(new RegExp(`^${escapeRegExp(service!.url)}/sandbox/\\?start=[A-Za-z0-9_-]+$`));

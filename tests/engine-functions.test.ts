@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { DB } from '../db/connection.js';
-import { migrateToLatest, immediateTransaction } from '../db/connection.js';
+import { MIGRATION_NAMES, migrateToLatest, immediateTransaction } from '../db/connection.js';
 import type { Engine } from '../db/engine.js';
 import { engineKind } from '../db/engine.js';
 import { lockForUpdate, writeTransaction, isRetryableConflict } from '../db/transactions.js';
@@ -97,7 +97,7 @@ describe('Migrations', () => {
       const fresh = await openPglite();
       try {
         const applied = await migrateToLatest(fresh.db);
-        expect(applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '007_search_text', '008_instances', '009_holds_renewals', '010_title_search', '011_sandbox_chats']);
+        expect(applied).toEqual([...MIGRATION_NAMES]);
         expect(await migrateToLatest(fresh.db)).toEqual([]);
       } finally {
         await fresh.engine.close();
@@ -105,7 +105,7 @@ describe('Migrations', () => {
     } else {
       const { openDatabase } = await import('../db/connection.js');
       const fresh = await openDatabase(':memory:');
-      expect(fresh.applied).toHaveLength(11);
+      expect(fresh.applied).toEqual([...MIGRATION_NAMES]);
       expect(await migrateToLatest(fresh.db)).toEqual([]);
       await fresh.db.destroy();
     }

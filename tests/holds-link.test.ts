@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../core/clock.js';
 import type { UserActor } from '../core/index.js';
 import { createWorld, makeBook, type World } from './helpers/world.js';
+import { hashPassword } from '../core/users.js';
 
 let w: World;
 let tg = 4_400_000;
@@ -21,8 +22,11 @@ const telegramOnly = async () => {
   const user = await w.core.users.ensureTelegramReader({ id: ++tg, first_name: 'Tg' });
   return { actor: { userId: user.id, isStaff: false } as UserActor, tgId: tg };
 };
+const REST_PASSWORD = 'rest account pw';
+let restHash: Promise<string> | undefined;
 const restAccount = async () => {
-  const row = await w.db.insertInto('users').values({ email: `rest${++tg}@example.test`, password_hash: null, first_name: 'Rest', last_name: 'Reader', created_at: '2026-03-10T10:00:00Z' }).returning('id').executeTakeFirstOrThrow();
+  restHash ??= hashPassword(REST_PASSWORD);
+  const row = await w.db.insertInto('users').values({ email: `rest${++tg}@example.test`, password_hash: await restHash, first_name: 'Rest', last_name: 'Reader', created_at: '2026-03-10T10:00:00Z' }).returning('id').executeTakeFirstOrThrow();
   return { userId: row.id, isStaff: false } as UserActor;
 };
 /** A book whose one copy is out, lent to a stranger: the loan to return later. */
@@ -33,7 +37,7 @@ const bookOut = async () => {
   return { book, lender, loanId: borrowing.id };
 };
 const link = async (rest: UserActor, tgId: number) => {
-  const { code } = await w.core.users.createLinkCode(rest);
+  const { code } = await w.core.users.createLinkCode(rest, { current_password: REST_PASSWORD });
   const preview = await w.core.users.previewLink(code, tgId);
   return { preview, redeem: () => w.core.users.redeemLinkCode(code, { id: tgId, first_name: 'Tg' }) };
 };
@@ -86,7 +90,7 @@ describe('a merge moves holds', () => {
     const rest = await restAccount();
     for (let i = 0; i < 2; i++) await w.core.holds.place(phone, { book_id: (await bookOut()).book.id });
     for (let i = 0; i < 2; i++) await w.core.holds.place(rest, { book_id: (await bookOut()).book.id });
-    const { code } = await w.core.users.createLinkCode(rest);
+    const { code } = await w.core.users.createLinkCode(rest, { current_password: REST_PASSWORD });
     await expect(w.core.users.previewLink(code, tgId)).rejects.toMatchObject({ code: 'LINK_HOLD_LIMIT' });
     await expect(w.core.users.redeemLinkCode(code, { id: tgId, first_name: 'Tg' })).rejects.toMatchObject({ code: 'LINK_HOLD_LIMIT' });
     expect(await holdsOf(phone.userId)).toHaveLength(2);

@@ -84,7 +84,7 @@ describe('the README\'s curl session', () => {
     const dune = (await books.list({ search: 'dune' })).results.find((b) => b.title === 'Dune')!;
     expect(dune).toBeDefined();
     for (const n of [1, 2]) {
-      const u = await users.register({ email: `olena${n}@example.test`, password: 'password123', first_name: 'Olena', last_name: String(n) });
+      const u = await users.register({ email: `olena${n}@example.test`, password: 'a fine password', first_name: 'Olena', last_name: String(n) });
       await borrowings.borrow({ userId: u.id, isStaff: false }, { book_id: dune.id, expected_return_date: addDays(borrowings.today(), 3) });
     }
     const shelf = (await books.get(dune.id)).inventory;

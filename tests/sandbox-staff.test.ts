@@ -32,7 +32,7 @@ describe('the sandbox librarian is a dedicated Telegram-only account', () => {
   it('a REST account linked to the persona never becomes staff, on this start or the next', async () => {
     await w.core.users.promoteSandboxLibrarian(SYSTEM_ACTOR, librarian);
     const { user } = await makeReader(w.core);
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false });
+    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'correct horse' });
     const linked = await w.core.users.redeemLinkCode(code, librarian);
     expect(linked.is_staff).toBe(false);
     // The sandbox starts again: the persona now answers to the REST account, which stays a reader.

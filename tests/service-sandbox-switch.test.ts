@@ -70,8 +70,8 @@ let readers = 0;
 async function borrowOverRest(service: RunningService) {
   readers++;
   const email = `switch${readers}@example.test`;
-  expect((await json(service, 'POST', '/api/users/', { body: { email, password: 'password123', first_name: 'S', last_name: 'W' } })).status).toBe(201);
-  const token = (await json(service, 'POST', '/api/users/token/', { body: { email, password: 'password123' } })).body.access as string;
+  expect((await json(service, 'POST', '/api/users/', { body: { email, password: 'a fine password', first_name: 'S', last_name: 'W' } })).status).toBe(201);
+  const token = (await json(service, 'POST', '/api/users/token/', { body: { email, password: 'a fine password' } })).body.access as string;
   const books = (await json(service, 'GET', '/api/books/?limit=100')).body.results as { id: number; inventory: number }[];
   const book = books.find((b) => b.inventory > 0)!;
   const due = new Date(Date.parse(`${service.core.borrowings.today()}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
@@ -130,9 +130,9 @@ describe('linking a REST account to the sandbox librarian persona', () => {
     let service = await startTestService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
     try {
       const { users } = service.core;
-      const account = await users.register({ email: 'linker@example.test', password: 'password123', first_name: 'L', last_name: 'K' });
+      const account = await users.register({ email: 'linker@example.test', password: 'a fine password', first_name: 'L', last_name: 'K' });
       const librarian = sandboxPersonas(-100).find((p) => p.id === 'librarian')!.user;
-      await users.redeemLinkCode((await users.createLinkCode({ userId: account.id, isStaff: false })).code, librarian);
+      await users.redeemLinkCode((await users.createLinkCode({ userId: account.id, isStaff: false }, { current_password: 'a fine password' })).code, librarian);
       expect((await users.get(SYSTEM_ACTOR, account.id)).is_staff).toBe(false);
       await service.stop();
       service = await startTestService(loadConfig({ DATABASE_PATH: own, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });

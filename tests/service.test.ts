@@ -82,7 +82,7 @@ describe('with real credentials', () => {
 
   it('creates Checkout Sessions on the configured Stripe with success URLs under PUBLIC_URL', async () => {
     const book = await service.core.books.create(SYSTEM_ACTOR, { title: 'Service Book', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: '1.00' });
-    const reader = await service.core.users.register({ email: 'svc@example.test', password: 'password1', first_name: 'S', last_name: 'V' });
+    const reader = await service.core.users.register({ email: 'svc@example.test', password: 'a fine password', first_name: 'S', last_name: 'V' });
     const { borrowing, session_url } = await service.core.borrowings.borrow({ userId: reader.id, isStaff: false }, { book_id: book.id, expected_return_date: addOne(service.core.borrowings.today()) });
     expect(session_url).toMatch(/^http/);
     const session = stripe.api.session(borrowing.payments[0]!.session_id!);

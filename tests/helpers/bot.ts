@@ -162,7 +162,7 @@ export async function addBooks(core: Core, n: number, make: (i: number) => Parti
 /** A staff account linked to the librarian's Telegram user, the way a librarian does it: a deep link. */
 export async function linkStaff(world: BotWorld, who: FakeUserInput = librarian) {
   const { user } = await world.core.users.createOrPromoteStaff(SYSTEM_ACTOR, `staff-${who.id}@library.test`, 'staff password 1');
-  const { code } = await world.core.users.createLinkCode({ userId: user.id, isStaff: true });
+  const { code } = await world.core.users.createLinkCode({ userId: user.id, isStaff: true }, { current_password: 'staff password 1' });
   await world.send(who, `/start ${code}`);
   await world.press(who.id, '✅ Link', who);
   return user;

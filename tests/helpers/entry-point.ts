@@ -31,9 +31,10 @@ export interface Finished {
 }
 
 /** Runs `tsx <script> ...args` in cwd to the end. */
-export function runToEnd(script: string, opts: { cwd: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number }): Promise<Finished> {
+export function runToEnd(script: string, opts: { cwd: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; input?: string }): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [path.join(REPO, script), ...(opts.args ?? [])], { cwd: opts.cwd, env: baseEnv(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [path.join(REPO, script), ...(opts.args ?? [])], { cwd: opts.cwd, env: baseEnv(opts.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(opts.input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

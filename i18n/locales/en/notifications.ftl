@@ -101,3 +101,9 @@ notify-reader-hold-ready =
 notify-reader-hold-expired =
     ⌛ Your hold on “{ $book }” by { $author } has expired: the copy set aside for you was not borrowed in time and has gone to the next reader (or back to the shelf).
     You can join the queue again from the book's card.
+notify-reader-telegram-replaced =
+    🔗 Your library account { $email } has just been linked to another Telegram: { $name }. This chat no longer gets the account's notices.
+    If this was not you, change the account's password now (that ends every session), then link this Telegram again.
+notify-reader-telegram-unlinked =
+    🔗 This Telegram was unlinked from your library account { $email }. This chat no longer gets the account's notices.
+    If this was not you, change the account's password now (that ends every session), then link this Telegram again.
