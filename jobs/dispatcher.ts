@@ -38,7 +38,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
-import { classifySendError, createThrottle, mono, sleep } from './throttle.js';
+import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
 import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
 import { leaseHolderId } from './lease.js';
 
@@ -181,7 +181,11 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         AbortSignal.timeout(opts.sendTimeoutMs) as unknown as SendSignal,
       );
     } catch (err) {
-      throttle.answered(row.chat_id);
+      // Refused by Telegram (it answered with an error code): nothing was delivered, so it does
+      // not count against the chat's or the group's pace. No answer at all (a timeout, the
+      // network): Telegram may have taken it, so it counts.
+      if (isRefusal(err)) throttle.refused();
+      else throttle.answered(row.chat_id);
       return afterFailure(row, attempts, err);
     }
     throttle.answered(row.chat_id);

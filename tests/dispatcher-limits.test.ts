@@ -47,6 +47,25 @@ describe('rate limits', () => {
     expect(third).toMatchObject({ attempts: 0, sent_at: null });
   });
 
+  it('counts only what Telegram accepted against a group\'s allowance: a 429 uses none of it', async () => {
+    h.tg.api.registerChat({ id: -1002002, type: 'supergroup', title: 'Staff' });
+    await queue(-1002002, ['g1', 'g2']);
+    h.tg.api.failNext('sendMessage', 1, { status: 429, retry_after: 1 });
+    const loop = createDispatcherLoop(deps(), { ...FAST, groupPerMinute: 2, concurrency: 1, idleMs: 10 });
+    loop.start();
+    try {
+      // Two messages taken in the minute, the group's whole allowance: the refused attempt was none.
+      await h.tg.api.waitFor(() => okSends(-1002002).length === 2, 5000);
+    } finally {
+      await loop.stop();
+    }
+    const calls = sendCalls().filter((c) => Number(c.params.chat_id) === -1002002);
+    expect(calls.map((c) => c.ok)).toEqual([false, true, true]);
+    // retry_after is still honoured.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(markersIn(-1002002)).toEqual(['g1', 'g2']);
+  });
+
   it('stays under the global pace (no 429 from a fake that enforces it)', async () => {
     await h.restartTelegram({ rateLimit: { globalPerSecond: 50, perChatPerSecond: 1 } });
     const chats = Array.from({ length: 60 }, (_, i) => privateChat(3000 + i));
