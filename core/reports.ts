@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import type { Actor, CoreDeps } from './context.js';
 import { ownerOf, requireStaff } from './access.js';
 import { formatCents } from './money.js';
-import { todayIn } from './clock.js';
+import { daysBetween, todayIn } from './clock.js';
+import { fineChargeCents } from './borrowings.js';
 import { displayName } from './names.js';
 import { notFound } from './errors.js';
 
@@ -53,6 +54,8 @@ export interface LoanCard {
   borrow_date: string;
   expected_return_date: string;
   actual_return_date: string | null;
+  /** What returning it today would fine (core's rule, the minimum charge included); null when on time or returned. */
+  fine_if_returned_today: string | null;
   payments: { id: number; type: 'PAYMENT' | 'FINE'; status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED'; amount: string; paid_at: string | null; refunded_at: string | null }[];
 }
 
@@ -64,8 +67,10 @@ export interface BookCard {
   isbn: string | null;
   cover: 'HARD' | 'SOFT';
   daily_fee: string;
-  /** Copies on the shelf. */
+  /** Copies on the shelf, those set aside included. */
   inventory: number;
+  /** Of those, copies set aside for readers whose hold is READY. */
+  held: number;
   /** Copies out on active loans. */
   on_loan: number;
 }
@@ -250,7 +255,10 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     }));
   }
 
-  /** Today's numbers in one statement; each count is an index range (migration 002). */
+  /**
+   * Today's numbers in one statement; each count is an index range (migration 002). "Paid" is
+   * what was paid today and kept: a payment refunded since counts under "Refunded" only.
+   */
   async function dayStats(actor: Actor, date: string = today()): Promise<DayStats> {
     requireStaff(actor);
     const { start, end } = dayBounds(date, config.rules.timeZone);
@@ -263,8 +271,8 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
         (SELECT count(*) FROM borrowings WHERE actual_return_date = ${date}) AS returned,
         (SELECT count(*) FROM borrowings WHERE actual_return_date IS NULL) AS active,
         (SELECT count(*) FROM borrowings WHERE actual_return_date IS NULL AND expected_return_date < ${date}) AS overdue,
-        (SELECT count(*) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end}) AS paid_count,
-        (SELECT coalesce(sum(money_to_pay_cents), 0) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end}) AS paid_cents,
+        (SELECT count(*) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end} AND status = 'PAID') AS paid_count,
+        (SELECT coalesce(sum(money_to_pay_cents), 0) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end} AND status = 'PAID') AS paid_cents,
         (SELECT count(*) FROM payments WHERE refunded_at >= ${start} AND refunded_at < ${end}) AS refunded_count,
         (SELECT coalesce(sum(money_to_pay_cents), 0) FROM payments WHERE refunded_at >= ${start} AND refunded_at < ${end}) AS refunded_cents
     `.execute(db);
@@ -291,7 +299,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .innerJoin('users', 'users.id', 'borrowings.user_id')
       .select([
         'borrowings.id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
-        'books.id as book_id', 'books.title', 'books.author',
+        'books.id as book_id', 'books.title', 'books.author', 'books.daily_fee_cents',
         'users.id as user_id', 'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username', 'users.telegram_user_id',
       ])
       .where('borrowings.id', '=', borrowingId)
@@ -303,6 +311,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .where('borrowing_id', '=', borrowingId)
       .orderBy('id')
       .execute();
+    const late = r.actual_return_date === null ? daysBetween(r.expected_return_date, today()) : 0;
     return {
       borrowing_id: r.id,
       book: { id: r.book_id, title: r.title, author: r.author },
@@ -316,6 +325,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       borrow_date: r.borrow_date,
       expected_return_date: r.expected_return_date,
       actual_return_date: r.actual_return_date,
+      fine_if_returned_today: late > 0 ? formatCents(fineChargeCents(r.daily_fee_cents, late, config.rules.fineMultiplier)) : null,
       payments: payments.map((p) => ({ id: p.id, type: p.type, status: p.status, amount: formatCents(p.money_to_pay_cents), paid_at: p.paid_at, refunded_at: p.refunded_at })),
     };
   }
@@ -325,7 +335,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     requireStaff(actor);
     const r = await db
       .selectFrom('books')
-      .select(['id', 'title', 'author', 'isbn', 'cover', 'daily_fee_cents', 'inventory'])
+      .select(['id', 'title', 'author', 'isbn', 'cover', 'daily_fee_cents', 'inventory', 'held'])
       .select((eb) =>
         eb
           .selectFrom('borrowings')
@@ -338,7 +348,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     if (!r) throw notFound('Book');
-    return { id: r.id, title: r.title, author: r.author, isbn: r.isbn, cover: r.cover, daily_fee: formatCents(r.daily_fee_cents), inventory: r.inventory, on_loan: Number(r.on_loan ?? 0) };
+    return { id: r.id, title: r.title, author: r.author, isbn: r.isbn, cover: r.cover, daily_fee: formatCents(r.daily_fee_cents), inventory: r.inventory, held: r.held, on_loan: Number(r.on_loan ?? 0) };
   }
 
   return { today, activeLoans, overdueLoans, overdueCounts, loansOf, findReader, unpaidPayments, dayStats, loanCard, bookCard };

@@ -145,7 +145,7 @@ describe('a loan’s card', () => {
     await press(staffLabels()[0]!);
     expect(staffText()).toContain('· ⚠ 2 days overdue');
     await press('↩ Return');
-    expect(staffText()).toMatch(/^Mark “Dune” \(borrowing #\d+, Ann Reader .*\) returned today\?\nIt is 2 days late: a fine will be charged\.$/);
+    expect(staffText()).toMatch(/^Mark “Dune” \(borrowing #\d+, Ann Reader .*\) returned today\?\nIt is 2 days late: a fine of 4\.00 USD will be charged\.$/);
     await press('✅ Yes, it is back');
     expect(staffText()).toMatch(new RegExp(`^✅ Borrowing #${borrowing.id} \\(“Dune”\\) marked returned on 2026-03-15\\.\\nReturned late: fine #\\d+ of 4\\.00 USD created\\.`));
     expect(staffText()).toContain('returned 2026-03-15');

@@ -164,7 +164,7 @@ export function createConsole(deps: BotDeps) {
     const late = daysBetween(card.expected_return_date, reports.today());
     const text = [
       ctx.t('console-return-question', { title: card.book.title, id: String(borrowingId), reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id) }),
-      late > 0 ? ctx.t('console-return-late', { days: late }) : ctx.t('console-return-on-time'),
+      late > 0 ? ctx.t('console-return-late', { days: late, fine: card.fine_if_returned_today ?? '' }) : ctx.t('console-return-on-time'),
     ].join('\n');
     const keyboard = new InlineKeyboard()
       .text(ctx.tPlain('console-return-yes'), go({ screen: 'return', borrowingId, confirmed: true }))
@@ -222,7 +222,10 @@ export function createConsole(deps: BotDeps) {
       ctx.t('console-book-title', { title: b.title, id: String(b.id) }),
       ctx.t('console-book-details', { author: b.author, cover: html(ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft')), fee: b.daily_fee }),
       ...(b.isbn ? [ctx.t('book-isbn', { isbn: b.isbn })] : []),
-      ctx.t('console-book-copies', { shelf: b.inventory, out: b.on_loan }),
+      // A copy set aside for a reader is on the shelf but not to be lent: said as such.
+      b.held > 0
+        ? ctx.t('console-book-copies-held', { shelf: b.inventory - b.held, held: b.held, out: b.on_loan })
+        : ctx.t('console-book-copies', { shelf: b.inventory, out: b.on_loan }),
       // The queue: how many copies are set aside and readers wait, then the first few of them.
       ...(await queuePreview(ctx, bookId)),
     ];

@@ -439,7 +439,7 @@ console-return-question = Mark <b>“{ $title }”</b> (borrowing #{ $id }, { $r
 console-return-late = It is { $days ->
     [one] 1 day
    *[other] { $days } days
-} late: a fine will be charged.
+} late: a fine of <b>{ $fine } USD</b> will be charged.
 console-return-on-time = It is on time: no fine.
 console-return-yes = ✅ Yes, it is back
 console-refund-question = Refund payment #{ $id } — the { $type ->
@@ -450,6 +450,10 @@ console-refund-yes = ✅ Refund { $amount } USD
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/day
 console-book-copies = On the shelf: <b>{ $shelf }</b> · on loan: { $out }
+console-book-copies-held = On the shelf: <b>{ $shelf }</b> · { $held } set aside for { $held ->
+    [one] a reader
+   *[other] readers
+} · on loan: { $out }
 console-book-no-queue = Queue: nobody is waiting.
 console-book-queue-more = …and { $rest } more: /admin holds { $id }
 console-inventory-minus = ➖ 1 copy

@@ -73,7 +73,7 @@ catalogue-hint = Натисніть на книжку, щоб відкрити �
 catalogue-empty = Каталог поки що порожній.
 search-empty = За запитом «{ $query }» нічого не знайдено. Спробуйте інші слова.
 search-how = Надішліть слова для пошуку, наприклад: /search шевченко
-catalogue-prev = ◀ Назад
+catalogue-prev = ◀ Попередня
 catalogue-next = Далі ▶
 catalogue-first = ⏮ Перша сторінка
 
@@ -456,7 +456,7 @@ console-return-late = Прострочено на { $days ->
     [one] { $days } день
     [few] { $days } дні
    *[other] { $days } днів
-}: буде нараховано штраф.
+}: буде нараховано штраф <b>{ $fine } USD</b>.
 console-return-on-time = Вчасно: без штрафу.
 console-return-yes = ✅ Так, повернено
 console-refund-question = Повернути кошти за платіж #{ $id } — { $type ->
@@ -467,6 +467,10 @@ console-refund-yes = ✅ Повернути { $amount } USD
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/день
 console-book-copies = На полиці: <b>{ $shelf }</b> · на руках: { $out }
+console-book-copies-held = На полиці: <b>{ $shelf }</b> · { $held ->
+    [one] { $held } відкладено для читача
+   *[other] { $held } відкладено для читачів
+} · на руках: { $out }
 console-book-no-queue = Черга: ніхто не чекає.
 console-book-queue-more = …і ще { $rest }: /admin holds { $id }
 console-inventory-minus = ➖ 1 примірник
