@@ -9,7 +9,7 @@ import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
 import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback, consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
+import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
 import { stillUnpaidQuery } from '../core/reports.js';
 import { truncate } from './text.js';
 import { payButton } from './pay.js';
@@ -210,8 +210,8 @@ export function createRenderer() {
       size += line.length + 1;
     }
     const text = [head, ...lines, footer(Math.max(0, total - lines.length))].join('\n');
-    // The list's first page, as /admin overdue shows it (bot/features/admin/index.ts answers it).
-    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: adminListCallback.data({ list: 'overdue' }) }]] } };
+    // The console's paged Overdue list, whose loans open their cards (bot/features/admin/console.ts), under the report.
+    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: consoleCallback.data({ screen: 'open', list: 'overdue' }) }]] } };
   }
 
   function render(row: RenderableRow, facts: RenderFacts = {}): RenderedMessage {

@@ -14,7 +14,7 @@ import { MAX_INVENTORY, type Book } from '../../../core/books.js';
 import type { QueueLine } from '../../../core/holds.js';
 import { libraryDateTime } from '../../../core/hold-queue.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
-import { consoleCallback, type ConsoleTarget } from '../../callbacks.js';
+import { consoleCallback, type ConsoleTarget, type OpenList } from '../../callbacks.js';
 import { attempt, domainErrorText } from '../../errors.js';
 import { normalizeLanguage } from '../../reader.js';
 import { truncate } from '../../text.js';
@@ -264,7 +264,7 @@ export function createConsole(deps: BotDeps) {
       case 'refund': return target.confirmed ? doRefund(ctx, target.paymentId) : confirmRefund(ctx, target.paymentId);
       case 'book': return book(ctx, target.bookId);
       case 'inventory': return setInventory(ctx, target.bookId, target.inventory);
-      case 'remind': case 'findBook': case 'findReader': case 'addBook': return null;
+      case 'remind': case 'findBook': case 'findReader': case 'addBook': case 'open': return null;
     }
   }
 
@@ -286,13 +286,11 @@ export function createConsole(deps: BotDeps) {
         await ctx.answerCallbackQuery();
         return ctx.conversation.enter(ADD_BOOK_CONVERSATION);
       case 'loan':
-        if (target.fresh) {
-          // From a staff notification: the card as a new message under it, the notification kept.
-          const s = await loan(ctx, target.borrowingId);
-          const from = ctx.callbackQuery.message?.message_id;
-          return ctx.reply(s.text, { reply_markup: s.keyboard, ...(from ? { reply_parameters: { message_id: from, allow_sending_without_reply: true } } : {}) });
-        }
+        // From a staff notification: the card as a new message under it, the notification kept.
+        if (target.fresh) return underNotice(ctx, await loan(ctx, target.borrowingId));
         break;
+      case 'open':
+        return openUnder(ctx, target.list);
       default:
         break;
     }
@@ -302,6 +300,22 @@ export function createConsole(deps: BotDeps) {
       return ctx.editMessageText(s.text, { reply_markup: s.keyboard });
     }
     if (shown.value) await ctx.editMessageText(shown.value.text, { reply_markup: shown.value.keyboard });
+  }
+
+  /** A screen as a new message answering the notice whose button was pressed (the notice stays as it was). */
+  function underNotice(ctx: BotContext, s: Screen) {
+    const from = ctx.callbackQuery?.message?.message_id;
+    return ctx.reply(s.text, { reply_markup: s.keyboard, ...(from ? { reply_parameters: { message_id: from, allow_sending_without_reply: true } } : {}) });
+  }
+
+  /**
+   * A staff notice's button into the console (the daily overdue report, a digest): that screen —
+   * the paged list whose loans open their cards — under the notice, which keeps its button.
+   */
+  async function openUnder(ctx: BotContext, list: OpenList): Promise<unknown> {
+    await ctx.answerCallbackQuery();
+    const s = list === 'overdue' ? await overdue(ctx) : list === 'active' ? await active(ctx) : home(ctx);
+    return underNotice(ctx, s);
   }
 
   /** /admin with nothing after it: the console's first screen, as a new message. */
@@ -362,7 +376,7 @@ export function createConsole(deps: BotDeps) {
     };
   }
 
-  return { open, press, findConversation };
+  return { open, press, openUnder, findConversation };
 }
 
 export type Console = ReturnType<typeof createConsole>;
