@@ -154,6 +154,36 @@ describe('a loan’s card', () => {
     expect((await w.core.books.get(book.id)).inventory).toBe(2);
   });
 
+  it('Return → Yes is one message in the staff chat (the card, edited), as is /admin return; the reader is told', async () => {
+    const { borrowing } = await loan(ann, 'Dune', 3);
+    const other = await loan(bob, 'Emma', 3);
+    await payAll(ann.id);
+    await payAll(bob.id);
+    await dispatch();
+    await w.send(librarian, '/admin', staffChat);
+    await press('📋 Active');
+    await press(staffLabels().find((l) => l.includes('Dune'))!);
+    await press('↩ Return');
+    const staffBefore = w.tg.api.transcript(STAFF_CHAT_ID).length;
+    await press('✅ Yes, it is back');
+    expect(staffText()).toContain(`✅ Borrowing #${borrowing.id} (“Dune”) marked returned on 2026-03-10.`);
+    await w.send(librarian, `/admin return ${other.borrowing.id}`, staffChat);
+    expect(staffText()).toContain(`✅ Borrowing #${other.borrowing.id} (“Emma”) marked returned on 2026-03-10.`);
+    await dispatch();
+    // Since the press: the librarian's command and the bot's answer to it, and no notice.
+    const since = w.tg.api.transcript(STAFF_CHAT_ID).slice(staffBefore);
+    expect(since.map((m) => m.from)).toEqual(['user', 'bot']);
+    expect(w.tg.api.transcript(STAFF_CHAT_ID).filter((m) => m.text.includes('Book returned'))).toEqual([]);
+    expect(w.tg.api.lastBotMessage(ann.id)!.text).toBe('↩️ The library marked “Dune” returned on 2026-03-10. Thank you!');
+    expect(w.tg.api.lastBotMessage(bob.id)!.text).toBe('↩️ The library marked “Emma” returned on 2026-03-10. Thank you!');
+    // A return made elsewhere (REST) is still told to the staff chat.
+    const third = await loan(ann, 'Ulysses', 3);
+    await payAll(ann.id);
+    await w.core.borrowings.returnBook({ userId: await readerId(ann.id), isStaff: false }, third.borrowing.id);
+    await dispatch();
+    expect(staffText()).toContain(`↩️ Book returned #${third.borrowing.id}`);
+  });
+
   it('Remind sends the reader the due or overdue notice now, once a day', async () => {
     const { borrowing } = await loan(ann, 'Dune', 3);
     await payAll(ann.id);

@@ -173,7 +173,8 @@ export function createConsole(deps: BotDeps) {
   }
 
   async function doReturn(ctx: BotContext, borrowingId: number): Promise<Screen> {
-    const done = await attempt(() => core.borrowings.returnBook(staffActor(ctx), borrowingId));
+    // This card, edited in the staff chat, is the staff's message about the return: no notice repeats it there.
+    const done = await attempt(() => core.borrowings.returnBook(staffActor(ctx), borrowingId, { staffSeesIt: true }));
     if (!done.ok) return loan(ctx, borrowingId, domainErrorText(ctx.lang, done));
     const { borrowing, fine } = done.value;
     const notice = ctx.t('admin-returned', { id: String(borrowing.id), title: borrowing.book.title, date: borrowing.actual_return_date ?? '' })

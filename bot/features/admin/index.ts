@@ -149,7 +149,8 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
       case 'return': {
         const m = /^#?(\d{1,15})$/.exec(args);
         if (!m) return usage();
-        const { borrowing, fine } = await core.borrowings.returnBook(staffActor(ctx), Number(m[1]));
+        // The answer here is the staff chat's message about the return (one message per event).
+        const { borrowing, fine } = await core.borrowings.returnBook(staffActor(ctx), Number(m[1]), { staffSeesIt: true });
         const text = ctx.t('admin-returned', { id: String(borrowing.id), title: borrowing.book.title, date: borrowing.actual_return_date ?? '' });
         return ctx.reply(fine ? `${text}\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : text);
       }
