@@ -8,11 +8,12 @@ import { paymentLinks } from '../db/outbox.js';
 import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
+import { paymentKind } from '../core/payments.js';
 import type { OverdueLoan } from '../core/notifications.js';
 import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
 import { stillUnpaidQuery } from '../core/reports.js';
 import { truncate } from './text.js';
-import { payButton } from './pay.js';
+import { payButton, unpaidLineKey } from './pay.js';
 import type { PayLinks } from '../core/pay-links.js';
 import { TELEGRAM_TEXT_LIMIT } from './text.js';
 
@@ -40,6 +41,7 @@ export interface PaymentFact {
 export interface StillUnpaid {
   id: number;
   type: 'PAYMENT' | 'FINE';
+  renewal: number;
   amount: string;
   title: string;
 }
@@ -86,6 +88,7 @@ const idOf = (p: Payload, key: string): number | null => {
 /** Which payload field names the payment whose Pay button a kind of notice shows. */
 const PAY_BUTTON_OF: Record<string, string> = {
   'reader.borrowing_confirmed': 'payment_id',
+  'reader.borrowing_extended': 'payment_id',
   'reader.fine_created': 'fine_payment_id',
   'reader.returned_by_staff': 'fine_payment_id',
   'reader.payment_expired': 'payment_id',
@@ -120,7 +123,7 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
   if (paid.length > 0) {
     for (const r of await stillUnpaidQuery(db, paid).execute()) {
       const list = stillUnpaid.get(r.paid_id) ?? [];
-      list.push({ id: r.id, type: r.type, amount: formatCents(r.money_to_pay_cents), title: r.title });
+      list.push({ id: r.id, type: r.type, renewal: r.renewal, amount: formatCents(r.money_to_pay_cents), title: r.title });
       stillUnpaid.set(r.paid_id, list);
       ids.add(r.id);
     }
@@ -139,6 +142,8 @@ export function createNoticeRenderer(db: DB, links?: PayLinks) {
 
 export function createRenderer() {
   const readerLabel = (p: Payload) => nameWithUsername(str(p, 'reader', 'reader'), str(p, 'reader_username'));
+  /** What the payload's payment is for (rows queued before renewals say no renewal: rent or a fine). */
+  const kindOf = (p: Payload) => paymentKind({ type: str(p, 'type', 'PAYMENT'), renewal: int(p, 'renewal') });
 
   /** The Pay button as everywhere in the bot (bot/pay.ts): the pay link, or a `pay:<id>` button without links. */
   function payButtonRow(lang: string, paymentId: number | null, amount: string, facts: RenderFacts, label?: string): InlineKeyboardButton[] | undefined {
@@ -226,6 +231,15 @@ export function createRenderer() {
           dueDate: str(p, 'expected_return_date'),
           rent: str(p, 'rent'),
         }), openCard(lang, p));
+      case 'staff.borrowing_extended':
+        return withMarkup(t(lang, 'notify-staff-borrowing-extended', {
+          borrowingId: str(p, 'borrowing_id'),
+          reader: readerLabel(p),
+          book: str(p, 'book_title'),
+          dueDate: str(p, 'expected_return_date'),
+          previousDate: str(p, 'previous_return_date'),
+          rent: str(p, 'rent'),
+        }), openCard(lang, p));
       case 'staff.borrowing_returned': {
         let text = t(lang, 'notify-staff-borrowing-returned', {
           borrowingId: str(p, 'borrowing_id'),
@@ -242,7 +256,7 @@ export function createRenderer() {
       case 'staff.payment_received':
         return withMarkup(t(lang, 'notify-staff-payment-received', {
           amount: str(p, 'amount'),
-          type: str(p, 'type', 'PAYMENT'),
+          type: kindOf(p),
           reader: readerLabel(p),
           book: str(p, 'book_title'),
         }), openCard(lang, p));
@@ -259,15 +273,26 @@ export function createRenderer() {
           }) + alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'rent'), facts)));
       }
+      case 'reader.borrowing_extended': {
+        const paymentId = idOf(p, 'payment_id');
+        const text =
+          t(lang, 'notify-reader-borrowing-extended', {
+            book: str(p, 'book_title'),
+            dueDate: str(p, 'expected_return_date'),
+            previousDate: str(p, 'previous_return_date'),
+            rent: str(p, 'rent'),
+          }) + alreadyPaidNote(lang, paymentId, facts);
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'rent'), facts), [myBooksButton(lang)]));
+      }
       case 'reader.payment_received': {
         // Rendered when sent, with what the reader owes then: the chat's newest message is the
         // fresh state (My books as it is now), so no Refresh is needed after paying.
-        const thanks = t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') });
+        const thanks = t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') });
         const paidId = idOf(p, 'payment_id');
         const owed = paidId === null ? undefined : facts.stillUnpaid?.get(paidId);
         if (!facts.stillUnpaid) return { text: thanks };
         const lines = owed?.length
-          ? [t(lang, 'notify-reader-still-to-pay'), ...owed.map((u) => t(lang, u.type === 'FINE' ? 'mybooks-unpaid-fine' : 'mybooks-unpaid-rent', { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }))]
+          ? [t(lang, 'notify-reader-still-to-pay'), ...owed.map((u) => t(lang, unpaidLineKey(u), { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }))]
           : [t(lang, 'notify-reader-nothing-to-pay')];
         const rows = (owed ?? []).map((u) => payButtonRow(lang, u.id, u.amount, facts, tPlain(lang, 'mybooks-pay-button', { amount: u.amount, title: truncate(u.title, 32) })));
         return withMarkup(`${thanks}\n${lines.join('\n')}`, payKeyboard(...rows, [myBooksButton(lang)]));
@@ -281,12 +306,12 @@ export function createRenderer() {
       }
       case 'reader.payment_refunded':
         return {
-          text: t(lang, 'notify-reader-payment-refunded', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }),
+          text: t(lang, 'notify-reader-payment-refunded', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') }),
         };
       case 'reader.payment_expired': {
         const paymentId = idOf(p, 'payment_id');
         // Paid before this was sent: it says so, and offers no Pay button.
-        const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
+        const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'amount'), facts)));
       }
       case 'reader.due_soon': {

@@ -6,6 +6,7 @@
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Core } from '../core/index.js';
 import { payCallback } from './callbacks.js';
+import { paymentKind } from '../core/payments.js';
 
 /** Where a Pay button goes: the pay link, or (no link) the payment id for a `pay:<id>` button. */
 export type PayTarget = { url: string } | { paymentId: number };
@@ -24,3 +25,7 @@ export async function payTargets(core: Core, paymentIds: readonly number[]): Pro
 export function payButton(text: string, target: PayTarget): InlineKeyboardButton {
   return 'url' in target ? { text, url: target.url } : { text, callback_data: payCallback.data(target.paymentId) };
 }
+
+/** The line naming an unpaid payment — My books, and the "still to pay" of a thank-you notice. */
+export const unpaidLineKey = (p: { type: string; renewal?: number | null }) =>
+  ({ FINE: 'mybooks-unpaid-fine', EXTENSION: 'mybooks-unpaid-extension', PAYMENT: 'mybooks-unpaid-rent' })[paymentKind(p)];

@@ -8,10 +8,12 @@ import { concatText, param } from '../db/dialect-sql.js';
 
 export type NotificationKind =
   | 'staff.borrowing_created'
+  | 'staff.borrowing_extended'
   | 'staff.borrowing_returned'
   | 'staff.payment_received'
   | 'staff.overdue_report'
   | 'reader.borrowing_confirmed'
+  | 'reader.borrowing_extended'
   | 'reader.payment_received'
   | 'reader.due_soon'
   | 'reader.overdue'

@@ -27,6 +27,8 @@ export interface UnpaidPayment {
   id: number;
   borrowing_id: number;
   type: 'PAYMENT' | 'FINE';
+  /** 0: the loan's rent or a fine; n: the extra rent of the loan's n-th renewal. */
+  renewal: number;
   status: 'PENDING' | 'EXPIRED';
   amount: string;
   /** Only for a PENDING payment whose session is open. */
@@ -56,7 +58,7 @@ export interface LoanCard {
   actual_return_date: string | null;
   /** What returning it today would fine (core's rule, the minimum charge included); null when on time or returned. */
   fine_if_returned_today: string | null;
-  payments: { id: number; type: 'PAYMENT' | 'FINE'; status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED'; amount: string; paid_at: string | null; refunded_at: string | null }[];
+  payments: { id: number; type: 'PAYMENT' | 'FINE'; renewal: number; status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED'; amount: string; paid_at: string | null; refunded_at: string | null }[];
 }
 
 /** A book as the staff console's card shows it (its copies on the shelf and out). */
@@ -149,7 +151,7 @@ export function stillUnpaidQuery(db: CoreDeps['db'], paidPaymentIds: readonly nu
     .innerJoin('payments as p', 'p.user_id', 'paid.user_id')
     .innerJoin('borrowings as b', 'b.id', 'p.borrowing_id')
     .innerJoin('books as k', 'k.id', 'b.book_id')
-    .select(['paid.id as paid_id', 'p.id', 'p.type', 'p.money_to_pay_cents', 'k.title'])
+    .select(['paid.id as paid_id', 'p.id', 'p.type', 'p.renewal', 'p.money_to_pay_cents', 'k.title'])
     .where('paid.id', 'in', [...paidPaymentIds])
     .where('p.status', 'in', ['PENDING', 'EXPIRED'])
     .orderBy('p.id')
@@ -236,7 +238,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .select([
-        'payments.id', 'payments.borrowing_id', 'payments.type', 'payments.status', 'payments.money_to_pay_cents',
+        'payments.id', 'payments.borrowing_id', 'payments.type', 'payments.renewal', 'payments.status', 'payments.money_to_pay_cents',
         'payments.session_url', 'payments.session_id', 'books.title',
       ])
       .where('payments.user_id', '=', userId)
@@ -248,6 +250,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       id: r.id,
       borrowing_id: r.borrowing_id,
       type: r.type,
+      renewal: r.renewal,
       status: r.status as 'PENDING' | 'EXPIRED',
       amount: formatCents(r.money_to_pay_cents),
       session_url: r.status === 'PENDING' && r.session_id !== null ? r.session_url : null,
@@ -307,7 +310,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     if (!r) throw notFound('Borrowing');
     const payments = await db
       .selectFrom('payments')
-      .select(['id', 'type', 'status', 'money_to_pay_cents', 'paid_at', 'refunded_at'])
+      .select(['id', 'type', 'renewal', 'status', 'money_to_pay_cents', 'paid_at', 'refunded_at'])
       .where('borrowing_id', '=', borrowingId)
       .orderBy('id')
       .execute();
@@ -326,7 +329,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       expected_return_date: r.expected_return_date,
       actual_return_date: r.actual_return_date,
       fine_if_returned_today: late > 0 ? formatCents(fineChargeCents(r.daily_fee_cents, late, config.rules.fineMultiplier)) : null,
-      payments: payments.map((p) => ({ id: p.id, type: p.type, status: p.status, amount: formatCents(p.money_to_pay_cents), paid_at: p.paid_at, refunded_at: p.refunded_at })),
+      payments: payments.map((p) => ({ id: p.id, type: p.type, renewal: p.renewal, status: p.status, amount: formatCents(p.money_to_pay_cents), paid_at: p.paid_at, refunded_at: p.refunded_at })),
     };
   }
 

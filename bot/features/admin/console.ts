@@ -10,6 +10,7 @@ import type { BotContext, BotConversation, ConvContext } from '../../context.js'
 import type { BotDeps } from '../../deps.js';
 import type { BookCard, LoanCard, LoanLine } from '../../../core/reports.js';
 import { daysBetween } from '../../../core/clock.js';
+import { paymentKind } from '../../../core/payments.js';
 import { MAX_INVENTORY, type Book } from '../../../core/books.js';
 import type { QueueLine } from '../../../core/holds.js';
 import { libraryDateTime } from '../../../core/hold-queue.js';
@@ -121,7 +122,7 @@ export function createConsole(deps: BotDeps) {
       : p.status === 'REFUNDED'
         ? ctx.t('console-payment-refunded', { date: (p.refunded_at ?? '').slice(0, 10) })
         : ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired-staff' : 'payment-status-pending');
-    return ctx.t('console-payment-line', { id: String(p.id), type: p.type, amount: p.amount, status: html(status) });
+    return ctx.t('console-payment-line', { id: String(p.id), type: paymentKind(p), amount: p.amount, status: html(status) });
   }
 
   async function loan(ctx: BotContext, borrowingId: number, notice?: string): Promise<Screen> {
@@ -188,7 +189,7 @@ export function createConsole(deps: BotDeps) {
     if (payment.status !== 'PAID') return loan(ctx, payment.borrowing_id, domainErrorText(ctx.lang, { code: 'PAYMENT_NOT_REFUNDABLE', message: payment.status }));
     const text = ctx.t('console-refund-question', {
       id: String(paymentId),
-      type: payment.type,
+      type: paymentKind(payment),
       amount: payment.money_to_pay,
       title: card.book.title,
       reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id),

@@ -123,6 +123,7 @@ borrow-quote =
     Rent: <b>{ $rent } USD</b>. Borrow it?
 borrow-unpaid = 💳 Before you borrow again, please pay your { $type ->
     [FINE] late-return fine
+    [EXTENSION] loan extension
    *[other] rent
 } of <b>{ $amount } USD</b> for “{ $title }”.{ $more ->
     [0] {""}
@@ -157,6 +158,7 @@ mybooks-overdue = ⚠ <b>overdue</b> since { $date } ({ $days ->
 mybooks-unpaid-title = 💳 <b>To pay</b>
 mybooks-unpaid-rent = • Rent { $amount } USD for “{ $title }” ({ $status })
 mybooks-unpaid-fine = • Fine { $amount } USD for “{ $title }” ({ $status })
+mybooks-unpaid-extension = • Extension { $amount } USD for “{ $title }” ({ $status })
 payment-status-pending = waiting for payment
 payment-status-expired = the link expired — press Pay for a new one
 mybooks-return-button = ↩ Return “{ $title }”
@@ -416,6 +418,7 @@ console-payment-refunded = refunded { $date }
 payment-status-expired-staff = unpaid, its link expired
 console-payment-line = • #{ $id } { $type ->
     [FINE] fine
+    [EXTENSION] extension
    *[other] rent
 } { $amount } USD — { $status }
 console-loan-title = 📄 <b>Borrowing #{ $id }</b>
@@ -444,6 +447,7 @@ console-return-on-time = It is on time: no fine.
 console-return-yes = ✅ Yes, it is back
 console-refund-question = Refund payment #{ $id } — the { $type ->
     [FINE] fine
+    [EXTENSION] extension
    *[other] rent
 } of <b>{ $amount } USD</b> for “{ $title }” — to { $reader }? The money goes back through Stripe.
 console-refund-yes = ✅ Refund { $amount } USD

@@ -120,6 +120,7 @@ borrow-quote =
     Оренда: <b>{ $rent } USD</b>. Позичити?
 borrow-unpaid = 💳 Щоб позичити знову, спершу оплатіть { $type ->
     [FINE] штраф за запізнення
+    [EXTENSION] продовження
    *[other] оренду
 } <b>{ $amount } USD</b> за «{ $title }».{ $more ->
     [0] {""}
@@ -157,6 +158,7 @@ mybooks-overdue = ⚠ <b>прострочено</b> з { $date } (на { $days -
 mybooks-unpaid-title = 💳 <b>До оплати</b>
 mybooks-unpaid-rent = • Оренда { $amount } USD за «{ $title }» ({ $status })
 mybooks-unpaid-fine = • Штраф { $amount } USD за «{ $title }» ({ $status })
+mybooks-unpaid-extension = • Продовження { $amount } USD за «{ $title }» ({ $status })
 payment-status-pending = очікує оплати
 payment-status-expired = посилання застаріло — натисніть «Оплатити» для нового
 mybooks-return-button = ↩ Повернути «{ $title }»
@@ -431,6 +433,7 @@ console-payment-refunded = кошти повернено { $date }
 payment-status-expired-staff = не оплачено, посилання застаріло
 console-payment-line = • #{ $id } { $type ->
     [FINE] штраф
+    [EXTENSION] продовження
    *[other] оренда
 } { $amount } USD — { $status }
 console-loan-title = 📄 <b>Видача #{ $id }</b>
@@ -461,6 +464,7 @@ console-return-on-time = Вчасно: без штрафу.
 console-return-yes = ✅ Так, повернено
 console-refund-question = Повернути кошти за платіж #{ $id } — { $type ->
     [FINE] штраф
+    [EXTENSION] продовження
    *[other] оренду
 } <b>{ $amount } USD</b> за «{ $title }» — читачеві { $reader }? Гроші повернуться через Stripe.
 console-refund-yes = ✅ Повернути { $amount } USD

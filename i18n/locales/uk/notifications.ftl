@@ -13,6 +13,12 @@ notify-staff-borrowing-created =
     Книжка: { $book }
     Повернути до: { $dueDate }
     Оренда: { $rent } USD
+notify-staff-borrowing-extended =
+    🔁 <b>Видачу продовжено</b> #{ $borrowingId }
+    Читач: { $reader }
+    Книжка: { $book }
+    Повернути до: { $dueDate } (було { $previousDate })
+    Продовження: { $rent } USD
 notify-staff-borrowing-returned =
     ↩️ <b>Книжку повернуто</b> #{ $borrowingId }
     Читач: { $reader }
@@ -27,6 +33,7 @@ notify-staff-borrowing-returned-late = ⚠️ Запізнення { $days } { $
 notify-staff-payment-received =
     💰 <b>Оплату отримано</b>: { $amount } USD ({ $type ->
         [FINE] штраф
+        [EXTENSION] продовження
        *[other] оренда
     })
     Читач: { $reader }
@@ -54,10 +61,14 @@ notify-reader-borrowing-confirmed =
     ✅ <b>Ви позичили «{ $book }»</b> ({ $author }).
     Будь ласка, поверніть до <b>{ $dueDate }</b>.
     Оренда: { $rent } USD — оплатіть, будь ласка, протягом 24 годин.
+notify-reader-borrowing-extended =
+    🔁 <b>«{ $book }»</b> тепер треба повернути до <b>{ $dueDate }</b> (було { $previousDate }).
+    Продовження: { $rent } USD — оплатіть, будь ласка, протягом 24 годин.
 notify-reader-payment-received = 💚 Дякуємо! Ми отримали { $amount } USD { $type ->
-        [FINE] штрафу за запізнення
-       *[other] оренди
-    } за «{ $book }».
+        [FINE] штрафу за запізнення за «{ $book }»
+        [EXTENSION] за продовження «{ $book }»
+       *[other] оренди за «{ $book }»
+    }.
 notify-reader-due-soon =
     ⏳ <b>Нагадування</b>: «{ $book }» треба повернути { $days ->
         [0] <b>сьогодні</b>
@@ -103,10 +114,12 @@ notify-reader-returned-late = Її повернули із запізнення�
     }: штраф <b>{ $fine } USD</b>.
 notify-reader-payment-refunded = 💸 { $type ->
         [FINE] Штраф за запізнення
+        [EXTENSION] Оплату продовження
        *[other] Оренду
     } { $amount } USD за «{ $book }» повернено. Гроші надійдуть на вашу картку.
 notify-reader-payment-expired = ⌛ Посилання на оплату { $type ->
         [FINE] штрафу за запізнення
+        [EXTENSION] продовження
        *[other] оренди
     } { $amount } USD за «{ $book }» застаріло. Натисніть «Оплатити», щоб отримати нове: доки платіж не оплачено, позичати не можна.
 notify-staff-open-button = 📄 Відкрити картку
