@@ -5,6 +5,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import { paymentLinks } from '../db/outbox.js';
+import { payMessageFacts } from '../db/pay-messages.js';
 import { nameWithUsername } from '../core/names.js';
 import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
@@ -13,7 +14,7 @@ import type { OverdueLoan } from '../core/notifications.js';
 import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
 import { stillUnpaidQuery } from '../core/reports.js';
 import { truncate } from './text.js';
-import { payButton, unpaidLineKey } from './pay.js';
+import { payButton, payButtonsIn, unpaidLineKey, withoutPayButtons } from './pay.js';
 import type { PayLinks } from '../core/pay-links.js';
 import { TELEGRAM_TEXT_LIMIT } from './text.js';
 
@@ -21,10 +22,22 @@ export interface RenderedMessage {
   /** Telegram HTML: every value from the payload escaped once, by t(). */
   text: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** The payments whose Pay buttons it carries (the dispatcher records where it sent them). */
+  payments?: number[];
+}
+
+/** An edit of a message sent earlier: its keyboard without the Pay buttons of payments now paid. */
+export interface RenderedEdit {
+  message_id: number;
+  reply_markup: InlineKeyboardMarkup;
+  /** The payments whose Pay buttons it still carries. */
+  payments: number[];
 }
 
 /** The columns of an outbox row the renderer reads (payload as stored: JSON text, or parsed). */
 export interface RenderableRow {
+  /** The chat it goes to (an edit names a message of that chat). */
+  chat_id?: number;
   kind: string;
   payload: string | Record<string, unknown>;
   language: string;
@@ -52,6 +65,8 @@ export interface RenderFacts {
   stillUnpaid?: ReadonlyMap<number, StillUnpaid[]>;
   /** The pay links of those payments (bot/pay.ts), when links can be used here. */
   links?: ReadonlyMap<number, string>;
+  /** Per message to edit (`<chat>:<message>`): its keyboard now and the payments on it with their status. */
+  payMessages?: ReadonlyMap<string, { markup: string; payments: { id: number; status: string }[] }>;
 }
 
 /** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
@@ -128,7 +143,18 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
       ids.add(r.id);
     }
   }
-  return { payments, stillUnpaid, links: links ? await links.urlsFor([...ids]) : undefined };
+  const edits = rows.flatMap((r) => {
+    const messageId = r.kind === 'edit.pay_button' && r.chat_id !== undefined ? idOf(payloadOf(r) ?? {}, 'message_id') : null;
+    return messageId === null ? [] : [{ chatId: r.chat_id!, messageId }];
+  });
+  const payMessages = new Map<string, { markup: string; payments: { id: number; status: string }[] }>();
+  for (const m of await payMessageFacts(db, edits)) {
+    const key = `${m.chat_id}:${m.message_id}`;
+    const entry = payMessages.get(key) ?? { markup: m.markup, payments: [] };
+    entry.payments.push({ id: m.payment_id, status: m.status });
+    payMessages.set(key, entry);
+  }
+  return { payments, stillUnpaid, links: links ? await links.urlsFor([...ids]) : undefined, payMessages };
 }
 
 /**
@@ -136,8 +162,16 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
  * With `links` (core.payments.links) Pay buttons are pay links, as everywhere in the bot.
  */
 export function createNoticeRenderer(db: DB, links?: PayLinks) {
-  const { render } = createRenderer();
-  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links), render };
+  const { render, edit } = createRenderer();
+  return {
+    facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links),
+    render(row: RenderableRow, facts?: RenderFacts): RenderedMessage {
+      const m = render(row, facts);
+      const payments = payButtonsIn(m.reply_markup);
+      return payments.length ? { ...m, payments } : m;
+    },
+    edit,
+  };
 }
 
 export function createRenderer() {
@@ -365,7 +399,31 @@ export function createRenderer() {
     }
   }
 
-  return { render };
+  /**
+   * An `edit.pay_button` row: the message's keyboard as the chat shows it (db/pay-messages.ts)
+   * without the Pay buttons of its payments paid since; null when there is nothing to change (the
+   * message was edited or deleted meanwhile, or shows no such button).
+   */
+  function edit(row: RenderableRow, facts: RenderFacts = {}): RenderedEdit | null {
+    const p = parsePayload(row.payload);
+    const messageId = idOf(p, 'message_id');
+    const shown = messageId === null ? undefined : facts.payMessages?.get(`${row.chat_id}:${messageId}`);
+    if (!shown) return null;
+    const settled = new Set(shown.payments.filter((x) => x.status === 'PAID' || x.status === 'REFUNDED').map((x) => x.id));
+    const paid = idOf(p, 'payment_id');
+    if (paid !== null) settled.add(paid);
+    let markup: InlineKeyboardMarkup;
+    try {
+      markup = JSON.parse(shown.markup) as InlineKeyboardMarkup;
+    } catch {
+      return null;
+    }
+    const kept = withoutPayButtons(markup, settled);
+    if (kept.inline_keyboard.flat().length === markup.inline_keyboard.flat().length) return null;
+    return { message_id: messageId!, reply_markup: kept, payments: shown.payments.map((x) => x.id).filter((id) => !settled.has(id)) };
+  }
+
+  return { render, edit };
 }
 
 function withMarkup(text: string, markup: InlineKeyboardMarkup | undefined): RenderedMessage {

@@ -6,7 +6,7 @@ import { DomainError, notFound } from './errors.js';
 import { formatCents } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
-import { enqueue, readerNote, staffNote } from './notifications.js';
+import { enqueue, payButtonEdits, readerNote, staffNote } from './notifications.js';
 import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
 import { createCheckoutPages, sessionMismatch, sessionPageOf, type SessionMismatch, type SessionPage } from './checkout.js';
@@ -268,6 +268,8 @@ export function createPayments(deps: CoreDeps) {
     await enqueue(trx, [
       ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),
       ...readerNote(facts, 'reader.payment_received', payload, `paid:${updated.id}`),
+      // Its Pay buttons, wherever they were sent, lose the button (paid on any path: here).
+      ...(await payButtonEdits(trx, updated.id)),
     ], now.getTime());
     return { payment: updated, changed: true };
   }

@@ -29,6 +29,11 @@
  * `maxAttempts` (20) AND is older than `giveUpAfterMs` (24 h), so an outage of Telegram of
  * up to a day loses nothing. A 429 is not counted as an attempt.
  *
+ * Edits: a row of kind `edit.…` edits a message sent earlier instead of sending one (a paid
+ * payment's Pay button dropped, db/pay-messages.ts), paced and retried like a message. A 400 or
+ * 403 there (the message is gone, can no longer be edited, or already shows that keyboard) ends
+ * the row without error. Every message sent with Pay buttons is recorded for such edits.
+ *
  * Rate-limit state (per-chat last send, 429 blocks) lives in the dispatcher object and uses
  * real monotonic time; times written to the database come from the injected clock.
  */
@@ -41,12 +46,15 @@ import { errorForLog } from '../logger.js';
 import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
 import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
 import { leaseHolderId } from './lease.js';
+import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
 
 export { classifySendError } from './throttle.js';
 
 /** What the dispatcher needs from the Bot API: grammY's `Api` satisfies it. */
 export interface MessageSender {
   sendMessage(chatId: number, text: string, other?: Record<string, unknown>, signal?: SendSignal): Promise<unknown>;
+  /** For edits of messages sent earlier (a paid payment's Pay button); without it they are skipped. */
+  editMessageReplyMarkup?(chatId: number, messageId: number, other?: Record<string, unknown>, signal?: SendSignal): Promise<unknown>;
 }
 /** grammY types its abort signal with the abort-controller shim; a native signal works at run time. */
 type SendSignal = Parameters<Api['sendMessage']>[3];
@@ -55,6 +63,16 @@ type SendSignal = Parameters<Api['sendMessage']>[3];
 export interface RenderedMessage {
   text: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** The payments whose Pay buttons it carries: where it went is recorded (db/pay-messages.ts). */
+  payments?: number[];
+}
+
+/** An outbox edit row as the edit of a message sent earlier: its new keyboard. */
+export interface RenderedEdit {
+  message_id: number;
+  reply_markup: InlineKeyboardMarkup;
+  /** The payments whose Pay buttons the message still carries afterwards. */
+  payments: number[];
 }
 
 /**
@@ -66,6 +84,8 @@ export interface NoticeRenderer {
   facts(rows: readonly OutboxHead[]): Promise<unknown>;
   /** Throws when the row can never be rendered (unknown kind, broken payload): the row fails with the error's message. */
   render(row: OutboxHead, facts: unknown): RenderedMessage;
+  /** An edit row (kind `edit.…`); null when the message needs no change any more. */
+  edit?(row: OutboxHead, facts: unknown): RenderedEdit | null;
 }
 
 export interface DispatcherDeps {
@@ -159,7 +179,52 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const holder = opts.fence?.holder ?? leaseHolderId('dispatcher');
   const claim: Claim = { holder, holdMs: opts.claimMs, fence: opts.fence?.lease };
 
-  async function deliver(row: Head, message: RenderedMessage, signal?: AbortSignal): Promise<Outcome> {
+  /** What the row becomes: a message, an edit, or nothing left to do (an edit no longer needed). */
+  type Work = { send: RenderedMessage } | { edit: RenderedEdit } | { nothing: true };
+
+  function prepare(row: Head, facts: unknown): Work {
+    if (!row.kind.startsWith('edit.')) return { send: notices.render(row, facts) };
+    const edit = api.editMessageReplyMarkup ? notices.edit?.(row, facts) ?? null : null;
+    return edit ? { edit } : { nothing: true };
+  }
+
+  /** What follows a call Telegram took (`done`), or refused for good in a way that ends the row all the same (`settled`). */
+  interface Aftercare {
+    done(result: unknown): Promise<void>;
+    settled?(err: unknown): Promise<void> | undefined;
+  }
+
+  function sendCall(row: Head, message: RenderedMessage): [(signal: SendSignal) => Promise<unknown>, Aftercare] {
+    const call = (signal: SendSignal) =>
+      api.sendMessage(
+        row.chat_id,
+        message.text,
+        {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+        },
+        signal,
+      );
+    const done = async (result: unknown) => {
+      const messageId = (result as { message_id?: unknown } | null)?.message_id;
+      if (!message.payments?.length || typeof messageId !== 'number') return;
+      await recordPayMessage(db, { chatId: row.chat_id, messageId, paymentIds: message.payments, markup: JSON.stringify(message.reply_markup ?? {}) }, clock.now());
+    };
+    return [call, { done }];
+  }
+
+  function editCall(row: Head, edit: RenderedEdit): [(signal: SendSignal) => Promise<unknown>, Aftercare] {
+    const call = (signal: SendSignal) => api.editMessageReplyMarkup!(row.chat_id, edit.message_id, { reply_markup: edit.reply_markup }, signal);
+    const done = () => recordPayMessage(db, { chatId: row.chat_id, messageId: edit.message_id, paymentIds: edit.payments, markup: JSON.stringify(edit.reply_markup) }, clock.now());
+    // 400/403: the message is gone, can no longer be edited, or already shows this keyboard —
+    // nothing to retry and nothing wrong; the row is done.
+    const settled = (err: unknown) => (classifySendError(err).kind === 'permanent' ? forgetPayMessage(db, row.chat_id, edit.message_id) : undefined);
+    return [call, { done, settled }];
+  }
+
+  /** Claims the row, makes the call within Telegram's pace, and ends the claim by Telegram's answer. */
+  async function deliver(row: Head, call: (signal: SendSignal) => Promise<unknown>, after: Aftercare, signal?: AbortSignal): Promise<Outcome> {
     if (!(await throttle.acquire(signal))) return 'skipped';
     let claimed = false;
     try {
@@ -169,33 +234,41 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     }
     if (!claimed) return 'skipped';
     const attempts = row.attempts + 1;
+    let result: unknown;
     try {
-      await api.sendMessage(
-        row.chat_id,
-        message.text,
-        {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
-        },
-        AbortSignal.timeout(opts.sendTimeoutMs) as unknown as SendSignal,
-      );
+      result = await call(AbortSignal.timeout(opts.sendTimeoutMs) as unknown as SendSignal);
     } catch (err) {
       // Refused by Telegram (it answered with an error code): nothing was delivered, so it does
       // not count against the chat's or the group's pace. No answer at all (a timeout, the
       // network): Telegram may have taken it, so it counts.
       if (isRefusal(err)) throttle.refused();
       else throttle.answered(row.chat_id);
+      const settled = after.settled?.(err);
+      if (settled) {
+        log.debug({ outboxId: row.id, kind: row.kind, error: classifySendError(err).message }, 'edit not needed any more');
+        await finish(row, () => settled);
+        return 'sent';
+      }
       return afterFailure(row, attempts, err);
     }
     throttle.answered(row.chat_id);
+    await finish(row, () => after.done(result));
+    return 'sent';
+  }
+
+  /** Marks the row sent, then the bookkeeping that follows (which never undoes the mark). */
+  async function finish(row: Head, then: () => Promise<void>): Promise<void> {
     try {
       await markSent(db, row.id, clock.now().toISOString());
     } catch (err) {
       // The message went out; the claim's expiry makes it due again, so one duplicate may follow.
       log.error({ err: errorForLog(err), outboxId: row.id }, 'sent but could not mark the outbox row sent');
     }
-    return 'sent';
+    try {
+      await then();
+    } catch (err) {
+      log.warn({ err: errorForLog(err), outboxId: row.id }, 'could not record the Pay buttons of a message');
+    }
   }
 
   async function afterFailure(row: Head, attempts: number, err: unknown): Promise<Outcome> {
@@ -263,9 +336,9 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       attempted += ready.length;
       const facts = await notices.facts(ready);
       await runPool(ready, opts.concurrency, async (row) => {
-        let message: RenderedMessage;
+        let work: Work;
         try {
-          message = notices.render(row, facts);
+          work = prepare(row, facts);
         } catch (err) {
           const why = err instanceof Error ? err.message : String(err);
           await markFailed(db, row.id, clock.now().toISOString(), why);
@@ -274,7 +347,14 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
           progressed = true;
           return;
         }
-        const outcome = await deliver(row, message, signal);
+        if ('nothing' in work) {
+          await markSent(db, row.id, clock.now().toISOString());
+          summary.sent++;
+          progressed = true;
+          return;
+        }
+        const [call, after] = 'send' in work ? sendCall(row, work.send) : editCall(row, work.edit);
+        const outcome = await deliver(row, call, after, signal);
         // A row claimed elsewhere, or not claimed because the lease is gone, is no progress:
         // a pass that only skips ends instead of spinning.
         if (outcome !== 'skipped') {
