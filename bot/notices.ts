@@ -100,6 +100,14 @@ const idOf = (p: Payload, key: string): number | null => {
   return Number.isSafeInteger(v) && v > 0 ? v : null;
 };
 
+/** A digest's count lines, in the order they are shown. */
+const DIGEST_COUNTS: [kind: string, key: string][] = [
+  ['staff.borrowing_created', 'notify-staff-digest-count-created'],
+  ['staff.borrowing_extended', 'notify-staff-digest-count-extended'],
+  ['staff.borrowing_returned', 'notify-staff-digest-count-returned'],
+  ['staff.payment_received', 'notify-staff-digest-count-paid'],
+];
+
 /** Which payload field names the payment whose Pay button a kind of notice shows. */
 const PAY_BUTTON_OF: Record<string, string> = {
   'reader.borrowing_confirmed': 'payment_id',
@@ -253,6 +261,34 @@ export function createRenderer() {
     return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: consoleCallback.data({ screen: 'open', list: 'overdue' }) }]] } };
   }
 
+  /**
+   * Staff notices combined into one message when more came than the chat may be sent in a minute
+   * (jobs/staff-digest.ts): the counts by kind, the first few as one line each, and buttons into
+   * the console, whose lists hold them all.
+   */
+  function digest(lang: string, p: Payload): RenderedMessage {
+    const counts = (p.counts && typeof p.counts === 'object' ? p.counts : {}) as Record<string, unknown>;
+    const total = int(p, 'total');
+    const lines = [t(lang, 'notify-staff-digest-title', { total })];
+    for (const [kind, key] of DIGEST_COUNTS) {
+      const n = Math.trunc(Number(counts[kind])) || 0;
+      if (n > 0) lines.push(t(lang, key, { count: n }));
+    }
+    const first = (Array.isArray(p.first) ? p.first : []).filter((f): f is { kind: string; payload: Payload } => typeof f === 'object' && f !== null && typeof (f as { payload?: unknown }).payload === 'object');
+    if (first.length > 0) lines.push(t(lang, 'notify-staff-digest-first'));
+    for (const f of first) {
+      const q = f.payload ?? {};
+      const common = { borrowingId: str(q, 'borrowing_id'), reader: truncate(readerLabel(q), 60), book: truncate(str(q, 'book_title'), 80), dueDate: str(q, 'expected_return_date') };
+      if (f.kind === 'staff.borrowing_created') lines.push(t(lang, 'notify-staff-digest-line-created', common));
+      else if (f.kind === 'staff.borrowing_extended') lines.push(t(lang, 'notify-staff-digest-line-extended', common));
+      else if (f.kind === 'staff.borrowing_returned') lines.push(t(lang, 'notify-staff-digest-line-returned', common));
+      else if (f.kind === 'staff.payment_received') lines.push(t(lang, 'notify-staff-digest-line-paid', { ...common, amount: str(q, 'amount'), type: kindOf(q) }));
+    }
+    if (total > first.length) lines.push(t(lang, 'notify-staff-digest-more', { rest: total - first.length }));
+    const open = (list: 'active' | 'home', key: string): InlineKeyboardButton => ({ text: tPlain(lang, key), callback_data: consoleCallback.data({ screen: 'open', list }) });
+    return { text: lines.join('\n'), reply_markup: { inline_keyboard: [[open('active', 'notify-staff-digest-active-button'), open('home', 'notify-staff-digest-console-button')]] } };
+  }
+
   function render(row: RenderableRow, facts: RenderFacts = {}): RenderedMessage {
     const p = parsePayload(row.payload);
     const lang = row.language || 'en';
@@ -296,6 +332,8 @@ export function createRenderer() {
         }), openCard(lang, p));
       case 'staff.overdue_report':
         return overdueReport(lang, p);
+      case 'staff.digest':
+        return digest(lang, p);
       case 'reader.borrowing_confirmed': {
         const paymentId = idOf(p, 'payment_id');
         const text =

@@ -18,7 +18,9 @@
  *   possible without losing messages.
  *
  * Order per chat: a row is picked only when no earlier row of the same chat is still pending
- * (including one that is claimed or backing off), so each chat receives its messages in order.
+ * (including one that is claimed or backing off), so each chat receives its messages in order —
+ * but in a group chat (the staff chat) the daily overdue report goes before single notices, and
+ * notices that would wait past the group's minute are combined into a digest (jobs/staff-digest.ts).
  *
  * Limits (Telegram's pace, 429 retry_after, flood control, back-off) are kept by
  * jobs/throttle.ts.
@@ -47,6 +49,7 @@ import { classifySendError, createThrottle, isRefusal, mono, sleep } from './thr
 import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
 import { leaseHolderId } from './lease.js';
 import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
+import { groupChatRow } from './staff-digest.js';
 
 export { classifySendError } from './throttle.js';
 
@@ -335,10 +338,19 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       if (ready.length === 0) continue;
       attempted += ready.length;
       const facts = await notices.facts(ready);
-      await runPool(ready, opts.concurrency, async (row) => {
+      await runPool(ready, opts.concurrency, async (head) => {
+        // A group chat (the staff chat): its overdue report first, a digest when too much waits.
+        let row = head;
+        if (head.chat_id < 0 && opts.groupPerMinute > 0) {
+          try {
+            row = await groupChatRow(db, head, throttle.groupRoom(head.chat_id), clock.now().getTime());
+          } catch (err) {
+            log.error({ err: errorForLog(err), chatId: head.chat_id }, 'could not plan the group chat\'s next message; sending its oldest');
+          }
+        }
         let work: Work;
         try {
-          work = prepare(row, facts);
+          work = prepare(row, row === head ? facts : await notices.facts([row]));
         } catch (err) {
           const why = err instanceof Error ? err.message : String(err);
           await markFailed(db, row.id, clock.now().toISOString(), why);

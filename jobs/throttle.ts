@@ -159,6 +159,14 @@ export function createThrottle(opts: ThrottleOptions, log: Logger) {
     return t;
   }
 
+  /** How many more messages the group chat may get before its oldest send of the minute leaves the window (Infinity: no group limit). */
+  function groupRoom(chatId: number): number {
+    if (chatId >= 0 || opts.groupPerMinute <= 0) return Infinity;
+    const t = mono();
+    const recent = (groupSends.get(chatId) ?? []).filter((s) => s > t - 61_000).length;
+    return Math.max(0, opts.groupPerMinute - recent);
+  }
+
   /**
    * A send to the chat that Telegram may have taken (accepted, or its answer never came): it
    * counts against the overall, per-chat and group pace.
@@ -208,6 +216,7 @@ export function createThrottle(opts: ThrottleOptions, log: Logger) {
 
   return {
     readyAt,
+    groupRoom,
     /** Waits for room in the overall pace; false when aborted. */
     acquire: (signal?: AbortSignal) => window.acquire(signal),
     /** Room taken but nothing sent. */

@@ -274,6 +274,34 @@ describe('staff notifications open the loan’s card', () => {
   });
 });
 
+describe('a digest of staff notices', () => {
+  it('opens the console\'s Active list, or the console, under it', async () => {
+    w.tg.api.registerChat(staffChat);
+    await loan(ann, 'Dune', 3);
+    await payAll(ann.id);
+    await loan(bob, 'Emma', 3);
+    await payAll(bob.id);
+    await loan(ann, 'Ulysses', 3);
+    // Five notices and room for two this minute: one digest.
+    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 2 });
+    const digest = w.last(STAFF_CHAT_ID);
+    expect(digest.text).toMatch(/^📰 5 staff notices in one message/);
+    expect(staffLabels()).toEqual(['📋 Active borrowings', '🏠 Console']);
+    await press('📋 Active borrowings');
+    const list = w.last(STAFF_CHAT_ID);
+    expect(list.message_id).not.toBe(digest.message_id);
+    expect(list.reply_to_message_id).toBe(digest.message_id);
+    expect(list.text).toBe('📋 Active borrowings\nTap a loan to open its card.');
+    expect(staffLabels().slice(0, 3)).toEqual([expect.stringMatching(/ Ulysses · /), expect.stringMatching(/ Emma · /), expect.stringMatching(/ Dune · /)]);
+    const home = w.buttons(digest).find((b) => b.text === '🏠 Console')!;
+    w.tg.api.pressButton({ chatId: STAFF_CHAT_ID, messageId: digest.message_id, data: 'callback_data' in home ? home.callback_data! : '', from: librarian });
+    await w.drain();
+    expect(staffText()).toContain('Staff console');
+    expect(w.last(STAFF_CHAT_ID).reply_to_message_id).toBe(digest.message_id);
+    expect(w.errors()).toEqual([]);
+  });
+});
+
 describe('core reads for the console check staff rights themselves', () => {
   it('a reader calling loanCard, bookCard or remindNow is refused', async () => {
     const { borrowing, book } = await loan(ann, 'Dune', 3);

@@ -108,6 +108,23 @@ notify-reader-payment-expired = ⌛ The payment link for your { $type ->
        *[other] rent
     } of { $amount } USD for “{ $book }” expired unpaid. Press Pay for a new one — you cannot borrow again until it is paid.
 notify-staff-open-button = 📄 Open the card
+notify-staff-digest-title = 📰 <b>{ $total } staff notices in one message</b>: more came at once than this chat may be sent in a minute.
+notify-staff-digest-count-created = 📚 New borrowings: { $count }
+notify-staff-digest-count-extended = 🔁 Loans extended: { $count }
+notify-staff-digest-count-returned = ↩️ Books returned: { $count }
+notify-staff-digest-count-paid = 💰 Payments received: { $count }
+notify-staff-digest-first = The first of them:
+notify-staff-digest-line-created = • 📚 #{ $borrowingId } { $reader } — { $book }, due { $dueDate }
+notify-staff-digest-line-extended = • 🔁 #{ $borrowingId } { $reader } — { $book }, now due { $dueDate }
+notify-staff-digest-line-returned = • ↩️ #{ $borrowingId } { $reader } — { $book }
+notify-staff-digest-line-paid = • 💰 { $amount } USD ({ $type ->
+        [FINE] fine
+        [EXTENSION] extension
+       *[other] rent
+    }) { $reader } — { $book }
+notify-staff-digest-more = …and { $rest } more: the console has every loan and payment.
+notify-staff-digest-active-button = 📋 Active borrowings
+notify-staff-digest-console-button = 🏠 Console
 notify-reader-hold-ready =
     📗 <b>“{ $book }”</b> by { $author } is waiting for you!
     A copy is set aside for you until <b>{ $until }</b>. Borrow it before then, or it goes to the next reader in the queue.

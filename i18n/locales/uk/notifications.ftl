@@ -123,6 +123,27 @@ notify-reader-payment-expired = ⌛ Посилання на оплату { $type
        *[other] оренди
     } { $amount } USD за «{ $book }» застаріло. Натисніть «Оплатити», щоб отримати нове: доки платіж не оплачено, позичати не можна.
 notify-staff-open-button = 📄 Відкрити картку
+notify-staff-digest-title = 📰 <b>{ $total ->
+        [one] { $total } сповіщення
+        [few] { $total } сповіщення
+       *[other] { $total } сповіщень
+    } для працівників одним повідомленням</b>: їх надійшло більше, ніж цей чат може отримати за хвилину.
+notify-staff-digest-count-created = 📚 Нові видачі: { $count }
+notify-staff-digest-count-extended = 🔁 Продовжені видачі: { $count }
+notify-staff-digest-count-returned = ↩️ Повернені книжки: { $count }
+notify-staff-digest-count-paid = 💰 Отримані оплати: { $count }
+notify-staff-digest-first = Перші з них:
+notify-staff-digest-line-created = • 📚 #{ $borrowingId } { $reader } — { $book }, до { $dueDate }
+notify-staff-digest-line-extended = • 🔁 #{ $borrowingId } { $reader } — { $book }, тепер до { $dueDate }
+notify-staff-digest-line-returned = • ↩️ #{ $borrowingId } { $reader } — { $book }
+notify-staff-digest-line-paid = • 💰 { $amount } USD ({ $type ->
+        [FINE] штраф
+        [EXTENSION] продовження
+       *[other] оренда
+    }) { $reader } — { $book }
+notify-staff-digest-more = …і ще { $rest }: у консолі є всі видачі й оплати.
+notify-staff-digest-active-button = 📋 Активні видачі
+notify-staff-digest-console-button = 🏠 Консоль
 notify-reader-hold-ready =
     📗 <b>«{ $book }»</b> ({ $author }) чекає на вас!
     Примірник відкладено для вас до <b>{ $until }</b>. Позичте його до цього часу, інакше він перейде до наступного читача в черзі.
