@@ -40,56 +40,18 @@
  * real monotonic time; times written to the database come from the injected clock.
  */
 import type { Logger } from 'pino';
-import type { Api } from 'grammy';
-import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
 import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
 import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
 import { leaseHolderId } from './lease.js';
-import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
+import { createCalls, type Aftercare, type Call, type MessageSender, type NoticeRenderer, type SendSignal, type Work } from './dispatch-calls.js';
+
+export type { MessageSender, NoticeRenderer, RenderedEdit, RenderedMessage, SendSignal } from './dispatch-calls.js';
 import { groupChatRow } from './staff-digest.js';
 
 export { classifySendError } from './throttle.js';
-
-/** What the dispatcher needs from the Bot API: grammY's `Api` satisfies it. */
-export interface MessageSender {
-  sendMessage(chatId: number, text: string, other?: Record<string, unknown>, signal?: SendSignal): Promise<unknown>;
-  /** For edits of messages sent earlier (a paid payment's Pay button); without it they are skipped. */
-  editMessageReplyMarkup?(chatId: number, messageId: number, other?: Record<string, unknown>, signal?: SendSignal): Promise<unknown>;
-}
-/** grammY types its abort signal with the abort-controller shim; a native signal works at run time. */
-type SendSignal = Parameters<Api['sendMessage']>[3];
-
-/** An outbox row as a Telegram message (HTML). */
-export interface RenderedMessage {
-  text: string;
-  reply_markup?: InlineKeyboardMarkup;
-  /** The payments whose Pay buttons it carries: where it went is recorded (db/pay-messages.ts). */
-  payments?: number[];
-}
-
-/** An outbox edit row as the edit of a message sent earlier: its new keyboard. */
-export interface RenderedEdit {
-  message_id: number;
-  reply_markup: InlineKeyboardMarkup;
-  /** The payments whose Pay buttons the message still carries afterwards. */
-  payments: number[];
-}
-
-/**
- * How outbox rows become Telegram messages. That is the bot's presentation (bot/notices.ts);
- * the composition root hands it in, so jobs/ never imports bot/.
- */
-export interface NoticeRenderer {
-  /** What a batch's messages need to know at send time (a payment's current checkout link), in one query. */
-  facts(rows: readonly OutboxHead[]): Promise<unknown>;
-  /** Throws when the row can never be rendered (unknown kind, broken payload): the row fails with the error's message. */
-  render(row: OutboxHead, facts: unknown): RenderedMessage;
-  /** An edit row (kind `edit.…`); null when the message needs no change any more. */
-  edit?(row: OutboxHead, facts: unknown): RenderedEdit | null;
-}
 
 export interface DispatcherDeps {
   db: DB;
@@ -182,52 +144,10 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const holder = opts.fence?.holder ?? leaseHolderId('dispatcher');
   const claim: Claim = { holder, holdMs: opts.claimMs, fence: opts.fence?.lease };
 
-  /** What the row becomes: a message, an edit, or nothing left to do (an edit no longer needed). */
-  type Work = { send: RenderedMessage } | { edit: RenderedEdit } | { nothing: true };
-
-  function prepare(row: Head, facts: unknown): Work {
-    if (!row.kind.startsWith('edit.')) return { send: notices.render(row, facts) };
-    const edit = api.editMessageReplyMarkup ? notices.edit?.(row, facts) ?? null : null;
-    return edit ? { edit } : { nothing: true };
-  }
-
-  /** What follows a call Telegram took (`done`), or refused for good in a way that ends the row all the same (`settled`). */
-  interface Aftercare {
-    done(result: unknown): Promise<void>;
-    settled?(err: unknown): Promise<void> | undefined;
-  }
-
-  function sendCall(row: Head, message: RenderedMessage): [(signal: SendSignal) => Promise<unknown>, Aftercare] {
-    const call = (signal: SendSignal) =>
-      api.sendMessage(
-        row.chat_id,
-        message.text,
-        {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
-        },
-        signal,
-      );
-    const done = async (result: unknown) => {
-      const messageId = (result as { message_id?: unknown } | null)?.message_id;
-      if (!message.payments?.length || typeof messageId !== 'number') return;
-      await recordPayMessage(db, { chatId: row.chat_id, messageId, paymentIds: message.payments, markup: JSON.stringify(message.reply_markup ?? {}) }, clock.now());
-    };
-    return [call, { done }];
-  }
-
-  function editCall(row: Head, edit: RenderedEdit): [(signal: SendSignal) => Promise<unknown>, Aftercare] {
-    const call = (signal: SendSignal) => api.editMessageReplyMarkup!(row.chat_id, edit.message_id, { reply_markup: edit.reply_markup }, signal);
-    const done = () => recordPayMessage(db, { chatId: row.chat_id, messageId: edit.message_id, paymentIds: edit.payments, markup: JSON.stringify(edit.reply_markup) }, clock.now());
-    // 400/403: the message is gone, can no longer be edited, or already shows this keyboard —
-    // nothing to retry and nothing wrong; the row is done.
-    const settled = (err: unknown) => (classifySendError(err).kind === 'permanent' ? forgetPayMessage(db, row.chat_id, edit.message_id) : undefined);
-    return [call, { done, settled }];
-  }
+  const { prepare, sendCall, editCall } = createCalls({ db, api, clock, notices });
 
   /** Claims the row, makes the call within Telegram's pace, and ends the claim by Telegram's answer. */
-  async function deliver(row: Head, call: (signal: SendSignal) => Promise<unknown>, after: Aftercare, signal?: AbortSignal): Promise<Outcome> {
+  async function deliver(row: Head, call: Call, after: Aftercare, signal?: AbortSignal): Promise<Outcome> {
     if (!(await throttle.acquire(signal))) return 'skipped';
     let claimed = false;
     try {
