@@ -9,7 +9,8 @@
 //   lk:<code> | lk-no                link this Telegram to an account, or not
 //   ab:HARD | ab:SOFT                the cover asked for when adding a book
 //   ab:ok | ab:x                     add the book shown, or not (the add-book conversation's last step)
-//   sc:…                             the staff console (bot/features/admin/console.ts): see consoleCallback
+//   sc:…                             the staff console (bot/features/admin/console.ts): see consoleCallback;
+//                                    sc:n:<h|a|o> opens a console screen under a staff notice
 //   hb:<book id>                     Borrow on the "hold ready" notice (bot/notices.ts): the borrow
 //                                    conversation for that book (bot/features/holds.ts)
 //   ext:<borrowing id>               Extend on the due-soon reminder (bot/notices.ts): the extend
@@ -147,14 +148,20 @@ export type ConsoleTarget =
   | { screen: 'remind'; borrowingId: number }
   | { screen: 'book'; bookId: number }
   /** Sets the shelf copies to `inventory` (the card's count ± 1): a second press of a stale card changes nothing. */
-  | { screen: 'inventory'; bookId: number; inventory: number };
+  | { screen: 'inventory'; bookId: number; inventory: number }
+  /** From a staff notice (the overdue report, a digest): a console screen as a new message under it. */
+  | { screen: 'open'; list: OpenList };
+
+/** The console screens a staff notice can open. */
+export type OpenList = 'home' | 'active' | 'overdue';
+const OPEN_LISTS = { home: 'h', active: 'a', overdue: 'o' } as const;
 
 const SIMPLE = { home: 'h', stats: 's', findBook: 'fb', findReader: 'fr', addBook: 'ab' } as const;
 const DATE = '(\\d{4}-\\d{2}-\\d{2})';
 
 export const consoleCallback = {
   pattern: new RegExp(
-    `^sc:(?:(h|s|fb|fr|ab)|a(?::${ID})?|o(?::${DATE}:${ID})?|u:${ID}(?::${ID})?|([lLmb]):${ID}|([rRfF]):${ID}|i:${ID}:(\\d{1,7}))$`,
+    `^sc:(?:(h|s|fb|fr|ab)|a(?::${ID})?|o(?::${DATE}:${ID})?|u:${ID}(?::${ID})?|([lLmb]):${ID}|([rRfF]):${ID}|i:${ID}:(\\d{1,7})|n:(h|a|o))$`,
   ),
   data(target: ConsoleTarget): string {
     switch (target.screen) {
@@ -178,12 +185,15 @@ export const consoleCallback = {
         return checked(`sc:${target.confirmed ? 'F' : 'f'}:${target.paymentId}`);
       case 'inventory':
         return checked(`sc:i:${target.bookId}:${target.inventory}`);
+      case 'open':
+        return checked(`sc:n:${OPEN_LISTS[target.list]}`);
     }
   },
   parse(data: string): ConsoleTarget | undefined {
     const m = consoleCallback.pattern.exec(data);
     if (!m) return undefined;
-    const [, simple, before, date, afterId, userId, userBefore, idKind, id, actKind, actId, bookId, inventory] = m;
+    const [, simple, before, date, afterId, userId, userBefore, idKind, id, actKind, actId, bookId, inventory, open] = m;
+    if (open !== undefined) return { screen: 'open', list: (Object.keys(OPEN_LISTS) as OpenList[]).find((k) => OPEN_LISTS[k] === open)! };
     if (simple !== undefined) return { screen: (Object.keys(SIMPLE) as (keyof typeof SIMPLE)[]).find((k) => SIMPLE[k] === simple)! };
     if (userId !== undefined) return userBefore !== undefined ? { screen: 'readerLoans', userId: Number(userId), before: Number(userBefore) } : { screen: 'readerLoans', userId: Number(userId) };
     if (idKind !== undefined) {

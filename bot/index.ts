@@ -1,5 +1,5 @@
 // createBot: the Telegram door onto the library core (grammY).
-import { Bot, GrammyError, session, type MiddlewareFn } from 'grammy';
+import { Bot, GrammyError, session, type MiddlewareFn, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { sequentialize } from '@grammyjs/runner';
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
@@ -14,6 +14,7 @@ import { KvStore } from '../db/kv-store.js';
 import { Screens } from './screens.js';
 import { readerLocale, resolveReader } from './reader.js';
 import { htmlParseMode, ignoreNotModified, retryFloodWaits } from './api-calls.js';
+import { trackPayButtons } from './pay-messages.js';
 import { answerTracking, tellAboutError, trackAnswers, type AnsweredQueries } from './error-boundary.js';
 import { mainFeature, mainMenus } from './features/main.js';
 import { linkFeature } from './features/link.js';
@@ -39,8 +40,8 @@ export interface CreateBotOptions {
 }
 
 /** Same transformers for the API objects the conversations plugin makes for itself. */
-const conversationApiPlugin = (answered: AnsweredQueries): MiddlewareFn<ConvContext> => (ctx, next) => {
-  ctx.api.config.use(ignoreNotModified, htmlParseMode, trackAnswers(answered));
+const conversationApiPlugin = (answered: AnsweredQueries, payButtons: Transformer): MiddlewareFn<ConvContext> => (ctx, next) => {
+  ctx.api.config.use(ignoreNotModified, htmlParseMode, trackAnswers(answered), payButtons);
   return next();
 };
 
@@ -70,6 +71,13 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   // First, so it also applies to bot.handleUpdate (webhooks, tests), not only to the runner.
   bot.use(sequentialize(chatKey));
   bot.use(retryFloodWaits);
+  // Where this update's answers put Pay buttons (bot/pay-messages.ts). Per update, as autoRetry:
+  // the dispatcher records its own sends. Installed before the menus', it sees their keyboards drawn.
+  const payButtons = trackPayButtons(db, clock, logger);
+  bot.use((ctx, next) => {
+    ctx.api.config.use(payButtons);
+    return next();
+  });
   const answeredQueries: AnsweredQueries = new Set();
   bot.use(answerTracking(answeredQueries, logger));
   // Everything past this point is guarded: an error is told to the user and goes no further.
@@ -92,7 +100,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
         // Per person per chat: two librarians in the staff chat each have their own.
         getStorageKey: (ctx) => `${ctx.chat?.id ?? 'none'}:${ctx.from?.id ?? 'none'}`,
       },
-      plugins: [conversationApiPlugin(answeredQueries)],
+      plugins: [conversationApiPlugin(answeredQueries, payButtons)],
     }),
   );
   guarded.use(leaveConversations());

@@ -5,25 +5,40 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import { paymentLinks } from '../db/outbox.js';
-import { nameWithUsername } from '../core/names.js';
-import { escapeClipped, html, t, tPlain } from '../i18n/index.js';
+import { payMessageFacts } from '../db/pay-messages.js';
+import { html, t, tPlain } from '../i18n/index.js';
 import { formatCents } from '../core/money.js';
-import type { OverdueLoan } from '../core/notifications.js';
-import { adminListCallback, consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
+import { nameWithUsername } from '../core/names.js';
+import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
 import { stillUnpaidQuery } from '../core/reports.js';
 import { truncate } from './text.js';
-import { payButton } from './pay.js';
+import { payButton, payButtonsIn, unpaidLineKey, withoutPayButtons } from './pay.js';
 import type { PayLinks } from '../core/pay-links.js';
-import { TELEGRAM_TEXT_LIMIT } from './text.js';
+import { idOf, int, kindOf, parsePayload, payloadOf, readerLabel, RenderError, str, type Payload } from './notice-payload.js';
+import { createStaffNotices } from './staff-notices.js';
+
+export { RenderError } from './notice-payload.js';
 
 export interface RenderedMessage {
   /** Telegram HTML: every value from the payload escaped once, by t(). */
   text: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** The payments whose Pay buttons it carries (the dispatcher records where it sent them). */
+  payments?: number[];
+}
+
+/** An edit of a message sent earlier: its keyboard without the Pay buttons of payments now paid. */
+export interface RenderedEdit {
+  message_id: number;
+  reply_markup: InlineKeyboardMarkup;
+  /** The payments whose Pay buttons it still carries. */
+  payments: number[];
 }
 
 /** The columns of an outbox row the renderer reads (payload as stored: JSON text, or parsed). */
 export interface RenderableRow {
+  /** The chat it goes to (an edit names a message of that chat). */
+  chat_id?: number;
   kind: string;
   payload: string | Record<string, unknown>;
   language: string;
@@ -40,6 +55,7 @@ export interface PaymentFact {
 export interface StillUnpaid {
   id: number;
   type: 'PAYMENT' | 'FINE';
+  renewal: number;
   amount: string;
   title: string;
 }
@@ -50,54 +66,18 @@ export interface RenderFacts {
   stillUnpaid?: ReadonlyMap<number, StillUnpaid[]>;
   /** The pay links of those payments (bot/pay.ts), when links can be used here. */
   links?: ReadonlyMap<number, string>;
+  /** Per message to edit (`<chat>:<message>`): its keyboard now and the payments on it with their status. */
+  payMessages?: ReadonlyMap<string, { markup: string; payments: { id: number; status: string }[] }>;
 }
-
-/** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
-export class RenderError extends Error {
-  override readonly name = 'RenderError';
-}
-
-type Payload = Record<string, unknown>;
-
-function parsePayload(payload: RenderableRow['payload']): Payload {
-  if (typeof payload !== 'string') return payload;
-  try {
-    const parsed: unknown = JSON.parse(payload);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Payload;
-  } catch {
-    // fall through
-  }
-  throw new RenderError('payload is not a JSON object');
-}
-
-const str = (p: Payload, key: string, fallback = ''): string => {
-  const v = p[key];
-  return v === null || v === undefined ? fallback : String(v);
-};
-const int = (p: Payload, key: string): number => {
-  const v = Number(p[key]);
-  return Number.isFinite(v) ? Math.trunc(v) : 0;
-};
-const idOf = (p: Payload, key: string): number | null => {
-  const v = Number(p[key]);
-  return Number.isSafeInteger(v) && v > 0 ? v : null;
-};
 
 /** Which payload field names the payment whose Pay button a kind of notice shows. */
 const PAY_BUTTON_OF: Record<string, string> = {
   'reader.borrowing_confirmed': 'payment_id',
+  'reader.borrowing_extended': 'payment_id',
   'reader.fine_created': 'fine_payment_id',
   'reader.returned_by_staff': 'fine_payment_id',
   'reader.payment_expired': 'payment_id',
 };
-
-function payloadOf(row: RenderableRow): Payload | undefined {
-  try {
-    return parsePayload(row.payload);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The payment ids whose Pay buttons a row shows (for loading their facts in one query). */
 export function paymentIdsOf(row: RenderableRow): number[] {
@@ -120,12 +100,23 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
   if (paid.length > 0) {
     for (const r of await stillUnpaidQuery(db, paid).execute()) {
       const list = stillUnpaid.get(r.paid_id) ?? [];
-      list.push({ id: r.id, type: r.type, amount: formatCents(r.money_to_pay_cents), title: r.title });
+      list.push({ id: r.id, type: r.type, renewal: r.renewal, amount: formatCents(r.money_to_pay_cents), title: r.title });
       stillUnpaid.set(r.paid_id, list);
       ids.add(r.id);
     }
   }
-  return { payments, stillUnpaid, links: links ? await links.urlsFor([...ids]) : undefined };
+  const edits = rows.flatMap((r) => {
+    const messageId = r.kind === 'edit.pay_button' && r.chat_id !== undefined ? idOf(payloadOf(r) ?? {}, 'message_id') : null;
+    return messageId === null ? [] : [{ chatId: r.chat_id!, messageId }];
+  });
+  const payMessages = new Map<string, { markup: string; payments: { id: number; status: string }[] }>();
+  for (const m of await payMessageFacts(db, edits)) {
+    const key = `${m.chat_id}:${m.message_id}`;
+    const entry = payMessages.get(key) ?? { markup: m.markup, payments: [] };
+    entry.payments.push({ id: m.payment_id, status: m.status });
+    payMessages.set(key, entry);
+  }
+  return { payments, stillUnpaid, links: links ? await links.urlsFor([...ids]) : undefined, payMessages };
 }
 
 /**
@@ -133,12 +124,19 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
  * With `links` (core.payments.links) Pay buttons are pay links, as everywhere in the bot.
  */
 export function createNoticeRenderer(db: DB, links?: PayLinks) {
-  const { render } = createRenderer();
-  return { facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links), render };
+  const { render, edit } = createRenderer();
+  return {
+    facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links),
+    render(row: RenderableRow, facts?: RenderFacts): RenderedMessage {
+      const m = render(row, facts);
+      const payments = payButtonsIn(m.reply_markup);
+      return payments.length ? { ...m, payments } : m;
+    },
+    edit,
+  };
 }
 
 export function createRenderer() {
-  const readerLabel = (p: Payload) => nameWithUsername(str(p, 'reader', 'reader'), str(p, 'reader_username'));
 
   /** The Pay button as everywhere in the bot (bot/pay.ts): the pay link, or a `pay:<id>` button without links. */
   function payButtonRow(lang: string, paymentId: number | null, amount: string, facts: RenderFacts, label?: string): InlineKeyboardButton[] | undefined {
@@ -165,54 +163,7 @@ export function createRenderer() {
     return status === 'PAID' || status === 'REFUNDED' ? `\n${t(lang, 'notify-reader-already-paid')}` : '';
   }
 
-  // Lines are formatted once per (language, days) with markers, then filled with each loan's
-  // escaped values: thousands of lines would otherwise each cost a Fluent call.
-  const lineTemplates = new Map<string, string>();
-  function overdueLine(lang: string, loan: OverdueLoan): string {
-    const days = Math.trunc(Number(loan.days)) || 0;
-    const key = `${lang}|${days}`;
-    let template = lineTemplates.get(key);
-    if (template === undefined) {
-      template = t(lang, 'notify-staff-overdue-line', { borrowingId: '\u0001', reader: '\u0002', book: '\u0003', dueDate: '\u0004', days });
-      if (lineTemplates.size < 1000) lineTemplates.set(key, template);
-    }
-    return template
-      .replace('\u0001', () => String(Math.trunc(Number(loan.borrowing_id)) || 0))
-      .replace('\u0002', () => escapeClipped(String(loan.reader ?? ''), 100).html)
-      .replace('\u0003', () => escapeClipped(String(loan.book ?? ''), 120).html)
-      .replace('\u0004', () => escapeClipped(String(loan.due ?? ''), 10).html);
-  }
-
-  /**
-   * The daily staff report: one message under Telegram's limit whatever the data — the counts,
-   * the longest overdue loans that fit, and a button onto the paged list. Rows queued before the
-   * report became one message (`loans`, no `readers`) render the same way.
-   */
-  function overdueReport(lang: string, p: Payload, limit = TELEGRAM_TEXT_LIMIT): RenderedMessage {
-    const date = str(p, 'date');
-    const total = int(p, 'total');
-    const listed = Array.isArray(p.oldest) ? p.oldest : Array.isArray(p.loans) ? p.loans : [];
-    const loans = (listed as unknown[]).filter((l): l is OverdueLoan => typeof l === 'object' && l !== null);
-    if (total === 0) return { text: t(lang, 'notify-staff-overdue-none', { date }) };
-    const header = p.readers === undefined
-      ? t(lang, 'notify-staff-overdue-header', { date, total: String(total) })
-      : t(lang, 'notify-staff-overdue-summary', { date, total, readers: int(p, 'readers') });
-    const head = `${header}\n${t(lang, 'notify-staff-overdue-oldest')}`;
-    const footer = (rest: number) => (rest > 0 ? `${t(lang, 'notify-staff-overdue-more', { rest })}\n` : '') + t(lang, 'notify-staff-overdue-page');
-    // Room for the footer at its longest (every loan left unlisted).
-    const room = limit - head.length - footer(total).length - 2;
-    const lines: string[] = [];
-    let size = 0;
-    for (const loan of loans) {
-      const line = overdueLine(lang, loan);
-      if (size + line.length + 1 > room) break;
-      lines.push(line);
-      size += line.length + 1;
-    }
-    const text = [head, ...lines, footer(Math.max(0, total - lines.length))].join('\n');
-    // The list's first page, as /admin overdue shows it (bot/features/admin/index.ts answers it).
-    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: adminListCallback.data({ list: 'overdue' }) }]] } };
-  }
+  const { overdueReport, digest } = createStaffNotices();
 
   function render(row: RenderableRow, facts: RenderFacts = {}): RenderedMessage {
     const p = parsePayload(row.payload);
@@ -224,6 +175,15 @@ export function createRenderer() {
           reader: readerLabel(p),
           book: str(p, 'book_title'),
           dueDate: str(p, 'expected_return_date'),
+          rent: str(p, 'rent'),
+        }), openCard(lang, p));
+      case 'staff.borrowing_extended':
+        return withMarkup(t(lang, 'notify-staff-borrowing-extended', {
+          borrowingId: str(p, 'borrowing_id'),
+          reader: readerLabel(p),
+          book: str(p, 'book_title'),
+          dueDate: str(p, 'expected_return_date'),
+          previousDate: str(p, 'previous_return_date'),
           rent: str(p, 'rent'),
         }), openCard(lang, p));
       case 'staff.borrowing_returned': {
@@ -242,12 +202,14 @@ export function createRenderer() {
       case 'staff.payment_received':
         return withMarkup(t(lang, 'notify-staff-payment-received', {
           amount: str(p, 'amount'),
-          type: str(p, 'type', 'PAYMENT'),
+          type: kindOf(p),
           reader: readerLabel(p),
           book: str(p, 'book_title'),
         }), openCard(lang, p));
       case 'staff.overdue_report':
         return overdueReport(lang, p);
+      case 'staff.digest':
+        return digest(lang, p);
       case 'reader.borrowing_confirmed': {
         const paymentId = idOf(p, 'payment_id');
         const text =
@@ -259,15 +221,26 @@ export function createRenderer() {
           }) + alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'rent'), facts)));
       }
+      case 'reader.borrowing_extended': {
+        const paymentId = idOf(p, 'payment_id');
+        const text =
+          t(lang, 'notify-reader-borrowing-extended', {
+            book: str(p, 'book_title'),
+            dueDate: str(p, 'expected_return_date'),
+            previousDate: str(p, 'previous_return_date'),
+            rent: str(p, 'rent'),
+          }) + alreadyPaidNote(lang, paymentId, facts);
+        return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'rent'), facts), [myBooksButton(lang)]));
+      }
       case 'reader.payment_received': {
         // Rendered when sent, with what the reader owes then: the chat's newest message is the
         // fresh state (My books as it is now), so no Refresh is needed after paying.
-        const thanks = t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') });
+        const thanks = t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') });
         const paidId = idOf(p, 'payment_id');
         const owed = paidId === null ? undefined : facts.stillUnpaid?.get(paidId);
         if (!facts.stillUnpaid) return { text: thanks };
         const lines = owed?.length
-          ? [t(lang, 'notify-reader-still-to-pay'), ...owed.map((u) => t(lang, u.type === 'FINE' ? 'mybooks-unpaid-fine' : 'mybooks-unpaid-rent', { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }))]
+          ? [t(lang, 'notify-reader-still-to-pay'), ...owed.map((u) => t(lang, unpaidLineKey(u), { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }))]
           : [t(lang, 'notify-reader-nothing-to-pay')];
         const rows = (owed ?? []).map((u) => payButtonRow(lang, u.id, u.amount, facts, tPlain(lang, 'mybooks-pay-button', { amount: u.amount, title: truncate(u.title, 32) })));
         return withMarkup(`${thanks}\n${lines.join('\n')}`, payKeyboard(...rows, [myBooksButton(lang)]));
@@ -281,12 +254,12 @@ export function createRenderer() {
       }
       case 'reader.payment_refunded':
         return {
-          text: t(lang, 'notify-reader-payment-refunded', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }),
+          text: t(lang, 'notify-reader-payment-refunded', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') }),
         };
       case 'reader.payment_expired': {
         const paymentId = idOf(p, 'payment_id');
         // Paid before this was sent: it says so, and offers no Pay button.
-        const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: str(p, 'type', 'PAYMENT'), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
+        const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'amount'), facts)));
       }
       case 'reader.due_soon': {
@@ -349,7 +322,31 @@ export function createRenderer() {
     }
   }
 
-  return { render };
+  /**
+   * An `edit.pay_button` row: the message's keyboard as the chat shows it (db/pay-messages.ts)
+   * without the Pay buttons of its payments paid since; null when there is nothing to change (the
+   * message was edited or deleted meanwhile, or shows no such button).
+   */
+  function edit(row: RenderableRow, facts: RenderFacts = {}): RenderedEdit | null {
+    const p = parsePayload(row.payload);
+    const messageId = idOf(p, 'message_id');
+    const shown = messageId === null ? undefined : facts.payMessages?.get(`${row.chat_id}:${messageId}`);
+    if (!shown) return null;
+    const settled = new Set(shown.payments.filter((x) => x.status === 'PAID' || x.status === 'REFUNDED').map((x) => x.id));
+    const paid = idOf(p, 'payment_id');
+    if (paid !== null) settled.add(paid);
+    let markup: InlineKeyboardMarkup;
+    try {
+      markup = JSON.parse(shown.markup) as InlineKeyboardMarkup;
+    } catch {
+      return null;
+    }
+    const kept = withoutPayButtons(markup, settled);
+    if (kept.inline_keyboard.flat().length === markup.inline_keyboard.flat().length) return null;
+    return { message_id: messageId!, reply_markup: kept, payments: shown.payments.map((x) => x.id).filter((id) => !settled.has(id)) };
+  }
+
+  return { render, edit };
 }
 
 function withMarkup(text: string, markup: InlineKeyboardMarkup | undefined): RenderedMessage {

@@ -3,9 +3,11 @@
 // which answers with the live checkout — renewing the session first when it expired — or says the
 // payment is paid. Only where no pay link can be used (real Telegram without PUBLIC_URL: Telegram
 // refuses buttons onto localhost) is it a `pay:<id>` button the bot answers with the live link.
-import type { InlineKeyboardButton } from 'grammy/types';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../core/index.js';
 import { payCallback } from './callbacks.js';
+import { paymentKind } from '../core/payments.js';
+import { payLinkPaymentId } from '../core/pay-links.js';
 
 /** Where a Pay button goes: the pay link, or (no link) the payment id for a `pay:<id>` button. */
 export type PayTarget = { url: string } | { paymentId: number };
@@ -23,4 +25,34 @@ export async function payTargets(core: Core, paymentIds: readonly number[]): Pro
 
 export function payButton(text: string, target: PayTarget): InlineKeyboardButton {
   return 'url' in target ? { text, url: target.url } : { text, callback_data: payCallback.data(target.paymentId) };
+}
+
+/** The line naming an unpaid payment — My books, and the "still to pay" of a thank-you notice. */
+export const unpaidLineKey = (p: { type: string; renewal?: number | null }) =>
+  ({ FINE: 'mybooks-unpaid-fine', EXTENSION: 'mybooks-unpaid-extension', PAYMENT: 'mybooks-unpaid-rent' })[paymentKind(p)];
+
+/** The payment a button is the Pay button of (a pay link, or a `pay:<id>` button); null for any other button. */
+export function payButtonPaymentId(b: InlineKeyboardButton): number | null {
+  if ('callback_data' in b && typeof b.callback_data === 'string') return payCallback.parse(b.callback_data) ?? null;
+  if ('url' in b && typeof b.url === 'string') return payLinkPaymentId(b.url);
+  return null;
+}
+
+/** The payments whose Pay buttons a keyboard carries. */
+export function payButtonsIn(markup: { inline_keyboard?: InlineKeyboardButton[][] } | undefined): number[] {
+  const ids = new Set<number>();
+  for (const row of markup?.inline_keyboard ?? []) for (const b of row) {
+    const id = payButtonPaymentId(b);
+    if (id !== null) ids.add(id);
+  }
+  return [...ids];
+}
+
+/** The keyboard without the Pay buttons of these payments (rows left empty go too). */
+export function withoutPayButtons(markup: InlineKeyboardMarkup, paymentIds: ReadonlySet<number>): InlineKeyboardMarkup {
+  const rows = markup.inline_keyboard.map((row) => row.filter((b) => {
+    const id = payButtonPaymentId(b);
+    return id === null || !paymentIds.has(id);
+  }));
+  return { inline_keyboard: rows.filter((r) => r.length > 0) };
 }

@@ -93,9 +93,12 @@ function borrowingFromJson(text: string, foreign: Foreign): Borrowing {
  * How a door asks a use case to queue its notices. `readerSeesIt`: the door shows the reader the
  * outcome itself, in the chat the notice would go to (the bot's borrow and return screens), so
  * no notice about it is queued for them — one message per event in the reader's chat.
+ * `staffSeesIt`: likewise for the staff chat, where a librarian acted in it (the console's
+ * Return, `/admin return`): its screen there is the staff's message about the event.
  */
 export interface NoticeOptions {
   readerSeesIt?: boolean;
+  staffSeesIt?: boolean;
 }
 
 export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInventoryChange: () => void = () => undefined) {
@@ -331,7 +334,8 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
           : fine
             ? readerNote(b, 'reader.fine_created', payload, `fine:${fine.id}`)
             : [];
-      await enqueue(trx, [...staffNote(config.telegram.staffChatId, 'staff.borrowing_returned', payload), ...readerNotes], now.getTime());
+      const staffNotes = notices.staffSeesIt ? [] : staffNote(config.telegram.staffChatId, 'staff.borrowing_returned', payload);
+      await enqueue(trx, [...staffNotes, ...readerNotes], now.getTime());
       return fine?.id ?? null;
     });
     onInventoryChange();

@@ -5,13 +5,16 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/connection.js';
 import { concatText, param } from '../db/dialect-sql.js';
+import { payMessagesOf } from '../db/pay-messages.js';
 
 export type NotificationKind =
   | 'staff.borrowing_created'
+  | 'staff.borrowing_extended'
   | 'staff.borrowing_returned'
   | 'staff.payment_received'
   | 'staff.overdue_report'
   | 'reader.borrowing_confirmed'
+  | 'reader.borrowing_extended'
   | 'reader.payment_received'
   | 'reader.due_soon'
   | 'reader.overdue'
@@ -25,7 +28,9 @@ export type NotificationKind =
   | 'reader.hold_expired'
   // A chat the account let go of: linked to another Telegram, or unlinked (README, "Security settings").
   | 'reader.telegram_replaced'
-  | 'reader.telegram_unlinked';
+  | 'reader.telegram_unlinked'
+  // Not a message: an edit of one sent earlier — its Pay button dropped once the payment is paid.
+  | 'edit.pay_button';
 
 export interface Notification {
   chatId: number;
@@ -83,6 +88,21 @@ export async function enqueue(trx: DB, notes: Notification[], nowMs: number): Pr
     .onConflict((oc) => oc.column('dedup_key').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * A payment was paid: every message that carries its Pay button (db/pay-messages.ts, the newest
+ * few of each chat) is edited to drop it, through the outbox like a notice — paced with the
+ * chat's messages, retried, once per message.
+ */
+export async function payButtonEdits(trx: DB, paymentId: number): Promise<Notification[]> {
+  const messages = await payMessagesOf(trx, paymentId);
+  return messages.map((m) => ({
+    chatId: m.chat_id,
+    kind: 'edit.pay_button' as const,
+    payload: { payment_id: paymentId, message_id: m.message_id },
+    dedupKey: `paid-button:${paymentId}:${m.chat_id}:${m.message_id}`,
+  }));
 }
 
 /** Reader notices about active loans, one per loan per kind (dedup `<prefix>:<borrowing id>`). */

@@ -12,6 +12,12 @@ import type { CoreDeps } from './context.js';
 
 const TOKEN = /^(\d{1,15})\.([A-Za-z0-9_-]{22})$/;
 
+/** The payment a pay link (as urlFor makes it) is for, read from the URL alone; null for any other URL. */
+export function payLinkPaymentId(url: string): number | null {
+  const m = /\/api\/payments\/checkout\/(\d{1,15})\.[A-Za-z0-9_-]{22}\/?$/.exec(url);
+  return m ? Number(m[1]) : null;
+}
+
 export function createPayLinks({ db, config }: Pick<CoreDeps, 'db' | 'config'>) {
   let secret: Promise<Buffer> | undefined;
   const key = () => (secret ??= getOrCreateSetting(db, 'pay_link_secret', randomSecret).then((s) => Buffer.from(s, 'utf8')));

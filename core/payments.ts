@@ -6,7 +6,7 @@ import { DomainError, notFound } from './errors.js';
 import { formatCents } from './money.js';
 import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
 import { isoNow } from './clock.js';
-import { enqueue, readerNote, staffNote } from './notifications.js';
+import { enqueue, payButtonEdits, readerNote, staffNote } from './notifications.js';
 import { displayName } from './names.js';
 import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
 import {
@@ -30,6 +30,14 @@ export interface Payment {
   paid_at: string | null;
   refunded_at: string | null;
 }
+
+/**
+ * What a payment is for, as every message names it: a late-return fine, a loan's extension (the
+ * extra rent of its n-th renewal), or the loan's rent.
+ */
+export type PaymentKind = 'FINE' | 'EXTENSION' | 'PAYMENT';
+export const paymentKind = (p: { type: string; renewal?: number | null }): PaymentKind =>
+  p.type === 'FINE' ? 'FINE' : (p.renewal ?? 0) > 0 ? 'EXTENSION' : 'PAYMENT';
 
 /** The columns a Payment is made of (toPayment reads no others). */
 export const PAYMENT_COLUMNS = [
@@ -220,7 +228,7 @@ export function createPayments(deps: CoreDeps) {
       .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .innerJoin('users', 'users.id', 'payments.user_id')
-      .select(['payments.id', 'payments.type', 'payments.money_to_pay_cents', 'payments.borrowing_id', 'books.title', 'users.telegram_user_id', 'users.language'])
+      .select(['payments.id', 'payments.type', 'payments.renewal', 'payments.money_to_pay_cents', 'payments.borrowing_id', 'books.title', 'users.telegram_user_id', 'users.language'])
       .where('payments.id', '=', paymentId)
       .executeTakeFirstOrThrow();
   }
@@ -256,6 +264,7 @@ export function createPayments(deps: CoreDeps) {
       payment_id: updated.id,
       borrowing_id: updated.borrowing_id,
       type: updated.type,
+      renewal: updated.renewal,
       amount: formatCents(updated.money_to_pay_cents),
       book_title: facts.title,
       reader: displayName({ ...facts, id: updated.user_id }),
@@ -264,6 +273,8 @@ export function createPayments(deps: CoreDeps) {
     await enqueue(trx, [
       ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),
       ...readerNote(facts, 'reader.payment_received', payload, `paid:${updated.id}`),
+      // Its Pay buttons, wherever they were sent, lose the button (paid on any path: here).
+      ...(await payButtonEdits(trx, updated.id)),
     ], now.getTime());
     return { payment: updated, changed: true };
   }
@@ -284,7 +295,7 @@ export function createPayments(deps: CoreDeps) {
       .executeTakeFirst();
     if (!expired) return false;
     const f = await paymentNoticeFacts(trx, expired.id);
-    const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+    const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, renewal: f.renewal, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
     await enqueue(trx, readerNote(f, 'reader.payment_expired', payload, `expired:${sessionId}`), clock.now().getTime());
     return true;
   }
@@ -412,7 +423,7 @@ export function createPayments(deps: CoreDeps) {
       if (done) {
         // The reader is told their money is on its way back.
         const f = await paymentNoticeFacts(trx, id);
-        const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+        const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, renewal: f.renewal, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
         await enqueue(trx, readerNote(f, 'reader.payment_refunded', payload, `refunded:${id}`), now.getTime());
       }
       return done;

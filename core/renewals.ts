@@ -11,8 +11,10 @@ import { DomainError, notFound } from './errors.js';
 import { chargeableCents, formatCents } from './money.js';
 import { addDays, dateInZone, daysBetween, dateProblem } from './clock.js';
 import { insertPendingPayment, type PaymentStore } from './payments.js';
-import type { Borrowing } from './borrowings.js';
+import type { Borrowing, NoticeOptions } from './borrowings.js';
 import { checkoutOf, type Checkout } from './checkout.js';
+import { enqueue, readerNote, staffNote } from './notifications.js';
+import { displayName } from './names.js';
 
 /** What extending a loan would cost, for showing before confirming (the bot's Extend). */
 export interface ExtensionQuote {
@@ -129,8 +131,13 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
     };
   }
 
-  /** Extends the loan (borrower or staff); answers it as its detail plus the extra rent's session_url. */
-  async function extend(actor: Actor, id: number, input: { expected_return_date: string }): Promise<{ borrowing: Borrowing } & Checkout> {
+  /**
+   * Extends the loan (borrower or staff); answers it as its detail plus the extra rent's
+   * session_url. Staff hear of every extension; the reader (when linked) of one made elsewhere —
+   * over REST, or by staff — with the Pay button, unless the door shows them the outcome itself
+   * (`readerSeesIt`: the bot's Extend).
+   */
+  async function extend(actor: Actor, id: number, input: { expected_return_date: string }, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing } & Checkout> {
     const now = clock.now();
     const today = dateInZone(now, timeZone);
     const paymentId = await immediateTransaction(db, async (trx) => {
@@ -152,9 +159,31 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
         .where('id', '=', id)
         .where('actual_return_date', 'is', null)
         .execute();
-      const payment = await insertPendingPayment(trx, {
-        borrowingId: b.id, userId: b.user_id, type: 'PAYMENT', cents: chargeableCents(b.daily_fee_cents * days), at: now, renewal,
-      });
+      const cents = chargeableCents(b.daily_fee_cents * days);
+      const payment = await insertPendingPayment(trx, { borrowingId: b.id, userId: b.user_id, type: 'PAYMENT', cents, at: now, renewal });
+      const facts = await trx
+        .selectFrom('borrowings')
+        .innerJoin('users', 'users.id', 'borrowings.user_id')
+        .innerJoin('books', 'books.id', 'borrowings.book_id')
+        .select(['users.first_name', 'users.last_name', 'users.email', 'users.telegram_user_id', 'users.telegram_username', 'users.language', 'books.title', 'books.author'])
+        .where('borrowings.id', '=', b.id)
+        .executeTakeFirstOrThrow();
+      const payload = {
+        borrowing_id: b.id,
+        payment_id: payment.id,
+        renewal,
+        book_title: facts.title,
+        book_author: facts.author,
+        reader: displayName({ ...facts, id: b.user_id }),
+        reader_username: facts.telegram_username,
+        previous_return_date: b.expected_return_date,
+        expected_return_date: input.expected_return_date,
+        rent: formatCents(cents),
+      };
+      await enqueue(trx, [
+        ...staffNote(config.telegram.staffChatId, 'staff.borrowing_extended', payload),
+        ...(notices.readerSeesIt ? [] : readerNote(facts, 'reader.borrowing_extended', payload, `extended:${payment.id}`)),
+      ], now.getTime());
       return payment.id;
     });
     const opened = await payments.openSession(paymentId);

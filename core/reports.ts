@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import type { Actor, CoreDeps } from './context.js';
 import { ownerOf, requireStaff } from './access.js';
 import { formatCents } from './money.js';
-import { todayIn } from './clock.js';
+import { daysBetween, todayIn } from './clock.js';
+import { fineChargeCents } from './borrowings.js';
 import { displayName } from './names.js';
 import { notFound } from './errors.js';
 import { foreignSessionTest, liveSessionUrl } from './checkout.js';
@@ -27,6 +28,8 @@ export interface UnpaidPayment {
   id: number;
   borrowing_id: number;
   type: 'PAYMENT' | 'FINE';
+  /** 0: the loan's rent or a fine; n: the extra rent of the loan's n-th renewal. */
+  renewal: number;
   status: 'PENDING' | 'EXPIRED';
   amount: string;
   /** Only for a PENDING payment whose session is open. */
@@ -54,7 +57,9 @@ export interface LoanCard {
   borrow_date: string;
   expected_return_date: string;
   actual_return_date: string | null;
-  payments: { id: number; type: 'PAYMENT' | 'FINE'; status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED'; amount: string; paid_at: string | null; refunded_at: string | null }[];
+  /** What returning it today would fine (core's rule, the minimum charge included); null when on time or returned. */
+  fine_if_returned_today: string | null;
+  payments: { id: number; type: 'PAYMENT' | 'FINE'; renewal: number; status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED'; amount: string; paid_at: string | null; refunded_at: string | null }[];
 }
 
 /** A book as the staff console's card shows it (its copies on the shelf and out). */
@@ -65,8 +70,10 @@ export interface BookCard {
   isbn: string | null;
   cover: 'HARD' | 'SOFT';
   daily_fee: string;
-  /** Copies on the shelf. */
+  /** Copies on the shelf, those set aside included. */
   inventory: number;
+  /** Of those, copies set aside for readers whose hold is READY. */
+  held: number;
   /** Copies out on active loans. */
   on_loan: number;
 }
@@ -145,7 +152,7 @@ export function stillUnpaidQuery(db: CoreDeps['db'], paidPaymentIds: readonly nu
     .innerJoin('payments as p', 'p.user_id', 'paid.user_id')
     .innerJoin('borrowings as b', 'b.id', 'p.borrowing_id')
     .innerJoin('books as k', 'k.id', 'b.book_id')
-    .select(['paid.id as paid_id', 'p.id', 'p.type', 'p.money_to_pay_cents', 'k.title'])
+    .select(['paid.id as paid_id', 'p.id', 'p.type', 'p.renewal', 'p.money_to_pay_cents', 'k.title'])
     .where('paid.id', 'in', [...paidPaymentIds])
     .where('p.status', 'in', ['PENDING', 'EXPIRED'])
     .orderBy('p.id')
@@ -233,7 +240,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .select([
-        'payments.id', 'payments.borrowing_id', 'payments.type', 'payments.status', 'payments.money_to_pay_cents',
+        'payments.id', 'payments.borrowing_id', 'payments.type', 'payments.renewal', 'payments.status', 'payments.money_to_pay_cents',
         'payments.session_url', 'payments.session_id', 'books.title',
       ])
       .where('payments.user_id', '=', userId)
@@ -245,6 +252,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       id: r.id,
       borrowing_id: r.borrowing_id,
       type: r.type,
+      renewal: r.renewal,
       status: r.status as 'PENDING' | 'EXPIRED',
       amount: formatCents(r.money_to_pay_cents),
       session_url: r.session_id !== null ? liveSessionUrl(r, foreign) : null,
@@ -252,7 +260,10 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     }));
   }
 
-  /** Today's numbers in one statement; each count is an index range (migration 002). */
+  /**
+   * Today's numbers in one statement; each count is an index range (migration 002). "Paid" is
+   * what was paid today and kept: a payment refunded since counts under "Refunded" only.
+   */
   async function dayStats(actor: Actor, date: string = today()): Promise<DayStats> {
     requireStaff(actor);
     const { start, end } = dayBounds(date, config.rules.timeZone);
@@ -265,8 +276,8 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
         (SELECT count(*) FROM borrowings WHERE actual_return_date = ${date}) AS returned,
         (SELECT count(*) FROM borrowings WHERE actual_return_date IS NULL) AS active,
         (SELECT count(*) FROM borrowings WHERE actual_return_date IS NULL AND expected_return_date < ${date}) AS overdue,
-        (SELECT count(*) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end}) AS paid_count,
-        (SELECT coalesce(sum(money_to_pay_cents), 0) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end}) AS paid_cents,
+        (SELECT count(*) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end} AND status = 'PAID') AS paid_count,
+        (SELECT coalesce(sum(money_to_pay_cents), 0) FROM payments WHERE paid_at >= ${start} AND paid_at < ${end} AND status = 'PAID') AS paid_cents,
         (SELECT count(*) FROM payments WHERE refunded_at >= ${start} AND refunded_at < ${end}) AS refunded_count,
         (SELECT coalesce(sum(money_to_pay_cents), 0) FROM payments WHERE refunded_at >= ${start} AND refunded_at < ${end}) AS refunded_cents
     `.execute(db);
@@ -293,7 +304,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .innerJoin('users', 'users.id', 'borrowings.user_id')
       .select([
         'borrowings.id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
-        'books.id as book_id', 'books.title', 'books.author',
+        'books.id as book_id', 'books.title', 'books.author', 'books.daily_fee_cents',
         'users.id as user_id', 'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username', 'users.telegram_user_id',
       ])
       .where('borrowings.id', '=', borrowingId)
@@ -301,10 +312,11 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     if (!r) throw notFound('Borrowing');
     const payments = await db
       .selectFrom('payments')
-      .select(['id', 'type', 'status', 'money_to_pay_cents', 'paid_at', 'refunded_at'])
+      .select(['id', 'type', 'renewal', 'status', 'money_to_pay_cents', 'paid_at', 'refunded_at'])
       .where('borrowing_id', '=', borrowingId)
       .orderBy('id')
       .execute();
+    const late = r.actual_return_date === null ? daysBetween(r.expected_return_date, today()) : 0;
     return {
       borrowing_id: r.id,
       book: { id: r.book_id, title: r.title, author: r.author },
@@ -318,7 +330,8 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       borrow_date: r.borrow_date,
       expected_return_date: r.expected_return_date,
       actual_return_date: r.actual_return_date,
-      payments: payments.map((p) => ({ id: p.id, type: p.type, status: p.status, amount: formatCents(p.money_to_pay_cents), paid_at: p.paid_at, refunded_at: p.refunded_at })),
+      fine_if_returned_today: late > 0 ? formatCents(fineChargeCents(r.daily_fee_cents, late, config.rules.fineMultiplier)) : null,
+      payments: payments.map((p) => ({ id: p.id, type: p.type, renewal: p.renewal, status: p.status, amount: formatCents(p.money_to_pay_cents), paid_at: p.paid_at, refunded_at: p.refunded_at })),
     };
   }
 
@@ -327,7 +340,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     requireStaff(actor);
     const r = await db
       .selectFrom('books')
-      .select(['id', 'title', 'author', 'isbn', 'cover', 'daily_fee_cents', 'inventory'])
+      .select(['id', 'title', 'author', 'isbn', 'cover', 'daily_fee_cents', 'inventory', 'held'])
       .select((eb) =>
         eb
           .selectFrom('borrowings')
@@ -340,7 +353,7 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     if (!r) throw notFound('Book');
-    return { id: r.id, title: r.title, author: r.author, isbn: r.isbn, cover: r.cover, daily_fee: formatCents(r.daily_fee_cents), inventory: r.inventory, on_loan: Number(r.on_loan ?? 0) };
+    return { id: r.id, title: r.title, author: r.author, isbn: r.isbn, cover: r.cover, daily_fee: formatCents(r.daily_fee_cents), inventory: r.inventory, held: r.held, on_loan: Number(r.on_loan ?? 0) };
   }
 
   return { today, activeLoans, overdueLoans, overdueCounts, loansOf, findReader, unpaidPayments, dayStats, loanCard, bookCard };

@@ -25,6 +25,7 @@ import * as m009 from './migrations/009_holds_renewals.js';
 import * as m010 from './migrations/010_title_search.js';
 import * as m011 from './migrations/011_sandbox_chats.js';
 import * as m012 from './migrations/012_sessions.js';
+import * as m013 from './migrations/013_pay_messages.js';
 
 export type DB = Kysely<Database>;
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '010_title_search': m010,
   '011_sandbox_chats': m011,
   '012_sessions': m012,
+  '013_pay_messages': m013,
 };
 
 /** Every migration's name, in the order they run (names sort in that order). */

@@ -7,7 +7,7 @@
  * alive and holding the lease, so its claims are orphans.
  */
 import { sql } from 'kysely';
-import type { DB } from './connection.js';
+import { immediateTransaction, type DB } from './connection.js';
 import { leaseHeld } from './leases.js';
 import { isPostgres } from './engine.js';
 
@@ -180,6 +180,100 @@ export async function releaseClaimsOfOthers(db: DB, holder: string, nowMs: numbe
 export async function pendingCount(db: DB): Promise<number> {
   const r = await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('sent_at', 'is', null).where('failed_at', 'is', null).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+const HEAD_COLUMNS = ['id', 'chat_id', 'kind', 'payload', 'language', 'attempts', 'created_at'] as const;
+
+/** A chat's earliest pending row of this kind that is due (the staff chat's overdue report, sent before single notices). */
+export function dueRowOfKind(db: DB, chatId: number, kind: string, nowMs: number): Promise<OutboxHead | undefined> {
+  return db
+    .selectFrom('outbox')
+    .select(HEAD_COLUMNS)
+    .where('chat_id', '=', chatId)
+    .where('sent_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .where('kind', '=', kind)
+    .where('next_attempt_at', '<=', nowMs)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** How many of a chat's pending rows of these kinds are due, counting at most `upTo` (over outbox_chat_pending). */
+export async function countDue(db: DB, chatId: number, kinds: readonly string[], nowMs: number, upTo: number): Promise<number> {
+  const r = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('chat_id', '=', chatId)
+        .where('sent_at', 'is', null)
+        .where('failed_at', 'is', null)
+        .where('kind', 'in', [...kinds])
+        .where('next_attempt_at', '<=', nowMs)
+        .limit(upTo)
+        .as('w'),
+    )
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** A row combined into a digest, as the digest's payload is made from it. */
+export interface CombinedRow {
+  id: number;
+  kind: string;
+  payload: string;
+}
+
+/**
+ * Combines up to `limit` of a chat's due pending rows of these kinds, oldest first, into one new
+ * row of `kind` (the digest) in one transaction: the rows are marked sent with `part_of` naming
+ * the digest, whose payload `payloadOf` makes from them. Rows claimed by a dispatcher (not due)
+ * stay as they are. Null when nothing was left to combine.
+ */
+export async function combineInto(
+  db: DB,
+  c: { chatId: number; kinds: readonly string[]; kind: string; language: string; nowMs: number; limit: number },
+  payloadOf: (rows: CombinedRow[]) => Record<string, unknown>,
+): Promise<OutboxHead | null> {
+  const at = new Date(c.nowMs).toISOString();
+  return immediateTransaction(db, async (trx) => {
+    const digest = await trx
+      .insertInto('outbox')
+      .values({ chat_id: c.chatId, kind: c.kind, payload: '{}', language: c.language, dedup_key: null, next_attempt_at: c.nowMs, sent_at: null, failed_at: null, last_error: null, created_at: at })
+      .returning(HEAD_COLUMNS)
+      .executeTakeFirstOrThrow();
+    const rows = await trx
+      .updateTable('outbox')
+      .set({ sent_at: at, part_of: digest.id, last_error: null })
+      .where('id', 'in', (eb) => {
+        let q = eb
+          .selectFrom('outbox as o')
+          .select('o.id')
+          .where('o.chat_id', '=', c.chatId)
+          .where('o.sent_at', 'is', null)
+          .where('o.failed_at', 'is', null)
+          .where('o.kind', 'in', [...c.kinds])
+          .where('o.next_attempt_at', '<=', c.nowMs)
+          .where('o.id', '<', digest.id)
+          .orderBy('o.id')
+          .limit(c.limit);
+        if (isPostgres(trx)) q = q.forUpdate().skipLocked();
+        return q;
+      })
+      .where('sent_at', 'is', null)
+      .returning(['id', 'kind', 'payload'])
+      .execute();
+    if (rows.length === 0) {
+      await trx.deleteFrom('outbox').where('id', '=', digest.id).execute();
+      return null;
+    }
+    rows.sort((a, b) => a.id - b.id);
+    const payload = JSON.stringify(payloadOf(rows));
+    await trx.updateTable('outbox').set({ payload }).where('id', '=', digest.id).execute();
+    return { ...digest, payload };
+  });
 }
 
 /** What a notice's Pay button needs to know about its payment when the notice is sent. */

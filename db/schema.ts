@@ -113,6 +113,19 @@ export interface OutboxTable {
   created_at: Timestamp;
   /** The dispatcher (lease holder id) whose claim this row carries; kept once sent. */
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Sent as part of this digest (the digest's outbox id): a staff notice combined with others. */
+  part_of: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** A message that carries a payment's Pay button (db/pay-messages.ts): edited when it is paid. */
+export interface PayMessagesTable {
+  id: Generated<number>;
+  chat_id: number;
+  message_id: number;
+  payment_id: number;
+  /** JSON of the message's inline keyboard as last sent or edited. */
+  markup: string;
+  created_at: string;
 }
 
 /** A named lease (db/leases.ts): one holder until expires_at (epoch milliseconds). */
@@ -196,6 +209,7 @@ export interface Database {
   borrowings: BorrowingsTable;
   payments: PaymentsTable;
   outbox: OutboxTable;
+  pay_messages: PayMessagesTable;
   stripe_events: StripeEventsTable;
   telegram_link_codes: TelegramLinkCodesTable;
   bot_sessions: BotSessionsTable;

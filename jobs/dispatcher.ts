@@ -18,7 +18,9 @@
  *   possible without losing messages.
  *
  * Order per chat: a row is picked only when no earlier row of the same chat is still pending
- * (including one that is claimed or backing off), so each chat receives its messages in order.
+ * (including one that is claimed or backing off), so each chat receives its messages in order —
+ * but in a group chat (the staff chat) the daily overdue report goes before single notices, and
+ * notices that would wait past the group's minute are combined into a digest (jobs/staff-digest.ts).
  *
  * Limits (Telegram's pace, 429 retry_after, flood control, back-off) are kept by
  * jobs/throttle.ts.
@@ -29,44 +31,27 @@
  * `maxAttempts` (20) AND is older than `giveUpAfterMs` (24 h), so an outage of Telegram of
  * up to a day loses nothing. A 429 is not counted as an attempt.
  *
+ * Edits: a row of kind `edit.…` edits a message sent earlier instead of sending one (a paid
+ * payment's Pay button dropped, db/pay-messages.ts), paced and retried like a message. A 400 or
+ * 403 there (the message is gone, can no longer be edited, or already shows that keyboard) ends
+ * the row without error. Every message sent with Pay buttons is recorded for such edits.
+ *
  * Rate-limit state (per-chat last send, 429 blocks) lives in the dispatcher object and uses
  * real monotonic time; times written to the database come from the injected clock.
  */
 import type { Logger } from 'pino';
-import type { Api } from 'grammy';
-import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/clock.js';
 import { errorForLog } from '../logger.js';
-import { classifySendError, createThrottle, mono, sleep } from './throttle.js';
+import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
 import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
 import { leaseHolderId } from './lease.js';
+import { createCalls, type Aftercare, type Call, type MessageSender, type NoticeRenderer, type SendSignal, type Work } from './dispatch-calls.js';
+
+export type { MessageSender, NoticeRenderer, RenderedEdit, RenderedMessage, SendSignal } from './dispatch-calls.js';
+import { groupChatRow } from './staff-digest.js';
 
 export { classifySendError } from './throttle.js';
-
-/** What the dispatcher needs from the Bot API: grammY's `Api` satisfies it. */
-export interface MessageSender {
-  sendMessage(chatId: number, text: string, other?: Record<string, unknown>, signal?: SendSignal): Promise<unknown>;
-}
-/** grammY types its abort signal with the abort-controller shim; a native signal works at run time. */
-type SendSignal = Parameters<Api['sendMessage']>[3];
-
-/** An outbox row as a Telegram message (HTML). */
-export interface RenderedMessage {
-  text: string;
-  reply_markup?: InlineKeyboardMarkup;
-}
-
-/**
- * How outbox rows become Telegram messages. That is the bot's presentation (bot/notices.ts);
- * the composition root hands it in, so jobs/ never imports bot/.
- */
-export interface NoticeRenderer {
-  /** What a batch's messages need to know at send time (a payment's current checkout link), in one query. */
-  facts(rows: readonly OutboxHead[]): Promise<unknown>;
-  /** Throws when the row can never be rendered (unknown kind, broken payload): the row fails with the error's message. */
-  render(row: OutboxHead, facts: unknown): RenderedMessage;
-}
 
 export interface DispatcherDeps {
   db: DB;
@@ -159,7 +144,10 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const holder = opts.fence?.holder ?? leaseHolderId('dispatcher');
   const claim: Claim = { holder, holdMs: opts.claimMs, fence: opts.fence?.lease };
 
-  async function deliver(row: Head, message: RenderedMessage, signal?: AbortSignal): Promise<Outcome> {
+  const { prepare, sendCall, editCall } = createCalls({ db, api, clock, notices });
+
+  /** Claims the row, makes the call within Telegram's pace, and ends the claim by Telegram's answer. */
+  async function deliver(row: Head, call: Call, after: Aftercare, signal?: AbortSignal): Promise<Outcome> {
     if (!(await throttle.acquire(signal))) return 'skipped';
     let claimed = false;
     try {
@@ -169,29 +157,41 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     }
     if (!claimed) return 'skipped';
     const attempts = row.attempts + 1;
+    let result: unknown;
     try {
-      await api.sendMessage(
-        row.chat_id,
-        message.text,
-        {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
-        },
-        AbortSignal.timeout(opts.sendTimeoutMs) as unknown as SendSignal,
-      );
+      result = await call(AbortSignal.timeout(opts.sendTimeoutMs) as unknown as SendSignal);
     } catch (err) {
-      throttle.answered(row.chat_id);
+      // Refused by Telegram (it answered with an error code): nothing was delivered, so it does
+      // not count against the chat's or the group's pace. No answer at all (a timeout, the
+      // network): Telegram may have taken it, so it counts.
+      if (isRefusal(err)) throttle.refused();
+      else throttle.answered(row.chat_id);
+      const settled = after.settled?.(err);
+      if (settled) {
+        log.debug({ outboxId: row.id, kind: row.kind, error: classifySendError(err).message }, 'edit not needed any more');
+        await finish(row, () => settled);
+        return 'sent';
+      }
       return afterFailure(row, attempts, err);
     }
     throttle.answered(row.chat_id);
+    await finish(row, () => after.done(result));
+    return 'sent';
+  }
+
+  /** Marks the row sent, then the bookkeeping that follows (which never undoes the mark). */
+  async function finish(row: Head, then: () => Promise<void>): Promise<void> {
     try {
       await markSent(db, row.id, clock.now().toISOString());
     } catch (err) {
       // The message went out; the claim's expiry makes it due again, so one duplicate may follow.
       log.error({ err: errorForLog(err), outboxId: row.id }, 'sent but could not mark the outbox row sent');
     }
-    return 'sent';
+    try {
+      await then();
+    } catch (err) {
+      log.warn({ err: errorForLog(err), outboxId: row.id }, 'could not record the Pay buttons of a message');
+    }
   }
 
   async function afterFailure(row: Head, attempts: number, err: unknown): Promise<Outcome> {
@@ -258,10 +258,19 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       if (ready.length === 0) continue;
       attempted += ready.length;
       const facts = await notices.facts(ready);
-      await runPool(ready, opts.concurrency, async (row) => {
-        let message: RenderedMessage;
+      await runPool(ready, opts.concurrency, async (head) => {
+        // A group chat (the staff chat): its overdue report first, a digest when too much waits.
+        let row = head;
+        if (head.chat_id < 0 && opts.groupPerMinute > 0) {
+          try {
+            row = await groupChatRow(db, head, throttle.groupRoom(head.chat_id), clock.now().getTime());
+          } catch (err) {
+            log.error({ err: errorForLog(err), chatId: head.chat_id }, 'could not plan the group chat\'s next message; sending its oldest');
+          }
+        }
+        let work: Work;
         try {
-          message = notices.render(row, facts);
+          work = prepare(row, row === head ? facts : await notices.facts([row]));
         } catch (err) {
           const why = err instanceof Error ? err.message : String(err);
           await markFailed(db, row.id, clock.now().toISOString(), why);
@@ -270,7 +279,14 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
           progressed = true;
           return;
         }
-        const outcome = await deliver(row, message, signal);
+        if ('nothing' in work) {
+          await markSent(db, row.id, clock.now().toISOString());
+          summary.sent++;
+          progressed = true;
+          return;
+        }
+        const [call, after] = 'send' in work ? sendCall(row, work.send) : editCall(row, work.edit);
+        const outcome = await deliver(row, call, after, signal);
         // A row claimed elsewhere, or not claimed because the lease is gone, is no progress:
         // a pass that only skips ends instead of spinning.
         if (outcome !== 'skipped') {

@@ -6,8 +6,9 @@
  * Limits: at most `globalPerSecond` (default 30) messages in any second overall (SendWindow),
  * one per `perChatIntervalMs` (default 1000) per chat, measured from the answer to the previous
  * send, and `groupPerMinute` (default 20, Telegram's group limit) per group chat (negative id).
- * A 429 defers that chat by its `retry_after`; 429s from `globalFloodChats` different chats
- * within a second are taken for global flood control and pause all sending.
+ * Only sends Telegram may have taken count against these paces: a send it refused (429, 400…)
+ * delivered nothing. A 429 defers that chat by its `retry_after`; 429s from `globalFloodChats`
+ * different chats within a second are taken for global flood control and pause all sending.
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
@@ -47,6 +48,11 @@ export function classifySendError(err: unknown): SendFailure {
   }
   const message = err instanceof Error ? err.message : String(err);
   return { kind: 'transient', message };
+}
+
+/** Telegram answered the call with an error (GrammyError carries its error_code): it was not taken. */
+export function isRefusal(err: unknown): boolean {
+  return typeof (err as { error_code?: unknown } | null)?.error_code === 'number';
 }
 
 export const sleep = (ms: number, signal?: AbortSignal) =>
@@ -153,7 +159,18 @@ export function createThrottle(opts: ThrottleOptions, log: Logger) {
     return t;
   }
 
-  /** A send to the chat was answered (or failed): it counts against the chat's pace. */
+  /** How many more messages the group chat may get before its oldest send of the minute leaves the window (Infinity: no group limit). */
+  function groupRoom(chatId: number): number {
+    if (chatId >= 0 || opts.groupPerMinute <= 0) return Infinity;
+    const t = mono();
+    const recent = (groupSends.get(chatId) ?? []).filter((s) => s > t - 61_000).length;
+    return Math.max(0, opts.groupPerMinute - recent);
+  }
+
+  /**
+   * A send to the chat that Telegram may have taken (accepted, or its answer never came): it
+   * counts against the overall, per-chat and group pace.
+   */
   function answered(chatId: number): void {
     window.release();
     const t = mono();
@@ -164,6 +181,15 @@ export function createThrottle(opts: ThrottleOptions, log: Logger) {
       groupSends.set(chatId, sends);
     }
     if (lastSendEnd.size > 10_000) prune(t);
+  }
+
+  /**
+   * Telegram answered the send with a refusal (a 429, a 400…): no message reached the chat, so
+   * nothing counts against the paces — a 429 would otherwise use up one of a group's 20 a
+   * minute. Its retry_after is kept by rateLimited().
+   */
+  function refused(): void {
+    window.cancel();
   }
 
   function prune(t: number): void {
@@ -190,11 +216,13 @@ export function createThrottle(opts: ThrottleOptions, log: Logger) {
 
   return {
     readyAt,
+    groupRoom,
     /** Waits for room in the overall pace; false when aborted. */
     acquire: (signal?: AbortSignal) => window.acquire(signal),
     /** Room taken but nothing sent. */
     cancel: () => window.cancel(),
     answered,
+    refused,
     rateLimited,
     backoffMs,
   };

@@ -41,6 +41,7 @@ const built: [keyof typeof formats, string, unknown][] = [
     { screen: 'return', borrowingId: 4, confirmed: false }, { screen: 'return', borrowingId: 4, confirmed: true },
     { screen: 'refund', paymentId: 8, confirmed: false }, { screen: 'refund', paymentId: 8, confirmed: true },
     { screen: 'inventory', bookId: 999_999_999_999_999, inventory: 1_000_000 },
+    { screen: 'open', list: 'home' }, { screen: 'open', list: 'active' }, { screen: 'open', list: 'overdue' },
   ] as const).map((target) => ['consoleCallback', consoleCallback.data(target as never), target] as [keyof typeof formats, string, unknown]),
 ];
 

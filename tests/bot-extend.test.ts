@@ -65,7 +65,7 @@ describe('Extend on My books', () => {
     expect(after.payments.map((p) => [p.renewal, p.status, p.money_to_pay])).toEqual(expect.arrayContaining([[1, 'PENDING', '7.00']]));
     await w.press(ann.id, '📖 My books');
     expect(w.last(ann.id).text).toContain('1. Dune — due 2026-03-24 (in 14 days)');
-    expect(w.last(ann.id).text).toContain('• Rent 7.00 USD for “Dune” (waiting for payment)');
+    expect(w.last(ann.id).text).toContain('• Extension 7.00 USD for “Dune” (waiting for payment)');
     expect(await conversations()).toEqual([]);
     expectEachPressAnsweredOnce();
   });

@@ -51,8 +51,8 @@ describe('bot texts', () => {
 
   it('renders every text as HTML Telegram accepts, in both languages', () => {
     const numeric = new Set(['days', 'copies', 'paid_count', 'refunded_count', 'loans', 'payments', 'readers', 'rest', 'more', 'limit', 'shelf', 'out',
-      'position', 'left', 'waiting', 'renewals', 'held', 'ready', 'max', 'max_renewals', 'holds']);
-    const names = 'title author cover fee copies isbn days rent until max min limit payment message query page date amount status name email current id reader command borrowed returned active overdue paid_count paid_amount refunded_count refunded_amount max_days max_loans loans payments here there n due borrowingId book dueDate returnDate fine type total readers rest finePerDay fineSoFar more shelf out borrowed returned position left waiting renewals held ready max_holds pickup_hours max_renewals holds state since from'.split(' ');
+      'position', 'left', 'waiting', 'renewals', 'held', 'ready', 'max', 'max_renewals', 'holds', 'count']);
+    const names = 'title author cover fee copies isbn days rent until max min limit payment message query page date amount status name email current id reader command borrowed returned active overdue paid_count paid_amount refunded_count refunded_amount max_days max_loans loans payments here there n due borrowingId book dueDate returnDate fine type total readers rest finePerDay fineSoFar more shelf out borrowed returned position left waiting renewals held ready max_holds pickup_hours max_renewals holds state since from previousDate count'.split(' ');
     const vars = Object.fromEntries(names.map((k) => [k, numeric.has(k) ? 2 : 'x']));
     for (const lang of ['en', 'uk']) {
       for (const key of files.flatMap((f) => [...keysOf(`i18n/locales/en/${f}`)])) {

@@ -145,13 +145,43 @@ describe('a loan’s card', () => {
     await press(staffLabels()[0]!);
     expect(staffText()).toContain('· ⚠ 2 days overdue');
     await press('↩ Return');
-    expect(staffText()).toMatch(/^Mark “Dune” \(borrowing #\d+, Ann Reader .*\) returned today\?\nIt is 2 days late: a fine will be charged\.$/);
+    expect(staffText()).toMatch(/^Mark “Dune” \(borrowing #\d+, Ann Reader .*\) returned today\?\nIt is 2 days late: a fine of 4\.00 USD will be charged\.$/);
     await press('✅ Yes, it is back');
     expect(staffText()).toMatch(new RegExp(`^✅ Borrowing #${borrowing.id} \\(“Dune”\\) marked returned on 2026-03-15\\.\\nReturned late: fine #\\d+ of 4\\.00 USD created\\.`));
     expect(staffText()).toContain('returned 2026-03-15');
     expect(staffText()).toMatch(/• #\d+ fine 4\.00 USD — waiting for payment/);
     expect(staffLabels()).not.toContain('↩ Return');
     expect((await w.core.books.get(book.id)).inventory).toBe(2);
+  });
+
+  it('Return → Yes is one message in the staff chat (the card, edited), as is /admin return; the reader is told', async () => {
+    const { borrowing } = await loan(ann, 'Dune', 3);
+    const other = await loan(bob, 'Emma', 3);
+    await payAll(ann.id);
+    await payAll(bob.id);
+    await dispatch();
+    await w.send(librarian, '/admin', staffChat);
+    await press('📋 Active');
+    await press(staffLabels().find((l) => l.includes('Dune'))!);
+    await press('↩ Return');
+    const staffBefore = w.tg.api.transcript(STAFF_CHAT_ID).length;
+    await press('✅ Yes, it is back');
+    expect(staffText()).toContain(`✅ Borrowing #${borrowing.id} (“Dune”) marked returned on 2026-03-10.`);
+    await w.send(librarian, `/admin return ${other.borrowing.id}`, staffChat);
+    expect(staffText()).toContain(`✅ Borrowing #${other.borrowing.id} (“Emma”) marked returned on 2026-03-10.`);
+    await dispatch();
+    // Since the press: the librarian's command and the bot's answer to it, and no notice.
+    const since = w.tg.api.transcript(STAFF_CHAT_ID).slice(staffBefore);
+    expect(since.map((m) => m.from)).toEqual(['user', 'bot']);
+    expect(w.tg.api.transcript(STAFF_CHAT_ID).filter((m) => m.text.includes('Book returned'))).toEqual([]);
+    expect(w.tg.api.lastBotMessage(ann.id)!.text).toBe('↩️ The library marked “Dune” returned on 2026-03-10. Thank you!');
+    expect(w.tg.api.lastBotMessage(bob.id)!.text).toBe('↩️ The library marked “Emma” returned on 2026-03-10. Thank you!');
+    // A return made elsewhere (REST) is still told to the staff chat.
+    const third = await loan(ann, 'Ulysses', 3);
+    await payAll(ann.id);
+    await w.core.borrowings.returnBook({ userId: await readerId(ann.id), isStaff: false }, third.borrowing.id);
+    await dispatch();
+    expect(staffText()).toContain(`↩️ Book returned #${third.borrowing.id}`);
   });
 
   it('Remind sends the reader the due or overdue notice now, once a day', async () => {
@@ -240,6 +270,34 @@ describe('staff notifications open the loan’s card', () => {
     expect(card.message_id).not.toBe(created.message_id);
     expect(card.text).toContain(`📄 Borrowing #${borrowing.id}`);
     expect(w.tg.api.transcript(STAFF_CHAT_ID).find((m) => m.message_id === created.message_id)!.text).toContain('New borrowing');
+    expect(w.errors()).toEqual([]);
+  });
+});
+
+describe('a digest of staff notices', () => {
+  it('opens the console\'s Active list, or the console, under it', async () => {
+    w.tg.api.registerChat(staffChat);
+    await loan(ann, 'Dune', 3);
+    await payAll(ann.id);
+    await loan(bob, 'Emma', 3);
+    await payAll(bob.id);
+    await loan(ann, 'Ulysses', 3);
+    // Five notices and room for two this minute: one digest.
+    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 2 });
+    const digest = w.last(STAFF_CHAT_ID);
+    expect(digest.text).toMatch(/^📰 5 staff notices in one message/);
+    expect(staffLabels()).toEqual(['📋 Active borrowings', '🏠 Console']);
+    await press('📋 Active borrowings');
+    const list = w.last(STAFF_CHAT_ID);
+    expect(list.message_id).not.toBe(digest.message_id);
+    expect(list.reply_to_message_id).toBe(digest.message_id);
+    expect(list.text).toBe('📋 Active borrowings\nTap a loan to open its card.');
+    expect(staffLabels().slice(0, 3)).toEqual([expect.stringMatching(/ Ulysses · /), expect.stringMatching(/ Emma · /), expect.stringMatching(/ Dune · /)]);
+    const home = w.buttons(digest).find((b) => b.text === '🏠 Console')!;
+    w.tg.api.pressButton({ chatId: STAFF_CHAT_ID, messageId: digest.message_id, data: 'callback_data' in home ? home.callback_data! : '', from: librarian });
+    await w.drain();
+    expect(staffText()).toContain('Staff console');
+    expect(w.last(STAFF_CHAT_ID).reply_to_message_id).toBe(digest.message_id);
     expect(w.errors()).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ describe("the console's book card", () => {
     await w.send(librarian, 'moby', staffChat);
     await w.press(STAFF_CHAT_ID, `#${book.id} Moby-Dick · Herman Melville · 1 copy on the shelf`, librarian);
     expect(staffText()).toBe(
-      `📖 Moby-Dick (#${book.id})\nHerman Melville · Softcover · 1.00 USD/day\nOn the shelf: 1 · on loan: 1\n` +
+      `📖 Moby-Dick (#${book.id})\nHerman Melville · Softcover · 1.00 USD/day\nOn the shelf: 0 · 1 set aside for a reader · on loan: 1\n` +
         'Queue: 1 set aside · 3 waiting\n' +
         `📗 Ann Reader (@ann_reads, #${await readerId(ann.id)}) — copy set aside until 2026-03-12 12:01 (Europe/Kyiv)\n` +
         `1. Олена (@olena, #${await readerId(olena.id)}) — waiting since 2026-03-10\n` +

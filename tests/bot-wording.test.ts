@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { t } from '../i18n/index.js';
-import { addBooks, librarian, linkStaff, STAFF_CHAT_ID, staffChat, useBotWorld } from './helpers/bot.js';
+import { addBooks, ann, bob, librarian, linkStaff, readerSteps, STAFF_CHAT_ID, staffChat, useBotWorld } from './helpers/bot.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const catalogue = (lang: string) =>
@@ -54,5 +54,70 @@ describe('an unknown staff command', () => {
     const [book] = await addBooks(w.core, 1, () => ({ title: 'Dune' }));
     await w.send(librarian, `/admin inventory ${book!.id} 1`, staffChat);
     expect(w.last(STAFF_CHAT_ID).text).toBe(`✅ Book #${book!.id} “Dune” now has 1 copy on the shelf.`);
+  });
+});
+
+describe('staff wording in the console', () => {
+  const { world: w } = useBotWorld();
+  const { payAll, readerId } = readerSteps(w);
+  const press = (label: string) => w.press(STAFF_CHAT_ID, label, librarian);
+  const staffText = () => w.last(STAFF_CHAT_ID).text;
+
+  async function loanOf(who: typeof ann, title: string, days: number, inventory = 2) {
+    await w.send(who, '/start');
+    const [book] = await addBooks(w.core, 1, () => ({ title, author: 'Frank Herbert', daily_fee: '1.00', inventory }));
+    const due = new Date(Date.parse('2026-03-10T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+    const { borrowing } = await w.core.borrowings.borrow({ userId: await readerId(who.id), isStaff: false }, { book_id: book!.id, expected_return_date: due });
+    return { borrowing, book: book! };
+  }
+
+  it('the Return confirmation names the fine a late return would charge, in English and Ukrainian', async () => {
+    await linkStaff(w);
+    await loanOf(ann, 'Dune', 3);
+    await payAll(ann.id);
+    w.clock.advanceDays(5);
+    await w.send(librarian, '/admin', staffChat);
+    await press('⚠ Overdue');
+    await press(w.buttons(w.last(STAFF_CHAT_ID))[0]!.text);
+    await press('↩ Return');
+    // 2 days late × 1.00 USD a day × FINE_MULTIPLIER 2.
+    expect(staffText()).toContain('It is 2 days late: a fine of 4.00 USD will be charged.');
+    expect(t('uk', 'console-return-late', { days: 2, fine: '4.00' })).toBe('Прострочено на 2 дні: буде нараховано штраф <b>4.00 USD</b>.');
+  });
+
+  it('a book card tells a copy set aside for a reader from one on the shelf', async () => {
+    await linkStaff(w);
+    const { borrowing, book } = await loanOf(ann, 'Dune', 3, 1);
+    await w.send(bob, '/start');
+    await w.core.holds.place({ userId: await readerId(bob.id), isStaff: false }, { book_id: book.id });
+    await payAll(ann.id);
+    await w.core.borrowings.returnBook({ userId: await readerId(ann.id), isStaff: false }, borrowing.id);
+    await w.send(librarian, '/admin', staffChat);
+    await press('🔎 Find a book');
+    await w.send(librarian, 'dune', staffChat);
+    await press(w.buttons(w.last(STAFF_CHAT_ID))[0]!.text);
+    expect(staffText()).toContain('On the shelf: 0 · 1 set aside for a reader · on loan: 0');
+    expect(staffText()).not.toContain('On the shelf: 1');
+    expect(t('uk', 'console-book-copies-held', { shelf: 0, held: 1, out: 0 })).toBe('На полиці: <b>0</b> · 1 відкладено для читача · на руках: 0');
+  });
+
+  it('Stats count a payment refunded since under Refunded, not under Paid', async () => {
+    await linkStaff(w);
+    const { borrowing } = await loanOf(ann, 'Dune', 3);
+    await payAll(ann.id);
+    await w.core.payments.refund({ userId: 0, isStaff: true }, borrowing.payments[0]!.id);
+    await w.send(librarian, '/admin', staffChat);
+    await press('📊 Stats');
+    expect(staffText()).toContain('Paid: 0 payments, 0.00 USD');
+    expect(staffText()).toContain('Refunded: 1 payment, 3.00 USD');
+  });
+});
+
+describe('Ukrainian tells its two "back" buttons apart', () => {
+  it('the catalogue\'s previous page is not the card\'s way back', () => {
+    const word = (key: string) => t('uk', key).replace(/[^\p{L}\s]/gu, '').trim();
+    expect(t('uk', 'catalogue-prev')).toBe('◀ Попередня');
+    expect(word('catalogue-prev')).not.toBe(word('menu-back'));
+    expect(t('uk', 'menu-back')).toBe('« Назад');
   });
 });

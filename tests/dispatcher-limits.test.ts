@@ -31,20 +31,42 @@ describe('rate limits', () => {
   it('keeps a group chat within its per-minute allowance while private chats go on', async () => {
     h.tg.api.registerChat({ id: -1002001, type: 'supergroup', title: 'Staff' });
     const a = privateChat(2101);
-    await queue(-1002001, ['g1', 'g2', 'g3']);
+    await queue(-1002001, ['g1', 'g2']);
     await queue(a, ['p1', 'p2', 'p3']);
     const loop = createDispatcherLoop(deps(), { ...FAST, groupPerMinute: 2, idleMs: 10 });
     loop.start();
     try {
-      await h.tg.api.waitFor(() => okSends(a).length === 3, 3000);
+      await h.tg.api.waitFor(() => okSends(a).length === 3 && okSends(-1002001).length === 2, 3000);
+      // A third in the same minute waits for the group's next minute (queued at once, the
+      // three would have gone as one digest: tests/dispatcher-digest.test.ts).
+      await queue(-1002001, ['g3']);
       await new Promise((r) => setTimeout(r, 200));
     } finally {
       await loop.stop(); // also ends the wait for the group's next minute
     }
     expect(markersIn(-1002001)).toEqual(['g1', 'g2']);
     expect(markersIn(a)).toEqual(['p1', 'p2', 'p3']);
-    const third = (await outbox())[2];
+    const third = (await outbox()).find((r) => JSON.parse(r.payload).book_title === 'g3');
     expect(third).toMatchObject({ attempts: 0, sent_at: null });
+  });
+
+  it('counts only what Telegram accepted against a group\'s allowance: a 429 uses none of it', async () => {
+    h.tg.api.registerChat({ id: -1002002, type: 'supergroup', title: 'Staff' });
+    await queue(-1002002, ['g1', 'g2']);
+    h.tg.api.failNext('sendMessage', 1, { status: 429, retry_after: 1 });
+    const loop = createDispatcherLoop(deps(), { ...FAST, groupPerMinute: 2, concurrency: 1, idleMs: 10 });
+    loop.start();
+    try {
+      // Two messages taken in the minute, the group's whole allowance: the refused attempt was none.
+      await h.tg.api.waitFor(() => okSends(-1002002).length === 2, 5000);
+    } finally {
+      await loop.stop();
+    }
+    const calls = sendCalls().filter((c) => Number(c.params.chat_id) === -1002002);
+    expect(calls.map((c) => c.ok)).toEqual([false, true, true]);
+    // retry_after is still honoured.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(markersIn(-1002002)).toEqual(['g1', 'g2']);
   });
 
   it('stays under the global pace (no 429 from a fake that enforces it)', async () => {

@@ -324,7 +324,7 @@ describe('the overdue report', () => {
     expect(report!.text).toContain(`due ${oldest[0]!.due}, 20 days overdue`);
     expect(report!.text).toContain('…and 290 more.');
     expect(report!.text).toContain('/admin overdue');
-    expect(report!.reply_markup).toEqual({ inline_keyboard: [[{ text: '📋 All overdue borrowings', callback_data: 'adm:o' }]] });
+    expect(report!.reply_markup).toEqual({ inline_keyboard: [[{ text: '📋 All overdue borrowings', callback_data: 'sc:n:o' }]] });
     // HTML in titles arrived as text.
     expect(report!.text).toContain('<libraries> & "overdue"');
     expect(botMessages(801)).toHaveLength(10);

@@ -54,7 +54,7 @@ async function manyOverdueLoans(): Promise<{ id: number; due: string }[]> {
 }
 
 describe('the daily overdue report in the staff chat', () => {
-  it('is one message under 4096 characters with 320 overdue loans, and its button opens the first page of /admin overdue', async () => {
+  it('is one message under 4096 characters with 320 overdue loans, and its button opens the console\'s paged Overdue list, whose loans open their cards', async () => {
     await linkStaff(w);
     const ordered = await manyOverdueLoans();
 
@@ -77,15 +77,35 @@ describe('the daily overdue report in the staff chat', () => {
 
     await w.press(STAFF_CHAT_ID, BUTTON, librarian);
 
+    // The console's Overdue list (the screen /admin → Overdue shows), as one new message under the report.
     const after = staffMessages().slice(1);
-    expect(after.length).toBeGreaterThanOrEqual(1);
-    expect(after[0]!.text).toMatch(/^⚠ Overdue on 2026-03-10\n/);
-    const page = after.flatMap((m) => [...m.text.matchAll(/^#(\d+) /gm)].map((x) => Number(x[1])));
-    expect(page).toEqual(ordered.slice(0, 50).map((l) => l.id));
-    expect(w.buttons(after.at(-1)).map((b) => b.text)).toEqual(['More ▸']);
+    expect(after).toHaveLength(1);
+    const list = after[0]!;
+    expect(list.text).toBe('⚠ Overdue on 2026-03-10\nTap a loan to open its card.');
+    expect(list.reply_to_message_id).toBe(report!.message_id);
+    const labels = w.buttons(list).map((b) => b.text);
+    expect(labels.slice(8)).toEqual(['Next ▸', '🏠 Console']);
+    expect(labels.slice(0, 8).map((l) => Number(/^#(\d+) /.exec(l)?.[1]))).toEqual(ordered.slice(0, 8).map((l) => l.id));
+    await w.press(STAFF_CHAT_ID, 'Next ▸', librarian);
+    expect(w.buttons(w.last(STAFF_CHAT_ID)).slice(0, 8).map((b) => Number(/^#(\d+) /.exec(b.text)?.[1]))).toEqual(ordered.slice(8, 16).map((l) => l.id));
+    await w.press(STAFF_CHAT_ID, w.buttons(w.last(STAFF_CHAT_ID))[0]!.text, librarian);
+    expect(w.last(STAFF_CHAT_ID).message_id).toBe(list.message_id);
+    expect(w.last(STAFF_CHAT_ID).text).toContain(`📄 Borrowing #${ordered[8]!.id}`);
     // The report keeps its button for a later look.
     expect(w.buttons(w.tg.api.transcript(STAFF_CHAT_ID).find((m) => m.message_id === report!.message_id)).map((b) => b.text)).toEqual([BUTTON]);
     expect(w.tg.api.calls.filter((c) => !c.ok)).toEqual([]);
+    expect(w.errors()).toEqual([]);
+  });
+
+  it('a report sent before this change (its button "adm:o") opens the same console list', async () => {
+    await linkStaff(w);
+    const ordered = await manyOverdueLoans();
+    const old = await w.bot.api.sendMessage(STAFF_CHAT_ID, 'An older report', { reply_markup: { inline_keyboard: [[{ text: BUTTON, callback_data: 'adm:o' }]] } });
+    await w.press(STAFF_CHAT_ID, BUTTON, librarian);
+    const list = w.last(STAFF_CHAT_ID);
+    expect(list.message_id).not.toBe(old.message_id);
+    expect(list.text).toBe('⚠ Overdue on 2026-03-10\nTap a loan to open its card.');
+    expect(Number(/^#(\d+) /.exec(w.buttons(list)[0]!.text)?.[1])).toBe(ordered[0]!.id);
     expect(w.errors()).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
 import { borrowCallback, screenCallback } from '../callbacks.js';
 import { payButton, payTarget } from '../pay.js';
 import type { Core } from '../../core/index.js';
+import { paymentKind } from '../../core/payments.js';
 import type { UnpaidPayment } from '../../core/reports.js';
 import { truncate } from '../text.js';
 import { nextPress } from '../presses.js';
@@ -30,7 +31,7 @@ export function loanOptions(maxLoanDays: number): number[] {
  */
 export async function unpaidScreen(core: Core, lang: string, unpaid: UnpaidPayment[], bookId: number) {
   const first = unpaid[0]!;
-  const text = translate(lang, 'borrow-unpaid', { type: first.type, amount: first.amount, title: first.title, more: unpaid.length - 1 });
+  const text = translate(lang, 'borrow-unpaid', { type: paymentKind(first), amount: first.amount, title: first.title, more: unpaid.length - 1 });
   const keyboard = new InlineKeyboard()
     .add(payButton(tPlain(lang, 'mybooks-pay-button', { amount: first.amount, title: truncate(first.title, 32) }), await payTarget(core, first.id)))
     .row()

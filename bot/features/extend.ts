@@ -135,7 +135,8 @@ export function extendConversation(deps: BotDeps) {
 
       const result = await conversation.external(() =>
         attempt(async () => {
-          const r = await core.borrowings.extend(actor, borrowingId, { expected_return_date: date });
+          // This screen is the reader's message about the extension: no notice repeats it.
+          const r = await core.borrowings.extend(actor, borrowingId, { expected_return_date: date }, { readerSeesIt: true });
           // The extra rent is the payment of this renewal (its number is the loan's renewals now).
           const payment = r.borrowing.payments.find((p) => p.renewal === r.borrowing.renewals) ?? null;
           return {

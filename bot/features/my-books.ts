@@ -12,7 +12,7 @@ import { html } from '../../i18n/index.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { readerActor, readerOf } from '../reader.js';
 import { payCallback } from '../callbacks.js';
-import { payTargets, type PayTarget } from '../pay.js';
+import { payTargets, unpaidLineKey, type PayTarget } from '../pay.js';
 import { startExtend } from './extend.js';
 
 interface MyBooks {
@@ -58,7 +58,7 @@ function myBooksText(ctx: BotContext, data: MyBooks): string {
   if (data.unpaid.length > 0) {
     lines.push('', ctx.t('mybooks-unpaid-title'));
     for (const p of data.unpaid) {
-      lines.push(ctx.t(p.type === 'FINE' ? 'mybooks-unpaid-fine' : 'mybooks-unpaid-rent', {
+      lines.push(ctx.t(unpaidLineKey(p), {
         amount: p.amount,
         title: truncate(p.title, 80),
         status: html(ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired' : 'payment-status-pending')),

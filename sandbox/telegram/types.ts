@@ -33,7 +33,7 @@ export interface FakeBotApiOptions {
   /** Path prefix of the routes inside `app` (default ''); mounting with `parent.route(prefix, app)` works too. */
   basePath?: string;
   /** Flood control for send and edit methods: 429 "Too Many Requests: retry after N" when exceeded. */
-  rateLimit?: { perChatPerSecond?: number; globalPerSecond?: number };
+  rateLimit?: { perChatPerSecond?: number; globalPerSecond?: number; /** Messages a minute to one group chat (negative id), as Telegram's 20. */ groupPerMinute?: number };
   /** Clock (ms) for message dates and the call log; timers always use real time. */
   now?: () => number;
   /** Used to POST updates to a webhook (default: global fetch). */

@@ -10,11 +10,12 @@ import type { BotContext, BotConversation, ConvContext } from '../../context.js'
 import type { BotDeps } from '../../deps.js';
 import type { BookCard, LoanCard, LoanLine } from '../../../core/reports.js';
 import { daysBetween } from '../../../core/clock.js';
+import { paymentKind } from '../../../core/payments.js';
 import { MAX_INVENTORY, type Book } from '../../../core/books.js';
 import type { QueueLine } from '../../../core/holds.js';
 import { libraryDateTime } from '../../../core/hold-queue.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
-import { consoleCallback, type ConsoleTarget } from '../../callbacks.js';
+import { consoleCallback, type ConsoleTarget, type OpenList } from '../../callbacks.js';
 import { attempt, domainErrorText } from '../../errors.js';
 import { normalizeLanguage } from '../../reader.js';
 import { truncate } from '../../text.js';
@@ -121,7 +122,7 @@ export function createConsole(deps: BotDeps) {
       : p.status === 'REFUNDED'
         ? ctx.t('console-payment-refunded', { date: (p.refunded_at ?? '').slice(0, 10) })
         : ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired-staff' : 'payment-status-pending');
-    return ctx.t('console-payment-line', { id: String(p.id), type: p.type, amount: p.amount, status: html(status) });
+    return ctx.t('console-payment-line', { id: String(p.id), type: paymentKind(p), amount: p.amount, status: html(status) });
   }
 
   async function loan(ctx: BotContext, borrowingId: number, notice?: string): Promise<Screen> {
@@ -164,7 +165,7 @@ export function createConsole(deps: BotDeps) {
     const late = daysBetween(card.expected_return_date, reports.today());
     const text = [
       ctx.t('console-return-question', { title: card.book.title, id: String(borrowingId), reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id) }),
-      late > 0 ? ctx.t('console-return-late', { days: late }) : ctx.t('console-return-on-time'),
+      late > 0 ? ctx.t('console-return-late', { days: late, fine: card.fine_if_returned_today ?? '' }) : ctx.t('console-return-on-time'),
     ].join('\n');
     const keyboard = new InlineKeyboard()
       .text(ctx.tPlain('console-return-yes'), go({ screen: 'return', borrowingId, confirmed: true }))
@@ -173,7 +174,8 @@ export function createConsole(deps: BotDeps) {
   }
 
   async function doReturn(ctx: BotContext, borrowingId: number): Promise<Screen> {
-    const done = await attempt(() => core.borrowings.returnBook(staffActor(ctx), borrowingId));
+    // This card, edited in the staff chat, is the staff's message about the return: no notice repeats it there.
+    const done = await attempt(() => core.borrowings.returnBook(staffActor(ctx), borrowingId, { staffSeesIt: true }));
     if (!done.ok) return loan(ctx, borrowingId, domainErrorText(ctx.lang, done));
     const { borrowing, fine } = done.value;
     const notice = ctx.t('admin-returned', { id: String(borrowing.id), title: borrowing.book.title, date: borrowing.actual_return_date ?? '' })
@@ -188,7 +190,7 @@ export function createConsole(deps: BotDeps) {
     if (payment.status !== 'PAID') return loan(ctx, payment.borrowing_id, domainErrorText(ctx.lang, { code: 'PAYMENT_NOT_REFUNDABLE', message: payment.status }));
     const text = ctx.t('console-refund-question', {
       id: String(paymentId),
-      type: payment.type,
+      type: paymentKind(payment),
       amount: payment.money_to_pay,
       title: card.book.title,
       reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id),
@@ -237,7 +239,10 @@ export function createConsole(deps: BotDeps) {
       ctx.t('console-book-title', { title: b.title, id: String(b.id) }),
       ctx.t('console-book-details', { author: b.author, cover: html(ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft')), fee: b.daily_fee }),
       ...(b.isbn ? [ctx.t('book-isbn', { isbn: b.isbn })] : []),
-      ctx.t('console-book-copies', { shelf: b.inventory, out: b.on_loan }),
+      // A copy set aside for a reader is on the shelf but not to be lent: said as such.
+      b.held > 0
+        ? ctx.t('console-book-copies-held', { shelf: b.inventory - b.held, held: b.held, out: b.on_loan })
+        : ctx.t('console-book-copies', { shelf: b.inventory, out: b.on_loan }),
       // The queue: how many copies are set aside and readers wait, then the first few of them.
       ...(await queuePreview(ctx, bookId)),
     ];
@@ -276,7 +281,7 @@ export function createConsole(deps: BotDeps) {
       case 'refund': return target.confirmed ? doRefund(ctx, target.paymentId) : confirmRefund(ctx, target.paymentId);
       case 'book': return book(ctx, target.bookId);
       case 'inventory': return setInventory(ctx, target.bookId, target.inventory);
-      case 'remind': case 'findBook': case 'findReader': case 'addBook': return null;
+      case 'remind': case 'findBook': case 'findReader': case 'addBook': case 'open': return null;
     }
   }
 
@@ -298,13 +303,11 @@ export function createConsole(deps: BotDeps) {
         await ctx.answerCallbackQuery();
         return ctx.conversation.enter(ADD_BOOK_CONVERSATION);
       case 'loan':
-        if (target.fresh) {
-          // From a staff notification: the card as a new message under it, the notification kept.
-          const s = await loan(ctx, target.borrowingId);
-          const from = ctx.callbackQuery.message?.message_id;
-          return ctx.reply(s.text, { reply_markup: s.keyboard, ...(from ? { reply_parameters: { message_id: from, allow_sending_without_reply: true } } : {}) });
-        }
+        // From a staff notification: the card as a new message under it, the notification kept.
+        if (target.fresh) return underNotice(ctx, await loan(ctx, target.borrowingId));
         break;
+      case 'open':
+        return openUnder(ctx, target.list);
       default:
         break;
     }
@@ -314,6 +317,22 @@ export function createConsole(deps: BotDeps) {
       return ctx.editMessageText(s.text, { reply_markup: s.keyboard });
     }
     if (shown.value) await ctx.editMessageText(shown.value.text, { reply_markup: shown.value.keyboard });
+  }
+
+  /** A screen as a new message answering the notice whose button was pressed (the notice stays as it was). */
+  function underNotice(ctx: BotContext, s: Screen) {
+    const from = ctx.callbackQuery?.message?.message_id;
+    return ctx.reply(s.text, { reply_markup: s.keyboard, ...(from ? { reply_parameters: { message_id: from, allow_sending_without_reply: true } } : {}) });
+  }
+
+  /**
+   * A staff notice's button into the console (the daily overdue report, a digest): that screen —
+   * the paged list whose loans open their cards — under the notice, which keeps its button.
+   */
+  async function openUnder(ctx: BotContext, list: OpenList): Promise<unknown> {
+    await ctx.answerCallbackQuery();
+    const s = list === 'overdue' ? await overdue(ctx) : list === 'active' ? await active(ctx) : home(ctx);
+    return underNotice(ctx, s);
   }
 
   /** /admin with nothing after it: the console's first screen, as a new message. */
@@ -374,7 +393,7 @@ export function createConsole(deps: BotDeps) {
     };
   }
 
-  return { open, press, askRefund, findConversation };
+  return { open, press, askRefund, openUnder, findConversation };
 }
 
 export type Console = ReturnType<typeof createConsole>;

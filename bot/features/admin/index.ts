@@ -149,7 +149,8 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
       case 'return': {
         const m = /^#?(\d{1,15})$/.exec(args);
         if (!m) return usage();
-        const { borrowing, fine } = await core.borrowings.returnBook(staffActor(ctx), Number(m[1]));
+        // The answer here is the staff chat's message about the return (one message per event).
+        const { borrowing, fine } = await core.borrowings.returnBook(staffActor(ctx), Number(m[1]), { staffSeesIt: true });
         const text = ctx.t('admin-returned', { id: String(borrowing.id), title: borrowing.book.title, date: borrowing.actual_return_date ?? '' });
         return ctx.reply(fine ? `${text}\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : text);
       }
@@ -196,12 +197,12 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     return run(ctx, name.slice('admin_'.length), rest);
   });
 
-  // "More" buttons of the staff lists, and the daily overdue report's button (bot/notices.ts).
+  // "More" buttons of the staff lists, and the button of overdue reports sent before it opened the console.
   staff.callbackQuery(adminListCallback.pattern, async (ctx) => {
-    await ctx.answerCallbackQuery();
     const page = adminListCallback.parse(ctx.callbackQuery.data)!;
-    // The report keeps its button: pressed again later, it opens the list as it is then.
-    if (page.list === 'overdue' && !page.after) return overdue(ctx);
+    // An older report's button: the console's Overdue list, as the report's button does now.
+    if (page.list === 'overdue' && !page.after) return staffConsole.openUnder(ctx, 'overdue');
+    await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => undefined); // a "More" button has done its job
     if (page.list === 'active') return active(ctx, page.before);
     if (page.list === 'overdue') return overdue(ctx, page.after);

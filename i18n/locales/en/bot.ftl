@@ -123,6 +123,7 @@ borrow-quote =
     Rent: <b>{ $rent } USD</b>. Borrow it?
 borrow-unpaid = 💳 Before you borrow again, please pay your { $type ->
     [FINE] late-return fine
+    [EXTENSION] loan extension
    *[other] rent
 } of <b>{ $amount } USD</b> for “{ $title }”.{ $more ->
     [0] {""}
@@ -157,6 +158,7 @@ mybooks-overdue = ⚠ <b>overdue</b> since { $date } ({ $days ->
 mybooks-unpaid-title = 💳 <b>To pay</b>
 mybooks-unpaid-rent = • Rent { $amount } USD for “{ $title }” ({ $status })
 mybooks-unpaid-fine = • Fine { $amount } USD for “{ $title }” ({ $status })
+mybooks-unpaid-extension = • Extension { $amount } USD for “{ $title }” ({ $status })
 payment-status-pending = waiting for payment
 payment-status-expired = the link expired — press Pay for a new one
 mybooks-return-button = ↩ Return “{ $title }”
@@ -416,6 +418,7 @@ console-payment-refunded = refunded { $date }
 payment-status-expired-staff = unpaid, its link expired
 console-payment-line = • #{ $id } { $type ->
     [FINE] fine
+    [EXTENSION] extension
    *[other] rent
 } { $amount } USD — { $status }
 console-loan-title = 📄 <b>Borrowing #{ $id }</b>
@@ -439,11 +442,12 @@ console-return-question = Mark <b>“{ $title }”</b> (borrowing #{ $id }, { $r
 console-return-late = It is { $days ->
     [one] 1 day
    *[other] { $days } days
-} late: a fine will be charged.
+} late: a fine of <b>{ $fine } USD</b> will be charged.
 console-return-on-time = It is on time: no fine.
 console-return-yes = ✅ Yes, it is back
 console-refund-question = Refund payment #{ $id } — the { $type ->
     [FINE] fine
+    [EXTENSION] extension
    *[other] rent
 } of <b>{ $amount } USD</b> for “{ $title }” — to { $reader }? The money goes back through Stripe.
 console-refund-yes = ✅ Refund { $amount } USD
@@ -452,6 +456,10 @@ console-refund-no = ✖️ No, keep it
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/day
 console-book-copies = On the shelf: <b>{ $shelf }</b> · on loan: { $out }
+console-book-copies-held = On the shelf: <b>{ $shelf }</b> · { $held } set aside for { $held ->
+    [one] a reader
+   *[other] readers
+} · on loan: { $out }
 console-book-no-queue = Queue: nobody is waiting.
 console-book-queue-more = …and { $rest } more: /admin holds { $id }
 console-inventory-minus = ➖ 1 copy

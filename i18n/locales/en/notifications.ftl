@@ -14,6 +14,12 @@ notify-staff-borrowing-created =
     Book: { $book }
     Due back: { $dueDate }
     Rent: { $rent } USD
+notify-staff-borrowing-extended =
+    🔁 <b>Loan extended</b> #{ $borrowingId }
+    Reader: { $reader }
+    Book: { $book }
+    Due back: { $dueDate } (was { $previousDate })
+    Extension: { $rent } USD
 notify-staff-borrowing-returned =
     ↩️ <b>Book returned</b> #{ $borrowingId }
     Reader: { $reader }
@@ -26,6 +32,7 @@ notify-staff-borrowing-returned-late = ⚠️ { $days } { $days ->
 notify-staff-payment-received =
     💰 <b>Payment received</b>: { $amount } USD ({ $type ->
         [FINE] fine
+        [EXTENSION] extension
        *[other] rent
     })
     Reader: { $reader }
@@ -51,8 +58,12 @@ notify-reader-borrowing-confirmed =
     ✅ <b>You borrowed “{ $book }”</b> by { $author }.
     Please bring it back by <b>{ $dueDate }</b>.
     Rent: { $rent } USD — please pay within 24 hours.
+notify-reader-borrowing-extended =
+    🔁 <b>“{ $book }”</b> is now due back on <b>{ $dueDate }</b> (was { $previousDate }).
+    Extension: { $rent } USD — please pay within 24 hours.
 notify-reader-payment-received = 💚 Thank you! We received { $amount } USD for { $type ->
         [FINE] the late-return fine
+        [EXTENSION] the extension
        *[other] the rent
     } of “{ $book }”.
 notify-reader-due-soon =
@@ -88,13 +99,32 @@ notify-reader-returned-late = It came back { $days ->
     } late: a fine of <b>{ $fine } USD</b> is due.
 notify-reader-payment-refunded = 💸 Your { $type ->
         [FINE] late-return fine
+        [EXTENSION] loan extension
        *[other] rent
     } of { $amount } USD for “{ $book }” was refunded. The money goes back to your card.
 notify-reader-payment-expired = ⌛ The payment link for your { $type ->
         [FINE] late-return fine
+        [EXTENSION] loan extension
        *[other] rent
     } of { $amount } USD for “{ $book }” expired unpaid. Press Pay for a new one — you cannot borrow again until it is paid.
 notify-staff-open-button = 📄 Open the card
+notify-staff-digest-title = 📰 <b>{ $total } staff notices in one message</b>: more came at once than this chat may be sent in a minute.
+notify-staff-digest-count-created = 📚 New borrowings: { $count }
+notify-staff-digest-count-extended = 🔁 Loans extended: { $count }
+notify-staff-digest-count-returned = ↩️ Books returned: { $count }
+notify-staff-digest-count-paid = 💰 Payments received: { $count }
+notify-staff-digest-first = The first of them:
+notify-staff-digest-line-created = • 📚 #{ $borrowingId } { $reader } — { $book }, due { $dueDate }
+notify-staff-digest-line-extended = • 🔁 #{ $borrowingId } { $reader } — { $book }, now due { $dueDate }
+notify-staff-digest-line-returned = • ↩️ #{ $borrowingId } { $reader } — { $book }
+notify-staff-digest-line-paid = • 💰 { $amount } USD ({ $type ->
+        [FINE] fine
+        [EXTENSION] extension
+       *[other] rent
+    }) { $reader } — { $book }
+notify-staff-digest-more = …and { $rest } more: the console has every loan and payment.
+notify-staff-digest-active-button = 📋 Active borrowings
+notify-staff-digest-console-button = 🏠 Console
 notify-reader-hold-ready =
     📗 <b>“{ $book }”</b> by { $author } is waiting for you!
     A copy is set aside for you until <b>{ $until }</b>. Borrow it before then, or it goes to the next reader in the queue.

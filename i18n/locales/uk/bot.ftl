@@ -73,7 +73,7 @@ catalogue-hint = Натисніть на книжку, щоб відкрити �
 catalogue-empty = Каталог поки що порожній.
 search-empty = За запитом «{ $query }» нічого не знайдено. Спробуйте інші слова.
 search-how = Надішліть слова для пошуку, наприклад: /search шевченко
-catalogue-prev = ◀ Назад
+catalogue-prev = ◀ Попередня
 catalogue-next = Далі ▶
 catalogue-first = ⏮ Перша сторінка
 
@@ -120,6 +120,7 @@ borrow-quote =
     Оренда: <b>{ $rent } USD</b>. Позичити?
 borrow-unpaid = 💳 Щоб позичити знову, спершу оплатіть { $type ->
     [FINE] штраф за запізнення
+    [EXTENSION] продовження
    *[other] оренду
 } <b>{ $amount } USD</b> за «{ $title }».{ $more ->
     [0] {""}
@@ -157,6 +158,7 @@ mybooks-overdue = ⚠ <b>прострочено</b> з { $date } (на { $days -
 mybooks-unpaid-title = 💳 <b>До оплати</b>
 mybooks-unpaid-rent = • Оренда { $amount } USD за «{ $title }» ({ $status })
 mybooks-unpaid-fine = • Штраф { $amount } USD за «{ $title }» ({ $status })
+mybooks-unpaid-extension = • Продовження { $amount } USD за «{ $title }» ({ $status })
 payment-status-pending = очікує оплати
 payment-status-expired = посилання застаріло — натисніть «Оплатити» для нового
 mybooks-return-button = ↩ Повернути «{ $title }»
@@ -431,6 +433,7 @@ console-payment-refunded = кошти повернено { $date }
 payment-status-expired-staff = не оплачено, посилання застаріло
 console-payment-line = • #{ $id } { $type ->
     [FINE] штраф
+    [EXTENSION] продовження
    *[other] оренда
 } { $amount } USD — { $status }
 console-loan-title = 📄 <b>Видача #{ $id }</b>
@@ -456,11 +459,12 @@ console-return-late = Прострочено на { $days ->
     [one] { $days } день
     [few] { $days } дні
    *[other] { $days } днів
-}: буде нараховано штраф.
+}: буде нараховано штраф <b>{ $fine } USD</b>.
 console-return-on-time = Вчасно: без штрафу.
 console-return-yes = ✅ Так, повернено
 console-refund-question = Повернути кошти за платіж #{ $id } — { $type ->
     [FINE] штраф
+    [EXTENSION] продовження
    *[other] оренду
 } <b>{ $amount } USD</b> за «{ $title }» — читачеві { $reader }? Гроші повернуться через Stripe.
 console-refund-yes = ✅ Повернути { $amount } USD
@@ -469,6 +473,10 @@ console-refund-no = ✖️ Ні, не повертати
 console-book-title = 📖 <b>{ $title }</b> (#{ $id })
 console-book-details = { $author } · { $cover } · { $fee } USD/день
 console-book-copies = На полиці: <b>{ $shelf }</b> · на руках: { $out }
+console-book-copies-held = На полиці: <b>{ $shelf }</b> · { $held ->
+    [one] { $held } відкладено для читача
+   *[other] { $held } відкладено для читачів
+} · на руках: { $out }
 console-book-no-queue = Черга: ніхто не чекає.
 console-book-queue-more = …і ще { $rest }: /admin holds { $id }
 console-inventory-minus = ➖ 1 примірник

@@ -13,6 +13,12 @@ notify-staff-borrowing-created =
     Книжка: { $book }
     Повернути до: { $dueDate }
     Оренда: { $rent } USD
+notify-staff-borrowing-extended =
+    🔁 <b>Видачу продовжено</b> #{ $borrowingId }
+    Читач: { $reader }
+    Книжка: { $book }
+    Повернути до: { $dueDate } (було { $previousDate })
+    Продовження: { $rent } USD
 notify-staff-borrowing-returned =
     ↩️ <b>Книжку повернуто</b> #{ $borrowingId }
     Читач: { $reader }
@@ -27,6 +33,7 @@ notify-staff-borrowing-returned-late = ⚠️ Запізнення { $days } { $
 notify-staff-payment-received =
     💰 <b>Оплату отримано</b>: { $amount } USD ({ $type ->
         [FINE] штраф
+        [EXTENSION] продовження
        *[other] оренда
     })
     Читач: { $reader }
@@ -54,10 +61,14 @@ notify-reader-borrowing-confirmed =
     ✅ <b>Ви позичили «{ $book }»</b> ({ $author }).
     Будь ласка, поверніть до <b>{ $dueDate }</b>.
     Оренда: { $rent } USD — оплатіть, будь ласка, протягом 24 годин.
+notify-reader-borrowing-extended =
+    🔁 <b>«{ $book }»</b> тепер треба повернути до <b>{ $dueDate }</b> (було { $previousDate }).
+    Продовження: { $rent } USD — оплатіть, будь ласка, протягом 24 годин.
 notify-reader-payment-received = 💚 Дякуємо! Ми отримали { $amount } USD { $type ->
-        [FINE] штрафу за запізнення
-       *[other] оренди
-    } за «{ $book }».
+        [FINE] штрафу за запізнення за «{ $book }»
+        [EXTENSION] за продовження «{ $book }»
+       *[other] оренди за «{ $book }»
+    }.
 notify-reader-due-soon =
     ⏳ <b>Нагадування</b>: «{ $book }» треба повернути { $days ->
         [0] <b>сьогодні</b>
@@ -103,13 +114,36 @@ notify-reader-returned-late = Її повернули із запізнення�
     }: штраф <b>{ $fine } USD</b>.
 notify-reader-payment-refunded = 💸 { $type ->
         [FINE] Штраф за запізнення
+        [EXTENSION] Оплату продовження
        *[other] Оренду
     } { $amount } USD за «{ $book }» повернено. Гроші надійдуть на вашу картку.
 notify-reader-payment-expired = ⌛ Посилання на оплату { $type ->
         [FINE] штрафу за запізнення
+        [EXTENSION] продовження
        *[other] оренди
     } { $amount } USD за «{ $book }» застаріло. Натисніть «Оплатити», щоб отримати нове: доки платіж не оплачено, позичати не можна.
 notify-staff-open-button = 📄 Відкрити картку
+notify-staff-digest-title = 📰 <b>{ $total ->
+        [one] { $total } сповіщення
+        [few] { $total } сповіщення
+       *[other] { $total } сповіщень
+    } для працівників одним повідомленням</b>: їх надійшло більше, ніж цей чат може отримати за хвилину.
+notify-staff-digest-count-created = 📚 Нові видачі: { $count }
+notify-staff-digest-count-extended = 🔁 Продовжені видачі: { $count }
+notify-staff-digest-count-returned = ↩️ Повернені книжки: { $count }
+notify-staff-digest-count-paid = 💰 Отримані оплати: { $count }
+notify-staff-digest-first = Перші з них:
+notify-staff-digest-line-created = • 📚 #{ $borrowingId } { $reader } — { $book }, до { $dueDate }
+notify-staff-digest-line-extended = • 🔁 #{ $borrowingId } { $reader } — { $book }, тепер до { $dueDate }
+notify-staff-digest-line-returned = • ↩️ #{ $borrowingId } { $reader } — { $book }
+notify-staff-digest-line-paid = • 💰 { $amount } USD ({ $type ->
+        [FINE] штраф
+        [EXTENSION] продовження
+       *[other] оренда
+    }) { $reader } — { $book }
+notify-staff-digest-more = …і ще { $rest }: у консолі є всі видачі й оплати.
+notify-staff-digest-active-button = 📋 Активні видачі
+notify-staff-digest-console-button = 🏠 Консоль
 notify-reader-hold-ready =
     📗 <b>«{ $book }»</b> ({ $author }) чекає на вас!
     Примірник відкладено для вас до <b>{ $until }</b>. Позичте його до цього часу, інакше він перейде до наступного читача в черзі.

@@ -1,0 +1,103 @@
+// The staff chat's longer notices: the daily overdue report and the digest of notices combined
+// when more came than the chat may be sent in a minute (jobs/staff-digest.ts). Each is one
+// message under Telegram's limit whatever the data, with buttons into the console.
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import { escapeClipped, t, tPlain } from '../i18n/index.js';
+import type { OverdueLoan } from '../core/notifications.js';
+import { consoleCallback } from './callbacks.js';
+import { truncate, TELEGRAM_TEXT_LIMIT } from './text.js';
+import { int, kindOf, readerLabel, str, type Payload } from './notice-payload.js';
+
+interface StaffMessage {
+  text: string;
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+/** A digest's count lines, in the order they are shown. */
+const DIGEST_COUNTS: [kind: string, key: string][] = [
+  ['staff.borrowing_created', 'notify-staff-digest-count-created'],
+  ['staff.borrowing_extended', 'notify-staff-digest-count-extended'],
+  ['staff.borrowing_returned', 'notify-staff-digest-count-returned'],
+  ['staff.payment_received', 'notify-staff-digest-count-paid'],
+];
+
+export function createStaffNotices() {
+  // Lines are formatted once per (language, days) with markers, then filled with each loan's
+  // escaped values: thousands of lines would otherwise each cost a Fluent call.
+  const lineTemplates = new Map<string, string>();
+  function overdueLine(lang: string, loan: OverdueLoan): string {
+    const days = Math.trunc(Number(loan.days)) || 0;
+    const key = `${lang}|${days}`;
+    let template = lineTemplates.get(key);
+    if (template === undefined) {
+      template = t(lang, 'notify-staff-overdue-line', { borrowingId: '\u0001', reader: '\u0002', book: '\u0003', dueDate: '\u0004', days });
+      if (lineTemplates.size < 1000) lineTemplates.set(key, template);
+    }
+    return template
+      .replace('\u0001', () => String(Math.trunc(Number(loan.borrowing_id)) || 0))
+      .replace('\u0002', () => escapeClipped(String(loan.reader ?? ''), 100).html)
+      .replace('\u0003', () => escapeClipped(String(loan.book ?? ''), 120).html)
+      .replace('\u0004', () => escapeClipped(String(loan.due ?? ''), 10).html);
+  }
+
+  /**
+   * The daily staff report: one message under Telegram's limit whatever the data — the counts,
+   * the longest overdue loans that fit, and a button onto the paged list. Rows queued before the
+   * report became one message (`loans`, no `readers`) render the same way.
+   */
+  function overdueReport(lang: string, p: Payload, limit = TELEGRAM_TEXT_LIMIT): StaffMessage {
+    const date = str(p, 'date');
+    const total = int(p, 'total');
+    const listed = Array.isArray(p.oldest) ? p.oldest : Array.isArray(p.loans) ? p.loans : [];
+    const loans = (listed as unknown[]).filter((l): l is OverdueLoan => typeof l === 'object' && l !== null);
+    if (total === 0) return { text: t(lang, 'notify-staff-overdue-none', { date }) };
+    const header = p.readers === undefined
+      ? t(lang, 'notify-staff-overdue-header', { date, total: String(total) })
+      : t(lang, 'notify-staff-overdue-summary', { date, total, readers: int(p, 'readers') });
+    const head = `${header}\n${t(lang, 'notify-staff-overdue-oldest')}`;
+    const footer = (rest: number) => (rest > 0 ? `${t(lang, 'notify-staff-overdue-more', { rest })}\n` : '') + t(lang, 'notify-staff-overdue-page');
+    // Room for the footer at its longest (every loan left unlisted).
+    const room = limit - head.length - footer(total).length - 2;
+    const lines: string[] = [];
+    let size = 0;
+    for (const loan of loans) {
+      const line = overdueLine(lang, loan);
+      if (size + line.length + 1 > room) break;
+      lines.push(line);
+      size += line.length + 1;
+    }
+    const text = [head, ...lines, footer(Math.max(0, total - lines.length))].join('\n');
+    // The console's paged Overdue list, whose loans open their cards (bot/features/admin/console.ts), under the report.
+    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: consoleCallback.data({ screen: 'open', list: 'overdue' }) }]] } };
+  }
+
+  /**
+   * Staff notices combined into one message when more came than the chat may be sent in a minute
+   * (jobs/staff-digest.ts): the counts by kind, the first few as one line each, and buttons into
+   * the console, whose lists hold them all.
+   */
+  function digest(lang: string, p: Payload): StaffMessage {
+    const counts = (p.counts && typeof p.counts === 'object' ? p.counts : {}) as Record<string, unknown>;
+    const total = int(p, 'total');
+    const lines = [t(lang, 'notify-staff-digest-title', { total })];
+    for (const [kind, key] of DIGEST_COUNTS) {
+      const n = Math.trunc(Number(counts[kind])) || 0;
+      if (n > 0) lines.push(t(lang, key, { count: n }));
+    }
+    const first = (Array.isArray(p.first) ? p.first : []).filter((f): f is { kind: string; payload: Payload } => typeof f === 'object' && f !== null && typeof (f as { payload?: unknown }).payload === 'object');
+    if (first.length > 0) lines.push(t(lang, 'notify-staff-digest-first'));
+    for (const f of first) {
+      const q = f.payload ?? {};
+      const common = { borrowingId: str(q, 'borrowing_id'), reader: truncate(readerLabel(q), 60), book: truncate(str(q, 'book_title'), 80), dueDate: str(q, 'expected_return_date') };
+      if (f.kind === 'staff.borrowing_created') lines.push(t(lang, 'notify-staff-digest-line-created', common));
+      else if (f.kind === 'staff.borrowing_extended') lines.push(t(lang, 'notify-staff-digest-line-extended', common));
+      else if (f.kind === 'staff.borrowing_returned') lines.push(t(lang, 'notify-staff-digest-line-returned', common));
+      else if (f.kind === 'staff.payment_received') lines.push(t(lang, 'notify-staff-digest-line-paid', { ...common, amount: str(q, 'amount'), type: kindOf(q) }));
+    }
+    if (total > first.length) lines.push(t(lang, 'notify-staff-digest-more', { rest: total - first.length }));
+    const open = (list: 'active' | 'home', key: string): InlineKeyboardButton => ({ text: tPlain(lang, key), callback_data: consoleCallback.data({ screen: 'open', list }) });
+    return { text: lines.join('\n'), reply_markup: { inline_keyboard: [[open('active', 'notify-staff-digest-active-button'), open('home', 'notify-staff-digest-console-button')]] } };
+  }
+
+  return { overdueReport, digest };
+}
