@@ -239,7 +239,7 @@ export const BookSchema = z
   .openapi('Book');
 
 export const BookListQuery = PageQuery.extend({
-  search: z.string().max(200, 'search must be at most 200 characters').regex(NO_CONTROL_CHARS, 'search must not contain control characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
+  search: z.string().max(200, 'search must be at most 200 characters').regex(NO_CONTROL_CHARS, 'search must not contain control characters or invisible formatting characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
 });
 
 const page = <T extends z.ZodType>(item: T, name: string) =>

@@ -7,7 +7,7 @@ import type { Actor, CoreDeps, UserActor } from './context.js';
 import { mayAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound, validation } from './errors.js';
 import { immediateTransaction } from '../db/connection.js';
-import { isUniqueViolation, parseInput, textField } from './validation.js';
+import { isUniqueViolation, parseInput, textField, withoutRefusedChars } from './validation.js';
 import { isoNow } from './clock.js';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
@@ -256,8 +256,9 @@ export function createUsers({ db, clock }: CoreDeps) {
       .values({
         telegram_user_id: tg.id,
         telegram_username: tg.username ?? null,
-        first_name: (tg.first_name || 'Reader').slice(0, 255),
-        last_name: (tg.last_name ?? '').slice(0, 255),
+        // Telegram's names are taken as they are, less what every text field refuses.
+        first_name: (withoutRefusedChars(tg.first_name) || 'Reader').slice(0, 255),
+        last_name: withoutRefusedChars(tg.last_name ?? '').slice(0, 255),
         language: lang,
         created_at: isoNow(clock),
       })
