@@ -1,11 +1,13 @@
-// Throttling of the doors a password guesser knocks on (SPEC §10). Limits are per client address
-// and, for failed logins, per account as well, so one client can never lock out everybody; the
-// counters live in a CounterStore (db/rate-limit-store.ts), memory today, shared tomorrow.
+// Throttling of the doors a password guesser knocks on, and of the catalogue searches that cost
+// the database real work (SPEC §10). Limits are per client address and, for failed logins, per
+// account as well, so one client can never lock out everybody; the counters live in a
+// CounterStore (db/rate-limit-store.ts): process memory on SQLite, a table every instance shares
+// on PostgreSQL.
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { BurstyRateLimiter, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError, isDomainError, type ErrorCode } from '../core/errors.js';
 import type { Counter, CounterStore } from '../db/rate-limit-store.js';
 import type { AppEnv } from './types.js';
@@ -23,6 +25,10 @@ export interface AuthLimits {
   accountWindowSec: number;
   /** Telegram link codes one user may create per 10 minutes. */
   linkCodesPerUser: number;
+  /** Searches the catalogue cache cannot answer, from one address at once (a burst)… */
+  searchBurst: number;
+  /** …and then per second. */
+  searchesPerSecond: number;
 }
 
 export const DEFAULT_LIMITS: AuthLimits = {
@@ -32,7 +38,12 @@ export const DEFAULT_LIMITS: AuthLimits = {
   failuresPerAccount: 10,
   accountWindowSec: 15 * 60,
   linkCodesPerUser: 5,
+  searchBurst: 30,
+  searchesPerSecond: 5,
 };
+
+/** How long the part of a search burst above the per-second rate takes to come back. */
+const SEARCH_BURST_WINDOW_SEC = 60;
 
 export interface Throttle {
   /** The client's address as the limits see it. */
@@ -45,6 +56,8 @@ export interface Throttle {
   login<T>(c: Context, email: string, attempt: () => Promise<T>): Promise<T>;
   /** Runs a request that checks the caller's current password under the account limit. */
   passwordCheck<T>(userId: number, attempt: () => Promise<T>): Promise<T>;
+  /** Before a search the catalogue cache cannot answer: per address, RATE_LIMITED past the limit. */
+  search(c: Context): Promise<void>;
 }
 
 export interface ThrottleOptions {
@@ -64,7 +77,7 @@ const limited = (ms: number, message: string) => {
 };
 
 /** One point for key, or RATE_LIMITED with how long to wait. */
-async function take(counter: Counter, key: string, message: string): Promise<void> {
+async function take(counter: Pick<Counter, 'consume'>, key: string, message: string): Promise<void> {
   try {
     await counter.consume(key);
   } catch (e) {
@@ -86,7 +99,9 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   const clientAddress = (c: Context) => addressOf(c, opts.trustProxy, noForwardedFor);
   if (!opts.enabled) {
     const pass: MiddlewareHandler<AppEnv> = (_c, next) => next();
-    return { clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt() };
+    return {
+      clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt(), search: async () => undefined,
+    };
   }
   const l = { ...DEFAULT_LIMITS, ...opts.limits };
   const { store } = opts;
@@ -95,6 +110,11 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   const addressFailures = store.counter({ name: 'login-fail-address', points: l.failuresPerAddressPerHour, durationSec: 3600 });
   const accountFailures = store.counter({ name: 'login-fail-account', points: l.failuresPerAccount, durationSec: l.accountWindowSec, blockSec: l.accountWindowSec });
   const linkCodes = store.counter({ name: 'link-code-user', points: l.linkCodesPerUser, durationSec: 600 });
+  // The steady rate per second; past it, the rest of the burst (which comes back by the minute).
+  const searches = new BurstyRateLimiter(
+    store.counter({ name: 'search-address', points: l.searchesPerSecond, durationSec: 1 }),
+    store.counter({ name: 'search-address-burst', points: Math.max(1, l.searchBurst - l.searchesPerSecond), durationSec: SEARCH_BURST_WINDOW_SEC }),
+  );
 
   /**
    * A point is reserved on the account before the password is checked, so parallel guesses
@@ -133,6 +153,7 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
       return guarded(`email:${email.trim().toLowerCase()}`, 'INVALID_CREDENTIALS', attempt, () => addressFailures.penalty(address));
     },
     passwordCheck: (userId, attempt) => guarded(`user:${userId}`, 'WRONG_PASSWORD', attempt),
+    search: (c) => take(searches, clientAddress(c), 'Too many searches from your network'),
   };
 }
 
