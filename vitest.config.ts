@@ -39,6 +39,9 @@ const SQLITE_ONLY = [
   'tests/start-script.test.ts',
   // Read SQLite query plans (EXPLAIN QUERY PLAN) of the holds statements.
   'tests/holds-plans.test.ts',
+  // Searches in SQLite's read worker (a second connection to a file) off the event loop; on
+  // PostgreSQL the server does the work and the driver never blocks the loop.
+  'tests/search-off-loop.test.ts',
 ];
 
 /** PostgreSQL-only tests: copying a SQLite library to PostgreSQL. */

@@ -1,5 +1,5 @@
 // Throttling of the doors a password guesser knocks on, and of the catalogue searches that cost
-// the database real work (SPEC §10). Limits are per client address and, for failed logins, per
+// the database real work (README, "Security settings"). Limits are per client address and, for failed logins, per
 // account as well, so one client can never lock out everybody; the counters live in a
 // CounterStore (db/rate-limit-store.ts): process memory on SQLite, a table every instance shares
 // on PostgreSQL.

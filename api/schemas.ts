@@ -109,7 +109,7 @@ export const E = {
   409: err('Conflict with the current state'),
   413: err('Body larger than 64 KiB'),
   429: err('Too many attempts'),
-  503: err('A provider (Stripe, Telegram) is unavailable'),
+  503: err('A provider (Stripe, Telegram) is unavailable, or too many searches are waiting (BUSY: try again after Retry-After)'),
 } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -12,6 +12,7 @@ import { immediateTransaction, lockForUpdate } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
 import { searchInTitleOrder } from '../db/search.js';
+import { isReadPoolBusy } from '../db/read-pool.js';
 import { jsonArrayOf } from '../db/dialect-sql.js';
 import { holdIsActive, passCopiesOn } from './hold-queue.js';
 import { bookSearchText, queryWords } from './search-text.js';
@@ -182,7 +183,8 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
       return listUncached(query);
     }
     // Keyed by what the answer depends on — the folded words, the position, the clamped limit —
-    // so "Dune ", "dune" and "DÜNE", or limit=500 and limit=100, are one entry (README, "Search").
+    // so "Dune ", "dune" and "DÜNE", or limit=500 and limit=100, are one entry (README,
+    // "Searches never hold up the service").
     return cache.get(`list:${JSON.stringify([query.words, query.after ?? null, query.limit])}`, () => listUncached(query), beforeLoad);
   }
 
@@ -196,7 +198,10 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     let rows: string[];
     if (words) {
       // The first matches in title order, found without sorting them all (db/search.ts).
-      rows = await searchInTitleOrder(db, { words, after, take: limit + 1, columns: bookColumns });
+      rows = await searchInTitleOrder(db, { words, after, take: limit + 1, columns: bookColumns }).catch((e: unknown) => {
+        if (isReadPoolBusy(e)) throw new DomainError('BUSY', 'Too many searches are waiting; try again in 1 s', { retry_after: 1 });
+        throw e;
+      });
     } else {
       // Each row as one JSON array (BOOK_COLUMNS' order): cheaper to read than a row object.
       let q = db.selectFrom('books').select(jsonArrayOf(db, bookColumns).as('row')).where('deleted_at', 'is', null);
