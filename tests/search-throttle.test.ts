@@ -14,10 +14,10 @@ interface Answer {
 }
 
 /** A GET from a chosen loopback source address (Linux accepts any 127.x.y.z), on a fresh connection. */
-function get(base: string, p: string, from: string): Promise<Answer> {
+function get(base: string, p: string, from: string, headers: Record<string, string> = {}): Promise<Answer> {
   const url = new URL(p, base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'GET', localAddress: from, agent: false }, (res) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'GET', localAddress: from, agent: false, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -158,6 +158,24 @@ describe('Uncached searches are throttled per client address: a burst of 30, the
     expectLimited(refused!);
     expect(passed).toBeGreaterThanOrEqual(5);
     expect(passed, `${passed} passed in ${seconds.toFixed(2)} s`).toBeLessThanOrEqual(5 * (Math.ceil(seconds) + 1));
+  });
+});
+
+describe('TRUST_PROXY=1: searches count against the client the proxy saw', () => {
+  it('limits one client behind the proxy, not the proxy nor its other clients', async () => {
+    const w = await createApiWorld({ listen: true, api: { rateLimit: {}, trustProxy: true } });
+    try {
+      const via = (client: string) => ({ 'x-forwarded-for': `198.51.100.1, ${client}` });
+      const started = performance.now();
+      const answers = await Promise.all(uncached(45).map((p) => get(w.url!, p, '127.0.0.1', via('203.0.113.7'))));
+      expect(count(answers, 200)).toBeGreaterThanOrEqual(30);
+      expect(count(answers, 200)).toBeLessThanOrEqual(mostAllowed(started));
+      expect(count(answers, 429)).toBe(45 - count(answers, 200));
+      // The same socket (the proxy), another client: searches as usual.
+      expect((await get(w.url!, uncached(1)[0]!, '127.0.0.1', via('203.0.113.8'))).status).toBe(200);
+    } finally {
+      await w.close();
+    }
   });
 });
 
