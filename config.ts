@@ -156,7 +156,7 @@ export interface Config {
   cron: { overdueReport: string; dueSoon: string };
   /** TRUST_PROXY=1: client addresses come from the proxy's X-Forwarded-For entry. */
   trustProxy: boolean;
-  /** AUTH_RATE_LIMIT: throttling of logins, registrations and link codes. */
+  /** AUTH_RATE_LIMIT: throttling of logins, registrations, link codes and uncached searches. */
   authRateLimit: boolean;
 }
 

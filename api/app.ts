@@ -42,8 +42,9 @@ export interface CreateApiOptions {
   /** Default: the config's REFRESH_TOKEN_TTL_DAYS (7 days). */
   refreshTtlSeconds?: number;
   /**
-   * Throttling of login, registration and link codes (SPEC §10): `false` turns it off, an object
-   * changes limits. Default: on with the default limits, unless the config has AUTH_RATE_LIMIT=off.
+   * Throttling of login, registration, link codes and uncached searches (README, "Security
+   * settings"): `false` turns it off, an object changes limits. Default: on with the default
+   * limits, unless the config has AUTH_RATE_LIMIT=off.
    */
   rateLimit?: false | Partial<AuthLimits>;
   /** Where throttling counters live. Default: this process's memory. */

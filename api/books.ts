@@ -23,11 +23,13 @@ export function registerBookRoutes(app: App, deps: ApiDeps): void {
     createRoute({
       method: 'get', path: '/api/books', tags, operationId: 'listBooks', summary: 'The catalogue, by title then id; search matches title, author and isbn',
       request: { query: BookListQuery },
-      responses: { 200: json(BookPage, 'A page of books'), 400: E[400] },
+      responses: { 200: json(BookPage, 'A page of books'), 400: E[400], 429: E[429], 503: E[503] },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return cachedJson(c, await core.books.list({ search: q.search, cursor: q.cursor, limit: q.limit }));
+      // A search the catalogue cache cannot answer counts against the client's address.
+      const page = await core.books.list({ search: q.search, cursor: q.cursor, limit: q.limit }, { beforeSearch: () => deps.throttle.search(c) });
+      return cachedJson(c, page);
     },
   );
 

@@ -92,7 +92,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
         details = [{ field: (details as { field: string }).field, message: err.message }];
       }
       if (err.status === 401) c.header('WWW-Authenticate', 'Bearer');
-      if (err.code === 'RATE_LIMITED' && typeof err.details === 'object' && err.details && 'retry_after' in err.details) {
+      if (typeof err.details === 'object' && err.details && 'retry_after' in err.details) {
         c.header('Retry-After', String((err.details as { retry_after: number }).retry_after));
       }
       return errorResponse(c, err.status as ContentfulStatusCode, err.code, err.message, details);

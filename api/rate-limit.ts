@@ -3,13 +3,14 @@
 // after 10 failures for an account within 15 minutes, an address that has not logged in to it
 // within 30 days waits before each try (1 s, doubling up to 15 minutes), while an address that
 // did is not slowed; only a pair (account, address) with 10 failures is refused outright, for
-// 15 minutes. The counters live in a CounterStore (db/rate-limit-store.ts): memory on SQLite,
+// 15 minutes. Catalogue searches that cost the database real work are throttled per address
+// too. The counters live in a CounterStore (db/rate-limit-store.ts): memory on SQLite,
 // shared by every instance on PostgreSQL.
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { BurstyRateLimiter, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError, isDomainError, type ErrorCode } from '../core/errors.js';
 import type { Counter, CounterStore } from '../db/rate-limit-store.js';
 import type { AppEnv } from './types.js';
@@ -34,6 +35,10 @@ export interface AuthLimits {
   slowDownMaxSec: number;
   /** Telegram link codes one user may create per 10 minutes. */
   linkCodesPerUser: number;
+  /** Searches the catalogue cache cannot answer, from one address at once (a burst)… */
+  searchBurst: number;
+  /** …and then per second. */
+  searchesPerSecond: number;
 }
 
 export const DEFAULT_LIMITS: AuthLimits = {
@@ -45,10 +50,14 @@ export const DEFAULT_LIMITS: AuthLimits = {
   failuresPerAccountAndAddress: 10,
   slowDownMaxSec: 15 * 60,
   linkCodesPerUser: 5,
+  searchBurst: 30,
+  searchesPerSecond: 5,
 };
 
 /** The wait (seconds) before each try at the n-th step of a slow-down: 1, 2, 4, … up to maxSec. */
 export const slowDownSeconds = (level: number, maxSec: number) => Math.min(maxSec, 2 ** Math.min(Math.max(level, 1) - 1, 30));
+/** How long the part of a search burst above the per-second rate takes to come back. */
+const SEARCH_BURST_WINDOW_SEC = 60;
 
 export interface Throttle {
   /** The client's address as the limits see it. */
@@ -61,6 +70,8 @@ export interface Throttle {
   login<T>(c: Context, email: string, attempt: () => Promise<T>): Promise<T>;
   /** Runs a request that checks the caller's current password under the account limit. */
   passwordCheck<T>(userId: number, attempt: () => Promise<T>): Promise<T>;
+  /** Before a search the catalogue cache cannot answer: per address, RATE_LIMITED past the limit. */
+  search(c: Context): Promise<void>;
 }
 
 export interface ThrottleOptions {
@@ -82,7 +93,7 @@ const limited = (ms: number, message: string) => {
 };
 
 /** One point for key, or RATE_LIMITED with how long to wait. */
-async function take(counter: Counter, key: string, message: string, options?: { customDuration: number }): Promise<void> {
+async function take(counter: Pick<Counter, 'consume'>, key: string, message: string, options?: { customDuration: number }): Promise<void> {
   try {
     await counter.consume(key, 1, options);
   } catch (e) {
@@ -104,7 +115,9 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   const clientAddress = (c: Context) => addressOf(c, opts.trustProxy, noForwardedFor);
   if (!opts.enabled) {
     const pass: MiddlewareHandler<AppEnv> = (_c, next) => next();
-    return { clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt() };
+    return {
+      clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt(), search: async () => undefined,
+    };
   }
   const l = { ...DEFAULT_LIMITS, ...opts.limits };
   const { store } = opts;
@@ -124,6 +137,11 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   // …and its gate: one try at a time for addresses new to the account, none until the wait is over.
   const slowDownGate = store.counter({ name: 'login-slowdown-gate', points: 1, durationSec: l.slowDownMaxSec });
   const loggedInFrom = opts.loggedInFrom ?? (async () => false);
+  // The steady rate per second; past it, the rest of the burst (which comes back by the minute).
+  const searches = new BurstyRateLimiter(
+    store.counter({ name: 'search-address', points: l.searchesPerSecond, durationSec: 1 }),
+    store.counter({ name: 'search-address-burst', points: Math.max(1, l.searchBurst - l.searchesPerSecond), durationSec: SEARCH_BURST_WINDOW_SEC }),
+  );
 
   /**
    * A point is reserved on the account before the password is checked, so parallel guesses
@@ -207,6 +225,7 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
     },
     login,
     passwordCheck: (userId, attempt) => guarded(`user:${userId}`, 'WRONG_PASSWORD', attempt),
+    search: (c) => take(searches, clientAddress(c), 'Too many searches from your network'),
   };
 }
 

@@ -112,7 +112,7 @@ export const E = {
   409: err('Conflict with the current state'),
   413: err('Body larger than 64 KiB'),
   429: err('Too many attempts'),
-  503: err('A provider (Stripe, Telegram) is unavailable'),
+  503: err('A provider (Stripe, Telegram) is unavailable, or too many searches are waiting (BUSY: try again after Retry-After)'),
 } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -260,7 +260,7 @@ export const BookSchema = z
   .openapi('Book');
 
 export const BookListQuery = PageQuery.extend({
-  search: z.string().max(200, 'search must be at most 200 characters').regex(NO_CONTROL_CHARS, 'search must not contain control characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
+  search: z.string().max(200, 'search must be at most 200 characters').regex(NO_CONTROL_CHARS, 'search must not contain control characters or invisible formatting characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
 });
 
 const page = <T extends z.ZodType>(item: T, name: string) =>

@@ -17,7 +17,7 @@ export const TODAY = new Date().toISOString().slice(0, 10);
 export const { values: args } = parseArgs({
   strict: false,
   options: {
-    only: { type: 'string', default: 'api,bot,jobs,holds,pg,memory' },
+    only: { type: 'string', default: 'api,flood,bot,jobs,holds,pg,memory' },
     fresh: { type: 'boolean', default: false },
     duration: { type: 'string', default: '8' },
     connections: { type: 'string', default: '10' },

@@ -1,4 +1,4 @@
-// npm run bench [-- --only api,bot,jobs,holds,pg,memory] [--fresh] [--duration 8] [--connections 10]
+// npm run bench [-- --only api,flood,bot,jobs,holds,pg,memory] [--fresh] [--duration 8] [--connections 10]
 // Repeatable benchmarks. Each section prints a table whose ratios compare against a baseline
 // measured in the same run (machines are noisy: compare ratios, not absolute times).
 import fs from 'node:fs';
@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { args, BENCH_DIR } from './lib.js';
 import { runApiBench } from './api.js';
+import { runFloodBench } from './flood.js';
 import { runBotBench } from './bot.js';
 import { runJobsBench } from './jobs.js';
 import { runHoldsBench } from './holds.js';
@@ -18,6 +19,7 @@ loadEnvFileOrExit();
 const sections = new Set(String(args.only).split(','));
 const out: string[] = [`Benchmarks run ${new Date().toISOString()} on ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} cores.`];
 if (sections.has('api')) out.push(await runApiBench());
+if (sections.has('flood')) out.push(await runFloodBench());
 if (sections.has('bot')) out.push(await runBotBench());
 if (sections.has('jobs')) out.push(await runJobsBench());
 if (sections.has('holds')) out.push(await runHoldsBench());

@@ -3,6 +3,7 @@
 //   tsx bench/server.ts api <db file>   → the real API over the seeded database, with the
 //                                          fake Stripe mounted in-process for borrow/return
 //   … api-nocache <db file or postgres://…>   the same without the catalogue cache, on either engine
+//   … api-throttled <db file>          the API as served, throttling on (AUTH_RATE_LIMIT=on)
 // Prints {"port": N} on stdout once listening.
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
@@ -21,8 +22,9 @@ import { BENCH_JWT_SECRET } from './lib.js';
 
 
 const [mode, file] = process.argv.slice(2);
-let fetchApp: (req: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
-const server = serve({ fetch: (req) => fetchApp(req), port: 0, hostname: '127.0.0.1' });
+// The env argument carries the socket: throttling tells clients apart by it.
+let fetchApp: (req: Request, env?: unknown) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+const server = serve({ fetch: (req, env) => fetchApp(req, env), port: 0, hostname: '127.0.0.1' });
 await new Promise<void>((resolve) => server.once('listening', () => resolve()));
 const port = (server.address() as AddressInfo).port;
 
@@ -30,14 +32,14 @@ if (mode === 'bare') {
   const app = new Hono();
   app.get('/', (c) => c.json({ hello: 'world' }));
   fetchApp = app.fetch;
-} else if ((mode === 'api' || mode === 'api-nocache') && file) {
+} else if ((mode === 'api' || mode === 'api-nocache' || mode === 'api-throttled') && file) {
   const { db } = isPostgresUrl(file) ? await openDatabase({ databasePath: '', databaseUrl: file }) : createDb(file);
   const stripe = createFakeStripe({ checkoutUrlBase: `http://127.0.0.1:${port}/checkout` });
   const config = testConfig({ DATABASE_PATH: file, MAX_ACTIVE_LOANS: '100' });
   const gateway = createStripeGateway({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: `http://127.0.0.1:${port}/stripe` });
   // As in the service; `api-nocache` measures every read going to SQLite.
-  const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger(), catalogueCacheMs: mode === 'api' ? 2000 : 0 });
-  const app = createApi({ core, jwtSecret: BENCH_JWT_SECRET, logger: silentLogger(), rateLimit: false, botUsername: () => 'bench_bot' });
+  const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger(), catalogueCacheMs: mode === 'api-nocache' ? 0 : 2000 });
+  const app = createApi({ core, jwtSecret: BENCH_JWT_SECRET, logger: silentLogger(), rateLimit: mode === 'api-throttled' ? {} : false, botUsername: () => 'bench_bot' });
   app.route('/stripe', stripe.app);
   fetchApp = app.fetch;
 } else {

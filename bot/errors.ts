@@ -20,6 +20,7 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   ISBN_TAKEN: 'error-isbn-taken',
   BOOK_ON_LOAN: 'error-book-on-loan',
   RATE_LIMITED: 'error-rate-limited',
+  BUSY: 'error-rate-limited',
   VALIDATION: 'error-validation',
   // Holds and renewals (SPEC §11).
   COPY_AVAILABLE: 'error-copy-available',

@@ -12,6 +12,7 @@ import { immediateTransaction, lockForUpdate } from '../db/connection.js';
 import { createReadCache } from './read-cache.js';
 import { changeTokenOf } from '../db/change-token.js';
 import { searchInTitleOrder } from '../db/search.js';
+import { isReadPoolBusy } from '../db/read-pool.js';
 import { jsonArrayOf } from '../db/dialect-sql.js';
 import { holdIsActive, passCopiesOn } from './hold-queue.js';
 import { bookSearchText, queryWords } from './search-text.js';
@@ -132,6 +133,25 @@ function rowFromInput(input: Partial<z.output<typeof BookInputSchema>>) {
   return row;
 }
 
+/**
+ * What a list answer depends on, checked (a bad limit or cursor is 400 before anything is read):
+ * the search's folded words, sorted and each once — every word must match, in any order — or
+ * null for the plain catalogue (a blank search); a search with no word at all finds nothing.
+ */
+interface ListQuery {
+  words: string[] | null;
+  after?: [string, number];
+  limit: number;
+}
+
+function listQuery(opts: { search?: string; cursor?: string; limit?: number }): ListQuery {
+  const limit = clampLimit(opts.limit);
+  const after = decodeCursor<[string, number]>(opts.cursor, ['string', 'int']);
+  const search = opts.search?.trim();
+  const words = search ? [...new Set(queryWords(search))].sort() : null;
+  return { words, after, limit };
+}
+
 const bookOnLoan = () => new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
 
 /** The catalogue cache's default budget: thousands of pages, a few MiB of heap at most. */
@@ -151,9 +171,21 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     return cache ? cache.get(`get:${id}`, () => getUncached(id)) : getUncached(id);
   }
 
-  function list(opts: { search?: string; cursor?: string; limit?: number } = {}): Promise<Page<Book>> {
-    if (!cache) return listUncached(opts);
-    return cache.get(`list:${JSON.stringify([opts.search ?? null, opts.cursor ?? null, opts.limit ?? null])}`, () => listUncached(opts));
+  /**
+   * A page of the catalogue, or of a search. `beforeSearch` runs before a search the cache
+   * cannot answer goes to the database (a door's throttle: a refusal there is thrown as is).
+   */
+  async function list(opts: { search?: string; cursor?: string; limit?: number } = {}, hooks: { beforeSearch?: () => Promise<void> } = {}): Promise<Page<Book>> {
+    const query = listQuery(opts);
+    const beforeLoad = query.words?.length ? hooks.beforeSearch : undefined;
+    if (!cache) {
+      await beforeLoad?.();
+      return listUncached(query);
+    }
+    // Keyed by what the answer depends on — the folded words, the position, the clamped limit —
+    // so "Dune ", "dune" and "DÜNE", or limit=500 and limit=100, are one entry (README,
+    // "Searches never hold up the service").
+    return cache.get(`list:${JSON.stringify([query.words, query.after ?? null, query.limit])}`, () => listUncached(query), beforeLoad);
   }
 
   async function getUncached(id: number): Promise<Book> {
@@ -162,14 +194,14 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     return toBook(row);
   }
 
-  async function listUncached(opts: { search?: string; cursor?: string; limit?: number }): Promise<Page<Book>> {
-    const limit = clampLimit(opts.limit);
-    const after = decodeCursor<[string, number]>(opts.cursor, ['string', 'int']);
-    const search = opts.search?.trim();
+  async function listUncached({ words, after, limit }: ListQuery): Promise<Page<Book>> {
     let rows: string[];
-    if (search) {
+    if (words) {
       // The first matches in title order, found without sorting them all (db/search.ts).
-      rows = await searchInTitleOrder(db, { words: queryWords(search), after, take: limit + 1, columns: bookColumns });
+      rows = await searchInTitleOrder(db, { words, after, take: limit + 1, columns: bookColumns }).catch((e: unknown) => {
+        if (isReadPoolBusy(e)) throw new DomainError('BUSY', 'Too many searches are waiting; try again in 1 s', { retry_after: 1 });
+        throw e;
+      });
     } else {
       // Each row as one JSON array (BOOK_COLUMNS' order): cheaper to read than a row object.
       let q = db.selectFrom('books').select(jsonArrayOf(db, bookColumns).as('row')).where('deleted_at', 'is', null);

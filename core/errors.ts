@@ -40,6 +40,8 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
+  // Too much long work waiting already (searches queued for the read workers): try again soon.
+  BUSY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -63,10 +63,15 @@ export function createReadCache(opts: ReadCacheOptions) {
     }
   }
 
-  return {
+  const cache = {
     invalidate: clear,
 
-    async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    /**
+     * The entry under key, or load()'s answer (kept while the token stays). `beforeLoad` runs
+     * only when load() is about to run for this caller, before anything is shared: a refusal
+     * there (a throttle) is this caller's alone, never handed to others asking for the same key.
+     */
+    async get<T>(key: string, load: () => Promise<T>, beforeLoad?: () => Promise<void>): Promise<T> {
       // Read before loading: a commit after this point moves the token past the entry's tag.
       const token = await opts.token();
       if (token > entriesToken) {
@@ -74,12 +79,18 @@ export function createReadCache(opts: ReadCacheOptions) {
         entriesToken = token;
       } else if (token < entriesToken) {
         // A request that read the token before a newer one arrived: fresh enough to load, too old to keep.
+        await beforeLoad?.();
         return load();
       }
       const at = now();
       sweep(at);
       const hit = entries.get(key);
       if (hit) return hit.value as Promise<T>;
+      if (beforeLoad) {
+        await beforeLoad();
+        // Asked anew: another caller may have loaded it meanwhile, or a commit moved the token.
+        return cache.get(key, load);
+      }
       const value = load();
       const entry: Entry = { value, bytes: estimateBytes(key, undefined), expires: at + opts.ttlMs };
       entries.set(key, entry);
@@ -104,4 +115,5 @@ export function createReadCache(opts: ReadCacheOptions) {
     /** What it holds now (tests, diagnostics). */
     stats: () => ({ entries: entries.size, bytes }),
   };
+  return cache;
 }

@@ -8,6 +8,7 @@ import type { Actor, CoreDeps } from './context.js';
 import { requireStaff } from './access.js';
 import { isoNow } from './clock.js';
 import type { TelegramIdentity } from './users.js';
+import { withoutRefusedChars } from './validation.js';
 
 const SANDBOX_LIBRARIAN = 'sandbox_librarian_user_id';
 
@@ -40,8 +41,8 @@ export function createSandboxLibrarian({ db, clock }: Pick<CoreDeps, 'db' | 'clo
         .values({
           telegram_user_id: tg.id,
           telegram_username: tg.username ?? null,
-          first_name: tg.first_name.slice(0, 255),
-          last_name: (tg.last_name ?? '').slice(0, 255),
+          first_name: withoutRefusedChars(tg.first_name).slice(0, 255),
+          last_name: withoutRefusedChars(tg.last_name ?? '').slice(0, 255),
           is_staff: 1,
           language: tg.language_code?.startsWith('uk') ? 'uk' : 'en',
           created_at: isoNow(clock),

@@ -7,7 +7,7 @@ import type { Actor, CoreDeps, UserActor } from './context.js';
 import { mayAccess, requirePerson, requireStaff } from './access.js';
 import { DomainError, notFound, validation } from './errors.js';
 import { immediateTransaction, type DB } from '../db/connection.js';
-import { isUniqueViolation, parseInput, textField } from './validation.js';
+import { isUniqueViolation, parseInput, textField, withoutRefusedChars } from './validation.js';
 import { isoNow } from './clock.js';
 import { passwordIssue, passwordProblem, passwordString } from './passwords.js';
 
@@ -60,7 +60,7 @@ export const toUser = (r: UserRow): User => ({
 });
 
 /** The Telegram name as stored: what Telegram gives, within the column's limit. */
-export const telegramFirstName = (tg: { first_name?: string }) => (tg.first_name ? tg.first_name.slice(0, 255) : null);
+export const telegramFirstName = (tg: { first_name?: string }) => (tg.first_name ? withoutRefusedChars(tg.first_name).slice(0, 255) || null : null);
 
 const name = (field: string) => textField(field);
 const email = z.string({ error: 'email is required' }).trim().toLowerCase().pipe(z.email('email must be a valid address').max(254));
@@ -285,8 +285,9 @@ export function createUsers({ db, clock }: CoreDeps) {
         telegram_user_id: tg.id,
         telegram_username: tg.username ?? null,
         telegram_first_name: telegramFirstName(tg),
-        first_name: (tg.first_name || 'Reader').slice(0, 255),
-        last_name: (tg.last_name ?? '').slice(0, 255),
+        // Telegram's names are taken as they are, less what every text field refuses.
+        first_name: (withoutRefusedChars(tg.first_name) || 'Reader').slice(0, 255),
+        last_name: withoutRefusedChars(tg.last_name ?? '').slice(0, 255),
         language: lang,
         created_at: isoNow(clock),
       })

@@ -10,6 +10,7 @@ import { registerEngine, type Engine } from './engine.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
 import { memoryCounterStore } from './rate-limit-store.js';
 import { inProcessLocks } from './keyed-locks.js';
+import { createReadPool } from './read-pool.js';
 import type { PostgresPoolOptions } from './postgres.js';
 import { describeUrl, isPostgresUrl } from './urls.js';
 import { makeDatabaseFilesPrivate, makePrivateDir } from './file-modes.js';
@@ -108,7 +109,18 @@ function cacheStatements(sqlite: SQLite.Database, max = 1000): void {
 
 export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; sqlite: SQLite.Database; engine: Engine } {
   const sqlite = openSqlite(file, options);
-  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: statementLogger(() => db) });
+  // Long reads go to worker threads with connections of their own, which a file allows; an
+  // in-memory database is this one connection's alone. The workers close with the connection
+  // (db.destroy(), as tests and tools close a database, or engine.close()).
+  const reads = isFile(file) ? createReadPool({ file, logAs: () => db }) : undefined;
+  const database = {
+    prepare: (source: string) => sqlite.prepare(source),
+    close() {
+      void reads?.close();
+      sqlite.close();
+    },
+  };
+  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: statementLogger(() => db) });
   const changeToken = sqliteChangeToken(sqlite);
   registerChangeToken(db, changeToken);
   // One counter store per database: every API built over it shares the counters, as on PostgreSQL.
@@ -123,6 +135,7 @@ export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; s
     changeToken,
     counterStore: () => counters,
     keyedLocks: () => locks,
+    longRead: (fn) => (reads ? reads.run(fn) : fn(db)),
     async close() {
       await locks.close();
       await db.destroy();
@@ -131,6 +144,9 @@ export function createDb(file: string, options: OpenDbOptions = {}): { db: DB; s
   registerEngine(db, engine);
   return { db, sqlite, engine };
 }
+
+/** A database file other connections can open too (not `:memory:`, a temporary or a URI database). */
+const isFile = (file: string) => file !== '' && file !== ':memory:' && !file.startsWith('file:');
 
 /**
  * Applies the migrations not yet applied. `schema` (PostgreSQL): where Kysely keeps its own

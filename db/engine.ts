@@ -32,6 +32,14 @@ export interface Engine {
    * server by every instance (db/keyed-locks.ts): the per-chat lock of Telegram updates.
    */
   keyedLocks(): KeyedLocks;
+  /**
+   * Runs a read that may take long (a catalogue search over thousands of rows) where it holds
+   * nobody up: on a SQLite file, in a worker thread with its own read-only connection
+   * (db/read-pool.ts), since better-sqlite3 runs every statement on the calling thread; on
+   * PostgreSQL (the server does the work, the driver is asynchronous) and in-memory SQLite (one
+   * connection only), on `db` itself. `fn` gets the Kysely to read with, and must only read.
+   */
+  longRead<T>(fn: (db: Kysely<any>) => Promise<T>): Promise<T>;
   /** Closes the database (and, for PGlite, the in-process server it owns). */
   close(): Promise<void>;
 }

@@ -90,6 +90,7 @@ export function postgresDatabase(pool: PostgresPool & QueryablePool, description
     changeToken,
     counterStore: () => counters,
     keyedLocks: () => locks,
+    longRead: (fn) => fn(db),
     async close() {
       await locks.close();
       await db.destroy();

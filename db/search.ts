@@ -12,8 +12,12 @@
 //   are, with no text-search parser in between, so no locale (LC_CTYPE) or parser rule can split
 //   or change them — and a tsquery built from quoted lexemes, 'w1':* & 'w2':*.
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { engineKind } from './engine.js';
+import { engineKind, engineOf } from './engine.js';
 import { jsonArrayOf } from './dialect-sql.js';
+import { asciiTokens } from './search-match.js';
+
+// The row check lives apart (db/search-match.ts) so that the read worker loads it without Kysely.
+export { registerSearchFunctions, searchTextMatches } from './search-match.js';
 
 /**
  * Longer than any word of a search text can be (a 255-character field, each letter folded to at
@@ -51,68 +55,9 @@ export function bookSearchFilter(db: Kysely<any>, words: readonly string[], tabl
 // short prefix of hundreds of thousands) finding and sorting them all costs milliseconds to
 // seconds, while the first page lies among the first rows of the title index. So a page is first
 // looked for by walking the (title, id) index from the cursor, each row checked on its own
-// (SQLite: search_match() below, PostgreSQL: the same @@ as the GIN index), a bounded number of
+// (SQLite: search_match() of db/search-match.ts, PostgreSQL: the same @@ as the GIN index), a bounded number of
 // rows at a time; only when that walk finds too few does the word index answer. Either way the
 // answer is the first `take` matches after the cursor in (title, id) order — the same rows.
-
-/** SQLite: the tokens of a text as FTS5's `ascii` tokenizer makes them (see tokenize below). */
-function asciiTokens(text: string): string[] {
-  const tokens: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // Every non-ASCII character is a token character; of ASCII, letters and digits (letters folded to lower case).
-    if (c >= 0x80 || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) current += text[i];
-    else if (c >= 0x41 && c <= 0x5a) current += String.fromCharCode(c + 32);
-    else if (current) {
-      tokens.push(current);
-      current = '';
-    }
-  }
-  if (current) tokens.push(current);
-  return tokens;
-}
-
-/** Text with no ASCII character but a–z, 0–9 and the space: its tokens are its space-separated words. */
-const PLAIN = /^[a-z0-9 \u0080-\uffff]*$/;
-
-/**
- * Whether a search text matches the FTS5 query fts5Query(words) would make — every word a phrase
- * of its tokens, the last token a prefix, all words present — exactly as books_search decides it
- * (tests/search-text.test.ts compares both over awkward texts).
- */
-export function searchTextMatches(text: string, words: readonly string[]): boolean {
-  if (PLAIN.test(text) && words.every((w) => PLAIN.test(w) && !w.includes(' '))) {
-    const spaced = ` ${text}`;
-    return words.every((w) => spaced.includes(` ${w}`));
-  }
-  const doc = asciiTokens(text);
-  return words.every((w) => {
-    const phrase = asciiTokens(w);
-    if (phrase.length === 0) return false;
-    const last = phrase.length - 1;
-    for (let i = 0; i + last < doc.length; i++) {
-      let k = 0;
-      while (k < last && doc[i + k] === phrase[k]) k++;
-      if (k === last && doc[i + last]!.startsWith(phrase[last]!)) return true;
-    }
-    return false;
-  });
-}
-
-/** SQLite: search_match(search_text, words as a JSON array) → 1 or 0, for checking rows one by one. */
-export function registerSearchFunctions(sqlite: { function(name: string, options: { deterministic: boolean }, fn: (...args: unknown[]) => unknown): unknown }): void {
-  let lastJson = '';
-  let lastWords: string[] = [];
-  sqlite.function('search_match', { deterministic: true }, (text, wordsJson) => {
-    if (typeof text !== 'string' || typeof wordsJson !== 'string') return 0;
-    if (wordsJson !== lastJson) {
-      lastWords = JSON.parse(wordsJson) as string[];
-      lastJson = wordsJson;
-    }
-    return searchTextMatches(text, lastWords) ? 1 : 0;
-  });
-}
 
 /**
  * The search checked on one row of `table` (no index): the same meaning as bookSearchFilter.
@@ -160,16 +105,27 @@ async function indexIsCheap(db: Kysely<any>, words: readonly string[]): Promise<
   return true;
 }
 
+interface TitleOrderSearch {
+  words: readonly string[];
+  after?: readonly [string, number];
+  take: number;
+  columns: readonly string[];
+}
+
 /**
  * The first `take` books (deleted ones never) matching `words`, after the (title, id) position
  * `after`, in (title, id) order: each row as jsonArrayOf(columns). [] when a word cannot match.
+ * A search may read thousands of rows: given the service's database, it runs where the engine
+ * runs long reads (Engine.longRead: on a SQLite file, a worker thread, off the event loop).
  */
-export async function searchInTitleOrder(
-  db: Kysely<any>,
-  opts: { words: readonly string[]; after?: readonly [string, number]; take: number; columns: readonly string[] },
-): Promise<string[]> {
-  const filter = bookSearchFilter(db, opts.words);
-  if (!filter) return [];
+export async function searchInTitleOrder(db: Kysely<any>, opts: TitleOrderSearch): Promise<string[]> {
+  if (!bookSearchFilter(db, opts.words)) return [];
+  const engine = engineOf(db);
+  return engine ? engine.longRead((reader) => findInTitleOrder(reader, opts)) : findInTitleOrder(db, opts);
+}
+
+async function findInTitleOrder(db: Kysely<any>, opts: TitleOrderSearch): Promise<string[]> {
+  const filter = bookSearchFilter(db, opts.words)!;
   const { after, take } = opts;
   // Spelled out rather than as a row value: SQLite then seeks the (title, id) index directly.
   const position = after ? sql<SqlBool>`title >= ${after[0]} AND (title > ${after[0]} OR id > ${after[1]})` : sql<SqlBool>`1 = 1`;

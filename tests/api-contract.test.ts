@@ -397,7 +397,8 @@ describe('Answers that need another service', () => {
 
 describe('Coverage', () => {
   it('drives every documented (operation, status) pair but the few that need load or a rate limit', () => {
-    // 429s belong to the throttling tests (the limiter is off in this world).
-    expect(contract.uncovered().filter((k) => !k.endsWith(' 429'))).toEqual([]);
+    // 429s belong to the throttling tests (the limiter is off in this world); a search's 503
+    // BUSY needs more searches waiting than the read workers take (tests/search-off-loop.test.ts).
+    expect(contract.uncovered().filter((k) => !k.endsWith(' 429') && k !== 'listBooks 503')).toEqual([]);
   });
 });

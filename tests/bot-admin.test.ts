@@ -13,6 +13,7 @@ afterEach(async () => {
 });
 
 const REFUSAL = 'Sorry, this command is only for library staff in the staff chat.';
+const BAD_CHARS = 'That has control or invisible formatting characters in it (such as a text-direction mark or a zero-width space). Please send it again without them.';
 const botTexts = (chatId: number) => w.tg.api.transcript(chatId).filter((m) => m.from === 'bot').map((m) => m.text);
 const lastStaff = () => w.last(STAFF_CHAT_ID).text;
 
@@ -102,7 +103,7 @@ describe('staff commands', () => {
   it('re-asks for any answer core would refuse, by core\'s own rule for the field', async () => {
     await w.send(librarian, '/admin addbook', staffChat);
     await w.send(librarian, 'Bell\u0007 Jar', staffChat); // a control character: core refuses it in any title
-    expect(lastStaff()).toBe('That must be 1 to 255 characters. Please send it again.');
+    expect(lastStaff()).toBe(BAD_CHARS);
     await w.send(librarian, 'x'.repeat(256), staffChat);
     expect(lastStaff()).toBe('That must be 1 to 255 characters. Please send it again.');
     await w.send(librarian, 'The Bell Jar', staffChat);
@@ -118,6 +119,27 @@ describe('staff commands', () => {
     await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
     expect(lastStaff()).toMatch(/^✅ Added book #\d+: The Bell Jar by Sylvia Plath — 0 copies, 2\.00 USD\/day\.$/);
     expect((await w.core.books.list({ search: 'plath' })).results).toEqual([expect.objectContaining({ isbn: null, inventory: 0, daily_fee: '2.00' })]);
+  });
+
+  it('re-asks for a title or author carrying bidi controls or zero-width characters, saying why; joiners pass', async () => {
+    await w.send(librarian, '/admin addbook', staffChat);
+    for (const bad of ['Bell\u202E Jar', '\u2066The Bell Jar\u2069', 'The\u200BBell Jar', 'The Bell\u2028Jar', '\uFEFFThe Bell Jar']) {
+      await w.send(librarian, bad, staffChat);
+      expect(lastStaff(), JSON.stringify(bad)).toBe(BAD_CHARS);
+    }
+    await w.send(librarian, 'The Bell Jar', staffChat);
+    expect(lastStaff()).toBe('Who is the author?');
+    await w.send(librarian, 'Sylvia\u202BPlath', staffChat);
+    expect(lastStaff()).toBe(BAD_CHARS);
+    await w.send(librarian, 'Sylvia Pla\u200Dth', staffChat);
+    expect(lastStaff()).toBe('The ISBN? Send a dash (-) if there is none.');
+    await w.send(librarian, '-', staffChat);
+    await w.press(STAFF_CHAT_ID, 'Softcover', librarian);
+    await w.send(librarian, '1', staffChat);
+    await w.send(librarian, '1', staffChat);
+    await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
+    const [book] = (await w.core.books.list({ search: 'bell jar' })).results;
+    expect(book).toMatchObject({ title: 'The Bell Jar', author: 'Sylvia Pla\u200Dth' });
   });
 
   it('/cancel stops adding a book', async () => {

@@ -8,6 +8,18 @@ import { SYSTEM_ACTOR } from '../core/index.js';
 const { world: w } = useBotWorld();
 const { labels, urlOf, borrowFromCard, payAll, openPayLink } = readerSteps(w);
 
+describe('a reader created from a Telegram identity', () => {
+  it('keeps the name as Telegram gives it, less the bidi controls and invisible characters every text field refuses', async () => {
+    const eve = { id: 1077, first_name: '\u202EEve\u200B', last_name: 'Mal\u2066lory\u2069\uFEFF', username: 'eve_m', language_code: 'en' };
+    await w.send(eve, '/start');
+    expect(await w.core.users.findByTelegramId(eve.id)).toMatchObject({ first_name: 'Eve', last_name: 'Mallory' });
+    // Nothing left of a name: the default, as for an empty one.
+    const blank = { id: 1078, first_name: '\u202E\u200B', language_code: 'en' };
+    await w.send(blank, '/start');
+    expect(await w.core.users.findByTelegramId(blank.id)).toMatchObject({ first_name: 'Reader', last_name: '' });
+  });
+});
+
 describe('browse → borrow → pay link → my books → return', () => {
   it('lets a new reader do the whole loan from Telegram, editing one message in place', async () => {
     await addBooks(w.core, 3, (i) => ({ title: ['Dune', 'Emma', 'Ulysses'][i]!, author: ['Frank Herbert', 'Jane Austen', 'James Joyce'][i]!, daily_fee: '1.50', inventory: 2 }));

@@ -130,6 +130,28 @@ describe('createReadCache', () => {
     expect(await cache.get('a', load)).toBe(2);
   });
 
+  it('beforeLoad runs only for a caller about to load, and its refusal is that caller\'s alone', async () => {
+    clockAt.t = 0;
+    const cache = make(() => 1);
+    let loads = 0;
+    let asked = 0;
+    const load = async () => ++loads;
+    const refuse = async () => {
+      asked++;
+      throw new Error('throttled');
+    };
+    // Refused before loading: nothing loaded, nothing kept for the next caller.
+    await expect(cache.get('k', load, refuse)).rejects.toThrow('throttled');
+    expect([loads, asked, cache.stats().entries]).toEqual([0, 1, 0]);
+    // A refused caller and an allowed one at once: only the refused one fails.
+    const [refused, allowed] = await Promise.allSettled([cache.get('k', load, refuse), cache.get('k', load, async () => undefined)]);
+    expect(refused.status).toBe('rejected');
+    expect(allowed).toEqual({ status: 'fulfilled', value: 1 });
+    // Kept: later callers are served without being asked.
+    expect(await cache.get('k', load, refuse)).toBe(1);
+    expect([loads, asked]).toEqual([1, 2]);
+  });
+
   it('a failed load is not remembered, and the oldest entries go first when over budget', async () => {
     clockAt.t = 0;
     const cache = make(() => 1, { maxBytes: 3 * estimateBytes('k0', 'v') });

@@ -2,11 +2,11 @@
 // the word index finds: the row check means what FTS5 / the GIN index mean, and paging a dense
 // search (walked) answers the same books in the same order as a sparse one (the word index).
 import SQLite from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fts5Query, searchTextMatches } from '../db/search.js';
 import { bookSearchText, queryWords } from '../core/search-text.js';
 import { onPostgres } from './helpers/engine.js';
-import { useApiWorld } from './helpers/api.js';
+import { tempDbFile, useApiWorld } from './helpers/api.js';
 
 describe('search_match means what the FTS5 index means', () => {
   it.skipIf(onPostgres)('agrees with books_search (tokenize=ascii) over awkward texts and queries', () => {
@@ -40,8 +40,16 @@ describe('search_match means what the FTS5 index means', () => {
   });
 });
 
-describe('a dense search walked in title order pages exactly as the word index', () => {
-  const { world: w } = useApiWorld();
+// On SQLite a file's searches run in the read worker (db/read-pool.ts), an in-memory database's
+// in the service's thread: both must answer the same. PostgreSQL has one way.
+const places: Array<[string, string | undefined]> = onPostgres
+  ? [['PostgreSQL', undefined]]
+  : [['SQLite in memory (searched in-process)', undefined], ['a SQLite file (searched in the read worker)', 'file']];
+
+describe.each(places)('a dense search walked in title order pages exactly as the word index: %s', (_place, onFile) => {
+  const file = onFile ? tempDbFile() : undefined;
+  const { world: w } = useApiWorld({ file: file?.file });
+  afterAll(() => file?.cleanup());
   const WORDS = ['amber', 'birch', 'cedar', 'dune', 'ember', 'fjord', 'grove', 'heath'];
 
   it('every page of common, rare and no-match searches, page by page through the cursor', async () => {

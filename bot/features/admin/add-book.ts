@@ -11,6 +11,7 @@ import { normalizeLanguage } from '../../reader.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
 import { addBookCallback, coverCallback, type Cover } from '../../callbacks.js';
 import { checkBookField, isbnChecksumValid } from '../../../core/books.js';
+import { hasRefusedChars } from '../../../core/validation.js';
 import { truncate } from '../../text.js';
 import { formatCents, parseMoney } from '../../../core/money.js';
 
@@ -31,11 +32,20 @@ function answer<F extends Parameters<typeof checkBookField>[0]>(field: F, error:
   }) satisfies Check<unknown>;
 }
 
+/** A title or author: a refusal says whether it was the characters or the length. */
+function textAnswer(field: 'title' | 'author') {
+  const check = answer(field, 'addbook-bad-text');
+  return ((text) => {
+    const r = check(text);
+    return 'error' in r && hasRefusedChars(text) ? { error: 'addbook-bad-chars' } : r;
+  }) satisfies Check<unknown>;
+}
+
 const noIsbn = (s: string) => s.trim() === '-' || s.trim() === '';
 
 const answers = {
-  title: answer('title', 'addbook-bad-text'),
-  author: answer('author', 'addbook-bad-text'),
+  title: textAnswer('title'),
+  author: textAnswer('author'),
   isbn: ((text) => {
     if (noIsbn(text)) return { value: null };
     const r = checkBookField('isbn', text);

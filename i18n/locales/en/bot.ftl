@@ -368,6 +368,7 @@ addbook-cover-chosen = Cover: { $cover }
 addbook-ask-inventory = How many <b>copies</b> are on the shelf? (0 to 1000000)
 addbook-ask-fee = The <b>daily fee</b> in USD, e.g. 0.50 or 1.25?
 addbook-bad-text = That must be 1 to 255 characters. Please send it again.
+addbook-bad-chars = That has control or invisible formatting characters in it (such as a text-direction mark or a zero-width space). Please send it again without them.
 addbook-bad-isbn = An ISBN has 10 or 13 digits (the last may be X), with or without hyphens. Send it again, or a dash (-) for none.
 addbook-bad-isbn-checksum = { $isbn } is not a valid ISBN: its check digit does not match (a digit mistyped?). Send it again, or a dash (-) for none.
 addbook-isbn-taken = That ISBN is already in the catalogue: book #{ $id } “{ $title }”. Send another, or a dash (-) for none.
