@@ -83,8 +83,8 @@ describe('request logs keep no capability whole', () => {
       const base = service.localUrl;
       const post = (route: string, body: unknown, token?: string) =>
         fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-      await post('/api/users/', { email: 'logs@example.test', password: 'password123', first_name: 'L', last_name: 'G' });
-      const { access } = (await (await post('/api/users/token/', { email: 'logs@example.test', password: 'password123' })).json()) as { access: string };
+      await post('/api/users/', { email: 'logs@example.test', password: 'a fine password', first_name: 'L', last_name: 'G' });
+      const { access } = (await (await post('/api/users/token/', { email: 'logs@example.test', password: 'a fine password' })).json()) as { access: string };
       const book = ((await (await fetch(`${base}/api/books/`)).json()) as { results: { id: number }[] }).results[0]!;
       const due = new Date(Date.parse(`${service.core.borrowings.today()}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
       const loan = (await (await post('/api/borrowings/', { book_id: book.id, expected_return_date: due }, access)).json()) as { session_url: string; payments: { id: number; session_id: string }[] };

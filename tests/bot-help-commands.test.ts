@@ -46,7 +46,7 @@ describe('the sandbox web chat offers each chat its own command menu', () => {
     for (const p of personas) w.tg.api.registerChat(p.chat);
     await setCommands(w.bot, STAFF_CHAT_ID);
     const chat = createWebChat({ telegram: w.tg.api, personas, publicUrl: 'http://library.test' });
-    const chips = async (id: string) => ((await (await chat.request(`/api/chats/${id}/messages`)).json()) as { commands: { command: string; description: string }[] }).commands;
+    const chips = async (id: string) => ((await (await chat.request(`http://library.test/api/chats/${id}/messages`)).json()) as { commands: { command: string; description: string }[] }).commands;
 
     expect((await chips('reader')).map((c) => c.command)).toEqual([...READER_COMMANDS]);
     const dm = await chips('librarian-dm');

@@ -58,6 +58,7 @@ describe('what staff or the clock did, told to the reader', () => {
     const b = await loan(ann, 'Dune', 3);
     const payment = b.payments[0]!;
     await w.send(librarian, `/admin refund ${payment.id}`, staffChat);
+    await w.press(STAFF_CHAT_ID, '✅ Yes, refund 3.00 USD', librarian);
     await dispatch();
     expect(w.tg.api.lastBotMessage(ann.id)!.text).toBe('💸 Your rent of 3.00 USD for “Dune” was refunded. The money goes back to your card.');
   });

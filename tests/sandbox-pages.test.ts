@@ -692,7 +692,7 @@ describe('the checkout page', () => {
     const app = new Hono().route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'uk' : undefined) }));
     const uk = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
     expect(uk).toContain('<html lang="uk">');
-    for (const text of ['Тестова заміна Stripe Checkout — без справжніх грошей', 'Очікує оплати', 'Оплата карткою', 'Оплатити $1.50', 'До сплати', 'Нехай посилання застаріє', 'Скасувати']) {
+    for (const text of ['Тестова заміна Stripe Checkout — без справжніх грошей', 'Очікує оплати', 'Оплата карткою', 'Оплатити $1.50', 'До оплати', 'Нехай посилання застаріє', 'Скасувати']) {
       expect(uk).toContain(text);
     }
     expect(uk).not.toMatch(/Awaiting payment|Pay with card|Total due/);
