@@ -2,8 +2,8 @@
 // row is read anyway for is_staff), so a demotion or a password change takes effect at once.
 import type { MiddlewareHandler } from 'hono';
 import type { UserActor } from '../core/index.js';
-import type { Session } from '../core/sessions.js';
-import { DomainError } from '../core/errors.js';
+import type { Session } from '../core/accounts/index.js';
+import { DomainError } from '../core/kernel/index.js';
 import { createTokens, unauthorized, type TokenClaims, type TokenOptions, type TokenType } from './tokens.js';
 import type { AppEnv } from './types.js';
 
@@ -32,7 +32,7 @@ export interface Auth {
   issue(userId: number, typ: TokenType, epoch: number): Promise<string>;
   /** The claims of a valid token of this type; otherwise UNAUTHORIZED (the account is not consulted). */
   verify(token: string, typ: TokenType): Promise<TokenClaims>;
-  /** A refresh token → the next access and refresh token of its session (rotation, core/sessions.ts). */
+  /** A refresh token → the next access and refresh token of its session (rotation, core/accounts/sessions.ts). */
   refresh(refreshToken: string): Promise<{ access: string; refresh: string }>;
   /** Ends the session of a refresh token (UNAUTHORIZED only when it is not a valid refresh token). */
   logout(refreshToken: string): Promise<void>;

@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Logger } from 'pino';
-import { isDomainError } from '../core/errors.js';
+import { isDomainError } from '../core/kernel/index.js';
 import { errorForLog, redactUrlSecrets } from '../logger.js';
 import type { AppEnv } from './types.js';
 

@@ -1,7 +1,7 @@
 // The small self-contained HTML pages a browser lands on after Stripe Checkout. hono/html's
 // `html` escapes every interpolated value; a nested html`` fragment goes in as it is.
 import { html } from 'hono/html';
-import type { PaymentReceipt, SessionPage } from '../core/checkout.js';
+import type { PaymentReceipt, SessionPage } from '../core/payments/index.js';
 import { LANGUAGES, tPlain, type Language } from '../i18n/index.js';
 
 type Page = ReturnType<typeof html>;

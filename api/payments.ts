@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError, isDomainError } from '../core/errors.js';
+import { DomainError, isDomainError } from '../core/kernel/index.js';
 import { cancelPage, errorPage, prefersJson, successPage } from './pages.js';
 import { E, IdParams, PaymentListQuery, PaymentPage, PaymentPaused, PaymentReceiptSchema, PaymentSchema, SessionQuery, WebhookAck, bearer, json } from './schemas.js';
 import type { ApiDeps, App } from './types.js';
@@ -97,7 +97,7 @@ export function registerPaymentRoutes(app: App, deps: ApiDeps): void {
     },
   );
 
-  // Every Pay button in the bot opens this (core/pay-links.ts); its path has its own first segment,
+  // Every Pay button in the bot opens this (core/payments/pay-links.ts); its path has its own first segment,
   // so it never meets /{id}.
   app.openapi(
     createRoute({

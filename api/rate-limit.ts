@@ -11,7 +11,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { BurstyRateLimiter, RateLimiterRes } from 'rate-limiter-flexible';
-import { DomainError, isDomainError, type ErrorCode } from '../core/errors.js';
+import { DomainError, isDomainError, type ErrorCode } from '../core/kernel/index.js';
 import type { Counter, CounterStore } from '../db/rate-limit-store.js';
 import type { AppEnv } from './types.js';
 

@@ -1,12 +1,8 @@
 // Zod schemas of the REST API: they validate requests (400 VALIDATION on failure) and
 // generate the OpenAPI document. Responses are documented, not re-validated (speed).
 import { z } from '@hono/zod-openapi';
-import { dateProblem } from '../core/clock.js';
-import { parseMoney } from '../core/money.js';
-import { MAX_INVENTORY, isbnText } from '../core/books.js';
-import { NO_CONTROL_CHARS, textField } from '../core/validation.js';
-import { MAX_PAGE_SIZE } from '../core/paging.js';
-import { isDomainError } from '../core/errors.js';
+import { dateProblem, parseMoney, NO_CONTROL_CHARS, textField, MAX_PAGE_SIZE, isDomainError } from '../core/kernel/index.js';
+import { MAX_INVENTORY, isbnText } from '../core/catalogue/index.js';
 
 // ---------------------------------------------------------------- shared pieces
 

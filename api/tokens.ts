@@ -1,9 +1,9 @@
 // JWT access/refresh tokens (jose, HS256). Each carries `typ` ('access' | 'refresh'; one is never
 // accepted in place of the other), `sub` (the user id) and `ep`, the account's token epoch when it
-// was issued (a password change moves the epoch on; see core/users.ts sessionActor). A refresh
-// token also names its login's family (`fam`) and is known by its `jti` (core/sessions.ts).
+// was issued (a password change moves the epoch on; see core/accounts/users.ts sessionActor). A refresh
+// token also names its login's family (`fam`) and is known by its `jti` (core/accounts/sessions.ts).
 import { SignJWT, jwtVerify } from 'jose';
-import { DomainError } from '../core/errors.js';
+import { DomainError } from '../core/kernel/index.js';
 
 export type TokenType = 'access' | 'refresh';
 

@@ -3,13 +3,11 @@
 import autocannon from 'autocannon';
 import { createDb } from '../db/connection.js';
 import { createTokens } from '../api/tokens.js';
-import { encodeCursor } from '../core/paging.js';
-import { addDays } from '../core/clock.js';
-import { args, durationSeconds, seededDb, startServer, table, TODAY, type Row } from './lib.js';
-import { BENCH_JWT_SECRET } from './lib.js';
+import { encodeCursor, addDays } from '../core/kernel/index.js';
+import { args, durationSeconds, seededDb, startServer, table, TODAY, type Row, BENCH_JWT_SECRET } from './lib.js';
 import { runCatalogueBench } from './catalogue.js';
 import { fts5Query } from '../db/search.js';
-import { queryWords } from '../core/search-text.js';
+import { queryWords } from '../core/catalogue/index.js';
 
 const BOOKS = 1_000_000;
 const BORROWINGS = 1_000_000;

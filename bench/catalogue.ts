@@ -4,7 +4,7 @@
 // and without any cache, beside a bare Hono hello-world from the same run.
 import autocannon from 'autocannon';
 import { createDb } from '../db/connection.js';
-import { encodeCursor } from '../core/paging.js';
+import { encodeCursor } from '../core/kernel/index.js';
 import { args, durationSeconds, seededDb, startServer, table, type Row } from './lib.js';
 
 const BOOKS = 1_000;

@@ -10,8 +10,8 @@ import { testConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { createDb } from '../db/connection.js';
 import { createCore, SYSTEM_ACTOR, type UserActor } from '../core/index.js';
-import { addDays, systemClock } from '../core/clock.js';
-import { createStripeGateway } from '../core/stripe.js';
+import { addDays, systemClock } from '../core/kernel/index.js';
+import { createStripeGateway } from '../gateways/stripe.js';
 import { createTokens } from '../api/tokens.js';
 import { args, BENCH_JWT_SECRET, durationSeconds, seededDb, startServer, table, TODAY, type Row } from './lib.js';
 

@@ -17,7 +17,7 @@ const steps = [
   ['db/connection', `${root}/db/connection.js`],
   ['stripe', 'stripe'],
   ['core', `${root}/core/index.js`],
-  ['core/stripe', `${root}/core/stripe.js`],
+  ['gateways/stripe', `${root}/gateways/stripe.js`],
   ['@hono/zod-openapi', '@hono/zod-openapi'],
   ['api', `${root}/api/app.js`],
   ['grammy', 'grammy'],

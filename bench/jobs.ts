@@ -7,11 +7,11 @@ import { testConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { createDb, openDatabase } from '../db/connection.js';
 import { createCore, SYSTEM_ACTOR } from '../core/index.js';
-import { ManualClock, addDays } from '../core/clock.js';
-import { createStripeGateway } from '../core/stripe.js';
+import { ManualClock, addDays } from '../core/kernel/index.js';
+import { createStripeGateway } from '../gateways/stripe.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
 import { createNoticeRenderer } from '../bot/notices.js';
-import { enqueue } from '../core/notifications.js';
+import { enqueue } from '../core/notices/index.js';
 import { startFakeTelegram } from '../tests/fakes/telegram.js';
 import { seededDb, table, TODAY, type Row } from './lib.js';
 

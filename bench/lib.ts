@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../db/connection.js';
-import { searchWords } from '../core/search-text.js';
+import { searchWords } from '../core/catalogue/index.js';
 import { bulkSeed } from '../db/seed.js';
 import { phaseProgress } from '../scripts/progress.js';
 

@@ -1,7 +1,7 @@
 // The bot's context types: what every handler can rely on.
 import type { Context, SessionFlavor } from 'grammy';
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
-import type { User } from '../core/users.js';
+import type { User } from '../core/accounts/index.js';
 import type { Language, TVars } from '../i18n/index.js';
 
 /** Where the reader is in the catalogue; cursors are core's keyset cursors. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
-import type { Reports } from '../core/reports.js';
+import type { Reports } from '../core/reports/index.js';
 import type { Screens } from './screens.js';
 
 /** What every feature is built from (closures, not globals: tests build many bots). */

@@ -3,7 +3,7 @@
 // polite "something went wrong" — never a stack. Every callback query is answered exactly once.
 import type { BotError, MiddlewareFn, Transformer } from 'grammy';
 import { errorForLog } from '../logger.js';
-import { DomainError } from '../core/errors.js';
+import { DomainError } from '../core/kernel/index.js';
 import { t } from '../i18n/index.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';

@@ -1,5 +1,5 @@
 // Core's DomainErrors as sentences a reader understands, in their language.
-import { DomainError, type ErrorCode } from '../core/errors.js';
+import { DomainError, type ErrorCode } from '../core/kernel/index.js';
 import { t } from '../i18n/index.js';
 
 /** Fluent key per error code; codes not listed fall back to `error-generic` with core's message. */

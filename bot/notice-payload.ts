@@ -1,7 +1,7 @@
 // Reading an outbox row's payload for rendering (bot/notices.ts, bot/staff-notices.ts): values
 // as strings or numbers whatever the JSON held, so an odd row renders rather than throws.
-import { nameWithUsername } from '../core/names.js';
-import { paymentKind } from '../core/payments.js';
+import { nameWithUsername } from '../core/kernel/index.js';
+import { paymentKind } from '../core/payments/index.js';
 
 /** Thrown for a row that can never be rendered (unknown kind, broken payload): the row fails. */
 export class RenderError extends Error {

@@ -7,13 +7,12 @@ import type { DB } from '../db/connection.js';
 import { paymentLinks } from '../db/outbox.js';
 import { payMessageFacts } from '../db/pay-messages.js';
 import { html, t, tPlain } from '../i18n/index.js';
-import { formatCents } from '../core/money.js';
-import { nameWithUsername } from '../core/names.js';
+import { formatCents, nameWithUsername } from '../core/kernel/index.js';
 import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
-import { stillUnpaidQuery } from '../core/reports.js';
+import { stillUnpaidQuery } from '../core/reports/index.js';
 import { truncate } from './text.js';
 import { payButton, payButtonsIn, unpaidLineKey, withoutPayButtons } from './pay.js';
-import type { PayLinks } from '../core/pay-links.js';
+import type { PayLinks } from '../core/payments/index.js';
 import { idOf, int, kindOf, parsePayload, payloadOf, readerLabel, RenderError, str, type Payload } from './notice-payload.js';
 import { createStaffNotices } from './staff-notices.js';
 

@@ -7,7 +7,7 @@ import type { Transformer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { DB } from '../db/connection.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../core/kernel/index.js';
 import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
 import { errorForLog } from '../logger.js';
 import { payButtonsIn } from './pay.js';

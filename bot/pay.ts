@@ -1,13 +1,12 @@
 // The Pay button: one behaviour wherever it is shown (the borrow screen, My books, every notice).
-// It opens the payment's pay link ($PUBLIC_URL/api/payments/checkout/<token>/, core/pay-links.ts),
+// It opens the payment's pay link ($PUBLIC_URL/api/payments/checkout/<token>/, core/payments/pay-links.ts),
 // which answers with the live checkout — renewing the session first when it expired — or says the
 // payment is paid. Only where no pay link can be used (real Telegram without PUBLIC_URL: Telegram
 // refuses buttons onto localhost) is it a `pay:<id>` button the bot answers with the live link.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../core/index.js';
 import { payCallback } from './callbacks.js';
-import { paymentKind } from '../core/payments.js';
-import { payLinkPaymentId } from '../core/pay-links.js';
+import { paymentKind, payLinkPaymentId } from '../core/payments/index.js';
 
 /** Where a Pay button goes: the pay link, or (no link) the payment id for a `pay:<id>` button. */
 export type PayTarget = { url: string } | { paymentId: number };

@@ -1,7 +1,7 @@
 // Resolving the library user behind an update, their language, and the reader's Actor for core calls.
 import type { MiddlewareFn } from 'grammy';
-import type { Actor } from '../core/context.js';
-import type { User } from '../core/users.js';
+import type { Actor } from '../core/kernel/index.js';
+import type { User } from '../core/accounts/index.js';
 import { t, tPlain, type Language } from '../i18n/index.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
@@ -57,4 +57,4 @@ export function readerOf(ctx: BotContext): User {
 /** The reader door always acts as a reader, even for a staff member's own loans. */
 export const readerActor = (ctx: BotContext): Actor => ({ userId: readerOf(ctx).id, isStaff: false });
 
-export { displayName } from '../core/names.js';
+export { displayName } from '../core/kernel/index.js';

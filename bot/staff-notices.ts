@@ -3,7 +3,7 @@
 // message under Telegram's limit whatever the data, with buttons into the console.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import { escapeClipped, t, tPlain } from '../i18n/index.js';
-import type { OverdueLoan } from '../core/notifications.js';
+import type { OverdueLoan } from '../core/notices/index.js';
 import { consoleCallback } from './callbacks.js';
 import { truncate, TELEGRAM_TEXT_LIMIT } from './text.js';
 import { int, kindOf, readerLabel, str, type Payload } from './notice-payload.js';

@@ -1,16 +1,13 @@
 import { ping } from '../db/health.js';
-import type { CoreDeps } from './context.js';
-import { createBooks } from './books.js';
-import { createUsers } from './users.js';
-import { createTelegramLinks } from './telegram-link.js';
-import { createSessions } from './sessions.js';
-import { createSandboxLibrarian } from './sandbox-librarian.js';
-import { createPayments } from './payments.js';
-import { createBorrowings } from './borrowings.js';
-import { createHolds } from './holds.js';
-import { createReports } from './reports.js';
-import { createNotices } from './notices.js';
-import { createDemo } from './demo.js';
+import type { CoreDeps } from './kernel/index.js';
+import { createBooks } from './catalogue/index.js';
+import { createUsers, createTelegramLinks, createSessions, createSandboxLibrarian } from './accounts/index.js';
+import { createPayments } from './payments/index.js';
+import { createBorrowings } from './lending/index.js';
+import { createHolds } from './holds/index.js';
+import { createReports } from './reports/index.js';
+import { createNotices } from './notices/index.js';
+import { createDemo } from './demo/index.js';
 
 /**
  * The library: every rule, used alike by the REST API, the bot, the jobs and the CLI. Each use
@@ -42,5 +39,5 @@ export function createCore(deps: CoreDeps) {
 }
 
 export type Core = ReturnType<typeof createCore>;
-export { SYSTEM_ACTOR, type Actor, type CoreDeps, type SystemActor, type UserActor } from './context.js';
-export { DomainError, type ErrorCode } from './errors.js';
+export { SYSTEM_ACTOR, type Actor, type CoreDeps, type SystemActor, type UserActor } from './kernel/index.js';
+export { DomainError, type ErrorCode } from './kernel/index.js';

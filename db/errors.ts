@@ -1,6 +1,6 @@
 // What a database error means, whichever engine raised it: better-sqlite3 puts SQLite's
 // extended result code in `code` (SQLITE_CONSTRAINT_UNIQUE), pg the SQLSTATE (23505).
-// core/validation.ts answers these questions for SQLite today; these are the portable forms.
+// core/kernel/validation.ts answers these questions for SQLite today; these are the portable forms.
 
 const codeOf = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;

@@ -6,8 +6,7 @@
  * with Pay buttons, and removed when it is edited without any or deleted, so the keyboard kept
  * here is the one the chat shows.
  */
-import type { DB } from './connection.js';
-import { immediateTransaction } from './connection.js';
+import { type DB, immediateTransaction } from './connection.js';
 
 /** At most this many of a chat's newest messages are kept per payment (older ones are never edited). */
 export const PAY_MESSAGES_KEPT = 20;

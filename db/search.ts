@@ -2,7 +2,7 @@
 // prefix of a word of the book's search text, and the caller orders by title, id as always.
 //
 // Which words are "the same" (scripts, case, diacritics, spellings) is core's rule
-// (core/search-text.ts): core writes each book's folded words, separated by single spaces, into
+// (core/catalogue/search-text.ts): core writes each book's folded words, separated by single spaces, into
 // books.search_text (migration 007) and folds the query the same way before it comes here. This
 // module only finds prefixes among those words, with each engine's own index:
 // - SQLite: the FTS5 table books_search over search_text with the `ascii` tokenizer, which splits

@@ -1,8 +1,8 @@
 // Bulk generation of synthetic data for benchmarks (1M+ rows), set-based on each engine
 // (INSERT … SELECT over a counter: SQLite's recursive CTE, PostgreSQL's generate_series), below
-// core's rules. The demo catalogue newcomers see is core's (core/demo.ts).
+// core's rules. The demo catalogue newcomers see is core's (core/demo/demo.ts).
 //
-// Search text: db/ does not know how core folds words for search (core/search-text.ts), so the
+// Search text: db/ does not know how core folds words for search (core/catalogue/search-text.ts), so the
 // caller passes the folding of one word (`fold`); the vocabulary below is small, so every word is
 // folded once in JS and the SQL picks a word and its folding by the same index — each book's
 // search_text is exactly what core would write for it (tests/seed.test.ts checks that).
@@ -27,7 +27,7 @@ export interface BulkSeedOptions {
   activeShare?: number;
   /** The "today" the generated dates are relative to (YYYY-MM-DD). */
   today: string;
-  /** How core folds one word for search (core/search-text.ts: searchWords(w).join(' ')). */
+  /** How core folds one word for search (core/catalogue/search-text.ts: searchWords(w).join(' ')). */
   fold: (word: string) => string;
   onProgress?: (phase: string, done: number, total: number) => void;
 }

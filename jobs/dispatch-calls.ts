@@ -6,7 +6,7 @@
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { DB } from '../db/connection.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../core/kernel/index.js';
 import type { OutboxHead } from '../db/outbox.js';
 import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
 import { classifySendError } from './throttle.js';

@@ -41,7 +41,7 @@
  */
 import type { Logger } from 'pino';
 import type { DB } from '../db/connection.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../core/kernel/index.js';
 import { errorForLog } from '../logger.js';
 import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
 import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';

@@ -19,7 +19,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { SYSTEM_ACTOR, type Core } from '../core/index.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../core/kernel/index.js';
 import { errorForLog } from '../logger.js';
 import { createDispatcher, type DispatchOptions, type MessageSender, type NoticeRenderer } from './dispatcher.js';
 import { createDispatcherLoop } from './dispatcher-loop.js';

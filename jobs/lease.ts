@@ -7,7 +7,7 @@ import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DB } from '../db/connection.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../core/kernel/index.js';
 import { acquireLease, liveLease, releaseLease, type Lease } from '../db/leases.js';
 
 export const DISPATCHER_LEASE = 'dispatcher';

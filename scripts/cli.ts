@@ -3,8 +3,8 @@ import { loadConfigOrExit, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { openDatabase } from '../db/connection.js';
 import { createCore, type Core } from '../core/index.js';
-import { systemClock } from '../core/clock.js';
-import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../core/stripe.js';
+import { systemClock } from '../core/kernel/index.js';
+import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../gateways/stripe.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from '../sandbox/personas.js';
 import { restrictNewFiles } from '../db/file-modes.js';
 

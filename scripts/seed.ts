@@ -4,11 +4,11 @@ import { parseArgs } from 'node:util';
 import { phaseProgress } from './progress.js';
 import { openCli } from './cli.js';
 import { bulkSeed } from '../db/seed.js';
-import { todayIn } from '../core/clock.js';
+import { todayIn } from '../core/kernel/index.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 import { openSqlite } from '../db/connection.js';
 import { engineKind } from '../db/engine.js';
-import { searchWords } from '../core/search-text.js';
+import { searchWords } from '../core/catalogue/index.js';
 
 const { values } = parseArgs({
   options: {

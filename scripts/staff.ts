@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openCli, fail } from './cli.js';
-import { isDomainError } from '../core/errors.js';
+import { isDomainError } from '../core/kernel/index.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 
 const USAGE = `Usage: npm run staff -- <email> [password] [--promote]

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiWorld, isbn13, type ApiWorld, type TestUser } from './helpers/api.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
-import { bookSearchText } from '../core/search-text.js';
+import { bookSearchText } from '../core/catalogue/search-text.js';
 
 let w: ApiWorld;
 let staff: TestUser;

@@ -1,7 +1,7 @@
 // An ISBN is checked by its check digit wherever a book is written (issue 13, item 8): the API
 // refuses a mistyped one with 400 naming isbn, as the bot's add-book step does (one rule, in core).
 import { describe, expect, it } from 'vitest';
-import { isbnChecksumValid } from '../core/books.js';
+import { isbnChecksumValid } from '../core/catalogue/books.js';
 import { useApiWorld } from './helpers/api.js';
 
 const { world: w, staff } = useApiWorld();

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiWorld, PASSWORD, type ApiWorld } from './helpers/api.js';
-import { hashPassword } from '../core/users.js';
+import { hashPassword } from '../core/accounts/users.js';
 
 let w: ApiWorld;
 let dir: string;

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_CHECK_INTERVAL_MS } from '../core/checkout.js';
+import { SESSION_CHECK_INTERVAL_MS } from '../core/payments/checkout.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 import { createApiWorld, tempDbFile, useApiWorld, WEBHOOK_SECRET, type ApiWorld } from './helpers/api.js';
 

@@ -3,9 +3,8 @@
 // from the same login answers 401). POST /api/users/token/logout/ {refresh} → 204 ends that
 // family. Other logins (other devices) are not touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, PASSWORD, type ApiWorld, type TestUser } from './helpers/api.js';
+import { createApiWorld, PASSWORD, type ApiWorld, type TestUser, JWT_SECRET } from './helpers/api.js';
 import { createTokens } from '../api/tokens.js';
-import { JWT_SECRET } from './helpers/api.js';
 
 let w: ApiWorld;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // line and paragraph separators, BOM) with 400; an empty or blank isbn is 400 and null clears
 // it. One rule in core, used by every door.
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../core/errors.js';
+import { DomainError } from '../core/kernel/errors.js';
 import { isbn13, useApiWorld } from './helpers/api.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Book } from '../core/books.js';
+import type { Book } from '../core/catalogue/books.js';
 import { createApiWorld, tempDbFile, type ApiWorld, type TestUser } from './helpers/api.js';
 
 const execFileAsync = promisify(execFile);

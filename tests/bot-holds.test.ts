@@ -9,7 +9,7 @@ import { createNoticeRenderer } from '../bot/notices.js';
 import { silentLogger } from '../logger.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 import { domainErrorText } from '../bot/errors.js';
-import { ERROR_STATUS, type ErrorCode } from '../core/errors.js';
+import { ERROR_STATUS, type ErrorCode } from '../core/kernel/errors.js';
 import { MAX_CALLBACK_DATA_BYTES } from '../bot/callbacks.js';
 import { addBooks, ann, bob, olena, readerSteps, useBotWorld, type BotWorld } from './helpers/bot.js';
 

@@ -3,11 +3,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookSearchText } from '../core/search-text.js';
+import { bookSearchText } from '../core/catalogue/search-text.js';
 import { createDb } from '../db/connection.js';
-import { DEMO_BOOKS } from '../core/demo.js';
-import { encodeCursor } from '../core/paging.js';
-import { createReadCache, estimateBytes } from '../core/read-cache.js';
+import { DEMO_BOOKS } from '../core/demo/demo.js';
+import { encodeCursor } from '../core/kernel/paging.js';
+import { createReadCache, estimateBytes } from '../core/kernel/read-cache.js';
 import { createApiWorld, tempDbFile, type ApiWorld } from './helpers/api.js';
 
 const execFileAsync = promisify(execFile);

@@ -3,7 +3,7 @@
  * the borrow date equal to the return date just checked — a CHECK failure and a 500.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../core/clock.js';
+import type { ManualClock } from '../core/kernel/clock.js';
 import { createApiWorld, type ApiWorld } from './helpers/api.js';
 import { createWorld, makeBook, makeReader, type World } from './helpers/world.js';
 

@@ -1,6 +1,6 @@
 // How a reader is named in messages: one function for the name, one for "name (@username)".
 import { describe, expect, it } from 'vitest';
-import { displayName, nameWithUsername } from '../core/names.js';
+import { displayName, nameWithUsername } from '../core/kernel/names.js';
 
 describe('a reader\'s display name', () => {
   it('is the full name, else the email, else #id', () => {

@@ -2,13 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createDb, MIGRATION_NAMES, migrateToLatest, openDatabase } from '../db/connection.js';
 import { isConstraintViolation, isUniqueViolation } from '../db/errors.js';
-import { createCore } from '../core/index.js';
-import { addDays, daysBetween, isValidIsoDate } from '../core/clock.js';
-import { chargeableCents, formatCents, parseMoney } from '../core/money.js';
-import { fineCents, rentCents } from '../core/borrowings.js';
-import { DomainError } from '../core/errors.js';
+import { createCore, SYSTEM_ACTOR } from '../core/index.js';
+import { addDays, daysBetween, isValidIsoDate } from '../core/kernel/clock.js';
+import { chargeableCents, formatCents, parseMoney } from '../core/kernel/money.js';
+import { fineCents, rentCents } from '../core/kernel/charges.js';
+import { DomainError } from '../core/kernel/errors.js';
 import { codeOf, createWorld, makeBook, makeReader, makeStaff, tempDbFile, type World } from './helpers/world.js';
-import { SYSTEM_ACTOR } from '../core/index.js';
 
 let world: World | undefined;
 afterEach(async () => {

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase, type DB } from '../db/connection.js';
-import { enqueue, type Notification } from '../core/notifications.js';
+import { enqueue, type Notification } from '../core/notices/outbox.js';
 import { liveLease } from '../db/leases.js';
 import { createFakeBotApi, type FakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
 

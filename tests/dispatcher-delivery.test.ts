@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 import { Api } from 'grammy';
-import { ManualClock, systemClock } from '../core/clock.js';
-import { enqueue } from '../core/notifications.js';
+import { ManualClock, systemClock } from '../core/kernel/clock.js';
+import { enqueue } from '../core/notices/outbox.js';
 import { createDispatcher, dispatchOutbox, type MessageSender } from '../jobs/dispatcher.js';
 import { createDispatcherLoop } from '../jobs/dispatcher-loop.js';
 import { FAST, TOKEN, useDispatchHarness } from './helpers/dispatch.js';

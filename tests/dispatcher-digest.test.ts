@@ -6,8 +6,8 @@
  * client, with the dispatcher's injected clock.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../core/clock.js';
-import { enqueue, type Notification, type NotificationKind } from '../core/notifications.js';
+import { ManualClock } from '../core/kernel/clock.js';
+import { enqueue, type Notification, type NotificationKind } from '../core/notices/outbox.js';
 import { createDispatcherLoop } from '../jobs/dispatcher-loop.js';
 import { createRenderer } from '../bot/notices.js';
 import { TELEGRAM_TEXT_LIMIT } from '../bot/text.js';

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import type { RunningService } from '../service.js';
-import { SESSION_CHECK_INTERVAL_MS } from '../core/checkout.js';
+import { SESSION_CHECK_INTERVAL_MS } from '../core/payments/checkout.js';
 import { startTestService } from './helpers/service.js';
 import { createApiWorld, type ApiWorld } from './helpers/api.js';
 import { SandboxChat, launchChromium, screenshot } from './helpers/browser.js';

@@ -4,10 +4,10 @@
 // none on a book the account now has on loan, and at most MAX_HOLDS — else the link is refused
 // (LINK_HOLD_LIMIT), as it is for MAX_ACTIVE_LOANS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../core/clock.js';
+import { addDays } from '../core/kernel/clock.js';
 import type { UserActor } from '../core/index.js';
 import { createWorld, makeBook, type World } from './helpers/world.js';
-import { hashPassword } from '../core/users.js';
+import { hashPassword } from '../core/accounts/users.js';
 
 let w: World;
 let tg = 4_400_000;

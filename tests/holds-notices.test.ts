@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRenderer } from '../bot/notices.js';
 import { holdBorrowCallback, MAX_CALLBACK_DATA_BYTES } from '../bot/callbacks.js';
-import { libraryDateTime } from '../core/hold-queue.js';
+import { libraryDateTime } from '../core/kernel/clock.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 import { runJob } from '../jobs/index.js';
 import { silentLogger } from '../logger.js';

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../core/clock.js';
+import { addDays } from '../core/kernel/clock.js';
 import { createWorld, makeBook, tempDbFile, type World } from './helpers/world.js';
 
 const execFileAsync = promisify(execFile);

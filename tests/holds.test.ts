@@ -3,8 +3,8 @@
 // transaction, and nobody else can borrow it; expiry and cancelling pass it on; every refusal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, type UserActor } from '../core/index.js';
-import { addDays } from '../core/clock.js';
-import type { Book } from '../core/books.js';
+import { addDays } from '../core/kernel/clock.js';
+import type { Book } from '../core/catalogue/books.js';
 import { createWorld, makeBook, type World } from './helpers/world.js';
 
 let w: World;

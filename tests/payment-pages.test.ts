@@ -3,7 +3,7 @@
 // cancel pages speak the reader's language (still naming no reader or borrowing); the success
 // page leads back to the chat with the bot.
 import { describe, expect, it } from 'vitest';
-import { SESSION_CHECK_INTERVAL_MS } from '../core/checkout.js';
+import { SESSION_CHECK_INTERVAL_MS } from '../core/payments/checkout.js';
 import { createApiWorld, useApiWorld, type ApiWorld } from './helpers/api.js';
 
 const { world: w } = useApiWorld();

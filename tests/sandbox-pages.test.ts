@@ -14,7 +14,7 @@ import { createFakeStripe, type FakeStripeController } from '../sandbox/stripe/f
 import { createWebChat, MAX_TEXT_LENGTH, type Persona } from '../sandbox/web-chat.js';
 import { createCheckoutPages, formatAmount } from '../sandbox/checkout-page.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from '../sandbox/index.js';
-import { createStripeGateway, type PaymentGateway } from '../core/stripe.js';
+import { createStripeGateway, type PaymentGateway } from '../gateways/stripe.js';
 
 const STAFF_CHAT_ID = -1009876543210;
 const WEBHOOK_SECRET = 'whsec_sandbox_pages_test';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/connection.js';
 import { createReadPool, isReadPoolBusy, MAX_WAITING } from '../db/read-pool.js';
 import { bulkSeed } from '../db/seed.js';
-import { searchWords } from '../core/search-text.js';
+import { searchWords } from '../core/catalogue/search-text.js';
 import { createApiWorld, tempDbFile, type ApiWorld } from './helpers/api.js';
 
 // Enough books that one search is slow: a prefix of every ISBN ("9780…") is no whole word of any

@@ -1,6 +1,6 @@
 // What counts as the same word for search: across Cyrillic and Latin script, case and diacritics.
 import { describe, expect, it } from 'vitest';
-import { bookSearchText, queryWords, searchWords } from '../core/search-text.js';
+import { bookSearchText, queryWords, searchWords } from '../core/catalogue/search-text.js';
 
 /** True when every query word is a prefix of some word of the book's folded text (search's meaning). */
 const finds = (query: string, book: { title: string; author: string; isbn?: string | null }) => {

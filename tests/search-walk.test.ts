@@ -4,7 +4,7 @@
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fts5Query, searchTextMatches } from '../db/search.js';
-import { bookSearchText, queryWords } from '../core/search-text.js';
+import { bookSearchText, queryWords } from '../core/catalogue/search-text.js';
 import { onPostgres } from './helpers/engine.js';
 import { tempDbFile, useApiWorld } from './helpers/api.js';
 

@@ -4,12 +4,12 @@ import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { DB } from '../db/connection.js';
 import { bulkSeed } from '../db/seed.js';
-import { bookSearchText, searchWords } from '../core/search-text.js';
+import { bookSearchText, searchWords } from '../core/catalogue/search-text.js';
 import { createCore, SYSTEM_ACTOR } from '../core/index.js';
-import { ManualClock } from '../core/clock.js';
+import { ManualClock } from '../core/kernel/clock.js';
 import { testConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
-import type { PaymentGateway } from '../core/stripe.js';
+import type { PaymentGateway } from '../gateways/stripe.js';
 import { openTestDatabase, TEST_ENGINE } from './helpers/engine.js';
 
 let db: DB;

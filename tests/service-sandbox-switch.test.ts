@@ -17,7 +17,7 @@ import { sandboxPersonas } from '../sandbox/index.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
-import { foreignSessionTest } from '../core/checkout.js';
+import { foreignSessionTest } from '../core/payments/checkout.js';
 
 const TOKEN = '555111:REAL-looking-token';
 const LIBRARIAN_TELEGRAM_ID = sandboxPersonas(-100).find((p) => p.id === 'librarian')!.user.id;

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { addDays } from '../core/clock.js';
+import { addDays } from '../core/kernel/clock.js';
 import { codeOf, createWorld, makeBook, makeReader, tempDbFile, type World } from './helpers/world.js';
 
 const execFileAsync = promisify(execFile);

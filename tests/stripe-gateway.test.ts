@@ -1,5 +1,5 @@
 /**
- * The payment gateway (core/stripe.ts) over the real `stripe` client, talking HTTP to the
+ * The payment gateway (gateways/stripe.ts) over the real `stripe` client, talking HTTP to the
  * local fake Stripe API. Nothing is mocked: requests, retries, timeouts, idempotency and
  * webhook signatures all go through stripe-node's own code.
  */
@@ -15,7 +15,7 @@ import {
   type PaymentGateway,
   type StripeGatewayOptions,
   type WebhookEvent,
-} from '../core/stripe.js';
+} from '../gateways/stripe.js';
 import { createFakeStripe, parseStripeForm } from '../sandbox/stripe/fake-stripe-api.js';
 import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 

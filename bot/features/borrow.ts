@@ -10,8 +10,8 @@ import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
 import { borrowCallback, screenCallback } from '../callbacks.js';
 import { payButton, payTarget } from '../pay.js';
 import type { Core } from '../../core/index.js';
-import { paymentKind } from '../../core/payments.js';
-import type { UnpaidPayment } from '../../core/reports.js';
+import { paymentKind } from '../../core/payments/index.js';
+import type { UnpaidPayment } from '../../core/reports/index.js';
 import { truncate } from '../text.js';
 import { nextPress } from '../presses.js';
 

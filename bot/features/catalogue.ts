@@ -2,9 +2,9 @@
 // sending any text, and the book card with its Borrow button.
 import { Composer } from 'grammy';
 import { Menu, type MenuFlavor } from '@grammyjs/menu';
-import type { Book } from '../../core/books.js';
-import type { Hold } from '../../core/holds.js';
-import type { Page } from '../../core/paging.js';
+import type { Book } from '../../core/catalogue/index.js';
+import type { Hold } from '../../core/holds/index.js';
+import type { Page } from '../../core/kernel/index.js';
 import type { BotContext, CatalogueState } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html } from '../../i18n/index.js';

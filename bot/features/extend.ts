@@ -7,8 +7,8 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, BotConversation, ConvContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import type { ExtensionQuote } from '../../core/renewals.js';
-import { addDays, daysBetween } from '../../core/clock.js';
+import type { ExtensionQuote } from '../../core/lending/index.js';
+import { addDays, daysBetween } from '../../core/kernel/index.js';
 import { attempt, domainErrorText, type Outcome } from '../errors.js';
 import { normalizeLanguage } from '../reader.js';
 import { t as translate, tPlain, type TVars } from '../../i18n/index.js';

@@ -1,11 +1,11 @@
 // Holds (SPEC §11), the reader's side: joining a book's queue from its card, "My holds" (each
 // hold's place in the queue or its pick-up deadline, Borrow for a copy set aside, Cancel after a
-// question), and the "hold ready" notice's Borrow button. The rules are core's (core/holds.ts);
+// question), and the "hold ready" notice's Borrow button. The rules are core's (core/holds/holds.ts);
 // this door asks, shows and translates.
 import { Composer, InlineKeyboard } from 'grammy';
 import { Menu, type MenuFlavor } from '@grammyjs/menu';
-import type { Hold } from '../../core/holds.js';
-import { libraryDateTime } from '../../core/hold-queue.js';
+import type { Hold } from '../../core/holds/index.js';
+import { libraryDateTime } from '../../core/kernel/index.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { html } from '../../i18n/index.js';

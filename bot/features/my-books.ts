@@ -2,9 +2,9 @@
 // a Pay button (the Checkout link, or a new session for an expired or session-less payment).
 import { Composer, InlineKeyboard } from 'grammy';
 import { Menu } from '@grammyjs/menu';
-import type { Borrowing } from '../../core/borrowings.js';
-import type { UnpaidPayment } from '../../core/reports.js';
-import { daysBetween } from '../../core/clock.js';
+import type { Borrowing } from '../../core/lending/index.js';
+import type { UnpaidPayment } from '../../core/reports/index.js';
+import { daysBetween } from '../../core/kernel/index.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { chunkLines, truncate } from '../text.js';

@@ -3,7 +3,7 @@ import { engineKind } from '../engine.js';
 import { pgSearchVector } from '../search.js';
 
 // Search across scripts and spellings (SPEC §4): books.search_text holds the book's words as core
-// folds them (core/search-text.ts), one index over it per engine (db/search.ts). db/ cannot fold
+// folds them (core/catalogue/search-text.ts), one index over it per engine (db/search.ts). db/ cannot fold
 // (that rule is core's, and db/ never imports core), so rows that exist when this runs keep a
 // NULL search text until core fills them: the service and the CLI call
 // core.books.fillSearchText() right after migrating, before anything is served, and the partial

@@ -1,11 +1,11 @@
 // A separate process borrowing concurrently over the same database file (see core-rules.test.ts).
 import { createDb } from '../../db/connection.js';
 import { createCore } from '../../core/index.js';
-import { createStripeGateway } from '../../core/stripe.js';
-import { ManualClock } from '../../core/clock.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
+import { ManualClock } from '../../core/kernel/clock.js';
 import { testConfig } from '../../config.js';
 import { silentLogger } from '../../logger.js';
-import { DomainError } from '../../core/errors.js';
+import { DomainError } from '../../core/kernel/errors.js';
 
 const [file, bookId, userIds, due, apiBase, now] = process.argv.slice(2);
 const { db } = createDb(file!);

@@ -14,15 +14,14 @@ import type { InlineKeyboardButton } from 'grammy/types';
 import { testConfig, type Config } from '../../config.js';
 import type { DB } from '../../db/connection.js';
 import { openTestDatabase } from './engine.js';
-import { createCore, type Core } from '../../core/index.js';
-import { ManualClock } from '../../core/clock.js';
-import { createStripeGateway } from '../../core/stripe.js';
+import { createCore, type Core, SYSTEM_ACTOR } from '../../core/index.js';
+import { ManualClock } from '../../core/kernel/clock.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
 import { createBot, type BotContext } from '../../bot/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { live } from './live.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
 import type { FakeUserInput, FakeChatInput, TranscriptEntry } from '../../sandbox/telegram/fake-bot-api.js';
-import { SYSTEM_ACTOR } from '../../core/index.js';
 
 export const TOKEN = '424242:TEST-bot-token';
 export const STAFF_CHAT_ID = -1001234567890;
@@ -221,7 +220,7 @@ export function readerSteps(w: BotWorld) {
   }
 
   /**
-   * What a browser gets from a Pay button (a pay link, core/pay-links.ts): the checkout URL it is
+   * What a browser gets from a Pay button (a pay link, core/payments/pay-links.ts): the checkout URL it is
    * redirected to, or 'paid'. The API route only hands the token to this same core function.
    */
   async function openPayLink(url: string | undefined): Promise<string> {

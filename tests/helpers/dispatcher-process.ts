@@ -3,7 +3,7 @@
 // once it holds the dispatcher lease; runs until killed (see dispatcher-crash.test.ts).
 import { Api } from 'grammy';
 import { createDb } from '../../db/connection.js';
-import { systemClock } from '../../core/clock.js';
+import { systemClock } from '../../core/kernel/clock.js';
 import pino from 'pino';
 import { createDispatcherLoop } from '../../jobs/dispatcher-loop.js';
 import { createNoticeRenderer } from '../../bot/notices.js';

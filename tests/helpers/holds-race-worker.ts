@@ -6,11 +6,11 @@
 //           { kind: 'inventory', bookId, inventory }], action i started at startAt + i × step.
 import { createDb } from '../../db/connection.js';
 import { createCore, SYSTEM_ACTOR } from '../../core/index.js';
-import { createStripeGateway } from '../../core/stripe.js';
-import { ManualClock } from '../../core/clock.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
+import { ManualClock } from '../../core/kernel/clock.js';
 import { testConfig } from '../../config.js';
 import { silentLogger } from '../../logger.js';
-import { DomainError } from '../../core/errors.js';
+import { DomainError } from '../../core/kernel/errors.js';
 
 type Action = { kind: 'hold'; userId: number; bookId: number } | { kind: 'return'; userId: number; borrowingId: number } | { kind: 'inventory'; bookId: number; inventory: number };
 

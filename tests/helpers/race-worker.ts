@@ -4,13 +4,12 @@
 //   race-worker.ts <file> remove <bookId,…>        <stripe api base> <now ISO> <start at ms> <step ms>
 // Item i is started at startAt + i × step, so every process reaches the same book together.
 import { createDb } from '../../db/connection.js';
-import { createCore } from '../../core/index.js';
-import { createStripeGateway } from '../../core/stripe.js';
-import { ManualClock, addDays } from '../../core/clock.js';
+import { createCore, SYSTEM_ACTOR } from '../../core/index.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
+import { ManualClock, addDays } from '../../core/kernel/clock.js';
 import { testConfig } from '../../config.js';
 import { silentLogger } from '../../logger.js';
-import { DomainError } from '../../core/errors.js';
-import { SYSTEM_ACTOR } from '../../core/index.js';
+import { DomainError } from '../../core/kernel/errors.js';
 
 const [file, action, items, apiBase, now, startAt, step] = process.argv.slice(2);
 const { db } = createDb(file!);

@@ -8,12 +8,11 @@ import { testConfig, type Config } from '../../config.js';
 import { silentLogger } from '../../logger.js';
 import type { DB } from '../../db/connection.js';
 import { openTestDatabase } from './engine.js';
-import { createCore, type Core } from '../../core/index.js';
-import { ManualClock } from '../../core/clock.js';
-import { createStripeGateway } from '../../core/stripe.js';
+import { createCore, type Core, SYSTEM_ACTOR } from '../../core/index.js';
+import { ManualClock } from '../../core/kernel/clock.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
-import { SYSTEM_ACTOR } from '../../core/index.js';
-import { DomainError } from '../../core/errors.js';
+import { DomainError } from '../../core/kernel/errors.js';
 
 export interface World {
   db: DB;

@@ -1,4 +1,4 @@
-import type { Actor } from '../../../core/context.js';
+import type { Actor } from '../../../core/kernel/index.js';
 import type { BotContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
 

@@ -10,10 +10,9 @@ import { attempt, domainErrorText } from '../../errors.js';
 import { normalizeLanguage } from '../../reader.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
 import { addBookCallback, coverCallback, type Cover } from '../../callbacks.js';
-import { checkBookField, isbnChecksumValid } from '../../../core/books.js';
-import { hasRefusedChars } from '../../../core/validation.js';
+import { checkBookField, isbnChecksumValid } from '../../../core/catalogue/index.js';
+import { hasRefusedChars, formatCents, parseMoney } from '../../../core/kernel/index.js';
 import { truncate } from '../../text.js';
-import { formatCents, parseMoney } from '../../../core/money.js';
 
 export const ADD_BOOK_CONVERSATION = 'addbook';
 

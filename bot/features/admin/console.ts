@@ -8,12 +8,11 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, BotConversation, ConvContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
-import type { BookCard, LoanCard, LoanLine } from '../../../core/reports.js';
-import { daysBetween } from '../../../core/clock.js';
-import { paymentKind } from '../../../core/payments.js';
-import { MAX_INVENTORY, type Book } from '../../../core/books.js';
-import type { QueueLine } from '../../../core/holds.js';
-import { libraryDateTime } from '../../../core/hold-queue.js';
+import type { BookCard, LoanCard, LoanLine } from '../../../core/reports/index.js';
+import { daysBetween, libraryDateTime } from '../../../core/kernel/index.js';
+import { paymentKind } from '../../../core/payments/index.js';
+import { MAX_INVENTORY, type Book } from '../../../core/catalogue/index.js';
+import type { QueueLine } from '../../../core/holds/index.js';
 import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
 import { consoleCallback, type ConsoleTarget, type OpenList } from '../../callbacks.js';
 import { attempt, domainErrorText } from '../../errors.js';

@@ -4,8 +4,8 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
-import type { LoanLine } from '../../../core/reports.js';
-import { daysBetween } from '../../../core/clock.js';
+import type { LoanLine } from '../../../core/reports/index.js';
+import { daysBetween } from '../../../core/kernel/index.js';
 import { chunkLines, truncate } from '../../text.js';
 import { html } from '../../../i18n/index.js';
 import { isStaffHere, staffActor } from './access.js';

@@ -1,12 +1,10 @@
 // What Stripe's word about a Checkout Session must say before a payment is PAID, and the two
 // anonymous pages Stripe sends the payer back to (success, cancel); which provider's session is
 // live here, and why a new payment got no checkout page.
-import type { PaymentRow } from '../db/schema.js';
-import type { Config } from '../config.js';
-import type { CoreDeps } from './context.js';
-import { DomainError, notFound } from './errors.js';
-import { formatCents } from './money.js';
-import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
+import type { PaymentRow } from '../../db/schema.js';
+import type { Config } from '../../config.js';
+import { type CoreDeps, DomainError, notFound, formatCents } from '../kernel/index.js';
+import { PaymentGatewayError, type CheckoutSessionInfo } from '../../gateways/stripe.js';
 
 /** Money is kept in USD cents (SPEC §1); a session in any other currency pays nothing of ours. */
 export const PAYMENT_CURRENCY = 'usd';

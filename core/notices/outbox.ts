@@ -3,9 +3,9 @@
 // queues goes through here: enqueue for the rows of one event, activeLoanNoticesInsert for a
 // notice to many readers at once.
 import { sql, type RawBuilder } from 'kysely';
-import type { DB } from '../db/connection.js';
-import { concatText, param } from '../db/dialect-sql.js';
-import { payMessagesOf } from '../db/pay-messages.js';
+import type { DB } from '../../db/connection.js';
+import { concatText, param } from '../../db/dialect-sql.js';
+import { payMessagesOf } from '../../db/pay-messages.js';
 
 export type NotificationKind =
   | 'staff.borrowing_created'

@@ -12,8 +12,7 @@
 // - A logout ends the family of the refresh token given, current or already rotated.
 // - Addresses that logged in are remembered (hashed) for 30 days: throttling spares them.
 import crypto from 'node:crypto';
-import type { CoreDeps } from './context.js';
-import { DomainError } from './errors.js';
+import { type CoreDeps, DomainError } from '../kernel/index.js';
 import { checkCredentials, toUser, type User } from './users.js';
 
 /** A live session: whose, its token epoch, and its refresh token family and current token id. */

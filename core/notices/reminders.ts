@@ -1,6 +1,6 @@
 /**
  * Which readers get a notice about their loans, and the staff's daily overdue report: decided
- * here, queued through core/notifications; the jobs only schedule these and log the summaries.
+ * here, queued through core/notices/outbox; the jobs only schedule these and log the summaries.
  *
  * Due-soon reminders: one per loan (dedup `due-soon:<borrowing_id>`), saying how many readers
  * wait for the book (`holds_waiting`, the book's own counter). Window: today ≤
@@ -22,17 +22,29 @@
  * Readers without Telegram get nothing.
  */
 import { sql } from 'kysely';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
-import { daysBetween as daysBetweenSql, jsonObject } from '../db/dialect-sql.js';
-import type { Actor, CoreDeps } from './context.js';
-import { requireStaff } from './access.js';
-import { addDays, dateInZone, daysBetween } from './clock.js';
-import { fineChargeCents, fineChargeCentsSql, fineCents, fineCentsSql } from './borrowings.js';
-import { activeLoanNoticesInsert, enqueue, readerNote, staffNote, type OverdueLoan } from './notifications.js';
-import { DomainError, notFound } from './errors.js';
-import { nameWithUsername } from './names.js';
-import type { LoanLine, Reports } from './reports.js';
+import type { Config } from '../../config.js';
+import type { DB } from '../../db/connection.js';
+import { daysBetween as daysBetweenSql, jsonObject } from '../../db/dialect-sql.js';
+import { type Actor, type CoreDeps, requireStaff, addDays, dateInZone, daysBetween, fineChargeCents, fineCents, fineChargeCentsSql, fineCentsSql, DomainError, notFound, nameWithUsername } from '../kernel/index.js';
+import { activeLoanNoticesInsert, enqueue, readerNote, staffNote, type OverdueLoan } from './outbox.js';
+
+/**
+ * What the staff's daily report reads about overdue loans: core/reports/reports answers it (core/index.ts
+ * wires the two), so notices need not know how staff lists are read.
+ */
+export interface OverdueSource {
+  overdueCounts(actor: Actor, date: string): Promise<{ loans: number; readers: number }>;
+  overdueLoans(actor: Actor, opts: { limit: number; date: string }): Promise<{ lines: OverdueLine[] }>;
+}
+
+/** One overdue loan as the report needs it. */
+export interface OverdueLine {
+  borrowing_id: number;
+  title: string;
+  reader: string;
+  telegram_username: string | null;
+  expected_return_date: string;
+}
 
 export interface DueSoonSummary {
   date: string;
@@ -104,7 +116,7 @@ export function readerOverdueNoticesInsert(db: DB, config: Config, today: string
   });
 }
 
-const reportLine = (l: LoanLine, today: string): OverdueLoan => ({
+const reportLine = (l: OverdueLine, today: string): OverdueLoan => ({
   borrowing_id: l.borrowing_id,
   reader: nameWithUsername(l.reader, l.telegram_username),
   book: l.title,
@@ -112,7 +124,7 @@ const reportLine = (l: LoanLine, today: string): OverdueLoan => ({
   days: daysBetween(l.expected_return_date, today),
 });
 
-export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'clock' | 'config'>, reports: Reports) {
+export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'clock' | 'config'>, reports: OverdueSource) {
   /** Queues today's due-soon reminders (staff or the service); the clock is read once. */
   async function dueSoonReminders(actor: Actor): Promise<DueSoonSummary> {
     requireStaff(actor);

@@ -4,17 +4,11 @@
 // extra days are charged as a new PAYMENT (its `renewal` number) with its own Checkout Session,
 // opened after commit — Stripe down leaves the extension standing with a renewable payment.
 import { sql } from 'kysely';
-import { immediateTransaction, lockForUpdate, type DB } from '../db/connection.js';
-import type { Actor, CoreDeps } from './context.js';
-import { mayAccess } from './access.js';
-import { DomainError, notFound } from './errors.js';
-import { chargeableCents, formatCents } from './money.js';
-import { addDays, dateInZone, daysBetween, dateProblem } from './clock.js';
-import { insertPendingPayment, type PaymentStore } from './payments.js';
+import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
+import { type Actor, type CoreDeps, mayAccess, DomainError, notFound, chargeableCents, formatCents, addDays, dateInZone, daysBetween, dateProblem, displayName } from '../kernel/index.js';
+import { insertPendingPayment, type PaymentStore, checkoutOf, type Checkout } from '../payments/index.js';
 import type { Borrowing, NoticeOptions } from './borrowings.js';
-import { checkoutOf, type Checkout } from './checkout.js';
-import { enqueue, readerNote, staffNote } from './notifications.js';
-import { displayName } from './names.js';
+import { enqueue, readerNote, staffNote } from '../notices/index.js';
 
 /** What extending a loan would cost, for showing before confirming (the bot's Extend). */
 export interface ExtensionQuote {

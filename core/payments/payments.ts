@@ -1,14 +1,8 @@
-import type { PaymentRow } from '../db/schema.js';
-import { getOrCreateSetting, immediateTransaction, lockForUpdate, randomSecret, type DB } from '../db/connection.js';
-import type { Actor, CoreDeps } from './context.js';
-import { listOwner, requireAccess, requirePerson, requireStaff } from './access.js';
-import { DomainError, notFound } from './errors.js';
-import { formatCents } from './money.js';
-import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
-import { isoNow } from './clock.js';
-import { enqueue, payButtonEdits, readerNote, staffNote } from './notifications.js';
-import { displayName } from './names.js';
-import { PaymentGatewayError, type CheckoutSessionInfo } from './stripe.js';
+import type { PaymentRow } from '../../db/schema.js';
+import { getOrCreateSetting, immediateTransaction, lockForUpdate, randomSecret, type DB } from '../../db/connection.js';
+import { type Actor, type CoreDeps, listOwner, requireAccess, requirePerson, requireStaff, DomainError, notFound, formatCents, clampLimit, decodeCursor, toPage, type Page, isoNow, displayName } from '../kernel/index.js';
+import { enqueue, payButtonEdits, readerNote, staffNote } from '../notices/index.js';
+import { PaymentGatewayError, type CheckoutSessionInfo } from '../../gateways/stripe.js';
 import {
   createCheckoutPages, foreignSessionTest, liveSessionUrl, sessionErrorFor, sessionMismatch, sessionPageOf, type Opened, type SessionMismatch, type SessionPage,
 } from './checkout.js';
@@ -324,7 +318,7 @@ export function createPayments(deps: CoreDeps) {
   const links = createPayLinks(deps);
 
   /**
-   * What a pay link opens (core/pay-links.ts): the payment's live checkout, made anew when the
+   * What a pay link opens (core/payments/pay-links.ts): the payment's live checkout, made anew when the
    * session expired — or ran past its expiry before the job noticed, which Stripe is asked
    * about first — or was never made; or, once paid, the receipt. The link's signature is the
    * authority (as the session id is for the success page): a renewal is done for the payment's

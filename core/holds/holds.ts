@@ -1,19 +1,17 @@
 // Holds (SPEC §11): a reader's place in the queue for a book that is out. The use cases here;
 // the set-aside mechanics they share with returns, inventory changes and merges in
-// core/hold-queue.ts. Every write locks the reader, then the book (PostgreSQL; SQLite's write
+// core/stock/hold-queue.ts. Every write locks the reader, then the book (PostgreSQL; SQLite's write
 // lock covers both), the order borrowing uses, so the two never wait on each other crosswise.
 import { sql } from 'kysely';
-import { immediateTransaction, lockForUpdate, type DB } from '../db/connection.js';
-import type { HoldStatus } from '../db/schema.js';
-import { isUniqueViolation } from '../db/errors.js';
-import { idSet } from '../db/dialect-sql.js';
-import type { Actor, CoreDeps } from './context.js';
-import { listOwner, mayAccess, requireAccess, requirePerson, requireStaff } from './access.js';
-import { DomainError, notFound } from './errors.js';
-import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
-import { BOOK_COLUMNS, toBook, type Book } from './books.js';
-import { displayName } from './names.js';
-import { chunks, holdIs, holdIsActive, holdNotices, passCopiesOn, passReleasedCopiesOn, syncBookCounters, type QueueClock } from './hold-queue.js';
+import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
+import type { HoldStatus } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { idSet } from '../../db/dialect-sql.js';
+import { type Actor, type CoreDeps, listOwner, mayAccess, requireAccess, requirePerson, requireStaff, DomainError, notFound, clampLimit, decodeCursor, toPage, type Page, displayName, chunks } from '../kernel/index.js';
+import { BOOK_COLUMNS, toBook, type Book } from '../catalogue/index.js';
+import { holdIs, holdIsActive } from '../../db/hold-status.js';
+import { holdNotices } from '../notices/index.js';
+import { joinQueue, passCopiesOn, passReleasedCopiesOn, syncBookCounters, type QueueClock } from '../stock/index.js';
 
 export const HOLD_STATUSES: readonly HoldStatus[] = ['WAITING', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'];
 
@@ -158,7 +156,7 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
           .values({ book_id: book.id, user_id: reader.userId, status: 'WAITING', created_at: now, updated_at: now, ready_until: null, borrowing_id: null })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await trx.updateTable('books').set({ waiting: sql`waiting + 1` }).where('id', '=', book.id).execute();
+        await joinQueue(trx, book.id);
         return hold.id;
       });
     } catch (e) {

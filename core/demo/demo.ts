@@ -2,12 +2,10 @@
 // (`npm run seed`, and the sandbox on first start). Loading it is staff's business — the CLI and
 // the sandbox do it as SYSTEM_ACTOR — and goes through the same rules as any new book.
 import crypto from 'node:crypto';
-import { immediateTransaction } from '../db/connection.js';
-import type { Actor, CoreDeps } from './context.js';
-import { requireStaff } from './access.js';
-import { isoNow } from './clock.js';
-import { hashPassword } from './users.js';
-import type { BooksService } from './books.js';
+import { immediateTransaction } from '../../db/connection.js';
+import { type Actor, type CoreDeps, requireStaff, isoNow } from '../kernel/index.js';
+import { hashPassword } from '../accounts/index.js';
+import type { BooksService } from '../catalogue/index.js';
 
 export const DEMO_BOOKS: Array<{ title: string; author: string; isbn: string; cover: 'HARD' | 'SOFT'; inventory: number; daily_fee: string }> = [
   { title: 'Pride and Prejudice', author: 'Jane Austen', isbn: '978-0141439518', cover: 'SOFT', inventory: 4, daily_fee: '0.50' },

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import type { DB } from '../db/connection.js';
+import type { Config } from '../../config.js';
+import type { DB } from '../../db/connection.js';
 import type { Clock } from './clock.js';
-import type { PaymentGateway } from './stripe.js';
+import type { PaymentGateway } from '../../gateways/stripe.js';
 
 /** What every core service is built from. */
 export interface CoreDeps {

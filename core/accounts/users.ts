@@ -2,13 +2,9 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { sql } from 'kysely';
-import type { UserRow } from '../db/schema.js';
-import type { Actor, CoreDeps, UserActor } from './context.js';
-import { mayAccess, requirePerson, requireStaff } from './access.js';
-import { DomainError, notFound, validation } from './errors.js';
-import { immediateTransaction, type DB } from '../db/connection.js';
-import { isUniqueViolation, parseInput, textField, withoutRefusedChars } from './validation.js';
-import { isoNow } from './clock.js';
+import type { UserRow } from '../../db/schema.js';
+import { type Actor, type CoreDeps, type UserActor, mayAccess, requirePerson, requireStaff, DomainError, notFound, validation, isUniqueViolation, parseInput, textField, withoutRefusedChars, isoNow } from '../kernel/index.js';
+import { immediateTransaction, type DB } from '../../db/connection.js';
 import { passwordIssue, passwordProblem, passwordString } from './passwords.js';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;

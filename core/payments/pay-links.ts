@@ -7,8 +7,8 @@
 // checkout (and so pay), nothing more. The signature is an HMAC over the payment id with a
 // secret kept in the database, so ids cannot be guessed into links.
 import crypto from 'node:crypto';
-import { getOrCreateSetting, randomSecret } from '../db/connection.js';
-import type { CoreDeps } from './context.js';
+import { getOrCreateSetting, randomSecret } from '../../db/connection.js';
+import type { CoreDeps } from '../kernel/index.js';
 
 const TOKEN = /^(\d{1,15})\.([A-Za-z0-9_-]{22})$/;
 

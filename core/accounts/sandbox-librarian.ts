@@ -3,12 +3,9 @@
 // REST account linked to the persona, or a real Telegram user who happens to have its id, is
 // never promoted, and starting with real credentials takes the rights back. Granting and taking
 // staff rights is staff's business: the service does it as SYSTEM_ACTOR.
-import { immediateTransaction } from '../db/connection.js';
-import type { Actor, CoreDeps } from './context.js';
-import { requireStaff } from './access.js';
-import { isoNow } from './clock.js';
+import { immediateTransaction } from '../../db/connection.js';
+import { type Actor, type CoreDeps, requireStaff, isoNow, withoutRefusedChars } from '../kernel/index.js';
 import type { TelegramIdentity } from './users.js';
-import { withoutRefusedChars } from './validation.js';
 
 const SANDBOX_LIBRARIAN = 'sandbox_librarian_user_id';
 

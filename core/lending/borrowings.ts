@@ -1,20 +1,13 @@
-import { sql, type Expression } from 'kysely';
-import { immediateTransaction, lockForUpdate } from '../db/connection.js';
-import { double, jsonArray, jsonArrayRows, least, roundToInteger } from '../db/dialect-sql.js';
-import type { DB } from '../db/connection.js';
-import type { Actor, CoreDeps } from './context.js';
-import { listOwner, mayAccess, ownerOf, requireAccess, requirePerson } from './access.js';
-import { DomainError, notFound } from './errors.js';
-import { chargeableCents, formatCents, STRIPE_MIN_CHARGE_CENTS } from './money.js';
-import { addDays, dateInZone, daysBetween, dateProblem, todayIn } from './clock.js';
-import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
-import { MAX_INVENTORY, toBook, type Book } from './books.js';
-import { insertPendingPayment, PAYMENT_COLUMNS, toPayment, type Payment, type PaymentStore } from './payments.js';
-import { checkoutOf, foreignSessionTest, type Checkout, type SessionError } from './checkout.js';
-import { enqueue, readerNote, staffNote } from './notifications.js';
-import { holdIsActive, passCopiesOn } from './hold-queue.js';
+import { sql } from 'kysely';
+import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
+import { jsonArray, jsonArrayRows } from '../../db/dialect-sql.js';
+import { type Actor, type CoreDeps, listOwner, mayAccess, ownerOf, requireAccess, requirePerson, DomainError, notFound, chargeableCents, fineChargeCents, rentCents, formatCents, addDays, dateInZone, dateProblem, todayIn, daysBetween, clampLimit, decodeCursor, toPage, type Page, displayName } from '../kernel/index.js';
+import { toBook, type Book } from '../catalogue/index.js';
+import { insertPendingPayment, PAYMENT_COLUMNS, toPayment, type Payment, type PaymentStore, checkoutOf, foreignSessionTest, type Checkout, type SessionError } from '../payments/index.js';
+import { enqueue, readerNote, staffNote } from '../notices/index.js';
+import { holdIsActive } from '../../db/hold-status.js';
+import { leaveQueue, returnCopy, takeCopy } from '../stock/index.js';
 import { createRenewals } from './renewals.js';
-import { displayName } from './names.js';
 
 export interface Borrowing {
   id: number;
@@ -27,32 +20,6 @@ export interface Borrowing {
   renewals: number;
   book: Book;
   payments: Payment[];
-}
-
-/** Rent: daily fee × days from borrow to expected return (at least one day). */
-export const rentCents = (dailyFeeCents: number, borrowDate: string, expectedReturnDate: string) =>
-  dailyFeeCents * Math.max(1, daysBetween(borrowDate, expectedReturnDate));
-
-/** Fine: overdue days × daily fee × multiplier, rounded to the cent. */
-export const fineCents = (dailyFeeCents: number, overdueDays: number, multiplier: number) =>
-  Math.round(overdueDays * dailyFeeCents * multiplier);
-
-/** What a late return is charged: the fine, but never less than Stripe's minimum (SPEC §10). */
-export const fineChargeCents = (dailyFeeCents: number, overdueDays: number, multiplier: number) =>
-  chargeableCents(fineCents(dailyFeeCents, overdueDays, multiplier));
-
-/**
- * fineCents as SQL over columns, for jobs that compute it set-based (the overdue notices over
- * millions of loans): the same formula in the same order of operations, so the same double
- * arithmetic. tests/fine-estimate.test.ts shows both agree across fees, days and multipliers.
- */
-export const fineCentsSql = (db: DB, dailyFeeCents: Expression<number>, overdueDays: Expression<number> | number, multiplier: number) =>
-  roundToInteger(db, sql<number>`CAST(${overdueDays} AS DOUBLE PRECISION) * ${dailyFeeCents} * ${double(db, multiplier)}`);
-
-/** fineChargeCents as SQL: the fine raised to the same minimum charge. */
-export function fineChargeCentsSql(db: DB, dailyFeeCents: Expression<number>, overdueDays: Expression<number>, multiplier: number) {
-  const fine = fineCentsSql(db, dailyFeeCents, overdueDays, multiplier);
-  return sql<number>`CASE WHEN ${fine} < ${STRIPE_MIN_CHARGE_CENTS} THEN ${STRIPE_MIN_CHARGE_CENTS} ELSE ${fine} END`;
 }
 
 // A borrowing row as one JSON array, in this order: the borrowing, its book, then its payments
@@ -230,13 +197,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
         .where(holdIsActive())
         .executeTakeFirst();
       const ready = hold?.status === 'READY';
-      const took = await trx
-        .updateTable('books')
-        .set(ready ? { inventory: sql`inventory - 1`, held: sql`held - 1` } : { inventory: sql`inventory - 1` })
-        .where('id', '=', book.id)
-        .where(ready ? sql<boolean>`held > 0` : sql<boolean>`inventory > held`)
-        .executeTakeFirst();
-      if (Number(took.numUpdatedRows) !== 1) throw new DomainError('NO_COPIES_LEFT', `No copies of "${book.title}" are left right now`);
+      if (!(await takeCopy(trx, book.id, ready))) throw new DomainError('NO_COPIES_LEFT', `No copies of "${book.title}" are left right now`);
       const borrowing = await trx
         .insertInto('borrowings')
         .values({ book_id: book.id, user_id: borrower.userId, borrow_date: borrowDate, expected_return_date: input.expected_return_date, actual_return_date: null, created_at: now.toISOString() })
@@ -245,7 +206,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
       if (hold) {
         // READY: its copy is this loan. WAITING (a free copy came first): the place is not needed any more.
         await trx.updateTable('holds').set({ status: 'FULFILLED', borrowing_id: borrowing.id, updated_at: now.toISOString() }).where('id', '=', hold.id).execute();
-        if (!ready) await trx.updateTable('books').set({ waiting: sql`waiting - 1` }).where('id', '=', book.id).execute();
+        if (!ready) await leaveQueue(trx, book.id);
       }
       const cents = chargeableCents(rentCents(book.daily_fee_cents, borrowDate, input.expected_return_date));
       const payment = await insertPendingPayment(trx, { borrowingId: borrowing.id, userId: borrower.userId, type: 'PAYMENT', cents, at: now });
@@ -300,10 +261,10 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
         .where('actual_return_date', 'is', null)
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('ALREADY_RETURNED', 'This book was already returned');
-      await trx.updateTable('books').set({ inventory: least(trx, sql<number>`inventory + 1`, MAX_INVENTORY) }).where('id', '=', b.book_id).execute();
-      // The copy goes to the first reader waiting, if any, in this same transaction (SPEC §11).
-      // PostgreSQL: the book's row lock, taken by the UPDATE above, holds its queue still.
-      await passCopiesOn(trx, [b.book_id], { now, pickupHours: config.rules.holdPickupHours, timeZone });
+      // The copy goes to the first reader waiting, if any, in this same transaction
+      // (docs/rules.md#holds). PostgreSQL: the book's row lock, taken by its UPDATE, holds its
+      // queue still.
+      await returnCopy(trx, b.book_id, { now, pickupHours: config.rules.holdPickupHours, timeZone });
       // b.id is the borrowing's: the fallback `#id` must name the reader.
       const reader = displayName({ ...b, id: b.user_id });
       const overdueDays = daysBetween(b.expected_return_date, actual);
@@ -349,7 +310,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
     return { borrowing: await get(actor, id), fine, session_error };
   }
 
-  // Extending a loan (SPEC §11): core/renewals.ts.
+  // Extending a loan (SPEC §11): core/lending/renewals.ts.
   const { extend, extensionQuote } = createRenewals(deps, payments, get);
 
   return { get, list, activeFor, borrow, returnBook, quote, checkLoanPeriod, today, extend, extensionQuote };

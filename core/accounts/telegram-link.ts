@@ -9,16 +9,13 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { immediateTransaction, lockForUpdate, type DB } from '../db/connection.js';
-import type { UserRow } from '../db/schema.js';
-import type { Actor, CoreDeps } from './context.js';
-import { requirePerson } from './access.js';
-import { DomainError, notFound, validation } from './errors.js';
-import { isoNow } from './clock.js';
+import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
+import type { UserRow } from '../../db/schema.js';
+import { type Actor, type CoreDeps, requirePerson, DomainError, notFound, validation, isoNow, parseInput } from '../kernel/index.js';
 import { telegramFirstName, toUser, verifyPassword, type TelegramIdentity, type User } from './users.js';
-import { holdIsActive, passCopiesOn, syncBookCounters } from './hold-queue.js';
-import { enqueue, type Notification } from './notifications.js';
-import { parseInput } from './validation.js';
+import { holdIsActive } from '../../db/hold-status.js';
+import { passCopiesOn, syncBookCounters } from '../stock/index.js';
+import { enqueue, type Notification } from '../notices/index.js';
 
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,36 +1,20 @@
-// The queue's mechanics (SPEC §11), below the use cases: setting copies aside for the first
-// readers waiting, keeping the book's counters, and the notices of holds — shared by returning,
-// raising the inventory, cancelling and expiring holds, and merging accounts.
+// The queue's mechanics, below the use cases (docs/rules.md#holds): setting copies aside for the
+// first readers waiting and keeping the book's counters — shared by returning, raising the
+// inventory, cancelling and expiring holds, and merging accounts. The WAITING → READY move of a
+// hold is written here (it is a copy changing hands); placing, cancelling and expiring holds are
+// core/holds/holds' (docs/architecture.md, "Who writes what").
 //
 // Rule every caller keeps: a book's holds change only inside a write transaction that holds the
 // book's row lock (lockForUpdate 'books', taken after any 'users' lock), so two transactions
 // never hand the same copy to two readers. books.held is always the number of the book's READY
 // holds and books.waiting the number of its WAITING ones: what changes holds here moves them by
 // arithmetic; a caller that ends holds itself recounts them (syncBookCounters, index range counts).
-import { sql, type SqlBool } from 'kysely';
-import type { DB } from '../db/connection.js';
-import type { HoldStatus } from '../db/schema.js';
-import { concatText, idSet, jsonObject, param } from '../db/dialect-sql.js';
-import type { NotificationKind } from './notifications.js';
-
-/** Statuses in which a hold keeps its place (one per reader and book). */
-export const ACTIVE_HOLD_STATUSES = ['WAITING', 'READY'] as const;
-
-/**
- * A status condition with the status as a literal, not a parameter: SQLite uses a partial index
- * (migration 009) only for a query whose WHERE repeats the index's condition.
- */
-export const holdIs = (status: HoldStatus, column = 'holds.status') => sql<SqlBool>`${sql.ref(column)} = ${sql.lit(status)}`;
-export const holdIsActive = (column = 'holds.status') => sql<SqlBool>`${sql.ref(column)} IN ('WAITING', 'READY')`;
-
-/** Ids per statement: well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-export const ID_CHUNK = 5000;
-
-export function chunks<T>(items: readonly T[], size = ID_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+import { sql } from 'kysely';
+import type { DB } from '../../db/connection.js';
+import { idSet } from '../../db/dialect-sql.js';
+import { holdIs } from '../../db/hold-status.js';
+import { chunks, libraryDateTime } from '../kernel/index.js';
+import { holdNotices } from '../notices/index.js';
 
 const unique = (ids: readonly number[]) => [...new Set(ids)].sort((a, b) => a - b);
 
@@ -44,19 +28,6 @@ export interface QueueClock {
 }
 
 export const pickupDeadline = (now: Date, pickupHours: number) => new Date(now.getTime() + pickupHours * 3_600_000);
-
-const localFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** An instant as the library's wall clock reads it: `2026-03-12 10:00 (Europe/Kyiv)`. */
-export function libraryDateTime(instant: Date, timeZone: string): string {
-  let f = localFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    localFormats.set(timeZone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${timeZone})`;
-}
 
 /** held and waiting of these books recounted from their holds (index range counts). */
 export async function syncBookCounters(trx: DB, bookIds: readonly number[]): Promise<void> {
@@ -172,47 +143,3 @@ export async function passReleasedCopiesOn(trx: DB, released: ReadonlyArray<{ bo
   return promoted.map((h) => h.id);
 }
 
-/**
- * Reader notices about these holds, one per hold and kind (dedup `<kind>:<hold id>`), as
- * INSERT … SELECT: thousands of holds (expire-holds) without a statement per hold. Readers
- * without Telegram get none.
- */
-export async function holdNotices(trx: DB, kind: Extract<NotificationKind, 'reader.hold_ready' | 'reader.hold_expired'>, holdIds: readonly number[], nowMs: number, extra: Record<string, string> = {}): Promise<number> {
-  let queued = 0;
-  const dedup = kind === 'reader.hold_ready' ? 'hold-ready:' : 'hold-expired:';
-  for (const ids of chunks(holdIds)) {
-    const r = await trx
-      .insertInto('outbox')
-      .columns(['chat_id', 'kind', 'payload', 'language', 'dedup_key', 'attempts', 'next_attempt_at', 'created_at'])
-      .expression((eb) =>
-        eb
-          .selectFrom('holds as h')
-          .innerJoin('books as k', 'k.id', 'h.book_id')
-          .innerJoin('users as u', 'u.id', 'h.user_id')
-          .select([
-            sql<number>`u.telegram_user_id`.as('chat_id'),
-            param(trx, kind, 'text').as('kind'),
-            jsonObject(trx, {
-              hold_id: sql.ref('h.id'),
-              book_id: sql.ref('k.id'),
-              book_title: sql.ref('k.title'),
-              book_author: sql.ref('k.author'),
-              ready_until: sql.ref('h.ready_until'),
-              ...extra,
-            }).as('payload'),
-            'u.language',
-            concatText(trx, dedup, sql.ref<number>('h.id')).as('dedup_key'),
-            sql<number>`0`.as('attempts'),
-            param(trx, nowMs, 'bigint').as('next_attempt_at'),
-            param(trx, new Date(nowMs).toISOString(), 'text').as('created_at'),
-          ])
-          .where('h.id', 'in', idSet(trx, ids))
-          .where('u.telegram_user_id', 'is not', null)
-          .orderBy('h.id'),
-      )
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .executeTakeFirst();
-    queued += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  return queued;
-}

@@ -1,23 +1,17 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { BookRow } from '../db/schema.js';
-import type { Actor, CoreDeps } from './context.js';
-import { requireStaff } from './access.js';
-import { DomainError, notFound } from './errors.js';
-import { formatCents, parseMoney } from './money.js';
-import { clampLimit, decodeCursor, toPage, type Page } from './paging.js';
-import { isoNow } from './clock.js';
-import { parseInput, isRaised, isUniqueViolation, textField } from './validation.js';
-import { immediateTransaction, lockForUpdate } from '../db/connection.js';
-import { createReadCache } from './read-cache.js';
-import { changeTokenOf } from '../db/change-token.js';
-import { searchInTitleOrder } from '../db/search.js';
-import { isReadPoolBusy } from '../db/read-pool.js';
-import { jsonArrayOf } from '../db/dialect-sql.js';
-import { holdIsActive, passCopiesOn } from './hold-queue.js';
+import type { BookRow } from '../../db/schema.js';
+import { type Actor, type CoreDeps, requireStaff, DomainError, notFound, formatCents, parseMoney, clampLimit, decodeCursor, toPage, type Page, isoNow, parseInput, isRaised, isUniqueViolation, textField, createReadCache } from '../kernel/index.js';
+import { immediateTransaction, lockForUpdate } from '../../db/connection.js';
+import { changeTokenOf } from '../../db/change-token.js';
+import { searchInTitleOrder } from '../../db/search.js';
+import { isReadPoolBusy } from '../../db/read-pool.js';
+import { jsonArrayOf } from '../../db/dialect-sql.js';
+import { clearQueue, MAX_INVENTORY, setInventory as setStock, stockNewBook } from '../stock/index.js';
+
+export { MAX_INVENTORY };
 import { bookSearchText, queryWords } from './search-text.js';
 
-export const MAX_INVENTORY = 1_000_000;
 
 export interface Book {
   id: number;
@@ -218,12 +212,17 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     const row = rowFromInput(data) as {
       title: string; author: string; isbn?: string | null; cover: 'HARD' | 'SOFT'; inventory: number; daily_fee_cents: number;
     };
+    const { inventory, ...fields } = row;
     try {
-      const inserted = await db
-        .insertInto('books')
-        .values({ ...row, isbn: row.isbn ?? null, search_text: bookSearchText({ ...row, isbn: row.isbn ?? null }), created_at: isoNow(clock) })
-        .returning(bookColumns)
-        .executeTakeFirstOrThrow();
+      const inserted = await immediateTransaction(db, async (trx) => {
+        const book = await trx
+          .insertInto('books')
+          .values({ ...fields, inventory: 0, isbn: row.isbn ?? null, search_text: bookSearchText({ ...row, isbn: row.isbn ?? null }), created_at: isoNow(clock) })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await stockNewBook(trx, book.id, inventory);
+        return trx.selectFrom('books').select(bookColumns).where('id', '=', book.id).executeTakeFirstOrThrow();
+      });
       cache?.invalidate();
       return toBook(inserted);
     } catch (e) {
@@ -236,7 +235,7 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
    * PUT replaces every field (partial=false), PATCH only those given. A change of inventory runs
    * under the book's row lock: it may not go below the copies set aside for READY holds (409
    * COPIES_SET_ASIDE — cancel or wait out those holds first), and copies it adds go to the
-   * readers waiting, first come first served, in the same transaction (SPEC §11).
+   * readers waiting, first come first served, in the same transaction (docs/rules.md#stock).
    */
   async function update(actor: Actor, id: number, input: unknown, partial: boolean): Promise<Book> {
     requireStaff(actor);
@@ -249,20 +248,15 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
         await lockForUpdate(trx, 'books', [id]);
         const book = await trx.selectFrom('books').select(['id', 'held', 'inventory', 'title', 'author', 'isbn']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
         if (!book) throw notFound('Book');
-        const inventory = row.inventory as number | undefined;
-        if (inventory !== undefined && inventory < book.held) {
-          throw new DomainError('COPIES_SET_ASIDE', `${book.held} ${book.held === 1 ? 'copy is' : 'copies are'} set aside for readers whose holds are ready; the inventory cannot go below ${book.held}`, {
-            field: 'inventory',
-            held: book.held,
-          });
+        const { inventory, ...fields } = row as { inventory?: number } & Record<string, unknown>;
+        // Copies are stock's to count (never below those set aside); the rest is the book's own.
+        if (inventory !== undefined) {
+          await setStock(trx, book, inventory, { now: clock.now(), pickupHours: config.rules.holdPickupHours, timeZone: config.rules.timeZone });
         }
         // The search text is made of all three fields: the others come from the locked row.
-        const searched = 'title' in row || 'author' in row || 'isbn' in row;
-        const search_text = searched ? bookSearchText({ title: book.title, author: book.author, isbn: book.isbn, ...(row as Partial<typeof book>) }) : undefined;
-        await trx.updateTable('books').set(searched ? { ...row, search_text } : row).where('id', '=', id).execute();
-        if (inventory !== undefined) {
-          await passCopiesOn(trx, [id], { now: clock.now(), pickupHours: config.rules.holdPickupHours, timeZone: config.rules.timeZone });
-        }
+        const searched = 'title' in fields || 'author' in fields || 'isbn' in fields;
+        const search_text = searched ? bookSearchText({ title: book.title, author: book.author, isbn: book.isbn, ...(fields as Partial<typeof book>) }) : undefined;
+        if (Object.keys(fields).length > 0) await trx.updateTable('books').set(searched ? { ...fields, search_text } : fields).where('id', '=', id).execute();
         return trx.selectFrom('books').select(bookColumns).where('id', '=', id).executeTakeFirstOrThrow();
       });
       cache?.invalidate();
@@ -310,8 +304,8 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
         if (onLoan) throw bookOnLoan();
         const now = isoNow(clock);
         // Its queue goes with it: the holds are cancelled, the copies set aside freed.
-        await trx.updateTable('holds').set({ status: 'CANCELLED', updated_at: now }).where('book_id', '=', id).where(holdIsActive()).execute();
-        await trx.updateTable('books').set({ deleted_at: now, held: 0, waiting: 0 }).where('id', '=', id).execute();
+        await clearQueue(trx, id, now);
+        await trx.updateTable('books').set({ deleted_at: now }).where('id', '=', id).execute();
       });
     } catch (e) {
       if (isRaised(e, 'BOOK_ON_LOAN')) throw bookOnLoan();

@@ -72,3 +72,16 @@ export function daysBetween(a: string, b: string): number {
 }
 
 export const isoNow = (clock: Clock) => clock.now().toISOString();
+
+const localFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as the library's wall clock reads it: `2026-03-12 10:00 (Europe/Kyiv)`. */
+export function libraryDateTime(instant: Date, timeZone: string): string {
+  let f = localFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    localFormats.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${timeZone})`;
+}

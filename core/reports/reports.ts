@@ -2,14 +2,8 @@
 // each function is one query (joins, no query per row), keyset-paged where it lists. Every
 // one but unpaidPayments (a reader's own) is for staff, and says so itself.
 import { sql } from 'kysely';
-import type { Actor, CoreDeps } from './context.js';
-import { ownerOf, requireStaff } from './access.js';
-import { formatCents } from './money.js';
-import { daysBetween, todayIn } from './clock.js';
-import { fineChargeCents } from './borrowings.js';
-import { displayName } from './names.js';
-import { notFound } from './errors.js';
-import { foreignSessionTest, liveSessionUrl } from './checkout.js';
+import { type Actor, type CoreDeps, ownerOf, requireStaff, formatCents, daysBetween, todayIn, fineChargeCents, displayName, notFound } from '../kernel/index.js';
+import { foreignSessionTest, liveSessionUrl } from '../payments/index.js';
 
 export interface LoanLine {
   borrowing_id: number;

@@ -45,4 +45,4 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 // Constraint errors as each engine reports them (SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's 23xxx).
-export { isUniqueViolation, isRaised } from '../db/errors.js';
+export { isUniqueViolation, isRaised } from '../../db/errors.js';
