@@ -14,6 +14,9 @@
  * Nothing here logs, and no error carries the secret key or Stripe's raw error object.
  */
 import type Stripe from 'stripe';
+import type {
+  CheckoutSessionInfo, CreateSessionInput, PaymentGateway, PaymentGatewayErrorCode, RefundInfo, WebhookEvent,
+} from '../core/payments/index.js';
 
 // The `stripe` package (some 200 modules) is loaded on the first call that needs it, not at
 // start: a library without a Stripe key never calls it, and one with a key pays on first payment.
@@ -23,63 +26,7 @@ const loadStripe = () => (stripeModule ??= import('stripe'));
 /** Set once the module is loaded (an error can only come from a call, so after it). */
 let StripeErrors: StripeModule['default']['errors'] | undefined;
 
-export interface CheckoutSessionInfo {
-  id: string;
-  url: string | null;
-  status: 'open' | 'complete' | 'expired';
-  /** `payment_status === 'paid'`: Stripe holds the money (not merely a completed form). */
-  paid: boolean;
-  /** Stripe's `payment_status`: `paid`, `unpaid` or `no_payment_required`. */
-  paymentStatus: string;
-  paymentIntentId: string | null;
-  /** In the currency's smallest unit (cents for USD). */
-  amountTotal: number | null;
-  /** Lower-case ISO code, e.g. `usd`. */
-  currency: string | null;
-  /** Unix seconds. */
-  expiresAt: number;
-  metadata: Record<string, string>;
-}
-
-export interface CreateSessionInput {
-  amountCents: number;
-  currency?: 'usd';
-  productName: string;
-  description?: string;
-  successUrl: string;
-  cancelUrl: string;
-  idempotencyKey: string;
-  metadata: Record<string, string>;
-  clientReferenceId?: string;
-  /** Unix seconds; Stripe accepts 30 minutes to 24 hours from now (default 24 hours). */
-  expiresAt?: number;
-}
-
-export interface WebhookEvent {
-  id: string;
-  type: string;
-  /** Unix seconds when Stripe created the event. */
-  created: number;
-  /** Present for `checkout.session.*` events. */
-  session?: CheckoutSessionInfo;
-}
-
-export interface RefundInfo {
-  id: string;
-  status: string;
-  amount: number;
-}
-
-export interface PaymentGateway {
-  createCheckoutSession(input: CreateSessionInput): Promise<CheckoutSessionInfo>;
-  retrieveSession(sessionId: string): Promise<CheckoutSessionInfo>;
-  refund(paymentIntentId: string, idempotencyKey: string): Promise<RefundInfo>;
-  expireSession(sessionId: string): Promise<CheckoutSessionInfo>;
-  /** Throws PaymentGatewayError('BAD_SIGNATURE') on a bad or missing signature. */
-  verifyWebhook(rawBody: string, signatureHeader: string | undefined): Promise<WebhookEvent>;
-}
-
-export type PaymentGatewayErrorCode = 'UNAVAILABLE' | 'BAD_SIGNATURE' | 'INVALID_REQUEST' | 'NOT_FOUND';
+export type { CheckoutSessionInfo, CreateSessionInput, PaymentGateway, PaymentGatewayErrorCode, RefundInfo, WebhookEvent };
 
 export class PaymentGatewayError extends Error {
   override readonly name = 'PaymentGatewayError';

@@ -4,7 +4,7 @@
 import type { PaymentRow } from '../../db/schema.js';
 import type { Config } from '../../config.js';
 import { type CoreDeps, DomainError, notFound, formatCents } from '../kernel/index.js';
-import { PaymentGatewayError, type CheckoutSessionInfo } from '../../gateways/stripe.js';
+import { gatewayErrorCode, type CheckoutSessionInfo } from './gateway.js';
 
 /** Money is kept in USD cents (SPEC §1); a session in any other currency pays nothing of ours. */
 export const PAYMENT_CURRENCY = 'usd';
@@ -200,7 +200,7 @@ export function createCheckoutPages(
     try {
       session = await gateway.retrieveSession(sessionId);
     } catch (e) {
-      log.warn({ paymentId: row.id, err: e instanceof PaymentGatewayError ? e.code : String(e) }, 'could not confirm session with Stripe');
+      log.warn({ paymentId: row.id, err: gatewayErrorCode(e) ?? String(e) }, 'could not confirm session with Stripe');
       throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'We could not confirm the payment with Stripe right now; it will be confirmed automatically');
     }
     await applySession(session);

@@ -9,3 +9,7 @@ export {
   type Checkout, type PaymentReceipt, type SessionError, type SessionMismatch, type SessionPage,
 } from './checkout.js';
 export { payLinkPaymentId, type PayLinks } from './pay-links.js';
+export {
+  gatewayErrorCode,
+  type CheckoutSessionInfo, type CreateSessionInput, type PaymentGateway, type PaymentGatewayErrorCode, type RefundInfo, type WebhookEvent,
+} from './gateway.js';
