@@ -61,7 +61,18 @@ export async function warmTestDatabase(): Promise<void> {
   if (onPostgres && !inject('pgTemplateUrl')) await (await openTestDatabase()).db.destroy();
 }
 
-export async function startTestService(config: Config, opts: StartOptions): Promise<RunningService> {
+/**
+ * startService on the engine under test. The service reaches Telegram in the background; the
+ * tests that talk to the bot at once wait for that first attempt, unless `awaitTelegram` is false
+ * (tests of the start itself).
+ */
+export async function startTestService(config: Config, opts: StartOptions, { awaitTelegram = true } = {}): Promise<RunningService> {
+  const service = await startOnEngine(config, opts);
+  if (awaitTelegram) await service.telegramStarted;
+  return service;
+}
+
+async function startOnEngine(config: Config, opts: StartOptions): Promise<RunningService> {
   if (!onPostgres) return startService(config, opts);
   if (inject('pgTemplateUrl')) return startService(await engineConfig(config), opts);
   const database = await openTestDatabase(config.databasePath);
