@@ -1,20 +1,17 @@
 // Assembles the whole service: config → db → payment gateway → core → API, bot, jobs (and,
 // with no credentials at all or SANDBOX=on, the offline sandbox standing in for Telegram and Stripe).
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { getOrCreateSetting, openDatabase, randomSecret, type DB, type Engine } from './db/connection.js';
-import { createCore, SYSTEM_ACTOR, type Core } from './core/index.js';
+import { ping } from './db/health.js';
+import type { Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { createStripeGateway } from './core/stripe.js';
-import { createApi } from './api/app.js';
-import { createUpdateGate } from './bot/update-gate.js';
 import { awaitLease, holderIsHere, holderLabel, holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
 import { liveLease, type Lease } from './db/leases.js';
-import { createNoticeRenderer } from './bot/notices.js';
-import { createJobs, type Jobs } from './jobs/index.js';
-import { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/personas.js';
+import type { Jobs } from './jobs/index.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
@@ -143,15 +140,23 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
 
   // Listen first (the port may be 0 in tests): the in-process stand-ins need our address
-  // before the bot and the payment gateway are built. Requests wait for the app below.
+  // before the bot and the payment gateway are built. Until the app is built, /health answers
+  // from the database alone and other requests wait for the app (README, "Running it").
   // The env argument carries @hono/node-server's socket: without it no client has an address
   // and every throttling limit would be one bucket for the whole world.
-  let fetchApp: ((req: Request, env: unknown) => Response | Promise<Response>) | undefined;
+  type Fetch = (req: Request, env: unknown) => Response | Promise<Response>;
+  let fetchApp: Fetch | undefined;
+  let appBuilt: (app: Fetch) => void = () => undefined;
+  const appReady = new Promise<Fetch>((resolve) => (appBuilt = resolve));
+  const early: Fetch = async (req, env) => {
+    if (new URL(req.url).pathname === '/health') {
+      return ping(db).then(() => Response.json({ status: 'ok' }), () => Response.json({ status: 'unavailable' }, { status: 503 }));
+    }
+    const app = await Promise.race([appReady, sleep(30_000, undefined, { ref: false }).then(() => undefined)]);
+    return app ? app(req, env) : new Response('starting', { status: 503 });
+  };
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve(
-      { fetch: (req, env) => (fetchApp ? fetchApp(req, env) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host },
-      () => resolve(s),
-    );
+    const s = serve({ fetch: (req, env) => (fetchApp ?? early)(req, env), port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
   }).catch(async (err: unknown) => {
     await sandboxLease?.release();
@@ -169,6 +174,14 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     });
   }
   const effectiveConfig: Config = { ...config, publicUrl };
+
+  // The core, the API and the jobs, loaded only now: their modules take most of a start (a
+  // second or more on a busy machine), and a supervisor's health check need not wait for them.
+  const [{ createCore, SYSTEM_ACTOR }, { createStripeGateway }, { createApi }, { createUpdateGate }, { createNoticeRenderer }, { createJobs }, personas] = await Promise.all([
+    import('./core/index.js'), import('./core/stripe.js'), import('./api/app.js'), import('./bot/update-gate.js'),
+    import('./bot/notices.js'), import('./jobs/index.js'), import('./sandbox/personas.js'),
+  ]);
+  const { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } = personas;
 
   // The stand-ins and their pages are loaded only when the sandbox is on (memory, issue 16).
   const sandbox = config.sandbox.telegram || config.sandbox.stripe
@@ -197,13 +210,14 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   // and the bot's screens are never loaded (memory, issue 16); notices still wait in the outbox.
   const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
   const botDoor = botEnabled
-    ? await Promise.all([import('./bot/index.js'), import('./bot/start.js'), import('./bot/run.js')]).then(([index, start, run]) => ({
+    ? await Promise.all([import('./bot/index.js'), import('./bot/start.js'), import('./bot/run.js'), import('./bot/polling-inbox.js')]).then(([index, start, run, inbox]) => ({
         bot: index.createBot(config.telegram.botToken ?? SANDBOX_BOT_TOKEN, core, {
           apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
           staffChatId: config.telegram.staffChatId,
           logger,
         }),
         startBot: start.startBot,
+        createPollingInbox: inbox.createPollingInbox,
         webhookHandler: run.webhookHandler,
       }))
     : undefined;
@@ -227,6 +241,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     },
   });
   fetchApp = app.fetch;
+  appBuilt(app.fetch);
 
   if (sandbox) await sandbox.start(core);
 
@@ -261,6 +276,9 @@ export async function startService(config: Config, opts: StartOptions): Promise<
         webhook: webhookMode ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! } : undefined,
         attemptTimeoutMs: opts.telegramTimeoutMs,
         pollingTurn: config.telegram.botToken && !webhookMode ? pollingTurn : undefined,
+        // Real Telegram only: the sandbox's stand-in keeps its updates in memory and numbers them
+        // from 1 again at every start.
+        inbox: config.telegram.botToken && !webhookMode ? botDoor.createPollingInbox({ db, logger }) : undefined,
       })
     : undefined;
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { BotContext } from './context.js';
 import { setCommands } from './index.js';
 import { startPolling, type PollingHandle } from './run.js';
+import type { PollingInbox } from './polling-inbox.js';
 
 /** The right to long-poll (one poller per bot): held until `lost` aborts or it is released. */
 export interface PollingTurn {
@@ -28,6 +29,8 @@ export interface BotStartOptions {
    * when `signal` aborts). Without it, polling starts as soon as Telegram answers.
    */
   pollingTurn?: (signal: AbortSignal) => Promise<PollingTurn | undefined>;
+  /** Long polling writes its updates down and hands them over across a crash (bot/polling-inbox.ts). */
+  inbox?: PollingInbox;
 }
 
 export interface BotStarter {
@@ -100,7 +103,13 @@ export function startBot(bot: Bot<BotContext>, opts: BotStartOptions): BotStarte
         await turn?.release();
         return;
       }
-      polling = startPolling(bot);
+      // What a crashed predecessor fetched and never began, before anything newer.
+      await opts.inbox
+        ?.replay(async (update) => {
+          await bot.handleUpdate(update).catch((err: unknown) => bot.errorHandler(err as Parameters<typeof bot.errorHandler>[0]));
+        })
+        .catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not read the updates a previous poller left; going on'));
+      polling = startPolling(bot, { inbox: opts.inbox });
       const ended = polling.task()?.then(() => 'ended' as const, (err: unknown) => err) ?? Promise.resolve('ended' as const);
       const outcome = await Promise.race([ended, aborted(stopped.signal).then(() => 'stopped' as const), turn ? aborted(turn.lost).then(() => 'lost' as const) : new Promise<never>(() => undefined)]);
       // Updates in flight finish before the turn is given back: the next poller starts after them.

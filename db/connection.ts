@@ -23,6 +23,7 @@ import * as m007 from './migrations/007_search_text.js';
 import * as m008 from './migrations/008_instances.js';
 import * as m009 from './migrations/009_holds_renewals.js';
 import * as m010 from './migrations/010_title_search.js';
+import * as m011 from './migrations/011_polled_updates.js';
 
 export type DB = Kysely<Database>;
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '008_instances': m008,
   '009_holds_renewals': m009,
   '010_title_search': m010,
+  '011_polled_updates': m011,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -20,7 +20,7 @@ describe('migrations', () => {
   it('apply to an empty database and a second run applies nothing', async () => {
     const file = tempDbFile();
     const first = await openDatabase(file);
-    expect(first.applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '007_search_text', '008_instances', '009_holds_renewals', '010_title_search']);
+    expect(first.applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '007_search_text', '008_instances', '009_holds_renewals', '010_title_search', '011_polled_updates']);
     const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`.execute(first.db);
     expect(tables.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['books', 'borrowings', 'payments', 'users', 'outbox', 'stripe_events', 'bot_sessions', 'leases']));
     await first.db.destroy();

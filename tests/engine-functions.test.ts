@@ -97,7 +97,7 @@ describe('Migrations', () => {
       const fresh = await openPglite();
       try {
         const applied = await migrateToLatest(fresh.db);
-        expect(applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '007_search_text', '008_instances', '009_holds_renewals', '010_title_search']);
+        expect(applied).toEqual(['001_initial', '002_report_indexes', '003_security', '004_leases', '005_payment_checks_book_guard', '006_shared_state', '007_search_text', '008_instances', '009_holds_renewals', '010_title_search', '011_polled_updates']);
         expect(await migrateToLatest(fresh.db)).toEqual([]);
       } finally {
         await fresh.engine.close();
@@ -105,7 +105,7 @@ describe('Migrations', () => {
     } else {
       const { openDatabase } = await import('../db/connection.js');
       const fresh = await openDatabase(':memory:');
-      expect(fresh.applied).toHaveLength(10);
+      expect(fresh.applied).toHaveLength(11);
       expect(await migrateToLatest(fresh.db)).toEqual([]);
       await fresh.db.destroy();
     }

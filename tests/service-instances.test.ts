@@ -52,7 +52,7 @@ describe(`A second long-polling instance (${TEST_ENGINE})`, () => {
   it('starts and serves the API, says once that it waits (naming webhook mode), polls only once the first has stopped', async () => {
     // A Bot API each, so that what reaches each instance can be told apart: a reader's message
     // is answered only by an instance that polls.
-    const own = await startFakeTelegram({ token: TOKEN });
+    const own = await startFakeTelegram({ token: TOKEN, firstUpdateId: 5000 });
     const reader = (id: number) => ({ id, first_name: `Reader${id}` });
     try {
       const first = await start('polling.db');
