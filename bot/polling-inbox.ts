@@ -51,7 +51,12 @@ export function createPollingInbox(deps: { db: DB; logger: Logger; now?: () => n
       // crash leaves them to the next poller rather than lost as begun.
       const key = chatKeyOf(update);
       const turn = (turns.get(key) ?? Promise.resolve()).then(async () => {
-        if (!(await claimUpdate(db, update.update_id, now(), holdMs))) return;
+        const claimed = await claimUpdate(db, update.update_id, now(), holdMs).catch((err: unknown) => {
+          // Left unbegun in the record: the next poller's replay handles it.
+          log.error({ update_id: update.update_id, err: err instanceof Error ? err.message : String(err) }, 'could not claim a Telegram update; it is left for the next start');
+          return false;
+        });
+        if (!claimed) return;
         try {
           await work();
         } finally {

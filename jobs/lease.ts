@@ -18,67 +18,69 @@ export const DISPATCHER_LEASE = 'dispatcher';
 /** Short, so a crashed dispatcher's successor takes over within seconds (SPEC §6). */
 export const DEFAULT_LEASE_TTL_MS = 5000;
 
-/**
- * When a process started, as Linux tells it: its start tick since boot, and which boot. Two
- * processes with one pid (a pid reused, a container restarted, where the service is pid 1 again)
- * differ in it. Undefined where there is no /proc.
- */
-function processStart(pid: number | 'self'): string | undefined {
+/** A process's start tick since boot (Linux /proc): two processes that had one pid differ in it. */
+function startTick(pid: number | 'self'): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces or parentheses.
-    const startTick = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    return startTick && bootId ? `${startTick}@${bootId}` : undefined;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] || undefined;
   } catch {
     return undefined;
   }
 }
-const bootId = (() => {
+const read = (f: () => string) => {
   try {
-    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/-/g, '').slice(0, 12) || undefined;
+    return f() || undefined;
   } catch {
     return undefined;
   }
-})();
-const ownStart = processStart('self');
+};
+/** Which boot of the machine, and which pid namespace (container): only within both do pids name the same processes. */
+const bootId = read(() => fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/-/g, '').slice(0, 12));
+const pidNamespace = read(() => /\d+/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[0] ?? '');
+const ownTick = startTick('self');
+const ownStart = ownTick && bootId && pidNamespace ? `${ownTick}@${bootId}/${pidNamespace}` : undefined;
 
 /**
  * A holder id that says who holds a lease, and lets a later process of the same machine tell
- * whether that holder still runs: `npm start (pid 4242 on host, started 812345@9f6a68db6e01) #1f2e3d`.
+ * whether that holder still runs:
+ * `npm start (pid 4242 on host, started 812345@9f6a68db6e01/4026531836) #1f2e3d` (the start tick,
+ * the boot and the pid namespace, where Linux tells them).
  */
 export function leaseHolderId(role: string): string {
   const started = ownStart ? `, started ${ownStart}` : '';
   return `${role} (pid ${process.pid} on ${os.hostname()}${started}) #${crypto.randomBytes(3).toString('hex')}`;
 }
 
-const HOLDER = /\(pid (\d+) on ([^,)\s]+)(?:, started (\d+)@([0-9a-f]+))?\)/;
+const HOLDER = /\(pid (\d+) on ([^,)\s]+)(?:, started (\d+)@([0-9a-f]+)\/(\d+))?\)/;
 
 /**
- * True only when the holder is certainly gone: it names a process of this machine that no
- * longer runs (no such pid, the pid now another process, or the machine rebooted since). A holder
- * on another machine, or one this cannot read, is never called gone: it may still be working.
+ * True only when the holder is certainly gone: a process of this machine, this boot and this pid
+ * namespace that no longer runs (no such pid, or the pid now another process's). A holder that
+ * may be elsewhere — another machine, or a container or boot that merely shares the host name —
+ * or that this cannot read is never called gone: it may still be working, so it is waited out.
  */
 export function holderIsGone(holder: string): boolean {
   const m = HOLDER.exec(holder);
   if (!m || m[2] !== os.hostname()) return false;
+  if ((m[4] ?? '') !== (bootId ?? '') || (m[5] ?? '') !== (pidNamespace ?? '')) return false;
   const pid = Number(m[1]);
-  const started = m[3] !== undefined ? `${m[3]}@${m[4]}` : undefined;
-  if (started && bootId && m[4] !== bootId) return true;
-  if (pid === process.pid) return started !== undefined && ownStart !== undefined && started !== ownStart;
+  const tick = m[3];
+  if (pid === process.pid) return tick !== undefined && tick !== ownTick;
   try {
     process.kill(pid, 0);
   } catch (err) {
     // EPERM: it runs, as another user.
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
-  if (!started) return false;
-  const now = processStart(pid);
-  return now !== undefined && now !== started;
+  if (tick === undefined) return false;
+  const now = startTick(pid);
+  return now !== undefined && now !== tick;
 }
 
 /** The holder as people read it: `npm start (pid 4242 on host)`, without the start tick and tag. */
 export function holderLabel(holder: string): string {
-  return holder.replace(/, started \d+@[0-9a-f]+\)/, ')').replace(/ #[0-9a-f]+$/, '');
+  return holder.replace(/, started \d+@[0-9a-f]+\/\d+\)/, ')').replace(/ #[0-9a-f]+$/, '');
 }
 
 /** True when the holder names a process of this machine (alive or not). */

@@ -30,12 +30,17 @@ function deadPid(): number {
   return pid;
 }
 
+/** What a process of this machine that has ended leaves as a lease holder (as leaseHolderId writes it). */
+function deadHolder(role: string): string {
+  return leaseHolderId(role).replace(/\(pid \d+ on ([^,)]+)(, started )?\d*/, (_m: string, host: string, started?: string) => `(pid ${deadPid()} on ${host}${started ? `${started}1` : ''}`);
+}
+
 const host = os.hostname();
 
 describe('a lease holder id', () => {
   it('names the role, the pid, the machine and (on Linux) the process start; people read it without the start', () => {
     const id = leaseHolderId('npm start');
-    expect(id).toMatch(new RegExp(`^npm start \\(pid ${process.pid} on ${host.replace(/\./g, '\\.')}(, started \\d+@[0-9a-f]+)?\\) #[0-9a-f]{6}$`));
+    expect(id).toMatch(new RegExp(`^npm start \\(pid ${process.pid} on ${host.replace(/\./g, '\\.')}(, started \\d+@[0-9a-f]+/\\d+)?\\) #[0-9a-f]{6}$`));
     if (process.platform === 'linux') expect(id).toContain(', started ');
     expect(holderLabel(id)).toBe(`npm start (pid ${process.pid} on ${host})`);
     expect(holderIsHere(id)).toBe(true);
@@ -44,17 +49,27 @@ describe('a lease holder id', () => {
 
   it('is gone when its process of this machine has ended, or its pid now belongs to another process', () => {
     expect(holderIsGone(leaseHolderId('npm start'))).toBe(false);
-    expect(holderIsGone(`npm start (pid ${deadPid()} on ${host}) #abcdef`)).toBe(true);
+    expect(holderIsGone(deadHolder('npm start'))).toBe(true);
     if (process.platform === 'linux') {
-      // Our own pid, started at another moment: a previous life of this pid (a restarted container).
-      expect(holderIsGone(`npm start (pid ${process.pid} on ${host}, started 1@${leaseHolderId('x').match(/@([0-9a-f]+)\)/)![1]}) #abcdef`)).toBe(true);
-      // Started in another boot of this machine: gone with that boot.
-      expect(holderIsGone(`npm start (pid ${process.pid} on ${host}, started 1@000000000000) #abcdef`)).toBe(true);
+      const [, tick, boot, ns] = /, started (\d+)@([0-9a-f]+)\/(\d+)\)/.exec(leaseHolderId('x'))!;
+      // Our own pid, started at another moment: a previous life of this pid.
+      expect(holderIsGone(`npm start (pid ${process.pid} on ${host}, started ${Number(tick) - 1}@${boot}/${ns}) #abcdef`)).toBe(true);
+      // A live process: same pid, same start.
+      expect(holderIsGone(`npm start (pid ${process.pid} on ${host}, started ${tick}@${boot}/${ns}) #abcdef`)).toBe(false);
+      // A dead pid, named with its start.
+      expect(holderIsGone(`npm start (pid ${deadPid()} on ${host}, started 1@${boot}/${ns}) #abcdef`)).toBe(true);
     }
   });
 
-  it('is never called gone on another machine, nor when it cannot be read', () => {
-    expect(holderIsGone(`npm start (pid ${deadPid()} on elsewhere.example) #abcdef`)).toBe(false);
+  it('is never called gone on another machine, in another boot or container of the same name, nor when it cannot be read', () => {
+    const pid = deadPid();
+    expect(holderIsGone(`npm start (pid ${pid} on elsewhere.example) #abcdef`)).toBe(false);
+    if (process.platform === 'linux') {
+      const [, , boot, ns] = /, started (\d+)@([0-9a-f]+)\/(\d+)\)/.exec(leaseHolderId('x'))!;
+      // The same host name in another boot or pid namespace may be another machine or container.
+      expect(holderIsGone(`npm start (pid ${pid} on ${host}, started 1@000000000000/${ns}) #abcdef`)).toBe(false);
+      expect(holderIsGone(`npm start (pid ${pid} on ${host}, started 1@${boot}/1) #abcdef`)).toBe(false);
+    }
     expect(holderIsGone('first')).toBe(false);
     expect(holderIsGone('service (pid 1 on test)')).toBe(false);
   });
@@ -73,7 +88,7 @@ describe(`taking over a lease (${TEST_ENGINE})`, () => {
 
   it('holdLease with takeOver takes a gone holder’s live lease at once, and leaves a live or faraway one alone', async () => {
     const logger = silentLogger();
-    const dead = `npm start (pid ${deadPid()} on ${host}) #dead00`;
+    const dead = deadHolder('npm start');
     await acquireLease(db, 't2', dead, 60_000, Date.now());
     expect(await holdLease(db, systemClock, { name: 't2', holder: 'plain', ttlMs: 5000, logger })).toBeUndefined();
     const me = leaseHolderId('npm start');

@@ -12,10 +12,10 @@ import { openDatabase } from '../db/connection.js';
 import { buildDist, crashUnderLoad, expectBackAtOnce } from './helpers/crash.js';
 
 let dir: string;
-beforeAll(() => {
-  buildDist();
+beforeAll(async () => {
+  await buildDist();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-restart-'));
-}, 120_000);
+}, 300_000);
 afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });

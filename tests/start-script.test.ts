@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, REPO } from './helpers/entry-point.js';
+import { freePort, REPO, withDistBuild } from './helpers/entry-point.js';
 import { openDatabase } from '../db/connection.js';
 
 const dirs: string[] = [];
@@ -53,21 +53,24 @@ async function npmStart(): Promise<NpmStart> {
   // The sandbox on: its claim and the dispatcher's are what a graceful stop must give back.
   const env: Record<string, string> = { DATABASE_PATH: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  const child = spawn('npm', ['start'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  started.push(child);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${text}`)), 120_000);
-    const check = () => {
-      if (text.includes('Library is up') && text.includes('dispatcher lease taken')) (clearTimeout(timer), resolve());
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`npm start exited (${code}):\n${text}`))));
+  // Its build (tsc -b) alone, not beside another test file's.
+  return withDistBuild(async () => {
+    const child = spawn('npm', ['start'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let text = '';
+    child.stdout!.on('data', (d) => (text += d));
+    child.stderr!.on('data', (d) => (text += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    started.push(child);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${text}`)), 120_000);
+      const check = () => {
+        if (text.includes('Library is up') && text.includes('dispatcher lease taken')) (clearTimeout(timer), resolve());
+      };
+      child.stdout!.on('data', check);
+      void exited.then((code) => (clearTimeout(timer), reject(new Error(`npm start exited (${code}):\n${text}`))));
+    });
+    return { child, port, file, output: () => text, exited };
   });
-  return { child, port, file, output: () => text, exited };
 }
 
 const started: ChildProcess[] = [];

@@ -7,7 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, REPO } from './entry-point.js';
+import { freePort, REPO, withDistBuild } from './entry-point.js';
 import { expect } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 
@@ -40,8 +40,10 @@ interface Service {
 }
 
 /** Once per run: dist/ as the sources are now (what `npm start` does first). */
-export function buildDist(): void {
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
+export function buildDist(): Promise<void> {
+  return withDistBuild(() => {
+    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
+  });
 }
 
 function spawnService(cwd: string, env: Record<string, string>): Service {

@@ -6,7 +6,7 @@ import { openDatabase } from '../../db/connection.js';
 import { serverDatabaseUrl } from '../helpers/service.js';
 import { buildDist, crashUnderLoad, expectBackAtOnce } from '../helpers/crash.js';
 
-beforeAll(() => buildDist(), 120_000);
+beforeAll(() => buildDist(), 300_000);
 
 describe('kill -9 under load with a token set, then an immediate restart (PostgreSQL)', () => {
   it('is healthy within 2 s, polls again at once, answers no message twice and loses nothing the API confirmed', async () => {
