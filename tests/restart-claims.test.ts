@@ -148,14 +148,15 @@ describe(`long polling's record of fetched updates (${TEST_ENGINE})`, () => {
     const next = createPollingInbox({ db, logger });
     const replayed: number[] = [];
     await next.replay(async (u) => void replayed.push(u.update_id));
-    expect(replayed).toEqual([9002, 9004]);
+    // Two chats: handled side by side, in either order.
+    expect([...replayed].sort((a, b) => a - b)).toEqual([9002, 9004]);
     // Telegram hands the unconfirmed batch over again: nothing in it is handled a second time.
     await next.received(batch);
     for (const u of batch) await next.handle(u, async () => void replayed.push(u.update_id));
-    expect(replayed).toEqual([9002, 9004]);
+    expect(replayed).toHaveLength(2);
     // A replay later finds nothing left.
     await next.replay(async (u) => void replayed.push(u.update_id));
-    expect(replayed).toEqual([9002, 9004]);
+    expect(replayed).toHaveLength(2);
     const rows = await db.selectFrom('telegram_updates').select(['update_id', 'handled_at', 'body']).where('update_id', '>=', 9001).where('update_id', '<=', 9004).orderBy('update_id').execute();
     expect(rows.map((r) => [Number(r.update_id), r.handled_at !== null, r.body])).toEqual([[9001, true, null], [9002, true, null], [9003, true, null], [9004, true, null]]);
   });

@@ -13,8 +13,8 @@ import { silentLogger } from '../logger.js';
 import { SANDBOX_LEASE, SandboxInUseError, type RunningService } from '../service.js';
 import { liveLease } from '../db/leases.js';
 import { leaseHolderId } from '../jobs/lease.js';
-import { startTestService } from './helpers/service.js';
-import { openTestDatabase, TEST_ENGINE } from './helpers/engine.js';
+import { openServiceDatabase, startTestService } from './helpers/service.js';
+import { TEST_ENGINE } from './helpers/engine.js';
 
 let dir: string;
 const running: RunningService[] = [];
@@ -27,8 +27,9 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+const config = (file: string) => loadConfig({ DATABASE_PATH: path.join(dir, file), PORT: '0', LOG_LEVEL: 'silent' });
 const start = async (file: string) => {
-  const s = await startTestService(loadConfig({ DATABASE_PATH: path.join(dir, file), PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
+  const s = await startTestService(config(file), { logger: silentLogger(), startJobs: false });
   running.push(s);
   return s;
 };
@@ -70,9 +71,8 @@ describe(`A second instance with the sandbox on, on the same database (${TEST_EN
 
   it('a sandbox whose process is gone from this machine does not hold up its restart; one on another machine does', async () => {
     // What a kill -9 leaves: the claim of a process that no longer runs, live for seconds yet.
-    const file = path.join(dir, 'crashed.db');
     const plant = async (holder: string) => {
-      const { db } = await openTestDatabase(file);
+      const db = await openServiceDatabase(config('crashed.db'));
       await db.deleteFrom('leases').where('name', '=', SANDBOX_LEASE).execute();
       await db.insertInto('leases').values({ name: SANDBOX_LEASE, holder, expires_at: Date.now() + 60_000 }).execute();
       await db.destroy();

@@ -10,9 +10,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { startTestService, warmTestDatabase } from './helpers/service.js';
+import { openServiceDatabase, startTestService, warmTestDatabase } from './helpers/service.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
-import { openTestDatabase } from './helpers/engine.js';
 
 const TOKEN = '555222:REAL-looking-token-abcdefghijklmnop';
 let dir: string;
@@ -78,7 +77,7 @@ describe('Telegram that never answers, with the default 10 s wait', () => {
     const { logger, lines } = capture();
     const hang = config('hang', { TELEGRAM_API_ROOT: blackholeRoot });
     // Its database made ahead (a new PGlite schema takes seconds): the service's start is timed.
-    await (await openTestDatabase(hang.databasePath)).db.destroy();
+    await (await openServiceDatabase(hang)).destroy();
     const started = Date.now();
     const service = await startTestService(hang, { logger, startJobs: false }, { awaitTelegram: false });
     try {

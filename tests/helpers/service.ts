@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import type { Config } from '../../config.js';
+import { openDatabase, type DB } from '../../db/connection.js';
 import { startService, type RunningService, type StartOptions } from '../../service.js';
 import { onPostgres, openTestDatabase } from './engine.js';
 import { withDatabase } from './pg-global-setup.js';
@@ -59,6 +60,12 @@ export async function engineConfig(config: Config): Promise<Config> {
 /** Starts the engine's test server ahead of time (PGlite boots once per file), so a test can time the service alone. */
 export async function warmTestDatabase(): Promise<void> {
   if (onPostgres && !inject('pgTemplateUrl')) await (await openTestDatabase()).db.destroy();
+}
+
+/** The database startTestService opens for this config (to prepare it, or read it afterwards). */
+export async function openServiceDatabase(config: Config): Promise<DB> {
+  if (onPostgres && inject('pgTemplateUrl')) return (await openDatabase(await engineConfig(config))).db;
+  return (await openTestDatabase(config.databasePath)).db;
 }
 
 /**
