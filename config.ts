@@ -40,6 +40,8 @@ const timeZone = z.preprocess(
     }, 'must be an IANA time zone such as UTC or Europe/Kyiv'),
 );
 
+const PORT_MESSAGE = 'PORT must be a whole number from 1 to 65535';
+
 const EnvSchema = z.object({
   NODE_ENV: optionalString,
   LOG_LEVEL: z.preprocess(
@@ -55,7 +57,15 @@ const EnvSchema = z.object({
       .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a PostgreSQL URL such as postgres://user:password@localhost:5432/library (leave it empty for SQLite at DATABASE_PATH)')
       .optional(),
   ),
-  PORT: intIn(0, 65535, 3000),
+  // Digits only ("3000.5", "0x50" and "80 80" are mistakes, not ports); 0, any free port, is for tests.
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('3000')
+      .refine((p) => /^\s*\d{1,5}\s*$/.test(p) && Number(p) <= 65535, PORT_MESSAGE)
+      .transform(Number),
+  ),
   // Unset: 127.0.0.1 while the sandbox is on (its stand-ins trust whoever reaches them), else 0.0.0.0.
   HOST: optionalString,
   PUBLIC_URL: url('PUBLIC_URL'),
@@ -171,7 +181,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.') || '(environment)';
+        // A message that is a whole sentence about its variable stands as it is.
+        return i.message.startsWith(`${name} `) ? i.message : `${name}: ${i.message}`;
+      }),
     );
   }
   const e = parsed.data;

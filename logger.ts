@@ -1,7 +1,12 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Structured logs; anything that could carry a secret is redacted. */
-export function createLogger(level: string = 'info', destination?: DestinationStream): Logger {
+/**
+ * Structured logs; anything that could carry a secret is redacted. `human`: each entry as one line
+ * for people (time, level, message, then its fields), for a terminal; else JSON lines.
+ */
+export function createLogger(level: string = 'info', destination?: DestinationStream, opts: { human?: boolean } = {}): Logger {
+  // Lines for people are written at once, so they stay in order with what the program prints.
+  const out = destination ?? (opts.human ? pino.destination({ dest: 1, sync: true }) : pino.destination(1));
   return pino({
     level,
     base: undefined,
@@ -17,7 +22,30 @@ export function createLogger(level: string = 'info', destination?: DestinationSt
       ],
       censor: '[redacted]',
     },
-  }, destination ?? pino.destination(1));
+  }, opts.human ? { write: (line: string) => out.write(humanLine(line)) } : out);
+}
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** One pino JSON line as a line for people: `14:03:07 INFO  Library is up …  url=… sandbox=…`. */
+export function humanLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const { level, time, msg, ...fields } = entry;
+  const at = new Date(typeof time === 'number' ? time : Date.now());
+  const clock = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  const rest = Object.entries(fields)
+    .map(([k, v]) => {
+      const text = typeof v === 'string' ? v : JSON.stringify(k === 'err' && v && typeof v === 'object' && 'message' in v ? (v as { message: unknown }).message : v);
+      return `${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : text}`;
+    })
+    .join(' ');
+  return `${clock} ${LEVELS[level as number] ?? String(level)} ${typeof msg === 'string' ? msg : ''}${rest ? `  ${rest}` : ''}\n`;
 }
 
 const first8 = (s: string) => (s.length > 8 ? `${s.slice(0, 8)}…` : s);

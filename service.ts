@@ -1,20 +1,17 @@
 // Assembles the whole service: config → db → payment gateway → core → API, bot, jobs (and,
 // with no credentials at all or SANDBOX=on, the offline sandbox standing in for Telegram and Stripe).
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { getOrCreateSetting, openDatabase, randomSecret, type DB, type Engine } from './db/connection.js';
-import { createCore, SYSTEM_ACTOR, type Core } from './core/index.js';
+import { ping } from './db/health.js';
+import type { Core } from './core/index.js';
 import { systemClock, type Clock } from './core/kernel/index.js';
-import { createStripeGateway } from './gateways/stripe.js';
-import { createApi } from './api/app.js';
-import { createUpdateGate } from './bot/update-gate.js';
-import { holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
-import { liveLease } from './db/leases.js';
-import { createNoticeRenderer } from './bot/notices.js';
-import { createJobs, type Jobs } from './jobs/index.js';
-import { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } from './sandbox/personas.js';
+import { awaitLease, holderIsHere, holderLabel, holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
+import { liveLease, type Lease } from './db/leases.js';
+import type { Jobs } from './jobs/index.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
@@ -27,6 +24,11 @@ export interface RunningService {
   config: Config;
   /** Its scheduled jobs and outbox dispatcher (started unless startJobs is false). */
   jobs: Jobs;
+  /**
+   * Settles once the bot's first attempt to reach Telegram has succeeded or failed (at once
+   * without a bot). The service does not wait for it: it serves while Telegram is slow or away.
+   */
+  telegramStarted: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,22 +60,52 @@ function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
   }
 }
 
-/** Long polling while another instance polls: refused, with what to do instead (SPEC §12). */
-export class PollingRefusedError extends Error {
-  constructor(readonly holder: string, readonly until: Date) {
-    super(
-      `Another instance is already receiving Telegram updates by long polling: ${holder}.\n` +
-        'Telegram hands each update to one poller only, so several instances must use webhook mode: set ' +
-        'TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL (the address behind your load balancer) on every instance.\n' +
-        `If that instance has stopped without saying so, its claim lapses at ${until.toISOString()}: start again after that.`,
-    );
-    this.name = 'PollingRefusedError';
-  }
-}
-
 /** The lease a long-polling instance holds (db/leases.ts); short, so a crashed poller frees it soon. */
 export const POLLING_LEASE = 'telegram-polling';
 export const POLLING_LEASE_TTL_MS = 15_000;
+
+/**
+ * The lease an instance with the sandbox on holds, its holder naming its URL: the stand-ins keep
+ * their chats in memory, so the notices of a second such instance on the same database would
+ * reach the first one's web chat, never the one its readers use.
+ */
+export const SANDBOX_LEASE = 'sandbox';
+const SANDBOX_LEASE_TTL_MS = 15_000;
+const SANDBOX_ROLE = /^npm start at (\S+) \(/;
+
+/** The sandbox is already served over this database by another live instance; the message names it. */
+export class SandboxInUseError extends Error {
+  constructor(readonly holder: string) {
+    const url = SANDBOX_ROLE.exec(holder)?.[1];
+    const who = /\(pid \d+ on [^,)]+/.exec(holder)?.[0].slice(1) ?? holderLabel(holder);
+    super(
+      `The library is already running on this database with the sandbox on${url ? `, at ${url}/sandbox/` : ''} (${who}): ` +
+        'open that one, or stop it before starting another; a second library beside it needs its own DATABASE_PATH (or DATABASE_URL).',
+    );
+    this.name = 'SandboxInUseError';
+  }
+}
+
+/** Takes the sandbox lease for `url`, at once from a crashed holder of this machine; refuses beside a live one. */
+async function claimSandbox(db: DB, clock: Clock, url: string, logger: Logger): Promise<HeldLease> {
+  const holder = leaseHolderId(`npm start at ${url}`);
+  for (let attempt = 0; ; attempt++) {
+    const held = await holdLease(db, clock, { name: SANDBOX_LEASE, holder, ttlMs: SANDBOX_LEASE_TTL_MS, logger, takeOver: true });
+    if (held) return held;
+    const current = await liveLease(db, SANDBOX_LEASE, clock.now().getTime());
+    // Lapsed between the two reads: ask again rather than name a holder that is gone.
+    if (current || attempt > 2) throw new SandboxInUseError(current?.holder ?? 'another instance');
+  }
+}
+
+/** Said once while this instance waits to long-poll: who polls, and what to do for several instances. */
+function pollingWaitMessage(current: Lease): string {
+  const who = holderLabel(current.holder);
+  const webhook = 'Telegram hands updates to one long-polling client only: to run several instances, use webhook mode (set TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL on every instance).';
+  return holderIsHere(current.holder)
+    ? `Another instance on this machine is receiving Telegram updates by long polling (${who}): this one serves the API and the jobs, and starts polling only when that one stops. ${webhook}`
+    : `Another instance is receiving Telegram updates by long polling (${who}): this one serves the API and the jobs, and starts polling when that instance stops or its claim lapses (by ${new Date(current.expiresAt).toISOString()} if it has died). ${webhook}`;
+}
 
 export interface StartOptions {
   logger: Logger;
@@ -94,39 +126,62 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const { db, engine, applied } = opts.database ? { ...opts.database, applied: [] } : await openDatabase(config);
   if (applied.length) logger.info({ migrations: applied, database: engine.description }, 'database migrated');
   const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
-  // One long-polling instance per library (any engine: two `npm start` on one SQLite file too).
-  let pollingLease: HeldLease | undefined;
-  if (config.telegram.botToken && !webhookMode) {
-    pollingLease = await holdLease(db, clock, { name: POLLING_LEASE, holder: leaseHolderId('npm start'), ttlMs: POLLING_LEASE_TTL_MS, logger });
-    if (!pollingLease) {
-      const held = await liveLease(db, POLLING_LEASE, clock.now().getTime());
+  const sandboxOn = config.sandbox.telegram || config.sandbox.stripe;
+  // Before listening, so that a second `npm start` in the same folder names the first one's
+  // address rather than its busy port. With PORT=0 (tests) the address is known only after.
+  let sandboxLease: HeldLease | undefined;
+  if (sandboxOn && config.port !== 0) {
+    sandboxLease = await claimSandbox(db, clock, config.publicUrl, logger).catch(async (err: unknown) => {
       await engine.close();
-      throw new PollingRefusedError(held?.holder ?? 'another instance', new Date(held?.expiresAt ?? clock.now().getTime() + POLLING_LEASE_TTL_MS));
-    }
+      throw err;
+    });
   }
   const jwtSecret = config.jwtSecret ?? (await getOrCreateSetting(db, 'jwt_secret', randomSecret));
   const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
 
   // Listen first (the port may be 0 in tests): the in-process stand-ins need our address
-  // before the bot and the payment gateway are built. Requests wait for the app below.
+  // before the bot and the payment gateway are built. Until the app is built, /health answers
+  // from the database alone and other requests wait for the app (README, "Running it").
   // The env argument carries @hono/node-server's socket: without it no client has an address
   // and every throttling limit would be one bucket for the whole world.
-  let fetchApp: ((req: Request, env: unknown) => Response | Promise<Response>) | undefined;
+  type Fetch = (req: Request, env: unknown) => Response | Promise<Response>;
+  let fetchApp: Fetch | undefined;
+  let appBuilt: (app: Fetch) => void = () => undefined;
+  const appReady = new Promise<Fetch>((resolve) => (appBuilt = resolve));
+  const early: Fetch = async (req, env) => {
+    if (new URL(req.url).pathname === '/health') {
+      return ping(db).then(() => Response.json({ status: 'ok' }), () => Response.json({ status: 'unavailable' }, { status: 503 }));
+    }
+    const app = await Promise.race([appReady, sleep(30_000, undefined, { ref: false }).then(() => undefined)]);
+    return app ? app(req, env) : new Response('starting', { status: 503 });
+  };
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve(
-      { fetch: (req, env) => (fetchApp ? fetchApp(req, env) : new Response('starting', { status: 503 })), port: config.port, hostname: config.host },
-      () => resolve(s),
-    );
+    const s = serve({ fetch: (req, env) => (fetchApp ?? early)(req, env), port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
   }).catch(async (err: unknown) => {
-    await pollingLease?.release();
+    await sandboxLease?.release();
     await engine.close();
     throw err;
   });
   const { port, address: boundHost } = server.address() as AddressInfo;
   const localBase = `http://127.0.0.1:${port}`;
   const publicUrl = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
+  if (sandboxOn && !sandboxLease) {
+    sandboxLease = await claimSandbox(db, clock, publicUrl, logger).catch(async (err: unknown) => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.close();
+      throw err;
+    });
+  }
   const effectiveConfig: Config = { ...config, publicUrl };
+
+  // The core, the API and the jobs, loaded only now: their modules take most of a start (a
+  // second or more on a busy machine), and a supervisor's health check need not wait for them.
+  const [{ createCore, SYSTEM_ACTOR }, { createStripeGateway }, { createApi }, { createUpdateGate }, { createNoticeRenderer }, { createJobs }, personas] = await Promise.all([
+    import('./core/index.js'), import('./gateways/stripe.js'), import('./api/app.js'), import('./bot/update-gate.js'),
+    import('./bot/notices.js'), import('./jobs/index.js'), import('./sandbox/personas.js'),
+  ]);
+  const { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } = personas;
 
   // The stand-ins and their pages are loaded only when the sandbox is on (memory, issue 16).
   const sandbox = config.sandbox.telegram || config.sandbox.stripe
@@ -164,13 +219,14 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   // and the bot's screens are never loaded (memory, issue 16); notices still wait in the outbox.
   const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
   const botDoor = botEnabled
-    ? await Promise.all([import('./bot/index.js'), import('./bot/start.js'), import('./bot/run.js')]).then(([index, start, run]) => ({
+    ? await Promise.all([import('./bot/index.js'), import('./bot/start.js'), import('./bot/run.js'), import('./bot/polling-inbox.js')]).then(([index, start, run, inbox]) => ({
         bot: index.createBot(config.telegram.botToken ?? SANDBOX_BOT_TOKEN, core, {
           apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
           staffChatId: config.telegram.staffChatId,
           logger,
         }),
         startBot: start.startBot,
+        createPollingInbox: inbox.createPollingInbox,
         webhookHandler: run.webhookHandler,
       }))
     : undefined;
@@ -195,6 +251,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     },
   });
   fetchApp = app.fetch;
+  appBuilt(app.fetch);
 
   if (sandbox) await sandbox.start(core);
 
@@ -205,23 +262,35 @@ export async function startService(config: Config, opts: StartOptions): Promise<
         : 'TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started',
     );
   }
-  // The first attempt is awaited (a reachable Telegram is ready when start resolves); an
-  // unreachable one is retried in the background.
+  // One long-polling instance per library (any engine: two `npm start` on one SQLite file too).
+  // A restart after a crash takes its dead predecessor's claim at once; a second live instance
+  // serves everything but Telegram and polls only once the claim is free (README, "Several instances").
+  const pollingHolder = leaseHolderId('npm start');
+  const pollingTurn = async (signal: AbortSignal) => {
+    let waited = false;
+    const lease = await awaitLease(db, clock, {
+      name: POLLING_LEASE, holder: pollingHolder, ttlMs: POLLING_LEASE_TTL_MS, logger, signal,
+      onBusy: (current) => {
+        waited = true;
+        logger.warn({ lease: POLLING_LEASE, holder: current.holder, until: new Date(current.expiresAt).toISOString() }, pollingWaitMessage(current));
+      },
+    });
+    if (lease && waited) logger.info({ lease: POLLING_LEASE }, 'long-polling claim taken: this instance now receives Telegram updates');
+    return lease;
+  };
+  // In the background: the service serves while Telegram is slow or unreachable.
   const telegram = botDoor
     ? botDoor.startBot(botDoor.bot, {
         logger,
         staffChatId: config.telegram.staffChatId,
         webhook: webhookMode ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! } : undefined,
         attemptTimeoutMs: opts.telegramTimeoutMs,
+        pollingTurn: config.telegram.botToken && !webhookMode ? pollingTurn : undefined,
+        // Real Telegram only: the sandbox's stand-in keeps its updates in memory and numbers them
+        // from 1 again at every start.
+        inbox: config.telegram.botToken && !webhookMode ? botDoor.createPollingInbox({ db, logger }) : undefined,
       })
     : undefined;
-  await telegram?.firstAttempt;
-  pollingLease?.lost.addEventListener('abort', () => {
-    // Renewal failed (the database did not answer, or the lease lapsed and another took it):
-    // two pollers would take turns losing updates to each other, so this one stops.
-    logger.error({ lease: POLLING_LEASE }, 'lost the long-polling lease: this instance stops receiving Telegram updates; restart it, or use webhook mode for several instances');
-    void telegram?.stop();
-  });
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
@@ -249,10 +318,11 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     core,
     config: effectiveConfig,
     jobs,
+    telegramStarted: telegram?.firstAttempt ?? Promise.resolve(),
     stop() {
       stopping ??= (async () => {
         await telegram?.stop();
-        await pollingLease?.release();
+        await sandboxLease?.release();
         await jobs.stop();
         await sandbox?.close();
         await new Promise<void>((resolve) => {

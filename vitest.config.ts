@@ -38,6 +38,9 @@ const SQLITE_ONLY = [
   'tests/startup.test.ts',
   // npm start itself (the build, then dist/main.js under node) on a fresh SQLite directory.
   'tests/start-script.test.ts',
+  // The compiled service killed with SIGKILL and restarted on one SQLite file; on a PostgreSQL
+  // server: tests/multi/restart-crash.test.ts.
+  'tests/restart-crash.test.ts',
   // Read SQLite query plans (EXPLAIN QUERY PLAN) of the holds statements.
   'tests/holds-plans.test.ts',
   // File modes of the SQLite database and its directory, and of what the entry points create.

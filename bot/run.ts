@@ -3,9 +3,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context as HonoContext } from 'hono';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from '@grammyjs/runner';
 import type { BotContext } from './context.js';
 import { ungated, type UpdateGate } from './update-gate.js';
+import type { PollingInbox } from './polling-inbox.js';
 
 export interface PollingHandle {
   /** Stops fetching and waits (up to `graceMs`, default 10 s) for updates in flight to finish. */
@@ -17,12 +18,34 @@ export interface PollingHandle {
 
 /**
  * Long polling with concurrent handling (updates of one chat stay in order thanks to the
- * sequentialize middleware that createBot installs first).
+ * sequentialize middleware that createBot installs first). With an inbox, each fetched batch is
+ * written down before the next request tells Telegram it arrived, and each update is handled
+ * through it (bot/polling-inbox.ts). The runner's own `run()`, taken apart: it offers no place
+ * between fetching a batch and asking for the next.
  */
-export function startPolling(bot: Bot<BotContext>): PollingHandle {
-  const handle: RunnerHandle = run(bot, {
-    runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
+export function startPolling(bot: Bot<BotContext>, opts: { inbox?: PollingInbox } = {}): PollingHandle {
+  const { inbox } = opts;
+  const fetchUpdates = createUpdateFetcher(bot, { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } });
+  const source = createSource({
+    async supply(batchSize, signal) {
+      if (!bot.isInited()) await bot.init();
+      const updates = await fetchUpdates(batchSize, signal);
+      if (inbox && updates.length) await inbox.received(updates);
+      return updates;
+    },
   });
+  const sink = createConcurrentSink<Update>(
+    { consume: (update) => (inbox ? inbox.handle(update, () => bot.handleUpdate(update)) : bot.handleUpdate(update)) },
+    async (error) => {
+      try {
+        await bot.errorHandler(error as Parameters<typeof bot.errorHandler>[0]);
+      } catch {
+        // bot.catch (createBot) logs; it does not throw.
+      }
+    },
+  );
+  const handle: RunnerHandle = createRunner(source, sink);
+  handle.start();
   return {
     async stop(graceMs = 10_000) {
       await handle.stop();

@@ -27,6 +27,7 @@ import * as m010 from './migrations/010_title_search.js';
 import * as m011 from './migrations/011_sandbox_chats.js';
 import * as m012 from './migrations/012_sessions.js';
 import * as m013 from './migrations/013_pay_messages.js';
+import * as m014 from './migrations/014_polled_updates.js';
 
 export type DB = Kysely<Database>;
 
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '011_sandbox_chats': m011,
   '012_sessions': m012,
   '013_pay_messages': m013,
+  '014_polled_updates': m014,
 };
 
 /** Every migration's name, in the order they run (names sort in that order). */

@@ -39,6 +39,21 @@ export async function acquireLease(db: DB, name: string, holder: string, ttlMs: 
   return result?.holder === holder;
 }
 
+/**
+ * Takes the lease from `from`, only while `from` still has it (a holder known to be dead): true
+ * when `holder` holds it until `nowMs + ttlMs` afterwards.
+ */
+export async function takeOverLease(db: DB, name: string, from: string, holder: string, ttlMs: number, nowMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('leases')
+    .set({ holder, expires_at: nowMs + ttlMs })
+    .where('name', '=', name)
+    .where('holder', '=', from)
+    .returning('holder')
+    .executeTakeFirst();
+  return result?.holder === holder;
+}
+
 /** Gives the lease up, if `holder` still has it, so the next one need not wait for its expiry. */
 export async function releaseLease(db: DB, name: string, holder: string): Promise<void> {
   await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();

@@ -158,6 +158,8 @@ export interface TelegramUpdatesTable {
   /** While set and in the future, one holder is handling it (epoch milliseconds). */
   claimed_until: ColumnType<number | null, number | null | undefined, number | null>;
   handled_at: number | null;
+  /** A polled update as Telegram sent it (JSON) until it is handled; null for webhook deliveries. */
+  body: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A message of an offline sandbox chat (migration 011): the stand-in's record of it, as JSON. */

@@ -2,6 +2,8 @@
 // update delivered twice — to two instances, or again by Telegram — is handled once, and updates
 // of one chat that arrived together are handled in update_id order (bot/update-gate.ts). The
 // caller holds the chat's lock (db/keyed-locks.ts) between `turnOf` and `markHandled`.
+// Long polling writes down what it fetched, bodies too (migration 011), before Telegram is told
+// it arrived, and claims each update as it begins it (bot/polling-inbox.ts).
 import type { DB } from './connection.js';
 
 /** Records the update's arrival; false when it was recorded before (a second delivery). */
@@ -65,7 +67,43 @@ export async function claimUpdate(db: DB, updateId: number, nowMs: number, holdM
 }
 
 export async function markHandled(db: DB, updateId: number, nowMs: number): Promise<void> {
-  await db.updateTable('telegram_updates').set({ handled_at: nowMs }).where('update_id', '=', updateId).execute();
+  await db.updateTable('telegram_updates').set({ handled_at: nowMs, body: null }).where('update_id', '=', updateId).execute();
+}
+
+/** Records a fetched batch, bodies and all, in one statement; updates recorded before stay as they are. */
+export async function recordPolled(db: DB, updates: ReadonlyArray<{ updateId: number; chatKey: string; body: string }>, nowMs: number): Promise<void> {
+  if (updates.length === 0) return;
+  await db
+    .insertInto('telegram_updates')
+    .values(updates.map((u) => ({ update_id: u.updateId, chat_key: u.chatKey, received_at: nowMs, handled_at: null, body: u.body })))
+    .onConflict((oc) => oc.column('update_id').doNothing())
+    .execute();
+}
+
+export interface UnhandledUpdate {
+  updateId: number;
+  body: string;
+  /** Someone began handling it (and never said it was done). */
+  begun: boolean;
+}
+
+/** Polled updates received since `sinceMs` and not handled, oldest first (the unhandled rows' partial index). */
+export async function unhandledPolled(db: DB, sinceMs: number): Promise<UnhandledUpdate[]> {
+  const rows = await db
+    .selectFrom('telegram_updates')
+    .select(['update_id', 'body', 'claimed_until'])
+    .where('handled_at', 'is', null)
+    .where('body', 'is not', null)
+    .where('received_at', '>=', sinceMs)
+    .orderBy('update_id')
+    .execute();
+  return rows.map((r) => ({ updateId: Number(r.update_id), body: r.body!, begun: r.claimed_until !== null }));
+}
+
+/** Marks updates handled without handling them (given up), in one statement. */
+export async function markGivenUp(db: DB, updateIds: readonly number[], nowMs: number): Promise<void> {
+  if (updateIds.length === 0) return;
+  await db.updateTable('telegram_updates').set({ handled_at: nowMs, body: null }).where('update_id', 'in', updateIds).execute();
 }
 
 /** Forgets updates received before `beforeMs` (Telegram gives up on an update after 24 hours). */

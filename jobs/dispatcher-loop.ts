@@ -50,7 +50,7 @@ export function createDispatcherLoop(deps: DispatcherDeps, options: DispatcherLo
   /** Takes the lease if free; false while another dispatcher holds it. */
   async function takeLease(): Promise<boolean> {
     try {
-      lease = await holdLease(deps.db, deps.clock, { name: DISPATCHER_LEASE, holder, ttlMs: leaseTtlMs, logger: deps.logger });
+      lease = await holdLease(deps.db, deps.clock, { name: DISPATCHER_LEASE, holder, ttlMs: leaseTtlMs, logger: deps.logger, takeOver: true });
     } catch (err) {
       log.error({ err }, 'could not take the dispatcher lease; retrying shortly');
     }

@@ -26,6 +26,15 @@ describe('configuration is parsed once, with clear messages', () => {
     for (const name of ['PORT', 'MAX_LOAN_DAYS', 'LIBRARY_TIMEZONE', 'OVERDUE_REPORT_CRON', 'TELEGRAM_BOT_TOKEN']) expect(message).toContain(name);
   });
 
+  it('says what a port must be: a whole number from 1 to 65535', () => {
+    for (const port of ['eighty', '3000.5', '-1', '65536', '0x50', '1e3', '80 80']) {
+      expect(() => loadConfig({ PORT: port }), port).toThrow(/^Invalid configuration:\n {2}- PORT must be a whole number from 1 to 65535$/);
+    }
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+    expect(loadConfig({ PORT: ' 65535 ' }).port).toBe(65535);
+    expect(loadConfig({}).port).toBe(3000);
+  });
+
   it('reads the holds and renewals settings (SPEC §11) and names a malformed one', () => {
     expect(loadConfig({ MAX_HOLDS: '7', HOLD_PICKUP_HOURS: '24', MAX_RENEWALS: '0' }).rules).toMatchObject({ maxHolds: 7, holdPickupHours: 24, maxRenewals: 0 });
     expect(() => loadConfig({ MAX_HOLDS: '0', HOLD_PICKUP_HOURS: 'two days', MAX_RENEWALS: '-1' })).toThrow(/MAX_HOLDS[\s\S]*HOLD_PICKUP_HOURS[\s\S]*MAX_RENEWALS/);

@@ -1,6 +1,7 @@
 // An operator's first start with a real token on a machine that cannot reach Telegram: the
-// service comes up anyway, says plainly that Telegram could not be reached (and will be tried
-// again), serves the API, and stops cleanly. A token Telegram refuses is said to be wrong.
+// service comes up at once anyway — it listens and serves before Telegram has answered — says
+// plainly that Telegram could not be reached (and will be tried again), and stops cleanly, even
+// while it still waits for Telegram. A token Telegram refuses is said to be wrong.
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { startTestService, warmTestDatabase } from './helpers/service.js';
+import { openServiceDatabase, startTestService, warmTestDatabase } from './helpers/service.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 
 const TOKEN = '555222:REAL-looking-token-abcdefghijklmnop';
@@ -63,6 +64,29 @@ describe('Telegram unreachable at start', () => {
       expect(JSON.stringify(lines)).not.toContain(TOKEN);
       expect(lines.some((l) => l.msg.startsWith('Library is up'))).toBe(true);
       expect((await fetch(`${service.localUrl}/health`)).status).toBe(200);
+    } finally {
+      const stopping = Date.now();
+      await service.stop();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+    }
+  });
+});
+
+describe('Telegram that never answers, with the default 10 s wait', () => {
+  it('the port answers and the service is up within 2 s; stopping during the wait is prompt', async () => {
+    const { logger, lines } = capture();
+    const hang = config('hang', { TELEGRAM_API_ROOT: blackholeRoot });
+    // Its database made ahead (a new PGlite schema takes seconds): the service's start is timed.
+    await (await openServiceDatabase(hang)).destroy();
+    const started = Date.now();
+    const service = await startTestService(hang, { logger, startJobs: false }, { awaitTelegram: false });
+    try {
+      expect((await fetch(`${service.localUrl}/health`)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(lines.some((l) => l.msg.startsWith('Library is up'))).toBe(true);
+      // Telegram has not answered yet, and has not yet been given up on.
+      expect(sockets.size).toBeGreaterThan(0);
+      expect(lines.filter((l) => l.level >= 50)).toEqual([]);
     } finally {
       const stopping = Date.now();
       await service.stop();

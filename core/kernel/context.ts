@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/connection.js';
 import type { Clock } from './clock.js';
-import type { PaymentGateway } from '../payments/gateway.js';
+import type { PaymentGateway } from '../payments/index.js';
 
 /** What every core service is built from. */
 export interface CoreDeps {

@@ -48,6 +48,11 @@ export interface FakeBotApiOptions {
   rejectLocalButtonUrls?: boolean;
   /** Size cap of the `calls` log (default 10 000, oldest dropped first). */
   maxLoggedCalls?: number;
+  /**
+   * The first update_id (default 1). Telegram numbers a bot's updates on from wherever they
+   * stood: two fakes standing for one bot over one database must not both start at 1.
+   */
+  firstUpdateId?: number;
 }
 
 export interface FakeChatInput {

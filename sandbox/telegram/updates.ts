@@ -44,7 +44,7 @@ export function createUpdateQueue(deps: {
   const maxLoggedCalls = options.maxLoggedCalls ?? 10_000;
 
   let updates: Update[] = [];
-  let nextUpdateId = 1;
+  let nextUpdateId = options.firstUpdateId ?? 1;
   let allowedUpdates: string[] | undefined;
   let webhook: WebhookState | undefined;
   let webhookAttempts: WebhookAttempt[] = [];
@@ -283,7 +283,7 @@ export function createUpdateQueue(deps: {
       webhook = undefined;
       wakeDelivery?.();
       updates = [];
-      nextUpdateId = 1;
+      nextUpdateId = options.firstUpdateId ?? 1;
       allowedUpdates = undefined;
       webhookAttempts = [];
     },

@@ -116,3 +116,28 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * Runs `fn` while no other test file builds dist/ (`tsc -b` from two files at once would write
+ * the same files together, and a process started meanwhile could read half of one). A lock
+ * directory beside the system's temp files; one left by a killed run is taken after 5 minutes.
+ */
+export async function withDistBuild<T>(fn: () => Promise<T> | T): Promise<T> {
+  const lock = path.join(os.tmpdir(), `library-dist-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);
+  const end = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000 || Date.now() > end) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import type { Config } from '../../config.js';
+import { openDatabase, type DB } from '../../db/connection.js';
 import { startService, type RunningService, type StartOptions } from '../../service.js';
 import { onPostgres, openTestDatabase } from './engine.js';
 import { withDatabase } from './pg-global-setup.js';
@@ -61,7 +62,24 @@ export async function warmTestDatabase(): Promise<void> {
   if (onPostgres && !inject('pgTemplateUrl')) await (await openTestDatabase()).db.destroy();
 }
 
-export async function startTestService(config: Config, opts: StartOptions): Promise<RunningService> {
+/** The database startTestService opens for this config (to prepare it, or read it afterwards). */
+export async function openServiceDatabase(config: Config): Promise<DB> {
+  if (onPostgres && inject('pgTemplateUrl')) return (await openDatabase(await engineConfig(config))).db;
+  return (await openTestDatabase(config.databasePath)).db;
+}
+
+/**
+ * startService on the engine under test. The service reaches Telegram in the background; the
+ * tests that talk to the bot at once wait for that first attempt, unless `awaitTelegram` is false
+ * (tests of the start itself).
+ */
+export async function startTestService(config: Config, opts: StartOptions, { awaitTelegram = true } = {}): Promise<RunningService> {
+  const service = await startOnEngine(config, opts);
+  if (awaitTelegram) await service.telegramStarted;
+  return service;
+}
+
+async function startOnEngine(config: Config, opts: StartOptions): Promise<RunningService> {
   if (!onPostgres) return startService(config, opts);
   if (inject('pgTemplateUrl')) return startService(await engineConfig(config), opts);
   const database = await openTestDatabase(config.databasePath);

@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { loadConfig, type Config } from '../../config.js';
-import { startService, PollingRefusedError, type RunningService } from '../../service.js';
+import { startService, type RunningService } from '../../service.js';
 import { createTokens } from '../../api/tokens.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { enqueue, type Notification } from '../../core/notices/outbox.js';
 import { addDays, todayIn } from '../../core/kernel/clock.js';
 import { captureLogger, type LogEntry } from '../helpers/bot.js';
 import { serverDatabaseUrl } from '../helpers/service.js';
-import { runToEnd, workDir } from '../helpers/entry-point.js';
+import { startMain, workDir } from '../helpers/entry-point.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
 
@@ -229,30 +229,43 @@ describe('Telegram updates', () => {
 });
 
 describe('Long polling', () => {
-  it('a second long-polling instance refuses to start, and `npm start` says to use webhook mode', async () => {
+  // Until issue 20 a second long-polling instance refused to start (exit 1), and so did a restart
+  // after a crash. Now it serves the API and the jobs and waits for the claim, never polling
+  // beside the first.
+  it('a second long-polling instance starts, serves the API and says once that it waits; `npm start` too', async () => {
     // A Bot API of their own: the webhook instances above have set a webhook on the other one,
     // and Telegram refuses getUpdates while a webhook is set.
     const pollTg = await startFakeTelegram({ token: TOKEN });
     const polling = () => env({ TELEGRAM_API_ROOT: pollTg.apiRoot }, ['TELEGRAM_WEBHOOK_SECRET', 'PUBLIC_URL']);
     const first = await startService(polling(), { logger: captureLogger([]), startJobs: false });
     try {
-      const second = await startService(polling(), { logger: captureLogger([]), startJobs: false }).then(
-        async (s) => {
-          await s.stop();
-          return undefined;
-        },
-        (e: unknown) => e,
-      );
-      expect(second).toBeInstanceOf(PollingRefusedError);
-      const run = await runToEnd('main.ts', {
+      await first.telegramStarted;
+      const secondLogs: LogEntry[] = [];
+      const second = await startService(polling(), { logger: captureLogger(secondLogs), startJobs: false });
+      try {
+        await second.telegramStarted;
+        expect((await fetch(`${second.localUrl}/health`)).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(secondLogs.filter((l) => String(l.msg).includes('receiving Telegram updates by long polling'))).toHaveLength(1);
+      } finally {
+        await second.stop();
+      }
+      const main = await startMain({
         cwd: workDir(),
-        env: { DATABASE_URL: url, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: pollTg.apiRoot, PORT: '0', HOST: '127.0.0.1', SANDBOX: 'off', LOG_LEVEL: 'silent' },
+        env: { DATABASE_URL: url, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: pollTg.apiRoot, PORT: '0', HOST: '127.0.0.1', SANDBOX: 'off', LOG_LEVEL: 'info' },
         timeoutMs: 60_000,
       });
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain('Another instance is already receiving Telegram updates by long polling');
-      expect(run.stderr).toContain('TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL');
-      expect(run.stderr).not.toMatch(/\n\s+at /);
+      try {
+        const listening = String(main.logs.find((l) => String(l.msg).startsWith('Library is up'))?.listening);
+        expect((await fetch(`http://${listening}/health`)).status).toBe(200);
+        const deadline = Date.now() + 10_000;
+        while (!main.logs.some((l) => String(l.msg).includes('receiving Telegram updates by long polling')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        const wait = main.logs.find((l) => String(l.msg).includes('receiving Telegram updates by long polling'));
+        expect(wait?.msg).toContain('TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL');
+        expect(main.child.exitCode).toBeNull();
+      } finally {
+        expect(await main.stop()).toBe(0);
+      }
     } finally {
       await first.stop();
       await pollTg.close();
