@@ -5,7 +5,7 @@ import type { UserActor } from '../core/index.js';
 import type { Session } from '../core/accounts/index.js';
 import { DomainError } from '../core/kernel/index.js';
 import { createTokens, unauthorized, type TokenClaims, type TokenOptions, type TokenType } from './tokens.js';
-import type { AppEnv } from './types.js';
+import type { AppEnv } from './env.js';
 
 export type { TokenType } from './tokens.js';
 

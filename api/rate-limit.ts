@@ -13,7 +13,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { BurstyRateLimiter, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError, isDomainError, type ErrorCode } from '../core/kernel/index.js';
 import type { Counter, CounterStore } from '../db/rate-limit-store.js';
-import type { AppEnv } from './types.js';
+import type { AppEnv } from './env.js';
 
 export interface AuthLimits {
   /** Login attempts from one address per minute: a class on one school network logs in at once. */

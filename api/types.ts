@@ -1,19 +1,9 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
-import type { Core, UserActor } from '../core/index.js';
+import type { Core } from '../core/index.js';
 import type { Auth } from './auth.js';
 import type { Throttle } from './rate-limit.js';
 
-/** Per-request values the middleware sets for handlers. */
-export interface AppEnv {
-  Variables: {
-    requestId: string;
-    /** Set by requireUser on authenticated routes. */
-    actor: UserActor;
-  };
-}
-
-export type App = OpenAPIHono<AppEnv>;
+export type { App, AppEnv } from './env.js';
 
 /** What every resource file registers its routes with. */
 export interface ApiDeps {

@@ -12,7 +12,7 @@ import { createStripeGateway } from '../gateways/stripe.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
 import { createNoticeRenderer } from '../bot/notices.js';
 import { enqueue } from '../core/notices/index.js';
-import { startFakeTelegram } from '../tests/fakes/telegram.js';
+import { startFakeTelegram } from '../sandbox/telegram/listen.js';
 import { seededDb, table, TODAY, type Row } from './lib.js';
 
 const BORROWINGS = 10_000_000;

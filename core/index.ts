@@ -1,5 +1,6 @@
 import { ping } from '../db/health.js';
 import type { CoreDeps } from './kernel/index.js';
+import type { PaymentGateway } from './payments/index.js';
 import { createBooks } from './catalogue/index.js';
 import { createUsers, createTelegramLinks, createSessions, createSandboxLibrarian } from './accounts/index.js';
 import { createPayments } from './payments/index.js';
@@ -13,7 +14,7 @@ import { createDemo } from './demo/index.js';
  * The library: every rule, used alike by the REST API, the bot, the jobs and the CLI. Each use
  * case that writes, or reads beyond the caller's own records, takes the Actor and checks it.
  */
-export function createCore(deps: CoreDeps) {
+export function createCore(deps: CoreDeps & { gateway: PaymentGateway }) {
   const { internal: paymentStore, ...payments } = createPayments(deps);
   const books = createBooks(deps);
   const reports = createReports(deps);

@@ -3,7 +3,7 @@
 // find the engine from the instance they are given — a database, a transaction or a connection.
 import { Kysely, PostgresAdapter, SqliteAdapter } from 'kysely';
 import type { ChangeToken } from './change-token.js';
-import type { CounterStore } from './rate-limit-store.js';
+import type { CounterStore } from './counter-store.js';
 import type { KeyedLocks } from './keyed-locks.js';
 
 export type EngineKind = 'sqlite' | 'postgres';

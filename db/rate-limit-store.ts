@@ -4,26 +4,11 @@
 // SQLite: process memory (RateLimiterMemory) — exact for one process, which is what runs on
 // SQLite. PostgreSQL: one table shared by every instance (SPEC §10, §12: "limits hold across
 // every instance"), or each instance behind a load balancer would allow the full limit.
-import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import { engineOf } from './engine.js';
 
-export interface CounterSpec {
-  /** Unique per counter: keys of different counters never collide. */
-  name: string;
-  /** Points a key may use within one window… */
-  points: number;
-  /** …of this many seconds, counted from the key's first point. */
-  durationSec: number;
-  /** Once a key goes over, it stays refused this long (0: until its window ends). */
-  blockSec?: number;
-}
-
-/** rate-limiter-flexible's common interface: every store (memory, PostgreSQL, …) offers it. */
-export type Counter = RateLimiterAbstract;
-
-export interface CounterStore {
-  counter(spec: CounterSpec): Counter;
-}
+export type { Counter, CounterSpec, CounterStore } from './counter-store.js';
+import type { CounterStore } from './counter-store.js';
 
 export function memoryCounterStore(): CounterStore {
   return {

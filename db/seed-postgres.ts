@@ -1,6 +1,6 @@
 // db/seed.ts on PostgreSQL: INSERT … SELECT over generate_series, through Kysely's connection.
 import { sql, type Kysely } from 'kysely';
-import { SEED_CHUNK, vocabulary, type BulkSeedOptions } from './seed.js';
+import { SEED_CHUNK, vocabulary, type BulkSeedOptions } from './seed-common.js';
 
 /** Drops a table's plain indexes (not constraints' own), returning their definitions. */
 async function dropIndexes(db: Kysely<any>, table: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 // db/seed.ts on SQLite: INSERT … SELECT over a recursive counter, straight through better-sqlite3.
 import type SQLite from 'better-sqlite3';
-import { SEED_CHUNK, vocabulary, type BulkSeedOptions } from './seed.js';
+import { SEED_CHUNK, vocabulary, type BulkSeedOptions } from './seed-common.js';
 
 /** Drops a table's indexes (returning their SQL) so a bulk load doesn't maintain them row by row. */
 function dropIndexes(sqlite: SQLite.Database, table: string): string[] {

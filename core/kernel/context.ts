@@ -2,14 +2,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/connection.js';
 import type { Clock } from './clock.js';
-import type { PaymentGateway } from '../payments/index.js';
 
 /** What every core service is built from. */
 export interface CoreDeps {
   db: DB;
   clock: Clock;
   config: Config;
-  gateway: PaymentGateway;
   logger: Logger;
   /**
    * Catalogue reads (book lists and details) are kept in memory for at most this long, in ms;

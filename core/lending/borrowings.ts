@@ -8,19 +8,10 @@ import { enqueue, readerNote, staffNote } from '../notices/index.js';
 import { holdIsActive } from '../../db/hold-status.js';
 import { leaveQueue, returnCopy, takeCopy } from '../stock/index.js';
 import { createRenewals } from './renewals.js';
+import type { Borrowing, NoticeOptions } from './loan.js';
 
-export interface Borrowing {
-  id: number;
-  user_id: number;
-  borrow_date: string;
-  expected_return_date: string;
-  actual_return_date: string | null;
-  is_active: boolean;
-  /** How many times the loan was extended (SPEC §11). */
-  renewals: number;
-  book: Book;
-  payments: Payment[];
-}
+export type { Borrowing, NoticeOptions } from './loan.js';
+
 
 // A borrowing row as one JSON array, in this order: the borrowing, its book, then its payments
 // (oldest first, each PAYMENT_COLUMNS in order) — one statement for a page of loans, and a JSON
@@ -56,17 +47,6 @@ function borrowingFromJson(text: string, foreign: Foreign): Borrowing {
   };
 }
 
-/**
- * How a door asks a use case to queue its notices. `readerSeesIt`: the door shows the reader the
- * outcome itself, in the chat the notice would go to (the bot's borrow and return screens), so
- * no notice about it is queued for them — one message per event in the reader's chat.
- * `staffSeesIt`: likewise for the staff chat, where a librarian acted in it (the console's
- * Return, `/admin return`): its screen there is the staff's message about the event.
- */
-export interface NoticeOptions {
-  readerSeesIt?: boolean;
-  staffSeesIt?: boolean;
-}
 
 export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInventoryChange: () => void = () => undefined) {
   const { db, clock, config } = deps;

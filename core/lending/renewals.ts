@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
 import { type Actor, type CoreDeps, mayAccess, DomainError, notFound, chargeableCents, formatCents, addDays, dateInZone, daysBetween, dateProblem, displayName } from '../kernel/index.js';
 import { insertPendingPayment, type PaymentStore, checkoutOf, type Checkout } from '../payments/index.js';
-import type { Borrowing, NoticeOptions } from './borrowings.js';
+import type { Borrowing, NoticeOptions } from './loan.js';
 import { enqueue, readerNote, staffNote } from '../notices/index.js';
 
 /** What extending a loan would cost, for showing before confirming (the bot's Extend). */

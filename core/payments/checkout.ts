@@ -3,8 +3,8 @@
 // live here, and why a new payment got no checkout page.
 import type { PaymentRow } from '../../db/schema.js';
 import type { Config } from '../../config.js';
-import { type CoreDeps, DomainError, notFound, formatCents } from '../kernel/index.js';
-import { gatewayErrorCode, type CheckoutSessionInfo } from './gateway.js';
+import { DomainError, notFound, formatCents } from '../kernel/index.js';
+import { gatewayErrorCode, type CheckoutSessionInfo, type PaymentDeps } from './gateway.js';
 
 /** Money is kept in USD cents (SPEC §1); a session in any other currency pays nothing of ours. */
 export const PAYMENT_CURRENCY = 'usd';
@@ -136,7 +136,7 @@ export function sessionErrorFor(config: Pick<Config, 'sandbox' | 'stripe'>, gate
 const SESSION_ID = /^[A-Za-z0-9_]{1,255}$/;
 
 export function createCheckoutPages(
-  { db, clock, gateway, logger, config }: CoreDeps,
+  { db, clock, gateway, logger, config }: PaymentDeps,
   applySession: (session: CheckoutSessionInfo) => Promise<unknown>,
 ) {
   const log = logger.child({ module: 'payments' });

@@ -1,6 +1,7 @@
 // The payment gateway as core needs it (a port): what the library asks of a payment provider,
 // and how a failure is told. gateways/stripe.ts implements it over the official client;
 // service.ts wires it in. Core decides on an error's code, never on the provider's classes.
+import type { CoreDeps } from '../kernel/index.js';
 
 export interface CheckoutSessionInfo {
   id: string;
@@ -57,6 +58,9 @@ export interface PaymentGateway {
   /** Throws PaymentGatewayError('BAD_SIGNATURE') on a bad or missing signature. */
   verifyWebhook(rawBody: string, signatureHeader: string | undefined): Promise<WebhookEvent>;
 }
+
+/** What the payments wing is built from: core's own deps and the provider behind the port. */
+export type PaymentDeps = CoreDeps & { gateway: PaymentGateway };
 
 export type PaymentGatewayErrorCode = 'UNAVAILABLE' | 'BAD_SIGNATURE' | 'INVALID_REQUEST' | 'NOT_FOUND';
 

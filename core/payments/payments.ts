@@ -3,9 +3,9 @@
 // Stripe's word is core/payments/settlement.ts.
 import type { PaymentRow } from '../../db/schema.js';
 import { getOrCreateSetting, immediateTransaction, lockForUpdate, randomSecret, type DB } from '../../db/connection.js';
-import { type Actor, type CoreDeps, listOwner, requireAccess, requirePerson, requireStaff, DomainError, notFound, formatCents, clampLimit, decodeCursor, toPage, type Page, isoNow } from '../kernel/index.js';
+import { type Actor, listOwner, requireAccess, requirePerson, requireStaff, DomainError, notFound, formatCents, clampLimit, decodeCursor, toPage, type Page, isoNow } from '../kernel/index.js';
 import { enqueue, readerNote } from '../notices/index.js';
-import { gatewayErrorCode } from './gateway.js';
+import { gatewayErrorCode, type PaymentDeps } from './gateway.js';
 import { createCheckoutPages, foreignSessionTest, liveSessionUrl, sessionErrorFor, type Opened, type SessionPage } from './checkout.js';
 import { createPayLinks } from './pay-links.js';
 import { isRenewable, paymentNoticeFacts, toPayment, type Payment } from './payment.js';
@@ -15,7 +15,7 @@ export {
   insertPendingPayment, isRenewable, PAYMENT_COLUMNS, paymentKind, toPayment, type Payment, type PaymentKind,
 } from './payment.js';
 
-export function createPayments(deps: CoreDeps) {
+export function createPayments(deps: PaymentDeps) {
   const { db, clock, config, gateway, logger } = deps;
   const log = logger.child({ module: 'payments' });
   const foreign = foreignSessionTest(config);

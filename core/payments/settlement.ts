@@ -5,13 +5,13 @@
 import type { Logger } from 'pino';
 import type { PaymentRow } from '../../db/schema.js';
 import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
-import { type Actor, type CoreDeps, requireStaff, DomainError, formatCents, displayName } from '../kernel/index.js';
+import { type Actor, requireStaff, DomainError, formatCents, displayName } from '../kernel/index.js';
 import { enqueue, payButtonEdits, readerNote, staffNote } from '../notices/index.js';
-import { gatewayErrorCode, type CheckoutSessionInfo } from './gateway.js';
+import { gatewayErrorCode, type CheckoutSessionInfo, type PaymentDeps } from './gateway.js';
 import { foreignSessionTest, sessionMismatch, type SessionMismatch } from './checkout.js';
 import { paymentNoticeFacts } from './payment.js';
 
-export function createSettlement(deps: CoreDeps, log: Logger) {
+export function createSettlement(deps: PaymentDeps, log: Logger) {
   const { db, clock, config, gateway } = deps;
   const foreign = foreignSessionTest(config);
 
