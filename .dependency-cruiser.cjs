@@ -21,7 +21,18 @@ module.exports = {
       severity: 'error',
       comment: 'core/ holds the rules and knows no door, no adapter and no framework.',
       from: { path: '^core/' },
-      to: { path: [`^${DOORS}/`, '^gateways/', '^media/', '^scripts/', '^bench/', '^tests/', '^(service|main)\\.ts$', 'node_modules/(grammy|hono|@grammyjs|@hono|stripe|pdfkit|qrcode|zxing-wasm)/'] },
+      to: {
+        path: [
+          `^${DOORS}/`,
+          '^gateways/',
+          '^media/',
+          '^scripts/',
+          '^bench/',
+          '^tests/',
+          '^(service|main)\\.ts$',
+          'node_modules/(grammy|hono|@grammyjs|@hono|stripe|pdfkit|qrcode|zxing-wasm)/',
+        ],
+      },
     },
     {
       name: 'wing-through-its-index',
@@ -33,7 +44,7 @@ module.exports = {
     {
       name: 'doors-through-core-indexes',
       severity: 'error',
-      comment: "Outside core, a wing is reached through its index.ts (or core/index.ts), never a file inside it.",
+      comment: 'Outside core, a wing is reached through its index.ts (or core/index.ts), never a file inside it.',
       from: { path: `^(${DOORS.slice(1, -1)}|scripts|bench)/|^(service|main)\\.ts$` },
       to: { path: '^core/[^/]+/', pathNot: '^core/[^/]+/index\\.ts$' },
     },
@@ -74,10 +85,16 @@ module.exports = {
     exclude: { path: ['^dist/', '^bench/data/', '^node_modules/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+    },
     moduleSystems: ['es6', 'cjs'],
     reporterOptions: {
-      dot: { collapsePattern: 'node_modules/(?:@[^/]+/)?[^/]+|^core/[^/]+/|^(api|bot|jobs|sandbox|db|gateways|media|i18n|scripts)/' },
+      dot: {
+        collapsePattern: 'node_modules/(?:@[^/]+/)?[^/]+|^core/[^/]+/|^(api|bot|jobs|sandbox|db|gateways|media|i18n|scripts)/',
+      },
     },
   },
 };

@@ -1,7 +1,7 @@
 // The environment, parsed once. Nothing else in the project reads process.env.
 import fs from 'node:fs';
-import { z } from 'zod';
 import cron from 'node-cron';
+import { z } from 'zod';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -54,7 +54,10 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a PostgreSQL URL such as postgres://user:password@localhost:5432/library (leave it empty for SQLite at DATABASE_PATH)')
+      .regex(
+        /^postgres(ql)?:\/\/\S+$/i,
+        'must be a PostgreSQL URL such as postgres://user:password@localhost:5432/library (leave it empty for SQLite at DATABASE_PATH)',
+      )
       .optional(),
   ),
   // Digits only ("3000.5", "0x50" and "80 80" are mistakes, not ports); 0, any free port, is for tests.
@@ -69,10 +72,7 @@ const EnvSchema = z.object({
   // Unset: 127.0.0.1 while the sandbox is on (its stand-ins trust whoever reaches them), else 0.0.0.0.
   HOST: optionalString,
   PUBLIC_URL: url('PUBLIC_URL'),
-  JWT_SECRET: z.preprocess(
-    emptyToUndefined,
-    z.string().min(32, 'must be at least 32 characters long').optional(),
-  ),
+  JWT_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters long').optional()),
   ACCESS_TOKEN_TTL_MINUTES: intIn(1, 24 * 60, 15),
   REFRESH_TOKEN_TTL_DAYS: intIn(1, 365, 7),
   TELEGRAM_BOT_TOKEN: z.preprocess(
@@ -191,7 +191,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const problems: string[] = [];
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
-    problems.push('STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set (whsec_… from the Stripe dashboard or `stripe listen`)');
+    problems.push(
+      'STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set (whsec_… from the Stripe dashboard or `stripe listen`)',
+    );
   }
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_SECRET && !e.PUBLIC_URL) {
     problems.push('PUBLIC_URL: is required when TELEGRAM_WEBHOOK_SECRET is set (Telegram must reach the webhook)');

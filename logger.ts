@@ -7,22 +7,41 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 export function createLogger(level: string = 'info', destination?: DestinationStream, opts: { human?: boolean } = {}): Logger {
   // Lines for people are written at once, so they stay in order with what the program prints.
   const out = destination ?? (opts.human ? pino.destination({ dest: 1, sync: true }) : pino.destination(1));
-  return pino({
-    level,
-    base: undefined,
-    // An error is logged by what it is, never by what it carried (see errorForLog).
-    serializers: { err: (e: unknown) => (e instanceof Error ? errorForLog(e) : e) },
-    redact: {
-      paths: [
-        'password', '*.password', 'password_hash', '*.password_hash',
-        'token', '*.token', 'access', 'refresh', '*.access', '*.refresh',
-        'req.headers.authorization', 'req.headers.authorize', 'req.headers.cookie',
-        'headers.authorization', 'headers.authorize', 'headers["stripe-signature"]',
-        'headers["x-telegram-bot-api-secret-token"]', 'secretKey', 'webhookSecret', 'jwtSecret', 'botToken',
-      ],
-      censor: '[redacted]',
+  return pino(
+    {
+      level,
+      base: undefined,
+      // An error is logged by what it is, never by what it carried (see errorForLog).
+      serializers: { err: (e: unknown) => (e instanceof Error ? errorForLog(e) : e) },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'password_hash',
+          '*.password_hash',
+          'token',
+          '*.token',
+          'access',
+          'refresh',
+          '*.access',
+          '*.refresh',
+          'req.headers.authorization',
+          'req.headers.authorize',
+          'req.headers.cookie',
+          'headers.authorization',
+          'headers.authorize',
+          'headers["stripe-signature"]',
+          'headers["x-telegram-bot-api-secret-token"]',
+          'secretKey',
+          'webhookSecret',
+          'jwtSecret',
+          'botToken',
+        ],
+        censor: '[redacted]',
+      },
     },
-  }, opts.human ? { write: (line: string) => out.write(humanLine(line)) } : out);
+    opts.human ? { write: (line: string) => out.write(humanLine(line)) } : out,
+  );
 }
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
@@ -41,7 +60,10 @@ export function humanLine(json: string): string {
   const clock = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
   const rest = Object.entries(fields)
     .map(([k, v]) => {
-      const text = typeof v === 'string' ? v : JSON.stringify(k === 'err' && v && typeof v === 'object' && 'message' in v ? (v as { message: unknown }).message : v);
+      const text =
+        typeof v === 'string'
+          ? v
+          : JSON.stringify(k === 'err' && v && typeof v === 'object' && 'message' in v ? (v as { message: unknown }).message : v);
       return `${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : text}`;
     })
     .join(' ');
@@ -72,19 +94,41 @@ export const silentLogger = (): Logger => pino({ level: 'silent' });
  */
 export function errorForLog(err: unknown): Record<string, unknown> {
   if (!err || typeof err !== 'object') return { message: String(err) };
-  const e = err as { name?: unknown; message?: unknown; stack?: unknown; method?: unknown; error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown }; error?: unknown };
+  const e = err as {
+    name?: unknown;
+    message?: unknown;
+    stack?: unknown;
+    method?: unknown;
+    error_code?: unknown;
+    description?: unknown;
+    parameters?: { retry_after?: unknown };
+    error?: unknown;
+  };
   // grammY's BotError (bot.catch) wraps what the middleware threw.
   if (e.name === 'BotError' && e.error !== undefined) return errorForLog(e.error);
   if (typeof e.method === 'string' && typeof e.error_code === 'number') {
-    const out: Record<string, unknown> = { type: 'GrammyError', method: e.method, error_code: e.error_code, description: e.description };
+    const out: Record<string, unknown> = {
+      type: 'GrammyError',
+      method: e.method,
+      error_code: e.error_code,
+      description: e.description,
+    };
     if (e.parameters?.retry_after !== undefined) out.retry_after = e.parameters.retry_after;
     return out;
   }
   const message = redactUrlSecrets(typeof e.message === 'string' ? e.message : String(err));
   if (e.name === 'HttpError') {
     const cause = e.error as { name?: unknown; code?: unknown } | undefined;
-    return { type: 'HttpError', message, cause: cause && typeof cause === 'object' ? { type: cause.name, code: cause.code } : undefined };
+    return {
+      type: 'HttpError',
+      message,
+      cause: cause && typeof cause === 'object' ? { type: cause.name, code: cause.code } : undefined,
+    };
   }
-  return { type: typeof e.name === 'string' ? e.name : 'Error', message, stack: typeof e.stack === 'string' ? redactUrlSecrets(e.stack) : undefined };
+  return {
+    type: typeof e.name === 'string' ? e.name : 'Error',
+    message,
+    stack: typeof e.stack === 'string' ? redactUrlSecrets(e.stack) : undefined,
+  };
 }
 export type { Logger };

@@ -1,8 +1,8 @@
 // npm start: the API, the bot and the jobs in one process over one database file.
 import { loadConfigOrExit } from './config.js';
-import { createLogger } from './logger.js';
-import { ListenError, SandboxInUseError, startService, type RunningService } from './service.js';
 import { restrictNewFiles } from './db/file-modes.js';
+import { createLogger } from './logger.js';
+import { ListenError, type RunningService, SandboxInUseError, startService } from './service.js';
 
 restrictNewFiles();
 
@@ -56,6 +56,9 @@ if (stopAsked !== undefined) shutdown();
 else if (process.stdout.isTTY) {
   // What a person needs to go on, where they will see it.
   const chat = config.sandbox.telegram ? `\n     Try it offline:  ${service.url}/sandbox/` : '';
-  const local = service.host === '127.0.0.1' ? '\n     Reachable from this machine only (HOST=0.0.0.0 opens it to the network).' : '';
-  console.log(`\n  📚 Library is running at ${service.url}${chat}\n     API docs:        ${service.url}/api/docs/${local}\n     Ctrl-C stops it.\n`);
+  const local =
+    service.host === '127.0.0.1' ? '\n     Reachable from this machine only (HOST=0.0.0.0 opens it to the network).' : '';
+  console.log(
+    `\n  📚 Library is running at ${service.url}${chat}\n     API docs:        ${service.url}/api/docs/${local}\n     Ctrl-C stops it.\n`,
+  );
 }

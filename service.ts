@@ -2,16 +2,16 @@
 // with no credentials at all or SANDBOX=on, the offline sandbox standing in for Telegram and Stripe).
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import { getOrCreateSetting, openDatabase, randomSecret, type DB, type Engine } from './db/connection.js';
-import { ping } from './db/health.js';
 import type { Core } from './core/index.js';
-import { systemClock, type Clock } from './core/kernel/index.js';
-import { awaitLease, holderIsHere, holderLabel, holdLease, leaseHolderId, type HeldLease } from './jobs/lease.js';
-import { liveLease, type Lease } from './db/leases.js';
+import { type Clock, systemClock } from './core/kernel/index.js';
+import { type DB, type Engine, getOrCreateSetting, openDatabase, randomSecret } from './db/connection.js';
+import { ping } from './db/health.js';
+import { type Lease, liveLease } from './db/leases.js';
 import type { Jobs } from './jobs/index.js';
+import { awaitLease, type HeldLease, holderIsHere, holderLabel, holdLease, leaseHolderId } from './jobs/lease.js';
+import type { Logger } from './logger.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
@@ -34,7 +34,10 @@ export interface RunningService {
 
 /** The server could not listen; the message says why and what to do, for a person. */
 export class ListenError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
     this.name = 'ListenError';
   }
@@ -51,10 +54,16 @@ function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
         err.code,
       );
     case 'EACCES':
-      return new ListenError(`Not allowed to listen on port ${port} (ports below 1024 need privileges). Choose another port: PORT=3000 npm start (or set PORT in .env).`, err.code);
+      return new ListenError(
+        `Not allowed to listen on port ${port} (ports below 1024 need privileges). Choose another port: PORT=3000 npm start (or set PORT in .env).`,
+        err.code,
+      );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new ListenError(`HOST=${host} is not an address of this machine. Leave HOST unset, or use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`, err.code);
+      return new ListenError(
+        `HOST=${host} is not an address of this machine. Leave HOST unset, or use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`,
+        err.code,
+      );
     default:
       return new ListenError(`Could not listen on ${host}:${port}: ${err.message}`, err.code);
   }
@@ -101,7 +110,8 @@ async function claimSandbox(db: DB, clock: Clock, url: string, logger: Logger): 
 /** Said once while this instance waits to long-poll: who polls, and what to do for several instances. */
 function pollingWaitMessage(current: Lease): string {
   const who = holderLabel(current.holder);
-  const webhook = 'Telegram hands updates to one long-polling client only: to run several instances, use webhook mode (set TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL on every instance).';
+  const webhook =
+    'Telegram hands updates to one long-polling client only: to run several instances, use webhook mode (set TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL on every instance).';
   return holderIsHere(current.holder)
     ? `Another instance on this machine is receiving Telegram updates by long polling (${who}): this one serves the API and the jobs, and starts polling only when that one stops. ${webhook}`
     : `Another instance is receiving Telegram updates by long polling (${who}): this one serves the API and the jobs, and starts polling when that instance stops or its claim lapses (by ${new Date(current.expiresAt).toISOString()} if it has died). ${webhook}`;
@@ -137,7 +147,9 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     });
   }
   const jwtSecret = config.jwtSecret ?? (await getOrCreateSetting(db, 'jwt_secret', randomSecret));
-  const stripeWebhookSecret = config.stripe.webhookSecret ?? (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
+  const stripeWebhookSecret =
+    config.stripe.webhookSecret ??
+    (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
 
   // Listen first (the port may be 0 in tests): the in-process stand-ins need our address
   // before the bot and the payment gateway are built. Until the app is built, /health answers
@@ -150,13 +162,18 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const appReady = new Promise<Fetch>((resolve) => (appBuilt = resolve));
   const early: Fetch = async (req, env) => {
     if (new URL(req.url).pathname === '/health') {
-      return ping(db).then(() => Response.json({ status: 'ok' }), () => Response.json({ status: 'unavailable' }, { status: 503 }));
+      return ping(db).then(
+        () => Response.json({ status: 'ok' }),
+        () => Response.json({ status: 'unavailable' }, { status: 503 }),
+      );
     }
     const app = await Promise.race([appReady, sleep(30_000, undefined, { ref: false }).then(() => undefined)]);
     return app ? app(req, env) : new Response('starting', { status: 503 });
   };
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: (req, env) => (fetchApp ?? early)(req, env), port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve({ fetch: (req, env) => (fetchApp ?? early)(req, env), port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    );
     s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
   }).catch(async (err: unknown) => {
     await sandboxLease?.release();
@@ -177,22 +194,46 @@ export async function startService(config: Config, opts: StartOptions): Promise<
 
   // The core, the API and the jobs, loaded only now: their modules take most of a start (a
   // second or more on a busy machine), and a supervisor's health check need not wait for them.
-  const [{ createCore, SYSTEM_ACTOR }, { createStripeGateway }, { createApi }, { createUpdateGate }, { createNoticeRenderer }, { createJobs }, personas] = await Promise.all([
-    import('./core/index.js'), import('./gateways/stripe.js'), import('./api/app.js'), import('./bot/update-gate.js'),
-    import('./bot/notices.js'), import('./jobs/index.js'), import('./sandbox/personas.js'),
+  const [
+    { createCore, SYSTEM_ACTOR },
+    { createStripeGateway },
+    { createApi },
+    { createUpdateGate },
+    { createNoticeRenderer },
+    { createJobs },
+    personas,
+  ] = await Promise.all([
+    import('./core/index.js'),
+    import('./gateways/stripe.js'),
+    import('./api/app.js'),
+    import('./bot/update-gate.js'),
+    import('./bot/notices.js'),
+    import('./jobs/index.js'),
+    import('./sandbox/personas.js'),
   ]);
   const { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } = personas;
 
   // The stand-ins and their pages are loaded only when the sandbox is on (memory, issue 16).
-  const sandbox = config.sandbox.telegram || config.sandbox.stripe
-    ? (await import('./sandbox/index.js')).createSandbox({ config: effectiveConfig, logger, stripeWebhookSecret, localBase, port })
-    : undefined;
+  const sandbox =
+    config.sandbox.telegram || config.sandbox.stripe
+      ? (await import('./sandbox/index.js')).createSandbox({
+          config: effectiveConfig,
+          logger,
+          stripeWebhookSecret,
+          localBase,
+          port,
+        })
+      : undefined;
 
   // No key and no Stripe stand-in: payments answer "provider unavailable" and stay renewable.
   const gateway = createStripeGateway({
     secretKey: config.stripe.secretKey ?? SANDBOX_STRIPE_KEY,
     webhookSecret: stripeWebhookSecret,
-    apiBase: config.sandbox.stripe ? `${localBase}/sandbox/stripe` : config.stripe.secretKey ? config.stripe.apiBase : 'http://127.0.0.1:9',
+    apiBase: config.sandbox.stripe
+      ? `${localBase}/sandbox/stripe`
+      : config.stripe.secretKey
+        ? config.stripe.apiBase
+        : 'http://127.0.0.1:9',
   });
   const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 30_000 });
   // Before the first request: a book without its search text (one written before migration 007)
@@ -210,7 +251,10 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   }
   if (sandbox && realCredential) {
     logger.warn(
-      { telegram: config.telegram.botToken ? 'real' : 'sandbox stand-in', stripe: config.stripe.secretKey ? 'real' : 'sandbox stand-in' },
+      {
+        telegram: config.telegram.botToken ? 'real' : 'sandbox stand-in',
+        stripe: config.stripe.secretKey ? 'real' : 'sandbox stand-in',
+      },
       'SANDBOX=on beside a real credential: the sandbox librarian persona has no staff rights (staff commands in the sandbox chat are refused)',
     );
   }
@@ -219,7 +263,12 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   // and the bot's screens are never loaded (memory, issue 16); notices still wait in the outbox.
   const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
   const botDoor = botEnabled
-    ? await Promise.all([import('./bot/index.js'), import('./bot/start.js'), import('./bot/run.js'), import('./bot/polling-inbox.js')]).then(([index, start, run, inbox]) => ({
+    ? await Promise.all([
+        import('./bot/index.js'),
+        import('./bot/start.js'),
+        import('./bot/run.js'),
+        import('./bot/polling-inbox.js'),
+      ]).then(([index, start, run, inbox]) => ({
         bot: index.createBot(config.telegram.botToken ?? SANDBOX_BOT_TOKEN, core, {
           apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
           staffChatId: config.telegram.staffChatId,
@@ -269,13 +318,21 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const pollingTurn = async (signal: AbortSignal) => {
     let waited = false;
     const lease = await awaitLease(db, clock, {
-      name: POLLING_LEASE, holder: pollingHolder, ttlMs: POLLING_LEASE_TTL_MS, logger, signal,
+      name: POLLING_LEASE,
+      holder: pollingHolder,
+      ttlMs: POLLING_LEASE_TTL_MS,
+      logger,
+      signal,
       onBusy: (current) => {
         waited = true;
-        logger.warn({ lease: POLLING_LEASE, holder: current.holder, until: new Date(current.expiresAt).toISOString() }, pollingWaitMessage(current));
+        logger.warn(
+          { lease: POLLING_LEASE, holder: current.holder, until: new Date(current.expiresAt).toISOString() },
+          pollingWaitMessage(current),
+        );
       },
     });
-    if (lease && waited) logger.info({ lease: POLLING_LEASE }, 'long-polling claim taken: this instance now receives Telegram updates');
+    if (lease && waited)
+      logger.info({ lease: POLLING_LEASE }, 'long-polling claim taken: this instance now receives Telegram updates');
     return lease;
   };
   // In the background: the service serves while Telegram is slow or unreachable.
@@ -283,7 +340,9 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     ? botDoor.startBot(botDoor.bot, {
         logger,
         staffChatId: config.telegram.staffChatId,
-        webhook: webhookMode ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! } : undefined,
+        webhook: webhookMode
+          ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! }
+          : undefined,
         attemptTimeoutMs: opts.telegramTimeoutMs,
         pollingTurn: config.telegram.botToken && !webhookMode ? pollingTurn : undefined,
         // Real Telegram only: the sandbox's stand-in keeps its updates in memory and numbers them
@@ -303,8 +362,18 @@ export async function startService(config: Config, opts: StartOptions): Promise<
       url,
       listening: `${config.host}:${port}`,
       docs: `${url}/api/docs/`,
-      telegram: config.sandbox.telegram ? 'sandbox stand-in' : !config.telegram.botToken ? 'off (no TELEGRAM_BOT_TOKEN)' : webhookMode ? 'real (webhook)' : 'real (long polling)',
-      stripe: config.sandbox.stripe ? 'sandbox stand-in' : config.stripe.secretKey ? 'real' : 'off (no STRIPE_SECRET_KEY: payments unavailable, stay renewable)',
+      telegram: config.sandbox.telegram
+        ? 'sandbox stand-in'
+        : !config.telegram.botToken
+          ? 'off (no TELEGRAM_BOT_TOKEN)'
+          : webhookMode
+            ? 'real (webhook)'
+            : 'real (long polling)',
+      stripe: config.sandbox.stripe
+        ? 'sandbox stand-in'
+        : config.stripe.secretKey
+          ? 'real'
+          : 'off (no STRIPE_SECRET_KEY: payments unavailable, stay renewable)',
       sandbox: sandbox ? `${url}/sandbox/` : 'off',
     },
     sandbox ? `Library is up. Try it offline: ${url}/sandbox/` : `Library is up at ${url}`,

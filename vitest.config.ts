@@ -91,19 +91,21 @@ export default defineConfig({
       // Only with a server to run on: without TEST_DATABASE_URL, `--project multi` names no project
       // and vitest says so (exit 1) rather than passing with nothing run.
       ...(process.env.TEST_DATABASE_URL
-        ? [{
-            extends: true as const,
-            test: {
-              name: 'multi',
-              include: MULTI,
-              env: { TEST_DB: 'postgres' },
-              // Two service instances and a server per test file: give them room.
-              testTimeout: 120_000,
-              hookTimeout: 120_000,
-              globalSetup: ['tests/helpers/pg-global-setup.ts'],
-              setupFiles: ['tests/helpers/pg-setup.ts'],
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'multi',
+                include: MULTI,
+                env: { TEST_DB: 'postgres' },
+                // Two service instances and a server per test file: give them room.
+                testTimeout: 120_000,
+                hookTimeout: 120_000,
+                globalSetup: ['tests/helpers/pg-global-setup.ts'],
+                setupFiles: ['tests/helpers/pg-setup.ts'],
+              },
             },
-          }]
+          ]
         : []),
     ],
   },

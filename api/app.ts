@@ -6,9 +6,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { Logger } from 'pino';
-import { redactUrlSecrets } from '../logger.js';
 import type { Core } from '../core/index.js';
-import { counterStoreFor, type CounterStore } from '../db/rate-limit-store.js';
+import { type CounterStore, counterStoreFor } from '../db/rate-limit-store.js';
+import { redactUrlSecrets } from '../logger.js';
 import { createAuth } from './auth.js';
 import { registerBookRoutes } from './books.js';
 import { registerBorrowingRoutes } from './borrowings.js';
@@ -17,7 +17,7 @@ import { createErrorHandler, errorResponse, notFoundHandler, validationHook } fr
 import { registerHealthRoutes } from './health.js';
 import { registerHoldRoutes } from './holds.js';
 import { registerPaymentRoutes } from './payments.js';
-import { createThrottle, type AuthLimits } from './rate-limit.js';
+import { type AuthLimits, createThrottle } from './rate-limit.js';
 import type { ApiDeps, App, AppEnv } from './types.js';
 import { registerUserRoutes } from './users.js';
 
@@ -86,10 +86,12 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     logger,
     botUsername: opts.botUsername ?? (() => undefined),
     telegramLink: opts.telegramLink ?? ((bot, code) => `https://t.me/${encodeURIComponent(bot)}?start=${code}`),
-    chatLink: opts.chatLink ?? (() => {
-      const bot = opts.botUsername?.()?.replace(/^@/, '');
-      return bot ? `https://t.me/${encodeURIComponent(bot)}` : undefined;
-    }),
+    chatLink:
+      opts.chatLink ??
+      (() => {
+        const bot = opts.botUsername?.()?.replace(/^@/, '');
+        return bot ? `https://t.me/${encodeURIComponent(bot)}` : undefined;
+      }),
     throttle,
   };
 
@@ -186,7 +188,12 @@ function methodNotAllowed(app: App): NotFoundHandler<AppEnv> {
     const allowed = METHODS.filter((m) => router!.match(m === 'HEAD' ? 'GET' : m, c.req.path)[0].length > 0);
     if (allowed.length === 0 || allowed.includes(c.req.method)) return notFoundHandler(c);
     c.header('Allow', allowed.join(', '));
-    return errorResponse(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+    return errorResponse(
+      c,
+      405,
+      'METHOD_NOT_ALLOWED',
+      `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`,
+    );
   };
 }
 
@@ -207,7 +214,16 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const level = status >= 500 ? 'error' : 'debug';
     if (logger.isLevelEnabled(level)) {
       // A bot token (the sandbox's Bot API), a pay link or a session id can sit in a path.
-      logger[level]({ reqId: id, method: c.req.method, path: redactUrlSecrets(rawPath(c.req.url)), status, ms: Math.round((performance.now() - start) * 10) / 10 }, 'request');
+      logger[level](
+        {
+          reqId: id,
+          method: c.req.method,
+          path: redactUrlSecrets(rawPath(c.req.url)),
+          status,
+          ms: Math.round((performance.now() - start) * 10) / 10,
+        },
+        'request',
+      );
     }
   };
 }

@@ -1,11 +1,11 @@
 // Who is calling: the bearer token's claims, checked against the account on every request (the
 // row is read anyway for is_staff), so a demotion or a password change takes effect at once.
 import type { MiddlewareHandler } from 'hono';
-import type { UserActor } from '../core/index.js';
 import type { Session } from '../core/accounts/index.js';
+import type { UserActor } from '../core/index.js';
 import { DomainError } from '../core/kernel/index.js';
-import { createTokens, unauthorized, type TokenClaims, type TokenOptions, type TokenType } from './tokens.js';
 import type { AppEnv } from './env.js';
+import { createTokens, type TokenClaims, type TokenOptions, type TokenType, unauthorized } from './tokens.js';
 
 export type { TokenType } from './tokens.js';
 

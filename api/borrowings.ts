@@ -1,7 +1,19 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
-  BorrowBody, BorrowingCreated, BorrowingExtended, BorrowingListQuery, BorrowingPage, BorrowingReturned, BorrowingSchema, E, ExtendBody, IdParams, bearer,
-  conflict, json, jsonBody,
+  BorrowBody,
+  BorrowingCreated,
+  BorrowingExtended,
+  BorrowingListQuery,
+  BorrowingPage,
+  BorrowingReturned,
+  BorrowingSchema,
+  bearer,
+  conflict,
+  E,
+  ExtendBody,
+  IdParams,
+  json,
+  jsonBody,
 } from './schemas.js';
 import type { ApiDeps, App } from './types.js';
 
@@ -13,7 +25,12 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/borrowings', tags, operationId: 'createBorrowing', security: bearer, middleware: [user] as const,
+      method: 'post',
+      path: '/api/borrowings',
+      tags,
+      operationId: 'createBorrowing',
+      security: bearer,
+      middleware: [user] as const,
       summary: 'Borrow a book: takes a copy and opens a Stripe Checkout Session for the rent',
       description:
         'expected_return_date must be after today and at most MAX_LOAN_DAYS away. 409 when no copy is left, the loan limit is reached ' +
@@ -21,8 +38,12 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
         'and the payment can be renewed.',
       request: { body: jsonBody(BorrowBody) },
       responses: {
-        201: json(BorrowingCreated, 'The borrowing with its payment'), 400: E[400], 401: E[401], 404: E[404],
-        409: conflict(['NO_COPIES_LEFT', 'LOAN_LIMIT_REACHED', 'UNPAID'], 'The book cannot be borrowed now'), 413: E[413],
+        201: json(BorrowingCreated, 'The borrowing with its payment'),
+        400: E[400],
+        401: E[401],
+        404: E[404],
+        409: conflict(['NO_COPIES_LEFT', 'LOAN_LIMIT_REACHED', 'UNPAID'], 'The book cannot be borrowed now'),
+        413: E[413],
       },
     }),
     async (c) => {
@@ -33,20 +54,38 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/borrowings', tags, operationId: 'listBorrowings', security: bearer, middleware: [user] as const,
-      summary: 'Your borrowings, newest first (staff: everyone\'s; filter with user_id)',
+      method: 'get',
+      path: '/api/borrowings',
+      tags,
+      operationId: 'listBorrowings',
+      security: bearer,
+      middleware: [user] as const,
+      summary: "Your borrowings, newest first (staff: everyone's; filter with user_id)",
       request: { query: BorrowingListQuery },
       responses: { 200: json(BorrowingPage, 'A page of borrowings'), 400: E[400], 401: E[401], 403: E[403] },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(await core.borrowings.list(c.get('actor'), { isActive: q.is_active, userId: q.user_id, cursor: q.cursor, limit: q.limit }), 200);
+      return c.json(
+        await core.borrowings.list(c.get('actor'), {
+          isActive: q.is_active,
+          userId: q.user_id,
+          cursor: q.cursor,
+          limit: q.limit,
+        }),
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/borrowings/{id}', tags, operationId: 'getBorrowing', security: bearer, middleware: [user] as const,
+      method: 'get',
+      path: '/api/borrowings/{id}',
+      tags,
+      operationId: 'getBorrowing',
+      security: bearer,
+      middleware: [user] as const,
       summary: 'A borrowing with its book and payments (yours, or any for staff)',
       request: { params: IdParams },
       responses: { 200: json(BorrowingSchema, 'The borrowing'), 400: E[400], 401: E[401], 404: E[404] },
@@ -56,10 +95,21 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/borrowings/{id}/return', tags, operationId: 'returnBorrowing', security: bearer, middleware: [user] as const,
+      method: 'post',
+      path: '/api/borrowings/{id}/return',
+      tags,
+      operationId: 'returnBorrowing',
+      security: bearer,
+      middleware: [user] as const,
       summary: 'Return a book (the borrower or staff); late → a fine with its own checkout session',
       request: { params: IdParams },
-      responses: { 200: json(BorrowingReturned, 'The returned borrowing and any fine'), 400: E[400], 401: E[401], 404: E[404], 409: E[409] },
+      responses: {
+        200: json(BorrowingReturned, 'The returned borrowing and any fine'),
+        400: E[400],
+        401: E[401],
+        404: E[404],
+        409: E[409],
+      },
     }),
     async (c) => {
       const { borrowing, fine, session_error } = await core.borrowings.returnBook(c.get('actor'), c.req.valid('param').id);
@@ -69,7 +119,12 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/borrowings/{id}/extend', tags, operationId: 'extendBorrowing', security: bearer, middleware: [user] as const,
+      method: 'post',
+      path: '/api/borrowings/{id}/extend',
+      tags,
+      operationId: 'extendBorrowing',
+      security: bearer,
+      middleware: [user] as const,
       summary: 'Extend a loan (the borrower or staff): a later due date, the extra days charged as a new payment',
       description:
         'Only while the loan is active and not overdue, the reader owes nothing, it was extended fewer than MAX_RENEWALS times and no reader ' +
@@ -79,13 +134,19 @@ export function registerBorrowingRoutes(app: App, deps: ApiDeps): void {
       request: { params: IdParams, body: jsonBody(ExtendBody) },
       responses: {
         200: json(BorrowingExtended, 'The borrowing with its new due date and payments'),
-        400: E[400], 401: E[401], 404: E[404],
+        400: E[400],
+        401: E[401],
+        404: E[404],
         409: conflict(['HOLDS_WAITING', 'RENEWAL_LIMIT', 'OVERDUE', 'UNPAID', 'NOT_ACTIVE'], 'The loan cannot be extended now'),
         413: E[413],
       },
     }),
     async (c) => {
-      const { borrowing, session_url, session_error } = await core.borrowings.extend(c.get('actor'), c.req.valid('param').id, c.req.valid('json'));
+      const { borrowing, session_url, session_error } = await core.borrowings.extend(
+        c.get('actor'),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      );
       return c.json({ ...borrowing, session_url, session_error }, 200);
     },
   );

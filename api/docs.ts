@@ -3,10 +3,10 @@
 // Content-Security-Policy keeps the browser on this origin, so nothing can be fetched from a
 // CDN even if a future viewer release tried.
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { App } from './types.js';
+import path from 'node:path';
 import { html } from 'hono/html';
+import type { App } from './types.js';
 
 export const DOCS_PATH = '/api/docs';
 
@@ -52,13 +52,17 @@ const PAGE = html`<!doctype html>
 </html>`;
 
 // Swagger UI sets style attributes (React) and shows data: images from its stylesheet.
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export function registerDocsRoutes(app: App): void {
   const cache = new Map<string, Buffer>();
   const read = (file: string) => {
     let body = cache.get(file);
-    if (!body) cache.set(file, (body = fs.readFileSync(path.join(DIST, file))));
+    if (!body) {
+      body = fs.readFileSync(path.join(DIST, file));
+      cache.set(file, body);
+    }
     return body;
   };
 

@@ -3,8 +3,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
 import type { Logger } from 'pino';
+import type { ZodError } from 'zod';
 import { isDomainError } from '../core/kernel/index.js';
 import { errorForLog, redactUrlSecrets } from '../logger.js';
 import type { AppEnv } from './types.js';
@@ -35,7 +35,13 @@ export function errorBody(code: string, message: string, details?: unknown): Err
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
 
-export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, details?: unknown): Response {
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  details?: unknown,
+): Response {
   return c.json(errorBody(code, message, details), status);
 }
 
@@ -47,7 +53,14 @@ export function zodIssues(error: ZodError): FieldIssue[] {
   });
 }
 
-const TARGET_NAMES: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header', form: 'body', cookie: 'cookie' };
+const TARGET_NAMES: Record<string, string> = {
+  json: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  form: 'body',
+  cookie: 'cookie',
+};
 
 /**
  * The OpenAPIHono defaultHook: a request that fails a route's zod schema answers
@@ -110,7 +123,12 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
       return errorResponse(c, status as ContentfulStatusCode, code, message);
     }
     logger.error(
-      { reqId: c.get('requestId'), method: c.req.method, path: redactUrlSecrets(c.req.path), err: err instanceof Error ? errorForLog(err) : redactUrlSecrets(String(err)) },
+      {
+        reqId: c.get('requestId'),
+        method: c.req.method,
+        path: redactUrlSecrets(c.req.path),
+        err: err instanceof Error ? errorForLog(err) : redactUrlSecrets(String(err)),
+      },
       'unexpected error',
     );
     return errorResponse(c, 500, 'INTERNAL', 'Something went wrong');

@@ -5,7 +5,11 @@ import type { ApiDeps, App } from './types.js';
 export function registerHealthRoutes(app: App, deps: ApiDeps): void {
   app.openapi(
     createRoute({
-      method: 'get', path: '/health', tags: ['health'], operationId: 'getHealth', summary: 'Liveness and database check',
+      method: 'get',
+      path: '/health',
+      tags: ['health'],
+      operationId: 'getHealth',
+      summary: 'Liveness and database check',
       responses: { 200: json(Health, 'The database answers'), 503: json(Health, 'The database does not answer') },
     }),
     async (c) => {

@@ -2,7 +2,7 @@
 // `html` escapes every interpolated value; a nested html`` fragment goes in as it is.
 import { html } from 'hono/html';
 import type { PaymentReceipt, SessionPage } from '../core/payments/index.js';
-import { LANGUAGES, tPlain, type Language } from '../i18n/index.js';
+import { LANGUAGES, type Language, tPlain } from '../i18n/index.js';
 
 type Page = ReturnType<typeof html>;
 
@@ -52,7 +52,8 @@ ${body}
 
 const amount = (p: PaymentReceipt) => html`<p class="amount">$${p.money_to_pay}</p>`;
 // Whoever holds the session id sees these pages: the payment's own number only, never the reader's or the loan's.
-const ref = (lang: Language, p: PaymentReceipt) => html`<p class="muted">${tPlain(lang, 'page-payment-ref', { id: String(p.id) })}</p>`;
+const ref = (lang: Language, p: PaymentReceipt) =>
+  html`<p class="muted">${tPlain(lang, 'page-payment-ref', { id: String(p.id) })}</p>`;
 
 /**
  * The success page. `chatUrl`: where the reader talks to the bot (its t.me link, or the sandbox's
@@ -65,40 +66,76 @@ export function successPage({ receipt: payment, paid, checkoutUrl, language, rec
     : html`<p>${tPlain(lang, 'page-close-hint')}</p>`;
   if (paid) {
     const refunded = payment.status === 'REFUNDED' ? html`<p>${tPlain(lang, 'page-refunded-since')}</p>` : '';
-    return page(lang, tPlain(lang, 'page-paid-title'), 'ok', html`${amount(payment)}
+    return page(
+      lang,
+      tPlain(lang, 'page-paid-title'),
+      'ok',
+      html`${amount(payment)}
 <p>${tPlain(lang, 'page-paid-text', { type: payment.type })}</p>${refunded}
 ${back}
-${ref(lang, payment)}`);
+${ref(lang, payment)}`,
+    );
   }
   if (recheckInMs !== null) {
     // Not Stripe's word yet (it was asked moments ago, perhaps before the payer paid): the page
     // asks again by itself once the next check is allowed.
-    return page(lang, tPlain(lang, 'page-confirming-title'), 'wait', html`${amount(payment)}
+    return page(
+      lang,
+      tPlain(lang, 'page-confirming-title'),
+      'wait',
+      html`${amount(payment)}
 <p>${tPlain(lang, 'page-confirming-text')}</p>
-${ref(lang, payment)}`, Math.max(1, Math.ceil(recheckInMs / 1000)));
+${ref(lang, payment)}`,
+      Math.max(1, Math.ceil(recheckInMs / 1000)),
+    );
   }
   const payLink = checkoutUrl ? html`<a class="button" href="${checkoutUrl}">${tPlain(lang, 'page-go-pay')}</a>` : '';
-  return page(lang, tPlain(lang, 'page-unpaid-title'), 'wait', html`${amount(payment)}
+  return page(
+    lang,
+    tPlain(lang, 'page-unpaid-title'),
+    'wait',
+    html`${amount(payment)}
 <p>${tPlain(lang, 'page-unpaid-text', { type: payment.type })}</p>
 ${payLink}
-${ref(lang, payment)}`);
+${ref(lang, payment)}`,
+  );
 }
 
 export function cancelPage(known: SessionPage | null): Page {
   const lang = pageLanguage(known?.language);
   const payment = known?.receipt ?? null;
-  const payLink = known?.checkoutUrl ? html`<a class="button" href="${known.checkoutUrl}">${tPlain(lang, 'page-pay-now')}</a>` : '';
-  const paidNote = payment && (payment.status === 'PAID' || payment.status === 'REFUNDED') ? html`<p>${tPlain(lang, 'page-paused-done')}</p>` : '';
-  return page(lang, tPlain(lang, 'page-paused-title'), 'wait', html`${payment ? amount(payment) : ''}
+  const payLink = known?.checkoutUrl
+    ? html`<a class="button" href="${known.checkoutUrl}">${tPlain(lang, 'page-pay-now')}</a>`
+    : '';
+  const paidNote =
+    payment && (payment.status === 'PAID' || payment.status === 'REFUNDED')
+      ? html`<p>${tPlain(lang, 'page-paused-done')}</p>`
+      : '';
+  return page(
+    lang,
+    tPlain(lang, 'page-paused-title'),
+    'wait',
+    html`${payment ? amount(payment) : ''}
 <p>${tPlain(lang, 'page-paused-text')}</p>
 <p>${tPlain(lang, 'page-paused-limit')}</p>
 ${paidNote}${payLink}
-${payment ? ref(lang, payment) : ''}`);
+${payment ? ref(lang, payment) : ''}`,
+  );
 }
 
 // No payment, so no reader to speak to: English, as the API's error messages are.
 export function errorPage(status: number, message: string): Page {
-  const title = status === 404 ? 'Payment not found' : status === 503 ? 'Could not check the payment right now' : 'Something is wrong with this link';
-  return page('en', title, status === 503 ? 'wait' : 'bad', html`<p>${message}</p>
-<p class="muted">If you paid, the payment will still be confirmed automatically.</p>`);
+  const title =
+    status === 404
+      ? 'Payment not found'
+      : status === 503
+        ? 'Could not check the payment right now'
+        : 'Something is wrong with this link';
+  return page(
+    'en',
+    title,
+    status === 503 ? 'wait' : 'bad',
+    html`<p>${message}</p>
+<p class="muted">If you paid, the payment will still be confirmed automatically.</p>`,
+  );
 }

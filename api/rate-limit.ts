@@ -7,11 +7,11 @@
 // too. The counters live in a CounterStore (db/rate-limit-store.ts): memory on SQLite,
 // shared by every instance on PostgreSQL.
 import { isIP } from 'node:net';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { BurstyRateLimiter, RateLimiterRes } from 'rate-limiter-flexible';
-import { DomainError, isDomainError, type ErrorCode } from '../core/kernel/index.js';
+import { DomainError, type ErrorCode, isDomainError } from '../core/kernel/index.js';
 import type { Counter, CounterStore } from '../db/rate-limit-store.js';
 import type { AppEnv } from './env.js';
 
@@ -93,7 +93,12 @@ const limited = (ms: number, message: string) => {
 };
 
 /** One point for key, or RATE_LIMITED with how long to wait. */
-async function take(counter: Pick<Counter, 'consume'>, key: string, message: string, options?: { customDuration: number }): Promise<void> {
+async function take(
+  counter: Pick<Counter, 'consume'>,
+  key: string,
+  message: string,
+  options?: { customDuration: number },
+): Promise<void> {
   try {
     await counter.consume(key, 1, options);
   } catch (e) {
@@ -116,7 +121,12 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   if (!opts.enabled) {
     const pass: MiddlewareHandler<AppEnv> = (_c, next) => next();
     return {
-      clientAddress, registration: pass, linkCode: pass, login: (_c, _e, attempt) => attempt(), passwordCheck: (_u, attempt) => attempt(), search: async () => undefined,
+      clientAddress,
+      registration: pass,
+      linkCode: pass,
+      login: (_c, _e, attempt) => attempt(),
+      passwordCheck: (_u, attempt) => attempt(),
+      search: async () => undefined,
     };
   }
   const l = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -124,23 +134,43 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
   const logins = store.counter({ name: 'login-address', points: l.loginsPerAddressPerMinute, durationSec: 60 });
   const registrations = store.counter({ name: 'register-address', points: l.registrationsPerAddressPerMinute, durationSec: 60 });
   const addressFailures = store.counter({ name: 'login-fail-address', points: l.failuresPerAddressPerHour, durationSec: 3600 });
-  const passwordChecks = store.counter({ name: 'password-check-user', points: l.failuresPerAccount, durationSec: l.accountWindowSec, blockSec: l.accountWindowSec });
+  const passwordChecks = store.counter({
+    name: 'password-check-user',
+    points: l.failuresPerAccount,
+    durationSec: l.accountWindowSec,
+    blockSec: l.accountWindowSec,
+  });
   const linkCodes = store.counter({ name: 'link-code-user', points: l.linkCodesPerUser, durationSec: 600 });
   // Failed logins: per account (attempts in flight count until they turn out not to fail)…
-  const accountFailures = store.counter({ name: 'login-failures-account', points: l.failuresPerAccount, durationSec: l.accountWindowSec });
+  const accountFailures = store.counter({
+    name: 'login-failures-account',
+    points: l.failuresPerAccount,
+    durationSec: l.accountWindowSec,
+  });
   // …per account and address, refused once over…
   const pairFailures = store.counter({
-    name: 'login-failures-pair', points: l.failuresPerAccountAndAddress, durationSec: l.accountWindowSec, blockSec: l.accountWindowSec,
+    name: 'login-failures-pair',
+    points: l.failuresPerAccountAndAddress,
+    durationSec: l.accountWindowSec,
+    blockSec: l.accountWindowSec,
   });
   // …the slow-down's step per account (kept until accountWindowSec after the last failure)…
-  const slowDownLevel = store.counter({ name: 'login-slowdown-level', points: Number.MAX_SAFE_INTEGER, durationSec: l.accountWindowSec });
+  const slowDownLevel = store.counter({
+    name: 'login-slowdown-level',
+    points: Number.MAX_SAFE_INTEGER,
+    durationSec: l.accountWindowSec,
+  });
   // …and its gate: one try at a time for addresses new to the account, none until the wait is over.
   const slowDownGate = store.counter({ name: 'login-slowdown-gate', points: 1, durationSec: l.slowDownMaxSec });
   const loggedInFrom = opts.loggedInFrom ?? (async () => false);
   // The steady rate per second; past it, the rest of the burst (which comes back by the minute).
   const searches = new BurstyRateLimiter(
     store.counter({ name: 'search-address', points: l.searchesPerSecond, durationSec: 1 }),
-    store.counter({ name: 'search-address-burst', points: Math.max(1, l.searchBurst - l.searchesPerSecond), durationSec: SEARCH_BURST_WINDOW_SEC }),
+    store.counter({
+      name: 'search-address-burst',
+      points: Math.max(1, l.searchBurst - l.searchesPerSecond),
+      durationSec: SEARCH_BURST_WINDOW_SEC,
+    }),
   );
 
   /**
@@ -175,7 +205,8 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
     const address = clientAddress(c);
     await take(logins, address, 'Too many login attempts from your network');
     const failed = await addressFailures.get(address);
-    if (failed && failed.consumedPoints >= l.failuresPerAddressPerHour) throw limited(failed.msBeforeNext, 'Too many failed logins from your network');
+    if (failed && failed.consumedPoints >= l.failuresPerAddressPerHour)
+      throw limited(failed.msBeforeNext, 'Too many failed logins from your network');
     const normalized = email.trim().toLowerCase();
     const account = `email:${normalized}`;
     const pair = `${account}|${address}`;
@@ -187,10 +218,16 @@ export function createThrottle(opts: ThrottleOptions): Throttle {
       reserved.push(() => pairFailures.reward(pair));
       const inFlight = await accountFailures.penalty(account);
       reserved.push(() => accountFailures.reward(account));
-      const slowed = inFlight.consumedPoints > l.failuresPerAccount || ((await slowDownLevel.get(account))?.consumedPoints ?? 0) > 0;
+      const slowed =
+        inFlight.consumedPoints > l.failuresPerAccount || ((await slowDownLevel.get(account))?.consumedPoints ?? 0) > 0;
       if (slowed && !(await loggedInFrom(normalized, address))) {
         // Held while this try runs (a minute at most, should the process die meanwhile).
-        await take(slowDownGate, account, 'This account had many failed logins: from a network it was not used from, wait before each try', { customDuration: 60 });
+        await take(
+          slowDownGate,
+          account,
+          'This account had many failed logins: from a network it was not used from, wait before each try',
+          { customDuration: 60 },
+        );
         reserved.push(() => slowDownGate.delete(account));
       }
     } catch (e) {
@@ -267,5 +304,8 @@ export function normalizeAddress(address: string): string {
   const right = tail ? tail.split(':') : [];
   const groups = right.at(-1)?.includes('.') ? 7 : 8; // an IPv4 tail takes two groups
   const all = tail === undefined ? left : [...left, ...Array<string>(groups - left.length - right.length).fill('0'), ...right];
-  return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  return `${all
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -1,8 +1,8 @@
 // Zod schemas of the REST API: they validate requests (400 VALIDATION on failure) and
 // generate the OpenAPI document. Responses are documented, not re-validated (speed).
 import { z } from '@hono/zod-openapi';
-import { dateProblem, parseMoney, NO_CONTROL_CHARS, textField, MAX_PAGE_SIZE, isDomainError } from '../core/kernel/index.js';
-import { MAX_INVENTORY, isbnText } from '../core/catalogue/index.js';
+import { isbnText, MAX_INVENTORY } from '../core/catalogue/index.js';
+import { dateProblem, isDomainError, MAX_PAGE_SIZE, NO_CONTROL_CHARS, parseMoney, textField } from '../core/kernel/index.js';
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -12,7 +12,10 @@ const idString = (name: string) =>
     .string()
     .regex(/^\d{1,20}$/, `${name} must be a positive integer`)
     .transform(Number)
-    .refine((n) => Number.isSafeInteger(n) && n >= 1, `${name} must be a positive integer no larger than ${Number.MAX_SAFE_INTEGER}`);
+    .refine(
+      (n) => Number.isSafeInteger(n) && n >= 1,
+      `${name} must be a positive integer no larger than ${Number.MAX_SAFE_INTEGER}`,
+    );
 
 export const IdParams = z.object({
   id: idString('id').openapi({ param: { name: 'id', in: 'path' }, type: 'integer', minimum: 1, example: 1 }),
@@ -31,7 +34,12 @@ const limitParam = z
   .transform(Number)
   .refine((n) => n >= 1, 'limit must be at least 1')
   .optional()
-  .openapi({ type: 'integer', minimum: 1, description: `Page size, default 20; above ${MAX_PAGE_SIZE} is capped at ${MAX_PAGE_SIZE}`, example: 20 });
+  .openapi({
+    type: 'integer',
+    minimum: 1,
+    description: `Page size, default 20; above ${MAX_PAGE_SIZE} is capped at ${MAX_PAGE_SIZE}`,
+    example: 20,
+  });
 
 const cursorParam = z
   .string()
@@ -125,12 +133,19 @@ export const bearer = [{ bearerAuth: [] as string[] }];
 
 // ---------------------------------------------------------------- users
 
-const email = z.string({ error: 'email is required' }).trim().max(254, 'email is too long').pipe(z.email('email must be a valid address'));
+const email = z
+  .string({ error: 'email is required' })
+  .trim()
+  .max(254, 'email is too long')
+  .pipe(z.email('email must be a valid address'));
 const password = z
   .string({ error: 'password is required' })
   .min(8, 'password must be at least 8 characters')
   .max(256, 'password must be at most 256 characters')
-  .openapi({ description: 'At least 8 characters, not blank, not your email nor the part of it before @ (ignoring case), not one of the 10,000 most common passwords' });
+  .openapi({
+    description:
+      'At least 8 characters, not blank, not your email nor the part of it before @ (ignoring case), not one of the 10,000 most common passwords',
+  });
 
 export const RegisterBody = z
   .object({
@@ -182,7 +197,10 @@ export const RefreshBody = z
   .openapi('RefreshRequest');
 
 export const TokenPair = z
-  .object({ access: z.string().openapi({ description: 'Access token (15 minutes by default)' }), refresh: z.string().openapi({ description: 'Refresh token: use it once, for the next pair' }) })
+  .object({
+    access: z.string().openapi({ description: 'Access token (15 minutes by default)' }),
+    refresh: z.string().openapi({ description: 'Refresh token: use it once, for the next pair' }),
+  })
   .openapi('TokenPair');
 
 export const UserSchema = z
@@ -194,10 +212,9 @@ export const UserSchema = z
     is_staff: z.boolean(),
     language: z.string(),
     telegram_linked: z.boolean(),
-    telegram: z
-      .object({ username: z.string().nullable(), first_name: z.string().nullable() })
-      .nullable()
-      .openapi({ description: 'The linked Telegram (its @username without @, and its first name as Telegram gives it), or null' }),
+    telegram: z.object({ username: z.string().nullable(), first_name: z.string().nullable() }).nullable().openapi({
+      description: 'The linked Telegram (its @username without @, and its first name as Telegram gives it), or null',
+    }),
   })
   .openapi('User');
 
@@ -214,7 +231,8 @@ export const TelegramLink = z
   .object({
     url: z.string().openapi({
       example: 'https://t.me/library_bot?start=Xy9…',
-      description: 'Opens the bot with /start <code>. With the offline sandbox standing in for Telegram it is the sandbox web chat (`…/sandbox/?start=<code>`), which types the command in.',
+      description:
+        'Opens the bot with /start <code>. With the offline sandbox standing in for Telegram it is the sandbox web chat (`…/sandbox/?start=<code>`), which types the command in.',
     }),
     expires_at: z.string().openapi({ format: 'date-time' }),
   })
@@ -222,7 +240,9 @@ export const TelegramLink = z
 
 // ---------------------------------------------------------------- books
 
-const isbn = isbnText.nullable().openapi({ description: 'Digits, X and hyphens; null clears it (blank is refused)', example: '978-0-13-110362-7' });
+const isbn = isbnText
+  .nullable()
+  .openapi({ description: 'Digits, X and hyphens; null clears it (blank is refused)', example: '978-0-13-110362-7' });
 
 const bookFields = {
   title: text255('title').openapi({ example: 'The C Programming Language' }),
@@ -250,13 +270,21 @@ export const BookSchema = z
     cover: z.enum(['HARD', 'SOFT']),
     inventory: z.number().int().openapi({ description: 'Copies on the shelf, those set aside for readers included' }),
     daily_fee: moneyOut,
-    available: z.number().int().openapi({ description: 'Copies a reader can borrow now: shelf copies not set aside for a READY hold' }),
+    available: z
+      .number()
+      .int()
+      .openapi({ description: 'Copies a reader can borrow now: shelf copies not set aside for a READY hold' }),
     holds: z.number().int().openapi({ description: 'Readers waiting in the queue for a copy' }),
   })
   .openapi('Book');
 
 export const BookListQuery = PageQuery.extend({
-  search: z.string().max(200, 'search must be at most 200 characters').regex(NO_CONTROL_CHARS, 'search must not contain control characters or invisible formatting characters').optional().openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
+  search: z
+    .string()
+    .max(200, 'search must be at most 200 characters')
+    .regex(NO_CONTROL_CHARS, 'search must not contain control characters or invisible formatting characters')
+    .optional()
+    .openapi({ description: 'Words matched (as prefixes) against title, author and isbn' }),
 });
 
 const page = <T extends z.ZodType>(item: T, name: string) =>
@@ -273,7 +301,10 @@ export const PaymentSchema = z
     user_id: z.number().int(),
     type: z.enum(['PAYMENT', 'FINE']),
     status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED']),
-    renewal: z.number().int().openapi({ description: "0: the loan's rent, or a fine; n: the extra rent of the loan's n-th renewal" }),
+    renewal: z
+      .number()
+      .int()
+      .openapi({ description: "0: the loan's rent, or a fine; n: the extra rent of the loan's n-th renewal" }),
     money_to_pay: moneyOut,
     session_id: z.string().nullable(),
     session_url: z.string().nullable(),
@@ -306,7 +337,9 @@ export const PaymentPaused = z
   .openapi('PaymentPaused');
 
 export const PaymentListQuery = PageQuery.extend({
-  status: z.enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED'], { error: 'status must be PENDING, PAID, EXPIRED or REFUNDED' }).optional(),
+  status: z
+    .enum(['PENDING', 'PAID', 'EXPIRED', 'REFUNDED'], { error: 'status must be PENDING, PAID, EXPIRED or REFUNDED' })
+    .optional(),
   user_id: idString('user_id').optional().openapi({ type: 'integer', description: 'Staff only' }),
 });
 
@@ -341,7 +374,10 @@ const borrowingFields = {
 const SessionErrorSchema = z
   .object({
     code: z.enum(['PAYMENT_PROVIDER_UNAVAILABLE']),
-    message: z.string().openapi({ example: 'Stripe could not be reached, so no checkout page was opened; the payment waits and can be renewed (POST /api/payments/{id}/renew/, or the Pay button in the bot)' }),
+    message: z.string().openapi({
+      example:
+        'Stripe could not be reached, so no checkout page was opened; the payment waits and can be renewed (POST /api/payments/{id}/renew/, or the Pay button in the bot)',
+    }),
   })
   .openapi('SessionError');
 const sessionError = (what: string) =>
@@ -353,33 +389,47 @@ export const BorrowingSchema = z.object(borrowingFields).openapi('Borrowing');
 export const BorrowingCreated = z
   .object({
     ...borrowingFields,
-    session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the rent; null when none could be opened (session_error says why; renew the payment later)' }),
+    session_url: z.string().nullable().openapi({
+      description:
+        'Stripe Checkout page for the rent; null when none could be opened (session_error says why; renew the payment later)',
+    }),
     session_error: sessionError('the rent'),
   })
   .openapi('BorrowingCreated');
 export const BorrowingReturned = z
   .object({
     ...borrowingFields,
-    fine: z.union([PaymentSchema, z.null()]).openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }),
+    fine: z
+      .union([PaymentSchema, z.null()])
+      .openapi({ description: 'The fine for a late return, with its own session_url; null when returned on time' }),
     session_error: sessionError('the fine'),
   })
   .openapi('BorrowingReturned');
 export const BorrowingPage = page(BorrowingSchema, 'BorrowingPage');
 
 export const ExtendBody = z
-  .object({ expected_return_date: isoDate('expected_return_date').openapi({ description: 'The new due date: after the current one, at most MAX_LOAN_DAYS from today' }) })
+  .object({
+    expected_return_date: isoDate('expected_return_date').openapi({
+      description: 'The new due date: after the current one, at most MAX_LOAN_DAYS from today',
+    }),
+  })
   .openapi('ExtendRequest');
 export const BorrowingExtended = z
   .object({
     ...borrowingFields,
-    session_url: z.string().nullable().openapi({ description: 'Stripe Checkout page for the extra rent; null when none could be opened (session_error says why; renew the payment later)' }),
+    session_url: z.string().nullable().openapi({
+      description:
+        'Stripe Checkout page for the extra rent; null when none could be opened (session_error says why; renew the payment later)',
+    }),
     session_error: sessionError('the extra rent'),
   })
   .openapi('BorrowingExtended');
 
 // ---------------------------------------------------------------- holds
 
-const holdStatus = z.enum(['WAITING', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'], { error: 'status must be WAITING, READY, FULFILLED, CANCELLED or EXPIRED' });
+const holdStatus = z.enum(['WAITING', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'], {
+  error: 'status must be WAITING, READY, FULFILLED, CANCELLED or EXPIRED',
+});
 
 export const HoldBody = z.object({ book_id: positiveInt('book_id').openapi({ example: 1 }) }).openapi('HoldRequest');
 
@@ -390,7 +440,10 @@ export const HoldSchema = z
     book: BookSchema,
     status: holdStatus,
     position: z.number().int().nullable().openapi({ description: 'Place in the queue (1 = next) while WAITING; null otherwise' }),
-    ready_until: z.string().nullable().openapi({ format: 'date-time', description: 'Pick-up deadline of the copy set aside, once READY' }),
+    ready_until: z
+      .string()
+      .nullable()
+      .openapi({ format: 'date-time', description: 'Pick-up deadline of the copy set aside, once READY' }),
     created_at: z.string().openapi({ format: 'date-time' }),
     borrowing_id: z.number().int().nullable().openapi({ description: 'The loan that fulfilled the hold (FULFILLED only)' }),
   })
@@ -410,7 +463,13 @@ export const BorrowingListQuery = PageQuery.extend({
 
 export const MyBooks = z
   .object({
-    results: z.array(z.object({ borrowing_id: z.number().int(), expected_return_date: z.string().openapi({ format: 'date' }), book: BookSchema })),
+    results: z.array(
+      z.object({
+        borrowing_id: z.number().int(),
+        expected_return_date: z.string().openapi({ format: 'date' }),
+        book: BookSchema,
+      }),
+    ),
   })
   .openapi('MyBooks');
 

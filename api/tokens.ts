@@ -2,7 +2,7 @@
 // accepted in place of the other), `sub` (the user id) and `ep`, the account's token epoch when it
 // was issued (a password change moves the epoch on; see core/accounts/users.ts sessionActor). A refresh
 // token also names its login's family (`fam`) and is known by its `jti` (core/accounts/sessions.ts).
-import { SignJWT, jwtVerify } from 'jose';
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { DomainError } from '../core/kernel/index.js';
 
 export type TokenType = 'access' | 'refresh';
@@ -41,16 +41,30 @@ export function createTokens(opts: TokenOptions): Tokens {
   if (typeof opts.secret !== 'string' || opts.secret.length < 32) {
     throw new Error('createApi: jwtSecret must be at least 32 characters');
   }
-  for (const [name, v] of [['accessTtlSeconds', opts.accessTtlSeconds], ['refreshTtlSeconds', opts.refreshTtlSeconds]] as const) {
+  for (const [name, v] of [
+    ['accessTtlSeconds', opts.accessTtlSeconds],
+    ['refreshTtlSeconds', opts.refreshTtlSeconds],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`createApi: ${name} must be a positive integer`);
   }
   const now = opts.now ?? Date.now;
   // Imported once: jose would import a raw secret again on every call.
-  const keyPromise = crypto.subtle.importKey('raw', new TextEncoder().encode(opts.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  const keyPromise = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(opts.secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
   // Tokens already verified (until they expire), so a busy client costs one HMAC, not one per request.
   const verified = new Map<string, TokenClaims & { typ: TokenType; expMs: number }>();
 
-  async function issue(userId: number, typ: TokenType, epoch: number, session?: { family: string; jti: string }): Promise<string> {
+  async function issue(
+    userId: number,
+    typ: TokenType,
+    epoch: number,
+    session?: { family: string; jti: string },
+  ): Promise<string> {
     const iat = Math.floor(now() / 1000);
     const ttl = typ === 'access' ? opts.accessTtlSeconds : opts.refreshTtlSeconds;
     return new SignJWT(session && typ === 'refresh' ? { typ, ep: epoch, fam: session.family } : { typ, ep: epoch })
@@ -64,7 +78,9 @@ export function createTokens(opts: TokenOptions): Tokens {
   }
 
   const wrongType = (typ: TokenType) =>
-    typ === 'access' ? 'This is a refresh token; send an access token (POST /api/users/token/refresh/ gives one)' : 'This is not a refresh token';
+    typ === 'access'
+      ? 'This is a refresh token; send an access token (POST /api/users/token/refresh/ gives one)'
+      : 'This is not a refresh token';
 
   async function verify(token: string, typ: TokenType): Promise<TokenClaims> {
     const t = now();
@@ -75,9 +91,14 @@ export function createTokens(opts: TokenOptions): Tokens {
       throw unauthorized(hit.expMs <= t ? undefined : wrongType(typ));
     }
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw unauthorized();
-    let payload;
+    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await keyPromise, { algorithms: ['HS256'], issuer: ISSUER, currentDate: new Date(t), requiredClaims: ['exp', 'sub'] }));
+      ({ payload } = await jwtVerify(token, await keyPromise, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        currentDate: new Date(t),
+        requiredClaims: ['exp', 'sub'],
+      }));
     } catch {
       throw unauthorized();
     }
@@ -85,8 +106,11 @@ export function createTokens(opts: TokenOptions): Tokens {
     const userId = typeof sub === 'string' && /^[1-9]\d{0,15}$/.test(sub) ? Number(sub) : NaN;
     const epoch = payload.ep ?? 0;
     if (
-      !Number.isSafeInteger(userId) || (payload.typ !== 'access' && payload.typ !== 'refresh') || typeof payload.exp !== 'number' ||
-      typeof epoch !== 'number' || !Number.isSafeInteger(epoch)
+      !Number.isSafeInteger(userId) ||
+      (payload.typ !== 'access' && payload.typ !== 'refresh') ||
+      typeof payload.exp !== 'number' ||
+      typeof epoch !== 'number' ||
+      !Number.isSafeInteger(epoch)
     ) {
       throw unauthorized();
     }
@@ -100,7 +124,9 @@ export function createTokens(opts: TokenOptions): Tokens {
   }
 
   const claimsOf = (c: TokenClaims): TokenClaims =>
-    c.family === undefined ? { userId: c.userId, epoch: c.epoch } : { userId: c.userId, epoch: c.epoch, family: c.family, jti: c.jti };
+    c.family === undefined
+      ? { userId: c.userId, epoch: c.epoch }
+      : { userId: c.userId, epoch: c.epoch, family: c.family, jti: c.jti };
 
   return { issue, verify };
 }

@@ -1,8 +1,20 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from './errors.js';
 import {
-  E, MyBooks, ProfilePatchBody, ProfilePutBody, RefreshBody, RegisterBody, TelegramLink, TelegramLinkBody, TokenBody, TokenPair, UserSchema,
-  bearer, json, jsonBody,
+  bearer,
+  E,
+  json,
+  jsonBody,
+  MyBooks,
+  ProfilePatchBody,
+  ProfilePutBody,
+  RefreshBody,
+  RegisterBody,
+  TelegramLink,
+  TelegramLinkBody,
+  TokenBody,
+  TokenPair,
+  UserSchema,
 } from './schemas.js';
 import type { ApiDeps, App } from './types.js';
 
@@ -14,7 +26,11 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users', tags, operationId: 'registerUser', summary: 'Register',
+      method: 'post',
+      path: '/api/users',
+      tags,
+      operationId: 'registerUser',
+      summary: 'Register',
       middleware: [throttle.registration] as const,
       request: { body: jsonBody(RegisterBody) },
       responses: { 201: json(UserSchema, 'The new account'), 400: E[400], 409: E[409], 413: E[413], 429: E[429] },
@@ -24,8 +40,13 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/token', tags, operationId: 'createToken', summary: 'Log in: email + password → access and refresh tokens',
-      description: 'Each login starts a session: its refresh token rotates (POST /api/users/token/refresh/) and POST /api/users/token/logout/ ends it.',
+      method: 'post',
+      path: '/api/users/token',
+      tags,
+      operationId: 'createToken',
+      summary: 'Log in: email + password → access and refresh tokens',
+      description:
+        'Each login starts a session: its refresh token rotates (POST /api/users/token/refresh/) and POST /api/users/token/logout/ ends it.',
       request: { body: jsonBody(TokenBody) },
       responses: { 200: json(TokenPair, 'Tokens'), 400: E[400], 401: E[401], 429: E[429] },
     }),
@@ -39,7 +60,11 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/token/refresh', tags, operationId: 'refreshToken', summary: 'A refresh token → a new access token and a new refresh token',
+      method: 'post',
+      path: '/api/users/token/refresh',
+      tags,
+      operationId: 'refreshToken',
+      summary: 'A refresh token → a new access token and a new refresh token',
       description:
         'Refresh tokens rotate: use the new one next time. Presenting a refresh token that was already used ends its whole session ' +
         '(every refresh token of that login answers 401 from then on; its access tokens run out within their lifetime). ' +
@@ -52,8 +77,13 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/token/logout', tags, operationId: 'logout', summary: 'Log out: end the session of a refresh token',
-      description: 'Every refresh token of that login answers 401 afterwards; its access tokens run out within their lifetime. A session that has ended already answers 204 as well.',
+      method: 'post',
+      path: '/api/users/token/logout',
+      tags,
+      operationId: 'logout',
+      summary: 'Log out: end the session of a refresh token',
+      description:
+        'Every refresh token of that login answers 401 afterwards; its access tokens run out within their lifetime. A session that has ended already answers 204 as well.',
       request: { body: jsonBody(RefreshBody) },
       responses: { 204: { description: 'The session has ended' }, 400: E[400], 401: E[401] },
     }),
@@ -65,7 +95,13 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/users/me', tags, operationId: 'getMe', summary: 'Your profile', security: bearer, middleware: [user] as const,
+      method: 'get',
+      path: '/api/users/me',
+      tags,
+      operationId: 'getMe',
+      summary: 'Your profile',
+      security: bearer,
+      middleware: [user] as const,
       responses: { 200: json(UserSchema, 'Your profile'), 401: E[401] },
     }),
     async (c) => c.json(await core.users.get(c.get('actor')), 200),
@@ -74,7 +110,12 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
   for (const method of ['put', 'patch'] as const) {
     app.openapi(
       createRoute({
-        method, path: '/api/users/me', tags, operationId: method === 'put' ? 'replaceMe' : 'updateMe', security: bearer, middleware: [user] as const,
+        method,
+        path: '/api/users/me',
+        tags,
+        operationId: method === 'put' ? 'replaceMe' : 'updateMe',
+        security: bearer,
+        middleware: [user] as const,
         summary: method === 'put' ? 'Replace your profile (email, first_name, last_name required)' : 'Change some profile fields',
         description:
           'Changing email or password needs `current_password` (400 without it, 403 WRONG_PASSWORD when wrong; ' +
@@ -82,36 +123,61 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
           'this one included: log in again with the new password. is_staff cannot be set here: a body that contains it ' +
           'answers 403 FORBIDDEN and nothing changes.',
         request: { body: jsonBody(method === 'put' ? ProfilePutBody : ProfilePatchBody) },
-        responses: { 200: json(UserSchema, 'The updated profile'), 400: E[400], 401: E[401], 403: E[403], 409: E[409], 413: E[413], 429: E[429] },
+        responses: {
+          200: json(UserSchema, 'The updated profile'),
+          400: E[400],
+          401: E[401],
+          403: E[403],
+          409: E[409],
+          413: E[413],
+          429: E[429],
+        },
       }),
       async (c) => {
         const body = c.req.valid('json');
         const actor = c.get('actor');
         const update = () => core.users.updateProfile(actor, body, method === 'patch');
         // With a stolen token, guessing current_password must be as slow as guessing at login.
-        return c.json(body.current_password === undefined ? await update() : await throttle.passwordCheck(actor.userId, update), 200);
+        return c.json(
+          body.current_password === undefined ? await update() : await throttle.passwordCheck(actor.userId, update),
+          200,
+        );
       },
     );
   }
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/users/me/books', tags, operationId: 'listMyBooks', summary: 'Books you hold now', security: bearer, middleware: [user] as const,
+      method: 'get',
+      path: '/api/users/me/books',
+      tags,
+      operationId: 'listMyBooks',
+      summary: 'Books you hold now',
+      security: bearer,
+      middleware: [user] as const,
       responses: { 200: json(MyBooks, 'Active loans, soonest due first'), 401: E[401] },
     }),
     async (c) => {
       const active = await core.borrowings.activeFor(c.get('actor'));
-      return c.json({ results: active.map((b) => ({ borrowing_id: b.id, expected_return_date: b.expected_return_date, book: b.book })) }, 200);
+      return c.json(
+        { results: active.map((b) => ({ borrowing_id: b.id, expected_return_date: b.expected_return_date, book: b.book })) },
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/users/me/telegram-link', tags, operationId: 'createTelegramLink', security: bearer, middleware: [user, throttle.linkCode] as const,
+      method: 'post',
+      path: '/api/users/me/telegram-link',
+      tags,
+      operationId: 'createTelegramLink',
+      security: bearer,
+      middleware: [user, throttle.linkCode] as const,
       summary: 'A one-time t.me deep link (10 minutes) that links this account to the Telegram user who opens it',
       description:
         'Needs `current_password` (400 without it, 403 WRONG_PASSWORD when wrong; wrong guesses answer 429 like failed logins), so a ' +
-        'stolen access token alone cannot bind a stranger\'s Telegram. An account without a password (Telegram-only) cannot create ' +
+        "stolen access token alone cannot bind a stranger's Telegram. An account without a password (Telegram-only) cannot create " +
         'codes (400). When the link replaces an earlier Telegram, that chat is told.',
       request: { body: jsonBody(TelegramLinkBody) },
       responses: { 201: json(TelegramLink, 'The link'), 400: E[400], 401: E[401], 403: E[403], 429: E[429], 503: E[503] },
@@ -119,7 +185,11 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
     async (c) => {
       const bot = deps.botUsername()?.replace(/^@/, '');
       if (!bot) {
-        throw new ApiError(503, 'TELEGRAM_UNAVAILABLE', 'The Telegram bot is not connected yet, so no link can be made; try again in a minute');
+        throw new ApiError(
+          503,
+          'TELEGRAM_UNAVAILABLE',
+          'The Telegram bot is not connected yet, so no link can be made; try again in a minute',
+        );
       }
       const actor = c.get('actor');
       const body = c.req.valid('json');
@@ -130,8 +200,13 @@ export function registerUserRoutes(app: App, deps: ApiDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/api/users/me/telegram-link', tags, operationId: 'unlinkTelegram', security: bearer, middleware: [user] as const,
-      summary: 'Unlink this account\'s Telegram',
+      method: 'delete',
+      path: '/api/users/me/telegram-link',
+      tags,
+      operationId: 'unlinkTelegram',
+      security: bearer,
+      middleware: [user] as const,
+      summary: "Unlink this account's Telegram",
       description:
         'The unlinked chat is told. Nothing linked: 204 all the same. An account with no email and password to log in with answers 409: ' +
         'its Telegram is its only way in.',

@@ -1,7 +1,8 @@
 // The memory baseline (bench/memory.ts): a bare Hono hello-world on @hono/node-server, plain
 // JavaScript run by plain node. Prints {"port": N} once listening.
-import { Hono } from 'hono';
+
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 
 const app = new Hono();
 app.get('/', (c) => c.json({ hello: 'world' }));

@@ -5,16 +5,16 @@
 // of an update is the difference.
 import { Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
+import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
+import { createBot } from '../bot/index.js';
 import { testConfig } from '../config.js';
-import { silentLogger } from '../logger.js';
-import { createDb } from '../db/connection.js';
 import { createCore } from '../core/index.js';
 import { systemClock } from '../core/kernel/index.js';
+import { createDb } from '../db/connection.js';
 import { createStripeGateway } from '../gateways/stripe.js';
-import { createBot } from '../bot/index.js';
-import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
+import { silentLogger } from '../logger.js';
 import { createFakeBotApi, type FakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
-import { durationSeconds, seededDb, table, type Row } from './lib.js';
+import { durationSeconds, type Row, seededDb, table } from './lib.js';
 
 const TOKEN = '7000000009:BENCH-token';
 const CHATS = 50;
@@ -30,7 +30,10 @@ function wire(bot: Bot<any>, fake: FakeBotApi) {
 }
 
 async function nextUpdate(fake: FakeBotApi, state: { offset: number }): Promise<Update> {
-  const r = (await fake.invoke('getUpdates', { offset: state.offset, timeout: 0, limit: 1 })) as { ok: boolean; result: Update[] };
+  const r = (await fake.invoke('getUpdates', { offset: state.offset, timeout: 0, limit: 1 })) as {
+    ok: boolean;
+    result: Update[];
+  };
   const u = r.result[0];
   if (!u) throw new Error('no update queued');
   state.offset = u.update_id + 1;
@@ -65,11 +68,22 @@ async function measure(step: (chat: number) => Promise<void>): Promise<Measured>
  * rate moves with everyone else's load; the CPU time per update much less (1,000,000 / cpu µs
  * is the rate one idle core would give).
  */
-interface Measured { perSecond: number; count: number; p99: number; cpuMs: number }
+interface Measured {
+  perSecond: number;
+  count: number;
+  p99: number;
+  cpuMs: number;
+}
 
 /** A core-alone row: its rate, and what the bot adds per update on top of it. */
 function coreRow(scenario: string, r: Measured, bot: Measured): Row {
-  return { scenario, 'updates/s': Math.round(r.perSecond), 'p99 ms': r.p99, 'cpu µs': Math.round(r.cpuMs * 1000), 'vs bare': `bot's own: ${Math.round((bot.cpuMs - r.cpuMs) * 1000)} cpu µs/update` };
+  return {
+    scenario,
+    'updates/s': Math.round(r.perSecond),
+    'p99 ms': r.p99,
+    'cpu µs': Math.round(r.cpuMs * 1000),
+    'vs bare': `bot's own: ${Math.round((bot.cpuMs - r.cpuMs) * 1000)} cpu µs/update`,
+  };
 }
 
 export async function runBotBench(): Promise<string> {
@@ -89,14 +103,24 @@ export async function runBotBench(): Promise<string> {
       fake.userSends({ from: users[i]!, text: 'hi' });
       await bot.handleUpdate(await nextUpdate(fake, state));
     });
-    rows.push({ scenario: 'bare grammY: text → one reply (baseline)', 'updates/s': Math.round(r.perSecond), 'p99 ms': r.p99, 'cpu µs': Math.round(r.cpuMs * 1000), 'vs bare': '100%' });
+    rows.push({
+      scenario: 'bare grammY: text → one reply (baseline)',
+      'updates/s': Math.round(r.perSecond),
+      'p99 ms': r.p99,
+      'cpu µs': Math.round(r.cpuMs * 1000),
+      'vs bare': '100%',
+    });
     fake.close();
     base = r.perSecond;
   }
 
   const { db } = createDb(file);
   const config = testConfig({ DATABASE_PATH: file, TELEGRAM_STAFF_CHAT_ID: '-1009' });
-  const gateway = createStripeGateway({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: 'http://127.0.0.1:9' });
+  const gateway = createStripeGateway({
+    secretKey: 'sk_test_bench',
+    webhookSecret: 'whsec_bench',
+    apiBase: 'http://127.0.0.1:9',
+  });
   const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger() });
   const fake = createFakeBotApi(FAKE);
   const bot = createBot(TOKEN, core, { staffChatId: -1009, logger: silentLogger(), botInfo: fake.botInfo });
@@ -115,7 +139,13 @@ export async function runBotBench(): Promise<string> {
     fake.pressButtonByLabel({ chatId: users[i]!.id, label: 'Next ▶', from: users[i]! });
     await handleNext();
   });
-  rows.push({ scenario: 'catalogue "Next ▶" press (menu edit in place)', 'updates/s': Math.round(pages.perSecond), 'p99 ms': pages.p99, 'cpu µs': Math.round(pages.cpuMs * 1000), 'vs bare': `${Math.round((pages.perSecond / base) * 100)}%` });
+  rows.push({
+    scenario: 'catalogue "Next ▶" press (menu edit in place)',
+    'updates/s': Math.round(pages.perSecond),
+    'p99 ms': pages.p99,
+    'cpu µs': Math.round(pages.cpuMs * 1000),
+    'vs bare': `${Math.round((pages.perSecond / base) * 100)}%`,
+  });
 
   // Core alone: the same page reads in the same order (50 readers paging on from page 1), each
   // after the catalogue cache is dropped — as every press's session write drops it.
@@ -129,13 +159,26 @@ export async function runBotBench(): Promise<string> {
   }
 
   // Specific searches (a title's words, an author's full name, an ISBN), as readers type them.
-  const words = ['lantern orchard silver', 'Sofia Kovalenko', '9780000500000', 'storm bridge harbor', 'Taras Moroz', '9780000123456'];
+  const words = [
+    'lantern orchard silver',
+    'Sofia Kovalenko',
+    '9780000500000',
+    'storm bridge harbor',
+    'Taras Moroz',
+    '9780000123456',
+  ];
   let w = 0;
   const search = await measure(async (i) => {
     fake.userSends({ from: users[i]!, text: words[w++ % words.length]! });
     await handleNext();
   });
-  rows.push({ scenario: 'search by text (results menu)', 'updates/s': Math.round(search.perSecond), 'p99 ms': search.p99, 'cpu µs': Math.round(search.cpuMs * 1000), 'vs bare': `${Math.round((search.perSecond / base) * 100)}%` });
+  rows.push({
+    scenario: 'search by text (results menu)',
+    'updates/s': Math.round(search.perSecond),
+    'p99 ms': search.p99,
+    'cpu µs': Math.round(search.cpuMs * 1000),
+    'vs bare': `${Math.round((search.perSecond / base) * 100)}%`,
+  });
   {
     let k = 0;
     const r = await measure(async () => {
@@ -146,5 +189,8 @@ export async function runBotBench(): Promise<string> {
   }
   fake.close();
   await db.destroy();
-  return table(`Bot over 1,000,000 books (handleUpdate, round-robin over ${CHATS} chats, ${durationSeconds()} s each; fake Bot API in-process)`, rows);
+  return table(
+    `Bot over 1,000,000 books (handleUpdate, round-robin over ${CHATS} chats, ${durationSeconds()} s each; fake Bot API in-process)`,
+    rows,
+  );
 }

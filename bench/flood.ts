@@ -7,15 +7,25 @@
 // one address (past its burst and 5 a second, the flood is refused with 429).
 import autocannon from 'autocannon';
 import { WORDS } from '../db/seed.js';
-import { durationSeconds, seededDb, startServer, table, type Row } from './lib.js';
+import { durationSeconds, type Row, seededDb, startServer, table } from './lib.js';
 
 const BOOKS = 1_000_000;
 const FLOODERS = 4;
 
-interface Latency { p50: number; p99: number; max: number; rps: number }
+interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  rps: number;
+}
 
 const limited = (r: autocannon.Result) => r.statusCodeStats?.['429']?.count ?? 0;
-const latency = (r: autocannon.Result): Latency => ({ p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, rps: r.requests.average });
+const latency = (r: autocannon.Result): Latency => ({
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  max: r.latency.max,
+  rps: r.requests.average,
+});
 
 /** Four distinct vocabulary words, sorted, never the same set twice in a run. */
 function searches(): () => string {
@@ -62,7 +72,9 @@ export async function runFloodBench(): Promise<string> {
     'p99 vs at rest': `${(Math.max(h.p99, 1) / Math.max(rest.p99, 1)).toFixed(1)}×`,
     'flood answers/s (any status)': flood ? Math.round(flood.requests.average) : '',
     'search p99 ms': flood ? flood.latency.p99 : '',
-    '2xx / 429 / other': flood ? `${flood['2xx']} / ${limited(flood)} / ${flood.non2xx - limited(flood) + flood.errors + flood.timeouts}` : '',
+    '2xx / 429 / other': flood
+      ? `${flood['2xx']} / ${limited(flood)} / ${flood.non2xx - limited(flood) + flood.errors + flood.timeouts}`
+      : '',
   });
 
   const open = await startServer(['api', file]);
@@ -71,13 +83,27 @@ export async function runFloodBench(): Promise<string> {
     const rest = latency(await health(open.url));
     rows.push(line('/health at rest (baseline)', rest, rest));
     const worst = await flooded(open.url);
-    rows.push(line(`/health while ${FLOODERS} clients flood uncached searches, throttling off (AUTH_RATE_LIMIT=off)`, worst.health, rest, worst.flood));
+    rows.push(
+      line(
+        `/health while ${FLOODERS} clients flood uncached searches, throttling off (AUTH_RATE_LIMIT=off)`,
+        worst.health,
+        rest,
+        worst.flood,
+      ),
+    );
     await open.stop();
 
     const throttled = await startServer(['api-throttled', file]);
     try {
       const served = await flooded(throttled.url);
-      rows.push(line(`/health while ${FLOODERS} clients flood uncached searches from one address, throttling on`, served.health, rest, served.flood));
+      rows.push(
+        line(
+          `/health while ${FLOODERS} clients flood uncached searches from one address, throttling on`,
+          served.health,
+          rest,
+          served.flood,
+        ),
+      );
     } finally {
       await throttled.stop();
     }

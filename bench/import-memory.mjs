@@ -40,6 +40,8 @@ console.log(`| node, nothing imported | ${MB(last.rss)} | | ${MB(last.heap)} | |
 for (const [name, spec] of steps) {
   await import(spec.startsWith('/') ? pathToFileURL(spec).href : spec);
   const now = read();
-  console.log(`| ${name} | ${MB(now.rss)} | ${MB(now.rss - last.rss)} | ${MB(now.heap)} | ${MB(now.heap - last.heap)} | ${MB(now.ext)} | ${MB(now.ext - last.ext)} |`);
+  console.log(
+    `| ${name} | ${MB(now.rss)} | ${MB(now.rss - last.rss)} | ${MB(now.heap)} | ${MB(now.heap - last.heap)} | ${MB(now.ext)} | ${MB(now.ext - last.ext)} |`,
+  );
   last = now;
 }

@@ -3,17 +3,17 @@
 // against the fake Bot API with 10% injected 429s (Telegram's ~30 msg/s ceiling must hold).
 import { Api } from 'grammy';
 import { sql } from 'kysely';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { testConfig } from '../config.js';
-import { silentLogger } from '../logger.js';
-import { createDb, openDatabase } from '../db/connection.js';
 import { createCore, SYSTEM_ACTOR } from '../core/index.js';
-import { ManualClock, addDays } from '../core/kernel/index.js';
+import { addDays, ManualClock } from '../core/kernel/index.js';
+import { enqueue } from '../core/notices/index.js';
+import { createDb, openDatabase } from '../db/connection.js';
 import { createStripeGateway } from '../gateways/stripe.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
-import { createNoticeRenderer } from '../bot/notices.js';
-import { enqueue } from '../core/notices/index.js';
+import { silentLogger } from '../logger.js';
 import { startFakeTelegram } from '../sandbox/telegram/listen.js';
-import { seededDb, table, TODAY, type Row } from './lib.js';
+import { type Row, seededDb, TODAY, table } from './lib.js';
 
 const BORROWINGS = 10_000_000;
 
@@ -28,24 +28,55 @@ export async function runJobsBench(): Promise<string> {
   const { db } = createDb(file);
   const clock = new ManualClock(`${TODAY}T09:00:00Z`);
   const config = testConfig({ DATABASE_PATH: file, TELEGRAM_STAFF_CHAT_ID: '-1009' });
-  const gateway = createStripeGateway({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: 'http://127.0.0.1:9' });
+  const gateway = createStripeGateway({
+    secretKey: 'sk_test_bench',
+    webhookSecret: 'whsec_bench',
+    apiBase: 'http://127.0.0.1:9',
+  });
   const core = createCore({ db, clock, config, gateway, logger: silentLogger() });
   // Each run starts from an empty outbox so the dedup keys don't turn the jobs into no-ops.
   await db.deleteFrom('outbox').execute();
 
-  const scan = await timed(() => sql<{ n: number }>`SELECT count(*) AS n FROM borrowings NOT INDEXED WHERE user_id > 0`.execute(db));
+  const scan = await timed(() =>
+    sql<{ n: number }>`SELECT count(*) AS n FROM borrowings NOT INDEXED WHERE user_id > 0`.execute(db),
+  );
   const rows: Row[] = [
-    { scenario: `full pass over ${BORROWINGS.toLocaleString('en')} borrowings (baseline)`, ms: Math.round(scan.ms), result: `${scan.result.rows[0]!.n} rows`, 'vs baseline': '100%' },
+    {
+      scenario: `full pass over ${BORROWINGS.toLocaleString('en')} borrowings (baseline)`,
+      ms: Math.round(scan.ms),
+      result: `${scan.result.rows[0]!.n} rows`,
+      'vs baseline': '100%',
+    },
   ];
   const overdue = await timed(() => core.notices.overdueNotices(SYSTEM_ACTOR));
-  rows.push({ scenario: 'overdue report: staff report + reader notices (first run)', ms: Math.round(overdue.ms), result: `${overdue.result.overdue} overdue, ${overdue.result.readerNotices} notices, ${overdue.result.staffMessages} staff messages`, 'vs baseline': `${Math.round((overdue.ms / scan.ms) * 100)}%` });
+  rows.push({
+    scenario: 'overdue report: staff report + reader notices (first run)',
+    ms: Math.round(overdue.ms),
+    result: `${overdue.result.overdue} overdue, ${overdue.result.readerNotices} notices, ${overdue.result.staffMessages} staff messages`,
+    'vs baseline': `${Math.round((overdue.ms / scan.ms) * 100)}%`,
+  });
   const overdueAgain = await timed(() => core.notices.overdueNotices(SYSTEM_ACTOR));
-  rows.push({ scenario: 'overdue report again the same day (dedup)', ms: Math.round(overdueAgain.ms), result: `${overdueAgain.result.readerNotices} notices, ${overdueAgain.result.staffMessages} staff messages`, 'vs baseline': `${Math.round((overdueAgain.ms / scan.ms) * 100)}%` });
+  rows.push({
+    scenario: 'overdue report again the same day (dedup)',
+    ms: Math.round(overdueAgain.ms),
+    result: `${overdueAgain.result.readerNotices} notices, ${overdueAgain.result.staffMessages} staff messages`,
+    'vs baseline': `${Math.round((overdueAgain.ms / scan.ms) * 100)}%`,
+  });
   const due = await timed(() => core.notices.dueSoonReminders(SYSTEM_ACTOR));
-  rows.push({ scenario: 'due-soon reminders', ms: Math.round(due.ms), result: `${due.result.reminders} reminders`, 'vs baseline': `${Math.round((due.ms / scan.ms) * 100)}%` });
+  rows.push({
+    scenario: 'due-soon reminders',
+    ms: Math.round(due.ms),
+    result: `${due.result.reminders} reminders`,
+    'vs baseline': `${Math.round((due.ms / scan.ms) * 100)}%`,
+  });
   clock.advanceDays(1);
   const dueNext = await timed(() => core.notices.dueSoonReminders(SYSTEM_ACTOR));
-  rows.push({ scenario: 'due-soon reminders, next day', ms: Math.round(dueNext.ms), result: `${dueNext.result.reminders} reminders`, 'vs baseline': `${Math.round((dueNext.ms / scan.ms) * 100)}%` });
+  rows.push({
+    scenario: 'due-soon reminders, next day',
+    ms: Math.round(dueNext.ms),
+    result: `${dueNext.result.reminders} reminders`,
+    'vs baseline': `${Math.round((dueNext.ms / scan.ms) * 100)}%`,
+  });
   await db.deleteFrom('outbox').execute();
   await db.destroy();
 
@@ -63,7 +94,12 @@ async function dispatcherBench(): Promise<string> {
   const notes = [];
   for (let i = 0; i < PER_CHAT; i++) {
     for (let c = 0; c < CHATS; c++) {
-      notes.push({ chatId: 1000 + c, kind: 'reader.due_soon' as const, payload: { borrowing_id: i * CHATS + c, book_title: `Book ${i}`, expected_return_date: addDays(TODAY, 2) }, language: 'en' });
+      notes.push({
+        chatId: 1000 + c,
+        kind: 'reader.due_soon' as const,
+        payload: { borrowing_id: i * CHATS + c, book_title: `Book ${i}`, expected_return_date: addDays(TODAY, 2) },
+        language: 'en',
+      });
     }
   }
   await enqueue(db, notes, Date.now());
@@ -81,7 +117,12 @@ async function dispatcherBench(): Promise<string> {
   let summary = { sent: 0, retried: 0, failed: 0, deferred: 0 };
   while (Date.now() - started < 120_000) {
     const r = await dispatcher.run();
-    summary = { sent: summary.sent + r.sent, retried: summary.retried + r.retried, failed: summary.failed + r.failed, deferred: r.deferred };
+    summary = {
+      sent: summary.sent + r.sent,
+      retried: summary.retried + r.retried,
+      failed: summary.failed + r.failed,
+      deferred: r.deferred,
+    };
     if (r.deferred === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -94,13 +135,17 @@ async function dispatcherBench(): Promise<string> {
     peak = Math.max(peak, i - j + 1);
   }
   const seen = new Set(ok.map((c) => `${String(c.params.chat_id)}|${String(c.params.text)}`));
-  const pending = await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+  const pending = await db
+    .selectFrom('outbox')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('sent_at', 'is', null)
+    .executeTakeFirstOrThrow();
   await db.destroy();
   await tg.close();
   const rows: Row[] = [
     {
       scenario: `${notes.length} notifications to ${CHATS} chats, ${injected} injected 429s`,
-      's': Math.round(seconds * 10) / 10,
+      s: Math.round(seconds * 10) / 10,
       'msg/s': Math.round((ok.length / seconds) * 10) / 10,
       'peak msg in any 1 s': peak,
       sent: summary.sent,

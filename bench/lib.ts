@@ -1,12 +1,13 @@
 // Shared benchmark plumbing: arguments, seeded databases, server processes, tables.
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../db/connection.js';
+import { parseArgs } from 'node:util';
 import { searchWords } from '../core/catalogue/index.js';
+import { openDatabase } from '../db/connection.js';
 import { bulkSeed } from '../db/seed.js';
 import { phaseProgress } from '../scripts/progress.js';
 
@@ -49,7 +50,8 @@ export async function seededDb(name: string, counts: { books: number; users: num
     const started = Date.now();
     const { db, applied } = await openDatabase(file);
     await db.destroy();
-    if (applied.length) console.log(`migrated ${name} (${applied.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (applied.length)
+      console.log(`migrated ${name} (${applied.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return file;
   }
   for (const f of [file, `${file}-wal`, `${file}-shm`, marker]) fs.rmSync(f, { force: true });
@@ -67,7 +69,9 @@ export async function seededDb(name: string, counts: { books: number; users: num
 
 /** Starts `tsx bench/server.ts …` in its own process and waits for its port. */
 export async function startServer(argv: string[]): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, "server.ts"), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'server.ts'), ...argv], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
@@ -76,10 +80,11 @@ export async function startServer(argv: string[]): Promise<{ url: string; child:
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -87,6 +92,5 @@ export async function startServer(argv: string[]): Promise<{ url: string; child:
 export const foldWord = (word: string) => searchWords(word).join(' ');
 
 export const durationSeconds = () => Number(args.duration);
-
 
 export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';

@@ -2,20 +2,26 @@
 // ten seconds of load over loopback (autocannon), then the resident set of the service's
 // processes — every process under `npm` (the npm wrapper itself aside). Beside it, a bare
 // Node + Hono hello-world process measured in the same run under the same load.
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { args, BENCH_DIR, DATA_DIR, foldWord, table, TODAY, type Row } from './lib.js';
 import { openDatabase } from '../db/connection.js';
 import { bulkSeed } from '../db/seed.js';
+import { args, BENCH_DIR, DATA_DIR, foldWord, type Row, TODAY, table } from './lib.js';
 
 const REPO = path.dirname(BENCH_DIR);
 const LOAD_SECONDS = 10;
 
-interface Proc { pid: number; ppid: number; name: string; rssKb: number }
+interface Proc {
+  pid: number;
+  ppid: number;
+  name: string;
+  rssKb: number;
+}
 
 /** Every process on the machine (Linux /proc): pid, parent, name and resident set. */
 function processes(): Proc[] {
@@ -25,7 +31,12 @@ function processes(): Proc[] {
     try {
       const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
       const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '';
-      out.push({ pid: Number(entry), ppid: Number(field('PPid')), name: field('Name'), rssKb: Number.parseInt(field('VmRSS'), 10) || 0 });
+      out.push({
+        pid: Number(entry),
+        ppid: Number(field('PPid')),
+        name: field('Name'),
+        rssKb: Number.parseInt(field('VmRSS'), 10) || 0,
+      });
     } catch {
       // gone meanwhile
     }
@@ -58,7 +69,11 @@ function rssOf(pid: number): Proc | undefined {
 
 const mb = (kb: number) => Math.round(kb / 1024);
 
-interface Started { child: ChildProcess; url: string; stop(): Promise<void> }
+interface Started {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
 
 /** `npm start` in the repository with this environment; resolves once the service says it is up. */
 async function npmStart(env: Record<string, string>): Promise<Started> {
@@ -86,7 +101,10 @@ async function npmStart(env: Record<string, string>): Promise<Started> {
 
 /** A bare Node + Hono hello-world (plain JavaScript, no loader): the floor any Hono service starts from. */
 async function bareHono(): Promise<Started> {
-  const child = spawn(process.execPath, [path.join(BENCH_DIR, 'bare-hono.mjs')], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(BENCH_DIR, 'bare-hono.mjs')], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
@@ -96,7 +114,9 @@ async function bareHono(): Promise<Started> {
 
 /** SIGTERM to the service (the processes below npm first, as Ctrl-C reaches them all), then npm. */
 async function stopTree(child: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const exited = new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
   for (const p of descendants(child.pid!)) {
     try {
       process.kill(p.pid, 'SIGTERM');
@@ -109,7 +129,11 @@ async function stopTree(child: ChildProcess): Promise<void> {
 }
 
 const json = (url: string, body: unknown, token?: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
 
 /** A reader of the service's own (registered and logged in over the API), for the authenticated requests. */
 async function readerToken(base: string): Promise<string> {
@@ -147,7 +171,11 @@ async function serviceLoad(base: string): Promise<autocannon.Result> {
   });
 }
 
-async function measure(name: string, start: () => Promise<Started>, load: (base: string) => Promise<autocannon.Result>): Promise<Row> {
+async function measure(
+  name: string,
+  start: () => Promise<Started>,
+  load: (base: string) => Promise<autocannon.Result>,
+): Promise<Row> {
   const s = await start();
   try {
     const tree = () => [...(s.child.spawnfile === 'npm' ? descendants(s.child.pid!) : [rssOf(s.child.pid!)!])];
@@ -181,13 +209,29 @@ export async function runMemoryBench(): Promise<string> {
   if (process.platform !== 'linux') return '### Memory\n\n(measured from /proc: Linux only)';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-memory-'));
   const rows: Row[] = [];
-  const env = (file: string, sandbox: 'on' | 'off') => ({ DATABASE_PATH: file, PORT: '0', HOST: '127.0.0.1', SANDBOX: sandbox, LOG_LEVEL: 'info' });
+  const env = (file: string, sandbox: 'on' | 'off') => ({
+    DATABASE_PATH: file,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SANDBOX: sandbox,
+    LOG_LEVEL: 'info',
+  });
   try {
-    rows.push(await measure('bare Node + Hono hello-world (baseline)', bareHono, (base) => autocannon({ url: `${base}/`, connections: Number(args.connections), duration: LOAD_SECONDS })));
+    rows.push(
+      await measure('bare Node + Hono hello-world (baseline)', bareHono, (base) =>
+        autocannon({ url: `${base}/`, connections: Number(args.connections), duration: LOAD_SECONDS }),
+      ),
+    );
     const off = path.join(dir, 'sandbox-off.db');
     await smallLibrary(off);
     rows.push(await measure('npm start, sandbox off (1,000 books)', () => npmStart(env(off, 'off')), serviceLoad));
-    rows.push(await measure('npm start, sandbox on (new library, demo books)', () => npmStart(env(path.join(dir, 'sandbox-on.db'), 'on')), serviceLoad));
+    rows.push(
+      await measure(
+        'npm start, sandbox on (new library, demo books)',
+        () => npmStart(env(path.join(dir, 'sandbox-on.db'), 'on')),
+        serviceLoad,
+      ),
+    );
     // The api bench's seeded file, copied (the run registers a reader in it): a large library's
     // pages in SQLite's cache and memory map count towards the resident set too.
     const big = path.join(DATA_DIR, 'api.db');
@@ -195,12 +239,21 @@ export async function runMemoryBench(): Promise<string> {
       const copy = path.join(dir, 'big.db');
       fs.copyFileSync(big, copy);
       if (fs.existsSync(`${big}-wal`)) fs.copyFileSync(`${big}-wal`, `${copy}-wal`);
-      rows.push(await measure(`npm start, sandbox off, the api bench's library (${JSON.parse(fs.readFileSync(`${big}.seeded.json`, 'utf8')).books.toLocaleString('en')} books)`, () => npmStart(env(copy, 'off')), serviceLoad));
+      rows.push(
+        await measure(
+          `npm start, sandbox off, the api bench's library (${JSON.parse(fs.readFileSync(`${big}.seeded.json`, 'utf8')).books.toLocaleString('en')} books)`,
+          () => npmStart(env(copy, 'off')),
+          serviceLoad,
+        ),
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return table(`Memory: resident set of the service's processes (npm aside), at rest and after ${LOAD_SECONDS} s of load (autocannon, ${args.connections} connections)`, rows);
+  return table(
+    `Memory: resident set of the service's processes (npm aside), at rest and after ${LOAD_SECONDS} s of load (autocannon, ${args.connections} connections)`,
+    rows,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await runMemoryBench());

@@ -1,11 +1,12 @@
 // A throwaway PostgreSQL cluster for the benchmark: Debian's server binaries, a temp directory,
 // an unprivileged user when we are root (PostgreSQL refuses to run as root), a free port on
 // loopback. Undefined, with the reason, when the binaries are not installed.
+
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { execFileSync } from 'node:child_process';
 
 export interface Cluster {
   url: string;
@@ -16,7 +17,10 @@ export interface Cluster {
 function serverBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!fs.existsSync(root)) return undefined;
-  const versions = fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], 'bin') : undefined;
 }
 
@@ -37,7 +41,9 @@ export async function startCluster(): Promise<Cluster | { missing: string }> {
   const root = process.getuid?.() === 0;
   if (root) fs.chownSync(dir, 65534, 65534);
   const run = (cmd: string, args: string[]) =>
-    execFileSync(root ? 'runuser' : cmd, root ? ['-u', 'nobody', '--', cmd, ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(root ? 'runuser' : cmd, root ? ['-u', 'nobody', '--', cmd, ...args] : args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const port = await freePort();
   const data = path.join(dir, 'data');
   run(path.join(bin, 'initdb'), ['-D', data, '--locale=C.UTF-8', '-U', 'postgres', '--auth=trust']);

@@ -4,20 +4,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { args, BENCH_DIR } from './lib.js';
-import { runApiBench } from './api.js';
-import { runFloodBench } from './flood.js';
-import { runBotBench } from './bot.js';
-import { runJobsBench } from './jobs.js';
-import { runHoldsBench } from './holds.js';
-import { runEnginesBench } from './engines.js';
-import { runMemoryBench } from './memory.js';
 import { loadEnvFileOrExit } from '../config.js';
+import { runApiBench } from './api.js';
+import { runBotBench } from './bot.js';
+import { runEnginesBench } from './engines.js';
+import { runFloodBench } from './flood.js';
+import { runHoldsBench } from './holds.js';
+import { runJobsBench } from './jobs.js';
+import { args, BENCH_DIR } from './lib.js';
+import { runMemoryBench } from './memory.js';
 
 loadEnvFileOrExit();
 
 const sections = new Set(String(args.only).split(','));
-const out: string[] = [`Benchmarks run ${new Date().toISOString()} on ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} cores.`];
+const out: string[] = [
+  `Benchmarks run ${new Date().toISOString()} on ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} cores.`,
+];
 if (sections.has('api')) out.push(await runApiBench());
 if (sections.has('flood')) out.push(await runFloodBench());
 if (sections.has('bot')) out.push(await runBotBench());

@@ -6,20 +6,18 @@
 //   … api-throttled <db file>          the API as served, throttling on (AUTH_RATE_LIMIT=on)
 // Prints {"port": N} on stdout once listening.
 import type { AddressInfo } from 'node:net';
-import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApi } from '../api/app.js';
 import { testConfig } from '../config.js';
-import { silentLogger } from '../logger.js';
-import { createDb, openDatabase } from '../db/connection.js';
-import { isPostgresUrl } from '../db/postgres.js';
 import { createCore } from '../core/index.js';
 import { systemClock } from '../core/kernel/index.js';
+import { createDb, openDatabase } from '../db/connection.js';
+import { isPostgresUrl } from '../db/postgres.js';
 import { createStripeGateway } from '../gateways/stripe.js';
-import { createApi } from '../api/app.js';
+import { silentLogger } from '../logger.js';
 import { createFakeStripe } from '../sandbox/stripe/fake-stripe-api.js';
 import { BENCH_JWT_SECRET } from './lib.js';
-
-
 
 const [mode, file] = process.argv.slice(2);
 // The env argument carries the socket: throttling tells clients apart by it.
@@ -36,10 +34,27 @@ if (mode === 'bare') {
   const { db } = isPostgresUrl(file) ? await openDatabase({ databasePath: '', databaseUrl: file }) : createDb(file);
   const stripe = createFakeStripe({ checkoutUrlBase: `http://127.0.0.1:${port}/checkout` });
   const config = testConfig({ DATABASE_PATH: file, MAX_ACTIVE_LOANS: '100' });
-  const gateway = createStripeGateway({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench', apiBase: `http://127.0.0.1:${port}/stripe` });
+  const gateway = createStripeGateway({
+    secretKey: 'sk_test_bench',
+    webhookSecret: 'whsec_bench',
+    apiBase: `http://127.0.0.1:${port}/stripe`,
+  });
   // As in the service; `api-nocache` measures every read going to SQLite.
-  const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger(), catalogueCacheMs: mode === 'api-nocache' ? 0 : 2000 });
-  const app = createApi({ core, jwtSecret: BENCH_JWT_SECRET, logger: silentLogger(), rateLimit: mode === 'api-throttled' ? {} : false, botUsername: () => 'bench_bot' });
+  const core = createCore({
+    db,
+    clock: systemClock,
+    config,
+    gateway,
+    logger: silentLogger(),
+    catalogueCacheMs: mode === 'api-nocache' ? 0 : 2000,
+  });
+  const app = createApi({
+    core,
+    jwtSecret: BENCH_JWT_SECRET,
+    logger: silentLogger(),
+    rateLimit: mode === 'api-throttled' ? {} : false,
+    botUsername: () => 'bench_bot',
+  });
   app.route('/stripe', stripe.app);
   fetchApp = app.fetch;
 } else {

@@ -1,8 +1,9 @@
 // How the bot's own Bot API calls behave: HTML by default, "not modified" as success, and
 // flood waits sat out while answering an update.
-import type { MiddlewareFn, Transformer } from 'grammy';
+
 import { autoRetry } from '@grammyjs/auto-retry';
 import { parseMode } from '@grammyjs/parse-mode';
+import type { MiddlewareFn, Transformer } from 'grammy';
 import type { BotContext } from './context.js';
 
 const EDIT_METHODS = new Set(['editMessageText', 'editMessageReplyMarkup', 'editMessageCaption', 'editMessageMedia']);

@@ -165,7 +165,11 @@ export const consoleCallback = {
   ),
   data(target: ConsoleTarget): string {
     switch (target.screen) {
-      case 'home': case 'stats': case 'findBook': case 'findReader': case 'addBook':
+      case 'home':
+      case 'stats':
+      case 'findBook':
+      case 'findReader':
+      case 'addBook':
         return checked(`sc:${SIMPLE[target.screen]}`);
       case 'active':
         return checked(target.before === undefined ? 'sc:a' : `sc:a:${target.before}`);
@@ -193,17 +197,25 @@ export const consoleCallback = {
     const m = consoleCallback.pattern.exec(data);
     if (!m) return undefined;
     const [, simple, before, date, afterId, userId, userBefore, idKind, id, actKind, actId, bookId, inventory, open] = m;
-    if (open !== undefined) return { screen: 'open', list: (Object.keys(OPEN_LISTS) as OpenList[]).find((k) => OPEN_LISTS[k] === open)! };
-    if (simple !== undefined) return { screen: (Object.keys(SIMPLE) as (keyof typeof SIMPLE)[]).find((k) => SIMPLE[k] === simple)! };
-    if (userId !== undefined) return userBefore !== undefined ? { screen: 'readerLoans', userId: Number(userId), before: Number(userBefore) } : { screen: 'readerLoans', userId: Number(userId) };
+    if (open !== undefined)
+      return { screen: 'open', list: (Object.keys(OPEN_LISTS) as OpenList[]).find((k) => OPEN_LISTS[k] === open)! };
+    if (simple !== undefined)
+      return { screen: (Object.keys(SIMPLE) as (keyof typeof SIMPLE)[]).find((k) => SIMPLE[k] === simple)! };
+    if (userId !== undefined)
+      return userBefore !== undefined
+        ? { screen: 'readerLoans', userId: Number(userId), before: Number(userBefore) }
+        : { screen: 'readerLoans', userId: Number(userId) };
     if (idKind !== undefined) {
       const n = Number(id);
-      if (idKind === 'l' || idKind === 'L') return idKind === 'L' ? { screen: 'loan', borrowingId: n, fresh: true } : { screen: 'loan', borrowingId: n };
+      if (idKind === 'l' || idKind === 'L')
+        return idKind === 'L' ? { screen: 'loan', borrowingId: n, fresh: true } : { screen: 'loan', borrowingId: n };
       return idKind === 'm' ? { screen: 'remind', borrowingId: n } : { screen: 'book', bookId: n };
     }
     if (actKind !== undefined) {
       const n = Number(actId);
-      return actKind === 'r' || actKind === 'R' ? { screen: 'return', borrowingId: n, confirmed: actKind === 'R' } : { screen: 'refund', paymentId: n, confirmed: actKind === 'F' };
+      return actKind === 'r' || actKind === 'R'
+        ? { screen: 'return', borrowingId: n, confirmed: actKind === 'R' }
+        : { screen: 'refund', paymentId: n, confirmed: actKind === 'F' };
     }
     if (bookId !== undefined) return { screen: 'inventory', bookId: Number(bookId), inventory: Number(inventory) };
     if (date !== undefined) return { screen: 'overdue', after: [date, Number(afterId)] };

@@ -1,6 +1,7 @@
 // The bot's context types: what every handler can rely on.
-import type { Context, SessionFlavor } from 'grammy';
+
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
+import type { Context, SessionFlavor } from 'grammy';
 import type { User } from '../core/accounts/index.js';
 import type { Language, TVars } from '../i18n/index.js';
 

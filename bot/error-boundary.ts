@@ -2,9 +2,9 @@
 // becomes its localized sentence; anything else is logged with context and answered with a
 // polite "something went wrong" — never a stack. Every callback query is answered exactly once.
 import type { BotError, MiddlewareFn, Transformer } from 'grammy';
-import { errorForLog } from '../logger.js';
 import { DomainError } from '../core/kernel/index.js';
 import { t } from '../i18n/index.js';
+import { errorForLog } from '../logger.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { domainErrorText } from './errors.js';
@@ -35,14 +35,21 @@ export function trackAnswers(answered: AnsweredQueries): Transformer {
  * the press and is waiting) is answered here, once: menus never answer by themselves
  * (`autoAnswer: false`), so a handler that answers with an alert is never answered twice.
  */
-export function answerTracking(answered: AnsweredQueries, logger?: { warn(obj: object, msg: string): void }): MiddlewareFn<BotContext> {
+export function answerTracking(
+  answered: AnsweredQueries,
+  logger?: { warn(obj: object, msg: string): void },
+): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     ctx.api.config.use(trackAnswers(answered));
     const queryId = ctx.callbackQuery?.id;
     try {
       await next();
       if (queryId && !answered.has(queryId)) {
-        await ctx.answerCallbackQuery().catch((e: unknown) => logger?.warn({ update_id: ctx.update.update_id, err: errorForLog(e) }, 'bot: could not answer a button press'));
+        await ctx
+          .answerCallbackQuery()
+          .catch((e: unknown) =>
+            logger?.warn({ update_id: ctx.update.update_id, err: errorForLog(e) }, 'bot: could not answer a button press'),
+          );
       }
     } finally {
       if (queryId) answered.delete(queryId);
@@ -54,7 +61,12 @@ export function answerTracking(answered: AnsweredQueries, logger?: { warn(obj: o
 export function tellAboutError(deps: BotDeps, answered: AnsweredQueries) {
   return async ({ error: err, ctx }: BotError<BotContext>): Promise<void> => {
     const lang = normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code);
-    const context = { update_id: ctx.update.update_id, chat_id: ctx.chat?.id, user_id: ctx.from?.id, kind: Object.keys(ctx.update).filter((k) => k !== 'update_id')[0] };
+    const context = {
+      update_id: ctx.update.update_id,
+      chat_id: ctx.chat?.id,
+      user_id: ctx.from?.id,
+      kind: Object.keys(ctx.update).filter((k) => k !== 'update_id')[0],
+    };
     let text: string;
     if (err instanceof DomainError) {
       deps.logger.info({ ...context, code: err.code }, 'bot: rule refused the action');
@@ -65,7 +77,9 @@ export function tellAboutError(deps: BotDeps, answered: AnsweredQueries) {
       text = t(lang, 'error-unexpected');
     }
     const tell = (what: () => Promise<unknown>) =>
-      what().catch((e: unknown) => deps.logger.warn({ ...context, err: errorForLog(e) }, 'bot: could not tell the user about an error'));
+      what().catch((e: unknown) =>
+        deps.logger.warn({ ...context, err: errorForLog(e) }, 'bot: could not tell the user about an error'),
+      );
     const queryId = ctx.callbackQuery?.id;
     if (queryId && !answered.has(queryId)) await tell(() => ctx.answerCallbackQuery());
     if (ctx.chat) await tell(() => ctx.reply(text));

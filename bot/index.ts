@@ -1,33 +1,34 @@
 // createBot: the Telegram door onto the library core (grammY).
-import { Bot, GrammyError, session, type MiddlewareFn, type Transformer } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+
+import { type ConversationData, conversations, createConversation, type VersionedState } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
+import { Bot, GrammyError, type MiddlewareFn, session, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import { errorForLog } from '../logger.js';
 import type { Core } from '../core/index.js';
-import { tPlain } from '../i18n/index.js';
-import { READER_COMMANDS } from './commands.js';
-import { initialSession, type BotContext, type ConvContext, type SessionData } from './context.js';
-import type { BotDeps } from './deps.js';
 import { KvStore } from '../db/kv-store.js';
-import { Screens } from './screens.js';
-import { readerLocale, resolveReader } from './reader.js';
+import { tPlain } from '../i18n/index.js';
+import { errorForLog } from '../logger.js';
 import { htmlParseMode, ignoreNotModified, retryFloodWaits } from './api-calls.js';
-import { trackPayButtons } from './pay-messages.js';
-import { answerTracking, tellAboutError, trackAnswers, type AnsweredQueries } from './error-boundary.js';
-import { mainFeature, mainMenus } from './features/main.js';
-import { linkFeature } from './features/link.js';
-import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
-import { myBooksFeature, myBooksMenus } from './features/my-books.js';
-import { BORROW_CONVERSATION, borrowConversation } from './features/borrow.js';
-import { EXTEND_CONVERSATION, extendConversation, extendFeature } from './features/extend.js';
-import { holdsFeature, holdsMenus } from './features/holds.js';
-import { cancelFeature, leaveConversations } from './features/cancel.js';
-import { fallbackFeature } from './features/fallback.js';
-import { adminFeature, ADMIN_SUBCOMMANDS } from './features/admin/index.js';
+import { READER_COMMANDS } from './commands.js';
+import { type BotContext, type ConvContext, initialSession, type SessionData } from './context.js';
+import type { BotDeps } from './deps.js';
+import { type AnsweredQueries, answerTracking, tellAboutError, trackAnswers } from './error-boundary.js';
 import { ADD_BOOK_CONVERSATION, addBookConversation } from './features/admin/add-book.js';
 import { createConsole, FIND_CONVERSATION } from './features/admin/console.js';
+import { ADMIN_SUBCOMMANDS, adminFeature } from './features/admin/index.js';
+import { BORROW_CONVERSATION, borrowConversation } from './features/borrow.js';
+import { cancelFeature, leaveConversations } from './features/cancel.js';
+import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
+import { EXTEND_CONVERSATION, extendConversation, extendFeature } from './features/extend.js';
+import { fallbackFeature } from './features/fallback.js';
+import { holdsFeature, holdsMenus } from './features/holds.js';
+import { linkFeature } from './features/link.js';
+import { mainFeature, mainMenus } from './features/main.js';
+import { myBooksFeature, myBooksMenus } from './features/my-books.js';
+import { trackPayButtons } from './pay-messages.js';
+import { readerLocale, resolveReader } from './reader.js';
+import { Screens } from './screens.js';
 
 export interface CreateBotOptions {
   /** TELEGRAM_API_ROOT (tests and the sandbox point it at a local fake). */
@@ -40,10 +41,12 @@ export interface CreateBotOptions {
 }
 
 /** Same transformers for the API objects the conversations plugin makes for itself. */
-const conversationApiPlugin = (answered: AnsweredQueries, payButtons: Transformer): MiddlewareFn<ConvContext> => (ctx, next) => {
-  ctx.api.config.use(ignoreNotModified, htmlParseMode, trackAnswers(answered), payButtons);
-  return next();
-};
+const conversationApiPlugin =
+  (answered: AnsweredQueries, payButtons: Transformer): MiddlewareFn<ConvContext> =>
+  (ctx, next) => {
+    ctx.api.config.use(ignoreNotModified, htmlParseMode, trackAnswers(answered), payButtons);
+    return next();
+  };
 
 /** Updates of one chat are handled one after another (runner and webhook alike). */
 const chatKey = (ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString();

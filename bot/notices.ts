@@ -3,18 +3,18 @@
 // Rendering happens at delivery time, so a Pay button points at the payment's *current*
 // checkout link.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import { formatCents, nameWithUsername } from '../core/kernel/index.js';
+import type { PayLinks } from '../core/payments/index.js';
+import { stillUnpaidQuery } from '../core/reports/index.js';
 import type { DB } from '../db/connection.js';
 import { paymentLinks } from '../db/outbox.js';
 import { payMessageFacts } from '../db/pay-messages.js';
 import { html, t, tPlain } from '../i18n/index.js';
-import { formatCents, nameWithUsername } from '../core/kernel/index.js';
 import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
-import { stillUnpaidQuery } from '../core/reports/index.js';
-import { truncate } from './text.js';
+import { idOf, int, kindOf, type Payload, parsePayload, payloadOf, RenderError, readerLabel, str } from './notice-payload.js';
 import { payButton, payButtonsIn, unpaidLineKey, withoutPayButtons } from './pay.js';
-import type { PayLinks } from '../core/payments/index.js';
-import { idOf, int, kindOf, parsePayload, payloadOf, readerLabel, RenderError, str, type Payload } from './notice-payload.js';
 import { createStaffNotices } from './staff-notices.js';
+import { truncate } from './text.js';
 
 export { RenderError } from './notice-payload.js';
 
@@ -94,7 +94,10 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
   const ids = new Set(rows.flatMap(paymentIdsOf));
   const payments = new Map<number, PaymentFact>();
   for (const f of await paymentLinks(db, [...ids])) payments.set(f.id, f);
-  const paid = rows.filter((r) => r.kind === 'reader.payment_received').map((r) => idOf(payloadOf(r) ?? {}, 'payment_id')).filter((id): id is number => id !== null);
+  const paid = rows
+    .filter((r) => r.kind === 'reader.payment_received')
+    .map((r) => idOf(payloadOf(r) ?? {}, 'payment_id'))
+    .filter((id): id is number => id !== null);
   const stillUnpaid = new Map<number, StillUnpaid[]>();
   if (paid.length > 0) {
     for (const r of await stillUnpaidQuery(db, paid).execute()) {
@@ -136,9 +139,14 @@ export function createNoticeRenderer(db: DB, links?: PayLinks) {
 }
 
 export function createRenderer() {
-
   /** The Pay button as everywhere in the bot (bot/pay.ts): the pay link, or a `pay:<id>` button without links. */
-  function payButtonRow(lang: string, paymentId: number | null, amount: string, facts: RenderFacts, label?: string): InlineKeyboardButton[] | undefined {
+  function payButtonRow(
+    lang: string,
+    paymentId: number | null,
+    amount: string,
+    facts: RenderFacts,
+    label?: string,
+  ): InlineKeyboardButton[] | undefined {
     if (paymentId === null) return undefined;
     const payment = facts.payments?.get(paymentId);
     if (payment && (payment.status === 'PAID' || payment.status === 'REFUNDED')) return undefined;
@@ -148,10 +156,24 @@ export function createRenderer() {
   /** The staff console's card of the loan a staff notification is about, as a new message (bot/features/admin/console.ts). */
   function openCard(lang: string, p: Payload): InlineKeyboardMarkup | undefined {
     const borrowingId = idOf(p, 'borrowing_id');
-    return borrowingId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-open-button'), callback_data: consoleCallback.data({ screen: 'loan', borrowingId, fresh: true }) }]] };
+    return borrowingId === null
+      ? undefined
+      : {
+          inline_keyboard: [
+            [
+              {
+                text: tPlain(lang, 'notify-staff-open-button'),
+                callback_data: consoleCallback.data({ screen: 'loan', borrowingId, fresh: true }),
+              },
+            ],
+          ],
+        };
   }
   /** Opens My books in this very message (bot/features/main.ts answers `go:y`). */
-  const myBooksButton = (lang: string): InlineKeyboardButton => ({ text: tPlain(lang, 'menu-my-books'), callback_data: screenCallback.data({ screen: 'y' }) });
+  const myBooksButton = (lang: string): InlineKeyboardButton => ({
+    text: tPlain(lang, 'menu-my-books'),
+    callback_data: screenCallback.data({ screen: 'y' }),
+  });
   const payKeyboard = (...rows: (InlineKeyboardButton[] | undefined)[]): InlineKeyboardMarkup | undefined => {
     const kept = rows.filter((r): r is InlineKeyboardButton[] => r !== undefined);
     return kept.length ? { inline_keyboard: kept } : undefined;
@@ -169,22 +191,28 @@ export function createRenderer() {
     const lang = row.language || 'en';
     switch (row.kind) {
       case 'staff.borrowing_created':
-        return withMarkup(t(lang, 'notify-staff-borrowing-created', {
-          borrowingId: str(p, 'borrowing_id'),
-          reader: readerLabel(p),
-          book: str(p, 'book_title'),
-          dueDate: str(p, 'expected_return_date'),
-          rent: str(p, 'rent'),
-        }), openCard(lang, p));
+        return withMarkup(
+          t(lang, 'notify-staff-borrowing-created', {
+            borrowingId: str(p, 'borrowing_id'),
+            reader: readerLabel(p),
+            book: str(p, 'book_title'),
+            dueDate: str(p, 'expected_return_date'),
+            rent: str(p, 'rent'),
+          }),
+          openCard(lang, p),
+        );
       case 'staff.borrowing_extended':
-        return withMarkup(t(lang, 'notify-staff-borrowing-extended', {
-          borrowingId: str(p, 'borrowing_id'),
-          reader: readerLabel(p),
-          book: str(p, 'book_title'),
-          dueDate: str(p, 'expected_return_date'),
-          previousDate: str(p, 'previous_return_date'),
-          rent: str(p, 'rent'),
-        }), openCard(lang, p));
+        return withMarkup(
+          t(lang, 'notify-staff-borrowing-extended', {
+            borrowingId: str(p, 'borrowing_id'),
+            reader: readerLabel(p),
+            book: str(p, 'book_title'),
+            dueDate: str(p, 'expected_return_date'),
+            previousDate: str(p, 'previous_return_date'),
+            rent: str(p, 'rent'),
+          }),
+          openCard(lang, p),
+        );
       case 'staff.borrowing_returned': {
         let text = t(lang, 'notify-staff-borrowing-returned', {
           borrowingId: str(p, 'borrowing_id'),
@@ -199,12 +227,15 @@ export function createRenderer() {
         return { text };
       }
       case 'staff.payment_received':
-        return withMarkup(t(lang, 'notify-staff-payment-received', {
-          amount: str(p, 'amount'),
-          type: kindOf(p),
-          reader: readerLabel(p),
-          book: str(p, 'book_title'),
-        }), openCard(lang, p));
+        return withMarkup(
+          t(lang, 'notify-staff-payment-received', {
+            amount: str(p, 'amount'),
+            type: kindOf(p),
+            reader: readerLabel(p),
+            book: str(p, 'book_title'),
+          }),
+          openCard(lang, p),
+        );
       case 'staff.overdue_report':
         return overdueReport(lang, p);
       case 'staff.digest':
@@ -234,35 +265,63 @@ export function createRenderer() {
       case 'reader.payment_received': {
         // Rendered when sent, with what the reader owes then: the chat's newest message is the
         // fresh state (My books as it is now), so no Refresh is needed after paying.
-        const thanks = t(lang, 'notify-reader-payment-received', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') });
+        const thanks = t(lang, 'notify-reader-payment-received', {
+          amount: str(p, 'amount'),
+          type: kindOf(p),
+          book: str(p, 'book_title'),
+        });
         const paidId = idOf(p, 'payment_id');
         const owed = paidId === null ? undefined : facts.stillUnpaid?.get(paidId);
         if (!facts.stillUnpaid) return { text: thanks };
         const lines = owed?.length
-          ? [t(lang, 'notify-reader-still-to-pay'), ...owed.map((u) => t(lang, unpaidLineKey(u), { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }))]
+          ? [
+              t(lang, 'notify-reader-still-to-pay'),
+              ...owed.map((u) =>
+                t(lang, unpaidLineKey(u), { amount: u.amount, title: u.title, status: html(t(lang, 'payment-status-pending')) }),
+              ),
+            ]
           : [t(lang, 'notify-reader-nothing-to-pay')];
-        const rows = (owed ?? []).map((u) => payButtonRow(lang, u.id, u.amount, facts, tPlain(lang, 'mybooks-pay-button', { amount: u.amount, title: truncate(u.title, 32) })));
+        const rows = (owed ?? []).map((u) =>
+          payButtonRow(
+            lang,
+            u.id,
+            u.amount,
+            facts,
+            tPlain(lang, 'mybooks-pay-button', { amount: u.amount, title: truncate(u.title, 32) }),
+          ),
+        );
         return withMarkup(`${thanks}\n${lines.join('\n')}`, payKeyboard(...rows, [myBooksButton(lang)]));
       }
       case 'reader.returned_by_staff': {
         const paymentId = idOf(p, 'fine_payment_id');
         const days = int(p, 'overdue_days');
         let text = t(lang, 'notify-reader-returned-by-staff', { book: str(p, 'book_title'), date: str(p, 'actual_return_date') });
-        if (paymentId !== null) text += `\n${t(lang, 'notify-reader-returned-late', { days, fine: str(p, 'fine') })}${alreadyPaidNote(lang, paymentId, facts)}`;
+        if (paymentId !== null)
+          text += `\n${t(lang, 'notify-reader-returned-late', { days, fine: str(p, 'fine') })}${alreadyPaidNote(lang, paymentId, facts)}`;
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'fine'), facts), [myBooksButton(lang)]));
       }
       case 'reader.payment_refunded':
         return {
-          text: t(lang, 'notify-reader-payment-refunded', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') }),
+          text: t(lang, 'notify-reader-payment-refunded', {
+            amount: str(p, 'amount'),
+            type: kindOf(p),
+            book: str(p, 'book_title'),
+          }),
         };
       case 'reader.payment_expired': {
         const paymentId = idOf(p, 'payment_id');
         // Paid before this was sent: it says so, and offers no Pay button.
-        const text = t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') }) + alreadyPaidNote(lang, paymentId, facts);
+        const text =
+          t(lang, 'notify-reader-payment-expired', { amount: str(p, 'amount'), type: kindOf(p), book: str(p, 'book_title') }) +
+          alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'amount'), facts)));
       }
       case 'reader.due_soon': {
-        let text = t(lang, 'notify-reader-due-soon', { book: str(p, 'book_title'), dueDate: str(p, 'expected_return_date'), days: int(p, 'days_left') });
+        let text = t(lang, 'notify-reader-due-soon', {
+          book: str(p, 'book_title'),
+          dueDate: str(p, 'expected_return_date'),
+          days: int(p, 'days_left'),
+        });
         // Readers queueing for the book: the loan cannot be extended, and they wait for this copy.
         if (int(p, 'holds_waiting') > 0) {
           text += `\n${t(lang, 'notify-reader-due-soon-waiting', { readers: int(p, 'holds_waiting') })}`;
@@ -271,7 +330,16 @@ export function createRenderer() {
         // Nobody waiting when it was queued: Extend (the conversation asks core again, and says
         // why not if the answer changed).
         const borrowingId = idOf(p, 'borrowing_id');
-        return withMarkup(text, borrowingId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-extend-button'), callback_data: extendCallback.data(borrowingId) }]] });
+        return withMarkup(
+          text,
+          borrowingId === null
+            ? undefined
+            : {
+                inline_keyboard: [
+                  [{ text: tPlain(lang, 'notify-extend-button'), callback_data: extendCallback.data(borrowingId) }],
+                ],
+              },
+        );
       }
       case 'reader.overdue':
         return {
@@ -286,8 +354,11 @@ export function createRenderer() {
       case 'reader.fine_created': {
         const paymentId = idOf(p, 'fine_payment_id');
         const text =
-          t(lang, 'notify-reader-fine-created', { book: str(p, 'book_title'), days: int(p, 'overdue_days'), fine: str(p, 'fine') }) +
-          alreadyPaidNote(lang, paymentId, facts);
+          t(lang, 'notify-reader-fine-created', {
+            book: str(p, 'book_title'),
+            days: int(p, 'overdue_days'),
+            fine: str(p, 'fine'),
+          }) + alreadyPaidNote(lang, paymentId, facts);
         return withMarkup(text, payKeyboard(payButtonRow(lang, paymentId, str(p, 'fine'), facts)));
       }
       case 'reader.hold_ready': {
@@ -297,14 +368,34 @@ export function createRenderer() {
           until: str(p, 'ready_until_local', str(p, 'ready_until')),
         });
         const bookId = idOf(p, 'book_id');
-        return withMarkup(text, bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-borrow-button'), callback_data: holdBorrowCallback.data(bookId) }]] });
+        return withMarkup(
+          text,
+          bookId === null
+            ? undefined
+            : {
+                inline_keyboard: [
+                  [{ text: tPlain(lang, 'notify-hold-borrow-button'), callback_data: holdBorrowCallback.data(bookId) }],
+                ],
+              },
+        );
       }
       case 'reader.hold_expired': {
         // The book's card in this message (bot/features/main.ts answers `go:b:<id>`): the queue, joined again in one press.
         const bookId = idOf(p, 'book_id');
         return withMarkup(
           t(lang, 'notify-reader-hold-expired', { book: str(p, 'book_title'), author: str(p, 'book_author') }),
-          bookId === null ? undefined : { inline_keyboard: [[{ text: tPlain(lang, 'notify-hold-open-book-button'), callback_data: screenCallback.data({ screen: 'b', bookId }) }]] },
+          bookId === null
+            ? undefined
+            : {
+                inline_keyboard: [
+                  [
+                    {
+                      text: tPlain(lang, 'notify-hold-open-book-button'),
+                      callback_data: screenCallback.data({ screen: 'b', bookId }),
+                    },
+                  ],
+                ],
+              },
         );
       }
       case 'reader.telegram_replaced':
@@ -342,7 +433,11 @@ export function createRenderer() {
     }
     const kept = withoutPayButtons(markup, settled);
     if (kept.inline_keyboard.flat().length === markup.inline_keyboard.flat().length) return null;
-    return { message_id: messageId!, reply_markup: kept, payments: shown.payments.map((x) => x.id).filter((id) => !settled.has(id)) };
+    return {
+      message_id: messageId!,
+      reply_markup: kept,
+      payments: shown.payments.map((x) => x.id).filter((id) => !settled.has(id)),
+    };
   }
 
   return { render, edit };

@@ -6,8 +6,8 @@
 import type { Transformer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/kernel/index.js';
+import type { DB } from '../db/connection.js';
 import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
 import { errorForLog } from '../logger.js';
 import { payButtonsIn } from './pay.js';
@@ -28,7 +28,8 @@ export function trackPayButtons(db: DB, clock: Clock, logger: Logger): Transform
     try {
       const markup = method === 'deleteMessage' ? undefined : (p.reply_markup as Markup | undefined);
       const paymentIds = payButtonsIn(markup);
-      if (paymentIds.length > 0) await recordPayMessage(db, { chatId, messageId, paymentIds, markup: JSON.stringify(markup) }, clock.now());
+      if (paymentIds.length > 0)
+        await recordPayMessage(db, { chatId, messageId, paymentIds, markup: JSON.stringify(markup) }, clock.now());
       // A new message without a Pay button has nothing to forget; an edit replaces the keyboard.
       else if (method !== 'sendMessage') await forgetPayMessage(db, chatId, messageId);
     } catch (err) {

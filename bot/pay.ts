@@ -5,8 +5,8 @@
 // refuses buttons onto localhost) is it a `pay:<id>` button the bot answers with the live link.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../core/index.js';
+import { payLinkPaymentId, paymentKind } from '../core/payments/index.js';
 import { payCallback } from './callbacks.js';
-import { paymentKind, payLinkPaymentId } from '../core/payments/index.js';
 
 /** Where a Pay button goes: the pay link, or (no link) the payment id for a `pay:<id>` button. */
 export type PayTarget = { url: string } | { paymentId: number };
@@ -40,18 +40,21 @@ export function payButtonPaymentId(b: InlineKeyboardButton): number | null {
 /** The payments whose Pay buttons a keyboard carries. */
 export function payButtonsIn(markup: { inline_keyboard?: InlineKeyboardButton[][] } | undefined): number[] {
   const ids = new Set<number>();
-  for (const row of markup?.inline_keyboard ?? []) for (const b of row) {
-    const id = payButtonPaymentId(b);
-    if (id !== null) ids.add(id);
-  }
+  for (const row of markup?.inline_keyboard ?? [])
+    for (const b of row) {
+      const id = payButtonPaymentId(b);
+      if (id !== null) ids.add(id);
+    }
   return [...ids];
 }
 
 /** The keyboard without the Pay buttons of these payments (rows left empty go too). */
 export function withoutPayButtons(markup: InlineKeyboardMarkup, paymentIds: ReadonlySet<number>): InlineKeyboardMarkup {
-  const rows = markup.inline_keyboard.map((row) => row.filter((b) => {
-    const id = payButtonPaymentId(b);
-    return id === null || !paymentIds.has(id);
-  }));
+  const rows = markup.inline_keyboard.map((row) =>
+    row.filter((b) => {
+      const id = payButtonPaymentId(b);
+      return id === null || !paymentIds.has(id);
+    }),
+  );
   return { inline_keyboard: rows.filter((r) => r.length > 0) };
 }

@@ -39,7 +39,11 @@ export function createPollingInbox(deps: { db: DB; logger: Logger; now?: () => n
   const inbox: PollingInbox = {
     async received(updates) {
       const at = now();
-      await recordPolled(db, updates.map((u) => ({ updateId: u.update_id, chatKey: chatKeyOf(u), body: JSON.stringify(u) })), at);
+      await recordPolled(
+        db,
+        updates.map((u) => ({ updateId: u.update_id, chatKey: chatKeyOf(u), body: JSON.stringify(u) })),
+        at,
+      );
       if (at - lastPrune > PRUNE_EVERY_MS) {
         lastPrune = at;
         void pruneUpdates(db, at - POLLED_REMEMBER_MS).catch(() => undefined);
@@ -53,7 +57,10 @@ export function createPollingInbox(deps: { db: DB; logger: Logger; now?: () => n
       const turn = (turns.get(key) ?? Promise.resolve()).then(async () => {
         const claimed = await claimUpdate(db, update.update_id, now(), holdMs).catch((err: unknown) => {
           // Left unbegun in the record: the next poller's replay handles it.
-          log.error({ update_id: update.update_id, err: err instanceof Error ? err.message : String(err) }, 'could not claim a Telegram update; it is left for the next start');
+          log.error(
+            { update_id: update.update_id, err: err instanceof Error ? err.message : String(err) },
+            'could not claim a Telegram update; it is left for the next start',
+          );
           return false;
         });
         if (!claimed) return;
@@ -61,7 +68,10 @@ export function createPollingInbox(deps: { db: DB; logger: Logger; now?: () => n
           await work();
         } finally {
           await markHandled(db, update.update_id, now()).catch((err: unknown) =>
-            log.error({ update_id: update.update_id, err: err instanceof Error ? err.message : String(err) }, 'could not record a handled update; a restart would not handle it again'),
+            log.error(
+              { update_id: update.update_id, err: err instanceof Error ? err.message : String(err) },
+              'could not record a handled update; a restart would not handle it again',
+            ),
           );
         }
       });
@@ -78,16 +88,21 @@ export function createPollingInbox(deps: { db: DB; logger: Logger; now?: () => n
       const begun = left.filter((u) => u.begun).map((u) => u.updateId);
       if (begun.length) {
         await markGivenUp(db, begun, now());
-        log.warn({ updates: begun }, `${begun.length} Telegram update(s) were being handled when the previous poller stopped; they are not handled again (their senders may need to repeat them)`);
+        log.warn(
+          { updates: begun },
+          `${begun.length} Telegram update(s) were being handled when the previous poller stopped; they are not handled again (their senders may need to repeat them)`,
+        );
       }
       const fresh = left.filter((u) => !u.begun);
       if (fresh.length === 0) return;
       log.info({ updates: fresh.length }, 'handling Telegram updates the previous poller had fetched and not begun');
       // In update_id order, one chat at a time (handle keeps each chat's turn).
-      await Promise.all(fresh.map((u) => {
-        const update = JSON.parse(u.body) as Update;
-        return inbox.handle(update, () => work(update)).catch(() => undefined);
-      }));
+      await Promise.all(
+        fresh.map((u) => {
+          const update = JSON.parse(u.body) as Update;
+          return inbox.handle(update, () => work(update)).catch(() => undefined);
+        }),
+      );
     },
   };
   return inbox;

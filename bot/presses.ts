@@ -6,7 +6,10 @@ import type { BotConversation, ConvContext } from './context.js';
  * else (a command, a search, another menu) ends the conversation and is handled as usual, so the
  * reader is never stuck in it.
  */
-export async function nextPress<T>(conversation: BotConversation, answers: { parse(data: string): T | undefined }): Promise<{ press: ConvContext; answer: T }> {
+export async function nextPress<T>(
+  conversation: BotConversation,
+  answers: { parse(data: string): T | undefined },
+): Promise<{ press: ConvContext; answer: T }> {
   const press = await conversation.wait();
   const data = press.callbackQuery?.data;
   const answer = data === undefined ? undefined : answers.parse(data);

@@ -1,8 +1,8 @@
 // Resolving the library user behind an update, their language, and the reader's Actor for core calls.
 import type { MiddlewareFn } from 'grammy';
-import type { Actor } from '../core/kernel/index.js';
 import type { User } from '../core/accounts/index.js';
-import { t, tPlain, type Language } from '../i18n/index.js';
+import type { Actor } from '../core/kernel/index.js';
+import { type Language, t, tPlain } from '../i18n/index.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 

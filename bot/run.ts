@@ -1,12 +1,12 @@
 // How updates reach the bot: long polling through @grammyjs/runner, or a webhook on the API server.
 import { timingSafeEqual } from 'node:crypto';
-import type { Context as HonoContext } from 'hono';
+import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from '@grammyjs/runner';
+import type { Context as HonoContext } from 'hono';
 import type { BotContext } from './context.js';
-import { ungated, type UpdateGate } from './update-gate.js';
 import type { PollingInbox } from './polling-inbox.js';
+import { type UpdateGate, ungated } from './update-gate.js';
 
 export interface PollingHandle {
   /** Stops fetching and waits (up to `graceMs`, default 10 s) for updates in flight to finish. */
@@ -69,8 +69,11 @@ const sameSecret = (given: string | undefined, secret: string) => {
 
 /** What Telegram sends: a JSON object with an integer update_id (SPEC §10: anything else is 400). */
 const isUpdate = (body: unknown): boolean =>
-  typeof body === 'object' && body !== null && !Array.isArray(body) &&
-  Number.isSafeInteger((body as { update_id?: unknown }).update_id) && (body as { update_id: number }).update_id >= 0;
+  typeof body === 'object' &&
+  body !== null &&
+  !Array.isArray(body) &&
+  Number.isSafeInteger((body as { update_id?: unknown }).update_id) &&
+  (body as { update_id: number }).update_id >= 0;
 
 export interface WebhookOptions {
   /** After this long an update still being handled is answered 200 and finishes in the background (default 9 s). */
@@ -100,7 +103,10 @@ export function webhookHandler(bot: Bot<BotContext>, secret: string, opts: Webho
     }
     const body: unknown = await c.req.json().catch(() => undefined);
     if (!isUpdate(body)) {
-      return c.json({ error: { code: 'VALIDATION', message: 'The body is not a Telegram update (a JSON object with an integer update_id)' } }, 400);
+      return c.json(
+        { error: { code: 'VALIDATION', message: 'The body is not a Telegram update (a JSON object with an integer update_id)' } },
+        400,
+      );
     }
     if (!bot.isInited()) await bot.init();
     const update = body as Update;

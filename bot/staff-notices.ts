@@ -2,11 +2,11 @@
 // when more came than the chat may be sent in a minute (jobs/staff-digest.ts). Each is one
 // message under Telegram's limit whatever the data, with buttons into the console.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import type { OverdueLoan } from '../core/notices/index.js';
+import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { consoleCallback } from './callbacks.js';
-import { truncate, TELEGRAM_TEXT_LIMIT } from './text.js';
-import { int, kindOf, readerLabel, str, type Payload } from './notice-payload.js';
+import { int, kindOf, type Payload, readerLabel, str } from './notice-payload.js';
+import { TELEGRAM_TEXT_LIMIT, truncate } from './text.js';
 
 interface StaffMessage {
   text: string;
@@ -30,7 +30,13 @@ export function createStaffNotices() {
     const key = `${lang}|${days}`;
     let template = lineTemplates.get(key);
     if (template === undefined) {
-      template = t(lang, 'notify-staff-overdue-line', { borrowingId: '\u0001', reader: '\u0002', book: '\u0003', dueDate: '\u0004', days });
+      template = t(lang, 'notify-staff-overdue-line', {
+        borrowingId: '\u0001',
+        reader: '\u0002',
+        book: '\u0003',
+        dueDate: '\u0004',
+        days,
+      });
       if (lineTemplates.size < 1000) lineTemplates.set(key, template);
     }
     return template
@@ -51,11 +57,13 @@ export function createStaffNotices() {
     const listed = Array.isArray(p.oldest) ? p.oldest : Array.isArray(p.loans) ? p.loans : [];
     const loans = (listed as unknown[]).filter((l): l is OverdueLoan => typeof l === 'object' && l !== null);
     if (total === 0) return { text: t(lang, 'notify-staff-overdue-none', { date }) };
-    const header = p.readers === undefined
-      ? t(lang, 'notify-staff-overdue-header', { date, total: String(total) })
-      : t(lang, 'notify-staff-overdue-summary', { date, total, readers: int(p, 'readers') });
+    const header =
+      p.readers === undefined
+        ? t(lang, 'notify-staff-overdue-header', { date, total: String(total) })
+        : t(lang, 'notify-staff-overdue-summary', { date, total, readers: int(p, 'readers') });
     const head = `${header}\n${t(lang, 'notify-staff-overdue-oldest')}`;
-    const footer = (rest: number) => (rest > 0 ? `${t(lang, 'notify-staff-overdue-more', { rest })}\n` : '') + t(lang, 'notify-staff-overdue-page');
+    const footer = (rest: number) =>
+      (rest > 0 ? `${t(lang, 'notify-staff-overdue-more', { rest })}\n` : '') + t(lang, 'notify-staff-overdue-page');
     // Room for the footer at its longest (every loan left unlisted).
     const room = limit - head.length - footer(total).length - 2;
     const lines: string[] = [];
@@ -68,7 +76,19 @@ export function createStaffNotices() {
     }
     const text = [head, ...lines, footer(Math.max(0, total - lines.length))].join('\n');
     // The console's paged Overdue list, whose loans open their cards (bot/features/admin/console.ts), under the report.
-    return { text, reply_markup: { inline_keyboard: [[{ text: tPlain(lang, 'notify-staff-overdue-button'), callback_data: consoleCallback.data({ screen: 'open', list: 'overdue' }) }]] } };
+    return {
+      text,
+      reply_markup: {
+        inline_keyboard: [
+          [
+            {
+              text: tPlain(lang, 'notify-staff-overdue-button'),
+              callback_data: consoleCallback.data({ screen: 'open', list: 'overdue' }),
+            },
+          ],
+        ],
+      },
+    };
   }
 
   /**
@@ -84,19 +104,38 @@ export function createStaffNotices() {
       const n = Math.trunc(Number(counts[kind])) || 0;
       if (n > 0) lines.push(t(lang, key, { count: n }));
     }
-    const first = (Array.isArray(p.first) ? p.first : []).filter((f): f is { kind: string; payload: Payload } => typeof f === 'object' && f !== null && typeof (f as { payload?: unknown }).payload === 'object');
+    const first = (Array.isArray(p.first) ? p.first : []).filter(
+      (f): f is { kind: string; payload: Payload } =>
+        typeof f === 'object' && f !== null && typeof (f as { payload?: unknown }).payload === 'object',
+    );
     if (first.length > 0) lines.push(t(lang, 'notify-staff-digest-first'));
     for (const f of first) {
       const q = f.payload ?? {};
-      const common = { borrowingId: str(q, 'borrowing_id'), reader: truncate(readerLabel(q), 60), book: truncate(str(q, 'book_title'), 80), dueDate: str(q, 'expected_return_date') };
+      const common = {
+        borrowingId: str(q, 'borrowing_id'),
+        reader: truncate(readerLabel(q), 60),
+        book: truncate(str(q, 'book_title'), 80),
+        dueDate: str(q, 'expected_return_date'),
+      };
       if (f.kind === 'staff.borrowing_created') lines.push(t(lang, 'notify-staff-digest-line-created', common));
       else if (f.kind === 'staff.borrowing_extended') lines.push(t(lang, 'notify-staff-digest-line-extended', common));
       else if (f.kind === 'staff.borrowing_returned') lines.push(t(lang, 'notify-staff-digest-line-returned', common));
-      else if (f.kind === 'staff.payment_received') lines.push(t(lang, 'notify-staff-digest-line-paid', { ...common, amount: str(q, 'amount'), type: kindOf(q) }));
+      else if (f.kind === 'staff.payment_received')
+        lines.push(t(lang, 'notify-staff-digest-line-paid', { ...common, amount: str(q, 'amount'), type: kindOf(q) }));
     }
     if (total > first.length) lines.push(t(lang, 'notify-staff-digest-more', { rest: total - first.length }));
-    const open = (list: 'active' | 'home', key: string): InlineKeyboardButton => ({ text: tPlain(lang, key), callback_data: consoleCallback.data({ screen: 'open', list }) });
-    return { text: lines.join('\n'), reply_markup: { inline_keyboard: [[open('active', 'notify-staff-digest-active-button'), open('home', 'notify-staff-digest-console-button')]] } };
+    const open = (list: 'active' | 'home', key: string): InlineKeyboardButton => ({
+      text: tPlain(lang, key),
+      callback_data: consoleCallback.data({ screen: 'open', list }),
+    });
+    return {
+      text: lines.join('\n'),
+      reply_markup: {
+        inline_keyboard: [
+          [open('active', 'notify-staff-digest-active-button'), open('home', 'notify-staff-digest-console-button')],
+        ],
+      },
+    };
   }
 
   return { overdueReport, digest };

@@ -4,12 +4,12 @@
 // line and another attempt later, while the API, the jobs and the sandbox keep running. All of
 // it runs in the background: the service listens and serves before Telegram has answered.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GrammyError, type Bot } from 'grammy';
+import { type Bot, GrammyError } from 'grammy';
 import type { Logger } from 'pino';
 import type { BotContext } from './context.js';
 import { setCommands } from './index.js';
-import { startPolling, type PollingHandle } from './run.js';
 import type { PollingInbox } from './polling-inbox.js';
+import { type PollingHandle, startPolling } from './run.js';
 
 /** The right to long-poll (one poller per bot): held until `lost` aborts or it is released. */
 export interface PollingTurn {
@@ -50,7 +50,9 @@ const retryDelayMs = (attempt: number) => Math.min(300_000, 5_000 * 2 ** (attemp
 const redact = (s: string) => s.replace(/\d+:[A-Za-z0-9_-]{20,}/g, '<token>');
 
 const aborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 
 export function startBot(bot: Bot<BotContext>, opts: BotStartOptions): BotStarter {
   const { logger } = opts;
@@ -66,9 +68,15 @@ export function startBot(bot: Bot<BotContext>, opts: BotStartOptions): BotStarte
       const deadline = AbortSignal.timeout(timeoutMs);
       try {
         await bot.init(either(stopped.signal, deadline));
-        await setCommands(bot, opts.staffChatId).catch((e: unknown) => logger.warn({ err: redact(String(e)) }, 'setMyCommands failed'));
+        await setCommands(bot, opts.staffChatId).catch((e: unknown) =>
+          logger.warn({ err: redact(String(e)) }, 'setMyCommands failed'),
+        );
         if (opts.webhook) {
-          await bot.api.setWebhook(opts.webhook.url, { secret_token: opts.webhook.secret }, either(stopped.signal, AbortSignal.timeout(timeoutMs)));
+          await bot.api.setWebhook(
+            opts.webhook.url,
+            { secret_token: opts.webhook.secret },
+            either(stopped.signal, AbortSignal.timeout(timeoutMs)),
+          );
           logger.info({ url: opts.webhook.url }, 'telegram webhook set');
         }
         if (attempt > 1) logger.info({ attempt }, 'Telegram reached: the bot is running');
@@ -77,11 +85,16 @@ export function startBot(bot: Bot<BotContext>, opts: BotStartOptions): BotStarte
         if (stopped.signal.aborted) return false;
         // 401/404: Telegram does not know the token; asking again will not change its mind.
         if (e instanceof GrammyError && (e.error_code === 401 || e.error_code === 404)) {
-          logger.error({ err: redact(e.message) }, 'Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather. The bot is not started; the API keeps running');
+          logger.error(
+            { err: redact(e.message) },
+            'Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather. The bot is not started; the API keeps running',
+          );
           return false;
         }
         const delay = retryDelayMs(attempt);
-        const why = deadline.aborted ? `no answer within ${timeoutMs / 1000} s` : redact(e instanceof Error ? e.message : String(e));
+        const why = deadline.aborted
+          ? `no answer within ${timeoutMs / 1000} s`
+          : redact(e instanceof Error ? e.message : String(e));
         logger.error(
           { err: why, attempt, retryInSeconds: delay / 1000 },
           `Telegram could not be reached (${why}); the bot will try again in ${delay / 1000} s. The API keeps running`,
@@ -108,10 +121,23 @@ export function startBot(bot: Bot<BotContext>, opts: BotStartOptions): BotStarte
         ?.replay(async (update) => {
           await bot.handleUpdate(update).catch((err: unknown) => bot.errorHandler(err as Parameters<typeof bot.errorHandler>[0]));
         })
-        .catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not read the updates a previous poller left; going on'));
+        .catch((err: unknown) =>
+          logger.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            'could not read the updates a previous poller left; going on',
+          ),
+        );
       polling = startPolling(bot, { inbox: opts.inbox });
-      const ended = polling.task()?.then(() => 'ended' as const, (err: unknown) => err) ?? Promise.resolve('ended' as const);
-      const outcome = await Promise.race([ended, aborted(stopped.signal).then(() => 'stopped' as const), turn ? aborted(turn.lost).then(() => 'lost' as const) : new Promise<never>(() => undefined)]);
+      const ended =
+        polling.task()?.then(
+          () => 'ended' as const,
+          (err: unknown) => err,
+        ) ?? Promise.resolve('ended' as const);
+      const outcome = await Promise.race([
+        ended,
+        aborted(stopped.signal).then(() => 'stopped' as const),
+        turn ? aborted(turn.lost).then(() => 'lost' as const) : new Promise<never>(() => undefined),
+      ]);
       // Updates in flight finish before the turn is given back: the next poller starts after them.
       await polling.stop().catch(() => undefined);
       polling = undefined;
@@ -119,10 +145,16 @@ export function startBot(bot: Bot<BotContext>, opts: BotStartOptions): BotStarte
       if (outcome === 'stopped' || stopped.signal.aborted) return;
       const delay = retryDelayMs(Math.min(round, 3));
       if (outcome === 'lost') {
-        logger.error({ retryInSeconds: delay / 1000 }, 'lost the long-polling claim (the database did not answer in time, or another instance took it): this instance stopped receiving Telegram updates and waits to take it again');
+        logger.error(
+          { retryInSeconds: delay / 1000 },
+          'lost the long-polling claim (the database did not answer in time, or another instance took it): this instance stopped receiving Telegram updates and waits to take it again',
+        );
       } else {
         const why = outcome === 'ended' ? 'it stopped' : redact(outcome instanceof Error ? outcome.message : String(outcome));
-        logger.error({ err: why, retryInSeconds: delay / 1000 }, `long polling ended (${why}); it starts again in ${delay / 1000} s`);
+        logger.error(
+          { err: why, retryInSeconds: delay / 1000 },
+          `long polling ended (${why}); it starts again in ${delay / 1000} s`,
+        );
       }
       await sleep(delay, undefined, { signal: stopped.signal }).catch(() => undefined);
     }

@@ -37,7 +37,10 @@ export interface UpdateGate {
 
 /** The chat an update belongs to (as grammY's sequentialize keys it), or the user, or itself. */
 export function chatKeyOf(update: Update): string {
-  const u = update as unknown as Record<string, { chat?: { id: number }; from?: { id: number }; message?: { chat?: { id: number } } } | undefined>;
+  const u = update as unknown as Record<
+    string,
+    { chat?: { id: number }; from?: { id: number }; message?: { chat?: { id: number } } } | undefined
+  >;
   for (const part of Object.values(u)) {
     if (typeof part !== 'object' || part === null) continue;
     const chat = part.chat?.id ?? part.message?.chat?.id;

@@ -1,14 +1,14 @@
 import { ping } from '../db/health.js';
-import type { CoreDeps } from './kernel/index.js';
-import type { PaymentGateway } from './payments/index.js';
+import { createSandboxLibrarian, createSessions, createTelegramLinks, createUsers } from './accounts/index.js';
 import { createBooks } from './catalogue/index.js';
-import { createUsers, createTelegramLinks, createSessions, createSandboxLibrarian } from './accounts/index.js';
-import { createPayments } from './payments/index.js';
-import { createBorrowings } from './lending/index.js';
-import { createHolds } from './holds/index.js';
-import { createReports } from './reports/index.js';
-import { createNotices } from './notices/index.js';
 import { createDemo } from './demo/index.js';
+import { createHolds } from './holds/index.js';
+import type { CoreDeps } from './kernel/index.js';
+import { createBorrowings } from './lending/index.js';
+import { createNotices } from './notices/index.js';
+import type { PaymentGateway } from './payments/index.js';
+import { createPayments } from './payments/index.js';
+import { createReports } from './reports/index.js';
 
 /**
  * The library: every rule, used alike by the REST API, the bot, the jobs and the CLI. Each use
@@ -40,5 +40,12 @@ export function createCore(deps: CoreDeps & { gateway: PaymentGateway }) {
 }
 
 export type Core = ReturnType<typeof createCore>;
-export { SYSTEM_ACTOR, type Actor, type CoreDeps, type SystemActor, type UserActor } from './kernel/index.js';
-export { DomainError, type ErrorCode } from './kernel/index.js';
+export {
+  type Actor,
+  type CoreDeps,
+  DomainError,
+  type ErrorCode,
+  SYSTEM_ACTOR,
+  type SystemActor,
+  type UserActor,
+} from './kernel/index.js';

@@ -2,7 +2,7 @@
 // older than the last commit (SPEC §10). core/ asks for the token of its database here and
 // never learns how an engine provides it: SQLite's and PostgreSQL's are below.
 import type SQLite from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export interface ChangeToken {
   /**

@@ -1,19 +1,11 @@
-import path from 'node:path';
 import crypto from 'node:crypto';
+import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
-import type { Database } from './schema.js';
+import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from 'kysely';
 import { registerChangeToken, sqliteChangeToken } from './change-token.js';
-import { statementLogger } from './statement-log.js';
-import { registerSearchFunctions } from './search.js';
-import { registerEngine, type Engine } from './engine.js';
-import { lockForUpdate, writeTransaction } from './transactions.js';
-import { memoryCounterStore } from './rate-limit-store.js';
-import { inProcessLocks } from './keyed-locks.js';
-import { createReadPool } from './read-pool.js';
-import type { PostgresPoolOptions } from './postgres.js';
-import { describeUrl, isPostgresUrl } from './urls.js';
+import { type Engine, registerEngine } from './engine.js';
 import { makeDatabaseFilesPrivate, makePrivateDir } from './file-modes.js';
+import { inProcessLocks } from './keyed-locks.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_report_indexes.js';
 import * as m003 from './migrations/003_security.js';
@@ -28,6 +20,14 @@ import * as m011 from './migrations/011_sandbox_chats.js';
 import * as m012 from './migrations/012_sessions.js';
 import * as m013 from './migrations/013_pay_messages.js';
 import * as m014 from './migrations/014_polled_updates.js';
+import type { PostgresPoolOptions } from './postgres.js';
+import { memoryCounterStore } from './rate-limit-store.js';
+import { createReadPool } from './read-pool.js';
+import type { Database } from './schema.js';
+import { registerSearchFunctions } from './search.js';
+import { statementLogger } from './statement-log.js';
+import { lockForUpdate, writeTransaction } from './transactions.js';
+import { describeUrl, isPostgresUrl } from './urls.js';
 
 export type DB = Kysely<Database>;
 
@@ -192,7 +192,9 @@ export async function openDatabase(target: DatabaseTarget | string, options: Ope
     // `pg` is loaded only for a PostgreSQL URL (a SQLite service never needs it).
     const { createPgPool, openLockSession, postgresDatabase } = await import('./postgres.js');
     const pool = createPgPool(databaseUrl, options);
-    const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl), undefined, { lockSession: () => openLockSession(databaseUrl) });
+    const { db, engine } = postgresDatabase(pool, describeUrl(databaseUrl), undefined, {
+      lockSession: () => openLockSession(databaseUrl),
+    });
     try {
       return { db, engine, applied: await migrateToLatest(db) };
     } catch (e) {
@@ -228,5 +230,5 @@ export function immediateTransaction<T>(db: DB, fn: (trx: DB) => Promise<T>): Pr
   return writeTransaction(db, fn);
 }
 
-export { lockForUpdate } from './transactions.js';
 export type { Engine, EngineKind } from './engine.js';
+export { lockForUpdate } from './transactions.js';

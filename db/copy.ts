@@ -11,7 +11,7 @@
 //   are off meanwhile: they guard new writes (no loan of a deleted book), and history may hold a
 //   returned loan of a book deleted since. Foreign keys stay checked.
 // - Then each identity is moved past the copied ids, so the next borrowing continues the count.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from './connection.js';
 import { engineKind } from './engine.js';
 
@@ -21,7 +21,14 @@ const ORDER = ['users', 'books', 'borrowings', 'payments'];
  * Transient state of running instances, or bookkeeping the target has its own of; and the
  * offline sandbox's chats (a try-out's conversation, not the library's).
  */
-const SKIP = new Set(['leases', 'telegram_updates', 'kysely_migration', 'kysely_migration_lock', 'sandbox_messages', 'sandbox_chats']);
+const SKIP = new Set([
+  'leases',
+  'telegram_updates',
+  'kysely_migration',
+  'kysely_migration_lock',
+  'sandbox_messages',
+  'sandbox_chats',
+]);
 
 export class TargetNotEmptyError extends Error {
   constructor(readonly tables: string[]) {
@@ -46,13 +53,22 @@ interface TablePlan {
 }
 
 async function sourceTables(source: Kysely<any>): Promise<Map<string, { columns: string[]; key: string | undefined }>> {
-  const all = (await sql<{ name: string; sql: string | null }>`SELECT name, sql FROM sqlite_master WHERE type = 'table'`.execute(source)).rows;
+  const all = (
+    await sql<{ name: string; sql: string | null }>`SELECT name, sql FROM sqlite_master WHERE type = 'table'`.execute(source)
+  ).rows;
   // FTS5 keeps its index in shadow tables named after the virtual table.
   const virtual = all.filter((t) => /^CREATE VIRTUAL/i.test(t.sql ?? '')).map((t) => t.name);
   const out = new Map<string, { columns: string[]; key: string | undefined }>();
   for (const t of all) {
-    if (t.name.startsWith('sqlite_') || SKIP.has(t.name) || virtual.includes(t.name) || virtual.some((v) => t.name.startsWith(`${v}_`))) continue;
-    const info = (await sql<{ name: string; pk: number }>`SELECT name, pk FROM pragma_table_info(${t.name})`.execute(source)).rows;
+    if (
+      t.name.startsWith('sqlite_') ||
+      SKIP.has(t.name) ||
+      virtual.includes(t.name) ||
+      virtual.some((v) => t.name.startsWith(`${v}_`))
+    )
+      continue;
+    const info = (await sql<{ name: string; pk: number }>`SELECT name, pk FROM pragma_table_info(${t.name})`.execute(source))
+      .rows;
     const keys = info.filter((c) => c.pk > 0);
     out.set(t.name, { columns: info.map((c) => c.name), key: keys.length === 1 ? keys[0]!.name : undefined });
   }
@@ -60,26 +76,32 @@ async function sourceTables(source: Kysely<any>): Promise<Map<string, { columns:
 }
 
 async function targetColumns(target: Kysely<any>): Promise<Map<string, string[]>> {
-  const rows = (await sql<{ table_name: string; column_name: string }>`
+  const rows = (
+    await sql<{ table_name: string; column_name: string }>`
     SELECT table_name, column_name FROM information_schema.columns
-    WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`.execute(target)).rows;
+    WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`.execute(target)
+  ).rows;
   const out = new Map<string, string[]>();
   for (const r of rows) out.set(r.table_name, [...(out.get(r.table_name) ?? []), r.column_name]);
   return out;
 }
 
-const count = async (db: Kysely<any>, table: string) => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.id(table)}`.execute(db)).rows[0]!.n);
+const count = async (db: Kysely<any>, table: string) =>
+  Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.id(table)}`.execute(db)).rows[0]!.n);
 
 /** What would be copied: the shared tables in parent-first order, with their row counts. */
 export async function planCopy(source: DB, target: DB): Promise<TablePlan[]> {
-  if (engineKind(source) !== 'sqlite' || engineKind(target) !== 'postgres') throw new Error('db:copy copies a SQLite database into PostgreSQL');
+  if (engineKind(source) !== 'sqlite' || engineKind(target) !== 'postgres')
+    throw new Error('db:copy copies a SQLite database into PostgreSQL');
   const from = await sourceTables(source);
   const to = await targetColumns(target);
-  const names = [...from.keys()].filter((n) => to.has(n)).sort((a, b) => {
-    const ia = ORDER.indexOf(a);
-    const ib = ORDER.indexOf(b);
-    return (ia < 0 ? ORDER.length : ia) - (ib < 0 ? ORDER.length : ib) || (a < b ? -1 : a > b ? 1 : 0);
-  });
+  const names = [...from.keys()]
+    .filter((n) => to.has(n))
+    .sort((a, b) => {
+      const ia = ORDER.indexOf(a);
+      const ib = ORDER.indexOf(b);
+      return (ia < 0 ? ORDER.length : ia) - (ib < 0 ? ORDER.length : ib) || (a < b ? -1 : a > b ? 1 : 0);
+    });
   const plans: TablePlan[] = [];
   for (const name of names) {
     const { columns, key } = from.get(name)!;
@@ -97,19 +119,25 @@ export async function copyDatabase(source: DB, target: DB, opts: CopyOptions = {
   const copied: Record<string, number> = {};
   await target.connection().execute(async (conn) => {
     const occupied: string[] = [];
-    for (const p of plans) if ((await sql<{ one: number }>`SELECT 1 AS one FROM ${sql.id(p.name)} LIMIT 1`.execute(conn)).rows.length) occupied.push(p.name);
+    for (const p of plans)
+      if ((await sql<{ one: number }>`SELECT 1 AS one FROM ${sql.id(p.name)} LIMIT 1`.execute(conn)).rows.length)
+        occupied.push(p.name);
     if (occupied.length && !opts.force) throw new TargetNotEmptyError(occupied);
     await sql`BEGIN`.execute(conn);
     try {
-      if (occupied.length) await sql`TRUNCATE ${sql.join(plans.map((p) => sql.id(p.name)))} RESTART IDENTITY CASCADE`.execute(conn);
+      if (occupied.length)
+        await sql`TRUNCATE ${sql.join(plans.map((p) => sql.id(p.name)))} RESTART IDENTITY CASCADE`.execute(conn);
       for (const p of plans) await sql`ALTER TABLE ${sql.id(p.name)} DISABLE TRIGGER USER`.execute(conn);
       for (const p of plans) copied[p.name] = await copyTable(source, conn, p, opts.batch ?? 1000, report);
       for (const p of plans) await sql`ALTER TABLE ${sql.id(p.name)} ENABLE TRIGGER USER`.execute(conn);
       for (const p of plans) {
         // Identities only (stripe_events' text id has none): the next id is the largest copied + 1.
-        const seq = (await sql<{ seq: string | null }>`SELECT pg_get_serial_sequence(${p.name}, ${p.key}) AS seq`.execute(conn)).rows[0]?.seq;
+        const seq = (await sql<{ seq: string | null }>`SELECT pg_get_serial_sequence(${p.name}, ${p.key}) AS seq`.execute(conn))
+          .rows[0]?.seq;
         if (!seq) continue;
-        await sql`SELECT setval(${seq}, coalesce((SELECT max(${sql.ref(p.key)}) FROM ${sql.id(p.name)}), 1), (SELECT count(*) > 0 FROM ${sql.id(p.name)}))`.execute(conn);
+        await sql`SELECT setval(${seq}, coalesce((SELECT max(${sql.ref(p.key)}) FROM ${sql.id(p.name)}), 1), (SELECT count(*) > 0 FROM ${sql.id(p.name)}))`.execute(
+          conn,
+        );
       }
       await sql`COMMIT`.execute(conn);
     } catch (e) {
@@ -121,7 +149,13 @@ export async function copyDatabase(source: DB, target: DB, opts: CopyOptions = {
   return copied;
 }
 
-async function copyTable(source: DB, conn: Kysely<any>, p: TablePlan, maxBatch: number, report: NonNullable<CopyOptions['onProgress']>): Promise<number> {
+async function copyTable(
+  source: DB,
+  conn: Kysely<any>,
+  p: TablePlan,
+  maxBatch: number,
+  report: NonNullable<CopyOptions['onProgress']>,
+): Promise<number> {
   // pg allows 65,535 parameters per statement.
   const batch = Math.max(1, Math.min(maxBatch, Math.floor(30_000 / p.columns.length)));
   let done = 0;

@@ -19,4 +19,3 @@ export type Counter = RateLimiterAbstract;
 export interface CounterStore {
   counter(spec: CounterSpec): Counter;
 }
-

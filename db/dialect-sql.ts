@@ -1,7 +1,7 @@
 // SQL that core and the jobs need and that the two engines spell differently, as Kysely
 // expressions: the caller passes its `db` (or transaction), the helper picks the spelling.
 // Each returns the same values on both engines (tests/engine-sql.test.ts).
-import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import { engineKind } from './engine.js';
 
 type Value<T> = Expression<T> | T;
@@ -87,7 +87,9 @@ export function param<T extends string | number>(db: Kysely<any>, value: T, type
  * number cast to text so PostgreSQL needs no implicit cast from bigint.
  */
 export function concatText(db: Kysely<any>, prefix: string, n: Expression<number>): RawBuilder<string> {
-  return engineKind(db) === 'postgres' ? sql<string>`${param(db, prefix, 'text')} || CAST(${n} AS text)` : sql<string>`${prefix} || ${n}`;
+  return engineKind(db) === 'postgres'
+    ? sql<string>`${param(db, prefix, 'text')} || CAST(${n} AS text)`
+    : sql<string>`${prefix} || ${n}`;
 }
 
 /**
@@ -114,7 +116,8 @@ export function jsonArrayRows(
   opts: { table: string; alias: string; columns: readonly string[]; where: Expression<unknown>; orderBy: string },
 ): RawBuilder<unknown> {
   const name = /^[A-Za-z_][A-Za-z0-9_]*$/;
-  for (const n of [opts.table, opts.alias, opts.orderBy, ...opts.columns]) if (!name.test(n)) throw new Error(`not a plain name: ${n}`);
+  for (const n of [opts.table, opts.alias, opts.orderBy, ...opts.columns])
+    if (!name.test(n)) throw new Error(`not a plain name: ${n}`);
   const refs = sql.join(opts.columns.map((c) => sql.ref(`${opts.alias}.${c}`)));
   const order = sql.ref(`${opts.alias}.${opts.orderBy}`);
   const from = sql`${sql.table(opts.table)} AS ${sql.id(opts.alias)}`;
@@ -136,5 +139,8 @@ export function jsonArray(db: Kysely<any>, items: readonly Expression<unknown>[]
  */
 export function jsonArrayOf(db: Kysely<any>, columns: readonly string[]): RawBuilder<string> {
   for (const c of columns) if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(c)) throw new Error(`not a plain column: ${c}`);
-  return jsonArray(db, columns.map((c) => sql.ref(c)));
+  return jsonArray(
+    db,
+    columns.map((c) => sql.ref(c)),
+  );
 }

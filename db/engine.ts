@@ -1,7 +1,7 @@
 // Which engine a Kysely instance talks to, and what each engine provides (ARCHITECTURE.md,
 // "Two engines, one core"). core/ stays engine-blind: it calls the functions in db/, and those
 // find the engine from the instance they are given — a database, a transaction or a connection.
-import { Kysely, PostgresAdapter, SqliteAdapter } from 'kysely';
+import { type Kysely, PostgresAdapter, SqliteAdapter } from 'kysely';
 import type { ChangeToken } from './change-token.js';
 import type { CounterStore } from './counter-store.js';
 import type { KeyedLocks } from './keyed-locks.js';

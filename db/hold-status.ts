@@ -1,7 +1,7 @@
 // Conditions on a hold's status, written for the partial indexes over the holds table
 // (migration 009): SQLite uses a partial index only for a query whose WHERE repeats the index's
 // condition, so the status is a literal here, never a parameter.
-import { sql, type SqlBool } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { HoldStatus } from './schema.js';
 
 export const holdIs = (status: HoldStatus, column = 'holds.status') => sql<SqlBool>`${sql.ref(column)} = ${sql.lit(status)}`;

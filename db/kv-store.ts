@@ -21,7 +21,9 @@ type Slot = typeof KEY | typeof VALUE | typeof NOW;
 /** A statement built by Kysely once, then run with new parameters (no builder, no compiler per call). */
 function prepared(query: { compile(): CompiledQuery }): (values: Partial<Record<Slot, unknown>>) => CompiledQuery {
   const compiled = query.compile();
-  const slots = compiled.parameters.map((p) => (p === KEY_TEXT ? KEY : p === VALUE_TEXT ? VALUE : p === NOW_TEXT ? NOW : undefined));
+  const slots = compiled.parameters.map((p) =>
+    p === KEY_TEXT ? KEY : p === VALUE_TEXT ? VALUE : p === NOW_TEXT ? NOW : undefined,
+  );
   return (values) => ({ ...compiled, parameters: compiled.parameters.map((p, i) => (slots[i] ? values[slots[i]] : p)) });
 }
 const KEY_TEXT = '\u0000kv-key';

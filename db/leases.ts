@@ -43,7 +43,14 @@ export async function acquireLease(db: DB, name: string, holder: string, ttlMs: 
  * Takes the lease from `from`, only while `from` still has it (a holder known to be dead): true
  * when `holder` holds it until `nowMs + ttlMs` afterwards.
  */
-export async function takeOverLease(db: DB, name: string, from: string, holder: string, ttlMs: number, nowMs: number): Promise<boolean> {
+export async function takeOverLease(
+  db: DB,
+  name: string,
+  from: string,
+  holder: string,
+  ttlMs: number,
+  nowMs: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('leases')
     .set({ holder, expires_at: nowMs + ttlMs })
@@ -61,7 +68,12 @@ export async function releaseLease(db: DB, name: string, holder: string): Promis
 
 /** The lease's current holder, while it is live at `nowMs`. */
 export async function liveLease(db: DB, name: string, nowMs: number): Promise<Lease | undefined> {
-  const row = await db.selectFrom('leases').select(['name', 'holder', 'expires_at']).where('name', '=', name).where('expires_at', '>', nowMs).executeTakeFirst();
+  const row = await db
+    .selectFrom('leases')
+    .select(['name', 'holder', 'expires_at'])
+    .where('name', '=', name)
+    .where('expires_at', '>', nowMs)
+    .executeTakeFirst();
   return row ? { name: row.name, holder: row.holder, expiresAt: Number(row.expires_at) } : undefined;
 }
 

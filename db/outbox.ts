@@ -7,9 +7,9 @@
  * alive and holding the lease, so its claims are orphans.
  */
 import { sql } from 'kysely';
-import { immediateTransaction, type DB } from './connection.js';
-import { leaseHeld } from './leases.js';
+import { type DB, immediateTransaction } from './connection.js';
 import { isPostgres } from './engine.js';
+import { leaseHeld } from './leases.js';
 
 export interface OutboxHead {
   id: number;
@@ -69,7 +69,9 @@ export async function claimRow(db: DB, id: number, claim: Claim, nowMs: number):
     .where('failed_at', 'is', null)
     .where('next_attempt_at', '<=', nowMs);
   if (isPostgres(db)) {
-    q = q.where('id', 'in', (eb) => eb.selectFrom('outbox as picked').select('picked.id').where('picked.id', '=', id).forUpdate().skipLocked());
+    q = q.where('id', 'in', (eb) =>
+      eb.selectFrom('outbox as picked').select('picked.id').where('picked.id', '=', id).forUpdate().skipLocked(),
+    );
   }
   const fence = claim.fence;
   if (fence !== undefined) q = q.where((eb) => eb.exists(leaseHeld(db, fence, claim.holder, nowMs)));
@@ -98,7 +100,14 @@ export async function claimDueHeads(db: DB, nowMs: number, afterId: number, limi
       eb
         .selectFrom('outbox as o')
         .select('o.id')
-        .where('o.id', 'in', (h) => h.selectFrom('outbox').select((e) => e.fn.min<number>('id').as('head_id')).where('sent_at', 'is', null).where('failed_at', 'is', null).groupBy('chat_id'))
+        .where('o.id', 'in', (h) =>
+          h
+            .selectFrom('outbox')
+            .select((e) => e.fn.min<number>('id').as('head_id'))
+            .where('sent_at', 'is', null)
+            .where('failed_at', 'is', null)
+            .groupBy('chat_id'),
+        )
         .where('o.next_attempt_at', '<=', nowMs)
         .where('o.id', '>', afterId)
         .orderBy('o.id')
@@ -118,7 +127,12 @@ export async function claimDueHeads(db: DB, nowMs: number, afterId: number, limi
 
 /** Telegram took it: sent, whoever holds the claim now (the claim stays on the row as history). */
 export async function markSent(db: DB, id: number, sentAt: string): Promise<void> {
-  await db.updateTable('outbox').set({ sent_at: sentAt, last_error: null }).where('id', '=', id).where('sent_at', 'is', null).execute();
+  await db
+    .updateTable('outbox')
+    .set({ sent_at: sentAt, last_error: null })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .execute();
 }
 
 /**
@@ -126,7 +140,11 @@ export async function markSent(db: DB, id: number, sentAt: string): Promise<void
  * successor is the successor's to end); unset: a row that was never claimed (cannot render).
  */
 export async function markFailed(db: DB, id: number, failedAt: string, error: string, holder?: string): Promise<void> {
-  let q = db.updateTable('outbox').set({ failed_at: failedAt, last_error: error.slice(0, 500) }).where('id', '=', id).where('sent_at', 'is', null);
+  let q = db
+    .updateTable('outbox')
+    .set({ failed_at: failedAt, last_error: error.slice(0, 500) })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null);
   if (holder !== undefined) q = q.where('claimed_by', '=', holder);
   await q.execute();
 }
@@ -135,7 +153,14 @@ export async function markFailed(db: DB, id: number, failedAt: string, error: st
  * Ends the holder's claim and makes the row due again at `nextAttemptAt`; `giveBackAttempt` for
  * a 429 (flood control is not the message's fault).
  */
-export async function retryLater(db: DB, id: number, holder: string, nextAttemptAt: number, error: string, giveBackAttempt = false): Promise<void> {
+export async function retryLater(
+  db: DB,
+  id: number,
+  holder: string,
+  nextAttemptAt: number,
+  error: string,
+  giveBackAttempt = false,
+): Promise<void> {
   await db
     .updateTable('outbox')
     .set({
@@ -154,7 +179,11 @@ export async function retryLater(db: DB, id: number, holder: string, nextAttempt
  * Releases every claim in flight that is not `holder`'s: those rows are due at once, first in
  * their chats as before. Called by a new holder of the `dispatcher` lease (index outbox_claimed).
  */
-export async function releaseClaimsOfOthers(db: DB, holder: string, nowMs: number): Promise<{ released: number; holders: string[] }> {
+export async function releaseClaimsOfOthers(
+  db: DB,
+  holder: string,
+  nowMs: number,
+): Promise<{ released: number; holders: string[] }> {
   const orphaned = () =>
     db
       .updateTable('outbox')
@@ -178,7 +207,12 @@ export async function releaseClaimsOfOthers(db: DB, holder: string, nowMs: numbe
 
 /** Rows still to deliver (pending, whether due, backing off or claimed). */
 export async function pendingCount(db: DB): Promise<number> {
-  const r = await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('sent_at', 'is', null).where('failed_at', 'is', null).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('outbox')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('sent_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -241,7 +275,18 @@ export async function combineInto(
   return immediateTransaction(db, async (trx) => {
     const digest = await trx
       .insertInto('outbox')
-      .values({ chat_id: c.chatId, kind: c.kind, payload: '{}', language: c.language, dedup_key: null, next_attempt_at: c.nowMs, sent_at: null, failed_at: null, last_error: null, created_at: at })
+      .values({
+        chat_id: c.chatId,
+        kind: c.kind,
+        payload: '{}',
+        language: c.language,
+        dedup_key: null,
+        next_attempt_at: c.nowMs,
+        sent_at: null,
+        failed_at: null,
+        last_error: null,
+        created_at: at,
+      })
       .returning(HEAD_COLUMNS)
       .executeTakeFirstOrThrow();
     const rows = await trx
@@ -286,5 +331,9 @@ export interface PaymentLink {
 /** The payments behind a batch's Pay buttons, in one query (rendering happens at send time). */
 export function paymentLinks(db: DB, ids: readonly number[]): Promise<PaymentLink[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('payments').select(['id', 'status', 'session_url']).where('id', 'in', [...ids]).execute();
+  return db
+    .selectFrom('payments')
+    .select(['id', 'status', 'session_url'])
+    .where('id', 'in', [...ids])
+    .execute();
 }

@@ -28,7 +28,15 @@ export async function recordPayMessage(db: DB, m: PayMessage, at: Date): Promise
     await trx.deleteFrom('pay_messages').where('chat_id', '=', m.chatId).where('message_id', '=', m.messageId).execute();
     await trx
       .insertInto('pay_messages')
-      .values(ids.map((paymentId) => ({ chat_id: m.chatId, message_id: m.messageId, payment_id: paymentId, markup: m.markup, created_at: at.toISOString() })))
+      .values(
+        ids.map((paymentId) => ({
+          chat_id: m.chatId,
+          message_id: m.messageId,
+          payment_id: paymentId,
+          markup: m.markup,
+          created_at: at.toISOString(),
+        })),
+      )
       .execute();
     // Bounded: a reader who opens My books a hundred times with a payment unpaid keeps twenty.
     await trx
@@ -36,7 +44,13 @@ export async function recordPayMessage(db: DB, m: PayMessage, at: Date): Promise
       .where('chat_id', '=', m.chatId)
       .where('payment_id', 'in', ids)
       .where('id', 'not in', (eb) =>
-        eb.selectFrom('pay_messages as kept').select('kept.id').where('kept.chat_id', '=', m.chatId).where('kept.payment_id', 'in', ids).orderBy('kept.id', 'desc').limit(PAY_MESSAGES_KEPT * ids.length),
+        eb
+          .selectFrom('pay_messages as kept')
+          .select('kept.id')
+          .where('kept.chat_id', '=', m.chatId)
+          .where('kept.payment_id', 'in', ids)
+          .orderBy('kept.id', 'desc')
+          .limit(PAY_MESSAGES_KEPT * ids.length),
       )
       .execute();
   });
@@ -45,7 +59,13 @@ export async function recordPayMessage(db: DB, m: PayMessage, at: Date): Promise
 /** The message carries no Pay button any more (edited without one, or deleted). */
 export async function forgetPayMessage(db: DB, chatId: number, messageId: number): Promise<void> {
   // Most edits are of messages that never had a Pay button: a read, not a write, answers that.
-  const known = await db.selectFrom('pay_messages').select('id').where('chat_id', '=', chatId).where('message_id', '=', messageId).limit(1).executeTakeFirst();
+  const known = await db
+    .selectFrom('pay_messages')
+    .select('id')
+    .where('chat_id', '=', chatId)
+    .where('message_id', '=', messageId)
+    .limit(1)
+    .executeTakeFirst();
   if (known) await db.deleteFrom('pay_messages').where('chat_id', '=', chatId).where('message_id', '=', messageId).execute();
 }
 

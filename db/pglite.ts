@@ -9,10 +9,11 @@
 // Kysely's PostgresDialect: the pool is the mutex (a transaction holds the only connection until
 // it ends, like SQLite's single connection), row counts are pg's, and the driver, the type
 // parsers and the error objects (SQLSTATE in `code`) are the very ones production runs on.
-import pg from 'pg';
+
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { pgTypes, postgresDatabase, type PostgresDatabase } from './postgres.js';
+import pg from 'pg';
+import { type PostgresDatabase, pgTypes, postgresDatabase } from './postgres.js';
 
 /** Starts PGlite (in memory, or in `dataDir`): a few seconds and a few hundred MB. */
 export function startPglite(dataDir?: string): Promise<PGlite> {

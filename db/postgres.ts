@@ -1,14 +1,15 @@
 // PostgreSQL through `pg` (SPEC §12): the pool's type parsing, and a Kysely instance over any
 // pool — a real server's, or PGlite's in tests (db/pglite.ts) — with its engine registered.
-import pg from 'pg';
+
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import pg from 'pg';
+import { postgresChangeToken, registerChangeToken } from './change-token.js';
+import { type Engine, registerEngine } from './engine.js';
+import { advisoryLocks, inProcessLocks, type LockSession } from './keyed-locks.js';
+import { postgresCounterStore, type QueryablePool } from './rate-limit-store.js';
 import type { Database } from './schema.js';
-import { registerEngine, type Engine } from './engine.js';
-import { registerChangeToken, postgresChangeToken } from './change-token.js';
 import { statementLogger } from './statement-log.js';
 import { lockForUpdate, writeTransaction } from './transactions.js';
-import { postgresCounterStore, type QueryablePool } from './rate-limit-store.js';
-import { advisoryLocks, inProcessLocks, type LockSession } from './keyed-locks.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -76,7 +77,12 @@ export interface PostgresDatabase {
  * Kysely over a pool, with the engine registered for core's db/ functions. `pool` must also
  * answer `query()` (RateLimiterPostgres uses it); `close` ends whatever the caller owns.
  */
-export function postgresDatabase(pool: PostgresPool & QueryablePool, description: string, close?: () => Promise<void>, options: PostgresDatabaseOptions = {}): PostgresDatabase {
+export function postgresDatabase(
+  pool: PostgresPool & QueryablePool,
+  description: string,
+  close?: () => Promise<void>,
+  options: PostgresDatabaseOptions = {},
+): PostgresDatabase {
   const db: Kysely<Database> = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statementLogger(() => db) });
   const changeToken = postgresChangeToken(db);
   registerChangeToken(db, changeToken);

@@ -8,12 +8,18 @@ import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import { engineOf } from './engine.js';
 
 export type { Counter, CounterSpec, CounterStore } from './counter-store.js';
+
 import type { CounterStore } from './counter-store.js';
 
 export function memoryCounterStore(): CounterStore {
   return {
     counter: (spec) =>
-      new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.durationSec, blockDuration: spec.blockSec ?? 0 }),
+      new RateLimiterMemory({
+        keyPrefix: spec.name,
+        points: spec.points,
+        duration: spec.durationSec,
+        blockDuration: spec.blockSec ?? 0,
+      }),
   };
 }
 

@@ -13,14 +13,22 @@
 //   for longer than any client would wait.
 // - Exact: the same statements, the same SQLite, the same search function as on the service's
 //   connection; in WAL mode a statement here sees every commit made before it started.
-import { Worker } from 'node:worker_threads';
+
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import {
-  Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
-  type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type QueryResult,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
 } from 'kysely';
-import { statementLogger } from './statement-log.js';
 import type { ReadReply, ReadRequest, ReadWorkerData } from './read-worker.js';
+import { statementLogger } from './statement-log.js';
 
 /** Reads waiting for a worker beyond which another is refused. */
 export const MAX_WAITING = 32;
@@ -81,10 +89,11 @@ class Slot {
     };
     this.worker.on('error', (e) => died(e instanceof Error ? e : new Error(String(e))));
     this.worker.on('exit', (code) => died(new Error(`the read worker stopped (exit code ${code})`)));
-    const slot = this;
     const connection: DatabaseConnection = {
-      executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => ({ rows: (await slot.query(q.sql, q.parameters)) as R[] }),
-      async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+      executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => ({
+        rows: (await this.query(q.sql, q.parameters)) as R[],
+      }),
+      streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
         throw new Error('the read worker does not stream');
       },
     };

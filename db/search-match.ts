@@ -48,7 +48,9 @@ export function searchTextMatches(text: string, words: readonly string[]): boole
 }
 
 /** SQLite: search_match(search_text, words as a JSON array) → 1 or 0, for checking rows one by one. */
-export function registerSearchFunctions(sqlite: { function(name: string, options: { deterministic: boolean }, fn: (...args: unknown[]) => unknown): unknown }): void {
+export function registerSearchFunctions(sqlite: {
+  function(name: string, options: { deterministic: boolean }, fn: (...args: unknown[]) => unknown): unknown;
+}): void {
   let lastJson = '';
   let lastWords: string[] = [];
   sqlite.function('search_match', { deterministic: true }, (text, wordsJson) => {

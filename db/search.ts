@@ -11,9 +11,9 @@
 // - PostgreSQL: a GIN index over array_to_tsvector(the words) — the words as lexemes, as they
 //   are, with no text-search parser in between, so no locale (LC_CTYPE) or parser rule can split
 //   or change them — and a tsquery built from quoted lexemes, 'w1':* & 'w2':*.
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { engineKind, engineOf } from './engine.js';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { jsonArrayOf } from './dialect-sql.js';
+import { engineKind, engineOf } from './engine.js';
 import { asciiTokens } from './search-match.js';
 
 // The row check lives apart (db/search-match.ts) so that the read worker loads it without Kysely.
@@ -33,7 +33,8 @@ export const pgSearchVector = (column: string) => `array_to_tsvector(array_remov
 export const fts5Query = (words: readonly string[]) => words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
 
 /** A tsquery of quoted lexemes, each a prefix (`'w':* & …`): read as written, no parser. */
-export const tsQuery = (words: readonly string[]) => words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
+export const tsQuery = (words: readonly string[]) =>
+  words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
 
 /**
  * The search as a WHERE condition on `books` (or on the alias given): every folded word a
@@ -66,7 +67,8 @@ export function bookSearchFilter(db: Kysely<any>, words: readonly string[], tabl
  */
 function rowMatches(db: Kysely<any>, words: readonly string[], table: string): Expression<SqlBool> | null {
   const text = sql.ref(`${table}.search_text`);
-  if (engineKind(db) === 'postgres') return sql<SqlBool>`${sql.raw(pgSearchVector(`${table}.search_text`))} @@ CAST(${tsQuery(words)} AS tsquery)`;
+  if (engineKind(db) === 'postgres')
+    return sql<SqlBool>`${sql.raw(pgSearchVector(`${table}.search_text`))} @@ CAST(${tsQuery(words)} AS tsquery)`;
   const firsts = words.map((w) => asciiTokens(w)[0]);
   if (firsts.some((t) => t === undefined)) return null;
   // LIKE ignores the case of ASCII letters only, as the tokenizer does; a token holds no % or _.
@@ -99,7 +101,11 @@ export const RARE_WORD_BOOKS = 256;
 async function indexIsCheap(db: Kysely<any>, words: readonly string[]): Promise<boolean> {
   if (engineKind(db) === 'postgres' || words.some((w) => w.length < RARE_WORD_LENGTH)) return false;
   for (const w of words) {
-    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM books_search WHERE books_search MATCH ${fts5Query([w]).slice(0, -1)} LIMIT ${RARE_WORD_BOOKS})`.execute(db);
+    const r = await sql<{
+      n: number;
+    }>`SELECT count(*) AS n FROM (SELECT rowid FROM books_search WHERE books_search MATCH ${fts5Query([w]).slice(0, -1)} LIMIT ${RARE_WORD_BOOKS})`.execute(
+      db,
+    );
     if (Number(r.rows[0]!.n) >= RARE_WORD_BOOKS) return false;
   }
   return true;
@@ -133,11 +139,23 @@ async function findInTitleOrder(db: Kysely<any>, opts: TitleOrderSearch): Promis
   // The next books in title order, read from the index alone and checked one by one; only the
   // matches fetch their book row, and the walk stops at the page's last one.
   const walk = async (rows: number, check: Expression<SqlBool>) => {
-    const window = db.selectFrom('books').select(['id', 'title', 'search_text']).where('deleted_at', 'is', null).where(position).orderBy('title').orderBy('id').limit(rows);
+    const window = db
+      .selectFrom('books')
+      .select(['id', 'title', 'search_text'])
+      .where('deleted_at', 'is', null)
+      .where(position)
+      .orderBy('title')
+      .orderBy('id')
+      .limit(rows);
     const found = await db
       .selectFrom(window.as('w'))
       .innerJoin('books as b', 'b.id', 'w.id')
-      .select(jsonArrayOf(db, opts.columns.map((c) => `b.${c}`)).as('row'))
+      .select(
+        jsonArrayOf(
+          db,
+          opts.columns.map((c) => `b.${c}`),
+        ).as('row'),
+      )
       .where(check)
       .orderBy('w.title')
       .orderBy('w.id')
@@ -162,11 +180,15 @@ async function findInTitleOrder(db: Kysely<any>, opts: TitleOrderSearch): Promis
     // planner may walk the title index and check every row — the whole catalogue, seconds, for
     // an ISBN — or scan the primary key to join a handful of matches), then the first by title.
     const rows = await db
-      .with((cte) => cte('m').materialized(), (q) => q
-        .selectFrom('books')
-        .select(['id', 'title', jsonArrayOf(db, opts.columns).as('row')])
-        .where('deleted_at', 'is', null)
-        .where(filter))
+      .with(
+        (cte) => cte('m').materialized(),
+        (q) =>
+          q
+            .selectFrom('books')
+            .select(['id', 'title', jsonArrayOf(db, opts.columns).as('row')])
+            .where('deleted_at', 'is', null)
+            .where(filter),
+      )
       .selectFrom('m')
       .select('m.row')
       .where(after ? sql<SqlBool>`m.title >= ${after[0]} AND (m.title > ${after[0]} OR m.id > ${after[1]})` : sql<SqlBool>`1 = 1`)

@@ -9,10 +9,11 @@
 import type SQLite from 'better-sqlite3';
 import type { DB } from './connection.js';
 import { engineKind } from './engine.js';
-import { bulkSeedSqlite } from './seed-sqlite.js';
 import { bulkSeedPostgres } from './seed-postgres.js';
+import { bulkSeedSqlite } from './seed-sqlite.js';
 
-export { FIRST, LAST, SEED_CHUNK, vocabulary, WORDS, type BulkSeedOptions, type Vocabulary } from './seed-common.js';
+export { type BulkSeedOptions, FIRST, LAST, SEED_CHUNK, type Vocabulary, vocabulary, WORDS } from './seed-common.js';
+
 import type { BulkSeedOptions } from './seed-common.js';
 
 /**

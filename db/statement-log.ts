@@ -21,7 +21,10 @@ export const statementLogger = (self: () => object | undefined) => (event: LogEv
  */
 export function watchStatements(db: object, fn: Watcher): () => void {
   let set = watchers.get(db);
-  if (!set) watchers.set(db, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    watchers.set(db, set);
+  }
   set.add(fn);
   return () => set.delete(fn);
 }

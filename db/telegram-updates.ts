@@ -71,11 +71,17 @@ export async function markHandled(db: DB, updateId: number, nowMs: number): Prom
 }
 
 /** Records a fetched batch, bodies and all, in one statement; updates recorded before stay as they are. */
-export async function recordPolled(db: DB, updates: ReadonlyArray<{ updateId: number; chatKey: string; body: string }>, nowMs: number): Promise<void> {
+export async function recordPolled(
+  db: DB,
+  updates: ReadonlyArray<{ updateId: number; chatKey: string; body: string }>,
+  nowMs: number,
+): Promise<void> {
   if (updates.length === 0) return;
   await db
     .insertInto('telegram_updates')
-    .values(updates.map((u) => ({ update_id: u.updateId, chat_key: u.chatKey, received_at: nowMs, handled_at: null, body: u.body })))
+    .values(
+      updates.map((u) => ({ update_id: u.updateId, chat_key: u.chatKey, received_at: nowMs, handled_at: null, body: u.body })),
+    )
     .onConflict((oc) => oc.column('update_id').doNothing())
     .execute();
 }

@@ -9,7 +9,7 @@
 // run again from the start after a short jittered pause, so a client never sees a 500 for a
 // conflict the database resolved by picking a loser. `fn` may therefore run more than once: it
 // must do nothing but database work (core's use cases call Stripe and Telegram after commit).
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind, type LockableTable } from './engine.js';
 
 export interface RetryPolicy {
@@ -37,7 +37,11 @@ const pause = (attempt: number, p: RetryPolicy) =>
  * any error. `trx` is that connection: every statement of the use case must go through it (a
  * statement through the outer `db` would wait for a connection the transaction holds).
  */
-export async function writeTransaction<D, T>(db: Kysely<D>, fn: (trx: Kysely<D>) => Promise<T>, retry: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+export async function writeTransaction<D, T>(
+  db: Kysely<D>,
+  fn: (trx: Kysely<D>) => Promise<T>,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<T> {
   if (engineKind(db) === 'sqlite') return runOnce(db, sql`BEGIN IMMEDIATE`, fn);
   for (let attempt = 0; ; attempt++) {
     try {

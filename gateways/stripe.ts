@@ -15,7 +15,12 @@
  */
 import type Stripe from 'stripe';
 import type {
-  CheckoutSessionInfo, CreateSessionInput, PaymentGateway, PaymentGatewayErrorCode, RefundInfo, WebhookEvent,
+  CheckoutSessionInfo,
+  CreateSessionInput,
+  PaymentGateway,
+  PaymentGatewayErrorCode,
+  RefundInfo,
+  WebhookEvent,
 } from '../core/payments/index.js';
 
 // The `stripe` package (some 200 modules) is loaded on the first call that needs it, not at
@@ -78,7 +83,8 @@ export function parseApiBase(apiBase: string): { host: string; port: number; pro
     throw new Error(`Stripe API base is not a URL: ${apiBase}`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`Stripe API base must be http(s): ${apiBase}`);
-  if (u.search || u.hash || u.username || u.password) throw new Error('Stripe API base must not carry a query, fragment or credentials');
+  if (u.search || u.hash || u.username || u.password)
+    throw new Error('Stripe API base must not carry a query, fragment or credentials');
   const protocol = u.protocol === 'http:' ? 'http' : 'https';
   return {
     host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -134,7 +140,10 @@ interface StripeErrorLike {
 function isStripeError(e: unknown): e is StripeErrorLike {
   return (
     (StripeErrors !== undefined && e instanceof StripeErrors.StripeError) ||
-    (typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string' && String((e as { type: string }).type).startsWith('Stripe'))
+    (typeof e === 'object' &&
+      e !== null &&
+      typeof (e as { type?: unknown }).type === 'string' &&
+      String((e as { type: string }).type).startsWith('Stripe'))
   );
 }
 
@@ -152,15 +161,27 @@ function toGatewayError(e: unknown, action: string): PaymentGatewayError {
   };
   const status = e.statusCode;
   if (e.type === 'StripeConnectionError' || status === undefined) {
-    return new PaymentGatewayError('UNAVAILABLE', `Stripe could not be reached while ${action}: ${e.message ?? 'connection error'}`, details);
+    return new PaymentGatewayError(
+      'UNAVAILABLE',
+      `Stripe could not be reached while ${action}: ${e.message ?? 'connection error'}`,
+      details,
+    );
   }
   if (status === 401 || status === 403) {
     // Our configuration, not the caller's input: the operation can succeed once it is fixed.
-    return new PaymentGatewayError('UNAVAILABLE', `Stripe refused our API credentials (HTTP ${status}) while ${action}; check STRIPE_SECRET_KEY`, details);
+    return new PaymentGatewayError(
+      'UNAVAILABLE',
+      `Stripe refused our API credentials (HTTP ${status}) while ${action}; check STRIPE_SECRET_KEY`,
+      details,
+    );
   }
   if (status === 404) return new PaymentGatewayError('NOT_FOUND', `Stripe: ${e.message ?? 'not found'}`, details);
   if (status === 409 || status === 429 || status >= 500) {
-    return new PaymentGatewayError('UNAVAILABLE', `Stripe is unavailable (HTTP ${status}) while ${action}: ${e.message ?? ''}`.trim(), details);
+    return new PaymentGatewayError(
+      'UNAVAILABLE',
+      `Stripe is unavailable (HTTP ${status}) while ${action}: ${e.message ?? ''}`.trim(),
+      details,
+    );
   }
   return new PaymentGatewayError('INVALID_REQUEST', `Stripe refused ${action}: ${e.message ?? `HTTP ${status}`}`, details);
 }
@@ -270,9 +291,10 @@ export function createStripeGateway(opts: StripeGatewayOptions): PaymentGateway 
       try {
         event = await stripe.webhooks.constructEventAsync(rawBody, signatureHeader, opts.webhookSecret, tolerance);
       } catch (e) {
-        const why = StripeErrors && e instanceof StripeErrors.StripeSignatureVerificationError
-          ? e.message.split('\n')[0]
-          : 'the payload is not a JSON event';
+        const why =
+          StripeErrors && e instanceof StripeErrors.StripeSignatureVerificationError
+            ? e.message.split('\n')[0]
+            : 'the payload is not a JSON event';
         throw new PaymentGatewayError('BAD_SIGNATURE', `Webhook rejected: ${why}`);
       }
       if (!event || typeof event !== 'object' || typeof event.id !== 'string' || typeof event.type !== 'string') {

@@ -2,10 +2,10 @@
 // and the outbox notices share. Messages are Telegram HTML, so t() escapes every string it
 // interpolates: a title like "<b>&" shows as typed and no caller escapes by hand.
 import { I18n } from '@grammyjs/i18n';
-import { escapeHtml, SafeHtml } from './html.js';
 import { sourcePath } from '../source-files.js';
+import { escapeHtml, SafeHtml } from './html.js';
 
-export { escapeHtml, escapeClipped, html, SafeHtml } from './html.js';
+export { escapeClipped, escapeHtml, html, SafeHtml } from './html.js';
 
 const LOCALES_DIR = sourcePath(import.meta.url, 'locales');
 
@@ -22,12 +22,15 @@ export type TVars = Record<string, string | number | SafeHtml>;
 // The catalogues are files shipped with the code: loaded once, on first use. @grammyjs/i18n
 // serves as the loader only (one Fluent bundle per folder, English the fallback).
 let catalogue: I18n | undefined;
-const load = (): I18n => (catalogue ??= withBundlesMatchedOnce(new I18n({
-  defaultLocale: 'en',
-  directory: LOCALES_DIR,
-  useSession: false,
-  fluentBundleOptions: { useIsolating: false },
-})));
+const load = (): I18n =>
+  (catalogue ??= withBundlesMatchedOnce(
+    new I18n({
+      defaultLocale: 'en',
+      directory: LOCALES_DIR,
+      useSession: false,
+      fluentBundleOptions: { useIsolating: false },
+    }),
+  ));
 
 /**
  * Fluent picks the bundles for a language by negotiating it against every loaded locale, on

@@ -5,8 +5,8 @@
  */
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/kernel/index.js';
+import type { DB } from '../db/connection.js';
 import type { OutboxHead } from '../db/outbox.js';
 import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
 import { classifySendError } from './throttle.js';
@@ -15,7 +15,12 @@ import { classifySendError } from './throttle.js';
 export interface MessageSender {
   sendMessage(chatId: number, text: string, other?: Record<string, unknown>, signal?: SendSignal): Promise<unknown>;
   /** For edits of messages sent earlier (a paid payment's Pay button); without it they are skipped. */
-  editMessageReplyMarkup?(chatId: number, messageId: number, other?: Record<string, unknown>, signal?: SendSignal): Promise<unknown>;
+  editMessageReplyMarkup?(
+    chatId: number,
+    messageId: number,
+    other?: Record<string, unknown>,
+    signal?: SendSignal,
+  ): Promise<unknown>;
 }
 /** grammY types its abort signal with the abort-controller shim; a native signal works at run time. */
 export type SendSignal = Parameters<Api['sendMessage']>[3];
@@ -63,7 +68,7 @@ export type Call = (signal: SendSignal) => Promise<unknown>;
 export function createCalls({ db, api, clock, notices }: { db: DB; api: MessageSender; clock: Clock; notices: NoticeRenderer }) {
   function prepare(row: OutboxHead, facts: unknown): Work {
     if (!row.kind.startsWith('edit.')) return { send: notices.render(row, facts) };
-    const edit = api.editMessageReplyMarkup ? notices.edit?.(row, facts) ?? null : null;
+    const edit = api.editMessageReplyMarkup ? (notices.edit?.(row, facts) ?? null) : null;
     return edit ? { edit } : { nothing: true };
   }
 
@@ -82,17 +87,28 @@ export function createCalls({ db, api, clock, notices }: { db: DB; api: MessageS
     const done = async (result: unknown) => {
       const messageId = (result as { message_id?: unknown } | null)?.message_id;
       if (!message.payments?.length || typeof messageId !== 'number') return;
-      await recordPayMessage(db, { chatId: row.chat_id, messageId, paymentIds: message.payments, markup: JSON.stringify(message.reply_markup ?? {}) }, clock.now());
+      await recordPayMessage(
+        db,
+        { chatId: row.chat_id, messageId, paymentIds: message.payments, markup: JSON.stringify(message.reply_markup ?? {}) },
+        clock.now(),
+      );
     };
     return [call, { done }];
   }
 
   function editCall(row: OutboxHead, edit: RenderedEdit): [Call, Aftercare] {
-    const call = (signal: SendSignal) => api.editMessageReplyMarkup!(row.chat_id, edit.message_id, { reply_markup: edit.reply_markup }, signal);
-    const done = () => recordPayMessage(db, { chatId: row.chat_id, messageId: edit.message_id, paymentIds: edit.payments, markup: JSON.stringify(edit.reply_markup) }, clock.now());
+    const call = (signal: SendSignal) =>
+      api.editMessageReplyMarkup!(row.chat_id, edit.message_id, { reply_markup: edit.reply_markup }, signal);
+    const done = () =>
+      recordPayMessage(
+        db,
+        { chatId: row.chat_id, messageId: edit.message_id, paymentIds: edit.payments, markup: JSON.stringify(edit.reply_markup) },
+        clock.now(),
+      );
     // 400/403: the message is gone, can no longer be edited, or already shows this keyboard —
     // nothing to retry and nothing wrong; the row is done.
-    const settled = (err: unknown) => (classifySendError(err).kind === 'permanent' ? forgetPayMessage(db, row.chat_id, edit.message_id) : undefined);
+    const settled = (err: unknown) =>
+      classifySendError(err).kind === 'permanent' ? forgetPayMessage(db, row.chat_id, edit.message_id) : undefined;
     return [call, { done, settled }];
   }
 

@@ -5,8 +5,8 @@
  * the lease the loop waits on standby and takes over when the holder stops renewing it.
  */
 import { createDispatcher, type Dispatcher, type DispatcherDeps, type DispatchOptions } from './dispatcher.js';
+import { DEFAULT_LEASE_TTL_MS, DISPATCHER_LEASE, type HeldLease, holdLease, leaseHolderId } from './lease.js';
 import { sleep } from './throttle.js';
-import { DEFAULT_LEASE_TTL_MS, DISPATCHER_LEASE, holdLease, leaseHolderId, type HeldLease } from './lease.js';
 
 export interface DispatcherLoopOptions extends DispatchOptions {
   /** Nap between passes (default 500 ms). */
@@ -50,7 +50,13 @@ export function createDispatcherLoop(deps: DispatcherDeps, options: DispatcherLo
   /** Takes the lease if free; false while another dispatcher holds it. */
   async function takeLease(): Promise<boolean> {
     try {
-      lease = await holdLease(deps.db, deps.clock, { name: DISPATCHER_LEASE, holder, ttlMs: leaseTtlMs, logger: deps.logger, takeOver: true });
+      lease = await holdLease(deps.db, deps.clock, {
+        name: DISPATCHER_LEASE,
+        holder,
+        ttlMs: leaseTtlMs,
+        logger: deps.logger,
+        takeOver: true,
+      });
     } catch (err) {
       log.error({ err }, 'could not take the dispatcher lease; retrying shortly');
     }

@@ -40,15 +40,34 @@
  * real monotonic time; times written to the database come from the injected clock.
  */
 import type { Logger } from 'pino';
-import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/kernel/index.js';
+import type { DB } from '../db/connection.js';
+import {
+  type Claim,
+  claimRow,
+  dueHeads,
+  markFailed,
+  markSent,
+  type OutboxHead,
+  pendingCount,
+  releaseClaimsOfOthers,
+  retryLater,
+} from '../db/outbox.js';
 import { errorForLog } from '../logger.js';
-import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
-import { claimRow, dueHeads, markFailed, markSent, pendingCount, releaseClaimsOfOthers, retryLater, type Claim, type OutboxHead } from '../db/outbox.js';
+import {
+  type Aftercare,
+  type Call,
+  createCalls,
+  type MessageSender,
+  type NoticeRenderer,
+  type SendSignal,
+  type Work,
+} from './dispatch-calls.js';
 import { leaseHolderId } from './lease.js';
-import { createCalls, type Aftercare, type Call, type MessageSender, type NoticeRenderer, type SendSignal, type Work } from './dispatch-calls.js';
+import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
 
 export type { MessageSender, NoticeRenderer, RenderedEdit, RenderedMessage, SendSignal } from './dispatch-calls.js';
+
 import { groupChatRow } from './staff-digest.js';
 
 export { classifySendError } from './throttle.js';
@@ -201,19 +220,28 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       throttle.rateLimited(row.chat_id, failure.retryAfterMs);
       // Flood control is not the message's fault: the attempt is given back.
       await retryLater(db, row.id, holder, nowMs + failure.retryAfterMs, failure.message, true);
-      log.warn({ outboxId: row.id, chatId: row.chat_id, retryAfterMs: failure.retryAfterMs }, 'telegram flood control (429); chat deferred');
+      log.warn(
+        { outboxId: row.id, chatId: row.chat_id, retryAfterMs: failure.retryAfterMs },
+        'telegram flood control (429); chat deferred',
+      );
       return 'retried';
     }
     const ageMs = nowMs - Date.parse(row.created_at);
     const exhausted = attempts >= opts.maxAttempts && !(ageMs < opts.giveUpAfterMs);
     if (failure.kind === 'permanent' || exhausted) {
       await markFailed(db, row.id, clock.now().toISOString(), failure.message, holder);
-      log.warn({ outboxId: row.id, chatId: row.chat_id, kind: row.kind, attempts, error: failure.message }, 'notification failed permanently');
+      log.warn(
+        { outboxId: row.id, chatId: row.chat_id, kind: row.kind, attempts, error: failure.message },
+        'notification failed permanently',
+      );
       return 'failed';
     }
     const delay = throttle.backoffMs(attempts);
     await retryLater(db, row.id, holder, nowMs + delay, failure.message);
-    log.info({ outboxId: row.id, chatId: row.chat_id, attempts, retryInMs: delay, error: failure.message }, 'notification send failed; will retry');
+    log.info(
+      { outboxId: row.id, chatId: row.chat_id, attempts, retryInMs: delay, error: failure.message },
+      'notification send failed; will retry',
+    );
     return 'retried';
   }
 
@@ -265,7 +293,10 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
           try {
             row = await groupChatRow(db, head, throttle.groupRoom(head.chat_id), clock.now().getTime());
           } catch (err) {
-            log.error({ err: errorForLog(err), chatId: head.chat_id }, 'could not plan the group chat\'s next message; sending its oldest');
+            log.error(
+              { err: errorForLog(err), chatId: head.chat_id },
+              "could not plan the group chat's next message; sending its oldest",
+            );
           }
         }
         let work: Work;

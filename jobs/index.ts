@@ -18,13 +18,13 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { SYSTEM_ACTOR, type Core } from '../core/index.js';
+import { type Core, SYSTEM_ACTOR } from '../core/index.js';
 import type { Clock } from '../core/kernel/index.js';
+import { claimLease } from '../db/leases.js';
 import { errorForLog } from '../logger.js';
 import { createDispatcher, type DispatchOptions, type MessageSender, type NoticeRenderer } from './dispatcher.js';
 import { createDispatcherLoop } from './dispatcher-loop.js';
 import { DISPATCHER_LEASE, leaseHolderId, withLease } from './lease.js';
-import { claimLease } from '../db/leases.js';
 
 export const JOB_NAMES = ['expire-payments', 'overdue-report', 'due-soon', 'expire-holds', 'dispatch'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -69,11 +69,19 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
       const holder = deps.holder ?? leaseHolderId('npm run job -- dispatch');
       // One dispatcher at a time paces Telegram: beside a running service (which holds the
       // lease) this refuses with LeaseBusyError; with the service down it delivers.
-      return withLease(db, clock, { name: DISPATCHER_LEASE, holder, ttlMs: deps.dispatch?.leaseTtlMs, logger: deps.logger }, async (lease) => {
-        const dispatcher = createDispatcher({ db, api, clock, logger: deps.logger, notices }, { ...deps.dispatch, fence: { lease: lease.name, holder } });
-        await dispatcher.takeOver();
-        return { ...(await dispatcher.run({ signal: lease.lost })) };
-      });
+      return withLease(
+        db,
+        clock,
+        { name: DISPATCHER_LEASE, holder, ttlMs: deps.dispatch?.leaseTtlMs, logger: deps.logger },
+        async (lease) => {
+          const dispatcher = createDispatcher(
+            { db, api, clock, logger: deps.logger, notices },
+            { ...deps.dispatch, fence: { lease: lease.name, holder } },
+          );
+          await dispatcher.takeOver();
+          return { ...(await dispatcher.run({ signal: lease.lost })) };
+        },
+      );
     }
     default: {
       const never: never = name;
@@ -86,7 +94,8 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
 export const SLOT_LEASE_MS = 60 * 60_000;
 
 /** The lease that claims one scheduled run of a job (node-cron's scheduled time, to the second). */
-export const slotLeaseName = (name: JobName, slot: Date) => `job:${name}@${new Date(Math.round(slot.getTime() / 1000) * 1000).toISOString()}`;
+export const slotLeaseName = (name: JobName, slot: Date) =>
+  `job:${name}@${new Date(Math.round(slot.getTime() / 1000) * 1000).toISOString()}`;
 
 export interface Jobs {
   start(): void;
@@ -109,9 +118,12 @@ export function createJobs(deps: JobsDeps): Jobs {
   const config = core.deps.config;
   const log = deps.logger.child({ module: 'jobs' });
   const holder = deps.holder ?? leaseHolderId('service');
-  if (deps.api && !deps.notices) throw new Error('the dispatcher needs the bot\'s notice renderer beside its API');
+  if (deps.api && !deps.notices) throw new Error("the dispatcher needs the bot's notice renderer beside its API");
   const loop = deps.api
-    ? createDispatcherLoop({ db: core.deps.db, api: deps.api, clock, logger: deps.logger, notices: deps.notices! }, { ...deps.dispatch, holder })
+    ? createDispatcherLoop(
+        { db: core.deps.db, api: deps.api, clock, logger: deps.logger, notices: deps.notices! },
+        { ...deps.dispatch, holder },
+      )
     : undefined;
 
   // node-cron's own notices (missed or overlapping runs) go to our log, not the console.
@@ -119,7 +131,8 @@ export function createJobs(deps: JobsDeps): Jobs {
   const cronLogger = {
     info: (m: string) => cronLog.info(m),
     warn: (m: string) => cronLog.warn(m),
-    error: (m: string | Error, err?: Error) => cronLog.error({ err: err ?? (m instanceof Error ? m : undefined) }, m instanceof Error ? m.message : m),
+    error: (m: string | Error, err?: Error) =>
+      cronLog.error({ err: err ?? (m instanceof Error ? m : undefined) }, m instanceof Error ? m.message : m),
     debug: (m: string | Error) => cronLog.debug(m instanceof Error ? m.message : m),
   };
 
@@ -196,7 +209,12 @@ export function createJobs(deps: JobsDeps): Jobs {
       for (const task of tasks) void task.start();
       loop?.start();
       log.info(
-        { timeZone: config.rules.timeZone, overdueReport: config.cron.overdueReport, dueSoon: config.cron.dueSoon, dispatcher: Boolean(loop) },
+        {
+          timeZone: config.rules.timeZone,
+          overdueReport: config.cron.overdueReport,
+          dueSoon: config.cron.dueSoon,
+          dispatcher: Boolean(loop),
+        },
         'jobs scheduled',
       );
     },

@@ -5,14 +5,15 @@
  * known to be dead (a process of this machine that no longer runs) loses it at once to a taker
  * that asks for `takeOver`, so a service restarted after a crash need not wait out its own claim.
  */
+
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { DB } from '../db/connection.js';
 import type { Clock } from '../core/kernel/index.js';
-import { acquireLease, liveLease, releaseLease, takeOverLease, type Lease } from '../db/leases.js';
+import type { DB } from '../db/connection.js';
+import { acquireLease, type Lease, liveLease, releaseLease, takeOverLease } from '../db/leases.js';
 
 export const DISPATCHER_LEASE = 'dispatcher';
 /** Short, so a crashed dispatcher's successor takes over within seconds (SPEC §6). */
@@ -142,9 +143,12 @@ export async function holdLease(db: DB, clock: Clock, opts: HoldLeaseOptions): P
     stop();
     lost.abort();
   };
-  const timer = setInterval(() => {
-    if (!released && !lost.signal.aborted) renewing = renewing.then(renew);
-  }, Math.max(10, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      if (!released && !lost.signal.aborted) renewing = renewing.then(renew);
+    },
+    Math.max(10, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   function stop() {
     released = true;
@@ -159,7 +163,9 @@ export async function holdLease(db: DB, clock: Clock, opts: HoldLeaseOptions): P
       stop();
       await renewing;
       // Only ever deletes our own row: a lease lost to another holder stays theirs.
-      await releaseLease(db, name, holder).catch((err: unknown) => log.warn({ err: String(err) }, 'lease could not be released; it lapses on its own'));
+      await releaseLease(db, name, holder).catch((err: unknown) =>
+        log.warn({ err: String(err) }, 'lease could not be released; it lapses on its own'),
+      );
     },
   };
 }
@@ -196,7 +202,10 @@ export async function awaitLease(db: DB, clock: Clock, opts: AwaitLeaseOptions):
         }
       }
     } catch (err) {
-      opts.logger.warn({ lease: opts.name, err: err instanceof Error ? err.message : String(err) }, 'lease could not be asked for; trying again');
+      opts.logger.warn(
+        { lease: opts.name, err: err instanceof Error ? err.message : String(err) },
+        'lease could not be asked for; trying again',
+      );
     }
     await sleep(retryMs, undefined, { signal: opts.signal }).catch(() => undefined);
   }
@@ -204,14 +213,26 @@ export async function awaitLease(db: DB, clock: Clock, opts: AwaitLeaseOptions):
 }
 
 /** Holds the lease while `work` runs; throws LeaseBusyError when another live holder has it. */
-export async function withLease<T>(db: DB, clock: Clock, opts: HoldLeaseOptions, work: (lease: HeldLease) => Promise<T>): Promise<T> {
+export async function withLease<T>(
+  db: DB,
+  clock: Clock,
+  opts: HoldLeaseOptions,
+  work: (lease: HeldLease) => Promise<T>,
+): Promise<T> {
   let lease = await holdLease(db, clock, opts);
   if (!lease) {
     const current = await liveLease(db, opts.name, clock.now().getTime());
     if (current) throw new LeaseBusyError(current);
     // It lapsed between the two reads: try once more rather than name a holder that is gone.
     lease = await holdLease(db, clock, opts);
-    if (!lease) throw new LeaseBusyError((await liveLease(db, opts.name, clock.now().getTime())) ?? { name: opts.name, holder: 'another holder', expiresAt: clock.now().getTime() });
+    if (!lease)
+      throw new LeaseBusyError(
+        (await liveLease(db, opts.name, clock.now().getTime())) ?? {
+          name: opts.name,
+          holder: 'another holder',
+          expiresAt: clock.now().getTime(),
+        },
+      );
   }
   try {
     return await work(lease);

@@ -12,12 +12,17 @@
  * The digest is an outbox row like any other: claimed, sent, retried, at least once.
  */
 import type { DB } from '../db/connection.js';
-import { combineInto, countDue, dueRowOfKind, type CombinedRow, type OutboxHead } from '../db/outbox.js';
+import { type CombinedRow, combineInto, countDue, dueRowOfKind, type OutboxHead } from '../db/outbox.js';
 
 export const OVERDUE_REPORT_KIND = 'staff.overdue_report';
 export const DIGEST_KIND = 'staff.digest';
 /** The notices a digest may stand for: one per event, each told again by the console. */
-export const DIGESTIBLE_KINDS = ['staff.borrowing_created', 'staff.borrowing_extended', 'staff.borrowing_returned', 'staff.payment_received'] as const;
+export const DIGESTIBLE_KINDS = [
+  'staff.borrowing_created',
+  'staff.borrowing_extended',
+  'staff.borrowing_returned',
+  'staff.payment_received',
+] as const;
 /** How many of the combined notices a digest shows line by line. */
 export const DIGEST_FIRST = 5;
 /** At most this many notices go into one digest (the rest into the next). */

@@ -28,7 +28,9 @@ export interface ThrottleOptions {
   backoffMaxMs: number;
 }
 
-export type SendFailure = { kind: 'rate'; retryAfterMs: number; message: string } | { kind: 'permanent' | 'transient'; message: string };
+export type SendFailure =
+  | { kind: 'rate'; retryAfterMs: number; message: string }
+  | { kind: 'permanent' | 'transient'; message: string };
 
 /**
  * Classifies a Bot API failure (grammY's GrammyError / HttpError, or anything else): 429 is a

@@ -3,15 +3,15 @@
 // delivers the signed `checkout.session.completed` webhook) and both buttons redirect to the
 // success / cancel URLs the library gave when it created the session, as Stripe would.
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
+import { LANGUAGES, type Language, tPlain } from '../i18n/index.js';
 import {
-  FakeStripeStateError,
   type FakeCheckoutSession,
   type FakeLineItem,
   type FakeStripeController,
+  FakeStripeStateError,
 } from './stripe/fake-stripe-api.js';
-import { LANGUAGES, tPlain, type Language } from '../i18n/index.js';
 
 export interface CheckoutPagesOptions {
   stripe: FakeStripeController;
@@ -34,7 +34,8 @@ function formatUtc(unixSeconds: number): string {
   return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-const pageLanguage = (language: string | undefined): Language => ((LANGUAGES as readonly string[]).includes(language ?? '') ? (language as Language) : 'en');
+const pageLanguage = (language: string | undefined): Language =>
+  (LANGUAGES as readonly string[]).includes(language ?? '') ? (language as Language) : 'en';
 
 function safeRedirect(url: string): string | null {
   try {
@@ -184,7 +185,14 @@ function itemList(lang: Language, items: FakeLineItem[], session: FakeCheckoutSe
 
 const statusText = (lang: Language, status: FakeCheckoutSession['status']) => tPlain(lang, `checkout-status-${status}`);
 
-function sessionPage(lang: Language, session: FakeCheckoutSession, items: FakeLineItem[], action: string, successUrl: string | null, nonce: string): Page {
+function sessionPage(
+  lang: Language,
+  session: FakeCheckoutSession,
+  items: FakeLineItem[],
+  action: string,
+  successUrl: string | null,
+  nonce: string,
+): Page {
   const t = (key: string, vars?: Record<string, string>) => tPlain(lang, key, vars);
   const amount = formatAmount(session.amount_total, session.currency);
   const first = items[0]?.description ?? 'Payment';
@@ -212,7 +220,10 @@ ${successUrl ? html`<div class="buttons"><a class="btn primary" href="${successU
 </div>`;
   }
   // The expiry date is one unit: it never breaks across lines (a phone's narrow column).
-  const expires = session.status === 'open' ? html` · <span class="nowrap" data-testid="expires">${t('checkout-expires', { date: formatUtc(session.expires_at) })}</span>` : '';
+  const expires =
+    session.status === 'open'
+      ? html` · <span class="nowrap" data-testid="expires">${t('checkout-expires', { date: formatUtc(session.expires_at) })}</span>`
+      : '';
   const body = html`<main class="layout">
 <section class="summary" aria-label="Order summary"><div class="col">
   <div class="merchant"><span class="logo" aria-hidden="true">L</span><span>${t('page-library')}</span><span class="test-pill">${t('checkout-test-mode')}</span></div>
@@ -233,7 +244,12 @@ ${successUrl ? html`<div class="buttons"><a class="btn primary" href="${successU
 }
 
 function messagePage(lang: Language, title: string, text: string, nonce: string): Page {
-  return checkoutDocument(lang, title, nonce, html`<main class="single"><div class="notice bad"><h1>${title}</h1><p>${text}</p></div></main>`);
+  return checkoutDocument(
+    lang,
+    title,
+    nonce,
+    html`<main class="single"><div class="notice bad"><h1>${title}</h1><p>${text}</p></div></main>`,
+  );
 }
 
 export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
@@ -242,7 +258,10 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
 
   const respond = (c: Context, status: 200 | 404 | 409, render: (nonce: string) => Page) => {
     const nonce = randomBytes(16).toString('base64');
-    c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; frame-ancestors 'none'`);
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; frame-ancestors 'none'`,
+    );
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     c.header('Cache-Control', 'no-store');
@@ -250,10 +269,14 @@ export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
   };
   // An unknown session has no reader: English.
   const notFound = (c: Context) =>
-    respond(c, 404, (n) => messagePage('en', tPlain('en', 'checkout-not-found-title'), tPlain('en', 'checkout-not-found-text'), n));
+    respond(c, 404, (n) =>
+      messagePage('en', tPlain('en', 'checkout-not-found-title'), tPlain('en', 'checkout-not-found-text'), n),
+    );
   const expired = async (c: Context, id: string) => {
     const lang = await languageOf(id);
-    return respond(c, 409, (n) => messagePage(lang, tPlain(lang, 'checkout-expired-title'), tPlain(lang, 'checkout-expired-renew'), n));
+    return respond(c, 409, (n) =>
+      messagePage(lang, tPlain(lang, 'checkout-expired-title'), tPlain(lang, 'checkout-expired-renew'), n),
+    );
   };
   const languageOf = async (id: string): Promise<Language> => pageLanguage(await opts.languageOf?.(id).catch(() => undefined));
 

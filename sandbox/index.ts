@@ -5,33 +5,42 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config.js';
+import { type Core, SYSTEM_ACTOR } from '../core/index.js';
 import type { Logger } from '../logger.js';
-import { SYSTEM_ACTOR, type Core } from '../core/index.js';
-import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
-import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
-import { createWebChat } from './web-chat.js';
-import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
 import { createCheckoutPages } from './checkout-page.js';
-import { keepTranscripts, type KeptTranscripts } from './transcripts.js';
+import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
+import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
+import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
+import { type KeptTranscripts, keepTranscripts } from './transcripts.js';
+import { createWebChat } from './web-chat.js';
 
-export { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, SANDBOX_LIBRARIAN_TELEGRAM_ID, sandboxPersonas } from './personas.js';
+export { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
 
 export interface Sandbox {
   telegram?: FakeBotApi;
   stripe?: FakeStripeController;
+  // biome-ignore lint/suspicious/noExplicitAny: the sandbox mounts onto the API's app, whatever its env.
   mount(app: Hono<any, any, any>, core: Core): void;
   start(core: Core): Promise<void>;
   /** Stops the stand-ins, once the chats' last changes are written. */
   close(): Promise<void>;
 }
 
-export function createSandbox(opts: { config: Config; logger: Logger; stripeWebhookSecret: string; localBase: string; port: number }): Sandbox {
+export function createSandbox(opts: {
+  config: Config;
+  logger: Logger;
+  stripeWebhookSecret: string;
+  localBase: string;
+  port: number;
+}): Sandbox {
   const { config, logger, localBase } = opts;
   const staffChatId = config.telegram.staffChatId!;
   const realCredential = Boolean(config.telegram.botToken || config.stripe.secretKey);
   const personas = sandboxPersonas(staffChatId);
   // The web chat's own addresses: PUBLIC_URL's, or this machine's names for itself on our port.
-  const ownOrigins = config.publicUrlConfigured ? [config.publicUrl] : ['localhost', '127.0.0.1', '[::1]'].map((h) => `http://${h}:${opts.port}`);
+  const ownOrigins = config.publicUrlConfigured
+    ? [config.publicUrl]
+    : ['localhost', '127.0.0.1', '[::1]'].map((h) => `http://${h}:${opts.port}`);
   const telegram = config.sandbox.telegram
     ? createFakeBotApi({ token: SANDBOX_BOT_TOKEN, botUsername: 'library_sandbox_bot', botFirstName: 'Library (sandbox)' })
     : undefined;
@@ -57,7 +66,10 @@ export function createSandbox(opts: { config: Config; logger: Logger; stripeWebh
       if (stripe) {
         app.route('/sandbox/stripe', stripe.app);
         // The checkout page speaks the reader's language, as the success and cancel pages do.
-        app.route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }));
+        app.route(
+          '/sandbox/checkout',
+          createCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }),
+        );
       }
       app.get('/', (c) =>
         c.html(html`<!doctype html>
@@ -78,9 +90,14 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
       if (telegram) {
         // The chats first, before anyone can write in them: as they were when the service stopped.
         for (const p of personas) telegram.registerChat(p.chat);
-        transcripts = keepTranscripts({ telegram, db: core.deps.db, chats: [...new Map(personas.map((p) => [p.chat.id, p.chat])).values()], logger });
+        transcripts = keepTranscripts({
+          telegram,
+          db: core.deps.db,
+          chats: [...new Map(personas.map((p) => [p.chat.id, p.chat])).values()],
+          logger,
+        });
         const restored = await transcripts.restore();
-        if (restored) logger.info({ messages: restored }, 'sandbox: the web chat\'s chats restored');
+        if (restored) logger.info({ messages: restored }, "sandbox: the web chat's chats restored");
       }
       // An empty library on first start gets the demo catalogue, so there is something to borrow.
       const added = await core.demo.loadCatalogueIfEmpty(SYSTEM_ACTOR);
@@ -95,7 +112,10 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
           'sandbox: the librarian persona is linked to another account, which is not made staff; staff commands in the sandbox chat are refused',
         );
       } else if (result.created) {
-        logger.info({ telegramUserId: librarian.user.id, userId: result.userId }, 'sandbox: librarian account created (staff while the sandbox runs)');
+        logger.info(
+          { telegramUserId: librarian.user.id, userId: result.userId },
+          'sandbox: librarian account created (staff while the sandbox runs)',
+        );
       }
     },
     async close() {

@@ -11,9 +11,41 @@ export const SANDBOX_LIBRARIAN_TELEGRAM_ID = 100003;
 /** Who you can be in the web chat. The librarian's own account is made staff on start. */
 export function sandboxPersonas(staffChatId: number): Persona[] {
   return [
-    { id: 'reader', label: 'Olena (reader)', user: { id: 100001, first_name: 'Olena', last_name: 'Koval', username: 'olena_reads', language_code: 'en' }, chat: { id: 100001, type: 'private' } },
-    { id: 'reader2', label: 'Taras (second reader)', user: { id: 100002, first_name: 'Taras', last_name: 'Melnyk', username: 'taras_m', language_code: 'uk' }, chat: { id: 100002, type: 'private' } },
-    { id: 'librarian', label: 'Iryna (librarian, staff chat)', user: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: staffChatId, type: 'supergroup', title: 'Library staff' } },
-    { id: 'librarian-dm', label: 'Iryna (librarian, private chat)', user: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, first_name: 'Iryna', last_name: 'Librarian', username: 'iryna_staff', language_code: 'en' }, chat: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, type: 'private' } },
+    {
+      id: 'reader',
+      label: 'Olena (reader)',
+      user: { id: 100001, first_name: 'Olena', last_name: 'Koval', username: 'olena_reads', language_code: 'en' },
+      chat: { id: 100001, type: 'private' },
+    },
+    {
+      id: 'reader2',
+      label: 'Taras (second reader)',
+      user: { id: 100002, first_name: 'Taras', last_name: 'Melnyk', username: 'taras_m', language_code: 'uk' },
+      chat: { id: 100002, type: 'private' },
+    },
+    {
+      id: 'librarian',
+      label: 'Iryna (librarian, staff chat)',
+      user: {
+        id: SANDBOX_LIBRARIAN_TELEGRAM_ID,
+        first_name: 'Iryna',
+        last_name: 'Librarian',
+        username: 'iryna_staff',
+        language_code: 'en',
+      },
+      chat: { id: staffChatId, type: 'supergroup', title: 'Library staff' },
+    },
+    {
+      id: 'librarian-dm',
+      label: 'Iryna (librarian, private chat)',
+      user: {
+        id: SANDBOX_LIBRARIAN_TELEGRAM_ID,
+        first_name: 'Iryna',
+        last_name: 'Librarian',
+        username: 'iryna_staff',
+        language_code: 'en',
+      },
+      chat: { id: SANDBOX_LIBRARIAN_TELEGRAM_ID, type: 'private' },
+    },
   ];
 }

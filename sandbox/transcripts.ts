@@ -18,7 +18,13 @@ export interface KeptTranscripts {
   stop(): void;
 }
 
-export function keepTranscripts(opts: { telegram: FakeBotApi; db: DB; chats: FakeChatInput[]; logger: Logger; keep?: number }): KeptTranscripts {
+export function keepTranscripts(opts: {
+  telegram: FakeBotApi;
+  db: DB;
+  chats: FakeChatInput[];
+  logger: Logger;
+  keep?: number;
+}): KeptTranscripts {
   const { telegram, db, logger } = opts;
   const keep = opts.keep ?? TRANSCRIPT_LIMIT;
   const chats = new Map(opts.chats.map((c) => [c.id, c]));
@@ -28,7 +34,11 @@ export function keepTranscripts(opts: { telegram: FakeBotApi; db: DB; chats: Fak
   let unsubscribe: (() => void) | undefined;
 
   const queue = (what: string, write: () => Promise<void>) => {
-    writes = writes.then(write).catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, `sandbox: could not keep ${what}`));
+    writes = writes
+      .then(write)
+      .catch((err: unknown) =>
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, `sandbox: could not keep ${what}`),
+      );
   };
 
   return {
@@ -38,16 +48,27 @@ export function keepTranscripts(opts: { telegram: FakeBotApi; db: DB; chats: Fak
       for (const [chatId, k] of kept) {
         try {
           const messages = k.messages.map((m) => JSON.parse(m) as SavedMessage);
-          telegram.restoreChat(chats.get(chatId)!, { messages, replyKeyboard: k.replyKeyboard ? (JSON.parse(k.replyKeyboard) as ReplyKeyboardMarkup) : undefined });
+          telegram.restoreChat(chats.get(chatId)!, {
+            messages,
+            replyKeyboard: k.replyKeyboard ? (JSON.parse(k.replyKeyboard) as ReplyKeyboardMarkup) : undefined,
+          });
           keyboards.set(chatId, k.replyKeyboard);
           restored += messages.length;
         } catch (err) {
           // A chat that cannot be put back starts empty; the service starts all the same.
-          logger.warn({ chatId, err: err instanceof Error ? err.message : String(err) }, 'sandbox: a kept chat could not be restored');
+          logger.warn(
+            { chatId, err: err instanceof Error ? err.message : String(err) },
+            'sandbox: a kept chat could not be restored',
+          );
         }
       }
       unsubscribe = telegram.subscribe((event) => {
-        if ((event.type !== 'message' && event.type !== 'edit' && event.type !== 'delete') || !event.message || !chats.has(event.chatId)) return;
+        if (
+          (event.type !== 'message' && event.type !== 'edit' && event.type !== 'delete') ||
+          !event.message ||
+          !chats.has(event.chatId)
+        )
+          return;
         const chatId = event.chatId;
         const messageId = event.message.message_id;
         const saved = telegram.savedMessage(chatId, messageId);

@@ -3,15 +3,16 @@
 // The page is sandbox/assets/web-chat.html with its stylesheets and ES modules beside it in
 // sandbox/assets/web-chat/; this module serves them and the small JSON + server-sent-events
 // API the page uses.
-import { readFileSync } from 'node:fs';
+
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { FakeBotApi, FakeTelegramEvent, TranscriptEntry } from './telegram/fake-bot-api.js';
 import { sourcePath } from '../source-files.js';
+import type { FakeBotApi, FakeTelegramEvent, TranscriptEntry } from './telegram/fake-bot-api.js';
 
 export interface Persona {
   id: string;
@@ -64,7 +65,13 @@ const PersonaId = z.string().min(1).max(64);
 
 type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'BUTTON_NOT_FOUND' | 'SANDBOX_ERROR' | 'FORBIDDEN' | 'UNSUPPORTED_MEDIA_TYPE';
 
-function fail(c: Context, status: 400 | 403 | 404 | 409 | 415 | 500, code: ErrorCode, message: string, details?: unknown): Response {
+function fail(
+  c: Context,
+  status: 400 | 403 | 404 | 409 | 415 | 500,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+): Response {
   return c.json({ error: details === undefined ? { code, message } : { code, message, details } }, status);
 }
 
@@ -123,11 +130,17 @@ export function createWebChat(opts: WebChatOptions): Hono {
     const host = new URL(c.req.url).host;
     const origin = c.req.header('origin');
     if (!hosts.has(host) || (origin !== undefined && !origins.has(origin.toLowerCase()))) {
-      return fail(c, 403, 'FORBIDDEN', `The sandbox chat answers its own page only: open it at ${[...origins].join(' or ')} (PUBLIC_URL sets the address)`);
+      return fail(
+        c,
+        403,
+        'FORBIDDEN',
+        `The sandbox chat answers its own page only: open it at ${[...origins].join(' or ')} (PUBLIC_URL sets the address)`,
+      );
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-      if (type !== 'application/json') return fail(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be JSON (Content-Type: application/json)');
+      if (type !== 'application/json')
+        return fail(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be JSON (Content-Type: application/json)');
     }
     await next();
   });
@@ -141,7 +154,11 @@ export function createWebChat(opts: WebChatOptions): Hono {
    */
   const commandsFor = (p: Persona) => {
     const lang = p.user.language_code?.slice(0, 2).toLowerCase();
-    const scopes = [{ type: 'chat', chat_id: p.chat.id }, { type: p.chat.type === 'private' ? 'all_private_chats' : 'all_group_chats' }, { type: 'default' }];
+    const scopes = [
+      { type: 'chat', chat_id: p.chat.id },
+      { type: p.chat.type === 'private' ? 'all_private_chats' : 'all_group_chats' },
+      { type: 'default' },
+    ];
     for (const scope of scopes) {
       for (const language of lang ? [lang, undefined] : [undefined]) {
         const list = telegram.commands(scope, language);
@@ -174,8 +191,9 @@ export function createWebChat(opts: WebChatOptions): Hono {
     const body = await readJson(c);
     if (!body.ok) return fail(c, 400, 'VALIDATION', 'The body must be JSON: {"text": "..."}');
     const parsed = SendBody.safeParse(body.value);
-    if (!parsed.success) return fail(c, 400, 'VALIDATION', parsed.error.issues[0]?.message ?? 'Invalid body', issues(parsed.error));
-    let sent;
+    if (!parsed.success)
+      return fail(c, 400, 'VALIDATION', parsed.error.issues[0]?.message ?? 'Invalid body', issues(parsed.error));
+    let sent: ReturnType<typeof telegram.userSends>;
     try {
       sent = telegram.userSends({ chat: p.chat, from: p.user, text: parsed.data.text });
     } catch (err) {
@@ -191,7 +209,8 @@ export function createWebChat(opts: WebChatOptions): Hono {
     const body = await readJson(c);
     if (!body.ok) return fail(c, 400, 'VALIDATION', 'The body must be JSON: {"messageId": 1, "data": "..."}');
     const parsed = PressBody.safeParse(body.value);
-    if (!parsed.success) return fail(c, 400, 'VALIDATION', parsed.error.issues[0]?.message ?? 'Invalid body', issues(parsed.error));
+    if (!parsed.success)
+      return fail(c, 400, 'VALIDATION', parsed.error.issues[0]?.message ?? 'Invalid body', issues(parsed.error));
     const { messageId, data } = parsed.data;
     const entry = telegram.transcript(p.chat.id).find((m) => m.message_id === messageId);
     if (!entry || entry.deleted || entry.from !== 'bot') return fail(c, 404, 'NOT_FOUND', 'No such bot message in this chat');

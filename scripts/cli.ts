@@ -1,12 +1,12 @@
 // Shared start-up for the command-line tools: config, logger, migrated database, core.
-import { loadConfigOrExit, type Config } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
-import { openDatabase } from '../db/connection.js';
-import { createCore, type Core } from '../core/index.js';
+import { type Config, loadConfigOrExit } from '../config.js';
+import { type Core, createCore } from '../core/index.js';
 import { systemClock } from '../core/kernel/index.js';
-import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../gateways/stripe.js';
-import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from '../sandbox/personas.js';
+import { openDatabase } from '../db/connection.js';
 import { restrictNewFiles } from '../db/file-modes.js';
+import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../gateways/stripe.js';
+import { createLogger, type Logger } from '../logger.js';
+import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY } from '../sandbox/personas.js';
 
 // Every tool imports this module first: what they create (a database, its directory) is private.
 restrictNewFiles();
@@ -28,7 +28,9 @@ const offlineGateway: PaymentGateway = new Proxy({} as PaymentGateway, {
   },
 });
 
-export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ config: Config; core: Core; logger: Logger; close: () => Promise<void> }> {
+export async function openCli(
+  opts: { withStripe?: boolean } = {},
+): Promise<{ config: Config; core: Core; logger: Logger; close: () => Promise<void> }> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const { db } = await openDatabase(config);
@@ -36,9 +38,17 @@ export async function openCli(opts: { withStripe?: boolean } = {}): Promise<{ co
   const gateway = !opts.withStripe
     ? offlineGateway
     : config.stripe.secretKey
-      ? createStripeGateway({ secretKey: config.stripe.secretKey, webhookSecret: config.stripe.webhookSecret ?? '', apiBase: config.stripe.apiBase })
+      ? createStripeGateway({
+          secretKey: config.stripe.secretKey,
+          webhookSecret: config.stripe.webhookSecret ?? '',
+          apiBase: config.stripe.apiBase,
+        })
       : config.sandbox.stripe
-        ? createStripeGateway({ secretKey: SANDBOX_STRIPE_KEY, webhookSecret: 'unused', apiBase: `${localServiceUrl(config)}/sandbox/stripe` })
+        ? createStripeGateway({
+            secretKey: SANDBOX_STRIPE_KEY,
+            webhookSecret: 'unused',
+            apiBase: `${localServiceUrl(config)}/sandbox/stripe`,
+          })
         : offlineGateway;
   const core = createCore({ db, clock: systemClock, config, gateway, logger });
   // As the service does at start: search finds every book, also those from before migration 007.

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/connection.js';
-import { describeUrl, isPostgresUrl } from '../db/urls.js';
 import { copyDatabase, planCopy, TargetNotEmptyError } from '../db/copy.js';
-import { phaseProgress } from './progress.js';
+import { describeUrl, isPostgresUrl } from '../db/urls.js';
 import { fail } from './cli.js';
+import { phaseProgress } from './progress.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +22,8 @@ const { values } = parseArgs({
 
 const config = loadConfigOrExit();
 const to = values.to;
-if (!isPostgresUrl(to)) fail('Usage: npm run db:copy -- --to postgres://user:password@host:5432/database [--from <SQLite file>] [--force]');
+if (!isPostgresUrl(to))
+  fail('Usage: npm run db:copy -- --to postgres://user:password@host:5432/database [--from <SQLite file>] [--force]');
 const from = values.from ?? config.databasePath;
 if (!fs.existsSync(from)) fail(`No SQLite library at ${from} (set DATABASE_PATH or pass --from).`);
 
@@ -35,7 +36,9 @@ const progress = phaseProgress();
 try {
   const started = Date.now();
   const plan = await planCopy(source.db, target.db);
-  console.log(`Copying ${plan.reduce((n, p) => n + p.rows, 0).toLocaleString('en')} rows in ${plan.length} tables from ${from} to ${describeUrl(to)}`);
+  console.log(
+    `Copying ${plan.reduce((n, p) => n + p.rows, 0).toLocaleString('en')} rows in ${plan.length} tables from ${from} to ${describeUrl(to)}`,
+  );
   const copied = await copyDatabase(source.db, target.db, { force: values.force, onProgress: progress.onProgress });
   progress.stop();
   for (const [table, n] of Object.entries(copied)) console.log(`  ${table.padEnd(22)} ${n.toLocaleString('en')}`);

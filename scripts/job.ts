@@ -1,8 +1,8 @@
 // npm run job -- <name>: runs one job once now and prints its summary.
 import { Api } from 'grammy';
-import { openCli, fail, telegramTarget } from './cli.js';
-import { JOB_NAMES, isJobName, LeaseBusyError, runJob } from '../jobs/index.js';
 import { createNoticeRenderer } from '../bot/notices.js';
+import { isJobName, JOB_NAMES, LeaseBusyError, runJob } from '../jobs/index.js';
+import { fail, openCli, telegramTarget } from './cli.js';
 
 const name = process.argv[2] ?? '';
 if (!isJobName(name)) fail(`Usage: npm run job -- <name>\n  names: ${JOB_NAMES.join(', ')}`);
@@ -22,7 +22,7 @@ try {
     await close();
     fail(
       `Not dispatching: another dispatcher is delivering the outbox — ${e.lease.holder}.\n` +
-        'It paces Telegram\'s limits for the whole library; a second one beside it would double them, so nothing was sent.\n' +
+        "It paces Telegram's limits for the whole library; a second one beside it would double them, so nothing was sent.\n" +
         `If that process has stopped, its lease lapses at ${new Date(e.lease.expiresAt).toISOString()}: run this again after that.`,
     );
   }

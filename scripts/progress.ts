@@ -1,8 +1,14 @@
 // A progress bar per phase of a long operation (bulk seeding reports phases one after another).
 import cliProgress from 'cli-progress';
 
-export function phaseProgress(prefix = ''): { onProgress: (phase: string, done: number, total: number) => void; stop: () => void } {
-  const bar = new cliProgress.SingleBar({ format: `${prefix}{phase} [{bar}] {percentage}% {value}/{total} ETA {eta}s`, hideCursor: true }, cliProgress.Presets.shades_classic);
+export function phaseProgress(prefix = ''): {
+  onProgress: (phase: string, done: number, total: number) => void;
+  stop: () => void;
+} {
+  const bar = new cliProgress.SingleBar(
+    { format: `${prefix}{phase} [{bar}] {percentage}% {value}/{total} ETA {eta}s`, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   let current = '';
   return {
     onProgress(phase, done, total) {

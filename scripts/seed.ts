@@ -1,14 +1,14 @@
 // npm run seed                      demo catalogue + a demo staff account (credentials printed once)
 // npm run seed -- --books 1000000 --borrowings 1000000 --users 50000   synthetic bulk data, with progress
 import { parseArgs } from 'node:util';
-import { phaseProgress } from './progress.js';
-import { openCli } from './cli.js';
-import { bulkSeed } from '../db/seed.js';
-import { todayIn } from '../core/kernel/index.js';
+import { searchWords } from '../core/catalogue/index.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { todayIn } from '../core/kernel/index.js';
 import { openSqlite } from '../db/connection.js';
 import { engineKind } from '../db/engine.js';
-import { searchWords } from '../core/catalogue/index.js';
+import { bulkSeed } from '../db/seed.js';
+import { openCli } from './cli.js';
+import { phaseProgress } from './progress.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,18 +32,25 @@ try {
     const { db } = core.deps;
     const sqlite = engineKind(db) === 'sqlite' ? openSqlite(config.databasePath) : undefined;
     try {
-      await bulkSeed({ db, sqlite }, {
-        books, borrowings, users,
-        today: todayIn(core.deps.clock, config.rules.timeZone),
-        fold: (word) => searchWords(word).join(' '),
-        onProgress: progress.onProgress,
-      });
+      await bulkSeed(
+        { db, sqlite },
+        {
+          books,
+          borrowings,
+          users,
+          today: todayIn(core.deps.clock, config.rules.timeZone),
+          fold: (word) => searchWords(word).join(' '),
+          onProgress: progress.onProgress,
+        },
+      );
     } finally {
       progress.stop();
       sqlite?.close();
     }
     core.books.invalidate();
-    console.log(`Seeded ${books} books, ${users} readers and ${borrowings} borrowings into ${sqlite ? config.databasePath : 'PostgreSQL'}.`);
+    console.log(
+      `Seeded ${books} books, ${users} readers and ${borrowings} borrowings into ${sqlite ? config.databasePath : 'PostgreSQL'}.`,
+    );
   } else {
     const { added, skipped } = await core.demo.loadCatalogue(SYSTEM_ACTOR);
     console.log(`Demo catalogue: ${added} books added${skipped ? `, ${skipped} already there` : ''}.`);
@@ -51,7 +58,9 @@ try {
     if (staff.password) {
       console.log(`Demo staff account: ${staff.email} / ${staff.password}  (shown once; change it with PUT /api/users/me/)`);
     } else {
-      console.log(`Demo staff account ${staff.email} already exists (npm run staff -- ${staff.email} --promote gives it a new password).`);
+      console.log(
+        `Demo staff account ${staff.email} already exists (npm run staff -- ${staff.email} --promote gives it a new password).`,
+      );
     }
   }
 } finally {

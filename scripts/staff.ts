@@ -3,9 +3,9 @@
 // session ended). The rule is core's (core.users.createOrPromoteStaff); this only translates.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openCli, fail } from './cli.js';
-import { isDomainError } from '../core/kernel/index.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { isDomainError } from '../core/kernel/index.js';
+import { fail, openCli } from './cli.js';
 
 const USAGE = `Usage: npm run staff -- <email> [password] [--promote]
   Creates a staff account with the password given ("-" reads it from standard input) or a
@@ -13,9 +13,21 @@ const USAGE = `Usage: npm run staff -- <email> [password] [--promote]
   --promote is given: then that account becomes staff with the given or a generated password,
   and every earlier session of it ends.`;
 
-let args;
+let args: ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    options: { promote: { type: 'boolean'; default: false } };
+    allowPositionals: true;
+    strict: true;
+  }>
+>;
 try {
-  args = parseArgs({ args: process.argv.slice(2), options: { promote: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  args = parseArgs({
+    args: process.argv.slice(2),
+    options: { promote: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
 } catch (e) {
   fail(`${(e as Error).message}\n${USAGE}`);
 }
@@ -34,7 +46,9 @@ const password = passwordFrom(given);
 
 const { core, close } = await openCli();
 try {
-  const { user, created, promoted, generatedPassword } = await core.users.createOrPromoteStaff(SYSTEM_ACTOR, email, password, { promote });
+  const { user, created, promoted, generatedPassword } = await core.users.createOrPromoteStaff(SYSTEM_ACTOR, email, password, {
+    promote,
+  });
   if (created) console.log(`Created staff account ${user.email} (id ${user.id}).`);
   else {
     console.log(`Promoted the account of ${promoted!.name} (${user.email}, id ${user.id}, created ${promoted!.created_at}).`);

@@ -1,8 +1,8 @@
 // REST API: the catalogue — listing, paging, search, and staff-only changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, isbn13, type ApiWorld, type TestUser } from './helpers/api.js';
-import { SYSTEM_ACTOR } from '../core/index.js';
 import { bookSearchText } from '../core/catalogue/search-text.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
+import { type ApiWorld, createApiWorld, isbn13, type TestUser } from './helpers/api.js';
 
 let w: ApiWorld;
 let staff: TestUser;
@@ -17,14 +17,28 @@ afterAll(async () => {
   await w?.close();
 });
 
-const valid = (over: Record<string, unknown> = {}) => ({ title: 'Dune', author: 'Frank Herbert', cover: 'HARD', inventory: 2, daily_fee: '1.50', ...over });
+const valid = (over: Record<string, unknown> = {}) => ({
+  title: 'Dune',
+  author: 'Frank Herbert',
+  cover: 'HARD',
+  inventory: 2,
+  daily_fee: '1.50',
+  ...over,
+});
 const create = (body: unknown, token = staff.access) => w.req('POST', '/api/books/', { token, body });
 
 describe('Only staff change the catalogue', () => {
   it('creates a book for staff with 201 and the money as a string', async () => {
     const r = await create(valid({ isbn: '978-0-441-17271-9' }));
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ title: 'Dune', author: 'Frank Herbert', isbn: '978-0-441-17271-9', cover: 'HARD', inventory: 2, daily_fee: '1.50' });
+    expect(r.body).toMatchObject({
+      title: 'Dune',
+      author: 'Frank Herbert',
+      isbn: '978-0-441-17271-9',
+      cover: 'HARD',
+      inventory: 2,
+      daily_fee: '1.50',
+    });
   });
 
   it('answers 403 to a reader and 401 to nobody, and creates nothing', async () => {
@@ -126,20 +140,39 @@ describe('Staff update books with PUT and PATCH', () => {
 
   it('PUT replaces every field, clearing an isbn that is left out', async () => {
     const book = await w.book({ title: 'Replaceable', isbn: '978-1-86197-876-9' });
-    const r = await w.req('PUT', `/api/books/${book.id}`, { token: staff.access, body: valid({ title: 'Replaced', daily_fee: 2 }) });
+    const r = await w.req('PUT', `/api/books/${book.id}`, {
+      token: staff.access,
+      body: valid({ title: 'Replaced', daily_fee: 2 }),
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ id: book.id, title: 'Replaced', author: 'Frank Herbert', isbn: null, cover: 'HARD', inventory: 2, daily_fee: '2.00', available: 2, holds: 0 });
+    expect(r.body).toEqual({
+      id: book.id,
+      title: 'Replaced',
+      author: 'Frank Herbert',
+      isbn: null,
+      cover: 'HARD',
+      inventory: 2,
+      daily_fee: '2.00',
+      available: 2,
+      holds: 0,
+    });
   });
 
   it('PUT without every field answers 400', async () => {
     const book = await w.book();
-    expect((await w.req('PUT', `/api/books/${book.id}/`, { token: staff.access, body: { title: 'Only a title' } })).status).toBe(400);
+    expect((await w.req('PUT', `/api/books/${book.id}/`, { token: staff.access, body: { title: 'Only a title' } })).status).toBe(
+      400,
+    );
   });
 
   it('PATCH with a bad fee or inventory answers 400 and changes nothing', async () => {
     const book = await w.book();
-    expect((await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { daily_fee: '1.505' } })).status).toBe(400);
-    expect((await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { inventory: 1_000_001 } })).status).toBe(400);
+    expect((await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { daily_fee: '1.505' } })).status).toBe(
+      400,
+    );
+    expect((await w.req('PATCH', `/api/books/${book.id}/`, { token: staff.access, body: { inventory: 1_000_001 } })).status).toBe(
+      400,
+    );
     expect((await w.req('GET', `/api/books/${book.id}/`)).body).toEqual(book);
   });
 
@@ -161,7 +194,10 @@ describe('Deleting a book', () => {
   it('answers 409 BOOK_ON_LOAN while a copy is borrowed, and works once it is back', async () => {
     const book = await w.book({ inventory: 1 });
     const u = await w.user();
-    const b = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: w.day(2) } });
+    const b = await w.req('POST', '/api/borrowings/', {
+      token: u.access,
+      body: { book_id: book.id, expected_return_date: w.day(2) },
+    });
     expect(b.status).toBe(201);
     const r = await w.req('DELETE', `/api/books/${book.id}/`, { token: staff.access });
     expect(r.status).toBe(409);
@@ -210,7 +246,13 @@ describe('The catalogue is paged by title then id', () => {
     });
   }
 
-  for (const cursor of ['not-a-cursor', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1,"x"]').toString('base64url'), 'x'.repeat(2000), '%%%']) {
+  for (const cursor of [
+    'not-a-cursor',
+    Buffer.from('{"a":1}').toString('base64url'),
+    Buffer.from('[1,"x"]').toString('base64url'),
+    'x'.repeat(2000),
+    '%%%',
+  ]) {
     it(`answers 400 for the malformed cursor ${cursor.slice(0, 20)}…`, async () => {
       const r = await cat.req('GET', `/api/books/?cursor=${encodeURIComponent(cursor)}`);
       expect(r.status).toBe(400);
@@ -223,8 +265,10 @@ describe('The catalogue is paged by title then id', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: { status: number; body: { results: { id: number; title: string }[]; next_cursor: string | null } } =
-        await cat.req('GET', `/api/books/?limit=17${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: { status: number; body: { results: { id: number; title: string }[]; next_cursor: string | null } } = await cat.req(
+        'GET',
+        `/api/books/?limit=17${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.results);
       cursor = r.body.next_cursor;
@@ -287,7 +331,7 @@ describe('Search across scripts and spellings (SPEC §4), the same on both engin
     await demo?.close();
   });
 
-  it('finds the demo catalogue\'s Latin-script books from Ukrainian and unaccented queries', async () => {
+  it("finds the demo catalogue's Latin-script books from Ukrainian and unaccented queries", async () => {
     expect(await titles('кобзар')).toEqual(['Kobzar']);
     expect(await titles('Шевченко')).toEqual(['Kobzar']);
     expect(await titles('exupery')).toEqual(['The Little Prince']);
@@ -305,13 +349,22 @@ describe('Search across scripts and spellings (SPEC §4), the same on both engin
   });
 
   it('follows a change of title, author or isbn at once', async () => {
-    const created = await demo.req('POST', '/api/books/', { token: librarian.access, body: { title: 'Зачарована Десна', author: 'Олександр Довженко', cover: 'SOFT', inventory: 1, daily_fee: '0.50' } });
+    const created = await demo.req('POST', '/api/books/', {
+      token: librarian.access,
+      body: { title: 'Зачарована Десна', author: 'Олександр Довженко', cover: 'SOFT', inventory: 1, daily_fee: '0.50' },
+    });
     expect(await titles('zacharovana')).toEqual(['Зачарована Десна']);
-    await demo.req('PATCH', `/api/books/${created.body.id}/`, { token: librarian.access, body: { title: 'The Enchanted Desna' } });
+    await demo.req('PATCH', `/api/books/${created.body.id}/`, {
+      token: librarian.access,
+      body: { title: 'The Enchanted Desna' },
+    });
     expect(await titles('zacharovana')).toEqual([]);
     expect(await titles('зачарована')).toEqual([]);
     expect(await titles('enchanted dovzhenko')).toEqual(['The Enchanted Desna']);
-    const patched = await demo.req('PATCH', `/api/books/${created.body.id}/`, { token: librarian.access, body: { isbn: '978-966-03-4321-4' } });
+    const patched = await demo.req('PATCH', `/api/books/${created.body.id}/`, {
+      token: librarian.access,
+      body: { isbn: '978-966-03-4321-4' },
+    });
     expect(patched.status).toBe(200);
     expect(await titles('enchanted 966')).toEqual(['The Enchanted Desna']);
   });
@@ -319,7 +372,14 @@ describe('Search across scripts and spellings (SPEC §4), the same on both engin
   it('fills the search text of books written without one (before migration 007), once', async () => {
     const { id } = await demo.db
       .insertInto('books')
-      .values({ title: 'Тіні забутих предків', author: 'Коцюбинський', isbn: null, cover: 'SOFT', inventory: 1, daily_fee_cents: 50 })
+      .values({
+        title: 'Тіні забутих предків',
+        author: 'Коцюбинський',
+        isbn: null,
+        cover: 'SOFT',
+        inventory: 1,
+        daily_fee_cents: 50,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(await titles('tini')).toEqual([]);

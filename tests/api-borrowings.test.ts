@@ -1,17 +1,25 @@
 // REST API: borrowing, listing, returning, fines, and the inventory under concurrent borrowers.
 import { sql } from 'kysely';
-import { engineKind } from '../db/engine.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, useApiWorld, sessionIdOf, tempDbFile, type ApiWorld, type TestUser } from './helpers/api.js';
+import { engineKind } from '../db/engine.js';
+import { createApiWorld, sessionIdOf, type TestUser, tempDbFile, useApiWorld } from './helpers/api.js';
 
 const { world: w, staff } = useApiWorld();
 
 const borrow = (u: TestUser, book_id: unknown, ...date: unknown[]) =>
-  w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id, expected_return_date: date.length ? date[0] : w.day(3) } });
+  w.req('POST', '/api/borrowings/', {
+    token: u.access,
+    body: { book_id, expected_return_date: date.length ? date[0] : w.day(3) },
+  });
 
 /** Marks every unpaid payment of a user paid, so the next loan is not blocked. */
 const settle = (u: TestUser) =>
-  w.db.updateTable('payments').set({ status: 'PAID', paid_at: w.clock.now().toISOString() }).where('user_id', '=', u.id).where('status', 'in', ['PENDING', 'EXPIRED']).execute();
+  w.db
+    .updateTable('payments')
+    .set({ status: 'PAID', paid_at: w.clock.now().toISOString() })
+    .where('user_id', '=', u.id)
+    .where('status', 'in', ['PENDING', 'EXPIRED'])
+    .execute();
 
 describe('Borrowing a book answers 201 with the borrowing, its payment and session_url', () => {
   it('takes a copy, charges fee × days through a Stripe Checkout Session and shows it like the detail', async () => {
@@ -53,7 +61,9 @@ describe('Borrowing a book answers 201 with the borrowing, its payment and sessi
 
   it('needs a login (401)', async () => {
     const book = await w.book();
-    expect((await w.req('POST', '/api/borrowings/', { body: { book_id: book.id, expected_return_date: w.day(3) } })).status).toBe(401);
+    expect((await w.req('POST', '/api/borrowings/', { body: { book_id: book.id, expected_return_date: w.day(3) } })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -79,13 +89,16 @@ describe('The return date must be a real date after today, at most MAX_LOAN_DAYS
     });
   }
 
-  it('a bad date gets one message, the same on borrow and extend, and the same as core\'s', async () => {
+  it("a bad date gets one message, the same on borrow and extend, and the same as core's", async () => {
     const u = await w.user();
     const loan = await borrow(u, (await w.book()).id, w.day(3));
     expect(loan.status).toBe(201);
     for (const bad of ['2026-02-30', 'tomorrow', 5, '', '2026-2-3', null]) {
       const onBorrow = await borrow(u, (await w.book()).id, bad);
-      const onExtend = await w.req('POST', `/api/borrowings/${loan.body.id}/extend/`, { token: u.access, body: { expected_return_date: bad } });
+      const onExtend = await w.req('POST', `/api/borrowings/${loan.body.id}/extend/`, {
+        token: u.access,
+        body: { expected_return_date: bad },
+      });
       for (const r of [onBorrow, onExtend]) {
         expect(r.status, JSON.stringify(bad)).toBe(400);
         const { message, details } = r.body.error;
@@ -94,13 +107,19 @@ describe('The return date must be a real date after today, at most MAX_LOAN_DAYS
       }
       expect(onExtend.body.error.message).toBe(onBorrow.body.error.message);
       // The bot reaches core without the API's schema: the same sentence.
-      const core = await w.core.borrowings.borrow({ userId: u.id, isStaff: false }, { book_id: 1, expected_return_date: bad as string }).catch((e: Error) => e.message);
+      const core = await w.core.borrowings
+        .borrow({ userId: u.id, isStaff: false }, { book_id: 1, expected_return_date: bad as string })
+        .catch((e: Error) => e.message);
       expect(core).toBe(onBorrow.body.error.message);
     }
     // The document still tells clients the form.
     const doc = (await w.req('GET', '/api/openapi.json')).body;
     for (const name of ['BorrowRequest', 'ExtendRequest']) {
-      expect(doc.components.schemas[name].properties.expected_return_date).toMatchObject({ type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+      expect(doc.components.schemas[name].properties.expected_return_date).toMatchObject({
+        type: 'string',
+        format: 'date',
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      });
     }
   });
 
@@ -161,7 +180,7 @@ describe('Circulation rules answer 409', () => {
   });
 });
 
-describe('Reading borrowings: your own, or everyone\'s for staff', () => {
+describe("Reading borrowings: your own, or everyone's for staff", () => {
   let a: TestUser;
   let b: TestUser;
   let aLoan: number;
@@ -194,7 +213,7 @@ describe('Reading borrowings: your own, or everyone\'s for staff', () => {
     expect((await w.req('GET', `/api/borrowings/?user_id=${a.id}`, { token: a.access })).status).toBe(403);
   });
 
-  it('another reader\'s borrowing answers 404, staff read it', async () => {
+  it("another reader's borrowing answers 404, staff read it", async () => {
     const r = await w.req('GET', `/api/borrowings/${bLoan}/`, { token: a.access });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('NOT_FOUND');
@@ -237,14 +256,20 @@ describe('Borrowings are paged newest first', () => {
       const made: number[] = [];
       for (let i = 0; i < 23; i++) {
         const u = await pw.user();
-        const r = await pw.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: pw.day(2) } });
+        const r = await pw.req('POST', '/api/borrowings/', {
+          token: u.access,
+          body: { book_id: book.id, expected_return_date: pw.day(2) },
+        });
         made.push(r.body.id);
       }
       const seen: number[] = [];
       let cursor: string | null = null;
       do {
-        const r: { status: number; body: { results: { id: number }[]; next_cursor: string | null } } =
-          await pw.req('GET', `/api/borrowings/?limit=5${cursor ? `&cursor=${cursor}` : ''}`, { token: s.access });
+        const r: { status: number; body: { results: { id: number }[]; next_cursor: string | null } } = await pw.req(
+          'GET',
+          `/api/borrowings/?limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: s.access },
+        );
         expect(r.status).toBe(200);
         seen.push(...r.body.results.map((x) => x.id));
         cursor = r.body.next_cursor;
@@ -311,7 +336,12 @@ describe('A late return creates a FINE of overdue days × daily fee × 2', () =>
       const r = await w.req('POST', `/api/borrowings/${loan.id}/return/`, { token: u.access });
       expect(r.status).toBe(200);
       const expected = (late * 150 * 2) / 100;
-      expect(r.body.fine).toMatchObject({ type: 'FINE', status: 'PENDING', money_to_pay: expected.toFixed(2), borrowing_id: loan.id });
+      expect(r.body.fine).toMatchObject({
+        type: 'FINE',
+        status: 'PENDING',
+        money_to_pay: expected.toFixed(2),
+        borrowing_id: loan.id,
+      });
       expect(r.body.fine.session_url).toMatch(/\/checkout\/cs_/);
       expect(w.stripe.api.session(r.body.fine.session_id)!.amount_total).toBe(late * 300);
       expect(r.body.payments.map((p: { type: string }) => p.type)).toEqual(['PAYMENT', 'FINE']);
@@ -335,7 +365,9 @@ describe('Concurrent borrowers can never push the inventory below zero', () => {
       const book = await fw.book({ inventory: 5 });
       const readers = await Promise.all(Array.from({ length: 20 }, () => fw.user()));
       const answers = await Promise.all(
-        readers.map((u) => fw.http('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: fw.day(7) } })),
+        readers.map((u) =>
+          fw.http('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: fw.day(7) } }),
+        ),
       );
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses.filter((s) => s === 201)).toHaveLength(5);
@@ -344,7 +376,10 @@ describe('Concurrent borrowers can never push the inventory below zero', () => {
       expect((await fw.http('GET', `/api/books/${book.id}/`)).body.inventory).toBe(0);
       const loans = await fw.db.selectFrom('borrowings').select('user_id').where('book_id', '=', book.id).execute();
       expect(loans).toHaveLength(5);
-      const winners = answers.filter((a) => a.status === 201).map((a) => a.body.user_id).sort();
+      const winners = answers
+        .filter((a) => a.status === 201)
+        .map((a) => a.body.user_id)
+        .sort();
       expect(loans.map((l) => l.user_id).sort()).toEqual(winners);
     } finally {
       await fw.close();

@@ -1,9 +1,10 @@
 // Issue 11.21: the API reference page works offline. Its viewer (Swagger UI from swagger-ui-dist)
 // is served by the service itself; the page names no other host; and in a real browser with every
 // request to another host aborted, the operations are rendered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { Browser } from 'playwright-core';
-import { createApiWorld, type ApiWorld } from './helpers/api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiWorld, createApiWorld } from './helpers/api.js';
 import { launchChromium } from './helpers/browser.js';
 
 let w: ApiWorld;
@@ -33,7 +34,9 @@ describe('the docs page is served whole by the service', () => {
   it('every asset the page references answers 200 from the service, and our start-up script names no other host', async () => {
     const page = await w.http('GET', '/api/docs/');
     const refs = references(page.text);
-    expect(refs).toEqual(expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css', '/api/docs/init.js']));
+    expect(refs).toEqual(
+      expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css', '/api/docs/init.js']),
+    );
     for (const ref of refs) {
       expect(ref.startsWith('/'), ref).toBe(true);
       const r = await fetch(`${w.url}${ref}`);
@@ -54,7 +57,12 @@ describe('the docs page is served whole by the service', () => {
   it('keeps the browser on this origin (Content-Security-Policy) and serves nothing else from the package', async () => {
     const r = await w.http('GET', '/api/docs/');
     expect(r.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
-    for (const other of ['/api/docs/swagger-ui-bundle.js.map', '/api/docs/package.json', '/api/docs/..%2F..%2Fpackage.json', '/api/docs/index.html']) {
+    for (const other of [
+      '/api/docs/swagger-ui-bundle.js.map',
+      '/api/docs/package.json',
+      '/api/docs/..%2F..%2Fpackage.json',
+      '/api/docs/index.html',
+    ]) {
       expect((await fetch(`${w.url}${other}`)).status, other).toBe(404);
     }
   });

@@ -1,20 +1,29 @@
 // REST over real HTTP (SPEC §11): the holds routes and POST /api/borrowings/{id}/extend/, each
 // refusal with the code §11 names, and the extra rent's payment with and without Stripe.
 import { describe, expect, it } from 'vitest';
-import { useApiWorld, sessionIdOf, type TestUser } from './helpers/api.js';
+import { sessionIdOf, type TestUser, useApiWorld } from './helpers/api.js';
 
 const { world: w, staff } = useApiWorld({ listen: true, env: { MAX_HOLDS: '2', MAX_RENEWALS: '2' } });
 
 const post = (u: TestUser | undefined, path: string, body?: unknown) => w.http('POST', path, { token: u?.access, body });
 const get = (u: TestUser | undefined, path: string) => w.http('GET', path, { token: u?.access });
-const borrow = (u: TestUser, bookId: number, days = 3) => post(u, '/api/borrowings/', { book_id: bookId, expected_return_date: w.day(days) });
+const borrow = (u: TestUser, bookId: number, days = 3) =>
+  post(u, '/api/borrowings/', { book_id: bookId, expected_return_date: w.day(days) });
 
 /** Marks a user's unpaid payments paid through the fake Stripe and the success page, as a reader would. */
 async function pay(u: TestUser) {
-  const unpaid = await w.db.selectFrom('payments').select(['session_id']).where('user_id', '=', u.id).where('status', '=', 'PENDING').execute();
+  const unpaid = await w.db
+    .selectFrom('payments')
+    .select(['session_id'])
+    .where('user_id', '=', u.id)
+    .where('status', '=', 'PENDING')
+    .execute();
   for (const p of unpaid) {
     await w.stripe.api.pay(p.session_id!);
-    expect((await w.http('GET', `/api/payments/success/?session_id=${p.session_id}`, { headers: { accept: 'application/json' } })).status).toBe(200);
+    expect(
+      (await w.http('GET', `/api/payments/success/?session_id=${p.session_id}`, { headers: { accept: 'application/json' } }))
+        .status,
+    ).toBe(200);
   }
 }
 
@@ -35,11 +44,20 @@ describe('POST /api/holds/ joins the queue', () => {
     const b = await w.user();
     const ra = await post(a, '/api/holds/', { book_id: book.id });
     expect(ra.status).toBe(201);
-    expect(ra.body).toMatchObject({ user_id: a.id, status: 'WAITING', position: 1, ready_until: null, borrowing_id: null, book: { id: book.id, available: 0, holds: 1 } });
+    expect(ra.body).toMatchObject({
+      user_id: a.id,
+      status: 'WAITING',
+      position: 1,
+      ready_until: null,
+      borrowing_id: null,
+      book: { id: book.id, available: 0, holds: 1 },
+    });
     expect(typeof ra.body.created_at).toBe('string');
     expect((await post(b, '/api/holds/', { book_id: book.id })).body).toMatchObject({ position: 2, book: { holds: 2 } });
     expect((await get(undefined, `/api/books/${book.id}/`)).body).toMatchObject({ inventory: 0, available: 0, holds: 2 });
-    const listed = (await get(undefined, `/api/books/?search=${encodeURIComponent(book.title)}`)).body.results.find((x: { id: number }) => x.id === book.id);
+    const listed = (await get(undefined, `/api/books/?search=${encodeURIComponent(book.title)}`)).body.results.find(
+      (x: { id: number }) => x.id === book.id,
+    );
     expect(listed).toMatchObject({ available: 0, holds: 2 });
   });
 
@@ -95,7 +113,10 @@ describe('GET /api/holds/ and /api/holds/{id}/', () => {
     expect((await get(a, '/api/holds/?status=LOST')).status).toBe(400);
     expect((await get(staff, `/api/holds/?user_id=${b.id}`)).body.results.map((h: { id: number }) => h.id)).toEqual([hb.id]);
     const queue = (await get(staff, `/api/holds/?book_id=${two.id}&status=WAITING`)).body.results;
-    expect(queue.map((h: { id: number; position: number }) => [h.id, h.position])).toEqual([[hb.id, 2], [h2.id, 1]]);
+    expect(queue.map((h: { id: number; position: number }) => [h.id, h.position])).toEqual([
+      [hb.id, 2],
+      [h2.id, 1],
+    ]);
     expect((await get(b, `/api/holds/${h1.id}/`)).status).toBe(404);
     expect((await get(staff, `/api/holds/${h1.id}/`)).status).toBe(200);
     expect((await get(undefined, '/api/holds/')).status).toBe(401);
@@ -103,7 +124,7 @@ describe('GET /api/holds/ and /api/holds/{id}/', () => {
 });
 
 describe('POST /api/holds/{id}/cancel/', () => {
-  it('200 CANCELLED; a READY hold\'s copy goes to the next reader at once; 409 NOT_ACTIVE after; 404 for another reader', async () => {
+  it("200 CANCELLED; a READY hold's copy goes to the next reader at once; 409 NOT_ACTIVE after; 404 for another reader", async () => {
     const { book, holder, loan } = await lentBook();
     const a = await w.user();
     const b = await w.user();
@@ -137,7 +158,14 @@ describe('POST /api/borrowings/{id}/extend/', () => {
     const r = await post(holder, `/api/borrowings/${loan.id}/extend/`, { expected_return_date: w.day(7) });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id: loan.id, expected_return_date: w.day(7), renewals: 1, is_active: true });
-    expect(r.body.payments.map((p: { type: string; renewal: number; status: string; money_to_pay: string }) => [p.type, p.renewal, p.status, p.money_to_pay])).toEqual([
+    expect(
+      r.body.payments.map((p: { type: string; renewal: number; status: string; money_to_pay: string }) => [
+        p.type,
+        p.renewal,
+        p.status,
+        p.money_to_pay,
+      ]),
+    ).toEqual([
       ['PAYMENT', 0, 'PAID', '4.50'],
       ['PAYMENT', 1, 'PENDING', '6.00'],
     ]);
@@ -178,7 +206,7 @@ describe('POST /api/borrowings/{id}/extend/', () => {
     expect([r.status, r.body.error.code]).toEqual([409, 'RENEWAL_LIMIT']);
   });
 
-  it('409 UNPAID while the reader owes anything (here: the loan\'s own rent)', async () => {
+  it("409 UNPAID while the reader owes anything (here: the loan's own rent)", async () => {
     const book = await w.book({ inventory: 1 });
     const holder = await w.user();
     const loan = (await borrow(holder, book.id)).body;
@@ -203,7 +231,9 @@ describe('POST /api/borrowings/{id}/extend/', () => {
       const r = await post(holder, `/api/borrowings/${loan.id}/extend/`, { expected_return_date: date });
       expect(r.status, String(date)).toBe(400);
     }
-    expect((await post(await w.user(), `/api/borrowings/${loan.id}/extend/`, { expected_return_date: w.day(5) })).status).toBe(404);
+    expect((await post(await w.user(), `/api/borrowings/${loan.id}/extend/`, { expected_return_date: w.day(5) })).status).toBe(
+      404,
+    );
     const byStaff = await post(staff, `/api/borrowings/${loan.id}/extend/`, { expected_return_date: w.day(30) });
     expect([byStaff.status, byStaff.body.expected_return_date, byStaff.body.user_id]).toEqual([200, w.day(30), holder.id]);
   });

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, PASSWORD, type ApiWorld, type TestUser } from './helpers/api.js';
+import { type ApiWorld, createApiWorld, PASSWORD, type TestUser } from './helpers/api.js';
 
 let w: ApiWorld;
 let staff: TestUser;
@@ -43,15 +43,26 @@ describe('Every path works with or without a trailing slash', () => {
   }
 
   it('POST /api/books without the slash creates the book over real HTTP, no redirect', async () => {
-    const r = await w.http('POST', '/api/books', { token: staff.access, body: { title: 'Slashless', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: 1 } });
+    const r = await w.http('POST', '/api/books', {
+      token: staff.access,
+      body: { title: 'Slashless', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: 1 },
+    });
     expect(r.status).toBe(201);
-    const r2 = await w.http('POST', '/api/books/', { token: staff.access, body: { title: 'Slashed', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: 1 } });
+    const r2 = await w.http('POST', '/api/books/', {
+      token: staff.access,
+      body: { title: 'Slashed', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: 1 },
+    });
     expect(r2.status).toBe(201);
   });
 });
 
 describe('Unknown routes answer 404 in the error shape', () => {
-  for (const [method, path] of [['GET', '/nope'], ['GET', '/api/nothing/here/'], ['POST', '/api/books/1/extra/'], ['DELETE', '/api/borrowings/1/return/nope']] as const) {
+  for (const [method, path] of [
+    ['GET', '/nope'],
+    ['GET', '/api/nothing/here/'],
+    ['POST', '/api/books/1/extra/'],
+    ['DELETE', '/api/borrowings/1/return/nope'],
+  ] as const) {
     it(`${method} ${path} → 404 NOT_FOUND JSON`, async () => {
       const r = await w.req(method, path);
       expect(r.status).toBe(404);
@@ -138,7 +149,12 @@ describe('Bad request bodies answer 4xx, never 500', () => {
 
   it('a streamed body over HTTP (chunked, no Content-Length) is read up to 64 KiB and refused past it', async () => {
     const send = (raw: string) =>
-      fetch(`${w.url}/api/users/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Blob([raw]).stream(), duplex: 'half' } as RequestInit);
+      fetch(`${w.url}/api/users/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Blob([raw]).stream(),
+        duplex: 'half',
+      } as RequestInit);
     const exact = await send(sized('email', 64 * 1024));
     expect(exact.status).toBe(400); // read and validated, not refused for size
     expect(((await exact.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
@@ -180,8 +196,15 @@ describe('Requests carry an id and leave one log line without secrets', () => {
 
   it('logs method, path, status and time, but neither tokens nor passwords', async () => {
     const u = await w.user();
-    await w.req('PATCH', '/api/users/me/', { token: u.access, body: { password: 'a new secret pw', current_password: PASSWORD }, headers: { 'x-request-id': 'req-log-1' } });
-    await w.req('POST', '/api/users/token/', { body: { email: u.email, password: 'a new secret pw' }, headers: { 'x-request-id': 'req-log-2' } });
+    await w.req('PATCH', '/api/users/me/', {
+      token: u.access,
+      body: { password: 'a new secret pw', current_password: PASSWORD },
+      headers: { 'x-request-id': 'req-log-1' },
+    });
+    await w.req('POST', '/api/users/token/', {
+      body: { email: u.email, password: 'a new secret pw' },
+      headers: { 'x-request-id': 'req-log-2' },
+    });
     const lines = logLines.filter((l) => l.reqId === 'req-log-1' || l.reqId === 'req-log-2');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ method: 'PATCH', path: '/api/users/me/', status: 200 });
@@ -212,12 +235,32 @@ describe('/health checks the database', () => {
 
 describe('The API documents itself', () => {
   const specPaths = [
-    '/api/users/', '/api/users/token/', '/api/users/token/refresh/', '/api/users/token/logout/', '/api/users/me/', '/api/users/me/books/', '/api/users/me/telegram-link/',
-    '/api/books/', '/api/books/{id}/', '/api/borrowings/', '/api/borrowings/{id}/', '/api/borrowings/{id}/return/',
-    '/api/payments/', '/api/payments/{id}/', '/api/payments/{id}/renew/', '/api/payments/{id}/refund/',
-    '/api/payments/success/', '/api/payments/cancel/', '/api/payments/webhook/', '/api/payments/checkout/{token}/', '/health',
+    '/api/users/',
+    '/api/users/token/',
+    '/api/users/token/refresh/',
+    '/api/users/token/logout/',
+    '/api/users/me/',
+    '/api/users/me/books/',
+    '/api/users/me/telegram-link/',
+    '/api/books/',
+    '/api/books/{id}/',
+    '/api/borrowings/',
+    '/api/borrowings/{id}/',
+    '/api/borrowings/{id}/return/',
+    '/api/payments/',
+    '/api/payments/{id}/',
+    '/api/payments/{id}/renew/',
+    '/api/payments/{id}/refund/',
+    '/api/payments/success/',
+    '/api/payments/cancel/',
+    '/api/payments/webhook/',
+    '/api/payments/checkout/{token}/',
+    '/health',
     // SPEC §11
-    '/api/holds/', '/api/holds/{id}/', '/api/holds/{id}/cancel/', '/api/borrowings/{id}/extend/',
+    '/api/holds/',
+    '/api/holds/{id}/',
+    '/api/holds/{id}/cancel/',
+    '/api/borrowings/{id}/extend/',
   ];
 
   it('/api/openapi.json is OpenAPI 3.1 listing every path of the spec with its methods', async () => {

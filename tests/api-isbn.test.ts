@@ -5,12 +5,29 @@ import { isbnChecksumValid } from '../core/catalogue/books.js';
 import { useApiWorld } from './helpers/api.js';
 
 const { world: w, staff } = useApiWorld();
-const book = (isbn: unknown) => ({ title: 'Solaris', author: 'Stanisław Lem', cover: 'SOFT', inventory: 1, daily_fee: '1.00', isbn });
+const book = (isbn: unknown) => ({
+  title: 'Solaris',
+  author: 'Stanisław Lem',
+  cover: 'SOFT',
+  inventory: 1,
+  daily_fee: '1.00',
+  isbn,
+});
 
 describe('ISBN check digits', () => {
   it('accepts valid ISBN-10 (X included) and ISBN-13, with or without hyphens', () => {
-    for (const ok of ['0-306-40615-2', '0306406152', '0-8044-2957-X', '080442957x', '978-0-306-40615-7', '9780306406157', '978-3-16-148410-0']) expect(isbnChecksumValid(ok), ok).toBe(true);
-    for (const bad of ['0-306-40615-3', '978-0-306-40615-8', '9780306406175', '12345', '97803064061570', 'X306406152', '']) expect(isbnChecksumValid(bad), bad).toBe(false);
+    for (const ok of [
+      '0-306-40615-2',
+      '0306406152',
+      '0-8044-2957-X',
+      '080442957x',
+      '978-0-306-40615-7',
+      '9780306406157',
+      '978-3-16-148410-0',
+    ])
+      expect(isbnChecksumValid(ok), ok).toBe(true);
+    for (const bad of ['0-306-40615-3', '978-0-306-40615-8', '9780306406175', '12345', '97803064061570', 'X306406152', ''])
+      expect(isbnChecksumValid(bad), bad).toBe(false);
   });
 
   it('POST, PUT and PATCH answer 400 naming isbn for a wrong check digit; a valid one is stored as given', async () => {

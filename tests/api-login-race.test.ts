@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, PASSWORD, type ApiWorld } from './helpers/api.js';
 import { hashPassword } from '../core/accounts/users.js';
+import { type ApiWorld, createApiWorld, PASSWORD } from './helpers/api.js';
 
 let w: ApiWorld;
 let dir: string;
@@ -55,10 +55,16 @@ describe('Logins racing a password change', () => {
     const pool = holdThreadPool();
     let answers;
     try {
-      const logins = Array.from({ length: 30 }, () => w.req('POST', '/api/users/token/', { body: { email: u.email, password: PASSWORD } }));
+      const logins = Array.from({ length: 30 }, () =>
+        w.req('POST', '/api/users/token/', { body: { email: u.email, password: PASSWORD } }),
+      );
       await sleep(300); // each login has read the row and waits for scrypt
       // The password change commits (what PATCH /api/users/me/ writes).
-      await w.db.updateTable('users').set({ password_hash: newHash, token_epoch: sql<number>`token_epoch + 1` }).where('id', '=', u.id).execute();
+      await w.db
+        .updateTable('users')
+        .set({ password_hash: newHash, token_epoch: sql<number>`token_epoch + 1` })
+        .where('id', '=', u.id)
+        .execute();
       await pool.release();
       answers = await Promise.all(logins);
     } finally {
@@ -83,9 +89,13 @@ describe('Logins racing a password change', () => {
 
   it('through the API as well: logins every few milliseconds while PATCH changes the password; none outlives it', async () => {
     const u = await w.user();
-    const change = w.req('PATCH', '/api/users/me/', { token: u.access, body: { password: NEW_PASSWORD, current_password: PASSWORD } });
+    const change = w.req('PATCH', '/api/users/me/', {
+      token: u.access,
+      body: { password: NEW_PASSWORD, current_password: PASSWORD },
+    });
     const logins = Array.from({ length: 20 }, (_, i) =>
-      sleep(i * 8).then(() => w.req('POST', '/api/users/token/', { body: { email: u.email, password: PASSWORD } })));
+      sleep(i * 8).then(() => w.req('POST', '/api/users/token/', { body: { email: u.email, password: PASSWORD } })),
+    );
     const answers = await Promise.all(logins);
     expect((await change).status).toBe(200);
     for (const a of answers.filter((x) => x.status === 200)) {

@@ -1,8 +1,8 @@
 // SPEC §10: changing one's email or password needs current_password in the same request, and a
 // password change ends every earlier session (access and refresh tokens alike).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, PASSWORD, type ApiWorld, type TestUser } from './helpers/api.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { type ApiWorld, createApiWorld, PASSWORD, type TestUser } from './helpers/api.js';
 
 let w: ApiWorld;
 beforeAll(async () => {
@@ -36,7 +36,10 @@ describe('Changing the email or the password needs current_password in the same 
 
   it('answers 403 WRONG_PASSWORD when it is wrong, and changes nothing', async () => {
     const u = await w.user();
-    const r = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { email: 'thief@example.test', password: NEW_PASSWORD, current_password: 'a guess!' } });
+    const r = await w.req('PATCH', '/api/users/me/', {
+      token: u.access,
+      body: { email: 'thief@example.test', password: NEW_PASSWORD, current_password: 'a guess!' },
+    });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('WRONG_PASSWORD');
     expect((await me(u.access)).body.email).toBe(u.email);
@@ -46,7 +49,10 @@ describe('Changing the email or the password needs current_password in the same 
 
   it('changes the email with the right current_password', async () => {
     const u = await w.user();
-    const r = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { email: 'Moved@Example.test', current_password: PASSWORD } });
+    const r = await w.req('PATCH', '/api/users/me/', {
+      token: u.access,
+      body: { email: 'Moved@Example.test', current_password: PASSWORD },
+    });
     expect(r.status).toBe(200);
     expect(r.body.email).toBe('moved@example.test');
     expect((await loginAs('moved@example.test', PASSWORD)).status).toBe(200);
@@ -54,17 +60,26 @@ describe('Changing the email or the password needs current_password in the same 
 
   it('does not count the email sent unchanged (in any case) as a change', async () => {
     const u = await w.user();
-    const patch = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { email: u.email.toUpperCase(), first_name: 'Same' } });
+    const patch = await w.req('PATCH', '/api/users/me/', {
+      token: u.access,
+      body: { email: u.email.toUpperCase(), first_name: 'Same' },
+    });
     expect(patch.status).toBe(200);
     expect(patch.body).toMatchObject({ email: u.email, first_name: 'Same' });
-    const put = await w.req('PUT', '/api/users/me/', { token: u.access, body: { email: u.email, first_name: 'Put', last_name: 'Same' } });
+    const put = await w.req('PUT', '/api/users/me/', {
+      token: u.access,
+      body: { email: u.email, first_name: 'Put', last_name: 'Same' },
+    });
     expect(put.status).toBe(200);
   });
 
   it('lets a Telegram-only reader set email and password for the first time without one; after that it is needed', async () => {
     const { user } = await w.core.users.ensureTelegramUser({ id: 777_001, first_name: 'Tg', language_code: 'en' });
     const tokens = await w.auth.issueTokens(user.id);
-    const set = await w.req('PATCH', '/api/users/me/', { token: tokens.access, body: { email: 'tg-reader@example.test', password: PASSWORD } });
+    const set = await w.req('PATCH', '/api/users/me/', {
+      token: tokens.access,
+      body: { email: 'tg-reader@example.test', password: PASSWORD },
+    });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ email: 'tg-reader@example.test', telegram_linked: true });
     const login = await loginAs('tg-reader@example.test', PASSWORD);
@@ -115,7 +130,10 @@ describe('A password change ends every earlier session', () => {
     const refreshed = (await refresh(u.refresh)).body.access; // an access token the refresh endpoint made
     expect((await me(refreshed)).status).toBe(200);
 
-    const change = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { password: NEW_PASSWORD, current_password: PASSWORD } });
+    const change = await w.req('PATCH', '/api/users/me/', {
+      token: u.access,
+      body: { password: NEW_PASSWORD, current_password: PASSWORD },
+    });
     expect(change.status).toBe(200);
 
     for (const token of [u.access, second.access, refreshed]) {
@@ -139,7 +157,14 @@ describe('A password change ends every earlier session', () => {
     try {
       const u = await frozen.user();
       const before = (await frozen.req('POST', '/api/users/token/', { body: { email: u.email, password: PASSWORD } })).body;
-      expect((await frozen.req('PATCH', '/api/users/me/', { token: before.access, body: { password: NEW_PASSWORD, current_password: PASSWORD } })).status).toBe(200);
+      expect(
+        (
+          await frozen.req('PATCH', '/api/users/me/', {
+            token: before.access,
+            body: { password: NEW_PASSWORD, current_password: PASSWORD },
+          })
+        ).status,
+      ).toBe(200);
       const after = (await frozen.req('POST', '/api/users/token/', { body: { email: u.email, password: NEW_PASSWORD } })).body;
       expect((await frozen.req('GET', '/api/users/me/', { token: before.access })).status).toBe(401);
       expect((await frozen.req('POST', '/api/users/token/refresh/', { body: { refresh: before.refresh } })).status).toBe(401);
@@ -159,7 +184,14 @@ describe('A password change ends every earlier session', () => {
 
   it('is not caused by an email change or other profile edits: those sessions stay', async () => {
     const u = await w.user();
-    expect((await w.req('PATCH', '/api/users/me/', { token: u.access, body: { email: `kept-${u.id}@example.test`, current_password: PASSWORD, first_name: 'Kept' } })).status).toBe(200);
+    expect(
+      (
+        await w.req('PATCH', '/api/users/me/', {
+          token: u.access,
+          body: { email: `kept-${u.id}@example.test`, current_password: PASSWORD, first_name: 'Kept' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await me(u.access)).status).toBe(200);
     expect((await refresh(u.refresh)).status).toBe(200);
   });

@@ -1,15 +1,15 @@
 // Stripe's word is checked, not just its signature; the anonymous success and cancel pages name
 // no reader or borrowing and ask Stripe at most once every few seconds per session (SPEC §10).
-import { Writable } from 'node:stream';
+
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { sql } from 'kysely';
+import { Writable } from 'node:stream';
+import { type ServerType, serve } from '@hono/node-server';
 import pino from 'pino';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_CHECK_INTERVAL_MS } from '../core/payments/checkout.js';
-import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
-import { createApiWorld, tempDbFile, useApiWorld, WEBHOOK_SECRET, type ApiWorld } from './helpers/api.js';
+import { type StartedFakeStripe, startFakeStripe } from './fakes/stripe.js';
+import { type ApiWorld, createApiWorld, tempDbFile, useApiWorld, WEBHOOK_SECRET } from './helpers/api.js';
 
 const logs: Record<string, unknown>[] = [];
 const logger = pino(
@@ -32,7 +32,10 @@ const stripeLib = new Stripe('sk_test_only_for_signing');
 async function loan(world: ApiWorld = w) {
   const u = await world.user();
   const book = await world.book({ daily_fee: '1.50' });
-  const r = await world.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: world.day(3) } });
+  const r = await world.req('POST', '/api/borrowings/', {
+    token: u.access,
+    body: { book_id: book.id, expected_return_date: world.day(3) },
+  });
   expect(r.status).toBe(201);
   const payment = r.body.payments[0];
   return { u, borrowing: r.body, payment, sessionId: payment.session_id as string, sessionUrl: r.body.session_url as string };
@@ -61,7 +64,10 @@ function signedCompleted(session: Record<string, unknown>) {
 }
 
 const postWebhook = (world: ApiWorld, { payload, signature }: { payload: string; signature: string }) =>
-  world.req('POST', '/api/payments/webhook/', { raw: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+  world.req('POST', '/api/payments/webhook/', {
+    raw: payload,
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+  });
 
 describe('A signed checkout.session.completed marks PAID only when it pays the payment', () => {
   /** The session as Stripe holds it once paid, with one field changed. */
@@ -123,19 +129,29 @@ describe('The success redirect checks what Stripe answers, too', () => {
     beforeAll(async () => {
       fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
       proxy = await new Promise<ServerType>((resolve) => {
-        const s = serve({
-          hostname: '127.0.0.1',
-          port: 0,
-          fetch: async (req) => {
-            const url = new URL(req.url);
-            const body = req.method === 'GET' ? undefined : await req.text();
-            const res = await fetch(`${fake.apiBase}${url.pathname}${url.search}`, { method: req.method, headers: req.headers, body });
-            const text = await res.text();
-            const doctor = req.method === 'GET' && url.pathname.startsWith('/v1/checkout/sessions/') && res.ok;
-            const out = doctor ? JSON.stringify({ ...JSON.parse(text), ...change }) : text;
-            return new Response(out, { status: res.status, headers: { 'content-type': 'application/json', 'request-id': res.headers.get('request-id') ?? 'req_x' } });
+        const s = serve(
+          {
+            hostname: '127.0.0.1',
+            port: 0,
+            fetch: async (req) => {
+              const url = new URL(req.url);
+              const body = req.method === 'GET' ? undefined : await req.text();
+              const res = await fetch(`${fake.apiBase}${url.pathname}${url.search}`, {
+                method: req.method,
+                headers: req.headers,
+                body,
+              });
+              const text = await res.text();
+              const doctor = req.method === 'GET' && url.pathname.startsWith('/v1/checkout/sessions/') && res.ok;
+              const out = doctor ? JSON.stringify({ ...JSON.parse(text), ...change }) : text;
+              return new Response(out, {
+                status: res.status,
+                headers: { 'content-type': 'application/json', 'request-id': res.headers.get('request-id') ?? 'req_x' },
+              });
+            },
           },
-        }, () => resolve(s));
+          () => resolve(s),
+        );
       });
       const apiBase = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
       pw = await createApiWorld({ stripe: { ...fake, apiBase }, gatewayRetries: 0 });
@@ -149,7 +165,10 @@ describe('The success redirect checks what Stripe answers, too', () => {
       await fake?.close();
     });
 
-    for (const [name, c] of [['currency eur', { currency: 'eur' }], ['status complete, payment_status unpaid', { status: 'complete', payment_status: 'unpaid' }]] as const) {
+    for (const [name, c] of [
+      ['currency eur', { currency: 'eur' }],
+      ['status complete, payment_status unpaid', { status: 'complete', payment_status: 'unpaid' }],
+    ] as const) {
       it(`${name}: the payment stays PENDING and the page says "Not paid yet"`, async () => {
         const { payment, sessionId } = await loan(pw);
         await fake.api.pay(sessionId);
@@ -192,7 +211,9 @@ describe('The anonymous success and cancel pages name no reader or borrowing', (
     const r = await w.req('GET', `/api/payments/cancel/?session_id=${sessionId}`, { headers: JSON_ACCEPT });
     expect(Object.keys(r.body).sort()).toEqual(['message', 'payment', 'status']);
     expect(Object.keys(r.body.payment).sort()).toEqual(RECEIPT_KEYS);
-    expect((await w.req('GET', '/api/payments/cancel/?session_id=cs_test_unknown', { headers: JSON_ACCEPT })).body.payment).toBeNull();
+    expect(
+      (await w.req('GET', '/api/payments/cancel/?session_id=cs_test_unknown', { headers: JSON_ACCEPT })).body.payment,
+    ).toBeNull();
   });
 
   it('the HTML pages show no user or borrowing id', async () => {
@@ -245,7 +266,9 @@ describe('The pages ask Stripe at most once every few seconds per session', () =
     const b = await createApiWorld({ file: db.file, stripe });
     try {
       const { sessionId } = await loan(a);
-      const hits = [a, b, a, b, b, a].map((x) => x.req('GET', `/api/payments/success/?session_id=${sessionId}`, { headers: JSON_ACCEPT }));
+      const hits = [a, b, a, b, b, a].map((x) =>
+        x.req('GET', `/api/payments/success/?session_id=${sessionId}`, { headers: JSON_ACCEPT }),
+      );
       expect((await Promise.all(hits)).every((r) => r.status === 200)).toBe(true);
       expect(retrieves(stripe, sessionId)).toBe(1);
     } finally {

@@ -1,10 +1,7 @@
-// REST API: payments through Stripe Checkout — the success/cancel redirects, signed webhooks,
-// renewing, refunds, and Stripe being down — with the real stripe client against the fake.
-import { sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { FakeEvent } from '../sandbox/stripe/fake-stripe-api.js';
-import { createApiWorld, useApiWorld, sessionIdOf, WEBHOOK_SECRET, type ApiWorld, type TestUser } from './helpers/api.js';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import type { FakeEvent } from '../sandbox/stripe/fake-stripe-api.js';
+import { type ApiWorld, createApiWorld, sessionIdOf, useApiWorld, WEBHOOK_SECRET } from './helpers/api.js';
 
 const { world: w, staff } = useApiWorld();
 
@@ -15,10 +12,20 @@ const BROWSER_ACCEPT = { accept: 'text/html,application/xhtml+xml,application/xm
 async function loan(world: ApiWorld = w) {
   const u = await world.user();
   const book = await world.book({ daily_fee: '1.50' });
-  const r = await world.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: world.day(3) } });
+  const r = await world.req('POST', '/api/borrowings/', {
+    token: u.access,
+    body: { book_id: book.id, expected_return_date: world.day(3) },
+  });
   expect(r.status).toBe(201);
   const payment = r.body.payments[0];
-  return { u, book, borrowing: r.body, payment, sessionId: payment.session_id as string, sessionUrl: r.body.session_url as string };
+  return {
+    u,
+    book,
+    borrowing: r.body,
+    payment,
+    sessionId: payment.session_id as string,
+    sessionUrl: r.body.session_url as string,
+  };
 }
 
 const paymentRow = (id: number) => w.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -28,7 +35,9 @@ const outboxFor = async (world: ApiWorld, paymentId: number) =>
     .map((r) => ({ kind: r.kind }));
 
 const lastEvent = (world: ApiWorld, type: string, sessionId: string): FakeEvent => {
-  const ev = [...world.stripe.api.events].reverse().find((e) => e.type === type && (e.data.object as { id: string }).id === sessionId);
+  const ev = [...world.stripe.api.events]
+    .reverse()
+    .find((e) => e.type === type && (e.data.object as { id: string }).id === sessionId);
   if (!ev) throw new Error(`no ${type} event for ${sessionId}`);
   return ev;
 };
@@ -66,12 +75,20 @@ describe('The success redirect marks a paid session PAID, without a login', () =
     expect(await outboxFor(w, payment.id)).toEqual([{ kind: 'staff.payment_received' }]);
 
     // Replays (a refresh, the JSON form) change nothing.
-    expect((await w.req('GET', `/api/payments/success?session_id=${sessionId}`, { headers: BROWSER_ACCEPT })).text).toContain('Payment received');
+    expect((await w.req('GET', `/api/payments/success?session_id=${sessionId}`, { headers: BROWSER_ACCEPT })).text).toContain(
+      'Payment received',
+    );
     const j = await w.req('GET', `/api/payments/success/?session_id=${sessionId}`, { headers: JSON_ACCEPT });
     expect(j.status).toBe(200);
     // Anyone holding the session id can open this: the receipt names no reader or borrowing (SPEC §10).
     const detail = await w.req('GET', `/api/payments/${payment.id}/`, { token: staff.access });
-    expect(j.body).toEqual({ id: payment.id, type: 'PAYMENT', status: 'PAID', money_to_pay: '4.50', paid_at: detail.body.paid_at });
+    expect(j.body).toEqual({
+      id: payment.id,
+      type: 'PAYMENT',
+      status: 'PAID',
+      money_to_pay: '4.50',
+      paid_at: detail.body.paid_at,
+    });
     expect(await outboxFor(w, payment.id)).toHaveLength(1);
     expect((await paymentRow(payment.id)).paid_at).toBe(row.paid_at);
   });
@@ -87,7 +104,9 @@ describe('The success redirect marks a paid session PAID, without a login', () =
 
   it('answers 400 for a missing or malformed session_id', async () => {
     expect((await w.req('GET', '/api/payments/success/', { headers: JSON_ACCEPT })).status).toBe(400);
-    const bad = await w.req('GET', `/api/payments/success/?session_id=${encodeURIComponent('<script>alert(1)</script>')}`, { headers: BROWSER_ACCEPT });
+    const bad = await w.req('GET', `/api/payments/success/?session_id=${encodeURIComponent('<script>alert(1)</script>')}`, {
+      headers: BROWSER_ACCEPT,
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).not.toContain('<script>alert');
   });
@@ -117,7 +136,11 @@ describe('The cancel redirect says the payment is paused for 24 hours', () => {
     const { payment, sessionId } = await loan();
     const r = await w.req('GET', `/api/payments/cancel?session_id=${sessionId}`, { headers: JSON_ACCEPT });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'paused', message: expect.any(String), payment: { id: payment.id, type: 'PAYMENT', status: 'PENDING', money_to_pay: '4.50', paid_at: null } });
+    expect(r.body).toEqual({
+      status: 'paused',
+      message: expect.any(String),
+      payment: { id: payment.id, type: 'PAYMENT', status: 'PENDING', money_to_pay: '4.50', paid_at: null },
+    });
   });
 
   it('still answers the page, without an amount, for an unknown session', async () => {
@@ -129,7 +152,7 @@ describe('The cancel redirect says the payment is paused for 24 hours', () => {
 });
 
 describe('The pages a payer lands on are neither sniffed nor framed', () => {
-  it('success, cancel and pay-link pages (HTML, JSON and error pages) send nosniff and frame-ancestors \'none\'', async () => {
+  it("success, cancel and pay-link pages (HTML, JSON and error pages) send nosniff and frame-ancestors 'none'", async () => {
     const { payment, sessionId } = await loan();
     const link = (await w.core.payments.links.urlFor(payment.id))!.replace('http://library.test', '');
     const answers = [
@@ -190,7 +213,13 @@ describe('Signed Stripe webhooks are applied once per event', () => {
   });
 
   it('answers 200 {received: true} to event types it does not handle', async () => {
-    const payload = JSON.stringify({ id: 'evt_other_1', object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cus_1', object: 'customer' } } });
+    const payload = JSON.stringify({
+      id: 'evt_other_1',
+      object: 'event',
+      type: 'customer.created',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'cus_1', object: 'customer' } },
+    });
     const r = await postWebhook(w, payload, w.stripe.api.sign(payload, WEBHOOK_SECRET));
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ received: true });
@@ -223,7 +252,10 @@ describe('An expired payment is renewed with a new session, then paid', () => {
     const summary = await w.core.payments.expireDue(SYSTEM_ACTOR);
     expect(summary.expired).toBeGreaterThanOrEqual(1);
     expect((await paymentRow(payment.id)).status).toBe('EXPIRED');
-    const blocked = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: (await w.book()).id, expected_return_date: w.day(2) } });
+    const blocked = await w.req('POST', '/api/borrowings/', {
+      token: u.access,
+      body: { book_id: (await w.book()).id, expected_return_date: w.day(2) },
+    });
     expect(blocked.body.error.code).toBe('UNPAID');
 
     const r = await w.req('POST', `/api/payments/${payment.id}/renew/`, { token: u.access });
@@ -235,7 +267,10 @@ describe('An expired payment is renewed with a new session, then paid', () => {
     await w.stripe.api.pay(r.body.session_id);
     const ok = await w.req('GET', `/api/payments/success/?session_id=${r.body.session_id}`, { headers: JSON_ACCEPT });
     expect(ok.body.status).toBe('PAID');
-    const next = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: (await w.book()).id, expected_return_date: w.day(2) } });
+    const next = await w.req('POST', '/api/borrowings/', {
+      token: u.access,
+      body: { book_id: (await w.book()).id, expected_return_date: w.day(2) },
+    });
     expect(next.status).toBe(201);
   });
 
@@ -263,7 +298,10 @@ describe('Stripe being down never loses a borrowing', () => {
     const u = await w.user();
     const book = await w.book({ inventory: 1 });
     w.stripe.api.failNext(2, { status: 500 });
-    const r = await w.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: w.day(3) } });
+    const r = await w.req('POST', '/api/borrowings/', {
+      token: u.access,
+      body: { book_id: book.id, expected_return_date: w.day(3) },
+    });
     expect(r.status).toBe(201);
     expect(r.body.session_url).toBeNull();
     expect(r.body.payments[0]).toMatchObject({ status: 'PENDING', session_id: null, session_url: null });
@@ -286,7 +324,10 @@ describe('Stripe being down never loses a borrowing', () => {
       const book = await tw.book();
       tw.stripe.api.delayNext(2, 1500);
       const started = Date.now();
-      const r = await tw.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: tw.day(3) } });
+      const r = await tw.req('POST', '/api/borrowings/', {
+        token: u.access,
+        body: { book_id: book.id, expected_return_date: tw.day(3) },
+      });
       expect(r.status).toBe(201);
       expect(r.body.session_url).toBeNull();
       expect(Date.now() - started).toBeLessThan(5000);
@@ -334,13 +375,16 @@ describe('Staff refund a paid payment through Stripe', () => {
   });
 });
 
-describe('Reading payments: your own, or everyone\'s for staff', () => {
+describe("Reading payments: your own, or everyone's for staff", () => {
   it('a reader lists their own payments only, newest first; staff filter by user_id and status', async () => {
     const a = await loan();
     const b = await loan();
     const mine = await w.req('GET', '/api/payments/', { token: a.u.access });
     expect(mine.status).toBe(200);
-    expect(mine.body).toEqual({ results: [expect.objectContaining({ id: a.payment.id, money_to_pay: '4.50' })], next_cursor: null });
+    expect(mine.body).toEqual({
+      results: [expect.objectContaining({ id: a.payment.id, money_to_pay: '4.50' })],
+      next_cursor: null,
+    });
     expect((await w.req('GET', `/api/payments/?user_id=${b.u.id}`, { token: a.u.access })).status).toBe(403);
     const theirs = await w.req('GET', `/api/payments/?user_id=${b.u.id}`, { token: staff.access });
     expect(theirs.body.results.map((p: { id: number }) => p.id)).toEqual([b.payment.id]);
@@ -351,7 +395,7 @@ describe('Reading payments: your own, or everyone\'s for staff', () => {
     expect((await w.req('GET', '/api/payments/?status=LOST', { token: staff.access })).status).toBe(400);
   });
 
-  it('another reader\'s payment answers 404; the owner and staff read it', async () => {
+  it("another reader's payment answers 404; the owner and staff read it", async () => {
     const a = await loan();
     const other = await w.user();
     expect((await w.req('GET', `/api/payments/${a.payment.id}/`, { token: other.access })).status).toBe(404);

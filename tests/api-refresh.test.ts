@@ -3,8 +3,8 @@
 // from the same login answers 401). POST /api/users/token/logout/ {refresh} → 204 ends that
 // family. Other logins (other devices) are not touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, PASSWORD, type ApiWorld, type TestUser, JWT_SECRET } from './helpers/api.js';
 import { createTokens } from '../api/tokens.js';
+import { type ApiWorld, createApiWorld, JWT_SECRET, PASSWORD, type TestUser } from './helpers/api.js';
 
 let w: ApiWorld;
 beforeAll(async () => {
@@ -124,10 +124,11 @@ describe('The table of refresh families stays bounded', () => {
     expect(await rows()).toHaveLength(0);
   });
 
-  it('a logout removes the family\'s row', async () => {
+  it("a logout removes the family's row", async () => {
     const u = await w.user();
     const t = await login(u);
-    const count = async () => (await w.db.selectFrom('refresh_sessions').select('id').where('user_id', '=', u.id).execute()).length;
+    const count = async () =>
+      (await w.db.selectFrom('refresh_sessions').select('id').where('user_id', '=', u.id).execute()).length;
     const before = await count();
     expect((await logout(t.refresh)).status).toBe(204);
     expect(await count()).toBe(before - 1);

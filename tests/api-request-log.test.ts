@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { errorForLog } from '../logger.js';
-import { createApiWorld, type ApiWorld } from './helpers/api.js';
+import { type ApiWorld, createApiWorld } from './helpers/api.js';
 import { startTestService } from './helpers/service.js';
 
 let w: ApiWorld | undefined;
@@ -29,8 +29,12 @@ async function worldLoggingAt(level: string) {
     logger: pino({ level }, sink),
     api: {
       extraRoutes: (app) => {
-        app.get('/test/boom', () => { throw new Error('kaboom'); });
-        app.get('/test/boom/:id', (c) => { throw new Error(`kaboom at ${c.req.url}`); });
+        app.get('/test/boom', () => {
+          throw new Error('kaboom');
+        });
+        app.get('/test/boom/:id', (c) => {
+          throw new Error(`kaboom at ${c.req.url}`);
+        });
       },
     },
   });
@@ -57,7 +61,14 @@ describe('request logs', () => {
     const { world, requests } = await worldLoggingAt('debug');
     await traffic(world);
     const seen = requests().map((l) => [l.level, l.status]);
-    expect(seen).toEqual(expect.arrayContaining([[20, 200], [20, 401], [20, 404], [50, 500]]));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        [20, 200],
+        [20, 401],
+        [20, 404],
+        [50, 500],
+      ]),
+    );
     expect(seen.filter(([, s]) => s !== 500).every(([lvl]) => lvl === 20)).toBe(true);
   });
 });
@@ -75,19 +86,33 @@ describe('request logs keep no capability whole', () => {
         cb();
       },
     });
-    const service = await startTestService(loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', SANDBOX: 'on', LOG_LEVEL: 'debug' }), {
-      logger: pino({ level: 'debug' }, sink),
-      startJobs: false,
-    });
+    const service = await startTestService(
+      loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', SANDBOX: 'on', LOG_LEVEL: 'debug' }),
+      {
+        logger: pino({ level: 'debug' }, sink),
+        startJobs: false,
+      },
+    );
     try {
       const base = service.localUrl;
       const post = (route: string, body: unknown, token?: string) =>
-        fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+        fetch(`${base}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        });
       await post('/api/users/', { email: 'logs@example.test', password: 'a fine password', first_name: 'L', last_name: 'G' });
-      const { access } = (await (await post('/api/users/token/', { email: 'logs@example.test', password: 'a fine password' })).json()) as { access: string };
+      const { access } = (await (
+        await post('/api/users/token/', { email: 'logs@example.test', password: 'a fine password' })
+      ).json()) as { access: string };
       const book = ((await (await fetch(`${base}/api/books/`)).json()) as { results: { id: number }[] }).results[0]!;
-      const due = new Date(Date.parse(`${service.core.borrowings.today()}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
-      const loan = (await (await post('/api/borrowings/', { book_id: book.id, expected_return_date: due }, access)).json()) as { session_url: string; payments: { id: number; session_id: string }[] };
+      const due = new Date(Date.parse(`${service.core.borrowings.today()}T00:00:00Z`) + 3 * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const loan = (await (await post('/api/borrowings/', { book_id: book.id, expected_return_date: due }, access)).json()) as {
+        session_url: string;
+        payments: { id: number; session_id: string }[];
+      };
       const sessionId = loan.payments[0]!.session_id;
       const link = (await service.core.payments.links.urlFor(loan.payments[0]!.id))!;
       const token = link.split('/').at(-2)!;
@@ -129,7 +154,9 @@ describe('request logs keep no capability whole', () => {
   });
 
   it('an error whose message carries a pay link or a session id is logged cut', () => {
-    const err = new Error('fetch http://x/api/payments/checkout/12.abcdefghijklmnopqrstuv/ failed for cs_test_a1b2c3d4e5f6g7h8i9j0');
+    const err = new Error(
+      'fetch http://x/api/payments/checkout/12.abcdefghijklmnopqrstuv/ failed for cs_test_a1b2c3d4e5f6g7h8i9j0',
+    );
     const text = JSON.stringify(errorForLog(err));
     expect(text).not.toContain('abcdefghijklmnopqrstuv');
     expect(text).not.toContain('a1b2c3d4e5f6g7h8i9j0');

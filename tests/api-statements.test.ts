@@ -5,7 +5,7 @@
 // or a second query per page (payments fetched apart) fails here. Speed is measured in bench/.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { watchStatements } from '../db/statement-log.js';
-import { useApiWorld, type TestUser } from './helpers/api.js';
+import { type TestUser, useApiWorld } from './helpers/api.js';
 
 const { world: w } = useApiWorld();
 
@@ -31,18 +31,38 @@ async function loans(u: TestUser, n: number, active: number) {
     const out = i >= n - active;
     const b = await w.db
       .insertInto('borrowings')
-      .values({ book_id: book.id, user_id: u.id, borrow_date: w.day(-40 + i), expected_return_date: w.day(-30 + i), actual_return_date: out ? null : w.day(-31 + i), created_at: w.clock.now().toISOString() })
+      .values({
+        book_id: book.id,
+        user_id: u.id,
+        borrow_date: w.day(-40 + i),
+        expected_return_date: w.day(-30 + i),
+        actual_return_date: out ? null : w.day(-31 + i),
+        created_at: w.clock.now().toISOString(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const pay = (type: 'PAYMENT' | 'FINE', cents: number) => ({
-      borrowing_id: b.id, user_id: u.id, type, status: 'PAID' as const, money_to_pay_cents: cents, session_id: `cs_stmt_${b.id}_${type}`,
-      session_url: `https://checkout.example/${b.id}/${type}`, session_expires_at: null, payment_intent_id: null, created_at: w.clock.now().toISOString(), paid_at: w.clock.now().toISOString(), refunded_at: null,
+      borrowing_id: b.id,
+      user_id: u.id,
+      type,
+      status: 'PAID' as const,
+      money_to_pay_cents: cents,
+      session_id: `cs_stmt_${b.id}_${type}`,
+      session_url: `https://checkout.example/${b.id}/${type}`,
+      session_expires_at: null,
+      payment_intent_id: null,
+      created_at: w.clock.now().toISOString(),
+      paid_at: w.clock.now().toISOString(),
+      refunded_at: null,
     });
-    await w.db.insertInto('payments').values(i % 2 === 0 ? [pay('PAYMENT', 700), pay('FINE', 150)] : [pay('PAYMENT', 700)]).execute();
+    await w.db
+      .insertInto('payments')
+      .values(i % 2 === 0 ? [pay('PAYMENT', 700), pay('FINE', 150)] : [pay('PAYMENT', 700)])
+      .execute();
   }
 }
 
-describe('A reader\'s loans are a fixed number of statements, whatever the page holds', () => {
+describe("A reader's loans are a fixed number of statements, whatever the page holds", () => {
   let one: TestUser;
   let many: TestUser;
   beforeAll(async () => {

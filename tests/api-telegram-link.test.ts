@@ -3,8 +3,8 @@
 // Telegram the earlier chat is told; DELETE /api/users/me/telegram-link/ unlinks (that chat is
 // told too); GET /api/users/me/ shows which Telegram is linked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, PASSWORD, type ApiWorld, type TestUser } from './helpers/api.js';
 import { createRenderer } from '../bot/notices.js';
+import { type ApiWorld, createApiWorld, PASSWORD, type TestUser } from './helpers/api.js';
 
 let w: ApiWorld;
 beforeAll(async () => {
@@ -17,7 +17,8 @@ afterAll(async () => {
 const codeIn = (url: string) => /start=([A-Za-z0-9_-]{1,64})$/.exec(url)![1]!;
 const createLink = (u: TestUser, body?: unknown) => w.req('POST', '/api/users/me/telegram-link/', { token: u.access, body });
 const me = async (u: TestUser) => (await w.req('GET', '/api/users/me/', { token: u.access })).body;
-const notesTo = (chatId: number) => w.db.selectFrom('outbox').select(['kind', 'payload', 'language']).where('chat_id', '=', chatId).orderBy('id').execute();
+const notesTo = (chatId: number) =>
+  w.db.selectFrom('outbox').select(['kind', 'payload', 'language']).where('chat_id', '=', chatId).orderBy('id').execute();
 const { render } = createRenderer();
 
 async function linkTo(u: TestUser, tg: { id: number; first_name: string; username?: string }) {
@@ -54,7 +55,10 @@ describe('Creating a link code needs current_password', () => {
   it('an account without a password (Telegram-only) cannot create codes: 400, it has nothing to prove itself with', async () => {
     const { user } = await w.core.users.ensureTelegramUser({ id: 888_001, first_name: 'Tg' });
     const tokens = await w.auth.issueTokens(user.id);
-    const r = await w.req('POST', '/api/users/me/telegram-link/', { token: tokens.access, body: { current_password: 'anything at all' } });
+    const r = await w.req('POST', '/api/users/me/telegram-link/', {
+      token: tokens.access,
+      body: { current_password: 'anything at all' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/password/);
   });
@@ -64,9 +68,19 @@ describe('Creating a link code needs current_password', () => {
     try {
       const u = await limited.user();
       for (let i = 0; i < 10; i++) {
-        expect((await limited.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: `guess ${i}` } })).status).toBe(403);
+        expect(
+          (
+            await limited.req('POST', '/api/users/me/telegram-link/', {
+              token: u.access,
+              body: { current_password: `guess ${i}` },
+            })
+          ).status,
+        ).toBe(403);
       }
-      expect((await limited.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: PASSWORD } })).status).toBe(429);
+      expect(
+        (await limited.req('POST', '/api/users/me/telegram-link/', { token: u.access, body: { current_password: PASSWORD } }))
+          .status,
+      ).toBe(429);
     } finally {
       await limited.close();
     }
@@ -89,7 +103,7 @@ describe('GET /api/users/me/ shows which Telegram is linked', () => {
 });
 
 describe('When a link replaces an earlier Telegram, the earlier chat is told', () => {
-  it('queues a notice to the earlier chat, in the account\'s language, naming the new Telegram; the new chat gets none', async () => {
+  it("queues a notice to the earlier chat, in the account's language, naming the new Telegram; the new chat gets none", async () => {
     const u = await w.user();
     await w.req('PATCH', '/api/users/me/', { token: u.access, body: { language: 'uk' } });
     await linkTo(u, { id: 888_201, first_name: 'Owner', username: 'the_owner' });

@@ -3,17 +3,38 @@
 // line and paragraph separators, BOM) with 400; an empty or blank isbn is 400 and null clears
 // it. One rule in core, used by every door.
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../core/index.js';
 import { DomainError } from '../core/kernel/errors.js';
 import { isbn13, useApiWorld } from './helpers/api.js';
-import { SYSTEM_ACTOR } from '../core/index.js';
 
 const { world: w, staff } = useApiWorld();
 
 const CONTROL = ['\u0000', '\u0001', '\u0008', '\u000B', '\u000C', '\r', '\u001B', '\u001F'];
 // Bidi embeddings, overrides and isolates, the zero-width space, the line and paragraph separators, the BOM.
-const INVISIBLE = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200B', '\u2028', '\u2029', '\uFEFF'];
+const INVISIBLE = [
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200B',
+  '\u2028',
+  '\u2029',
+  '\uFEFF',
+];
 const name = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-const valid = (over: Record<string, unknown> = {}) => ({ title: 'Dune', author: 'Frank Herbert', cover: 'HARD', inventory: 2, daily_fee: '1.50', ...over });
+const valid = (over: Record<string, unknown> = {}) => ({
+  title: 'Dune',
+  author: 'Frank Herbert',
+  cover: 'HARD',
+  inventory: 2,
+  daily_fee: '1.50',
+  ...over,
+});
 const fields = (r: { body: { error?: { details?: { field?: string }[] } } }) => (r.body.error?.details ?? []).map((d) => d.field);
 
 describe('Book title and author refuse control characters with 400', () => {
@@ -37,12 +58,15 @@ describe('Book title and author refuse control characters with 400', () => {
   }
 
   it('tab and newline are allowed', async () => {
-    const r = await w.req('POST', '/api/books/', { token: staff.access, body: valid({ title: 'Tab\there', author: 'Two\nlines' }) });
+    const r = await w.req('POST', '/api/books/', {
+      token: staff.access,
+      body: valid({ title: 'Tab\there', author: 'Two\nlines' }),
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ title: 'Tab\there', author: 'Two\nlines' });
   });
 
-  it('the rule is core\'s: a book added through core (the bot\'s door) is refused alike', async () => {
+  it("the rule is core's: a book added through core (the bot's door) is refused alike", async () => {
     const e = await w.core.books.create(SYSTEM_ACTOR, valid({ title: 'Nul\u0000' })).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DomainError);
     expect((e as DomainError).code).toBe('VALIDATION');
@@ -78,7 +102,7 @@ describe('Book title and author refuse invisible formatting characters with 400'
     expect(r.body).toMatchObject({ title, author: 'क्\u200Dष' });
   });
 
-  it('the rule is core\'s: a book added or changed through core is refused alike', async () => {
+  it("the rule is core's: a book added or changed through core is refused alike", async () => {
     const e = await w.core.books.create(SYSTEM_ACTOR, valid({ author: 'Right\u202Eto left' })).catch((x: unknown) => x);
     expect((e as DomainError).code).toBe('VALIDATION');
     const book = await w.book({ title: 'Kept' });
@@ -111,14 +135,20 @@ describe('isbn: empty or blank is 400, null clears it', () => {
     expect(r.status).toBe(200);
     expect(r.body.isbn).toBeNull();
     const b = await w.book({ isbn: '978-1-4028-9462-6' });
-    expect((await w.req('PUT', `/api/books/${b.id}/`, { token: staff.access, body: valid({ isbn: null }) })).body.isbn).toBeNull();
+    expect(
+      (await w.req('PUT', `/api/books/${b.id}/`, { token: staff.access, body: valid({ isbn: null }) })).body.isbn,
+    ).toBeNull();
   });
 });
 
 describe('Every other text field the API takes refuses control characters too', () => {
   it('registration: first_name, last_name and email', async () => {
     const base = { email: 'ctl@example.test', password: 'correct horse', first_name: 'Ada', last_name: 'Lovelace' };
-    for (const [field, value] of [['first_name', 'A\u0000da'], ['last_name', 'Love\u001Blace'], ['email', 'ctl\u0000@example.test']] as const) {
+    for (const [field, value] of [
+      ['first_name', 'A\u0000da'],
+      ['last_name', 'Love\u001Blace'],
+      ['email', 'ctl\u0000@example.test'],
+    ] as const) {
       const r = await w.req('POST', '/api/users/', { body: { ...base, [field]: value } });
       expect(r.status).toBe(400);
       expect(fields(r)).toContain(field);
@@ -144,7 +174,13 @@ describe('Every other text field the API takes refuses control characters too', 
 
   it('registration and the profile refuse invisible formatting characters in names', async () => {
     const base = { email: 'bidi@example.test', password: 'correct horse', first_name: 'Ada', last_name: 'Lovelace' };
-    for (const [field, value] of [['first_name', 'Ada\u202E'], ['last_name', '\u2066Love\u2069lace'], ['first_name', 'A\u200Bda'], ['last_name', 'Love\u2028lace'], ['first_name', '\uFEFFAda']] as const) {
+    for (const [field, value] of [
+      ['first_name', 'Ada\u202E'],
+      ['last_name', '\u2066Love\u2069lace'],
+      ['first_name', 'A\u200Bda'],
+      ['last_name', 'Love\u2028lace'],
+      ['first_name', '\uFEFFAda'],
+    ] as const) {
       const r = await w.req('POST', '/api/users/', { body: { ...base, [field]: value } });
       expect(r.status).toBe(400);
       expect(fields(r)).toContain(field);

@@ -6,13 +6,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
-import { silentLogger } from '../logger.js';
-import { type RunningService } from '../service.js';
-import { startTestService } from './helpers/service.js';
 import { normalizeAddress, slowDownSeconds } from '../api/rate-limit.js';
+import { loadConfig } from '../config.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
-import { createApiWorld, PASSWORD as WORLD_PASSWORD, type ApiWorld } from './helpers/api.js';
+import { silentLogger } from '../logger.js';
+import type { RunningService } from '../service.js';
+import { type ApiWorld, createApiWorld, PASSWORD as WORLD_PASSWORD } from './helpers/api.js';
+import { startTestService } from './helpers/service.js';
 
 interface Answer {
   status: number;
@@ -29,7 +29,14 @@ async function service(env: Record<string, string> = {}): Promise<RunningService
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-throttle-'));
   dirs.push(dir);
   const s = await startTestService(
-    loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SANDBOX: 'off', ...env }),
+    loadConfig({
+      DATABASE_PATH: path.join(dir, 'library.db'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SANDBOX: 'off',
+      ...env,
+    }),
     { logger: silentLogger(), startJobs: false },
   );
   services.push(s);
@@ -42,13 +49,24 @@ afterAll(async () => {
 });
 
 /** A JSON POST from a chosen source address, on a fresh connection. */
-function post(base: RunningService | string, p: string, body: unknown, from: string, headers: Record<string, string> = {}): Promise<Answer> {
+function post(
+  base: RunningService | string,
+  p: string,
+  body: unknown,
+  from: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const url = new URL(p, typeof base === 'string' ? base : base.localUrl);
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        agent: false,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers },
       },
       (res) => {
@@ -56,7 +74,11 @@ function post(base: RunningService | string, p: string, body: unknown, from: str
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body: text ? JSON.parse(text) : undefined });
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: res.headers['retry-after'] as string | undefined,
+            body: text ? JSON.parse(text) : undefined,
+          });
         });
       },
     );
@@ -116,11 +138,19 @@ describe('Failed logins never lock the owner out', () => {
   let s: RunningService;
   beforeAll(async () => {
     s = await service();
-    for (const email of ['victim@example.test', 'owner@example.test', 'bystander@example.test', 'pair@example.test', 'staff@example.test', 'crowd@example.test', 'month@example.test']) {
+    for (const email of [
+      'victim@example.test',
+      'owner@example.test',
+      'bystander@example.test',
+      'pair@example.test',
+      'staff@example.test',
+      'crowd@example.test',
+      'month@example.test',
+    ]) {
       await s.core.users.register({ email, password: PASSWORD, first_name: 'A', last_name: 'B' });
     }
   });
-  it('after 10 failures within 15 minutes an address that never logged in waits before each try (429, retry_after doubling from 1 s); the owner\'s address logs in at once', async () => {
+  it("after 10 failures within 15 minutes an address that never logged in waits before each try (429, retry_after doubling from 1 s); the owner's address logs in at once", async () => {
     // The owner logged in from home before.
     expect((await login(s, 'victim@example.test', PASSWORD, '127.0.1.100')).status).toBe(200);
     for (let i = 1; i <= 10; i++) expect((await login(s, 'victim@example.test', WRONG, `127.0.1.${i}`)).status).toBe(401);
@@ -152,7 +182,7 @@ describe('Failed logins never lock the owner out', () => {
     expect((await login(s, 'staff@example.test', PASSWORD, '127.0.5.100')).status).toBe(200);
   });
 
-  it('a pair (account, address) with 10 failures is refused for 15 minutes, even the right password; the account\'s other addresses are not', async () => {
+  it("a pair (account, address) with 10 failures is refused for 15 minutes, even the right password; the account's other addresses are not", async () => {
     expect((await login(s, 'pair@example.test', PASSWORD, '127.0.6.100')).status).toBe(200);
     expect((await login(s, 'pair@example.test', PASSWORD, '127.0.6.1')).status).toBe(200);
     for (let i = 0; i < 10; i++) expect((await login(s, 'pair@example.test', WRONG, '127.0.6.1')).status).toBe(401);
@@ -173,7 +203,9 @@ describe('Failed logins never lock the owner out', () => {
   it('new addresses guessing at once while the account is slowed: one try is let through per wait, the rest answer 429', async () => {
     for (let i = 1; i <= 10; i++) expect((await login(s, 'crowd@example.test', WRONG, `127.0.7.${i}`)).status).toBe(401);
     await sleep(1100);
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => login(s, 'crowd@example.test', WRONG, `127.0.7.${20 + i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => login(s, 'crowd@example.test', WRONG, `127.0.7.${20 + i}`)),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([401, 429, 429, 429, 429, 429]);
   });
 
@@ -181,7 +213,11 @@ describe('Failed logins never lock the owner out', () => {
     expect((await login(s, 'month@example.test', PASSWORD, '127.0.8.100')).status).toBe(200);
     const db = s.core.deps.db;
     const id = (await db.selectFrom('users').select('id').where('email', '=', 'month@example.test').executeTakeFirstOrThrow()).id;
-    await db.updateTable('login_addresses').set({ last_login_at: new Date(Date.now() - 31 * 86_400_000).toISOString() }).where('user_id', '=', id).execute();
+    await db
+      .updateTable('login_addresses')
+      .set({ last_login_at: new Date(Date.now() - 31 * 86_400_000).toISOString() })
+      .where('user_id', '=', id)
+      .execute();
     for (let i = 1; i <= 10; i++) expect((await login(s, 'month@example.test', WRONG, `127.0.8.${i}`)).status).toBe(401);
     expectLimited(await login(s, 'month@example.test', PASSWORD, '127.0.8.100'), 1);
   });
@@ -221,7 +257,8 @@ describe('TRUST_PROXY=1: the client is the address the proxy appended to X-Forwa
   const via = (...chain: string[]) => ({ 'x-forwarded-for': chain.join(', ') });
 
   it('limits the client the proxy saw, not the proxy, and not what the client claims', async () => {
-    for (let i = 0; i < 30; i++) expect((await login(s, stranger(), WRONG, '127.0.0.1', via('203.0.113.9', '10.1.1.1'))).status).toBe(401);
+    for (let i = 0; i < 30; i++)
+      expect((await login(s, stranger(), WRONG, '127.0.0.1', via('203.0.113.9', '10.1.1.1'))).status).toBe(401);
     expectLimited(await login(s, stranger(), WRONG, '127.0.0.1', via('203.0.113.9', '10.1.1.1')), 60);
     // A forged first entry changes nothing: the proxy's entry is last.
     expect((await login(s, stranger(), WRONG, '127.0.0.1', via('192.0.2.44', '10.1.1.1'))).status).toBe(429);
@@ -237,8 +274,7 @@ describe('Failed logins from one address are limited per hour too (slow guessing
     const w = await createApiWorld({ listen: true, api: { rateLimit: { failuresPerAddressPerHour: 3 } } });
     try {
       const u = await w.user();
-      const at = (from: string, email: string, password: string) =>
-        post(w.url!, '/api/users/token/', { email, password }, from);
+      const at = (from: string, email: string, password: string) => post(w.url!, '/api/users/token/', { email, password }, from);
       expect((await at('127.0.4.1', u.email, WORLD_PASSWORD)).status).toBe(200);
       for (let i = 0; i < 3; i++) expect((await at('127.0.4.1', stranger(), WRONG)).status).toBe(401);
       const refused = await at('127.0.4.1', u.email, WORLD_PASSWORD);
@@ -272,12 +308,22 @@ describe('Creating Telegram link codes is throttled per user', () => {
   it('allows 5 codes in 10 minutes, then 429 with retry_after; another user is not affected', async () => {
     const a = await w.user();
     const b = await w.user();
-    for (let i = 0; i < 5; i++) expect((await w.req('POST', '/api/users/me/telegram-link/', { token: a.access, body: { current_password: WORLD_PASSWORD } })).status).toBe(201);
-    const refused = await w.req('POST', '/api/users/me/telegram-link/', { token: a.access, body: { current_password: WORLD_PASSWORD } });
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await w.req('POST', '/api/users/me/telegram-link/', { token: a.access, body: { current_password: WORLD_PASSWORD } }))
+          .status,
+      ).toBe(201);
+    const refused = await w.req('POST', '/api/users/me/telegram-link/', {
+      token: a.access,
+      body: { current_password: WORLD_PASSWORD },
+    });
     expect(refused.status).toBe(429);
     expect(refused.body.error.details.retry_after).toBeLessThanOrEqual(600);
     expect(refused.headers.get('retry-after')).toBe(String(refused.body.error.details.retry_after));
-    expect((await w.req('POST', '/api/users/me/telegram-link/', { token: b.access, body: { current_password: WORLD_PASSWORD } })).status).toBe(201);
+    expect(
+      (await w.req('POST', '/api/users/me/telegram-link/', { token: b.access, body: { current_password: WORLD_PASSWORD } }))
+        .status,
+    ).toBe(201);
   });
 });
 

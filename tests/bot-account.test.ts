@@ -1,10 +1,11 @@
 // Linking a REST account by deep link, languages, and the error boundary.
-import { describe, expect, it } from 'vitest';
+
 import { sql } from 'kysely';
-import { addBooks, ann, bob, olena, readerSteps, useBotWorld } from './helpers/bot.js';
-import { resolveReader } from '../bot/reader.js';
+import { describe, expect, it } from 'vitest';
 import type { BotContext } from '../bot/context.js';
 import type { BotDeps } from '../bot/deps.js';
+import { resolveReader } from '../bot/reader.js';
+import { addBooks, ann, bob, olena, readerSteps, useBotWorld } from './helpers/bot.js';
 
 const { world: w } = useBotWorld();
 const { labels } = readerSteps(w);
@@ -12,25 +13,48 @@ const { labels } = readerSteps(w);
 describe('linking a REST account with /start <code>', () => {
   it('links the account and shows its loans', async () => {
     const [book] = await addBooks(w.core, 1, () => ({ title: 'Emma', author: 'Jane Austen' }));
-    const user = await w.core.users.register({ email: 'ann@example.test', password: 'long enough pw', first_name: 'Ann', last_name: 'Rest' });
-    await w.core.borrowings.borrow({ userId: user.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-20' });
+    const user = await w.core.users.register({
+      email: 'ann@example.test',
+      password: 'long enough pw',
+      first_name: 'Ann',
+      last_name: 'Rest',
+    });
+    await w.core.borrowings.borrow(
+      { userId: user.id, isStaff: false },
+      { book_id: book!.id, expected_return_date: '2026-03-20' },
+    );
     await w.send(ann, '/start'); // first contact made a Telegram-only reader…
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: user.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`); // …which the linked account now replaces, once Ann says so
     await w.press(ann.id, '✅ Link');
-    expect(w.last(ann.id).text).toContain('Your Telegram is now linked to the library account ann@example.test. Welcome, Ann Rest!');
+    expect(w.last(ann.id).text).toContain(
+      'Your Telegram is now linked to the library account ann@example.test. Welcome, Ann Rest!',
+    );
     expect((await w.core.users.findByTelegramId(ann.id))!.id).toBe(user.id);
     await w.press(ann.id, '📖 My books');
     expect(w.last(ann.id).text).toContain('1. Emma — due 2026-03-20');
 
     await w.send(bob, `/start ${code}`);
-    expect(w.tg.api.transcript(bob.id).filter((m) => m.from === 'bot')[0]!.text).toBe('This link has expired or was already used. Make a new one in the app and open it again.');
+    expect(w.tg.api.transcript(bob.id).filter((m) => m.from === 'bot')[0]!.text).toBe(
+      'This link has expired or was already used. Make a new one in the app and open it again.',
+    );
     expect((await w.core.users.findByTelegramId(bob.id))!.id).not.toBe(user.id);
   });
 
   it('refuses an expired code', async () => {
-    const user = await w.core.users.register({ email: 'late@example.test', password: 'long enough pw', first_name: 'L', last_name: 'T' });
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'long enough pw' });
+    const user = await w.core.users.register({
+      email: 'late@example.test',
+      password: 'long enough pw',
+      first_name: 'L',
+      last_name: 'T',
+    });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: user.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     w.clock.advance(11 * 60 * 1000);
     await w.send(ann, `/start ${code}`);
     expect(w.tg.api.transcript(ann.id).some((m) => m.text.startsWith('This link has expired or was already used.'))).toBe(true);
@@ -69,12 +93,22 @@ describe('languages', () => {
     await w.send(ann, '/language');
     await w.press(ann.id, 'Українська');
     const button = w.buttons(old).find((b) => b.text === '📖 My books')!;
-    w.tg.api.pressButton({ chatId: ann.id, messageId: old.message_id, data: 'callback_data' in button ? button.callback_data : '' });
+    w.tg.api.pressButton({
+      chatId: ann.id,
+      messageId: old.message_id,
+      data: 'callback_data' in button ? button.callback_data : '',
+    });
     await w.drain();
     expect(w.tg.api.callbacksAnswered.at(-1)?.text).toBe('Це меню застаріло — ось оновлене.');
     const redrawn = w.tg.api.transcript(ann.id).find((m) => m.message_id === old.message_id)!;
     expect(redrawn.text).toBe('Що бажаєте зробити?');
-    expect(w.buttons(redrawn).map((b) => b.text)).toEqual(['📚 Каталог', '📖 Мої книжки', '⏳ Мої черги', '🌐 Мова', '❓ Довідка']);
+    expect(w.buttons(redrawn).map((b) => b.text)).toEqual([
+      '📚 Каталог',
+      '📖 Мої книжки',
+      '⏳ Мої черги',
+      '🌐 Мова',
+      '❓ Довідка',
+    ]);
   });
 
   it('greets a reader whose Telegram is in Ukrainian in Ukrainian', async () => {
@@ -131,17 +165,34 @@ describe('the error boundary', () => {
 });
 
 describe('the reader the bot holds', () => {
-  it('is core\'s public user — no password hash, no token epoch, is_staff a boolean — in a private chat and in a group', async () => {
-    const user = await w.core.users.register({ email: 'ann@example.test', password: 'long enough pw', first_name: 'Ann', last_name: 'Rest' });
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'long enough pw' });
+  it("is core's public user — no password hash, no token epoch, is_staff a boolean — in a private chat and in a group", async () => {
+    const user = await w.core.users.register({
+      email: 'ann@example.test',
+      password: 'long enough pw',
+      first_name: 'Ann',
+      last_name: 'Rest',
+    });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: user.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`);
     await w.press(ann.id, '✅ Link');
     const resolve = resolveReader({ core: w.core } as BotDeps);
-    for (const chat of [{ id: ann.id, type: 'private' }, { id: -100, type: 'supergroup' }]) {
+    for (const chat of [
+      { id: ann.id, type: 'private' },
+      { id: -100, type: 'supergroup' },
+    ]) {
       const ctx = { from: { id: ann.id, is_bot: false, first_name: 'Ann' }, chat } as unknown as BotContext;
       await resolve(ctx, async () => undefined);
       expect(ctx.reader).toEqual({
-        id: user.id, email: 'ann@example.test', first_name: 'Ann', last_name: 'Rest', is_staff: false, language: 'en', telegram_linked: true,
+        id: user.id,
+        email: 'ann@example.test',
+        first_name: 'Ann',
+        last_name: 'Rest',
+        is_staff: false,
+        language: 'en',
+        telegram_linked: true,
         telegram: { username: null, first_name: 'Ann' },
       });
     }

@@ -1,6 +1,17 @@
 // Staff commands: only in the staff chat and only from Telegram users linked to a staff account.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addBooks, ann, bob, createBotWorld, librarian, linkStaff, otherGroup, STAFF_CHAT_ID, staffChat, type BotWorld } from './helpers/bot.js';
+import {
+  addBooks,
+  ann,
+  type BotWorld,
+  bob,
+  createBotWorld,
+  librarian,
+  linkStaff,
+  otherGroup,
+  STAFF_CHAT_ID,
+  staffChat,
+} from './helpers/bot.js';
 
 let w: BotWorld;
 
@@ -13,15 +24,23 @@ afterEach(async () => {
 });
 
 const REFUSAL = 'Sorry, this command is only for library staff in the staff chat.';
-const BAD_CHARS = 'That has control or invisible formatting characters in it (such as a text-direction mark or a zero-width space). Please send it again without them.';
-const botTexts = (chatId: number) => w.tg.api.transcript(chatId).filter((m) => m.from === 'bot').map((m) => m.text);
+const BAD_CHARS =
+  'That has control or invisible formatting characters in it (such as a text-direction mark or a zero-width space). Please send it again without them.';
+const botTexts = (chatId: number) =>
+  w.tg.api
+    .transcript(chatId)
+    .filter((m) => m.from === 'bot')
+    .map((m) => m.text);
 const lastStaff = () => w.last(STAFF_CHAT_ID).text;
 
 async function readerWithLoan(tg = ann, title = 'Dune', days = 7) {
   const [book] = await addBooks(w.core, 1, () => ({ title, author: 'Frank Herbert', daily_fee: '1.00' }));
   await w.send(tg, '/start');
   const reader = (await w.core.users.findByTelegramId(tg.id))!;
-  const { borrowing } = await w.core.borrowings.borrow({ userId: reader.id, isStaff: false }, { book_id: book!.id, expected_return_date: addDays('2026-03-10', days) });
+  const { borrowing } = await w.core.borrowings.borrow(
+    { userId: reader.id, isStaff: false },
+    { book_id: book!.id, expected_return_date: addDays('2026-03-10', days) },
+  );
   return { reader, book: book!, borrowing };
 }
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -90,17 +109,28 @@ describe('staff commands', () => {
     await w.send(librarian, '1.505', staffChat);
     expect(lastStaff()).toContain('at most 2 decimals');
     await w.send(librarian, '0,75', staffChat);
-    expect(lastStaff()).toBe('📘 Add this book?\nTitle: The Master & Margarita\nAuthor: Mikhail Bulgakov\nISBN: 978-0-14-118014-4\nCover: Hardcover\nCopies: 3\nDaily fee: 0.75 USD');
+    expect(lastStaff()).toBe(
+      '📘 Add this book?\nTitle: The Master & Margarita\nAuthor: Mikhail Bulgakov\nISBN: 978-0-14-118014-4\nCover: Hardcover\nCopies: 3\nDaily fee: 0.75 USD',
+    );
     await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
     expect(lastStaff()).toMatch(/^✅ Added book #\d+: The Master & Margarita by Mikhail Bulgakov — 3 copies, 0\.75 USD\/day\.$/);
     const found = (await w.core.books.list({ search: 'margarita' })).results;
-    expect(found).toEqual([expect.objectContaining({ title: 'The Master & Margarita', author: 'Mikhail Bulgakov', isbn: '978-0-14-118014-4', cover: 'HARD', inventory: 3, daily_fee: '0.75' })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        title: 'The Master & Margarita',
+        author: 'Mikhail Bulgakov',
+        isbn: '978-0-14-118014-4',
+        cover: 'HARD',
+        inventory: 3,
+        daily_fee: '0.75',
+      }),
+    ]);
     // And readers see it in the catalogue at once.
     await w.send(ann, 'bulgakov');
     expect(w.buttons(w.last(ann.id)).map((b) => b.text)).toContain('The Master & Margarita · Mikhail Bulgakov');
   });
 
-  it('re-asks for any answer core would refuse, by core\'s own rule for the field', async () => {
+  it("re-asks for any answer core would refuse, by core's own rule for the field", async () => {
     await w.send(librarian, '/admin addbook', staffChat);
     await w.send(librarian, 'Bell\u0007 Jar', staffChat); // a control character: core refuses it in any title
     expect(lastStaff()).toBe(BAD_CHARS);
@@ -118,12 +148,20 @@ describe('staff commands', () => {
     await w.send(librarian, '2', staffChat);
     await w.press(STAFF_CHAT_ID, '✅ Add the book', librarian);
     expect(lastStaff()).toMatch(/^✅ Added book #\d+: The Bell Jar by Sylvia Plath — 0 copies, 2\.00 USD\/day\.$/);
-    expect((await w.core.books.list({ search: 'plath' })).results).toEqual([expect.objectContaining({ isbn: null, inventory: 0, daily_fee: '2.00' })]);
+    expect((await w.core.books.list({ search: 'plath' })).results).toEqual([
+      expect.objectContaining({ isbn: null, inventory: 0, daily_fee: '2.00' }),
+    ]);
   });
 
   it('re-asks for a title or author carrying bidi controls or zero-width characters, saying why; joiners pass', async () => {
     await w.send(librarian, '/admin addbook', staffChat);
-    for (const bad of ['Bell\u202E Jar', '\u2066The Bell Jar\u2069', 'The\u200BBell Jar', 'The Bell\u2028Jar', '\uFEFFThe Bell Jar']) {
+    for (const bad of [
+      'Bell\u202E Jar',
+      '\u2066The Bell Jar\u2069',
+      'The\u200BBell Jar',
+      'The Bell\u2028Jar',
+      '\uFEFFThe Bell Jar',
+    ]) {
       await w.send(librarian, bad, staffChat);
       expect(lastStaff(), JSON.stringify(bad)).toBe(BAD_CHARS);
     }
@@ -156,20 +194,26 @@ describe('staff commands', () => {
     const [held] = await addBooks(w.core, 1, () => ({ title: 'Dune', isbn: '978-0-13-110362-7' }));
     await w.send(librarian, '/admin addbook', staffChat);
     for (const answer of ['Copy', 'Someone', '978-0-13-110362-7']) await w.send(librarian, answer, staffChat);
-    expect(lastStaff()).toBe(`That ISBN is already in the catalogue: book #${held!.id} “Dune”. Send another, or a dash (-) for none.`);
+    expect(lastStaff()).toBe(
+      `That ISBN is already in the catalogue: book #${held!.id} “Dune”. Send another, or a dash (-) for none.`,
+    );
     await w.send(librarian, '978-0-306-40615-7', staffChat);
     expect(lastStaff()).toBe('Which cover?');
   });
 
-  it('checks an ISBN\'s check digit at that step (ISBN-10 and ISBN-13)', async () => {
+  it("checks an ISBN's check digit at that step (ISBN-10 and ISBN-13)", async () => {
     await w.send(librarian, '/admin addbook', staffChat);
     for (const answer of ['Copy', 'Someone']) await w.send(librarian, answer, staffChat);
     await w.send(librarian, '978-0-306-40615-8', staffChat);
-    expect(lastStaff()).toBe('978-0-306-40615-8 is not a valid ISBN: its check digit does not match (a digit mistyped?). Send it again, or a dash (-) for none.');
+    expect(lastStaff()).toBe(
+      '978-0-306-40615-8 is not a valid ISBN: its check digit does not match (a digit mistyped?). Send it again, or a dash (-) for none.',
+    );
     await w.send(librarian, '0-306-40615-3', staffChat);
     expect(lastStaff()).toContain('0-306-40615-3 is not a valid ISBN');
     await w.send(librarian, '12345', staffChat);
-    expect(lastStaff()).toBe('An ISBN has 10 or 13 digits (the last may be X), with or without hyphens. Send it again, or a dash (-) for none.');
+    expect(lastStaff()).toBe(
+      'An ISBN has 10 or 13 digits (the last may be X), with or without hyphens. Send it again, or a dash (-) for none.',
+    );
     await w.send(librarian, '0-306-40615-2', staffChat);
     expect(lastStaff()).toBe('Which cover?');
   });
@@ -184,11 +228,13 @@ describe('staff commands', () => {
     expect(lastStaff()).toBe('How many copies are on the shelf? (0 to 1000000)');
     await w.send(librarian, '1', staffChat);
     await w.send(librarian, '1.20', staffChat);
-    expect(lastStaff()).toContain('📘 Add this book?\nTitle: Solaris\nAuthor: Stanisław Lem\nISBN: —\nCover: Softcover\nCopies: 1\nDaily fee: 1.20 USD');
+    expect(lastStaff()).toContain(
+      '📘 Add this book?\nTitle: Solaris\nAuthor: Stanisław Lem\nISBN: —\nCover: Softcover\nCopies: 1\nDaily fee: 1.20 USD',
+    );
     expect((await w.core.books.list()).results).toEqual([]);
     await w.send(librarian, 'yes', staffChat);
     expect(lastStaff()).toBe('Please answer with the buttons: add the book, or not.');
-    await w.press(STAFF_CHAT_ID, '✖ Don\'t add', librarian);
+    await w.press(STAFF_CHAT_ID, "✖ Don't add", librarian);
     expect(lastStaff()).toBe('Adding the book was stopped.');
     expect((await w.core.books.list()).results).toEqual([]);
   });
@@ -209,7 +255,12 @@ describe('staff commands', () => {
   });
 
   it('sets inventory and finds books; the reader sees the same inventory', async () => {
-    const [book] = await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert', inventory: 1, isbn: '9780441013593' }));
+    const [book] = await addBooks(w.core, 1, () => ({
+      title: 'Dune',
+      author: 'Frank Herbert',
+      inventory: 1,
+      isbn: '9780441013593',
+    }));
     await w.send(librarian, `/admin inventory ${book!.id} 7`, staffChat);
     expect(lastStaff()).toBe(`✅ Book #${book!.id} “Dune” now has 7 copies on the shelf.`);
     expect((await w.core.books.get(book!.id)).inventory).toBe(7);
@@ -225,7 +276,9 @@ describe('staff commands', () => {
     expect(lastStaff()).toContain('inventory must be at most 1000000');
 
     await w.send(librarian, '/admin find herbert', staffChat);
-    expect(lastStaff()).toBe(`🔎 Books matching “herbert”\n#${book!.id} Dune — Frank Herbert · 7 copies on the shelf · 1.00 USD/day · ISBN 9780441013593`);
+    expect(lastStaff()).toBe(
+      `🔎 Books matching “herbert”\n#${book!.id} Dune — Frank Herbert · 7 copies on the shelf · 1.00 USD/day · ISBN 9780441013593`,
+    );
     await w.send(librarian, '/admin find nothing-like-it', staffChat);
     expect(lastStaff()).toBe('No books match “nothing-like-it”.');
   });
@@ -238,11 +291,15 @@ describe('staff commands', () => {
 
     const { borrowing, reader } = await readerWithLoan(ann, 'Dune', 3);
     await w.send(librarian, '/admin active', staffChat);
-    expect(lastStaff()).toBe(`📋 Active borrowings\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · due 2026-03-13`);
+    expect(lastStaff()).toBe(
+      `📋 Active borrowings\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · due 2026-03-13`,
+    );
 
     w.clock.advanceDays(5);
     await w.send(librarian, '/admin overdue', staffChat);
-    expect(lastStaff()).toBe(`⚠ Overdue on 2026-03-15\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · ⚠ due 2026-03-13, 2 days late`);
+    expect(lastStaff()).toBe(
+      `⚠ Overdue on 2026-03-15\n#${borrowing.id} Dune — Ann Reader (@ann_reads, #${reader.id}) · from 2026-03-10 · ⚠ due 2026-03-13, 2 days late`,
+    );
 
     for (const who of ['@ann_reads', `#${reader.id}`, String(reader.id)]) {
       await w.send(librarian, `/admin loans ${who}`, staffChat);
@@ -253,9 +310,17 @@ describe('staff commands', () => {
   });
 
   it('finds a reader by email', async () => {
-    const user = await w.core.users.register({ email: 'Emma@Example.test', password: 'long enough pw', first_name: 'Emma', last_name: 'W' });
+    const user = await w.core.users.register({
+      email: 'Emma@Example.test',
+      password: 'long enough pw',
+      first_name: 'Emma',
+      last_name: 'W',
+    });
     const [book] = await addBooks(w.core, 1, () => ({ title: 'Persuasion' }));
-    await w.core.borrowings.borrow({ userId: user.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-11' });
+    await w.core.borrowings.borrow(
+      { userId: user.id, isStaff: false },
+      { book_id: book!.id, expected_return_date: '2026-03-11' },
+    );
     await w.send(librarian, '/admin_loans emma@example.test', staffChat);
     expect(lastStaff()).toContain(`👤 Loans of Emma W (#${user.id})`);
     expect(lastStaff()).toContain('Persuasion');
@@ -263,23 +328,50 @@ describe('staff commands', () => {
 
   it('splits a long list under 4096 characters and pages it with a More button', async () => {
     // 120 active loans with 255-character titles: far more than one message can hold.
-    const books = await addBooks(w.core, 120, (i) => ({ title: `${String(i).padStart(3, '0')} ${'Long title '.repeat(30)}`.slice(0, 255).trim(), inventory: 1 }));
-    const user = await w.core.users.register({ email: 'many@example.test', password: 'long enough pw', first_name: 'Many', last_name: 'Loans' });
-    await w.db.insertInto('borrowings').values(books.map((b) => ({ book_id: b.id, user_id: user.id, borrow_date: '2026-03-01', expected_return_date: '2026-03-05', actual_return_date: null, created_at: '2026-03-01T10:00:00.000Z' }))).execute();
+    const books = await addBooks(w.core, 120, (i) => ({
+      title: `${String(i).padStart(3, '0')} ${'Long title '.repeat(30)}`.slice(0, 255).trim(),
+      inventory: 1,
+    }));
+    const user = await w.core.users.register({
+      email: 'many@example.test',
+      password: 'long enough pw',
+      first_name: 'Many',
+      last_name: 'Loans',
+    });
+    await w.db
+      .insertInto('borrowings')
+      .values(
+        books.map((b) => ({
+          book_id: b.id,
+          user_id: user.id,
+          borrow_date: '2026-03-01',
+          expected_return_date: '2026-03-05',
+          actual_return_date: null,
+          created_at: '2026-03-01T10:00:00.000Z',
+        })),
+      )
+      .execute();
 
     const before = botTexts(STAFF_CHAT_ID).length;
     await w.send(librarian, '/admin overdue', staffChat);
     const firstPage = botTexts(STAFF_CHAT_ID).slice(before);
     expect(firstPage.length).toBeGreaterThan(1);
     for (const t of firstPage) expect(t.length).toBeLessThanOrEqual(4096);
-    const lines = firstPage.join('\n').split('\n').filter((l) => l.startsWith('#'));
+    const lines = firstPage
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.startsWith('#'));
     expect(lines).toHaveLength(50);
     const lastMessage = w.last(STAFF_CHAT_ID);
     expect(w.buttons(lastMessage).map((b) => b.text)).toEqual(['More ▸']);
 
     await w.press(STAFF_CHAT_ID, 'More ▸', librarian);
     await w.press(STAFF_CHAT_ID, 'More ▸', librarian);
-    const all = botTexts(STAFF_CHAT_ID).slice(before).join('\n').split('\n').filter((l) => l.startsWith('#'));
+    const all = botTexts(STAFF_CHAT_ID)
+      .slice(before)
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.startsWith('#'));
     expect(all).toHaveLength(120);
     expect(new Set(all).size).toBe(120);
     expect(w.buttons(w.last(STAFF_CHAT_ID))).toEqual([]);
@@ -297,7 +389,11 @@ describe('staff commands', () => {
     const { borrowing, book } = await readerWithLoan(ann, 'Dune', 3);
     w.clock.advanceDays(4);
     await w.send(librarian, `/admin return ${borrowing.id}`, staffChat);
-    expect(lastStaff()).toMatch(new RegExp(`^✅ Borrowing #${borrowing.id} \\(“Dune”\\) marked returned on 2026-03-14\\.\\nReturned late: fine #\\d+ of 2\\.00 USD created\\.$`));
+    expect(lastStaff()).toMatch(
+      new RegExp(
+        `^✅ Borrowing #${borrowing.id} \\(“Dune”\\) marked returned on 2026-03-14\\.\\nReturned late: fine #\\d+ of 2\\.00 USD created\\.$`,
+      ),
+    );
     expect((await w.core.books.get(book.id)).inventory).toBe(2);
     await w.send(librarian, `/admin_return ${borrowing.id}`, staffChat);
     expect(lastStaff()).toBe('This book was already returned.');
@@ -311,18 +407,27 @@ describe('staff commands', () => {
 
   it('refunds a paid payment through Stripe only after Yes, showing the amount first, and refuses an unpaid one', async () => {
     const { borrowing } = await readerWithLoan(ann, 'Dune', 2);
-    const payment = await w.db.selectFrom('payments').selectAll().where('borrowing_id', '=', borrowing.id).executeTakeFirstOrThrow();
+    const payment = await w.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('borrowing_id', '=', borrowing.id)
+      .executeTakeFirstOrThrow();
     await w.send(librarian, `/admin refund ${payment.id}`, staffChat);
     expect(lastStaff()).toBe('This payment cannot be refunded: PENDING');
 
     await w.stripe.api.pay(payment.session_id!);
     await w.core.payments.confirmSession(payment.session_id!);
-    const status = async () => (await w.db.selectFrom('payments').select('status').where('id', '=', payment.id).executeTakeFirstOrThrow()).status;
+    const status = async () =>
+      (await w.db.selectFrom('payments').select('status').where('id', '=', payment.id).executeTakeFirstOrThrow()).status;
     const labels = () => w.buttons(w.last(STAFF_CHAT_ID)).map((b) => b.text);
 
     // Typed, it asks first (a web page or a slip of the finger cannot refund in one go).
     await w.send(librarian, `/admin refund ${payment.id}`, staffChat);
-    expect(lastStaff()).toMatch(new RegExp(`^Refund payment #${payment.id} — the rent of 2\\.00 USD for “Dune” — to Ann Reader .*\\? The money goes back through Stripe\\.$`));
+    expect(lastStaff()).toMatch(
+      new RegExp(
+        `^Refund payment #${payment.id} — the rent of 2\\.00 USD for “Dune” — to Ann Reader .*\\? The money goes back through Stripe\\.$`,
+      ),
+    );
     expect(labels()).toEqual(['✅ Yes, refund 2.00 USD', '✖️ No, keep it']);
     expect(await status()).toBe('PAID');
     expect(w.stripe.api.refunds()).toHaveLength(0);
@@ -339,7 +444,11 @@ describe('staff commands', () => {
 
   it('asks in Ukrainian for a Ukrainian librarian', async () => {
     const { borrowing } = await readerWithLoan(ann, 'Dune', 2);
-    const payment = await w.db.selectFrom('payments').selectAll().where('borrowing_id', '=', borrowing.id).executeTakeFirstOrThrow();
+    const payment = await w.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('borrowing_id', '=', borrowing.id)
+      .executeTakeFirstOrThrow();
     await w.stripe.api.pay(payment.session_id!);
     await w.core.payments.confirmSession(payment.session_id!);
     const me = (await w.core.users.findByTelegramId(librarian.id))!;
@@ -352,7 +461,11 @@ describe('staff commands', () => {
 
   it("shows today's numbers", async () => {
     const { borrowing } = await readerWithLoan(ann, 'Dune', 3);
-    const payment = await w.db.selectFrom('payments').selectAll().where('borrowing_id', '=', borrowing.id).executeTakeFirstOrThrow();
+    const payment = await w.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('borrowing_id', '=', borrowing.id)
+      .executeTakeFirstOrThrow();
     await w.stripe.api.pay(payment.session_id!);
     await w.core.payments.confirmSession(payment.session_id!);
     await readerWithLoan(bob, 'Emma', 1);
@@ -360,10 +473,14 @@ describe('staff commands', () => {
     w.clock.advanceDays(2); // Emma (due 03-11) is now overdue; Dune still on time
     await w.core.borrowings.returnBook({ userId: 0, isStaff: true }, old.id);
     await w.send(librarian, '/admin stats', staffChat);
-    expect(lastStaff()).toBe('📊 Today, 2026-03-12\nNew borrowings: 0\nReturns: 1\nActive: 1\nOverdue: 1\nPaid: 0 payments, 0.00 USD\nRefunded: 0 payments, 0.00 USD');
+    expect(lastStaff()).toBe(
+      '📊 Today, 2026-03-12\nNew borrowings: 0\nReturns: 1\nActive: 1\nOverdue: 1\nPaid: 0 payments, 0.00 USD\nRefunded: 0 payments, 0.00 USD',
+    );
     w.clock.advanceDays(-2);
     await w.send(librarian, '/admin_stats', staffChat);
-    expect(lastStaff()).toBe('📊 Today, 2026-03-10\nNew borrowings: 2\nReturns: 0\nActive: 1\nOverdue: 0\nPaid: 1 payment, 3.00 USD\nRefunded: 0 payments, 0.00 USD');
+    expect(lastStaff()).toBe(
+      '📊 Today, 2026-03-10\nNew borrowings: 2\nReturns: 0\nActive: 1\nOverdue: 0\nPaid: 1 payment, 3.00 USD\nRefunded: 0 payments, 0.00 USD',
+    );
   });
 
   it('answers a Ukrainian-speaking librarian in Ukrainian', async () => {

@@ -14,7 +14,10 @@ function expectEachPressAnsweredOnce(chatId: number) {
   const answers = w.tg.api.callbacksAnswered.filter((a) => a.chatId === chatId);
   const ids = answers.map((a) => a.id);
   expect(new Set(ids).size, 'no press answered twice').toBe(ids.length);
-  expect(presses.filter((c) => !c.ok), 'no answer refused by Telegram').toEqual([]);
+  expect(
+    presses.filter((c) => !c.ok),
+    'no answer refused by Telegram',
+  ).toEqual([]);
   return answers;
 }
 
@@ -22,7 +25,13 @@ describe('a press is answered exactly once', () => {
   it('"Join the queue" and leaving it again are answered once each, in both languages', async () => {
     await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert', inventory: 0 }));
     for (const [who, join, joined, leave, yes] of [
-      [ann, '⏳ Join the queue (you would be #1)', 'You joined the queue for “Dune”: you are #1.', '✖ Leave the queue', '✅ Yes, cancel it'],
+      [
+        ann,
+        '⏳ Join the queue (you would be #1)',
+        'You joined the queue for “Dune”: you are #1.',
+        '✖ Leave the queue',
+        '✅ Yes, cancel it',
+      ],
       [olena, '⏳ Стати в чергу (ви будете №2)', 'Ви стали в чергу на «Dune»: ви №2.', '✖ Вийти з черги', '✅ Так, скасувати'],
     ] as const) {
       await w.send(who, '/catalogue');
@@ -35,7 +44,13 @@ describe('a press is answered exactly once', () => {
       await w.press(who.id, join);
       // One message edited in place, and no "Something went wrong" follows.
       expect(w.last(who.id).message_id).toBe(card.message_id);
-      expect(w.tg.api.transcript(who.id).filter((m) => m.from === 'bot').map((m) => m.text).join('\n')).not.toMatch(/Something went wrong|Щось пішло не так/);
+      expect(
+        w.tg.api
+          .transcript(who.id)
+          .filter((m) => m.from === 'bot')
+          .map((m) => m.text)
+          .join('\n'),
+      ).not.toMatch(/Something went wrong|Щось пішло не так/);
       expectEachPressAnsweredOnce(who.id);
     }
     expect(w.tg.api.calls.filter((c) => !c.ok)).toEqual([]);
@@ -45,8 +60,24 @@ describe('a press is answered exactly once', () => {
   it('every menu button of a reader tour is answered once', async () => {
     await addBooks(w.core, 10, (i) => ({ title: `Book ${i}`, author: 'A', inventory: i === 0 ? 0 : 2 }));
     await w.send(ann, '/start');
-    const tour = ['📚 Catalogue', 'Next ▶', '◀ Prev', '⛔ Book 0 · A', '« Back', 'Book 1 · A', '« Main menu', '📖 My books', '🔄 Refresh', '« Main menu',
-      '🌐 Language', 'Українська', '🌐 Мова', 'English', '❓ Help', '« Main menu'];
+    const tour = [
+      '📚 Catalogue',
+      'Next ▶',
+      '◀ Prev',
+      '⛔ Book 0 · A',
+      '« Back',
+      'Book 1 · A',
+      '« Main menu',
+      '📖 My books',
+      '🔄 Refresh',
+      '« Main menu',
+      '🌐 Language',
+      'Українська',
+      '🌐 Мова',
+      'English',
+      '❓ Help',
+      '« Main menu',
+    ];
     for (const label of tour) await w.press(ann.id, label);
     await borrowFromCard('Book 2', 'A', '3 days');
     await w.press(ann.id, '📖 My books');

@@ -57,7 +57,11 @@ describe('the borrow conversation', () => {
     await w.press(ann.id, 'Dune · Frank Herbert');
     await w.press(ann.id, '📥 Borrow'); // the newer card now asks for the loan length
     const borrowButton = w.buttons(older).find((b) => b.text === '📥 Borrow')!;
-    w.tg.api.pressButton({ chatId: ann.id, messageId: older.message_id, data: 'callback_data' in borrowButton ? borrowButton.callback_data : '' });
+    w.tg.api.pressButton({
+      chatId: ann.id,
+      messageId: older.message_id,
+      data: 'callback_data' in borrowButton ? borrowButton.callback_data : '',
+    });
     await w.drain();
     const olderNow = w.tg.api.transcript(ann.id).find((m) => m.message_id === older.message_id)!;
     expect(olderNow.text).toContain('For how many days?');
@@ -75,8 +79,16 @@ describe('the borrow conversation', () => {
     await w.press(ann.id, '📥 Borrow');
     await w.press(ann.id, '7 days');
     // Meanwhile someone borrows the last copy over the REST API (same core function).
-    const other = await w.core.users.register({ email: 'rest@example.test', password: 'long enough pw', first_name: 'R', last_name: 'E' });
-    await w.core.borrowings.borrow({ userId: other.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-12' });
+    const other = await w.core.users.register({
+      email: 'rest@example.test',
+      password: 'long enough pw',
+      first_name: 'R',
+      last_name: 'E',
+    });
+    await w.core.borrowings.borrow(
+      { userId: other.id, isStaff: false },
+      { book_id: book!.id, expected_return_date: '2026-03-12' },
+    );
     await w.press(ann.id, '✅ Confirm');
     expect(w.last(ann.id).text).toBe('Sorry, no copies of this book are left right now.');
     expect((await w.core.books.get(book!.id)).inventory).toBe(0);
@@ -101,7 +113,10 @@ describe('the borrow conversation', () => {
   });
 
   it('names the unpaid payment on Confirm when it appeared while the reader was choosing (issue 13, item 2)', async () => {
-    const [, emma] = await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
+    const [, emma] = await addBooks(w.core, 2, (i) => ({
+      title: ['Dune', 'Emma'][i]!,
+      author: ['Frank Herbert', 'Jane Austen'][i]!,
+    }));
     await w.send(ann, '/catalogue');
     await w.press(ann.id, 'Dune · Frank Herbert');
     await w.press(ann.id, '📥 Borrow');
@@ -185,7 +200,9 @@ describe('payments from My books', () => {
 describe('the Pay button of a notification (pay:<id>)', () => {
   async function notifyWithPayButton(paymentId: number) {
     // What the outbox dispatcher sends when it has no live link: a button the bot must answer.
-    await w.bot.api.sendMessage(ann.id, 'Your fine is due', { reply_markup: { inline_keyboard: [[{ text: 'Pay now', callback_data: `pay:${paymentId}` }]] } });
+    await w.bot.api.sendMessage(ann.id, 'Your fine is due', {
+      reply_markup: { inline_keyboard: [[{ text: 'Pay now', callback_data: `pay:${paymentId}` }]] },
+    });
   }
 
   it('answers with the live link, or a renewed one, and says so when already paid', async () => {
@@ -211,11 +228,14 @@ describe('the Pay button of a notification (pay:<id>)', () => {
     expect(w.last(ann.id).text).toBe('✅ This payment is already paid. Thank you!');
   });
 
-  it('a link the sandbox\'s stand-in opened counts as dead once Stripe is real: Pay makes a new one', async () => {
+  it("a link the sandbox's stand-in opened counts as dead once Stripe is real: Pay makes a new one", async () => {
     await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert' }));
     await borrowFromCard('Dune', 'Frank Herbert', '3 days');
     // As a sandbox run left it: PENDING, its session the stand-in's, which this Stripe never heard of.
-    const old = { session_id: 'cs_test_fromTheSandbox0001', session_url: 'http://localhost:3000/sandbox/checkout/cs_test_fromTheSandbox0001' };
+    const old = {
+      session_id: 'cs_test_fromTheSandbox0001',
+      session_url: 'http://localhost:3000/sandbox/checkout/cs_test_fromTheSandbox0001',
+    };
     await w.db.updateTable('payments').set(old).execute();
     const payment = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
     await notifyWithPayButton(payment.id);
@@ -230,8 +250,16 @@ describe('the Pay button of a notification (pay:<id>)', () => {
 
   it("does not reveal someone else's payment", async () => {
     const [book] = await addBooks(w.core, 1);
-    const other = await w.core.users.register({ email: 'other@example.test', password: 'long enough pw', first_name: 'O', last_name: 'T' });
-    const { borrowing } = await w.core.borrowings.borrow({ userId: other.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-12' });
+    const other = await w.core.users.register({
+      email: 'other@example.test',
+      password: 'long enough pw',
+      first_name: 'O',
+      last_name: 'T',
+    });
+    const { borrowing } = await w.core.borrowings.borrow(
+      { userId: other.id, isStaff: false },
+      { book_id: book!.id, expected_return_date: '2026-03-12' },
+    );
     await w.send(ann, '/start');
     await notifyWithPayButton(borrowing.payments[0]!.id);
     await w.press(ann.id, 'Pay now');

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   addBookCallback,
-  consoleCallback,
   adminListCallback,
   borrowCallback,
+  consoleCallback,
   coverCallback,
   LINK_CANCEL_CALLBACK,
   linkCallback,
@@ -15,14 +15,31 @@ import {
   screenCallback,
 } from '../bot/callbacks.js';
 
-const formats = { payCallback, adminListCallback, screenCallback, borrowCallback, linkCallback, coverCallback, addBookCallback, consoleCallback };
+const formats = {
+  payCallback,
+  adminListCallback,
+  screenCallback,
+  borrowCallback,
+  linkCallback,
+  coverCallback,
+  addBookCallback,
+  consoleCallback,
+};
 
 const built: [keyof typeof formats, string, unknown][] = [
   ['payCallback', payCallback.data(42), 42],
   ['adminListCallback', adminListCallback.data({ list: 'overdue' }), { list: 'overdue' }],
-  ['adminListCallback', adminListCallback.data({ list: 'overdue', after: ['2026-03-01', 7] }), { list: 'overdue', after: ['2026-03-01', 7] }],
+  [
+    'adminListCallback',
+    adminListCallback.data({ list: 'overdue', after: ['2026-03-01', 7] }),
+    { list: 'overdue', after: ['2026-03-01', 7] },
+  ],
   ['adminListCallback', adminListCallback.data({ list: 'active', before: 99 }), { list: 'active', before: 99 }],
-  ['adminListCallback', adminListCallback.data({ list: 'loans', userId: 5, before: 12 }), { list: 'loans', userId: 5, before: 12 }],
+  [
+    'adminListCallback',
+    adminListCallback.data({ list: 'loans', userId: 5, before: 12 }),
+    { list: 'loans', userId: 5, before: 12 },
+  ],
   ['screenCallback', screenCallback.data({ screen: 'y' }), { screen: 'y' }],
   ['screenCallback', screenCallback.data({ screen: 'b', bookId: 314 }), { screen: 'b', bookId: 314 }],
   ['borrowCallback', borrowCallback.data({ days: 14 }), { days: 14 }],
@@ -33,23 +50,43 @@ const built: [keyof typeof formats, string, unknown][] = [
   ['coverCallback', coverCallback.data('HARD'), 'HARD'],
   ['addBookCallback', addBookCallback.data('add'), 'add'],
   ['addBookCallback', addBookCallback.data('cancel'), 'cancel'],
-  ...([
-    { screen: 'home' }, { screen: 'stats' }, { screen: 'findBook' }, { screen: 'findReader' }, { screen: 'addBook' },
-    { screen: 'active' }, { screen: 'active', before: 999_999_999_999_999 }, { screen: 'overdue' }, { screen: 'overdue', after: ['2026-03-01', 999_999_999_999_999] },
-    { screen: 'readerLoans', userId: 999_999_999_999_999 }, { screen: 'readerLoans', userId: 999_999_999_999_999, before: 999_999_999_999_999 },
-    { screen: 'loan', borrowingId: 4 }, { screen: 'loan', borrowingId: 4, fresh: true }, { screen: 'remind', borrowingId: 4 }, { screen: 'book', bookId: 2 },
-    { screen: 'return', borrowingId: 4, confirmed: false }, { screen: 'return', borrowingId: 4, confirmed: true },
-    { screen: 'refund', paymentId: 8, confirmed: false }, { screen: 'refund', paymentId: 8, confirmed: true },
-    { screen: 'inventory', bookId: 999_999_999_999_999, inventory: 1_000_000 },
-    { screen: 'open', list: 'home' }, { screen: 'open', list: 'active' }, { screen: 'open', list: 'overdue' },
-  ] as const).map((target) => ['consoleCallback', consoleCallback.data(target as never), target] as [keyof typeof formats, string, unknown]),
+  ...(
+    [
+      { screen: 'home' },
+      { screen: 'stats' },
+      { screen: 'findBook' },
+      { screen: 'findReader' },
+      { screen: 'addBook' },
+      { screen: 'active' },
+      { screen: 'active', before: 999_999_999_999_999 },
+      { screen: 'overdue' },
+      { screen: 'overdue', after: ['2026-03-01', 999_999_999_999_999] },
+      { screen: 'readerLoans', userId: 999_999_999_999_999 },
+      { screen: 'readerLoans', userId: 999_999_999_999_999, before: 999_999_999_999_999 },
+      { screen: 'loan', borrowingId: 4 },
+      { screen: 'loan', borrowingId: 4, fresh: true },
+      { screen: 'remind', borrowingId: 4 },
+      { screen: 'book', bookId: 2 },
+      { screen: 'return', borrowingId: 4, confirmed: false },
+      { screen: 'return', borrowingId: 4, confirmed: true },
+      { screen: 'refund', paymentId: 8, confirmed: false },
+      { screen: 'refund', paymentId: 8, confirmed: true },
+      { screen: 'inventory', bookId: 999_999_999_999_999, inventory: 1_000_000 },
+      { screen: 'open', list: 'home' },
+      { screen: 'open', list: 'active' },
+      { screen: 'open', list: 'overdue' },
+    ] as const
+  ).map(
+    (target) => ['consoleCallback', consoleCallback.data(target as never), target] as [keyof typeof formats, string, unknown],
+  ),
 ];
 
 describe('callback_data formats', () => {
   it('parse back what they built, and nothing of another format', () => {
     for (const [name, data, value] of built) {
       expect(formats[name].parse(data), data).toEqual(value);
-      for (const [other, format] of Object.entries(formats)) if (other !== name) expect(format.parse(data), `${other} ← ${data}`).toBeUndefined();
+      for (const [other, format] of Object.entries(formats))
+        if (other !== name) expect(format.parse(data), `${other} ← ${data}`).toBeUndefined();
       expect(Buffer.byteLength(data)).toBeLessThanOrEqual(MAX_CALLBACK_DATA_BYTES);
     }
     for (const format of Object.values(formats)) expect(format.parse(LINK_CANCEL_CALLBACK)).toBeUndefined();
@@ -72,7 +109,19 @@ describe('callback_data formats', () => {
   });
 
   it('refuse malformed values', () => {
-    for (const data of ['pay:', 'pay:1x', 'adm:a:', 'adm:o:2026-3-1:1', 'adm:l:1', 'go:b:', 'go:z', 'brw:d:', 'brw:yes', 'lk:', 'ab:hard']) {
+    for (const data of [
+      'pay:',
+      'pay:1x',
+      'adm:a:',
+      'adm:o:2026-3-1:1',
+      'adm:l:1',
+      'go:b:',
+      'go:z',
+      'brw:d:',
+      'brw:yes',
+      'lk:',
+      'ab:hard',
+    ]) {
       for (const format of Object.values(formats)) expect(format.parse(data), data).toBeUndefined();
     }
   });

@@ -2,11 +2,11 @@
 // (i18n/): escaped exactly once wherever it shows — a menu, a card, a notice, a staff list —
 // and shown as typed on a button, which Telegram does not parse as HTML.
 import { describe, expect, it } from 'vitest';
-import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { createNoticeRenderer } from '../bot/notices.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { silentLogger } from '../logger.js';
-import { addBooks, ann, librarian, linkStaff, STAFF_CHAT_ID, staffChat, useBotWorld } from './helpers/bot.js';
 import type { TranscriptEntry } from '../sandbox/telegram/fake-bot-api.js';
+import { addBooks, ann, librarian, linkStaff, STAFF_CHAT_ID, staffChat, useBotWorld } from './helpers/bot.js';
 
 const { world: w } = useBotWorld();
 
@@ -49,14 +49,22 @@ describe('a title full of HTML is escaped exactly once', () => {
     expect(mine.text).toContain(`1. ${TITLE} — due`);
     expect(w.buttons(mine).map((b) => b.text)).toContain(`↩ Return “${TITLE}”`);
 
-    await dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
-    const staffNotice = w.tg.api.transcript(STAFF_CHAT_ID).filter((m) => m.from === 'bot' && m.text.includes('New borrowing')).at(-1)!;
+    await dispatchOutbox(
+      { db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) },
+      { perChatIntervalMs: 0, globalPerSecond: 1000 },
+    );
+    const staffNotice = w.tg.api
+      .transcript(STAFF_CHAT_ID)
+      .filter((m) => m.from === 'bot' && m.text.includes('New borrowing'))
+      .at(-1)!;
     showsTitleOnce(staffNotice);
 
     await w.send(librarian, '/admin active', staffChat);
     const list = w.last(STAFF_CHAT_ID);
     showsTitleOnce(list);
-    expect(list.text).toMatch(new RegExp(`^📋 Active borrowings\\n#\\d+ ${TITLE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — Ann Reader`));
+    expect(list.text).toMatch(
+      new RegExp(`^📋 Active borrowings\\n#\\d+ ${TITLE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — Ann Reader`),
+    );
     expect(w.errors()).toEqual([]);
   });
 

@@ -3,18 +3,27 @@
 // current due date, the extra rent, confirm, the pay link — or says plainly why not, before any
 // step. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { dispatchOutbox } from '../jobs/dispatcher.js';
-import { createNoticeRenderer } from '../bot/notices.js';
-import { silentLogger } from '../logger.js';
-import { SYSTEM_ACTOR } from '../core/index.js';
 import { extensionDates } from '../bot/features/extend.js';
+import { createNoticeRenderer } from '../bot/notices.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { silentLogger } from '../logger.js';
 import { addBooks, ann, bob, olena, readerSteps, useBotWorld } from './helpers/bot.js';
 
 const { world: w } = useBotWorld();
 const { labels, urlOf, readerId, payAll, openPayLink } = readerSteps(w);
 
 const dispatch = () =>
-  dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
+  dispatchOutbox(
+    {
+      db: w.db,
+      api: w.bot.api,
+      clock: w.clock,
+      logger: silentLogger(),
+      notices: createNoticeRenderer(w.db, w.core.payments.links),
+    },
+    { perChatIntervalMs: 0, globalPerSecond: 1000 },
+  );
 const actor = async (who: typeof ann) => ({ userId: await readerId(who.id), isStaff: false });
 const conversations = () => w.db.selectFrom('bot_sessions').select('key').where('key', 'like', 'conversation:%').execute();
 
@@ -27,13 +36,23 @@ async function loan(who: typeof ann, due = '2026-03-17', paid = true) {
   return { book: book!, borrowing };
 }
 
-const DATE_BUTTONS = ['+1 day · 2026-03-18', '+3 days · 2026-03-20', '+7 days · 2026-03-24', '+14 days · 2026-03-31', '+23 days · 2026-04-09', '✖ Cancel'];
+const DATE_BUTTONS = [
+  '+1 day · 2026-03-18',
+  '+3 days · 2026-03-20',
+  '+7 days · 2026-03-24',
+  '+14 days · 2026-03-31',
+  '+23 days · 2026-04-09',
+  '✖ Cancel',
+];
 
 /** Every press so far answered exactly once: no second answer, none refused by Telegram. */
 function expectEachPressAnsweredOnce() {
   const ids = w.tg.api.callbacksAnswered.map((a) => a.id);
   expect(new Set(ids).size, 'no press answered twice').toBe(ids.length);
-  expect(w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery' && !c.ok), 'no answer refused').toEqual([]);
+  expect(
+    w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery' && !c.ok),
+    'no answer refused',
+  ).toEqual([]);
   expect(w.errors()).toEqual([]);
 }
 
@@ -45,24 +64,32 @@ describe('Extend on My books', () => {
     expect(labels(ann.id)).toEqual(['↩ Return “Dune”', '🔁 Extend', '🔄 Refresh', '« Main menu']);
     await w.press(ann.id, '🔁 Extend');
     expect(w.last(ann.id).message_id).toBe(screen.message_id);
-    expect(w.last(ann.id).text).toBe('🔁 Extend “Dune”\nDue back now: 2026-03-17. Daily fee: 1.00 USD. Until when? (at most 2026-04-09)\nThis loan may be renewed 2 more times.');
+    expect(w.last(ann.id).text).toBe(
+      '🔁 Extend “Dune”\nDue back now: 2026-03-17. Daily fee: 1.00 USD. Until when? (at most 2026-04-09)\nThis loan may be renewed 2 more times.',
+    );
     expect(labels(ann.id)).toEqual(DATE_BUTTONS);
 
     await w.press(ann.id, '+14 days · 2026-03-31');
-    expect(w.last(ann.id).text).toBe('🔁 “Dune” due back on 2026-03-31 instead of 2026-03-17 (14 more days).\nExtra rent: 14.00 USD. Extend it?');
+    expect(w.last(ann.id).text).toBe(
+      '🔁 “Dune” due back on 2026-03-31 instead of 2026-03-17 (14 more days).\nExtra rent: 14.00 USD. Extend it?',
+    );
     await w.press(ann.id, '« Change days');
     expect(labels(ann.id)).toEqual(DATE_BUTTONS);
     await w.press(ann.id, '+7 days · 2026-03-24');
     expect(w.last(ann.id).text).toContain('Extra rent: 7.00 USD. Extend it?');
     await w.press(ann.id, '✅ Extend');
-    expect(w.last(ann.id).text).toBe('✅ “Dune” is now due back on 2026-03-24. Extra rent: 7.00 USD.\nPay the extra rent with the button below.');
+    expect(w.last(ann.id).text).toBe(
+      '✅ “Dune” is now due back on 2026-03-24. Extra rent: 7.00 USD.\nPay the extra rent with the button below.',
+    );
     expect(labels(ann.id)).toEqual(['💳 Pay 7.00 USD', '📖 My books']);
     expect(await openPayLink(urlOf('💳 Pay 7.00 USD'))).toMatch(/\/checkout\/|cs_/);
 
     const after = await w.core.borrowings.get(await actor(ann), borrowing.id);
     expect(after.expected_return_date).toBe('2026-03-24');
     expect(after.renewals).toBe(1);
-    expect(after.payments.map((p) => [p.renewal, p.status, p.money_to_pay])).toEqual(expect.arrayContaining([[1, 'PENDING', '7.00']]));
+    expect(after.payments.map((p) => [p.renewal, p.status, p.money_to_pay])).toEqual(
+      expect.arrayContaining([[1, 'PENDING', '7.00']]),
+    );
     await w.press(ann.id, '📖 My books');
     expect(w.last(ann.id).text).toContain('1. Dune — due 2026-03-24 (in 14 days)');
     expect(w.last(ann.id).text).toContain('• Extension 7.00 USD for “Dune” (waiting for payment)');
@@ -89,7 +116,9 @@ describe('Extend on My books', () => {
     await w.core.holds.place(await actor(bob), { book_id: book.id });
     await w.send(ann, '/mybooks');
     await w.press(ann.id, '🔁 Extend');
-    expect(w.last(ann.id).text).toMatch(/^🔁 Extend “Dune”\n1 reader is waiting for this book, so the loan cannot be extended\. Please return it by its due date\.\n\n📖 My books\n1\. Dune/);
+    expect(w.last(ann.id).text).toMatch(
+      /^🔁 Extend “Dune”\n1 reader is waiting for this book, so the loan cannot be extended\. Please return it by its due date\.\n\n📖 My books\n1\. Dune/,
+    );
     expect(await conversations()).toEqual([]);
     await w.send(olena, '/start');
     await w.core.holds.place(await actor(olena), { book_id: book.id });
@@ -105,7 +134,9 @@ describe('Extend on My books', () => {
     await payAll(ann.id);
     await w.send(ann, '/mybooks');
     await w.press(ann.id, '🔁 Extend');
-    expect(w.last(ann.id).text).toMatch(/^🔁 Extend “Dune”\nThis loan was renewed twice already, the most allowed\. Please return it by its due date\./);
+    expect(w.last(ann.id).text).toMatch(
+      /^🔁 Extend “Dune”\nThis loan was renewed twice already, the most allowed\. Please return it by its due date\./,
+    );
   });
 
   it('says why not: overdue — please return it', async () => {
@@ -113,14 +144,18 @@ describe('Extend on My books', () => {
     w.clock.advanceDays(8);
     await w.send(ann, '/mybooks');
     await w.press(ann.id, '🔁 Extend');
-    expect(w.last(ann.id).text).toMatch(/^🔁 Extend “Dune”\nThis loan is overdue \(it was due on 2026-03-17\), so it cannot be extended — please return it\./);
+    expect(w.last(ann.id).text).toMatch(
+      /^🔁 Extend “Dune”\nThis loan is overdue \(it was due on 2026-03-17\), so it cannot be extended — please return it\./,
+    );
   });
 
   it('says why not: pay what you owe first (the Pay button is right there)', async () => {
     await loan(ann, '2026-03-17', false);
     await w.send(ann, '/mybooks');
     await w.press(ann.id, '🔁 Extend');
-    expect(w.last(ann.id).text).toMatch(/^🔁 Extend “Dune”\nPlease pay what you owe first: a loan cannot be extended while a payment is unpaid\./);
+    expect(w.last(ann.id).text).toMatch(
+      /^🔁 Extend “Dune”\nPlease pay what you owe first: a loan cannot be extended while a payment is unpaid\./,
+    );
     expect(labels(ann.id)).toContain('💳 Pay 7.00 USD — Dune');
   });
 
@@ -128,7 +163,9 @@ describe('Extend on My books', () => {
     await loan(ann, '2026-04-09');
     await w.send(ann, '/mybooks');
     await w.press(ann.id, '🔁 Extend');
-    expect(w.last(ann.id).text).toMatch(/^🔁 Extend “Dune”\nIt already runs to 2026-04-09, the longest a loan may run from today\./);
+    expect(w.last(ann.id).text).toMatch(
+      /^🔁 Extend “Dune”\nIt already runs to 2026-04-09, the longest a loan may run from today\./,
+    );
   });
 });
 
@@ -163,7 +200,9 @@ describe('Extend on the due-soon reminder', () => {
     w.tg.api.pressButton({ chatId: ann.id, messageId: notice.message_id, data: `ext:${borrowing.id}` });
     await w.drain();
     const edited = w.tg.api.transcript(ann.id).find((m) => m.message_id === notice.message_id)!;
-    expect(edited.text).toBe('🔁 Extend “Dune”\n1 reader is waiting for this book, so the loan cannot be extended. Please return it by its due date.');
+    expect(edited.text).toBe(
+      '🔁 Extend “Dune”\n1 reader is waiting for this book, so the loan cannot be extended. Please return it by its due date.',
+    );
     expect(w.buttons(edited).map((b) => b.text)).toEqual(['📖 My books']);
 
     // A reminder queued while a reader waits says so and offers no Extend.
@@ -179,9 +218,18 @@ describe('Extend on the due-soon reminder', () => {
 });
 
 describe('the dates offered', () => {
-  it('are after the due date, at most the window\'s end, which is always offered', () => {
-    expect(extensionDates({ expected_return_date: '2026-03-17', min: '2026-03-18', max: '2026-04-09' })).toEqual(['2026-03-18', '2026-03-20', '2026-03-24', '2026-03-31', '2026-04-09']);
+  it("are after the due date, at most the window's end, which is always offered", () => {
+    expect(extensionDates({ expected_return_date: '2026-03-17', min: '2026-03-18', max: '2026-04-09' })).toEqual([
+      '2026-03-18',
+      '2026-03-20',
+      '2026-03-24',
+      '2026-03-31',
+      '2026-04-09',
+    ]);
     expect(extensionDates({ expected_return_date: '2026-04-08', min: '2026-04-09', max: '2026-04-09' })).toEqual(['2026-04-09']);
-    expect(extensionDates({ expected_return_date: '2026-04-01', min: '2026-04-02', max: '2026-04-04' })).toEqual(['2026-04-02', '2026-04-04']);
+    expect(extensionDates({ expected_return_date: '2026-04-01', min: '2026-04-02', max: '2026-04-04' })).toEqual([
+      '2026-04-02',
+      '2026-04-04',
+    ]);
   });
 });

@@ -4,27 +4,39 @@
 // positions and pick-up deadlines (LIBRARY_TIMEZONE), Borrow and Cancel with its outcome; the
 // "hold ready" notice's Borrow runs the whole borrow conversation; each refusal in a sentence.
 import { describe, expect, it } from 'vitest';
-import { dispatchOutbox } from '../jobs/dispatcher.js';
-import { createNoticeRenderer } from '../bot/notices.js';
-import { silentLogger } from '../logger.js';
-import { SYSTEM_ACTOR } from '../core/index.js';
-import { domainErrorText } from '../bot/errors.js';
-import { ERROR_STATUS, type ErrorCode } from '../core/kernel/errors.js';
 import { MAX_CALLBACK_DATA_BYTES } from '../bot/callbacks.js';
-import { addBooks, ann, bob, olena, readerSteps, useBotWorld, type BotWorld } from './helpers/bot.js';
+import { domainErrorText } from '../bot/errors.js';
+import { createNoticeRenderer } from '../bot/notices.js';
+import { SYSTEM_ACTOR } from '../core/index.js';
+import { ERROR_STATUS, type ErrorCode } from '../core/kernel/errors.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { silentLogger } from '../logger.js';
+import { addBooks, ann, type BotWorld, bob, olena, readerSteps, useBotWorld } from './helpers/bot.js';
 
 const { world: w, recreate } = useBotWorld({ env: { LIBRARY_TIMEZONE: 'Europe/Kyiv' } });
 const { labels, urlOf, readerId, payAll } = readerSteps(w);
 
 const dispatch = () =>
-  dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
+  dispatchOutbox(
+    {
+      db: w.db,
+      api: w.bot.api,
+      clock: w.clock,
+      logger: silentLogger(),
+      notices: createNoticeRenderer(w.db, w.core.payments.links),
+    },
+    { perChatIntervalMs: 0, globalPerSecond: 1000 },
+  );
 const actor = async (who: typeof ann) => ({ userId: await readerId(who.id), isStaff: false });
 
 /** A book with one copy, lent to `holder` over REST (rent paid), so no copy is available. */
 async function bookOut(world: BotWorld, holder: typeof ann, title = 'Moby-Dick', author = 'Herman Melville') {
   await world.send(holder, '/start');
   const [book] = await addBooks(world.core, 1, () => ({ title, author, inventory: 1, daily_fee: '1.00' }));
-  const { borrowing } = await world.core.borrowings.borrow(await actor(holder), { book_id: book!.id, expected_return_date: '2026-03-17' });
+  const { borrowing } = await world.core.borrowings.borrow(await actor(holder), {
+    book_id: book!.id,
+    expected_return_date: '2026-03-17',
+  });
   await payAll(holder.id);
   return { book: book!, borrowing };
 }
@@ -39,7 +51,10 @@ async function openCard(who: typeof ann, label: string) {
 function expectEachPressAnsweredOnce() {
   const ids = w.tg.api.callbacksAnswered.map((a) => a.id);
   expect(new Set(ids).size, 'no press answered twice').toBe(ids.length);
-  expect(w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery' && !c.ok), 'no answer refused').toEqual([]);
+  expect(
+    w.tg.api.calls.filter((c) => c.method === 'answerCallbackQuery' && !c.ok),
+    'no answer refused',
+  ).toEqual([]);
   expect(w.errors()).toEqual([]);
 }
 
@@ -90,7 +105,9 @@ describe('a book card with no copy available', () => {
 
     // Ann: the copy is hers until now + 48 hours, in the library's time zone.
     await openCard(ann, '⛔ Moby-Dick · Herman Melville');
-    expect(w.last(ann.id).text).toContain('📗 A copy is set aside for you until 2026-03-12 12:00 (Europe/Kyiv). Borrow it before then');
+    expect(w.last(ann.id).text).toContain(
+      '📗 A copy is set aside for you until 2026-03-12 12:00 (Europe/Kyiv). Borrow it before then',
+    );
     expect(labels(ann.id)).toEqual(['📥 Borrow', '✖ Cancel hold', '« Back', '« Main menu']);
     await w.press(ann.id, '📥 Borrow');
     await w.press(ann.id, '7 days');
@@ -126,7 +143,9 @@ describe('a book card with no copy available', () => {
     await w.core.holds.place(await actor(bob), { book_id: book.id });
     await openCard(bob, '⛔ Don Quixote · Miguel de Cervantes');
     await w.press(bob.id, '⏳ Join the queue (you would be #1)');
-    expect(w.last(bob.id).text).toMatch(/^You are already in 1 queue, the most at once\. Leave one in ⏳ My holds to join another\./);
+    expect(w.last(bob.id).text).toMatch(
+      /^You are already in 1 queue, the most at once\. Leave one in ⏳ My holds to join another\./,
+    );
     expect((await w.core.holds.list(await actor(bob), { bookId: other!.id })).results).toEqual([]);
     expectEachPressAnsweredOnce();
   });
@@ -150,7 +169,13 @@ describe('My holds', () => {
         '2. Moby-Dick — #2 in the queue\n\n' +
         'I will message you when a copy is set aside for you. You can be in up to 5 queues at once.',
     );
-    expect(labels(ann.id)).toEqual(['📥 Borrow “Don Quixote”', '✖ Cancel hold: “Don Quixote”', '✖ Leave the queue: “Moby-Dick”', '🔄 Refresh', '« Main menu']);
+    expect(labels(ann.id)).toEqual([
+      '📥 Borrow “Don Quixote”',
+      '✖ Cancel hold: “Don Quixote”',
+      '✖ Leave the queue: “Moby-Dick”',
+      '🔄 Refresh',
+      '« Main menu',
+    ]);
     await w.send(ann, '/myholds');
     expect(w.last(ann.id).text).toBe(screen.text);
 
@@ -168,7 +193,9 @@ describe('My holds', () => {
 
   it('says so when the reader holds nothing', async () => {
     await w.send(ann, '/myholds');
-    expect(w.last(ann.id).text).toBe('⏳ My holds\nYou are not in any queue. When no copy of a book is available, its card offers “Join the queue”.');
+    expect(w.last(ann.id).text).toBe(
+      '⏳ My holds\nYou are not in any queue. When no copy of a book is available, its card offers “Join the queue”.',
+    );
     expect(labels(ann.id)).toEqual(['🔄 Refresh', '« Main menu']);
   });
 
@@ -183,14 +210,20 @@ describe('My holds', () => {
 
     await w.send(ann, '/myholds');
     // Only a copy set aside: no "I will message you", just the limit.
-    expect(w.last(ann.id).text).toMatch(/ready: set aside for you until 2026-03-12 12:00 \(Europe\/Kyiv\)\n\nYou can be in up to 5 queues at once\.$/);
+    expect(w.last(ann.id).text).toMatch(
+      /ready: set aside for you until 2026-03-12 12:00 \(Europe\/Kyiv\)\n\nYou can be in up to 5 queues at once\.$/,
+    );
     await w.press(ann.id, '✖ Cancel hold: “Moby-Dick”');
-    expect(w.last(ann.id).text).toBe('Cancel your hold on “Moby-Dick”? The copy set aside for you until 2026-03-12 12:00 (Europe/Kyiv) then goes to the next reader in the queue, or back on the shelf.');
+    expect(w.last(ann.id).text).toBe(
+      'Cancel your hold on “Moby-Dick”? The copy set aside for you until 2026-03-12 12:00 (Europe/Kyiv) then goes to the next reader in the queue, or back on the shelf.',
+    );
     await w.press(ann.id, '« Back');
     expect(w.last(ann.id).text).toContain('📗 ready');
     await w.press(ann.id, '✖ Cancel hold: “Moby-Dick”');
     await w.press(ann.id, '✅ Yes, cancel it');
-    expect(w.last(ann.id).text).toMatch(/^✅ Hold on “Moby-Dick” cancelled: the copy set aside for you went to the next reader in the queue\.\n\n⏳ My holds\nYou are not in any queue/);
+    expect(w.last(ann.id).text).toMatch(
+      /^✅ Hold on “Moby-Dick” cancelled: the copy set aside for you went to the next reader in the queue\.\n\n⏳ My holds\nYou are not in any queue/,
+    );
 
     await dispatch();
     const notice = w.tg.api.lastBotMessage(olena.id)!;
@@ -260,7 +293,10 @@ describe('the "hold ready" notice', () => {
     expect(urlOf('💳 Pay 14.00 USD')).toMatch(/\/api\/payments\/checkout\//);
     const loans = await w.core.borrowings.activeFor(await actor(ann));
     expect(loans.map((l) => l.book.id)).toEqual([book.id]);
-    expect((await w.core.holds.list(await actor(ann))).results[0]).toMatchObject({ status: 'FULFILLED', borrowing_id: loans[0]!.id });
+    expect((await w.core.holds.list(await actor(ann))).results[0]).toMatchObject({
+      status: 'FULFILLED',
+      borrowing_id: loans[0]!.id,
+    });
     expectEachPressAnsweredOnce();
   });
 
@@ -312,9 +348,21 @@ describe('the "hold ready" notice', () => {
 });
 
 describe('every new refusal has its own sentence', () => {
-  const codes: ErrorCode[] = ['COPY_AVAILABLE', 'ALREADY_HELD', 'ALREADY_BORROWED', 'HOLD_LIMIT', 'COPIES_SET_ASIDE', 'LINK_HOLD_LIMIT', 'HOLDS_WAITING', 'RENEWAL_LIMIT', 'OVERDUE', 'UNPAID', 'NOT_ACTIVE'];
+  const codes: ErrorCode[] = [
+    'COPY_AVAILABLE',
+    'ALREADY_HELD',
+    'ALREADY_BORROWED',
+    'HOLD_LIMIT',
+    'COPIES_SET_ASIDE',
+    'LINK_HOLD_LIMIT',
+    'HOLDS_WAITING',
+    'RENEWAL_LIMIT',
+    'OVERDUE',
+    'UNPAID',
+    'NOT_ACTIVE',
+  ];
 
-  it('in English and Ukrainian, never core\'s English message', () => {
+  it("in English and Ukrainian, never core's English message", () => {
     for (const code of codes) {
       expect(ERROR_STATUS[code]).toBe(409);
       const details = { limit: 5, waiting: 2, renewals: 2, held: 1, holds: 6, expected_return_date: '2026-03-09' };
@@ -324,9 +372,15 @@ describe('every new refusal has its own sentence', () => {
         expect(text, `${lang} ${code}`).not.toMatch(/\{\$/);
       }
     }
-    expect(domainErrorText('en', { code: 'HOLDS_WAITING', message: '', details: { waiting: 2 } })).toBe('2 readers are waiting for this book, so the loan cannot be extended. Please return it by its due date.');
-    expect(domainErrorText('en', { code: 'RENEWAL_LIMIT', message: '', details: { renewals: 2, limit: 2 } })).toMatch(/^This loan was renewed twice already/);
-    expect(domainErrorText('uk', { code: 'HOLDS_WAITING', message: '', details: { waiting: 2 } })).toMatch(/^На цю книжку чекають 2 читачі, тож видачу не можна продовжити/);
+    expect(domainErrorText('en', { code: 'HOLDS_WAITING', message: '', details: { waiting: 2 } })).toBe(
+      '2 readers are waiting for this book, so the loan cannot be extended. Please return it by its due date.',
+    );
+    expect(domainErrorText('en', { code: 'RENEWAL_LIMIT', message: '', details: { renewals: 2, limit: 2 } })).toMatch(
+      /^This loan was renewed twice already/,
+    );
+    expect(domainErrorText('uk', { code: 'HOLDS_WAITING', message: '', details: { waiting: 2 } })).toMatch(
+      /^На цю книжку чекають 2 читачі, тож видачу не можна продовжити/,
+    );
   });
 
   it('staff lowering the shelf below the copies set aside hear why', async () => {
@@ -334,18 +388,36 @@ describe('every new refusal has its own sentence', () => {
     await w.send(ann, '/start');
     await w.core.holds.place(await actor(ann), { book_id: book.id });
     await w.core.borrowings.returnBook(await actor(bob), borrowing.id);
-    const refused = await w.core.books.setInventory(SYSTEM_ACTOR, book.id, 0).catch((e: { code: ErrorCode; message: string; details?: unknown }) => e);
-    expect(domainErrorText('en', refused as { code: ErrorCode; message: string; details?: unknown })).toBe('1 copy is set aside for readers whose holds are ready: the shelf cannot go below that.');
+    const refused = await w.core.books
+      .setInventory(SYSTEM_ACTOR, book.id, 0)
+      .catch((e: { code: ErrorCode; message: string; details?: unknown }) => e);
+    expect(domainErrorText('en', refused as { code: ErrorCode; message: string; details?: unknown })).toBe(
+      '1 copy is set aside for readers whose holds are ready: the shelf cannot go below that.',
+    );
   });
 
-  it('every button of these screens fits Telegram\'s 64 bytes', async () => {
-    await w.db.insertInto('books').values({ id: 987654321012, title: 'L'.repeat(255), author: 'A'.repeat(255), isbn: null, cover: 'HARD', inventory: 0, daily_fee_cents: 100, created_at: new Date().toISOString(), deleted_at: null }).execute();
+  it("every button of these screens fits Telegram's 64 bytes", async () => {
+    await w.db
+      .insertInto('books')
+      .values({
+        id: 987654321012,
+        title: 'L'.repeat(255),
+        author: 'A'.repeat(255),
+        isbn: null,
+        cover: 'HARD',
+        inventory: 0,
+        daily_fee_cents: 100,
+        created_at: new Date().toISOString(),
+        deleted_at: null,
+      })
+      .execute();
     await w.send(ann, '/catalogue');
     await w.press(ann.id, w.buttons(w.last(ann.id))[0]!.text);
     await w.press(ann.id, w.buttons(w.last(ann.id))[0]!.text);
     await w.send(ann, '/myholds');
     for (const m of w.tg.api.transcript(ann.id)) {
-      for (const b of w.buttons(m)) if ('callback_data' in b) expect(Buffer.byteLength(b.callback_data!)).toBeLessThanOrEqual(MAX_CALLBACK_DATA_BYTES);
+      for (const b of w.buttons(m))
+        if ('callback_data' in b) expect(Buffer.byteLength(b.callback_data!)).toBeLessThanOrEqual(MAX_CALLBACK_DATA_BYTES);
     }
     expect(w.last(ann.id).text).toContain('#1 in the queue');
     expect(w.tg.api.calls.filter((c) => !c.ok)).toEqual([]);

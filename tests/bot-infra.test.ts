@@ -1,14 +1,14 @@
 // How the bot runs: DB-backed sessions and conversations (a restart resumes a conversation),
 // long polling through @grammyjs/runner, the webhook handler, and the command menus.
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBot, setCommands } from '../bot/index.js';
 import { startPolling, webhookHandler } from '../bot/run.js';
-import { KvStore } from '../db/kv-store.js';
-import { addBooks, ann, captureLogger, createBotWorld, STAFF_CHAT_ID, staffChat, TOKEN, type BotWorld } from './helpers/bot.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { KvStore } from '../db/kv-store.js';
+import { addBooks, ann, type BotWorld, captureLogger, createBotWorld, STAFF_CHAT_ID, staffChat, TOKEN } from './helpers/bot.js';
 
 let w: BotWorld | undefined;
 afterEach(async () => {
@@ -58,7 +58,8 @@ describe('sessions and conversation state live in the database', () => {
     w = await createBotWorld();
     await w.send(ann, '/catalogue');
     const key = `session:${ann.id}`;
-    const stored = async () => (await w!.db.selectFrom('bot_sessions').select('value').where('key', '=', key).executeTakeFirstOrThrow()).value;
+    const stored = async () =>
+      (await w!.db.selectFrom('bot_sessions').select('value').where('key', '=', key).executeTakeFirstOrThrow()).value;
     const mine = JSON.parse(await stored()) as { bookId: number | null };
     // Another instance changes the session while this one answers a press that reads the session
     // (the catalogue's buttons are drawn from it) and changes nothing.
@@ -102,7 +103,9 @@ describe('sessions and conversation state live in the database', () => {
     await store.write('k', read);
     expect(await store.read('k')).toEqual({ n: 6 });
     await store.write('k', { n: 2 });
-    expect((await w.db.selectFrom('bot_sessions').selectAll().where('key', '=', 'test:k').executeTakeFirstOrThrow()).updated_at).toBe('2026-01-02T00:00:00.000Z');
+    expect(
+      (await w.db.selectFrom('bot_sessions').selectAll().where('key', '=', 'test:k').executeTakeFirstOrThrow()).updated_at,
+    ).toBe('2026-01-02T00:00:00.000Z');
     await store.delete('k');
     expect(await store.has('k')).toBe(false);
     await w.db.insertInto('bot_sessions').values({ key: 'test:bad', value: '{not json', updated_at: 'x' }).execute();
@@ -137,7 +140,11 @@ describe('long polling with @grammyjs/runner', () => {
     } finally {
       await second.stop();
     }
-    expect((await w.core.borrowings.activeFor(SYSTEM_ACTOR, (await w.core.users.findByTelegramId(ann.id))!.id)).map((b) => b.book.title)).toEqual(['Dune']);
+    expect(
+      (await w.core.borrowings.activeFor(SYSTEM_ACTOR, (await w.core.users.findByTelegramId(ann.id))!.id)).map(
+        (b) => b.book.title,
+      ),
+    ).toEqual(['Dune']);
     expect(w.errors()).toEqual([]);
   });
 
@@ -151,7 +158,10 @@ describe('long polling with @grammyjs/runner', () => {
     } finally {
       await polling.stop();
     }
-    const answers = w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot').map((m) => /“(.*)”/.exec(m.text)?.[1]);
+    const answers = w.tg.api
+      .transcript(ann.id)
+      .filter((m) => m.from === 'bot')
+      .map((m) => /“(.*)”/.exec(m.text)?.[1]);
     expect(answers).toEqual(['Book 001', 'Book 002', 'Book 003', 'Book 004', 'Book 005']);
   });
 });
@@ -170,7 +180,16 @@ describe('webhook mode', () => {
       const wrong = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' },
-        body: JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: ann.id, type: 'private', first_name: 'Ann' }, from: { id: ann.id, is_bot: false, first_name: 'Ann' }, text: '/start' } }),
+        body: JSON.stringify({
+          update_id: 1,
+          message: {
+            message_id: 1,
+            date: 0,
+            chat: { id: ann.id, type: 'private', first_name: 'Ann' },
+            from: { id: ann.id, is_bot: false, first_name: 'Ann' },
+            text: '/start',
+          },
+        }),
       });
       expect(wrong.status).toBe(401);
       expect(await w.core.users.findByTelegramId(ann.id)).toBeUndefined(); // ignored
@@ -193,11 +212,33 @@ describe('command menus', () => {
     w.tg.api.registerChat(staffChat);
     expect(await setCommands(w.bot, STAFF_CHAT_ID)).toEqual({ staffCommands: true });
     const en = w.tg.api.commands({ type: 'all_private_chats' });
-    expect(en.map((c) => c.command)).toEqual(['start', 'catalogue', 'mybooks', 'myholds', 'search', 'language', 'help', 'cancel']);
+    expect(en.map((c) => c.command)).toEqual([
+      'start',
+      'catalogue',
+      'mybooks',
+      'myholds',
+      'search',
+      'language',
+      'help',
+      'cancel',
+    ]);
     expect(en[0]!.description).toBe('Main menu');
     expect(w.tg.api.commands({ type: 'all_private_chats' }, 'uk')[0]!.description).toBe('Головне меню');
     const staff = w.tg.api.commands({ type: 'chat', chat_id: STAFF_CHAT_ID });
-    expect(staff.map((c) => c.command)).toEqual(['admin', 'admin_addbook', 'admin_inventory', 'admin_find', 'admin_holds', 'admin_active', 'admin_overdue', 'admin_loans', 'admin_return', 'admin_refund', 'admin_stats', 'cancel']);
+    expect(staff.map((c) => c.command)).toEqual([
+      'admin',
+      'admin_addbook',
+      'admin_inventory',
+      'admin_find',
+      'admin_holds',
+      'admin_active',
+      'admin_overdue',
+      'admin_loans',
+      'admin_return',
+      'admin_refund',
+      'admin_stats',
+      'cancel',
+    ]);
   });
 });
 

@@ -2,11 +2,11 @@
 // and links only on "Link"; a merge never leaves a reader above MAX_ACTIVE_LOANS; a reader keeps
 // the language they use in Telegram. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { addBooks, ann, olena, useBotWorld, type BotWorld } from './helpers/bot.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
 import { dispatchOutbox } from '../jobs/dispatcher.js';
-import { createNoticeRenderer } from '../bot/notices.js';
 import { silentLogger } from '../logger.js';
+import { addBooks, ann, type BotWorld, olena, useBotWorld } from './helpers/bot.js';
 
 const { world: w } = useBotWorld();
 
@@ -18,7 +18,11 @@ async function lend(userId: number, n: number) {
   const books = await addBooks(w.core, n, (i) => ({ title: `Loan ${userId}-${i}` }));
   for (const b of books) {
     await w.core.borrowings.borrow({ userId, isStaff: false }, { book_id: b.id, expected_return_date: '2026-03-20' });
-    await w.db.updateTable('payments').set({ status: 'PAID', paid_at: w.clock.now().toISOString() }).where('user_id', '=', userId).execute();
+    await w.db
+      .updateTable('payments')
+      .set({ status: 'PAID', paid_at: w.clock.now().toISOString() })
+      .where('user_id', '=', userId)
+      .execute();
   }
 }
 
@@ -32,7 +36,10 @@ describe('/start <code> asks before linking', () => {
     const own = await readerOf(ann.id);
     await lend(own.id, 2);
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
 
     await w.send(ann, `/start ${code}`);
     const question = w.last(ann.id);
@@ -56,9 +63,14 @@ describe('/start <code> asks before linking', () => {
   it('says nothing about moving when the Telegram-only account holds nothing', async () => {
     await w.send(ann, '/start');
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`);
-    expect(w.last(ann.id).text).toBe('🔗 Link this Telegram to the library account o•••@example.test?\n\nPress Link only if this account is your own.');
+    expect(w.last(ann.id).text).toBe(
+      '🔗 Link this Telegram to the library account o•••@example.test?\n\nPress Link only if this account is your own.',
+    );
   });
 
   it('Cancel leaves everything as it was, and the code still works afterwards', async () => {
@@ -66,7 +78,10 @@ describe('/start <code> asks before linking', () => {
     const own = await readerOf(ann.id);
     await lend(own.id, 1);
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`);
     await w.press(ann.id, '✖ Cancel');
     expect(w.last(ann.id).text).toBe('Linking cancelled: nothing changed.\n\nWhat would you like to do?');
@@ -75,7 +90,9 @@ describe('/start <code> asks before linking', () => {
 
     await w.send(ann, `/start ${code}`);
     await w.press(ann.id, '✅ Link');
-    expect(w.last(ann.id).text).toContain('✅ Your Telegram is now linked to the library account olga@example.test. Welcome, Olga Owner!');
+    expect(w.last(ann.id).text).toContain(
+      '✅ Your Telegram is now linked to the library account olga@example.test. Welcome, Olga Owner!',
+    );
     expect((await readerOf(ann.id)).id).toBe(owner.id);
     // The Telegram-only account's loans and payments moved, and the empty account is gone.
     expect(await w.db.selectFrom('borrowings').select('id').where('user_id', '=', owner.id).execute()).toHaveLength(1);
@@ -86,14 +103,21 @@ describe('/start <code> asks before linking', () => {
   it('answers every button press exactly once and an old question after the code was used says so', async () => {
     await w.send(ann, '/start');
     const owner = await restAccount('olga@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`);
     const first = w.last(ann.id);
     await w.send(ann, `/start ${code}`); // asked twice: two questions on screen
     await w.press(ann.id, '✅ Link');
     // The older question's Link: the code is used up.
     const link = w.buttons(first).find((b) => b.text === '✅ Link')!;
-    w.tg.api.pressButton({ chatId: ann.id, messageId: first.message_id, data: 'callback_data' in link ? link.callback_data! : '' });
+    w.tg.api.pressButton({
+      chatId: ann.id,
+      messageId: first.message_id,
+      data: 'callback_data' in link ? link.callback_data! : '',
+    });
     await w.drain();
     const old = w.tg.api.transcript(ann.id).find((m) => m.message_id === first.message_id)!;
     expect(old.text).toBe('This link has expired or was already used. Make a new one in the app and open it again.');
@@ -111,15 +135,28 @@ describe('A merge never leaves a reader above MAX_ACTIVE_LOANS', () => {
     await lend(own.id, 3);
     const owner = await restAccount('olga@example.test');
     await lend(owner.id, 3);
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`);
-    const said = w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot').map((m) => m.text);
+    const said = w.tg.api
+      .transcript(ann.id)
+      .filter((m) => m.from === 'bot')
+      .map((m) => m.text);
     expect(said).toContain(
       'This account cannot be linked: books on loan here: 3, in the account: 3 — together more than the 3 allowed at once. Return some books first, then open the link again.',
     );
     expect(buttonsOf(w, ann.id).map((b) => b.text)).not.toContain('✅ Link');
     expect((await readerOf(ann.id)).id).toBe(own.id);
-    expect(await w.db.selectFrom('borrowings').select('id').where('user_id', '=', own.id).where('actual_return_date', 'is', null).execute()).toHaveLength(3);
+    expect(
+      await w.db
+        .selectFrom('borrowings')
+        .select('id')
+        .where('user_id', '=', own.id)
+        .where('actual_return_date', 'is', null)
+        .execute(),
+    ).toHaveLength(3);
   });
 
   it('checks again on Link: a loan taken while the question was on screen makes it refuse, and nothing changes', async () => {
@@ -128,7 +165,10 @@ describe('A merge never leaves a reader above MAX_ACTIVE_LOANS', () => {
     await lend(own.id, 1);
     const owner = await restAccount('olga@example.test');
     await lend(owner.id, 2);
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`);
     expect(buttonsOf(w, ann.id).map((b) => b.text)).toEqual(['✅ Link', '✖ Cancel']);
     await lend(owner.id, 1); // the account borrows a third book meanwhile
@@ -148,11 +188,14 @@ describe('A linked reader keeps the language they use in Telegram', () => {
     await w.send(olena, '/start');
     const owner = await restAccount('olena@example.test');
     expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).language).toBe('en');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(olena, `/start ${code}`);
-    expect(w.last(olena.id).text).toContain('🔗 Пов\'язати цей Telegram з обліковим записом бібліотеки o•••@example.test?');
-    await w.press(olena.id, '✅ Пов\'язати');
-    expect(w.last(olena.id).text).toContain('✅ Ваш Telegram тепер пов\'язано з обліковим записом бібліотеки olena@example.test.');
+    expect(w.last(olena.id).text).toContain("🔗 Пов'язати цей Telegram з обліковим записом бібліотеки o•••@example.test?");
+    await w.press(olena.id, "✅ Пов'язати");
+    expect(w.last(olena.id).text).toContain("✅ Ваш Telegram тепер пов'язано з обліковим записом бібліотеки olena@example.test.");
     expect((await readerOf(olena.id)).id).toBe(owner.id);
     expect((await w.core.users.get(SYSTEM_ACTOR, owner.id)).language).toBe('uk');
     await w.send(olena, '/help');
@@ -164,7 +207,10 @@ describe('A linked reader keeps the language they use in Telegram', () => {
     await w.press(ann.id, 'Українська');
     expect((await readerOf(ann.id)).language).toBe('uk');
     const owner = await restAccount('ann@example.test');
-    const { code } = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(ann, `/start ${code}`);
     expect(w.last(ann.id).text).toContain("🔗 Пов'язати цей Telegram");
     await w.press(ann.id, "✅ Пов'язати");
@@ -179,9 +225,18 @@ describe('A linked reader keeps the language they use in Telegram', () => {
 
 describe('A link that replaces an earlier Telegram tells the earlier chat', () => {
   const dispatch = () =>
-    dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
+    dispatchOutbox(
+      {
+        db: w.db,
+        api: w.bot.api,
+        clock: w.clock,
+        logger: silentLogger(),
+        notices: createNoticeRenderer(w.db, w.core.payments.links),
+      },
+      { perChatIntervalMs: 0, globalPerSecond: 1000 },
+    );
 
-  it('the account\'s former chat gets a message naming the new Telegram; unlinking over REST tells the chat as well', async () => {
+  it("the account's former chat gets a message naming the new Telegram; unlinking over REST tells the chat as well", async () => {
     const owner = await restAccount('olga@example.test');
     await w.send(ann, '/start');
     const first = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
@@ -189,7 +244,10 @@ describe('A link that replaces an earlier Telegram tells the earlier chat', () =
     await w.press(ann.id, '✅ Link');
     // Someone else's Telegram takes the account over with a new code.
     await w.send(olena, '/start');
-    const second = await w.core.users.createLinkCode({ userId: owner.id, isStaff: false }, { current_password: 'long enough pw' });
+    const second = await w.core.users.createLinkCode(
+      { userId: owner.id, isStaff: false },
+      { current_password: 'long enough pw' },
+    );
     await w.send(olena, `/start ${second.code}`);
     await w.press(olena.id, "✅ Пов'язати");
     await dispatch();
@@ -201,7 +259,9 @@ describe('A link that replaces an earlier Telegram tells the earlier chat', () =
     // Olena unlinks it again: her chat is told, in her language.
     await w.core.users.unlinkTelegram({ userId: owner.id, isStaff: false });
     await dispatch();
-    expect(w.last(olena.id).text).toContain("🔗 Цей Telegram від'єднано від вашого облікового запису бібліотеки o•••@example.test.");
+    expect(w.last(olena.id).text).toContain(
+      "🔗 Цей Telegram від'єднано від вашого облікового запису бібліотеки o•••@example.test.",
+    );
     expect(w.errors()).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@
 // (db/pay-messages.ts), and paying queues outbox edits that drop the button through the same
 // paced dispatcher. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { createNoticeRenderer } from '../bot/notices.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { silentLogger } from '../logger.js';
 import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 
@@ -12,11 +12,24 @@ const { world: w } = useBotWorld();
 const { labels, readerId, payAll, borrowFromCard } = readerSteps(w);
 
 const dispatch = () =>
-  dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 0 });
+  dispatchOutbox(
+    {
+      db: w.db,
+      api: w.bot.api,
+      clock: w.clock,
+      logger: silentLogger(),
+      notices: createNoticeRenderer(w.db, w.core.payments.links),
+    },
+    { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 0 },
+  );
 const message = (chatId: number, id: number) => w.tg.api.transcript(chatId).find((m) => m.message_id === id)!;
 const labelsOf = (chatId: number, id: number) => w.buttons(message(chatId, id)).map((b) => b.text);
 /** Every Pay button the reader's chat shows now, over all its messages. */
-const payButtonsShown = (chatId: number) => w.tg.api.transcript(chatId).flatMap((m) => w.buttons(m)).filter((b) => b.text.startsWith('💳'));
+const payButtonsShown = (chatId: number) =>
+  w.tg.api
+    .transcript(chatId)
+    .flatMap((m) => w.buttons(m))
+    .filter((b) => b.text.startsWith('💳'));
 const editRows = () => w.db.selectFrom('outbox').selectAll().where('kind', '=', 'edit.pay_button').orderBy('id').execute();
 
 describe('paying drops the Pay button', () => {
@@ -44,7 +57,10 @@ describe('paying drops the Pay button', () => {
     await payAll(ann.id);
     await dispatch();
     expect(payButtonsShown(ann.id)).toEqual([]);
-    expect((await editRows()).map((r) => [r.sent_at !== null, r.failed_at])).toEqual([[true, null], [true, null]]);
+    expect((await editRows()).map((r) => [r.sent_at !== null, r.failed_at])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
     expect(await w.db.selectFrom('pay_messages').selectAll().execute()).toEqual([]);
     expect(w.errors()).toEqual([]);
   });
@@ -52,7 +68,10 @@ describe('paying drops the Pay button', () => {
   it('from a notice the dispatcher sent and from My books, wherever the reader paid', async () => {
     await w.send(ann, '/start');
     const [book] = await addBooks(w.core, 1, () => ({ title: 'Dune', author: 'Frank Herbert', daily_fee: '1.10' }));
-    await w.core.borrowings.borrow({ userId: await readerId(ann.id), isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-17' });
+    await w.core.borrowings.borrow(
+      { userId: await readerId(ann.id), isStaff: false },
+      { book_id: book!.id, expected_return_date: '2026-03-17' },
+    );
     await dispatch();
     const notice = w.last(ann.id);
     expect(labels(ann.id)).toEqual(['💳 Pay 7.70 USD']);

@@ -2,25 +2,41 @@
 // a refund, a checkout link that expired — through the outbox, in their language — and a payment's
 // "thank you" shows what is left to pay as it is when it is sent, so no Refresh is needed.
 import { describe, expect, it } from 'vitest';
-import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { createNoticeRenderer } from '../bot/notices.js';
-import { silentLogger } from '../logger.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { silentLogger } from '../logger.js';
 import { addBooks, ann, librarian, linkStaff, olena, readerSteps, STAFF_CHAT_ID, staffChat, useBotWorld } from './helpers/bot.js';
 
 const { world: w } = useBotWorld();
 const { labels, urlOf, openPayLink, payAll, readerId } = readerSteps(w);
 
 const dispatch = () =>
-  dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
-const botTexts = (chatId: number) => w.tg.api.transcript(chatId).filter((m) => m.from === 'bot').map((m) => m.text);
+  dispatchOutbox(
+    {
+      db: w.db,
+      api: w.bot.api,
+      clock: w.clock,
+      logger: silentLogger(),
+      notices: createNoticeRenderer(w.db, w.core.payments.links),
+    },
+    { perChatIntervalMs: 0, globalPerSecond: 1000 },
+  );
+const botTexts = (chatId: number) =>
+  w.tg.api
+    .transcript(chatId)
+    .filter((m) => m.from === 'bot')
+    .map((m) => m.text);
 
 /** A loan of `who` made over REST (so no borrow screen), its rent paid unless told otherwise. */
 async function loan(who: typeof ann, title: string, days: number, paid = true) {
   await w.send(who, '/start');
   const [book] = await addBooks(w.core, 1, () => ({ title, author: 'A', daily_fee: '1.00' }));
   const due = new Date(Date.parse('2026-03-10T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
-  const { borrowing } = await w.core.borrowings.borrow({ userId: await readerId(who.id), isStaff: false }, { book_id: book!.id, expected_return_date: due });
+  const { borrowing } = await w.core.borrowings.borrow(
+    { userId: await readerId(who.id), isStaff: false },
+    { book_id: book!.id, expected_return_date: due },
+  );
   if (paid) await payAll(who.id);
   await dispatch();
   return borrowing;
@@ -34,7 +50,9 @@ describe('what staff or the clock did, told to the reader', () => {
     await w.send(librarian, `/admin return ${b.id}`, staffChat);
     await dispatch();
     const notice = w.tg.api.lastBotMessage(olena.id)!;
-    expect(notice.text).toBe('↩️ Бібліотека позначила книжку «Кобзар» поверненою 2026-03-14. Дякуємо!\nЇї повернули із запізненням на 2 дні: штраф 4.00 USD.');
+    expect(notice.text).toBe(
+      '↩️ Бібліотека позначила книжку «Кобзар» поверненою 2026-03-14. Дякуємо!\nЇї повернули із запізненням на 2 дні: штраф 4.00 USD.',
+    );
     const fine = await w.db.selectFrom('payments').selectAll().where('type', '=', 'FINE').executeTakeFirstOrThrow();
     expect(w.buttons(notice)).toEqual([
       { text: '💳 Оплатити 4.00 USD', url: await w.core.payments.links.urlFor(fine.id) },
@@ -60,7 +78,9 @@ describe('what staff or the clock did, told to the reader', () => {
     await w.send(librarian, `/admin refund ${payment.id}`, staffChat);
     await w.press(STAFF_CHAT_ID, '✅ Yes, refund 3.00 USD', librarian);
     await dispatch();
-    expect(w.tg.api.lastBotMessage(ann.id)!.text).toBe('💸 Your rent of 3.00 USD for “Dune” was refunded. The money goes back to your card.');
+    expect(w.tg.api.lastBotMessage(ann.id)!.text).toBe(
+      '💸 Your rent of 3.00 USD for “Dune” was refunded. The money goes back to your card.',
+    );
   });
 
   it('a checkout link that expired, with the Pay button that opens a new one', async () => {
@@ -69,7 +89,9 @@ describe('what staff or the clock did, told to the reader', () => {
     await w.core.payments.expireDue(SYSTEM_ACTOR);
     await dispatch();
     const notice = w.tg.api.lastBotMessage(ann.id)!;
-    expect(notice.text).toBe('⌛ The payment link for your rent of 3.00 USD for “Dune” expired unpaid. Press Pay for a new one — you cannot borrow again until it is paid.');
+    expect(notice.text).toBe(
+      '⌛ The payment link for your rent of 3.00 USD for “Dune” expired unpaid. Press Pay for a new one — you cannot borrow again until it is paid.',
+    );
     const opened = await openPayLink(urlOf('💳 Pay 3.00 USD'));
     expect(opened).toBe((await w.db.selectFrom('payments').select('session_url').executeTakeFirstOrThrow()).session_url);
     // Once: the same expiry seen again (webhook and job) queues nothing more.
@@ -77,9 +99,17 @@ describe('what staff or the clock did, told to the reader', () => {
   });
 
   it('a reader without Telegram gets none of these', async () => {
-    const user = await w.core.users.register({ email: 'rest@example.test', password: 'long enough pw', first_name: 'R', last_name: 'E' });
+    const user = await w.core.users.register({
+      email: 'rest@example.test',
+      password: 'long enough pw',
+      first_name: 'R',
+      last_name: 'E',
+    });
     const [book] = await addBooks(w.core, 1);
-    const { borrowing } = await w.core.borrowings.borrow({ userId: user.id, isStaff: false }, { book_id: book!.id, expected_return_date: '2026-03-11' });
+    const { borrowing } = await w.core.borrowings.borrow(
+      { userId: user.id, isStaff: false },
+      { book_id: book!.id, expected_return_date: '2026-03-11' },
+    );
     w.clock.advanceDays(3);
     await w.core.borrowings.returnBook(SYSTEM_ACTOR, borrowing.id);
     const kinds = (await w.db.selectFrom('outbox').select('kind').execute()).map((r) => r.kind);
@@ -109,15 +139,24 @@ describe('after a payment, the newest message shows what is left to pay', () => 
     const [emma] = await addBooks(w.core, 1, () => ({ title: 'Emma', author: 'B', daily_fee: '2.00' }));
     // Emma borrowed before Dune was paid (an unpaid rent blocks borrowing, so through the database).
     const dune = await w.db.selectFrom('payments').selectAll().executeTakeFirstOrThrow();
-    await w.db.updateTable('payments').set({ status: 'PAID', paid_at: w.clock.now().toISOString() }).where('id', '=', dune.id).execute();
-    const { borrowing } = await w.core.borrowings.borrow({ userId: await readerId(ann.id), isStaff: false }, { book_id: emma!.id, expected_return_date: '2026-03-12' });
+    await w.db
+      .updateTable('payments')
+      .set({ status: 'PAID', paid_at: w.clock.now().toISOString() })
+      .where('id', '=', dune.id)
+      .execute();
+    const { borrowing } = await w.core.borrowings.borrow(
+      { userId: await readerId(ann.id), isStaff: false },
+      { book_id: emma!.id, expected_return_date: '2026-03-12' },
+    );
     await w.db.updateTable('payments').set({ status: 'PENDING', paid_at: null }).where('id', '=', dune.id).execute();
     await dispatch();
     await w.stripe.api.pay(dune.session_id!);
     await w.core.payments.confirmSession(dune.session_id!);
     await dispatch();
     const thanks = w.tg.api.lastBotMessage(ann.id)!;
-    expect(thanks.text).toBe('💚 Thank you! We received 3.00 USD for the rent of “Dune”.\nStill to pay:\n• Rent 4.00 USD for “Emma” (waiting for payment)');
+    expect(thanks.text).toBe(
+      '💚 Thank you! We received 3.00 USD for the rent of “Dune”.\nStill to pay:\n• Rent 4.00 USD for “Emma” (waiting for payment)',
+    );
     expect(w.buttons(thanks)).toEqual([
       { text: '💳 Pay 4.00 USD — Emma', url: await w.core.payments.links.urlFor(borrowing.payments[0]!.id) },
       { text: '📖 My books', callback_data: 'go:y' },

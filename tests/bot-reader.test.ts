@@ -2,15 +2,21 @@
 // over a real SQLite database and the real stripe client against the fake Stripe.
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
-import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 
 const { world: w } = useBotWorld();
 const { labels, urlOf, borrowFromCard, payAll, openPayLink } = readerSteps(w);
 
 describe('a reader created from a Telegram identity', () => {
   it('keeps the name as Telegram gives it, less the bidi controls and invisible characters every text field refuses', async () => {
-    const eve = { id: 1077, first_name: '\u202EEve\u200B', last_name: 'Mal\u2066lory\u2069\uFEFF', username: 'eve_m', language_code: 'en' };
+    const eve = {
+      id: 1077,
+      first_name: '\u202EEve\u200B',
+      last_name: 'Mal\u2066lory\u2069\uFEFF',
+      username: 'eve_m',
+      language_code: 'en',
+    };
     await w.send(eve, '/start');
     expect(await w.core.users.findByTelegramId(eve.id)).toMatchObject({ first_name: 'Eve', last_name: 'Mallory' });
     // Nothing left of a name: the default, as for an empty one.
@@ -22,7 +28,12 @@ describe('a reader created from a Telegram identity', () => {
 
 describe('browse → borrow → pay link → my books → return', () => {
   it('lets a new reader do the whole loan from Telegram, editing one message in place', async () => {
-    await addBooks(w.core, 3, (i) => ({ title: ['Dune', 'Emma', 'Ulysses'][i]!, author: ['Frank Herbert', 'Jane Austen', 'James Joyce'][i]!, daily_fee: '1.50', inventory: 2 }));
+    await addBooks(w.core, 3, (i) => ({
+      title: ['Dune', 'Emma', 'Ulysses'][i]!,
+      author: ['Frank Herbert', 'Jane Austen', 'James Joyce'][i]!,
+      daily_fee: '1.50',
+      inventory: 2,
+    }));
 
     await w.send(ann, '/start');
     const greeting = w.last(ann.id);
@@ -102,7 +113,9 @@ describe('the catalogue menu', () => {
     await addBooks(w.core, 20);
     await w.send(ann, '/catalogue');
     const first = w.last(ann.id);
-    expect(labels(ann.id).slice(0, CATALOGUE_PAGE_SIZE)).toEqual(Array.from({ length: 8 }, (_, i) => `Book ${String(i + 1).padStart(3, '0')} · Author ${i + 1}`));
+    expect(labels(ann.id).slice(0, CATALOGUE_PAGE_SIZE)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `Book ${String(i + 1).padStart(3, '0')} · Author ${i + 1}`),
+    );
     expect(labels(ann.id).slice(CATALOGUE_PAGE_SIZE)).toEqual(['Next ▶', '« Main menu']);
 
     await w.press(ann.id, 'Next ▶');
@@ -112,7 +125,14 @@ describe('the catalogue menu', () => {
 
     await w.press(ann.id, 'Next ▶');
     expect(w.last(ann.id).text).toContain('page 3');
-    expect(labels(ann.id)).toEqual(['Book 017 · Author 17', 'Book 018 · Author 18', 'Book 019 · Author 19', 'Book 020 · Author 20', '◀ Prev', '« Main menu']);
+    expect(labels(ann.id)).toEqual([
+      'Book 017 · Author 17',
+      'Book 018 · Author 18',
+      'Book 019 · Author 19',
+      'Book 020 · Author 20',
+      '◀ Prev',
+      '« Main menu',
+    ]);
 
     await w.press(ann.id, '◀ Prev');
     await w.press(ann.id, '◀ Prev');
@@ -121,13 +141,21 @@ describe('the catalogue menu', () => {
     expect(w.last(ann.id).message_id).toBe(first.message_id);
     expect(w.tg.api.transcript(ann.id).filter((m) => m.from === 'bot')).toHaveLength(1);
 
-    const cursor = (await w.db.selectFrom('bot_sessions').select('value').where('key', '=', `session:${ann.id}`).executeTakeFirstOrThrow()).value;
+    const cursor = (
+      await w.db.selectFrom('bot_sessions').select('value').where('key', '=', `session:${ann.id}`).executeTakeFirstOrThrow()
+    ).value;
     // The first page again, and its buttons as drawn (what a press is matched against).
     expect(JSON.parse(cursor).catalogue).toEqual({
       search: null,
       cursor: null,
       back: [],
-      shown: { cursor: null, books: labels(ann.id).slice(0, CATALOGUE_PAGE_SIZE).map((l, i) => [i + 1, l]), next: expect.any(String) },
+      shown: {
+        cursor: null,
+        books: labels(ann.id)
+          .slice(0, CATALOGUE_PAGE_SIZE)
+          .map((l, i) => [i + 1, l]),
+        next: expect.any(String),
+      },
     });
   });
 
@@ -159,7 +187,10 @@ describe('the catalogue menu', () => {
   });
 
   it('searches for any text sent and shows the results as a menu', async () => {
-    await addBooks(w.core, 3, (i) => ({ title: ['War and Peace', 'Anna Karenina', 'Emma'][i]!, author: ['Leo Tolstoy', 'Leo Tolstoy', 'Jane Austen'][i]! }));
+    await addBooks(w.core, 3, (i) => ({
+      title: ['War and Peace', 'Anna Karenina', 'Emma'][i]!,
+      author: ['Leo Tolstoy', 'Leo Tolstoy', 'Jane Austen'][i]!,
+    }));
     await w.send(ann, 'tolstoy');
     expect(w.last(ann.id).text).toContain('Results for “tolstoy” — page 1');
     expect(labels(ann.id)).toEqual(['Anna Karenina · Leo Tolstoy', 'War and Peace · Leo Tolstoy', '« Main menu']);
@@ -194,7 +225,20 @@ describe('the catalogue menu', () => {
   });
 
   it('keeps every callback_data within 64 bytes, even with long titles and large ids', async () => {
-    await w.db.insertInto('books').values({ id: 987654321012, title: 'L'.repeat(255), author: 'A'.repeat(255), isbn: null, cover: 'HARD', inventory: 1, daily_fee_cents: 100, created_at: new Date().toISOString(), deleted_at: null }).execute();
+    await w.db
+      .insertInto('books')
+      .values({
+        id: 987654321012,
+        title: 'L'.repeat(255),
+        author: 'A'.repeat(255),
+        isbn: null,
+        cover: 'HARD',
+        inventory: 1,
+        daily_fee_cents: 100,
+        created_at: new Date().toISOString(),
+        deleted_at: null,
+      })
+      .execute();
     await w.send(ann, '/catalogue');
     await w.press(ann.id, w.buttons(w.last(ann.id))[0]!.text);
     await w.press(ann.id, '📥 Borrow');

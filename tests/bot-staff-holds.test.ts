@@ -4,7 +4,18 @@
 // real grammY client.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../core/index.js';
-import { addBooks, ann, bob, librarian, linkStaff, olena, readerSteps, STAFF_CHAT_ID, staffChat, useBotWorld } from './helpers/bot.js';
+import {
+  addBooks,
+  ann,
+  bob,
+  librarian,
+  linkStaff,
+  olena,
+  readerSteps,
+  STAFF_CHAT_ID,
+  staffChat,
+  useBotWorld,
+} from './helpers/bot.js';
 
 const { world: w } = useBotWorld({ env: { LIBRARY_TIMEZONE: 'Europe/Kyiv' } });
 const { readerId, payAll } = readerSteps(w);
@@ -57,7 +68,10 @@ describe('/admin holds <book>', () => {
     expect(staffText()).toMatch(/^⏳ Queue for “Moby-Dick” \(#\d+\)\nQueue: 1 set aside · 3 waiting/);
     await w.send(librarian, '/admin holds dune', staffChat);
     expect(staffText()).toBe('⏳ Books matching “dune” — tap one to see its queue:');
-    expect(staffLabels()).toEqual([expect.stringMatching(/^#\d+ Dune · 0 waiting$/), expect.stringMatching(/^#\d+ Dune Messiah · 0 waiting$/)]);
+    expect(staffLabels()).toEqual([
+      expect.stringMatching(/^#\d+ Dune · 0 waiting$/),
+      expect.stringMatching(/^#\d+ Dune Messiah · 0 waiting$/),
+    ]);
     await w.press(STAFF_CHAT_ID, staffLabels()[0]!, librarian);
     expect(staffText()).toMatch(/^📖 Dune \(#\d+\)\n[\s\S]*\nQueue: nobody is waiting\.$/);
     await w.send(librarian, '/admin holds nothing-like-it', staffChat);
@@ -100,7 +114,9 @@ describe("the console's book card", () => {
     );
     // The set-aside copy keeps the shelf from going below it.
     await w.press(STAFF_CHAT_ID, '➖ 1 copy', librarian);
-    expect(staffText()).toMatch(/^1 copy is set aside for readers whose holds are ready: the shelf cannot go below that\.\n\n📖 Moby-Dick/);
+    expect(staffText()).toMatch(
+      /^1 copy is set aside for readers whose holds are ready: the shelf cannot go below that\.\n\n📖 Moby-Dick/,
+    );
     expect(w.errors()).toEqual([]);
   });
 });

@@ -8,20 +8,63 @@ import { addBooks, ann, bob, librarian, linkStaff, readerSteps, STAFF_CHAT_ID, s
 
 const root = path.resolve(import.meta.dirname, '..');
 const catalogue = (lang: string) =>
-  fs.readdirSync(path.join(root, 'i18n/locales', lang)).map((f) => fs.readFileSync(path.join(root, 'i18n/locales', lang, f), 'utf8')).join('\n');
+  fs
+    .readdirSync(path.join(root, 'i18n/locales', lang))
+    .map((f) => fs.readFileSync(path.join(root, 'i18n/locales', lang, f), 'utf8'))
+    .join('\n');
 
 describe('counts use plural forms', () => {
-  const cases: [key: string, vars: Record<string, string | number>, count: string, forms: Record<string, Record<number, string>>][] = [
-    ['admin-inventory-set', { id: '1', title: 'Dune' }, 'copies', { en: { 1: 'now has 1 copy on', 3: 'now has 3 copies on' }, uk: { 1: '1 примірник.', 3: '3 примірники.', 5: '5 примірників.' } }],
-    ['addbook-done', { id: '1', title: 'Dune', author: 'F', fee: '1.00' }, 'copies', { en: { 1: '— 1 copy,', 2: '— 2 copies,' }, uk: { 1: '— 1 примірник,', 2: '— 2 примірники,', 11: '— 11 примірників,' } }],
-    ['admin-find-book', { id: '1', title: 'Dune', author: 'F', fee: '1.00' }, 'copies', { en: { 1: '1 copy on the shelf', 7: '7 copies on the shelf' }, uk: { 1: 'на полиці 1 примірник', 22: 'на полиці 22 примірники', 25: 'на полиці 25 примірників' } }],
-    ['error-loan-limit-reached', {}, 'limit', { en: { 1: 'You already hold 1 book, the most at once', 3: 'You already hold 3 books, the most at once' }, uk: { 1: 'уже 1 книжка', 3: 'уже 3 книжки', 5: 'уже 5 книжок' } }],
-    ['admin-loan-overdue', { date: '2026-03-01' }, 'days', { en: { 1: '1 day late', 2: '2 days late' }, uk: { 1: 'на 1 день', 2: 'на 2 дні', 5: 'на 5 днів' } }],
+  const cases: [
+    key: string,
+    vars: Record<string, string | number>,
+    count: string,
+    forms: Record<string, Record<number, string>>,
+  ][] = [
+    [
+      'admin-inventory-set',
+      { id: '1', title: 'Dune' },
+      'copies',
+      {
+        en: { 1: 'now has 1 copy on', 3: 'now has 3 copies on' },
+        uk: { 1: '1 примірник.', 3: '3 примірники.', 5: '5 примірників.' },
+      },
+    ],
+    [
+      'addbook-done',
+      { id: '1', title: 'Dune', author: 'F', fee: '1.00' },
+      'copies',
+      { en: { 1: '— 1 copy,', 2: '— 2 copies,' }, uk: { 1: '— 1 примірник,', 2: '— 2 примірники,', 11: '— 11 примірників,' } },
+    ],
+    [
+      'admin-find-book',
+      { id: '1', title: 'Dune', author: 'F', fee: '1.00' },
+      'copies',
+      {
+        en: { 1: '1 copy on the shelf', 7: '7 copies on the shelf' },
+        uk: { 1: 'на полиці 1 примірник', 22: 'на полиці 22 примірники', 25: 'на полиці 25 примірників' },
+      },
+    ],
+    [
+      'error-loan-limit-reached',
+      {},
+      'limit',
+      {
+        en: { 1: 'You already hold 1 book, the most at once', 3: 'You already hold 3 books, the most at once' },
+        uk: { 1: 'уже 1 книжка', 3: 'уже 3 книжки', 5: 'уже 5 книжок' },
+      },
+    ],
+    [
+      'admin-loan-overdue',
+      { date: '2026-03-01' },
+      'days',
+      { en: { 1: '1 day late', 2: '2 days late' }, uk: { 1: 'на 1 день', 2: 'на 2 дні', 5: 'на 5 днів' } },
+    ],
   ];
   for (const [key, vars, count, forms] of cases) {
     it(`${key} in English and Ukrainian`, () => {
       for (const [lang, byCount] of Object.entries(forms)) {
-        for (const [n, expected] of Object.entries(byCount)) expect(t(lang, key, { ...vars, [count]: Number(n) }), `${lang} ${n}`).toContain(expected);
+        for (const [n, expected] of Object.entries(byCount))
+          expect(t(lang, key, { ...vars, [count]: Number(n) }), `${lang} ${n}`).toContain(expected);
       }
     });
   }
@@ -67,7 +110,10 @@ describe('staff wording in the console', () => {
     await w.send(who, '/start');
     const [book] = await addBooks(w.core, 1, () => ({ title, author: 'Frank Herbert', daily_fee: '1.00', inventory }));
     const due = new Date(Date.parse('2026-03-10T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
-    const { borrowing } = await w.core.borrowings.borrow({ userId: await readerId(who.id), isStaff: false }, { book_id: book!.id, expected_return_date: due });
+    const { borrowing } = await w.core.borrowings.borrow(
+      { userId: await readerId(who.id), isStaff: false },
+      { book_id: book!.id, expected_return_date: due },
+    );
     return { borrowing, book: book! };
   }
 
@@ -82,7 +128,9 @@ describe('staff wording in the console', () => {
     await press('↩ Return');
     // 2 days late × 1.00 USD a day × FINE_MULTIPLIER 2.
     expect(staffText()).toContain('It is 2 days late: a fine of 4.00 USD will be charged.');
-    expect(t('uk', 'console-return-late', { days: 2, fine: '4.00' })).toBe('Прострочено на 2 дні: буде нараховано штраф <b>4.00 USD</b>.');
+    expect(t('uk', 'console-return-late', { days: 2, fine: '4.00' })).toBe(
+      'Прострочено на 2 дні: буде нараховано штраф <b>4.00 USD</b>.',
+    );
   });
 
   it('a book card tells a copy set aside for a reader from one on the shelf', async () => {
@@ -98,7 +146,9 @@ describe('staff wording in the console', () => {
     await press(w.buttons(w.last(STAFF_CHAT_ID))[0]!.text);
     expect(staffText()).toContain('On the shelf: 0 · 1 set aside for a reader · on loan: 0');
     expect(staffText()).not.toContain('On the shelf: 1');
-    expect(t('uk', 'console-book-copies-held', { shelf: 0, held: 1, out: 0 })).toBe('На полиці: <b>0</b> · 1 відкладено для читача · на руках: 0');
+    expect(t('uk', 'console-book-copies-held', { shelf: 0, held: 1, out: 0 })).toBe(
+      'На полиці: <b>0</b> · 1 відкладено для читача · на руках: 0',
+    );
   });
 
   it('Stats count a payment refunded since under Refunded, not under Paid', async () => {
@@ -114,8 +164,11 @@ describe('staff wording in the console', () => {
 });
 
 describe('Ukrainian tells its two "back" buttons apart', () => {
-  it('the catalogue\'s previous page is not the card\'s way back', () => {
-    const word = (key: string) => t('uk', key).replace(/[^\p{L}\s]/gu, '').trim();
+  it("the catalogue's previous page is not the card's way back", () => {
+    const word = (key: string) =>
+      t('uk', key)
+        .replace(/[^\p{L}\s]/gu, '')
+        .trim();
     expect(t('uk', 'catalogue-prev')).toBe('◀ Попередня');
     expect(word('catalogue-prev')).not.toBe(word('menu-back'));
     expect(t('uk', 'menu-back')).toBe('« Назад');

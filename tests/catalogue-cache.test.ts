@@ -4,11 +4,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSearchText } from '../core/catalogue/search-text.js';
-import { createDb } from '../db/connection.js';
 import { DEMO_BOOKS } from '../core/demo/demo.js';
 import { encodeCursor } from '../core/kernel/paging.js';
 import { createReadCache, estimateBytes } from '../core/kernel/read-cache.js';
-import { createApiWorld, tempDbFile, type ApiWorld } from './helpers/api.js';
+import { createDb } from '../db/connection.js';
+import { type ApiWorld, createApiWorld, tempDbFile } from './helpers/api.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -41,14 +41,20 @@ describe('A commit anywhere shows in the very next API answer', () => {
       expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(7);
       // Another process writes a book as core does, search text and all.
       const two = { title: 'Second Connection Two', author: 'Other', isbn: null };
-      await other.db.insertInto('books').values({ ...two, search_text: bookSearchText(two), cover: 'SOFT', inventory: 1, daily_fee_cents: 100, deleted_at: null }).execute();
-      expect((await list()).body.results.map((b: { title: string }) => b.title)).toEqual(['Second Connection', 'Second Connection Two']);
+      await other.db
+        .insertInto('books')
+        .values({ ...two, search_text: bookSearchText(two), cover: 'SOFT', inventory: 1, daily_fee_cents: 100, deleted_at: null })
+        .execute();
+      expect((await list()).body.results.map((b: { title: string }) => b.title)).toEqual([
+        'Second Connection',
+        'Second Connection Two',
+      ]);
     } finally {
       await other.db.destroy();
     }
   });
 
-  it('a write on this very connection behind core\'s back', async () => {
+  it("a write on this very connection behind core's back", async () => {
     const book = await w.book({ title: 'Behind The Back', inventory: 1 });
     expect((await w.req('GET', `/api/books/${book.id}/`)).body.inventory).toBe(1);
     await w.db.updateTable('books').set({ inventory: 4 }).where('id', '=', book.id).execute();
@@ -130,7 +136,7 @@ describe('createReadCache', () => {
     expect(await cache.get('a', load)).toBe(2);
   });
 
-  it('beforeLoad runs only for a caller about to load, and its refusal is that caller\'s alone', async () => {
+  it("beforeLoad runs only for a caller about to load, and its refusal is that caller's alone", async () => {
     clockAt.t = 0;
     const cache = make(() => 1);
     let loads = 0;
@@ -144,7 +150,10 @@ describe('createReadCache', () => {
     await expect(cache.get('k', load, refuse)).rejects.toThrow('throttled');
     expect([loads, asked, cache.stats().entries]).toEqual([0, 1, 0]);
     // A refused caller and an allowed one at once: only the refused one fails.
-    const [refused, allowed] = await Promise.allSettled([cache.get('k', load, refuse), cache.get('k', load, async () => undefined)]);
+    const [refused, allowed] = await Promise.allSettled([
+      cache.get('k', load, refuse),
+      cache.get('k', load, async () => undefined),
+    ]);
     expect(refused.status).toBe('rejected');
     expect(allowed).toEqual({ status: 'fulfilled', value: 1 });
     // Kept: later callers are served without being asked.
@@ -155,12 +164,19 @@ describe('createReadCache', () => {
   it('a failed load is not remembered, and the oldest entries go first when over budget', async () => {
     clockAt.t = 0;
     const cache = make(() => 1, { maxBytes: 3 * estimateBytes('k0', 'v') });
-    await expect(cache.get('bad', async () => { throw new Error('no'); })).rejects.toThrow('no');
+    await expect(
+      cache.get('bad', async () => {
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
     expect(cache.stats().entries).toBe(0);
     for (let i = 0; i < 5; i++) await cache.get(`k${i}`, async () => 'v');
     expect(cache.stats().entries).toBe(3);
     let reloaded = false;
-    await cache.get('k0', async () => { reloaded = true; return 'v'; });
+    await cache.get('k0', async () => {
+      reloaded = true;
+      return 'v';
+    });
     expect(reloaded).toBe(true);
   });
 });

@@ -21,7 +21,9 @@ describe('where Chromium is looked for, in order', () => {
   });
 
   it('CHROMIUM_PATH pointing at nothing is an error, not a quiet fall-back', () => {
-    expect(() => findInstalledChromium(machine(['/opt/a/chromium'], { CHROMIUM_PATH: '/nope' }))).toThrow(/CHROMIUM_PATH is \/nope/);
+    expect(() => findInstalledChromium(machine(['/opt/a/chromium'], { CHROMIUM_PATH: '/nope' }))).toThrow(
+      /CHROMIUM_PATH is \/nope/,
+    );
   });
 
   it('then chromium, chromium-browser, google-chrome, google-chrome-stable on PATH, by name first', () => {
@@ -36,7 +38,7 @@ describe('where Chromium is looked for, in order', () => {
     expect(found(machine(['/opt/a/chromium', '/opt/b/chromium']))).toBe('/opt/a/chromium');
   });
 
-  it('then Debian\'s /usr/bin/chromium when it is not on PATH', () => {
+  it("then Debian's /usr/bin/chromium when it is not on PATH", () => {
     expect(found(machine(['/usr/bin/chromium']))).toBe('/usr/bin/chromium');
   });
 
@@ -46,7 +48,7 @@ describe('where Chromium is looked for, in order', () => {
     expect(found(machine([MAC_CHROME], {}, 'linux'))).toBeUndefined();
   });
 
-  it('otherwise nothing installed: the npm package\'s browser, which exists for Linux x64 only', () => {
+  it("otherwise nothing installed: the npm package's browser, which exists for Linux x64 only", () => {
     expect(found(machine([]))).toBeUndefined();
     expect(bundledChromiumFits('linux', 'x64')).toBe(true);
     expect(bundledChromiumFits('linux', 'arm64')).toBe(false);

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../core/kernel/clock.js';
-import { createApiWorld, type ApiWorld } from './helpers/api.js';
+import { type ApiWorld, createApiWorld } from './helpers/api.js';
 import { createWorld, makeBook, makeReader, type World } from './helpers/world.js';
 
 /** From now on every read of the clock returns the time and then moves it `stepMs` forward. */
@@ -41,7 +41,10 @@ describe('a use case reads the clock once, so midnight cannot split it', () => {
     const book = await api.book({ inventory: 5 });
     const ticking = tickOnEveryRead(api.clock, LAST_MS);
 
-    const res = await api.req('POST', '/api/borrowings/', { token: reader.access, body: { book_id: book.id, expected_return_date: '2026-03-11' } });
+    const res = await api.req('POST', '/api/borrowings/', {
+      token: reader.access,
+      body: { book_id: book.id, expected_return_date: '2026-03-11' },
+    });
 
     expect(res.status).toBe(201);
     expect(res.body.borrow_date).toBe('2026-03-10');
@@ -57,7 +60,10 @@ describe('a use case reads the clock once, so midnight cannot split it', () => {
     const reader = await api.user();
     const book = await api.book({ inventory: 5 });
     tickOnEveryRead(api.clock, '2026-03-11T00:00:00.000Z');
-    const res = await api.req('POST', '/api/borrowings/', { token: reader.access, body: { book_id: book.id, expected_return_date: '2026-03-11' } });
+    const res = await api.req('POST', '/api/borrowings/', {
+      token: reader.access,
+      body: { book_id: book.id, expected_return_date: '2026-03-11' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'INVALID_LOAN_PERIOD', details: { min: '2026-03-12', max: '2026-04-10' } });
   });
@@ -66,7 +72,11 @@ describe('a use case reads the clock once, so midnight cannot split it', () => {
     world = await createWorld();
     const book = await makeBook(world.core, { daily_fee: '0.75' });
     tickOnEveryRead(world.clock, LAST_MS);
-    expect(await world.core.borrowings.quote(book.id, 1)).toMatchObject({ borrow_date: '2026-03-10', expected_return_date: '2026-03-11', days: 1 });
+    expect(await world.core.borrowings.quote(book.id, 1)).toMatchObject({
+      borrow_date: '2026-03-10',
+      expected_return_date: '2026-03-11',
+      days: 1,
+    });
   });
 
   it('a return across midnight dates the return and its fine from one reading', async () => {
@@ -92,9 +102,19 @@ describe('a use case reads the clock once, so midnight cannot split it', () => {
     const event = [...world.stripe.api.events].reverse().find((e) => e.type === 'checkout.session.completed')!;
     const payload = JSON.stringify(event);
     tickOnEveryRead(world.clock, LAST_MS);
-    expect(await world.core.payments.handleWebhook(payload, world.stripe.api.sign(payload, 'whsec_test_secret'))).toMatchObject({ applied: true });
-    const paid = await world.db.selectFrom('payments').select('paid_at').where('session_id', '=', sessionId).executeTakeFirstOrThrow();
-    const seen = await world.db.selectFrom('stripe_events').select('processed_at').where('id', '=', event.id).executeTakeFirstOrThrow();
+    expect(await world.core.payments.handleWebhook(payload, world.stripe.api.sign(payload, 'whsec_test_secret'))).toMatchObject({
+      applied: true,
+    });
+    const paid = await world.db
+      .selectFrom('payments')
+      .select('paid_at')
+      .where('session_id', '=', sessionId)
+      .executeTakeFirstOrThrow();
+    const seen = await world.db
+      .selectFrom('stripe_events')
+      .select('processed_at')
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
     expect(paid.paid_at).toBe(LAST_MS);
     expect(seen.processed_at).toBe(LAST_MS);
   });

@@ -9,7 +9,16 @@ describe('configuration is parsed once, with clear messages', () => {
     expect(c.databasePath).toBe('./data/library.db');
     expect(c.port).toBe(3000);
     expect(c.sandbox).toEqual({ telegram: true, stripe: true });
-    expect(c.rules).toEqual({ timeZone: 'UTC', maxLoanDays: 30, maxActiveLoans: 3, fineMultiplier: 2, dueSoonDays: 2, maxHolds: 5, holdPickupHours: 48, maxRenewals: 2 });
+    expect(c.rules).toEqual({
+      timeZone: 'UTC',
+      maxLoanDays: 30,
+      maxActiveLoans: 3,
+      fineMultiplier: 2,
+      dueSoonDays: 2,
+      maxHolds: 5,
+      holdPickupHours: 48,
+      maxRenewals: 2,
+    });
     expect(c.cron).toEqual({ overdueReport: '0 9 * * *', dueSoon: '0 9 * * *' });
     expect(c.telegram.apiRoot).toBe('https://api.telegram.org');
   });
@@ -17,18 +26,27 @@ describe('configuration is parsed once, with clear messages', () => {
   it('names every malformed variable', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', MAX_LOAN_DAYS: '0', LIBRARY_TIMEZONE: 'Mars/Base', OVERDUE_REPORT_CRON: 'every day', TELEGRAM_BOT_TOKEN: 'nope' });
+      loadConfig({
+        PORT: 'eighty',
+        MAX_LOAN_DAYS: '0',
+        LIBRARY_TIMEZONE: 'Mars/Base',
+        OVERDUE_REPORT_CRON: 'every day',
+        TELEGRAM_BOT_TOKEN: 'nope',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ['PORT', 'MAX_LOAN_DAYS', 'LIBRARY_TIMEZONE', 'OVERDUE_REPORT_CRON', 'TELEGRAM_BOT_TOKEN']) expect(message).toContain(name);
+    for (const name of ['PORT', 'MAX_LOAN_DAYS', 'LIBRARY_TIMEZONE', 'OVERDUE_REPORT_CRON', 'TELEGRAM_BOT_TOKEN'])
+      expect(message).toContain(name);
   });
 
   it('says what a port must be: a whole number from 1 to 65535', () => {
     for (const port of ['eighty', '3000.5', '-1', '65536', '0x50', '1e3', '80 80']) {
-      expect(() => loadConfig({ PORT: port }), port).toThrow(/^Invalid configuration:\n {2}- PORT must be a whole number from 1 to 65535$/);
+      expect(() => loadConfig({ PORT: port }), port).toThrow(
+        /^Invalid configuration:\n {2}- PORT must be a whole number from 1 to 65535$/,
+      );
     }
     expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
     expect(loadConfig({ PORT: ' 65535 ' }).port).toBe(65535);
@@ -36,15 +54,20 @@ describe('configuration is parsed once, with clear messages', () => {
   });
 
   it('reads the holds and renewals settings (SPEC §11) and names a malformed one', () => {
-    expect(loadConfig({ MAX_HOLDS: '7', HOLD_PICKUP_HOURS: '24', MAX_RENEWALS: '0' }).rules).toMatchObject({ maxHolds: 7, holdPickupHours: 24, maxRenewals: 0 });
-    expect(() => loadConfig({ MAX_HOLDS: '0', HOLD_PICKUP_HOURS: 'two days', MAX_RENEWALS: '-1' })).toThrow(/MAX_HOLDS[\s\S]*HOLD_PICKUP_HOURS[\s\S]*MAX_RENEWALS/);
+    expect(loadConfig({ MAX_HOLDS: '7', HOLD_PICKUP_HOURS: '24', MAX_RENEWALS: '0' }).rules).toMatchObject({
+      maxHolds: 7,
+      holdPickupHours: 24,
+      maxRenewals: 0,
+    });
+    expect(() => loadConfig({ MAX_HOLDS: '0', HOLD_PICKUP_HOURS: 'two days', MAX_RENEWALS: '-1' })).toThrow(
+      /MAX_HOLDS[\s\S]*HOLD_PICKUP_HOURS[\s\S]*MAX_RENEWALS/,
+    );
   });
 
   it('requires the webhook secret with a Stripe key, and PUBLIC_URL for Telegram webhook mode', () => {
     expect(() => loadConfig({ STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
     expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 's3cret' })).toThrow(/PUBLIC_URL/);
   });
-
 });
 
 const TOKEN = { TELEGRAM_BOT_TOKEN: '123:abc' };
@@ -68,7 +91,9 @@ describe('SANDBOX=auto (the default): on only while no Telegram token and no Str
   });
 
   it('only the token and the key count as credentials', () => {
-    expect(loadConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_x', TELEGRAM_STAFF_CHAT_ID: '-100', PUBLIC_URL: 'https://x.test' }).sandbox).toEqual({ telegram: true, stripe: true });
+    expect(
+      loadConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_x', TELEGRAM_STAFF_CHAT_ID: '-100', PUBLIC_URL: 'https://x.test' }).sandbox,
+    ).toEqual({ telegram: true, stripe: true });
   });
 });
 

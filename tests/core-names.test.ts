@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayName, nameWithUsername } from '../core/kernel/names.js';
 
-describe('a reader\'s display name', () => {
+describe("a reader's display name", () => {
   it('is the full name, else the email, else #id', () => {
     expect(displayName({ first_name: 'Olena', last_name: 'Koval', email: 'o@example.test', id: 7 })).toBe('Olena Koval');
     expect(displayName({ first_name: 'Olena', last_name: '', email: null, id: 7 })).toBe('Olena');

@@ -6,7 +6,7 @@
  * staff rights but no account, so a use case done for one's own account refuses it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, type Actor, type UserActor } from '../core/index.js';
+import { type Actor, SYSTEM_ACTOR, type UserActor } from '../core/index.js';
 import { sandboxPersonas } from '../sandbox/index.js';
 import { createWorld, makeBook, makeReader, makeStaff, type World } from './helpers/world.js';
 
@@ -42,7 +42,18 @@ beforeAll(async () => {
   await w.core.payments.confirmSession(payment.session_id!);
   const queued = await makeBook(w.core, { title: 'Queued', inventory: 0 });
   const hold = await w.core.holds.place(other, { book_id: queued.id });
-  f = { w, reader, other, staff, bookId: book.id, spareBookId: spare.id, loanId: borrowing.id, paymentId: payment.id, holdId: hold.id, queuedBookId: queued.id };
+  f = {
+    w,
+    reader,
+    other,
+    staff,
+    bookId: book.id,
+    spareBookId: spare.id,
+    loanId: borrowing.id,
+    paymentId: payment.id,
+    holdId: hold.id,
+    queuedBookId: queued.id,
+  };
 });
 
 afterAll(async () => {
@@ -54,7 +65,11 @@ async function snapshot() {
   const { db } = f.w;
   return {
     books: await db.selectFrom('books').select(['id', 'title', 'inventory', 'deleted_at']).orderBy('id').execute(),
-    users: await db.selectFrom('users').select(['id', 'email', 'is_staff', 'language', 'password_hash', 'token_epoch']).orderBy('id').execute(),
+    users: await db
+      .selectFrom('users')
+      .select(['id', 'email', 'is_staff', 'language', 'password_hash', 'token_epoch'])
+      .orderBy('id')
+      .execute(),
     borrowings: await db.selectFrom('borrowings').select(['id', 'actual_return_date']).orderBy('id').execute(),
     payments: await db.selectFrom('payments').select(['id', 'status', 'session_id']).orderBy('id').execute(),
     outbox: await db.selectFrom('outbox').select('id').orderBy('id').execute(),
@@ -80,7 +95,12 @@ type Allowed = 'staff' | 'system' | 'owner';
 
 /** use case, how a reader is refused, who gets past the check, the call. */
 const cases: Array<[string, 'FORBIDDEN' | 'NOT_FOUND', Allowed, (actor: Actor) => Promise<unknown>]> = [
-  ['books.create', 'FORBIDDEN', 'staff', (a) => f.w.core.books.create(a, { title: 'New', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: '1.00' })],
+  [
+    'books.create',
+    'FORBIDDEN',
+    'staff',
+    (a) => f.w.core.books.create(a, { title: 'New', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: '1.00' }),
+  ],
   ['books.update', 'FORBIDDEN', 'staff', (a) => f.w.core.books.update(a, f.bookId, { title: 'Solaris (2nd ed.)' }, true)],
   ['books.setInventory', 'FORBIDDEN', 'staff', (a) => f.w.core.books.setInventory(a, f.bookId, 9)],
   ['books.remove', 'FORBIDDEN', 'staff', (a) => f.w.core.books.remove(a, f.spareBookId)],
@@ -100,7 +120,12 @@ const cases: Array<[string, 'FORBIDDEN' | 'NOT_FOUND', Allowed, (actor: Actor) =
   ['payments.renew of another reader', 'NOT_FOUND', 'owner', (a) => f.w.core.payments.renew(a, f.paymentId)],
   ['payments.expireDue', 'FORBIDDEN', 'system', (a) => f.w.core.payments.expireDue(a)],
   ['users.get of another reader', 'NOT_FOUND', 'staff', (a) => f.w.core.users.get(a, f.other.userId)],
-  ['users.createOrPromoteStaff', 'FORBIDDEN', 'system', (a) => f.w.core.users.createOrPromoteStaff(a, 'new.staff@example.test', 'a long password')],
+  [
+    'users.createOrPromoteStaff',
+    'FORBIDDEN',
+    'system',
+    (a) => f.w.core.users.createOrPromoteStaff(a, 'new.staff@example.test', 'a long password'),
+  ],
   ['users.promoteSandboxLibrarian', 'FORBIDDEN', 'system', (a) => f.w.core.users.promoteSandboxLibrarian(a, librarian)],
   ['users.revokeSandboxLibrarian', 'FORBIDDEN', 'system', (a) => f.w.core.users.revokeSandboxLibrarian(a, librarian.id)],
   ['notices.dueSoonReminders', 'FORBIDDEN', 'system', (a) => f.w.core.notices.dueSoonReminders(a)],
@@ -112,10 +137,20 @@ const cases: Array<[string, 'FORBIDDEN' | 'NOT_FOUND', Allowed, (actor: Actor) =
   ['holds.list filtered by user_id', 'FORBIDDEN', 'staff', (a) => f.w.core.holds.list(a, { userId: f.other.userId })],
   ['holds.queue', 'FORBIDDEN', 'staff', (a) => f.w.core.holds.queue(a, f.queuedBookId)],
   ['holds.expireDue', 'FORBIDDEN', 'system', (a) => f.w.core.holds.expireDue(a)],
-  ['borrowings.extensionQuote of another reader', 'NOT_FOUND', 'owner', (a) => f.w.core.borrowings.extensionQuote(a, f.loanId, '2026-03-20')],
+  [
+    'borrowings.extensionQuote of another reader',
+    'NOT_FOUND',
+    'owner',
+    (a) => f.w.core.borrowings.extensionQuote(a, f.loanId, '2026-03-20'),
+  ],
   // Last: these change the hold, the loan and the payment the rows above read.
   ['holds.cancel of another reader', 'NOT_FOUND', 'owner', (a) => f.w.core.holds.cancel(a, f.holdId)],
-  ['borrowings.extend of another reader', 'NOT_FOUND', 'owner', (a) => f.w.core.borrowings.extend(a, f.loanId, { expected_return_date: '2026-03-20' })],
+  [
+    'borrowings.extend of another reader',
+    'NOT_FOUND',
+    'owner',
+    (a) => f.w.core.borrowings.extend(a, f.loanId, { expected_return_date: '2026-03-20' }),
+  ],
   ['borrowings.returnBook of another reader', 'NOT_FOUND', 'staff', (a) => f.w.core.borrowings.returnBook(a, f.loanId)],
   ['payments.refund', 'FORBIDDEN', 'staff', (a) => f.w.core.payments.refund(a, f.paymentId)],
 ];
@@ -134,7 +169,10 @@ describe('a reader calling core directly is refused, and nothing changes', () =>
 
 describe('the service (SYSTEM_ACTOR) has no account of its own', () => {
   const own: Array<[string, () => Promise<unknown>]> = [
-    ['borrowings.borrow', () => f.w.core.borrowings.borrow(SYSTEM_ACTOR, { book_id: f.bookId, expected_return_date: '2026-03-15' })],
+    [
+      'borrowings.borrow',
+      () => f.w.core.borrowings.borrow(SYSTEM_ACTOR, { book_id: f.bookId, expected_return_date: '2026-03-15' }),
+    ],
     ['borrowings.activeFor (own loans)', () => f.w.core.borrowings.activeFor(SYSTEM_ACTOR)],
     ['holds.place', () => f.w.core.holds.place(SYSTEM_ACTOR, { book_id: f.queuedBookId })],
     ['reports.unpaidPayments (own payments)', () => f.w.core.reports.unpaidPayments(SYSTEM_ACTOR)],
@@ -152,11 +190,13 @@ describe('the service (SYSTEM_ACTOR) has no account of its own', () => {
     });
   }
 
-  it('while its staff rights reach every reader\'s records', async () => {
-    expect((await f.w.core.borrowings.activeFor(SYSTEM_ACTOR, f.reader.userId))).toEqual([]);
+  it("while its staff rights reach every reader's records", async () => {
+    expect(await f.w.core.borrowings.activeFor(SYSTEM_ACTOR, f.reader.userId)).toEqual([]);
     expect((await f.w.core.users.get(SYSTEM_ACTOR, f.other.userId)).id).toBe(f.other.userId);
     // (The loan's extension above added its extra rent beside the first.)
-    expect((await f.w.core.payments.list(SYSTEM_ACTOR, { userId: f.other.userId })).results.map((p) => p.id)).toContain(f.paymentId);
+    expect((await f.w.core.payments.list(SYSTEM_ACTOR, { userId: f.other.userId })).results.map((p) => p.id)).toContain(
+      f.paymentId,
+    );
     expect((await f.w.core.holds.list(SYSTEM_ACTOR, { userId: f.other.userId })).results.map((h) => h.id)).toEqual([f.holdId]);
   });
 });

@@ -4,17 +4,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, type Kysely } from 'kysely';
-import { getOrCreateSetting, openDatabase, type DB } from '../db/connection.js';
-import { KvStore } from '../db/kv-store.js';
-import { copyDatabase, planCopy, TargetNotEmptyError } from '../db/copy.js';
-import { createCore, SYSTEM_ACTOR, type Core } from '../core/index.js';
-import { ManualClock } from '../core/kernel/clock.js';
-import { createStripeGateway } from '../gateways/stripe.js';
 import { testConfig } from '../config.js';
+import { type Core, createCore, SYSTEM_ACTOR } from '../core/index.js';
+import { ManualClock } from '../core/kernel/clock.js';
+import { type DB, getOrCreateSetting, openDatabase } from '../db/connection.js';
+import { copyDatabase, planCopy, TargetNotEmptyError } from '../db/copy.js';
+import { KvStore } from '../db/kv-store.js';
+import { createStripeGateway } from '../gateways/stripe.js';
 import { silentLogger } from '../logger.js';
-import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { type StartedFakeStripe, startFakeStripe } from './fakes/stripe.js';
 import { onPostgres, openTestDatabase } from './helpers/engine.js';
 
 let dir: string;
@@ -25,10 +25,27 @@ const clock = new ManualClock('2026-03-10T10:00:00Z');
 const config = testConfig({ TELEGRAM_STAFF_CHAT_ID: '-1001234567890' });
 
 const coreOver = (db: DB): Core =>
-  createCore({ db, clock, config, logger: silentLogger(), gateway: createStripeGateway({ secretKey: 'sk_test_copy', webhookSecret: 'whsec_copy', apiBase: stripe.apiBase, timeoutMs: 2000, maxNetworkRetries: 0 }) });
+  createCore({
+    db,
+    clock,
+    config,
+    logger: silentLogger(),
+    gateway: createStripeGateway({
+      secretKey: 'sk_test_copy',
+      webhookSecret: 'whsec_copy',
+      apiBase: stripe.apiBase,
+      timeoutMs: 2000,
+      maxNetworkRetries: 0,
+    }),
+  });
 
 const reader = async (core: Core, n: number, telegramId?: number) => {
-  const u = await core.users.register({ email: `copy-reader${n}@example.test`, password: 'correct horse', first_name: 'Copy', last_name: `Reader${n}` });
+  const u = await core.users.register({
+    email: `copy-reader${n}@example.test`,
+    password: 'correct horse',
+    first_name: 'Copy',
+    last_name: `Reader${n}`,
+  });
   if (telegramId) await core.deps.db.updateTable('users').set({ telegram_user_id: telegramId }).where('id', '=', u.id).execute();
   return { userId: u.id, isStaff: false };
 };
@@ -54,11 +71,26 @@ beforeAll(async () => {
   await core.borrowings.returnBook(SYSTEM_ACTOR, late.borrowing.id);
   // A returned loan of a book deleted since: history the target's guard trigger would refuse to write anew.
   await core.books.remove(SYSTEM_ACTOR, books[1]!.id);
-  await source.insertInto('stripe_events').values({ id: 'evt_copied', type: 'checkout.session.completed', processed_at: '2026-03-10T10:05:00.000Z' }).execute();
+  await source
+    .insertInto('stripe_events')
+    .values({ id: 'evt_copied', type: 'checkout.session.completed', processed_at: '2026-03-10T10:05:00.000Z' })
+    .execute();
   await new KvStore(source, 'session:').write('5000000001', { language: 'uk', catalogue: { search: 'кобзар' } });
-  await source.insertInto('telegram_link_codes').values({ code: 'link-code-1', user_id: ann.userId, expires_at: '2026-03-10T10:10:00.000Z', used_at: null, used_by_telegram_user_id: null }).execute();
+  await source
+    .insertInto('telegram_link_codes')
+    .values({
+      code: 'link-code-1',
+      user_id: ann.userId,
+      expires_at: '2026-03-10T10:10:00.000Z',
+      used_at: null,
+      used_by_telegram_user_id: null,
+    })
+    .execute();
   // Transient: not copied.
-  await source.insertInto('leases').values({ name: 'dispatcher', holder: 'old instance', expires_at: clock.now().getTime() + 5000 }).execute();
+  await source
+    .insertInto('leases')
+    .values({ name: 'dispatcher', holder: 'old instance', expires_at: clock.now().getTime() + 5000 })
+    .execute();
   ({ db: target } = await openTestDatabase());
 });
 
@@ -78,7 +110,9 @@ describe('db:copy from SQLite to PostgreSQL', () => {
     const copied = await copyDatabase(source, target, { batch: 7, onProgress: (t, d, n) => progress.push([t, d, n]) });
     const plan = await planCopy(source, target);
     expect(plan.map((p) => p.name).slice(0, 4)).toEqual(['users', 'books', 'borrowings', 'payments']);
-    expect(plan.map((p) => p.name)).toEqual(expect.arrayContaining(['outbox', 'settings', 'bot_sessions', 'stripe_events', 'telegram_link_codes']));
+    expect(plan.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['outbox', 'settings', 'bot_sessions', 'stripe_events', 'telegram_link_codes']),
+    );
     expect(plan.map((p) => p.name)).not.toContain('leases');
     expect(plan.map((p) => p.name).some((n) => n.startsWith('books_search'))).toBe(false);
     for (const p of plan) {
@@ -97,10 +131,17 @@ describe('db:copy from SQLite to PostgreSQL', () => {
     expect((await core.books.list({ search: 'кобзар' })).results.map((b) => b.title)).toEqual(['Kobzar']);
     expect(await new KvStore(target, 'session:').read('5000000001')).toEqual({ language: 'uk', catalogue: { search: 'кобзар' } });
     expect(await getOrCreateSetting(target, 'jwt_secret', () => 'a new one')).toBe('the-secret-that-must-survive');
-    const max = async (t: 'books' | 'borrowings' | 'payments' | 'users' | 'outbox') => Number((await sql<{ m: number }>`SELECT max(id) AS m FROM ${sql.id(t)}`.execute(source)).rows[0]!.m);
+    const max = async (t: 'books' | 'borrowings' | 'payments' | 'users' | 'outbox') =>
+      Number((await sql<{ m: number }>`SELECT max(id) AS m FROM ${sql.id(t)}`.execute(source)).rows[0]!.m);
     const dan = await reader(core, 4);
     expect(dan.userId).toBe((await max('users')) + 1);
-    const book = await core.books.create(SYSTEM_ACTOR, { title: 'After the Copy', author: 'New Author', cover: 'SOFT', inventory: 2, daily_fee: '1.00' });
+    const book = await core.books.create(SYSTEM_ACTOR, {
+      title: 'After the Copy',
+      author: 'New Author',
+      cover: 'SOFT',
+      inventory: 2,
+      daily_fee: '1.00',
+    });
     expect(book.id).toBe((await max('books')) + 1);
     const loan = await core.borrowings.borrow(dan, { book_id: book.id, expected_return_date: '2026-03-20' });
     expect(loan.borrowing.id).toBe((await max('borrowings')) + 1);
@@ -114,7 +155,13 @@ describe('db:copy from SQLite to PostgreSQL', () => {
     const copied = await copyDatabase(source, target, { force: true });
     expect(copied.books).toBe(24);
     expect(await target.selectFrom('books').select('id').where('title', '=', 'After the Copy').execute()).toEqual([]);
-    const next = await coreOver(target).books.create(SYSTEM_ACTOR, { title: 'Again', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: '1.00' });
+    const next = await coreOver(target).books.create(SYSTEM_ACTOR, {
+      title: 'Again',
+      author: 'A',
+      cover: 'SOFT',
+      inventory: 1,
+      daily_fee: '1.00',
+    });
     expect(next.id).toBe(25);
   });
 });

@@ -6,15 +6,15 @@
  * the staff chat — whose head row the dead process had claimed for 60 s — hears again within
  * seconds of the restart, not after the claim runs out.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve, type ServerType } from '@hono/node-server';
-import { openDatabase, type DB } from '../db/connection.js';
 import { enqueue, type Notification } from '../core/notices/outbox.js';
+import { type DB, openDatabase } from '../db/connection.js';
 import { liveLease } from '../db/leases.js';
 import { createFakeBotApi, type FakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
 
@@ -32,15 +32,25 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function startDispatcherProcess(file: string, apiRoot: string, holder: string): { child: ChildProcess; holding: Promise<void>; log: string[] } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/dispatcher-process.ts', file, apiRoot, TOKEN, holder, PACE], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startDispatcherProcess(
+  file: string,
+  apiRoot: string,
+  holder: string,
+): { child: ChildProcess; holding: Promise<void>; log: string[] } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tests/helpers/dispatcher-process.ts', file, apiRoot, TOKEN, holder, PACE],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const log: string[] = [];
   child.stderr!.on('data', (d: Buffer) => log.push(String(d)));
   const holding = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       if (String(d).includes('holding')) resolve();
     });
-    child.once('exit', (code, signal) => reject(new Error(`${holder} exited (${code ?? signal}) before holding the lease:\n${log.join('')}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${holder} exited (${code ?? signal}) before holding the lease:\n${log.join('')}`)),
+    );
   });
   holding.catch(() => undefined);
   cleanups.push(() => {
@@ -58,7 +68,13 @@ async function serveFake(fake: FakeBotApi, after: (method: string, params: Recor
         hostname: '127.0.0.1',
         fetch: async (req) => {
           const method = new URL(req.url).pathname.split('/').pop() ?? '';
-          const params = req.method === 'POST' ? ((await req.clone().json().catch(() => ({}))) as Record<string, unknown>) : {};
+          const params =
+            req.method === 'POST'
+              ? ((await req
+                  .clone()
+                  .json()
+                  .catch(() => ({}))) as Record<string, unknown>)
+              : {};
           const res = await fake.app.fetch(req);
           after(method, params);
           return res;
@@ -83,8 +99,18 @@ const marker = (chat: number, i: number) => `${chat === STAFF ? 'staff' : chat}-
 async function queueBacklog(db: DB): Promise<void> {
   const notes: Notification[] = [];
   for (let i = 1; i <= PER_READER; i++) {
-    if (i <= STAFF_MESSAGES) notes.push({ chatId: STAFF, kind: 'staff.payment_received', payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(STAFF, i) } });
-    for (const r of READERS) notes.push({ chatId: r, kind: 'staff.payment_received', payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(r, i) } });
+    if (i <= STAFF_MESSAGES)
+      notes.push({
+        chatId: STAFF,
+        kind: 'staff.payment_received',
+        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(STAFF, i) },
+      });
+    for (const r of READERS)
+      notes.push({
+        chatId: r,
+        kind: 'staff.payment_received',
+        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(r, i) },
+      });
   }
   expect(notes).toHaveLength(100);
   await enqueue(db, notes, Date.now());
@@ -104,7 +130,11 @@ describe('kill -9 in the middle of a 100-message backlog', () => {
     const fake = createFakeBotApi({ token: TOKEN });
     fake.registerChat({ id: STAFF, type: 'supergroup', title: 'Library staff' });
     for (const r of READERS) fake.registerChat({ id: r, type: 'private', first_name: `R${r}` });
-    const texts = (chat: number) => fake.transcript(chat).filter((m) => m.from === 'bot').map((m) => /Book: (\S+)/.exec(m.text)?.[1] ?? '?');
+    const texts = (chat: number) =>
+      fake
+        .transcript(chat)
+        .filter((m) => m.from === 'bot')
+        .map((m) => /Book: (\S+)/.exec(m.text)?.[1] ?? '?');
 
     let first: ReturnType<typeof startDispatcherProcess> | undefined;
     let killedAt = 0;
@@ -120,13 +150,18 @@ describe('kill -9 in the middle of a 100-message backlog', () => {
     await first.holding;
     await new Promise<void>((resolve) => first!.child.once('exit', () => resolve()));
     expect(killedAt).toBeGreaterThan(0);
-    const delivered = READERS.map(texts).flat().length + texts(STAFF).length;
+    const delivered = READERS.flatMap(texts).length + texts(STAFF).length;
     expect(delivered).toBeGreaterThan(KILL_AFTER_STAFF);
     expect(delivered).toBeLessThan(100);
 
     // What the dead process left: claims in its name, the staff chat's head among them, held
     // for a minute — the staff chat would wait that long, then at 20 messages a minute.
-    const inFlight = await db.selectFrom('outbox').select(['id', 'chat_id', 'payload', 'next_attempt_at']).where('claimed_by', '=', 'first').where('sent_at', 'is', null).execute();
+    const inFlight = await db
+      .selectFrom('outbox')
+      .select(['id', 'chat_id', 'payload', 'next_attempt_at'])
+      .where('claimed_by', '=', 'first')
+      .where('sent_at', 'is', null)
+      .execute();
     const staffHead = inFlight.find((r) => r.chat_id === STAFF);
     expect(staffHead && JSON.parse(staffHead.payload).book_title).toBe(marker(STAFF, KILL_AFTER_STAFF));
     expect(staffHead!.next_attempt_at).toBeGreaterThan(Date.now() + 45_000);
@@ -140,7 +175,7 @@ describe('kill -9 in the middle of a 100-message backlog', () => {
     await second.holding;
     expect(staffResumedMs).toBeLessThan(10_000);
 
-    const all = () => [STAFF, ...READERS].map(texts).flat();
+    const all = () => [STAFF, ...READERS].flatMap(texts);
     await fake.waitFor(() => new Set(all()).size === 100, 30_000);
     await new Promise((r) => setTimeout(r, 500)); // anything still to come would be a duplicate
     second.child.kill('SIGKILL');

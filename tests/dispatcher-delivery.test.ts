@@ -2,9 +2,10 @@
  * The outbox dispatcher (SPEC §6) against the fake Telegram Bot API through the real grammY
  * client: limits, 429s, retries, order per chat, restarts, outages.
  */
-import { describe, expect, it } from 'vitest';
-import { createServer, type AddressInfo } from 'node:net';
+
+import { type AddressInfo, createServer } from 'node:net';
 import { Api } from 'grammy';
+import { describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../core/kernel/clock.js';
 import { enqueue } from '../core/notices/outbox.js';
 import { createDispatcher, dispatchOutbox, type MessageSender } from '../jobs/dispatcher.js';
@@ -45,7 +46,17 @@ describe('delivery: every row once, in order per chat', () => {
 
   it('sends HTML with user text escaped', async () => {
     const a = privateChat(1003);
-    await enqueue(h.db, [{ chatId: a, kind: 'staff.payment_received', payload: { amount: '2.00', type: 'FINE', reader: '<Eve & "Co">', book_title: '<b>x</b>' } }], Date.now());
+    await enqueue(
+      h.db,
+      [
+        {
+          chatId: a,
+          kind: 'staff.payment_received',
+          payload: { amount: '2.00', type: 'FINE', reader: '<Eve & "Co">', book_title: '<b>x</b>' },
+        },
+      ],
+      Date.now(),
+    );
     await dispatchOutbox(deps(), FAST);
     const [msg] = h.tg.api.transcript(a);
     expect(msg?.text).toContain('Reader: <Eve & "Co">');
@@ -66,7 +77,21 @@ describe('delivery: every row once, in order per chat', () => {
 
   it('fails a row it cannot render, without blocking the chat', async () => {
     const a = privateChat(1006);
-    await h.db.insertInto('outbox').values({ chat_id: a, kind: 'reader.unknown_kind', payload: '{}', language: 'en', dedup_key: null, next_attempt_at: 0, sent_at: null, failed_at: null, last_error: null, created_at: new Date().toISOString() }).execute();
+    await h.db
+      .insertInto('outbox')
+      .values({
+        chat_id: a,
+        kind: 'reader.unknown_kind',
+        payload: '{}',
+        language: 'en',
+        dedup_key: null,
+        next_attempt_at: 0,
+        sent_at: null,
+        failed_at: null,
+        last_error: null,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     await queue(a, ['after']);
     const summary = await dispatchOutbox(deps(), FAST);
     expect(summary).toMatchObject({ sent: 1, failed: 1 });
@@ -89,7 +114,9 @@ describe('failures', () => {
     } finally {
       await loop.stop();
     }
-    const at = sendCalls().filter((c) => Number(c.params.chat_id) === a).map((c) => c.at);
+    const at = sendCalls()
+      .filter((c) => Number(c.params.chat_id) === a)
+      .map((c) => c.at);
     // attempts: fail, +100 ms fail, +200 ms fail, +400 ms ok, then the next row.
     expect(at.length).toBe(5);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(100);
@@ -147,9 +174,16 @@ describe('failures', () => {
     // Telegram "down": a real grammY client pointed at a port where nothing listens.
     const down = new Api(TOKEN, { apiRoot: `http://127.0.0.1:${await closedPort()}`, timeoutSeconds: 2 });
     let current: MessageSender = down;
-    const switchable: MessageSender = { sendMessage: (chatId, text, other, signal) => current.sendMessage(chatId, text, other, signal) };
+    const switchable: MessageSender = {
+      sendMessage: (chatId, text, other, signal) => current.sendMessage(chatId, text, other, signal),
+    };
     for (const c of chats) await queue(c, [`${c}-1`, `${c}-2`, `${c}-3`]);
-    const loop = createDispatcherLoop(deps(systemClock, switchable), { ...FAST, backoffBaseMs: 20, backoffMaxMs: 150, idleMs: 10 });
+    const loop = createDispatcherLoop(deps(systemClock, switchable), {
+      ...FAST,
+      backoffBaseMs: 20,
+      backoffMaxMs: 150,
+      idleMs: 10,
+    });
     loop.start();
     try {
       // Every chat's first row is tried and retried while Telegram cannot be reached.
@@ -159,7 +193,12 @@ describe('failures', () => {
       }
       const during = await outbox();
       expect(during.every((r) => r.sent_at === null && r.failed_at === null)).toBe(true);
-      expect(during.filter((r) => r.attempts > 1).map((r) => r.chat_id).sort()).toEqual(chats);
+      expect(
+        during
+          .filter((r) => r.attempts > 1)
+          .map((r) => r.chat_id)
+          .sort(),
+      ).toEqual(chats);
       expect(sendCalls()).toHaveLength(0);
       // More news arrives while down.
       for (const c of chats) await queue(c, [`${c}-4`]);
@@ -240,7 +279,11 @@ describe('never twice', () => {
     await queue(a, ['a1', 'a2'], clock);
     const [row] = await outbox();
     // What a crashed dispatcher leaves behind: claimed (attempt counted, lease set), never marked.
-    await h.db.updateTable('outbox').set({ attempts: 1, next_attempt_at: clock.now().getTime() + 60_000 }).where('id', '=', row!.id).execute();
+    await h.db
+      .updateTable('outbox')
+      .set({ attempts: 1, next_attempt_at: clock.now().getTime() + 60_000 })
+      .where('id', '=', row!.id)
+      .execute();
 
     const d = createDispatcher(deps(clock), FAST);
     expect((await d.run()).sent).toBe(0); // neither the claimed row nor the one behind it
@@ -253,10 +296,7 @@ describe('never twice', () => {
   it('two dispatchers over the same database never send the same row', async () => {
     const chats = Array.from({ length: 8 }, (_, i) => privateChat(9200 + i));
     for (const c of chats) await queue(c, [`${c}-1`, `${c}-2`]);
-    const [x, y] = await Promise.all([
-      createDispatcher(deps(), FAST).run(),
-      createDispatcher(deps(), FAST).run(),
-    ]);
+    const [x, y] = await Promise.all([createDispatcher(deps(), FAST).run(), createDispatcher(deps(), FAST).run()]);
     expect(x.sent + y.sent).toBe(16);
     const texts = okSends().map((c) => String(c.params.text));
     expect(new Set(texts).size).toBe(16);

@@ -8,24 +8,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kysely } from 'kysely';
-import { openPglite } from '../db/pglite.js';
-import { openDatabase, type DB } from '../db/connection.js';
-import type { Database } from '../db/schema.js';
-import * as m004 from '../db/migrations/004_leases.js';
-import { acquireLease, leaseHeld, liveLease, releaseLease } from '../db/leases.js';
-import { enqueue } from '../core/notices/outbox.js';
-import { ManualClock, systemClock } from '../core/kernel/clock.js';
+import { createNoticeRenderer } from '../bot/notices.js';
 import { testConfig } from '../config.js';
 import { createCore } from '../core/index.js';
-import { PaymentGatewayError, type PaymentGateway } from '../gateways/stripe.js';
-import { silentLogger } from '../logger.js';
+import { ManualClock, systemClock } from '../core/kernel/clock.js';
+import { enqueue } from '../core/notices/outbox.js';
+import { type DB, openDatabase } from '../db/connection.js';
+import { acquireLease, leaseHeld, liveLease, releaseLease } from '../db/leases.js';
+import * as m004 from '../db/migrations/004_leases.js';
+import { openPglite } from '../db/pglite.js';
+import type { Database } from '../db/schema.js';
+import { type PaymentGateway, PaymentGatewayError } from '../gateways/stripe.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
 import { createDispatcherLoop } from '../jobs/dispatcher-loop.js';
-import { DISPATCHER_LEASE, holdLease, LeaseBusyError } from '../jobs/lease.js';
 import { runJob } from '../jobs/index.js';
-import { createNoticeRenderer } from '../bot/notices.js';
+import { DISPATCHER_LEASE, holdLease, LeaseBusyError } from '../jobs/lease.js';
+import { silentLogger } from '../logger.js';
 import { FAST, TOKEN, useDispatchHarness } from './helpers/dispatch.js';
 
 const execFileAsync = promisify(execFile);
@@ -82,7 +82,12 @@ function leaseRules(engine: string, open: () => Promise<{ db: DB; close(): Promi
     it('fences another statement: it matches only while that holder holds the lease', async () => {
       expect(await acquireLease(db, 'e', 'one', 1000, T0)).toBe(true);
       const held = (holder: string, at: number) =>
-        db.selectFrom('leases').select('name').where('name', '=', 'e').where((eb) => eb.exists(leaseHeld(db, 'e', holder, at))).execute();
+        db
+          .selectFrom('leases')
+          .select('name')
+          .where('name', '=', 'e')
+          .where((eb) => eb.exists(leaseHeld(db, 'e', holder, at)))
+          .execute();
       expect(await held('one', T0 + 999)).toHaveLength(1);
       expect(await held('two', T0 + 999)).toHaveLength(0);
       expect(await held('one', T0 + 1000)).toHaveLength(0);
@@ -99,7 +104,12 @@ leaseRules('PostgreSQL (PGlite)', async () => {
   const { db: opened } = await openPglite();
   const db = opened as unknown as Kysely<Database>;
   // Migration 004 as written (Kysely's schema builder), over the outbox it extends.
-  await db.schema.createTable('outbox').addColumn('id', 'serial', (c) => c.primaryKey()).addColumn('sent_at', 'text').addColumn('failed_at', 'text').execute();
+  await db.schema
+    .createTable('outbox')
+    .addColumn('id', 'serial', (c) => c.primaryKey())
+    .addColumn('sent_at', 'text')
+    .addColumn('failed_at', 'text')
+    .execute();
   await m004.up(db as Kysely<unknown>);
   return { db, close: () => db.destroy() };
 });
@@ -112,9 +122,15 @@ describe('holding a lease while work runs', () => {
     expect(lease).toBeDefined();
     await new Promise((r) => setTimeout(r, 2000)); // more than two TTLs: renewed meanwhile
     expect(await liveLease(h.db, 'job:x', Date.now())).toMatchObject({ holder: 'me' });
-    expect(await holdLease(h.db, systemClock, { name: 'job:x', holder: 'other', ttlMs: 800, logger: silentLogger() })).toBeUndefined();
+    expect(
+      await holdLease(h.db, systemClock, { name: 'job:x', holder: 'other', ttlMs: 800, logger: silentLogger() }),
+    ).toBeUndefined();
     // Someone takes it over (as after a freeze longer than the TTL): the holder hears of it.
-    await h.db.updateTable('leases').set({ holder: 'other', expires_at: Date.now() + 60_000 }).where('name', '=', 'job:x').execute();
+    await h.db
+      .updateTable('leases')
+      .set({ holder: 'other', expires_at: Date.now() + 60_000 })
+      .where('name', '=', 'job:x')
+      .execute();
     await new Promise<void>((resolve) => lease.lost.addEventListener('abort', () => resolve()));
     await lease.release();
     expect(await liveLease(h.db, 'job:x', Date.now())).toMatchObject({ holder: 'other' }); // not ours to delete
@@ -192,9 +208,21 @@ describe('one dispatcher at a time', () => {
     const [a1, , b1, c1] = await h.outbox();
     // A dead dispatcher's claim (a minute to run), a row backing off after a 502, and a claim
     // of the new holder's own from before (say, a send it still has in flight).
-    await h.db.updateTable('outbox').set({ attempts: 1, claimed_by: 'dead', next_attempt_at: now + 60_000 }).where('id', '=', a1!.id).execute();
-    await h.db.updateTable('outbox').set({ attempts: 1, claimed_by: null, next_attempt_at: now + 30_000 }).where('id', '=', b1!.id).execute();
-    await h.db.updateTable('outbox').set({ attempts: 1, claimed_by: 'new', next_attempt_at: now + 60_000 }).where('id', '=', c1!.id).execute();
+    await h.db
+      .updateTable('outbox')
+      .set({ attempts: 1, claimed_by: 'dead', next_attempt_at: now + 60_000 })
+      .where('id', '=', a1!.id)
+      .execute();
+    await h.db
+      .updateTable('outbox')
+      .set({ attempts: 1, claimed_by: null, next_attempt_at: now + 30_000 })
+      .where('id', '=', b1!.id)
+      .execute();
+    await h.db
+      .updateTable('outbox')
+      .set({ attempts: 1, claimed_by: 'new', next_attempt_at: now + 60_000 })
+      .where('id', '=', c1!.id)
+      .execute();
 
     expect(await acquireLease(h.db, DISPATCHER_LEASE, 'new', 5000, now)).toBe(true);
     const d = createDispatcher(h.deps(clock), { ...FAST, fence: { lease: DISPATCHER_LEASE, holder: 'new' } });
@@ -228,7 +256,15 @@ describe('npm run job -- dispatch, as an operator runs it beside the service', (
   async function cli(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
       const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'scripts/job.ts', 'dispatch'], {
-        env: { ...process.env, DATABASE_PATH: file, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: h.tg.apiRoot, SANDBOX: 'off', LOG_LEVEL: 'silent', NODE_ENV: 'production' },
+        env: {
+          ...process.env,
+          DATABASE_PATH: file,
+          TELEGRAM_BOT_TOKEN: TOKEN,
+          TELEGRAM_API_ROOT: h.tg.apiRoot,
+          SANDBOX: 'off',
+          LOG_LEVEL: 'silent',
+          NODE_ENV: 'production',
+        },
         timeout: 60_000,
       });
       return { code: 0, stdout, stderr };
@@ -255,7 +291,17 @@ describe('npm run job -- dispatch, as an operator runs it beside the service', (
       await loop.stop();
 
       // The service is down: a notification queued meanwhile goes out from the command.
-      await enqueue(db, [{ chatId: a, kind: 'staff.payment_received', payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: 'b1' } }], Date.now());
+      await enqueue(
+        db,
+        [
+          {
+            chatId: a,
+            kind: 'staff.payment_received',
+            payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: 'b1' },
+          },
+        ],
+        Date.now(),
+      );
       const alone = await cli(file);
       expect(alone.stderr).toBe('');
       expect(alone.code).toBe(0);

@@ -50,7 +50,7 @@ describe('rate limits', () => {
     expect(third).toMatchObject({ attempts: 0, sent_at: null });
   });
 
-  it('counts only what Telegram accepted against a group\'s allowance: a 429 uses none of it', async () => {
+  it("counts only what Telegram accepted against a group's allowance: a 429 uses none of it", async () => {
     h.tg.api.registerChat({ id: -1002002, type: 'supergroup', title: 'Staff' });
     await queue(-1002002, ['g1', 'g2']);
     h.tg.api.failNext('sendMessage', 1, { status: 429, retry_after: 1 });
@@ -80,7 +80,9 @@ describe('rate limits', () => {
     expect(summary).toMatchObject({ sent: 60, retried: 0 });
     expect(sendCalls().every((c) => c.ok)).toBe(true);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-    const at = okSends().map((c) => c.at).sort((x, y) => x - y);
+    const at = okSends()
+      .map((c) => c.at)
+      .sort((x, y) => x - y);
     for (let i = 50; i < at.length; i++) expect(at[i]! - at[i - 50]!).toBeGreaterThanOrEqual(1000);
   });
 
@@ -118,10 +120,13 @@ describe('rate limits', () => {
 
     expect(summary.retried).toBe(3);
     const calls = sendCalls();
-    expect(calls.slice(0, 3).map((c) => [Number(c.params.chat_id), c.error_code])).toEqual([[5001, 429], [5002, 429], [5003, 429]]);
+    expect(calls.slice(0, 3).map((c) => [Number(c.params.chat_id), c.error_code])).toEqual([
+      [5001, 429],
+      [5002, 429],
+      [5003, 429],
+    ]);
     // The fourth chat never got a 429 of its own, yet waits out the global pause.
     expect(calls[3]).toMatchObject({ ok: true, params: expect.objectContaining({ chat_id: 5004 }) });
     expect(calls[3]!.at - calls[2]!.at).toBeGreaterThanOrEqual(990);
   });
 });
-

@@ -8,19 +8,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
+import { SESSION_CHECK_INTERVAL_MS } from '../core/payments/checkout.js';
 import { silentLogger } from '../logger.js';
 import type { RunningService } from '../service.js';
-import { SESSION_CHECK_INTERVAL_MS } from '../core/payments/checkout.js';
+import { type ApiWorld, createApiWorld } from './helpers/api.js';
+import { launchChromium, SandboxChat, screenshot } from './helpers/browser.js';
 import { startTestService } from './helpers/service.js';
-import { createApiWorld, type ApiWorld } from './helpers/api.js';
-import { SandboxChat, launchChromium, screenshot } from './helpers/browser.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-const WIDTHS = [['desktop', DESKTOP], ['phone', PHONE]] as const;
+const WIDTHS = [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+] as const;
 
 let dir: string;
 let service: RunningService | undefined;
@@ -52,17 +55,29 @@ function requireSetup(): void {
 }
 
 async function newPage(viewport: { width: number; height: number }, locale = 'en-US'): Promise<Page> {
-  const context = await browser!.newContext({ viewport, locale, ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+  const context = await browser!.newContext({
+    viewport,
+    locale,
+    ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return page;
 }
 
-async function rest(method: string, route: string, opts: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+async function rest(
+  method: string,
+  route: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${service!.localUrl}${route}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(`${service!.localUrl}${route}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   return { status: res.status, body: await res.json().catch(() => undefined) };
 }
 
@@ -71,8 +86,15 @@ let readers = 0;
 async function borrowAs(language: 'en' | 'uk'): Promise<string> {
   readers++;
   const email = `pages${readers}@example.test`;
-  expect((await rest('POST', '/api/users/', { body: { email, password: 'correct horse battery', first_name: 'Page', last_name: 'Reader' } })).status).toBe(201);
-  const token = (await rest('POST', '/api/users/token/', { body: { email, password: 'correct horse battery' } })).body.access as string;
+  expect(
+    (
+      await rest('POST', '/api/users/', {
+        body: { email, password: 'correct horse battery', first_name: 'Page', last_name: 'Reader' },
+      })
+    ).status,
+  ).toBe(201);
+  const token = (await rest('POST', '/api/users/token/', { body: { email, password: 'correct horse battery' } })).body
+    .access as string;
   expect((await rest('PATCH', '/api/users/me/', { token, body: { language } })).status).toBe(200);
   const books = (await rest('GET', '/api/books/?limit=100')).body.results as { id: number; available: number }[];
   const book = books.find((b) => b.available > 0)!;
@@ -104,7 +126,12 @@ describe('the web chat at 1280 px and 390 px', () => {
         const names = await page.$$eval('[data-testid="persona-tab"] .p-name', (els) =>
           els.map((e) => ({ text: e.textContent, scroll: e.scrollWidth, client: e.clientWidth })),
         );
-        expect(names.map((n) => n.text)).toEqual(['Olena (reader)', 'Taras (second reader)', 'Iryna (librarian, staff chat)', 'Iryna (librarian, private chat)']);
+        expect(names.map((n) => n.text)).toEqual([
+          'Olena (reader)',
+          'Taras (second reader)',
+          'Iryna (librarian, staff chat)',
+          'Iryna (librarian, private chat)',
+        ]);
         for (const n of names) expect(n.scroll, `"${n.text}" is not cut off`).toBeLessThanOrEqual(n.client);
         if (name === 'desktop') {
           for (const tab of await page.getByTestId('persona-tab').all()) {
@@ -128,7 +155,9 @@ describe('the web chat at 1280 px and 390 px', () => {
         expect(chips.row.scroll, 'the chips row does not scroll sideways').toBeLessThanOrEqual(chips.row.client);
         for (const c of chips.chips) {
           expect(c.left, `${c.text} starts on screen`).toBeGreaterThanOrEqual(chips.row.left - 0.5);
-          expect(c.right, `${c.text} is not cut at the right edge`).toBeLessThanOrEqual(Math.min(chips.row.right, chips.window) + 0.5);
+          expect(c.right, `${c.text} is not cut at the right edge`).toBeLessThanOrEqual(
+            Math.min(chips.row.right, chips.window) + 0.5,
+          );
           expect(c.bottom, `${c.text} is not cut below`).toBeLessThanOrEqual(chips.row.bottom + 0.5);
         }
         await screenshot(page, `30-${name}-staff-chips.png`);
@@ -182,7 +211,12 @@ async function expiryDate(page: Page): Promise<{ text: string; lines: number; le
       range.setEnd(node, m.index + m[0].length);
       const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
       const tops = new Set(rects.map((r) => Math.round(r.top)));
-      return { text: m[0], lines: tops.size, left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)) };
+      return {
+        text: m[0],
+        lines: tops.size,
+        left: Math.min(...rects.map((r) => r.left)),
+        right: Math.max(...rects.map((r) => r.right)),
+      };
     }
     throw new Error('no expiry date on the page');
   });
@@ -209,7 +243,10 @@ describe('a Ukrainian reader pays in the sandbox', () => {
         await screenshot(page, `33-${name}-checkout-uk.png`);
         if (name === 'desktop') continue;
 
-        await Promise.all([page.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/), page.getByTestId('pay-button').click()]);
+        await Promise.all([
+          page.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/),
+          page.getByTestId('pay-button').click(),
+        ]);
         await page.getByRole('heading', { name: 'Оплату отримано — дякуємо' }).waitFor();
         expect(await page.locator('main').textContent()).toContain('Оренду сплачено. Приємного читання!');
         await expectNoSidewaysScroll(page);
@@ -260,7 +297,10 @@ describe('the success page right after paying, in a browser', () => {
     requireSetup();
     const u = await world.user();
     const book = await world.book({ daily_fee: '1.50' });
-    const r = await world.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: world.day(3) } });
+    const r = await world.req('POST', '/api/borrowings/', {
+      token: u.access,
+      body: { book_id: book.id, expected_return_date: world.day(3) },
+    });
     const sessionId = r.body.payments[0].session_id as string;
     const page = await newPage(PHONE);
     try {
@@ -303,7 +343,9 @@ describe('the web chat after the service restarts', () => {
     }
 
     await service!.stop();
-    service = await startTestService(loadConfig({ DATABASE_PATH: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { logger: silentLogger() });
+    service = await startTestService(loadConfig({ DATABASE_PATH: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), {
+      logger: silentLogger(),
+    });
     page = await newPage(DESKTOP);
     try {
       const chat = new SandboxChat(page);

@@ -10,14 +10,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
-import { type RunningService } from '../service.js';
-import { startTestService } from './helpers/service.js';
 import { SANDBOX_BOT_TOKEN, sandboxPersonas } from '../sandbox/index.js';
-import { SandboxChat, launchChromium, screenshot } from './helpers/browser.js';
+import type { RunningService } from '../service.js';
+import { launchChromium, SandboxChat, screenshot } from './helpers/browser.js';
+import { startTestService } from './helpers/service.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -50,7 +50,11 @@ async function rest<T = any>(method: string, route: string, opts: { token?: stri
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${apiBase}${route}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(`${apiBase}${route}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   let body: any;
   try {
@@ -146,7 +150,10 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     expect(service!.config.sandbox).toEqual({ telegram: true, stripe: true });
 
     // The demo catalogue was loaded into the empty library on start.
-    const found = await rest<{ results: { id: number; title: string; inventory: number; daily_fee: string }[] }>('GET', `/api/books?search=${BOOK_TITLE}`);
+    const found = await rest<{ results: { id: number; title: string; inventory: number; daily_fee: string }[] }>(
+      'GET',
+      `/api/books?search=${BOOK_TITLE}`,
+    );
     expect(found.status).toBe(200);
     const book = found.body.results.find((b) => b.title === BOOK_TITLE);
     expect(book, 'the demo catalogue has Dune').toBeDefined();
@@ -172,10 +179,15 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     // Link this Telegram identity to a library account made through the REST API (its one-time
     // t.me deep link, typed as /start <code>), so the API can be asked about the reader's loans.
     expect((await rest('POST', '/api/users', { body: READER })).status).toBe(201);
-    const tokens = await rest<{ access: string }>('POST', '/api/users/token', { body: { email: READER.email, password: READER.password } });
+    const tokens = await rest<{ access: string }>('POST', '/api/users/token', {
+      body: { email: READER.email, password: READER.password },
+    });
     expect(tokens.status).toBe(200);
     state.token = tokens.body.access;
-    const link = await rest<{ url: string }>('POST', '/api/users/me/telegram-link', { token: state.token, body: { current_password: READER.password } });
+    const link = await rest<{ url: string }>('POST', '/api/users/me/telegram-link', {
+      token: state.token,
+      body: { current_password: READER.password },
+    });
     expect(link.status).toBe(201);
     // The sandbox's bot is not on Telegram: the deep link opens the web chat with /start <code> typed in.
     expect(link.body.url).toMatch(new RegExp(`^${escapeRegExp(service!.url)}/sandbox/\\?start=[A-Za-z0-9_-]+$`));
@@ -191,7 +203,9 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     const question = await chat.waitForBot(/Link this Telegram to the library account o•••@example\.test\?/, { after: before });
     await chat.press(question, '✅ Link');
     const menu = await chat.waitForBot(/linked to the library account olena@example\.test/, { id: question });
-    expect((await rest<{ telegram_linked: boolean }>('GET', '/api/users/me', { token: state.token })).body.telegram_linked).toBe(true);
+    expect((await rest<{ telegram_linked: boolean }>('GET', '/api/users/me', { token: state.token })).body.telegram_linked).toBe(
+      true,
+    );
 
     // The catalogue, then the book: the menu message is edited in place, not sent again.
     await chat.press(menu, '📚 Catalogue');
@@ -215,7 +229,10 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     state.rent = rent!;
     await screenshot(page, '04-confirm.png');
     await chat.press(menu, '✅ Confirm');
-    await chat.waitForBot(new RegExp(`You borrowed “${BOOK_TITLE}” until \\d{4}-\\d{2}-\\d{2}\\. Rent: ${escapeRegExp(rent!)} USD`), { id: menu });
+    await chat.waitForBot(
+      new RegExp(`You borrowed “${BOOK_TITLE}” until \\d{4}-\\d{2}-\\d{2}\\. Rent: ${escapeRegExp(rent!)} USD`),
+      { id: menu },
+    );
 
     // Pay is the payment's pay link: it opens the live checkout in a new tab.
     const payLink = chat.button(menu, `💳 Pay ${rent} USD`);
@@ -236,7 +253,10 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     expect(await checkout.getByTestId('status').textContent()).toBe('Awaiting payment');
     await checkout.getByTestId('checkout-banner').waitFor();
     await screenshot(checkout, '06-checkout.png');
-    await Promise.all([checkout.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/), checkout.getByTestId('pay-button').click()]);
+    await Promise.all([
+      checkout.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/),
+      checkout.getByTestId('pay-button').click(),
+    ]);
     await checkout.getByRole('heading', { name: 'Payment received — thank you' }).waitFor();
     const paidPage = await checkout.locator('main').textContent();
     expect(paidPage).toContain('Your rent is paid.');
@@ -246,7 +266,9 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
 
     // Back in the chat, the outbox dispatcher delivers "payment received" without a reload.
     await page.bringToFront();
-    const received = await chat.waitForBot(new RegExp(`We received ${escapeRegExp(rent!)} USD for the rent of “${BOOK_TITLE}”`), { after: menu });
+    const received = await chat.waitForBot(new RegExp(`We received ${escapeRegExp(rent!)} USD for the rent of “${BOOK_TITLE}”`), {
+      after: menu,
+    });
     await chat.message(received).scrollIntoViewIfNeeded();
     await screenshot(page, '08-payment-received.png');
   }, 90_000);
@@ -256,7 +278,10 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     expect(state.rent, 'the borrowing step ran').not.toBe('');
 
     const sent = await chat.quick('/mybooks');
-    const myBooks = await chat.waitForBot(new RegExp(`My books\\n1\\. ${BOOK_TITLE} — due \\d{4}-\\d{2}-\\d{2} \\(in ${LOAN_DAYS} days\\)`), { after: sent });
+    const myBooks = await chat.waitForBot(
+      new RegExp(`My books\\n1\\. ${BOOK_TITLE} — due \\d{4}-\\d{2}-\\d{2} \\(in ${LOAN_DAYS} days\\)`),
+      { after: sent },
+    );
     expect(await chat.text(myBooks), 'the rent is paid, so nothing is left to pay').not.toContain('To pay');
     await screenshot(page, '09-my-books.png');
 
@@ -295,7 +320,10 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     expect(state.today, 'the return step ran').not.toBe('');
 
     // Staff notifications arrived while the reader's chat was open: the tab counts them.
-    await page.getByTestId('persona-picker').getByRole('tab', { name: /^Iryna \(librarian, staff chat\) \(\d+ new\)$/ }).waitFor();
+    await page
+      .getByTestId('persona-picker')
+      .getByRole('tab', { name: /^Iryna \(librarian, staff chat\) \(\d+ new\)$/ })
+      .waitFor();
     await outboxDrained();
     await chat.choosePersona(/^Iryna \(librarian, staff chat\)/);
     const created = await chat.waitForBot(new RegExp(`New borrowing #\\d+\\nReader: .*\\nBook: ${BOOK_TITLE}`));
@@ -310,7 +338,10 @@ describe('the offline sandbox in a real browser (issue 7)', () => {
     expect(await chat.text(card)).toMatch(new RegExp(`rent ${escapeRegExp(state.rent)} USD — paid \\d{4}-\\d{2}-\\d{2}`));
     await screenshot(page, '11a-staff-loan-card.png');
     await chat.press(card, new RegExp(`^💸 Refund #\\d+ · ${escapeRegExp(state.rent)} USD$`));
-    await chat.waitForBot(new RegExp(`^Refund payment #\\d+ — the rent of ${escapeRegExp(state.rent)} USD for “Dune” — to Olena Koval`), { id: card });
+    await chat.waitForBot(
+      new RegExp(`^Refund payment #\\d+ — the rent of ${escapeRegExp(state.rent)} USD for “Dune” — to Olena Koval`),
+      { id: card },
+    );
     await screenshot(page, '11b-staff-refund-confirm.png');
     await chat.press(card, `✅ Refund ${state.rent} USD`);
     await chat.waitForBot(new RegExp(`refunded: ${escapeRegExp(state.rent)} USD`), { id: card });
@@ -409,7 +440,10 @@ describe('renewing a checkout link in the sandbox (issue 13, item 11)', () => {
       await renewed.getByTestId('status').waitFor();
       expect(await renewed.getByTestId('status').textContent()).toBe('Awaiting payment');
       expect(await renewed.getByTestId('session-id').textContent()).not.toBe(first);
-      await Promise.all([renewed.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/), renewed.getByTestId('pay-button').click()]);
+      await Promise.all([
+        renewed.waitForURL(/\/api\/payments\/success\/?\?session_id=cs_/),
+        renewed.getByTestId('pay-button').click(),
+      ]);
       await renewed.getByRole('heading', { name: 'Payment received — thank you' }).waitFor();
       await renewed.close();
       await page.bringToFront();
@@ -426,7 +460,9 @@ describe('the web chat orders what it reads against what the live stream shows (
     const taras = sandboxPersonas(service!.config.telegram.staffChatId!).find((p) => p.id === 'reader2')!;
     const { context, page, chat } = await desktopPage();
     try {
-      const first = (await botCall<{ message_id: number }>('sendMessage', { chat_id: taras.chat.id, text: 'Written before the chat is read' })).message_id;
+      const first = (
+        await botCall<{ message_id: number }>('sendMessage', { chat_id: taras.chat.id, text: 'Written before the chat is read' })
+      ).message_id;
       await page.goto(`${service!.url}/sandbox/#${taras.id}`);
       await chat.ready();
       await chat.waitForBot('Written before the chat is read', { id: first });
@@ -455,8 +491,17 @@ describe('the web chat orders what it reads against what the live stream shows (
       await snapshotTaken;
 
       // Meanwhile the bot writes again and edits its first message; the stream shows both.
-      const second = (await botCall<{ message_id: number }>('sendMessage', { chat_id: taras.chat.id, text: 'Arrived while the chat was being read' })).message_id;
-      await botCall('editMessageText', { chat_id: taras.chat.id, message_id: first, text: 'Edited while the chat was being read' });
+      const second = (
+        await botCall<{ message_id: number }>('sendMessage', {
+          chat_id: taras.chat.id,
+          text: 'Arrived while the chat was being read',
+        })
+      ).message_id;
+      await botCall('editMessageText', {
+        chat_id: taras.chat.id,
+        message_id: first,
+        text: 'Edited while the chat was being read',
+      });
       await chat.waitForBot('Arrived while the chat was being read', { id: second });
       await chat.waitForBot('Edited while the chat was being read', { id: first });
 
@@ -478,7 +523,10 @@ describe('holds in the sandbox (issue 14): a second reader queues for a book tha
 
   it('Taras joins the queue for the book Olena has; she returns it; he is told it is ready and borrows it', async () => {
     requireSetup();
-    const found = await rest<{ results: { id: number; title: string; inventory: number; available: number; holds: number }[] }>('GET', `/api/books?search=moby`);
+    const found = await rest<{ results: { id: number; title: string; inventory: number; available: number; holds: number }[] }>(
+      'GET',
+      `/api/books?search=moby`,
+    );
     const book = found.body.results.find((b) => b.title === HELD)!;
     expect(book, 'the demo catalogue has Moby-Dick with one copy').toMatchObject({ inventory: 1, available: 1, holds: 0 });
     const { context, page, chat } = await desktopPage();
@@ -521,7 +569,9 @@ describe('holds in the sandbox (issue 14): a second reader queues for a book tha
       await chat.choosePersona(/^Iryna \(librarian, staff chat\)/);
       sent = await chat.send('/admin holds moby');
       const queue = await chat.waitForBot(new RegExp(`Queue for “${HELD}”`), { after: sent });
-      expect(await chat.text(queue)).toMatch(/Queue: 0 set aside · 1 waiting\n1\. Taras Melnyk \(@taras_m, #\d+\) — waiting since \d{4}-\d{2}-\d{2}/);
+      expect(await chat.text(queue)).toMatch(
+        /Queue: 0 set aside · 1 waiting\n1\. Taras Melnyk \(@taras_m, #\d+\) — waiting since \d{4}-\d{2}-\d{2}/,
+      );
       await chat.message(queue).scrollIntoViewIfNeeded();
       await screenshot(page, '23-staff-queue.png');
 
@@ -548,7 +598,9 @@ describe('holds in the sandbox (issue 14): a second reader queues for a book tha
       await chat.waitForBot(/на 3 дні, до \d{4}-\d{2}-\d{2}/, { id: ready });
       await chat.press(ready, '✅ Підтвердити');
       await chat.waitForBot(`Ви позичили «${HELD}»`, { id: ready });
-      expect(await chat.button(ready, /^💳 Оплатити \d+\.\d{2} USD$/).getAttribute('href')).toMatch(/\/api\/payments\/checkout\//);
+      expect(await chat.button(ready, /^💳 Оплатити \d+\.\d{2} USD$/).getAttribute('href')).toMatch(
+        /\/api\/payments\/checkout\//,
+      );
       await chat.message(ready).scrollIntoViewIfNeeded();
       await screenshot(page, '25-taras-borrowed.png');
       const lent = await rest<{ inventory: number; available: number; holds: number }>('GET', `/api/books/${book.id}/`);

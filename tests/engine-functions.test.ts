@@ -4,19 +4,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { type DB, MIGRATION_NAMES, migrateToLatest, immediateTransaction } from '../db/connection.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bookSearchText, queryWords } from '../core/catalogue/search-text.js';
+import { type DB, immediateTransaction, MIGRATION_NAMES, migrateToLatest } from '../db/connection.js';
+import { concatText, daysBetween, double, greatest, jsonObject, least, param, roundToInteger } from '../db/dialect-sql.js';
 import { type Engine, engineKind } from '../db/engine.js';
-import { lockForUpdate, writeTransaction, isRetryableConflict } from '../db/transactions.js';
+import { isConstraintViolation, isRaised, isUniqueViolation } from '../db/errors.js';
+import { KvStore as KyselyStorage } from '../db/kv-store.js';
 import { acquireLease, liveLease, releaseLease } from '../db/leases.js';
 import { claimDueHeads, claimRow, dueHeads } from '../db/outbox.js';
-import { bookSearchFilter } from '../db/search.js';
-import { bookSearchText, queryWords } from '../core/catalogue/search-text.js';
-import { concatText, daysBetween, double, greatest, jsonObject, least, param, roundToInteger } from '../db/dialect-sql.js';
-import { isConstraintViolation, isRaised, isUniqueViolation } from '../db/errors.js';
 import { counterStoreFor } from '../db/rate-limit-store.js';
-import { KvStore as KyselyStorage } from '../db/kv-store.js';
+import { bookSearchFilter } from '../db/search.js';
+import { isRetryableConflict, lockForUpdate, writeTransaction } from '../db/transactions.js';
 import { onPostgres, openTestDatabase, TEST_ENGINE } from './helpers/engine.js';
 
 const realServer = onPostgres && Boolean(process.env.TEST_DATABASE_URL);
@@ -33,7 +33,16 @@ afterEach(async () => {
 const addBook = (over: Partial<{ title: string; author: string; isbn: string | null; inventory: number }> = {}) =>
   db
     .insertInto('books')
-    .values({ title: 'A Book', author: 'An Author', isbn: null, cover: 'SOFT', inventory: 1, daily_fee_cents: 100, created_at: '2026-03-10T10:00:00.000Z', ...over })
+    .values({
+      title: 'A Book',
+      author: 'An Author',
+      isbn: null,
+      cover: 'SOFT',
+      inventory: 1,
+      daily_fee_cents: 100,
+      created_at: '2026-03-10T10:00:00.000Z',
+      ...over,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
     .then((r) => r.id);
@@ -46,7 +55,8 @@ const addUser = (over: Partial<{ email: string | null; telegram_user_id: number 
     .executeTakeFirstOrThrow()
     .then((r) => r.id);
 
-const inventoryOf = async (id: number) => (await db.selectFrom('books').select('inventory').where('id', '=', id).executeTakeFirstOrThrow()).inventory;
+const inventoryOf = async (id: number) =>
+  (await db.selectFrom('books').select('inventory').where('id', '=', id).executeTakeFirstOrThrow()).inventory;
 
 describe(`The engine (${TEST_ENGINE})`, () => {
   it('is the one the project asked for, on the database and on its transactions', async () => {
@@ -57,10 +67,23 @@ describe(`The engine (${TEST_ENGINE})`, () => {
 
   it('gives ids, Telegram chat ids, epoch milliseconds and count(*) back as JS numbers', async () => {
     const user = await addUser({ telegram_user_id: 5_000_000_123 });
-    await db.insertInto('outbox').values({ chat_id: -1001234567890, kind: 'x', payload: '{}', next_attempt_at: 1_773_136_800_000, created_at: '2026-03-10T10:00:00.000Z' }).execute();
+    await db
+      .insertInto('outbox')
+      .values({
+        chat_id: -1001234567890,
+        kind: 'x',
+        payload: '{}',
+        next_attempt_at: 1_773_136_800_000,
+        created_at: '2026-03-10T10:00:00.000Z',
+      })
+      .execute();
     const row = await db.selectFrom('outbox').select(['id', 'chat_id', 'next_attempt_at']).executeTakeFirstOrThrow();
     expect(row).toEqual({ id: 1, chat_id: -1001234567890, next_attempt_at: 1_773_136_800_000 });
-    const u = await db.selectFrom('users').select(['id', 'telegram_user_id', 'is_staff']).where('id', '=', user).executeTakeFirstOrThrow();
+    const u = await db
+      .selectFrom('users')
+      .select(['id', 'telegram_user_id', 'is_staff'])
+      .where('id', '=', user)
+      .executeTakeFirstOrThrow();
     expect(u).toEqual({ id: user, telegram_user_id: 5_000_000_123, is_staff: 0 });
     const n = await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     expect(n.n).toBe(1);
@@ -70,12 +93,30 @@ describe(`The engine (${TEST_ENGINE})`, () => {
 
   it('reports affected rows as Kysely expects (core checks numUpdatedRows)', async () => {
     const id = await addBook({ inventory: 1 });
-    const took = await db.updateTable('books').set({ inventory: sql`inventory - 1` }).where('id', '=', id).where('inventory', '>', 0).executeTakeFirst();
+    const took = await db
+      .updateTable('books')
+      .set({ inventory: sql`inventory - 1` })
+      .where('id', '=', id)
+      .where('inventory', '>', 0)
+      .executeTakeFirst();
     expect(Number(took.numUpdatedRows)).toBe(1);
-    const none = await db.updateTable('books').set({ inventory: sql`inventory - 1` }).where('id', '=', id).where('inventory', '>', 0).executeTakeFirst();
+    const none = await db
+      .updateTable('books')
+      .set({ inventory: sql`inventory - 1` })
+      .where('id', '=', id)
+      .where('inventory', '>', 0)
+      .executeTakeFirst();
     expect(Number(none.numUpdatedRows)).toBe(0);
-    const ins = await db.insertInto('settings').values({ key: 'k', value: 'v' }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
-    const again = await db.insertInto('settings').values({ key: 'k', value: 'v' }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+    const ins = await db
+      .insertInto('settings')
+      .values({ key: 'k', value: 'v' })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    const again = await db
+      .insertInto('settings')
+      .values({ key: 'k', value: 'v' })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
     expect([Number(ins.numInsertedOrUpdatedRows), Number(again.numInsertedOrUpdatedRows)]).toEqual([1, 0]);
   });
 
@@ -113,12 +154,20 @@ describe('Migrations', () => {
     const user = await addUser();
     const book = await addBook();
     const borrow = (borrow_date: string, expected_return_date: string) =>
-      db.insertInto('borrowings').values({ book_id: book, user_id: user, borrow_date, expected_return_date, actual_return_date: null, created_at: 'x' }).execute();
+      db
+        .insertInto('borrowings')
+        .values({ book_id: book, user_id: user, borrow_date, expected_return_date, actual_return_date: null, created_at: 'x' })
+        .execute();
     await expect(borrow('2026-02-30', '2026-03-10')).rejects.toSatisfy(isConstraintViolation);
     await expect(borrow('2026-03-10', '2026-03-09')).rejects.toSatisfy(isConstraintViolation);
     await expect(borrow('2026-3-10', '2026-03-19')).rejects.toSatisfy(isConstraintViolation);
     await borrow('2026-03-10', '2026-03-17');
-    await expect(db.insertInto('outbox').values({ chat_id: 1, kind: 'x', payload: '{not json', next_attempt_at: 0, created_at: 'x' }).execute()).rejects.toSatisfy(isConstraintViolation);
+    await expect(
+      db
+        .insertInto('outbox')
+        .values({ chat_id: 1, kind: 'x', payload: '{not json', next_attempt_at: 0, created_at: 'x' })
+        .execute(),
+    ).rejects.toSatisfy(isConstraintViolation);
     await addUser({ email: 'ann@example.test' });
     await expect(addUser({ email: 'ann@example.test' })).rejects.toSatisfy(isUniqueViolation);
     if (onPostgres) await expect(addUser({ email: 'Bob@Example.test' })).rejects.toSatisfy(isConstraintViolation);
@@ -129,12 +178,32 @@ describe('Migrations', () => {
   it('guard books on loan and deleted books with triggers that raise the same message', async () => {
     const user = await addUser();
     const book = await addBook();
-    await db.insertInto('borrowings').values({ book_id: book, user_id: user, borrow_date: '2026-03-10', expected_return_date: '2026-03-17', actual_return_date: null, created_at: 'x' }).execute();
+    await db
+      .insertInto('borrowings')
+      .values({
+        book_id: book,
+        user_id: user,
+        borrow_date: '2026-03-10',
+        expected_return_date: '2026-03-17',
+        actual_return_date: null,
+        created_at: 'x',
+      })
+      .execute();
     const del = db.updateTable('books').set({ deleted_at: '2026-03-11T00:00:00.000Z' }).where('id', '=', book).execute();
     await expect(del).rejects.toSatisfy((e: unknown) => isRaised(e, 'BOOK_ON_LOAN'));
     const gone = await addBook({ title: 'Gone' });
     await db.updateTable('books').set({ deleted_at: '2026-03-11T00:00:00.000Z' }).where('id', '=', gone).execute();
-    const lend = db.insertInto('borrowings').values({ book_id: gone, user_id: user, borrow_date: '2026-03-10', expected_return_date: '2026-03-17', actual_return_date: null, created_at: 'x' }).execute();
+    const lend = db
+      .insertInto('borrowings')
+      .values({
+        book_id: gone,
+        user_id: user,
+        borrow_date: '2026-03-10',
+        expected_return_date: '2026-03-17',
+        actual_return_date: null,
+        created_at: 'x',
+      })
+      .execute();
     await expect(lend).rejects.toSatisfy((e: unknown) => isRaised(e, 'BOOK_DELETED'));
   });
 });
@@ -146,9 +215,17 @@ describe('Write transactions', () => {
       Array.from({ length: 50 }, () =>
         writeTransaction(db, async (trx) => {
           await lockForUpdate(trx, 'books', [book]);
-          const { inventory } = await trx.selectFrom('books').select('inventory').where('id', '=', book).executeTakeFirstOrThrow();
+          const { inventory } = await trx
+            .selectFrom('books')
+            .select('inventory')
+            .where('id', '=', book)
+            .executeTakeFirstOrThrow();
           if (inventory <= 0) return 'refused';
-          await trx.updateTable('books').set({ inventory: inventory - 1 }).where('id', '=', book).execute();
+          await trx
+            .updateTable('books')
+            .set({ inventory: inventory - 1 })
+            .where('id', '=', book)
+            .execute();
           return 'taken';
         }),
       ),
@@ -194,10 +271,14 @@ describe('Write transactions', () => {
 
   it('give up after the last attempt with the conflict itself', async () => {
     let calls = 0;
-    const run = writeTransaction(db, async () => {
-      calls++;
-      throw Object.assign(new Error('still conflicting'), { code: '40001' });
-    }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 });
+    const run = writeTransaction(
+      db,
+      async () => {
+        calls++;
+        throw Object.assign(new Error('still conflicting'), { code: '40001' });
+      },
+      { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    );
     await expect(run).rejects.toThrow('still conflicting');
     expect(calls).toBe(onPostgres ? 3 : 1);
   });
@@ -236,18 +317,21 @@ describe('Write transactions', () => {
     expect(order).toEqual(['first locked', 'first commits', 'second locked']);
   });
 
-  it.runIf(realServer)('real server: two transactions locking in opposite orders both finish (the deadlock loser is retried)', async () => {
-    const a = await addBook({ inventory: 10 });
-    const b = await addBook({ inventory: 10 });
-    const take = (first: number, second: number) =>
-      writeTransaction(db, async (trx) => {
-        await trx.updateTable('books').set({ inventory: sql`inventory - 1` }).where('id', '=', first).execute();
-        await new Promise((r) => setTimeout(r, 50));
-        await trx.updateTable('books').set({ inventory: sql`inventory - 1` }).where('id', '=', second).execute();
-      });
-    await Promise.all([take(a, b), take(b, a)]);
-    expect([await inventoryOf(a), await inventoryOf(b)]).toEqual([8, 8]);
-  });
+  it.runIf(realServer)(
+    'real server: two transactions locking in opposite orders both finish (the deadlock loser is retried)',
+    async () => {
+      const a = await addBook({ inventory: 10 });
+      const b = await addBook({ inventory: 10 });
+      const take = (first: number, second: number) =>
+        writeTransaction(db, async (trx) => {
+          await trx.updateTable('books').set({ inventory: sql`inventory - 1` }).where('id', '=', first).execute();
+          await new Promise((r) => setTimeout(r, 50));
+          await trx.updateTable('books').set({ inventory: sql`inventory - 1` }).where('id', '=', second).execute();
+        });
+      await Promise.all([take(a, b), take(b, a)]);
+      expect([await inventoryOf(a), await inventoryOf(b)]).toEqual([8, 8]);
+    },
+  );
 });
 
 describe('The change token', () => {
@@ -268,7 +352,10 @@ describe('The change token', () => {
     const t0 = await engine.changeToken.current();
     await expect(
       immediateTransaction(db, async (trx) => {
-        await trx.insertInto('books').values({ title: 'T', author: 'A', cover: 'SOFT', inventory: 1, daily_fee_cents: 1, isbn: null, created_at: 'x' }).execute();
+        await trx
+          .insertInto('books')
+          .values({ title: 'T', author: 'A', cover: 'SOFT', inventory: 1, daily_fee_cents: 1, isbn: null, created_at: 'x' })
+          .execute();
         throw new Error('no');
       }),
     ).rejects.toThrow('no');
@@ -285,7 +372,10 @@ describe('The change token', () => {
     const b = await openTestDatabase(file);
     try {
       const before = await a.engine.changeToken.current();
-      await b.db.insertInto('books').values({ title: 'T', author: 'A', cover: 'SOFT', inventory: 1, daily_fee_cents: 1, isbn: null, created_at: 'x' }).execute();
+      await b.db
+        .insertInto('books')
+        .values({ title: 'T', author: 'A', cover: 'SOFT', inventory: 1, daily_fee_cents: 1, isbn: null, created_at: 'x' })
+        .execute();
       expect(await a.engine.changeToken.current()).toBeGreaterThan(before);
       const seen = await a.db.selectFrom('books').select('title').execute();
       expect(seen.map((r) => r.title)).toEqual(['T']);
@@ -296,26 +386,29 @@ describe('The change token', () => {
     }
   });
 
-  it.runIf(realServer)('real server: is never newer than data a reader loads after it (an uncommitted write moves nothing)', async () => {
-    const id = await addBook({ inventory: 1 });
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let written!: () => void;
-    const wrote = new Promise<void>((r) => (written = r));
-    const writer = writeTransaction(db, async (trx) => {
-      await trx.updateTable('books').set({ inventory: 9 }).where('id', '=', id).execute();
-      written();
-      await gate;
-    });
-    await wrote;
-    const token = await engine.changeToken.current();
-    const data = await inventoryOf(id);
-    release();
-    await writer;
-    expect(data).toBe(1);
-    expect(await engine.changeToken.current()).toBeGreaterThan(token);
-    expect(await inventoryOf(id)).toBe(9);
-  });
+  it.runIf(realServer)(
+    'real server: is never newer than data a reader loads after it (an uncommitted write moves nothing)',
+    async () => {
+      const id = await addBook({ inventory: 1 });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let written!: () => void;
+      const wrote = new Promise<void>((r) => (written = r));
+      const writer = writeTransaction(db, async (trx) => {
+        await trx.updateTable('books').set({ inventory: 9 }).where('id', '=', id).execute();
+        written();
+        await gate;
+      });
+      await wrote;
+      const token = await engine.changeToken.current();
+      const data = await inventoryOf(id);
+      release();
+      await writer;
+      expect(data).toBe(1);
+      expect(await engine.changeToken.current()).toBeGreaterThan(token);
+      expect(await inventoryOf(id)).toBe(9);
+    },
+  );
 });
 
 describe('Leases', () => {
@@ -340,7 +433,10 @@ describe('Leases', () => {
 describe('Outbox claims', () => {
   const queue = async (chatId: number, n: number, at = 0) => {
     for (let i = 0; i < n; i++) {
-      await db.insertInto('outbox').values({ chat_id: chatId, kind: 'k', payload: '{}', next_attempt_at: at, created_at: 'x' }).execute();
+      await db
+        .insertInto('outbox')
+        .values({ chat_id: chatId, kind: 'k', payload: '{}', next_attempt_at: at, created_at: 'x' })
+        .execute();
     }
   };
 
@@ -354,7 +450,7 @@ describe('Outbox claims', () => {
     expect(row.next_attempt_at).toBe(1100);
   });
 
-  it('claimDueHeads takes each chat\'s head once: two claimers get disjoint rows', async () => {
+  it("claimDueHeads takes each chat's head once: two claimers get disjoint rows", async () => {
     await queue(1, 3);
     await queue(2, 2);
     await queue(3, 1, 500);
@@ -381,7 +477,14 @@ describe('Catalogue search', () => {
   const search = async (q: string) => {
     const filter = bookSearchFilter(db, queryWords(q));
     if (!filter) return null;
-    const rows = await db.selectFrom('books').select('title').where('deleted_at', 'is', null).where(filter).orderBy('title').orderBy('id').execute();
+    const rows = await db
+      .selectFrom('books')
+      .select('title')
+      .where('deleted_at', 'is', null)
+      .where(filter)
+      .orderBy('title')
+      .orderBy('id')
+      .execute();
     return rows.map((r) => r.title);
   };
 
@@ -389,7 +492,11 @@ describe('Catalogue search', () => {
     // Core writes the search text with every book; these rows are written here, so here too.
     const addBook = async (b: { title: string; author: string; isbn: string | null }) => {
       const id = await addBookRow(b);
-      await db.updateTable('books').set({ search_text: bookSearchText(b) }).where('id', '=', id).execute();
+      await db
+        .updateTable('books')
+        .set({ search_text: bookSearchText(b) })
+        .where('id', '=', id)
+        .execute();
     };
     await addBook({ title: 'The Hobbit', author: 'J. R. R. Tolkien', isbn: '978-0547928227' });
     await addBook({ title: 'Pride and Prejudice', author: 'Jane Austen', isbn: '978-0141439518' });
@@ -404,7 +511,13 @@ describe('Catalogue search', () => {
     expect(await search('hob')).toEqual(['The Hobbit']);
     expect(await search('jane pri')).toEqual(['Pride and Prejudice']);
     expect(await search('J R R')).toEqual(['The Hobbit']);
-    expect(await search('978')).toEqual(['Brave New World', 'Moby-Dick', 'One Hundred Years of Solitude', 'Pride and Prejudice', 'The Hobbit']);
+    expect(await search('978')).toEqual([
+      'Brave New World',
+      'Moby-Dick',
+      'One Hundred Years of Solitude',
+      'Pride and Prejudice',
+      'The Hobbit',
+    ]);
     expect(await search('0141439')).toEqual(['Pride and Prejudice']);
     expect(await search('978-0141439518')).toEqual(['Pride and Prejudice']);
     expect(await search('dick moby')).toEqual(['Moby-Dick']);
@@ -471,7 +584,11 @@ describe('SQL that differs per engine (db/dialect-sql.ts)', () => {
     expect(await one(least(db, 1_000_001, 1_000_000))).toBe(1_000_000);
     expect(await one(greatest(db, -3, 2))).toBe(2);
     const id = await addBook({ inventory: 1_000_000 });
-    await db.updateTable('books').set({ inventory: least(db, sql<number>`inventory + 1`, 1_000_000) }).where('id', '=', id).execute();
+    await db
+      .updateTable('books')
+      .set({ inventory: least(db, sql<number>`inventory + 1`, 1_000_000) })
+      .where('id', '=', id)
+      .execute();
     expect(await inventoryOf(id)).toBe(1_000_000);
   });
 
@@ -521,7 +638,10 @@ describe('Throttling counters', () => {
       await cb.consume('10.0.0.1');
       await ca.consume('10.0.0.1');
       // The fourth point of the window, through the other instance.
-      const fourth = cb.consume('10.0.0.1').then(() => 'allowed', () => 'refused');
+      const fourth = cb.consume('10.0.0.1').then(
+        () => 'allowed',
+        () => 'refused',
+      );
       // SQLite: each process (here: each database handle) counts for itself.
       expect(await fourth).toBe(onPostgres ? 'refused' : 'allowed');
       expect(counterStoreFor(a.db)).toBe(counterStoreFor(a.db));

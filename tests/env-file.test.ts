@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadEnvFile, malformedEnvLines } from '../config.js';
-import { freePort, runToEnd, startMain, workDir, type Started } from './helpers/entry-point.js';
+import { freePort, runToEnd, type Started, startMain, workDir } from './helpers/entry-point.js';
 
 const dirs: string[] = [];
 const dir = (lines?: string[]) => {

@@ -5,7 +5,7 @@ import { Api, Bot, GrammyError, InlineKeyboard, webhookCallback } from 'grammy';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram.js';
 
 const TOKEN = '123456:TEST-token';
 const ann = { id: 1001, first_name: 'Ann', username: 'ann_reads' };
@@ -96,8 +96,7 @@ describe('inline keyboards', () => {
   });
 
   it('accepts callback_data of 64 bytes and rejects 65 bytes, counting UTF-8 bytes', async () => {
-    const send = (data: string) =>
-      api.sendMessage(ann.id, 'pick', { reply_markup: new InlineKeyboard().text('Go', data) });
+    const send = (data: string) => api.sendMessage(ann.id, 'pick', { reply_markup: new InlineKeyboard().text('Go', data) });
     await send('é'.repeat(32)); // 32 characters, 64 bytes
 
     for (const data of ['a'.repeat(65), `${'é'.repeat(32)}a`]) {
@@ -157,7 +156,9 @@ describe('editing messages', () => {
 
     const same = await failure(api.editMessageText(ann.id, sent.message_id, 'Dune — due 2026-03-01', { reply_markup: keyboard }));
     expect(same.error_code).toBe(400);
-    expect(same.description).toMatch(/^Bad Request: message is not modified: specified new message content and reply markup are exactly the same/);
+    expect(same.description).toMatch(
+      /^Bad Request: message is not modified: specified new message content and reply markup are exactly the same/,
+    );
     const sameMarkup = await failure(api.editMessageReplyMarkup(ann.id, sent.message_id, { reply_markup: keyboard }));
     expect(sameMarkup.description).toMatch(/^Bad Request: message is not modified/);
 
@@ -200,7 +201,11 @@ describe('the event stream a client orders transcripts by', () => {
     expect(tg.api.eventSeq).toBe(6);
     // …and none of what came after it.
     expect(readAt).toBe(4);
-    expect(before.find((m) => m.message_id === sent.message_id)).toMatchObject({ text: 'Welcome', edited: false, deleted: false });
+    expect(before.find((m) => m.message_id === sent.message_id)).toMatchObject({
+      text: 'Welcome',
+      edited: false,
+      deleted: false,
+    });
 
     // A page still open across a reset must not take new events for ones it has seen.
     tg.api.reset();
@@ -376,7 +381,10 @@ describe('the HTTP surface', () => {
     });
     const res = await parent.request('/tg/bot1:any/sendMessage', { method: 'POST', body: form });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, result: { chat: { id: 7 }, reply_markup: { inline_keyboard: [[{ callback_data: 'x' }]] } } });
+    expect(await res.json()).toMatchObject({
+      ok: true,
+      result: { chat: { id: 7 }, reply_markup: { inline_keyboard: [[{ callback_data: 'x' }]] } },
+    });
 
     const multipart = new FormData();
     multipart.set('chat_id', '7');

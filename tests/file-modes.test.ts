@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/connection.js';
-import { runToEnd, startMain, workDir, freePort } from './helpers/entry-point.js';
+import { freePort, runToEnd, startMain, workDir } from './helpers/entry-point.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -24,13 +24,16 @@ const octal = (m: number) => m.toString(8).padStart(4, '0');
 /** The umask of a process, or of the node process tsx started for it (Linux: /proc). */
 function umaskOf(pid: number): string | undefined {
   const read = (p: number) => /^Umask:\s*(\d+)/m.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
-  const children = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      return fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid);
-    } catch {
-      return false;
-    }
-  });
+  const children = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    });
   return children.length > 0 ? read(Number(children[0])) : read(pid);
 }
 

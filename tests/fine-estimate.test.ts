@@ -3,20 +3,21 @@
  * item 16): one rule — core's fine with Stripe's $0.50 minimum — whether computed per loan in
  * core or set-based in the job's SQL.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { Api } from 'grammy';
 import { sql } from 'kysely';
-import type { DB } from '../db/connection.js';
-import { openTestDatabase } from './helpers/engine.js';
-import { testConfig, type Config } from '../config.js';
-import { createCore, SYSTEM_ACTOR, type Core } from '../core/index.js';
-import { addDays, ManualClock, todayIn } from '../core/kernel/clock.js';
-import { fineChargeCents, fineChargeCentsSql, fineCents, fineCentsSql } from '../core/kernel/charges.js';
-import { PaymentGatewayError, type PaymentGateway } from '../gateways/stripe.js';
-import { silentLogger } from '../logger.js';
-import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNoticeRenderer } from '../bot/notices.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
+import { type Config, testConfig } from '../config.js';
+import { type Core, createCore, SYSTEM_ACTOR } from '../core/index.js';
+import { fineCents, fineCentsSql, fineChargeCents, fineChargeCentsSql } from '../core/kernel/charges.js';
+import { addDays, ManualClock, todayIn } from '../core/kernel/clock.js';
+import type { DB } from '../db/connection.js';
+import { type PaymentGateway, PaymentGatewayError } from '../gateways/stripe.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { silentLogger } from '../logger.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram.js';
+import { openTestDatabase } from './helpers/engine.js';
 
 const TOKEN = '123456:TEST-fines';
 const STAFF = { userId: 0, isStaff: true };
@@ -54,12 +55,27 @@ let seq = 0;
 
 async function overdueLoan(feeCents: number, daysLate: number, telegram: number | null = null) {
   seq++;
-  const user = await db.insertInto('users').values({ email: `fine${seq}@example.test`, first_name: 'F', last_name: String(seq), telegram_user_id: telegram }).returning('id').executeTakeFirstOrThrow();
-  const book = await db.insertInto('books').values({ title: `Cheap ${seq}`, author: 'A', isbn: null, cover: 'SOFT', inventory: 1, daily_fee_cents: feeCents }).returning('id').executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto('users')
+    .values({ email: `fine${seq}@example.test`, first_name: 'F', last_name: String(seq), telegram_user_id: telegram })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const book = await db
+    .insertInto('books')
+    .values({ title: `Cheap ${seq}`, author: 'A', isbn: null, cover: 'SOFT', inventory: 1, daily_fee_cents: feeCents })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const due = addDays(today(), -daysLate);
   const loan = await db
     .insertInto('borrowings')
-    .values({ book_id: book.id, user_id: user.id, borrow_date: addDays(due, -3), expected_return_date: due, actual_return_date: null, created_at: clock.now().toISOString() })
+    .values({
+      book_id: book.id,
+      user_id: user.id,
+      borrow_date: addDays(due, -3),
+      expected_return_date: due,
+      actual_return_date: null,
+      created_at: clock.now().toISOString(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return loan.id;
@@ -72,7 +88,10 @@ describe('the overdue notice quotes the fine that returning the book charges', (
     const loan = await overdueLoan(10, 1, 7001);
 
     await core.notices.overdueNotices(SYSTEM_ACTOR);
-    await dispatchOutbox({ db, api: new Api(TOKEN, { apiRoot: tg.apiRoot }), clock, logger: silentLogger(), notices: createNoticeRenderer(db) }, { perChatIntervalMs: 10 });
+    await dispatchOutbox(
+      { db, api: new Api(TOKEN, { apiRoot: tg.apiRoot }), clock, logger: silentLogger(), notices: createNoticeRenderer(db) },
+      { perChatIntervalMs: 10 },
+    );
     const [notice] = tg.api.transcript(7001).filter((m) => m.from === 'bot');
     expect(notice?.text).toContain('a late fine of 0.20 USD per day');
     expect(notice?.text).toContain('(so far 0.50 USD)');
@@ -100,7 +119,11 @@ describe('the overdue notice quotes the fine that returning the book charges', (
       expect(quoted.size).toBe(loans.length);
       for (const id of loans) {
         const { fine } = await core.borrowings.returnBook(STAFF, id);
-        const charged = await db.selectFrom('payments').select('money_to_pay_cents').where('id', '=', fine!.id).executeTakeFirstOrThrow();
+        const charged = await db
+          .selectFrom('payments')
+          .select('money_to_pay_cents')
+          .where('id', '=', fine!.id)
+          .executeTakeFirstOrThrow();
         expect({ multiplier, id, quoted: quoted.get(id) }).toEqual({ multiplier, id, quoted: charged.money_to_pay_cents });
       }
     }
@@ -118,7 +141,9 @@ describe('the overdue notice quotes the fine that returning the book charges', (
         SELECT f.n AS fee, d.n AS days, ${fineCentsSql(db, fee, days, multiplier)} AS fine, ${fineChargeCentsSql(db, fee, days, multiplier)} AS charge
         FROM f, d`.execute(db);
       expect(rows).toHaveLength(30_000);
-      const wrong = rows.filter((r) => r.fine !== fineCents(r.fee, r.days, multiplier) || r.charge !== fineChargeCents(r.fee, r.days, multiplier));
+      const wrong = rows.filter(
+        (r) => r.fine !== fineCents(r.fee, r.days, multiplier) || r.charge !== fineChargeCents(r.fee, r.days, multiplier),
+      );
       expect({ multiplier, wrong: wrong.slice(0, 5) }).toEqual({ multiplier, wrong: [] });
     }
   });

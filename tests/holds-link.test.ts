@@ -4,10 +4,10 @@
 // none on a book the account now has on loan, and at most MAX_HOLDS — else the link is refused
 // (LINK_HOLD_LIMIT), as it is for MAX_ACTIVE_LOANS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../core/kernel/clock.js';
-import type { UserActor } from '../core/index.js';
-import { createWorld, makeBook, type World } from './helpers/world.js';
 import { hashPassword } from '../core/accounts/users.js';
+import type { UserActor } from '../core/index.js';
+import { addDays } from '../core/kernel/clock.js';
+import { createWorld, makeBook, type World } from './helpers/world.js';
 
 let w: World;
 let tg = 4_400_000;
@@ -26,14 +26,27 @@ const REST_PASSWORD = 'rest account pw';
 let restHash: Promise<string> | undefined;
 const restAccount = async () => {
   restHash ??= hashPassword(REST_PASSWORD);
-  const row = await w.db.insertInto('users').values({ email: `rest${++tg}@example.test`, password_hash: await restHash, first_name: 'Rest', last_name: 'Reader', created_at: '2026-03-10T10:00:00Z' }).returning('id').executeTakeFirstOrThrow();
+  const row = await w.db
+    .insertInto('users')
+    .values({
+      email: `rest${++tg}@example.test`,
+      password_hash: await restHash,
+      first_name: 'Rest',
+      last_name: 'Reader',
+      created_at: '2026-03-10T10:00:00Z',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { userId: row.id, isStaff: false } as UserActor;
 };
 /** A book whose one copy is out, lent to a stranger: the loan to return later. */
 const bookOut = async () => {
   const book = await makeBook(w.core, { inventory: 1 });
   const lender = await restAccount();
-  const { borrowing } = await w.core.borrowings.borrow(lender, { book_id: book.id, expected_return_date: addDays(w.core.borrowings.today(), 5) });
+  const { borrowing } = await w.core.borrowings.borrow(lender, {
+    book_id: book.id,
+    expected_return_date: addDays(w.core.borrowings.today(), 5),
+  });
   return { book, lender, loanId: borrowing.id };
 };
 const link = async (rest: UserActor, tgId: number) => {
@@ -41,7 +54,8 @@ const link = async (rest: UserActor, tgId: number) => {
   const preview = await w.core.users.previewLink(code, tgId);
   return { preview, redeem: () => w.core.users.redeemLinkCode(code, { id: tgId, first_name: 'Tg' }) };
 };
-const holdsOf = (userId: number) => w.db.selectFrom('holds').select(['id', 'book_id', 'status']).where('user_id', '=', userId).orderBy('id').execute();
+const holdsOf = (userId: number) =>
+  w.db.selectFrom('holds').select(['id', 'book_id', 'status']).where('user_id', '=', userId).orderBy('id').execute();
 
 describe('a merge moves holds', () => {
   it('moves them, keeps the READY one of two on one book (the other cancelled), and cancels a hold on a book now on loan to the account', async () => {
@@ -64,10 +78,17 @@ describe('a merge moves holds', () => {
     await redeem();
     const after = await holdsOf(rest.userId);
     expect(after.map((h) => [h.id, h.status])).toEqual([
-      [restShared.id, 'READY'], [phoneShared.id, 'CANCELLED'], [phoneOnly.id, 'WAITING'], [restLent.id, 'CANCELLED'],
+      [restShared.id, 'READY'],
+      [phoneShared.id, 'CANCELLED'],
+      [phoneOnly.id, 'WAITING'],
+      [restLent.id, 'CANCELLED'],
     ]);
-    expect(await w.db.selectFrom('books').select(['held', 'waiting']).where('id', '=', shared.book.id).executeTakeFirstOrThrow()).toEqual({ held: 1, waiting: 0 });
-    expect(await w.db.selectFrom('books').select(['held', 'waiting']).where('id', '=', lent.id).executeTakeFirstOrThrow()).toEqual({ held: 0, waiting: 0 });
+    expect(
+      await w.db.selectFrom('books').select(['held', 'waiting']).where('id', '=', shared.book.id).executeTakeFirstOrThrow(),
+    ).toEqual({ held: 1, waiting: 0 });
+    expect(
+      await w.db.selectFrom('books').select(['held', 'waiting']).where('id', '=', lent.id).executeTakeFirstOrThrow(),
+    ).toEqual({ held: 0, waiting: 0 });
   });
 
   it('a READY hold given up in the merge passes its copy to the next reader waiting', async () => {
@@ -92,7 +113,9 @@ describe('a merge moves holds', () => {
     for (let i = 0; i < 2; i++) await w.core.holds.place(rest, { book_id: (await bookOut()).book.id });
     const { code } = await w.core.users.createLinkCode(rest, { current_password: REST_PASSWORD });
     await expect(w.core.users.previewLink(code, tgId)).rejects.toMatchObject({ code: 'LINK_HOLD_LIMIT' });
-    await expect(w.core.users.redeemLinkCode(code, { id: tgId, first_name: 'Tg' })).rejects.toMatchObject({ code: 'LINK_HOLD_LIMIT' });
+    await expect(w.core.users.redeemLinkCode(code, { id: tgId, first_name: 'Tg' })).rejects.toMatchObject({
+      code: 'LINK_HOLD_LIMIT',
+    });
     expect(await holdsOf(phone.userId)).toHaveLength(2);
   });
 });

@@ -3,15 +3,16 @@
 // listing and expiring is recorded and its SQLite query plan read — none scans the table, and
 // "the first WAITING hold of a book" and "READY holds past their deadline" use their indexes.
 // SQLite only (query plans are the engine's own); PostgreSQL's planner gets the same indexes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type SQLite from 'better-sqlite3';
-import { openDatabase, type DB } from '../db/connection.js';
-import { createCore, SYSTEM_ACTOR, type Core } from '../core/index.js';
-import { ManualClock, addDays } from '../core/kernel/clock.js';
-import { createStripeGateway } from '../gateways/stripe.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.js';
+import { type Core, createCore, SYSTEM_ACTOR } from '../core/index.js';
+import { addDays, ManualClock } from '../core/kernel/clock.js';
+import { type DB, openDatabase } from '../db/connection.js';
+import { createStripeGateway } from '../gateways/stripe.js';
 import { silentLogger } from '../logger.js';
-import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { type StartedFakeStripe, startFakeStripe } from './fakes/stripe.js';
 
 let sqlite: SQLite.Database;
 let db: DB;
@@ -30,13 +31,40 @@ beforeAll(async () => {
   }) as typeof sqlite.prepare;
   const clock = new ManualClock('2026-03-10T10:00:00Z');
   stripe = await startFakeStripe({ webhookSecret: 'whsec_plans', now: () => clock.now().getTime() });
-  const gateway = createStripeGateway({ secretKey: 'sk_test_plans', webhookSecret: 'whsec_plans', apiBase: stripe.apiBase, maxNetworkRetries: 0 });
+  const gateway = createStripeGateway({
+    secretKey: 'sk_test_plans',
+    webhookSecret: 'whsec_plans',
+    apiBase: stripe.apiBase,
+    maxNetworkRetries: 0,
+  });
   core = createCore({ db, clock, config: testConfig(), gateway, logger: silentLogger() });
 
   // Every use case that touches holds, once.
-  const reader = async (n: number) => ({ userId: (await db.insertInto('users').values({ email: null, password_hash: null, first_name: 'P', last_name: String(n), telegram_user_id: 9_900 + n, created_at: '2026-03-10T10:00:00Z' }).returning('id').executeTakeFirstOrThrow()).id, isStaff: false });
+  const reader = async (n: number) => ({
+    userId: (
+      await db
+        .insertInto('users')
+        .values({
+          email: null,
+          password_hash: null,
+          first_name: 'P',
+          last_name: String(n),
+          telegram_user_id: 9_900 + n,
+          created_at: '2026-03-10T10:00:00Z',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
+    isStaff: false,
+  });
   const [a, b, c, d] = [await reader(1), await reader(2), await reader(3), await reader(4)];
-  const book = await core.books.create(SYSTEM_ACTOR, { title: 'Plans', author: 'A', cover: 'SOFT', inventory: 1, daily_fee: '1.00' });
+  const book = await core.books.create(SYSTEM_ACTOR, {
+    title: 'Plans',
+    author: 'A',
+    cover: 'SOFT',
+    inventory: 1,
+    daily_fee: '1.00',
+  });
   const { borrowing } = await core.borrowings.borrow(a, { book_id: book.id, expected_return_date: addDays('2026-03-10', 3) });
   const hb = await core.holds.place(b, { book_id: book.id });
   await core.holds.place(c, { book_id: book.id });
@@ -60,17 +88,23 @@ afterAll(async () => {
 
 // Parameters bound as 1: a plan does not depend on their values (statuses are literals).
 const plan = (source: string) =>
-  (sqlite.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...Array.from(source.matchAll(/\?/g), () => 1)) as { detail: string }[]).map((r) => r.detail);
+  (
+    sqlite.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...Array.from(source.matchAll(/\?/g), () => 1)) as { detail: string }[]
+  ).map((r) => r.detail);
 
 describe('holds queries', () => {
   it('never scan the holds table', () => {
     expect(statements.size).toBeGreaterThan(10);
-    const scans = [...statements].flatMap((s) => plan(s).filter((d) => /^SCAN (holds|h|w)\b(?! USING (COVERING )?INDEX)/.test(d)).map((d) => `${d}  ⟵  ${s}`));
+    const scans = [...statements].flatMap((s) =>
+      plan(s)
+        .filter((d) => /^SCAN (holds|h|w)\b(?! USING (COVERING )?INDEX)/.test(d))
+        .map((d) => `${d}  ⟵  ${s}`),
+    );
     // The staff's whole list, newest first, reads the primary key backwards under LIMIT: allowed.
     expect(scans.filter((s) => !/ORDER BY "holds"\."id" desc/.test(s))).toEqual([]);
   });
 
-  it('find a book\'s first WAITING hold and the READY holds past their deadline by index', () => {
+  it("find a book's first WAITING hold and the READY holds past their deadline by index", () => {
     const first = [...statements].find((s) => /"book_id" = \? and "holds"\."status" = 'WAITING' order by "id" limit/.test(s));
     expect(first, [...statements].join('\n')).toBeDefined();
     expect(plan(first!).join(' | ')).toMatch(/SEARCH holds USING (COVERING )?INDEX holds_book_waiting \(book_id=\?\)/);

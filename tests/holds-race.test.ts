@@ -24,15 +24,37 @@ afterAll(async () => {
 
 type Result = { ok: string; holdId?: number };
 const worker = (actions: unknown[], startAt: number) =>
-  execFileAsync(process.execPath, ['--import', 'tsx', 'tests/helpers/holds-race-worker.ts', w.file, w.stripe.apiBase, w.clock.now().toISOString(), String(startAt), String(STEP_MS), JSON.stringify(actions)], { timeout: 120_000 })
-    .then(({ stdout }) => JSON.parse(stdout) as Result[]);
+  execFileAsync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'tests/helpers/holds-race-worker.ts',
+      w.file,
+      w.stripe.apiBase,
+      w.clock.now().toISOString(),
+      String(startAt),
+      String(STEP_MS),
+      JSON.stringify(actions),
+    ],
+    { timeout: 120_000 },
+  ).then(({ stdout }) => JSON.parse(stdout) as Result[]);
 
 async function readers(n: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const row = await w.db
       .insertInto('users')
-      .values({ email: null, password_hash: null, first_name: 'Racer', last_name: String(i), is_staff: 0, telegram_user_id: 8_800_000 + i, language: 'en', created_at: w.clock.now().toISOString() })
+      .values({
+        email: null,
+        password_hash: null,
+        first_name: 'Racer',
+        last_name: String(i),
+        is_staff: 0,
+        telegram_user_id: 8_800_000 + i,
+        language: 'en',
+        created_at: w.clock.now().toISOString(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     ids.push(row.id);
@@ -44,12 +66,23 @@ describe('30 readers queue for one copy while it is returned and staff raise the
   it('the first readers in queue order end READY, one per copy, the rest WAITING in order; the counts add up', async () => {
     const book = await makeBook(w.core, { title: 'Race for a copy', inventory: 1 });
     const [borrower, ...queue] = await readers(31);
-    const { borrowing } = await w.core.borrowings.borrow({ userId: borrower!, isStaff: false }, { book_id: book.id, expected_return_date: addDays(w.core.borrowings.today(), 5) });
+    const { borrowing } = await w.core.borrowings.borrow(
+      { userId: borrower!, isStaff: false },
+      { book_id: book.id, expected_return_date: addDays(w.core.borrowings.today(), 5) },
+    );
 
     // Process A: readers 0–14, the return among them; process B: readers 15–29, the raise to 3.
     const holdsOf = (ids: number[]) => ids.map((userId) => ({ kind: 'hold', userId, bookId: book.id }));
-    const a = [...holdsOf(queue.slice(0, 5)), { kind: 'return', userId: borrower, borrowingId: borrowing.id }, ...holdsOf(queue.slice(5, 15))];
-    const b = [...holdsOf(queue.slice(15, 23)), { kind: 'inventory', bookId: book.id, inventory: 3 }, ...holdsOf(queue.slice(23, 30))];
+    const a = [
+      ...holdsOf(queue.slice(0, 5)),
+      { kind: 'return', userId: borrower, borrowingId: borrowing.id },
+      ...holdsOf(queue.slice(5, 15)),
+    ];
+    const b = [
+      ...holdsOf(queue.slice(15, 23)),
+      { kind: 'inventory', bookId: book.id, inventory: 3 },
+      ...holdsOf(queue.slice(23, 30)),
+    ];
     const startAt = Date.now() + 3000;
     const [ra, rb] = await Promise.all([worker(a, startAt), worker(b, startAt)]);
     const results = [...ra, ...rb];
@@ -59,10 +92,24 @@ describe('30 readers queue for one copy while it is returned and staff raise the
     const placed = results.filter((r) => r.holdId !== undefined).map((r) => r.holdId!);
     expect(placed.length).toBeGreaterThan(0);
 
-    const holds = await w.db.selectFrom('holds').select(['id', 'status', 'user_id']).where('book_id', '=', book.id).orderBy('id').execute();
+    const holds = await w.db
+      .selectFrom('holds')
+      .select(['id', 'status', 'user_id'])
+      .where('book_id', '=', book.id)
+      .orderBy('id')
+      .execute();
     expect(holds.map((h) => h.id).sort((x, y) => x - y)).toEqual([...placed].sort((x, y) => x - y));
-    const row = await w.db.selectFrom('books').select(['inventory', 'held', 'waiting']).where('id', '=', book.id).executeTakeFirstOrThrow();
-    const loans = await w.db.selectFrom('borrowings').select(sql<number>`count(*)`.as('n')).where('book_id', '=', book.id).where('actual_return_date', 'is', null).executeTakeFirstOrThrow();
+    const row = await w.db
+      .selectFrom('books')
+      .select(['inventory', 'held', 'waiting'])
+      .where('id', '=', book.id)
+      .executeTakeFirstOrThrow();
+    const loans = await w.db
+      .selectFrom('borrowings')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('book_id', '=', book.id)
+      .where('actual_return_date', 'is', null)
+      .executeTakeFirstOrThrow();
 
     // Every copy is on the shelf now (the one loan came back); the raise set 3 — or 3 + 1 when
     // it landed before the return brought its copy in.
@@ -77,6 +124,11 @@ describe('30 readers queue for one copy while it is returned and staff raise the
     if (row.waiting > 0) expect(available).toBe(0);
     // Each reader READY was told, once.
     const told = await w.db.selectFrom('outbox').select('dedup_key').where('kind', '=', 'reader.hold_ready').execute();
-    expect(told.map((t) => t.dedup_key).sort()).toEqual(holds.slice(0, ready).map((h) => `hold-ready:${h.id}`).sort());
+    expect(told.map((t) => t.dedup_key).sort()).toEqual(
+      holds
+        .slice(0, ready)
+        .map((h) => `hold-ready:${h.id}`)
+        .sort(),
+    );
   });
 });

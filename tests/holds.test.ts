@@ -2,9 +2,9 @@
 // served; a copy that comes back is set aside for the first reader waiting in the same
 // transaction, and nobody else can borrow it; expiry and cancelling pass it on; every refusal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Book } from '../core/catalogue/books.js';
 import { SYSTEM_ACTOR, type UserActor } from '../core/index.js';
 import { addDays } from '../core/kernel/clock.js';
-import type { Book } from '../core/catalogue/books.js';
 import { createWorld, makeBook, type World } from './helpers/world.js';
 
 let w: World;
@@ -23,7 +23,16 @@ afterAll(async () => {
 async function reader(isStaff = false): Promise<UserActor> {
   const row = await w.db
     .insertInto('users')
-    .values({ email: null, password_hash: null, first_name: 'Reader', last_name: String(++tg), is_staff: isStaff ? 1 : 0, telegram_user_id: tg, language: 'en', created_at: w.clock.now().toISOString() })
+    .values({
+      email: null,
+      password_hash: null,
+      first_name: 'Reader',
+      last_name: String(++tg),
+      is_staff: isStaff ? 1 : 0,
+      telegram_user_id: tg,
+      language: 'en',
+      created_at: w.clock.now().toISOString(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { userId: row.id, isStaff };
@@ -52,10 +61,19 @@ async function bookOut(copies = 1): Promise<{ book: Book; loans: Array<{ id: num
 }
 
 const holdsOf = (bookId: number) =>
-  w.db.selectFrom('holds').select(['id', 'user_id', 'status', 'ready_until', 'borrowing_id']).where('book_id', '=', bookId).orderBy('id').execute();
-const outboxFor = (kind: string) => w.db.selectFrom('outbox').select(['chat_id', 'kind', 'payload', 'dedup_key']).where('kind', '=', kind).orderBy('id').execute();
-const bookRow = (id: number) => w.db.selectFrom('books').select(['inventory', 'held', 'waiting']).where('id', '=', id).executeTakeFirstOrThrow();
-const chatOf = async (a: UserActor) => (await w.db.selectFrom('users').select('telegram_user_id').where('id', '=', a.userId).executeTakeFirstOrThrow()).telegram_user_id;
+  w.db
+    .selectFrom('holds')
+    .select(['id', 'user_id', 'status', 'ready_until', 'borrowing_id'])
+    .where('book_id', '=', bookId)
+    .orderBy('id')
+    .execute();
+const outboxFor = (kind: string) =>
+  w.db.selectFrom('outbox').select(['chat_id', 'kind', 'payload', 'dedup_key']).where('kind', '=', kind).orderBy('id').execute();
+const bookRow = (id: number) =>
+  w.db.selectFrom('books').select(['inventory', 'held', 'waiting']).where('id', '=', id).executeTakeFirstOrThrow();
+const chatOf = async (a: UserActor) =>
+  (await w.db.selectFrom('users').select('telegram_user_id').where('id', '=', a.userId).executeTakeFirstOrThrow())
+    .telegram_user_id;
 
 describe('the queue is first come, first served', () => {
   it('readers join a book that is out in order; a returned copy is set aside for the first, who is told', async () => {
@@ -65,12 +83,20 @@ describe('the queue is first come, first served', () => {
     const ha = await w.core.holds.place(a, { book_id: book.id });
     const hb = await w.core.holds.place(b, { book_id: book.id });
     const hc = await w.core.holds.place(c, { book_id: book.id });
-    expect([ha, hb, hc].map((h) => [h.status, h.position, h.ready_until])).toEqual([['WAITING', 1, null], ['WAITING', 2, null], ['WAITING', 3, null]]);
+    expect([ha, hb, hc].map((h) => [h.status, h.position, h.ready_until])).toEqual([
+      ['WAITING', 1, null],
+      ['WAITING', 2, null],
+      ['WAITING', 3, null],
+    ]);
     expect(hc.book).toMatchObject({ id: book.id, inventory: 0, available: 0, holds: 3 });
 
     await w.core.borrowings.returnBook(loans[0]!.actor, loans[0]!.id);
     const after = await holdsOf(book.id);
-    expect(after.map((h) => [h.user_id, h.status])).toEqual([[a.userId, 'READY'], [b.userId, 'WAITING'], [c.userId, 'WAITING']]);
+    expect(after.map((h) => [h.user_id, h.status])).toEqual([
+      [a.userId, 'READY'],
+      [b.userId, 'WAITING'],
+      [c.userId, 'WAITING'],
+    ]);
     expect(after[0]!.ready_until).toBe(new Date(w.clock.now().getTime() + 48 * 3_600_000).toISOString());
     expect(await w.core.books.get(book.id)).toMatchObject({ inventory: 1, available: 0, holds: 2 });
     expect((await w.core.holds.get(b, hb.id)).position).toBe(1);
@@ -79,7 +105,11 @@ describe('the queue is first come, first served', () => {
     const ready = (await outboxFor('reader.hold_ready')).filter((n) => JSON.parse(n.payload).hold_id === ha.id);
     expect(ready).toHaveLength(1);
     expect(ready[0]!.chat_id).toBe(await chatOf(a));
-    expect(JSON.parse(ready[0]!.payload)).toMatchObject({ book_id: book.id, book_title: book.title, ready_until: after[0]!.ready_until });
+    expect(JSON.parse(ready[0]!.payload)).toMatchObject({
+      book_id: book.id,
+      book_title: book.title,
+      ready_until: after[0]!.ready_until,
+    });
   });
 
   it('staff raising the inventory set the new copies aside for the next readers in queue order', async () => {
@@ -111,7 +141,9 @@ describe('a copy set aside is lent to its reader only', () => {
     const hold = await w.core.holds.place(a, { book_id: book.id });
     await w.core.borrowings.returnBook(loans[0]!.actor, loans[0]!.id);
     const stranger = await reader();
-    expect(await codeOf(w.core.borrowings.borrow(stranger, { book_id: book.id, expected_return_date: due() }))).toBe('NO_COPIES_LEFT');
+    expect(await codeOf(w.core.borrowings.borrow(stranger, { book_id: book.id, expected_return_date: due() }))).toBe(
+      'NO_COPIES_LEFT',
+    );
     // Nor can a stranger queue: no copy is available to them.
     expect((await w.core.holds.place(stranger, { book_id: book.id })).status).toBe('WAITING');
     const { borrowing } = await w.core.borrowings.borrow(a, { book_id: book.id, expected_return_date: due() });
@@ -128,7 +160,9 @@ describe('a copy set aside is lent to its reader only', () => {
     await w.core.borrowings.returnBook(loans[1]!.actor, loans[1]!.id); // → the shelf
     expect(await w.core.books.get(book.id)).toMatchObject({ inventory: 2, available: 1, holds: 0 });
     expect(await codeOf(w.core.borrowings.borrow(await reader(), { book_id: book.id, expected_return_date: due() }))).toBe('OK');
-    expect(await codeOf(w.core.borrowings.borrow(await reader(), { book_id: book.id, expected_return_date: due() }))).toBe('NO_COPIES_LEFT');
+    expect(await codeOf(w.core.borrowings.borrow(await reader(), { book_id: book.id, expected_return_date: due() }))).toBe(
+      'NO_COPIES_LEFT',
+    );
     expect(await codeOf(w.core.borrowings.borrow(a, { book_id: book.id, expected_return_date: due() }))).toBe('OK');
     expect(await bookRow(book.id)).toEqual({ inventory: 0, held: 0, waiting: 0 });
   });
@@ -202,7 +236,7 @@ describe('a READY hold not used in time expires and its copy goes on', () => {
     expect(await w.core.books.get(book.id)).toMatchObject({ inventory: 1, available: 1, holds: 0 });
   });
 
-  it('many books at once, set-based: each freed copy goes to that book\'s own first reader', async () => {
+  it("many books at once, set-based: each freed copy goes to that book's own first reader", async () => {
     const books = [];
     for (let i = 0; i < 4; i++) {
       const { book, loans } = await bookOut(2);
@@ -216,13 +250,15 @@ describe('a READY hold not used in time expires and its copy goes on', () => {
     expect(r.expired).toBeGreaterThanOrEqual(8);
     for (const { book, queue } of books) {
       expect((await holdsOf(book.id)).map((h) => [h.user_id, h.status])).toEqual([
-        [queue[0]!.userId, 'EXPIRED'], [queue[1]!.userId, 'EXPIRED'], [queue[2]!.userId, 'READY'],
+        [queue[0]!.userId, 'EXPIRED'],
+        [queue[1]!.userId, 'EXPIRED'],
+        [queue[2]!.userId, 'READY'],
       ]);
       expect(await bookRow(book.id)).toEqual({ inventory: 2, held: 1, waiting: 0 });
     }
   });
 
-  it('is the staff\'s or the service\'s job', async () => {
+  it("is the staff's or the service's job", async () => {
     expect(await codeOf(w.core.holds.expireDue(await reader()))).toBe('FORBIDDEN');
   });
 });
@@ -245,7 +281,7 @@ describe('cancelling a hold', () => {
     expect(await w.core.books.get(book.id)).toMatchObject({ available: 1, holds: 0 });
   });
 
-  it('NOT_ACTIVE once ended; someone else\'s hold is NOT_FOUND and stays', async () => {
+  it("NOT_ACTIVE once ended; someone else's hold is NOT_FOUND and stays", async () => {
     const { book } = await bookOut(1);
     const a = await reader();
     const h = await w.core.holds.place(a, { book_id: book.id });
@@ -286,7 +322,10 @@ describe('reading holds', () => {
     const h1 = await w.core.holds.place(a, { book_id: b1.id });
     const h2 = await w.core.holds.place(a, { book_id: b2.id });
     const mine = await w.core.holds.list(a);
-    expect(mine.results.map((h) => [h.id, h.position])).toEqual([[h2.id, 2], [h1.id, 1]]);
+    expect(mine.results.map((h) => [h.id, h.position])).toEqual([
+      [h2.id, 2],
+      [h1.id, 1],
+    ]);
     const page1 = await w.core.holds.list(a, { limit: 1 });
     expect(page1.results.map((h) => h.id)).toEqual([h2.id]);
     expect((await w.core.holds.list(a, { cursor: page1.next_cursor!, limit: 1 })).results.map((h) => h.id)).toEqual([h1.id]);
@@ -296,14 +335,17 @@ describe('reading holds', () => {
     expect((await w.core.holds.list(staff, { bookId: b2.id, status: 'READY' })).results).toHaveLength(0);
   });
 
-  it('staff see a book\'s queue in order, READY first; readers may not', async () => {
+  it("staff see a book's queue in order, READY first; readers may not", async () => {
     const { book, loans } = await bookOut(1);
     const [a, b] = [await reader(), await reader()];
     await w.core.holds.place(a, { book_id: book.id });
     await w.core.holds.place(b, { book_id: book.id });
     await w.core.borrowings.returnBook(loans[0]!.actor, loans[0]!.id);
     const q = await w.core.holds.queue(staff, book.id);
-    expect(q.lines.map((l) => [l.user_id, l.status, l.position])).toEqual([[a.userId, 'READY', null], [b.userId, 'WAITING', 1]]);
+    expect(q.lines.map((l) => [l.user_id, l.status, l.position])).toEqual([
+      [a.userId, 'READY', null],
+      [b.userId, 'WAITING', 1],
+    ]);
     expect(await codeOf(w.core.holds.queue(a, book.id))).toBe('FORBIDDEN');
   });
 });
@@ -311,7 +353,11 @@ describe('reading holds', () => {
 describe('the due-soon reminder says when readers are waiting', () => {
   it('holds_waiting in its payload', async () => {
     const { book, loans } = await bookOut(1);
-    await w.db.updateTable('borrowings').set({ borrow_date: addDays(w.core.borrowings.today(), -5), expected_return_date: addDays(w.core.borrowings.today(), 1) }).where('id', '=', loans[0]!.id).execute();
+    await w.db
+      .updateTable('borrowings')
+      .set({ borrow_date: addDays(w.core.borrowings.today(), -5), expected_return_date: addDays(w.core.borrowings.today(), 1) })
+      .where('id', '=', loans[0]!.id)
+      .execute();
     await w.core.holds.place(await reader(), { book_id: book.id });
     await w.core.holds.place(await reader(), { book_id: book.id });
     await w.core.notices.dueSoonReminders(SYSTEM_ACTOR);

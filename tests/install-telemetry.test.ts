@@ -68,7 +68,13 @@ function runScarf(rootPackage: Record<string, unknown>): Promise<{ code: number 
     report.getDependencyInfo = () => new Promise((resolve, reject) => report.processDependencyTreeOutput(resolve, reject)(null, tree, ''));
     report.reportPostInstall().then(() => process.exit(0), (e) => { console.error(String(e)); process.exit(0); });
   `;
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: dir, INIT_CWD: REPO, SCARF_LOCAL_PORT: String(port), npm_execpath: 'npm-cli.js' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    INIT_CWD: REPO,
+    SCARF_LOCAL_PORT: String(port),
+    npm_execpath: 'npm-cli.js',
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -5,26 +5,26 @@
  * gateway against the fake Stripe.
  */
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Api } from 'grammy';
-import pino from 'pino';
-import { CompiledQuery, sql } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import type { DB } from '../db/connection.js';
-import { onPostgres, openTestDatabase } from './helpers/engine.js';
-import { testConfig, type Config } from '../config.js';
-import { createCore, type Core, SYSTEM_ACTOR } from '../core/index.js';
-import { addDays, ManualClock, todayIn } from '../core/kernel/clock.js';
-import { createStripeGateway, PaymentGatewayError, type PaymentGateway } from '../gateways/stripe.js';
-import { silentLogger } from '../logger.js';
-import { dispatchOutbox, type DispatchOptions } from '../jobs/dispatcher.js';
-import { readerOverdueNoticesInsert, dueSoonInsert } from '../core/notices/reminders.js';
-import { overdueCountsQuery, overdueLinesQuery } from '../core/reports/reports.js';
-import { createJobs, JOB_NAMES, runJob } from '../jobs/index.js';
+import { Api } from 'grammy';
+import { CompiledQuery, sql } from 'kysely';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNoticeRenderer, createRenderer } from '../bot/notices.js';
 import { TELEGRAM_TEXT_LIMIT } from '../bot/text.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
-import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { type Config, testConfig } from '../config.js';
+import { type Core, createCore, SYSTEM_ACTOR } from '../core/index.js';
+import { addDays, ManualClock, todayIn } from '../core/kernel/clock.js';
+import { dueSoonInsert, readerOverdueNoticesInsert } from '../core/notices/reminders.js';
+import { overdueCountsQuery, overdueLinesQuery } from '../core/reports/reports.js';
+import type { DB } from '../db/connection.js';
+import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../gateways/stripe.js';
+import { type DispatchOptions, dispatchOutbox } from '../jobs/dispatcher.js';
+import { createJobs, JOB_NAMES, runJob } from '../jobs/index.js';
+import { silentLogger } from '../logger.js';
+import { type StartedFakeStripe, startFakeStripe } from './fakes/stripe.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram.js';
+import { onPostgres, openTestDatabase } from './helpers/engine.js';
 
 const TOKEN = '123456:TEST-jobs';
 const STAFF = -100123;
@@ -32,11 +32,21 @@ const FAST: DispatchOptions = { perChatIntervalMs: 20, globalPerSecond: 1000, ba
 
 /** A payment provider that is down: every call fails as a network outage would. */
 const downGateway: PaymentGateway = {
-  createCheckoutSession: async () => { throw new PaymentGatewayError('UNAVAILABLE', 'provider down'); },
-  retrieveSession: async () => { throw new PaymentGatewayError('UNAVAILABLE', 'provider down'); },
-  refund: async () => { throw new PaymentGatewayError('UNAVAILABLE', 'provider down'); },
-  expireSession: async () => { throw new PaymentGatewayError('UNAVAILABLE', 'provider down'); },
-  verifyWebhook: async () => { throw new PaymentGatewayError('UNAVAILABLE', 'provider down'); },
+  createCheckoutSession: async () => {
+    throw new PaymentGatewayError('UNAVAILABLE', 'provider down');
+  },
+  retrieveSession: async () => {
+    throw new PaymentGatewayError('UNAVAILABLE', 'provider down');
+  },
+  refund: async () => {
+    throw new PaymentGatewayError('UNAVAILABLE', 'provider down');
+  },
+  expireSession: async () => {
+    throw new PaymentGatewayError('UNAVAILABLE', 'provider down');
+  },
+  verifyWebhook: async () => {
+    throw new PaymentGatewayError('UNAVAILABLE', 'provider down');
+  },
 };
 
 let tg: FakeTelegram;
@@ -54,7 +64,13 @@ async function setup(opts: { env?: Record<string, string>; gateway?: 'down' | 'f
   let gateway = downGateway;
   if (opts.gateway === 'fake') {
     stripe = await startFakeStripe({ now: () => clock.now().getTime() });
-    gateway = createStripeGateway({ secretKey: 'sk_test_jobs', webhookSecret: 'whsec_jobs', apiBase: stripe.apiBase, timeoutMs: 2000, maxNetworkRetries: 0 });
+    gateway = createStripeGateway({
+      secretKey: 'sk_test_jobs',
+      webhookSecret: 'whsec_jobs',
+      apiBase: stripe.apiBase,
+      timeoutMs: 2000,
+      maxNetworkRetries: 0,
+    });
   }
   core = createCore({ db, clock, config, gateway, logger: silentLogger() });
 }
@@ -79,7 +95,13 @@ async function addReader(o: { telegram?: number; language?: string; first?: stri
   seq++;
   const row = await db
     .insertInto('users')
-    .values({ email: `reader${seq}@example.com`, first_name: o.first ?? `Reader${seq}`, last_name: 'Test', telegram_user_id: o.telegram ?? null, language: o.language ?? 'en' })
+    .values({
+      email: `reader${seq}@example.com`,
+      first_name: o.first ?? `Reader${seq}`,
+      last_name: 'Test',
+      telegram_user_id: o.telegram ?? null,
+      language: o.language ?? 'en',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (o.telegram) tg.api.registerChat({ id: o.telegram, type: 'private', first_name: o.first ?? `Reader${seq}` });
@@ -90,7 +112,14 @@ async function addBook(o: { title?: string; inventory?: number; feeCents?: numbe
   seq++;
   const row = await db
     .insertInto('books')
-    .values({ title: o.title ?? `Book ${seq}`, author: 'Author', isbn: null, cover: 'SOFT', inventory: o.inventory ?? 5, daily_fee_cents: o.feeCents ?? 100 })
+    .values({
+      title: o.title ?? `Book ${seq}`,
+      author: 'Author',
+      isbn: null,
+      cover: 'SOFT',
+      inventory: o.inventory ?? 5,
+      daily_fee_cents: o.feeCents ?? 100,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -99,7 +128,14 @@ async function addBook(o: { title?: string; inventory?: number; feeCents?: numbe
 async function addLoan(userId: number, bookId: number, borrow: string, due: string, returned: string | null = null) {
   const row = await db
     .insertInto('borrowings')
-    .values({ book_id: bookId, user_id: userId, borrow_date: borrow, expected_return_date: due, actual_return_date: returned, created_at: clock.now().toISOString() })
+    .values({
+      book_id: bookId,
+      user_id: userId,
+      borrow_date: borrow,
+      expected_return_date: due,
+      actual_return_date: returned,
+      created_at: clock.now().toISOString(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -107,7 +143,8 @@ async function addLoan(userId: number, bookId: number, borrow: string, due: stri
 
 const today = () => todayIn(clock, config.rules.timeZone);
 const outbox = () => db.selectFrom('outbox').selectAll().orderBy('id').execute();
-const dispatch = () => dispatchOutbox({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db, core.payments.links) }, FAST);
+const dispatch = () =>
+  dispatchOutbox({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db, core.payments.links) }, FAST);
 const botMessages = (chatId: number) => tg.api.transcript(chatId).filter((m) => m.from === 'bot');
 
 /**
@@ -117,11 +154,16 @@ const botMessages = (chatId: number) => tg.api.transcript(chatId).filter((m) => 
  */
 async function planOf(q: { compile(): { sql: string; parameters: readonly unknown[] } }): Promise<string> {
   const c = q.compile();
-  if (sqlite) return (sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail).join(' | ');
+  if (sqlite)
+    return (sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.parameters as unknown[])) as { detail: string }[])
+      .map((r) => r.detail)
+      .join(' | ');
   return db.connection().execute(async (conn) => {
     await sql`SET enable_seqscan = off`.execute(conn);
     try {
-      const explained = await conn.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${c.sql}`, [...c.parameters]));
+      const explained = await conn.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`EXPLAIN ${c.sql}`, [...c.parameters]),
+      );
       return explained.rows.map((row) => row['QUERY PLAN']).join(' | ');
     } finally {
       await sql`RESET enable_seqscan`.execute(conn);
@@ -135,7 +177,9 @@ async function breakOutbox(): Promise<() => Promise<void>> {
     sqlite.exec(`CREATE TEMP TRIGGER outbox_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END`);
     return async () => void sqlite!.exec('DROP TRIGGER outbox_down');
   }
-  await sql`CREATE FUNCTION outbox_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`.execute(db);
+  await sql`CREATE FUNCTION outbox_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`.execute(
+    db,
+  );
   await sql`CREATE TRIGGER outbox_down BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_down()`.execute(db);
   return async () => {
     await sql`DROP TRIGGER outbox_down ON outbox`.execute(db);
@@ -149,7 +193,10 @@ describe('outbox rows are written in the same transaction as the event', () => {
   it('a borrowing queues a staff note and a reader confirmation, in the reader’s language', async () => {
     const reader = await addReader({ telegram: 501, language: 'uk' });
     const book = await addBook({ title: 'Kobzar' });
-    const { borrowing } = await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 3) });
+    const { borrowing } = await core.borrowings.borrow(
+      { userId: reader, isStaff: false },
+      { book_id: book, expected_return_date: addDays(today(), 3) },
+    );
 
     const rows = await outbox();
     expect(rows.map((r) => [r.kind, r.chat_id, r.language])).toEqual([
@@ -162,7 +209,9 @@ describe('outbox rows are written in the same transaction as the event', () => {
   it('a borrowing that fails queues nothing (no copies left)', async () => {
     const reader = await addReader({ telegram: 502 });
     const book = await addBook({ inventory: 0 });
-    await expect(core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 3) })).rejects.toMatchObject({ code: 'NO_COPIES_LEFT' });
+    await expect(
+      core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 3) }),
+    ).rejects.toMatchObject({ code: 'NO_COPIES_LEFT' });
     expect(await outbox()).toHaveLength(0);
   });
 
@@ -170,7 +219,9 @@ describe('outbox rows are written in the same transaction as the event', () => {
     const reader = await addReader({ telegram: 503 });
     const book = await addBook({ inventory: 1 });
     const restore = await breakOutbox();
-    await expect(core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 3) })).rejects.toThrow(/outbox unavailable/);
+    await expect(
+      core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 3) }),
+    ).rejects.toThrow(/outbox unavailable/);
     await restore();
     expect(await db.selectFrom('borrowings').selectAll().execute()).toHaveLength(0);
     expect(await db.selectFrom('payments').selectAll().execute()).toHaveLength(0);
@@ -180,14 +231,20 @@ describe('outbox rows are written in the same transaction as the event', () => {
   it('a reader without Telegram gets nothing, silently; staff still hear of it', async () => {
     const reader = await addReader();
     const book = await addBook();
-    await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 2) });
+    await core.borrowings.borrow(
+      { userId: reader, isStaff: false },
+      { book_id: book, expected_return_date: addDays(today(), 2) },
+    );
     expect((await outbox()).map((r) => r.kind)).toEqual(['staff.borrowing_created']);
   });
 
   it('a late return queues the staff note and the reader’s fine with a Pay button', async () => {
     const reader = await addReader({ telegram: 504 });
     const book = await addBook({ feeCents: 150 });
-    const { borrowing } = await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 2) });
+    const { borrowing } = await core.borrowings.borrow(
+      { userId: reader, isStaff: false },
+      { book_id: book, expected_return_date: addDays(today(), 2) },
+    );
     clock.advanceDays(5);
     const { fine } = await core.borrowings.returnBook({ userId: reader, isStaff: false }, borrowing.id);
     expect(fine).not.toBeNull();
@@ -210,7 +267,10 @@ describe('Pay buttons are pay links onto the live checkout session', () => {
     const reader = await addReader({ telegram: 601, first: 'Olena' });
     const book = await addBook({ title: 'Dune', feeCents: 250 });
     const due = addDays(today(), 4);
-    const { session_url, borrowing } = await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: due });
+    const { session_url, borrowing } = await core.borrowings.borrow(
+      { userId: reader, isStaff: false },
+      { book_id: book, expected_return_date: due },
+    );
     expect(session_url).toMatch(/^http/);
 
     const summary = await dispatch();
@@ -233,7 +293,10 @@ describe('Pay buttons are pay links onto the live checkout session', () => {
   it('a payment received notifies staff and the reader; a paid payment shows no Pay button', async () => {
     const reader = await addReader({ telegram: 602 });
     const book = await addBook({ title: 'Emma' });
-    const { borrowing } = await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 2) });
+    const { borrowing } = await core.borrowings.borrow(
+      { userId: reader, isStaff: false },
+      { book_id: book, expected_return_date: addDays(today(), 2) },
+    );
     const payment = borrowing.payments[0]!;
     await stripe!.api.pay(payment.session_id!);
     await core.payments.confirmSession(payment.session_id!);
@@ -256,7 +319,13 @@ describe('the overdue report', () => {
     await addLoan(reader, await addBook(), addDays(today(), -3), addDays(today(), 1)); // not yet due
     await addLoan(reader, await addBook(), addDays(today(), -9), addDays(today(), -2), addDays(today(), -1)); // late but returned
 
-    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({ date: '2026-03-10', overdue: 0, readers: 0, readerNotices: 0, staffMessages: 1 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({
+      date: '2026-03-10',
+      overdue: 0,
+      readers: 0,
+      readerNotices: 0,
+      staffMessages: 1,
+    });
     expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toMatchObject({ staffMessages: 0 });
     await dispatch();
     expect(botMessages(STAFF).map((m) => m.text)).toEqual(['✅ No borrowings overdue today (2026-03-10).']);
@@ -265,9 +334,20 @@ describe('the overdue report', () => {
 
   it('lists one overdue loan; the reader is told once, in their language; staff again the next day', async () => {
     const reader = await addReader({ telegram: 702, language: 'uk', first: 'Taras' });
-    const loan = await addLoan(reader, await addBook({ title: 'Kateryna', feeCents: 120 }), addDays(today(), -8), addDays(today(), -1));
+    const loan = await addLoan(
+      reader,
+      await addBook({ title: 'Kateryna', feeCents: 120 }),
+      addDays(today(), -8),
+      addDays(today(), -1),
+    );
 
-    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({ date: '2026-03-10', overdue: 1, readers: 1, readerNotices: 1, staffMessages: 1 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({
+      date: '2026-03-10',
+      overdue: 1,
+      readers: 1,
+      readerNotices: 1,
+      staffMessages: 1,
+    });
     await dispatch();
     const [report] = botMessages(STAFF);
     expect(report?.text).toContain('Overdue borrowings on 2026-03-10: 1 in total, held by 1 reader');
@@ -280,7 +360,13 @@ describe('the overdue report', () => {
     expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toMatchObject({ overdue: 1, readerNotices: 0, staffMessages: 0 });
     // The next day: staff get a new report; the reader is not told again.
     clock.advanceDays(1);
-    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({ date: '2026-03-11', overdue: 1, readers: 1, readerNotices: 0, staffMessages: 1 });
+    expect(await core.notices.overdueNotices(SYSTEM_ACTOR)).toEqual({
+      date: '2026-03-11',
+      overdue: 1,
+      readers: 1,
+      readerNotices: 0,
+      staffMessages: 1,
+    });
     await dispatch();
     expect(botMessages(STAFF)[1]?.text).toContain('due 2026-03-09, 2 days overdue');
     expect(botMessages(702)).toHaveLength(1);
@@ -295,7 +381,8 @@ describe('the overdue report', () => {
     // Three of the thirty readers use Telegram.
     for (let i = 0; i < 30; i++) readers.push(await addReader(i % 10 === 1 ? { telegram: 800 + i } : {}));
     const books = [];
-    for (let i = 0; i < 10; i++) books.push(await addBook({ title: `A rather long title about <libraries> & "overdue" books, volume ${i}` }));
+    for (let i = 0; i < 10; i++)
+      books.push(await addBook({ title: `A rather long title about <libraries> & "overdue" books, volume ${i}` }));
     const loans: { id: number; due: string }[] = [];
     for (let i = 0; i < 300; i++) {
       const due = addDays(today(), -1 - (i % 20));
@@ -333,18 +420,31 @@ describe('the overdue report', () => {
 
   it('reads active overdue loans through the borrowings_active_due index only', async () => {
     if (onPostgres) {
-      for (const q of [overdueCountsQuery(db, today()), overdueLinesQuery(db, today(), 11), readerOverdueNoticesInsert(db, config, today(), 0), dueSoonInsert(db, today(), addDays(today(), 2), 0)]) {
+      for (const q of [
+        overdueCountsQuery(db, today()),
+        overdueLinesQuery(db, today(), 11),
+        readerOverdueNoticesInsert(db, config, today(), 0),
+        dueSoonInsert(db, today(), addDays(today(), 2), 0),
+      ]) {
         expect(await planOf(q)).toMatch(/Index (Only )?Scan using borrowings_active_due/);
       }
       // In index order: the first lines come without sorting every overdue loan.
       expect(await planOf(overdueLinesQuery(db, today(), 11))).not.toMatch(/\bSort\b/);
       return;
     }
-    expect(await planOf(overdueCountsQuery(db, today()))).toContain('SEARCH borrowings USING INDEX borrowings_active_due (expected_return_date<?)');
-    expect(await planOf(overdueLinesQuery(db, today(), 11))).toContain('SEARCH borrowings USING INDEX borrowings_active_due (expected_return_date<?)');
+    expect(await planOf(overdueCountsQuery(db, today()))).toContain(
+      'SEARCH borrowings USING INDEX borrowings_active_due (expected_return_date<?)',
+    );
+    expect(await planOf(overdueLinesQuery(db, today(), 11))).toContain(
+      'SEARCH borrowings USING INDEX borrowings_active_due (expected_return_date<?)',
+    );
     expect(await planOf(overdueLinesQuery(db, today(), 11))).not.toContain('TEMP B-TREE');
-    expect(await planOf(readerOverdueNoticesInsert(db, config, today(), 0))).toContain('SEARCH b USING INDEX borrowings_active_due (expected_return_date<?)');
-    expect(await planOf(dueSoonInsert(db, today(), addDays(today(), 2), 0))).toContain('SEARCH b USING INDEX borrowings_active_due');
+    expect(await planOf(readerOverdueNoticesInsert(db, config, today(), 0))).toContain(
+      'SEARCH b USING INDEX borrowings_active_due (expected_return_date<?)',
+    );
+    expect(await planOf(dueSoonInsert(db, today(), addDays(today(), 2), 0))).toContain(
+      'SEARCH b USING INDEX borrowings_active_due',
+    );
   });
 });
 
@@ -375,14 +475,19 @@ describe('due-soon reminders', () => {
     clock.advanceDays(2);
     expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ date: '2026-03-13', reminders: 1 });
     await dispatch();
-    expect(botMessages(902).map((m) => m.text)).toEqual([expect.stringContaining('«Dracula» треба повернути через 2 дні (2026-03-15)')]);
+    expect(botMessages(902).map((m) => m.text)).toEqual([
+      expect.stringContaining('«Dracula» треба повернути через 2 дні (2026-03-15)'),
+    ]);
     expect(botMessages(901)).toHaveLength(1);
   });
 
   it('a short loan borrowed today is reminded on its due day, not the day it was borrowed', async () => {
     const reader = await addReader({ telegram: 903 });
     const book = await addBook();
-    await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: book, expected_return_date: addDays(today(), 1) });
+    await core.borrowings.borrow(
+      { userId: reader, isStaff: false },
+      { book_id: book, expected_return_date: addDays(today(), 1) },
+    );
     expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ reminders: 0 });
     clock.advanceDays(1);
     expect(await core.notices.dueSoonReminders(SYSTEM_ACTOR)).toMatchObject({ reminders: 1 });
@@ -405,7 +510,15 @@ describe('the schedules', () => {
   it('runs the jobs on their cron schedules, logs each summary, and stops cleanly', async () => {
     await setup({ env: { OVERDUE_REPORT_CRON: '* * * * * *', DUE_SOON_CRON: '* * * * * *' } });
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const jobs = createJobs({ core, api, notices: createNoticeRenderer(db), clock, logger, dispatch: { ...FAST, idleMs: 20 } });
     jobs.start();
     try {
@@ -425,14 +538,19 @@ describe('the schedules', () => {
     await new Promise((r) => setTimeout(r, 1300));
     expect((await outbox()).length).toBe(rows);
     expect(lines.length).toBe(logCount);
-    expect(await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow()).toEqual({ n: 0 });
+    expect(
+      await db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow(),
+    ).toEqual({ n: 0 });
   });
 
   it('runs any job once by name and returns its summary', async () => {
     await setup({ gateway: 'fake' });
     expect(JOB_NAMES).toEqual(['expire-payments', 'overdue-report', 'due-soon', 'expire-holds', 'dispatch']);
     const reader = await addReader({ telegram: 950 });
-    const { borrowing } = await core.borrowings.borrow({ userId: reader, isStaff: false }, { book_id: await addBook(), expected_return_date: addDays(today(), 2) });
+    const { borrowing } = await core.borrowings.borrow(
+      { userId: reader, isStaff: false },
+      { book_id: await addBook(), expected_return_date: addDays(today(), 2) },
+    );
     const deps = { core, api, notices: createNoticeRenderer(db), clock, logger: silentLogger(), dispatch: FAST };
 
     expect(await runJob('expire-payments', deps)).toEqual({ checked: 0, expired: 0, paid: 0, errors: 0 });
@@ -465,7 +583,11 @@ describe('rendering', () => {
 
   it('falls back to English for a language without texts, and escapes HTML in values', () => {
     const r = createRenderer();
-    const m = r.render({ kind: 'reader.due_soon', language: 'de', payload: { book_title: 'A <b> & C', expected_return_date: '2026-03-12', days_left: 1 } });
+    const m = r.render({
+      kind: 'reader.due_soon',
+      language: 'de',
+      payload: { book_title: 'A <b> & C', expected_return_date: '2026-03-12', days_left: 1 },
+    });
     expect(m.text).toContain('“A &lt;b&gt; &amp; C” is due back <b>tomorrow</b>');
   });
 

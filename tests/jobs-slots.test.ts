@@ -1,11 +1,11 @@
 // Every instance schedules the jobs, each scheduled run happens on one instance (SPEC §12):
 // two job runners over one database stand for two instances.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createJobs, slotLeaseName, SLOT_LEASE_MS, type Jobs } from '../jobs/index.js';
+import { createJobs, type Jobs, SLOT_LEASE_MS, slotLeaseName } from '../jobs/index.js';
 import { silentLogger } from '../logger.js';
-import { createWorld, makeBook, makeReader, type World } from './helpers/world.js';
 import { captureLogger, type LogEntry } from './helpers/bot.js';
 import { TEST_ENGINE } from './helpers/engine.js';
+import { createWorld, makeBook, makeReader, type World } from './helpers/world.js';
 
 let w: World | undefined;
 const running: Jobs[] = [];
@@ -53,7 +53,11 @@ describe(`A scheduled run happens on one instance (${TEST_ENGINE})`, () => {
     w = await createWorld();
     const a = instance(w, 'instance A');
     await a.runScheduled('due-soon', new Date('2026-03-10T09:00:00Z'));
-    const claim = await w.db.selectFrom('leases').selectAll().where('name', '=', slotLeaseName('due-soon', new Date('2026-03-10T09:00:00Z'))).executeTakeFirstOrThrow();
+    const claim = await w.db
+      .selectFrom('leases')
+      .selectAll()
+      .where('name', '=', slotLeaseName('due-soon', new Date('2026-03-10T09:00:00Z')))
+      .executeTakeFirstOrThrow();
     expect(claim).toMatchObject({ holder: 'instance A', expires_at: w.clock.now().getTime() + SLOT_LEASE_MS });
     w.clock.advance(SLOT_LEASE_MS + 1);
     await a.runScheduled('due-soon', new Date('2026-03-11T09:00:00Z'));

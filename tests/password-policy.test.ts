@@ -2,8 +2,8 @@
 // not one of the 10,000 most common passwords — one rule in core, for registration, password
 // changes and staff accounts alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, PASSWORD, type ApiWorld } from './helpers/api.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
+import { type ApiWorld, createApiWorld, PASSWORD } from './helpers/api.js';
 
 let w: ApiWorld;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('Registration refuses weak passwords with 400 naming password, and crea
     expect((await register(email, email)).body.error.message).toMatch(/email/);
   });
 
-  it('accepts a password that is none of these (the tests\' own passwords among them)', async () => {
+  it("accepts a password that is none of these (the tests' own passwords among them)", async () => {
     for (const pw of [PASSWORD, 'long enough pw', 'staff password', 'correct horse', '  spaced out pass  ']) {
       const r = await register(`fine${++n}@example.test`, pw);
       expect(r.status).toBe(201);
@@ -58,7 +58,7 @@ describe('Registration refuses weak passwords with 400 naming password, and crea
 });
 
 describe('A password change follows the same rule', () => {
-  it('refuses a common password and the account\'s own email (400), and the old password still works', async () => {
+  it("refuses a common password and the account's own email (400), and the old password still works", async () => {
     const u = await w.user();
     for (const pw of ['iloveyou', u.email, u.email.split('@')[0]!.toUpperCase(), '          ']) {
       const r = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { password: pw, current_password: PASSWORD } });
@@ -71,7 +71,8 @@ describe('A password change follows the same rule', () => {
   it('checks against the new email when both change at once', async () => {
     const u = await w.user();
     const r = await w.req('PATCH', '/api/users/me/', {
-      token: u.access, body: { email: 'fresh.address@example.test', password: 'fresh.address', current_password: PASSWORD },
+      token: u.access,
+      body: { email: 'fresh.address@example.test', password: 'fresh.address', current_password: PASSWORD },
     });
     expect(r.status).toBe(400);
   });
@@ -79,8 +80,12 @@ describe('A password change follows the same rule', () => {
 
 describe('Staff accounts follow the same rule', () => {
   it('refuses a common password for a new staff account and creates nothing', async () => {
-    await expect(w.core.users.createOrPromoteStaff(SYSTEM_ACTOR, 'weak.staff@example.test', 'letmein1')).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(w.core.users.createOrPromoteStaff(SYSTEM_ACTOR, 'weak.staff@example.test', 'weak.staff')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(w.core.users.createOrPromoteStaff(SYSTEM_ACTOR, 'weak.staff@example.test', 'letmein1')).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(w.core.users.createOrPromoteStaff(SYSTEM_ACTOR, 'weak.staff@example.test', 'weak.staff')).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     const row = await w.db.selectFrom('users').select('id').where('email', '=', 'weak.staff@example.test').executeTakeFirst();
     expect(row).toBeUndefined();
   });

@@ -2,23 +2,35 @@
 // payment's pay link, which opens its live checkout, renewing the session first when it expired;
 // and one event is one message in the reader's chat.
 import { describe, expect, it } from 'vitest';
-import { dispatchOutbox } from '../jobs/dispatcher.js';
 import { createNoticeRenderer } from '../bot/notices.js';
-import { silentLogger } from '../logger.js';
 import { SYSTEM_ACTOR } from '../core/index.js';
-import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
+import { dispatchOutbox } from '../jobs/dispatcher.js';
+import { silentLogger } from '../logger.js';
 import { createApiWorld, sessionIdOf } from './helpers/api.js';
+import { addBooks, ann, readerSteps, useBotWorld } from './helpers/bot.js';
 
 const { world: w, recreate } = useBotWorld();
 const { urlOf, borrowFromCard, payAll, openPayLink, readerId } = readerSteps(w);
 
 const dispatch = () =>
-  dispatchOutbox({ db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db, w.core.payments.links) }, { perChatIntervalMs: 0, globalPerSecond: 1000 });
+  dispatchOutbox(
+    {
+      db: w.db,
+      api: w.bot.api,
+      clock: w.clock,
+      logger: silentLogger(),
+      notices: createNoticeRenderer(w.db, w.core.payments.links),
+    },
+    { perChatIntervalMs: 0, globalPerSecond: 1000 },
+  );
 const botMessages = (chatId: number) => w.tg.api.transcript(chatId).filter((m) => m.from === 'bot');
 
 describe('one message per event in the reader’s chat', () => {
   it('a borrowing made in the chat is told by the borrow screen only; one made over REST by a notice', async () => {
-    const [dune, emma] = await addBooks(w.core, 2, (i) => ({ title: ['Dune', 'Emma'][i]!, author: ['Frank Herbert', 'Jane Austen'][i]! }));
+    const [dune, emma] = await addBooks(w.core, 2, (i) => ({
+      title: ['Dune', 'Emma'][i]!,
+      author: ['Frank Herbert', 'Jane Austen'][i]!,
+    }));
     await borrowFromCard('Dune', 'Frank Herbert');
     await dispatch();
     expect(botMessages(ann.id).filter((m) => /You borrowed/.test(m.text))).toHaveLength(1);
@@ -26,7 +38,10 @@ describe('one message per event in the reader’s chat', () => {
 
     // The same reader borrowing over the REST API hears of it in Telegram.
     await payAll(ann.id);
-    await w.core.borrowings.borrow({ userId: await readerId(ann.id), isStaff: false }, { book_id: emma!.id, expected_return_date: '2026-03-12' });
+    await w.core.borrowings.borrow(
+      { userId: await readerId(ann.id), isStaff: false },
+      { book_id: emma!.id, expected_return_date: '2026-03-12' },
+    );
     await dispatch();
     const notices = botMessages(ann.id).filter((m) => /You borrowed/.test(m.text));
     expect(notices).toHaveLength(2);
@@ -61,7 +76,10 @@ describe('every Pay button is the same pay link', () => {
     await payAll(ann.id);
 
     // A borrowing over REST: its notice carries the pay link too, the same one My books shows.
-    const { borrowing } = await w.core.borrowings.borrow({ userId: await readerId(ann.id), isStaff: false }, { book_id: emma!.id, expected_return_date: '2026-03-12' });
+    const { borrowing } = await w.core.borrowings.borrow(
+      { userId: await readerId(ann.id), isStaff: false },
+      { book_id: emma!.id, expected_return_date: '2026-03-12' },
+    );
     await dispatch();
     const notice = botMessages(ann.id).at(-1)!;
     const link = await w.core.payments.links.urlFor(borrowing.payments[0]!.id);
@@ -70,7 +88,11 @@ describe('every Pay button is the same pay link', () => {
     expect(urlOf('💳 Pay 2.00 USD — Emma')).toBe(link);
 
     // The session expires unpaid: the same button opens a new one.
-    const payment = await w.db.selectFrom('payments').selectAll().where('id', '=', borrowing.payments[0]!.id).executeTakeFirstOrThrow();
+    const payment = await w.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('id', '=', borrowing.payments[0]!.id)
+      .executeTakeFirstOrThrow();
     await w.stripe.api.expire(payment.session_id!);
     await w.core.payments.markExpired(payment.session_id!);
     const renewed = await openPayLink(link!);
@@ -103,7 +125,12 @@ describe('every Pay button is the same pay link', () => {
     await borrowFromCard('Dune', 'A', '3 days');
     const token = /checkout\/([^/]+)\/$/.exec(urlOf('💳 Pay 3.00 USD')!)![1]!;
     const [id, sig] = token.split('.');
-    for (const bad of [`${id}.${sig!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}`, `${Number(id) + 1}.${sig}`, 'nonsense', `${id}`]) {
+    for (const bad of [
+      `${id}.${sig!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}`,
+      `${Number(id) + 1}.${sig}`,
+      'nonsense',
+      `${id}`,
+    ]) {
       await expect(w.core.payments.checkoutByLink(bad), bad).rejects.toMatchObject({ code: 'NOT_FOUND' });
     }
   });
@@ -126,7 +153,10 @@ describe('GET /api/payments/checkout/{token}/', () => {
     try {
       const reader = await api.user();
       const book = await api.book();
-      const { borrowing, session_url } = await api.core.borrowings.borrow({ userId: reader.id, isStaff: false }, { book_id: book.id, expected_return_date: api.day(2) });
+      const { borrowing, session_url } = await api.core.borrowings.borrow(
+        { userId: reader.id, isStaff: false },
+        { book_id: book.id, expected_return_date: api.day(2) },
+      );
       const link = (await api.core.payments.links.urlFor(borrowing.payments[0]!.id))!;
       const path = new URL(link).pathname;
       const open = await api.req('GET', path);

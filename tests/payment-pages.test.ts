@@ -4,7 +4,7 @@
 // page leads back to the chat with the bot.
 import { describe, expect, it } from 'vitest';
 import { SESSION_CHECK_INTERVAL_MS } from '../core/payments/checkout.js';
-import { createApiWorld, useApiWorld, type ApiWorld } from './helpers/api.js';
+import { type ApiWorld, createApiWorld, useApiWorld } from './helpers/api.js';
 
 const { world: w } = useApiWorld();
 
@@ -15,15 +15,20 @@ const RECEIPT_KEYS = ['id', 'money_to_pay', 'paid_at', 'status', 'type'];
 /** A reader (in this language) with one fresh loan (rent 3 × $1.50 = $4.50) and its payment. */
 async function loan(world: ApiWorld = w, language: 'en' | 'uk' = 'en') {
   const u = await world.user();
-  if (language !== 'en') expect((await world.req('PATCH', '/api/users/me/', { token: u.access, body: { language } })).status).toBe(200);
+  if (language !== 'en')
+    expect((await world.req('PATCH', '/api/users/me/', { token: u.access, body: { language } })).status).toBe(200);
   const book = await world.book({ daily_fee: '1.50' });
-  const r = await world.req('POST', '/api/borrowings/', { token: u.access, body: { book_id: book.id, expected_return_date: world.day(3) } });
+  const r = await world.req('POST', '/api/borrowings/', {
+    token: u.access,
+    body: { book_id: book.id, expected_return_date: world.day(3) },
+  });
   expect(r.status).toBe(201);
   const payment = r.body.payments[0];
   return { u, borrowing: r.body, payment, sessionId: payment.session_id as string };
 }
 
-const success = (sessionId: string, world: ApiWorld = w) => world.req('GET', `/api/payments/success/?session_id=${sessionId}`, { headers: HTML_ACCEPT });
+const success = (sessionId: string, world: ApiWorld = w) =>
+  world.req('GET', `/api/payments/success/?session_id=${sessionId}`, { headers: HTML_ACCEPT });
 const refreshAfter = (html: string) => /<meta http-equiv="refresh" content="(\d+)">/.exec(html)?.[1];
 
 describe('the success page right after paying', () => {
@@ -114,12 +119,16 @@ describe('the pages speak the reader’s language', () => {
 });
 
 describe('the success page leads back to the chat', () => {
-  it("links the bot's t.me chat once paid (and the pay link's \"already paid\" page too)", async () => {
+  it('links the bot\'s t.me chat once paid (and the pay link\'s "already paid" page too)', async () => {
     const { payment, sessionId } = await loan();
     await w.stripe.api.pay(sessionId);
     const paid = await success(sessionId);
-    expect(paid.text).toContain('<a class="button" href="https://t.me/library_test_bot" data-testid="back-to-chat">Back to the chat</a>');
-    const again = await w.req('GET', `/api/payments/checkout/${await w.core.payments.links.token(payment.id)}/`, { headers: HTML_ACCEPT });
+    expect(paid.text).toContain(
+      '<a class="button" href="https://t.me/library_test_bot" data-testid="back-to-chat">Back to the chat</a>',
+    );
+    const again = await w.req('GET', `/api/payments/checkout/${await w.core.payments.links.token(payment.id)}/`, {
+      headers: HTML_ACCEPT,
+    });
     expect(again.status).toBe(200);
     expect(again.text).toContain('href="https://t.me/library_test_bot"');
   });

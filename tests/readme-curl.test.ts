@@ -20,7 +20,8 @@ function curlSession(readme: string): string {
   if (at < 0) throw new Error(`README.md has no ${MARKER} … --> marker before its curl session`);
   const open = readme.indexOf('```sh\n', at);
   const close = readme.indexOf('\n```', open + 6);
-  if (open < 0 || close < 0 || readme.slice(at, open).split('\n').length > 3) throw new Error('no ```sh block right after the curl-session marker');
+  if (open < 0 || close < 0 || readme.slice(at, open).split('\n').length > 3)
+    throw new Error('no ```sh block right after the curl-session marker');
   return readme.slice(open + 6, close + 1);
 }
 
@@ -30,7 +31,11 @@ const which = (tool: string) => {
   return r.status === 0 ? r.stdout.trim() : null;
 };
 
-function runBash(file: string, env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBash(
+  file: string,
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -54,10 +59,13 @@ let service: RunningService | undefined;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-readme-curl-'));
-  service = await startTestService(loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', SANDBOX: 'on', LOG_LEVEL: 'silent' }), {
-    logger: silentLogger(),
-    startJobs: false,
-  });
+  service = await startTestService(
+    loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: '0', SANDBOX: 'on', LOG_LEVEL: 'silent' }),
+    {
+      logger: silentLogger(),
+      startJobs: false,
+    },
+  );
 });
 
 afterAll(async () => {
@@ -65,7 +73,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the README\'s curl session', () => {
+describe("the README's curl session", () => {
   it('finds the block the README marks', () => {
     const block = curlSession(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'));
     expect(block).toMatch(/^set -e/);
@@ -76,7 +84,10 @@ describe('the README\'s curl session', () => {
 
   it('runs as written with bash on a library the sandbox already used, and every step answers', async () => {
     for (const tool of ['bash', 'curl', 'jq']) {
-      expect(which(tool), `${tool} is not installed: the README's curl session needs it (CI installs jq in .ci/run)`).not.toBeNull();
+      expect(
+        which(tool),
+        `${tool} is not installed: the README's curl session needs it (CI installs jq in .ci/run)`,
+      ).not.toBeNull();
     }
     const s = service!;
     // What trying the sandbox first leaves: other readers, their loans of the same book, payments.
@@ -84,8 +95,16 @@ describe('the README\'s curl session', () => {
     const dune = (await books.list({ search: 'dune' })).results.find((b) => b.title === 'Dune')!;
     expect(dune).toBeDefined();
     for (const n of [1, 2]) {
-      const u = await users.register({ email: `olena${n}@example.test`, password: 'a fine password', first_name: 'Olena', last_name: String(n) });
-      await borrowings.borrow({ userId: u.id, isStaff: false }, { book_id: dune.id, expected_return_date: addDays(borrowings.today(), 3) });
+      const u = await users.register({
+        email: `olena${n}@example.test`,
+        password: 'a fine password',
+        first_name: 'Olena',
+        last_name: String(n),
+      });
+      await borrowings.borrow(
+        { userId: u.id, isStaff: false },
+        { book_id: dune.id, expected_return_date: addDays(borrowings.today(), 3) },
+      );
     }
     const shelf = (await books.get(dune.id)).inventory;
 
@@ -97,16 +116,26 @@ describe('the README\'s curl session', () => {
     expect(run.code, `the session stopped.\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
     expect(run.stderr).toBe('');
 
-    const [user, book, loan, receipt, payment, returned, back, link, ...rest] = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [user, book, loan, receipt, payment, returned, back, link, ...rest] = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rest).toEqual([]);
     expect(user).toMatchObject({ email: expect.stringMatching(/^ann\.\d+@example\.com$/), first_name: 'Ann', is_staff: false });
     expect(book).toMatchObject({ id: dune.id, title: 'Dune', inventory: shelf, available: shelf });
     // The ids differ from the ones the README shows as an example: they were read, not assumed.
     expect(loan.id).toBeGreaterThan(2);
-    expect(loan.payments).toEqual([{ id: expect.any(Number), status: 'PENDING', money_to_pay: expect.stringMatching(/^\d+\.\d\d$/) }]);
+    expect(loan.payments).toEqual([
+      { id: expect.any(Number), status: 'PENDING', money_to_pay: expect.stringMatching(/^\d+\.\d\d$/) },
+    ]);
     expect(loan.payments[0].id).toBeGreaterThan(2);
     expect(loan.session_url).toMatch(new RegExp(`^${s.url}/sandbox/checkout/cs_`));
-    expect(receipt).toMatchObject({ id: loan.payments[0].id, type: 'PAYMENT', status: 'PAID', money_to_pay: loan.payments[0].money_to_pay });
+    expect(receipt).toMatchObject({
+      id: loan.payments[0].id,
+      type: 'PAYMENT',
+      status: 'PAID',
+      money_to_pay: loan.payments[0].money_to_pay,
+    });
     expect(payment).toMatchObject({ id: loan.payments[0].id, status: 'PAID', paid_at: expect.any(String) });
     expect(returned).toMatchObject({ id: loan.id, is_active: false, fine: null });
     expect(back).toEqual({ title: 'Dune', inventory: shelf });

@@ -7,12 +7,12 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPollingInbox } from '../bot/polling-inbox.js';
+import { systemClock } from '../core/kernel/clock.js';
 import type { DB } from '../db/connection.js';
 import { acquireLease, liveLease, takeOverLease } from '../db/leases.js';
-import { systemClock } from '../core/kernel/clock.js';
-import { silentLogger } from '../logger.js';
 import { awaitLease, holderIsGone, holderIsHere, holderLabel, holdLease, leaseHolderId } from '../jobs/lease.js';
-import { createPollingInbox } from '../bot/polling-inbox.js';
+import { silentLogger } from '../logger.js';
 import { openTestDatabase, TEST_ENGINE } from './helpers/engine.js';
 
 let db: DB;
@@ -32,7 +32,10 @@ function deadPid(): number {
 
 /** What a process of this machine that has ended leaves as a lease holder (as leaseHolderId writes it). */
 function deadHolder(role: string): string {
-  return leaseHolderId(role).replace(/\(pid \d+ on ([^,)]+)(, started )?\d*/, (_m: string, host: string, started?: string) => `(pid ${deadPid()} on ${host}${started ? `${started}1` : ''}`);
+  return leaseHolderId(role).replace(
+    /\(pid \d+ on ([^,)]+)(, started )?\d*/,
+    (_m: string, host: string, started?: string) => `(pid ${deadPid()} on ${host}${started ? `${started}1` : ''}`,
+  );
 }
 
 const host = os.hostname();
@@ -40,7 +43,11 @@ const host = os.hostname();
 describe('a lease holder id', () => {
   it('names the role, the pid, the machine and (on Linux) the process start; people read it without the start', () => {
     const id = leaseHolderId('npm start');
-    expect(id).toMatch(new RegExp(`^npm start \\(pid ${process.pid} on ${host.replace(/\./g, '\\.')}(, started \\d+@[0-9a-f]+/\\d+)?\\) #[0-9a-f]{6}$`));
+    expect(id).toMatch(
+      new RegExp(
+        `^npm start \\(pid ${process.pid} on ${host.replace(/\./g, '\\.')}(, started \\d+@[0-9a-f]+/\\d+)?\\) #[0-9a-f]{6}$`,
+      ),
+    );
     if (process.platform === 'linux') expect(id).toContain(', started ');
     expect(holderLabel(id)).toBe(`npm start (pid ${process.pid} on ${host})`);
     expect(holderIsHere(id)).toBe(true);
@@ -53,7 +60,9 @@ describe('a lease holder id', () => {
     if (process.platform === 'linux') {
       const [, tick, boot, ns] = /, started (\d+)@([0-9a-f]+)\/(\d+)\)/.exec(leaseHolderId('x'))!;
       // Our own pid, started at another moment: a previous life of this pid.
-      expect(holderIsGone(`npm start (pid ${process.pid} on ${host}, started ${Number(tick) - 1}@${boot}/${ns}) #abcdef`)).toBe(true);
+      expect(holderIsGone(`npm start (pid ${process.pid} on ${host}, started ${Number(tick) - 1}@${boot}/${ns}) #abcdef`)).toBe(
+        true,
+      );
       // A live process: same pid, same start.
       expect(holderIsGone(`npm start (pid ${process.pid} on ${host}, started ${tick}@${boot}/${ns}) #abcdef`)).toBe(false);
       // A dead pid, named with its start.
@@ -109,7 +118,15 @@ describe(`taking over a lease (${TEST_ENGINE})`, () => {
     const logger = silentLogger();
     const first = (await holdLease(db, systemClock, { name: 't4', holder: leaseHolderId('first'), ttlMs: 15_000, logger }))!;
     const told: string[] = [];
-    const waiting = awaitLease(db, systemClock, { name: 't4', holder: leaseHolderId('second'), ttlMs: 15_000, logger, signal: new AbortController().signal, retryMs: 50, onBusy: (l) => told.push(l.holder) });
+    const waiting = awaitLease(db, systemClock, {
+      name: 't4',
+      holder: leaseHolderId('second'),
+      ttlMs: 15_000,
+      logger,
+      signal: new AbortController().signal,
+      retryMs: 50,
+      onBusy: (l) => told.push(l.holder),
+    });
     await new Promise((r) => setTimeout(r, 400));
     expect(told).toEqual([first.holder]);
     await first.release();
@@ -120,7 +137,14 @@ describe(`taking over a lease (${TEST_ENGINE})`, () => {
     // Given up when asked to stop.
     const third = (await holdLease(db, systemClock, { name: 't4', holder: 'third', ttlMs: 15_000, logger }))!;
     const stop = new AbortController();
-    const abandoned = awaitLease(db, systemClock, { name: 't4', holder: 'fourth', ttlMs: 15_000, logger, signal: stop.signal, retryMs: 50 });
+    const abandoned = awaitLease(db, systemClock, {
+      name: 't4',
+      holder: 'fourth',
+      ttlMs: 15_000,
+      logger,
+      signal: stop.signal,
+      retryMs: 50,
+    });
     stop.abort();
     expect(await abandoned).toBeUndefined();
     await third.release();
@@ -128,10 +152,17 @@ describe(`taking over a lease (${TEST_ENGINE})`, () => {
 });
 
 describe(`long polling's record of fetched updates (${TEST_ENGINE})`, () => {
-  const message = (updateId: number, chatId: number): Update => ({
-    update_id: updateId,
-    message: { message_id: updateId, date: 0, chat: { id: chatId, type: 'private', first_name: 'R' }, from: { id: chatId, is_bot: false, first_name: 'R' }, text: `m${updateId}` },
-  }) as Update;
+  const message = (updateId: number, chatId: number): Update =>
+    ({
+      update_id: updateId,
+      message: {
+        message_id: updateId,
+        date: 0,
+        chat: { id: chatId, type: 'private', first_name: 'R' },
+        from: { id: chatId, is_bot: false, first_name: 'R' },
+        text: `m${updateId}`,
+      },
+    }) as Update;
 
   it('a crashed poller’s unbegun updates are handled by the next, its begun ones given up, none twice', async () => {
     const logger = silentLogger();
@@ -157,8 +188,19 @@ describe(`long polling's record of fetched updates (${TEST_ENGINE})`, () => {
     // A replay later finds nothing left.
     await next.replay(async (u) => void replayed.push(u.update_id));
     expect(replayed).toHaveLength(2);
-    const rows = await db.selectFrom('telegram_updates').select(['update_id', 'handled_at', 'body']).where('update_id', '>=', 9001).where('update_id', '<=', 9004).orderBy('update_id').execute();
-    expect(rows.map((r) => [Number(r.update_id), r.handled_at !== null, r.body])).toEqual([[9001, true, null], [9002, true, null], [9003, true, null], [9004, true, null]]);
+    const rows = await db
+      .selectFrom('telegram_updates')
+      .select(['update_id', 'handled_at', 'body'])
+      .where('update_id', '>=', 9001)
+      .where('update_id', '<=', 9004)
+      .orderBy('update_id')
+      .execute();
+    expect(rows.map((r) => [Number(r.update_id), r.handled_at !== null, r.body])).toEqual([
+      [9001, true, null],
+      [9002, true, null],
+      [9003, true, null],
+      [9004, true, null],
+    ]);
   });
 
   it('a chat’s updates are handled one at a time, in order', async () => {
@@ -166,11 +208,15 @@ describe(`long polling's record of fetched updates (${TEST_ENGINE})`, () => {
     const batch = [message(9101, 7), message(9102, 7), message(9103, 7)];
     await inbox.received(batch);
     const order: string[] = [];
-    await Promise.all(batch.map((u) => inbox.handle(u, async () => {
-      order.push(`start ${u.update_id}`);
-      await new Promise((r) => setTimeout(r, 20));
-      order.push(`end ${u.update_id}`);
-    })));
+    await Promise.all(
+      batch.map((u) =>
+        inbox.handle(u, async () => {
+          order.push(`start ${u.update_id}`);
+          await new Promise((r) => setTimeout(r, 20));
+          order.push(`end ${u.update_id}`);
+        }),
+      ),
+    );
     expect(order).toEqual(['start 9101', 'end 9101', 'start 9102', 'end 9102', 'start 9103', 'end 9103']);
   });
 });

@@ -2,19 +2,20 @@
 // page) and the Stripe-Checkout stand-in. Real HTTP on a listening server, the real Telegram and
 // Stripe fakes mounted as sandbox/index.ts mounts them, the real stripe client (through the
 // payment gateway) creating sessions and verifying the webhook that Pay delivers.
+
+import type { Server } from 'node:http';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { Update } from 'grammy/types';
-import { createFakeBotApi, type FakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
-import { createFakeStripe, type FakeStripeController } from '../sandbox/stripe/fake-stripe-api.js';
-import { createWebChat, MAX_TEXT_LENGTH, type Persona } from '../sandbox/web-chat.js';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeGateway, type PaymentGateway } from '../gateways/stripe.js';
 import { createCheckoutPages, formatAmount } from '../sandbox/checkout-page.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from '../sandbox/index.js';
-import { createStripeGateway, type PaymentGateway } from '../gateways/stripe.js';
+import { createFakeStripe, type FakeStripeController } from '../sandbox/stripe/fake-stripe-api.js';
+import { createFakeBotApi, type FakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
+import { createWebChat, MAX_TEXT_LENGTH, type Persona } from '../sandbox/web-chat.js';
 
 const STAFF_CHAT_ID = -1009876543210;
 const WEBHOOK_SECRET = 'whsec_sandbox_pages_test';
@@ -56,7 +57,11 @@ async function eventually<T>(check: () => T | undefined | false, timeoutMs = 300
 
 beforeAll(async () => {
   let app: Hono | undefined;
-  server = serve({ fetch: (req) => (app ? app.fetch(req) : new Response('starting', { status: 503 })), hostname: '127.0.0.1', port: 0 }) as Server;
+  server = serve({
+    fetch: (req) => (app ? app.fetch(req) : new Response('starting', { status: 503 })),
+    hostname: '127.0.0.1',
+    port: 0,
+  }) as Server;
   await new Promise<void>((resolve, reject) => {
     if (server.listening) return resolve();
     server.once('listening', resolve);
@@ -64,7 +69,11 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  telegram = createFakeBotApi({ token: SANDBOX_BOT_TOKEN, botUsername: 'library_sandbox_bot', botFirstName: 'Library (sandbox)' });
+  telegram = createFakeBotApi({
+    token: SANDBOX_BOT_TOKEN,
+    botUsername: 'library_sandbox_bot',
+    botFirstName: 'Library (sandbox)',
+  });
   stripe = createFakeStripe({
     secretKey: SANDBOX_STRIPE_KEY,
     webhookSecret: WEBHOOK_SECRET,
@@ -74,7 +83,13 @@ beforeAll(async () => {
   });
   personas = sandboxPersonas(STAFF_CHAT_ID);
   for (const p of personas) telegram.registerChat(p.chat);
-  gateway = createStripeGateway({ secretKey: SANDBOX_STRIPE_KEY, webhookSecret: WEBHOOK_SECRET, apiBase: `${base}/sandbox/stripe`, timeoutMs: 3000, maxNetworkRetries: 0 });
+  gateway = createStripeGateway({
+    secretKey: SANDBOX_STRIPE_KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    apiBase: `${base}/sandbox/stripe`,
+    timeoutMs: 3000,
+    maxNetworkRetries: 0,
+  });
 
   // Mounted in the order sandbox/index.ts uses.
   const root = new Hono();
@@ -101,7 +116,11 @@ afterAll(async () => {
 const persona = (id: string) => personas.find((p) => p.id === id)!;
 const url = (path: string) => `${base}${path}`;
 const postJson = (path: string, body: unknown) =>
-  fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(url(path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 /** What the bot would send: a real Bot API call on the fake, HTML parse mode, inline keyboard. */
 async function botSends(chatId: number, html: string, keyboard?: unknown[][]): Promise<number> {
@@ -211,7 +230,13 @@ describe('the web chat page', () => {
   });
 
   it('serves nothing else from disk: not the page template, not a path that climbs out', async () => {
-    for (const path of ['/sandbox/assets/nope.js', '/sandbox/assets/../web-chat.html', '/sandbox/assets/%2e%2e/web-chat.html', '/sandbox/assets/..%2fweb-chat.html', '/sandbox/web-chat.html']) {
+    for (const path of [
+      '/sandbox/assets/nope.js',
+      '/sandbox/assets/../web-chat.html',
+      '/sandbox/assets/%2e%2e/web-chat.html',
+      '/sandbox/assets/..%2fweb-chat.html',
+      '/sandbox/web-chat.html',
+    ]) {
       const res = await fetch(url(path));
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
     }
@@ -296,12 +321,18 @@ describe('POST /sandbox/api/chats/:personaId/send', () => {
 describe('GET /sandbox/api/chats/:personaId/messages', () => {
   it('returns the chat transcript with the bot formatting and keyboards, without deleted messages', async () => {
     const chatId = persona('reader2').chat.id;
-    const kept = await botSends(chatId, '<b>Dune</b> by <i>Frank Herbert</i>', [[{ text: 'Borrow', callback_data: 'brw:1' }], [{ text: 'Pay $1.50', url: `${base}/sandbox/checkout/cs_test_x` }]]);
+    const kept = await botSends(chatId, '<b>Dune</b> by <i>Frank Herbert</i>', [
+      [{ text: 'Borrow', callback_data: 'brw:1' }],
+      [{ text: 'Pay $1.50', url: `${base}/sandbox/checkout/cs_test_x` }],
+    ]);
     const gone = await botSends(chatId, 'temporary');
     await telegram.invoke('deleteMessage', { chat_id: chatId, message_id: gone });
     const res = await fetch(url('/sandbox/api/chats/reader2/messages'));
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { chat: { id: number }; messages: { message_id: number; from: string; text: string; entities?: { type: string }[]; reply_markup?: unknown }[] };
+    const body = (await res.json()) as {
+      chat: { id: number };
+      messages: { message_id: number; from: string; text: string; entities?: { type: string }[]; reply_markup?: unknown }[];
+    };
     expect(body.chat.id).toBe(chatId);
     const ids = body.messages.map((m) => m.message_id);
     expect(ids).toContain(kept);
@@ -309,7 +340,12 @@ describe('GET /sandbox/api/chats/:personaId/messages', () => {
     const msg = body.messages.find((m) => m.message_id === kept)!;
     expect(msg).toMatchObject({ from: 'bot', text: 'Dune by Frank Herbert' });
     expect(msg.entities?.map((e) => e.type)).toEqual(['bold', 'italic']);
-    expect(msg.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Borrow', callback_data: 'brw:1' }], [{ text: 'Pay $1.50', url: `${base}/sandbox/checkout/cs_test_x` }]] });
+    expect(msg.reply_markup).toEqual({
+      inline_keyboard: [
+        [{ text: 'Borrow', callback_data: 'brw:1' }],
+        [{ text: 'Pay $1.50', url: `${base}/sandbox/checkout/cs_test_x` }],
+      ],
+    });
   });
 
   it('answers 404 for an unknown persona', async () => {
@@ -321,7 +357,12 @@ describe('POST /sandbox/api/chats/:personaId/press', () => {
   it('presses a callback button: a callback_query from the persona is queued for the bot', async () => {
     const reader = persona('reader');
     await takeUpdates();
-    const messageId = await botSends(reader.chat.id, 'Pick one', [[{ text: 'Catalogue', callback_data: 'go:c' }, { text: 'My books', callback_data: 'go:y' }]]);
+    const messageId = await botSends(reader.chat.id, 'Pick one', [
+      [
+        { text: 'Catalogue', callback_data: 'go:c' },
+        { text: 'My books', callback_data: 'go:y' },
+      ],
+    ]);
     const res = await postJson('/sandbox/api/chats/reader/press', { messageId, data: 'go:y' });
     expect(res.status).toBe(202);
     const { callback_query_id } = (await res.json()) as { callback_query_id: string };
@@ -357,7 +398,12 @@ describe('POST /sandbox/api/chats/:personaId/press', () => {
   it('refuses a button that an edit has since removed', async () => {
     const chatId = persona('reader').chat.id;
     const messageId = await botSends(chatId, 'Choose', [[{ text: 'Old', callback_data: 'old' }]]);
-    await telegram.invoke('editMessageText', { chat_id: chatId, message_id: messageId, text: 'Chosen', reply_markup: { inline_keyboard: [[{ text: 'New', callback_data: 'new' }]] } });
+    await telegram.invoke('editMessageText', {
+      chat_id: chatId,
+      message_id: messageId,
+      text: 'Chosen',
+      reply_markup: { inline_keyboard: [[{ text: 'New', callback_data: 'new' }]] },
+    });
     expect((await postJson('/sandbox/api/chats/reader/press', { messageId, data: 'old' })).status).toBe(409);
     expect((await postJson('/sandbox/api/chats/reader/press', { messageId, data: 'new' })).status).toBe(202);
     await takeUpdates();
@@ -366,14 +412,20 @@ describe('POST /sandbox/api/chats/:personaId/press', () => {
 
 describe('who may write through the web chat: its own page only', () => {
   /** A request as any client can make it, Host header included (fetch would not send a foreign one). */
-  function raw(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: any }> {
+  function raw(
+    path: string,
+    opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<{ status: number; body: any }> {
     const u = new URL(url(path));
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: opts.method ?? 'POST', headers: opts.headers }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-      });
+      const req = http.request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: opts.method ?? 'POST', headers: opts.headers },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+        },
+      );
       req.on('error', reject);
       req.end(opts.body);
     });
@@ -385,10 +437,20 @@ describe('who may write through the web chat: its own page only', () => {
     await takeUpdates();
     const count = telegram.transcript(STAFF_CHAT_ID).length;
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
-      const res = await raw('/sandbox/api/chats/librarian/send', { headers: { host: ownHost(), ...(type ? { 'content-type': type } : {}) }, body: admin });
-      expect({ type, status: res.status, code: res.body?.error?.code }).toEqual({ type, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      const res = await raw('/sandbox/api/chats/librarian/send', {
+        headers: { host: ownHost(), ...(type ? { 'content-type': type } : {}) },
+        body: admin,
+      });
+      expect({ type, status: res.status, code: res.body?.error?.code }).toEqual({
+        type,
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      });
     }
-    const press = await raw('/sandbox/api/chats/librarian/press', { headers: { host: ownHost(), 'content-type': 'text/plain' }, body: JSON.stringify({ messageId: 1, data: 'a' }) });
+    const press = await raw('/sandbox/api/chats/librarian/press', {
+      headers: { host: ownHost(), 'content-type': 'text/plain' },
+      body: JSON.stringify({ messageId: 1, data: 'a' }),
+    });
     expect(press.status).toBe(415);
     expect(telegram.transcript(STAFF_CHAT_ID)).toHaveLength(count);
     expect(telegram.pendingUpdates()).toBe(0);
@@ -410,7 +472,9 @@ describe('who may write through the web chat: its own page only', () => {
       expect({ headers, status: res.status, code: res.body?.error?.code }).toEqual({ headers, status: 403, code: 'FORBIDDEN' });
     }
     // Reading goes by the same rule: a rebinding page cannot read the chats (pay links) either.
-    expect((await raw('/sandbox/api/chats/librarian/messages', { method: 'GET', headers: { host: 'evil.example' } })).status).toBe(403);
+    expect(
+      (await raw('/sandbox/api/chats/librarian/messages', { method: 'GET', headers: { host: 'evil.example' } })).status,
+    ).toBe(403);
     expect(telegram.transcript(STAFF_CHAT_ID)).toHaveLength(count);
     expect(telegram.pendingUpdates()).toBe(0);
   });
@@ -418,20 +482,38 @@ describe('who may write through the web chat: its own page only', () => {
   it('accepts its own page: its Host, with or without its Origin, and a JSON type with parameters', async () => {
     await takeUpdates();
     const own = { host: ownHost(), 'content-type': 'application/json; charset=utf-8' };
-    expect((await raw('/sandbox/api/chats/reader/send', { headers: own, body: JSON.stringify({ text: 'one' }) })).status).toBe(201);
-    expect((await raw('/sandbox/api/chats/reader/send', { headers: { ...own, origin: base }, body: JSON.stringify({ text: 'two' }) })).status).toBe(201);
+    expect((await raw('/sandbox/api/chats/reader/send', { headers: own, body: JSON.stringify({ text: 'one' }) })).status).toBe(
+      201,
+    );
+    expect(
+      (await raw('/sandbox/api/chats/reader/send', { headers: { ...own, origin: base }, body: JSON.stringify({ text: 'two' }) }))
+        .status,
+    ).toBe(201);
     expect((await takeUpdates()).map((u) => u.message?.text)).toEqual(['one', 'two']);
   });
 
   it('with several own origins (localhost, 127.0.0.1, [::1] on one port) takes each and nothing else', async () => {
     const port = new URL(base).port;
-    const app = new Hono().route('/sandbox', createWebChat({ telegram, personas, publicUrl: `http://localhost:${port}`, ownOrigins: ['localhost', '127.0.0.1', '[::1]'].map((h) => `http://${h}:${port}`) }));
+    const app = new Hono().route(
+      '/sandbox',
+      createWebChat({
+        telegram,
+        personas,
+        publicUrl: `http://localhost:${port}`,
+        ownOrigins: ['localhost', '127.0.0.1', '[::1]'].map((h) => `http://${h}:${port}`),
+      }),
+    );
     const send = (host: string, origin?: string) =>
-      app.request(`http://${host}/sandbox/api/chats/reader/send`, { method: 'POST', headers: { host, 'content-type': 'application/json', ...(origin ? { origin } : {}) }, body: JSON.stringify({ text: 'hi' }) });
-    for (const h of ['localhost', '127.0.0.1', '[::1]']) expect((await send(`${h}:${port}`, `http://${h}:${port}`)).status, h).toBe(201);
+      app.request(`http://${host}/sandbox/api/chats/reader/send`, {
+        method: 'POST',
+        headers: { host, 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+        body: JSON.stringify({ text: 'hi' }),
+      });
+    for (const h of ['localhost', '127.0.0.1', '[::1]'])
+      expect((await send(`${h}:${port}`, `http://${h}:${port}`)).status, h).toBe(201);
     expect((await send(`localhost:${Number(port) + 1}`)).status).toBe(403);
     expect((await send(`localhost:${port}`, `http://localhost:${Number(port) + 1}`)).status).toBe(403);
-    expect((await send('0.0.0.0:' + port)).status).toBe(403);
+    expect((await send(`0.0.0.0:${port}`)).status).toBe(403);
     await takeUpdates();
   });
 });
@@ -482,9 +564,14 @@ describe('GET /sandbox/api/events', () => {
     const events = text
       .split('\n\n')
       .filter((block) => block.startsWith('data: '))
-      .map((block) => JSON.parse(block.slice('data: '.length)) as { seq: number; type: string; message?: { message_id: number } });
+      .map(
+        (block) => JSON.parse(block.slice('data: '.length)) as { seq: number; type: string; message?: { message_id: number } },
+      );
     const seqs = events.map((e) => e.seq);
-    expect(seqs.every((s, i) => Number.isInteger(s) && (i === 0 || s === seqs[i - 1]! + 1)), `consecutive: ${seqs}`).toBe(true);
+    expect(
+      seqs.every((s, i) => Number.isInteger(s) && (i === 0 || s === seqs[i - 1]! + 1)),
+      `consecutive: ${seqs}`,
+    ).toBe(true);
 
     // What the transcript holds is exactly the events numbered up to its seq.
     const sentFirst = events.find((e) => e.type === 'message' && e.message?.message_id === first)!;
@@ -519,10 +606,20 @@ describe('GET /sandbox/api/events', () => {
     const events = text
       .split('\n\n')
       .filter((block) => block.startsWith('data: '))
-      .map((block) => JSON.parse(block.slice('data: '.length)) as { type: string; chatId: number; message: { message_id: number; text: string; entities?: unknown[] } });
+      .map(
+        (block) =>
+          JSON.parse(block.slice('data: '.length)) as {
+            type: string;
+            chatId: number;
+            message: { message_id: number; text: string; entities?: unknown[] };
+          },
+      );
     const mine = events.filter((e) => e.message?.message_id === messageId);
     expect(mine.map((e) => e.type)).toEqual(['message', 'edit', 'delete']);
-    expect(mine[0]).toMatchObject({ chatId, message: { text: 'Your book is due tomorrow', entities: [{ type: 'bold', offset: 13, length: 12 }] } });
+    expect(mine[0]).toMatchObject({
+      chatId,
+      message: { text: 'Your book is due tomorrow', entities: [{ type: 'bold', offset: 13, length: 12 }] },
+    });
     expect(mine[1]!.message.text).toBe('Returned, thank you');
 
     abort.abort();
@@ -674,7 +771,9 @@ describe('the checkout page', () => {
     expect((await fetch(`${s.url}/expire`, { method: 'POST', redirect: 'manual' })).status).toBe(303);
     await stripe.idle();
     expect(webhooks.length).toBe(seen + 1);
-    expect((await fetch(url('/sandbox/checkout/cs_test_doesnotexist/expire'), { method: 'POST', redirect: 'manual' })).status).toBe(404);
+    expect(
+      (await fetch(url('/sandbox/checkout/cs_test_doesnotexist/expire'), { method: 'POST', redirect: 'manual' })).status,
+    ).toBe(404);
   });
 
   it('answers 404 for an unknown or malformed session id', async () => {
@@ -689,10 +788,21 @@ describe('the checkout page', () => {
 
   it("speaks the reader's language, as the library tells it, and keeps the expiry date on one line", async () => {
     const s = await openSession('Book rent: Kobzar', 150);
-    const app = new Hono().route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'uk' : undefined) }));
+    const app = new Hono().route(
+      '/sandbox/checkout',
+      createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'uk' : undefined) }),
+    );
     const uk = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
     expect(uk).toContain('<html lang="uk">');
-    for (const text of ['Тестова заміна Stripe Checkout — без справжніх грошей', 'Очікує оплати', 'Оплата карткою', 'Оплатити $1.50', 'До оплати', 'Нехай посилання застаріє', 'Скасувати']) {
+    for (const text of [
+      'Тестова заміна Stripe Checkout — без справжніх грошей',
+      'Очікує оплати',
+      'Оплата карткою',
+      'Оплатити $1.50',
+      'До оплати',
+      'Нехай посилання застаріє',
+      'Скасувати',
+    ]) {
       expect(uk).toContain(text);
     }
     expect(uk).not.toMatch(/Awaiting payment|Pay with card|Total due/);
@@ -703,7 +813,10 @@ describe('the checkout page', () => {
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Awaiting payment');
     expect(en).toMatch(/<span class="nowrap" data-testid="expires">expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
-    const failing = new Hono().route('/sandbox/checkout', createCheckoutPages({ stripe, languageOf: () => Promise.reject(new Error('database down')) }));
+    const failing = new Hono().route(
+      '/sandbox/checkout',
+      createCheckoutPages({ stripe, languageOf: () => Promise.reject(new Error('database down')) }),
+    );
     const res = await failing.request(`/sandbox/checkout/${s.id}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Awaiting payment');
@@ -716,7 +829,9 @@ describe('the checkout page', () => {
     expect(page).not.toContain('<script>alert');
     expect(page).not.toContain('<img src=x');
     expect(page).not.toContain('<b>');
-    expect(page).toContain('Book rent: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain(
+      'Book rent: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;',
+    );
     expect(page).toContain('Due &quot;soon&quot; &lt;b&gt;&#39;now&#39;&lt;/b&gt;');
   });
 

@@ -1,9 +1,9 @@
 // Issue 11.2, the staff rights of the sandbox librarian: only the account the sandbox made for the
 // persona is promoted, never one linked to it; starting without the sandbox takes the rights back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../core/index.js';
 import { SANDBOX_LIBRARIAN_TELEGRAM_ID, sandboxPersonas } from '../sandbox/index.js';
 import { createWorld, makeReader, type World } from './helpers/world.js';
-import { SYSTEM_ACTOR } from '../core/index.js';
 
 const librarian = sandboxPersonas(-100).find((p) => p.id === 'librarian')!.user;
 let w: World;
@@ -32,7 +32,10 @@ describe('the sandbox librarian is a dedicated Telegram-only account', () => {
   it('a REST account linked to the persona never becomes staff, on this start or the next', async () => {
     await w.core.users.promoteSandboxLibrarian(SYSTEM_ACTOR, librarian);
     const { user } = await makeReader(w.core);
-    const { code } = await w.core.users.createLinkCode({ userId: user.id, isStaff: false }, { current_password: 'correct horse' });
+    const { code } = await w.core.users.createLinkCode(
+      { userId: user.id, isStaff: false },
+      { current_password: 'correct horse' },
+    );
     const linked = await w.core.users.redeemLinkCode(code, librarian);
     expect(linked.is_staff).toBe(false);
     // The sandbox starts again: the persona now answers to the REST account, which stays a reader.
@@ -41,7 +44,7 @@ describe('the sandbox librarian is a dedicated Telegram-only account', () => {
     expect(await staffIds()).toEqual([]);
   });
 
-  it('an account that merely has the persona\'s Telegram id (a real user, a reader) is never promoted', async () => {
+  it("an account that merely has the persona's Telegram id (a real user, a reader) is never promoted", async () => {
     const { user } = await makeReader(w.core, { telegramId: SANDBOX_LIBRARIAN_TELEGRAM_ID });
     expect(await w.core.users.promoteSandboxLibrarian(SYSTEM_ACTOR, librarian)).toEqual({ heldBy: user.id });
     // A Telegram-only reader who talked to the bot before the sandbox ever ran.

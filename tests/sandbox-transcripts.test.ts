@@ -8,12 +8,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
+import { sandboxPersonas } from '../sandbox/index.js';
+import { createFakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
+import { keepTranscripts } from '../sandbox/transcripts.js';
 import type { RunningService } from '../service.js';
 import { startTestService } from './helpers/service.js';
 import { createWorld, type World } from './helpers/world.js';
-import { createFakeBotApi } from '../sandbox/telegram/fake-bot-api.js';
-import { keepTranscripts } from '../sandbox/transcripts.js';
-import { sandboxPersonas } from '../sandbox/index.js';
 
 interface Entry {
   message_id: number;
@@ -32,7 +32,11 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const start = (file: string) => startTestService(loadConfig({ DATABASE_PATH: file, PORT: '0', LOG_LEVEL: 'silent' }), { logger: silentLogger(), startJobs: false });
+const start = (file: string) =>
+  startTestService(loadConfig({ DATABASE_PATH: file, PORT: '0', LOG_LEVEL: 'silent' }), {
+    logger: silentLogger(),
+    startJobs: false,
+  });
 
 async function messages(service: RunningService, persona: string): Promise<Entry[]> {
   const res = await fetch(`${service.localUrl}/sandbox/api/chats/${persona}/messages`);
@@ -41,16 +45,26 @@ async function messages(service: RunningService, persona: string): Promise<Entry
 }
 
 async function post(service: RunningService, route: string, body: unknown): Promise<Response> {
-  return fetch(`${service.localUrl}/sandbox/api/chats/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${service.localUrl}/sandbox/api/chats/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Waits until the chat's transcript satisfies the check (the bot answers asynchronously). */
-async function until(service: RunningService, persona: string, check: (m: Entry[]) => boolean, timeoutMs = 10_000): Promise<Entry[]> {
+async function until(
+  service: RunningService,
+  persona: string,
+  check: (m: Entry[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<Entry[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const m = await messages(service, persona);
     if (check(m)) return m;
-    if (Date.now() > deadline) throw new Error(`chat ${persona} did not get there in time: ${JSON.stringify(m.map((x) => x.text.slice(0, 40)))}`);
+    if (Date.now() > deadline)
+      throw new Error(`chat ${persona} did not get there in time: ${JSON.stringify(m.map((x) => x.text.slice(0, 40)))}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -74,7 +88,9 @@ describe('the web chat after a restart', () => {
     const file = path.join(dir, 'restart.db');
     service = await start(file);
     expect((await post(service, 'reader/send', { text: '/start' })).status).toBe(201);
-    let reader = await until(service, 'reader', (m) => m.some((e) => e.from === 'bot' && e.reply_markup?.inline_keyboard?.flat().some((b) => b.text === '📚 Catalogue')));
+    let reader = await until(service, 'reader', (m) =>
+      m.some((e) => e.from === 'bot' && e.reply_markup?.inline_keyboard?.flat().some((b) => b.text === '📚 Catalogue')),
+    );
     // A menu button edits the bot's message in place.
     const catalogue = buttonWith(reader, '📚 Catalogue');
     expect((await post(service, 'reader/press', catalogue)).status).toBe(202);
@@ -94,7 +110,9 @@ describe('the web chat after a restart', () => {
     expect(sent.message.message_id).toBe(last + 1);
     const back = buttonWith(reader, '« Main menu');
     expect((await post(service, 'reader/press', back)).status).toBe(202);
-    await until(service, 'reader', (m) => m.some((e) => e.message_id === back.messageId && e.text !== reader.find((x) => x.message_id === back.messageId)!.text));
+    await until(service, 'reader', (m) =>
+      m.some((e) => e.message_id === back.messageId && e.text !== reader.find((x) => x.message_id === back.messageId)!.text),
+    );
   });
 });
 
@@ -116,12 +134,21 @@ describe('a kept chat is bounded', () => {
     expect(await kept.restore()).toBe(0);
     for (let i = 1; i <= 5; i++) first.userSends({ chat: reader!.chat, from: reader!.user, text: `message ${i}` });
     first.userSends({ chat: reader2!.chat, from: reader2!.user, text: 'other chat' });
-    const edited = await first.invoke('sendMessage', { chat_id: reader!.chat.id, text: 'bot says', reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] } });
+    const edited = await first.invoke('sendMessage', {
+      chat_id: reader!.chat.id,
+      text: 'bot says',
+      reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] },
+    });
     const botMessage = (edited as { result: { message_id: number } }).result.message_id;
     await first.invoke('editMessageText', { chat_id: reader!.chat.id, message_id: botMessage, text: 'bot said' });
     kept.stop();
     await kept.flush();
-    const rows = await w.db.selectFrom('sandbox_messages').select(['chat_id', 'message_id']).orderBy('chat_id').orderBy('message_id').execute();
+    const rows = await w.db
+      .selectFrom('sandbox_messages')
+      .select(['chat_id', 'message_id'])
+      .orderBy('chat_id')
+      .orderBy('message_id')
+      .execute();
     expect(rows).toEqual([
       { chat_id: reader!.chat.id, message_id: 4 },
       { chat_id: reader!.chat.id, message_id: 5 },

@@ -7,16 +7,18 @@
 import fs from 'node:fs';
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchWords } from '../core/catalogue/search-text.js';
 import { openDatabase } from '../db/connection.js';
 import { createReadPool, isReadPoolBusy, MAX_WAITING } from '../db/read-pool.js';
 import { bulkSeed } from '../db/seed.js';
-import { searchWords } from '../core/catalogue/search-text.js';
-import { createApiWorld, tempDbFile, type ApiWorld } from './helpers/api.js';
+import { type ApiWorld, createApiWorld, tempDbFile } from './helpers/api.js';
 
 // Enough books that one search is slow: a prefix of every ISBN ("9780…") is no whole word of any
 // book, so the rarity probe takes it for rare and FTS5 answers, merging one term per book.
 const BOOKS = 100_000;
-const SEARCHES = ['9780', '97800', '978000', '9780000'].flatMap((q) => [5, 10].map((limit) => `/api/books/?search=${q}&limit=${limit}`));
+const SEARCHES = ['9780', '97800', '978000', '9780000'].flatMap((q) =>
+  [5, 10].map((limit) => `/api/books/?search=${q}&limit=${limit}`),
+);
 
 /**
  * The CPU time this process's main thread has used, in ms: Linux counts it per thread in
@@ -65,7 +67,10 @@ describe('Expensive searches run off the event loop (SQLite file)', () => {
   beforeAll(async () => {
     file = tempDbFile();
     const { db, sqlite } = await openDatabase(file.file);
-    await bulkSeed({ db, sqlite }, { books: BOOKS, users: 0, borrowings: 0, today: '2026-03-10', fold: (word) => searchWords(word).join(' ') });
+    await bulkSeed(
+      { db, sqlite },
+      { books: BOOKS, users: 0, borrowings: 0, today: '2026-03-10', fold: (word) => searchWords(word).join(' ') },
+    );
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
     await db.destroy();
     // No catalogue cache: every search below is work for the database.
@@ -85,7 +90,11 @@ describe('Expensive searches run off the event loop (SQLite file)', () => {
     expect(alone.body.results).toHaveLength(10);
 
     const healthMs: number[] = [];
-    const { result: answers, blockedMs, stalledMs } = await loopWhile(async () => {
+    const {
+      result: answers,
+      blockedMs,
+      stalledMs,
+    } = await loopWhile(async () => {
       let done = false;
       const flood = Promise.all(SEARCHES.map((p) => w.req('GET', p))).finally(() => (done = true));
       while (!done) {
@@ -139,7 +148,10 @@ describe('The read pool', () => {
   afterAll(() => file?.cleanup());
 
   const one = (db: Parameters<Parameters<ReturnType<typeof createReadPool>['run']>[0]>[0]) =>
-    db.selectFrom('books').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    db
+      .selectFrom('books')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
 
   it('starts no worker before the first read, and lets an idle one go', async () => {
     const pool = createReadPool({ file: file.file, idleMs: 50 });
@@ -171,11 +183,16 @@ describe('The read pool', () => {
         order.push(1);
       });
       await held;
-      const queued = [2, 3].map((n) => pool.run(async (db) => {
-        await one(db);
-        order.push(n);
-      }));
-      const refused = await pool.run(one).then(() => 'ran', (e: unknown) => (isReadPoolBusy(e) ? 'busy' : String(e)));
+      const queued = [2, 3].map((n) =>
+        pool.run(async (db) => {
+          await one(db);
+          order.push(n);
+        }),
+      );
+      const refused = await pool.run(one).then(
+        () => 'ran',
+        (e: unknown) => (isReadPoolBusy(e) ? 'busy' : String(e)),
+      );
       expect(refused).toBe('busy');
       expect(pool.stats()).toEqual({ workers: 1, running: 1, waiting: 2 });
       release();

@@ -4,7 +4,7 @@
 // on PostgreSQL that limit holds across instances.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, tempDbFile, type ApiWorld } from './helpers/api.js';
+import { type ApiWorld, createApiWorld, tempDbFile } from './helpers/api.js';
 import { onPostgres } from './helpers/engine.js';
 
 interface Answer {
@@ -17,14 +17,29 @@ interface Answer {
 function get(base: string, p: string, from: string, headers: Record<string, string> = {}): Promise<Answer> {
   const url = new URL(p, base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'GET', localAddress: from, agent: false, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        localAddress: from,
+        agent: false,
+        headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: res.headers['retry-after'] as string | undefined,
+            body: text ? JSON.parse(text) : undefined,
+          });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -56,7 +71,12 @@ describe('A search answer is cached under its folded words and clamped limit', (
   let w: ApiWorld;
   beforeAll(async () => {
     w = await createApiWorld({ catalogueCacheMs: 3_600_000 });
-    for (const [title, author] of [['Dune', 'Frank Herbert'], ['Dune Messiah', 'Frank Herbert'], ['Émile', 'Jean-Jacques Rousseau'], ['Кобзар', 'Тарас Шевченко']]) {
+    for (const [title, author] of [
+      ['Dune', 'Frank Herbert'],
+      ['Dune Messiah', 'Frank Herbert'],
+      ['Émile', 'Jean-Jacques Rousseau'],
+      ['Кобзар', 'Тарас Шевченко'],
+    ]) {
       await w.book({ title, author });
     }
   });
@@ -77,7 +97,13 @@ describe('A search answer is cached under its folded words and clamped limit', (
 
   it('trailing spaces, case, diacritics, word order and repeats are one entry', async () => {
     const first = await ask(search('dune frank'));
-    const same = await ask(search('Dune frank '), search('  DUNE   FRANK'), search('Dúne Fränk'), search('frank dune'), search('dune, frank dune!'));
+    const same = await ask(
+      search('Dune frank '),
+      search('  DUNE   FRANK'),
+      search('Dúne Fränk'),
+      search('frank dune'),
+      search('dune, frank dune!'),
+    );
     expect(same.entries).toBe(first.entries);
     for (const body of same.bodies) expect(body).toEqual(first.bodies[0]);
     expect(first.bodies[0].results.map((b: { title: string }) => b.title)).toEqual(['Dune', 'Dune Messiah']);
@@ -134,7 +160,8 @@ describe('Uncached searches are throttled per client address: a burst of 30, the
     for (const a of answers.filter((x) => x.status !== 200)) expectLimited(a);
 
     // From the cache, whatever the spelling: not counted, not refused.
-    for (const p of [cachedPath, search('Dune '), search('DUNE', '&limit=20')]) expect((await get(w.url!, p, '127.0.6.1')).status).toBe(200);
+    for (const p of [cachedPath, search('Dune '), search('DUNE', '&limit=20')])
+      expect((await get(w.url!, p, '127.0.6.1')).status).toBe(200);
     expect((await get(w.url!, '/api/books/', '127.0.6.1')).status).toBe(200);
     // Another reader on another address searches as usual.
     expect((await get(w.url!, uncached(1)[0]!, '127.0.6.2')).status).toBe(200);

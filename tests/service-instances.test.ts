@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import type { RunningService } from '../service.js';
-import { startTestService } from './helpers/service.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram.js';
 import { captureLogger, type LogEntry } from './helpers/bot.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 import { TEST_ENGINE } from './helpers/engine.js';
+import { startTestService } from './helpers/service.js';
 
 const TOKEN = '557000:instances-test-token';
 const SECRET = 'instances-secret';
@@ -32,8 +32,14 @@ afterAll(async () => {
 
 const config = (file: string, env: Record<string, string> = {}) =>
   loadConfig({
-    DATABASE_PATH: path.join(dir, file), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-    TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, SANDBOX: 'off', ...env,
+    DATABASE_PATH: path.join(dir, file),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    SANDBOX: 'off',
+    ...env,
   });
 const start = async (file: string, env: Record<string, string> = {}, logs?: LogEntry[]) => {
   const s = await startTestService(config(file, env), { logger: logs ? captureLogger(logs) : silentLogger(), startJobs: false });
@@ -71,7 +77,9 @@ describe(`A second long-polling instance (${TEST_ENGINE})`, () => {
       const waits = logs.filter((l) => String(l.msg).includes('receiving Telegram updates by long polling'));
       expect(waits).toHaveLength(1);
       expect(waits[0]!.level).toBe(40);
-      expect(waits[0]!.msg).toContain('Another instance on this machine is receiving Telegram updates by long polling (npm start (pid');
+      expect(waits[0]!.msg).toContain(
+        'Another instance on this machine is receiving Telegram updates by long polling (npm start (pid',
+      );
       expect(waits[0]!.msg).toContain('this one serves the API and the jobs');
       expect(waits[0]!.msg).toContain('webhook mode (set TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL on every instance)');
 
@@ -101,13 +109,26 @@ describe(`An update posted to the webhook twice (${TEST_ENGINE})`, () => {
     const b = running.filter((s) => s.config.databasePath.endsWith('webhook.db'))[1] ?? (await start('webhook.db', env));
     const chat = { id: 7001, type: 'private' as const, first_name: 'Twice' };
     tg.api.registerChat(chat);
-    const update = JSON.stringify({ update_id: 900, message: { message_id: 900, date: 0, chat, from: { id: chat.id, is_bot: false, first_name: 'Twice' }, text: '/start' } });
-    const post = (s: RunningService) => fetch(`${s.localUrl}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: update });
+    const update = JSON.stringify({
+      update_id: 900,
+      message: { message_id: 900, date: 0, chat, from: { id: chat.id, is_bot: false, first_name: 'Twice' }, text: '/start' },
+    });
+    const post = (s: RunningService) =>
+      fetch(`${s.localUrl}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: update,
+      });
     const answers = await Promise.all([post(a), post(b), post(a)]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     expect((await post(b)).status).toBe(200);
     // A text the bot does not know is answered once, and its sender becomes a reader once.
-    const greetings = tg.api.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chat.id && String(c.params.text).startsWith("I don't know that command"));
+    const greetings = tg.api.calls.filter(
+      (c) =>
+        c.method === 'sendMessage' &&
+        Number(c.params.chat_id) === chat.id &&
+        String(c.params.text).startsWith("I don't know that command"),
+    );
     expect(greetings).toHaveLength(1);
     expect(await a.core.users.findByTelegramId(chat.id)).toBeDefined();
   });

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { silentLogger } from '../logger.js';
-import { SANDBOX_LEASE, SandboxInUseError, type RunningService } from '../service.js';
 import { liveLease } from '../db/leases.js';
 import { leaseHolderId } from '../jobs/lease.js';
-import { openServiceDatabase, startTestService } from './helpers/service.js';
+import { silentLogger } from '../logger.js';
+import { type RunningService, SANDBOX_LEASE, SandboxInUseError } from '../service.js';
 import { TEST_ENGINE } from './helpers/engine.js';
+import { openServiceDatabase, startTestService } from './helpers/service.js';
 
 let dir: string;
 const running: RunningService[] = [];
@@ -37,7 +37,11 @@ const stop = async (s: RunningService) => {
   running.splice(running.indexOf(s), 1);
   await s.stop();
 };
-const refusal = (file: string) => start(file).then(() => undefined, (e: unknown) => e);
+const refusal = (file: string) =>
+  start(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 /** The pid of a process that has just ended. */
 function deadPid(): number {
@@ -48,7 +52,10 @@ function deadPid(): number {
 
 /** What a process of this machine that has ended leaves as a lease holder (as leaseHolderId writes it). */
 function deadHolder(role: string): string {
-  return leaseHolderId(role).replace(/\(pid \d+ on ([^,)]+)(, started )?\d*/, (_m: string, host: string, started?: string) => `(pid ${deadPid()} on ${host}${started ? `${started}1` : ''}`);
+  return leaseHolderId(role).replace(
+    /\(pid \d+ on ([^,)]+)(, started )?\d*/,
+    (_m: string, host: string, started?: string) => `(pid ${deadPid()} on ${host}${started ? `${started}1` : ''}`,
+  );
 }
 
 describe(`A second instance with the sandbox on, on the same database (${TEST_ENGINE})`, () => {
@@ -58,7 +65,9 @@ describe(`A second instance with the sandbox on, on the same database (${TEST_EN
     expect(refused).toBeInstanceOf(SandboxInUseError);
     const message = (refused as Error).message;
     expect(message).toContain(`The library is already running on this database with the sandbox on, at ${first.url}/sandbox/`);
-    expect(message).toContain(`/sandbox/ (pid ${process.pid} on ${os.hostname()}): open that one, or stop it before starting another`);
+    expect(message).toContain(
+      `/sandbox/ (pid ${process.pid} on ${os.hostname()}): open that one, or stop it before starting another`,
+    );
     expect(message).toContain('its own DATABASE_PATH');
     expect(message).not.toContain('\n');
     // The first one goes on serving.
@@ -74,7 +83,10 @@ describe(`A second instance with the sandbox on, on the same database (${TEST_EN
     const plant = async (holder: string) => {
       const db = await openServiceDatabase(config('crashed.db'));
       await db.deleteFrom('leases').where('name', '=', SANDBOX_LEASE).execute();
-      await db.insertInto('leases').values({ name: SANDBOX_LEASE, holder, expires_at: Date.now() + 60_000 }).execute();
+      await db
+        .insertInto('leases')
+        .values({ name: SANDBOX_LEASE, holder, expires_at: Date.now() + 60_000 })
+        .execute();
       await db.destroy();
     };
     await plant(deadHolder('npm start at http://localhost:3999'));

@@ -10,8 +10,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram.js';
 import { openServiceDatabase, startTestService, warmTestDatabase } from './helpers/service.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
 
 const TOKEN = '555222:REAL-looking-token-abcdefghijklmnop';
 let dir: string;
@@ -50,13 +50,24 @@ function capture() {
 }
 
 const config = (name: string, env: Record<string, string>) =>
-  loadConfig({ DATABASE_PATH: path.join(dir, `${name}.db`), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: TOKEN, ...env });
+  loadConfig({
+    DATABASE_PATH: path.join(dir, `${name}.db`),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    ...env,
+  });
 
 describe('Telegram unreachable at start', () => {
   it('the service starts, logs a plain error saying it will retry, answers the API and stops promptly', async () => {
     const { logger, lines } = capture();
     const started = Date.now();
-    const service = await startTestService(config('down', { TELEGRAM_API_ROOT: blackholeRoot }), { logger, startJobs: false, telegramTimeoutMs: 300 });
+    const service = await startTestService(config('down', { TELEGRAM_API_ROOT: blackholeRoot }), {
+      logger,
+      startJobs: false,
+      telegramTimeoutMs: 300,
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
     try {
       const error = lines.find((l) => l.level === 50 && l.msg.startsWith('Telegram could not be reached'));
@@ -106,10 +117,16 @@ describe('a token Telegram refuses', () => {
 
   it('is said to be wrong, once, and the API keeps running', async () => {
     const { logger, lines } = capture();
-    const service = await startTestService(config('refused', { TELEGRAM_API_ROOT: tg.apiRoot }), { logger, startJobs: false, telegramTimeoutMs: 2000 });
+    const service = await startTestService(config('refused', { TELEGRAM_API_ROOT: tg.apiRoot }), {
+      logger,
+      startJobs: false,
+      telegramTimeoutMs: 2000,
+    });
     try {
       const errors = lines.filter((l) => l.level === 50);
-      expect(errors.map((l) => l.msg)).toEqual(['Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather. The bot is not started; the API keeps running']);
+      expect(errors.map((l) => l.msg)).toEqual([
+        'Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather. The bot is not started; the API keeps running',
+      ]);
       expect((await fetch(`${service.localUrl}/health`)).status).toBe(200);
     } finally {
       await service.stop();

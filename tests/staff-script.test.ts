@@ -4,7 +4,7 @@
 // earlier session ends, so the squatter's password and tokens are worth nothing.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiWorld, tempDbFile, type ApiWorld } from './helpers/api.js';
+import { type ApiWorld, createApiWorld, tempDbFile } from './helpers/api.js';
 import { runToEnd, workDir } from './helpers/entry-point.js';
 
 let w: ApiWorld;
@@ -28,7 +28,9 @@ const me = (token: string) => w.req('GET', '/api/users/me/', { token });
 
 /** A reader who registered the email with their own password, and is logged in. */
 async function squatter(email: string) {
-  const made = await w.req('POST', '/api/users/', { body: { email, password: 'squatters own pw', first_name: 'Sam', last_name: 'Squatter' } });
+  const made = await w.req('POST', '/api/users/', {
+    body: { email, password: 'squatters own pw', first_name: 'Sam', last_name: 'Squatter' },
+  });
   expect(made.status).toBe(201);
   const tokens = await login(email, 'squatters own pw');
   expect(tokens.status).toBe(200);
@@ -64,7 +66,9 @@ describe('A new email', () => {
     const run = await staff(['weak.boss@example.test', 'password']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/too common/);
-    expect(await w.db.selectFrom('users').select('id').where('email', '=', 'weak.boss@example.test').executeTakeFirst()).toBeUndefined();
+    expect(
+      await w.db.selectFrom('users').select('id').where('email', '=', 'weak.boss@example.test').executeTakeFirst(),
+    ).toBeUndefined();
   });
 });
 
@@ -89,9 +93,15 @@ describe('An email that already has a reader account', () => {
     expect((await login('second.librarian@example.test', 'the real staff pw')).status).toBe(401);
   });
 
-  it('with --promote: prints the account\'s name and creation date, sets a new password, and ends every earlier session', async () => {
+  it("with --promote: prints the account's name and creation date, sets a new password, and ends every earlier session", async () => {
     const tokens = await squatter('promoted.librarian@example.test');
-    const created = (await w.db.selectFrom('users').select('created_at').where('email', '=', 'promoted.librarian@example.test').executeTakeFirstOrThrow()).created_at;
+    const created = (
+      await w.db
+        .selectFrom('users')
+        .select('created_at')
+        .where('email', '=', 'promoted.librarian@example.test')
+        .executeTakeFirstOrThrow()
+    ).created_at;
     const run = await staff(['promoted.librarian@example.test', '--promote']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Sam Squatter');

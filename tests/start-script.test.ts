@@ -4,13 +4,13 @@
 // this one tests the start script itself. Issue 20: a supervisor's SIGTERM to npm, and Ctrl-C
 // (SIGINT to the whole foreground group, which npm passes on again), stop the service gracefully
 // — its claims given back, its port closed, no node process left behind.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, REPO, withDistBuild } from './helpers/entry-point.js';
 import { openDatabase } from '../db/connection.js';
+import { freePort, REPO, withDistBuild } from './helpers/entry-point.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -19,19 +19,22 @@ afterAll(() => {
 
 /** The processes below `root` (Linux /proc), with their command lines. */
 function descendants(root: number): Array<{ pid: number; cmdline: string[] }> {
-  const all = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((e) => {
-    try {
-      const ppid = Number(/^PPid:\s*(\d+)$/m.exec(fs.readFileSync(`/proc/${e}/status`, 'utf8'))?.[1]);
-      return [{ pid: Number(e), ppid, cmdline: fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').filter(Boolean) }];
-    } catch {
-      return [];
-    }
-  });
+  const all = fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        const ppid = Number(/^PPid:\s*(\d+)$/m.exec(fs.readFileSync(`/proc/${e}/status`, 'utf8'))?.[1]);
+        return [{ pid: Number(e), ppid, cmdline: fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').filter(Boolean) }];
+      } catch {
+        return [];
+      }
+    });
   const found: Array<{ pid: number; cmdline: string[] }> = [];
   const parents = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of all) if (parents.has(p.ppid) && !parents.has(p.pid)) (parents.add(p.pid), found.push(p), (grew = true));
+    for (const p of all) if (parents.has(p.ppid) && !parents.has(p.pid)) parents.add(p.pid), found.push(p), (grew = true);
   }
   return found;
 }
@@ -64,7 +67,7 @@ async function npmStart(): Promise<NpmStart> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${text}`)), 120_000);
       const check = () => {
-        if (text.includes('Library is up') && text.includes('dispatcher lease taken')) (clearTimeout(timer), resolve());
+        if (text.includes('Library is up') && text.includes('dispatcher lease taken')) clearTimeout(timer), resolve();
       };
       child.stdout!.on('data', check);
       void exited.then((code) => (clearTimeout(timer), reject(new Error(`npm start exited (${code}):\n${text}`))));
@@ -85,7 +88,9 @@ afterAll(() => {
 });
 
 const serviceNodes = (npm: ChildProcess) =>
-  descendants(npm.pid!).filter((p) => path.basename(p.cmdline[0] ?? '') === 'node' && p.cmdline.some((a) => /main\.(js|ts)$/.test(a)));
+  descendants(npm.pid!).filter(
+    (p) => path.basename(p.cmdline[0] ?? '') === 'node' && p.cmdline.some((a) => /main\.(js|ts)$/.test(a)),
+  );
 
 const alive = (pid: number) => {
   try {
@@ -128,8 +133,11 @@ describe.runIf(process.platform === 'linux')('npm start', () => {
       expect(service.cmdline).toContain('--max-semi-space-size=2');
       // Built from the sources as they are: tsc -b has nothing left to build.
       const dry = await new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json', '--dry', '--verbose'], { cwd: REPO }, (err, stdout) =>
-          err ? reject(err) : resolve(stdout),
+        execFile(
+          process.execPath,
+          [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json', '--dry', '--verbose'],
+          { cwd: REPO },
+          (err, stdout) => (err ? reject(err) : resolve(stdout)),
         ),
       );
       expect(dry).toMatch(/is up to date/);

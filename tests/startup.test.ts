@@ -8,9 +8,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/connection.js';
 import { silentLogger } from '../logger.js';
 import { ListenError, startService } from '../service.js';
-import { openDatabase } from '../db/connection.js';
 import { freePort, REPO, runToEnd, startMain, workDir } from './helpers/entry-point.js';
 
 let taken: net.Server;
@@ -32,7 +32,13 @@ describe('a port already in use', () => {
   it('startService rejects with a ListenError naming the port and how to choose another', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-port-'));
     dirs.push(dir);
-    const config = loadConfig({ DATABASE_PATH: path.join(dir, 'library.db'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SANDBOX: 'off' });
+    const config = loadConfig({
+      DATABASE_PATH: path.join(dir, 'library.db'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SANDBOX: 'off',
+    });
     const error = await startService(config, { logger: silentLogger(), startJobs: false }).then(
       () => undefined,
       (e: unknown) => e,
@@ -46,7 +52,10 @@ describe('a port already in use', () => {
   it('npm start prints that sentence and exits 1, without a stack trace', async () => {
     const cwd = workDir();
     dirs.push(cwd);
-    const run = await runToEnd('main.ts', { cwd, env: { PORT: String(port), HOST: '127.0.0.1', SANDBOX: 'off', LOG_LEVEL: 'silent' } });
+    const run = await runToEnd('main.ts', {
+      cwd,
+      env: { PORT: String(port), HOST: '127.0.0.1', SANDBOX: 'off', LOG_LEVEL: 'silent' },
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Port ${port} is already in use on 127.0.0.1`);
     expect(run.stderr).toContain(`PORT=${port + 1} npm start`);
@@ -68,7 +77,9 @@ describe('a second `npm start` with the sandbox on, in the same folder', () => {
       for (const port of [String(await freePort()), String(firstPort)]) {
         const run = await runToEnd('main.ts', { cwd, env: { PORT: port, LOG_LEVEL: 'info' } });
         expect(run.code).toBe(1);
-        expect(run.stderr).toContain(`The library is already running on this database with the sandbox on, at http://localhost:${firstPort}/sandbox/ (pid `);
+        expect(run.stderr).toContain(
+          `The library is already running on this database with the sandbox on, at http://localhost:${firstPort}/sandbox/ (pid `,
+        );
         expect(run.stderr).not.toMatch(/\n\s+at /);
         expect(run.stderr.trim().split('\n')).toHaveLength(1);
       }
@@ -112,18 +123,20 @@ describe.runIf(process.platform === 'linux')('npm start on a terminal', () => {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no banner in time:\n${out}`)), 60_000);
         const check = () => {
-          if (/Library is up/.test(out) && /API docs:/.test(out)) (clearTimeout(timer), resolve());
+          if (/Library is up/.test(out) && /API docs:/.test(out)) clearTimeout(timer), resolve();
         };
         child.stdout!.on('data', check);
         child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`exited (${code}):\n${out}`))));
       });
       expect(out).not.toContain('{"level"');
-      expect(out).toMatch(/^\d\d:\d\d:\d\d INFO  database migrated /m);
-      expect(out).toMatch(/^\d\d:\d\d:\d\d INFO  Library is up\. Try it offline: http:\/\/localhost:\d+\/sandbox\//m);
+      expect(out).toMatch(/^\d\d:\d\d:\d\d INFO {2}database migrated /m);
+      expect(out).toMatch(/^\d\d:\d\d:\d\d INFO {2}Library is up\. Try it offline: http:\/\/localhost:\d+\/sandbox\//m);
       expect(out).toContain(`Try it offline:  http://localhost:${port}/sandbox/`);
     } finally {
       child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      await new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve),
+      );
     }
   }, 90_000);
 });
@@ -144,16 +157,33 @@ describe('Ctrl-C while Telegram does not answer', () => {
     });
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     const apiRoot = `http://127.0.0.1:${(blackhole.address() as net.AddressInfo).port}`;
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', TELEGRAM_BOT_TOKEN: '555333:REAL-looking-token-abcdefghijklmnop', TELEGRAM_API_ROOT: apiRoot };
-    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href, path.join(REPO, 'main.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      TELEGRAM_BOT_TOKEN: '555333:REAL-looking-token-abcdefghijklmnop',
+      TELEGRAM_API_ROOT: apiRoot,
+    };
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href, path.join(REPO, 'main.ts')],
+      { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+        const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) break;
         if (Date.now() > deadline) throw new Error(`never healthy:\n${out}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -163,7 +193,10 @@ describe('Ctrl-C while Telegram does not answer', () => {
       child.kill('SIGINT');
       await new Promise((r) => setTimeout(r, 100));
       child.kill('SIGINT');
-      const end = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`still running:\n${out}`)), 20_000))]);
+      const end = await Promise.race([
+        exited,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`still running:\n${out}`)), 20_000)),
+      ]);
       expect(end, out).toEqual({ code: 0, signal: null });
       expect(out).toContain('shutting down: finishing in-flight work');
       const { db } = await openDatabase(path.join(cwd, 'data', 'library.db'));

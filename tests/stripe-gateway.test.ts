@@ -9,15 +9,15 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createStripeGateway,
-  PaymentGatewayError,
   type CreateSessionInput,
+  createStripeGateway,
   type PaymentGateway,
+  PaymentGatewayError,
   type StripeGatewayOptions,
   type WebhookEvent,
 } from '../gateways/stripe.js';
 import { createFakeStripe, parseStripeForm } from '../sandbox/stripe/fake-stripe-api.js';
-import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
+import { type StartedFakeStripe, startFakeStripe } from './fakes/stripe.js';
 
 const SECRET_KEY = 'sk_test_gateway_4242424242';
 const WEBHOOK_SECRET = 'whsec_test_gateway_secret';
@@ -148,7 +148,11 @@ describe('creating a checkout session', () => {
       metadata: input.metadata,
       line_items: [
         {
-          price_data: { currency: 'usd', unit_amount: '1234', product_data: { name: 'Book rent: Dune', description: input.description } },
+          price_data: {
+            currency: 'usd',
+            unit_amount: '1234',
+            product_data: { name: 'Book rent: Dune', description: input.description },
+          },
           quantity: '1',
         },
       ],
@@ -400,7 +404,10 @@ describe('webhooks', () => {
     await fake.api.pay(s.id);
 
     expect(received.map((r) => r.status)).toEqual([503, 200]);
-    expect(fake.api.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 503], [2, 200]]);
+    expect(fake.api.deliveries.map((d) => [d.attempt, d.status])).toEqual([
+      [1, 503],
+      [2, 200],
+    ]);
   });
 
   it('an unreachable endpoint is tried a bounded number of times and the failure recorded', async () => {
@@ -449,7 +456,9 @@ describe('the fake Stripe API itself', () => {
   it('answers Stripe-shaped errors to a bare HTTP client', async () => {
     const noKey = await fetch(`${fake.apiBase}/v1/checkout/sessions`, { method: 'POST' });
     expect(noKey.status).toBe(401);
-    expect(await noKey.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringMatching(/^Invalid API Key provided/) } });
+    expect(await noKey.json()).toMatchObject({
+      error: { type: 'invalid_request_error', message: expect.stringMatching(/^Invalid API Key provided/) },
+    });
 
     const post = (body: string, key?: string) =>
       fetch(`${fake.apiBase}/v1/checkout/sessions`, {

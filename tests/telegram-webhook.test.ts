@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
-import { type RunningService } from '../service.js';
+import type { RunningService } from '../service.js';
+import { type StartedFakeStripe, startFakeStripe } from './fakes/stripe.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram.js';
 import { startTestService } from './helpers/service.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram.js';
-import { startFakeStripe, type StartedFakeStripe } from './fakes/stripe.js';
 
 const TOKEN = '556000:webhook-test-token';
 const SECRET = 'hook-secret_400';
@@ -55,7 +55,16 @@ const post = (body: string, secret?: string) =>
   });
 
 const start = (chatId: number, updateId: number) =>
-  JSON.stringify({ update_id: updateId, message: { message_id: updateId, date: 0, chat: { id: chatId, type: 'private', first_name: 'W' }, from: { id: chatId, is_bot: false, first_name: 'W' }, text: '/start' } });
+  JSON.stringify({
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: 0,
+      chat: { id: chatId, type: 'private', first_name: 'W' },
+      from: { id: chatId, is_bot: false, first_name: 'W' },
+      text: '/start',
+    },
+  });
 
 describe('POST /telegram/webhook with the right secret and a body that is not an update', () => {
   const bodies: [string, string][] = [

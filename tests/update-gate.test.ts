@@ -1,13 +1,14 @@
 // Telegram updates through the webhook's gate (bot/update-gate.ts) on both engines: each update
 // handled once, the updates of one chat one at a time and in update_id order. Across two
 // instances on a PostgreSQL server: tests/multi/.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import type { Update } from 'grammy/types';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLAIM_MS, chatKeyOf, createUpdateGate, ORDER_WAIT_MS, REMEMBER_MS } from '../bot/update-gate.js';
 import type { DB } from '../db/connection.js';
 import type { Engine } from '../db/engine.js';
-import { registerUpdate } from '../db/telegram-updates.js';
 import { inProcessLocks } from '../db/keyed-locks.js';
-import { chatKeyOf, CLAIM_MS, createUpdateGate, ORDER_WAIT_MS, REMEMBER_MS } from '../bot/update-gate.js';
+import { registerUpdate } from '../db/telegram-updates.js';
 import { openTestDatabase, TEST_ENGINE } from './helpers/engine.js';
 
 let db: DB;
@@ -20,16 +21,39 @@ afterEach(async () => {
 });
 
 const text = (updateId: number, chatId: number): Update =>
-  ({ update_id: updateId, message: { message_id: updateId, date: 0, chat: { id: chatId, type: 'private', first_name: 'A' }, from: { id: chatId, is_bot: false, first_name: 'A' }, text: `#${updateId}` } }) as Update;
+  ({
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: 0,
+      chat: { id: chatId, type: 'private', first_name: 'A' },
+      from: { id: chatId, is_bot: false, first_name: 'A' },
+      text: `#${updateId}`,
+    },
+  }) as Update;
 const press = (updateId: number, chatId: number): Update =>
-  ({ update_id: updateId, callback_query: { id: `q${updateId}`, chat_instance: 'x', data: 'd', from: { id: 77, is_bot: false, first_name: 'A' }, message: { message_id: 1, date: 0, chat: { id: chatId, type: 'private', first_name: 'A' } } } }) as Update;
+  ({
+    update_id: updateId,
+    callback_query: {
+      id: `q${updateId}`,
+      chat_instance: 'x',
+      data: 'd',
+      from: { id: 77, is_bot: false, first_name: 'A' },
+      message: { message_id: 1, date: 0, chat: { id: chatId, type: 'private', first_name: 'A' } },
+    },
+  }) as Update;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
-  it('keys an update by its chat (a button press by the message\'s chat), else by its sender', () => {
+  it("keys an update by its chat (a button press by the message's chat), else by its sender", () => {
     expect(chatKeyOf(text(1, 42))).toBe('chat:42');
     expect(chatKeyOf(press(2, 43))).toBe('chat:43');
-    expect(chatKeyOf({ update_id: 3, inline_query: { id: 'i', from: { id: 9, is_bot: false, first_name: 'A' }, query: '', offset: '' } } as Update)).toBe('user:9');
+    expect(
+      chatKeyOf({
+        update_id: 3,
+        inline_query: { id: 'i', from: { id: 9, is_bot: false, first_name: 'A' }, query: '', offset: '' },
+      } as Update),
+    ).toBe('user:9');
     expect(chatKeyOf({ update_id: 4 } as Update)).toBe('update:4');
   });
 
@@ -40,7 +64,11 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
       handled++;
       await pause(30);
     };
-    const outcomes = await Promise.all([gate.run(text(10, 1), handle), gate.run(text(10, 1), handle), gate.run(text(10, 1), handle)]);
+    const outcomes = await Promise.all([
+      gate.run(text(10, 1), handle),
+      gate.run(text(10, 1), handle),
+      gate.run(text(10, 1), handle),
+    ]);
     expect(outcomes.sort()).toEqual(['duplicate', 'duplicate', 'handled']);
     expect(await gate.run(text(10, 1), handle)).toBe('duplicate');
     expect(handled).toBe(1);
@@ -49,7 +77,9 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
   it('a second gate on the same database (another instance) also sees it handled', async () => {
     await createUpdateGate({ db, locks: engine.keyedLocks() }).run(text(11, 1), async () => undefined);
     let again = false;
-    expect(await createUpdateGate({ db, locks: engine.keyedLocks() }).run(text(11, 1), async () => void (again = true))).toBe('duplicate');
+    expect(await createUpdateGate({ db, locks: engine.keyedLocks() }).run(text(11, 1), async () => void (again = true))).toBe(
+      'duplicate',
+    );
     expect(again).toBe(false);
   });
 
@@ -72,7 +102,7 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
     expect(await gate.run(text(12, 1), async () => undefined)).toBe('duplicate');
   });
 
-  it('handles one chat\'s updates one at a time, other chats\' alongside', async () => {
+  it("handles one chat's updates one at a time, other chats' alongside", async () => {
     const gate = createUpdateGate({ db, locks: engine.keyedLocks() });
     const inside = new Map<number, number>();
     let overlapSameChat = 0;
@@ -84,7 +114,9 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
       await pause(20);
       inside.set(chat, inside.get(chat)! - 1);
     };
-    await Promise.all([20, 21, 22, 23, 24, 25].map((id) => gate.run(text(id, id % 2 === 0 ? 5 : 6), handler(id % 2 === 0 ? 5 : 6))));
+    await Promise.all(
+      [20, 21, 22, 23, 24, 25].map((id) => gate.run(text(id, id % 2 === 0 ? 5 : 6), handler(id % 2 === 0 ? 5 : 6))),
+    );
     expect(overlapSameChat).toBe(0);
     expect(overlapOtherChats).toBeGreaterThan(0);
   });
@@ -113,7 +145,11 @@ describe(`The webhook's update gate (${TEST_ENGINE})`, () => {
     // The next update prunes what is older than REMEMBER_MS.
     await gate.run(text(42, 9), async () => undefined);
     await pause(50);
-    const left = await db.selectFrom('telegram_updates').select(['update_id', 'handled_at', 'claimed_until']).orderBy('update_id').execute();
+    const left = await db
+      .selectFrom('telegram_updates')
+      .select(['update_id', 'handled_at', 'claimed_until'])
+      .orderBy('update_id')
+      .execute();
     expect(left).toEqual([{ update_id: 42, handled_at: clock, claimed_until: clock + CLAIM_MS }]);
   });
 });

@@ -2,18 +2,18 @@
 // The builder is replayed on every update, so every DB read/write or clock read happens inside
 // conversation.external(), and core errors come back as values (replay-safe), never as throws.
 import { InlineKeyboard } from 'grammy';
-import type { BotContext, BotConversation, ConvContext } from '../context.js';
-import type { BotDeps } from '../deps.js';
-import { attempt, domainErrorText } from '../errors.js';
-import { normalizeLanguage, readerActor } from '../reader.js';
-import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
-import { borrowCallback, screenCallback } from '../callbacks.js';
-import { payButton, payTarget } from '../pay.js';
 import type { Core } from '../../core/index.js';
 import { paymentKind } from '../../core/payments/index.js';
 import type { UnpaidPayment } from '../../core/reports/index.js';
-import { truncate } from '../text.js';
+import { type TVars, tPlain, t as translate } from '../../i18n/index.js';
+import { borrowCallback, screenCallback } from '../callbacks.js';
+import type { BotContext, BotConversation, ConvContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { attempt, domainErrorText } from '../errors.js';
+import { payButton, payTarget } from '../pay.js';
 import { nextPress } from '../presses.js';
+import { normalizeLanguage, readerActor } from '../reader.js';
+import { truncate } from '../text.js';
 
 export const BORROW_CONVERSATION = 'borrow';
 
@@ -31,9 +31,19 @@ export function loanOptions(maxLoanDays: number): number[] {
  */
 export async function unpaidScreen(core: Core, lang: string, unpaid: UnpaidPayment[], bookId: number) {
   const first = unpaid[0]!;
-  const text = translate(lang, 'borrow-unpaid', { type: paymentKind(first), amount: first.amount, title: first.title, more: unpaid.length - 1 });
+  const text = translate(lang, 'borrow-unpaid', {
+    type: paymentKind(first),
+    amount: first.amount,
+    title: first.title,
+    more: unpaid.length - 1,
+  });
   const keyboard = new InlineKeyboard()
-    .add(payButton(tPlain(lang, 'mybooks-pay-button', { amount: first.amount, title: truncate(first.title, 32) }), await payTarget(core, first.id)))
+    .add(
+      payButton(
+        tPlain(lang, 'mybooks-pay-button', { amount: first.amount, title: truncate(first.title, 32) }),
+        await payTarget(core, first.id),
+      ),
+    )
     .row()
     .text(tPlain(lang, 'borrow-back-to-book'), screenCallback.data({ screen: 'b', bookId }))
     .text(tPlain(lang, 'menu-my-books'), screenCallback.data({ screen: 'y' }));
@@ -65,7 +75,10 @@ export function borrowConversation(deps: BotDeps) {
 
     const book = await conversation.external(() => attempt(() => core.books.get(bookId)));
     if (!book.ok) {
-      await ctx.editMessageText(domainErrorText(who.lang, book), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(label('menu-back'), screenCallback.data({ screen: 'c' })) });
+      await ctx.editMessageText(domainErrorText(who.lang, book), {
+        parse_mode: 'HTML',
+        reply_markup: new InlineKeyboard().text(label('menu-back'), screenCallback.data({ screen: 'c' })),
+      });
       return;
     }
     const title = book.value.title;
@@ -82,7 +95,10 @@ export function borrowConversation(deps: BotDeps) {
 
     let current: ConvContext = ctx;
     for (;;) {
-      await current.editMessageText(t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.deps.config.rules.maxLoanDays }), { parse_mode: 'HTML', reply_markup: daysKeyboard });
+      await current.editMessageText(
+        t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.deps.config.rules.maxLoanDays }),
+        { parse_mode: 'HTML', reply_markup: daysKeyboard },
+      );
       const choice = await nextPress(conversation, borrowCallback);
       current = choice.press;
       // Cancel, or a button left from another step or an older offer.
@@ -114,7 +130,11 @@ export function borrowConversation(deps: BotDeps) {
         attempt(async () => {
           const q = await core.borrowings.quote(bookId, days);
           // This screen is the reader's message about the loan: no notice repeats it.
-          const r = await core.borrowings.borrow(actor, { book_id: bookId, expected_return_date: q.expected_return_date }, { readerSeesIt: true });
+          const r = await core.borrowings.borrow(
+            actor,
+            { book_id: bookId, expected_return_date: q.expected_return_date },
+            { readerSeesIt: true },
+          );
           const payment = r.borrowing.payments[0];
           return {
             until: r.borrowing.expected_return_date,
@@ -126,10 +146,13 @@ export function borrowConversation(deps: BotDeps) {
       );
       if (!result.ok) {
         // A payment left unpaid meanwhile (another door): named, with its Pay button.
-        const unpaid = result.code === 'UNPAID' ? await conversation.external(async () => {
-          const list = await deps.reports.unpaidPayments(actor);
-          return list.length ? unpaidScreen(core, who.lang, list, bookId) : null;
-        }) : null;
+        const unpaid =
+          result.code === 'UNPAID'
+            ? await conversation.external(async () => {
+                const list = await deps.reports.unpaidPayments(actor);
+                return list.length ? unpaidScreen(core, who.lang, list, bookId) : null;
+              })
+            : null;
         if (unpaid) await current.editMessageText(unpaid.text, { parse_mode: 'HTML', reply_markup: unpaid.reply_markup });
         else await current.editMessageText(domainErrorText(who.lang, result), { parse_mode: 'HTML', reply_markup: backToBook });
         return;
@@ -137,7 +160,9 @@ export function borrowConversation(deps: BotDeps) {
       const { until, rent, opened, pay } = result.value;
       const done = new InlineKeyboard();
       if (pay) done.add(payButton(label('borrow-pay-button', { rent }), pay)).row();
-      done.text(label('menu-my-books'), screenCallback.data({ screen: 'y' })).text(label('menu-catalogue'), screenCallback.data({ screen: 'c' }));
+      done
+        .text(label('menu-my-books'), screenCallback.data({ screen: 'y' }))
+        .text(label('menu-catalogue'), screenCallback.data({ screen: 'c' }));
       await current.editMessageText(
         `${t('borrow-done', { title, until, rent })}\n${t(opened ? 'borrow-pay-now' : 'borrow-pay-later')}`,
         { parse_mode: 'HTML', reply_markup: done },
@@ -150,4 +175,3 @@ export function borrowConversation(deps: BotDeps) {
     }
   };
 }
-

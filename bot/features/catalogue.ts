@@ -1,13 +1,14 @@
 // The catalogue: a menu paged through core.books.list (keyset cursor in the session), search by
 // sending any text, and the book card with its Borrow button.
-import { Composer } from 'grammy';
+
 import { Menu, type MenuFlavor } from '@grammyjs/menu';
+import { Composer } from 'grammy';
 import type { Book } from '../../core/catalogue/index.js';
 import type { Hold } from '../../core/holds/index.js';
 import type { Page } from '../../core/kernel/index.js';
+import { html } from '../../i18n/index.js';
 import type { BotContext, CatalogueState } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { html } from '../../i18n/index.js';
 import { truncate } from '../text.js';
 import { startBorrow } from './borrow.js';
 import { askToCancel, forgetHolds, holdOnCardText, isActiveHold, joinQueue, newestHoldOn } from './holds.js';
@@ -117,47 +118,48 @@ export function catalogueMenus(deps: BotDeps) {
     return shownOf(s.cursor, await loadPage(deps, ctx));
   }
 
-  const catalogue = new Menu<BotContext>('c', screens.options())
-    .dynamic(async (ctx, range) => {
-      const page = await pageOnScreen(ctx);
-      for (const [id, label] of page.books) {
-        range.text({ text: label, payload: String(id) }, async (c) => {
+  const catalogue = new Menu<BotContext>('c', screens.options()).dynamic(async (ctx, range) => {
+    const page = await pageOnScreen(ctx);
+    for (const [id, label] of page.books) {
+      range
+        .text({ text: label, payload: String(id) }, async (c) => {
           c.session.bookId = Number(c.match);
           await screens.navigate(c, 'b');
-        }).row();
-      }
-      const s = ctx.session.catalogue;
-      let nav = false;
-      if (s.back.length > 0) {
-        nav = true;
-        range.text(ctx.tPlain('catalogue-prev'), async (c) => {
-          const st = c.session.catalogue;
-          st.cursor = st.back.pop() ?? null;
-          await screens.navigate(c, 'c');
-        });
-      } else if (s.cursor !== null) {
-        nav = true;
-        range.text(ctx.tPlain('catalogue-first'), async (c) => {
-          resetCatalogue(c, c.session.catalogue.search);
-          await screens.navigate(c, 'c');
-        });
-      }
-      if (page.next) {
-        nav = true;
-        range.text(ctx.tPlain('catalogue-next'), async (c) => {
-          const next = (await pageOnScreen(c)).next;
-          const st = c.session.catalogue;
-          if (next) {
-            st.back.push(st.cursor);
-            if (st.back.length > MAX_BACK) st.back.shift();
-            st.cursor = next;
-          }
-          await screens.navigate(c, 'c');
-        });
-      }
-      if (nav) range.row();
-      range.text(ctx.tPlain('menu-main'), (c) => screens.navigate(c, 'm'));
-    });
+        })
+        .row();
+    }
+    const s = ctx.session.catalogue;
+    let nav = false;
+    if (s.back.length > 0) {
+      nav = true;
+      range.text(ctx.tPlain('catalogue-prev'), async (c) => {
+        const st = c.session.catalogue;
+        st.cursor = st.back.pop() ?? null;
+        await screens.navigate(c, 'c');
+      });
+    } else if (s.cursor !== null) {
+      nav = true;
+      range.text(ctx.tPlain('catalogue-first'), async (c) => {
+        resetCatalogue(c, c.session.catalogue.search);
+        await screens.navigate(c, 'c');
+      });
+    }
+    if (page.next) {
+      nav = true;
+      range.text(ctx.tPlain('catalogue-next'), async (c) => {
+        const next = (await pageOnScreen(c)).next;
+        const st = c.session.catalogue;
+        if (next) {
+          st.back.push(st.cursor);
+          if (st.back.length > MAX_BACK) st.back.shift();
+          st.cursor = next;
+        }
+        await screens.navigate(c, 'c');
+      });
+    }
+    if (nav) range.row();
+    range.text(ctx.tPlain('menu-main'), (c) => screens.navigate(c, 'm'));
+  });
 
   screens.define('c', catalogue, async (ctx) => {
     const s = ctx.session.catalogue;
@@ -169,9 +171,10 @@ export function catalogueMenus(deps: BotDeps) {
     if (page.results.length === 0) {
       return s.search !== null ? ctx.t('search-empty', { query: s.search }) : ctx.t('catalogue-empty');
     }
-    const title = s.search !== null
-      ? ctx.t('catalogue-search-title', { query: s.search, page: number })
-      : ctx.t('catalogue-title', { page: number });
+    const title =
+      s.search !== null
+        ? ctx.t('catalogue-search-title', { query: s.search, page: number })
+        : ctx.t('catalogue-title', { page: number });
     return `${title}\n${ctx.t('catalogue-hint')}`;
   });
 
@@ -204,8 +207,14 @@ export function catalogueMenus(deps: BotDeps) {
       }
       range.row();
     })
-    .text((ctx) => ctx.tPlain('menu-back'), (ctx) => screens.navigate(ctx, 'c'))
-    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+    .text(
+      (ctx) => ctx.tPlain('menu-back'),
+      (ctx) => screens.navigate(ctx, 'c'),
+    )
+    .text(
+      (ctx) => ctx.tPlain('menu-main'),
+      (ctx) => screens.navigate(ctx, 'm'),
+    );
 
   /** Cancel / Leave the queue on the card: the question first (bot/features/holds.ts), then back here. */
   function cancelFromCard(c: BotContext & MenuFlavor) {
@@ -244,7 +253,10 @@ export function catalogueFeature(deps: BotDeps): Composer<BotContext> {
   });
 
   // Any other command is not ours: say so instead of searching for it.
-  pm.on('message:text').filter((ctx) => ctx.message.text.startsWith('/'), (ctx) => ctx.reply(ctx.t('unknown-command')));
+  pm.on('message:text').filter(
+    (ctx) => ctx.message.text.startsWith('/'),
+    (ctx) => ctx.reply(ctx.t('unknown-command')),
+  );
 
   // Any plain text searches the catalogue.
   pm.on('message:text', async (ctx) => {
@@ -256,4 +268,3 @@ export function catalogueFeature(deps: BotDeps): Composer<BotContext> {
 
   return composer;
 }
-

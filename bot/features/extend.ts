@@ -5,17 +5,17 @@
 // (core.borrowings.extensionQuote / extend); like the borrow conversation, every read and write
 // happens inside conversation.external() and core's refusals come back as values (replay-safe).
 import { Composer, InlineKeyboard } from 'grammy';
+import { addDays, daysBetween } from '../../core/kernel/index.js';
+import type { ExtensionQuote } from '../../core/lending/index.js';
+import { type TVars, tPlain, t as translate } from '../../i18n/index.js';
+import { extendAnswerCallback, extendCallback, screenCallback } from '../callbacks.js';
 import type { BotContext, BotConversation, ConvContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import type { ExtensionQuote } from '../../core/lending/index.js';
-import { addDays, daysBetween } from '../../core/kernel/index.js';
 import { attempt, domainErrorText, type Outcome } from '../errors.js';
-import { normalizeLanguage } from '../reader.js';
-import { t as translate, tPlain, type TVars } from '../../i18n/index.js';
-import { extendAnswerCallback, extendCallback, screenCallback } from '../callbacks.js';
 import { payButton, payTarget } from '../pay.js';
-import { truncate } from '../text.js';
 import { nextPress } from '../presses.js';
+import { normalizeLanguage } from '../reader.js';
+import { truncate } from '../text.js';
 
 export const EXTEND_CONVERSATION = 'extend';
 
@@ -35,12 +35,16 @@ type Refusal = Extract<Outcome<unknown>, { ok: false }>;
 export function refusalText(lang: string, title: string, refusal: Refusal): string {
   const details = (refusal.details ?? {}) as { min?: unknown; max?: unknown };
   // The loan already runs as long as a loan may from today: no later date to offer.
-  const reason = refusal.code === 'INVALID_LOAN_PERIOD' && typeof details.min === 'string' && typeof details.max === 'string' && details.min > details.max
-    ? translate(lang, 'extend-at-most', { date: addDays(details.min, -1) })
-    // Borrowing's refusal has the same code; here the sentence is about extending.
-    : refusal.code === 'UNPAID'
-      ? translate(lang, 'error-unpaid')
-      : domainErrorText(lang, refusal);
+  const reason =
+    refusal.code === 'INVALID_LOAN_PERIOD' &&
+    typeof details.min === 'string' &&
+    typeof details.max === 'string' &&
+    details.min > details.max
+      ? translate(lang, 'extend-at-most', { date: addDays(details.min, -1) })
+      : // Borrowing's refusal has the same code; here the sentence is about extending.
+        refusal.code === 'UNPAID'
+        ? translate(lang, 'error-unpaid')
+        : domainErrorText(lang, refusal);
   return `${translate(lang, 'extend-title', { title })}\n${reason}`;
 }
 
@@ -53,7 +57,15 @@ async function refusalScreen(deps: BotDeps, lang: string, title: string, refusal
   if (refusal.code === 'UNPAID') {
     const unpaid = await deps.reports.unpaidPayments({ userId, isStaff: false });
     const first = unpaid[0];
-    if (first) keyboard.add(payButton(tPlain(lang, 'mybooks-pay-button', { amount: first.amount, title: truncate(first.title, 32) }), await payTarget(deps.core, first.id))).row();
+    if (first)
+      keyboard
+        .add(
+          payButton(
+            tPlain(lang, 'mybooks-pay-button', { amount: first.amount, title: truncate(first.title, 32) }),
+            await payTarget(deps.core, first.id),
+          ),
+        )
+        .row();
   }
   keyboard.text(tPlain(lang, 'menu-my-books'), screenCallback.data({ screen: 'y' }));
   return { text: refusalText(lang, title, refusal), reply_markup: { inline_keyboard: keyboard.inline_keyboard } };
@@ -84,7 +96,9 @@ export function extendConversation(deps: BotDeps) {
     const actor = { userId: who.userId, isStaff: false };
     const myBooks = new InlineKeyboard().text(label('menu-my-books'), screenCallback.data({ screen: 'y' }));
 
-    const loan = await conversation.external(() => attempt(async () => (await core.borrowings.get(actor, borrowingId)).book.title));
+    const loan = await conversation.external(() =>
+      attempt(async () => (await core.borrowings.get(actor, borrowingId)).book.title),
+    );
     if (!loan.ok) {
       await ctx.editMessageText(domainErrorText(who.lang, loan), { parse_mode: 'HTML', reply_markup: myBooks });
       return;
@@ -104,7 +118,13 @@ export function extendConversation(deps: BotDeps) {
       const dates = extensionDates(q);
       const daysKeyboard = new InlineKeyboard();
       // One a row: a date beside a count is too long for half a phone's width (Telegram cuts it).
-      for (const d of dates) daysKeyboard.text(label('extend-date-button', { days: daysBetween(q.expected_return_date, d), date: d }), extendAnswerCallback.data({ date: d })).row();
+      for (const d of dates)
+        daysKeyboard
+          .text(
+            label('extend-date-button', { days: daysBetween(q.expected_return_date, d), date: d }),
+            extendAnswerCallback.data({ date: d }),
+          )
+          .row();
       daysKeyboard.text(label('borrow-cancel'), extendAnswerCallback.data({ answer: 'cancel' }));
       await current.editMessageText(
         t('extend-choose', { title, due: q.expected_return_date, fee: q.daily_fee, max: q.max, left: q.renewals_left }),
@@ -124,7 +144,13 @@ export function extendConversation(deps: BotDeps) {
         .text(label('borrow-change'), extendAnswerCallback.data({ answer: 'back' }))
         .text(label('borrow-cancel'), extendAnswerCallback.data({ answer: 'cancel' }));
       await current.editMessageText(
-        t('extend-quote', { title, from: priced.value.expected_return_date, until: date, days: priced.value.extra_days ?? 0, rent: priced.value.extra_rent ?? '' }),
+        t('extend-quote', {
+          title,
+          from: priced.value.expected_return_date,
+          until: date,
+          days: priced.value.extra_days ?? 0,
+          rent: priced.value.extra_rent ?? '',
+        }),
         { parse_mode: 'HTML', reply_markup: confirmKeyboard },
       );
       const reply = await nextPress(conversation, extendAnswerCallback);
@@ -152,7 +178,10 @@ export function extendConversation(deps: BotDeps) {
       const done = new InlineKeyboard();
       if (pay) done.add(payButton(label('borrow-pay-button', { rent }), pay)).row();
       done.text(label('menu-my-books'), screenCallback.data({ screen: 'y' }));
-      await current.editMessageText(`${t('extend-done', { title, until, rent })}\n${t(opened ? 'extend-pay-now' : 'borrow-pay-later')}`, { parse_mode: 'HTML', reply_markup: done });
+      await current.editMessageText(
+        `${t('extend-done', { title, until, rent })}\n${t(opened ? 'extend-pay-now' : 'borrow-pay-later')}`,
+        { parse_mode: 'HTML', reply_markup: done },
+      );
       return;
     }
 
@@ -162,10 +191,13 @@ export function extendConversation(deps: BotDeps) {
   };
 }
 
-
 /** Extend on the due-soon reminder (bot/notices.ts): the conversation, in that message. */
 export function extendFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.chatType('private').callbackQuery(extendCallback.pattern, (ctx) => ctx.conversation.enter(EXTEND_CONVERSATION, extendCallback.parse(ctx.callbackQuery.data)!));
+  composer
+    .chatType('private')
+    .callbackQuery(extendCallback.pattern, (ctx) =>
+      ctx.conversation.enter(EXTEND_CONVERSATION, extendCallback.parse(ctx.callbackQuery.data)!),
+    );
   return composer;
 }

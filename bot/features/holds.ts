@@ -2,21 +2,23 @@
 // hold's place in the queue or its pick-up deadline, Borrow for a copy set aside, Cancel after a
 // question), and the "hold ready" notice's Borrow button. The rules are core's (core/holds/holds.ts);
 // this door asks, shows and translates.
-import { Composer, InlineKeyboard } from 'grammy';
+
 import { Menu, type MenuFlavor } from '@grammyjs/menu';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { Hold } from '../../core/holds/index.js';
 import { libraryDateTime } from '../../core/kernel/index.js';
+import { html } from '../../i18n/index.js';
+import { holdBorrowCallback, screenCallback } from '../callbacks.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { html } from '../../i18n/index.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { readerActor } from '../reader.js';
-import { holdBorrowCallback, screenCallback } from '../callbacks.js';
 import { chunkLines, truncate } from '../text.js';
 import { startBorrow } from './borrow.js';
 
 /** A hold that keeps its place: waiting in the queue, or with a copy set aside (READY). */
-export const isActiveHold = (h: Pick<Hold, 'status'> | null | undefined): h is Hold => h?.status === 'WAITING' || h?.status === 'READY';
+export const isActiveHold = (h: Pick<Hold, 'status'> | null | undefined): h is Hold =>
+  h?.status === 'WAITING' || h?.status === 'READY';
 
 /** A READY hold's pick-up deadline as the library's wall clock reads it (LIBRARY_TIMEZONE). */
 export const pickupDeadline = (deps: BotDeps, readyUntil: string | null): string =>
@@ -81,13 +83,15 @@ function myHoldsText(ctx: BotContext, deps: BotDeps, data: MyHolds): string {
   const all = [...data.ready, ...data.waiting];
   if (all.length === 0) lines.push(ctx.t('holds-none'));
   all.forEach((h, i) => {
-    const state = h.status === 'READY'
-      ? ctx.t('holds-ready', { until: pickupDeadline(deps, h.ready_until) })
-      : ctx.t('holds-waiting', { position: h.position ?? 1 });
+    const state =
+      h.status === 'READY'
+        ? ctx.t('holds-ready', { until: pickupDeadline(deps, h.ready_until) })
+        : ctx.t('holds-waiting', { position: h.position ?? 1 });
     lines.push(ctx.t('holds-line', { n: String(i + 1), title: truncate(h.book.title, 120), state: html(state) }));
   });
   // "I will message you" only while the reader waits for something; the limit whenever they hold any.
-  if (all.length > 0) lines.push('', ctx.t(data.waiting.length > 0 ? 'holds-hint' : 'holds-limit', { max: deps.core.deps.config.rules.maxHolds }));
+  if (all.length > 0)
+    lines.push('', ctx.t(data.waiting.length > 0 ? 'holds-hint' : 'holds-limit', { max: deps.core.deps.config.rules.maxHolds }));
   return chunkLines(lines)[0]!;
 }
 
@@ -104,12 +108,18 @@ export function holdsMenus(deps: BotDeps) {
       // A row each (a half-width button cuts a title on a phone): Borrow, then Cancel, for each copy set aside.
       for (const h of data.ready) {
         range
-          .text({ text: ctx.tPlain('holds-borrow-button', { title: truncate(h.book.title, 28) }), payload: String(h.book.id) }, (c) => startBorrow(deps, c, Number(c.match)))
+          .text(
+            { text: ctx.tPlain('holds-borrow-button', { title: truncate(h.book.title, 28) }), payload: String(h.book.id) },
+            (c) => startBorrow(deps, c, Number(c.match)),
+          )
           .row()
-          .text({ text: ctx.tPlain('holds-cancel-ready-button', { title: truncate(h.book.title, 28) }), payload: String(h.id) }, (c) => {
-            askToCancel(c, Number(c.match), 'o');
-            return screens.navigate(c, 'x');
-          })
+          .text(
+            { text: ctx.tPlain('holds-cancel-ready-button', { title: truncate(h.book.title, 28) }), payload: String(h.id) },
+            (c) => {
+              askToCancel(c, Number(c.match), 'o');
+              return screens.navigate(c, 'x');
+            },
+          )
           .row();
       }
       for (const h of data.waiting) {
@@ -121,11 +131,17 @@ export function holdsMenus(deps: BotDeps) {
           .row();
       }
     })
-    .text((ctx) => ctx.tPlain('mybooks-refresh'), (ctx) => {
-      forgetHolds(ctx);
-      return screens.navigate(ctx, 'o');
-    })
-    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+    .text(
+      (ctx) => ctx.tPlain('mybooks-refresh'),
+      (ctx) => {
+        forgetHolds(ctx);
+        return screens.navigate(ctx, 'o');
+      },
+    )
+    .text(
+      (ctx) => ctx.tPlain('menu-main'),
+      (ctx) => screens.navigate(ctx, 'm'),
+    );
 
   screens.define('o', myHolds, async (ctx) => myHoldsText(ctx, deps, await loadMyHolds(deps, ctx)));
 
@@ -133,33 +149,40 @@ export function holdsMenus(deps: BotDeps) {
   const back = (ctx: BotContext) => (ctx.session.holdBack === 'b' && ctx.session.bookId !== null ? 'b' : 'o');
 
   const confirmCancel = new Menu<BotContext>('x', screens.options(outdated))
-    .text((ctx) => ctx.tPlain('hold-cancel-yes'), async (ctx) => {
-      const id = ctx.session.holdId ?? null;
-      ctx.session.holdId = null;
-      const to = back(ctx);
-      if (id === null) return screens.navigate(ctx, to);
-      const actor = readerActor(ctx);
-      const before = await attempt(() => core.holds.get(actor, id));
-      const done = await attempt(() => core.holds.cancel(actor, id));
-      forgetHolds(ctx);
-      if (!done.ok) {
-        const notice = done.code === 'NOT_ACTIVE' ? ctx.t('hold-not-active') : domainErrorText(ctx.lang, done);
-        return screens.navigate(ctx, to, notice);
-      }
-      const title = done.value.book.title;
-      // A READY hold's copy went on in the same transaction: to the next reader, or the shelf.
-      const notice = before.ok && before.value.status === 'READY'
-        ? ctx.t(before.value.book.holds > 0 ? 'hold-cancelled-ready-next' : 'hold-cancelled-ready-shelf', { title })
-        : ctx.t('hold-cancelled-waiting', { title });
-      await screens.navigate(ctx, to, notice);
-    })
+    .text(
+      (ctx) => ctx.tPlain('hold-cancel-yes'),
+      async (ctx) => {
+        const id = ctx.session.holdId ?? null;
+        ctx.session.holdId = null;
+        const to = back(ctx);
+        if (id === null) return screens.navigate(ctx, to);
+        const actor = readerActor(ctx);
+        const before = await attempt(() => core.holds.get(actor, id));
+        const done = await attempt(() => core.holds.cancel(actor, id));
+        forgetHolds(ctx);
+        if (!done.ok) {
+          const notice = done.code === 'NOT_ACTIVE' ? ctx.t('hold-not-active') : domainErrorText(ctx.lang, done);
+          return screens.navigate(ctx, to, notice);
+        }
+        const title = done.value.book.title;
+        // A READY hold's copy went on in the same transaction: to the next reader, or the shelf.
+        const notice =
+          before.ok && before.value.status === 'READY'
+            ? ctx.t(before.value.book.holds > 0 ? 'hold-cancelled-ready-next' : 'hold-cancelled-ready-shelf', { title })
+            : ctx.t('hold-cancelled-waiting', { title });
+        await screens.navigate(ctx, to, notice);
+      },
+    )
     .row()
-    .text((ctx) => ctx.tPlain('menu-back'), (ctx) => screens.navigate(ctx, back(ctx)));
+    .text(
+      (ctx) => ctx.tPlain('menu-back'),
+      (ctx) => screens.navigate(ctx, back(ctx)),
+    );
 
   screens.define('x', confirmCancel, async (ctx) => {
     const id = ctx.session.holdId ?? null;
     const h = id === null ? null : await attempt(() => core.holds.get(readerActor(ctx), id));
-    if (!h || !h.ok || !isActiveHold(h.value)) return ctx.t('hold-not-active');
+    if (!h?.ok || !isActiveHold(h.value)) return ctx.t('hold-not-active');
     const hold = h.value;
     return hold.status === 'READY'
       ? ctx.t('hold-cancel-ready-question', { title: hold.book.title, until: pickupDeadline(deps, hold.ready_until) })
@@ -182,7 +205,10 @@ export function holdsFeature(deps: BotDeps): Composer<BotContext> {
     const hold = await newestHoldOn(deps, ctx, bookId);
     if (hold?.status === 'READY') return startBorrow(deps, ctx, bookId);
     const book = await attempt(() => deps.core.books.get(bookId));
-    if (!book.ok) return ctx.editMessageText(ctx.t('error-book-gone'), { reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-catalogue'), screenCallback.data({ screen: 'c' })) });
+    if (!book.ok)
+      return ctx.editMessageText(ctx.t('error-book-gone'), {
+        reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-catalogue'), screenCallback.data({ screen: 'c' })),
+      });
     // A copy anyone may borrow: borrowing it is still what the reader wants.
     if (book.value.available > 0) return startBorrow(deps, ctx, bookId);
     const title = book.value.title;

@@ -3,11 +3,11 @@
 // code in the wrong hands must never quietly hand someone's Telegram, loans and payments over.
 // The rules (what moves, the loan limit) are core's; this door asks and translates.
 import { Composer, InlineKeyboard } from 'grammy';
+import { LINK_CANCEL_CALLBACK, linkCallback, screenCallback } from '../callbacks.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
 import { displayName, normalizeLanguage, readerOf } from '../reader.js';
-import { LINK_CANCEL_CALLBACK, linkCallback, screenCallback } from '../callbacks.js';
 
 const langOf = (ctx: BotContext) => normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code);
 
@@ -25,7 +25,9 @@ export async function askToLink(deps: BotDeps, ctx: BotContext, code: string): P
   if (moves.loans + moves.payments > 0) lines.push(ctx.t('link-confirm-moves', { loans: moves.loans, payments: moves.payments }));
   if (replaces) lines.push(ctx.t('link-confirm-replaces', { current: replaces }));
   lines.push(ctx.t('link-confirm-only-yours'));
-  const keyboard = new InlineKeyboard().text(ctx.tPlain('link-button'), linkCallback.data(code)).text(ctx.tPlain('link-cancel-button'), LINK_CANCEL_CALLBACK);
+  const keyboard = new InlineKeyboard()
+    .text(ctx.tPlain('link-button'), linkCallback.data(code))
+    .text(ctx.tPlain('link-cancel-button'), LINK_CANCEL_CALLBACK);
   await ctx.reply(lines.join('\n\n'), { reply_markup: keyboard });
 }
 
@@ -37,10 +39,18 @@ export function linkFeature(deps: BotDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     const from = ctx.from;
     const linked = await attempt(() =>
-      deps.core.users.redeemLinkCode(linkCallback.parse(ctx.callbackQuery.data)!, { id: from.id, first_name: from.first_name, last_name: from.last_name, username: from.username, language_code: from.language_code }),
+      deps.core.users.redeemLinkCode(linkCallback.parse(ctx.callbackQuery.data)!, {
+        id: from.id,
+        first_name: from.first_name,
+        last_name: from.last_name,
+        username: from.username,
+        language_code: from.language_code,
+      }),
     );
     if (!linked.ok) {
-      await ctx.editMessageText(domainErrorText(langOf(ctx), linked), { reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-main'), screenCallback.data({ screen: 'm' })) });
+      await ctx.editMessageText(domainErrorText(langOf(ctx), linked), {
+        reply_markup: new InlineKeyboard().text(ctx.tPlain('menu-main'), screenCallback.data({ screen: 'm' })),
+      });
       return;
     }
     // The linked account is the reader from now on.

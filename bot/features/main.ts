@@ -1,14 +1,15 @@
 // /start (greeting; with a code, the question whether to link an account: link.ts), the main menu, help and language screens,
 // and plain "go to screen" buttons used by messages that carry no menu.
-import { Composer } from 'grammy';
+
 import { Menu } from '@grammyjs/menu';
-import type { BotContext } from '../context.js';
-import type { BotDeps } from '../deps.js';
-import { LANGUAGES, displayName, normalizeLanguage, readerActor, readerOf, type Language } from '../reader.js';
-import { resetCatalogue } from './catalogue.js';
-import { askToLink } from './link.js';
+import { Composer } from 'grammy';
 import { screenCallback } from '../callbacks.js';
 import { readerCommandLines } from '../commands.js';
+import type { BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { displayName, LANGUAGES, type Language, normalizeLanguage, readerActor, readerOf } from '../reader.js';
+import { resetCatalogue } from './catalogue.js';
+import { askToLink } from './link.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', uk: 'Українська' };
 
@@ -16,23 +17,44 @@ export function mainMenus(deps: BotDeps) {
   const { screens } = deps;
 
   const main = new Menu<BotContext>('m', screens.options())
-    .text((ctx) => ctx.tPlain('menu-catalogue'), async (ctx) => {
-      resetCatalogue(ctx);
-      await screens.navigate(ctx, 'c');
-    })
-    .text((ctx) => ctx.tPlain('menu-my-books'), (ctx) => screens.navigate(ctx, 'y'))
+    .text(
+      (ctx) => ctx.tPlain('menu-catalogue'),
+      async (ctx) => {
+        resetCatalogue(ctx);
+        await screens.navigate(ctx, 'c');
+      },
+    )
+    .text(
+      (ctx) => ctx.tPlain('menu-my-books'),
+      (ctx) => screens.navigate(ctx, 'y'),
+    )
     .row()
-    .text((ctx) => ctx.tPlain('menu-my-holds'), (ctx) => screens.navigate(ctx, 'o'))
+    .text(
+      (ctx) => ctx.tPlain('menu-my-holds'),
+      (ctx) => screens.navigate(ctx, 'o'),
+    )
     .row()
-    .text((ctx) => ctx.tPlain('menu-language'), (ctx) => screens.navigate(ctx, 'l'))
-    .text((ctx) => ctx.tPlain('menu-help'), (ctx) => screens.navigate(ctx, 'h'));
+    .text(
+      (ctx) => ctx.tPlain('menu-language'),
+      (ctx) => screens.navigate(ctx, 'l'),
+    )
+    .text(
+      (ctx) => ctx.tPlain('menu-help'),
+      (ctx) => screens.navigate(ctx, 'h'),
+    );
   screens.define('m', main, (ctx) => ctx.t('menu-title'));
 
-  const help = new Menu<BotContext>('h', screens.options())
-    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+  const help = new Menu<BotContext>('h', screens.options()).text(
+    (ctx) => ctx.tPlain('menu-main'),
+    (ctx) => screens.navigate(ctx, 'm'),
+  );
   const rules = deps.core.deps.config.rules;
-  screens.define('h', help, (ctx) =>
-    `${ctx.t('help-text', { max_days: String(rules.maxLoanDays), max_loans: String(rules.maxActiveLoans), max_holds: String(rules.maxHolds), pickup_hours: String(rules.holdPickupHours), max_renewals: rules.maxRenewals })}\n\n${ctx.t('help-commands')}\n${readerCommandLines(ctx.lang)}`);
+  screens.define(
+    'h',
+    help,
+    (ctx) =>
+      `${ctx.t('help-text', { max_days: String(rules.maxLoanDays), max_loans: String(rules.maxActiveLoans), max_holds: String(rules.maxHolds), pickup_hours: String(rules.holdPickupHours), max_renewals: rules.maxRenewals })}\n\n${ctx.t('help-commands')}\n${readerCommandLines(ctx.lang)}`,
+  );
 
   const language = new Menu<BotContext>('l', screens.options());
   for (const lang of LANGUAGES) {
@@ -44,8 +66,13 @@ export function mainMenus(deps: BotDeps) {
       await screens.navigate(ctx, 'm', ctx.t('language-set'));
     });
   }
-  language.row().text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
-  screens.define('l', language, (ctx) => ctx.t('language-choose', { current: LANGUAGE_NAMES[normalizeLanguage(ctx.reader?.language)] }));
+  language.row().text(
+    (ctx) => ctx.tPlain('menu-main'),
+    (ctx) => screens.navigate(ctx, 'm'),
+  );
+  screens.define('l', language, (ctx) =>
+    ctx.t('language-choose', { current: LANGUAGE_NAMES[normalizeLanguage(ctx.reader?.language)] }),
+  );
 
   return { main, help, language };
 }

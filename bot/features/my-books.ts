@@ -1,18 +1,19 @@
 // "My books": active loans with due dates and a Return and an Extend button each; unpaid rent and fines with
 // a Pay button (the Checkout link, or a new session for an expired or session-less payment).
-import { Composer, InlineKeyboard } from 'grammy';
+
 import { Menu } from '@grammyjs/menu';
+import { Composer, InlineKeyboard } from 'grammy';
+import { daysBetween } from '../../core/kernel/index.js';
 import type { Borrowing } from '../../core/lending/index.js';
 import type { UnpaidPayment } from '../../core/reports/index.js';
-import { daysBetween } from '../../core/kernel/index.js';
+import { html } from '../../i18n/index.js';
+import { payCallback } from '../callbacks.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { chunkLines, truncate } from '../text.js';
-import { html } from '../../i18n/index.js';
 import { attempt, domainErrorText } from '../errors.js';
-import { readerActor, readerOf } from '../reader.js';
-import { payCallback } from '../callbacks.js';
-import { payTargets, unpaidLineKey, type PayTarget } from '../pay.js';
+import { type PayTarget, payTargets, unpaidLineKey } from '../pay.js';
+import { readerActor } from '../reader.js';
+import { chunkLines, truncate } from '../text.js';
 import { startExtend } from './extend.js';
 
 interface MyBooks {
@@ -28,12 +29,17 @@ function loadMyBooks(deps: BotDeps, ctx: BotContext): Promise<MyBooks> {
   let hit = cache.get(ctx);
   if (!hit) {
     const actor = readerActor(ctx);
-    hit = Promise.all([deps.core.borrowings.activeFor(actor), deps.reports.unpaidPayments(actor)]).then(async ([loans, unpaid]) => ({
-      loans,
-      unpaid,
-      pay: await payTargets(deps.core, unpaid.map((p) => p.id)),
-      today: deps.core.borrowings.today(),
-    }));
+    hit = Promise.all([deps.core.borrowings.activeFor(actor), deps.reports.unpaidPayments(actor)]).then(
+      async ([loans, unpaid]) => ({
+        loans,
+        unpaid,
+        pay: await payTargets(
+          deps.core,
+          unpaid.map((p) => p.id),
+        ),
+        today: deps.core.borrowings.today(),
+      }),
+    );
     cache.set(ctx, hit);
   }
   return hit;
@@ -53,16 +59,24 @@ function myBooksText(ctx: BotContext, data: MyBooks): string {
   const lines: string[] = [ctx.t('mybooks-title')];
   if (data.loans.length === 0) lines.push(ctx.t('mybooks-none'));
   data.loans.forEach((b, i) => {
-    lines.push(ctx.t('mybooks-loan', { n: String(i + 1), title: truncate(b.book.title, 120), due: html(dueText(ctx, data.today, b.expected_return_date)) }));
+    lines.push(
+      ctx.t('mybooks-loan', {
+        n: String(i + 1),
+        title: truncate(b.book.title, 120),
+        due: html(dueText(ctx, data.today, b.expected_return_date)),
+      }),
+    );
   });
   if (data.unpaid.length > 0) {
     lines.push('', ctx.t('mybooks-unpaid-title'));
     for (const p of data.unpaid) {
-      lines.push(ctx.t(unpaidLineKey(p), {
-        amount: p.amount,
-        title: truncate(p.title, 80),
-        status: html(ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired' : 'payment-status-pending')),
-      }));
+      lines.push(
+        ctx.t(unpaidLineKey(p), {
+          amount: p.amount,
+          title: truncate(p.title, 80),
+          status: html(ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired' : 'payment-status-pending')),
+        }),
+      );
     }
   }
   // A menu message cannot be split; at most MAX_ACTIVE_LOANS + unpaid lines keep it far below.
@@ -72,22 +86,33 @@ function myBooksText(ctx: BotContext, data: MyBooks): string {
 export function myBooksMenus(deps: BotDeps) {
   const { screens, core } = deps;
 
-  const myBooks = new Menu<BotContext>('y', screens.options((ctx) => { forget(ctx); return screens.outdated(ctx); }))
+  const myBooks = new Menu<BotContext>(
+    'y',
+    screens.options((ctx) => {
+      forget(ctx);
+      return screens.outdated(ctx);
+    }),
+  )
     .dynamic(async (ctx, range) => {
       const data = await loadMyBooks(deps, ctx);
       for (const b of data.loans) {
-        range.text({ text: ctx.tPlain('mybooks-return-button', { title: truncate(b.book.title, 40) }), payload: String(b.id) }, async (c) => {
-          c.session.returnId = Number(c.match);
-          await screens.navigate(c, 'r');
-        });
+        range.text(
+          { text: ctx.tPlain('mybooks-return-button', { title: truncate(b.book.title, 40) }), payload: String(b.id) },
+          async (c) => {
+            c.session.returnId = Number(c.match);
+            await screens.navigate(c, 'r');
+          },
+        );
         // Every active loan offers Extend; one that cannot be extended says why, here (SPEC §11).
-        range.text({ text: ctx.tPlain('mybooks-extend-button'), payload: String(b.id) }, async (c) => {
-          const refused = await startExtend(deps, c, Number(c.match));
-          if (refused !== null) {
-            forget(c);
-            await screens.navigate(c, 'y', refused);
-          }
-        }).row();
+        range
+          .text({ text: ctx.tPlain('mybooks-extend-button'), payload: String(b.id) }, async (c) => {
+            const refused = await startExtend(deps, c, Number(c.match));
+            if (refused !== null) {
+              forget(c);
+              await screens.navigate(c, 'y', refused);
+            }
+          })
+          .row();
       }
       for (const p of data.unpaid) {
         const label = ctx.tPlain('mybooks-pay-button', { amount: p.amount, title: truncate(p.title, 32) });
@@ -100,37 +125,59 @@ export function myBooksMenus(deps: BotDeps) {
         }
       }
     })
-    .text((ctx) => ctx.tPlain('mybooks-refresh'), (ctx) => {
-      forget(ctx);
-      return screens.navigate(ctx, 'y');
-    })
-    .text((ctx) => ctx.tPlain('menu-main'), (ctx) => screens.navigate(ctx, 'm'));
+    .text(
+      (ctx) => ctx.tPlain('mybooks-refresh'),
+      (ctx) => {
+        forget(ctx);
+        return screens.navigate(ctx, 'y');
+      },
+    )
+    .text(
+      (ctx) => ctx.tPlain('menu-main'),
+      (ctx) => screens.navigate(ctx, 'm'),
+    );
 
   screens.define('y', myBooks, async (ctx) => myBooksText(ctx, await loadMyBooks(deps, ctx)));
 
-  const confirmReturn = new Menu<BotContext>('r', screens.options((ctx) => { forget(ctx); return screens.outdated(ctx); }))
-    .text((ctx) => ctx.tPlain('return-confirm-yes'), async (ctx) => {
-      const id = ctx.session.returnId;
-      ctx.session.returnId = null;
-      if (id === null) return screens.navigate(ctx, 'y');
-      // This screen tells the reader about the return (and a fine): no notice repeats it.
-      const done = await attempt(() => core.borrowings.returnBook(readerActor(ctx), id, { readerSeesIt: true }));
+  const confirmReturn = new Menu<BotContext>(
+    'r',
+    screens.options((ctx) => {
       forget(ctx);
-      if (!done.ok) return screens.navigate(ctx, 'y', domainErrorText(ctx.lang, done));
-      const { borrowing, fine } = done.value;
-      const title = borrowing.book.title;
-      const notice = fine
-        ? ctx.t('return-done-fine', { title, amount: fine.money_to_pay, days: daysBetween(borrowing.expected_return_date, borrowing.actual_return_date ?? borrowing.expected_return_date) })
-        : ctx.t('return-done', { title });
-      await screens.navigate(ctx, 'y', notice);
-    })
+      return screens.outdated(ctx);
+    }),
+  )
+    .text(
+      (ctx) => ctx.tPlain('return-confirm-yes'),
+      async (ctx) => {
+        const id = ctx.session.returnId;
+        ctx.session.returnId = null;
+        if (id === null) return screens.navigate(ctx, 'y');
+        // This screen tells the reader about the return (and a fine): no notice repeats it.
+        const done = await attempt(() => core.borrowings.returnBook(readerActor(ctx), id, { readerSeesIt: true }));
+        forget(ctx);
+        if (!done.ok) return screens.navigate(ctx, 'y', domainErrorText(ctx.lang, done));
+        const { borrowing, fine } = done.value;
+        const title = borrowing.book.title;
+        const notice = fine
+          ? ctx.t('return-done-fine', {
+              title,
+              amount: fine.money_to_pay,
+              days: daysBetween(borrowing.expected_return_date, borrowing.actual_return_date ?? borrowing.expected_return_date),
+            })
+          : ctx.t('return-done', { title });
+        await screens.navigate(ctx, 'y', notice);
+      },
+    )
     .row()
-    .text((ctx) => ctx.tPlain('menu-back'), (ctx) => screens.navigate(ctx, 'y'));
+    .text(
+      (ctx) => ctx.tPlain('menu-back'),
+      (ctx) => screens.navigate(ctx, 'y'),
+    );
 
   screens.define('r', confirmReturn, async (ctx) => {
     const id = ctx.session.returnId;
     const b = id === null ? null : await attempt(() => core.borrowings.get(readerActor(ctx), id));
-    if (!b || !b.ok || !b.value.is_active) return ctx.t('return-nothing');
+    if (!b?.ok || !b.value.is_active) return ctx.t('return-nothing');
     return ctx.t('return-confirm', { title: b.value.book.title, date: b.value.expected_return_date });
   });
 
@@ -143,7 +190,9 @@ export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
   composer.chatType('private').command(['mybooks', 'my'], (ctx) => deps.screens.send(ctx, 'y'));
 
   // A Pay button where no pay link can be used (bot/pay.ts), and on notices sent before pay links.
-  composer.chatType('private').callbackQuery(payCallback.pattern, (ctx) => answerPay(deps, ctx, payCallback.parse(ctx.callbackQuery.data)!));
+  composer
+    .chatType('private')
+    .callbackQuery(payCallback.pattern, (ctx) => answerPay(deps, ctx, payCallback.parse(ctx.callbackQuery.data)!));
   return composer;
 }
 

@@ -4,7 +4,7 @@
 // never promoted, and starting with real credentials takes the rights back. Granting and taking
 // staff rights is staff's business: the service does it as SYSTEM_ACTOR.
 import { immediateTransaction } from '../../db/connection.js';
-import { type Actor, type CoreDeps, requireStaff, isoNow, withoutRefusedChars } from '../kernel/index.js';
+import { type Actor, type CoreDeps, isoNow, requireStaff, withoutRefusedChars } from '../kernel/index.js';
 import type { TelegramIdentity } from './users.js';
 
 const SANDBOX_LIBRARIAN = 'sandbox_librarian_user_id';
@@ -21,15 +21,24 @@ export function createSandboxLibrarian({ db, clock }: Pick<CoreDeps, 'db' | 'clo
     return immediateTransaction(db, async (trx) => {
       const marked = await trx.selectFrom('settings').select('value').where('key', '=', SANDBOX_LIBRARIAN).executeTakeFirst();
       const markedId = marked ? Number(marked.value) : undefined;
-      const holder = await trx.selectFrom('users').select(['id', 'email', 'is_staff']).where('telegram_user_id', '=', tg.id).executeTakeFirst();
+      const holder = await trx
+        .selectFrom('users')
+        .select(['id', 'email', 'is_staff'])
+        .where('telegram_user_id', '=', tg.id)
+        .executeTakeFirst();
       // A marked account that no longer answers to the persona keeps no rights.
-      if (markedId !== undefined && holder?.id !== markedId) await trx.updateTable('users').set({ is_staff: 0 }).where('id', '=', markedId).execute();
+      if (markedId !== undefined && holder?.id !== markedId)
+        await trx.updateTable('users').set({ is_staff: 0 }).where('id', '=', markedId).execute();
       if (holder) {
         // Before the mark existed the sandbox promoted whoever held the id; a Telegram-only staff
         // account can only have come from there, so it is adopted.
         const legacy = markedId === undefined && holder.email === null && holder.is_staff === 1;
         if (holder.email !== null || (holder.id !== markedId && !legacy)) return { heldBy: holder.id };
-        if (legacy) await trx.insertInto('settings').values({ key: SANDBOX_LIBRARIAN, value: String(holder.id) }).execute();
+        if (legacy)
+          await trx
+            .insertInto('settings')
+            .values({ key: SANDBOX_LIBRARIAN, value: String(holder.id) })
+            .execute();
         await trx.updateTable('users').set({ is_staff: 1 }).where('id', '=', holder.id).execute();
         return { userId: holder.id, created: false };
       }

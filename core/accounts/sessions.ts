@@ -39,7 +39,8 @@ const SWEEP_EVERY_MS = 3_600_000;
 
 const newId = () => crypto.randomBytes(18).toString('base64url'); // 24 characters
 /** Addresses are kept only as a hash: enough to recognise one, not to list who logged in from where. */
-export const addressHash = (address: string) => crypto.createHash('sha256').update(`login-address:${address}`).digest('base64url').slice(0, 32);
+export const addressHash = (address: string) =>
+  crypto.createHash('sha256').update(`login-address:${address}`).digest('base64url').slice(0, 32);
 
 const ended = (message: string) => new DomainError('UNAUTHORIZED', message);
 
@@ -53,7 +54,13 @@ export function createSessions({ db, clock, config }: CoreDeps) {
     const session = { userId, epoch, family: newId(), jti: newId() };
     await db
       .insertInto('refresh_sessions')
-      .values({ id: session.family, user_id: userId, jti: session.jti, created_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+      .values({
+        id: session.family,
+        user_id: userId,
+        jti: session.jti,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+      })
       .execute();
     return session;
   }
@@ -102,7 +109,11 @@ export function createSessions({ db, clock, config }: CoreDeps) {
       .where('jti', '=', jti)
       .executeTakeFirst();
     if (Number(swapped.numUpdatedRows) === 1) return { userId, epoch, family, jti: next };
-    const gone = await db.deleteFrom('refresh_sessions').where('id', '=', family).where('user_id', '=', userId).executeTakeFirst();
+    const gone = await db
+      .deleteFrom('refresh_sessions')
+      .where('id', '=', family)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     throw ended(
       Number(gone.numDeletedRows) > 0
         ? 'This refresh token was already used, so its session has ended (every refresh token of this login). Log in again'
@@ -133,8 +144,14 @@ export function createSessions({ db, clock, config }: CoreDeps) {
   /** Removes families whose last refresh token has expired and addresses not seen for 30 days. */
   async function sweepSessions(): Promise<{ sessions: number; addresses: number }> {
     const now = clock.now().getTime();
-    const sessions = await db.deleteFrom('refresh_sessions').where('expires_at', '<', new Date(now).toISOString()).executeTakeFirst();
-    const addresses = await db.deleteFrom('login_addresses').where('last_login_at', '<', new Date(now - KNOWN_ADDRESS_DAYS * DAY_MS).toISOString()).executeTakeFirst();
+    const sessions = await db
+      .deleteFrom('refresh_sessions')
+      .where('expires_at', '<', new Date(now).toISOString())
+      .executeTakeFirst();
+    const addresses = await db
+      .deleteFrom('login_addresses')
+      .where('last_login_at', '<', new Date(now - KNOWN_ADDRESS_DAYS * DAY_MS).toISOString())
+      .executeTakeFirst();
     return { sessions: Number(sessions.numDeletedRows), addresses: Number(addresses.numDeletedRows) };
   }
 

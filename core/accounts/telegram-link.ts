@@ -9,13 +9,22 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
-import type { UserRow } from '../../db/schema.js';
-import { type Actor, type CoreDeps, requirePerson, DomainError, notFound, validation, isoNow, parseInput } from '../kernel/index.js';
-import { telegramFirstName, toUser, verifyPassword, type TelegramIdentity, type User } from './users.js';
+import { type DB, immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import { holdIsActive } from '../../db/hold-status.js';
-import { passCopiesOn, syncBookCounters } from '../stock/index.js';
+import type { UserRow } from '../../db/schema.js';
+import {
+  type Actor,
+  type CoreDeps,
+  DomainError,
+  isoNow,
+  notFound,
+  parseInput,
+  requirePerson,
+  validation,
+} from '../kernel/index.js';
 import { enqueue, type Notification } from '../notices/index.js';
+import { passCopiesOn, syncBookCounters } from '../stock/index.js';
+import { type TelegramIdentity, telegramFirstName, toUser, type User, verifyPassword } from './users.js';
 
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -39,14 +48,20 @@ export function maskEmail(email: string): string {
 const invalidCode = () => new DomainError('INVALID_LINK_CODE', 'This link has expired or was already used; create a new one');
 
 const LinkCodeInput = z.object({
-  current_password: z.string({ error: 'current_password is required to create a link code' }).max(256, 'current_password must be at most 256 characters'),
+  current_password: z
+    .string({ error: 'current_password is required to create a link code' })
+    .max(256, 'current_password must be at most 256 characters'),
 });
 
 /**
  * The notice to a chat an account lets go of: linked to another Telegram, or unlinked. Whoever
  * held the account's Telegram learns of it there, where they would notice a stranger's doing.
  */
-function letGoNotice(account: UserRow, kind: 'reader.telegram_replaced' | 'reader.telegram_unlinked', by?: TelegramIdentity): Notification[] {
+function letGoNotice(
+  account: UserRow,
+  kind: 'reader.telegram_replaced' | 'reader.telegram_unlinked',
+  by?: TelegramIdentity,
+): Notification[] {
   if (account.telegram_user_id === null) return [];
   const payload: Record<string, unknown> = { email: account.email === null ? null : maskEmail(account.email) };
   if (by) Object.assign(payload, { telegram_first_name: telegramFirstName(by), telegram_username: by.username ?? null });
@@ -69,7 +84,14 @@ async function holdMerge(q: DB, fromId: number, toId: number) {
     .orderBy('id')
     .execute();
   const onLoan = new Set(
-    (await q.selectFrom('borrowings').select('book_id').where('user_id', 'in', [fromId, toId]).where('actual_return_date', 'is', null).execute()).map((r) => r.book_id),
+    (
+      await q
+        .selectFrom('borrowings')
+        .select('book_id')
+        .where('user_id', 'in', [fromId, toId])
+        .where('actual_return_date', 'is', null)
+        .execute()
+    ).map((r) => r.book_id),
   );
   const kept = new Map<number, (typeof holds)[number]>();
   const cancel: Array<{ id: number; book_id: number }> = [];
@@ -112,10 +134,17 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
     if (merging) {
       const loans = await q
         .selectFrom('borrowings')
-        .select([sql<number>`count(*)`.as('all'), sql<number>`coalesce(sum(CASE WHEN actual_return_date IS NULL THEN 1 ELSE 0 END), 0)`.as('active')])
+        .select([
+          sql<number>`count(*)`.as('all'),
+          sql<number>`coalesce(sum(CASE WHEN actual_return_date IS NULL THEN 1 ELSE 0 END), 0)`.as('active'),
+        ])
         .where('user_id', '=', merging.id)
         .executeTakeFirstOrThrow();
-      const payments = await q.selectFrom('payments').select(sql<number>`count(*)`.as('n')).where('user_id', '=', merging.id).executeTakeFirstOrThrow();
+      const payments = await q
+        .selectFrom('payments')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('user_id', '=', merging.id)
+        .executeTakeFirstOrThrow();
       moves.loans = Number(loans.all);
       moves.payments = Number(payments.n);
       const holds = await holdMerge(q, merging.id, target.id);
@@ -160,7 +189,9 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
     const user = await db.selectFrom('users').select(['id', 'password_hash']).where('id', '=', userId).executeTakeFirst();
     if (!user) throw notFound('User');
     if (user.password_hash === null) {
-      throw validation('This account has no password to confirm a link with: set an email and a password first', [{ field: 'current_password', message: 'this account has no password' }]);
+      throw validation('This account has no password to confirm a link with: set an email and a password first', [
+        { field: 'current_password', message: 'this account has no password' },
+      ]);
     }
     const { current_password } = parseInput(LinkCodeInput, input ?? {});
     if (!(await verifyPassword(current_password, user.password_hash))) {
@@ -168,7 +199,10 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
     }
     const code = crypto.randomBytes(24).toString('base64url'); // 32 chars of A-Za-z0-9_-
     const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS).toISOString();
-    await db.insertInto('telegram_link_codes').values({ code, user_id: userId, expires_at: expiresAt, used_at: null, used_by_telegram_user_id: null }).execute();
+    await db
+      .insertInto('telegram_link_codes')
+      .values({ code, user_id: userId, expires_at: expiresAt, used_at: null, used_by_telegram_user_id: null })
+      .execute();
     return { code, expiresAt };
   }
 
@@ -184,9 +218,16 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
       if (!row) throw notFound('User');
       if (row.telegram_user_id === null) return;
       if (row.email === null || row.password_hash === null) {
-        throw new DomainError('CONFLICT', 'This account has no email and password to log in with: unlinking Telegram would lock you out. Set them first');
+        throw new DomainError(
+          'CONFLICT',
+          'This account has no email and password to log in with: unlinking Telegram would lock you out. Set them first',
+        );
       }
-      await trx.updateTable('users').set({ telegram_user_id: null, telegram_username: null, telegram_first_name: null }).where('id', '=', userId).execute();
+      await trx
+        .updateTable('users')
+        .set({ telegram_user_id: null, telegram_username: null, telegram_first_name: null })
+        .where('id', '=', userId)
+        .execute();
       await enqueue(trx, letGoNotice(row, 'reader.telegram_unlinked'), clock.now().getTime());
     });
   }
@@ -229,7 +270,16 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
         await lockForUpdate(trx, 'books', books);
         const at = clock.now();
         if (cancel.length > 0) {
-          await trx.updateTable('holds').set({ status: 'CANCELLED', updated_at: at.toISOString() }).where('id', 'in', cancel.map((h) => h.id)).where(holdIsActive()).execute();
+          await trx
+            .updateTable('holds')
+            .set({ status: 'CANCELLED', updated_at: at.toISOString() })
+            .where(
+              'id',
+              'in',
+              cancel.map((h) => h.id),
+            )
+            .where(holdIsActive())
+            .execute();
         }
         await trx.updateTable('holds').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
         // A cancelled READY hold's copy goes to the next reader waiting, or back to the shelf.
@@ -242,12 +292,18 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
       }
       const row = await trx
         .updateTable('users')
-        .set({ telegram_user_id: tg.id, telegram_username: tg.username ?? null, telegram_first_name: telegramFirstName(tg), language: other?.language ?? target.language })
+        .set({
+          telegram_user_id: tg.id,
+          telegram_username: tg.username ?? null,
+          telegram_first_name: telegramFirstName(tg),
+          language: other?.language ?? target.language,
+        })
         .where('id', '=', target.id)
         .returningAll()
         .executeTakeFirstOrThrow();
       // The Telegram this account had until now is told it was replaced (and by which).
-      if (target.telegram_user_id !== tg.id) await enqueue(trx, letGoNotice(target, 'reader.telegram_replaced', tg), clock.now().getTime());
+      if (target.telegram_user_id !== tg.id)
+        await enqueue(trx, letGoNotice(target, 'reader.telegram_replaced', tg), clock.now().getTime());
       return toUser(row);
     });
   }

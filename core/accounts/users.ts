@@ -1,10 +1,25 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import { z } from 'zod';
 import { sql } from 'kysely';
+import { z } from 'zod';
+import { type DB, immediateTransaction } from '../../db/connection.js';
 import type { UserRow } from '../../db/schema.js';
-import { type Actor, type CoreDeps, type UserActor, mayAccess, requirePerson, requireStaff, DomainError, notFound, validation, isUniqueViolation, parseInput, textField, withoutRefusedChars, isoNow } from '../kernel/index.js';
-import { immediateTransaction, type DB } from '../../db/connection.js';
+import {
+  type Actor,
+  type CoreDeps,
+  DomainError,
+  isoNow,
+  isUniqueViolation,
+  mayAccess,
+  notFound,
+  parseInput,
+  requirePerson,
+  requireStaff,
+  textField,
+  type UserActor,
+  validation,
+  withoutRefusedChars,
+} from '../kernel/index.js';
 import { passwordIssue, passwordProblem, passwordString } from './passwords.js';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
@@ -21,7 +36,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
   const key = await scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem,
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: SCRYPT.maxmem,
   });
   return crypto.timingSafeEqual(key, expected);
 }
@@ -56,13 +74,21 @@ export const toUser = (r: UserRow): User => ({
 });
 
 /** The Telegram name as stored: what Telegram gives, within the column's limit. */
-export const telegramFirstName = (tg: { first_name?: string }) => (tg.first_name ? withoutRefusedChars(tg.first_name).slice(0, 255) || null : null);
+export const telegramFirstName = (tg: { first_name?: string }) =>
+  tg.first_name ? withoutRefusedChars(tg.first_name).slice(0, 255) || null : null;
 
 const name = (field: string) => textField(field);
-const email = z.string({ error: 'email is required' }).trim().toLowerCase().pipe(z.email('email must be a valid address').max(254));
+const email = z
+  .string({ error: 'email is required' })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('email must be a valid address').max(254));
 const password = passwordString;
 const language = z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}` });
-const currentPassword = z.string({ error: 'current_password must be a string' }).max(256, 'current_password must be at most 256 characters').optional();
+const currentPassword = z
+  .string({ error: 'current_password must be a string' })
+  .max(256, 'current_password must be at most 256 characters')
+  .optional();
 
 export const RegisterSchema = z
   .object({ email, password, first_name: name('first_name'), last_name: name('last_name') })
@@ -70,7 +96,12 @@ export const RegisterSchema = z
   .superRefine((d, ctx) => passwordIssue(ctx, d.password, d.email));
 // is_staff is not a field here at all: a reader can never grant it to themselves.
 const ProfileSchema = z.object({
-  email, password, first_name: name('first_name'), last_name: name('last_name'), language, current_password: currentPassword,
+  email,
+  password,
+  first_name: name('first_name'),
+  last_name: name('last_name'),
+  language,
+  current_password: currentPassword,
 });
 const ProfilePutSchema = ProfileSchema.partial({ password: true, language: true });
 const ProfilePatchSchema = ProfileSchema.partial();
@@ -125,12 +156,19 @@ export function createUsers({ db, clock }: CoreDeps) {
     try {
       const row = await db
         .insertInto('users')
-        .values({ email: data.email, password_hash, first_name: data.first_name, last_name: data.last_name, created_at: isoNow(clock) })
+        .values({
+          email: data.email,
+          password_hash,
+          first_name: data.first_name,
+          last_name: data.last_name,
+          created_at: isoNow(clock),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toUser(row);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
+      if (isUniqueViolation(e))
+        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
       throw e;
     }
   }
@@ -180,7 +218,9 @@ export function createUsers({ db, clock }: CoreDeps) {
         .updateTable('users')
         .set(set)
         .where('id', '=', id)
-        .where((eb) => (row.password_hash === null ? eb('password_hash', 'is', null) : eb('password_hash', '=', row.password_hash)))
+        .where((eb) =>
+          row.password_hash === null ? eb('password_hash', 'is', null) : eb('password_hash', '=', row.password_hash),
+        )
         .returningAll()
         .executeTakeFirst();
       if (!updated) throw new DomainError('CONFLICT', 'Your password was changed meanwhile; log in again');
@@ -188,16 +228,22 @@ export function createUsers({ db, clock }: CoreDeps) {
       if (passwordChanges) await db.deleteFrom('refresh_sessions').where('user_id', '=', id).execute();
       return toUser(updated);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
+      if (isUniqueViolation(e))
+        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists', { field: 'email' });
       throw e;
     }
   }
 
   /** The actor of a token issued at `epoch`; UNAUTHORIZED once the account is gone or its password changed since. */
   async function sessionActor(userId: number, epoch: number): Promise<UserActor> {
-    const row = await db.selectFrom('users').select(['id', 'is_staff', 'token_epoch']).where('id', '=', userId).executeTakeFirst();
+    const row = await db
+      .selectFrom('users')
+      .select(['id', 'is_staff', 'token_epoch'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
     if (!row) throw new DomainError('UNAUTHORIZED', 'The account for this token no longer exists');
-    if (row.token_epoch !== epoch) throw new DomainError('UNAUTHORIZED', 'This session ended when the password was changed; log in again');
+    if (row.token_epoch !== epoch)
+      throw new DomainError('UNAUTHORIZED', 'This session ended when the password was changed; log in again');
     return { userId: row.id, isStaff: row.is_staff === 1 };
   }
 
@@ -215,7 +261,10 @@ export function createUsers({ db, clock }: CoreDeps) {
    * both create it.
    */
   async function createOrPromoteStaff(
-    actor: Actor, emailInput: string, passwordInput?: string, opts: { promote?: boolean } = {},
+    actor: Actor,
+    emailInput: string,
+    passwordInput?: string,
+    opts: { promote?: boolean } = {},
   ): Promise<{ user: User; created: boolean; promoted?: { name: string; created_at: string }; generatedPassword?: string }> {
     requireStaff(actor);
     const addr = parseInput(email, emailInput);
@@ -227,7 +276,11 @@ export function createUsers({ db, clock }: CoreDeps) {
     // Hashing takes tens of ms: done before the write lock, even when the answer is a refusal.
     const hash = await hashPassword(given ?? generated!);
     return immediateTransaction(db, async (trx) => {
-      const existing = await trx.selectFrom('users').select(['id', 'first_name', 'last_name', 'is_staff', 'created_at']).where('email', '=', addr).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('users')
+        .select(['id', 'first_name', 'last_name', 'is_staff', 'created_at'])
+        .where('email', '=', addr)
+        .executeTakeFirst();
       if (existing) {
         const name = `${existing.first_name} ${existing.last_name}`.trim();
         if (!opts.promote) {
@@ -268,7 +321,11 @@ export function createUsers({ db, clock }: CoreDeps) {
       const username = tg.username ?? null;
       const firstName = telegramFirstName(tg);
       if (username !== found.telegram_username || firstName !== found.telegram_first_name) {
-        await db.updateTable('users').set({ telegram_username: username, telegram_first_name: firstName }).where('id', '=', found.id).execute();
+        await db
+          .updateTable('users')
+          .set({ telegram_username: username, telegram_first_name: firstName })
+          .where('id', '=', found.id)
+          .execute();
         found.telegram_username = username;
         found.telegram_first_name = firstName;
       }
@@ -306,8 +363,16 @@ export function createUsers({ db, clock }: CoreDeps) {
   }
 
   return {
-    get, register, updateProfile, setLanguage, createOrPromoteStaff, sessionActor,
-    findByTelegramId, ensureTelegramUser, userByTelegramId, ensureTelegramReader,
+    get,
+    register,
+    updateProfile,
+    setLanguage,
+    createOrPromoteStaff,
+    sessionActor,
+    findByTelegramId,
+    ensureTelegramUser,
+    userByTelegramId,
+    ensureTelegramReader,
   };
 }
 

@@ -1,17 +1,35 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { BookRow } from '../../db/schema.js';
-import { type Actor, type CoreDeps, requireStaff, DomainError, notFound, formatCents, parseMoney, clampLimit, decodeCursor, toPage, type Page, isoNow, parseInput, isRaised, isUniqueViolation, textField, createReadCache } from '../kernel/index.js';
-import { immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import { changeTokenOf } from '../../db/change-token.js';
-import { searchInTitleOrder } from '../../db/search.js';
-import { isReadPoolBusy } from '../../db/read-pool.js';
+import { immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import { jsonArrayOf } from '../../db/dialect-sql.js';
+import { isReadPoolBusy } from '../../db/read-pool.js';
+import type { BookRow } from '../../db/schema.js';
+import { searchInTitleOrder } from '../../db/search.js';
+import {
+  type Actor,
+  type CoreDeps,
+  clampLimit,
+  createReadCache,
+  DomainError,
+  decodeCursor,
+  formatCents,
+  isoNow,
+  isRaised,
+  isUniqueViolation,
+  notFound,
+  type Page,
+  parseInput,
+  parseMoney,
+  requireStaff,
+  textField,
+  toPage,
+} from '../kernel/index.js';
 import { clearQueue, MAX_INVENTORY, setInventory as setStock, stockNewBook } from '../stock/index.js';
 
 export { MAX_INVENTORY };
-import { bookSearchText, queryWords } from './search-text.js';
 
+import { bookSearchText, queryWords } from './search-text.js';
 
 export interface Book {
   id: number;
@@ -28,7 +46,17 @@ export interface Book {
 }
 
 /** The columns every book answer is made of: the counters are the book's own (migration 009). */
-export const BOOK_COLUMNS = ['id', 'title', 'author', 'isbn', 'cover', 'inventory', 'daily_fee_cents', 'held', 'waiting'] as const;
+export const BOOK_COLUMNS = [
+  'id',
+  'title',
+  'author',
+  'isbn',
+  'cover',
+  'inventory',
+  'daily_fee_cents',
+  'held',
+  'waiting',
+] as const;
 
 type BookColumnsRow = Pick<BookRow, (typeof BOOK_COLUMNS)[number]>;
 
@@ -38,7 +66,9 @@ export function bookRowFromJson(text: string): BookColumnsRow {
   return { id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting } as BookColumnsRow;
 }
 
-export const toBook = (r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'cover' | 'inventory' | 'daily_fee_cents' | 'held' | 'waiting'>): Book => ({
+export const toBook = (
+  r: Pick<BookRow, 'id' | 'title' | 'author' | 'isbn' | 'cover' | 'inventory' | 'daily_fee_cents' | 'held' | 'waiting'>,
+): Book => ({
   id: r.id,
   title: r.title,
   author: r.author,
@@ -70,7 +100,8 @@ export function isbnChecksumValid(text: string): boolean {
   return false;
 }
 
-export const ISBN_CHECKSUM_MESSAGE = 'isbn must be a valid ISBN-10 or ISBN-13: 10 or 13 digits (hyphens allowed) whose check digit matches';
+export const ISBN_CHECKSUM_MESSAGE =
+  'isbn must be a valid ISBN-10 or ISBN-13: 10 or 13 digits (hyphens allowed) whose check digit matches';
 
 /** An isbn as given: digits, X and hyphens, a valid ISBN-10 or -13; blank is refused (null clears it, SPEC §10). */
 export const isbnText = z
@@ -84,7 +115,10 @@ export const isbnText = z
 export const BookInputSchema = z.object({
   title: textField('title'),
   author: textField('author'),
-  isbn: isbnText.transform((s) => s.toUpperCase()).nullable().optional(),
+  isbn: isbnText
+    .transform((s) => s.toUpperCase())
+    .nullable()
+    .optional(),
   cover: z.enum(['HARD', 'SOFT'], { error: 'cover must be HARD or SOFT' }),
   inventory: z
     .number({ error: 'inventory must be an integer' })
@@ -101,7 +135,10 @@ type BookFields = z.output<typeof BookInputSchema>;
  * One field of a new book checked as create() checks it, for a door that asks field by field
  * (the bot's add-book conversation): the value create() would take, or why not.
  */
-export function checkBookField<F extends keyof BookFields>(field: F, value: unknown): { ok: true; value: BookFields[F] } | { ok: false; message: string } {
+export function checkBookField<F extends keyof BookFields>(
+  field: F,
+  value: unknown,
+): { ok: true; value: BookFields[F] } | { ok: false; message: string } {
   const parsed = BookInputSchema.shape[field].safeParse(value);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? `${field} is not valid` };
   if (field === 'daily_fee') {
@@ -146,7 +183,8 @@ function listQuery(opts: { search?: string; cursor?: string; limit?: number }): 
   return { words, after, limit };
 }
 
-const bookOnLoan = () => new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
+const bookOnLoan = () =>
+  new DomainError('BOOK_ON_LOAN', 'This book is on loan and cannot be deleted until every copy is returned');
 
 /** The catalogue cache's default budget: thousands of pages, a few MiB of heap at most. */
 export const CATALOGUE_CACHE_BYTES = 8 * 1024 * 1024;
@@ -157,9 +195,14 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
   // every read, so a commit anywhere (this process, a CLI seed, another instance) shows in the
   // very next answer; without a token (or a lifetime) every read goes to the database.
   const token = changeTokenOf(db);
-  const cache = token && catalogueCacheMs
-    ? createReadCache({ token: () => token.current(), ttlMs: catalogueCacheMs, maxBytes: catalogueCacheBytes ?? CATALOGUE_CACHE_BYTES })
-    : undefined;
+  const cache =
+    token && catalogueCacheMs
+      ? createReadCache({
+          token: () => token.current(),
+          ttlMs: catalogueCacheMs,
+          maxBytes: catalogueCacheBytes ?? CATALOGUE_CACHE_BYTES,
+        })
+      : undefined;
 
   function get(id: number): Promise<Book> {
     return cache ? cache.get(`get:${id}`, () => getUncached(id)) : getUncached(id);
@@ -169,7 +212,10 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
    * A page of the catalogue, or of a search. `beforeSearch` runs before a search the cache
    * cannot answer goes to the database (a door's throttle: a refusal there is thrown as is).
    */
-  async function list(opts: { search?: string; cursor?: string; limit?: number } = {}, hooks: { beforeSearch?: () => Promise<void> } = {}): Promise<Page<Book>> {
+  async function list(
+    opts: { search?: string; cursor?: string; limit?: number } = {},
+    hooks: { beforeSearch?: () => Promise<void> } = {},
+  ): Promise<Page<Book>> {
     const query = listQuery(opts);
     const beforeLoad = query.words?.length ? hooks.beforeSearch : undefined;
     if (!cache) {
@@ -179,11 +225,20 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     // Keyed by what the answer depends on — the folded words, the position, the clamped limit —
     // so "Dune ", "dune" and "DÜNE", or limit=500 and limit=100, are one entry (README,
     // "Searches never hold up the service").
-    return cache.get(`list:${JSON.stringify([query.words, query.after ?? null, query.limit])}`, () => listUncached(query), beforeLoad);
+    return cache.get(
+      `list:${JSON.stringify([query.words, query.after ?? null, query.limit])}`,
+      () => listUncached(query),
+      beforeLoad,
+    );
   }
 
   async function getUncached(id: number): Promise<Book> {
-    const row = await db.selectFrom('books').select(bookColumns).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    const row = await db
+      .selectFrom('books')
+      .select(bookColumns)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!row) throw notFound('Book');
     return toBook(row);
   }
@@ -193,7 +248,8 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     if (words) {
       // The first matches in title order, found without sorting them all (db/search.ts).
       rows = await searchInTitleOrder(db, { words, after, take: limit + 1, columns: bookColumns }).catch((e: unknown) => {
-        if (isReadPoolBusy(e)) throw new DomainError('BUSY', 'Too many searches are waiting; try again in 1 s', { retry_after: 1 });
+        if (isReadPoolBusy(e))
+          throw new DomainError('BUSY', 'Too many searches are waiting; try again in 1 s', { retry_after: 1 });
         throw e;
       });
     } else {
@@ -201,7 +257,13 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
       let q = db.selectFrom('books').select(jsonArrayOf(db, bookColumns).as('row')).where('deleted_at', 'is', null);
       // Spelled out rather than as a row value: SQLite then seeks the (title, id) index directly.
       if (after) q = q.where(sql<boolean>`title >= ${after[0]} AND (title > ${after[0]} OR id > ${after[1]})`);
-      rows = (await q.orderBy('title').orderBy('id').limit(limit + 1).execute()).map((r) => r.row);
+      rows = (
+        await q
+          .orderBy('title')
+          .orderBy('id')
+          .limit(limit + 1)
+          .execute()
+      ).map((r) => r.row);
     }
     return toPage(rows.map(bookRowFromJson), limit, (r) => [r.title, r.id], toBook);
   }
@@ -210,14 +272,25 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     requireStaff(actor);
     const data = parseInput(BookInputSchema, input);
     const row = rowFromInput(data) as {
-      title: string; author: string; isbn?: string | null; cover: 'HARD' | 'SOFT'; inventory: number; daily_fee_cents: number;
+      title: string;
+      author: string;
+      isbn?: string | null;
+      cover: 'HARD' | 'SOFT';
+      inventory: number;
+      daily_fee_cents: number;
     };
     const { inventory, ...fields } = row;
     try {
       const inserted = await immediateTransaction(db, async (trx) => {
         const book = await trx
           .insertInto('books')
-          .values({ ...fields, inventory: 0, isbn: row.isbn ?? null, search_text: bookSearchText({ ...row, isbn: row.isbn ?? null }), created_at: isoNow(clock) })
+          .values({
+            ...fields,
+            inventory: 0,
+            isbn: row.isbn ?? null,
+            search_text: bookSearchText({ ...row, isbn: row.isbn ?? null }),
+            created_at: isoNow(clock),
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         await stockNewBook(trx, book.id, inventory);
@@ -246,17 +319,33 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
     try {
       const updated = await immediateTransaction(db, async (trx) => {
         await lockForUpdate(trx, 'books', [id]);
-        const book = await trx.selectFrom('books').select(['id', 'held', 'inventory', 'title', 'author', 'isbn']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        const book = await trx
+          .selectFrom('books')
+          .select(['id', 'held', 'inventory', 'title', 'author', 'isbn'])
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
         if (!book) throw notFound('Book');
         const { inventory, ...fields } = row as { inventory?: number } & Record<string, unknown>;
         // Copies are stock's to count (never below those set aside); the rest is the book's own.
         if (inventory !== undefined) {
-          await setStock(trx, book, inventory, { now: clock.now(), pickupHours: config.rules.holdPickupHours, timeZone: config.rules.timeZone });
+          await setStock(trx, book, inventory, {
+            now: clock.now(),
+            pickupHours: config.rules.holdPickupHours,
+            timeZone: config.rules.timeZone,
+          });
         }
         // The search text is made of all three fields: the others come from the locked row.
         const searched = 'title' in fields || 'author' in fields || 'isbn' in fields;
-        const search_text = searched ? bookSearchText({ title: book.title, author: book.author, isbn: book.isbn, ...(fields as Partial<typeof book>) }) : undefined;
-        if (Object.keys(fields).length > 0) await trx.updateTable('books').set(searched ? { ...fields, search_text } : fields).where('id', '=', id).execute();
+        const search_text = searched
+          ? bookSearchText({ title: book.title, author: book.author, isbn: book.isbn, ...(fields as Partial<typeof book>) })
+          : undefined;
+        if (Object.keys(fields).length > 0)
+          await trx
+            .updateTable('books')
+            .set(searched ? { ...fields, search_text } : fields)
+            .where('id', '=', id)
+            .execute();
         return trx.selectFrom('books').select(bookColumns).where('id', '=', id).executeTakeFirstOrThrow();
       });
       cache?.invalidate();
@@ -272,7 +361,12 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
    * answer before the whole book is sent (the bot's add-book conversation); null when it is free.
    */
   async function findByIsbn(isbn: string): Promise<Book | null> {
-    const row = await db.selectFrom('books').select(bookColumns).where('isbn', '=', isbn.trim().toUpperCase()).where('deleted_at', 'is', null).executeTakeFirst();
+    const row = await db
+      .selectFrom('books')
+      .select(bookColumns)
+      .where('isbn', '=', isbn.trim().toUpperCase())
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     return row ? toBook(row) : null;
   }
 
@@ -292,7 +386,12 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
       await immediateTransaction(db, async (trx) => {
         // PostgreSQL: a borrow locks the book too, so the loan check below cannot be overtaken.
         await lockForUpdate(trx, 'books', [id]);
-        const book = await trx.selectFrom('books').select('id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        const book = await trx
+          .selectFrom('books')
+          .select('id')
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
         if (!book) throw notFound('Book');
         const onLoan = await trx
           .selectFrom('borrowings')
@@ -322,7 +421,13 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
   async function fillSearchText(batch = 500): Promise<number> {
     let filled = 0;
     for (;;) {
-      const rows = await db.selectFrom('books').select(['id', 'title', 'author', 'isbn']).where('search_text', 'is', null).orderBy('id').limit(batch).execute();
+      const rows = await db
+        .selectFrom('books')
+        .select(['id', 'title', 'author', 'isbn'])
+        .where('search_text', 'is', null)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
       if (rows.length === 0) break;
       await db
         .updateTable('books')
@@ -331,7 +436,11 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
           for (const r of rows.slice(1)) byId = byId.when('id', '=', r.id).then(bookSearchText(r));
           return { search_text: byId.end() };
         })
-        .where('id', 'in', rows.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .execute();
       filled += rows.length;
     }
@@ -340,7 +449,14 @@ export function createBooks({ db, clock, config, catalogueCacheMs, catalogueCach
   }
 
   return {
-    get, list, create, update, setInventory, remove, findByIsbn, fillSearchText,
+    get,
+    list,
+    create,
+    update,
+    setInventory,
+    remove,
+    findByIsbn,
+    fillSearchText,
     invalidate: () => cache?.invalidate(),
     cacheStats: () => cache?.stats() ?? { entries: 0, bytes: 0 },
   };

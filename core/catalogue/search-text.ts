@@ -9,10 +9,46 @@
 // query word matches when its folding is a prefix of a folded indexed word.
 
 const CYRILLIC: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', ґ: 'g', д: 'd', е: 'e', є: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'y',
-  і: 'i', ї: 'i', й: 'y', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't',
-  у: 'u', ф: 'f', х: 'h', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch', ь: '', ъ: '', ы: 'y', э: 'e',
-  ю: 'yu', я: 'ya', "'": '', '’': '', 'ʼ': '',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  ґ: 'g',
+  д: 'd',
+  е: 'e',
+  є: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'y',
+  і: 'i',
+  ї: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ь: '',
+  ъ: '',
+  ы: 'y',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+  "'": '',
+  '’': '',
+  ʼ: '',
 };
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -35,7 +71,10 @@ function foldWord(word: string): string {
 
 /** The folded words of a text, in order. Apostrophes inside words (Ukrainian ’) join them. */
 export function searchWords(text: string, max = Infinity): string[] {
-  const joined = text.normalize('NFC').toLowerCase().replace(/(?<=\p{L})['’ʼ](?=\p{L})/gu, '');
+  const joined = text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/(?<=\p{L})['’ʼ](?=\p{L})/gu, '');
   const words: string[] = [];
   for (const m of joined.matchAll(WORD)) {
     const w = foldWord(m[0]);

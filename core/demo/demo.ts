@@ -3,34 +3,125 @@
 // the sandbox do it as SYSTEM_ACTOR — and goes through the same rules as any new book.
 import crypto from 'node:crypto';
 import { immediateTransaction } from '../../db/connection.js';
-import { type Actor, type CoreDeps, requireStaff, isoNow } from '../kernel/index.js';
 import { hashPassword } from '../accounts/index.js';
 import type { BooksService } from '../catalogue/index.js';
+import { type Actor, type CoreDeps, isoNow, requireStaff } from '../kernel/index.js';
 
-export const DEMO_BOOKS: Array<{ title: string; author: string; isbn: string; cover: 'HARD' | 'SOFT'; inventory: number; daily_fee: string }> = [
+export const DEMO_BOOKS: Array<{
+  title: string;
+  author: string;
+  isbn: string;
+  cover: 'HARD' | 'SOFT';
+  inventory: number;
+  daily_fee: string;
+}> = [
   { title: 'Pride and Prejudice', author: 'Jane Austen', isbn: '978-0141439518', cover: 'SOFT', inventory: 4, daily_fee: '0.50' },
-  { title: 'Nineteen Eighty-Four', author: 'George Orwell', isbn: '978-0451524935', cover: 'SOFT', inventory: 5, daily_fee: '0.75' },
+  {
+    title: 'Nineteen Eighty-Four',
+    author: 'George Orwell',
+    isbn: '978-0451524935',
+    cover: 'SOFT',
+    inventory: 5,
+    daily_fee: '0.75',
+  },
   { title: 'The Hobbit', author: 'J. R. R. Tolkien', isbn: '978-0547928227', cover: 'HARD', inventory: 3, daily_fee: '1.00' },
-  { title: 'To Kill a Mockingbird', author: 'Harper Lee', isbn: '978-0060935467', cover: 'SOFT', inventory: 3, daily_fee: '0.60' },
-  { title: 'The Great Gatsby', author: 'F. Scott Fitzgerald', isbn: '978-0743273565', cover: 'SOFT', inventory: 2, daily_fee: '0.50' },
+  {
+    title: 'To Kill a Mockingbird',
+    author: 'Harper Lee',
+    isbn: '978-0060935467',
+    cover: 'SOFT',
+    inventory: 3,
+    daily_fee: '0.60',
+  },
+  {
+    title: 'The Great Gatsby',
+    author: 'F. Scott Fitzgerald',
+    isbn: '978-0743273565',
+    cover: 'SOFT',
+    inventory: 2,
+    daily_fee: '0.50',
+  },
   { title: 'Moby-Dick', author: 'Herman Melville', isbn: '978-1503280786', cover: 'HARD', inventory: 1, daily_fee: '0.80' },
   { title: 'War and Peace', author: 'Leo Tolstoy', isbn: '978-1400079988', cover: 'HARD', inventory: 2, daily_fee: '1.20' },
-  { title: 'Crime and Punishment', author: 'Fyodor Dostoevsky', isbn: '978-0143107637', cover: 'SOFT', inventory: 2, daily_fee: '0.90' },
-  { title: 'The Master and Margarita', author: 'Mikhail Bulgakov', isbn: '978-0141180144', cover: 'SOFT', inventory: 2, daily_fee: '0.90' },
+  {
+    title: 'Crime and Punishment',
+    author: 'Fyodor Dostoevsky',
+    isbn: '978-0143107637',
+    cover: 'SOFT',
+    inventory: 2,
+    daily_fee: '0.90',
+  },
+  {
+    title: 'The Master and Margarita',
+    author: 'Mikhail Bulgakov',
+    isbn: '978-0141180144',
+    cover: 'SOFT',
+    inventory: 2,
+    daily_fee: '0.90',
+  },
   { title: 'Kobzar', author: 'Taras Shevchenko', isbn: '978-9660372719', cover: 'HARD', inventory: 3, daily_fee: '0.70' },
   { title: 'The Forest Song', author: 'Lesya Ukrainka', isbn: '978-9660361959', cover: 'SOFT', inventory: 2, daily_fee: '0.50' },
-  { title: 'Shadows of Forgotten Ancestors', author: 'Mykhailo Kotsiubynsky', isbn: '978-9660346215', cover: 'SOFT', inventory: 2, daily_fee: '0.60' },
-  { title: 'One Hundred Years of Solitude', author: 'Gabriel García Márquez', isbn: '978-0060883287', cover: 'SOFT', inventory: 3, daily_fee: '0.90' },
+  {
+    title: 'Shadows of Forgotten Ancestors',
+    author: 'Mykhailo Kotsiubynsky',
+    isbn: '978-9660346215',
+    cover: 'SOFT',
+    inventory: 2,
+    daily_fee: '0.60',
+  },
+  {
+    title: 'One Hundred Years of Solitude',
+    author: 'Gabriel García Márquez',
+    isbn: '978-0060883287',
+    cover: 'SOFT',
+    inventory: 3,
+    daily_fee: '0.90',
+  },
   { title: 'Brave New World', author: 'Aldous Huxley', isbn: '978-0060850524', cover: 'SOFT', inventory: 3, daily_fee: '0.70' },
-  { title: 'The Catcher in the Rye', author: 'J. D. Salinger', isbn: '978-0316769488', cover: 'SOFT', inventory: 2, daily_fee: '0.60' },
+  {
+    title: 'The Catcher in the Rye',
+    author: 'J. D. Salinger',
+    isbn: '978-0316769488',
+    cover: 'SOFT',
+    inventory: 2,
+    daily_fee: '0.60',
+  },
   { title: 'Dune', author: 'Frank Herbert', isbn: '978-0441172719', cover: 'SOFT', inventory: 4, daily_fee: '1.10' },
   { title: 'Frankenstein', author: 'Mary Shelley', isbn: '978-0486282114', cover: 'SOFT', inventory: 2, daily_fee: '0.40' },
-  { title: 'The Little Prince', author: 'Antoine de Saint-Exupéry', isbn: '978-0156012195', cover: 'HARD', inventory: 5, daily_fee: '0.30' },
+  {
+    title: 'The Little Prince',
+    author: 'Antoine de Saint-Exupéry',
+    isbn: '978-0156012195',
+    cover: 'HARD',
+    inventory: 5,
+    daily_fee: '0.30',
+  },
   { title: 'Don Quixote', author: 'Miguel de Cervantes', isbn: '978-0060934347', cover: 'HARD', inventory: 1, daily_fee: '1.50' },
-  { title: 'The Name of the Rose', author: 'Umberto Eco', isbn: '978-0156001311', cover: 'SOFT', inventory: 2, daily_fee: '0.90' },
+  {
+    title: 'The Name of the Rose',
+    author: 'Umberto Eco',
+    isbn: '978-0156001311',
+    cover: 'SOFT',
+    inventory: 2,
+    daily_fee: '0.90',
+  },
   { title: 'Clean Code', author: 'Robert C. Martin', isbn: '978-0132350884', cover: 'SOFT', inventory: 2, daily_fee: '2.00' },
-  { title: 'Designing Data-Intensive Applications', author: 'Martin Kleppmann', isbn: '978-1449373320', cover: 'SOFT', inventory: 2, daily_fee: '2.50' },
-  { title: 'The Pragmatic Programmer', author: 'Andrew Hunt, David Thomas', isbn: '978-0135957059', cover: 'HARD', inventory: 1, daily_fee: '2.00' },
+  {
+    title: 'Designing Data-Intensive Applications',
+    author: 'Martin Kleppmann',
+    isbn: '978-1449373320',
+    cover: 'SOFT',
+    inventory: 2,
+    daily_fee: '2.50',
+  },
+  {
+    title: 'The Pragmatic Programmer',
+    author: 'Andrew Hunt, David Thomas',
+    isbn: '978-0135957059',
+    cover: 'HARD',
+    inventory: 1,
+    daily_fee: '2.00',
+  },
   { title: 'Sapiens', author: 'Yuval Noah Harari', isbn: '978-0062316097', cover: 'SOFT', inventory: 3, daily_fee: '1.00' },
 ];
 
@@ -77,7 +168,14 @@ export function createDemo({ db, clock }: Pick<CoreDeps, 'db' | 'clock'>, books:
       if (existing) return { email: DEMO_STAFF_EMAIL, password: null };
       await trx
         .insertInto('users')
-        .values({ email: DEMO_STAFF_EMAIL, password_hash: hash, first_name: 'Staff', last_name: '', is_staff: 1, created_at: isoNow(clock) })
+        .values({
+          email: DEMO_STAFF_EMAIL,
+          password_hash: hash,
+          first_name: 'Staff',
+          last_name: '',
+          is_staff: 1,
+          created_at: isoNow(clock),
+        })
         .execute();
       return { email: DEMO_STAFF_EMAIL, password };
     });

@@ -3,15 +3,31 @@
 // core/stock/hold-queue.ts. Every write locks the reader, then the book (PostgreSQL; SQLite's write
 // lock covers both), the order borrowing uses, so the two never wait on each other crosswise.
 import { sql } from 'kysely';
-import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
-import type { HoldStatus } from '../../db/schema.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { type DB, immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import { idSet } from '../../db/dialect-sql.js';
-import { type Actor, type CoreDeps, listOwner, mayAccess, requireAccess, requirePerson, requireStaff, DomainError, notFound, clampLimit, decodeCursor, toPage, type Page, displayName, chunks } from '../kernel/index.js';
-import { BOOK_COLUMNS, toBook, type Book } from '../catalogue/index.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { holdIs, holdIsActive } from '../../db/hold-status.js';
+import type { HoldStatus } from '../../db/schema.js';
+import { BOOK_COLUMNS, type Book, toBook } from '../catalogue/index.js';
+import {
+  type Actor,
+  type CoreDeps,
+  chunks,
+  clampLimit,
+  DomainError,
+  decodeCursor,
+  displayName,
+  listOwner,
+  mayAccess,
+  notFound,
+  type Page,
+  requireAccess,
+  requirePerson,
+  requireStaff,
+  toPage,
+} from '../kernel/index.js';
 import { holdNotices } from '../notices/index.js';
-import { joinQueue, passCopiesOn, passReleasedCopiesOn, syncBookCounters, type QueueClock } from '../stock/index.js';
+import { joinQueue, passCopiesOn, passReleasedCopiesOn, type QueueClock, syncBookCounters } from '../stock/index.js';
 
 export const HOLD_STATUSES: readonly HoldStatus[] = ['WAITING', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'];
 
@@ -65,14 +81,21 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
   const queueClock = (now: Date): QueueClock => ({ now, pickupHours: holdPickupHours, timeZone });
 
   // Position while WAITING: the WAITING holds of the book up to this one (holds_book_waiting).
-  const position = sql<number | null>`CASE WHEN holds.status = 'WAITING' THEN (SELECT count(*) FROM holds w WHERE w.book_id = holds.book_id AND w.status = 'WAITING' AND w.id <= holds.id) END`;
+  const position = sql<
+    number | null
+  >`CASE WHEN holds.status = 'WAITING' THEN (SELECT count(*) FROM holds w WHERE w.book_id = holds.book_id AND w.status = 'WAITING' AND w.id <= holds.id) END`;
 
   const base = (q: DB = db) =>
     q
       .selectFrom('holds')
       .innerJoin('books', 'books.id', 'holds.book_id')
       .select([
-        'holds.id', 'holds.user_id', 'holds.status', 'holds.ready_until', 'holds.created_at', 'holds.borrowing_id',
+        'holds.id',
+        'holds.user_id',
+        'holds.status',
+        'holds.ready_until',
+        'holds.created_at',
+        'holds.borrowing_id',
         position.as('position'),
         ...bookCols,
         'books.id as book_id',
@@ -96,7 +119,10 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
   }
 
   /** Own holds, newest first (staff: everyone's; `userId` is a staff filter). */
-  async function list(actor: Actor, opts: { userId?: number; bookId?: number; status?: HoldStatus; cursor?: string; limit?: number } = {}): Promise<Page<Hold>> {
+  async function list(
+    actor: Actor,
+    opts: { userId?: number; bookId?: number; status?: HoldStatus; cursor?: string; limit?: number } = {},
+  ): Promise<Page<Hold>> {
     const userId = listOwner(actor, opts.userId);
     const limit = clampLimit(opts.limit);
     const after = decodeCursor<[number]>(opts.cursor, ['int']);
@@ -104,11 +130,15 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
     if (userId !== undefined) q = q.where('holds.user_id', '=', userId);
     if (opts.bookId !== undefined) q = q.where('holds.book_id', '=', opts.bookId);
     if (opts.status !== undefined) {
-      if (!HOLD_STATUSES.includes(opts.status)) throw new DomainError('VALIDATION', `status must be one of ${HOLD_STATUSES.join(', ')}`, { field: 'status' });
+      if (!HOLD_STATUSES.includes(opts.status))
+        throw new DomainError('VALIDATION', `status must be one of ${HOLD_STATUSES.join(', ')}`, { field: 'status' });
       q = q.where(holdIs(opts.status));
     }
     if (after) q = q.where('holds.id', '<', after[0]);
-    const rows = await q.orderBy('holds.id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('holds.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return toPage(rows, limit, (r) => [r.id], toHold);
   }
 
@@ -119,14 +149,20 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
    */
   async function place(actor: Actor, input: { book_id: number }): Promise<Hold> {
     const reader = requirePerson(actor);
-    if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
+    if (!Number.isSafeInteger(input.book_id) || input.book_id < 1)
+      throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
     const now = clock.now().toISOString();
     let id: number;
     try {
       id = await immediateTransaction(db, async (trx) => {
         await lockForUpdate(trx, 'users', [reader.userId]);
         await lockForUpdate(trx, 'books', [input.book_id]);
-        const book = await trx.selectFrom('books').select(['id', 'title', 'inventory', 'held']).where('id', '=', input.book_id).where('deleted_at', 'is', null).executeTakeFirst();
+        const book = await trx
+          .selectFrom('books')
+          .select(['id', 'title', 'inventory', 'held'])
+          .where('id', '=', input.book_id)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
         if (!book) throw notFound('Book');
         const onLoan = await trx
           .selectFrom('borrowings')
@@ -136,7 +172,8 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
           .where('actual_return_date', 'is', null)
           .limit(1)
           .executeTakeFirst();
-        if (onLoan) throw new DomainError('ALREADY_BORROWED', `You have "${book.title}" on loan now`, { borrowing_id: onLoan.id });
+        if (onLoan)
+          throw new DomainError('ALREADY_BORROWED', `You have "${book.title}" on loan now`, { borrowing_id: onLoan.id });
         const active = await trx
           .selectFrom('holds')
           .select(['id', 'book_id'])
@@ -146,14 +183,28 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
         const same = active.find((h) => h.book_id === book.id);
         if (same) throw new DomainError('ALREADY_HELD', `You already hold a place for "${book.title}"`, { hold_id: same.id });
         if (book.inventory > book.held) {
-          throw new DomainError('COPY_AVAILABLE', `A copy of "${book.title}" is available now: borrow it instead`, { available: book.inventory - book.held });
+          throw new DomainError('COPY_AVAILABLE', `A copy of "${book.title}" is available now: borrow it instead`, {
+            available: book.inventory - book.held,
+          });
         }
         if (active.length >= maxHolds) {
-          throw new DomainError('HOLD_LIMIT', `You already have ${active.length} holds; at most ${maxHolds} are allowed. Cancel one to join another queue`, { limit: maxHolds });
+          throw new DomainError(
+            'HOLD_LIMIT',
+            `You already have ${active.length} holds; at most ${maxHolds} are allowed. Cancel one to join another queue`,
+            { limit: maxHolds },
+          );
         }
         const hold = await trx
           .insertInto('holds')
-          .values({ book_id: book.id, user_id: reader.userId, status: 'WAITING', created_at: now, updated_at: now, ready_until: null, borrowing_id: null })
+          .values({
+            book_id: book.id,
+            user_id: reader.userId,
+            status: 'WAITING',
+            created_at: now,
+            updated_at: now,
+            ready_until: null,
+            borrowing_id: null,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         await joinQueue(trx, book.id);
@@ -173,14 +224,23 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
    * goes at once to the next reader waiting or back to the shelf. 409 NOT_ACTIVE once it ended.
    */
   async function cancel(actor: Actor, id: number): Promise<Hold> {
-    const first = requireAccess(actor, await db.selectFrom('holds').select(['id', 'user_id', 'book_id']).where('id', '=', id).executeTakeFirst(), 'Hold');
+    const first = requireAccess(
+      actor,
+      await db.selectFrom('holds').select(['id', 'user_id', 'book_id']).where('id', '=', id).executeTakeFirst(),
+      'Hold',
+    );
     const now = clock.now();
     await immediateTransaction(db, async (trx) => {
       await lockForUpdate(trx, 'users', [first.user_id]);
       await lockForUpdate(trx, 'books', [first.book_id]);
-      const hold = await trx.selectFrom('holds').select(['id', 'user_id', 'book_id', 'status']).where('id', '=', id).executeTakeFirst();
+      const hold = await trx
+        .selectFrom('holds')
+        .select(['id', 'user_id', 'book_id', 'status'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!hold || !mayAccess(actor, hold.user_id)) throw notFound('Hold');
-      if (hold.status !== 'WAITING' && hold.status !== 'READY') throw new DomainError('NOT_ACTIVE', `This hold is ${hold.status} already`, { status: hold.status });
+      if (hold.status !== 'WAITING' && hold.status !== 'READY')
+        throw new DomainError('NOT_ACTIVE', `This hold is ${hold.status} already`, { status: hold.status });
       await trx.updateTable('holds').set({ status: 'CANCELLED', updated_at: now.toISOString() }).where('id', '=', id).execute();
       // The book's counters recounted; a READY hold's copy goes on in this same transaction.
       await syncBookCounters(trx, [hold.book_id]);
@@ -194,14 +254,27 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
   async function queue(actor: Actor, bookId: number, opts: { limit?: number } = {}): Promise<{ book: Book; lines: QueueLine[] }> {
     requireStaff(actor);
     const limit = clampLimit(opts.limit);
-    const book = await db.selectFrom('books').select(BOOK_COLUMNS).where('id', '=', bookId).where('deleted_at', 'is', null).executeTakeFirst();
+    const book = await db
+      .selectFrom('books')
+      .select(BOOK_COLUMNS)
+      .where('id', '=', bookId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!book) throw notFound('Book');
     const rows = await db
       .selectFrom('holds')
       .innerJoin('users', 'users.id', 'holds.user_id')
       .select([
-        'holds.id', 'holds.user_id', 'holds.status', 'holds.ready_until', 'holds.created_at', position.as('position'),
-        'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username',
+        'holds.id',
+        'holds.user_id',
+        'holds.status',
+        'holds.ready_until',
+        'holds.created_at',
+        position.as('position'),
+        'users.first_name',
+        'users.last_name',
+        'users.email',
+        'users.telegram_username',
       ])
       .where('holds.book_id', '=', bookId)
       .where(holdIsActive())
@@ -249,7 +322,11 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
       const r = await immediateTransaction(db, async (trx) => {
         // PostgreSQL: the books first (a borrow or cancel of these holds locks the book too),
         // then only the holds still READY once we hold them.
-        await lockForUpdate(trx, 'books', due.map((h) => h.book_id));
+        await lockForUpdate(
+          trx,
+          'books',
+          due.map((h) => h.book_id),
+        );
         const expired: Array<{ id: number; book_id: number }> = [];
         for (const ids of chunks(due.map((h) => h.id))) {
           expired.push(
@@ -263,7 +340,12 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
               .execute()),
           );
         }
-        await holdNotices(trx, 'reader.hold_expired', expired.map((h) => h.id), now.getTime());
+        await holdNotices(
+          trx,
+          'reader.hold_expired',
+          expired.map((h) => h.id),
+          now.getTime(),
+        );
         const promoted = await passReleasedCopiesOn(trx, expired, queueClock(now));
         return { expired: expired.length, passedOn: promoted.length };
       });

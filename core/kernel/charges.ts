@@ -1,7 +1,7 @@
 // What a loan costs: rent and the fine for a late return (docs/rules.md#borrowing,
 // docs/rules.md#returning-and-fines). Used by lending when it charges, and by notices and
 // reports when they estimate a fine; the SQL forms let jobs compute it set-based.
-import { sql, type Expression } from 'kysely';
+import { type Expression, sql } from 'kysely';
 import type { DB } from '../../db/connection.js';
 import { double, roundToInteger } from '../../db/dialect-sql.js';
 import { daysBetween } from './clock.js';
@@ -24,12 +24,20 @@ export const fineChargeCents = (dailyFeeCents: number, overdueDays: number, mult
  * millions of loans): the same formula in the same order of operations, so the same double
  * arithmetic. tests/fine-estimate.test.ts shows both agree across fees, days and multipliers.
  */
-export const fineCentsSql = (db: DB, dailyFeeCents: Expression<number>, overdueDays: Expression<number> | number, multiplier: number) =>
-  roundToInteger(db, sql<number>`CAST(${overdueDays} AS DOUBLE PRECISION) * ${dailyFeeCents} * ${double(db, multiplier)}`);
+export const fineCentsSql = (
+  db: DB,
+  dailyFeeCents: Expression<number>,
+  overdueDays: Expression<number> | number,
+  multiplier: number,
+) => roundToInteger(db, sql<number>`CAST(${overdueDays} AS DOUBLE PRECISION) * ${dailyFeeCents} * ${double(db, multiplier)}`);
 
 /** fineChargeCents as SQL: the fine raised to the same minimum charge. */
-export function fineChargeCentsSql(db: DB, dailyFeeCents: Expression<number>, overdueDays: Expression<number>, multiplier: number) {
+export function fineChargeCentsSql(
+  db: DB,
+  dailyFeeCents: Expression<number>,
+  overdueDays: Expression<number>,
+  multiplier: number,
+) {
   const fine = fineCentsSql(db, dailyFeeCents, overdueDays, multiplier);
   return sql<number>`CASE WHEN ${fine} < ${STRIPE_MIN_CHARGE_CENTS} THEN ${STRIPE_MIN_CHARGE_CENTS} ELSE ${fine} END`;
 }
-

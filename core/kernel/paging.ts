@@ -27,7 +27,8 @@ export function decodeCursor<T extends (string | number)[]>(
   shape: ReadonlyArray<'string' | 'int'>,
 ): T | undefined {
   if (cursor === undefined || cursor === '') return undefined;
-  const bad = () => new DomainError('INVALID_CURSOR', 'cursor is malformed; use next_cursor from a previous page', { field: 'cursor' });
+  const bad = () =>
+    new DomainError('INVALID_CURSOR', 'cursor is malformed; use next_cursor from a previous page', { field: 'cursor' });
   if (cursor.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   let value: unknown;
   try {

@@ -30,7 +30,10 @@ export const withoutRefusedChars = (text: string): string => text.replace(REFUSE
 export const textField = (field: string, max = 255) =>
   z
     .string({ error: `${field} is required` })
-    .regex(NO_CONTROL_CHARS, `${field} must not contain control characters or invisible formatting characters (bidi controls, zero-width space, line separators, BOM)`)
+    .regex(
+      NO_CONTROL_CHARS,
+      `${field} must not contain control characters or invisible formatting characters (bidi controls, zero-width space, line separators, BOM)`,
+    )
     .trim()
     .min(1, `${field} must not be empty`)
     .max(max, `${field} must be at most ${max} characters`);
@@ -40,9 +43,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ field: i.path.join('.') || undefined, message: i.message }));
-  const message = details.map((d) => (d.field && !d.message.startsWith(d.field) ? `${d.field}: ${d.message}` : d.message)).join('; ');
+  const message = details
+    .map((d) => (d.field && !d.message.startsWith(d.field) ? `${d.field}: ${d.message}` : d.message))
+    .join('; ');
   throw new DomainError('VALIDATION', message || 'Invalid input', details);
 }
 
 // Constraint errors as each engine reports them (SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's 23xxx).
-export { isUniqueViolation, isRaised } from '../../db/errors.js';
+export { isRaised, isUniqueViolation } from '../../db/errors.js';

@@ -1,25 +1,70 @@
 import { sql } from 'kysely';
-import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
+import { immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import { jsonArray, jsonArrayRows } from '../../db/dialect-sql.js';
-import { type Actor, type CoreDeps, listOwner, mayAccess, ownerOf, requireAccess, requirePerson, DomainError, notFound, chargeableCents, fineChargeCents, rentCents, formatCents, addDays, dateInZone, dateProblem, todayIn, daysBetween, clampLimit, decodeCursor, toPage, type Page, displayName } from '../kernel/index.js';
-import { toBook, type Book } from '../catalogue/index.js';
-import { insertPendingPayment, PAYMENT_COLUMNS, toPayment, type Payment, type PaymentStore, checkoutOf, foreignSessionTest, type Checkout, type SessionError } from '../payments/index.js';
-import { enqueue, readerNote, staffNote } from '../notices/index.js';
 import { holdIsActive } from '../../db/hold-status.js';
+import { toBook } from '../catalogue/index.js';
+import {
+  type Actor,
+  addDays,
+  type CoreDeps,
+  chargeableCents,
+  clampLimit,
+  DomainError,
+  dateInZone,
+  dateProblem,
+  daysBetween,
+  decodeCursor,
+  displayName,
+  fineChargeCents,
+  formatCents,
+  listOwner,
+  mayAccess,
+  notFound,
+  ownerOf,
+  type Page,
+  rentCents,
+  requireAccess,
+  requirePerson,
+  todayIn,
+  toPage,
+} from '../kernel/index.js';
+import { enqueue, readerNote, staffNote } from '../notices/index.js';
+import {
+  type Checkout,
+  checkoutOf,
+  foreignSessionTest,
+  insertPendingPayment,
+  PAYMENT_COLUMNS,
+  type Payment,
+  type PaymentStore,
+  type SessionError,
+  toPayment,
+} from '../payments/index.js';
 import { leaveQueue, returnCopy, takeCopy } from '../stock/index.js';
-import { createRenewals } from './renewals.js';
 import type { Borrowing, NoticeOptions } from './loan.js';
+import { createRenewals } from './renewals.js';
 
 export type { Borrowing, NoticeOptions } from './loan.js';
-
 
 // A borrowing row as one JSON array, in this order: the borrowing, its book, then its payments
 // (oldest first, each PAYMENT_COLUMNS in order) — one statement for a page of loans, and a JSON
 // text per row costs about half of better-sqlite3 building a row object of 16 columns.
 const borrowingJsonColumns = [
-  'borrowings.id', 'borrowings.user_id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
+  'borrowings.id',
+  'borrowings.user_id',
+  'borrowings.borrow_date',
+  'borrowings.expected_return_date',
+  'borrowings.actual_return_date',
   'borrowings.renewals',
-  'books.id', 'books.title', 'books.author', 'books.isbn', 'books.cover', 'books.inventory', 'books.daily_fee_cents', 'books.held', 'books.waiting',
+  'books.id',
+  'books.title',
+  'books.author',
+  'books.isbn',
+  'books.cover',
+  'books.inventory',
+  'books.daily_fee_cents',
+  'books.held',
+  'books.waiting',
 ] as const;
 
 type PaymentFields = Parameters<typeof toPayment>[0];
@@ -27,13 +72,60 @@ type PaymentFields = Parameters<typeof toPayment>[0];
 type Foreign = (url: string | null) => boolean;
 
 function paymentFromArray(a: unknown[], foreign: Foreign): Payment {
-  const [id, borrowing_id, user_id, type, status, renewal, money_to_pay_cents, session_id, session_url, session_expires_at, created_at, paid_at, refunded_at] = a;
-  return toPayment({ id, borrowing_id, user_id, type, status, renewal, money_to_pay_cents, session_id, session_url, session_expires_at, created_at, paid_at, refunded_at } as PaymentFields, foreign);
+  const [
+    id,
+    borrowing_id,
+    user_id,
+    type,
+    status,
+    renewal,
+    money_to_pay_cents,
+    session_id,
+    session_url,
+    session_expires_at,
+    created_at,
+    paid_at,
+    refunded_at,
+  ] = a;
+  return toPayment(
+    {
+      id,
+      borrowing_id,
+      user_id,
+      type,
+      status,
+      renewal,
+      money_to_pay_cents,
+      session_id,
+      session_url,
+      session_expires_at,
+      created_at,
+      paid_at,
+      refunded_at,
+    } as PaymentFields,
+    foreign,
+  );
 }
 
 function borrowingFromJson(text: string, foreign: Foreign): Borrowing {
-  const [id, user_id, borrow_date, expected_return_date, actual_return_date, renewals, book_id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting, payments] =
-    JSON.parse(text) as unknown[];
+  const [
+    id,
+    user_id,
+    borrow_date,
+    expected_return_date,
+    actual_return_date,
+    renewals,
+    book_id,
+    title,
+    author,
+    isbn,
+    cover,
+    inventory,
+    daily_fee_cents,
+    held,
+    waiting,
+    payments,
+  ] = JSON.parse(text) as unknown[];
   return {
     id: id as number,
     user_id: user_id as number,
@@ -42,11 +134,12 @@ function borrowingFromJson(text: string, foreign: Foreign): Borrowing {
     actual_return_date: actual_return_date as string | null,
     is_active: actual_return_date === null,
     renewals: renewals as number,
-    book: toBook({ id: book_id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting } as Parameters<typeof toBook>[0]),
+    book: toBook({ id: book_id, title, author, isbn, cover, inventory, daily_fee_cents, held, waiting } as Parameters<
+      typeof toBook
+    >[0]),
     payments: (payments as unknown[][]).map((a) => paymentFromArray(a, foreign)),
   };
 }
-
 
 export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInventoryChange: () => void = () => undefined) {
   const { db, clock, config } = deps;
@@ -55,9 +148,19 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
 
   const rowJson = jsonArray(db, [
     ...borrowingJsonColumns.map((c) => sql.ref(c)),
-    jsonArrayRows(db, { table: 'payments', alias: 'p', columns: PAYMENT_COLUMNS, where: sql`p.borrowing_id = borrowings.id`, orderBy: 'id' }),
+    jsonArrayRows(db, {
+      table: 'payments',
+      alias: 'p',
+      columns: PAYMENT_COLUMNS,
+      where: sql`p.borrowing_id = borrowings.id`,
+      orderBy: 'id',
+    }),
   ]);
-  const base = () => db.selectFrom('borrowings').innerJoin('books', 'books.id', 'borrowings.book_id').select([rowJson.as('row'), 'borrowings.user_id']);
+  const base = () =>
+    db
+      .selectFrom('borrowings')
+      .innerJoin('books', 'books.id', 'borrowings.book_id')
+      .select([rowJson.as('row'), 'borrowings.user_id']);
   const foreign = foreignSessionTest(config);
   const hydrate = (rows: { row: string }[]): Borrowing[] => rows.map((r) => borrowingFromJson(r.row, foreign));
 
@@ -79,8 +182,16 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
     if (opts.isActive === true) q = q.where('borrowings.actual_return_date', 'is', null);
     if (opts.isActive === false) q = q.where('borrowings.actual_return_date', 'is not', null);
     if (after) q = q.where('borrowings.id', '<', after[0]);
-    const rows = await q.orderBy('borrowings.id', 'desc').limit(limit + 1).execute();
-    return toPage(hydrate(rows), limit, (b) => [b.id], (b) => b);
+    const rows = await q
+      .orderBy('borrowings.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    return toPage(
+      hydrate(rows),
+      limit,
+      (b) => [b.id],
+      (b) => b,
+    );
   }
 
   /** Books a reader holds now (GET /api/users/me/books/, the bot's "My books"): one's own, or a reader's for staff. */
@@ -108,18 +219,27 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
     if (days < 1 || days > maxLoanDays) {
       const min = addDays(from, 1);
       const max = addDays(from, maxLoanDays);
-      throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after today and at most ${maxLoanDays} days away (${min} … ${max})`, {
-        field: 'expected_return_date',
-        min,
-        max,
-      });
+      throw new DomainError(
+        'INVALID_LOAN_PERIOD',
+        `expected_return_date must be after today and at most ${maxLoanDays} days away (${min} … ${max})`,
+        {
+          field: 'expected_return_date',
+          min,
+          max,
+        },
+      );
     }
     return days;
   }
 
   /** What a loan of `days` would cost, for showing before confirming. */
   async function quote(bookId: number, days: number) {
-    const book = await db.selectFrom('books').select(['daily_fee_cents']).where('id', '=', bookId).where('deleted_at', 'is', null).executeTakeFirst();
+    const book = await db
+      .selectFrom('books')
+      .select(['daily_fee_cents'])
+      .where('id', '=', bookId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!book) throw notFound('Book');
     const from = today();
     const to = addDays(from, days);
@@ -133,9 +253,14 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
    * so concurrent requests can never push inventory below zero. The rent's Checkout Session is
    * opened after commit: Stripe being down leaves a valid borrowing with a renewable payment.
    */
-  async function borrow(actor: Actor, input: { book_id: number; expected_return_date: string }, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing } & Checkout> {
+  async function borrow(
+    actor: Actor,
+    input: { book_id: number; expected_return_date: string },
+    notices: NoticeOptions = {},
+  ): Promise<{ borrowing: Borrowing } & Checkout> {
     const borrower = requirePerson(actor);
-    if (!Number.isSafeInteger(input.book_id) || input.book_id < 1) throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
+    if (!Number.isSafeInteger(input.book_id) || input.book_id < 1)
+      throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
     const now = clock.now();
     const borrowDate = dateInZone(now, timeZone);
     checkLoanPeriod(input.expected_return_date, borrowDate);
@@ -153,10 +278,14 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
       if (!book) throw notFound('Book');
       const unpaid = await payments.firstUnpaid(trx, borrower.userId);
       if (unpaid) {
-        throw new DomainError('UNPAID', `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`, {
-          payment_id: unpaid.id,
-          status: unpaid.status,
-        });
+        throw new DomainError(
+          'UNPAID',
+          `You have an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before borrowing again`,
+          {
+            payment_id: unpaid.id,
+            status: unpaid.status,
+          },
+        );
       }
       const active = await trx
         .selectFrom('borrowings')
@@ -165,7 +294,11 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
         .where('actual_return_date', 'is', null)
         .executeTakeFirstOrThrow();
       if (active.n >= maxActiveLoans) {
-        throw new DomainError('LOAN_LIMIT_REACHED', `You already hold ${active.n} books; the limit is ${maxActiveLoans}. Return one to borrow another`, { limit: maxActiveLoans });
+        throw new DomainError(
+          'LOAN_LIMIT_REACHED',
+          `You already hold ${active.n} books; the limit is ${maxActiveLoans}. Return one to borrow another`,
+          { limit: maxActiveLoans },
+        );
       }
       // A READY hold of this reader: the copy set aside for them is the one lent. Anyone else
       // borrows only a copy nobody's hold has set aside (inventory − held), as on an empty shelf.
@@ -177,20 +310,42 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
         .where(holdIsActive())
         .executeTakeFirst();
       const ready = hold?.status === 'READY';
-      if (!(await takeCopy(trx, book.id, ready))) throw new DomainError('NO_COPIES_LEFT', `No copies of "${book.title}" are left right now`);
+      if (!(await takeCopy(trx, book.id, ready)))
+        throw new DomainError('NO_COPIES_LEFT', `No copies of "${book.title}" are left right now`);
       const borrowing = await trx
         .insertInto('borrowings')
-        .values({ book_id: book.id, user_id: borrower.userId, borrow_date: borrowDate, expected_return_date: input.expected_return_date, actual_return_date: null, created_at: now.toISOString() })
+        .values({
+          book_id: book.id,
+          user_id: borrower.userId,
+          borrow_date: borrowDate,
+          expected_return_date: input.expected_return_date,
+          actual_return_date: null,
+          created_at: now.toISOString(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       if (hold) {
         // READY: its copy is this loan. WAITING (a free copy came first): the place is not needed any more.
-        await trx.updateTable('holds').set({ status: 'FULFILLED', borrowing_id: borrowing.id, updated_at: now.toISOString() }).where('id', '=', hold.id).execute();
+        await trx
+          .updateTable('holds')
+          .set({ status: 'FULFILLED', borrowing_id: borrowing.id, updated_at: now.toISOString() })
+          .where('id', '=', hold.id)
+          .execute();
         if (!ready) await leaveQueue(trx, book.id);
       }
       const cents = chargeableCents(rentCents(book.daily_fee_cents, borrowDate, input.expected_return_date));
-      const payment = await insertPendingPayment(trx, { borrowingId: borrowing.id, userId: borrower.userId, type: 'PAYMENT', cents, at: now });
-      const reader = await trx.selectFrom('users').select(['first_name', 'last_name', 'email', 'telegram_user_id', 'telegram_username', 'language']).where('id', '=', borrower.userId).executeTakeFirstOrThrow();
+      const payment = await insertPendingPayment(trx, {
+        borrowingId: borrowing.id,
+        userId: borrower.userId,
+        type: 'PAYMENT',
+        cents,
+        at: now,
+      });
+      const reader = await trx
+        .selectFrom('users')
+        .select(['first_name', 'last_name', 'email', 'telegram_user_id', 'telegram_username', 'language'])
+        .where('id', '=', borrower.userId)
+        .executeTakeFirstOrThrow();
       const payload = {
         borrowing_id: borrowing.id,
         payment_id: payment.id,
@@ -202,10 +357,14 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
         expected_return_date: input.expected_return_date,
         rent: formatCents(cents),
       };
-      await enqueue(trx, [
-        ...staffNote(config.telegram.staffChatId, 'staff.borrowing_created', payload),
-        ...(notices.readerSeesIt ? [] : readerNote(reader, 'reader.borrowing_confirmed', payload, `borrowed:${borrowing.id}`)),
-      ], now.getTime());
+      await enqueue(
+        trx,
+        [
+          ...staffNote(config.telegram.staffChatId, 'staff.borrowing_created', payload),
+          ...(notices.readerSeesIt ? [] : readerNote(reader, 'reader.borrowing_confirmed', payload, `borrowed:${borrowing.id}`)),
+        ],
+        now.getTime(),
+      );
       return { borrowingId: borrowing.id, paymentId: payment.id };
     });
     onInventoryChange();
@@ -214,7 +373,11 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
   }
 
   /** Returns a borrowing (owner or staff), once; late → a FINE payment with its own session. */
-  async function returnBook(actor: Actor, id: number, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing; fine: Payment | null; session_error: SessionError | null }> {
+  async function returnBook(
+    actor: Actor,
+    id: number,
+    notices: NoticeOptions = {},
+  ): Promise<{ borrowing: Borrowing; fine: Payment | null; session_error: SessionError | null }> {
     const now = clock.now();
     const returnDate = dateInZone(now, timeZone);
     const fineId = await immediateTransaction(db, async (trx) => {
@@ -224,15 +387,28 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
         .innerJoin('books', 'books.id', 'borrowings.book_id')
         .innerJoin('users', 'users.id', 'borrowings.user_id')
         .select([
-          'borrowings.id', 'borrowings.user_id', 'borrowings.book_id', 'borrowings.borrow_date', 'borrowings.expected_return_date',
-          'borrowings.actual_return_date', 'books.title', 'books.daily_fee_cents', 'users.telegram_user_id', 'users.language',
-          'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username',
+          'borrowings.id',
+          'borrowings.user_id',
+          'borrowings.book_id',
+          'borrowings.borrow_date',
+          'borrowings.expected_return_date',
+          'borrowings.actual_return_date',
+          'books.title',
+          'books.daily_fee_cents',
+          'users.telegram_user_id',
+          'users.language',
+          'users.first_name',
+          'users.last_name',
+          'users.email',
+          'users.telegram_username',
         ])
         .where('borrowings.id', '=', id)
         .executeTakeFirst();
       if (!b || !mayAccess(actor, b.user_id)) throw notFound('Borrowing');
-      if (b.actual_return_date !== null) throw new DomainError('ALREADY_RETURNED', `This book was already returned on ${b.actual_return_date}`);
+      if (b.actual_return_date !== null)
+        throw new DomainError('ALREADY_RETURNED', `This book was already returned on ${b.actual_return_date}`);
       // A clock set before the borrow date (time zones, tests) must not break the CHECK.
+      // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings.
       const actual = returnDate < b.borrow_date ? b.borrow_date : returnDate;
       const done = await trx
         .updateTable('borrowings')

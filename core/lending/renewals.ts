@@ -4,11 +4,24 @@
 // extra days are charged as a new PAYMENT (its `renewal` number) with its own Checkout Session,
 // opened after commit — Stripe down leaves the extension standing with a renewable payment.
 import { sql } from 'kysely';
-import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
-import { type Actor, type CoreDeps, mayAccess, DomainError, notFound, chargeableCents, formatCents, addDays, dateInZone, daysBetween, dateProblem, displayName } from '../kernel/index.js';
-import { insertPendingPayment, type PaymentStore, checkoutOf, type Checkout } from '../payments/index.js';
-import type { Borrowing, NoticeOptions } from './loan.js';
+import { type DB, immediateTransaction, lockForUpdate } from '../../db/connection.js';
+import {
+  type Actor,
+  addDays,
+  type CoreDeps,
+  chargeableCents,
+  DomainError,
+  dateInZone,
+  dateProblem,
+  daysBetween,
+  displayName,
+  formatCents,
+  mayAccess,
+  notFound,
+} from '../kernel/index.js';
 import { enqueue, readerNote, staffNote } from '../notices/index.js';
+import { type Checkout, checkoutOf, insertPendingPayment, type PaymentStore } from '../payments/index.js';
+import type { Borrowing, NoticeOptions } from './loan.js';
 
 /** What extending a loan would cost, for showing before confirming (the bot's Extend). */
 export interface ExtensionQuote {
@@ -40,7 +53,11 @@ interface LoanFacts {
 
 type Unpaid = { id: number; status: string; type: string; money_to_pay_cents: number } | undefined;
 
-export function createRenewals({ db, clock, config }: CoreDeps, payments: PaymentStore, get: (actor: Actor, id: number) => Promise<Borrowing>) {
+export function createRenewals(
+  { db, clock, config }: CoreDeps,
+  payments: PaymentStore,
+  get: (actor: Actor, id: number) => Promise<Borrowing>,
+) {
   const { maxLoanDays, maxRenewals, timeZone } = config.rules;
 
   const loan = (q: DB, id: number) =>
@@ -48,29 +65,52 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
       .selectFrom('borrowings')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .select([
-        'borrowings.id', 'borrowings.user_id', 'borrowings.book_id', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
-        'borrowings.renewals', 'books.daily_fee_cents', 'books.waiting',
+        'borrowings.id',
+        'borrowings.user_id',
+        'borrowings.book_id',
+        'borrowings.expected_return_date',
+        'borrowings.actual_return_date',
+        'borrowings.renewals',
+        'books.daily_fee_cents',
+        'books.waiting',
       ])
       .where('borrowings.id', '=', id)
       .executeTakeFirst();
 
   /** Why this loan cannot be extended now, in the order §11 lists the rules; null when it can. */
   function refusal(b: LoanFacts, today: string, unpaid: Unpaid): DomainError | null {
-    if (b.actual_return_date !== null) return new DomainError('NOT_ACTIVE', `This loan ended on ${b.actual_return_date}; only an active loan can be extended`);
+    if (b.actual_return_date !== null)
+      return new DomainError('NOT_ACTIVE', `This loan ended on ${b.actual_return_date}; only an active loan can be extended`);
     if (b.expected_return_date < today) {
-      return new DomainError('OVERDUE', `This loan was due back on ${b.expected_return_date}; an overdue loan cannot be extended — please return the book`, { expected_return_date: b.expected_return_date });
+      return new DomainError(
+        'OVERDUE',
+        `This loan was due back on ${b.expected_return_date}; an overdue loan cannot be extended — please return the book`,
+        { expected_return_date: b.expected_return_date },
+      );
     }
     if (unpaid) {
-      return new DomainError('UNPAID', `There is an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before extending a loan`, {
-        payment_id: unpaid.id,
-        status: unpaid.status,
-      });
+      return new DomainError(
+        'UNPAID',
+        `There is an unpaid ${unpaid.type === 'FINE' ? 'fine' : 'payment'} (#${unpaid.id}, ${formatCents(unpaid.money_to_pay_cents)} USD, ${unpaid.status}); pay it before extending a loan`,
+        {
+          payment_id: unpaid.id,
+          status: unpaid.status,
+        },
+      );
     }
     if (b.renewals >= maxRenewals) {
-      return new DomainError('RENEWAL_LIMIT', `This loan was already extended ${b.renewals} ${b.renewals === 1 ? 'time' : 'times'}; at most ${maxRenewals} renewals are allowed`, { limit: maxRenewals, renewals: b.renewals });
+      return new DomainError(
+        'RENEWAL_LIMIT',
+        `This loan was already extended ${b.renewals} ${b.renewals === 1 ? 'time' : 'times'}; at most ${maxRenewals} renewals are allowed`,
+        { limit: maxRenewals, renewals: b.renewals },
+      );
     }
     if (b.waiting > 0) {
-      return new DomainError('HOLDS_WAITING', `${b.waiting} ${b.waiting === 1 ? 'reader is' : 'readers are'} waiting for this book, so the loan cannot be extended`, { waiting: b.waiting });
+      return new DomainError(
+        'HOLDS_WAITING',
+        `${b.waiting} ${b.waiting === 1 ? 'reader is' : 'readers are'} waiting for this book, so the loan cannot be extended`,
+        { waiting: b.waiting },
+      );
     }
     return null;
   }
@@ -80,7 +120,11 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
     const min = addDays(b.expected_return_date, 1);
     const max = addDays(today, maxLoanDays);
     if (min > max) {
-      throw new DomainError('INVALID_LOAN_PERIOD', `This loan already runs to ${b.expected_return_date}, the most a loan may run from today (${maxLoanDays} days)`, { field: 'expected_return_date', min, max });
+      throw new DomainError(
+        'INVALID_LOAN_PERIOD',
+        `This loan already runs to ${b.expected_return_date}, the most a loan may run from today (${maxLoanDays} days)`,
+        { field: 'expected_return_date', min, max },
+      );
     }
     return { min, max };
   }
@@ -90,11 +134,15 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
     if (problem) throw new DomainError('VALIDATION', problem, { field: 'expected_return_date' });
     const { min, max } = window(b, today);
     if (newDate < min || newDate > max) {
-      throw new DomainError('INVALID_LOAN_PERIOD', `expected_return_date must be after the current due date and at most ${maxLoanDays} days from today (${min} … ${max})`, {
-        field: 'expected_return_date',
-        min,
-        max,
-      });
+      throw new DomainError(
+        'INVALID_LOAN_PERIOD',
+        `expected_return_date must be after the current due date and at most ${maxLoanDays} days from today (${min} … ${max})`,
+        {
+          field: 'expected_return_date',
+          min,
+          max,
+        },
+      );
     }
     return daysBetween(b.expected_return_date, newDate);
   }
@@ -131,7 +179,12 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
    * over REST, or by staff — with the Pay button, unless the door shows them the outcome itself
    * (`readerSeesIt`: the bot's Extend).
    */
-  async function extend(actor: Actor, id: number, input: { expected_return_date: string }, notices: NoticeOptions = {}): Promise<{ borrowing: Borrowing } & Checkout> {
+  async function extend(
+    actor: Actor,
+    id: number,
+    input: { expected_return_date: string },
+    notices: NoticeOptions = {},
+  ): Promise<{ borrowing: Borrowing } & Checkout> {
     const now = clock.now();
     const today = dateInZone(now, timeZone);
     const paymentId = await immediateTransaction(db, async (trx) => {
@@ -154,12 +207,28 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
         .where('actual_return_date', 'is', null)
         .execute();
       const cents = chargeableCents(b.daily_fee_cents * days);
-      const payment = await insertPendingPayment(trx, { borrowingId: b.id, userId: b.user_id, type: 'PAYMENT', cents, at: now, renewal });
+      const payment = await insertPendingPayment(trx, {
+        borrowingId: b.id,
+        userId: b.user_id,
+        type: 'PAYMENT',
+        cents,
+        at: now,
+        renewal,
+      });
       const facts = await trx
         .selectFrom('borrowings')
         .innerJoin('users', 'users.id', 'borrowings.user_id')
         .innerJoin('books', 'books.id', 'borrowings.book_id')
-        .select(['users.first_name', 'users.last_name', 'users.email', 'users.telegram_user_id', 'users.telegram_username', 'users.language', 'books.title', 'books.author'])
+        .select([
+          'users.first_name',
+          'users.last_name',
+          'users.email',
+          'users.telegram_user_id',
+          'users.telegram_username',
+          'users.language',
+          'books.title',
+          'books.author',
+        ])
         .where('borrowings.id', '=', b.id)
         .executeTakeFirstOrThrow();
       const payload = {
@@ -174,10 +243,14 @@ export function createRenewals({ db, clock, config }: CoreDeps, payments: Paymen
         expected_return_date: input.expected_return_date,
         rent: formatCents(cents),
       };
-      await enqueue(trx, [
-        ...staffNote(config.telegram.staffChatId, 'staff.borrowing_extended', payload),
-        ...(notices.readerSeesIt ? [] : readerNote(facts, 'reader.borrowing_extended', payload, `extended:${payment.id}`)),
-      ], now.getTime());
+      await enqueue(
+        trx,
+        [
+          ...staffNote(config.telegram.staffChatId, 'staff.borrowing_extended', payload),
+          ...(notices.readerSeesIt ? [] : readerNote(facts, 'reader.borrowing_extended', payload, `extended:${payment.id}`)),
+        ],
+        now.getTime(),
+      );
       return payment.id;
     });
     const opened = await payments.openSession(paymentId);

@@ -11,7 +11,13 @@ import type { NotificationKind } from './outbox.js';
  * INSERT … SELECT: thousands of holds (expire-holds) without a statement per hold. Readers
  * without Telegram get none.
  */
-export async function holdNotices(trx: DB, kind: Extract<NotificationKind, 'reader.hold_ready' | 'reader.hold_expired'>, holdIds: readonly number[], nowMs: number, extra: Record<string, string> = {}): Promise<number> {
+export async function holdNotices(
+  trx: DB,
+  kind: Extract<NotificationKind, 'reader.hold_ready' | 'reader.hold_expired'>,
+  holdIds: readonly number[],
+  nowMs: number,
+  extra: Record<string, string> = {},
+): Promise<number> {
   let queued = 0;
   const dedup = kind === 'reader.hold_ready' ? 'hold-ready:' : 'hold-expired:';
   for (const ids of chunks(holdIds)) {

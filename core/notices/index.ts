@@ -1,11 +1,26 @@
 // Notices: the outbox writer (every notice is a row written in its event's transaction) and who is
 // told what, when — due-soon, overdue, holds (docs/rules.md#notices).
-export {
-  activeLoanNoticesInsert, enqueue, payButtonEdits, readerNote, staffNote,
-  type ActiveLoanNotices, type Notification, type NotificationKind, type OverdueLoan, type Recipient,
-} from './outbox.js';
+
 export { holdNotices } from './hold-notices.js';
 export {
-  createNotices, dueSoonInsert, readerOverdueNoticesInsert, REPORT_OLDEST,
-  type DueSoonSummary, type OverdueLine, type OverdueSource, type OverdueSummary,
+  type ActiveLoanNotices,
+  activeLoanNoticesInsert,
+  enqueue,
+  type Notification,
+  type NotificationKind,
+  type OverdueLoan,
+  payButtonEdits,
+  type Recipient,
+  readerNote,
+  staffNote,
+} from './outbox.js';
+export {
+  createNotices,
+  type DueSoonSummary,
+  dueSoonInsert,
+  type OverdueLine,
+  type OverdueSource,
+  type OverdueSummary,
+  REPORT_OLDEST,
+  readerOverdueNoticesInsert,
 } from './reminders.js';

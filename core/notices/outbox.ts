@@ -2,7 +2,7 @@
 // them; the dispatcher (jobs/dispatcher.ts) delivers them later, rendered by the bot (bot/notices.ts). Everything core
 // queues goes through here: enqueue for the rows of one event, activeLoanNoticesInsert for a
 // notice to many readers at once.
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../db/connection.js';
 import { concatText, param } from '../../db/dialect-sql.js';
 import { payMessagesOf } from '../../db/pay-messages.js';
@@ -23,7 +23,6 @@ export type NotificationKind =
   | 'reader.returned_by_staff'
   | 'reader.payment_refunded'
   | 'reader.payment_expired'
-
   | 'reader.hold_ready'
   | 'reader.hold_expired'
   // A chat the account let go of: linked to another Telegram, or unlinked (README, "Security settings").
@@ -56,12 +55,22 @@ export interface Recipient {
   language: string;
 }
 
-export function readerNote(user: Recipient, kind: NotificationKind, payload: Record<string, unknown>, dedupKey?: string): Notification[] {
+export function readerNote(
+  user: Recipient,
+  kind: NotificationKind,
+  payload: Record<string, unknown>,
+  dedupKey?: string,
+): Notification[] {
   if (user.telegram_user_id === null) return [];
   return [{ chatId: user.telegram_user_id, kind, payload, language: user.language, dedupKey }];
 }
 
-export function staffNote(staffChatId: number | undefined, kind: NotificationKind, payload: Record<string, unknown>, dedupKey?: string): Notification[] {
+export function staffNote(
+  staffChatId: number | undefined,
+  kind: NotificationKind,
+  payload: Record<string, unknown>,
+  dedupKey?: string,
+): Notification[] {
   if (staffChatId === undefined) return [];
   return [{ chatId: staffChatId, kind, payload, language: 'en', dedupKey }];
 }

@@ -25,8 +25,22 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/connection.js';
 import { daysBetween as daysBetweenSql, jsonObject } from '../../db/dialect-sql.js';
-import { type Actor, type CoreDeps, requireStaff, addDays, dateInZone, daysBetween, fineChargeCents, fineCents, fineChargeCentsSql, fineCentsSql, DomainError, notFound, nameWithUsername } from '../kernel/index.js';
-import { activeLoanNoticesInsert, enqueue, readerNote, staffNote, type OverdueLoan } from './outbox.js';
+import {
+  type Actor,
+  addDays,
+  type CoreDeps,
+  DomainError,
+  dateInZone,
+  daysBetween,
+  fineCents,
+  fineCentsSql,
+  fineChargeCents,
+  fineChargeCentsSql,
+  nameWithUsername,
+  notFound,
+  requireStaff,
+} from '../kernel/index.js';
+import { activeLoanNoticesInsert, enqueue, type OverdueLoan, readerNote, staffNote } from './outbox.js';
 
 /**
  * What the staff's daily report reads about overdue loans: core/reports/reports answers it (core/index.ts
@@ -63,7 +77,6 @@ export interface OverdueSummary {
   /** Staff messages newly queued: 1, or 0 on a second run the same day or without a staff chat. */
   staffMessages: number;
 }
-
 
 /** How many of the longest overdue loans the staff report lists. */
 export const REPORT_OLDEST = 10;
@@ -147,8 +160,17 @@ export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     const staffChatId = config.telegram.staffChatId;
     if (staffChatId !== undefined) {
       const oldest = counts.loans > 0 ? (await reports.overdueLoans(actor, { limit: REPORT_OLDEST, date: today })).lines : [];
-      const payload = { date: today, total: counts.loans, readers: counts.readers, oldest: oldest.map((l) => reportLine(l, today)) };
-      staffMessages = await enqueue(db, staffNote(staffChatId, 'staff.overdue_report', payload, `overdue-report:${today}`), now.getTime());
+      const payload = {
+        date: today,
+        total: counts.loans,
+        readers: counts.readers,
+        oldest: oldest.map((l) => reportLine(l, today)),
+      };
+      staffMessages = await enqueue(
+        db,
+        staffNote(staffChatId, 'staff.overdue_report', payload, `overdue-report:${today}`),
+        now.getTime(),
+      );
     }
     return { date: today, overdue: counts.loans, readers: counts.readers, readerNotices, staffMessages };
   }
@@ -159,7 +181,10 @@ export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
    * (dedup `remind:<id>:<date>`), so a double press is one message. `queued` is false when the
    * reader has no Telegram linked or was reminded today already.
    */
-  async function remindNow(actor: Actor, borrowingId: number): Promise<{ queued: boolean; kind: 'reader.due_soon' | 'reader.overdue'; reason?: 'no_telegram' | 'already_today' }> {
+  async function remindNow(
+    actor: Actor,
+    borrowingId: number,
+  ): Promise<{ queued: boolean; kind: 'reader.due_soon' | 'reader.overdue'; reason?: 'no_telegram' | 'already_today' }> {
     requireStaff(actor);
     const now = clock.now();
     const today = dateInZone(now, config.rules.timeZone);
@@ -167,17 +192,38 @@ export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .selectFrom('borrowings')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .innerJoin('users', 'users.id', 'borrowings.user_id')
-      .select(['borrowings.id', 'borrowings.expected_return_date', 'borrowings.actual_return_date', 'books.title', 'books.author', 'books.daily_fee_cents', 'users.telegram_user_id', 'users.language'])
+      .select([
+        'borrowings.id',
+        'borrowings.expected_return_date',
+        'borrowings.actual_return_date',
+        'books.title',
+        'books.author',
+        'books.daily_fee_cents',
+        'users.telegram_user_id',
+        'users.language',
+      ])
       .where('borrowings.id', '=', borrowingId)
       .executeTakeFirst();
     if (!loan) throw notFound('Borrowing');
-    if (loan.actual_return_date !== null) throw new DomainError('ALREADY_RETURNED', `This book was already returned on ${loan.actual_return_date}`);
+    if (loan.actual_return_date !== null)
+      throw new DomainError('ALREADY_RETURNED', `This book was already returned on ${loan.actual_return_date}`);
     const late = daysBetween(loan.expected_return_date, today);
-    const common = { borrowing_id: loan.id, book_title: loan.title, book_author: loan.author, expected_return_date: loan.expected_return_date };
-    const kind = late > 0 ? 'reader.overdue' as const : 'reader.due_soon' as const;
-    const payload = late > 0
-      ? { ...common, overdue_days: late, fine_per_day_cents: fineCents(loan.daily_fee_cents, 1, config.rules.fineMultiplier), fine_so_far_cents: fineChargeCents(loan.daily_fee_cents, late, config.rules.fineMultiplier) }
-      : { ...common, days_left: -late };
+    const common = {
+      borrowing_id: loan.id,
+      book_title: loan.title,
+      book_author: loan.author,
+      expected_return_date: loan.expected_return_date,
+    };
+    const kind = late > 0 ? ('reader.overdue' as const) : ('reader.due_soon' as const);
+    const payload =
+      late > 0
+        ? {
+            ...common,
+            overdue_days: late,
+            fine_per_day_cents: fineCents(loan.daily_fee_cents, 1, config.rules.fineMultiplier),
+            fine_so_far_cents: fineChargeCents(loan.daily_fee_cents, late, config.rules.fineMultiplier),
+          }
+        : { ...common, days_left: -late };
     if (loan.telegram_user_id === null) return { queued: false, kind, reason: 'no_telegram' };
     const queued = await enqueue(db, readerNote(loan, kind, payload, `remind:${loan.id}:${today}`), now.getTime());
     return queued > 0 ? { queued: true, kind } : { queued: false, kind, reason: 'already_today' };

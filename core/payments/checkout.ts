@@ -1,10 +1,11 @@
 // What Stripe's word about a Checkout Session must say before a payment is PAID, and the two
 // anonymous pages Stripe sends the payer back to (success, cancel); which provider's session is
 // live here, and why a new payment got no checkout page.
-import type { PaymentRow } from '../../db/schema.js';
+
 import type { Config } from '../../config.js';
-import { DomainError, notFound, formatCents } from '../kernel/index.js';
-import { gatewayErrorCode, type CheckoutSessionInfo, type PaymentDeps } from './gateway.js';
+import type { PaymentRow } from '../../db/schema.js';
+import { DomainError, formatCents, notFound } from '../kernel/index.js';
+import { type CheckoutSessionInfo, gatewayErrorCode, type PaymentDeps } from './gateway.js';
 
 /** Money is kept in USD cents (SPEC §1); a session in any other currency pays nothing of ours. */
 export const PAYMENT_CURRENCY = 'usd';
@@ -24,10 +25,14 @@ export type SessionMismatch =
  * Why a session does not pay this payment, or null when it does. A valid signature only says
  * the message came from Stripe; it must also say that the money arrived, in full, in USD.
  */
-export function sessionMismatch(payment: Pick<PaymentRow, 'money_to_pay_cents'>, s: Pick<CheckoutSessionInfo, 'paymentStatus' | 'currency' | 'amountTotal'>): SessionMismatch | null {
+export function sessionMismatch(
+  payment: Pick<PaymentRow, 'money_to_pay_cents'>,
+  s: Pick<CheckoutSessionInfo, 'paymentStatus' | 'currency' | 'amountTotal'>,
+): SessionMismatch | null {
   if (s.paymentStatus !== 'paid') return { reason: 'not_paid', payment_status: s.paymentStatus };
   if (s.currency !== PAYMENT_CURRENCY) return { reason: 'currency', expected: PAYMENT_CURRENCY, got: s.currency };
-  if (s.amountTotal !== payment.money_to_pay_cents) return { reason: 'amount', expected: payment.money_to_pay_cents, got: s.amountTotal };
+  if (s.amountTotal !== payment.money_to_pay_cents)
+    return { reason: 'amount', expected: payment.money_to_pay_cents, got: s.amountTotal };
   return null;
 }
 
@@ -77,15 +82,23 @@ const isSandboxCheckout = (url: string) => {
  * is. This service can neither pay it nor ask about it, so it counts as dead: renewing replaces
  * it, a pay link makes a new one, and its URL is never offered (README, Decisions: Stripe).
  */
-export const foreignSessionTest = (config: Pick<Config, 'sandbox'>) => (sessionUrl: string | null): boolean =>
-  sessionUrl !== null && isSandboxCheckout(sessionUrl) !== config.sandbox.stripe;
+export const foreignSessionTest =
+  (config: Pick<Config, 'sandbox'>) =>
+  (sessionUrl: string | null): boolean =>
+    sessionUrl !== null && isSandboxCheckout(sessionUrl) !== config.sandbox.stripe;
 
 /** A PENDING payment's session URL while it can be paid here, else null. */
-export const liveSessionUrl = (r: Pick<PaymentRow, 'status' | 'session_url'>, foreign: (url: string | null) => boolean): string | null =>
-  r.status === 'PENDING' && !foreign(r.session_url) ? r.session_url : null;
+export const liveSessionUrl = (
+  r: Pick<PaymentRow, 'status' | 'session_url'>,
+  foreign: (url: string | null) => boolean,
+): string | null => (r.status === 'PENDING' && !foreign(r.session_url) ? r.session_url : null);
 
 /** A payment as the anonymous pages show it (also the pay link's "already paid" page). */
-export const sessionPageOf = (r: PaymentRow, language: string, foreign: (url: string | null) => boolean = () => false): SessionPage => ({
+export const sessionPageOf = (
+  r: PaymentRow,
+  language: string,
+  foreign: (url: string | null) => boolean = () => false,
+): SessionPage => ({
   receipt: { id: r.id, type: r.type, status: r.status, money_to_pay: formatCents(r.money_to_pay_cents), paid_at: r.paid_at },
   paid: r.status === 'PAID' || r.status === 'REFUNDED',
   checkoutUrl: liveSessionUrl(r, foreign),
@@ -125,11 +138,12 @@ export const checkoutOf = ({ row, error }: Opened): Checkout => ({
 
 export function sessionErrorFor(config: Pick<Config, 'sandbox' | 'stripe'>, gatewayCode: string | undefined): SessionError {
   const waits = 'the payment waits and can be renewed (POST /api/payments/{id}/renew/, or the Pay button in the bot)';
-  const message = !config.stripe.secretKey && !config.sandbox.stripe
-    ? `Payments are not set up on this library (no Stripe key), so no checkout page was opened; ${waits} once they are`
-    : gatewayCode === 'INVALID_REQUEST' || gatewayCode === 'NOT_FOUND'
-      ? `Stripe refused to open a checkout page for this payment; ${waits}`
-      : `Stripe could not be reached, so no checkout page was opened; ${waits}`;
+  const message =
+    !config.stripe.secretKey && !config.sandbox.stripe
+      ? `Payments are not set up on this library (no Stripe key), so no checkout page was opened; ${waits} once they are`
+      : gatewayCode === 'INVALID_REQUEST' || gatewayCode === 'NOT_FOUND'
+        ? `Stripe refused to open a checkout page for this payment; ${waits}`
+        : `Stripe could not be reached, so no checkout page was opened; ${waits}`;
   return { code: 'PAYMENT_PROVIDER_UNAVAILABLE', message };
 }
 
@@ -143,7 +157,10 @@ export function createCheckoutPages(
   const foreign = foreignSessionTest(config);
 
   function bySession(sessionId: string) {
-    if (!SESSION_ID.test(sessionId)) throw new DomainError('VALIDATION', 'session_id is malformed', [{ field: 'session_id', message: 'session_id is malformed' }]);
+    if (!SESSION_ID.test(sessionId))
+      throw new DomainError('VALIDATION', 'session_id is malformed', [
+        { field: 'session_id', message: 'session_id is malformed' },
+      ]);
     return db
       .selectFrom('payments')
       .innerJoin('users', 'users.id', 'payments.user_id')
@@ -172,7 +189,13 @@ export function createCheckoutPages(
       .set({ session_checked_at: nowIso })
       .where('session_id', '=', sessionId)
       // A clock set back must not stop checks until it catches up again.
-      .where((eb) => eb.or([eb('session_checked_at', 'is', null), eb('session_checked_at', '<=', since), eb('session_checked_at', '>', nowIso)]))
+      .where((eb) =>
+        eb.or([
+          eb('session_checked_at', 'is', null),
+          eb('session_checked_at', '<=', since),
+          eb('session_checked_at', '>', nowIso),
+        ]),
+      )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -188,20 +211,27 @@ export function createCheckoutPages(
     const { reader_language: language, ...first } = found;
     let row: PaymentRow = first;
     // Another provider's session: nobody here can say more than the database does.
-    if (row.status === 'PAID' || row.status === 'REFUNDED' || foreign(row.session_url)) return sessionPageOf(row, language, foreign);
+    if (row.status === 'PAID' || row.status === 'REFUNDED' || foreign(row.session_url))
+      return sessionPageOf(row, language, foreign);
     if (!(await claimCheck(sessionId))) {
       // Whoever asked Stripe last may have asked before this payer paid: the page waits for the
       // next check rather than saying "not paid" on that word.
       const checkedAt = row.session_checked_at ? Date.parse(row.session_checked_at) : clock.now().getTime();
       const wait = checkedAt + SESSION_CHECK_INTERVAL_MS - clock.now().getTime();
-      return { ...sessionPageOf(row, language, foreign), recheckInMs: Math.min(SESSION_CHECK_INTERVAL_MS, Math.max(1000, wait + 100)) };
+      return {
+        ...sessionPageOf(row, language, foreign),
+        recheckInMs: Math.min(SESSION_CHECK_INTERVAL_MS, Math.max(1000, wait + 100)),
+      };
     }
     let session: CheckoutSessionInfo;
     try {
       session = await gateway.retrieveSession(sessionId);
     } catch (e) {
       log.warn({ paymentId: row.id, err: gatewayErrorCode(e) ?? String(e) }, 'could not confirm session with Stripe');
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'We could not confirm the payment with Stripe right now; it will be confirmed automatically');
+      throw new DomainError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        'We could not confirm the payment with Stripe right now; it will be confirmed automatically',
+      );
     }
     await applySession(session);
     row = (await db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirst()) ?? row;

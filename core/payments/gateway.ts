@@ -72,5 +72,7 @@ export type PaymentGatewayErrorCode = 'UNAVAILABLE' | 'BAD_SIGNATURE' | 'INVALID
 export function gatewayErrorCode(e: unknown): PaymentGatewayErrorCode | undefined {
   if (!(e instanceof Error) || e.name !== 'PaymentGatewayError') return undefined;
   const code = (e as { code?: unknown }).code;
-  return code === 'UNAVAILABLE' || code === 'BAD_SIGNATURE' || code === 'INVALID_REQUEST' || code === 'NOT_FOUND' ? code : undefined;
+  return code === 'UNAVAILABLE' || code === 'BAD_SIGNATURE' || code === 'INVALID_REQUEST' || code === 'NOT_FOUND'
+    ? code
+    : undefined;
 }

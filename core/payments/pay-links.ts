@@ -21,7 +21,8 @@ export function payLinkPaymentId(url: string): number | null {
 export function createPayLinks({ db, config }: Pick<CoreDeps, 'db' | 'config'>) {
   let secret: Promise<Buffer> | undefined;
   const key = () => (secret ??= getOrCreateSetting(db, 'pay_link_secret', randomSecret).then((s) => Buffer.from(s, 'utf8')));
-  const sign = (k: Buffer, id: number) => crypto.createHmac('sha256', k).update(`pay-link:${id}`).digest('base64url').slice(0, 22);
+  const sign = (k: Buffer, id: number) =>
+    crypto.createHmac('sha256', k).update(`pay-link:${id}`).digest('base64url').slice(0, 22);
 
   /**
    * Whether a person's browser can open links on the public URL from a Telegram button: a

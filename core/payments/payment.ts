@@ -1,6 +1,7 @@
 // A payment as answers show it, and the rows it is made of (docs/rules.md#payments).
-import type { PaymentRow } from '../../db/schema.js';
+
 import type { DB } from '../../db/connection.js';
+import type { PaymentRow } from '../../db/schema.js';
 import { formatCents } from '../kernel/index.js';
 import { liveSessionUrl } from './checkout.js';
 
@@ -31,12 +32,26 @@ export const paymentKind = (p: { type: string; renewal?: number | null }): Payme
 
 /** The columns a Payment is made of (toPayment reads no others). */
 export const PAYMENT_COLUMNS = [
-  'id', 'borrowing_id', 'user_id', 'type', 'status', 'renewal', 'money_to_pay_cents', 'session_id', 'session_url', 'session_expires_at',
-  'created_at', 'paid_at', 'refunded_at',
+  'id',
+  'borrowing_id',
+  'user_id',
+  'type',
+  'status',
+  'renewal',
+  'money_to_pay_cents',
+  'session_id',
+  'session_url',
+  'session_expires_at',
+  'created_at',
+  'paid_at',
+  'refunded_at',
 ] as const;
 
 /** `foreign`: whether a session is another provider's (checkout.ts), whose link is not offered. */
-export const toPayment = (r: Pick<PaymentRow, (typeof PAYMENT_COLUMNS)[number]>, foreign: (url: string | null) => boolean = () => false): Payment => ({
+export const toPayment = (
+  r: Pick<PaymentRow, (typeof PAYMENT_COLUMNS)[number]>,
+  foreign: (url: string | null) => boolean = () => false,
+): Payment => ({
   id: r.id,
   borrowing_id: r.borrowing_id,
   user_id: r.user_id,
@@ -57,22 +72,36 @@ export const toPayment = (r: Pick<PaymentRow, (typeof PAYMENT_COLUMNS)[number]>,
  * A new PENDING payment without a session yet (opened after the transaction commits). `renewal`:
  * the extra rent of a loan's n-th renewal (a borrowing has one rent payment per renewal number).
  */
-export function insertPendingPayment(trx: DB, p: { borrowingId: number; userId: number; type: 'PAYMENT' | 'FINE'; cents: number; at: Date; renewal?: number }) {
+export function insertPendingPayment(
+  trx: DB,
+  p: { borrowingId: number; userId: number; type: 'PAYMENT' | 'FINE'; cents: number; at: Date; renewal?: number },
+) {
   return trx
     .insertInto('payments')
     .values({
-      borrowing_id: p.borrowingId, user_id: p.userId, type: p.type, status: 'PENDING', money_to_pay_cents: p.cents, renewal: p.renewal ?? 0,
-      session_id: null, session_url: null, session_expires_at: null, payment_intent_id: null,
-      created_at: p.at.toISOString(), paid_at: null, refunded_at: null,
+      borrowing_id: p.borrowingId,
+      user_id: p.userId,
+      type: p.type,
+      status: 'PENDING',
+      money_to_pay_cents: p.cents,
+      renewal: p.renewal ?? 0,
+      session_id: null,
+      session_url: null,
+      session_expires_at: null,
+      payment_intent_id: null,
+      created_at: p.at.toISOString(),
+      paid_at: null,
+      refunded_at: null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
 }
 
 /** A payment the owner may ask a new Checkout Session for: expired, never opened, or opened by another provider. */
-export const isRenewable = (p: Pick<PaymentRow, 'status' | 'session_id' | 'session_url'>, foreign: (url: string | null) => boolean) =>
-  p.status === 'EXPIRED' || (p.status === 'PENDING' && (p.session_id === null || foreign(p.session_url)));
-
+export const isRenewable = (
+  p: Pick<PaymentRow, 'status' | 'session_id' | 'session_url'>,
+  foreign: (url: string | null) => boolean,
+) => p.status === 'EXPIRED' || (p.status === 'PENDING' && (p.session_id === null || foreign(p.session_url)));
 
 /** What a reader notice about a payment says: its amount and kind, the book, and who to tell. */
 export function paymentNoticeFacts(trx: DB, paymentId: number) {
@@ -81,7 +110,16 @@ export function paymentNoticeFacts(trx: DB, paymentId: number) {
     .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
     .innerJoin('books', 'books.id', 'borrowings.book_id')
     .innerJoin('users', 'users.id', 'payments.user_id')
-    .select(['payments.id', 'payments.type', 'payments.renewal', 'payments.money_to_pay_cents', 'payments.borrowing_id', 'books.title', 'users.telegram_user_id', 'users.language'])
+    .select([
+      'payments.id',
+      'payments.type',
+      'payments.renewal',
+      'payments.money_to_pay_cents',
+      'payments.borrowing_id',
+      'books.title',
+      'users.telegram_user_id',
+      'users.language',
+    ])
     .where('payments.id', '=', paymentId)
     .executeTakeFirstOrThrow();
 }

@@ -1,18 +1,46 @@
 // Payments as readers and staff use them (docs/rules.md#payments): reading them, opening and
 // renewing their checkout, the pay link every Pay button opens, refunds. Settling them from
 // Stripe's word is core/payments/settlement.ts.
+
+import { type DB, getOrCreateSetting, immediateTransaction, lockForUpdate, randomSecret } from '../../db/connection.js';
 import type { PaymentRow } from '../../db/schema.js';
-import { getOrCreateSetting, immediateTransaction, lockForUpdate, randomSecret, type DB } from '../../db/connection.js';
-import { type Actor, listOwner, requireAccess, requirePerson, requireStaff, DomainError, notFound, formatCents, clampLimit, decodeCursor, toPage, type Page, isoNow } from '../kernel/index.js';
+import {
+  type Actor,
+  clampLimit,
+  DomainError,
+  decodeCursor,
+  formatCents,
+  isoNow,
+  listOwner,
+  notFound,
+  type Page,
+  requireAccess,
+  requirePerson,
+  requireStaff,
+  toPage,
+} from '../kernel/index.js';
 import { enqueue, readerNote } from '../notices/index.js';
+import {
+  createCheckoutPages,
+  foreignSessionTest,
+  liveSessionUrl,
+  type Opened,
+  type SessionPage,
+  sessionErrorFor,
+} from './checkout.js';
 import { gatewayErrorCode, type PaymentDeps } from './gateway.js';
-import { createCheckoutPages, foreignSessionTest, liveSessionUrl, sessionErrorFor, type Opened, type SessionPage } from './checkout.js';
 import { createPayLinks } from './pay-links.js';
-import { isRenewable, paymentNoticeFacts, toPayment, type Payment } from './payment.js';
+import { isRenewable, type Payment, paymentNoticeFacts, toPayment } from './payment.js';
 import { createSettlement } from './settlement.js';
 
 export {
-  insertPendingPayment, isRenewable, PAYMENT_COLUMNS, paymentKind, toPayment, type Payment, type PaymentKind,
+  insertPendingPayment,
+  isRenewable,
+  PAYMENT_COLUMNS,
+  type Payment,
+  type PaymentKind,
+  paymentKind,
+  toPayment,
 } from './payment.js';
 
 export function createPayments(deps: PaymentDeps) {
@@ -40,7 +68,10 @@ export function createPayments(deps: PaymentDeps) {
   }
 
   /** Your payments; staff see everyone's and may filter by `userId` (anyone else: FORBIDDEN for trying). */
-  async function list(actor: Actor, opts: { cursor?: string; limit?: number; userId?: number; status?: Payment['status'] } = {}): Promise<Page<Payment>> {
+  async function list(
+    actor: Actor,
+    opts: { cursor?: string; limit?: number; userId?: number; status?: Payment['status'] } = {},
+  ): Promise<Page<Payment>> {
     const userId = listOwner(actor, opts.userId);
     const limit = clampLimit(opts.limit);
     const after = decodeCursor<[number]>(opts.cursor, ['int']);
@@ -48,7 +79,10 @@ export function createPayments(deps: PaymentDeps) {
     if (userId !== undefined) q = q.where('user_id', '=', userId);
     if (opts.status) q = q.where('status', '=', opts.status);
     if (after) q = q.where('id', '<', after[0]);
-    const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return toPage(rows, limit, (r) => [r.id], view);
   }
 
@@ -75,27 +109,43 @@ export function createPayments(deps: PaymentDeps) {
       .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .select([
-        'payments.id', 'payments.type', 'payments.status', 'payments.money_to_pay_cents', 'payments.session_id',
-        'payments.session_attempt', 'payments.user_id', 'payments.borrowing_id', 'payments.renewal',
-        'books.title', 'borrowings.borrow_date', 'borrowings.expected_return_date',
+        'payments.id',
+        'payments.type',
+        'payments.status',
+        'payments.money_to_pay_cents',
+        'payments.session_id',
+        'payments.session_attempt',
+        'payments.user_id',
+        'payments.borrowing_id',
+        'payments.renewal',
+        'books.title',
+        'borrowings.borrow_date',
+        'borrowings.expected_return_date',
       ])
       .where('payments.id', '=', paymentId)
       .executeTakeFirst();
-    if (!p || p.status !== 'PENDING' || p.session_id !== null) return { row: p ? await getRow(paymentId) : null, error: null };
+    if (p?.status !== 'PENDING' || p.session_id !== null) return { row: p ? await getRow(paymentId) : null, error: null };
     const what = p.type === 'FINE' ? 'Late return fine' : p.renewal > 0 ? 'Loan extension' : 'Book rent';
     try {
       const session = await gateway.createCheckoutSession({
         amountCents: p.money_to_pay_cents,
         productName: `${what}: ${p.title}`.slice(0, 250),
-        description: p.type === 'FINE'
-          ? `Overdue fine for borrowing #${p.borrowing_id}`
-          : p.renewal > 0
-            ? `Borrowing #${p.borrowing_id}, renewal ${p.renewal}: due back ${p.expected_return_date}`
-            : `Borrowing #${p.borrowing_id}, ${p.borrow_date} → ${p.expected_return_date}`,
+        description:
+          p.type === 'FINE'
+            ? `Overdue fine for borrowing #${p.borrowing_id}`
+            : p.renewal > 0
+              ? `Borrowing #${p.borrowing_id}, renewal ${p.renewal}: due back ${p.expected_return_date}`
+              : `Borrowing #${p.borrowing_id}, ${p.borrow_date} → ${p.expected_return_date}`,
         successUrl: `${config.publicUrl}/api/payments/success/?session_id={CHECKOUT_SESSION_ID}`,
         cancelUrl: `${config.publicUrl}/api/payments/cancel/?session_id={CHECKOUT_SESSION_ID}`,
         idempotencyKey: `${await instanceId()}-payment-${p.id}-session-${p.session_attempt}`,
-        metadata: { payment_id: String(p.id), borrowing_id: String(p.borrowing_id), user_id: String(p.user_id), type: p.type, renewal: String(p.renewal) },
+        metadata: {
+          payment_id: String(p.id),
+          borrowing_id: String(p.borrowing_id),
+          user_id: String(p.user_id),
+          type: p.type,
+          renewal: String(p.renewal),
+        },
         clientReferenceId: String(p.id),
       });
       const updated = await db
@@ -127,19 +177,31 @@ export function createPayments(deps: PaymentDeps) {
       const row = await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.user_id !== payer.userId) throw notFound('Payment');
       if (!isRenewable(row, foreign)) {
-        throw new DomainError('PAYMENT_NOT_RENEWABLE', row.status === 'PENDING'
-          ? 'This payment already has an open checkout session; use its session_url'
-          : `Only an expired payment can be renewed; this one is ${row.status}`);
+        throw new DomainError(
+          'PAYMENT_NOT_RENEWABLE',
+          row.status === 'PENDING'
+            ? 'This payment already has an open checkout session; use its session_url'
+            : `Only an expired payment can be renewed; this one is ${row.status}`,
+        );
       }
       await trx
         .updateTable('payments')
-        .set({ status: 'PENDING', session_id: null, session_url: null, session_expires_at: null, session_attempt: row.session_attempt + 1 })
+        .set({
+          status: 'PENDING',
+          session_id: null,
+          session_url: null,
+          session_expires_at: null,
+          session_attempt: row.session_attempt + 1,
+        })
         .where('id', '=', id)
         .execute();
     });
     const { row: opened, error } = await openSession(id);
     if (!opened?.session_id) {
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', error?.message ?? 'The payment provider could not be reached; please try again in a minute');
+      throw new DomainError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        error?.message ?? 'The payment provider could not be reached; please try again in a minute',
+      );
     }
     return view(opened);
   }
@@ -160,14 +222,23 @@ export function createPayments(deps: PaymentDeps) {
     const id = await links.verify(token);
     if (id === null) throw notFound('Payment');
     let row = await getRow(id);
-    if (row.status === 'PENDING' && row.session_id && !foreign(row.session_url) && row.session_expires_at && row.session_expires_at <= isoNow(clock)) {
+    if (
+      row.status === 'PENDING' &&
+      row.session_id &&
+      !foreign(row.session_url) &&
+      row.session_expires_at &&
+      row.session_expires_at <= isoNow(clock)
+    ) {
       try {
         let session = await gateway.retrieveSession(row.session_id);
         if (!session.paid && session.status === 'open') session = await gateway.expireSession(row.session_id);
         await applySession(session);
       } catch (e) {
         log.warn({ paymentId: id, err: gatewayErrorCode(e) ?? String(e) }, 'pay link: could not settle an overdue session');
-        throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; please try again in a minute');
+        throw new DomainError(
+          'PAYMENT_PROVIDER_UNAVAILABLE',
+          'The payment provider could not be reached; please try again in a minute',
+        );
       }
       row = await getRow(id);
     }
@@ -182,7 +253,8 @@ export function createPayments(deps: PaymentDeps) {
       const now = await getRow(id);
       const nowLive = liveSessionUrl(now, foreign);
       if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && nowLive) return { url: nowLive };
-      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED')) return { paid: await pageOfRow(now) };
+      if (e instanceof DomainError && e.code === 'PAYMENT_NOT_RENEWABLE' && (now.status === 'PAID' || now.status === 'REFUNDED'))
+        return { paid: await pageOfRow(now) };
       throw e;
     }
   }
@@ -191,7 +263,8 @@ export function createPayments(deps: PaymentDeps) {
   async function refund(actor: Actor, id: number): Promise<Payment> {
     requireStaff(actor, 'Only staff can refund payments');
     const row = await getRow(id);
-    if (row.status !== 'PAID') throw new DomainError('PAYMENT_NOT_REFUNDABLE', `Only a paid payment can be refunded; this one is ${row.status}`);
+    if (row.status !== 'PAID')
+      throw new DomainError('PAYMENT_NOT_REFUNDABLE', `Only a paid payment can be refunded; this one is ${row.status}`);
     let intent = row.payment_intent_id;
     try {
       if (!intent && row.session_id) intent = (await gateway.retrieveSession(row.session_id)).paymentIntentId;
@@ -203,7 +276,10 @@ export function createPayments(deps: PaymentDeps) {
       if (code !== undefined && code !== 'UNAVAILABLE') {
         throw new DomainError('PAYMENT_NOT_REFUNDABLE', `Stripe refused the refund: ${(e as Error).message}`);
       }
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider could not be reached; nothing was refunded, try again');
+      throw new DomainError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        'The payment provider could not be reached; nothing was refunded, try again',
+      );
     }
     const now = clock.now();
     const updated = await immediateTransaction(db, async (trx) => {
@@ -217,7 +293,14 @@ export function createPayments(deps: PaymentDeps) {
       if (done) {
         // The reader is told their money is on its way back.
         const f = await paymentNoticeFacts(trx, id);
-        const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, renewal: f.renewal, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+        const payload = {
+          payment_id: f.id,
+          borrowing_id: f.borrowing_id,
+          type: f.type,
+          renewal: f.renewal,
+          amount: formatCents(f.money_to_pay_cents),
+          book_title: f.title,
+        };
         await enqueue(trx, readerNote(f, 'reader.payment_refunded', payload, `refunded:${id}`), now.getTime());
       }
       return done;
@@ -228,7 +311,16 @@ export function createPayments(deps: PaymentDeps) {
   return {
     // Use cases. The Stripe-facing ones (confirmSession, sessionPage, handleWebhook, markExpired)
     // act on Stripe's word — a signed event, a session id only Stripe and the payer hold — not an actor's.
-    get, list, renew, refund, expireDue, confirmSession, sessionPage, handleWebhook, markExpired, checkoutByLink,
+    get,
+    list,
+    renew,
+    refund,
+    expireDue,
+    confirmSession,
+    sessionPage,
+    handleWebhook,
+    markExpired,
+    checkoutByLink,
     // Pay links (the URL every Pay button opens).
     links,
     // For core's own services (borrowings): no checks of their own, not for doors.

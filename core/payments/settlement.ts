@@ -3,12 +3,12 @@
 // here but the job's: Stripe's signed events and the session ids only Stripe and the payer hold
 // are the authority.
 import type { Logger } from 'pino';
+import { immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import type { PaymentRow } from '../../db/schema.js';
-import { immediateTransaction, lockForUpdate, type DB } from '../../db/connection.js';
-import { type Actor, requireStaff, DomainError, formatCents, displayName } from '../kernel/index.js';
+import { type Actor, DomainError, displayName, formatCents, requireStaff } from '../kernel/index.js';
 import { enqueue, payButtonEdits, readerNote, staffNote } from '../notices/index.js';
-import { gatewayErrorCode, type CheckoutSessionInfo, type PaymentDeps } from './gateway.js';
-import { foreignSessionTest, sessionMismatch, type SessionMismatch } from './checkout.js';
+import { foreignSessionTest, type SessionMismatch, sessionMismatch } from './checkout.js';
+import { type CheckoutSessionInfo, gatewayErrorCode, type PaymentDeps, type WebhookEvent } from './gateway.js';
 import { paymentNoticeFacts } from './payment.js';
 
 export function createSettlement(deps: PaymentDeps, log: Logger) {
@@ -20,12 +20,19 @@ export function createSettlement(deps: PaymentDeps, log: Logger) {
    * USD); anything else is logged and changes nothing. Notifications go in the same transaction.
    * `now` is the calling use case's single clock read.
    */
-  function markPaid(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
+  function markPaid(
+    session: CheckoutSessionInfo,
+    now: Date = clock.now(),
+  ): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
     return immediateTransaction(db, (trx) => markPaidIn(trx, session, now));
   }
 
   /** markPaid inside the caller's write transaction (a webhook claims its event in the same one). */
-  async function markPaidIn(trx: typeof db, session: CheckoutSessionInfo, now: Date): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
+  async function markPaidIn(
+    trx: typeof db,
+    session: CheckoutSessionInfo,
+    now: Date,
+  ): Promise<{ payment: PaymentRow; changed: boolean; refused?: SessionMismatch } | null> {
     const found = await trx.selectFrom('payments').select('id').where('session_id', '=', session.id).executeTakeFirst();
     if (!found) return null;
     // The success page and the webhook may confirm the same session at once (on two instances).
@@ -48,7 +55,15 @@ export function createSettlement(deps: PaymentDeps, log: Logger) {
       .selectFrom('borrowings')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .innerJoin('users', 'users.id', 'borrowings.user_id')
-      .select(['books.title', 'users.first_name', 'users.last_name', 'users.telegram_user_id', 'users.telegram_username', 'users.language', 'users.email'])
+      .select([
+        'books.title',
+        'users.first_name',
+        'users.last_name',
+        'users.telegram_user_id',
+        'users.telegram_username',
+        'users.language',
+        'users.email',
+      ])
       .where('borrowings.id', '=', updated.borrowing_id)
       .executeTakeFirstOrThrow();
     const payload = {
@@ -61,12 +76,16 @@ export function createSettlement(deps: PaymentDeps, log: Logger) {
       reader: displayName({ ...facts, id: updated.user_id }),
       reader_username: facts.telegram_username,
     };
-    await enqueue(trx, [
-      ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),
-      ...readerNote(facts, 'reader.payment_received', payload, `paid:${updated.id}`),
-      // Its Pay buttons, wherever they were sent, lose the button (paid on any path: here).
-      ...(await payButtonEdits(trx, updated.id)),
-    ], now.getTime());
+    await enqueue(
+      trx,
+      [
+        ...staffNote(config.telegram.staffChatId, 'staff.payment_received', payload),
+        ...readerNote(facts, 'reader.payment_received', payload, `paid:${updated.id}`),
+        // Its Pay buttons, wherever they were sent, lose the button (paid on any path: here).
+        ...(await payButtonEdits(trx, updated.id)),
+      ],
+      now.getTime(),
+    );
     return { payment: updated, changed: true };
   }
 
@@ -86,12 +105,22 @@ export function createSettlement(deps: PaymentDeps, log: Logger) {
       .executeTakeFirst();
     if (!expired) return false;
     const f = await paymentNoticeFacts(trx, expired.id);
-    const payload = { payment_id: f.id, borrowing_id: f.borrowing_id, type: f.type, renewal: f.renewal, amount: formatCents(f.money_to_pay_cents), book_title: f.title };
+    const payload = {
+      payment_id: f.id,
+      borrowing_id: f.borrowing_id,
+      type: f.type,
+      renewal: f.renewal,
+      amount: formatCents(f.money_to_pay_cents),
+      book_title: f.title,
+    };
     await enqueue(trx, readerNote(f, 'reader.payment_expired', payload, `expired:${sessionId}`), clock.now().getTime());
     return true;
   }
 
-  async function applySession(session: CheckoutSessionInfo, now: Date = clock.now()): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
+  async function applySession(
+    session: CheckoutSessionInfo,
+    now: Date = clock.now(),
+  ): Promise<'paid' | 'expired' | 'open' | 'unknown'> {
     // A completed session whose money has not arrived (or does not match) is refused in markPaid.
     if (session.paid || session.status === 'complete') {
       const r = await markPaid(session, now);
@@ -111,8 +140,11 @@ export function createSettlement(deps: PaymentDeps, log: Logger) {
   }
 
   /** A Stripe webhook; each event id is applied once. */
-  async function handleWebhook(rawBody: string, signature: string | undefined): Promise<{ id: string; type: string; applied: boolean }> {
-    let event;
+  async function handleWebhook(
+    rawBody: string,
+    signature: string | undefined,
+  ): Promise<{ id: string; type: string; applied: boolean }> {
+    let event: WebhookEvent;
     try {
       event = await gateway.verifyWebhook(rawBody, signature);
     } catch (e) {
@@ -122,9 +154,12 @@ export function createSettlement(deps: PaymentDeps, log: Logger) {
       throw e;
     }
     const now = clock.now();
-    const session = (event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded' || event.type === 'checkout.session.expired')
-      ? event.session
-      : undefined;
+    const session =
+      event.type === 'checkout.session.completed' ||
+      event.type === 'checkout.session.async_payment_succeeded' ||
+      event.type === 'checkout.session.expired'
+        ? event.session
+        : undefined;
     // The event id is claimed and its effect written in one transaction: of two deliveries at
     // once (two instances, or Stripe retrying), the second waits on the first's claim (the
     // primary key) and then finds it taken; a failed apply rolls the claim back with it, so
@@ -148,7 +183,10 @@ export function createSettlement(deps: PaymentDeps, log: Logger) {
    * become EXPIRED, paid ones PAID. Reads in keyset batches; one Stripe call per session is
    * unavoidable.
    */
-  async function expireDue(actor: Actor, batchSize = 100): Promise<{ checked: number; expired: number; paid: number; errors: number }> {
+  async function expireDue(
+    actor: Actor,
+    batchSize = 100,
+  ): Promise<{ checked: number; expired: number; paid: number; errors: number }> {
     requireStaff(actor);
     const now = clock.now();
     const nowIso = now.toISOString();

@@ -1,5 +1,16 @@
 // Reports: what staff read — active and overdue loans, a reader's loans, cards, today's numbers.
 export {
-  createReports, dayBounds, overdueCountsQuery, overdueLinesQuery, stillUnpaidQuery,
-  type BookCard, type DayStats, type LoanCard, type LoanLine, type OverdueCounts, type ReaderMatch, type Reports, type UnpaidPayment,
+  type BookCard,
+  createReports,
+  type DayStats,
+  dayBounds,
+  type LoanCard,
+  type LoanLine,
+  type OverdueCounts,
+  overdueCountsQuery,
+  overdueLinesQuery,
+  type ReaderMatch,
+  type Reports,
+  stillUnpaidQuery,
+  type UnpaidPayment,
 } from './reports.js';

@@ -2,7 +2,18 @@
 // each function is one query (joins, no query per row), keyset-paged where it lists. Every
 // one but unpaidPayments (a reader's own) is for staff, and says so itself.
 import { sql } from 'kysely';
-import { type Actor, type CoreDeps, ownerOf, requireStaff, formatCents, daysBetween, todayIn, fineChargeCents, displayName, notFound } from '../kernel/index.js';
+import {
+  type Actor,
+  type CoreDeps,
+  daysBetween,
+  displayName,
+  fineChargeCents,
+  formatCents,
+  notFound,
+  ownerOf,
+  requireStaff,
+  todayIn,
+} from '../kernel/index.js';
 import { foreignSessionTest, liveSessionUrl } from '../payments/index.js';
 
 export interface LoanLine {
@@ -53,7 +64,15 @@ export interface LoanCard {
   actual_return_date: string | null;
   /** What returning it today would fine (core's rule, the minimum charge included); null when on time or returned. */
   fine_if_returned_today: string | null;
-  payments: { id: number; type: 'PAYMENT' | 'FINE'; renewal: number; status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED'; amount: string; paid_at: string | null; refunded_at: string | null }[];
+  payments: {
+    id: number;
+    type: 'PAYMENT' | 'FINE';
+    renewal: number;
+    status: 'PENDING' | 'PAID' | 'EXPIRED' | 'REFUNDED';
+    amount: string;
+    paid_at: string | null;
+    refunded_at: string | null;
+  }[];
 }
 
 /** A book as the staff console's card shows it (its copies on the shelf and out). */
@@ -84,7 +103,14 @@ export interface ReaderMatch {
 /** Offset of a time zone from UTC at an instant, in ms (positive east of Greenwich). */
 function zoneOffsetMs(instant: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -124,9 +150,17 @@ const loanLines = (db: CoreDeps['db']) =>
     .innerJoin('books', 'books.id', 'borrowings.book_id')
     .innerJoin('users', 'users.id', 'borrowings.user_id')
     .select([
-      'borrowings.id as borrowing_id', 'borrowings.book_id', 'books.title', 'borrowings.user_id',
-      'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username',
-      'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
+      'borrowings.id as borrowing_id',
+      'borrowings.book_id',
+      'books.title',
+      'borrowings.user_id',
+      'users.first_name',
+      'users.last_name',
+      'users.email',
+      'users.telegram_username',
+      'borrowings.borrow_date',
+      'borrowings.expected_return_date',
+      'borrowings.actual_return_date',
     ]);
 
 /** One page of overdue loans, most overdue first, keyset on (due date, id) (exported for query-plan tests). */
@@ -172,11 +206,17 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
   });
 
   /** Active loans, newest first; `before` is the last borrowing id of the previous page. */
-  async function activeLoans(actor: Actor, opts: { before?: number; limit: number }): Promise<{ lines: LoanLine[]; next: number | null }> {
+  async function activeLoans(
+    actor: Actor,
+    opts: { before?: number; limit: number },
+  ): Promise<{ lines: LoanLine[]; next: number | null }> {
     requireStaff(actor);
     let q = loans().where('borrowings.actual_return_date', 'is', null);
     if (opts.before !== undefined) q = q.where('borrowings.id', '<', opts.before);
-    const rows = await q.orderBy('borrowings.id', 'desc').limit(opts.limit + 1).execute();
+    const rows = await q
+      .orderBy('borrowings.id', 'desc')
+      .limit(opts.limit + 1)
+      .execute();
     const more = rows.length > opts.limit;
     const page = rows.slice(0, opts.limit).map(toLine);
     return { lines: page, next: more ? page[page.length - 1]!.borrowing_id : null };
@@ -186,7 +226,10 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
    * Overdue loans (due before today, not returned), most overdue first; keyset on (due date, id).
    * `date` stands for today when the caller has already read the clock (a job's run).
    */
-  async function overdueLoans(actor: Actor, opts: { after?: [string, number]; limit: number; date?: string }): Promise<{ lines: LoanLine[]; next: [string, number] | null; today: string }> {
+  async function overdueLoans(
+    actor: Actor,
+    opts: { after?: [string, number]; limit: number; date?: string },
+  ): Promise<{ lines: LoanLine[]; next: [string, number] | null; today: string }> {
     requireStaff(actor);
     const day = opts.date ?? today();
     const rows = await overdueLinesQuery(db, day, opts.limit + 1, opts.after).execute();
@@ -203,11 +246,18 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
   }
 
   /** A reader's loans, newest first (active and returned). */
-  async function loansOf(actor: Actor, userId: number, opts: { before?: number; limit: number }): Promise<{ lines: LoanLine[]; next: number | null }> {
+  async function loansOf(
+    actor: Actor,
+    userId: number,
+    opts: { before?: number; limit: number },
+  ): Promise<{ lines: LoanLine[]; next: number | null }> {
     requireStaff(actor);
     let q = loans().where('borrowings.user_id', '=', userId);
     if (opts.before !== undefined) q = q.where('borrowings.id', '<', opts.before);
-    const rows = await q.orderBy('borrowings.id', 'desc').limit(opts.limit + 1).execute();
+    const rows = await q
+      .orderBy('borrowings.id', 'desc')
+      .limit(opts.limit + 1)
+      .execute();
     const more = rows.length > opts.limit;
     const page = rows.slice(0, opts.limit).map(toLine);
     return { lines: page, next: more ? page[page.length - 1]!.borrowing_id : null };
@@ -234,8 +284,15 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .innerJoin('borrowings', 'borrowings.id', 'payments.borrowing_id')
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .select([
-        'payments.id', 'payments.borrowing_id', 'payments.type', 'payments.renewal', 'payments.status', 'payments.money_to_pay_cents',
-        'payments.session_url', 'payments.session_id', 'books.title',
+        'payments.id',
+        'payments.borrowing_id',
+        'payments.type',
+        'payments.renewal',
+        'payments.status',
+        'payments.money_to_pay_cents',
+        'payments.session_url',
+        'payments.session_id',
+        'books.title',
       ])
       .where('payments.user_id', '=', userId)
       .where('payments.status', 'in', ['PENDING', 'EXPIRED'])
@@ -262,8 +319,14 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
     requireStaff(actor);
     const { start, end } = dayBounds(date, config.rules.timeZone);
     const r = await sql<{
-      borrowed: number; returned: number; active: number; overdue: number;
-      paid_count: number; paid_cents: number; refunded_count: number; refunded_cents: number;
+      borrowed: number;
+      returned: number;
+      active: number;
+      overdue: number;
+      paid_count: number;
+      paid_cents: number;
+      refunded_count: number;
+      refunded_cents: number;
     }>`
       SELECT
         (SELECT count(*) FROM borrowings WHERE borrow_date = ${date}) AS borrowed,
@@ -297,9 +360,20 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .innerJoin('books', 'books.id', 'borrowings.book_id')
       .innerJoin('users', 'users.id', 'borrowings.user_id')
       .select([
-        'borrowings.id', 'borrowings.borrow_date', 'borrowings.expected_return_date', 'borrowings.actual_return_date',
-        'books.id as book_id', 'books.title', 'books.author', 'books.daily_fee_cents',
-        'users.id as user_id', 'users.first_name', 'users.last_name', 'users.email', 'users.telegram_username', 'users.telegram_user_id',
+        'borrowings.id',
+        'borrowings.borrow_date',
+        'borrowings.expected_return_date',
+        'borrowings.actual_return_date',
+        'books.id as book_id',
+        'books.title',
+        'books.author',
+        'books.daily_fee_cents',
+        'users.id as user_id',
+        'users.first_name',
+        'users.last_name',
+        'users.email',
+        'users.telegram_username',
+        'users.telegram_user_id',
       ])
       .where('borrowings.id', '=', borrowingId)
       .executeTakeFirst();
@@ -324,8 +398,17 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       borrow_date: r.borrow_date,
       expected_return_date: r.expected_return_date,
       actual_return_date: r.actual_return_date,
-      fine_if_returned_today: late > 0 ? formatCents(fineChargeCents(r.daily_fee_cents, late, config.rules.fineMultiplier)) : null,
-      payments: payments.map((p) => ({ id: p.id, type: p.type, renewal: p.renewal, status: p.status, amount: formatCents(p.money_to_pay_cents), paid_at: p.paid_at, refunded_at: p.refunded_at })),
+      fine_if_returned_today:
+        late > 0 ? formatCents(fineChargeCents(r.daily_fee_cents, late, config.rules.fineMultiplier)) : null,
+      payments: payments.map((p) => ({
+        id: p.id,
+        type: p.type,
+        renewal: p.renewal,
+        status: p.status,
+        amount: formatCents(p.money_to_pay_cents),
+        paid_at: p.paid_at,
+        refunded_at: p.refunded_at,
+      })),
     };
   }
 
@@ -347,7 +430,17 @@ export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     if (!r) throw notFound('Book');
-    return { id: r.id, title: r.title, author: r.author, isbn: r.isbn, cover: r.cover, daily_fee: formatCents(r.daily_fee_cents), inventory: r.inventory, held: r.held, on_loan: Number(r.on_loan ?? 0) };
+    return {
+      id: r.id,
+      title: r.title,
+      author: r.author,
+      isbn: r.isbn,
+      cover: r.cover,
+      daily_fee: formatCents(r.daily_fee_cents),
+      inventory: r.inventory,
+      held: r.held,
+      on_loan: Number(r.on_loan ?? 0),
+    };
   }
 
   return { today, activeLoans, overdueLoans, overdueCounts, loansOf, findReader, unpaidPayments, dayStats, loanCard, bookCard };

@@ -40,7 +40,11 @@ export async function leaveQueue(trx: DB, bookId: number): Promise<void> {
 
 /** A copy back from a loan: on the shelf, then set aside for the first reader waiting, if any. */
 export async function returnCopy(trx: DB, bookId: number, clock: QueueClock): Promise<void> {
-  await trx.updateTable('books').set({ inventory: least(trx, sql<number>`inventory + 1`, MAX_INVENTORY) }).where('id', '=', bookId).execute();
+  await trx
+    .updateTable('books')
+    .set({ inventory: least(trx, sql<number>`inventory + 1`, MAX_INVENTORY) })
+    .where('id', '=', bookId)
+    .execute();
   await passCopiesOn(trx, [bookId], clock);
 }
 
@@ -49,7 +53,12 @@ export async function returnCopy(trx: DB, bookId: number, clock: QueueClock): Pr
  * COPIES_SET_ASIDE: cancel or wait out those holds first); copies added go to the readers
  * waiting, first come first served, in this same transaction.
  */
-export async function setInventory(trx: DB, book: { id: number; held: number }, inventory: number, clock: QueueClock): Promise<void> {
+export async function setInventory(
+  trx: DB,
+  book: { id: number; held: number },
+  inventory: number,
+  clock: QueueClock,
+): Promise<void> {
   if (inventory < book.held) {
     throw new DomainError(
       'COPIES_SET_ASIDE',
@@ -68,6 +77,11 @@ export async function stockNewBook(trx: DB, bookId: number, inventory: number): 
 
 /** A book leaving the catalogue: its queue is cancelled, nothing stays set aside or waiting. */
 export async function clearQueue(trx: DB, bookId: number, at: string): Promise<void> {
-  await trx.updateTable('holds').set({ status: 'CANCELLED', updated_at: at }).where('book_id', '=', bookId).where(holdIsActive()).execute();
+  await trx
+    .updateTable('holds')
+    .set({ status: 'CANCELLED', updated_at: at })
+    .where('book_id', '=', bookId)
+    .where(holdIsActive())
+    .execute();
   await trx.updateTable('books').set({ held: 0, waiting: 0 }).where('id', '=', bookId).execute();
 }

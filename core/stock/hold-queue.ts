@@ -50,7 +50,14 @@ async function firstWaiting(trx: DB, bookIds: readonly number[]): Promise<Array<
     const book = await trx.selectFrom('books').select(['inventory', 'held']).where('id', '=', bookIds[0]!).executeTakeFirst();
     const free = book ? book.inventory - book.held : 0;
     if (free <= 0) return [];
-    return trx.selectFrom('holds').select(['id', 'book_id']).where('book_id', '=', bookIds[0]!).where(holdIs('WAITING')).orderBy('id').limit(free).execute();
+    return trx
+      .selectFrom('holds')
+      .select(['id', 'book_id'])
+      .where('book_id', '=', bookIds[0]!)
+      .where(holdIs('WAITING'))
+      .orderBy('id')
+      .limit(free)
+      .execute();
   }
   const out: Array<{ id: number; book_id: number }> = [];
   for (const ids of chunks(bookIds)) {
@@ -79,7 +86,11 @@ const countByBook = (rows: ReadonlyArray<{ book_id: number }>) => {
  * Adds `by × delta` to the books' counters, one statement per distinct count (mostly one): set-
  * based arithmetic for thousands of books where recounting each from its holds costs more.
  */
-async function addToCounters(trx: DB, perBook: ReadonlyMap<number, number>, delta: { held: number; waiting: number }): Promise<void> {
+async function addToCounters(
+  trx: DB,
+  perBook: ReadonlyMap<number, number>,
+  delta: { held: number; waiting: number },
+): Promise<void> {
   const byCount = new Map<number, number[]>();
   for (const [book, n] of perBook) {
     const books = byCount.get(n);
@@ -108,7 +119,9 @@ async function makeReady(trx: DB, holds: ReadonlyArray<{ id: number }>, clock: Q
       .where(holdIs('WAITING'))
       .execute();
   }
-  await holdNotices(trx, 'reader.hold_ready', ids, clock.now.getTime(), { ready_until_local: libraryDateTime(until, clock.timeZone) });
+  await holdNotices(trx, 'reader.hold_ready', ids, clock.now.getTime(), {
+    ready_until_local: libraryDateTime(until, clock.timeZone),
+  });
 }
 
 /**
@@ -134,7 +147,11 @@ export async function passCopiesOn(trx: DB, bookIds: readonly number[], clock: Q
  * each released hold frees one copy of its book, and the counters move by arithmetic rather
  * than recounting every book's holds. Returns the holds made READY.
  */
-export async function passReleasedCopiesOn(trx: DB, released: ReadonlyArray<{ book_id: number }>, clock: QueueClock): Promise<number[]> {
+export async function passReleasedCopiesOn(
+  trx: DB,
+  released: ReadonlyArray<{ book_id: number }>,
+  clock: QueueClock,
+): Promise<number[]> {
   if (released.length === 0) return [];
   await addToCounters(trx, countByBook(released), { held: -1, waiting: 0 });
   const promoted = await firstWaiting(trx, unique(released.map((r) => r.book_id)));
@@ -142,4 +159,3 @@ export async function passReleasedCopiesOn(trx: DB, released: ReadonlyArray<{ bo
   await addToCounters(trx, countByBook(promoted), { held: 1, waiting: -1 });
   return promoted.map((h) => h.id);
 }
-

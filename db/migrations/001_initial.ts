@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind } from '../engine.js';
 
 // Every rule of SPEC §1 that a constraint can hold lives here as well as in core/.
@@ -72,7 +72,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX borrowings_user_active ON borrowings (user_id, id) WHERE actual_return_date IS NULL`.execute(db);
   // Staff list of active loans; overdue and due-soon jobs scan only active loans by due date.
   await sql`CREATE INDEX borrowings_active_id ON borrowings (id) WHERE actual_return_date IS NULL`.execute(db);
-  await sql`CREATE INDEX borrowings_active_due ON borrowings (expected_return_date, id) WHERE actual_return_date IS NULL`.execute(db);
+  await sql`CREATE INDEX borrowings_active_due ON borrowings (expected_return_date, id) WHERE actual_return_date IS NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX borrowings_returned_id ON borrowings (id) WHERE actual_return_date IS NOT NULL`.execute(db);
   // "Is this book on loan?" for delete.
   await sql`CREATE INDEX borrowings_book_active ON borrowings (book_id) WHERE actual_return_date IS NULL`.execute(db);
@@ -236,7 +238,9 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX borrowings_user_id ON borrowings (user_id, id)`.execute(db);
   await sql`CREATE INDEX borrowings_user_active ON borrowings (user_id, id) WHERE actual_return_date IS NULL`.execute(db);
   await sql`CREATE INDEX borrowings_active_id ON borrowings (id) WHERE actual_return_date IS NULL`.execute(db);
-  await sql`CREATE INDEX borrowings_active_due ON borrowings (expected_return_date, id) WHERE actual_return_date IS NULL`.execute(db);
+  await sql`CREATE INDEX borrowings_active_due ON borrowings (expected_return_date, id) WHERE actual_return_date IS NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX borrowings_returned_id ON borrowings (id) WHERE actual_return_date IS NOT NULL`.execute(db);
   await sql`CREATE INDEX borrowings_book_active ON borrowings (book_id) WHERE actual_return_date IS NULL`.execute(db);
   await sql`CREATE INDEX borrowings_book_id ON borrowings (book_id)`.execute(db);
@@ -284,7 +288,9 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE sent_at IS NULL AND failed_at IS NULL`.execute(db);
   await sql`CREATE INDEX outbox_chat_pending ON outbox (chat_id, id) WHERE sent_at IS NULL AND failed_at IS NULL`.execute(db);
 
-  await sql`CREATE TABLE stripe_events (id text COLLATE "C" PRIMARY KEY, type text COLLATE "C" NOT NULL, processed_at text COLLATE "C" NOT NULL)`.execute(db);
+  await sql`CREATE TABLE stripe_events (id text COLLATE "C" PRIMARY KEY, type text COLLATE "C" NOT NULL, processed_at text COLLATE "C" NOT NULL)`.execute(
+    db,
+  );
   await sql`
     CREATE TABLE telegram_link_codes (
       code text COLLATE "C" PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 64),
@@ -293,17 +299,32 @@ async function upPostgres(db: Kysely<unknown>): Promise<void> {
       used_at text COLLATE "C",
       used_by_telegram_user_id bigint
     )`.execute(db);
-  await sql`CREATE TABLE bot_sessions (key text COLLATE "C" PRIMARY KEY, value text COLLATE "C" NOT NULL, updated_at text COLLATE "C" NOT NULL)`.execute(db);
+  await sql`CREATE TABLE bot_sessions (key text COLLATE "C" PRIMARY KEY, value text COLLATE "C" NOT NULL, updated_at text COLLATE "C" NOT NULL)`.execute(
+    db,
+  );
   await sql`CREATE TABLE settings (key text COLLATE "C" PRIMARY KEY, value text COLLATE "C" NOT NULL)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   if (engineKind(db) === 'postgres') {
-    await sql`DROP TABLE IF EXISTS settings, bot_sessions, telegram_link_codes, stripe_events, outbox, payments, borrowings, books, users`.execute(db);
+    await sql`DROP TABLE IF EXISTS settings, bot_sessions, telegram_link_codes, stripe_events, outbox, payments, borrowings, books, users`.execute(
+      db,
+    );
     await sql`DROP FUNCTION IF EXISTS iso_date_ok(text), json_text_ok(text)`.execute(db);
     return;
   }
-  for (const t of ['settings', 'bot_sessions', 'telegram_link_codes', 'stripe_events', 'outbox', 'payments', 'borrowings', 'books_fts', 'books', 'users']) {
+  for (const t of [
+    'settings',
+    'bot_sessions',
+    'telegram_link_codes',
+    'stripe_events',
+    'outbox',
+    'payments',
+    'borrowings',
+    'books_fts',
+    'books',
+    'users',
+  ]) {
     await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
   }
 }
@@ -314,7 +335,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 function diacriticPairs(): [string, string] {
   let from = '';
   let to = '';
-  const ranges: Array<[number, number]> = [[0xc0, 0x24f], [0x1e00, 0x1eff]];
+  const ranges: Array<[number, number]> = [
+    [0xc0, 0x24f],
+    [0x1e00, 0x1eff],
+  ];
   for (const [lo, hi] of ranges) {
     for (let cp = lo; cp <= hi; cp++) {
       const ch = String.fromCodePoint(cp);
@@ -340,4 +364,3 @@ function pgBookDocumentV1(prefix = ''): string {
   const col = (c: string) => `${prefix}${c}`;
   return `to_tsvector('simple'::regconfig, regexp_replace(translate(lower((${col('title')} || ' ' || ${col('author')} || ' ' || coalesce(${col('isbn')}, '')) COLLATE "default"), ${quote(DIACRITICS_FROM)}, ${quote(DIACRITICS_TO)}), '[^[:alnum:]]+', ' ', 'g'))`;
 }
-

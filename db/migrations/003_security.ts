@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // token_epoch: every access and refresh token carries the epoch it was issued in; a password
 // change bumps it, which ends every earlier session at once (a number, not a timestamp, so a

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Named leases: a lease has one holder until it expires (epoch milliseconds), and is taken or
 // renewed by one atomic statement (db/leases.ts). The outbox dispatcher holds `dispatcher`, so

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind } from '../engine.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind } from '../engine.js';
 
 // What instances on one PostgreSQL share besides the data (SPEC §10, §12). On SQLite one process

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Several instances on one database (SPEC §12). telegram_updates: every Telegram update the
 // webhook took, so that one delivered twice (to two instances, or again by Telegram) is handled

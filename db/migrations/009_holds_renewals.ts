@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind } from '../engine.js';
 
 // SPEC §11: holds (a queue per book) and renewals (extending a loan).
@@ -37,8 +37,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         ADD COLUMN waiting integer NOT NULL DEFAULT 0,
         ADD CONSTRAINT books_held_check CHECK (held >= 0 AND held <= inventory),
         ADD CONSTRAINT books_waiting_check CHECK (waiting >= 0)`.execute(db);
-    await sql`ALTER TABLE borrowings ADD COLUMN renewals integer NOT NULL DEFAULT 0, ADD CONSTRAINT borrowings_renewals_check CHECK (renewals >= 0)`.execute(db);
-    await sql`ALTER TABLE payments ADD COLUMN renewal integer NOT NULL DEFAULT 0, ADD CONSTRAINT payments_renewal_check CHECK (renewal >= 0)`.execute(db);
+    await sql`ALTER TABLE borrowings ADD COLUMN renewals integer NOT NULL DEFAULT 0, ADD CONSTRAINT borrowings_renewals_check CHECK (renewals >= 0)`.execute(
+      db,
+    );
+    await sql`ALTER TABLE payments ADD COLUMN renewal integer NOT NULL DEFAULT 0, ADD CONSTRAINT payments_renewal_check CHECK (renewal >= 0)`.execute(
+      db,
+    );
   } else {
     await sql`ALTER TABLE books ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0 AND held <= inventory)`.execute(db);
     await sql`ALTER TABLE books ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0 CHECK (waiting >= 0)`.execute(db);

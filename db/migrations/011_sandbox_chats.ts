@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind } from '../engine.js';
 
 // The offline sandbox's web chat keeps its chats here (db/sandbox-chats.ts), so a restart shows

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind } from '../engine.js';
 
 // Sessions and sign-ins (README, "Security settings").
@@ -43,7 +43,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE UNIQUE INDEX login_addresses_user_address ON login_addresses (user_id, address_hash)`.execute(db);
   await sql`CREATE INDEX login_addresses_last_login ON login_addresses (last_login_at)`.execute(db);
 
-  await sql`ALTER TABLE users ADD COLUMN telegram_first_name ${pg ? sql.raw('text') : sql.raw('TEXT')} CHECK (telegram_first_name IS NULL OR length(telegram_first_name) <= 255)`.execute(db);
+  await sql`ALTER TABLE users ADD COLUMN telegram_first_name ${pg ? sql.raw('text') : sql.raw('TEXT')} CHECK (telegram_first_name IS NULL OR length(telegram_first_name) <= 255)`.execute(
+    db,
+  );
   await sql`UPDATE users SET telegram_first_name = first_name WHERE telegram_user_id IS NOT NULL AND email IS NULL`.execute(db);
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineKind } from '../engine.js';
 
 // Issue 20. pay_messages: the Telegram messages that carry a payment's Pay button — one row per

@@ -23,13 +23,27 @@ export function newCheckoutSession(
   const { now, checkoutUrlBase } = ctx;
   const nowSec = () => Math.floor(now() / 1000);
   rejectUnknown(params, [
-    'mode', 'success_url', 'cancel_url', 'line_items', 'metadata', 'client_reference_id', 'expires_at',
-    'customer_email', 'payment_intent_data', 'payment_method_types', 'expand', 'locale', 'submit_type',
+    'mode',
+    'success_url',
+    'cancel_url',
+    'line_items',
+    'metadata',
+    'client_reference_id',
+    'expires_at',
+    'customer_email',
+    'payment_intent_data',
+    'payment_method_types',
+    'expand',
+    'locale',
+    'submit_type',
   ]);
   const mode = str(params, 'mode');
   if (!mode) throw missing('mode');
   if (mode !== 'payment') {
-    throw invalid(`Invalid mode: this Stripe stand-in supports only 'payment' (got '${mode}').`, { code: 'parameter_invalid_string', param: 'mode' });
+    throw invalid(`Invalid mode: this Stripe stand-in supports only 'payment' (got '${mode}').`, {
+      code: 'parameter_invalid_string',
+      param: 'mode',
+    });
   }
   const successUrl = urlParam(params, 'success_url');
   const cancelUrl = urlParam(params, 'cancel_url');
@@ -53,25 +67,34 @@ export function newCheckoutSession(
     const cur = str(pd, 'currency', `${p}[price_data][currency]`)?.toLowerCase();
     if (!cur) throw missing(`${p}[price_data][currency]`);
     if (cur !== 'usd') {
-      throw invalid(`Invalid currency: ${cur}. This Stripe stand-in supports only usd.`, { code: 'parameter_invalid_string', param: `${p}[price_data][currency]` });
+      throw invalid(`Invalid currency: ${cur}. This Stripe stand-in supports only usd.`, {
+        code: 'parameter_invalid_string',
+        param: `${p}[price_data][currency]`,
+      });
     }
-    if (currency && cur !== currency) throw invalid('All line items must use the same currency.', { param: `${p}[price_data][currency]` });
+    if (currency && cur !== currency)
+      throw invalid('All line items must use the same currency.', { param: `${p}[price_data][currency]` });
     currency = cur;
     const unit = int(pd, 'unit_amount', `${p}[price_data][unit_amount]`);
     if (unit === undefined) throw missing(`${p}[price_data][unit_amount]`);
     if (unit < 0 || unit > MAX_AMOUNT_CENTS) {
-      throw invalid(`Invalid unit_amount: must be between 0 and ${MAX_AMOUNT_CENTS}.`, { code: 'parameter_invalid_integer', param: `${p}[price_data][unit_amount]` });
+      throw invalid(`Invalid unit_amount: must be between 0 and ${MAX_AMOUNT_CENTS}.`, {
+        code: 'parameter_invalid_integer',
+        param: `${p}[price_data][unit_amount]`,
+      });
     }
     const prod = pd.product_data;
     if (prod === undefined) throw missing(`${p}[price_data][product_data]`);
-    if (!isObj(prod)) throw invalid(`Invalid object: ${p}[price_data][product_data]`, { param: `${p}[price_data][product_data]` });
+    if (!isObj(prod))
+      throw invalid(`Invalid object: ${p}[price_data][product_data]`, { param: `${p}[price_data][product_data]` });
     rejectUnknown(prod, ['name', 'description', 'images', 'metadata'], `${p}[price_data][product_data]`);
     const name = str(prod, 'name', `${p}[price_data][product_data][name]`);
-    if (!name || !name.trim()) throw missing(`${p}[price_data][product_data][name]`);
+    if (!name?.trim()) throw missing(`${p}[price_data][product_data][name]`);
     const description = str(prod, 'description', `${p}[price_data][product_data][description]`) ?? null;
     const quantity = int(item, 'quantity', `${p}[quantity]`);
     if (quantity === undefined) throw missing(`${p}[quantity]`);
-    if (quantity < 1) throw invalid('Quantity must be at least 1.', { code: 'parameter_invalid_integer', param: `${p}[quantity]` });
+    if (quantity < 1)
+      throw invalid('Quantity must be at least 1.', { code: 'parameter_invalid_integer', param: `${p}[quantity]` });
     return {
       id: newId('li'),
       object: 'item',
@@ -92,10 +115,14 @@ export function newCheckoutSession(
   });
   const total = lineItems.reduce((sum, li) => sum + li.amount_total, 0);
   if (total < MIN_AMOUNT_CENTS) {
-    throw invalid(`The Checkout Session's total amount due must add up to at least $0.50 ${currency}`, { code: 'amount_too_small' });
+    throw invalid(`The Checkout Session's total amount due must add up to at least $0.50 ${currency}`, {
+      code: 'amount_too_small',
+    });
   }
   if (total > MAX_AMOUNT_CENTS) {
-    throw invalid(`The Checkout Session's total amount due must be no more than $999,999.99 ${currency}`, { code: 'amount_too_large' });
+    throw invalid(`The Checkout Session's total amount due must be no more than $999,999.99 ${currency}`, {
+      code: 'amount_too_large',
+    });
   }
 
   const metadata = metadataParam(params.metadata, 'metadata');
@@ -109,7 +136,10 @@ export function newCheckoutSession(
   if (expiresAtParam !== undefined) {
     const nowMs = now();
     if (expiresAtParam * 1000 < nowMs + 30 * 60_000 - 1000 || expiresAtParam * 1000 > nowMs + DAY_S * 1000 + 1000) {
-      throw invalid('The `expires_at` timestamp must be at least 30 minutes and at most 24 hours after Checkout Session creation.', { code: 'parameter_invalid_integer', param: 'expires_at' });
+      throw invalid(
+        'The `expires_at` timestamp must be at least 30 minutes and at most 24 hours after Checkout Session creation.',
+        { code: 'parameter_invalid_integer', param: 'expires_at' },
+      );
     }
     expiresAt = expiresAtParam;
   }
@@ -117,7 +147,8 @@ export function newCheckoutSession(
   let pmTypes = ['card'];
   if (params.payment_method_types !== undefined) {
     const v = params.payment_method_types;
-    if (!Array.isArray(v) || v.some((t) => typeof t !== 'string')) throw invalid('Invalid array', { param: 'payment_method_types' });
+    if (!Array.isArray(v) || v.some((t) => typeof t !== 'string'))
+      throw invalid('Invalid array', { param: 'payment_method_types' });
     pmTypes = v as string[];
   }
   const pid = params.payment_intent_data;

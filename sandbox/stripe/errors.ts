@@ -19,7 +19,6 @@ export class ApiError extends Error {
 
 export const invalid = (message: string, extra: { code?: string; param?: string } = {}, status = 400) =>
   new ApiError(status, { type: 'invalid_request_error', message, ...extra });
-export const missing = (param: string) =>
-  invalid(`Missing required param: ${param}.`, { code: 'parameter_missing', param });
+export const missing = (param: string) => invalid(`Missing required param: ${param}.`, { code: 'parameter_missing', param });
 export const noSuch = (kind: string, id: string, param = 'id') =>
   invalid(`No such ${kind}: '${id}'`, { code: 'resource_missing', param }, 404);

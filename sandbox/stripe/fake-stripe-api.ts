@@ -14,16 +14,17 @@
  * This module puts the parts together: form decoding (form), the objects and their changes
  * (store, checkout-sessions), the HTTP routes (routes) and webhook delivery (webhooks).
  */
-import { createLifetime } from './lifetime.js';
+
 import { clone } from './ids.js';
+import { createLifetime } from './lifetime.js';
 import { createStripeRoutes } from './routes.js';
 import { createStripeStore } from './store.js';
-import { FakeStripeStateError, type FakeStripeController, type FakeStripeOptions } from './types.js';
+import { type FakeStripeController, type FakeStripeOptions, FakeStripeStateError } from './types.js';
 import { createWebhooks } from './webhooks.js';
 
+export { parseStripeForm } from './form.js';
 export type * from './types.js';
 export { FakeStripeStateError } from './types.js';
-export { parseStripeForm } from './form.js';
 
 export function createFakeStripe(options: FakeStripeOptions): FakeStripeController {
   const now = options.now ?? (() => Date.now());
@@ -38,7 +39,13 @@ export function createFakeStripe(options: FakeStripeOptions): FakeStripeControll
 
   const controller: FakeStripeController = {
     app: routes.app,
-    sessions: () => [...store.sessions.values()].map((r) => (store.refreshExpiry(r), store.publicSession(r))).reverse(),
+    sessions: () =>
+      [...store.sessions.values()]
+        .map((r) => {
+          store.refreshExpiry(r);
+          return store.publicSession(r);
+        })
+        .reverse(),
     session: (id) => {
       const rec = store.getSession(id);
       return rec ? store.publicSession(rec) : undefined;

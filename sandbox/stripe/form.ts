@@ -43,13 +43,13 @@ function arraysFromIndexedObjects(v: FormValue): FormValue {
   return out;
 }
 
-export const isObj = (v: FormValue | undefined): v is FormObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: FormValue | undefined): v is FormObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function str(params: FormObject, key: string, path = key): string | undefined {
   const v = params[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalid(`Invalid string: ${path} must be a string.`, { code: 'parameter_invalid_string', param: path });
+  if (typeof v !== 'string')
+    throw invalid(`Invalid string: ${path} must be a string.`, { code: 'parameter_invalid_string', param: path });
   return v;
 }
 
@@ -79,9 +79,11 @@ export function metadataParam(v: FormValue | undefined, param: string): Record<s
   if (keys.length > 50) throw invalid('Metadata can have at most 50 keys.', { param });
   for (const k of keys) {
     const val = v[k];
-    if (typeof val !== 'string') throw invalid(`Invalid value for ${param}[${k}]: must be a string.`, { param: `${param}[${k}]` });
+    if (typeof val !== 'string')
+      throw invalid(`Invalid value for ${param}[${k}]: must be a string.`, { param: `${param}[${k}]` });
     if (k.length > 40) throw invalid(`Metadata keys can be at most 40 characters: ${k}`, { param: `${param}[${k}]` });
-    if (val.length > 500) throw invalid(`Metadata values can be at most 500 characters (${param}[${k}]).`, { param: `${param}[${k}]` });
+    if (val.length > 500)
+      throw invalid(`Metadata values can be at most 500 characters (${param}[${k}]).`, { param: `${param}[${k}]` });
     if (val !== '') out[k] = val;
   }
   return out;

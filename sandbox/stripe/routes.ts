@@ -2,7 +2,7 @@
 // mounted. Every request is recorded, may be failed or delayed on purpose, is authenticated by
 // its secret key, and a POST with an Idempotency-Key answers the stored result on a repeat, as
 // Stripe's does; then the routes for sessions, payment intents, refunds and events.
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { ApiError, invalid, noSuch } from './errors.js';
 import { list, listParams, parseStripeForm, rejectUnknown, str } from './form.js';
 import { clone, newId } from './ids.js';
@@ -68,7 +68,16 @@ export function createStripeRoutes(deps: {
     const rawBody = method === 'GET' || method === 'HEAD' ? '' : await c.req.text();
     const query = parseStripeForm(new URL(c.req.url).search.slice(1));
     const idempotencyKey = c.req.header('idempotency-key') ?? null;
-    const record: RecordedRequest = { method, path, query, body: parseStripeForm(rawBody), rawBody, idempotencyKey, requestId, at: now() };
+    const record: RecordedRequest = {
+      method,
+      path,
+      query,
+      body: parseStripeForm(rawBody),
+      rawBody,
+      idempotencyKey,
+      requestId,
+      at: now(),
+    };
     requests.push(record);
     if (requests.length > logLimit) requests.splice(0, requests.length - logLimit);
     const finish = (res: Response) => {
@@ -79,11 +88,22 @@ export function createStripeRoutes(deps: {
     const failure = failures.shift();
     if (failure) {
       const type = failure.type ?? (failure.status >= 500 ? 'api_error' : 'invalid_request_error');
-      return finish(errorResponse(c, new ApiError(failure.status, {
-        type,
-        message: failure.message ?? (failure.status >= 500 ? 'An unknown error occurred (injected by the fake).' : 'Injected failure.'),
-        ...(failure.code ? { code: failure.code } : {}),
-      }, failure.headers)));
+      return finish(
+        errorResponse(
+          c,
+          new ApiError(
+            failure.status,
+            {
+              type,
+              message:
+                failure.message ??
+                (failure.status >= 500 ? 'An unknown error occurred (injected by the fake).' : 'Injected failure.'),
+              ...(failure.code ? { code: failure.code } : {}),
+            },
+            failure.headers,
+          ),
+        ),
+      );
     }
 
     const delay = delays.shift();
@@ -124,21 +144,39 @@ export function createStripeRoutes(deps: {
     const stored = idempotency.get(storeKey);
     if (stored) {
       if (stored.fingerprint !== fingerprint) {
-        return finish(errorResponse(c, new ApiError(400, {
-          type: 'idempotency_error',
-          message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
-        })));
+        return finish(
+          errorResponse(
+            c,
+            new ApiError(400, {
+              type: 'idempotency_error',
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+            }),
+          ),
+        );
       }
-      return finish(new Response(stored.body, {
-        status: stored.status,
-        headers: { ...stored.headers, 'Request-Id': requestId, 'Idempotent-Replayed': 'true', 'Idempotency-Key': idempotencyKey },
-      }));
+      return finish(
+        new Response(stored.body, {
+          status: stored.status,
+          headers: {
+            ...stored.headers,
+            'Request-Id': requestId,
+            'Idempotent-Replayed': 'true',
+            'Idempotency-Key': idempotencyKey,
+          },
+        }),
+      );
     }
     if (inFlightKeys.has(storeKey)) {
-      return finish(errorResponse(c, new ApiError(409, {
-        type: 'idempotency_error',
-        message: 'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through). Please retry this request later.',
-      })));
+      return finish(
+        errorResponse(
+          c,
+          new ApiError(409, {
+            type: 'idempotency_error',
+            message:
+              'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through). Please retry this request later.',
+          }),
+        ),
+      );
     }
     inFlightKeys.add(storeKey);
     try {
@@ -153,7 +191,10 @@ export function createStripeRoutes(deps: {
         fingerprint,
         status: c.res.status,
         body,
-        headers: { 'Content-Type': c.res.headers.get('content-type') ?? 'application/json', 'Stripe-Version': c.res.headers.get('stripe-version') ?? apiVersion },
+        headers: {
+          'Content-Type': c.res.headers.get('content-type') ?? 'application/json',
+          'Stripe-Version': c.res.headers.get('stripe-version') ?? apiVersion,
+        },
       });
       // Stripe forgets keys after 24 hours; here the oldest go first once the store is full.
       for (const k of idempotency.keys()) {
@@ -182,7 +223,10 @@ export function createStripeRoutes(deps: {
     const pi = str(params, 'payment_intent');
     const status = str(params, 'status');
     const all = [...store.sessions.values()]
-      .map((r) => (store.refreshExpiry(r), r))
+      .map((r) => {
+        store.refreshExpiry(r);
+        return r;
+      })
       .filter((r) => (!pi || r.session.payment_intent === pi) && (!status || r.session.status === status))
       .reverse()
       .map((r) => store.publicSession(r));
@@ -211,7 +255,10 @@ export function createStripeRoutes(deps: {
     const rec = store.getSession(id);
     if (!rec) throw noSuch('checkout.session', id, 'session');
     if (rec.session.status !== 'open') {
-      throw invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${rec.session.status}".`, { code: 'checkout_session_not_open' });
+      throw invalid(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${rec.session.status}".`,
+        { code: 'checkout_session_not_open' },
+      );
     }
     void store.markExpired(rec, record);
     return c.json(store.publicSession(rec));
@@ -240,7 +287,11 @@ export function createStripeRoutes(deps: {
     const { params } = state(c);
     const { limit } = listParams(params);
     const type = str(params, 'type');
-    const all = store.events.filter((e) => !type || e.type === type).slice().reverse().map(clone);
+    const all = store.events
+      .filter((e) => !type || e.type === type)
+      .slice()
+      .reverse()
+      .map(clone);
     return c.json(list('/v1/events', all, limit));
   });
 

@@ -2,22 +2,23 @@
 // refunds, events — and what happens to them: created, paid, expired (on request or once past
 // expires_at, as Stripe does on its own), refunded. Every change that Stripe announces makes an
 // event, handed to the webhooks.
+
+import { newCheckoutSession, type SessionRecord } from './checkout-sessions.js';
 import { invalid, noSuch } from './errors.js';
 import { int, metadataParam, rejectUnknown, str } from './form.js';
-import { newCheckoutSession, type SessionRecord } from './checkout-sessions.js';
 import { clone, newId } from './ids.js';
-import type { Webhooks } from './webhooks.js';
 import {
-  FakeStripeStateError,
   type DeliveryResult,
   type FakeCheckoutSession,
   type FakeEvent,
   type FakePaymentIntent,
   type FakeRefund,
   type FakeStripeController,
+  FakeStripeStateError,
   type FormObject,
   type RecordedRequest,
 } from './types.js';
+import type { Webhooks } from './webhooks.js';
 
 interface ChargeRecord {
   id: string;
@@ -47,7 +48,12 @@ export type StripeStore = Pick<FakeStripeController, 'pay' | 'expire' | 'expireD
   reset(): void;
 };
 
-export function createStripeStore(deps: { now: () => number; apiVersion: string; checkoutUrlBase: string; webhooks: Webhooks }): StripeStore {
+export function createStripeStore(deps: {
+  now: () => number;
+  apiVersion: string;
+  checkoutUrlBase: string;
+  webhooks: Webhooks;
+}): StripeStore {
   const { now, apiVersion, checkoutUrlBase, webhooks } = deps;
   const nowSec = () => Math.floor(now() / 1000);
   let sessions = new Map<string, SessionRecord>();
@@ -59,7 +65,12 @@ export function createStripeStore(deps: { now: () => number; apiVersion: string;
   function publicSession(rec: SessionRecord, expandLineItems = false): FakeCheckoutSession {
     const s = clone(rec.session);
     if (expandLineItems) {
-      s.line_items = { object: 'list', data: clone(rec.lineItems), has_more: false, url: `/v1/checkout/sessions/${s.id}/line_items` };
+      s.line_items = {
+        object: 'list',
+        data: clone(rec.lineItems),
+        has_more: false,
+        url: `/v1/checkout/sessions/${s.id}/line_items`,
+      };
     }
     return s;
   }
@@ -122,7 +133,9 @@ export function createStripeStore(deps: { now: () => number; apiVersion: string;
     const piId = str(params, 'payment_intent');
     const chId = str(params, 'charge');
     if (!piId && !chId) {
-      throw invalid('One of the following params should be provided for this request: payment_intent or charge.', { code: 'parameter_missing' });
+      throw invalid('One of the following params should be provided for this request: payment_intent or charge.', {
+        code: 'parameter_missing',
+      });
     }
     let charge: ChargeRecord | undefined;
     if (piId) {
@@ -131,7 +144,10 @@ export function createStripeStore(deps: { now: () => number; apiVersion: string;
       const rec = sessions.get(pi.sessionId);
       if (rec) refreshExpiry(rec);
       if (pi.intent.status !== 'succeeded' || !pi.intent.latest_charge) {
-        throw invalid(`This PaymentIntent (${piId}) does not have a successful charge to refund.`, { code: 'payment_intent_unexpected_state', param: 'payment_intent' });
+        throw invalid(`This PaymentIntent (${piId}) does not have a successful charge to refund.`, {
+          code: 'payment_intent_unexpected_state',
+          param: 'payment_intent',
+        });
       }
       charge = charges.get(pi.intent.latest_charge);
       if (chId && charge?.id !== chId) throw invalid('The charge does not belong to this PaymentIntent.', { param: 'charge' });
@@ -218,7 +234,15 @@ export function createStripeStore(deps: { now: () => number; apiVersion: string;
       if (s.status === 'expired') throw new FakeStripeStateError('session_expired', `Checkout Session ${id} has expired`);
       if (s.status === 'complete') return publicSession(rec);
       const pi = intents.get(rec.intentId)!.intent;
-      const charge: ChargeRecord = { id: newId('ch'), intentId: pi.id, sessionId: id, amount: pi.amount, amountRefunded: 0, currency: pi.currency, created: nowSec() };
+      const charge: ChargeRecord = {
+        id: newId('ch'),
+        intentId: pi.id,
+        sessionId: id,
+        amount: pi.amount,
+        amountRefunded: 0,
+        currency: pi.currency,
+        created: nowSec(),
+      };
       charges.set(charge.id, charge);
       pi.status = 'succeeded';
       pi.amount_received = pi.amount;
@@ -245,7 +269,6 @@ export function createStripeStore(deps: { now: () => number; apiVersion: string;
       await Promise.all(due.map((r) => markExpired(r, null)));
       return due.map((r) => publicSession(r));
     },
-
 
     reset() {
       sessions = new Map();

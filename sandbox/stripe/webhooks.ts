@@ -3,7 +3,13 @@
 // endpoint answers 2xx, every attempt recorded. Only subscribed event types go out.
 import { createHmac } from 'node:crypto';
 import type { Lifetime } from './lifetime.js';
-import { FakeStripeStateError, type DeliveryResult, type FakeEvent, type FakeStripeOptions, type WebhookAttempt } from './types.js';
+import {
+  type DeliveryResult,
+  type FakeEvent,
+  type FakeStripeOptions,
+  FakeStripeStateError,
+  type WebhookAttempt,
+} from './types.js';
 
 export interface Webhooks {
   /** Whether an event of this type goes to the endpoint (its `pending_webhooks`). */
@@ -21,7 +27,12 @@ export interface Webhooks {
   reset(): void;
 }
 
-export function createWebhooks(deps: { options: FakeStripeOptions; now: () => number; logLimit: number; lifetime: Lifetime }): Webhooks {
+export function createWebhooks(deps: {
+  options: FakeStripeOptions;
+  now: () => number;
+  logLimit: number;
+  lifetime: Lifetime;
+}): Webhooks {
   const { options, now, logLimit, lifetime } = deps;
   const enabledEvents = options.enabledEvents ?? ['checkout.session.completed', 'checkout.session.expired'];
   const retryDelays = options.webhookRetryDelaysMs ?? [100, 400, 1600];
@@ -54,7 +65,17 @@ export function createWebhooks(deps: { options: FakeStripeOptions; now: () => nu
       // Re-signed per attempt with the wall clock, as Stripe stamps delivery time (a test
       // `now` in the past must not push signatures outside the receiver's tolerance).
       const signature = sign(payload, secret);
-      const rec: WebhookAttempt = { eventId: ev.id, eventType: ev.type, url, attempt, status: null, ok: false, signature, payload, at: now() };
+      const rec: WebhookAttempt = {
+        eventId: ev.id,
+        eventType: ev.type,
+        url,
+        attempt,
+        status: null,
+        ok: false,
+        signature,
+        payload,
+        at: now(),
+      };
       try {
         const res = await fetch(url, {
           method: 'POST',

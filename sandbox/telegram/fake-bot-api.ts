@@ -28,8 +28,8 @@ import type { FakeBotApi, FakeBotApiOptions, Falsy } from './types.js';
 import { createUpdateQueue } from './updates.js';
 import { createUsers } from './users.js';
 
+export { type FormattedText, parseTelegramHtml } from './html-entities.js';
 export type * from './types.js';
-export { parseTelegramHtml, type FormattedText } from './html-entities.js';
 
 export function createFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
   const now = options.now ?? Date.now;
@@ -169,7 +169,11 @@ export function createFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
             .map((c) => `${c.method}${c.ok ? '' : ` -> ${c.error_code} ${c.description}`}`)
             .join('; ');
           const why = lastError instanceof Error ? ` Last predicate error: ${lastError.message}.` : '';
-          reject(new Error(`waitFor timed out after ${timeoutMs} ms.${why} Recent API calls: ${recent || 'none'}. Pending updates: ${updates.pending()}.`));
+          reject(
+            new Error(
+              `waitFor timed out after ${timeoutMs} ms.${why} Recent API calls: ${recent || 'none'}. Pending updates: ${updates.pending()}.`,
+            ),
+          );
         }, timeoutMs);
         if (!evaluate()) notifier.waiters.add(check);
       });

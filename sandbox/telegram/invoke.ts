@@ -14,7 +14,12 @@ export interface CallContext {
 export type Handler = (p: Params, ctx: CallContext) => unknown;
 
 export interface Invoker {
-  invoke(method: string, params: Params, via: ApiCall['via'], auth?: { token: string; signal?: AbortSignal }): Promise<TelegramResponse>;
+  invoke(
+    method: string,
+    params: Params,
+    via: ApiCall['via'],
+    auth?: { token: string; signal?: AbortSignal },
+  ): Promise<TelegramResponse>;
   failNext(method: string, count?: number, spec?: FailureSpec): void;
   readonly calls: readonly ApiCall[];
   reset(): void;
@@ -44,7 +49,13 @@ export function createInvoker(opts: {
           spec.description ??
           (spec.status === 429
             ? `Too Many Requests: retry after ${retryAfter}`
-            : spec.status === 502 ? 'Bad Gateway' : spec.status === 400 ? 'Bad Request' : spec.status === 403 ? 'Forbidden' : 'Internal Server Error');
+            : spec.status === 502
+              ? 'Bad Gateway'
+              : spec.status === 400
+                ? 'Bad Request'
+                : spec.status === 403
+                  ? 'Forbidden'
+                  : 'Internal Server Error');
         return new ApiError(spec.status, description, retryAfter);
       }
     }
@@ -72,7 +83,11 @@ export function createInvoker(opts: {
           response = { ok: false, error_code: err.code, description: err.description };
           if (err.retryAfter !== undefined) response.parameters = { retry_after: err.retryAfter };
         } else {
-          response = { ok: false, error_code: 500, description: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}` };
+          response = {
+            ok: false,
+            error_code: 500,
+            description: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`,
+          };
         }
       }
       const call: ApiCall = { method: entry?.name ?? rawMethod, params, at: now(), ok: response.ok, via };

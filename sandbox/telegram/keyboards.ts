@@ -12,8 +12,16 @@ import { bad, isBlank, isRecord, utf8Length } from './params.js';
 import type { ReplyMarkup } from './types.js';
 
 const INLINE_ACTIONS = [
-  'url', 'callback_data', 'web_app', 'login_url', 'switch_inline_query',
-  'switch_inline_query_current_chat', 'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay',
+  'url',
+  'callback_data',
+  'web_app',
+  'login_url',
+  'switch_inline_query',
+  'switch_inline_query_current_chat',
+  'switch_inline_query_chosen_chat',
+  'copy_text',
+  'callback_game',
+  'pay',
 ] as const;
 
 function validateButtonUrl(url: unknown, rejectLocal: boolean): string {
@@ -35,7 +43,9 @@ function validateButtonUrl(url: unknown, rejectLocal: boolean): string {
 
 function validateInlineKeyboard(raw: unknown, rejectLocal: boolean): InlineKeyboardMarkup {
   if (!Array.isArray(raw) || raw.some((row) => !Array.isArray(row))) {
-    throw bad('can\'t parse inline keyboard button: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
+    throw bad(
+      'can\'t parse inline keyboard button: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays',
+    );
   }
   const rows = raw as unknown[][];
   if (rows.reduce((n, row) => n + row.length, 0) > 100) throw bad('reply markup is too long');
@@ -45,12 +55,15 @@ function validateInlineKeyboard(raw: unknown, rejectLocal: boolean): InlineKeybo
       if (typeof button.text !== 'string') throw bad('can\'t parse inline keyboard button: Field "text" must be of type String');
       if (button.text.trim() === '') throw bad('BUTTON_TEXT_INVALID');
       const actions = INLINE_ACTIONS.filter((k) => button[k] !== undefined);
-      if (actions.length === 0) throw bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
-      if (actions.length > 1) throw bad(`can't parse inline keyboard button: only one of the fields ${actions.join(', ')} may be specified`);
+      if (actions.length === 0)
+        throw bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+      if (actions.length > 1)
+        throw bad(`can't parse inline keyboard button: only one of the fields ${actions.join(', ')} may be specified`);
       const action = actions[0] as (typeof INLINE_ACTIONS)[number];
       const value = button[action];
       if (action === 'callback_data') {
-        if (typeof value !== 'string') throw bad('can\'t parse inline keyboard button: Field "callback_data" must be of type String');
+        if (typeof value !== 'string')
+          throw bad('can\'t parse inline keyboard button: Field "callback_data" must be of type String');
         const bytes = utf8Length(value);
         if (bytes < 1 || bytes > 64) throw bad('BUTTON_DATA_INVALID');
       } else if (action === 'url') {
@@ -60,7 +73,11 @@ function validateInlineKeyboard(raw: unknown, rejectLocal: boolean): InlineKeybo
         if (typeof url !== 'string' || !/^https:\/\//i.test(url)) {
           throw bad(`inline keyboard button Web App URL '${String(url)}' is invalid: Only HTTPS links are allowed`);
         }
-      } else if (action.startsWith('switch_inline_query') && action !== 'switch_inline_query_chosen_chat' && typeof value !== 'string') {
+      } else if (
+        action.startsWith('switch_inline_query') &&
+        action !== 'switch_inline_query_chosen_chat' &&
+        typeof value !== 'string'
+      ) {
         throw bad(`can't parse inline keyboard button: Field "${action}" must be of type String`);
       }
       return { text: button.text, [action]: value } as unknown as InlineKeyboardButton;

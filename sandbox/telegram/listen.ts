@@ -3,7 +3,7 @@
  * clients can talk to it: `new Bot(token, { client: { apiRoot } })`.
  */
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { createFakeBotApi, type FakeBotApi, type FakeBotApiOptions } from './fake-bot-api.js';
 
 export interface FakeTelegram {

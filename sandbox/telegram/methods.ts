@@ -1,22 +1,37 @@
 // The Bot API methods a bot calls to talk in its chats: sending, editing and deleting
 // messages, answering button presses, chat actions, the command list and the menu button.
 // Each validates its parameters and fails the way Telegram does.
-import type { BotCommand, Message, MenuButton, User, UserFromGetMe } from 'grammy/types';
+import type { BotCommand, MenuButton, Message, User, UserFromGetMe } from 'grammy/types';
 import type { Notifier } from './events.js';
 import type { FloodControl } from './flood-control.js';
-import { parseEntitiesParam, parseTelegramHtml, type FormattedText } from './html-entities.js';
+import { type FormattedText, parseEntitiesParam, parseTelegramHtml } from './html-entities.js';
 import type { Handler } from './invoke.js';
 import { inlineOf, parseReplyMarkup } from './keyboards.js';
-import { bad, isBlank, isRecord, NOT_MODIFIED, optBool, optInt, optJson, optStr, QUERY_TOO_OLD, type Params } from './params.js';
-import { assertCanWrite, entryOf, findReplyTarget, store, type ChatState, type ChatStore, type StoredMessage } from './state.js';
+import { bad, isBlank, isRecord, NOT_MODIFIED, optBool, optInt, optJson, optStr, type Params, QUERY_TOO_OLD } from './params.js';
+import { assertCanWrite, type ChatState, type ChatStore, entryOf, findReplyTarget, type StoredMessage, store } from './state.js';
 import type { CallbackAnswer, FakeBotApiOptions, ReplyMarkup } from './types.js';
 
 const CHAT_ACTIONS = new Set([
-  'typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice',
-  'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note',
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
 ]);
 const SCOPE_TYPES = new Set([
-  'default', 'all_private_chats', 'all_group_chats', 'all_chat_administrators', 'chat', 'chat_administrators', 'chat_member',
+  'default',
+  'all_private_chats',
+  'all_group_chats',
+  'all_chat_administrators',
+  'chat',
+  'chat_administrators',
+  'chat_member',
 ]);
 
 export interface Methods {
@@ -74,7 +89,13 @@ export function createMethods(deps: {
     return { state, stored };
   }
 
-  function applyEdit(state: ChatState, stored: StoredMessage, next: Message.TextMessage, html: string | undefined, markup: ReplyMarkup | undefined) {
+  function applyEdit(
+    state: ChatState,
+    stored: StoredMessage,
+    next: Message.TextMessage,
+    html: string | undefined,
+    markup: ReplyMarkup | undefined,
+  ) {
     const same =
       next.text === stored.message.text &&
       JSON.stringify(next.entities ?? []) === JSON.stringify(stored.message.entities ?? []) &&
@@ -117,7 +138,8 @@ export function createMethods(deps: {
     if (raw.type === 'web_app') {
       const url = isRecord(raw.web_app) ? raw.web_app.url : undefined;
       if (typeof raw.text !== 'string' || raw.text === '') throw bad('menu button text must be non-empty');
-      if (typeof url !== 'string' || !/^https:\/\//i.test(url)) throw bad('menu button Web App URL is invalid: Only HTTPS links are allowed');
+      if (typeof url !== 'string' || !/^https:\/\//i.test(url))
+        throw bad('menu button Web App URL is invalid: Only HTTPS links are allowed');
       return { type: 'web_app', text: raw.text, web_app: { url } };
     }
     throw bad('unsupported menu button type');
@@ -216,7 +238,8 @@ export function createMethods(deps: {
       if (!Array.isArray(raw)) throw bad("can't parse commands JSON object");
       if (raw.length > 100) throw bad('too many commands specified');
       const list = raw.map((c): BotCommand => {
-        if (!isRecord(c) || typeof c.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw bad('BOT_COMMAND_INVALID');
+        if (!isRecord(c) || typeof c.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command))
+          throw bad('BOT_COMMAND_INVALID');
         if (typeof c.description !== 'string' || c.description.trim() === '' || c.description.length > 256) {
           throw bad('BOT_COMMAND_DESCRIPTION_INVALID');
         }
@@ -245,11 +268,17 @@ export function createMethods(deps: {
       return true;
     },
 
-    getChatMenuButton: (p) => (isBlank(p.chat_id) ? undefined : chatStore.resolveChat(p).menuButton) ?? defaultMenuButton ?? { type: 'default' },
+    getChatMenuButton: (p) =>
+      (isBlank(p.chat_id) ? undefined : chatStore.resolveChat(p).menuButton) ?? defaultMenuButton ?? { type: 'default' },
 
     getChat: (p) => {
       const { chat } = chatStore.resolveChat(p);
-      return { ...chat, accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false } };
+      return {
+        ...chat,
+        accent_color_id: 0,
+        max_reaction_count: 11,
+        accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false },
+      };
     },
   };
 
@@ -262,7 +291,9 @@ export function createMethods(deps: {
       return commandSets.get(commandKey(params)) ?? [];
     },
     menuButton(chatId) {
-      return (chatId === undefined ? undefined : chatStore.chats.get(chatId)?.menuButton) ?? defaultMenuButton ?? { type: 'default' };
+      return (
+        (chatId === undefined ? undefined : chatStore.chats.get(chatId)?.menuButton) ?? defaultMenuButton ?? { type: 'default' }
+      );
     },
     reset() {
       commandSets = new Map();

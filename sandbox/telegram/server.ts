@@ -6,8 +6,17 @@ import { ApiError, bad, isRecord, type Params } from './params.js';
 import type { ApiCall, TelegramResponse } from './types.js';
 
 const JSON_FIELDS = new Set([
-  'reply_markup', 'entities', 'caption_entities', 'reply_parameters', 'link_preview_options',
-  'allowed_updates', 'commands', 'scope', 'menu_button', 'media', 'message_ids',
+  'reply_markup',
+  'entities',
+  'caption_entities',
+  'reply_parameters',
+  'link_preview_options',
+  'allowed_updates',
+  'commands',
+  'scope',
+  'menu_button',
+  'media',
+  'message_ids',
 ]);
 
 async function readParams(req: Request): Promise<Params> {
@@ -54,7 +63,12 @@ async function readParams(req: Request): Promise<Params> {
 export function createBotApiApp(opts: {
   /** Path prefix of the routes (default ''). */
   basePath?: string;
-  invoke: (method: string, params: Params, via: ApiCall['via'], auth: { token: string; signal?: AbortSignal }) => Promise<TelegramResponse>;
+  invoke: (
+    method: string,
+    params: Params,
+    via: ApiCall['via'],
+    auth: { token: string; signal?: AbortSignal },
+  ) => Promise<TelegramResponse>;
 }): Hono {
   const { invoke } = opts;
   const app = new Hono();

@@ -4,7 +4,15 @@
 import type { MenuButton, Message, MessageEntity, ReplyKeyboardMarkup, User } from 'grammy/types';
 import { inlineOf } from './keyboards.js';
 import { ApiError, bad, isBlank, isRecord, optBool, optInt, optJson, type Params } from './params.js';
-import type { CallbackAnswer, FakeChat, FakeChatInput, FakeUserInput, ReplyMarkup, SavedMessage, TranscriptEntry } from './types.js';
+import type {
+  CallbackAnswer,
+  FakeChat,
+  FakeChatInput,
+  FakeUserInput,
+  ReplyMarkup,
+  SavedMessage,
+  TranscriptEntry,
+} from './types.js';
 
 export type StoredMessage = SavedMessage;
 
@@ -58,7 +66,10 @@ export function makeUser(input: FakeUserInput): User {
 
 export function assertCanWrite(state: ChatState): void {
   if (state.blocked) {
-    throw new ApiError(403, state.chat.type === 'private' ? 'Forbidden: bot was blocked by the user' : 'Forbidden: bot was kicked from the group chat');
+    throw new ApiError(
+      403,
+      state.chat.type === 'private' ? 'Forbidden: bot was blocked by the user' : 'Forbidden: bot was kicked from the group chat',
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 // The public shapes of the Telegram stand-in: its options, what the controller takes and
 // returns, and the events it streams. Re-exported by fake-bot-api.ts, which importers use.
-import type { Hono } from 'hono';
+
 import type {
   BotCommand,
   Chat,
@@ -15,6 +15,7 @@ import type {
   User,
   UserFromGetMe,
 } from 'grammy/types';
+import type { Hono } from 'hono';
 
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
 export type FakeChat = Chat.PrivateChat | Chat.GroupChat | Chat.SupergroupChat;
@@ -33,7 +34,11 @@ export interface FakeBotApiOptions {
   /** Path prefix of the routes inside `app` (default ''); mounting with `parent.route(prefix, app)` works too. */
   basePath?: string;
   /** Flood control for send and edit methods: 429 "Too Many Requests: retry after N" when exceeded. */
-  rateLimit?: { perChatPerSecond?: number; globalPerSecond?: number; /** Messages a minute to one group chat (negative id), as Telegram's 20. */ groupPerMinute?: number };
+  rateLimit?: {
+    perChatPerSecond?: number;
+    globalPerSecond?: number /** Messages a minute to one group chat (negative id), as Telegram's 20. */;
+    groupPerMinute?: number;
+  };
   /** Clock (ms) for message dates and the call log; timers always use real time. */
   now?: () => number;
   /** Used to POST updates to a webhook (default: global fetch). */
@@ -226,4 +231,3 @@ export interface FakeBotApi {
   /** Release pending long polls, stop webhook delivery and waiters. */
   close(): void;
 }
-

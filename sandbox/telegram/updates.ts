@@ -109,7 +109,10 @@ export function createUpdateQueue(deps: {
 
   async function getUpdates(p: Params, ctx: CallContext): Promise<Update[]> {
     if (webhook) {
-      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new ApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     const offset = optInt(p, 'offset');
     const limit = Math.min(100, Math.max(1, optInt(p, 'limit') ?? 100));
@@ -126,13 +129,19 @@ export function createUpdateQueue(deps: {
       if (left <= 0 || closed) return [];
       const outcome = await waitForUpdate(left, ctx.signal);
       if (outcome === 'conflict') {
-        throw new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+        throw new ApiError(
+          409,
+          'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+        );
       }
       if (outcome !== 'update' || webhook) return [];
     }
   }
 
-  async function postToWebhook(hook: WebhookState, update: Update): Promise<{ ok: boolean; status?: number; error?: string; reply?: unknown }> {
+  async function postToWebhook(
+    hook: WebhookState,
+    update: Update,
+  ): Promise<{ ok: boolean; status?: number; error?: string; reply?: unknown }> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (hook.secretToken) headers['x-telegram-bot-api-secret-token'] = hook.secretToken;
     try {
@@ -144,7 +153,11 @@ export function createUpdateQueue(deps: {
       });
       const body = await res.text();
       if (res.status < 200 || res.status > 299) {
-        return { ok: false, status: res.status, error: `Wrong response from the webhook: ${res.status} ${res.statusText}`.trim() };
+        return {
+          ok: false,
+          status: res.status,
+          error: `Wrong response from the webhook: ${res.status} ${res.statusText}`.trim(),
+        };
       }
       let reply: unknown;
       if ((res.headers.get('content-type') ?? '').includes('json') && body.trim()) {
@@ -178,7 +191,14 @@ export function createUpdateQueue(deps: {
       const update = updates[0];
       if (!update) return;
       const outcome = await postToWebhook(hook, update);
-      webhookAttempts.push({ update_id: update.update_id, url: hook.url, at: now(), ok: outcome.ok, status: outcome.status, error: outcome.error });
+      webhookAttempts.push({
+        update_id: update.update_id,
+        url: hook.url,
+        at: now(),
+        ok: outcome.ok,
+        status: outcome.status,
+        error: outcome.error,
+      });
       if (webhookAttempts.length > maxLoggedCalls) webhookAttempts.shift();
       if (outcome.ok) {
         attempt = 0;
@@ -228,9 +248,11 @@ export function createUpdateQueue(deps: {
       } catch {
         throw bad('bad webhook: invalid webhook URL specified');
       }
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw bad('bad webhook: An HTTPS URL must be provided for webhook');
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        throw bad('bad webhook: An HTTPS URL must be provided for webhook');
       const secret = optStr(p, 'secret_token');
-      if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw bad('bad webhook: secret token contains unallowed characters');
+      if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+        throw bad('bad webhook: secret token contains unallowed characters');
       const allowed = parseAllowedUpdates(optJson(p, 'allowed_updates'));
       const maxConnections = optInt(p, 'max_connections') ?? 40;
       if (maxConnections < 1 || maxConnections > 100) throw bad('bad webhook: max_connections must be between 1 and 100');

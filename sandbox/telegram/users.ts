@@ -4,7 +4,7 @@
 import type { CallbackQuery, MessageEntity, Update, User } from 'grammy/types';
 import type { Notifier } from './events.js';
 import { callbackButtons } from './keyboards.js';
-import { entryOf, makeUser, store, type ChatState, type ChatStore, type StoredMessage } from './state.js';
+import { type ChatState, type ChatStore, entryOf, makeUser, type StoredMessage, store } from './state.js';
 import type { FakeBotApi, FakeUserInput } from './types.js';
 import type { UpdateQueue } from './updates.js';
 
@@ -19,7 +19,8 @@ export function createUsers(deps: { chatStore: ChatStore; updates: UpdateQueue; 
 
   function requireChat(chatId: number, who: string): ChatState {
     const state = chatStore.chats.get(chatId);
-    if (!state) throw new Error(`${who}: chat ${chatId} is unknown to the fake Telegram (no user wrote in it and it was not registered)`);
+    if (!state)
+      throw new Error(`${who}: chat ${chatId} is unknown to the fake Telegram (no user wrote in it and it was not registered)`);
     return state;
   }
 
@@ -44,7 +45,8 @@ export function createUsers(deps: { chatStore: ChatStore; updates: UpdateQueue; 
       let replyTo: StoredMessage | undefined;
       if (input.replyToMessageId !== undefined) {
         replyTo = state.byId.get(input.replyToMessageId);
-        if (!replyTo || replyTo.deleted) throw new Error(`userSends: message ${input.replyToMessageId} not found in chat ${state.chat.id}`);
+        if (!replyTo || replyTo.deleted)
+          throw new Error(`userSends: message ${input.replyToMessageId} not found in chat ${state.chat.id}`);
       }
       const command = /^\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?/.exec(input.text);
       const entities: MessageEntity[] = command ? [{ type: 'bot_command', offset: 0, length: command[0].length }] : [];
@@ -65,7 +67,9 @@ export function createUsers(deps: { chatStore: ChatStore; updates: UpdateQueue; 
       const buttons = callbackButtons(stored.message.reply_markup);
       if (!force && !buttons.some((b) => b.callback_data === data)) {
         const have = buttons.map((b) => JSON.stringify(b.callback_data)).join(', ') || 'none';
-        throw new Error(`pressButton: message ${messageId} has no button with callback_data ${JSON.stringify(data)} (it has: ${have}); pass force: true to send it anyway`);
+        throw new Error(
+          `pressButton: message ${messageId} has no button with callback_data ${JSON.stringify(data)} (it has: ${have}); pass force: true to send it anyway`,
+        );
       }
       const user = presser(state, from, 'pressButton');
       const id = chatStore.newQueryId();

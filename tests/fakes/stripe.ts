@@ -2,8 +2,9 @@
  * The fake Stripe API served over real HTTP on 127.0.0.1 (random port), for tests that
  * point the real `stripe` client at it (`STRIPE_API_BASE` / `apiBase`).
  */
-import type { AddressInfo } from 'node:net';
+
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createFakeStripe, type FakeStripeController, type FakeStripeOptions } from '../../sandbox/stripe/fake-stripe-api.js';
 

@@ -3,25 +3,25 @@
 // and the real stripe client against the local fake Stripe. Requests go through
 // app.request() (no socket) or, with `listen: true`, through a real HTTP server.
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { afterAll, beforeAll } from 'vitest';
-import { testConfig, type Config } from '../../config.js';
-import { silentLogger, type Logger } from '../../logger.js';
-import type { DB } from '../../db/connection.js';
-import { openTestDatabase } from './engine.js';
-import { createCore, type Core, SYSTEM_ACTOR } from '../../core/index.js';
-import { ManualClock } from '../../core/kernel/clock.js';
-import { createStripeGateway } from '../../gateways/stripe.js';
+import { type CreateApiOptions, createApi } from '../../api/app.js';
+import { type Auth, createAuth } from '../../api/auth.js';
+import type { AppEnv } from '../../api/types.js';
+import { type Config, testConfig } from '../../config.js';
 import { hashPassword } from '../../core/accounts/users.js';
 import type { Book } from '../../core/catalogue/books.js';
-import { createApi, type CreateApiOptions } from '../../api/app.js';
-import { createAuth, type Auth } from '../../api/auth.js';
-import type { AppEnv } from '../../api/types.js';
-import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
+import { type Core, createCore, SYSTEM_ACTOR } from '../../core/index.js';
+import { ManualClock } from '../../core/kernel/clock.js';
+import type { DB } from '../../db/connection.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
+import { type Logger, silentLogger } from '../../logger.js';
+import { type StartedFakeStripe, startFakeStripe } from '../fakes/stripe.js';
+import { openTestDatabase } from './engine.js';
 import { live } from './live.js';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -86,7 +86,16 @@ export interface ApiWorld {
   http<T = any>(method: string, path: string, opts?: RequestOptions): Promise<ApiResponse<T>>;
   /** A user straight in the database, with tokens; cheap (no password hashing per user). */
   user(opts?: { staff?: boolean; telegramId?: number }): Promise<TestUser>;
-  book(over?: Partial<{ title: string; author: string; isbn: string | null; inventory: number; daily_fee: string | number; cover: 'HARD' | 'SOFT' }>): Promise<Book>;
+  book(
+    over?: Partial<{
+      title: string;
+      author: string;
+      isbn: string | null;
+      inventory: number;
+      daily_fee: string | number;
+      cover: 'HARD' | 'SOFT';
+    }>,
+  ): Promise<Book>;
   /** Today's date in the library plus n days. */
   day(n: number): string;
   close(): Promise<void>;
@@ -132,8 +141,12 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
   const stripe = opts.stripe ?? (await startFakeStripe({ webhookSecret: WEBHOOK_SECRET, now: () => clock.now().getTime() }));
   // The key is the one the gateway below uses (against the fake): payments are set up here.
   const config = testConfig({
-    DATABASE_PATH: file, PUBLIC_URL: 'http://library.test', TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
-    STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ...opts.env,
+    DATABASE_PATH: file,
+    PUBLIC_URL: 'http://library.test',
+    TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
+    STRIPE_SECRET_KEY: 'sk_test_x',
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...opts.env,
   });
   const { db } = await openTestDatabase(file);
   const logger = opts.logger ?? silentLogger();
@@ -144,10 +157,28 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
     timeoutMs: opts.gatewayTimeoutMs ?? 3000,
     maxNetworkRetries: opts.gatewayRetries ?? 1,
   });
-  const core = createCore({ db, clock, config, gateway, logger, catalogueCacheMs: opts.catalogueCacheMs, catalogueCacheBytes: opts.catalogueCacheBytes });
-  const app = createApi({ core, jwtSecret: JWT_SECRET, logger, rateLimit: false, botUsername: () => 'library_test_bot', ...opts.api });
+  const core = createCore({
+    db,
+    clock,
+    config,
+    gateway,
+    logger,
+    catalogueCacheMs: opts.catalogueCacheMs,
+    catalogueCacheBytes: opts.catalogueCacheBytes,
+  });
+  const app = createApi({
+    core,
+    jwtSecret: JWT_SECRET,
+    logger,
+    rateLimit: false,
+    botUsername: () => 'library_test_bot',
+    ...opts.api,
+  });
   // Same secret and claims as the app's own: tokens minted here are the ones the API issues.
-  const auth = createAuth({ secret: JWT_SECRET, accessTtlSeconds: config.accessTokenTtlSeconds, refreshTtlSeconds: config.refreshTokenTtlSeconds }, core.users);
+  const auth = createAuth(
+    { secret: JWT_SECRET, accessTtlSeconds: config.accessTokenTtlSeconds, refreshTtlSeconds: config.refreshTokenTtlSeconds },
+    core.users,
+  );
 
   let server: ServerType | undefined;
   let url: string | undefined;
@@ -160,7 +191,14 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
   }
 
   return {
-    app, core, db, clock, config, stripe, auth, url,
+    app,
+    core,
+    db,
+    clock,
+    config,
+    stripe,
+    auth,
+    url,
     async req(method, p, o) {
       return toResponse(await app.request(p, init(method, o)));
     },
@@ -190,7 +228,14 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
     },
     async book(over = {}) {
       seq++;
-      return core.books.create(SYSTEM_ACTOR, { title: `Book ${seq}`, author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
+      return core.books.create(SYSTEM_ACTOR, {
+        title: `Book ${seq}`,
+        author: 'Test Author',
+        cover: 'SOFT',
+        inventory: 3,
+        daily_fee: '1.00',
+        ...over,
+      });
     },
     day(n) {
       const d = new Date(Date.parse(`${core.borrowings.today()}T00:00:00Z`) + n * 86_400_000);

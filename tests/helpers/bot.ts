@@ -7,21 +7,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
-import { afterEach, beforeEach } from 'vitest';
 import type { Bot } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import { testConfig, type Config } from '../../config.js';
-import type { DB } from '../../db/connection.js';
-import { openTestDatabase } from './engine.js';
-import { createCore, type Core, SYSTEM_ACTOR } from '../../core/index.js';
+import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
+import { type BotContext, createBot } from '../../bot/index.js';
+import { type Config, testConfig } from '../../config.js';
+import { type Core, createCore, SYSTEM_ACTOR } from '../../core/index.js';
 import { ManualClock } from '../../core/kernel/clock.js';
+import type { DB } from '../../db/connection.js';
 import { createStripeGateway } from '../../gateways/stripe.js';
-import { createBot, type BotContext } from '../../bot/index.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import type { FakeChatInput, FakeUserInput, TranscriptEntry } from '../../sandbox/telegram/fake-bot-api.js';
+import { type StartedFakeStripe, startFakeStripe } from '../fakes/stripe.js';
+import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram.js';
+import { openTestDatabase } from './engine.js';
 import { live } from './live.js';
-import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
-import type { FakeUserInput, FakeChatInput, TranscriptEntry } from '../../sandbox/telegram/fake-bot-api.js';
 
 export const TOKEN = '424242:TEST-bot-token';
 export const STAFF_CHAT_ID = -1001234567890;
@@ -89,7 +89,13 @@ export async function createBotWorld(opts: BotWorldOptions = {}): Promise<BotWor
   const file = tempDbFile();
   const logs: LogEntry[] = [];
   const logger = captureLogger(logs);
-  const gateway = createStripeGateway({ secretKey: 'sk_test_bot', webhookSecret: 'whsec_bot', apiBase: stripe.apiBase, timeoutMs: 3000, maxNetworkRetries: 0 });
+  const gateway = createStripeGateway({
+    secretKey: 'sk_test_bot',
+    webhookSecret: 'whsec_bot',
+    apiBase: stripe.apiBase,
+    timeoutMs: 3000,
+    maxNetworkRetries: 0,
+  });
 
   async function build() {
     const { db } = await openTestDatabase(file);
@@ -143,17 +149,43 @@ export async function createBotWorld(opts: BotWorldOptions = {}): Promise<BotWor
 }
 
 /** People in the scenarios. */
-export const ann: FakeUserInput = { id: 1001, first_name: 'Ann', last_name: 'Reader', username: 'ann_reads', language_code: 'en' };
+export const ann: FakeUserInput = {
+  id: 1001,
+  first_name: 'Ann',
+  last_name: 'Reader',
+  username: 'ann_reads',
+  language_code: 'en',
+};
 export const bob: FakeUserInput = { id: 1002, first_name: 'Bob', username: 'bob_b', language_code: 'en' };
 export const olena: FakeUserInput = { id: 1003, first_name: 'Олена', username: 'olena', language_code: 'uk' };
 export const librarian: FakeUserInput = { id: 2001, first_name: 'Liz', username: 'liz_librarian', language_code: 'en' };
 export const staffChat: FakeChatInput = { id: STAFF_CHAT_ID, type: 'supergroup', title: 'Library staff' };
 export const otherGroup: FakeChatInput = { id: -1009999, type: 'supergroup', title: 'Random group' };
 
-export async function addBooks(core: Core, n: number, make: (i: number) => Partial<{ title: string; author: string; inventory: number; daily_fee: string; isbn: string | null; cover: 'HARD' | 'SOFT' }> = () => ({})) {
+export async function addBooks(
+  core: Core,
+  n: number,
+  make: (i: number) => Partial<{
+    title: string;
+    author: string;
+    inventory: number;
+    daily_fee: string;
+    isbn: string | null;
+    cover: 'HARD' | 'SOFT';
+  }> = () => ({}),
+) {
   const books = [];
   for (let i = 0; i < n; i++) {
-    books.push(await core.books.create(SYSTEM_ACTOR, { title: `Book ${String(i + 1).padStart(3, '0')}`, author: `Author ${i + 1}`, cover: 'SOFT', inventory: 2, daily_fee: '1.00', ...make(i) }));
+    books.push(
+      await core.books.create(SYSTEM_ACTOR, {
+        title: `Book ${String(i + 1).padStart(3, '0')}`,
+        author: `Author ${i + 1}`,
+        cover: 'SOFT',
+        inventory: 2,
+        daily_fee: '1.00',
+        ...make(i),
+      }),
+    );
   }
   return books;
 }
@@ -161,7 +193,10 @@ export async function addBooks(core: Core, n: number, make: (i: number) => Parti
 /** A staff account linked to the librarian's Telegram user, the way a librarian does it: a deep link. */
 export async function linkStaff(world: BotWorld, who: FakeUserInput = librarian) {
   const { user } = await world.core.users.createOrPromoteStaff(SYSTEM_ACTOR, `staff-${who.id}@library.test`, 'staff password 1');
-  const { code } = await world.core.users.createLinkCode({ userId: user.id, isStaff: true }, { current_password: 'staff password 1' });
+  const { code } = await world.core.users.createLinkCode(
+    { userId: user.id, isStaff: true },
+    { current_password: 'staff password 1' },
+  );
   await world.send(who, `/start ${code}`);
   await world.press(who.id, '✅ Link', who);
   return user;
@@ -212,7 +247,12 @@ export function readerSteps(w: BotWorld) {
   /** The customer pays on the (fake) Stripe page and comes back through the success redirect. */
   async function payAll(tgId: number) {
     const userId = await readerId(tgId);
-    const pending = await w.db.selectFrom('payments').select(['session_id']).where('user_id', '=', userId).where('status', '=', 'PENDING').execute();
+    const pending = await w.db
+      .selectFrom('payments')
+      .select(['session_id'])
+      .where('user_id', '=', userId)
+      .where('status', '=', 'PENDING')
+      .execute();
     for (const p of pending) {
       await w.stripe.api.pay(p.session_id!);
       await w.core.payments.confirmSession(p.session_id!);

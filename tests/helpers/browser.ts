@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { bundledChromium, bundledChromiumFits, findInstalledChromium } from './chromium.js';
 
 // Chromium's own background connections (component updates, sync, QUIC) are refused on
@@ -36,7 +36,9 @@ export async function launchChromium(): Promise<Browser> {
   const bundled = await bundledChromium();
   // Its own flags plus ours, less two: --single-process (meant for Lambda) crashes the browser
   // when a test opens a second context, and its "--headless='shell'" gives way to our --headless.
-  const args = [...new Set([...bundled.args.filter((a) => a !== '--single-process' && !a.startsWith('--headless')), ...CHROMIUM_ARGS])];
+  const args = [
+    ...new Set([...bundled.args.filter((a) => a !== '--single-process' && !a.startsWith('--headless')), ...CHROMIUM_ARGS]),
+  ];
   return chromium.launch({ executablePath: bundled.executablePath, args, timeout: 30_000 });
 }
 
@@ -92,7 +94,10 @@ export class SandboxChat {
   /** The newest message id on the page (0 when the chat is empty). */
   async lastMessageId(): Promise<number> {
     return this.page.evaluate(() =>
-      Math.max(0, ...Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message"]')).map((n) => Number(n.dataset.messageId))),
+      Math.max(
+        0,
+        ...Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message"]')).map((n) => Number(n.dataset.messageId)),
+      ),
     );
   }
 
@@ -139,7 +144,9 @@ export class SandboxChat {
       const handle = await this.page.waitForFunction(
         ({ from, source, flags, after, id }) => {
           const re = new RegExp(source, flags);
-          const nodes = Array.from(document.querySelectorAll<HTMLElement>(`[data-testid="message"][data-from="${from}"]`)).reverse();
+          const nodes = Array.from(
+            document.querySelectorAll<HTMLElement>(`[data-testid="message"][data-from="${from}"]`),
+          ).reverse();
           for (const n of nodes) {
             const mid = Number(n.dataset.messageId);
             if (id !== null && mid !== id) continue;
@@ -157,20 +164,24 @@ export class SandboxChat {
       // Say what the chat shows instead: a failure is then readable without the screenshots.
       const shown = await this.transcript().catch(() => '(the page could not be read)');
       await screenshot(this.page, 'failure.png').catch(() => undefined);
-      const where = opts.id !== undefined ? ` in message ${opts.id}` : opts.after !== undefined ? ` after message ${opts.after}` : '';
-      throw new Error(`No ${from} message matching ${re}${where} appeared. The chat shows:\n${shown}\n(${(err as Error).message.split('\n')[0]})`);
+      const where =
+        opts.id !== undefined ? ` in message ${opts.id}` : opts.after !== undefined ? ` after message ${opts.after}` : '';
+      throw new Error(
+        `No ${from} message matching ${re}${where} appeared. The chat shows:\n${shown}\n(${(err as Error).message.split('\n')[0]})`,
+      );
     }
   }
 
   /** The last messages as text, for error messages. */
   async transcript(last = 8): Promise<string> {
-    const lines = await this.page.evaluate(
-      () =>
-        Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message"]')).map((n) => {
-          const text = n.querySelector('[data-testid="message-text"]')?.textContent ?? '';
-          const buttons = Array.from(n.querySelectorAll('[data-testid="keyboard-button"]')).map((b) => `[${b.textContent}]`).join(' ');
-          return `#${n.dataset.messageId} ${n.dataset.from}: ${text.replace(/\n/g, ' ⏎ ')}${buttons ? `  ${buttons}` : ''}`;
-        }),
+    const lines = await this.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message"]')).map((n) => {
+        const text = n.querySelector('[data-testid="message-text"]')?.textContent ?? '';
+        const buttons = Array.from(n.querySelectorAll('[data-testid="keyboard-button"]'))
+          .map((b) => `[${b.textContent}]`)
+          .join(' ');
+        return `#${n.dataset.messageId} ${n.dataset.from}: ${text.replace(/\n/g, ' ⏎ ')}${buttons ? `  ${buttons}` : ''}`;
+      }),
     );
     return lines.slice(-last).join('\n') || '(no messages)';
   }

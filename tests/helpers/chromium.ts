@@ -43,7 +43,10 @@ const defaults = (): LookupDeps => ({ env: process.env, platform: process.platfo
 export function findInstalledChromium(deps: LookupDeps = defaults()): FoundChromium | undefined {
   const explicit = deps.env.CHROMIUM_PATH;
   if (explicit) {
-    if (!deps.isExecutable(explicit)) throw new Error(`CHROMIUM_PATH is ${explicit}, which is not an executable file. Point it at a Chromium binary, or unset it to use the Chromium on PATH or the one @sparticuz/chromium ships.`);
+    if (!deps.isExecutable(explicit))
+      throw new Error(
+        `CHROMIUM_PATH is ${explicit}, which is not an executable file. Point it at a Chromium binary, or unset it to use the Chromium on PATH or the one @sparticuz/chromium ships.`,
+      );
     return { executablePath: explicit, source: 'CHROMIUM_PATH' };
   }
   const dirs = (deps.env.PATH ?? '').split(path.delimiter).filter(Boolean);

@@ -61,18 +61,23 @@ export function createContract(doc: Json) {
     if (!op) return [`no operation ${operationId} in the document`];
     const status = String(res.status);
     const documented = op.responses[status];
-    if (!documented) return [`${operationId} answered ${status}, which is not documented (documented: ${Object.keys(op.responses).join(', ')})`];
+    if (!documented)
+      return [`${operationId} answered ${status}, which is not documented (documented: ${Object.keys(op.responses).join(', ')})`];
     covered.add(`${operationId} ${status}`);
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const content = documented.content ?? {};
     if (!type || res.text === '') {
-      return Object.keys(content).length === 0 ? [] : [`${operationId} ${status} answered no body; documented ${Object.keys(content).join(', ')}`];
+      return Object.keys(content).length === 0
+        ? []
+        : [`${operationId} ${status} answered no body; documented ${Object.keys(content).join(', ')}`];
     }
     const media = content[type];
     if (!media) return [`${operationId} ${status} answered ${type}; documented ${Object.keys(content).join(', ') || 'no body'}`];
     if (type !== 'application/json' || !media.schema) return [];
     const parsed = schemaFor(op, status, media.schema).safeParse(res.body);
-    return parsed.success ? [] : parsed.error.issues.map((i) => `${operationId} ${status} ${i.path.join('.') || '(root)'}: ${i.message}`);
+    return parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${operationId} ${status} ${i.path.join('.') || '(root)'}: ${i.message}`);
   }
 
   return {

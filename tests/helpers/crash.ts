@@ -3,13 +3,13 @@
 // write to it and registrations come in over the API; it is killed with SIGKILL and started
 // again at once on the same database and port. Used by tests/restart-crash.test.ts (SQLite) and
 // tests/multi/restart-crash.test.ts (a PostgreSQL server).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, REPO, withDistBuild } from './entry-point.js';
 import { expect } from 'vitest';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram.js';
+import { freePort, REPO, withDistBuild } from './entry-point.js';
 
 const TOKEN = '559000:crash-restart-token';
 const READERS = Array.from({ length: 6 }, (_, i) => 7_400_001 + i);
@@ -42,12 +42,19 @@ interface Service {
 /** Once per run: dist/ as the sources are now (what `npm start` does first). */
 export function buildDist(): Promise<void> {
   return withDistBuild(() => {
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
+    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
+      cwd: REPO,
+      stdio: 'ignore',
+    });
   });
 }
 
 function spawnService(cwd: string, env: Record<string, string>): Service {
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', path.join(REPO, 'dist/main.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', path.join(REPO, 'dist/main.js')], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
@@ -57,7 +64,12 @@ function spawnService(cwd: string, env: Record<string, string>): Service {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, output: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  output: () => string,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -67,7 +79,11 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
   }
 }
 
-const healthy = (port: number) => fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) }).then((r) => (r.status === 200 ? true : undefined), () => undefined);
+const healthy = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) }).then(
+    (r) => (r.status === 200 ? true : undefined),
+    () => undefined,
+  );
 
 /**
  * Runs the crash: `database` is the environment that names the database (DATABASE_PATH or
@@ -78,11 +94,17 @@ export async function crashUnderLoad(database: Record<string, string>): Promise<
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'library-crash-cwd-'));
   const port = await freePort();
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '',
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
     ...database,
-    PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SANDBOX: 'off', AUTH_RATE_LIMIT: 'off',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SANDBOX: 'off',
+    AUTH_RATE_LIMIT: 'off',
     JWT_SECRET: 'crash-restart-jwt-secret-0123456789abcdef',
-    TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: tg.apiRoot,
   };
   for (const id of READERS) tg.api.registerChat({ id, type: 'private', first_name: `R${id}` });
   const services: Service[] = [];
@@ -166,7 +188,8 @@ export async function crashUnderLoad(database: Record<string, string>): Promise<
       second.output,
     );
     const healthyMs = Date.now() - spawnedAt;
-    const answered = (marker: string) => tg.api.transcript(chatOf.get(marker)!).some((m) => m.from === 'bot' && m.text.includes(`“${marker}”`));
+    const answered = (marker: string) =>
+      tg.api.transcript(chatOf.get(marker)!).some((m) => m.from === 'bot' && m.text.includes(`“${marker}”`));
     const pollingMs = await until(
       'restart polling',
       () => (sentAfter.some((m) => (sentAt.get(m) ?? 0) >= restartedAt && answered(m)) ? Date.now() - spawnedAt : undefined),
@@ -238,13 +261,20 @@ export function expectBackAtOnce(run: CrashRun): void {
   expect(run.healthyMs).toBeLessThan(2000);
   expect(run.pollingMs).toBeLessThan(20_000);
   const logs = entries(run.secondOutput);
-  expect(logs.some((l) => l.lease === 'telegram-polling' && l.msg === 'lease taken over from a process of this machine that is gone'), run.secondOutput).toBe(true);
+  expect(
+    logs.some((l) => l.lease === 'telegram-polling' && l.msg === 'lease taken over from a process of this machine that is gone'),
+    run.secondOutput,
+  ).toBe(true);
   expect(logs.some((l) => String(l.msg).includes('receiving Telegram updates by long polling'))).toBe(false);
   expect([...run.answers].filter(([, n]) => n > 1)).toEqual([]);
-  const givenUp = logs.filter((l) => String(l.msg).includes('were being handled when the previous poller stopped')).flatMap((l) => l.updates as number[]);
+  const givenUp = logs
+    .filter((l) => String(l.msg).includes('were being handled when the previous poller stopped'))
+    .flatMap((l) => l.updates as number[]);
   expect(givenUp.length).toBeLessThanOrEqual(READERS.length);
   const unanswered = [...run.sentBefore, ...run.sentAfter].filter((m) => !run.answers.has(m));
-  expect(unanswered.length, `unanswered ${unanswered.join(' ')}; given up ${givenUp.join(' ')}`).toBeLessThanOrEqual(givenUp.length);
+  expect(unanswered.length, `unanswered ${unanswered.join(' ')}; given up ${givenUp.join(' ')}`).toBeLessThanOrEqual(
+    givenUp.length,
+  );
   expect(run.sentBefore.length).toBeGreaterThan(10);
   expect(run.sentAfter.length).toBeGreaterThan(10);
   expect(run.secondExit).toBe(0);

@@ -1,16 +1,17 @@
 // The outbox dispatcher's test harness: a fake Telegram Bot API reached through the real grammY
 // client, a fresh database (tests/helpers/engine.ts), and small helpers to queue notes and read what was sent.
-import { afterEach, beforeEach } from 'vitest';
+
 import { Api } from 'grammy';
-import type { DB } from '../../db/connection.js';
-import { openTestDatabase } from './engine.js';
-import { systemClock, type Clock } from '../../core/kernel/clock.js';
-import { enqueue, type Notification } from '../../core/notices/outbox.js';
-import { silentLogger } from '../../logger.js';
-import type { DispatchOptions, DispatcherDeps, MessageSender } from '../../jobs/dispatcher.js';
-import type { FakeBotApiOptions } from '../../sandbox/telegram/fake-bot-api.js';
+import { afterEach, beforeEach } from 'vitest';
 import { createNoticeRenderer } from '../../bot/notices.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
+import { type Clock, systemClock } from '../../core/kernel/clock.js';
+import { enqueue, type Notification } from '../../core/notices/outbox.js';
+import type { DB } from '../../db/connection.js';
+import type { DispatcherDeps, DispatchOptions, MessageSender } from '../../jobs/dispatcher.js';
+import { silentLogger } from '../../logger.js';
+import type { FakeBotApiOptions } from '../../sandbox/telegram/fake-bot-api.js';
+import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram.js';
+import { openTestDatabase } from './engine.js';
 
 export const TOKEN = '123456:TEST-dispatcher';
 export const FAST: DispatchOptions = { perChatIntervalMs: 50, backoffBaseMs: 50, backoffMaxMs: 400, globalPerSecond: 1000 };
@@ -53,7 +54,11 @@ export function useDispatchHarness(): DispatchHarness {
   });
 
   const sendCalls = () => h.tg.api.calls.filter((c) => c.method === 'sendMessage');
-  const botTexts = (chatId: number) => h.tg.api.transcript(chatId).filter((m) => m.from === 'bot').map((m) => m.text);
+  const botTexts = (chatId: number) =>
+    h.tg.api
+      .transcript(chatId)
+      .filter((m) => m.from === 'bot')
+      .map((m) => m.text);
 
   return Object.assign(h, {
     async restartTelegram(opts: FakeBotApiOptions = {}) {
@@ -61,7 +66,13 @@ export function useDispatchHarness(): DispatchHarness {
       h.tg = await startFakeTelegram({ token: TOKEN, ...opts });
       h.api = new Api(TOKEN, { apiRoot: h.tg.apiRoot });
     },
-    deps: (clock: Clock = systemClock, sender: MessageSender = h.api) => ({ db: h.db, api: sender, clock, logger: silentLogger(), notices: createNoticeRenderer(h.db) }),
+    deps: (clock: Clock = systemClock, sender: MessageSender = h.api) => ({
+      db: h.db,
+      api: sender,
+      clock,
+      logger: silentLogger(),
+      notices: createNoticeRenderer(h.db),
+    }),
     privateChat(id: number) {
       h.tg.api.registerChat({ id, type: 'private', first_name: `Reader${id}` });
       return id;
@@ -75,7 +86,8 @@ export function useDispatchHarness(): DispatchHarness {
       await enqueue(h.db, notes, clock.now().getTime());
     },
     sendCalls,
-    okSends: (chatId?: number) => sendCalls().filter((c) => c.ok && (chatId === undefined || Number(c.params.chat_id) === chatId)),
+    okSends: (chatId?: number) =>
+      sendCalls().filter((c) => c.ok && (chatId === undefined || Number(c.params.chat_id) === chatId)),
     botTexts,
     markersIn: (chatId: number) => botTexts(chatId).map((t) => /Book: (\S+)/.exec(t)?.[1]),
     outbox: () => selectOutbox(h.db),

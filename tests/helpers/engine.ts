@@ -1,7 +1,7 @@
 // The engine the test helpers open databases on: SQLite unless TEST_DB=postgres (the PostgreSQL
 // project in vitest.config.ts sets it). Test worlds open their database here and nowhere else.
 import type SQLite from 'better-sqlite3';
-import { openDatabase, type DB } from '../../db/connection.js';
+import { type DB, openDatabase } from '../../db/connection.js';
 import type { Engine, EngineKind } from '../../db/engine.js';
 import { openPostgresWorld } from './pg-worlds.js';
 

@@ -1,6 +1,6 @@
 // Runs an entry point (npm start's main.ts, a CLI script) the way an operator does: `tsx <file>`
 // in a working directory of the test's choosing, with only the environment the test gives it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -31,9 +31,16 @@ export interface Finished {
 }
 
 /** Runs `tsx <script> ...args` in cwd to the end. */
-export function runToEnd(script: string, opts: { cwd: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; input?: string }): Promise<Finished> {
+export function runToEnd(
+  script: string,
+  opts: { cwd: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; input?: string },
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [path.join(REPO, script), ...(opts.args ?? [])], { cwd: opts.cwd, env: baseEnv(opts.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [path.join(REPO, script), ...(opts.args ?? [])], {
+      cwd: opts.cwd,
+      env: baseEnv(opts.env ?? {}),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.stdin.end(opts.input ?? '');
     let stdout = '';
     let stderr = '';
@@ -62,7 +69,11 @@ export interface Started {
 /** Starts `tsx main.ts` in cwd and resolves once it logs that the library is up. */
 export function startMain(opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [path.join(REPO, 'main.ts')], { cwd: opts.cwd, env: baseEnv(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [path.join(REPO, 'main.ts')], {
+      cwd: opts.cwd,
+      env: baseEnv(opts.env ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const logs: Record<string, unknown>[] = [];
     let text = '';
     let pending = '';

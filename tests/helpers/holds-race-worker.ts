@@ -4,26 +4,42 @@
 //   holds-race-worker.ts <file> <stripe api base> <now ISO> <start at ms> <step ms> <actions JSON>
 // actions: [{ kind: 'hold', userId, bookId } | { kind: 'return', userId, borrowingId } |
 //           { kind: 'inventory', bookId, inventory }], action i started at startAt + i × step.
-import { createDb } from '../../db/connection.js';
-import { createCore, SYSTEM_ACTOR } from '../../core/index.js';
-import { createStripeGateway } from '../../gateways/stripe.js';
-import { ManualClock } from '../../core/kernel/clock.js';
-import { testConfig } from '../../config.js';
-import { silentLogger } from '../../logger.js';
-import { DomainError } from '../../core/kernel/errors.js';
 
-type Action = { kind: 'hold'; userId: number; bookId: number } | { kind: 'return'; userId: number; borrowingId: number } | { kind: 'inventory'; bookId: number; inventory: number };
+import { testConfig } from '../../config.js';
+import { createCore, SYSTEM_ACTOR } from '../../core/index.js';
+import { ManualClock } from '../../core/kernel/clock.js';
+import { DomainError } from '../../core/kernel/errors.js';
+import { createDb } from '../../db/connection.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
+import { silentLogger } from '../../logger.js';
+
+type Action =
+  | { kind: 'hold'; userId: number; bookId: number }
+  | { kind: 'return'; userId: number; borrowingId: number }
+  | { kind: 'inventory'; bookId: number; inventory: number };
 
 const [file, apiBase, now, startAt, step, json] = process.argv.slice(2);
 const actions = JSON.parse(json!) as Action[];
 const { db } = createDb(file!);
-const gateway = createStripeGateway({ secretKey: 'sk_test_worker', webhookSecret: 'whsec_x', apiBase: apiBase!, maxNetworkRetries: 0 });
-const core = createCore({ db, clock: new ManualClock(now!), config: testConfig({ DATABASE_PATH: file!, MAX_HOLDS: '5' }), gateway, logger: silentLogger() });
+const gateway = createStripeGateway({
+  secretKey: 'sk_test_worker',
+  webhookSecret: 'whsec_x',
+  apiBase: apiBase!,
+  maxNetworkRetries: 0,
+});
+const core = createCore({
+  db,
+  clock: new ManualClock(now!),
+  config: testConfig({ DATABASE_PATH: file!, MAX_HOLDS: '5' }),
+  gateway,
+  logger: silentLogger(),
+});
 const results = await Promise.all(
   actions.map(async (a, i) => {
     await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) + i * Number(step) - Date.now())));
     try {
-      if (a.kind === 'hold') return { ok: 'OK', holdId: (await core.holds.place({ userId: a.userId, isStaff: false }, { book_id: a.bookId })).id };
+      if (a.kind === 'hold')
+        return { ok: 'OK', holdId: (await core.holds.place({ userId: a.userId, isStaff: false }, { book_id: a.bookId })).id };
       if (a.kind === 'return') await core.borrowings.returnBook({ userId: a.userId, isStaff: false }, a.borrowingId);
       else await core.books.setInventory(SYSTEM_ACTOR, a.bookId, a.inventory);
       return { ok: 'OK' };

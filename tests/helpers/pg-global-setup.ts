@@ -10,8 +10,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../../db/connection.js';
-import { createPgPool, postgresDatabase } from '../../db/postgres.js';
 import { pglitePool, startPglite } from '../../db/pglite.js';
+import { createPgPool, postgresDatabase } from '../../db/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -43,7 +43,9 @@ export default async function setup(project: TestProject) {
     project.provide('pgTemplateUrl', templateUrl);
     project.provide('pgliteDump', '');
     return async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => admin.query(`DROP DATABASE IF EXISTS ${name}`));
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        .catch(() => admin.query(`DROP DATABASE IF EXISTS ${name}`));
       await admin.end();
     };
   }

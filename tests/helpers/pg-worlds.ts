@@ -10,10 +10,10 @@
 // file's directory is gone.
 import fs from 'node:fs';
 import path from 'node:path';
+import { type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import { migrateToLatest, type DB } from '../../db/connection.js';
+import { type DB, migrateToLatest } from '../../db/connection.js';
 import type { Engine } from '../../db/engine.js';
 import { createPgPool, openLockSession, pgTypes, postgresDatabase } from '../../db/postgres.js';
 import type { QueryablePool } from '../../db/rate-limit-store.js';
@@ -89,7 +89,10 @@ async function startServer(): Promise<Server> {
   const templateUrl = inject('pgTemplateUrl');
   if (templateUrl) return copyTemplate(templateUrl);
   const dump = inject('pgliteDump');
-  if (!dump) throw new Error('TEST_DB=postgres needs the PostgreSQL project (vitest --project postgres): its global setup prepares the database');
+  if (!dump)
+    throw new Error(
+      'TEST_DB=postgres needs the PostgreSQL project (vitest --project postgres): its global setup prepares the database',
+    );
   const { PGlite } = await import('@electric-sql/pglite');
   const { pglitePool } = await import('../../db/pglite.js');
   const lite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(dump)]) });
@@ -202,9 +205,17 @@ export function openPostgresWorld(file = ':memory:'): Promise<{ db: DB; engine: 
     schema.dirty = true;
     // Tests end a world with db.destroy(): that also ends the world's lock session, if it opened one.
     let endLocks = () => undefined as unknown;
-    const opened = postgresDatabase(new SchemaPool(pool, schema.name, () => { schema.open--; endLocks(); }), `${description} (schema ${schema.name})`, undefined, {
-      lockSession: url ? () => openLockSession(url) : undefined,
-    });
+    const opened = postgresDatabase(
+      new SchemaPool(pool, schema.name, () => {
+        schema.open--;
+        endLocks();
+      }),
+      `${description} (schema ${schema.name})`,
+      undefined,
+      {
+        lockSession: url ? () => openLockSession(url) : undefined,
+      },
+    );
     endLocks = () => void opened.engine.keyedLocks().close();
     // Kysely's destroy() is a no-op on a driver that never ran a query: the schema would never
     // come back, and a destroyed world would go on answering.

@@ -3,18 +3,30 @@
 //   race-worker.ts <file> borrow <bookId:userId,…> <stripe api base> <now ISO> <start at ms> <step ms>
 //   race-worker.ts <file> remove <bookId,…>        <stripe api base> <now ISO> <start at ms> <step ms>
 // Item i is started at startAt + i × step, so every process reaches the same book together.
-import { createDb } from '../../db/connection.js';
-import { createCore, SYSTEM_ACTOR } from '../../core/index.js';
-import { createStripeGateway } from '../../gateways/stripe.js';
-import { ManualClock, addDays } from '../../core/kernel/clock.js';
+
 import { testConfig } from '../../config.js';
-import { silentLogger } from '../../logger.js';
+import { createCore, SYSTEM_ACTOR } from '../../core/index.js';
+import { addDays, ManualClock } from '../../core/kernel/clock.js';
 import { DomainError } from '../../core/kernel/errors.js';
+import { createDb } from '../../db/connection.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
+import { silentLogger } from '../../logger.js';
 
 const [file, action, items, apiBase, now, startAt, step] = process.argv.slice(2);
 const { db } = createDb(file!);
-const gateway = createStripeGateway({ secretKey: 'sk_test_worker', webhookSecret: 'whsec_x', apiBase: apiBase!, maxNetworkRetries: 0 });
-const core = createCore({ db, clock: new ManualClock(now!), config: testConfig({ DATABASE_PATH: file! }), gateway, logger: silentLogger() });
+const gateway = createStripeGateway({
+  secretKey: 'sk_test_worker',
+  webhookSecret: 'whsec_x',
+  apiBase: apiBase!,
+  maxNetworkRetries: 0,
+});
+const core = createCore({
+  db,
+  clock: new ManualClock(now!),
+  config: testConfig({ DATABASE_PATH: file! }),
+  gateway,
+  logger: silentLogger(),
+});
 const due = addDays(core.borrowings.today(), 3);
 const results = await Promise.all(
   items!.split(',').map(async (item, i) => {

@@ -5,8 +5,8 @@
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import type { Config } from '../../config.js';
-import { openDatabase, type DB } from '../../db/connection.js';
-import { startService, type RunningService, type StartOptions } from '../../service.js';
+import { type DB, openDatabase } from '../../db/connection.js';
+import { type RunningService, type StartOptions, startService } from '../../service.js';
 import { onPostgres, openTestDatabase } from './engine.js';
 import { withDatabase } from './pg-global-setup.js';
 
@@ -73,7 +73,11 @@ export async function openServiceDatabase(config: Config): Promise<DB> {
  * tests that talk to the bot at once wait for that first attempt, unless `awaitTelegram` is false
  * (tests of the start itself).
  */
-export async function startTestService(config: Config, opts: StartOptions, { awaitTelegram = true } = {}): Promise<RunningService> {
+export async function startTestService(
+  config: Config,
+  opts: StartOptions,
+  { awaitTelegram = true } = {},
+): Promise<RunningService> {
   const service = await startOnEngine(config, opts);
   if (awaitTelegram) await service.telegramStarted;
   return service;
@@ -93,7 +97,8 @@ if (onPostgres) {
   afterAll(async () => {
     if (created.size === 0) return;
     await withAdmin(async (admin) => {
-      for (const url of created.values()) await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`).catch(() => undefined);
+      for (const url of created.values())
+        await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`).catch(() => undefined);
     });
     created.clear();
   });

@@ -4,15 +4,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { testConfig, type Config } from '../../config.js';
-import { silentLogger } from '../../logger.js';
-import type { DB } from '../../db/connection.js';
-import { openTestDatabase } from './engine.js';
-import { createCore, type Core, SYSTEM_ACTOR } from '../../core/index.js';
+import { type Config, testConfig } from '../../config.js';
+import { type Core, createCore, SYSTEM_ACTOR } from '../../core/index.js';
 import { ManualClock } from '../../core/kernel/clock.js';
-import { createStripeGateway } from '../../gateways/stripe.js';
-import { startFakeStripe, type StartedFakeStripe } from '../fakes/stripe.js';
 import { DomainError } from '../../core/kernel/errors.js';
+import type { DB } from '../../db/connection.js';
+import { createStripeGateway } from '../../gateways/stripe.js';
+import { silentLogger } from '../../logger.js';
+import { type StartedFakeStripe, startFakeStripe } from '../fakes/stripe.js';
+import { openTestDatabase } from './engine.js';
 
 export interface World {
   db: DB;
@@ -35,10 +35,21 @@ export async function createWorld(opts: { file?: string; env?: Record<string, st
   const stripe = await startFakeStripe({ webhookSecret: 'whsec_test_secret', now: () => clock.now().getTime() });
   const config = testConfig({ DATABASE_PATH: file, PUBLIC_URL: 'http://library.test', ...opts.env });
   const { db } = await openTestDatabase(file);
-  const gateway = createStripeGateway({ secretKey: 'sk_test_world', webhookSecret: 'whsec_test_secret', apiBase: stripe.apiBase, timeoutMs: 2000, maxNetworkRetries: 0 });
+  const gateway = createStripeGateway({
+    secretKey: 'sk_test_world',
+    webhookSecret: 'whsec_test_secret',
+    apiBase: stripe.apiBase,
+    timeoutMs: 2000,
+    maxNetworkRetries: 0,
+  });
   const core = createCore({ db, clock, config, gateway, logger: silentLogger() });
   return {
-    db, core, clock, config, stripe, file,
+    db,
+    core,
+    clock,
+    config,
+    stripe,
+    file,
     async close() {
       await db.destroy();
       await stripe.close();
@@ -50,7 +61,12 @@ let seq = 0;
 /** A reader account (REST-registered) and its actor. */
 export async function makeReader(core: Core, over: { telegramId?: number } = {}) {
   seq++;
-  const user = await core.users.register({ email: `reader${seq}-${Date.now()}@example.test`, password: 'correct horse', first_name: 'Read', last_name: `Er${seq}` });
+  const user = await core.users.register({
+    email: `reader${seq}-${Date.now()}@example.test`,
+    password: 'correct horse',
+    first_name: 'Read',
+    last_name: `Er${seq}`,
+  });
   if (over.telegramId !== undefined) {
     await core.deps.db.updateTable('users').set({ telegram_user_id: over.telegramId }).where('id', '=', user.id).execute();
   }
@@ -59,12 +75,33 @@ export async function makeReader(core: Core, over: { telegramId?: number } = {})
 
 export async function makeStaff(core: Core) {
   seq++;
-  const { user } = await core.users.createOrPromoteStaff(SYSTEM_ACTOR, `staff${seq}-${Date.now()}@example.test`, 'staff password');
+  const { user } = await core.users.createOrPromoteStaff(
+    SYSTEM_ACTOR,
+    `staff${seq}-${Date.now()}@example.test`,
+    'staff password',
+  );
   return { user, actor: { userId: user.id, isStaff: true } };
 }
 
-export async function makeBook(core: Core, over: Partial<{ title: string; author: string; isbn: string | null; inventory: number; daily_fee: string | number; cover: 'HARD' | 'SOFT' }> = {}) {
-  return core.books.create(SYSTEM_ACTOR, { title: 'Test Book', author: 'Test Author', cover: 'SOFT', inventory: 3, daily_fee: '1.00', ...over });
+export async function makeBook(
+  core: Core,
+  over: Partial<{
+    title: string;
+    author: string;
+    isbn: string | null;
+    inventory: number;
+    daily_fee: string | number;
+    cover: 'HARD' | 'SOFT';
+  }> = {},
+) {
+  return core.books.create(SYSTEM_ACTOR, {
+    title: 'Test Book',
+    author: 'Test Author',
+    cover: 'SOFT',
+    inventory: 3,
+    daily_fee: '1.00',
+    ...over,
+  });
 }
 
 /** What a core call ends with: 'OK', the DomainError's code, or THROWN:<message> for anything else. */
@@ -76,4 +113,3 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
     return e instanceof DomainError ? e.code : `THROWN:${(e as Error).message}`;
   }
 }
-

@@ -1,8 +1,9 @@
 // The per-chat lock across instances on a PostgreSQL server (db/keyed-locks.ts: session advisory
 // locks on a dedicated connection per instance).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { sql } from 'kysely';
-import { openDatabase, type OpenedDatabase } from '../../db/connection.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OpenedDatabase, openDatabase } from '../../db/connection.js';
 import { serverDatabaseUrl } from '../helpers/service.js';
 
 let a: OpenedDatabase;
@@ -47,7 +48,9 @@ describe('Keyed locks across instances', () => {
     });
     while (!entered) await pause(10);
     // Kill a's lock session from the server side, as a crash or a network cut would.
-    await sql`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`.execute(b.db);
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`.execute(
+      b.db,
+    );
     const t0 = Date.now();
     await b.engine.keyedLocks().run('chat:3', async () => undefined);
     expect(Date.now() - t0).toBeLessThan(2_000);

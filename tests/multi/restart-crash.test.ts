@@ -3,8 +3,8 @@
 // What it owes: tests/helpers/crash.ts (expectBackAtOnce). On SQLite: tests/restart-crash.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.js';
-import { serverDatabaseUrl } from '../helpers/service.js';
 import { buildDist, crashUnderLoad, expectBackAtOnce } from '../helpers/crash.js';
+import { serverDatabaseUrl } from '../helpers/service.js';
 
 beforeAll(() => buildDist(), 300_000);
 

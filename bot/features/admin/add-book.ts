@@ -4,14 +4,14 @@
 // core.books.create. A bad answer re-asks that one field only: nothing typed before is lost.
 // Prompts use force_reply so answers reach the bot even with group privacy mode on.
 import { InlineKeyboard } from 'grammy';
+import { checkBookField, isbnChecksumValid } from '../../../core/catalogue/index.js';
+import { formatCents, hasRefusedChars, parseMoney } from '../../../core/kernel/index.js';
+import { html, type TVars, tPlain, t as translate } from '../../../i18n/index.js';
+import { addBookCallback, type Cover, coverCallback } from '../../callbacks.js';
 import type { BotConversation, ConvContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
 import { attempt, domainErrorText } from '../../errors.js';
 import { normalizeLanguage } from '../../reader.js';
-import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
-import { addBookCallback, coverCallback, type Cover } from '../../callbacks.js';
-import { checkBookField, isbnChecksumValid } from '../../../core/catalogue/index.js';
-import { hasRefusedChars, formatCents, parseMoney } from '../../../core/kernel/index.js';
 import { truncate } from '../../text.js';
 
 export const ADD_BOOK_CONVERSATION = 'addbook';
@@ -24,7 +24,11 @@ type Check<T> = (text: string) => Checked<T>;
  * An answer read as a chat message says it (a dash for no ISBN, a decimal comma), then checked by
  * core's own rule for the field; a refusal is answered with the field's hint (`error`).
  */
-function answer<F extends Parameters<typeof checkBookField>[0]>(field: F, error: string, read: (text: string) => unknown = (s) => s) {
+function answer<F extends Parameters<typeof checkBookField>[0]>(
+  field: F,
+  error: string,
+  read: (text: string) => unknown = (s) => s,
+) {
   return ((text) => {
     const r = checkBookField(field, read(text));
     return r.ok ? { value: r.value } : { error };
@@ -72,7 +76,9 @@ export function addBookConversation(deps: BotDeps) {
       c.reply(text, {
         parse_mode: 'HTML',
         reply_markup: keyboard ?? { force_reply: true, selective: true },
-        ...(lastUserMessage !== undefined && !keyboard ? { reply_parameters: { message_id: lastUserMessage, allow_sending_without_reply: true } } : {}),
+        ...(lastUserMessage !== undefined && !keyboard
+          ? { reply_parameters: { message_id: lastUserMessage, allow_sending_without_reply: true } }
+          : {}),
       });
 
     /** A command (other than /cancel, handled outside) abandons the book. */
@@ -119,14 +125,18 @@ export function addBookConversation(deps: BotDeps) {
     const notTaken = async (isbn: string | null): Promise<Checked<string | null>> => {
       if (isbn === null) return { value: null };
       const holder = await conversation.external(() => core.books.findByIsbn(isbn));
-      return holder ? { error: 'addbook-isbn-taken', vars: { id: String(holder.id), title: truncate(holder.title, 80) } } : { value: isbn };
+      return holder
+        ? { error: 'addbook-isbn-taken', vars: { id: String(holder.id), title: truncate(holder.title, 80) } }
+        : { value: isbn };
     };
 
     const title = String(await field(t('addbook-ask-title'), answers.title));
     const author = String(await field(t('addbook-ask-author'), answers.author));
     let isbn = await field(t('addbook-ask-isbn'), answers.isbn, notTaken);
 
-    const coverKeyboard = new InlineKeyboard().text(tPlain(lang, 'cover-hard'), coverCallback.data('HARD')).text(tPlain(lang, 'cover-soft'), coverCallback.data('SOFT'));
+    const coverKeyboard = new InlineKeyboard()
+      .text(tPlain(lang, 'cover-hard'), coverCallback.data('HARD'))
+      .text(tPlain(lang, 'cover-soft'), coverCallback.data('SOFT'));
     await ask(ctx, t('addbook-ask-cover'), coverKeyboard);
     let cover: Cover;
     for (;;) {
@@ -135,7 +145,9 @@ export function addBookConversation(deps: BotDeps) {
       if (chosen) {
         cover = chosen;
         await c.answerCallbackQuery();
-        await c.editMessageText(t('addbook-cover-chosen', { cover: html(t(cover === 'HARD' ? 'cover-hard' : 'cover-soft')) }), { parse_mode: 'HTML' });
+        await c.editMessageText(t('addbook-cover-chosen', { cover: html(t(cover === 'HARD' ? 'cover-hard' : 'cover-soft')) }), {
+          parse_mode: 'HTML',
+        });
         break;
       }
       // Typed instead of pressed: the buttons are the answer.
@@ -143,7 +155,7 @@ export function addBookConversation(deps: BotDeps) {
     }
 
     const copies = Number(await field(t('addbook-ask-inventory'), answers.inventory));
-    const dailyFee = await field(t('addbook-ask-fee'), answers.fee) as string | number;
+    const dailyFee = (await field(t('addbook-ask-fee'), answers.fee)) as string | number;
 
     for (;;) {
       // The whole book, to add or not.
@@ -155,7 +167,9 @@ export function addBookConversation(deps: BotDeps) {
         copies,
         fee: formatCents(parseMoney(dailyFee)),
       });
-      const confirm = new InlineKeyboard().text(tPlain(lang, 'addbook-add-button'), addBookCallback.data('add')).text(tPlain(lang, 'addbook-cancel-button'), addBookCallback.data('cancel'));
+      const confirm = new InlineKeyboard()
+        .text(tPlain(lang, 'addbook-add-button'), addBookCallback.data('add'))
+        .text(tPlain(lang, 'addbook-cancel-button'), addBookCallback.data('cancel'));
       await ask(ctx, card, confirm);
       let press: ConvContext;
       for (;;) {
@@ -172,11 +186,19 @@ export function addBookConversation(deps: BotDeps) {
         // Still staff at the moment of writing (the conversation may have waited a long time).
         const me = o.from ? await core.users.userByTelegramId(o.from.id) : undefined;
         if (!me?.is_staff) return { ok: false as const, code: 'FORBIDDEN' as const, message: 'Only staff can add books' };
-        return attempt(() => core.books.create({ userId: me.id, isStaff: me.is_staff }, { title, author, isbn, cover, inventory: copies, daily_fee: dailyFee }));
+        return attempt(() =>
+          core.books.create(
+            { userId: me.id, isStaff: me.is_staff },
+            { title, author, isbn, cover, inventory: copies, daily_fee: dailyFee },
+          ),
+        );
       });
       if (created.ok) {
         const b = created.value;
-        await press.editMessageText(t('addbook-done', { id: String(b.id), title: b.title, author: b.author, copies: b.inventory, fee: b.daily_fee }), { parse_mode: 'HTML' });
+        await press.editMessageText(
+          t('addbook-done', { id: String(b.id), title: b.title, author: b.author, copies: b.inventory, fee: b.daily_fee }),
+          { parse_mode: 'HTML' },
+        );
         return;
       }
       if (created.code !== 'ISBN_TAKEN') {

@@ -5,16 +5,16 @@
 // an "Open" button onto the loan's card. Every screen edits its own message, and every button
 // carries what its screen needs (consoleCallback), so any librarian can press any button.
 // Rights are core's: every use case called here takes the librarian's Actor.
-import { Composer, InlineKeyboard } from 'grammy';
-import type { BotContext, BotConversation, ConvContext } from '../../context.js';
-import type { BotDeps } from '../../deps.js';
-import type { BookCard, LoanCard, LoanLine } from '../../../core/reports/index.js';
+import { type Composer, InlineKeyboard } from 'grammy';
+import { type Book, MAX_INVENTORY } from '../../../core/catalogue/index.js';
+import type { QueueLine } from '../../../core/holds/index.js';
 import { daysBetween, libraryDateTime } from '../../../core/kernel/index.js';
 import { paymentKind } from '../../../core/payments/index.js';
-import { MAX_INVENTORY, type Book } from '../../../core/catalogue/index.js';
-import type { QueueLine } from '../../../core/holds/index.js';
-import { html, t as translate, tPlain, type TVars } from '../../../i18n/index.js';
-import { consoleCallback, type ConsoleTarget, type OpenList } from '../../callbacks.js';
+import type { BookCard, LoanCard, LoanLine } from '../../../core/reports/index.js';
+import { html, type TVars, tPlain, t as translate } from '../../../i18n/index.js';
+import { type ConsoleTarget, consoleCallback, type OpenList } from '../../callbacks.js';
+import type { BotContext, BotConversation, ConvContext } from '../../context.js';
+import type { BotDeps } from '../../deps.js';
 import { attempt, domainErrorText } from '../../errors.js';
 import { normalizeLanguage } from '../../reader.js';
 import { truncate } from '../../text.js';
@@ -84,10 +84,21 @@ export function createConsole(deps: BotDeps) {
       : late > 0
         ? ctx.tPlain('console-loan-late-short', { days: late })
         : ctx.tPlain('console-loan-due-short', { date: l.expected_return_date.slice(5) });
-    return { text: `#${l.borrowing_id} ${truncate(l.title, 28)} · ${truncate(l.reader, 20)} · ${when}`, callback_data: go({ screen: 'loan', borrowingId: l.borrowing_id }) };
+    return {
+      text: `#${l.borrowing_id} ${truncate(l.title, 28)} · ${truncate(l.reader, 20)} · ${when}`,
+      callback_data: go({ screen: 'loan', borrowingId: l.borrowing_id }),
+    };
   }
 
-  function loanList(ctx: BotContext, title: string, lines: LoanLine[], today: string, next: ConsoleTarget | null, first: ConsoleTarget | null, empty: string): Screen {
+  function loanList(
+    ctx: BotContext,
+    title: string,
+    lines: LoanLine[],
+    today: string,
+    next: ConsoleTarget | null,
+    first: ConsoleTarget | null,
+    empty: string,
+  ): Screen {
     const keyboard = new InlineKeyboard();
     for (const l of lines) keyboard.add(loanButton(ctx, l, today)).row();
     if (first) keyboard.text(ctx.tPlain('console-first'), go(first));
@@ -100,27 +111,54 @@ export function createConsole(deps: BotDeps) {
 
   async function active(ctx: BotContext, before?: number): Promise<Screen> {
     const page = await reports.activeLoans(staffActor(ctx), { before, limit: CONSOLE_PAGE_SIZE });
-    return loanList(ctx, ctx.t('admin-active-title'), page.lines, reports.today(), page.next !== null ? { screen: 'active', before: page.next } : null, before !== undefined ? { screen: 'active' } : null, ctx.t('admin-active-none'));
+    return loanList(
+      ctx,
+      ctx.t('admin-active-title'),
+      page.lines,
+      reports.today(),
+      page.next !== null ? { screen: 'active', before: page.next } : null,
+      before !== undefined ? { screen: 'active' } : null,
+      ctx.t('admin-active-none'),
+    );
   }
 
   async function overdue(ctx: BotContext, after?: [string, number]): Promise<Screen> {
     const page = await reports.overdueLoans(staffActor(ctx), { after, limit: CONSOLE_PAGE_SIZE });
-    return loanList(ctx, ctx.t('admin-overdue-title', { date: page.today }), page.lines, page.today, page.next ? { screen: 'overdue', after: page.next } : null, after ? { screen: 'overdue' } : null, ctx.t('admin-overdue-none'));
+    return loanList(
+      ctx,
+      ctx.t('admin-overdue-title', { date: page.today }),
+      page.lines,
+      page.today,
+      page.next ? { screen: 'overdue', after: page.next } : null,
+      after ? { screen: 'overdue' } : null,
+      ctx.t('admin-overdue-none'),
+    );
   }
 
   async function readerLoans(ctx: BotContext, userId: number, before?: number): Promise<Screen> {
     const page = await reports.loansOf(staffActor(ctx), userId, { before, limit: CONSOLE_PAGE_SIZE });
     const first = page.lines[0];
-    const title = first ? ctx.t('admin-loans-title', { reader: readerTag(first.reader, first.telegram_username, first.user_id) }) : ctx.t('console-reader-title', { id: String(userId) });
-    return loanList(ctx, title, page.lines, reports.today(), page.next !== null ? { screen: 'readerLoans', userId, before: page.next } : null, before !== undefined ? { screen: 'readerLoans', userId } : null, ctx.t('admin-loans-none'));
+    const title = first
+      ? ctx.t('admin-loans-title', { reader: readerTag(first.reader, first.telegram_username, first.user_id) })
+      : ctx.t('console-reader-title', { id: String(userId) });
+    return loanList(
+      ctx,
+      title,
+      page.lines,
+      reports.today(),
+      page.next !== null ? { screen: 'readerLoans', userId, before: page.next } : null,
+      before !== undefined ? { screen: 'readerLoans', userId } : null,
+      ctx.t('admin-loans-none'),
+    );
   }
 
   function paymentLine(ctx: BotContext, p: LoanCard['payments'][number]): string {
-    const status = p.status === 'PAID'
-      ? ctx.t('console-payment-paid', { date: (p.paid_at ?? '').slice(0, 10) })
-      : p.status === 'REFUNDED'
-        ? ctx.t('console-payment-refunded', { date: (p.refunded_at ?? '').slice(0, 10) })
-        : ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired-staff' : 'payment-status-pending');
+    const status =
+      p.status === 'PAID'
+        ? ctx.t('console-payment-paid', { date: (p.paid_at ?? '').slice(0, 10) })
+        : p.status === 'REFUNDED'
+          ? ctx.t('console-payment-refunded', { date: (p.refunded_at ?? '').slice(0, 10) })
+          : ctx.t(p.status === 'EXPIRED' ? 'payment-status-expired-staff' : 'payment-status-pending');
     return ctx.t('console-payment-line', { id: String(p.id), type: paymentKind(p), amount: p.amount, status: html(status) });
   }
 
@@ -129,14 +167,19 @@ export function createConsole(deps: BotDeps) {
     const today = reports.today();
     const late = daysBetween(card.expected_return_date, today);
     const dates = card.actual_return_date
-      ? ctx.t('console-loan-dates-returned', { borrowed: card.borrow_date, due: card.expected_return_date, returned: card.actual_return_date })
+      ? ctx.t('console-loan-dates-returned', {
+          borrowed: card.borrow_date,
+          due: card.expected_return_date,
+          returned: card.actual_return_date,
+        })
       : late > 0
         ? ctx.t('console-loan-dates-late', { borrowed: card.borrow_date, due: card.expected_return_date, days: late })
         : ctx.t('console-loan-dates', { borrowed: card.borrow_date, due: card.expected_return_date });
     const lines = [
       ctx.t('console-loan-title', { id: String(card.borrowing_id) }),
       ctx.t('console-loan-book', { title: card.book.title, author: card.book.author, id: String(card.book.id) }),
-      ctx.t('console-loan-reader', { reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id) }) + (card.reader.email ? ` · ${ctx.t('console-loan-email', { email: card.reader.email })}` : ''),
+      ctx.t('console-loan-reader', { reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id) }) +
+        (card.reader.email ? ` · ${ctx.t('console-loan-email', { email: card.reader.email })}` : ''),
       dates,
       card.payments.length ? ctx.t('console-loan-payments') : ctx.t('console-loan-no-payments'),
       ...card.payments.map((p) => paymentLine(ctx, p)),
@@ -148,7 +191,12 @@ export function createConsole(deps: BotDeps) {
       keyboard.row();
     }
     for (const p of card.payments.filter((x) => x.status === 'PAID')) {
-      keyboard.text(ctx.tPlain('console-refund', { id: String(p.id), amount: p.amount }), go({ screen: 'refund', paymentId: p.id, confirmed: false })).row();
+      keyboard
+        .text(
+          ctx.tPlain('console-refund', { id: String(p.id), amount: p.amount }),
+          go({ screen: 'refund', paymentId: p.id, confirmed: false }),
+        )
+        .row();
     }
     keyboard
       .text(ctx.tPlain('console-open-book'), go({ screen: 'book', bookId: card.book.id }))
@@ -163,8 +211,14 @@ export function createConsole(deps: BotDeps) {
     if (card.actual_return_date) return loan(ctx, borrowingId, ctx.t('error-already-returned'));
     const late = daysBetween(card.expected_return_date, reports.today());
     const text = [
-      ctx.t('console-return-question', { title: card.book.title, id: String(borrowingId), reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id) }),
-      late > 0 ? ctx.t('console-return-late', { days: late, fine: card.fine_if_returned_today ?? '' }) : ctx.t('console-return-on-time'),
+      ctx.t('console-return-question', {
+        title: card.book.title,
+        id: String(borrowingId),
+        reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id),
+      }),
+      late > 0
+        ? ctx.t('console-return-late', { days: late, fine: card.fine_if_returned_today ?? '' })
+        : ctx.t('console-return-on-time'),
     ].join('\n');
     const keyboard = new InlineKeyboard()
       .text(ctx.tPlain('console-return-yes'), go({ screen: 'return', borrowingId, confirmed: true }))
@@ -177,8 +231,12 @@ export function createConsole(deps: BotDeps) {
     const done = await attempt(() => core.borrowings.returnBook(staffActor(ctx), borrowingId, { staffSeesIt: true }));
     if (!done.ok) return loan(ctx, borrowingId, domainErrorText(ctx.lang, done));
     const { borrowing, fine } = done.value;
-    const notice = ctx.t('admin-returned', { id: String(borrowing.id), title: borrowing.book.title, date: borrowing.actual_return_date ?? '' })
-      + (fine ? `\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : '');
+    const notice =
+      ctx.t('admin-returned', {
+        id: String(borrowing.id),
+        title: borrowing.book.title,
+        date: borrowing.actual_return_date ?? '',
+      }) + (fine ? `\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : '');
     return loan(ctx, borrowingId, notice);
   }
 
@@ -186,7 +244,12 @@ export function createConsole(deps: BotDeps) {
   async function confirmRefund(ctx: BotContext, paymentId: number, typed = false): Promise<Screen> {
     const payment = await core.payments.get(staffActor(ctx), paymentId);
     const card = await reports.loanCard(staffActor(ctx), payment.borrowing_id);
-    if (payment.status !== 'PAID') return loan(ctx, payment.borrowing_id, domainErrorText(ctx.lang, { code: 'PAYMENT_NOT_REFUNDABLE', message: payment.status }));
+    if (payment.status !== 'PAID')
+      return loan(
+        ctx,
+        payment.borrowing_id,
+        domainErrorText(ctx.lang, { code: 'PAYMENT_NOT_REFUNDABLE', message: payment.status }),
+      );
     const text = ctx.t('console-refund-question', {
       id: String(paymentId),
       type: paymentKind(payment),
@@ -195,7 +258,10 @@ export function createConsole(deps: BotDeps) {
       reader: readerTag(card.reader.name, card.reader.telegram_username, card.reader.id),
     });
     const keyboard = new InlineKeyboard()
-      .text(ctx.tPlain(typed ? 'console-refund-typed-yes' : 'console-refund-yes', { amount: payment.money_to_pay }), go({ screen: 'refund', paymentId, confirmed: true }))
+      .text(
+        ctx.tPlain(typed ? 'console-refund-typed-yes' : 'console-refund-yes', { amount: payment.money_to_pay }),
+        go({ screen: 'refund', paymentId, confirmed: true }),
+      )
       .text(ctx.tPlain(typed ? 'console-refund-no' : 'menu-back'), go({ screen: 'loan', borrowingId: payment.borrowing_id }));
     return { text, keyboard };
   }
@@ -226,7 +292,10 @@ export function createConsole(deps: BotDeps) {
     const { book, lines } = await core.holds.queue(staffActor(ctx), bookId, { limit: CARD_QUEUE_LINES });
     const ready = setAside(book);
     if (ready === 0 && book.holds === 0) return [ctx.t('console-book-no-queue')];
-    const out = [ctx.t('admin-holds-summary', { ready, waiting: book.holds }), ...queueLines(ctx, core.deps.config.rules.timeZone, lines)];
+    const out = [
+      ctx.t('admin-holds-summary', { ready, waiting: book.holds }),
+      ...queueLines(ctx, core.deps.config.rules.timeZone, lines),
+    ];
     const rest = ready + book.holds - lines.length;
     if (rest > 0) out.push(ctx.t('console-book-queue-more', { rest, id: String(bookId) }));
     return out;
@@ -236,7 +305,11 @@ export function createConsole(deps: BotDeps) {
     const b: BookCard = await reports.bookCard(staffActor(ctx), bookId);
     const lines = [
       ctx.t('console-book-title', { title: b.title, id: String(b.id) }),
-      ctx.t('console-book-details', { author: b.author, cover: html(ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft')), fee: b.daily_fee }),
+      ctx.t('console-book-details', {
+        author: b.author,
+        cover: html(ctx.t(b.cover === 'HARD' ? 'cover-hard' : 'cover-soft')),
+        fee: b.daily_fee,
+      }),
       ...(b.isbn ? [ctx.t('book-isbn', { isbn: b.isbn })] : []),
       // A copy set aside for a reader is on the shelf but not to be lent: said as such.
       b.held > 0
@@ -246,9 +319,14 @@ export function createConsole(deps: BotDeps) {
       ...(await queuePreview(ctx, bookId)),
     ];
     const keyboard = new InlineKeyboard();
-    if (b.inventory > 0) keyboard.text(ctx.tPlain('console-inventory-minus'), go({ screen: 'inventory', bookId, inventory: b.inventory - 1 }));
-    if (b.inventory < MAX_INVENTORY) keyboard.text(ctx.tPlain('console-inventory-plus'), go({ screen: 'inventory', bookId, inventory: b.inventory + 1 }));
-    keyboard.row().text(ctx.tPlain('console-find-book'), go({ screen: 'findBook' })).add(homeButton(ctx));
+    if (b.inventory > 0)
+      keyboard.text(ctx.tPlain('console-inventory-minus'), go({ screen: 'inventory', bookId, inventory: b.inventory - 1 }));
+    if (b.inventory < MAX_INVENTORY)
+      keyboard.text(ctx.tPlain('console-inventory-plus'), go({ screen: 'inventory', bookId, inventory: b.inventory + 1 }));
+    keyboard
+      .row()
+      .text(ctx.tPlain('console-find-book'), go({ screen: 'findBook' }))
+      .add(homeButton(ctx));
     return { text: withNotice(notice, lines.join('\n')), keyboard };
   }
 
@@ -261,26 +339,51 @@ export function createConsole(deps: BotDeps) {
   async function stats(ctx: BotContext): Promise<Screen> {
     const s = await reports.dayStats(staffActor(ctx));
     const text = ctx.t('admin-stats', {
-      date: s.date, borrowed: s.borrowed, returned: s.returned, active: s.active, overdue: s.overdue,
-      paid_count: s.paid_count, paid_amount: s.paid_amount, refunded_count: s.refunded_count, refunded_amount: s.refunded_amount,
+      date: s.date,
+      borrowed: s.borrowed,
+      returned: s.returned,
+      active: s.active,
+      overdue: s.overdue,
+      paid_count: s.paid_count,
+      paid_amount: s.paid_amount,
+      refunded_count: s.refunded_count,
+      refunded_amount: s.refunded_amount,
     });
-    return { text, keyboard: new InlineKeyboard().text(ctx.tPlain('console-stats-refresh'), go({ screen: 'stats' })).add(homeButton(ctx)) };
+    return {
+      text,
+      keyboard: new InlineKeyboard().text(ctx.tPlain('console-stats-refresh'), go({ screen: 'stats' })).add(homeButton(ctx)),
+    };
   }
 
   /** The screen a button leads to; null when the button starts something else (a question). */
   async function screenFor(ctx: BotContext, target: ConsoleTarget): Promise<Screen | null> {
     switch (target.screen) {
-      case 'home': return home(ctx);
-      case 'stats': return stats(ctx);
-      case 'active': return active(ctx, target.before);
-      case 'overdue': return overdue(ctx, target.after);
-      case 'readerLoans': return readerLoans(ctx, target.userId, target.before);
-      case 'loan': return loan(ctx, target.borrowingId);
-      case 'return': return target.confirmed ? doReturn(ctx, target.borrowingId) : confirmReturn(ctx, target.borrowingId);
-      case 'refund': return target.confirmed ? doRefund(ctx, target.paymentId) : confirmRefund(ctx, target.paymentId);
-      case 'book': return book(ctx, target.bookId);
-      case 'inventory': return setInventory(ctx, target.bookId, target.inventory);
-      case 'remind': case 'findBook': case 'findReader': case 'addBook': case 'open': return null;
+      case 'home':
+        return home(ctx);
+      case 'stats':
+        return stats(ctx);
+      case 'active':
+        return active(ctx, target.before);
+      case 'overdue':
+        return overdue(ctx, target.after);
+      case 'readerLoans':
+        return readerLoans(ctx, target.userId, target.before);
+      case 'loan':
+        return loan(ctx, target.borrowingId);
+      case 'return':
+        return target.confirmed ? doReturn(ctx, target.borrowingId) : confirmReturn(ctx, target.borrowingId);
+      case 'refund':
+        return target.confirmed ? doRefund(ctx, target.paymentId) : confirmRefund(ctx, target.paymentId);
+      case 'book':
+        return book(ctx, target.bookId);
+      case 'inventory':
+        return setInventory(ctx, target.bookId, target.inventory);
+      case 'remind':
+      case 'findBook':
+      case 'findReader':
+      case 'addBook':
+      case 'open':
+        return null;
     }
   }
 
@@ -290,8 +393,18 @@ export function createConsole(deps: BotDeps) {
     switch (target.screen) {
       case 'remind': {
         const r = await attempt(() => core.notices.remindNow(staffActor(ctx), target.borrowingId));
-        if (!r.ok) return ctx.answerCallbackQuery({ text: truncate(domainErrorText(ctx.lang, r).replace(/<[^>]*>/g, ''), 190), show_alert: true });
-        const key = r.value.queued ? (r.value.kind === 'reader.overdue' ? 'console-reminded-overdue' : 'console-reminded-due') : r.value.reason === 'no_telegram' ? 'console-remind-no-telegram' : 'console-remind-already';
+        if (!r.ok)
+          return ctx.answerCallbackQuery({
+            text: truncate(domainErrorText(ctx.lang, r).replace(/<[^>]*>/g, ''), 190),
+            show_alert: true,
+          });
+        const key = r.value.queued
+          ? r.value.kind === 'reader.overdue'
+            ? 'console-reminded-overdue'
+            : 'console-reminded-due'
+          : r.value.reason === 'no_telegram'
+            ? 'console-remind-no-telegram'
+            : 'console-remind-already';
         return ctx.answerCallbackQuery({ text: ctx.tPlain(key), show_alert: true });
       }
       case 'findBook':
@@ -321,7 +434,10 @@ export function createConsole(deps: BotDeps) {
   /** A screen as a new message answering the notice whose button was pressed (the notice stays as it was). */
   function underNotice(ctx: BotContext, s: Screen) {
     const from = ctx.callbackQuery?.message?.message_id;
-    return ctx.reply(s.text, { reply_markup: s.keyboard, ...(from ? { reply_parameters: { message_id: from, allow_sending_without_reply: true } } : {}) });
+    return ctx.reply(s.text, {
+      reply_markup: s.keyboard,
+      ...(from ? { reply_parameters: { message_id: from, allow_sending_without_reply: true } } : {}),
+    });
   }
 
   /**
@@ -349,7 +465,10 @@ export function createConsole(deps: BotDeps) {
     return async function find(conversation: BotConversation, ctx: ConvContext, what: 'book' | 'reader') {
       const lang = await conversation.external((o) => normalizeLanguage(o.reader?.language));
       const t = (key: string, vars?: TVars) => translate(lang, key, vars);
-      await ctx.reply(t(what === 'book' ? 'console-find-book-ask' : 'console-find-reader-ask'), { parse_mode: 'HTML', reply_markup: { force_reply: true, selective: true } });
+      await ctx.reply(t(what === 'book' ? 'console-find-book-ask' : 'console-find-reader-ask'), {
+        parse_mode: 'HTML',
+        reply_markup: { force_reply: true, selective: true },
+      });
       let answer: ConvContext;
       for (;;) {
         answer = await conversation.wait();
@@ -361,12 +480,20 @@ export function createConsole(deps: BotDeps) {
       }
       const query = truncate(answer.message!.text!.trim().replace(/\s+/g, ' '), 100);
       const home = { text: tPlain(lang, 'console-home'), callback_data: go({ screen: 'home' }) };
-      const again = { text: tPlain(lang, 'console-search-again'), callback_data: go({ screen: what === 'book' ? 'findBook' : 'findReader' }) };
+      const again = {
+        text: tPlain(lang, 'console-search-again'),
+        callback_data: go({ screen: what === 'book' ? 'findBook' : 'findReader' }),
+      };
       if (what === 'book') {
         const page = await conversation.external(() => core.books.list({ search: query, limit: CONSOLE_SEARCH_LIMIT }));
         const keyboard = new InlineKeyboard();
         for (const b of page.results) {
-          keyboard.text(`#${b.id} ${truncate(b.title, 36)} · ${truncate(b.author, 20)} · ${tPlain(lang, 'console-book-shelf-short', { copies: b.inventory })}`, go({ screen: 'book', bookId: b.id })).row();
+          keyboard
+            .text(
+              `#${b.id} ${truncate(b.title, 36)} · ${truncate(b.author, 20)} · ${tPlain(lang, 'console-book-shelf-short', { copies: b.inventory })}`,
+              go({ screen: 'book', bookId: b.id }),
+            )
+            .row();
         }
         keyboard.add(again, home);
         const head = page.results.length === 0 ? t('admin-find-none', { query }) : t('admin-find-title', { query });
@@ -381,7 +508,10 @@ export function createConsole(deps: BotDeps) {
         return reader ? { id: reader.id } : null;
       });
       if (!found) {
-        await answer.reply(t('admin-reader-not-found', { query }), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().add(again, home) });
+        await answer.reply(t('admin-reader-not-found', { query }), {
+          parse_mode: 'HTML',
+          reply_markup: new InlineKeyboard().add(again, home),
+        });
         return;
       }
       const screen = await conversation.external(async (o) => {

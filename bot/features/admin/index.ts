@@ -2,23 +2,33 @@
 // `/admin_<sub> [args]` forms work. Long lists are keyset-paged ("More" button) and split into
 // messages under 4096 characters.
 import { Composer, InlineKeyboard } from 'grammy';
+import { daysBetween } from '../../../core/kernel/index.js';
+import type { LoanLine } from '../../../core/reports/index.js';
+import { html } from '../../../i18n/index.js';
+import { adminListCallback, consoleCallback } from '../../callbacks.js';
 import type { BotContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
-import type { LoanLine } from '../../../core/reports/index.js';
-import { daysBetween } from '../../../core/kernel/index.js';
 import { chunkLines, truncate } from '../../text.js';
-import { html } from '../../../i18n/index.js';
 import { isStaffHere, staffActor } from './access.js';
 import { ADD_BOOK_CONVERSATION } from './add-book.js';
-import { adminListCallback, consoleCallback } from '../../callbacks.js';
-import { CONSOLE_SEARCH_LIMIT, consoleFeature, queueLines, setAside, type Console } from './console.js';
+import { CONSOLE_SEARCH_LIMIT, type Console, consoleFeature, queueLines, setAside } from './console.js';
 
-export const ADMIN_SUBCOMMANDS = ['addbook', 'inventory', 'find', 'holds', 'active', 'overdue', 'loans', 'return', 'refund', 'stats'] as const;
+export const ADMIN_SUBCOMMANDS = [
+  'addbook',
+  'inventory',
+  'find',
+  'holds',
+  'active',
+  'overdue',
+  'loans',
+  'return',
+  'refund',
+  'stats',
+] as const;
 export type AdminSub = (typeof ADMIN_SUBCOMMANDS)[number];
 
 /** Rows per page of a staff list (each page may still be split into several messages). */
 export const ADMIN_PAGE_SIZE = 50;
-
 
 /** Which command was sent ("admin" or "admin_stats"), without the @botname suffix. */
 function commandName(ctx: BotContext): string {
@@ -42,7 +52,10 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     const chunks = chunkLines(lines, header);
     for (let i = 0; i < chunks.length; i++) {
       const last = i === chunks.length - 1;
-      await ctx.reply(chunks[i]!, last && more ? { reply_markup: new InlineKeyboard().text(ctx.tPlain('admin-more'), more) } : {});
+      await ctx.reply(
+        chunks[i]!,
+        last && more ? { reply_markup: new InlineKeyboard().text(ctx.tPlain('admin-more'), more) } : {},
+      );
     }
   }
 
@@ -66,7 +79,12 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     const page = await reports.activeLoans(staffActor(ctx), { before, limit: ADMIN_PAGE_SIZE });
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-active-none' : 'admin-list-end'));
-    await sendList(ctx, ctx.t('admin-active-title'), page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? adminListCallback.data({ list: 'active', before: page.next }) : undefined);
+    await sendList(
+      ctx,
+      ctx.t('admin-active-title'),
+      page.lines.map((l) => loanLine(ctx, l, today)),
+      page.next !== null ? adminListCallback.data({ list: 'active', before: page.next }) : undefined,
+    );
   }
 
   async function overdue(ctx: BotContext, after?: [string, number]) {
@@ -85,7 +103,12 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-loans-none' : 'admin-list-end'));
     const header = ctx.t('admin-loans-title', { reader: readerLabel(page.lines[0]!) });
-    await sendList(ctx, header, page.lines.map((l) => loanLine(ctx, l, today)), page.next !== null ? adminListCallback.data({ list: 'loans', userId, before: page.next }) : undefined);
+    await sendList(
+      ctx,
+      header,
+      page.lines.map((l) => loanLine(ctx, l, today)),
+      page.next !== null ? adminListCallback.data({ list: 'loans', userId, before: page.next }) : undefined,
+    );
   }
 
   /** A book's queue: the copies set aside (with their deadlines), then the readers waiting, in order. */
@@ -118,7 +141,13 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
         const query = args.slice(0, 100);
         if (page.results.length === 0) return ctx.reply(ctx.t('admin-find-none', { query }));
         const lines = page.results.map((b) => {
-          const line = ctx.t('admin-find-book', { id: String(b.id), title: truncate(b.title, 120), author: truncate(b.author, 60), copies: b.inventory, fee: b.daily_fee });
+          const line = ctx.t('admin-find-book', {
+            id: String(b.id),
+            title: truncate(b.title, 120),
+            author: truncate(b.author, 60),
+            copies: b.inventory,
+            fee: b.daily_fee,
+          });
           return b.isbn ? `${line} · ${ctx.t('admin-find-isbn', { isbn: b.isbn })}` : line;
         });
         return sendList(ctx, ctx.t('admin-find-title', { query }), lines);
@@ -133,7 +162,13 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
         if (page.results.length === 0) return ctx.reply(ctx.t('admin-find-none', { query }));
         if (page.results.length === 1) return holdsOf(ctx, page.results[0]!.id);
         const keyboard = new InlineKeyboard();
-        for (const b of page.results) keyboard.text(`#${b.id} ${truncate(b.title, 36)} · ${ctx.tPlain('admin-holds-waiting-short', { readers: b.holds })}`, consoleCallback.data({ screen: 'book', bookId: b.id })).row();
+        for (const b of page.results)
+          keyboard
+            .text(
+              `#${b.id} ${truncate(b.title, 36)} · ${ctx.tPlain('admin-holds-waiting-short', { readers: b.holds })}`,
+              consoleCallback.data({ screen: 'book', bookId: b.id }),
+            )
+            .row();
         return ctx.reply(ctx.t('admin-holds-choose', { query }), { reply_markup: keyboard });
       }
       case 'active':
@@ -151,8 +186,14 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
         if (!m) return usage();
         // The answer here is the staff chat's message about the return (one message per event).
         const { borrowing, fine } = await core.borrowings.returnBook(staffActor(ctx), Number(m[1]), { staffSeesIt: true });
-        const text = ctx.t('admin-returned', { id: String(borrowing.id), title: borrowing.book.title, date: borrowing.actual_return_date ?? '' });
-        return ctx.reply(fine ? `${text}\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : text);
+        const text = ctx.t('admin-returned', {
+          id: String(borrowing.id),
+          title: borrowing.book.title,
+          date: borrowing.actual_return_date ?? '',
+        });
+        return ctx.reply(
+          fine ? `${text}\n${ctx.t('admin-returned-fine', { amount: fine.money_to_pay, payment: String(fine.id) })}` : text,
+        );
       }
       case 'refund': {
         const m = /^#?(\d{1,15})$/.exec(args);
@@ -161,17 +202,19 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
       }
       case 'stats': {
         const s = await reports.dayStats(staffActor(ctx));
-        return ctx.reply(ctx.t('admin-stats', {
-          date: s.date,
-          borrowed: s.borrowed,
-          returned: s.returned,
-          active: s.active,
-          overdue: s.overdue,
-          paid_count: s.paid_count,
-          paid_amount: s.paid_amount,
-          refunded_count: s.refunded_count,
-          refunded_amount: s.refunded_amount,
-        }));
+        return ctx.reply(
+          ctx.t('admin-stats', {
+            date: s.date,
+            borrowed: s.borrowed,
+            returned: s.returned,
+            active: s.active,
+            overdue: s.overdue,
+            paid_count: s.paid_count,
+            paid_amount: s.paid_amount,
+            refunded_count: s.refunded_count,
+            refunded_amount: s.refunded_amount,
+          }),
+        );
       }
       case 'help':
         return ctx.reply(ctx.t('admin-help'));
@@ -213,7 +256,9 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
 
   // Everyone else, anywhere: the same short refusal, so nothing about the staff leaks.
   composer.command(commands, (ctx) => ctx.reply(ctx.t('admin-refused')));
-  composer.callbackQuery([adminListCallback.pattern, consoleCallback.pattern], (ctx) => ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true }));
+  composer.callbackQuery([adminListCallback.pattern, consoleCallback.pattern], (ctx) =>
+    ctx.answerCallbackQuery({ text: ctx.tPlain('admin-refused'), show_alert: true }),
+  );
 
   return composer;
 }

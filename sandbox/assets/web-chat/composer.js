@@ -8,17 +8,21 @@ import { actions, state } from './state.js';
 let replyKeyboard = null;
 
 async function postJson(path, body) {
-  const res = await fetch(BASE + 'api/' + path, {
+  const res = await fetch(`${BASE}api/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
   });
   let data = null;
-  try { data = await res.json(); } catch { /* empty */ }
+  try {
+    data = await res.json();
+  } catch {
+    /* empty */
+  }
   return { ok: res.ok, status: res.status, data };
 }
 
-const errorText = (r, fallback) => (r && r.data && r.data.error && r.data.error.message) || fallback;
+const errorText = (r, fallback) => r?.data?.error?.message || fallback;
 
 export async function sendText(text) {
   if (!state.current || typeof text !== 'string' || text.trim() === '') return false;
@@ -26,11 +30,14 @@ export async function sendText(text) {
   state.lastActionAt = Date.now();
   els.send.disabled = true;
   try {
-    const r = await postJson('chats/' + encodeURIComponent(persona.id) + '/send', { text });
-    if (!r.ok) { toast(errorText(r, 'Could not send the message'), true); return false; }
+    const r = await postJson(`chats/${encodeURIComponent(persona.id)}/send`, { text });
+    if (!r.ok) {
+      toast(errorText(r, 'Could not send the message'), true);
+      return false;
+    }
     if (persona === state.current && r.data && r.data.message) upsert(r.data.message, { stick: true });
     scrollToBottom(true);
-    if (replyKeyboard && replyKeyboard.one_time_keyboard) setReplyKeyboard(null);
+    if (replyKeyboard?.one_time_keyboard) setReplyKeyboard(null);
     return true;
   } catch {
     toast('The sandbox server cannot be reached', true);
@@ -44,7 +51,11 @@ const busyTimers = new Map();
 
 export function clearBusy(messageId) {
   const node = messageElement(messageId);
-  if (node) for (const b of node.querySelectorAll('.kb-btn.busy')) { b.classList.remove('busy'); b.removeAttribute('aria-busy'); }
+  if (node)
+    for (const b of node.querySelectorAll('.kb-btn.busy')) {
+      b.classList.remove('busy');
+      b.removeAttribute('aria-busy');
+    }
   clearTimeout(busyTimers.get(messageId));
   busyTimers.delete(messageId);
 }
@@ -55,9 +66,12 @@ export async function press(messageId, data, button) {
   button.setAttribute('aria-busy', 'true');
   state.lastActionAt = Date.now();
   clearTimeout(busyTimers.get(messageId));
-  busyTimers.set(messageId, setTimeout(() => clearBusy(messageId), 5000));
+  busyTimers.set(
+    messageId,
+    setTimeout(() => clearBusy(messageId), 5000),
+  );
   try {
-    const r = await postJson('chats/' + encodeURIComponent(state.current.id) + '/press', { messageId, data });
+    const r = await postJson(`chats/${encodeURIComponent(state.current.id)}/press`, { messageId, data });
     if (!r.ok) {
       clearBusy(messageId);
       toast(r.status === 409 ? 'This button is no longer available' : errorText(r, 'Could not press the button'), true);
@@ -77,7 +91,13 @@ export function setReplyKeyboard(markup) {
   for (const row of replyKeyboard.keyboard) {
     const buttons = row.map((b) => {
       const label = typeof b === 'string' ? b : String(b.text || '');
-      return h('button', { type: 'button', class: 'kb-btn', 'data-testid': 'reply-keyboard-button', text: label, onclick: () => sendText(label) });
+      return h('button', {
+        type: 'button',
+        class: 'kb-btn',
+        'data-testid': 'reply-keyboard-button',
+        text: label,
+        onclick: () => sendText(label),
+      });
     });
     els.replyKb.append(h('div', { class: 'kb-row' }, ...buttons));
   }
@@ -91,15 +111,25 @@ const chipsOf = new Map();
 export function renderChips(p, commands) {
   if (Array.isArray(commands)) chipsOf.set(p.id, commands);
   const list = chipsOf.get(p.id) || [];
-  els.chips.replaceChildren(...list.map((c) => {
-    const cmd = '/' + c.command;
-    return h('button', { type: 'button', class: 'chip', 'data-testid': 'quick-command', 'data-command': cmd, title: c.description || cmd, text: cmd, onclick: () => sendText(cmd) });
-  }));
+  els.chips.replaceChildren(
+    ...list.map((c) => {
+      const cmd = `/${c.command}`;
+      return h('button', {
+        type: 'button',
+        class: 'chip',
+        'data-testid': 'quick-command',
+        'data-command': cmd,
+        title: c.description || cmd,
+        text: cmd,
+        onclick: () => sendText(cmd),
+      });
+    }),
+  );
 }
 
 function autosize() {
   els.input.style.height = 'auto';
-  els.input.style.height = Math.min(els.input.scrollHeight + 2, 144) + 'px';
+  els.input.style.height = `${Math.min(els.input.scrollHeight + 2, 144)}px`;
 }
 
 els.input.addEventListener('input', autosize);
@@ -112,10 +142,16 @@ els.input.addEventListener('keydown', (ev) => {
 els.form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const text = els.input.value;
-  if (text.trim() === '') { els.input.focus(); return; }
+  if (text.trim() === '') {
+    els.input.focus();
+    return;
+  }
   els.input.value = '';
   autosize();
   const ok = await sendText(text);
-  if (!ok && els.input.value === '') { els.input.value = text; autosize(); }
+  if (!ok && els.input.value === '') {
+    els.input.value = text;
+    autosize();
+  }
   els.input.focus();
 });

@@ -5,7 +5,11 @@ export const config = JSON.parse(document.getElementById('sandbox-config').textC
 export const personas = config.personas;
 export const BASE = config.base;
 export const publicOrigin = (() => {
-  try { return new URL(config.publicUrl).origin; } catch { return null; }
+  try {
+    return new URL(config.publicUrl).origin;
+  } catch {
+    return null;
+  }
 })();
 
 export const isGroup = (p) => p && p.chat.type !== 'private';

@@ -37,7 +37,7 @@ export const els = {
 };
 
 export function toast(text, isError) {
-  const node = h('div', { class: 'toast' + (isError ? ' error' : ''), 'data-testid': 'toast', text });
+  const node = h('div', { class: `toast${isError ? ' error' : ''}`, 'data-testid': 'toast', text });
   els.toasts.append(node);
   while (els.toasts.children.length > 3) els.toasts.firstChild.remove();
   setTimeout(() => node.remove(), isError ? 5000 : 3500);
@@ -48,5 +48,10 @@ export function showAlert(text) {
   els.alert.hidden = false;
   els.alertOk.focus();
 }
-els.alertOk.addEventListener('click', () => { els.alert.hidden = true; els.input.focus(); });
-els.alert.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') els.alertOk.click(); });
+els.alertOk.addEventListener('click', () => {
+  els.alert.hidden = true;
+  els.input.focus();
+});
+els.alert.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Escape') els.alertOk.click();
+});

@@ -8,7 +8,11 @@ import { actions } from './state.js';
 export function safeHref(raw) {
   if (typeof raw !== 'string') return null;
   let url;
-  try { url = new URL(raw); } catch { return null; }
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
   if (url.protocol === 'mailto:') return url.href;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (publicOrigin && url.origin === publicOrigin && url.origin !== location.origin) {
@@ -30,7 +34,10 @@ export function renderFormatted(text, entities, clickable) {
   commandsClickable = Boolean(clickable);
   const fragment = document.createDocumentFragment();
   const list = (Array.isArray(entities) ? entities : [])
-    .filter((e) => e && Number.isInteger(e.offset) && Number.isInteger(e.length) && e.length > 0 && e.offset >= 0 && e.offset < text.length)
+    .filter(
+      (e) =>
+        e && Number.isInteger(e.offset) && Number.isInteger(e.length) && e.length > 0 && e.offset >= 0 && e.offset < text.length,
+    )
     .map((e) => Object.assign({}, e))
     .sort(byPosition);
   build(fragment, text, list, 0, text.length, false);
@@ -90,11 +97,23 @@ function entityNode(e, segment) {
       node.removeAttribute('aria-label');
     };
     node.addEventListener('click', reveal);
-    node.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); reveal(); } });
+    node.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        reveal();
+      }
+    });
     return { node, inside: node, isPlain: false };
   }
   if (e.type === 'text_link' || e.type === 'url' || e.type === 'email') {
-    const raw = e.type === 'text_link' ? e.url : e.type === 'email' ? 'mailto:' + segment : /^[a-z][a-z0-9+.-]*:/i.test(segment) ? segment : 'https://' + segment;
+    const raw =
+      e.type === 'text_link'
+        ? e.url
+        : e.type === 'email'
+          ? `mailto:${segment}`
+          : /^[a-z][a-z0-9+.-]*:/i.test(segment)
+            ? segment
+            : `https://${segment}`;
     const href = safeHref(raw);
     if (href) {
       const node = h('a', { href, target: '_blank', rel: 'noopener noreferrer' });
@@ -105,15 +124,21 @@ function entityNode(e, segment) {
     const node = commandButton(segment);
     return { node, inside: h('span'), isPlain: true };
   }
-  const node = h('span', { class: 'entity-' + String(e.type).replace(/[^a-z_]/g, '') });
+  const node = h('span', { class: `entity-${String(e.type).replace(/[^a-z_]/g, '')}` });
   return { node, inside: node, isPlain: false };
 }
 
 function commandButton(command) {
   if (!commandsClickable) return h('span', { class: 'cmd-text', text: command });
   return h('a', {
-    href: '#', class: 'cmd', title: 'Send ' + command, text: command,
-    onclick: (ev) => { ev.preventDefault(); actions.sendText(command); },
+    href: '#',
+    class: 'cmd',
+    title: `Send ${command}`,
+    text: command,
+    onclick: (ev) => {
+      ev.preventDefault();
+      actions.sendText(command);
+    },
   });
 }
 
@@ -121,11 +146,13 @@ function commandButton(command) {
 const AUTO = /(https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]}»])|(^|[\s(])(\/[A-Za-z][A-Za-z0-9_]{0,31})(?![A-Za-z0-9_/@])/g;
 
 function appendPlain(parent, str, plain) {
-  if (plain) { parent.append(document.createTextNode(str)); return; }
+  if (plain) {
+    parent.append(document.createTextNode(str));
+    return;
+  }
   let last = 0;
   AUTO.lastIndex = 0;
-  let m;
-  while ((m = AUTO.exec(str)) !== null) {
+  for (let m = AUTO.exec(str); m !== null; m = AUTO.exec(str)) {
     const isUrl = m[1] !== undefined;
     const start = isUrl ? m.index : m.index + m[2].length;
     const token = isUrl ? m[1] : m[3];

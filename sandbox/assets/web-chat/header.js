@@ -16,27 +16,28 @@ function bookIcon() {
   svg.setAttribute('aria-hidden', 'true');
   const path = document.createElementNS(ns, 'path');
   path.setAttribute('fill', 'currentColor');
-  path.setAttribute('d', 'M12 6.5C10.3 5.2 7.9 4.5 5 4.5c-1 0-2 .1-3 .3v14c1-.2 2-.3 3-.3 2.9 0 5.3.7 7 2 1.7-1.3 4.1-2 7-2 1 0 2 .1 3 .3v-14c-1-.2-2-.3-3-.3-2.9 0-5.3.7-7 2zm-1 11.6c-1.7-.8-3.7-1.1-6-1.1-.3 0-.7 0-1 .1V6.6c.3 0 .7-.1 1-.1 2.4 0 4.4.5 6 1.5zm9-1c-.3-.1-.7-.1-1-.1-2.3 0-4.3.3-6 1.1V8c1.6-1 3.6-1.5 6-1.5.3 0 .7 0 1 .1z');
+  path.setAttribute(
+    'd',
+    'M12 6.5C10.3 5.2 7.9 4.5 5 4.5c-1 0-2 .1-3 .3v14c1-.2 2-.3 3-.3 2.9 0 5.3.7 7 2 1.7-1.3 4.1-2 7-2 1 0 2 .1 3 .3v-14c-1-.2-2-.3-3-.3-2.9 0-5.3.7-7 2zm-1 11.6c-1.7-.8-3.7-1.1-6-1.1-.3 0-.7 0-1 .1V6.6c.3 0 .7-.1 1-.1 2.4 0 4.4.5 6 1.5zm9-1c-.3-.1-.7-.1-1-.1-2.3 0-4.3.3-6 1.1V8c1.6-1 3.6-1.5 6-1.5.3 0 .7 0 1 .1z',
+  );
   svg.append(path);
   return svg;
 }
 
 function headerIdle() {
   const who = [state.current.user.first_name, state.current.user.last_name].filter(Boolean).join(' ');
-  return isGroup(state.current)
-    ? 'Group chat with the bot · you are ' + who
-    : 'bot · @' + config.bot.username + ' · you are ' + who;
+  return isGroup(state.current) ? `Group chat with the bot · you are ${who}` : `bot · @${config.bot.username} · you are ${who}`;
 }
 
 export function renderHeader() {
   clearTimeout(typingTimer);
   const group = isGroup(state.current);
-  els.title.textContent = group ? (state.current.chat.title || 'Group') : config.bot.first_name;
+  els.title.textContent = group ? state.current.chat.title || 'Group' : config.bot.first_name;
   els.sub.textContent = headerIdle();
   els.sub.classList.remove('typing');
   if (group) els.avatar.textContent = (state.current.chat.title || 'G').slice(0, 1).toUpperCase();
   else els.avatar.replaceChildren(bookIcon());
-  els.avatar.className = 'avatar' + (group ? ' group' : '');
+  els.avatar.className = `avatar${group ? ' group' : ''}`;
   els.avatar.style.setProperty('--hue', group ? '30' : '210');
 }
 

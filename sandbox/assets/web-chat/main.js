@@ -1,7 +1,8 @@
 // The sandbox web chat: a browser page where a person talks to the real bot through the local
 // Telegram stand-in, as one of a few personas. This module wires the parts and starts the page.
-import { isGroup, personas } from './config.js';
+
 import { press, sendText } from './composer.js';
+import { isGroup, personas } from './config.js';
 import { els, h, toast } from './dom.js';
 import { setConnection } from './header.js';
 import { renderPersonas, selectPersona } from './personas.js';
@@ -14,7 +15,11 @@ window.addEventListener('hashchange', () => selectPersona(location.hash.slice(1)
 
 renderPersonas();
 let saved = null;
-try { saved = localStorage.getItem('sandbox-persona'); } catch { /* private mode */ }
+try {
+  saved = localStorage.getItem('sandbox-persona');
+} catch {
+  /* private mode */
+}
 const fromHash = location.hash.slice(1);
 // A deep link (`?start=<code>`, what the API's telegram-link answers while the sandbox stands in
 // for Telegram): it opens a private chat with `/start <code>` typed in, for the person to send.
@@ -30,7 +35,7 @@ if (!first) {
   connect();
   loadPreviews();
   if (deepLink) {
-    els.input.value = '/start ' + deepLink;
+    els.input.value = `/start ${deepLink}`;
     els.input.dispatchEvent(new Event('input'));
     // Once typed in, the link has done its job: a reload does not type it again.
     history.replaceState(null, '', location.pathname + location.hash);

@@ -6,11 +6,11 @@ import { els, h, toast } from './dom.js';
 import { renderFormatted, safeHref } from './format.js';
 import { actions, state } from './state.js';
 
-const FOLLOW_MS = 5000;          // answers within this time scroll into view
+const FOLLOW_MS = 5000; // answers within this time scroll into view
 
-let nodes = new Map();           // message_id → element, for the current chat
+let nodes = new Map(); // message_id → element, for the current chat
 let unseenBelow = 0;
-let shownSeq = 0;                // the list holds the chat as of this event (see sync.js)
+let shownSeq = 0; // the list holds the chat as of this event (see sync.js)
 
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
@@ -20,7 +20,7 @@ function signature(entry) {
 
 function messageNode(entry) {
   const node = h('div', {
-    class: 'msg ' + (entry.from === 'bot' ? 'bot' : 'user'),
+    class: `msg ${entry.from === 'bot' ? 'bot' : 'user'}`,
     'data-testid': 'message',
     'data-message-id': entry.message_id,
     'data-from': entry.from,
@@ -38,9 +38,12 @@ function fillMessage(node, entry) {
   const content = h('span', { class: 'content', 'data-testid': 'message-text' });
   content.append(renderFormatted(String(entry.text || ''), entry.entities, entry.from === 'bot'));
   const sent = new Date(entry.date * 1000);
-  const meta = h('span', { class: 'meta', title: sent.toLocaleString() },
+  const meta = h(
+    'span',
+    { class: 'meta', title: sent.toLocaleString() },
     entry.edited ? 'edited · ' : '',
-    h('time', { datetime: sent.toISOString(), text: timeFormat.format(sent) }));
+    h('time', { datetime: sent.toISOString(), text: timeFormat.format(sent) }),
+  );
   bubble.append(h('div', { class: 'text' }, content, meta));
   const children = [bubble];
   const keyboard = inlineKeyboard(entry);
@@ -61,21 +64,50 @@ function inlineKeyboard(entry) {
 function inlineButton(entry, b) {
   const label = String(b.text || '');
   if (typeof b.callback_data === 'string') {
-    const button = h('button', { type: 'button', class: 'kb-btn', 'data-testid': 'keyboard-button', 'data-callback-data': b.callback_data, text: label });
+    const button = h('button', {
+      type: 'button',
+      class: 'kb-btn',
+      'data-testid': 'keyboard-button',
+      'data-callback-data': b.callback_data,
+      text: label,
+    });
     button.addEventListener('click', () => actions.press(entry.message_id, b.callback_data, button));
     return button;
   }
   if (typeof b.url === 'string') {
     const href = safeHref(b.url);
-    if (href) return h('a', { class: 'kb-btn url', href, target: '_blank', rel: 'noopener', 'data-testid': 'keyboard-button', 'data-url': href, text: label });
+    if (href)
+      return h('a', {
+        class: 'kb-btn url',
+        href,
+        target: '_blank',
+        rel: 'noopener',
+        'data-testid': 'keyboard-button',
+        'data-url': href,
+        text: label,
+      });
   }
   if (b.copy_text && typeof b.copy_text.text === 'string') {
     return h('button', {
-      type: 'button', class: 'kb-btn', 'data-testid': 'keyboard-button', text: label,
-      onclick: () => navigator.clipboard.writeText(b.copy_text.text).then(() => toast('Copied'), () => toast('Could not copy', true)),
+      type: 'button',
+      class: 'kb-btn',
+      'data-testid': 'keyboard-button',
+      text: label,
+      onclick: () =>
+        navigator.clipboard.writeText(b.copy_text.text).then(
+          () => toast('Copied'),
+          () => toast('Could not copy', true),
+        ),
     });
   }
-  return h('button', { type: 'button', class: 'kb-btn', 'data-testid': 'keyboard-button', disabled: true, title: 'This kind of button is not available in the sandbox', text: label });
+  return h('button', {
+    type: 'button',
+    class: 'kb-btn',
+    'data-testid': 'keyboard-button',
+    disabled: true,
+    title: 'This kind of button is not available in the sandbox',
+    text: label,
+  });
 }
 
 export function nearBottom() {
@@ -122,15 +154,19 @@ export function upsert(entry, opts) {
     return true;
   }
   // New messages follow the bottom, and so does the answer to something just sent or pressed.
-  const stick = (opts && opts.stick) || atBottom || (!(opts && opts.quiet) && Date.now() - state.lastActionAt < FOLLOW_MS);
+  const stick = opts?.stick || atBottom || (!opts?.quiet && Date.now() - state.lastActionAt < FOLLOW_MS);
   hideEmpty();
   const node = messageNode(entry);
   let before = null;
-  for (const [id, other] of nodes) if (id > entry.message_id && (!before || id < Number(before.dataset.messageId))) before = other;
+  for (const [id, other] of nodes)
+    if (id > entry.message_id && (!before || id < Number(before.dataset.messageId))) before = other;
   els.messages.insertBefore(node, before);
   nodes.set(entry.message_id, node);
   if (stick) scrollToBottom(false);
-  else if (!(opts && opts.quiet)) { unseenBelow++; updateToBottom(); }
+  else if (!opts?.quiet) {
+    unseenBelow++;
+    updateToBottom();
+  }
   return true;
 }
 
@@ -138,10 +174,17 @@ export function removeMessage(id, animate) {
   const node = nodes.get(id);
   if (!node) return;
   nodes.delete(id);
-  if (!animate) { node.remove(); showEmpty(); return; }
+  if (!animate) {
+    node.remove();
+    showEmpty();
+    return;
+  }
   node.removeAttribute('data-testid');
   node.classList.add('leaving');
-  setTimeout(() => { node.remove(); showEmpty(); }, 200);
+  setTimeout(() => {
+    node.remove();
+    showEmpty();
+  }, 200);
 }
 
 /** Makes the list match the chat as of event `seq` (a transcript with later events replayed). */
@@ -178,8 +221,12 @@ export function clearMessages() {
   updateToBottom();
 }
 
-els.messages.addEventListener('scroll', () => {
-  if (nearBottom()) unseenBelow = 0;
-  updateToBottom();
-}, { passive: true });
+els.messages.addEventListener(
+  'scroll',
+  () => {
+    if (nearBottom()) unseenBelow = 0;
+    updateToBottom();
+  },
+  { passive: true },
+);
 els.toBottom.addEventListener('click', () => scrollToBottom(true));

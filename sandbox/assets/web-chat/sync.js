@@ -7,8 +7,9 @@
 // current; events that come in while a transcript is on its way are kept, and those after it
 // are replayed on top of it, so a transcript read a moment ago never deletes a message or
 // undoes an edit that the stream has already shown.
-import { BASE, personas } from './config.js';
+
 import { clearBusy, renderChips, setReplyKeyboard } from './composer.js';
+import { BASE, personas } from './config.js';
 import { showAlert, toast } from './dom.js';
 import { safeHref } from './format.js';
 import { setConnection, showTyping, stopTyping } from './header.js';
@@ -20,7 +21,7 @@ const POLL_MS = 2000;
 const CHANGES = new Set(['message', 'edit', 'delete']);
 let loadSeq = 0;
 let loadsInFlight = 0;
-let arrivedDuringLoad = [];      // message, edit and delete events, while a transcript is on its way
+let arrivedDuringLoad = []; // message, edit and delete events, while a transcript is on its way
 let live = false;
 let pollTimer = null;
 
@@ -30,8 +31,11 @@ export async function load(initial) {
   loadsInFlight++;
   let data = null;
   try {
-    const res = await fetch(BASE + 'api/chats/' + encodeURIComponent(persona.id) + '/messages', { headers: { accept: 'application/json' }, cache: 'no-store' });
-    if (!res.ok) throw new Error('HTTP ' + res.status);
+    const res = await fetch(`${BASE}api/chats/${encodeURIComponent(persona.id)}/messages`, {
+      headers: { accept: 'application/json' },
+      cache: 'no-store',
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
     data = await res.json();
   } catch {
     if (initial) toast('Could not load the chat; retrying…', true);
@@ -69,7 +73,9 @@ function replay(messages, replyKeyboard, events) {
 
 function startPolling() {
   if (pollTimer) return;
-  pollTimer = setInterval(() => { if (state.current) load(false); }, POLL_MS);
+  pollTimer = setInterval(() => {
+    if (state.current) load(false);
+  }, POLL_MS);
 }
 
 function stopPolling() {
@@ -102,7 +108,7 @@ function handleEvent(ev) {
         stopTyping();
         const markup = ev.message.reply_markup;
         if (markup && Array.isArray(markup.keyboard)) setReplyKeyboard(markup);
-        else if (markup && markup.remove_keyboard) setReplyKeyboard(null);
+        else if (markup?.remove_keyboard) setReplyKeyboard(null);
       }
       upsert(ev.message, { stick: ev.message.from === 'user' });
       break;
@@ -130,8 +136,12 @@ function handleEvent(ev) {
 
 let source = null;
 export function connect() {
-  if (!('EventSource' in window)) { setConnection('polling'); startPolling(); return; }
-  source = new EventSource(BASE + 'api/events');
+  if (!('EventSource' in window)) {
+    setConnection('polling');
+    startPolling();
+    return;
+  }
+  source = new EventSource(`${BASE}api/events`);
   source.addEventListener('ready', () => {
     const wasLive = live;
     live = true;
@@ -142,7 +152,11 @@ export function connect() {
   });
   source.onmessage = (e) => {
     let ev;
-    try { ev = JSON.parse(e.data); } catch { return; }
+    try {
+      ev = JSON.parse(e.data);
+    } catch {
+      return;
+    }
     handleEvent(ev);
   };
   source.onerror = () => {
@@ -157,13 +171,21 @@ export function connect() {
 }
 
 export async function loadPreviews() {
-  await Promise.all(personas.filter((p) => p !== state.current).map(async (p) => {
-    try {
-      const res = await fetch(BASE + 'api/chats/' + encodeURIComponent(p.id) + '/messages', { headers: { accept: 'application/json' } });
-      if (!res.ok) return;
-      const data = await res.json();
-      const last = data.messages[data.messages.length - 1];
-      if (last) notePreview(p.chat.id, last);
-    } catch { /* previews are a nicety */ }
-  }));
+  await Promise.all(
+    personas
+      .filter((p) => p !== state.current)
+      .map(async (p) => {
+        try {
+          const res = await fetch(`${BASE}api/chats/${encodeURIComponent(p.id)}/messages`, {
+            headers: { accept: 'application/json' },
+          });
+          if (!res.ok) return;
+          const data = await res.json();
+          const last = data.messages[data.messages.length - 1];
+          if (last) notePreview(p.chat.id, last);
+        } catch {
+          /* previews are a nicety */
+        }
+      }),
+  );
 }
