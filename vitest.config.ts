@@ -1,67 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
-// The projects (SPEC §12: one test suite on both engines):
-// - sqlite: every test, on SQLite as before.
-// - postgres: the tests that touch the database, with TEST_DB=postgres: the test worlds
-//   (tests/helpers/engine.ts) open PostgreSQL instead — PGlite in this process (no server), or
-//   with TEST_DATABASE_URL=postgres://… a real server, where each test file gets its own
-//   throwaway database copied from a template that the global setup migrates once.
-// - multi (only when TEST_DATABASE_URL is set): several service instances on one server.
-// `npm test` runs sqlite and postgres; `npx vitest run --project sqlite` (or postgres) runs one;
-// `npm run test:multi` the multi-instance tests.
+// Tests live in one folder per room (tests/core, api, bot, jobs, db, sandbox, service, scripts,
+// gateways, e2e); which engine a test runs on is in its file name (docs/architecture.md, "Tests"):
+//   x.test.ts           every test that touches the database, on both engines: the sqlite project,
+//                       and the postgres project with TEST_DB=postgres — the test worlds
+//                       (tests/helpers/engine.ts) open PGlite in this process, or with
+//                       TEST_DATABASE_URL=postgres://… a real server (a throwaway database per file);
+//   x.sqlite.test.ts    about SQLite itself (several processes on one file, query plans, the
+//                       entry points on a fresh SQLite directory): the sqlite project only;
+//   x.postgres.test.ts  about PostgreSQL itself (db:copy into it): the postgres project only;
+//   x.nodb.test.ts      opens no database: once, in the sqlite project;
+//   tests/multi/        several instances on one PostgreSQL server: the multi project, only when
+//                       TEST_DATABASE_URL is set (`npm run test:multi`; .ci/run starts a server).
+// `npm test` runs sqlite and postgres; `npx vitest run --project sqlite` (or postgres) runs one.
 
-/** Tests that never open a database: they run once, in the sqlite project. */
-const NO_DATABASE = [
-  'tests/bot-i18n.test.ts',
-  'tests/chromium-lookup.test.ts',
-  'tests/config.test.ts',
-  'tests/env-file.test.ts',
-  'tests/fake-telegram.test.ts',
-  'tests/install-telemetry.test.ts',
-  'tests/sandbox-pages.test.ts',
-  'tests/stripe-gateway.test.ts',
-];
-
-/** Database tests that stay on SQLite, and why: each is about SQLite itself. */
-const SQLITE_ONLY = [
-  // Several OS processes on one SQLite file (worker scripts open the file by path): SQLite's
-  // locking between processes. Several instances on PostgreSQL: tests/multi/.
-  'tests/book-removal-race.test.ts',
-  'tests/sqlite-processes.test.ts',
-  'tests/holds-race.test.ts',
-  'tests/dispatcher-crash.test.ts',
-  'tests/dispatcher-lease.test.ts',
-  // A second connection on the same file (createDb), the data_version change token; the
-  // PostgreSQL token is tested in tests/engine-functions.test.ts.
-  'tests/catalogue-cache.test.ts',
-  // The port and the entry point (`npm start` in a child process on a fresh SQLite directory).
-  'tests/startup.test.ts',
-  // npm start itself (the build, then dist/main.js under node) on a fresh SQLite directory.
-  'tests/start-script.test.ts',
-  // The compiled service killed with SIGKILL and restarted on one SQLite file; on a PostgreSQL
-  // server: tests/multi/restart-crash.test.ts.
-  'tests/restart-crash.test.ts',
-  // Read SQLite query plans (EXPLAIN QUERY PLAN) of the holds statements.
-  'tests/holds-plans.test.ts',
-  // File modes of the SQLite database and its directory, and of what the entry points create.
-  'tests/file-modes.test.ts',
-  // `npm run staff` in a child process (tsx) on a SQLite file; the rule itself runs on both
-  // engines in tests/staff-accounts.test.ts.
-  'tests/staff-script.test.ts',
-  // Searches in SQLite's read worker (a second connection to a file) off the event loop; on
-  // PostgreSQL the server does the work and the driver never blocks the loop.
-  'tests/search-off-loop.test.ts',
-];
-
-/** PostgreSQL-only tests: copying a SQLite library to PostgreSQL. */
-const POSTGRES_ONLY = ['tests/db-copy.test.ts'];
-
-/**
- * Several service instances on one PostgreSQL server (tests/multi/): `npm run test:multi`, with
- * TEST_DATABASE_URL set (.ci/run starts a throwaway server). Never part of `npm test`, which
- * needs no server.
- */
-const MULTI = ['tests/multi/**/*.test.ts'];
+const ALL = 'tests/**/*.test.ts';
+const MULTI = 'tests/multi/**/*.test.ts';
 
 export default defineConfig({
   test: {
@@ -75,14 +29,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['tests/**/*.test.ts'], exclude: [...POSTGRES_ONLY, ...MULTI] },
+        test: { name: 'sqlite', include: [ALL], exclude: ['tests/**/*.postgres.test.ts', MULTI] },
       },
       {
         extends: true,
         test: {
           name: 'postgres',
-          include: ['tests/**/*.test.ts'],
-          exclude: [...NO_DATABASE, ...SQLITE_ONLY, ...MULTI],
+          include: [ALL],
+          exclude: ['tests/**/*.nodb.test.ts', 'tests/**/*.sqlite.test.ts', MULTI],
           env: { TEST_DB: 'postgres' },
           globalSetup: ['tests/helpers/pg-global-setup.ts'],
           setupFiles: ['tests/helpers/pg-setup.ts'],
@@ -96,7 +50,7 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'multi',
-                include: MULTI,
+                include: [MULTI],
                 env: { TEST_DB: 'postgres' },
                 // Two service instances and a server per test file: give them room.
                 testTimeout: 120_000,

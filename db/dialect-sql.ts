@@ -1,6 +1,6 @@
 // SQL that core and the jobs need and that the two engines spell differently, as Kysely
 // expressions: the caller passes its `db` (or transaction), the helper picks the spelling.
-// Each returns the same values on both engines (tests/engine-sql.test.ts).
+// Each returns the same values on both engines (tests/db/engine-functions.test.ts).
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import { engineKind } from './engine.js';
 

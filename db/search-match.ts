@@ -26,7 +26,7 @@ const PLAIN = /^[a-z0-9 \u0080-\uffff]*$/;
 /**
  * Whether a search text matches the FTS5 query fts5Query(words) would make — every word a phrase
  * of its tokens, the last token a prefix, all words present — exactly as books_search decides it
- * (tests/search-text.test.ts compares both over awkward texts).
+ * (tests/core/search-text.test.ts compares both over awkward texts).
  */
 export function searchTextMatches(text: string, words: readonly string[]): boolean {
   if (PLAIN.test(text) && words.every((w) => PLAIN.test(w) && !w.includes(' '))) {

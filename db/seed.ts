@@ -5,7 +5,7 @@
 // Search text: db/ does not know how core folds words for search (core/catalogue/search-text.ts), so the
 // caller passes the folding of one word (`fold`); the vocabulary below is small, so every word is
 // folded once in JS and the SQL picks a word and its folding by the same index — each book's
-// search_text is exactly what core would write for it (tests/seed.test.ts checks that).
+// search_text is exactly what core would write for it (tests/db/seed.test.ts checks that).
 import type SQLite from 'better-sqlite3';
 import type { DB } from './connection.js';
 import { engineKind } from './engine.js';

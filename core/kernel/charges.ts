@@ -22,7 +22,7 @@ export const fineChargeCents = (dailyFeeCents: number, overdueDays: number, mult
 /**
  * fineCents as SQL over columns, for jobs that compute it set-based (the overdue notices over
  * millions of loans): the same formula in the same order of operations, so the same double
- * arithmetic. tests/fine-estimate.test.ts shows both agree across fees, days and multipliers.
+ * arithmetic. tests/core/fine-estimate.test.ts shows both agree across fees, days and multipliers.
  */
 export const fineCentsSql = (
   db: DB,

@@ -1,7 +1,7 @@
 // A crash under load, as a supervisor sees it: the compiled service (`node dist/main.js`, what
 // `npm start` runs) long-polls the fake Bot API over real HTTP with a token set, while readers
 // write to it and registrations come in over the API; it is killed with SIGKILL and started
-// again at once on the same database and port. Used by tests/restart-crash.test.ts (SQLite) and
+// again at once on the same database and port. Used by tests/service/restart-crash.sqlite.test.ts (SQLite) and
 // tests/multi/restart-crash.test.ts (a PostgreSQL server).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,6 +1,6 @@
 // A separate process placing holds, returning a loan or setting a book's inventory over the same
 // database file, each action at an agreed instant, so that it races the other processes
-// (tests/holds-race.test.ts).
+// (tests/core/holds-race.sqlite.test.ts).
 //   holds-race-worker.ts <file> <stripe api base> <now ISO> <start at ms> <step ms> <actions JSON>
 // actions: [{ kind: 'hold', userId, bookId } | { kind: 'return', userId, borrowingId } |
 //           { kind: 'inventory', bookId, inventory }], action i started at startAt + i × step.

@@ -1,5 +1,5 @@
 // A separate process borrowing or removing books over the same database file, starting at an
-// agreed instant so that it races the test process (see tests/book-removal-race.test.ts).
+// agreed instant so that it races the test process (see tests/core/book-removal-race.sqlite.test.ts).
 //   race-worker.ts <file> borrow <bookId:userId,…> <stripe api base> <now ISO> <start at ms> <step ms>
 //   race-worker.ts <file> remove <bookId,…>        <stripe api base> <now ISO> <start at ms> <step ms>
 // Item i is started at startAt + i × step, so every process reaches the same book together.

@@ -1,6 +1,6 @@
 // Back at once after a crash, on a PostgreSQL server (issue 20): the service, long-polling with a
 // token set, is killed with SIGKILL under load and started again at once on the same database.
-// What it owes: tests/helpers/crash.ts (expectBackAtOnce). On SQLite: tests/restart-crash.test.ts.
+// What it owes: tests/helpers/crash.ts (expectBackAtOnce). On SQLite: tests/service/restart-crash.sqlite.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.js';
 import { buildDist, crashUnderLoad, expectBackAtOnce } from '../helpers/crash.js';
