@@ -17,6 +17,9 @@ const NO_DATABASE = [
   'tests/config.test.ts',
   'tests/env-file.test.ts',
   'tests/fake-telegram.test.ts',
+  'tests/media/barcode-offline.test.ts',
+  'tests/media/barcode-reader.test.ts',
+  'tests/media/labels-pdf.test.ts',
   'tests/sandbox-pages.test.ts',
   'tests/stripe-gateway.test.ts',
 ];
