@@ -15,8 +15,12 @@ const NO_DATABASE = [
   'tests/bot-i18n.test.ts',
   'tests/chromium-lookup.test.ts',
   'tests/config.test.ts',
+  'tests/core/book-from-lookup.test.ts',
+  'tests/core/isbn-cache-policy.test.ts',
+  'tests/core/isbn.test.ts',
   'tests/env-file.test.ts',
   'tests/fake-telegram.test.ts',
+  'tests/gateways/openlibrary.test.ts',
   'tests/sandbox-pages.test.ts',
   'tests/stripe-gateway.test.ts',
 ];
