@@ -20,8 +20,10 @@ const NO_DATABASE = [
   'tests/core/isbn.test.ts',
   'tests/env-file.test.ts',
   'tests/fake-telegram.test.ts',
+  'tests/gateways/openlibrary-faults.test.ts',
   'tests/gateways/openlibrary.test.ts',
   'tests/sandbox-pages.test.ts',
+  'tests/sandbox/openlibrary-fake.test.ts',
   'tests/stripe-gateway.test.ts',
 ];
 

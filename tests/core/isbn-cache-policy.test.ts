@@ -34,7 +34,11 @@ function world(answer: IsbnLookupResult) {
   const clock = new ManualClock('2026-03-01T12:00:00Z');
   const kept = new Map<string, CachedLookup>();
   const cache: IsbnLookupCache = { get: async (k) => kept.get(k), put: async (k, e) => void kept.set(k, e) };
-  const source = { asked: 0, answer, lookup: async () => (source.asked++, source.answer) } satisfies IsbnLookup & { asked: number; answer: IsbnLookupResult };
+  const source: IsbnLookup & { asked: number; answer: IsbnLookupResult } = {
+    asked: 0,
+    answer,
+    lookup: async () => (source.asked++, source.answer),
+  };
   return { clock, kept, cache, source, run: () => lookupThroughCache(ISBN, { cache, source, clock }) };
 }
 
