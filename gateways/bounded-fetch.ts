@@ -67,6 +67,41 @@ async function readCapped(res: Response, max: number): Promise<string | GetFailu
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
+/**
+ * A signal that aborts after `ms`, or as soon as `parent` does; `release()` clears the timer and
+ * the listener on the parent. Used instead of AbortSignal.timeout/any, whose composed signals
+ * have leaked in Node (nodejs/node#54614, #55351): here nothing outlives the request it bounds.
+ */
+export function deadline(ms: number, parent?: AbortSignal): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const onParent = () => controller.abort(parent!.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+  if (parent?.aborted) onParent();
+  else parent?.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParent);
+    },
+  };
+}
+
+/** Settles as `work` does, or with `onAbort()` as soon as `signal` aborts, whichever is first. */
+async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal, onAbort: () => T): Promise<T> {
+  if (signal.aborted) return onAbort();
+  let stop: () => void = () => undefined;
+  const aborted = new Promise<T>((resolve) => {
+    stop = () => resolve(onAbort());
+    signal.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}
+
 /** Why a fetch or a body read failed, in words for a log line. */
 function describe(error: unknown, request: AbortSignal, errand: AbortSignal, timeoutMs: number): string {
   if (errand.aborted) return errand.reason instanceof Error && errand.reason.name === 'TimeoutError' ? 'the lookup took too long' : 'the lookup was cancelled';
@@ -75,51 +110,55 @@ function describe(error: unknown, request: AbortSignal, errand: AbortSignal, tim
   return `network error (${error instanceof Error ? error.message : String(error)}${cause})`;
 }
 
+/** One request, headers and body, within its deadline. */
+async function getOnce(url: string, opts: BoundedGetOptions): Promise<GetOutcome | { kind: 'redirect'; status: number; location: string | null }> {
+  const doFetch = opts.fetch ?? fetch;
+  const request = deadline(opts.requestTimeoutMs, opts.signal);
+  try {
+    const res = await doFetch(url, { headers: opts.headers, redirect: 'manual', signal: request.signal });
+    if (REDIRECTS.has(res.status)) {
+      await res.body?.cancel().catch(() => undefined);
+      return { kind: 'redirect', status: res.status, location: res.headers.get('location') };
+    }
+    if (res.status < 200 || res.status > 299) {
+      await res.body?.cancel().catch(() => undefined);
+      return { kind: 'response', status: res.status, headers: res.headers, url, body: null };
+    }
+    const body = await readCapped(res, opts.maxBodyBytes);
+    if (typeof body !== 'string') return body;
+    return { kind: 'response', status: res.status, headers: res.headers, url, body };
+  } catch (e) {
+    return failed(describe(e, request.signal, opts.signal, opts.requestTimeoutMs));
+  } finally {
+    request.release();
+  }
+}
+
 /**
  * GETs `url`, following up to `maxRedirects` redirects that stay on its origin. A redirect
  * elsewhere, one too many, or one without a Location is a failure; so is a timeout, a network
  * error or an over-long body.
  */
 export async function boundedGet(url: string, opts: BoundedGetOptions): Promise<GetOutcome> {
-  const doFetch = opts.fetch ?? fetch;
   const origin = new URL(url).origin;
+  const giveUp = () => failed(describe(undefined, opts.signal, opts.signal, opts.requestTimeoutMs));
   let current = url;
   for (let hop = 0; ; hop++) {
-    const refused = await opts.beforeRequest?.();
+    // A limiter kept in the database is waited for no longer than the errand allows.
+    const refused = opts.beforeRequest ? await unlessAborted(opts.beforeRequest(), opts.signal, giveUp) : undefined;
     if (refused) return refused;
-    if (opts.signal.aborted) return failed(describe(undefined, opts.signal, opts.signal, opts.requestTimeoutMs));
-    const requestSignal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.requestTimeoutMs)]);
-    let res: Response;
+    if (opts.signal.aborted) return giveUp();
+    const outcome = await getOnce(current, opts);
+    if (outcome.kind !== 'redirect') return outcome;
+    if (!outcome.location) return failed(`redirect ${outcome.status} without a Location`);
+    let next: URL;
     try {
-      res = await doFetch(current, { headers: opts.headers, redirect: 'manual', signal: requestSignal });
-    } catch (e) {
-      return failed(describe(e, requestSignal, opts.signal, opts.requestTimeoutMs));
+      next = new URL(outcome.location, current);
+    } catch {
+      return failed('redirect to an address that does not parse');
     }
-    if (REDIRECTS.has(res.status)) {
-      await res.body?.cancel().catch(() => undefined);
-      const location = res.headers.get('location');
-      if (!location) return failed(`redirect ${res.status} without a Location`);
-      let next: URL;
-      try {
-        next = new URL(location, current);
-      } catch {
-        return failed('redirect to an address that does not parse');
-      }
-      if (next.origin !== origin) return failed(`redirect to another host (${next.host}) refused`);
-      if (hop >= opts.maxRedirects) return failed(`more than ${opts.maxRedirects} redirects`);
-      current = next.href;
-      continue;
-    }
-    if (res.status < 200 || res.status > 299) {
-      await res.body?.cancel().catch(() => undefined);
-      return { kind: 'response', status: res.status, headers: res.headers, url: current, body: null };
-    }
-    try {
-      const body = await readCapped(res, opts.maxBodyBytes);
-      if (typeof body !== 'string') return body;
-      return { kind: 'response', status: res.status, headers: res.headers, url: current, body };
-    } catch (e) {
-      return failed(describe(e, requestSignal, opts.signal, opts.requestTimeoutMs));
-    }
+    if (next.origin !== origin) return failed(`redirect to another host (${next.host}) refused`);
+    if (hop >= opts.maxRedirects) return failed(`more than ${opts.maxRedirects} redirects`);
+    current = next.href;
   }
 }

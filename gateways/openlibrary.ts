@@ -17,7 +17,7 @@
 // import nothing from core, and the composition root, handing one to the other, checks the fit.
 import { readFileSync } from 'node:fs';
 import { sourcePath } from '../source-files.js';
-import { boundedGet, type GetFailure, type GetOutcome } from './bounded-fetch.js';
+import { boundedGet, deadline, type GetFailure, type GetOutcome } from './bounded-fetch.js';
 import { readAuthorName, readBooksApi, readEdition, type EditionFields } from './openlibrary-answers.js';
 
 export type OpenLibraryFound = {
@@ -268,14 +268,16 @@ export function createOpenLibraryGateway(opts: OpenLibraryOptions): OpenLibraryG
       const wait = pausedUntil - now();
       if (wait > 0) return unavailable(wait / 1000, 'paused: Open Library asked us to wait');
       // Ends the lookup's requests when its time is up, and any left running once it has answered.
-      const finished = new AbortController();
-      const signal = AbortSignal.any([AbortSignal.timeout(lookupTimeoutMs), finished.signal]);
+      const errand = new AbortController();
+      const time = deadline(lookupTimeoutMs);
+      time.signal.addEventListener('abort', () => errand.abort(time.signal.reason), { once: true });
       try {
-        return await lookupWithin(isbn, signal);
+        return await lookupWithin(isbn, errand.signal);
       } catch (e) {
         return unavailable(failureRetry, `unexpected: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
-        finished.abort();
+        time.release();
+        errand.abort(new DOMException('the lookup has answered', 'AbortError'));
       }
     },
   };

@@ -42,7 +42,7 @@ describe('a 429 or 5xx pauses every lookup', () => {
     expect(await g.lookup(FOX)).toEqual({ status: 'unavailable', retryAfterSeconds: 7, reason: 'Open Library answered 429' });
     expect(g.pausedUntil()).toBe(c.now() + 7000);
     c.advance(3000);
-    expect(await g.lookup(SHADOWS)).toMatchObject({ status: 'unavailable', retryAfterSeconds: 4 });
+    expect(await g.lookup(SHADOWS)).toEqual({ status: 'unavailable', retryAfterSeconds: 4, reason: 'paused: Open Library asked us to wait' });
     expect(count()).toBe(1);
     c.advance(4000);
     expect(await g.lookup(FOX)).toMatchObject({ status: 'found' });
@@ -68,6 +68,16 @@ describe('a 429 or 5xx pauses every lookup', () => {
     expect(r.status === 'unavailable' && r.retryAfterSeconds).toBeGreaterThanOrEqual(119);
     expect(r.status === 'unavailable' && r.retryAfterSeconds).toBeLessThanOrEqual(120);
     expect(g.pausedUntil()).toBeGreaterThan(c.now() + 118_000);
+  });
+
+  it('a pause that begins during a lookup stops its remaining requests', async () => {
+    const g = gateway();
+    fake.api.fault('slow', 1, { delayMs: 200, on: '/api/books' });
+    const pending = g.lookup(SHADOWS);
+    await new Promise((r) => setTimeout(r, 50));
+    g.pauseUntil(Date.now() + 30_000);
+    expect(await pending).toMatchObject({ status: 'unavailable', reason: 'Open Library asked us to wait', retryAfterSeconds: 30 });
+    expect(fake.api.requests().map((r) => r.path)).toEqual(['/api/books']);
   });
 
   it('caps a Retry-After that would stop lookups for days at an hour', async () => {
@@ -218,6 +228,14 @@ describe('the requests-per-minute limiter', () => {
       throw new Error('database is down');
     };
     expect(await gateway({ limiter }).lookup(FOX)).toMatchObject({ status: 'unavailable', reason: 'the request limiter failed (database is down)' });
+  });
+
+  it('a limiter that never answers holds a lookup no longer than the lookup timeout', async () => {
+    const limiter: RequestLimiter = () => new Promise(() => undefined);
+    const started = performance.now();
+    expect(await gateway({ limiter, lookupTimeoutMs: 300 }).lookup(FOX)).toMatchObject({ status: 'unavailable', reason: 'the lookup took too long' });
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(count()).toBe(0);
   });
 
   it('over a rate-limiter-flexible counter, allows OPENLIBRARY_RPM requests a minute', async () => {
