@@ -7,8 +7,9 @@
 // Covers are addressed by cover id (`/b/id/<id>-M.jpg`), never by ISBN: Open Library limits
 // by-ISBN cover requests per client address, and a catalogue page would use them up.
 //
-// Etiquette: a User-Agent naming the service and a contact; every request waits for a slot
-// under a library-wide requests-per-minute limit; a 429 or 5xx pauses all lookups for the
+// Etiquette: a User-Agent naming the service and a contact; every request takes a slot under a
+// library-wide requests-per-minute limit (none free: unavailable, with the time until one is,
+// rather than a librarian kept waiting); a 429 or 5xx pauses all lookups for the
 // Retry-After it gives (or a minute). Bounds: 5 s a request, 10 s a lookup, 3 same-origin
 // redirects, 1 MiB a body. Whatever Open Library does, a lookup resolves to found, not found,
 // or unavailable with a time to retry — never an exception.
@@ -176,7 +177,7 @@ export function createOpenLibraryGateway(opts: OpenLibraryOptions): OpenLibraryG
     } catch (e) {
       return { kind: 'failed', reason: `the request limiter failed (${e instanceof Error ? e.message : String(e)})` };
     }
-    return slot.ok ? undefined : { kind: 'failed', reason: `over ${opts.rpm ?? 60} requests a minute`, retryAfterMs: slot.retryAfterMs };
+    return slot.ok ? undefined : { kind: 'failed', reason: 'over the requests-a-minute limit', retryAfterMs: slot.retryAfterMs };
   };
 
   type Json = { kind: 'json'; value: unknown } | { kind: 'not_found' } | { kind: 'unavailable'; result: OpenLibraryUnavailable };
@@ -234,6 +235,7 @@ export function createOpenLibraryGateway(opts: OpenLibraryOptions): OpenLibraryG
     const bibkey = `ISBN:${isbn.isbn13}`;
     const books = await getJson(`${base}/api/books?bibkeys=${bibkey}&format=json&jscmd=data`, signal);
     if (books.kind === 'unavailable') return books.result;
+    // A 404 here (the Books API does not give one) is taken as "unknown", like `{}`.
     if (books.kind === 'json') {
       const reading = readBooksApi(books.value, bibkey);
       if (reading.kind === 'garbage') return unavailable(failureRetry, 'the Books API answered something other than an object');
