@@ -6,8 +6,7 @@ import { createHolds } from './holds/index.js';
 import type { CoreDeps } from './kernel/index.js';
 import { createBorrowings } from './lending/index.js';
 import { createNotices } from './notices/index.js';
-import type { PaymentGateway } from './payments/index.js';
-import { createPayments } from './payments/index.js';
+import { createPayments, type PaymentGateway } from './payments/index.js';
 import { createReports } from './reports/index.js';
 
 /**
