@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { type DB, immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import { holdIsActive } from '../../db/hold-status.js';
 import type { UserRow } from '../../db/schema.js';
+import { mergeReaderHolds, planHoldMerge } from '../holds/index.js';
 import {
   type Actor,
   type CoreDeps,
@@ -22,8 +23,9 @@ import {
   requirePerson,
   validation,
 } from '../kernel/index.js';
+import { moveLoans } from '../lending/index.js';
 import { enqueue, type Notification } from '../notices/index.js';
-import { passCopiesOn, syncBookCounters } from '../stock/index.js';
+import { movePayments } from '../payments/index.js';
 import { type TelegramIdentity, telegramFirstName, toUser, type User, verifyPassword } from './users.js';
 
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
@@ -68,51 +70,6 @@ function letGoNotice(
   return [{ chatId: account.telegram_user_id, kind, payload, language: account.language }];
 }
 
-/**
- * What a merge does to the two accounts' active holds (SPEC §11: one active hold per reader and
- * book, none on a book the reader has on loan, at most MAX_HOLDS): where both queue for one
- * book, the hold with a copy set aside (READY) stays — else the earlier place in the queue — and
- * the other is cancelled; a hold on a book the merged account has on loan is cancelled. What is
- * left may not exceed MAX_HOLDS: the link is refused (LINK_HOLD_LIMIT), as for loans.
- */
-async function holdMerge(q: DB, fromId: number, toId: number) {
-  const holds = await q
-    .selectFrom('holds')
-    .select(['id', 'user_id', 'book_id', 'status'])
-    .where('user_id', 'in', [fromId, toId])
-    .where(holdIsActive())
-    .orderBy('id')
-    .execute();
-  const onLoan = new Set(
-    (
-      await q
-        .selectFrom('borrowings')
-        .select('book_id')
-        .where('user_id', 'in', [fromId, toId])
-        .where('actual_return_date', 'is', null)
-        .execute()
-    ).map((r) => r.book_id),
-  );
-  const kept = new Map<number, (typeof holds)[number]>();
-  const cancel: Array<{ id: number; book_id: number }> = [];
-  for (const h of holds) {
-    if (onLoan.has(h.book_id)) {
-      cancel.push(h);
-      continue;
-    }
-    const other = kept.get(h.book_id);
-    if (!other) {
-      kept.set(h.book_id, h);
-      continue;
-    }
-    // Ids ascend: `other` is the earlier place; a READY hold (a copy set aside) wins over it.
-    const keep = other.status === 'READY' || h.status !== 'READY' ? other : h;
-    cancel.push(keep === other ? h : other);
-    kept.set(h.book_id, keep);
-  }
-  return { moving: holds.filter((h) => h.user_id === fromId).length, after: kept.size, cancel };
-}
-
 export function createTelegramLinks({ db, clock, config }: CoreDeps) {
   const maxLoans = config.rules.maxActiveLoans;
   const { maxHolds, holdPickupHours, timeZone } = config.rules;
@@ -147,7 +104,7 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
         .executeTakeFirstOrThrow();
       moves.loans = Number(loans.all);
       moves.payments = Number(payments.n);
-      const holds = await holdMerge(q, merging.id, target.id);
+      const holds = await planHoldMerge(q, merging.id, target.id);
       moves.holds = holds.moving;
       if (holds.after > maxHolds) {
         throw new DomainError(
@@ -264,29 +221,10 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
       if (Number(used.numUpdatedRows) !== 1) throw invalidCode();
       if (other) await trx.updateTable('users').set({ telegram_user_id: null }).where('id', '=', other.id).execute();
       if (merging) {
-        // Holds: the books whose queues change are locked after the users, as everywhere.
-        const { cancel } = await holdMerge(trx, merging.id, target.id);
-        const books = cancel.map((h) => h.book_id);
-        await lockForUpdate(trx, 'books', books);
-        const at = clock.now();
-        if (cancel.length > 0) {
-          await trx
-            .updateTable('holds')
-            .set({ status: 'CANCELLED', updated_at: at.toISOString() })
-            .where(
-              'id',
-              'in',
-              cancel.map((h) => h.id),
-            )
-            .where(holdIsActive())
-            .execute();
-        }
-        await trx.updateTable('holds').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
-        // A cancelled READY hold's copy goes to the next reader waiting, or back to the shelf.
-        await syncBookCounters(trx, books);
-        await passCopiesOn(trx, books, { now: at, pickupHours: holdPickupHours, timeZone });
-        await trx.updateTable('borrowings').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
-        await trx.updateTable('payments').set({ user_id: target.id }).where('user_id', '=', merging.id).execute();
+        // Each wing moves its own records to the account being linked (docs/architecture.md).
+        await mergeReaderHolds(trx, merging.id, target.id, { now: clock.now(), pickupHours: holdPickupHours, timeZone });
+        await moveLoans(trx, merging.id, target.id);
+        await movePayments(trx, merging.id, target.id);
         await trx.deleteFrom('telegram_link_codes').where('user_id', '=', merging.id).execute();
         await trx.deleteFrom('users').where('id', '=', merging.id).execute();
       }

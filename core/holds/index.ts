@@ -8,3 +8,4 @@ export {
   type HoldsService,
   type QueueLine,
 } from './holds.js';
+export { mergeReaderHolds, planHoldMerge } from './merge.js';

@@ -1,4 +1,5 @@
 // A loan as answers show it, and how a door asks a lending use case about its notices.
+import type { DB } from '../../db/connection.js';
 import type { Book } from '../catalogue/index.js';
 import type { Payment } from '../payments/index.js';
 
@@ -25,4 +26,9 @@ export interface Borrowing {
 export interface NoticeOptions {
   readerSeesIt?: boolean;
   staffSeesIt?: boolean;
+}
+
+/** A reader's loans, all of them, now another reader's (a Telegram-only account merged into a linked one). */
+export async function moveLoans(trx: DB, fromId: number, toId: number): Promise<void> {
+  await trx.updateTable('borrowings').set({ user_id: toId }).where('user_id', '=', fromId).execute();
 }

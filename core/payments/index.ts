@@ -26,14 +26,13 @@ export {
 } from './gateway.js';
 export { type PayLinks, payLinkPaymentId } from './pay-links.js';
 export {
-  createPayments,
   insertPendingPayment,
   isRenewable,
+  movePayments,
   PAYMENT_COLUMNS,
   type Payment,
   type PaymentKind,
-  type PaymentStore,
-  type PaymentsService,
   paymentKind,
   toPayment,
-} from './payments.js';
+} from './payment.js';
+export { createPayments, type PaymentStore, type PaymentsService } from './payments.js';

@@ -123,3 +123,8 @@ export function paymentNoticeFacts(trx: DB, paymentId: number) {
     .where('payments.id', '=', paymentId)
     .executeTakeFirstOrThrow();
 }
+
+/** A reader's payments, all of them, now another reader's (a Telegram-only account merged into a linked one). */
+export async function movePayments(trx: DB, fromId: number, toId: number): Promise<void> {
+  await trx.updateTable('payments').set({ user_id: toId }).where('user_id', '=', fromId).execute();
+}

@@ -33,16 +33,6 @@ import { createPayLinks } from './pay-links.js';
 import { isRenewable, type Payment, paymentNoticeFacts, toPayment } from './payment.js';
 import { createSettlement } from './settlement.js';
 
-export {
-  insertPendingPayment,
-  isRenewable,
-  PAYMENT_COLUMNS,
-  type Payment,
-  type PaymentKind,
-  paymentKind,
-  toPayment,
-} from './payment.js';
-
 export function createPayments(deps: PaymentDeps) {
   const { db, clock, config, gateway, logger } = deps;
   const log = logger.child({ module: 'payments' });
