@@ -14,6 +14,7 @@ export { addressHash, createSessions, KNOWN_ADDRESS_DAYS, type RefreshClaims, ty
 export { createTelegramLinks, LINK_CODE_TTL_MS, type LinkPreview, maskEmail } from './telegram-link.js';
 export {
   checkCredentials,
+  createStaffIfAbsent,
   createUsers,
   hashPassword,
   LANGUAGES,

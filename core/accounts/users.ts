@@ -377,3 +377,29 @@ export function createUsers({ db, clock }: CoreDeps) {
 }
 
 export type UsersService = ReturnType<typeof createUsers>;
+
+/**
+ * A staff account for this email unless one (of any kind) has it: the demo library's librarian
+ * (`npm run seed`, the sandbox). True when it was made now.
+ */
+export async function createStaffIfAbsent(
+  db: DB,
+  account: { email: string; passwordHash: string; firstName: string; at: string },
+): Promise<boolean> {
+  return immediateTransaction(db, async (trx) => {
+    const existing = await trx.selectFrom('users').select('id').where('email', '=', account.email).executeTakeFirst();
+    if (existing) return false;
+    await trx
+      .insertInto('users')
+      .values({
+        email: account.email,
+        password_hash: account.passwordHash,
+        first_name: account.firstName,
+        last_name: '',
+        is_staff: 1,
+        created_at: account.at,
+      })
+      .execute();
+    return true;
+  });
+}

@@ -3,7 +3,7 @@
 // the sandbox do it as SYSTEM_ACTOR — and goes through the same rules as any new book.
 import crypto from 'node:crypto';
 import { immediateTransaction } from '../../db/connection.js';
-import { hashPassword } from '../accounts/index.js';
+import { createStaffIfAbsent, hashPassword } from '../accounts/index.js';
 import type { BooksService } from '../catalogue/index.js';
 import { type Actor, type CoreDeps, isoNow, requireStaff } from '../kernel/index.js';
 
@@ -163,22 +163,13 @@ export function createDemo({ db, clock }: Pick<CoreDeps, 'db' | 'clock'>, books:
     const password = crypto.randomBytes(9).toString('base64url');
     // Hashing takes tens of ms: done before the write lock, even when the account exists.
     const hash = await hashPassword(password);
-    return immediateTransaction(db, async (trx) => {
-      const existing = await trx.selectFrom('users').select('id').where('email', '=', DEMO_STAFF_EMAIL).executeTakeFirst();
-      if (existing) return { email: DEMO_STAFF_EMAIL, password: null };
-      await trx
-        .insertInto('users')
-        .values({
-          email: DEMO_STAFF_EMAIL,
-          password_hash: hash,
-          first_name: 'Staff',
-          last_name: '',
-          is_staff: 1,
-          created_at: isoNow(clock),
-        })
-        .execute();
-      return { email: DEMO_STAFF_EMAIL, password };
+    const created = await createStaffIfAbsent(db, {
+      email: DEMO_STAFF_EMAIL,
+      passwordHash: hash,
+      firstName: 'Staff',
+      at: isoNow(clock),
     });
+    return { email: DEMO_STAFF_EMAIL, password: created ? password : null };
   }
 
   return { loadCatalogue, loadCatalogueIfEmpty, ensureStaffAccount };

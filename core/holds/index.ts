@@ -1,4 +1,6 @@
 // Holds: a reader's place in the queue for a book that is out (docs/rules.md#holds).
+
+export { fulfilHold } from './fulfil.js';
 export {
   createHolds,
   EXPIRE_BATCH,

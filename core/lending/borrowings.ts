@@ -3,6 +3,7 @@ import { immediateTransaction, lockForUpdate } from '../../db/connection.js';
 import { jsonArray, jsonArrayRows } from '../../db/dialect-sql.js';
 import { holdIsActive } from '../../db/hold-status.js';
 import { toBook } from '../catalogue/index.js';
+import { fulfilHold } from '../holds/index.js';
 import {
   type Actor,
   addDays,
@@ -326,11 +327,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
         .executeTakeFirstOrThrow();
       if (hold) {
         // READY: its copy is this loan. WAITING (a free copy came first): the place is not needed any more.
-        await trx
-          .updateTable('holds')
-          .set({ status: 'FULFILLED', borrowing_id: borrowing.id, updated_at: now.toISOString() })
-          .where('id', '=', hold.id)
-          .execute();
+        await fulfilHold(trx, hold.id, borrowing.id, now);
         if (!ready) await leaveQueue(trx, book.id);
       }
       const cents = chargeableCents(rentCents(book.daily_fee_cents, borrowDate, input.expected_return_date));
