@@ -79,52 +79,6 @@ export async function claimRow(db: DB, id: number, claim: Claim, nowMs: number):
   return Number(r.numUpdatedRows) === 1;
 }
 
-/**
- * Picks and claims up to `limit` due chat heads (as dueHeads orders them) in one statement,
- * returning the rows claimed. On PostgreSQL the heads are locked FOR UPDATE SKIP LOCKED, so
- * dispatchers on several instances take disjoint rows without waiting on each other; on SQLite
- * (one writer at a time) it is dueHeads then claimRow for each.
- */
-export async function claimDueHeads(db: DB, nowMs: number, afterId: number, limit: number, claim: Claim): Promise<OutboxHead[]> {
-  if (!isPostgres(db)) {
-    const claimed: OutboxHead[] = [];
-    for (const head of await dueHeads(db, nowMs, afterId, limit)) {
-      if (await claimRow(db, head.id, claim, nowMs)) claimed.push({ ...head, attempts: head.attempts + 1 });
-    }
-    return claimed;
-  }
-  let q = db
-    .updateTable('outbox')
-    .set({ attempts: sql`attempts + 1`, next_attempt_at: nowMs + claim.holdMs, claimed_by: claim.holder })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('outbox as o')
-        .select('o.id')
-        .where('o.id', 'in', (h) =>
-          h
-            .selectFrom('outbox')
-            .select((e) => e.fn.min<number>('id').as('head_id'))
-            .where('sent_at', 'is', null)
-            .where('failed_at', 'is', null)
-            .groupBy('chat_id'),
-        )
-        .where('o.next_attempt_at', '<=', nowMs)
-        .where('o.id', '>', afterId)
-        .orderBy('o.id')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    // Re-checked on the locked row: a head sent or failed meanwhile is not claimed.
-    .where('sent_at', 'is', null)
-    .where('failed_at', 'is', null)
-    .where('next_attempt_at', '<=', nowMs);
-  const fence = claim.fence;
-  if (fence !== undefined) q = q.where((eb) => eb.exists(leaseHeld(db, fence, claim.holder, nowMs)));
-  const rows = await q.returning(['id', 'chat_id', 'kind', 'payload', 'language', 'attempts', 'created_at']).execute();
-  return rows.sort((a, b) => a.id - b.id);
-}
-
 /** Telegram took it: sent, whoever holds the claim now (the claim stays on the row as history). */
 export async function markSent(db: DB, id: number, sentAt: string): Promise<void> {
   await db

@@ -226,10 +226,5 @@ export interface Database {
 }
 
 export type BookRow = Selectable<BooksTable>;
-export type NewBook = Insertable<BooksTable>;
-export type BookUpdate = Updateable<BooksTable>;
 export type UserRow = Selectable<UsersTable>;
-export type BorrowingRow = Selectable<BorrowingsTable>;
 export type PaymentRow = Selectable<PaymentsTable>;
-export type OutboxRow = Selectable<OutboxTable>;
-export type HoldRow = Selectable<HoldsTable>;

@@ -3,7 +3,22 @@
 // Mermaid flowchart for docs/architecture.md. An edge is "some file here imports some file there".
 import { execFileSync } from 'node:child_process';
 
-const ROOTS = ['core', 'api', 'bot', 'jobs', 'sandbox', 'db', 'gateways', 'media', 'i18n', 'scripts', 'service.ts', 'main.ts', 'config.ts', 'logger.ts'];
+const ROOTS = [
+  'core',
+  'api',
+  'bot',
+  'jobs',
+  'sandbox',
+  'db',
+  'gateways',
+  'media',
+  'i18n',
+  'scripts',
+  'service.ts',
+  'main.ts',
+  'config.ts',
+  'logger.ts',
+];
 
 interface Module {
   source: string;

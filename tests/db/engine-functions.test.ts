@@ -13,7 +13,7 @@ import { type Engine, engineKind } from '../../db/engine.js';
 import { isConstraintViolation, isRaised, isUniqueViolation } from '../../db/errors.js';
 import { KvStore as KyselyStorage } from '../../db/kv-store.js';
 import { acquireLease, liveLease, releaseLease } from '../../db/leases.js';
-import { claimDueHeads, claimRow, dueHeads } from '../../db/outbox.js';
+import { claimRow, dueHeads } from '../../db/outbox.js';
 import { counterStoreFor } from '../../db/rate-limit-store.js';
 import { bookSearchFilter } from '../../db/search.js';
 import { isRetryableConflict, lockForUpdate, writeTransaction } from '../../db/transactions.js';
@@ -450,25 +450,12 @@ describe('Outbox claims', () => {
     expect(row.next_attempt_at).toBe(1100);
   });
 
-  it("claimDueHeads takes each chat's head once: two claimers get disjoint rows", async () => {
-    await queue(1, 3);
-    await queue(2, 2);
-    await queue(3, 1, 500);
-    const [a, b] = await Promise.all([
-      claimDueHeads(db, 100, 0, 10, { holder: 'a', holdMs: 1000 }),
-      claimDueHeads(db, 100, 0, 10, { holder: 'b', holdMs: 1000 }),
-    ]);
-    const ids = [...a, ...b].map((r) => r.id).sort((x, y) => x - y);
-    expect(ids).toEqual([1, 4]);
-    expect([...a, ...b].every((r) => r.attempts === 1)).toBe(true);
-    expect(await claimDueHeads(db, 100, 0, 10, { holder: 'c', holdMs: 1000 })).toEqual([]);
-  });
-
   it('a fenced claim needs the live lease', async () => {
     await queue(1, 1);
-    expect(await claimDueHeads(db, 100, 0, 10, { holder: 'a', holdMs: 1000, fence: 'dispatcher' })).toEqual([]);
+    const [id] = (await dueHeads(db, 100, 0, 10)).map((h) => h.id);
+    expect(await claimRow(db, id!, { holder: 'a', holdMs: 1000, fence: 'dispatcher' }, 100)).toBe(false);
     await acquireLease(db, 'dispatcher', 'a', 1000, 100);
-    expect(await claimDueHeads(db, 100, 0, 10, { holder: 'a', holdMs: 1000, fence: 'dispatcher' })).toHaveLength(1);
+    expect(await claimRow(db, id!, { holder: 'a', holdMs: 1000, fence: 'dispatcher' }, 100)).toBe(true);
   });
 });
 
