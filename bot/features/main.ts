@@ -7,11 +7,9 @@ import { screenCallback } from '../callbacks.js';
 import { readerCommandLines } from '../commands.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { displayName, LANGUAGES, type Language, normalizeLanguage, readerActor, readerOf } from '../reader.js';
+import { displayName, LANGUAGE_NAMES, LANGUAGES, normalizeLanguage, readerActor, readerOf } from '../reader.js';
 import { resetCatalogue } from './catalogue.js';
 import { askToLink } from './link.js';
-
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', uk: 'Українська' };
 
 export function mainMenus(deps: BotDeps) {
   const { screens } = deps;
