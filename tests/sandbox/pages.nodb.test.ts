@@ -822,6 +822,29 @@ describe('the checkout page', () => {
     expect(await res.text()).toContain('Awaiting payment');
   });
 
+  it('speaks Russian to a Russian reader, every part of the page', async () => {
+    const s = await openSession('Book rent: Dune', 150);
+    const app = new Hono().route(
+      '/sandbox/checkout',
+      createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'ru' : 'en') }),
+    );
+    const ru = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
+    expect(ru).toContain('<html lang="ru">');
+    for (const text of [
+      'Тестовая замена Stripe Checkout — без настоящих денег',
+      'Ждёт оплаты',
+      'Оплата картой',
+      'Оплатить $1.50',
+      'К оплате',
+      'Пусть ссылка устареет',
+      'Отменить',
+    ]) {
+      expect(ru).toContain(text);
+    }
+    expect(ru).not.toMatch(/Awaiting payment|Pay with card|Total due|Очікує/);
+    expect(ru).toMatch(/<span class="nowrap" data-testid="expires">действует до \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
+  });
+
   it('escapes the product name and description', async () => {
     const name = 'Book rent: <script>alert("x")</script> & <img src=x onerror=alert(1)>';
     const s = await openSession(name, 100, `Due "soon" <b>'now'</b>`);
