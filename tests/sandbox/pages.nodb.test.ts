@@ -254,7 +254,7 @@ describe('GET /sandbox/api/personas', () => {
     const res = await fetch(url('/sandbox/api/personas'));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { personas: Persona[]; bot: { username: string } };
-    expect(body.personas.map((p) => p.id)).toEqual(['reader', 'reader2', 'librarian', 'librarian-dm']);
+    expect(body.personas.map((p) => p.id)).toEqual(['reader', 'reader2', 'reader3', 'librarian', 'librarian-dm']);
     expect(body.personas.find((p) => p.id === 'librarian')!.chat).toMatchObject({ id: STAFF_CHAT_ID, type: 'supergroup' });
     expect(body.bot.username).toBe('library_sandbox_bot');
   });
