@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
-import { isDomainError } from '../core/kernel/index.js';
+import { type FieldIssue, isDomainError } from '../core/kernel/index.js';
 import { errorForLog, redactUrlSecrets } from '../logger.js';
 import type { AppEnv } from './types.js';
 
@@ -13,10 +13,7 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-export interface FieldIssue {
-  field?: string;
-  message: string;
-}
+export type { FieldIssue } from '../core/kernel/index.js';
 
 /** An API-level failure that is not a library rule (e.g. the bot is not connected yet). */
 export class ApiError extends Error {
@@ -99,16 +96,11 @@ const HTTP_MESSAGES: Record<number, string> = {
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
     if (isDomainError(err)) {
-      let details = err.details;
-      // VALIDATION details are always a list of {field, message}, whichever layer found the problem.
-      if (err.code === 'VALIDATION' && details && typeof details === 'object' && !Array.isArray(details) && 'field' in details) {
-        details = [{ field: (details as { field: string }).field, message: err.message }];
-      }
+      // VALIDATION details are always a list of {field, message}, whichever layer found the problem
+      // (core/kernel/error-details.ts).
       if (err.status === 401) c.header('WWW-Authenticate', 'Bearer');
-      if (typeof err.details === 'object' && err.details && 'retry_after' in err.details) {
-        c.header('Retry-After', String((err.details as { retry_after: number }).retry_after));
-      }
-      return errorResponse(c, err.status as ContentfulStatusCode, err.code, err.message, details);
+      if (err.code === 'RATE_LIMITED' || err.code === 'BUSY') c.header('Retry-After', String(err.details.retry_after));
+      return errorResponse(c, err.status as ContentfulStatusCode, err.code, err.message, err.details);
     }
     if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.details);
     if (err instanceof HTTPException) {

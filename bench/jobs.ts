@@ -7,7 +7,7 @@ import { createNoticeRenderer } from '../bot/notices.js';
 import { testConfig } from '../config.js';
 import { createCore, SYSTEM_ACTOR } from '../core/index.js';
 import { addDays, ManualClock } from '../core/kernel/index.js';
-import { enqueue } from '../core/notices/index.js';
+import { type DueSoonPayload, enqueue } from '../core/notices/index.js';
 import { createDb, openDatabase } from '../db/connection.js';
 import { createStripeGateway } from '../gateways/stripe.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
@@ -97,7 +97,11 @@ async function dispatcherBench(): Promise<string> {
       notes.push({
         chatId: 1000 + c,
         kind: 'reader.due_soon' as const,
-        payload: { borrowing_id: i * CHATS + c, book_title: `Book ${i}`, expected_return_date: addDays(TODAY, 2) },
+        payload: {
+          borrowing_id: i * CHATS + c,
+          book_title: `Book ${i}`,
+          expected_return_date: addDays(TODAY, 2),
+        } as DueSoonPayload,
         language: 'en',
       });
     }

@@ -2,7 +2,7 @@
 // becomes its localized sentence; anything else is logged with context and answered with a
 // polite "something went wrong" — never a stack. Every callback query is answered exactly once.
 import type { BotError, MiddlewareFn, Transformer } from 'grammy';
-import { DomainError } from '../core/kernel/index.js';
+import { isDomainError } from '../core/kernel/index.js';
 import { t } from '../i18n/index.js';
 import { errorForLog } from '../logger.js';
 import type { BotContext } from './context.js';
@@ -68,7 +68,7 @@ export function tellAboutError(deps: BotDeps, answered: AnsweredQueries) {
       kind: Object.keys(ctx.update).filter((k) => k !== 'update_id')[0],
     };
     let text: string;
-    if (err instanceof DomainError) {
+    if (isDomainError(err)) {
       deps.logger.info({ ...context, code: err.code }, 'bot: rule refused the action');
       text = domainErrorText(lang, err);
     } else {

@@ -1,6 +1,6 @@
 // Core's DomainErrors as sentences a reader understands, in their language.
-import { DomainError, type ErrorCode } from '../core/kernel/index.js';
-import { t } from '../i18n/index.js';
+import { type DomainErrorData, type ErrorCode, isDomainError } from '../core/kernel/index.js';
+import { type TVars, t } from '../i18n/index.js';
 
 /** Fluent key per error code; codes not listed fall back to `error-generic` with core's message. */
 const KEYS: Partial<Record<ErrorCode, string>> = {
@@ -35,37 +35,64 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   NOT_ACTIVE: 'error-not-active',
 };
 
+/** What a sentence reads when its code carries no such detail (every sentence is given every name). */
+const NO_DETAILS = {
+  limit: '',
+  min: '',
+  max: '',
+  payment: '',
+  here: '',
+  there: '',
+  waiting: 0,
+  renewals: 0,
+  holds: 0,
+  held: 0,
+  date: '',
+} satisfies TVars;
+
+/**
+ * The values a code's sentence reads from its details (core/kernel/error-details.ts). Counts are
+ * numbers, so Fluent picks their plural forms ("1 book", "3 books").
+ */
+function detailVars(err: DomainErrorData): Partial<Record<keyof typeof NO_DETAILS, string | number>> {
+  switch (err.code) {
+    case 'LOAN_LIMIT_REACHED':
+    case 'HOLD_LIMIT':
+      return { limit: err.details.limit };
+    case 'RENEWAL_LIMIT':
+      return { limit: err.details.limit, renewals: err.details.renewals };
+    case 'LINK_LOAN_LIMIT':
+      return { limit: err.details.limit, here: String(err.details.here), there: String(err.details.there) };
+    case 'LINK_HOLD_LIMIT':
+      return { limit: err.details.limit, holds: err.details.holds };
+    case 'INVALID_LOAN_PERIOD':
+      return { min: err.details.min, max: err.details.max };
+    case 'UNPAID':
+      return { payment: String(err.details.payment_id) };
+    case 'HOLDS_WAITING':
+      return { waiting: err.details.waiting };
+    case 'COPIES_SET_ASIDE':
+      return { held: err.details.held };
+    case 'OVERDUE':
+      return { date: err.details.expected_return_date };
+    default:
+      return {};
+  }
+}
+
 /** One localized, HTML-safe sentence for a DomainError. */
-export function domainErrorText(lang: string, err: { code: ErrorCode; message: string; details?: unknown }): string {
-  const details = (err.details ?? {}) as Record<string, unknown>;
-  const key = KEYS[err.code] ?? 'error-generic';
-  const count = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
-  return t(lang, key, {
-    message: err.message,
-    // A number, so Fluent picks its plural form ("1 book", "3 books").
-    limit: typeof details.limit === 'number' ? details.limit : String(details.limit ?? ''),
-    min: String(details.min ?? ''),
-    max: String(details.max ?? ''),
-    payment: String(details.payment_id ?? ''),
-    here: String(details.here ?? ''),
-    there: String(details.there ?? ''),
-    // Counts, for their plural forms: readers waiting, renewals so far, holds, copies set aside.
-    waiting: count(details.waiting),
-    renewals: count(details.renewals),
-    holds: count(details.holds),
-    held: count(details.held),
-    date: String(details.expected_return_date ?? ''),
-  });
+export function domainErrorText(lang: string, err: DomainErrorData): string {
+  return t(lang, KEYS[err.code] ?? 'error-generic', { message: err.message, ...NO_DETAILS, ...detailVars(err) });
 }
 
 /** Runs a core call and turns a DomainError into a value (replay-safe inside conversations). */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; details?: unknown };
+export type Outcome<T> = { ok: true; value: T } | ({ ok: false } & DomainErrorData);
 
 export async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {
-    if (e instanceof DomainError) return { ok: false, code: e.code, message: e.message, details: e.details };
+    if (isDomainError(e)) return { ok: false, ...e.toData() };
     throw e;
   }
 }

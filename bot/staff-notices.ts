@@ -2,10 +2,10 @@
 // when more came than the chat may be sent in a minute (jobs/staff-digest.ts). Each is one
 // message under Telegram's limit whatever the data, with buttons into the console.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { OverdueLoan } from '../core/notices/index.js';
+import type { OverdueLoan, StaffDigestEntry, StaffEventKind } from '../core/notices/index.js';
 import { escapeClipped, t, tPlain } from '../i18n/index.js';
 import { consoleCallback } from './callbacks.js';
-import { int, kindOf, type Payload, readerLabel, str } from './notice-payload.js';
+import { int, kindOf, readerLabel, type Stored, type StoredPayload, str } from './notice-payload.js';
 import { TELEGRAM_TEXT_LIMIT, truncate } from './text.js';
 
 interface StaffMessage {
@@ -13,13 +13,36 @@ interface StaffMessage {
   reply_markup?: InlineKeyboardMarkup;
 }
 
-/** A digest's count lines, in the order they are shown. */
-const DIGEST_COUNTS: [kind: string, key: string][] = [
+/** The report as stored: rows queued before it became one message list `loans` and no `readers`. */
+type StoredReport = StoredPayload<'staff.overdue_report'> & Stored<{ loans: OverdueLoan[] }>;
+
+/** One line of a digest: its number, reader and book, and what else the kind's line says. */
+function digestLine(lang: string, f: StaffDigestEntry): string {
+  const common = {
+    borrowingId: str(f.payload, 'borrowing_id'),
+    reader: truncate(readerLabel(f.payload), 60),
+    book: truncate(str(f.payload, 'book_title'), 80),
+  };
+  switch (f.kind) {
+    case 'staff.borrowing_created':
+      return t(lang, 'notify-staff-digest-line-created', { ...common, dueDate: str(f.payload, 'expected_return_date') });
+    case 'staff.borrowing_extended':
+      return t(lang, 'notify-staff-digest-line-extended', { ...common, dueDate: str(f.payload, 'expected_return_date') });
+    case 'staff.borrowing_returned':
+      return t(lang, 'notify-staff-digest-line-returned', common);
+    case 'staff.payment_received':
+      return t(lang, 'notify-staff-digest-line-paid', { ...common, amount: str(f.payload, 'amount'), type: kindOf(f.payload) });
+  }
+}
+
+/** A digest's count lines, in the order they are shown (and the kinds whose lines it shows). */
+const DIGEST_COUNTS: [kind: StaffEventKind, key: string][] = [
   ['staff.borrowing_created', 'notify-staff-digest-count-created'],
   ['staff.borrowing_extended', 'notify-staff-digest-count-extended'],
   ['staff.borrowing_returned', 'notify-staff-digest-count-returned'],
   ['staff.payment_received', 'notify-staff-digest-count-paid'],
 ];
+const DIGEST_KINDS = new Set<string>(DIGEST_COUNTS.map(([kind]) => kind));
 
 export function createStaffNotices() {
   // Lines are formatted once per (language, days) with markers, then filled with each loan's
@@ -51,11 +74,11 @@ export function createStaffNotices() {
    * the longest overdue loans that fit, and a button onto the paged list. Rows queued before the
    * report became one message (`loans`, no `readers`) render the same way.
    */
-  function overdueReport(lang: string, p: Payload, limit = TELEGRAM_TEXT_LIMIT): StaffMessage {
+  function overdueReport(lang: string, p: StoredReport, limit = TELEGRAM_TEXT_LIMIT): StaffMessage {
     const date = str(p, 'date');
     const total = int(p, 'total');
-    const listed = Array.isArray(p.oldest) ? p.oldest : Array.isArray(p.loans) ? p.loans : [];
-    const loans = (listed as unknown[]).filter((l): l is OverdueLoan => typeof l === 'object' && l !== null);
+    const listed: unknown[] = Array.isArray(p.oldest) ? p.oldest : Array.isArray(p.loans) ? p.loans : [];
+    const loans = listed.filter((l): l is OverdueLoan => typeof l === 'object' && l !== null);
     if (total === 0) return { text: t(lang, 'notify-staff-overdue-none', { date }) };
     const header =
       p.readers === undefined
@@ -96,33 +119,24 @@ export function createStaffNotices() {
    * (jobs/staff-digest.ts): the counts by kind, the first few as one line each, and buttons into
    * the console, whose lists hold them all.
    */
-  function digest(lang: string, p: Payload): StaffMessage {
-    const counts = (p.counts && typeof p.counts === 'object' ? p.counts : {}) as Record<string, unknown>;
+  function digest(lang: string, p: StoredPayload<'staff.digest'>): StaffMessage {
+    const counts = p.counts && typeof p.counts === 'object' ? p.counts : {};
     const total = int(p, 'total');
     const lines = [t(lang, 'notify-staff-digest-title', { total })];
     for (const [kind, key] of DIGEST_COUNTS) {
       const n = Math.trunc(Number(counts[kind])) || 0;
       if (n > 0) lines.push(t(lang, key, { count: n }));
     }
-    const first = (Array.isArray(p.first) ? p.first : []).filter(
-      (f): f is { kind: string; payload: Payload } =>
-        typeof f === 'object' && f !== null && typeof (f as { payload?: unknown }).payload === 'object',
-    );
+    const listed: unknown[] = Array.isArray(p.first) ? p.first : [];
+    const first = listed
+      .filter(
+        (f): f is StaffDigestEntry =>
+          typeof f === 'object' && f !== null && typeof (f as { payload?: unknown }).payload === 'object',
+      )
+      // A payload that was JSON null still has its line, with what it can show.
+      .map((f) => (f.payload === null ? { ...f, payload: {} } : f));
     if (first.length > 0) lines.push(t(lang, 'notify-staff-digest-first'));
-    for (const f of first) {
-      const q = f.payload ?? {};
-      const common = {
-        borrowingId: str(q, 'borrowing_id'),
-        reader: truncate(readerLabel(q), 60),
-        book: truncate(str(q, 'book_title'), 80),
-        dueDate: str(q, 'expected_return_date'),
-      };
-      if (f.kind === 'staff.borrowing_created') lines.push(t(lang, 'notify-staff-digest-line-created', common));
-      else if (f.kind === 'staff.borrowing_extended') lines.push(t(lang, 'notify-staff-digest-line-extended', common));
-      else if (f.kind === 'staff.borrowing_returned') lines.push(t(lang, 'notify-staff-digest-line-returned', common));
-      else if (f.kind === 'staff.payment_received')
-        lines.push(t(lang, 'notify-staff-digest-line-paid', { ...common, amount: str(q, 'amount'), type: kindOf(q) }));
-    }
+    for (const f of first) if (DIGEST_KINDS.has(f.kind)) lines.push(digestLine(lang, f));
     if (total > first.length) lines.push(t(lang, 'notify-staff-digest-more', { rest: total - first.length }));
     const open = (list: 'active' | 'home', key: string): InlineKeyboardButton => ({
       text: tPlain(lang, key),

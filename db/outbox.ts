@@ -223,7 +223,7 @@ export interface CombinedRow {
 export async function combineInto(
   db: DB,
   c: { chatId: number; kinds: readonly string[]; kind: string; language: string; nowMs: number; limit: number },
-  payloadOf: (rows: CombinedRow[]) => Record<string, unknown>,
+  payloadOf: (rows: CombinedRow[]) => object,
 ): Promise<OutboxHead | null> {
   const at = new Date(c.nowMs).toISOString();
   return immediateTransaction(db, async (trx) => {

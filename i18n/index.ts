@@ -1,7 +1,7 @@
 // The message catalogues (Fluent, i18n/locales/<lang>/*.ftl) and the translate functions the bot
 // and the outbox notices share. Messages are Telegram HTML, so t() escapes every string it
 // interpolates: a title like "<b>&" shows as typed and no caller escapes by hand.
-import { I18n } from '@grammyjs/i18n';
+import { defaultWarningHandler, I18n, TranslateWarnings, type WarningHandler } from '@grammyjs/i18n';
 import { sourcePath } from '../source-files.js';
 import { escapeHtml, SafeHtml } from './html.js';
 
@@ -16,6 +16,34 @@ const LOCALES_DIR = sourcePath(import.meta.url, 'locales');
  */
 export type TVars = Record<string, string | number | SafeHtml>;
 
+/** A message a language's catalogue lacks: English stands in for it, or, lacking there too, `{key}`. */
+export interface MissingMessage {
+  language: string;
+  key: string;
+}
+
+const missingListeners = new Set<(missing: MissingMessage) => void>();
+
+/**
+ * Calls `listener` for every message asked for in a language whose catalogue lacks it; returns
+ * how to stop. The warning is logged as before: this makes it checkable, so a test can prove
+ * every text is worded in every language (tests/bot/notice-kinds.nodb.test.ts).
+ */
+export function onMissingMessage(listener: (missing: MissingMessage) => void): () => void {
+  missingListeners.add(listener);
+  return () => missingListeners.delete(listener);
+}
+
+const warn = defaultWarningHandler();
+const warningHandler: WarningHandler = (w) => {
+  warn(w);
+  if (w.type === TranslateWarnings.MISSING_MESSAGE) {
+    for (const language of w.bundle.locales) for (const l of missingListeners) l({ language, key: w.messageId });
+  } else if (w.type === TranslateWarnings.MISSING_TRANSLATION) {
+    for (const language of w.locales) for (const l of missingListeners) l({ language, key: w.path });
+  }
+};
+
 // The catalogues are files shipped with the code: loaded once, on first use. @grammyjs/i18n
 // serves as the loader only (one Fluent bundle per folder, English the fallback).
 let catalogue: I18n | undefined;
@@ -25,6 +53,7 @@ const load = (): I18n =>
       defaultLocale: 'en',
       directory: LOCALES_DIR,
       useSession: false,
+      fluentOptions: { warningHandler },
       fluentBundleOptions: { useIsolating: false },
     }),
   ));

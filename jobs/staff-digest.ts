@@ -11,36 +11,44 @@
  *   3. otherwise the oldest notice goes alone, as always.
  * The digest is an outbox row like any other: claimed, sent, retried, at least once.
  */
+import type { NotificationKind, StaffDigestEntry, StaffDigestPayload, StaffEventKind } from '../core/notices/index.js';
 import type { DB } from '../db/connection.js';
 import { type CombinedRow, combineInto, countDue, dueRowOfKind, type OutboxHead } from '../db/outbox.js';
 
-export const OVERDUE_REPORT_KIND = 'staff.overdue_report';
-export const DIGEST_KIND = 'staff.digest';
+export const OVERDUE_REPORT_KIND = 'staff.overdue_report' satisfies NotificationKind;
+export const DIGEST_KIND = 'staff.digest' satisfies NotificationKind;
 /** The notices a digest may stand for: one per event, each told again by the console. */
 export const DIGESTIBLE_KINDS = [
   'staff.borrowing_created',
   'staff.borrowing_extended',
   'staff.borrowing_returned',
   'staff.payment_received',
-] as const;
+] as const satisfies readonly StaffEventKind[];
 /** How many of the combined notices a digest shows line by line. */
 export const DIGEST_FIRST = 5;
 /** At most this many notices go into one digest (the rest into the next). */
 export const DIGEST_MAX = 1000;
 
+const isDigestible = (kind: string): kind is StaffEventKind => (DIGESTIBLE_KINDS as readonly string[]).includes(kind);
+
 /** A digest's payload: how many of each kind, and the first few as they were queued. */
-export function digestPayload(rows: CombinedRow[]): Record<string, unknown> {
-  const counts: Record<string, number> = {};
-  for (const r of rows) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
-  const first = rows.slice(0, DIGEST_FIRST).map((r) => {
+export function digestPayload(rows: CombinedRow[]): StaffDigestPayload {
+  const counts: StaffDigestPayload['counts'] = {};
+  const first: StaffDigestEntry[] = [];
+  for (const r of rows) {
+    // combineInto takes rows of DIGESTIBLE_KINDS only.
+    if (!isDigestible(r.kind)) continue;
+    counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+    if (first.length === DIGEST_FIRST) continue;
     let payload: unknown = {};
     try {
       payload = JSON.parse(r.payload);
     } catch {
       // A broken payload still counts; its line shows what it can.
     }
-    return { kind: r.kind, payload };
-  });
+    // The payload as its producer queued it (core/notices/payloads.ts), or what is left of it.
+    first.push({ kind: r.kind, payload } as StaffDigestEntry);
+  }
   return { total: rows.length, counts, first, first_id: rows[0]!.id, last_id: rows[rows.length - 1]!.id };
 }
 

@@ -57,7 +57,7 @@ try {
   if (generatedPassword) console.log(`Password (shown once): ${generatedPassword}`);
 } catch (e) {
   if (isDomainError(e) && e.code === 'ACCOUNT_EXISTS') {
-    const d = e.details as { name: string; created_at: string; is_staff: boolean };
+    const d = e.details;
     fail(
       `${email.trim().toLowerCase()} already has ${d.is_staff ? 'a staff' : 'a reader'} account: ${d.name}, created ${d.created_at}. Nothing changed.\n` +
         'Whoever registered it chose its password and may be logged in. To make it staff anyway, with a new password\n' +

@@ -5,7 +5,7 @@ import { Menu, type MenuFlavor } from '@grammyjs/menu';
 import { Composer } from 'grammy';
 import type { Book } from '../../core/catalogue/index.js';
 import type { Hold } from '../../core/holds/index.js';
-import type { Page } from '../../core/kernel/index.js';
+import { isDomainError, type Page } from '../../core/kernel/index.js';
 import { html } from '../../i18n/index.js';
 import type { BotContext, CatalogueState } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -44,7 +44,7 @@ export function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
     .list({ search: s.search ?? undefined, cursor: s.cursor ?? undefined, limit: CATALOGUE_PAGE_SIZE })
     .catch((e: unknown) => {
       // A cursor from an older version of the catalogue: start over rather than fail.
-      if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'INVALID_CURSOR') {
+      if (isDomainError(e) && e.code === 'INVALID_CURSOR') {
         resetCatalogue(ctx, s.search);
         return deps.core.books.list({ search: s.search ?? undefined, limit: CATALOGUE_PAGE_SIZE });
       }
@@ -77,7 +77,7 @@ function loadBook(deps: BotDeps, ctx: BotContext): Promise<Book | null> {
   const hit = bookCache.get(ctx);
   if (hit?.id === id) return hit.book;
   const book = deps.core.books.get(id).catch((e: unknown) => {
-    if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'NOT_FOUND') return null;
+    if (isDomainError(e) && e.code === 'NOT_FOUND') return null;
     throw e;
   });
   bookCache.set(ctx, { id, book });

@@ -33,14 +33,10 @@ type Refusal = Extract<Outcome<unknown>, { ok: false }>;
 
 /** Why this loan cannot be extended, as one sentence after the loan's title. */
 export function refusalText(lang: string, title: string, refusal: Refusal): string {
-  const details = (refusal.details ?? {}) as { min?: unknown; max?: unknown };
   // The loan already runs as long as a loan may from today: no later date to offer.
   const reason =
-    refusal.code === 'INVALID_LOAN_PERIOD' &&
-    typeof details.min === 'string' &&
-    typeof details.max === 'string' &&
-    details.min > details.max
-      ? translate(lang, 'extend-at-most', { date: addDays(details.min, -1) })
+    refusal.code === 'INVALID_LOAN_PERIOD' && refusal.details.min > refusal.details.max
+      ? translate(lang, 'extend-at-most', { date: addDays(refusal.details.min, -1) })
       : // Borrowing's refusal has the same code; here the sentence is about extending.
         refusal.code === 'UNPAID'
         ? translate(lang, 'error-unpaid')

@@ -24,7 +24,7 @@ import {
   validation,
 } from '../kernel/index.js';
 import { moveLoans } from '../lending/index.js';
-import { enqueue, type Notification } from '../notices/index.js';
+import { enqueue, type Notification, readerNote } from '../notices/index.js';
 import { movePayments } from '../payments/index.js';
 import { type TelegramIdentity, telegramFirstName, toUser, type User, verifyPassword } from './users.js';
 
@@ -56,18 +56,18 @@ const LinkCodeInput = z.object({
 });
 
 /**
- * The notice to a chat an account lets go of: linked to another Telegram, or unlinked. Whoever
- * held the account's Telegram learns of it there, where they would notice a stranger's doing.
+ * The notice to a chat an account lets go of: linked to another Telegram (`by`), or unlinked.
+ * Whoever held the account's Telegram learns of it there, where they would notice a stranger's doing.
  */
-function letGoNotice(
-  account: UserRow,
-  kind: 'reader.telegram_replaced' | 'reader.telegram_unlinked',
-  by?: TelegramIdentity,
-): Notification[] {
-  if (account.telegram_user_id === null) return [];
-  const payload: Record<string, unknown> = { email: account.email === null ? null : maskEmail(account.email) };
-  if (by) Object.assign(payload, { telegram_first_name: telegramFirstName(by), telegram_username: by.username ?? null });
-  return [{ chatId: account.telegram_user_id, kind, payload, language: account.language }];
+function letGoNotice(account: UserRow, by?: TelegramIdentity): Notification[] {
+  const email = account.email === null ? null : maskEmail(account.email);
+  return by
+    ? readerNote(account, 'reader.telegram_replaced', {
+        email,
+        telegram_first_name: telegramFirstName(by),
+        telegram_username: by.username ?? null,
+      })
+    : readerNote(account, 'reader.telegram_unlinked', { email });
 }
 
 export function createTelegramLinks({ db, clock, config }: CoreDeps) {
@@ -185,7 +185,7 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
         .set({ telegram_user_id: null, telegram_username: null, telegram_first_name: null })
         .where('id', '=', userId)
         .execute();
-      await enqueue(trx, letGoNotice(row, 'reader.telegram_unlinked'), clock.now().getTime());
+      await enqueue(trx, letGoNotice(row), clock.now().getTime());
     });
   }
 
@@ -240,8 +240,7 @@ export function createTelegramLinks({ db, clock, config }: CoreDeps) {
         .returningAll()
         .executeTakeFirstOrThrow();
       // The Telegram this account had until now is told it was replaced (and by which).
-      if (target.telegram_user_id !== tg.id)
-        await enqueue(trx, letGoNotice(target, 'reader.telegram_replaced', tg), clock.now().getTime());
+      if (target.telegram_user_id !== tg.id) await enqueue(trx, letGoNotice(target, tg), clock.now().getTime());
       return toUser(row);
     });
   }

@@ -9,6 +9,7 @@ import {
   type Actor,
   type CoreDeps,
   DomainError,
+  invalidField,
   isoNow,
   isUniqueViolation,
   mayAccess,
@@ -18,7 +19,6 @@ import {
   requireStaff,
   textField,
   type UserActor,
-  validation,
   withoutRefusedChars,
 } from '../kernel/index.js';
 import { passwordIssue, passwordProblem, passwordString } from './passwords.js';
@@ -191,17 +191,17 @@ export function createUsers({ db, clock }: CoreDeps) {
     const passwordChanges = data.password !== undefined;
     if ((emailChanges || passwordChanges) && row.password_hash !== null) {
       if (!data.current_password) {
-        throw validation('current_password is required to change the email or the password', { field: 'current_password' });
+        throw invalidField('current_password', 'current_password is required to change the email or the password');
       }
       if (!(await verifyPassword(data.current_password, row.password_hash))) {
         throw new DomainError('WRONG_PASSWORD', 'current_password is not your current password');
       }
     }
     if (passwordChanges && !emailChanges && row.email === null) {
-      throw validation('Set an email together with the password: you log in with both', { field: 'email' });
+      throw invalidField('email', 'Set an email together with the password: you log in with both');
     }
     const weak = passwordChanges ? passwordProblem(data.password!, emailChanges ? data.email : row.email) : undefined;
-    if (weak) throw validation(weak, [{ field: 'password', message: weak }]);
+    if (weak) throw invalidField('password', weak);
     const set: Record<string, unknown> = {};
     if (emailChanges) set.email = data.email;
     if (data.first_name !== undefined) set.first_name = data.first_name;
@@ -271,7 +271,7 @@ export function createUsers({ db, clock }: CoreDeps) {
     const addr = parseInput(email, emailInput);
     const given = passwordInput ? parseInput(password, passwordInput) : undefined;
     const weak = given === undefined ? undefined : passwordProblem(given, addr);
-    if (weak) throw validation(weak, [{ field: 'password', message: weak }]);
+    if (weak) throw invalidField('password', weak);
     const generated = given === undefined ? crypto.randomBytes(12).toString('base64url') : undefined;
     const shown = generated === undefined ? {} : { generatedPassword: generated };
     // Hashing takes tens of ms: done before the write lock, even when the answer is a refusal.

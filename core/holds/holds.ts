@@ -17,6 +17,7 @@ import {
   DomainError,
   decodeCursor,
   displayName,
+  invalidField,
   listOwner,
   mayAccess,
   notFound,
@@ -130,8 +131,7 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
     if (userId !== undefined) q = q.where('holds.user_id', '=', userId);
     if (opts.bookId !== undefined) q = q.where('holds.book_id', '=', opts.bookId);
     if (opts.status !== undefined) {
-      if (!HOLD_STATUSES.includes(opts.status))
-        throw new DomainError('VALIDATION', `status must be one of ${HOLD_STATUSES.join(', ')}`, { field: 'status' });
+      if (!HOLD_STATUSES.includes(opts.status)) throw invalidField('status', `status must be one of ${HOLD_STATUSES.join(', ')}`);
       q = q.where(holdIs(opts.status));
     }
     if (after) q = q.where('holds.id', '<', after[0]);
@@ -150,7 +150,7 @@ export function createHolds({ db, clock, config }: CoreDeps, onBooksChange: () =
   async function place(actor: Actor, input: { book_id: number }): Promise<Hold> {
     const reader = requirePerson(actor);
     if (!Number.isSafeInteger(input.book_id) || input.book_id < 1)
-      throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
+      throw invalidField('book_id', 'book_id must be a positive integer');
     const now = clock.now().toISOString();
     let id: number;
     try {

@@ -1,4 +1,6 @@
 // One list of domain error codes. The API maps each to an HTTP status; the bot to a sentence.
+import type { ErrorDetails, FieldIssue } from './error-details.js';
+
 export const ERROR_STATUS = {
   VALIDATION: 400,
   INVALID_CURSOR: 400,
@@ -42,25 +44,56 @@ export const ERROR_STATUS = {
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
   // Too much long work waiting already (searches queued for the read workers): try again soon.
   BUSY: 503,
-} as const;
+} as const satisfies Record<keyof ErrorDetails, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export class DomainError extends Error {
-  constructor(
-    public readonly code: ErrorCode,
-    message: string,
-    public readonly details?: unknown,
-  ) {
+/** The details argument: required where the code always carries details, optional where it may not. */
+type DetailsArg<C extends ErrorCode> = undefined extends ErrorDetails[C]
+  ? [details?: ErrorDetails[C]]
+  : [details: ErrorDetails[C]];
+
+/** A DomainError as plain data, its details typed by its code. */
+export interface DomainErrorOf<C extends ErrorCode> {
+  code: C;
+  message: string;
+  details: ErrorDetails[C];
+}
+
+/**
+ * Any DomainError as plain data: checking `code` tells the type of `details`, which may be left
+ * out where the code carries none.
+ */
+export type DomainErrorData = {
+  [C in ErrorCode]: { code: C; message: string } & (undefined extends ErrorDetails[C]
+    ? { details?: ErrorDetails[C] }
+    : { details: ErrorDetails[C] });
+}[ErrorCode];
+
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly details: ErrorDetails[C];
+  constructor(code: C, message: string, ...[details]: DetailsArg<C>) {
     super(message);
     this.name = 'DomainError';
+    this.code = code;
+    this.details = details as ErrorDetails[C];
   }
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+  /** The error as plain data (e.g. kept across a bot conversation's replay), still typed by its code. */
+  toData(): DomainErrorOf<C> {
+    return { code: this.code, message: this.message, details: this.details };
+  }
 }
 
-export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+/** Any DomainError: once `code` is checked, `details` has that code's type. */
+export type AnyDomainError = { [C in ErrorCode]: DomainError<C> }[ErrorCode];
+
+export const isDomainError = (e: unknown): e is AnyDomainError => e instanceof DomainError;
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
-export const validation = (message: string, details?: unknown) => new DomainError('VALIDATION', message, details);
+export const validation = (message: string, details?: FieldIssue[]) => new DomainError('VALIDATION', message, details);
+/** Bad input in one field: a VALIDATION error whose details name it, with the error's own message. */
+export const invalidField = (field: string, message: string) => validation(message, [{ field, message }]);

@@ -5,6 +5,7 @@ export * from './charges.js';
 export * from './chunks.js';
 export * from './clock.js';
 export * from './context.js';
+export * from './error-details.js';
 export * from './errors.js';
 export * from './money.js';
 export * from './names.js';

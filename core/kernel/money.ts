@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { invalidField } from './errors.js';
 
 /** Stripe's smallest USD charge; a smaller rent or fine is charged as this (SPEC §10). */
 export const STRIPE_MIN_CHARGE_CENTS = 50;
@@ -21,18 +21,18 @@ export function parseMoney(input: unknown, field = 'daily_fee'): number {
   const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
   if (!m) {
     if (/^\d+\.\d{3,}$/.test(text)) {
-      throw new DomainError('VALIDATION', `${field} must have at most 2 decimal places`, { field });
+      throw invalidField(field, `${field} must have at most 2 decimal places`);
     }
     throw bad(field);
   }
   const cents = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  if (cents <= 0) throw new DomainError('VALIDATION', `${field} must be greater than 0`, { field });
-  if (cents > MAX_DAILY_FEE_CENTS) throw new DomainError('VALIDATION', `${field} is too large`, { field });
+  if (cents <= 0) throw invalidField(field, `${field} must be greater than 0`);
+  if (cents > MAX_DAILY_FEE_CENTS) throw invalidField(field, `${field} is too large`);
   return cents;
 }
 
 const bad = (field: string) =>
-  new DomainError('VALIDATION', `${field} must be a positive amount in USD with at most 2 decimals, e.g. "1.50"`, { field });
+  invalidField(field, `${field} must be a positive amount in USD with at most 2 decimals, e.g. "1.50"`);
 
 /** 150 → "1.50" */
 export function formatCents(cents: number): string {

@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError, invalidField } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -12,7 +12,7 @@ export interface Page<T> {
 export function clampLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new DomainError('VALIDATION', 'limit must be a positive integer', { field: 'limit' });
+    throw invalidField('limit', 'limit must be a positive integer');
   }
   return Math.min(limit, MAX_PAGE_SIZE);
 }

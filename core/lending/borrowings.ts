@@ -18,6 +18,7 @@ import {
   displayName,
   fineChargeCents,
   formatCents,
+  invalidField,
   listOwner,
   mayAccess,
   notFound,
@@ -215,7 +216,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
    */
   function checkLoanPeriod(expectedReturnDate: string, from: string = today()): number {
     const problem = dateProblem('expected_return_date', expectedReturnDate);
-    if (problem) throw new DomainError('VALIDATION', problem, { field: 'expected_return_date' });
+    if (problem) throw invalidField('expected_return_date', problem);
     const days = daysBetween(from, expectedReturnDate);
     if (days < 1 || days > maxLoanDays) {
       const min = addDays(from, 1);
@@ -261,7 +262,7 @@ export function createBorrowings(deps: CoreDeps, payments: PaymentStore, onInven
   ): Promise<{ borrowing: Borrowing } & Checkout> {
     const borrower = requirePerson(actor);
     if (!Number.isSafeInteger(input.book_id) || input.book_id < 1)
-      throw new DomainError('VALIDATION', 'book_id must be a positive integer', { field: 'book_id' });
+      throw invalidField('book_id', 'book_id must be a positive integer');
     const now = clock.now();
     const borrowDate = dateInZone(now, timeZone);
     checkLoanPeriod(input.expected_return_date, borrowDate);

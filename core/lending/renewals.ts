@@ -16,6 +16,7 @@ import {
   daysBetween,
   displayName,
   formatCents,
+  invalidField,
   mayAccess,
   notFound,
 } from '../kernel/index.js';
@@ -131,7 +132,7 @@ export function createRenewals(
 
   function checkDate(newDate: string, b: LoanFacts, today: string): number {
     const problem = dateProblem('expected_return_date', newDate);
-    if (problem) throw new DomainError('VALIDATION', problem, { field: 'expected_return_date' });
+    if (problem) throw invalidField('expected_return_date', problem);
     const { min, max } = window(b, today);
     if (newDate < min || newDate > max) {
       throw new DomainError(

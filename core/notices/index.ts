@@ -7,13 +7,14 @@ export {
   activeLoanNoticesInsert,
   enqueue,
   type Notification,
-  type NotificationKind,
-  type OverdueLoan,
+  type NotificationOf,
+  type PayloadSql,
   payButtonEdits,
   type Recipient,
   readerNote,
   staffNote,
 } from './outbox.js';
+export type * from './payloads.js';
 export {
   createNotices,
   type DueSoonSummary,

@@ -2,52 +2,39 @@
 // them; the dispatcher (jobs/dispatcher.ts) delivers them later, rendered by the bot (bot/notices.ts). Everything core
 // queues goes through here: enqueue for the rows of one event, activeLoanNoticesInsert for a
 // notice to many readers at once.
-import { type RawBuilder, sql } from 'kysely';
+import { type Expression, sql } from 'kysely';
 import type { DB } from '../../db/connection.js';
-import { concatText, param } from '../../db/dialect-sql.js';
+import { concatText, jsonObject, param } from '../../db/dialect-sql.js';
 import { payMessagesOf } from '../../db/pay-messages.js';
+import type { NoticePayloads, NotificationKind } from './payloads.js';
 
-export type NotificationKind =
-  | 'staff.borrowing_created'
-  | 'staff.borrowing_extended'
-  | 'staff.borrowing_returned'
-  | 'staff.payment_received'
-  | 'staff.overdue_report'
-  | 'reader.borrowing_confirmed'
-  | 'reader.borrowing_extended'
-  | 'reader.payment_received'
-  | 'reader.due_soon'
-  | 'reader.overdue'
-  | 'reader.fine_created'
-  // What staff or the clock did to a reader's things (SPEC §4): told to the reader when linked.
-  | 'reader.returned_by_staff'
-  | 'reader.payment_refunded'
-  | 'reader.payment_expired'
-  | 'reader.hold_ready'
-  | 'reader.hold_expired'
-  // A chat the account let go of: linked to another Telegram, or unlinked (README, "Security settings").
-  | 'reader.telegram_replaced'
-  | 'reader.telegram_unlinked'
-  // Not a message: an edit of one sent earlier — its Pay button dropped once the payment is paid.
-  | 'edit.pay_button';
+export type { NotificationKind, OverdueLoan } from './payloads.js';
 
-export interface Notification {
+/** A notice of one kind, its payload that kind's (core/notices/payloads.ts). */
+export interface NotificationOf<K extends NotificationKind> {
   chatId: number;
-  kind: NotificationKind;
-  payload: Record<string, unknown>;
+  kind: K;
+  payload: NoticePayloads[K];
   language?: string;
   /** Same key → queued once only (e.g. one due-soon reminder per loan). */
   dedupKey?: string;
 }
 
-/** One loan line of the staff overdue report's payload (it lists the longest overdue few). */
-export interface OverdueLoan {
-  borrowing_id: number;
-  reader: string;
-  book: string;
-  due: string;
-  days: number;
-}
+/** A notice of any kind: checking `kind` tells the type of `payload`. */
+export type Notification = { [K in NotificationKind]: NotificationOf<K> }[NotificationKind];
+
+/**
+ * A payload's fields as SQL, for notices queued by INSERT … SELECT: every field of the kind's
+ * payload, each an expression of its type (or a plain value), so a field renamed or retyped in
+ * payloads.ts fails to compile here too.
+ */
+export type PayloadSql<P> = { [F in keyof P]-?: Expression<Exclude<P[F], undefined>> | Exclude<P[F], undefined> };
+
+/** The columns of a table under an alias of an INSERT … SELECT, each typed as the schema types it. */
+export const aliasedColumns =
+  <Row>(alias: string) =>
+  <C extends keyof Row & string>(column: C) =>
+    sql.ref<Row[C]>(`${alias}.${column}`);
 
 /** Who a reader notification goes to; a reader without Telegram gets none, silently. */
 export interface Recipient {
@@ -55,22 +42,22 @@ export interface Recipient {
   language: string;
 }
 
-export function readerNote(
+export function readerNote<K extends NotificationKind>(
   user: Recipient,
-  kind: NotificationKind,
-  payload: Record<string, unknown>,
+  kind: K,
+  payload: NoticePayloads[K],
   dedupKey?: string,
-): Notification[] {
+): NotificationOf<K>[] {
   if (user.telegram_user_id === null) return [];
   return [{ chatId: user.telegram_user_id, kind, payload, language: user.language, dedupKey }];
 }
 
-export function staffNote(
+export function staffNote<K extends NotificationKind>(
   staffChatId: number | undefined,
-  kind: NotificationKind,
-  payload: Record<string, unknown>,
+  kind: K,
+  payload: NoticePayloads[K],
   dedupKey?: string,
-): Notification[] {
+): NotificationOf<K>[] {
   if (staffChatId === undefined) return [];
   return [{ chatId: staffChatId, kind, payload, language: 'en', dedupKey }];
 }
@@ -104,22 +91,22 @@ export async function enqueue(trx: DB, notes: Notification[], nowMs: number): Pr
  * few of each chat) is edited to drop it, through the outbox like a notice — paced with the
  * chat's messages, retried, once per message.
  */
-export async function payButtonEdits(trx: DB, paymentId: number): Promise<Notification[]> {
+export async function payButtonEdits(trx: DB, paymentId: number): Promise<NotificationOf<'edit.pay_button'>[]> {
   const messages = await payMessagesOf(trx, paymentId);
   return messages.map((m) => ({
     chatId: m.chat_id,
-    kind: 'edit.pay_button' as const,
+    kind: 'edit.pay_button',
     payload: { payment_id: paymentId, message_id: m.message_id },
     dedupKey: `paid-button:${paymentId}:${m.chat_id}:${m.message_id}`,
   }));
 }
 
 /** Reader notices about active loans, one per loan per kind (dedup `<prefix>:<borrowing id>`). */
-export interface ActiveLoanNotices {
-  kind: NotificationKind;
+export interface ActiveLoanNotices<K extends NotificationKind> {
+  kind: K;
   dedupPrefix: string;
-  /** The payload as a JSON object over the aliases b (borrowings), k (books) and u (users). */
-  payload: RawBuilder<string>;
+  /** The payload's fields as SQL over the aliases b (borrowings), k (books) and u (users). */
+  payload: PayloadSql<NoticePayloads[K]>;
   /** Due date window: [dueFrom, dueUntil] inclusive, or before dueBefore. */
   dueFrom?: string;
   dueUntil?: string;
@@ -134,7 +121,7 @@ export interface ActiveLoanNotices {
  * index (borrowings_active_due), readers without Telegram left out, duplicates by dedup key
  * skipped — millions of loans without a query per row.
  */
-export function activeLoanNoticesInsert(db: DB, n: ActiveLoanNotices) {
+export function activeLoanNoticesInsert<K extends NotificationKind>(db: DB, n: ActiveLoanNotices<K>) {
   return db
     .insertInto('outbox')
     .columns(['chat_id', 'kind', 'payload', 'language', 'dedup_key', 'attempts', 'next_attempt_at', 'created_at'])
@@ -146,7 +133,7 @@ export function activeLoanNoticesInsert(db: DB, n: ActiveLoanNotices) {
         .select([
           sql<number>`u.telegram_user_id`.as('chat_id'),
           param(db, n.kind, 'text').as('kind'),
-          n.payload.as('payload'),
+          jsonObject(db, n.payload).as('payload'),
           'u.language',
           concatText(db, `${n.dedupPrefix}:`, sql.ref<number>('b.id')).as('dedup_key'),
           sql<number>`0`.as('attempts'),

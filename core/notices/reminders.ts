@@ -21,10 +21,11 @@
  * (expected_return_date, id) WHERE actual_return_date IS NULL: returned loans are never read.
  * Readers without Telegram get nothing.
  */
-import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/connection.js';
-import { daysBetween as daysBetweenSql, jsonObject } from '../../db/dialect-sql.js';
+import { daysBetween as daysBetweenSql } from '../../db/dialect-sql.js';
+import type { BooksTable, BorrowingsTable } from '../../db/schema.js';
 import {
   type Actor,
   addDays,
@@ -40,7 +41,8 @@ import {
   notFound,
   requireStaff,
 } from '../kernel/index.js';
-import { activeLoanNoticesInsert, enqueue, type OverdueLoan, readerNote, staffNote } from './outbox.js';
+import { activeLoanNoticesInsert, aliasedColumns, enqueue, readerNote, staffNote } from './outbox.js';
+import type { OverdueLoan } from './payloads.js';
 
 /**
  * What the staff's daily report reads about overdue loans: core/reports/reports answers it (core/index.ts
@@ -82,24 +84,24 @@ export interface OverdueSummary {
 export const REPORT_OLDEST = 10;
 
 // Columns of the loan (alias b) and its book (alias k) in activeLoanNoticesInsert's SELECT.
-const loanCol = <T = unknown>(column: string) => sql.ref<T>(`b.${column}`);
-const bookCol = <T = unknown>(column: string) => sql.ref<T>(`k.${column}`);
+const loanCol = aliasedColumns<Selectable<BorrowingsTable>>('b');
+const bookCol = aliasedColumns<Selectable<BooksTable>>('k');
 
 /** The due-soon reminders as one INSERT … SELECT (exported for query-plan tests). */
 export function dueSoonInsert(db: DB, today: string, until: string, nowMs: number) {
   return activeLoanNoticesInsert(db, {
     kind: 'reader.due_soon',
     dedupPrefix: 'due-soon',
-    payload: jsonObject(db, {
+    payload: {
       borrowing_id: loanCol('id'),
       book_title: bookCol('title'),
       book_author: bookCol('author'),
       expected_return_date: loanCol('expected_return_date'),
-      days_left: daysBetweenSql(db, today, loanCol<string>('expected_return_date')),
+      days_left: daysBetweenSql(db, today, loanCol('expected_return_date')),
       // Readers queueing for the book (SPEC §11): the reminder says so, since such a loan
       // cannot be extended and others wait for the copy.
       holds_waiting: bookCol('waiting'),
-    }),
+    },
     dueFrom: today,
     dueUntil: until,
     borrowedBefore: today,
@@ -110,12 +112,12 @@ export function dueSoonInsert(db: DB, today: string, until: string, nowMs: numbe
 /** The reader overdue notices as one INSERT … SELECT (exported for query-plan tests). */
 export function readerOverdueNoticesInsert(db: DB, config: Config, today: string, nowMs: number) {
   const mult = config.rules.fineMultiplier;
-  const fee = bookCol<number>('daily_fee_cents');
-  const days = daysBetweenSql(db, loanCol<string>('expected_return_date'), today);
+  const fee = bookCol('daily_fee_cents');
+  const days = daysBetweenSql(db, loanCol('expected_return_date'), today);
   return activeLoanNoticesInsert(db, {
     kind: 'reader.overdue',
     dedupPrefix: 'overdue',
-    payload: jsonObject(db, {
+    payload: {
       borrowing_id: loanCol('id'),
       book_title: bookCol('title'),
       book_author: bookCol('author'),
@@ -123,7 +125,7 @@ export function readerOverdueNoticesInsert(db: DB, config: Config, today: string
       overdue_days: days,
       fine_per_day_cents: fineCentsSql(db, fee, 1, mult),
       fine_so_far_cents: fineChargeCentsSql(db, fee, days, mult),
-    }),
+    },
     dueBefore: today,
     nowMs,
   });
@@ -215,17 +217,23 @@ export function createNotices({ db, clock, config }: Pick<CoreDeps, 'db' | 'cloc
       expected_return_date: loan.expected_return_date,
     };
     const kind = late > 0 ? ('reader.overdue' as const) : ('reader.due_soon' as const);
-    const payload =
-      late > 0
-        ? {
-            ...common,
-            overdue_days: late,
-            fine_per_day_cents: fineCents(loan.daily_fee_cents, 1, config.rules.fineMultiplier),
-            fine_so_far_cents: fineChargeCents(loan.daily_fee_cents, late, config.rules.fineMultiplier),
-          }
-        : { ...common, days_left: -late };
     if (loan.telegram_user_id === null) return { queued: false, kind, reason: 'no_telegram' };
-    const queued = await enqueue(db, readerNote(loan, kind, payload, `remind:${loan.id}:${today}`), now.getTime());
+    const dedupKey = `remind:${loan.id}:${today}`;
+    const notes =
+      late > 0
+        ? readerNote(
+            loan,
+            'reader.overdue',
+            {
+              ...common,
+              overdue_days: late,
+              fine_per_day_cents: fineCents(loan.daily_fee_cents, 1, config.rules.fineMultiplier),
+              fine_so_far_cents: fineChargeCents(loan.daily_fee_cents, late, config.rules.fineMultiplier),
+            },
+            dedupKey,
+          )
+        : readerNote(loan, 'reader.due_soon', { ...common, days_left: -late }, dedupKey);
+    const queued = await enqueue(db, notes, now.getTime());
     return queued > 0 ? { queued: true, kind } : { queued: false, kind, reason: 'already_today' };
   }
 

@@ -8,7 +8,7 @@ import { MAX_CALLBACK_DATA_BYTES } from '../../bot/callbacks.js';
 import { domainErrorText } from '../../bot/errors.js';
 import { createNoticeRenderer } from '../../bot/notices.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
-import { ERROR_STATUS, type ErrorCode } from '../../core/kernel/errors.js';
+import { type DomainErrorData, ERROR_STATUS, type ErrorCode } from '../../core/kernel/errors.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
 import { addBooks, ann, type BotWorld, bob, olena, readerSteps, useBotWorld } from '../helpers/bot.js';
@@ -367,7 +367,7 @@ describe('every new refusal has its own sentence', () => {
       expect(ERROR_STATUS[code]).toBe(409);
       const details = { limit: 5, waiting: 2, renewals: 2, held: 1, holds: 6, expected_return_date: '2026-03-09' };
       for (const lang of ['en', 'uk']) {
-        const text = domainErrorText(lang, { code, message: 'CORE MESSAGE', details });
+        const text = domainErrorText(lang, { code, message: 'CORE MESSAGE', details } as DomainErrorData);
         expect(text, `${lang} ${code}`).not.toContain('CORE MESSAGE');
         expect(text, `${lang} ${code}`).not.toMatch(/\{\$/);
       }
@@ -388,10 +388,8 @@ describe('every new refusal has its own sentence', () => {
     await w.send(ann, '/start');
     await w.core.holds.place(await actor(ann), { book_id: book.id });
     await w.core.borrowings.returnBook(await actor(bob), borrowing.id);
-    const refused = await w.core.books
-      .setInventory(SYSTEM_ACTOR, book.id, 0)
-      .catch((e: { code: ErrorCode; message: string; details?: unknown }) => e);
-    expect(domainErrorText('en', refused as { code: ErrorCode; message: string; details?: unknown })).toBe(
+    const refused = await w.core.books.setInventory(SYSTEM_ACTOR, book.id, 0).catch((e: DomainErrorData) => e);
+    expect(domainErrorText('en', refused as DomainErrorData)).toBe(
       '1 copy is set aside for readers whose holds are ready: the shelf cannot go below that.',
     );
   });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { createNoticeRenderer } from '../../bot/notices.js';
 import { type Clock, systemClock } from '../../core/kernel/clock.js';
 import { enqueue, type Notification } from '../../core/notices/outbox.js';
+import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
 import type { DB } from '../../db/connection.js';
 import type { DispatcherDeps, DispatchOptions, MessageSender } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
@@ -81,7 +82,7 @@ export function useDispatchHarness(): DispatchHarness {
       const notes: Notification[] = markers.map((m) => ({
         chatId,
         kind: 'staff.payment_received',
-        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: m },
+        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: m } as PaymentReceivedPayload,
       }));
       await enqueue(h.db, notes, clock.now().getTime());
     },

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueue, type Notification } from '../../core/notices/outbox.js';
+import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
 import { type DB, openDatabase } from '../../db/connection.js';
 import { liveLease } from '../../db/leases.js';
 import { createFakeBotApi, type FakeBotApi } from '../../sandbox/telegram/fake-bot-api.js';
@@ -103,13 +104,13 @@ async function queueBacklog(db: DB): Promise<void> {
       notes.push({
         chatId: STAFF,
         kind: 'staff.payment_received',
-        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(STAFF, i) },
+        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(STAFF, i) } as PaymentReceivedPayload,
       });
     for (const r of READERS)
       notes.push({
         chatId: r,
         kind: 'staff.payment_received',
-        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(r, i) },
+        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: marker(r, i) } as PaymentReceivedPayload,
       });
   }
   expect(notes).toHaveLength(100);

@@ -8,6 +8,7 @@ import { Api } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../core/kernel/clock.js';
 import { enqueue } from '../../core/notices/outbox.js';
+import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
 import { createDispatcher, dispatchOutbox, type MessageSender } from '../../jobs/dispatcher.js';
 import { createDispatcherLoop } from '../../jobs/dispatcher-loop.js';
 import { FAST, TOKEN, useDispatchHarness } from '../helpers/dispatch.js';
@@ -52,7 +53,7 @@ describe('delivery: every row once, in order per chat', () => {
         {
           chatId: a,
           kind: 'staff.payment_received',
-          payload: { amount: '2.00', type: 'FINE', reader: '<Eve & "Co">', book_title: '<b>x</b>' },
+          payload: { amount: '2.00', type: 'FINE', reader: '<Eve & "Co">', book_title: '<b>x</b>' } as PaymentReceivedPayload,
         },
       ],
       Date.now(),

@@ -22,12 +22,13 @@ const KINDS: NotificationKind[] = [
   'staff.borrowing_extended',
 ];
 
-/** `n` staff notices of the four kinds in turn, numbered from `from` (the book's title). */
+/**
+ * `n` staff notices of the four kinds in turn, numbered from `from` (the book's title). One payload
+ * for every kind, with only the fields their lines read.
+ */
 function staffNotes(n: number, from = 1): Notification[] {
-  return Array.from({ length: n }, (_, i) => ({
-    chatId: GROUP,
-    kind: KINDS[i % KINDS.length]!,
-    payload: {
+  return Array.from({ length: n }, (_, i) => {
+    const payload: object = {
       borrowing_id: from + i,
       payment_id: from + i,
       reader: `Reader ${from + i}`,
@@ -36,9 +37,9 @@ function staffNotes(n: number, from = 1): Notification[] {
       amount: '1.00',
       type: 'PAYMENT',
       rent: '1.00',
-    },
-    language: 'en',
-  }));
+    };
+    return { chatId: GROUP, kind: KINDS[i % KINDS.length]!, payload, language: 'en' } as Notification;
+  });
 }
 
 const groupTexts = () =>

@@ -15,6 +15,7 @@ import { testConfig } from '../../config.js';
 import { createCore } from '../../core/index.js';
 import { ManualClock, systemClock } from '../../core/kernel/clock.js';
 import { enqueue } from '../../core/notices/outbox.js';
+import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
 import { type DB, openDatabase } from '../../db/connection.js';
 import { acquireLease, leaseHeld, liveLease, releaseLease } from '../../db/leases.js';
 import * as m004 from '../../db/migrations/004_leases.js';
@@ -297,7 +298,7 @@ describe('npm run job -- dispatch, as an operator runs it beside the service', (
           {
             chatId: a,
             kind: 'staff.payment_received',
-            payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: 'b1' },
+            payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: 'b1' } as PaymentReceivedPayload,
           },
         ],
         Date.now(),

@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../../config.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { addDays, todayIn } from '../../core/kernel/clock.js';
 import { enqueue, type Notification } from '../../core/notices/outbox.js';
+import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
 import { type RunningService, startService } from '../../service.js';
 import { type StartedFakeStripe, startFakeStripe } from '../fakes/stripe.js';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram.js';
@@ -208,7 +209,7 @@ describe('Notifications', () => {
       Array.from({ length: 5 }, (_, k) => ({
         chatId,
         kind: 'staff.payment_received',
-        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: `mark-${chatId}-${k}` },
+        payload: { amount: '1.00', type: 'PAYMENT', reader: 'Ann', book_title: `mark-${chatId}-${k}` } as PaymentReceivedPayload,
       })),
     );
     const t0 = Date.now();
