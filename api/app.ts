@@ -17,7 +17,7 @@ import { createErrorHandler, errorResponse, notFoundHandler, validationHook } fr
 import { registerHealthRoutes } from './health.js';
 import { registerHoldRoutes } from './holds.js';
 import { registerPaymentRoutes } from './payments.js';
-import { type AuthLimits, createThrottle } from './rate-limit.js';
+import { type AuthLimits, createAuthThrottle } from './rate-limit.js';
 import type { ApiDeps, App, AppEnv } from './types.js';
 import { registerUserRoutes } from './users.js';
 
@@ -72,7 +72,7 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     },
     core.users,
   );
-  const throttle = createThrottle({
+  const throttle = createAuthThrottle({
     store: opts.counters ?? counterStoreFor(core.deps.db),
     enabled: opts.rateLimit !== false && config.authRateLimit,
     trustProxy: opts.trustProxy ?? config.trustProxy,

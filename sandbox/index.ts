@@ -7,7 +7,7 @@ import { html } from 'hono/html';
 import type { Config } from '../config.js';
 import { type Core, SYSTEM_ACTOR } from '../core/index.js';
 import type { Logger } from '../logger.js';
-import { createCheckoutPages } from './checkout-page.js';
+import { createFakeCheckoutPages } from './checkout-page.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
 import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
@@ -68,7 +68,7 @@ export function createSandbox(opts: {
         // The checkout page speaks the reader's language, as the success and cancel pages do.
         app.route(
           '/sandbox/checkout',
-          createCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }),
+          createFakeCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }),
         );
       }
       app.get('/', (c) =>

@@ -21,7 +21,7 @@ import {
 } from '../kernel/index.js';
 import { enqueue, readerNote } from '../notices/index.js';
 import {
-  createCheckoutPages,
+  createSessionPageReads,
   foreignSessionTest,
   liveSessionUrl,
   type Opened,
@@ -207,7 +207,7 @@ export function createPayments(deps: PaymentDeps) {
   }
 
   const { markExpired, applySession, handleWebhook, expireDue } = createSettlement(deps, log);
-  const { confirmSession, sessionPage, pageOfRow } = createCheckoutPages(deps, applySession);
+  const { confirmSession, sessionPage, pageOfRow } = createSessionPageReads(deps, applySession);
 
   const links = createPayLinks(deps);
 

@@ -11,7 +11,7 @@ import type { BotDeps } from '../../deps.js';
 import { chunkLines, truncate } from '../../text.js';
 import { isStaffHere, staffActor } from './access.js';
 import { ADD_BOOK_CONVERSATION } from './add-book.js';
-import { CONSOLE_SEARCH_LIMIT, type Console, consoleFeature, queueLines, setAside } from './console.js';
+import { CONSOLE_SEARCH_LIMIT, type Console, consoleFeature, queueLines, readerTag, setAside } from './console.js';
 
 export const ADMIN_SUBCOMMANDS = [
   'addbook',
@@ -35,12 +35,6 @@ function commandName(ctx: BotContext): string {
   const text = ctx.msg?.text ?? '';
   const m = /^\/([A-Za-z0-9_]+)/.exec(text);
   return (m?.[1] ?? '').toLowerCase();
-}
-
-function readerLabel(l: Pick<LoanLine, 'reader' | 'telegram_username' | 'user_id'>): string {
-  // The name itself comes from core (displayName); staff also see the account number they act on.
-  const name = truncate(l.reader, 60);
-  return l.telegram_username ? `${name} (@${l.telegram_username}, #${l.user_id})` : `${name} (#${l.user_id})`;
 }
 
 export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<BotContext> {
@@ -69,7 +63,7 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     return ctx.t('admin-loan-line', {
       id: String(l.borrowing_id),
       title: truncate(l.title, 80),
-      reader: readerLabel(l),
+      reader: readerTag(l.reader, l.telegram_username, l.user_id),
       borrowed: html(ctx.t('admin-loan-borrowed', { date: l.borrow_date })),
       status: html(status),
     });
@@ -102,7 +96,8 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     const page = await reports.loansOf(staffActor(ctx), userId, { before, limit: ADMIN_PAGE_SIZE });
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-loans-none' : 'admin-list-end'));
-    const header = ctx.t('admin-loans-title', { reader: readerLabel(page.lines[0]!) });
+    const first = page.lines[0]!;
+    const header = ctx.t('admin-loans-title', { reader: readerTag(first.reader, first.telegram_username, first.user_id) });
     await sendList(
       ctx,
       header,
