@@ -235,7 +235,14 @@ export async function startService(config: Config, opts: StartOptions): Promise<
         ? config.stripe.apiBase
         : 'http://127.0.0.1:9',
   });
-  const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 30_000 });
+  const core = createCore({
+    db,
+    clock,
+    config: effectiveConfig,
+    gateway,
+    logger,
+    catalogueCacheMs: config.catalogueCacheSeconds * 1000,
+  });
   // Before the first request: a book without its search text (one written before migration 007)
   // cannot be found by search.
   const filled = await core.books.fillSearchText();
