@@ -207,7 +207,7 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     import('./gateways/stripe.js'),
     import('./api/app.js'),
     import('./bot/update-gate.js'),
-    import('./bot/notices.js'),
+    import('./bot/notice-renderer.js'),
     import('./jobs/index.js'),
     import('./sandbox/personas.js'),
   ]);
@@ -360,7 +360,13 @@ export async function startService(config: Config, opts: StartOptions): Promise<
 
   // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
   // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
-  const jobs = createJobs({ core, api: bot?.api, notices: createNoticeRenderer(db, core.payments.links), logger, clock });
+  const jobs = createJobs({
+    core,
+    api: bot?.api,
+    notices: createNoticeRenderer({ facts: core.payments.noticeFacts, links: core.payments.links }),
+    logger,
+    clock,
+  });
   if (opts.startJobs !== false) jobs.start();
 
   const url = publicUrl;

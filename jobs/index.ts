@@ -38,7 +38,7 @@ export interface JobsDeps {
   core: Core;
   /** The bot's API (grammY `bot.api`); needed by `dispatch` only. */
   api?: MessageSender;
-  /** How the bot renders a notice (bot/notices.ts `createNoticeRenderer`); needed with `api`. */
+  /** How the bot renders a notice (bot/notice-renderer.ts `createNoticeRenderer`); needed with `api`. */
   notices?: NoticeRenderer;
   /** The dispatcher's and the leases' clock; defaults to the core's (the use cases read the core's). */
   clock?: Clock;

@@ -1,6 +1,6 @@
 // npm run job -- <name>: runs one job once now and prints its summary.
 import { Api } from 'grammy';
-import { createNoticeRenderer } from '../bot/notices.js';
+import { createNoticeRenderer } from '../bot/notice-renderer.js';
 import { isJobName, JOB_NAMES, LeaseBusyError, runJob } from '../jobs/index.js';
 import { fail, openCli, telegramTarget } from './cli.js';
 
@@ -15,7 +15,7 @@ try {
     if (!target) fail('dispatch needs TELEGRAM_BOT_TOKEN (or the sandbox of a running `npm start`)');
     api = new Api(target.token, { apiRoot: target.apiRoot });
   }
-  const summary = await runJob(name, { core, api, notices: createNoticeRenderer(core.deps.db), logger });
+  const summary = await runJob(name, { core, api, notices: createNoticeRenderer({ facts: core.payments.noticeFacts }), logger });
   console.log(JSON.stringify({ job: name, ...summary }, null, 2));
 } catch (e) {
   if (e instanceof LeaseBusyError) {

@@ -191,7 +191,7 @@ export function extendConversation(deps: BotDeps) {
   };
 }
 
-/** Extend on the due-soon reminder (bot/notices.ts): the conversation, in that message. */
+/** Extend on the due-soon reminder (bot/notice-renderer.ts): the conversation, in that message. */
 export function extendFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer

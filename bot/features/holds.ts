@@ -198,7 +198,7 @@ export function holdsFeature(deps: BotDeps): Composer<BotContext> {
   const pm = composer.chatType('private');
   pm.command(['myholds', 'holds'], (ctx) => deps.screens.send(ctx, 'o'));
 
-  // Borrow on the "hold ready" notice (bot/notices.ts): the borrow conversation for that book,
+  // Borrow on the "hold ready" notice (bot/notice-renderer.ts): the borrow conversation for that book,
   // every step of it. A hold that ended meanwhile is said so, with the way to the book.
   pm.callbackQuery(holdBorrowCallback.pattern, async (ctx) => {
     const bookId = holdBorrowCallback.parse(ctx.callbackQuery.data)!;

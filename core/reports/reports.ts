@@ -170,23 +170,6 @@ export function overdueLinesQuery(db: CoreDeps['db'], date: string, limit: numbe
   return q.orderBy('borrowings.expected_return_date').orderBy('borrowings.id').limit(limit);
 }
 
-/**
- * For "payment received" notices, rendered when they are sent: what each paying reader still owes
- * then (PENDING or EXPIRED payments), keyed by the payment just paid. One query for a batch.
- */
-export function stillUnpaidQuery(db: CoreDeps['db'], paidPaymentIds: readonly number[]) {
-  return db
-    .selectFrom('payments as paid')
-    .innerJoin('payments as p', 'p.user_id', 'paid.user_id')
-    .innerJoin('borrowings as b', 'b.id', 'p.borrowing_id')
-    .innerJoin('books as k', 'k.id', 'b.book_id')
-    .select(['paid.id as paid_id', 'p.id', 'p.type', 'p.renewal', 'p.money_to_pay_cents', 'k.title'])
-    .where('paid.id', 'in', [...paidPaymentIds])
-    .where('p.status', 'in', ['PENDING', 'EXPIRED'])
-    .orderBy('p.id')
-    .limit(50 * paidPaymentIds.length);
-}
-
 export function createReports({ db, clock, config }: Pick<CoreDeps, 'db' | 'clock' | 'config'>) {
   const today = () => todayIn(clock, config.rules.timeZone);
   const foreign = foreignSessionTest(config);

@@ -3,7 +3,7 @@
 // `npm run job -- expire-holds` queuing them through the outbox.
 import { describe, expect, it } from 'vitest';
 import { holdBorrowCallback, MAX_CALLBACK_DATA_BYTES } from '../../bot/callbacks.js';
-import { createRenderer } from '../../bot/notices.js';
+import { createRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { libraryDateTime } from '../../core/kernel/clock.js';
 import { runJob } from '../../jobs/index.js';

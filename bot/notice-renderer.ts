@@ -4,11 +4,7 @@
 // checkout link.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import { formatCents, nameWithUsername } from '../core/kernel/index.js';
-import type { PayLinks } from '../core/payments/index.js';
-import { stillUnpaidQuery } from '../core/reports/index.js';
-import type { DB } from '../db/connection.js';
-import { paymentLinks } from '../db/outbox.js';
-import { payMessageFacts } from '../db/pay-messages.js';
+import type { NoticeFacts, PayLinks } from '../core/payments/index.js';
 import { html, t, tPlain } from '../i18n/index.js';
 import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
 import { idOf, int, kindOf, type Payload, parsePayload, payloadOf, RenderError, readerLabel, str } from './notice-payload.js';
@@ -87,24 +83,35 @@ export function paymentIdsOf(row: RenderableRow): number[] {
 }
 
 /**
+ * Where a batch's facts come from, wired by the composition root: core's reads of the payments
+ * behind Pay buttons (core.payments.noticeFacts) and, when links can be used here, the pay links
+ * (core.payments.links) — without them Pay buttons are `pay:<id>` buttons (bot/pay.ts).
+ */
+export interface RenderSources {
+  facts: NoticeFacts;
+  links?: PayLinks;
+}
+
+/**
  * Loads what a batch's messages need at send time, with one query each: the payments behind
  * their Pay buttons, what each paying reader still owes, and the pay links of all of those.
  */
-export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], links?: PayLinks): Promise<RenderFacts> {
+export async function loadRenderFacts(sources: RenderSources, rows: readonly RenderableRow[]): Promise<RenderFacts> {
+  const { facts, links } = sources;
   const ids = new Set(rows.flatMap(paymentIdsOf));
   const payments = new Map<number, PaymentFact>();
-  for (const f of await paymentLinks(db, [...ids])) payments.set(f.id, f);
+  for (const f of await facts.payments([...ids])) payments.set(f.id, f);
   const paid = rows
     .filter((r) => r.kind === 'reader.payment_received')
     .map((r) => idOf(payloadOf(r) ?? {}, 'payment_id'))
     .filter((id): id is number => id !== null);
   const stillUnpaid = new Map<number, StillUnpaid[]>();
   if (paid.length > 0) {
-    for (const r of await stillUnpaidQuery(db, paid).execute()) {
-      const list = stillUnpaid.get(r.paid_id) ?? [];
-      list.push({ id: r.id, type: r.type, renewal: r.renewal, amount: formatCents(r.money_to_pay_cents), title: r.title });
-      stillUnpaid.set(r.paid_id, list);
-      ids.add(r.id);
+    for (const { paid_id, ...u } of await facts.stillUnpaid(paid)) {
+      const list = stillUnpaid.get(paid_id) ?? [];
+      list.push(u);
+      stillUnpaid.set(paid_id, list);
+      ids.add(u.id);
     }
   }
   const edits = rows.flatMap((r) => {
@@ -112,7 +119,7 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
     return messageId === null ? [] : [{ chatId: r.chat_id!, messageId }];
   });
   const payMessages = new Map<string, { markup: string; payments: { id: number; status: string }[] }>();
-  for (const m of await payMessageFacts(db, edits)) {
+  for (const m of await facts.payMessages(edits)) {
     const key = `${m.chat_id}:${m.message_id}`;
     const entry = payMessages.get(key) ?? { markup: m.markup, payments: [] };
     entry.payments.push({ id: m.payment_id, status: m.status });
@@ -123,12 +130,12 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
 
 /**
  * What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message.
- * With `links` (core.payments.links) Pay buttons are pay links, as everywhere in the bot.
+ * With `links` Pay buttons are pay links, as everywhere in the bot.
  */
-export function createNoticeRenderer(db: DB, links?: PayLinks) {
+export function createNoticeRenderer(sources: RenderSources) {
   const { render, edit } = createRenderer();
   return {
-    facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links),
+    facts: (rows: readonly RenderableRow[]) => loadRenderFacts(sources, rows),
     render(row: RenderableRow, facts?: RenderFacts): RenderedMessage {
       const m = render(row, facts);
       const payments = payButtonsIn(m.reply_markup);
