@@ -60,6 +60,21 @@ module.exports = {
       },
     },
     {
+      name: 'bot-features-are-leaves',
+      severity: 'error',
+      comment:
+        'A bot feature imports no other feature: what several features start lives in bot/flows/, a screen is reached through bot/screens.ts.',
+      from: { path: '^bot/features/([^/.]+)' },
+      to: { path: '^bot/features/', pathNot: '^bot/features/$1(/|\\.ts$)' },
+    },
+    {
+      name: 'bot-flows-below-features',
+      severity: 'error',
+      comment: 'A flow (bot/flows/) is started by features; it imports none of them.',
+      from: { path: '^bot/flows/' },
+      to: { path: '^bot/features/' },
+    },
+    {
       name: 'bench-not-tests',
       severity: 'error',
       comment: 'Benchmarks stand on the product, not on test helpers.',

@@ -272,11 +272,13 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const botDoor = botEnabled
     ? await Promise.all([
         import('./bot/index.js'),
+        import('./bot/storage.js'),
         import('./bot/start.js'),
         import('./bot/run.js'),
         import('./bot/polling-inbox.js'),
-      ]).then(([index, start, run, inbox]) => ({
+      ]).then(([index, storage, start, run, inbox]) => ({
         bot: index.createBot(config.telegram.botToken ?? SANDBOX_BOT_TOKEN, core, {
+          storage: storage.databaseStorage(db, clock),
           apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
           staffChatId: config.telegram.staffChatId,
           logger,

@@ -14,7 +14,7 @@
 //   hb:<book id>                     Borrow on the "hold ready" notice (bot/notice-renderer.ts): the borrow
 //                                    conversation for that book (bot/features/holds.ts)
 //   ext:<borrowing id>               Extend on the due-soon reminder (bot/notice-renderer.ts): the extend
-//                                    conversation for that loan (bot/features/extend.ts)
+//                                    conversation for that loan (bot/features/my-books.ts)
 //   xt:d:<YYYY-MM-DD> | xt:ok | xt:back | xt:x   the extend conversation's answers
 
 /** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */

@@ -3,7 +3,7 @@
 // current due date, the extra rent, confirm, the pay link — or says plainly why not, before any
 // step. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { extensionDates } from '../../bot/features/extend.js';
+import { extensionDates } from '../../bot/flows/extend.js';
 import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
