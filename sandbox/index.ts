@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config.js';
 import { type Core, SYSTEM_ACTOR } from '../core/index.js';
+import type { DB } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { createFakeCheckoutPages } from './checkout-page.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
@@ -28,6 +29,8 @@ export interface Sandbox {
 
 export function createSandbox(opts: {
   config: Config;
+  /** Where the web chat's chats are kept between starts (sandbox/transcripts.ts). */
+  db: DB;
   logger: Logger;
   stripeWebhookSecret: string;
   localBase: string;
@@ -92,7 +95,7 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
         for (const p of personas) telegram.registerChat(p.chat);
         transcripts = keepTranscripts({
           telegram,
-          db: core.deps.db,
+          db: opts.db,
           chats: [...new Map(personas.map((p) => [p.chat.id, p.chat])).values()],
           logger,
         });

@@ -147,6 +147,7 @@ describe('one dispatcher at a time', () => {
   });
   const jobDeps = (clock = systemClock) => ({
     core: createCore({ db: h.db, clock, config: testConfig(), gateway: offline, logger: silentLogger() }),
+    db: h.db,
     api: h.api,
     notices: createNoticeRenderer({ facts: createNoticeFacts(h.db) }),
     clock,

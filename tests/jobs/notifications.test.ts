@@ -531,6 +531,8 @@ describe('the schedules', () => {
     );
     const jobs = createJobs({
       core,
+      db,
+      schedules: config.cron,
       api,
       notices: createNoticeRenderer({ facts: createNoticeFacts(db) }),
       clock,
@@ -570,6 +572,8 @@ describe('the schedules', () => {
     );
     const deps = {
       core,
+      db,
+      schedules: config.cron,
       api,
       notices: createNoticeRenderer({ facts: createNoticeFacts(db) }),
       clock,
