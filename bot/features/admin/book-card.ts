@@ -11,7 +11,7 @@ import { go, homeButton, type Screen, withNotice } from './console-kit.js';
 import { queueLines, setAside } from './staff-text.js';
 
 /** How many of a book's queue its card names; /admin holds <book> shows the whole of it. */
-export const CARD_QUEUE_LINES = 3;
+const CARD_QUEUE_LINES = 3;
 
 export function createBookCard(deps: BotDeps) {
   const { core, reports } = deps;
