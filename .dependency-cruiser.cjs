@@ -29,7 +29,7 @@ module.exports = {
           '^scripts/',
           '^bench/',
           '^tests/',
-          '^(service|main)\\.ts$',
+          '^(service|service-claims|main)\\.ts$',
           'node_modules/(grammy|hono|@grammyjs|@hono|stripe|pdfkit|qrcode|zxing-wasm)/',
         ],
       },
@@ -45,7 +45,7 @@ module.exports = {
       name: 'doors-through-core-indexes',
       severity: 'error',
       comment: 'Outside core, a wing is reached through its index.ts (or core/index.ts), never a file inside it.',
-      from: { path: `^(${DOORS.slice(1, -1)}|scripts|bench)/|^(service|main)\\.ts$` },
+      from: { path: `^(${DOORS.slice(1, -1)}|scripts|bench)/|^(service|service-claims|main)\\.ts$` },
       to: { path: '^core/[^/]+/', pathNot: '^core/[^/]+/index\\.ts$' },
     },
     {
@@ -54,10 +54,25 @@ module.exports = {
       comment: 'db/, gateways/, media/ and i18n/ sit below core and the doors: they import neither.',
       from: { path: '^(db|gateways|media|i18n)/' },
       to: {
-        path: [`^${DOORS}/`, '^core/', '^scripts/', '^bench/', '^(service|main)\\.ts$'],
+        path: [`^${DOORS}/`, '^core/', '^scripts/', '^bench/', '^(service|service-claims|main)\\.ts$'],
         // An adapter may name the port it implements (core's types, erased at build), never run core's code.
         dependencyTypesNot: ['type-only'],
       },
+    },
+    {
+      name: 'bot-features-are-leaves',
+      severity: 'error',
+      comment:
+        'A bot feature imports no other feature: what several features start lives in bot/flows/, a screen is reached through bot/screens.ts.',
+      from: { path: '^bot/features/([^/.]+)' },
+      to: { path: '^bot/features/', pathNot: '^bot/features/$1(/|\\.ts$)' },
+    },
+    {
+      name: 'bot-flows-below-features',
+      severity: 'error',
+      comment: 'A flow (bot/flows/) is started by features; it imports none of them.',
+      from: { path: '^bot/flows/' },
+      to: { path: '^bot/features/' },
     },
     {
       name: 'bench-not-tests',

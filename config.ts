@@ -107,6 +107,8 @@ const EnvSchema = z.object({
   MAX_RENEWALS: intIn(0, 100, 2),
   OVERDUE_REPORT_CRON: cronExpr('0 9 * * *'),
   DUE_SOON_CRON: cronExpr('0 9 * * *'),
+  // 0: no catalogue cache (every read goes to the database).
+  CATALOGUE_CACHE_SECONDS: intIn(0, 3600, 30),
   SANDBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0')),
   AUTH_RATE_LIMIT: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
@@ -164,6 +166,11 @@ export interface Config {
     maxRenewals: number;
   };
   cron: { overdueReport: string; dueSoon: string };
+  /**
+   * How long catalogue reads (book lists and details) may be kept in memory; 0 = no cache. Every
+   * read still checks the database's change token, so a commit anywhere shows at once.
+   */
+  catalogueCacheSeconds: number;
   /** TRUST_PROXY=1: client addresses come from the proxy's X-Forwarded-For entry. */
   trustProxy: boolean;
   /** AUTH_RATE_LIMIT: throttling of logins, registrations, link codes and uncached searches. */
@@ -244,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRenewals: e.MAX_RENEWALS,
     },
     cron: { overdueReport: e.OVERDUE_REPORT_CRON, dueSoon: e.DUE_SOON_CRON },
+    catalogueCacheSeconds: e.CATALOGUE_CACHE_SECONDS,
     trustProxy: e.TRUST_PROXY === '1',
     authRateLimit: e.AUTH_RATE_LIMIT === 'on',
   };

@@ -1,17 +1,22 @@
 // Assembles the whole service: config → db → payment gateway → core → API, bot, jobs (and,
 // with no credentials at all or SANDBOX=on, the offline sandbox standing in for Telegram and Stripe).
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type ServerType, serve } from '@hono/node-server';
+// startService is the list of steps; each step below builds one thing and hands on what it made.
 import type { Config } from './config.js';
 import type { Core } from './core/index.js';
 import { type Clock, systemClock } from './core/kernel/index.js';
 import { type DB, type Engine, getOrCreateSetting, openDatabase, randomSecret } from './db/connection.js';
-import { ping } from './db/health.js';
-import { type Lease, liveLease } from './db/leases.js';
 import type { Jobs } from './jobs/index.js';
-import { awaitLease, type HeldLease, holderIsHere, holderLabel, holdLease, leaseHolderId } from './jobs/lease.js';
+import type { HeldLease } from './jobs/lease.js';
 import type { Logger } from './logger.js';
+import { claimSandbox, type Listening, listen, pollingTurn } from './service-claims.js';
+
+export {
+  ListenError,
+  POLLING_LEASE,
+  POLLING_LEASE_TTL_MS,
+  SANDBOX_LEASE,
+  SandboxInUseError,
+} from './service-claims.js';
 
 export interface RunningService {
   /** Where people reach the service (PUBLIC_URL or http://localhost:port). */
@@ -21,6 +26,8 @@ export interface RunningService {
   /** The address the server is bound to (127.0.0.1 while the sandbox is on and HOST is unset). */
   host: string;
   core: Core;
+  /** The database it serves (tests, tools); closed by stop(). */
+  db: DB;
   config: Config;
   /** Its scheduled jobs and outbox dispatcher (started unless startJobs is false). */
   jobs: Jobs;
@@ -30,91 +37,6 @@ export interface RunningService {
    */
   telegramStarted: Promise<void>;
   stop(): Promise<void>;
-}
-
-/** The server could not listen; the message says why and what to do, for a person. */
-export class ListenError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-    this.name = 'ListenError';
-  }
-}
-
-function listenError(err: NodeJS.ErrnoException, config: Config): ListenError {
-  const { port, host } = config;
-  const other = port === 0 || port >= 65535 ? 3001 : port + 1;
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return new ListenError(
-        `Port ${port} is already in use on ${host}: another program (perhaps another \`npm start\`) is listening there.\n` +
-          `Stop it, or choose another port: PORT=${other} npm start (or set PORT in .env).`,
-        err.code,
-      );
-    case 'EACCES':
-      return new ListenError(
-        `Not allowed to listen on port ${port} (ports below 1024 need privileges). Choose another port: PORT=3000 npm start (or set PORT in .env).`,
-        err.code,
-      );
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-      return new ListenError(
-        `HOST=${host} is not an address of this machine. Leave HOST unset, or use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`,
-        err.code,
-      );
-    default:
-      return new ListenError(`Could not listen on ${host}:${port}: ${err.message}`, err.code);
-  }
-}
-
-/** The lease a long-polling instance holds (db/leases.ts); short, so a crashed poller frees it soon. */
-export const POLLING_LEASE = 'telegram-polling';
-export const POLLING_LEASE_TTL_MS = 15_000;
-
-/**
- * The lease an instance with the sandbox on holds, its holder naming its URL: the stand-ins keep
- * their chats in memory, so the notices of a second such instance on the same database would
- * reach the first one's web chat, never the one its readers use.
- */
-export const SANDBOX_LEASE = 'sandbox';
-const SANDBOX_LEASE_TTL_MS = 15_000;
-const SANDBOX_ROLE = /^npm start at (\S+) \(/;
-
-/** The sandbox is already served over this database by another live instance; the message names it. */
-export class SandboxInUseError extends Error {
-  constructor(readonly holder: string) {
-    const url = SANDBOX_ROLE.exec(holder)?.[1];
-    const who = /\(pid \d+ on [^,)]+/.exec(holder)?.[0].slice(1) ?? holderLabel(holder);
-    super(
-      `The library is already running on this database with the sandbox on${url ? `, at ${url}/sandbox/` : ''} (${who}): ` +
-        'open that one, or stop it before starting another; a second library beside it needs its own DATABASE_PATH (or DATABASE_URL).',
-    );
-    this.name = 'SandboxInUseError';
-  }
-}
-
-/** Takes the sandbox lease for `url`, at once from a crashed holder of this machine; refuses beside a live one. */
-async function claimSandbox(db: DB, clock: Clock, url: string, logger: Logger): Promise<HeldLease> {
-  const holder = leaseHolderId(`npm start at ${url}`);
-  for (let attempt = 0; ; attempt++) {
-    const held = await holdLease(db, clock, { name: SANDBOX_LEASE, holder, ttlMs: SANDBOX_LEASE_TTL_MS, logger, takeOver: true });
-    if (held) return held;
-    const current = await liveLease(db, SANDBOX_LEASE, clock.now().getTime());
-    // Lapsed between the two reads: ask again rather than name a holder that is gone.
-    if (current || attempt > 2) throw new SandboxInUseError(current?.holder ?? 'another instance');
-  }
-}
-
-/** Said once while this instance waits to long-poll: who polls, and what to do for several instances. */
-function pollingWaitMessage(current: Lease): string {
-  const who = holderLabel(current.holder);
-  const webhook =
-    'Telegram hands updates to one long-polling client only: to run several instances, use webhook mode (set TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL on every instance).';
-  return holderIsHere(current.holder)
-    ? `Another instance on this machine is receiving Telegram updates by long polling (${who}): this one serves the API and the jobs, and starts polling only when that one stops. ${webhook}`
-    : `Another instance is receiving Telegram updates by long polling (${who}): this one serves the API and the jobs, and starts polling when that instance stops or its claim lapses (by ${new Date(current.expiresAt).toISOString()} if it has died). ${webhook}`;
 }
 
 export interface StartOptions {
@@ -133,14 +55,57 @@ export interface StartOptions {
 export async function startService(config: Config, opts: StartOptions): Promise<RunningService> {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
+  const store = await openStore(config, opts, clock);
+  const http = await listen(config, store.db, async () => {
+    await store.sandboxLease?.release();
+    await store.engine.close();
+  });
+  const sandboxLease = store.sandboxLease ?? (await claimSandboxOnceListening(config, store, http, clock, logger));
+  const built: Assembly = { config, effectiveConfig: { ...config, publicUrl: http.publicUrl }, clock, logger, store, http };
+  const doors = await loadDoors();
+  const sandbox = await buildStandIns(built);
+  const core = await buildCore(built, doors);
+  const botDoor = await buildBot(built, core, doors);
+  http.serve(buildApi(built, core, doors, botDoor, sandbox).fetch);
+  if (sandbox) await sandbox.start(core);
+  const telegram = startTelegram(built, botDoor, opts.telegramTimeoutMs);
+  const jobs = startJobs(built, core, doors, botDoor, opts.startJobs !== false);
+  logStarted(built, sandbox !== undefined);
+  return {
+    url: http.publicUrl,
+    localUrl: http.localBase,
+    host: http.host,
+    core,
+    db: store.db,
+    config: built.effectiveConfig,
+    jobs,
+    telegramStarted: telegram?.firstAttempt ?? Promise.resolve(),
+    stop: stopper({ telegram, sandboxLease, jobs, sandbox, http, store }),
+  };
+}
+
+const sandboxOn = (config: Config) => config.sandbox.telegram || config.sandbox.stripe;
+const webhookMode = (config: Config) =>
+  Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
+
+interface Store {
+  db: DB;
+  engine: Engine;
+  /** Claimed before listening when the port is known (else once listening). */
+  sandboxLease: HeldLease | undefined;
+  jwtSecret: string;
+  stripeWebhookSecret: string;
+}
+
+/** The database (migrated), the sandbox's claim when the port is known, and the secrets kept in it. */
+async function openStore(config: Config, opts: StartOptions, clock: Clock): Promise<Store> {
+  const { logger } = opts;
   const { db, engine, applied } = opts.database ? { ...opts.database, applied: [] } : await openDatabase(config);
   if (applied.length) logger.info({ migrations: applied, database: engine.description }, 'database migrated');
-  const webhookMode = Boolean(config.telegram.botToken && config.telegram.webhookSecret && config.publicUrlConfigured);
-  const sandboxOn = config.sandbox.telegram || config.sandbox.stripe;
   // Before listening, so that a second `npm start` in the same folder names the first one's
   // address rather than its busy port. With PORT=0 (tests) the address is known only after.
   let sandboxLease: HeldLease | undefined;
-  if (sandboxOn && config.port !== 0) {
+  if (sandboxOn(config) && config.port !== 0) {
     sandboxLease = await claimSandbox(db, clock, config.publicUrl, logger).catch(async (err: unknown) => {
       await engine.close();
       throw err;
@@ -150,92 +115,89 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   const stripeWebhookSecret =
     config.stripe.webhookSecret ??
     (await getOrCreateSetting(db, 'sandbox_stripe_webhook_secret', () => `whsec_${randomSecret()}`));
+  return { db, engine, sandboxLease, jwtSecret, stripeWebhookSecret };
+}
 
-  // Listen first (the port may be 0 in tests): the in-process stand-ins need our address
-  // before the bot and the payment gateway are built. Until the app is built, /health answers
-  // from the database alone and other requests wait for the app (README, "Running it").
-  // The env argument carries @hono/node-server's socket: without it no client has an address
-  // and every throttling limit would be one bucket for the whole world.
-  type Fetch = (req: Request, env: unknown) => Response | Promise<Response>;
-  let fetchApp: Fetch | undefined;
-  let appBuilt: (app: Fetch) => void = () => undefined;
-  const appReady = new Promise<Fetch>((resolve) => (appBuilt = resolve));
-  const early: Fetch = async (req, env) => {
-    if (new URL(req.url).pathname === '/health') {
-      return ping(db).then(
-        () => Response.json({ status: 'ok' }),
-        () => Response.json({ status: 'unavailable' }, { status: 503 }),
-      );
-    }
-    const app = await Promise.race([appReady, sleep(30_000, undefined, { ref: false }).then(() => undefined)]);
-    return app ? app(req, env) : new Response('starting', { status: 503 });
-  };
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: (req, env) => (fetchApp ?? early)(req, env), port: config.port, hostname: config.host }, () =>
-      resolve(s),
-    );
-    s.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, config)));
-  }).catch(async (err: unknown) => {
-    await sandboxLease?.release();
-    await engine.close();
+/** With PORT=0 the sandbox is claimed once listening, for the address known only now. */
+async function claimSandboxOnceListening(
+  config: Config,
+  store: Store,
+  http: Listening,
+  clock: Clock,
+  logger: Logger,
+): Promise<HeldLease | undefined> {
+  if (!sandboxOn(config)) return undefined;
+  return claimSandbox(store.db, clock, http.publicUrl, logger).catch(async (err: unknown) => {
+    await new Promise<void>((resolve) => http.server.close(() => resolve()));
+    await store.engine.close();
     throw err;
   });
-  const { port, address: boundHost } = server.address() as AddressInfo;
-  const localBase = `http://127.0.0.1:${port}`;
-  const publicUrl = config.publicUrlConfigured ? config.publicUrl : `http://localhost:${port}`;
-  if (sandboxOn && !sandboxLease) {
-    sandboxLease = await claimSandbox(db, clock, publicUrl, logger).catch(async (err: unknown) => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await engine.close();
-      throw err;
-    });
-  }
-  const effectiveConfig: Config = { ...config, publicUrl };
+}
 
-  // The core, the API and the jobs, loaded only now: their modules take most of a start (a
-  // second or more on a busy machine), and a supervisor's health check need not wait for them.
-  const [
-    { createCore, SYSTEM_ACTOR },
-    { createStripeGateway },
-    { createApi },
-    { createUpdateGate },
-    { createNoticeRenderer },
-    { createJobs },
-    personas,
-  ] = await Promise.all([
+/** What the steps after listening build from. */
+interface Assembly {
+  config: Config;
+  /** The config with the public URL as now known (PORT=0 is known only once listening). */
+  effectiveConfig: Config;
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  http: Listening;
+}
+
+/**
+ * The core, the API, the jobs and the notice renderer, loaded only now: their modules take most of
+ * a start (a second or more on a busy machine), and a supervisor's health check need not wait.
+ */
+async function loadDoors() {
+  const [core, stripe, api, rateLimitStore, updateGate, noticeRenderer, jobs, personas] = await Promise.all([
     import('./core/index.js'),
     import('./gateways/stripe.js'),
     import('./api/app.js'),
+    import('./db/rate-limit-store.js'),
     import('./bot/update-gate.js'),
-    import('./bot/notices.js'),
+    import('./bot/notice-renderer.js'),
     import('./jobs/index.js'),
     import('./sandbox/personas.js'),
   ]);
-  const { SANDBOX_BOT_TOKEN, SANDBOX_LIBRARIAN_TELEGRAM_ID, SANDBOX_STRIPE_KEY } = personas;
+  return { ...core, ...stripe, ...api, ...rateLimitStore, ...updateGate, ...noticeRenderer, ...jobs, ...personas };
+}
+type Doors = Awaited<ReturnType<typeof loadDoors>>;
 
-  // The stand-ins and their pages are loaded only when the sandbox is on (memory, issue 16).
-  const sandbox =
-    config.sandbox.telegram || config.sandbox.stripe
-      ? (await import('./sandbox/index.js')).createSandbox({
-          config: effectiveConfig,
-          logger,
-          stripeWebhookSecret,
-          localBase,
-          port,
-        })
-      : undefined;
+/** The stand-ins and their pages, loaded only when the sandbox is on (memory, issue 16). */
+async function buildStandIns({ config, effectiveConfig, store, http, logger }: Assembly) {
+  if (!sandboxOn(config)) return undefined;
+  return (await import('./sandbox/index.js')).createSandbox({
+    config: effectiveConfig,
+    db: store.db,
+    logger,
+    stripeWebhookSecret: store.stripeWebhookSecret,
+    localBase: http.localBase,
+    port: http.port,
+  });
+}
+type StandIns = Awaited<ReturnType<typeof buildStandIns>>;
 
+/** The payment gateway and the core over the database; books made searchable; the sandbox librarian's rights. */
+async function buildCore({ config, effectiveConfig, store, http, clock, logger }: Assembly, doors: Doors): Promise<Core> {
   // No key and no Stripe stand-in: payments answer "provider unavailable" and stay renewable.
-  const gateway = createStripeGateway({
-    secretKey: config.stripe.secretKey ?? SANDBOX_STRIPE_KEY,
-    webhookSecret: stripeWebhookSecret,
+  const gateway = doors.createStripeGateway({
+    secretKey: config.stripe.secretKey ?? doors.SANDBOX_STRIPE_KEY,
+    webhookSecret: store.stripeWebhookSecret,
     apiBase: config.sandbox.stripe
-      ? `${localBase}/sandbox/stripe`
+      ? `${http.localBase}/sandbox/stripe`
       : config.stripe.secretKey
         ? config.stripe.apiBase
         : 'http://127.0.0.1:9',
   });
-  const core = createCore({ db, clock, config: effectiveConfig, gateway, logger, catalogueCacheMs: 30_000 });
+  const core = doors.createCore({
+    db: store.db,
+    clock,
+    config: effectiveConfig,
+    gateway,
+    logger,
+    catalogueCacheMs: config.catalogueCacheSeconds * 1000,
+  });
   // Before the first request: a book without its search text (one written before migration 007)
   // cannot be found by search.
   const filled = await core.books.fillSearchText();
@@ -246,10 +208,10 @@ export async function startService(config: Config, opts: StartOptions): Promise<
   if (!config.sandbox.telegram || realCredential) {
     // A database once used with the sandbox must not keep a staff account that a real Telegram
     // user with the persona's id would then be.
-    const demoted = await core.users.revokeSandboxLibrarian(SYSTEM_ACTOR, SANDBOX_LIBRARIAN_TELEGRAM_ID);
+    const demoted = await core.users.revokeSandboxLibrarian(doors.SYSTEM_ACTOR, doors.SANDBOX_LIBRARIAN_TELEGRAM_ID);
     if (demoted.length) logger.info({ users: demoted }, 'sandbox off: the sandbox librarian account is no longer staff');
   }
-  if (sandbox && realCredential) {
+  if (sandboxOn(config) && realCredential) {
     logger.warn(
       {
         telegram: config.telegram.botToken ? 'real' : 'sandbox stand-in',
@@ -258,32 +220,45 @@ export async function startService(config: Config, opts: StartOptions): Promise<
       'SANDBOX=on beside a real credential: the sandbox librarian persona has no staff rights (staff commands in the sandbox chat are refused)',
     );
   }
+  return core;
+}
 
-  // A bot runs with a token, or against the sandbox's stand-in. Without one, grammy, its plugins
-  // and the bot's screens are never loaded (memory, issue 16); notices still wait in the outbox.
-  const botEnabled = Boolean(config.telegram.botToken) || config.sandbox.telegram;
-  const botDoor = botEnabled
-    ? await Promise.all([
-        import('./bot/index.js'),
-        import('./bot/start.js'),
-        import('./bot/run.js'),
-        import('./bot/polling-inbox.js'),
-      ]).then(([index, start, run, inbox]) => ({
-        bot: index.createBot(config.telegram.botToken ?? SANDBOX_BOT_TOKEN, core, {
-          apiRoot: config.sandbox.telegram ? `${localBase}/sandbox/telegram` : config.telegram.apiRoot,
-          staffChatId: config.telegram.staffChatId,
-          logger,
-        }),
-        startBot: start.startBot,
-        createPollingInbox: inbox.createPollingInbox,
-        webhookHandler: run.webhookHandler,
-      }))
-    : undefined;
+/**
+ * A bot runs with a token, or against the sandbox's stand-in. Without one, grammy, its plugins and
+ * the bot's screens are never loaded (memory, issue 16); notices still wait in the outbox.
+ */
+async function buildBot({ config, store, http, clock, logger }: Assembly, core: Core, doors: Doors) {
+  if (!config.telegram.botToken && !config.sandbox.telegram) return undefined;
+  const [index, storage, start, run, inbox] = await Promise.all([
+    import('./bot/index.js'),
+    import('./bot/storage.js'),
+    import('./bot/start.js'),
+    import('./bot/run.js'),
+    import('./bot/polling-inbox.js'),
+  ]);
+  return {
+    bot: index.createBot(config.telegram.botToken ?? doors.SANDBOX_BOT_TOKEN, core, {
+      storage: storage.databaseStorage(store.db, clock),
+      apiRoot: config.sandbox.telegram ? `${http.localBase}/sandbox/telegram` : config.telegram.apiRoot,
+      staffChatId: config.telegram.staffChatId,
+      logger,
+    }),
+    startBot: start.startBot,
+    createPollingInbox: inbox.createPollingInbox,
+    webhookHandler: run.webhookHandler,
+  };
+}
+type BotDoor = Awaited<ReturnType<typeof buildBot>>;
+
+/** The REST API, with the Telegram webhook and the sandbox's pages on the same app. */
+function buildApi({ config, store, http, logger }: Assembly, core: Core, doors: Doors, botDoor: BotDoor, sandbox: StandIns) {
   const bot = botDoor?.bot;
-
-  const app = createApi({
+  const { publicUrl } = http;
+  return doors.createApi({
     core,
-    jwtSecret,
+    config,
+    counters: doors.counterStoreFor(store.db),
+    jwtSecret: store.jwtSecret,
     logger,
     botUsername: () => (bot?.isInited() ? bot.botInfo.username : undefined),
     // The sandbox's bot is not on Telegram: its deep links open the web chat with /start <code> typed in.
@@ -292,81 +267,71 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     accessTtlSeconds: config.accessTokenTtlSeconds,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
     extraRoutes: (a) => {
-      if (webhookMode && botDoor) {
-        const gate = createUpdateGate({ db, locks: engine.keyedLocks() });
+      if (webhookMode(config) && botDoor) {
+        const gate = doors.createUpdateGate({ db: store.db, locks: store.engine.keyedLocks() });
         a.post('/telegram/webhook', botDoor.webhookHandler(botDoor.bot, config.telegram.webhookSecret!, { gate }));
       }
       if (sandbox) sandbox.mount(a, core);
     },
   });
-  fetchApp = app.fetch;
-  appBuilt(app.fetch);
+}
 
-  if (sandbox) await sandbox.start(core);
-
+/** In the background: the service serves while Telegram is slow or unreachable. */
+function startTelegram({ config, store, clock, logger }: Assembly, botDoor: BotDoor, attemptTimeoutMs: number | undefined) {
   if (!botDoor) {
     logger.warn(
       config.stripe.secretKey
         ? 'TELEGRAM_BOT_TOKEN is unset: the bot is not started (a Stripe key is set, so the sandbox stand-in for Telegram is off; SANDBOX=on brings it back)'
         : 'TELEGRAM_BOT_TOKEN is unset and SANDBOX=off: the bot is not started',
     );
+    return undefined;
   }
-  // One long-polling instance per library (any engine: two `npm start` on one SQLite file too).
-  // A restart after a crash takes its dead predecessor's claim at once; a second live instance
-  // serves everything but Telegram and polls only once the claim is free (README, "Several instances").
-  const pollingHolder = leaseHolderId('npm start');
-  const pollingTurn = async (signal: AbortSignal) => {
-    let waited = false;
-    const lease = await awaitLease(db, clock, {
-      name: POLLING_LEASE,
-      holder: pollingHolder,
-      ttlMs: POLLING_LEASE_TTL_MS,
-      logger,
-      signal,
-      onBusy: (current) => {
-        waited = true;
-        logger.warn(
-          { lease: POLLING_LEASE, holder: current.holder, until: new Date(current.expiresAt).toISOString() },
-          pollingWaitMessage(current),
-        );
-      },
-    });
-    if (lease && waited)
-      logger.info({ lease: POLLING_LEASE }, 'long-polling claim taken: this instance now receives Telegram updates');
-    return lease;
-  };
-  // In the background: the service serves while Telegram is slow or unreachable.
-  const telegram = botDoor
-    ? botDoor.startBot(botDoor.bot, {
-        logger,
-        staffChatId: config.telegram.staffChatId,
-        webhook: webhookMode
-          ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! }
-          : undefined,
-        attemptTimeoutMs: opts.telegramTimeoutMs,
-        pollingTurn: config.telegram.botToken && !webhookMode ? pollingTurn : undefined,
-        // Real Telegram only: the sandbox's stand-in keeps its updates in memory and numbers them
-        // from 1 again at every start.
-        inbox: config.telegram.botToken && !webhookMode ? botDoor.createPollingInbox({ db, logger }) : undefined,
-      })
-    : undefined;
+  const polling = Boolean(config.telegram.botToken) && !webhookMode(config);
+  return botDoor.startBot(botDoor.bot, {
+    logger,
+    staffChatId: config.telegram.staffChatId,
+    webhook: webhookMode(config)
+      ? { url: `${config.publicUrl}/telegram/webhook`, secret: config.telegram.webhookSecret! }
+      : undefined,
+    attemptTimeoutMs,
+    pollingTurn: polling ? pollingTurn(store.db, clock, logger) : undefined,
+    // Real Telegram only: the sandbox's stand-in keeps its updates in memory and numbers them
+    // from 1 again at every start.
+    inbox: polling ? botDoor.createPollingInbox({ db: store.db, logger }) : undefined,
+  });
+}
 
-  // Without a bot, notifications wait in the outbox for one (a token set later) instead of being
-  // sent to Telegram with the stand-in's token. The bot renders them; the jobs deliver them.
-  const jobs = createJobs({ core, api: bot?.api, notices: createNoticeRenderer(db, core.payments.links), logger, clock });
-  if (opts.startJobs !== false) jobs.start();
+/**
+ * The schedules and the outbox dispatcher. Without a bot, notifications wait in the outbox for one
+ * (a token set later) instead of being sent to Telegram with the stand-in's token. The bot renders
+ * them; the jobs deliver them.
+ */
+function startJobs({ config, store, clock, logger }: Assembly, core: Core, doors: Doors, botDoor: BotDoor, start: boolean): Jobs {
+  const jobs = doors.createJobs({
+    core,
+    db: store.db,
+    clock,
+    schedules: config.cron,
+    api: botDoor?.bot.api,
+    notices: doors.createNoticeRenderer({ facts: core.payments.noticeFacts, links: core.payments.links }),
+    logger,
+  });
+  if (start) jobs.start();
+  return jobs;
+}
 
-  const url = publicUrl;
+function logStarted({ config, http, logger }: Assembly, sandbox: boolean): void {
+  const url = http.publicUrl;
   logger.info(
     {
       url,
-      listening: `${config.host}:${port}`,
+      listening: `${config.host}:${http.port}`,
       docs: `${url}/api/docs/`,
       telegram: config.sandbox.telegram
         ? 'sandbox stand-in'
         : !config.telegram.botToken
           ? 'off (no TELEGRAM_BOT_TOKEN)'
-          : webhookMode
+          : webhookMode(config)
             ? 'real (webhook)'
             : 'real (long polling)',
       stripe: config.sandbox.stripe
@@ -378,30 +343,32 @@ export async function startService(config: Config, opts: StartOptions): Promise<
     },
     sandbox ? `Library is up. Try it offline: ${url}/sandbox/` : `Library is up at ${url}`,
   );
+}
 
+/** The running service's stop, once however often asked: Telegram, the claims, the jobs, the stand-ins, the server, the database. */
+function stopper(parts: {
+  telegram: ReturnType<typeof startTelegram>;
+  sandboxLease: HeldLease | undefined;
+  jobs: Jobs;
+  sandbox: StandIns;
+  http: Listening;
+  store: Store;
+}): () => Promise<void> {
+  const { telegram, sandboxLease, jobs, sandbox, http, store } = parts;
   let stopping: Promise<void> | undefined;
-  return {
-    url,
-    localUrl: localBase,
-    host: boundHost,
-    core,
-    config: effectiveConfig,
-    jobs,
-    telegramStarted: telegram?.firstAttempt ?? Promise.resolve(),
-    stop() {
-      stopping ??= (async () => {
-        await telegram?.stop();
-        await sandboxLease?.release();
-        await jobs.stop();
-        await sandbox?.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Long-lived connections (the sandbox's event stream, keep-alive) would hold close() open.
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        });
-        await engine.close();
-      })();
-      return stopping;
-    },
+  return () => {
+    stopping ??= (async () => {
+      await telegram?.stop();
+      await sandboxLease?.release();
+      await jobs.stop();
+      await sandbox?.close();
+      await new Promise<void>((resolve) => {
+        http.server.close(() => resolve());
+        // Long-lived connections (the sandbox's event stream, keep-alive) would hold close() open.
+        (http.server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await store.engine.close();
+    })();
+    return stopping;
   };
 }

@@ -6,8 +6,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { Core } from '../core/index.js';
-import { type CounterStore, counterStoreFor } from '../db/rate-limit-store.js';
+import type { CounterStore } from '../db/rate-limit-store.js';
 import { redactUrlSecrets } from '../logger.js';
 import { createAuth } from './auth.js';
 import { registerBookRoutes } from './books.js';
@@ -17,14 +18,20 @@ import { createErrorHandler, errorResponse, notFoundHandler, validationHook } fr
 import { registerHealthRoutes } from './health.js';
 import { registerHoldRoutes } from './holds.js';
 import { registerPaymentRoutes } from './payments.js';
-import { type AuthLimits, createThrottle } from './rate-limit.js';
+import { type AuthLimits, createAuthThrottle } from './rate-limit.js';
 import type { ApiDeps, App, AppEnv } from './types.js';
 import { registerUserRoutes } from './users.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** What the API reads of the configuration (config.ts): token lifetimes, throttling, the proxy. */
+export type ApiConfig = Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'authRateLimit' | 'trustProxy'>;
+
 export interface CreateApiOptions {
   core: Core;
+  config: ApiConfig;
+  /** Where throttling counters live (db/rate-limit-store.ts: counterStoreFor the database). */
+  counters: CounterStore;
   /** HS256 secret, at least 32 characters. */
   jwtSecret: string;
   logger: Logger;
@@ -47,8 +54,6 @@ export interface CreateApiOptions {
    * limits, unless the config has AUTH_RATE_LIMIT=off.
    */
   rateLimit?: false | Partial<AuthLimits>;
-  /** Where throttling counters live. Default: this process's memory. */
-  counters?: CounterStore;
   /** Default: the config's TRUST_PROXY. */
   trustProxy?: boolean;
   /** Milliseconds since the epoch for token issue/expiry (tests). Default Date.now. */
@@ -61,8 +66,7 @@ export interface CreateApiOptions {
 }
 
 export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
-  const { core, logger } = opts;
-  const config = core.deps.config;
+  const { core, config, logger } = opts;
   const auth = createAuth(
     {
       secret: opts.jwtSecret,
@@ -72,8 +76,8 @@ export function createApi(opts: CreateApiOptions): OpenAPIHono<AppEnv> {
     },
     core.users,
   );
-  const throttle = createThrottle({
-    store: opts.counters ?? counterStoreFor(core.deps.db),
+  const throttle = createAuthThrottle({
+    store: opts.counters,
     enabled: opts.rateLimit !== false && config.authRateLimit,
     trustProxy: opts.trustProxy ?? config.trustProxy,
     limits: opts.rateLimit || undefined,

@@ -59,7 +59,7 @@ export const slowDownSeconds = (level: number, maxSec: number) => Math.min(maxSe
 /** How long the part of a search burst above the per-second rate takes to come back. */
 const SEARCH_BURST_WINDOW_SEC = 60;
 
-export interface Throttle {
+export interface AuthThrottle {
   /** The client's address as the limits see it. */
   clientAddress(c: Context): string;
   /** Before registering: per address. */
@@ -74,7 +74,7 @@ export interface Throttle {
   search(c: Context): Promise<void>;
 }
 
-export interface ThrottleOptions {
+export interface AuthThrottleOptions {
   store: CounterStore;
   /** false (AUTH_RATE_LIMIT=off): nothing is ever refused. */
   enabled: boolean;
@@ -109,7 +109,7 @@ async function take(
 
 const isCode = (e: unknown, code: ErrorCode) => isDomainError(e) && e.code === code;
 
-export function createThrottle(opts: ThrottleOptions): Throttle {
+export function createAuthThrottle(opts: AuthThrottleOptions): AuthThrottle {
   let warned = false;
   // Behind a proxy that sends no X-Forwarded-For every client would share the proxy's address.
   const noForwardedFor = () => {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import type { Auth } from './auth.js';
-import type { Throttle } from './rate-limit.js';
+import type { AuthThrottle } from './rate-limit.js';
 
 export type { App, AppEnv } from './env.js';
 
@@ -14,5 +14,5 @@ export interface ApiDeps {
   telegramLink: (botUsername: string, code: string) => string;
   /** Where a reader talks to the bot (the success page's way back), when known. */
   chatLink: () => string | undefined;
-  throttle: Throttle;
+  throttle: AuthThrottle;
 }

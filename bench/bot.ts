@@ -7,6 +7,7 @@ import { Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { CATALOGUE_PAGE_SIZE } from '../bot/features/catalogue.js';
 import { createBot } from '../bot/index.js';
+import { databaseStorage } from '../bot/storage.js';
 import { testConfig } from '../config.js';
 import { createCore } from '../core/index.js';
 import { systemClock } from '../core/kernel/index.js';
@@ -123,7 +124,12 @@ export async function runBotBench(): Promise<string> {
   });
   const core = createCore({ db, clock: systemClock, config, gateway, logger: silentLogger() });
   const fake = createFakeBotApi(FAKE);
-  const bot = createBot(TOKEN, core, { staffChatId: -1009, logger: silentLogger(), botInfo: fake.botInfo });
+  const bot = createBot(TOKEN, core, {
+    storage: databaseStorage(db, systemClock),
+    staffChatId: -1009,
+    logger: silentLogger(),
+    botInfo: fake.botInfo,
+  });
   wire(bot, fake);
   const state = { offset: 0 };
   const handleNext = async () => bot.handleUpdate(await nextUpdate(fake, state));

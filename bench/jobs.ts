@@ -3,11 +3,12 @@
 // against the fake Bot API with 10% injected 429s (Telegram's ~30 msg/s ceiling must hold).
 import { Api } from 'grammy';
 import { sql } from 'kysely';
-import { createNoticeRenderer } from '../bot/notices.js';
+import { createNoticeRenderer } from '../bot/notice-renderer.js';
 import { testConfig } from '../config.js';
 import { createCore, SYSTEM_ACTOR } from '../core/index.js';
 import { addDays, ManualClock } from '../core/kernel/index.js';
 import { type DueSoonPayload, enqueue } from '../core/notices/index.js';
+import { createNoticeFacts } from '../core/payments/index.js';
 import { createDb, openDatabase } from '../db/connection.js';
 import { createStripeGateway } from '../gateways/stripe.js';
 import { createDispatcher } from '../jobs/dispatcher.js';
@@ -116,7 +117,13 @@ async function dispatcherBench(): Promise<string> {
     }
     return prev(method, payload, signal);
   });
-  const dispatcher = createDispatcher({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db) });
+  const dispatcher = createDispatcher({
+    db,
+    api,
+    clock,
+    logger: silentLogger(),
+    notices: createNoticeRenderer({ facts: createNoticeFacts(db) }),
+  });
   const started = Date.now();
   let summary = { sent: 0, retried: 0, failed: 0, deferred: 0 };
   while (Date.now() - started < 120_000) {

@@ -14,6 +14,7 @@ import { createCore } from '../core/index.js';
 import { systemClock } from '../core/kernel/index.js';
 import { createDb, openDatabase } from '../db/connection.js';
 import { isPostgresUrl } from '../db/postgres.js';
+import { counterStoreFor } from '../db/rate-limit-store.js';
 import { createStripeGateway } from '../gateways/stripe.js';
 import { silentLogger } from '../logger.js';
 import { createFakeStripe } from '../sandbox/stripe/fake-stripe-api.js';
@@ -50,6 +51,8 @@ if (mode === 'bare') {
   });
   const app = createApi({
     core,
+    config,
+    counters: counterStoreFor(db),
     jwtSecret: BENCH_JWT_SECRET,
     logger: silentLogger(),
     rateLimit: mode === 'api-throttled' ? {} : false,

@@ -2,7 +2,7 @@
 // a builder and a parser each, in one place, so that a button and the handler answering it —
 // often in another file, or sent days earlier by the outbox — cannot drift apart.
 //
-//   pay:<payment id>                 Pay on a notice without a live checkout link (bot/notices.ts)
+//   pay:<payment id>                 Pay on a notice without a live checkout link (bot/notice-renderer.ts)
 //   adm:o | adm:a:… | adm:o:… | adm:l:…   staff list pages ("More", the overdue report's button)
 //   go:m | go:c | go:y | go:b:<id>   open a screen from a message that carries no menu
 //   brw:d:<days> | brw:ok | brw:back | brw:x   the borrow conversation
@@ -11,10 +11,10 @@
 //   ab:ok | ab:x                     add the book shown, or not (the add-book conversation's last step)
 //   sc:…                             the staff console (bot/features/admin/console.ts): see consoleCallback;
 //                                    sc:n:<h|a|o> opens a console screen under a staff notice
-//   hb:<book id>                     Borrow on the "hold ready" notice (bot/notices.ts): the borrow
+//   hb:<book id>                     Borrow on the "hold ready" notice (bot/notice-renderer.ts): the borrow
 //                                    conversation for that book (bot/features/holds.ts)
-//   ext:<borrowing id>               Extend on the due-soon reminder (bot/notices.ts): the extend
-//                                    conversation for that loan (bot/features/extend.ts)
+//   ext:<borrowing id>               Extend on the due-soon reminder (bot/notice-renderer.ts): the extend
+//                                    conversation for that loan (bot/features/my-books.ts)
 //   xt:d:<YYYY-MM-DD> | xt:ok | xt:back | xt:x   the extend conversation's answers
 
 /** Telegram refuses a button whose callback_data is longer than this (in UTF-8 bytes). */

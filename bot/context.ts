@@ -43,6 +43,11 @@ export const initialSession = (): SessionData => ({
   holdId: null,
 });
 
+/** The catalogue from its first page: the whole of it, or what the reader searched for. */
+export function resetCatalogue(ctx: { session: SessionData }, search: string | null = null): void {
+  ctx.session.catalogue = { search, cursor: null, back: [] };
+}
+
 export interface ReaderFlavor {
   /**
    * The library user behind `ctx.from`: in private chats created on first contact

@@ -1,36 +1,36 @@
 // createBot: the Telegram door onto the library core (grammY).
 
-import { type ConversationData, conversations, createConversation, type VersionedState } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, GrammyError, type MiddlewareFn, session, type Transformer } from 'grammy';
+import { Bot, GrammyError, type Middleware, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
-import { KvStore } from '../db/kv-store.js';
 import { LANGUAGES, tPlain } from '../i18n/index.js';
 import { errorForLog } from '../logger.js';
 import { htmlParseMode, ignoreNotModified, retryFloodWaits } from './api-calls.js';
 import { READER_COMMANDS } from './commands.js';
-import { type BotContext, type ConvContext, initialSession, type SessionData } from './context.js';
+import { type BotContext, initialSession, type SessionData } from './context.js';
+import { conversationsPlugin } from './conversations.js';
 import type { BotDeps } from './deps.js';
-import { type AnsweredQueries, answerTracking, tellAboutError, trackAnswers } from './error-boundary.js';
-import { ADD_BOOK_CONVERSATION, addBookConversation } from './features/admin/add-book.js';
-import { createConsole, FIND_CONVERSATION } from './features/admin/console.js';
+import { type AnsweredQueries, answerTracking, tellAboutError } from './error-boundary.js';
 import { ADMIN_SUBCOMMANDS, adminFeature } from './features/admin/index.js';
-import { BORROW_CONVERSATION, borrowConversation } from './features/borrow.js';
-import { cancelFeature, leaveConversations } from './features/cancel.js';
-import { catalogueFeature, catalogueMenus } from './features/catalogue.js';
-import { EXTEND_CONVERSATION, extendConversation, extendFeature } from './features/extend.js';
+import { cancelFeature } from './features/cancel.js';
+import { catalogueFeature } from './features/catalogue.js';
 import { fallbackFeature } from './features/fallback.js';
-import { holdsFeature, holdsMenus } from './features/holds.js';
+import { holdsFeature } from './features/holds.js';
 import { linkFeature } from './features/link.js';
-import { mainFeature, mainMenus } from './features/main.js';
-import { myBooksFeature, myBooksMenus } from './features/my-books.js';
+import { mainFeature } from './features/main.js';
+import { myBooksFeature } from './features/my-books.js';
+import { borrowFlow } from './flows/borrow.js';
+import { extendFlow } from './flows/extend.js';
 import { trackPayButtons } from './pay-messages.js';
 import { readerLocale, resolveReader } from './reader.js';
 import { Screens } from './screens.js';
+import type { BotStorage } from './storage.js';
 
 export interface CreateBotOptions {
+  /** Sessions, conversations and the messages with Pay buttons (bot/storage.ts: databaseStorage). */
+  storage: BotStorage;
   /** TELEGRAM_API_ROOT (tests and the sandbox point it at a local fake). */
   apiRoot?: string;
   /** TELEGRAM_STAFF_CHAT_ID: the only chat where /admin works. */
@@ -40,13 +40,29 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
 }
 
-/** Same transformers for the API objects the conversations plugin makes for itself. */
-const conversationApiPlugin =
-  (answered: AnsweredQueries, payButtons: Transformer): MiddlewareFn<ConvContext> =>
-  (ctx, next) => {
-    ctx.api.config.use(ignoreNotModified, htmlParseMode, trackAnswers(answered), payButtons);
-    return next();
-  };
+/**
+ * Everything after the conversations plugin, in the order an update meets it; each entry is one
+ * Composer. The order that matters: the conversations several features start (bot/flows/) and the
+ * staff feature with its own conversations come before anything that starts them or could take
+ * their answers; the menus (bot/screens.ts) before the features whose answers carry them; link
+ * before main (link answers /start with a code); the fallback last. A new feature is a file in
+ * bot/features/ and a line here.
+ */
+function features(deps: BotDeps): Middleware<BotContext>[] {
+  return [
+    borrowFlow(deps),
+    extendFlow(deps),
+    adminFeature(deps),
+    deps.screens,
+    cancelFeature(deps),
+    linkFeature(deps),
+    mainFeature(deps),
+    myBooksFeature(deps),
+    holdsFeature(deps),
+    catalogueFeature(deps),
+    fallbackFeature(),
+  ];
+}
 
 /** Updates of one chat are handled one after another (runner and webhook alike). */
 const chatKey = (ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString();
@@ -62,6 +78,7 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
   bot.api.config.use(htmlParseMode);
 
   const logger = options.logger.child({ module: 'bot' });
+  const { storage } = options;
   const deps: BotDeps = {
     core,
     reports: core.reports,
@@ -69,67 +86,26 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
     staffChatId: options.staffChatId,
     screens: new Screens(),
   };
-  const { db, clock } = core.deps;
 
   // First, so it also applies to bot.handleUpdate (webhooks, tests), not only to the runner.
   bot.use(sequentialize(chatKey));
   bot.use(retryFloodWaits);
   // Where this update's answers put Pay buttons (bot/pay-messages.ts). Per update, as autoRetry:
   // the dispatcher records its own sends. Installed before the menus', it sees their keyboards drawn.
-  const payButtons = trackPayButtons(db, clock, logger);
+  const payButtons = trackPayButtons(storage.payMessages, logger);
   bot.use((ctx, next) => {
     ctx.api.config.use(payButtons);
     return next();
   });
-  const answeredQueries: AnsweredQueries = new Set();
-  bot.use(answerTracking(answeredQueries, logger));
+  const answered: AnsweredQueries = new Set();
+  bot.use(answerTracking(answered, logger));
   // Everything past this point is guarded: an error is told to the user and goes no further.
-  const guarded = bot.errorBoundary(tellAboutError(deps, answeredQueries));
-  guarded.use(
-    session<SessionData, BotContext>({
-      initial: initialSession,
-      storage: new KvStore<SessionData>(db, 'session:', () => clock.now()),
-    }),
-  );
+  const guarded = bot.errorBoundary(tellAboutError(deps, answered));
+  guarded.use(session<SessionData, BotContext>({ initial: initialSession, storage: storage.sessions }));
   guarded.use(resolveReader(deps));
   guarded.use(readerLocale);
-
-  guarded.use(
-    conversations<BotContext, ConvContext>({
-      storage: {
-        type: 'key',
-        version: 1,
-        adapter: new KvStore<VersionedState<ConversationData>>(db, 'conversation:', () => clock.now()),
-        // Per person per chat: two librarians in the staff chat each have their own.
-        getStorageKey: (ctx) => `${ctx.chat?.id ?? 'none'}:${ctx.from?.id ?? 'none'}`,
-      },
-      plugins: [conversationApiPlugin(answeredQueries, payButtons)],
-    }),
-  );
-  guarded.use(leaveConversations());
-  guarded.use(createConversation<BotContext, ConvContext>(borrowConversation(deps), BORROW_CONVERSATION));
-  guarded.use(createConversation<BotContext, ConvContext>(extendConversation(deps), EXTEND_CONVERSATION));
-  guarded.use(createConversation<BotContext, ConvContext>(addBookConversation(deps), ADD_BOOK_CONVERSATION));
-  const staffConsole = createConsole(deps);
-  guarded.use(createConversation<BotContext, ConvContext>(staffConsole.findConversation(), FIND_CONVERSATION));
-
-  const { main, help, language } = mainMenus(deps);
-  const { catalogue } = catalogueMenus(deps);
-  const { myBooks } = myBooksMenus(deps);
-  // My holds brings the question "Cancel this hold?", which a book's card uses too (one menu tree).
-  const { myHolds } = holdsMenus(deps);
-  main.register([catalogue, myBooks, myHolds, language, help]);
-  guarded.use(main);
-
-  guarded.use(cancelFeature(deps));
-  guarded.use(mainFeature(deps));
-  guarded.use(linkFeature(deps));
-  guarded.use(adminFeature(deps, staffConsole));
-  guarded.use(myBooksFeature(deps));
-  guarded.use(holdsFeature(deps));
-  guarded.use(extendFeature());
-  guarded.use(catalogueFeature(deps));
-  guarded.use(fallbackFeature());
+  guarded.use(conversationsPlugin({ storage: storage.conversations, answered, payButtons }));
+  guarded.use(...features(deps));
 
   // Only what fails outside the boundary (ordering, answer tracking) reaches this.
   bot.catch((err) => {

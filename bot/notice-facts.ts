@@ -1,13 +1,9 @@
-// What a batch of outbox rows needs at send time, loaded with one query each (bot/notices.ts
-// renders each row with it): the payments behind their Pay buttons, what each paying reader still
-// owes, the pay links, and the keyboards of the messages an edit changes.
-import { formatCents } from '../core/kernel/index.js';
+// What a batch of notices needs to know when it is sent (bot/notice-renderer.ts renders it): the
+// payments behind Pay buttons as they are now, what a paying reader still owes, the pay links, and
+// the keyboards of messages whose Pay buttons go. Read through core (core.payments.noticeFacts),
+// one query each per batch, never one per row.
 import type { NoticePayloads } from '../core/notices/index.js';
-import type { PayLinks } from '../core/payments/index.js';
-import { stillUnpaidQuery } from '../core/reports/index.js';
-import type { DB } from '../db/connection.js';
-import { paymentLinks } from '../db/outbox.js';
-import { payMessageFacts } from '../db/pay-messages.js';
+import type { NoticeFacts, PayLinks } from '../core/payments/index.js';
 import { idOf, type MessageKind, payloadIf, payloadOf } from './notice-payload.js';
 
 /** The columns of an outbox row the renderer reads (payload as stored: JSON text, or parsed). */
@@ -18,6 +14,9 @@ export interface RenderableRow {
   payload: string | Record<string, unknown>;
   language: string;
 }
+
+/** What is read of an outbox row here. */
+type FactsRow = Omit<RenderableRow, 'language'>;
 
 /** What a Pay button needs to know about a payment at send time. */
 export interface PaymentFact {
@@ -55,7 +54,7 @@ const PAY_BUTTON_OF: { [K in MessageKind]?: keyof NoticePayloads[K] & string } =
 };
 
 /** The payment ids whose Pay buttons a row shows (for loading their facts in one query). */
-export function paymentIdsOf(row: RenderableRow): number[] {
+export function paymentIdsOf(row: FactsRow): number[] {
   const field = Object.hasOwn(PAY_BUTTON_OF, row.kind) ? PAY_BUTTON_OF[row.kind as MessageKind] : undefined;
   const p = field ? payloadOf(row) : undefined;
   const id = p ? idOf(p, field!) : null;
@@ -63,13 +62,24 @@ export function paymentIdsOf(row: RenderableRow): number[] {
 }
 
 /**
+ * Where a batch's facts come from, wired by the composition root: core's reads of the payments
+ * behind Pay buttons (core.payments.noticeFacts) and, when links can be used here, the pay links
+ * (core.payments.links) — without them Pay buttons are `pay:<id>` buttons (bot/pay.ts).
+ */
+export interface RenderSources {
+  facts: NoticeFacts;
+  links?: PayLinks;
+}
+
+/**
  * Loads what a batch's messages need at send time, with one query each: the payments behind
  * their Pay buttons, what each paying reader still owes, and the pay links of all of those.
  */
-export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], links?: PayLinks): Promise<RenderFacts> {
+export async function loadRenderFacts(sources: RenderSources, rows: readonly FactsRow[]): Promise<RenderFacts> {
+  const { facts, links } = sources;
   const ids = new Set(rows.flatMap(paymentIdsOf));
   const payments = new Map<number, PaymentFact>();
-  for (const f of await paymentLinks(db, [...ids])) payments.set(f.id, f);
+  for (const f of await facts.payments([...ids])) payments.set(f.id, f);
   const paid = rows.flatMap((r) => {
     const p = payloadIf(r, 'reader.payment_received');
     const id = p ? idOf(p, 'payment_id') : null;
@@ -77,11 +87,11 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
   });
   const stillUnpaid = new Map<number, StillUnpaid[]>();
   if (paid.length > 0) {
-    for (const r of await stillUnpaidQuery(db, paid).execute()) {
-      const list = stillUnpaid.get(r.paid_id) ?? [];
-      list.push({ id: r.id, type: r.type, renewal: r.renewal, amount: formatCents(r.money_to_pay_cents), title: r.title });
-      stillUnpaid.set(r.paid_id, list);
-      ids.add(r.id);
+    for (const { paid_id, ...u } of await facts.stillUnpaid(paid)) {
+      const list = stillUnpaid.get(paid_id) ?? [];
+      list.push(u);
+      stillUnpaid.set(paid_id, list);
+      ids.add(u.id);
     }
   }
   const edits = rows.flatMap((r) => {
@@ -90,7 +100,7 @@ export async function loadRenderFacts(db: DB, rows: readonly RenderableRow[], li
     return messageId === null ? [] : [{ chatId: r.chat_id!, messageId }];
   });
   const payMessages = new Map<string, { markup: string; payments: { id: number; status: string }[] }>();
-  for (const m of await payMessageFacts(db, edits)) {
+  for (const m of await facts.payMessages(edits)) {
     const key = `${m.chat_id}:${m.message_id}`;
     const entry = payMessages.get(key) ?? { markup: m.markup, payments: [] };
     entry.payments.push({ id: m.payment_id, status: m.status });

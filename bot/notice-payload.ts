@@ -1,4 +1,4 @@
-// Reading an outbox row's payload for rendering (bot/notices.ts, bot/staff-notices.ts): values
+// Reading an outbox row's payload for rendering (bot/notice-renderer.ts, bot/staff-notices.ts): values
 // as strings or numbers whatever the JSON held, so an odd row renders rather than throws.
 import { nameWithUsername } from '../core/kernel/index.js';
 import type { BorrowingCreatedPayload, NoticePayloads, NotificationKind, PaymentPayload } from '../core/notices/index.js';

@@ -6,9 +6,7 @@
 import type { Transformer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { Clock } from '../core/kernel/index.js';
-import type { DB } from '../db/connection.js';
-import { forgetPayMessage, recordPayMessage } from '../db/pay-messages.js';
+import type { PayMessage } from '../db/pay-messages.js';
 import { errorForLog } from '../logger.js';
 import { payButtonsIn } from './pay.js';
 
@@ -16,7 +14,15 @@ const EDITS = new Set(['editMessageText', 'editMessageReplyMarkup', 'editMessage
 
 type Markup = { inline_keyboard?: InlineKeyboardButton[][] };
 
-export function trackPayButtons(db: DB, clock: Clock, logger: Logger): Transformer {
+/** Where the messages with Pay buttons are written down (bot/storage.ts). */
+export interface PayMessageLog {
+  /** The message now carries these Pay buttons. */
+  record(m: PayMessage): Promise<void>;
+  /** The message carries no Pay button any more. */
+  forget(chatId: number, messageId: number): Promise<void>;
+}
+
+export function trackPayButtons(log: PayMessageLog, logger: Logger): Transformer {
   return async (prev, method, payload, signal) => {
     const res = await prev(method, payload, signal);
     if (!res.ok || (method !== 'sendMessage' && method !== 'deleteMessage' && !EDITS.has(method))) return res;
@@ -28,10 +34,9 @@ export function trackPayButtons(db: DB, clock: Clock, logger: Logger): Transform
     try {
       const markup = method === 'deleteMessage' ? undefined : (p.reply_markup as Markup | undefined);
       const paymentIds = payButtonsIn(markup);
-      if (paymentIds.length > 0)
-        await recordPayMessage(db, { chatId, messageId, paymentIds, markup: JSON.stringify(markup) }, clock.now());
+      if (paymentIds.length > 0) await log.record({ chatId, messageId, paymentIds, markup: JSON.stringify(markup) });
       // A new message without a Pay button has nothing to forget; an edit replaces the keyboard.
-      else if (method !== 'sendMessage') await forgetPayMessage(db, chatId, messageId);
+      else if (method !== 'sendMessage') await log.forget(chatId, messageId);
     } catch (err) {
       // The message went out; only its Pay button may stay after paying.
       logger.warn({ err: errorForLog(err), method }, 'could not record the Pay buttons of a message');

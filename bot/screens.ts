@@ -1,6 +1,9 @@
 // A screen is a message text plus the @grammyjs/menu under it. Menus edit their message in
 // place: moving between screens edits the same message (text and keyboard in one call).
-import type { Menu, MenuFlavor, MenuOptions } from '@grammyjs/menu';
+// Features define their screens here; every menu hangs under one root, so any screen can lead to
+// any other (ctx.menu.nav) whichever feature defined it, and the bot installs the root once.
+import { Menu, type MenuFlavor, type MenuOptions } from '@grammyjs/menu';
+import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from './context.js';
 
 /** Menu ids are one letter: they are part of every callback_data (≤ 64 bytes). */
@@ -11,10 +14,22 @@ type TextOf = (ctx: BotContext) => Promise<string> | string;
 export class Screens {
   private readonly menus = new Map<ScreenId, Menu<BotContext>>();
   private readonly texts = new Map<ScreenId, TextOf>();
+  /** Never sent: it only holds every screen's menu, so that the one middleware knows them all. */
+  private readonly root = new Menu<BotContext>('screens');
 
+  /** A screen, once its menu is complete (registering freezes the menu; dynamic ranges still change). */
   define(id: ScreenId, menu: Menu<BotContext>, text: TextOf): void {
     this.menus.set(id, menu);
     this.texts.set(id, text);
+    this.root.register(menu);
+  }
+
+  /**
+   * The menus' middleware: answers their presses and draws a menu passed as reply_markup. Installed
+   * before the features, whose answers carry menus; screens defined after it is made count too.
+   */
+  middleware(): MiddlewareFn<BotContext> {
+    return this.root.middleware();
   }
 
   /**

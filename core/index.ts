@@ -18,7 +18,11 @@ export function createCore(deps: CoreDeps & { gateway: PaymentGateway }) {
   const books = createBooks(deps);
   const reports = createReports(deps);
   return {
-    deps,
+    /**
+     * The rules' numbers and the library's time zone (config.ts), as doors tell people about them:
+     * the limits a door shows are the ones core holds (docs/rules.md).
+     */
+    rules: Object.freeze({ ...deps.config.rules }),
     books,
     // Accounts, sessions, linking Telegram to an account, the sandbox librarian's rights.
     users: { ...createUsers(deps), ...createSessions(deps), ...createTelegramLinks(deps), ...createSandboxLibrarian(deps) },

@@ -42,7 +42,7 @@ export interface RenderedEdit {
 }
 
 /**
- * How outbox rows become Telegram messages. That is the bot's presentation (bot/notices.ts);
+ * How outbox rows become Telegram messages. That is the bot's presentation (bot/notice-renderer.ts);
  * the composition root hands it in, so jobs/ never imports bot/.
  */
 export interface NoticeRenderer {

@@ -64,7 +64,7 @@ import {
   type Work,
 } from './dispatch-calls.js';
 import { leaseHolderId } from './lease.js';
-import { classifySendError, createThrottle, isRefusal, mono, sleep } from './throttle.js';
+import { classifySendError, createSendPacer, isRefusal, mono, sleep } from './throttle.js';
 
 export type { MessageSender, NoticeRenderer, RenderedEdit, RenderedMessage, SendSignal } from './dispatch-calls.js';
 
@@ -156,7 +156,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
   const { db, api, clock, notices } = deps;
   const log = deps.logger.child({ module: 'dispatcher' });
 
-  const throttle = createThrottle(opts, log);
+  const pacer = createSendPacer(opts, log);
   let running: Promise<unknown> = Promise.resolve();
 
   // Whose claims these are: the lease holder when fenced (the loop, the dispatch job).
@@ -167,12 +167,12 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
 
   /** Claims the row, makes the call within Telegram's pace, and ends the claim by Telegram's answer. */
   async function deliver(row: Head, call: Call, after: Aftercare, signal?: AbortSignal): Promise<Outcome> {
-    if (!(await throttle.acquire(signal))) return 'skipped';
+    if (!(await pacer.acquire(signal))) return 'skipped';
     let claimed = false;
     try {
       claimed = await claimRow(db, row.id, claim, clock.now().getTime());
     } finally {
-      if (!claimed) throttle.cancel();
+      if (!claimed) pacer.cancel();
     }
     if (!claimed) return 'skipped';
     const attempts = row.attempts + 1;
@@ -183,8 +183,8 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       // Refused by Telegram (it answered with an error code): nothing was delivered, so it does
       // not count against the chat's or the group's pace. No answer at all (a timeout, the
       // network): Telegram may have taken it, so it counts.
-      if (isRefusal(err)) throttle.refused();
-      else throttle.answered(row.chat_id);
+      if (isRefusal(err)) pacer.refused();
+      else pacer.answered(row.chat_id);
       const settled = after.settled?.(err);
       if (settled) {
         log.debug({ outboxId: row.id, kind: row.kind, error: classifySendError(err).message }, 'edit not needed any more');
@@ -193,7 +193,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       }
       return afterFailure(row, attempts, err);
     }
-    throttle.answered(row.chat_id);
+    pacer.answered(row.chat_id);
     await finish(row, () => after.done(result));
     return 'sent';
   }
@@ -217,7 +217,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
     const failure = classifySendError(err);
     const nowMs = clock.now().getTime();
     if (failure.kind === 'rate') {
-      throttle.rateLimited(row.chat_id, failure.retryAfterMs);
+      pacer.rateLimited(row.chat_id, failure.retryAfterMs);
       // Flood control is not the message's fault: the attempt is given back.
       await retryLater(db, row.id, holder, nowMs + failure.retryAfterMs, failure.message, true);
       log.warn(
@@ -236,7 +236,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       );
       return 'failed';
     }
-    const delay = throttle.backoffMs(attempts);
+    const delay = pacer.backoffMs(attempts);
     await retryLater(db, row.id, holder, nowMs + delay, failure.message);
     log.info(
       { outboxId: row.id, chatId: row.chat_id, attempts, retryInMs: delay, error: failure.message },
@@ -279,7 +279,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
       const t = mono();
       const ready: Head[] = [];
       for (const h of heads) {
-        const at = throttle.readyAt(h.chat_id);
+        const at = pacer.readyAt(h.chat_id);
         if (at <= t && ready.length < max - attempted) ready.push(h);
         else earliestReady = Math.min(earliestReady, Math.max(at, t + 1));
       }
@@ -291,7 +291,7 @@ export function createDispatcher(deps: DispatcherDeps, options: DispatchOptions 
         let row = head;
         if (head.chat_id < 0 && opts.groupPerMinute > 0) {
           try {
-            row = await groupChatRow(db, head, throttle.groupRoom(head.chat_id), clock.now().getTime());
+            row = await groupChatRow(db, head, pacer.groupRoom(head.chat_id), clock.now().getTime());
           } catch (err) {
             log.error(
               { err: errorForLog(err), chatId: head.chat_id },

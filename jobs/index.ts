@@ -20,6 +20,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { type Core, SYSTEM_ACTOR } from '../core/index.js';
 import type { Clock } from '../core/kernel/index.js';
+import type { DB } from '../db/connection.js';
 import { claimLease } from '../db/leases.js';
 import { errorForLog } from '../logger.js';
 import { createDispatcher, type DispatchOptions, type MessageSender, type NoticeRenderer } from './dispatcher.js';
@@ -34,25 +35,35 @@ export const EXPIRE_HOLDS_CRON = '*/5 * * * *';
 
 export const isJobName = (s: string): s is JobName => (JOB_NAMES as readonly string[]).includes(s);
 
-export interface JobsDeps {
+/** What running a job needs (`npm run job`); the schedules need JobsDeps. */
+export interface JobDeps {
   core: Core;
+  /** The database of the outbox and the leases (the dispatcher, scheduled slots). */
+  db: DB;
+  /** The dispatcher's and the leases' clock: the core's (its use cases read that one). */
+  clock: Clock;
   /** The bot's API (grammY `bot.api`); needed by `dispatch` only. */
   api?: MessageSender;
-  /** How the bot renders a notice (bot/notices.ts `createNoticeRenderer`); needed with `api`. */
+  /** How the bot renders a notice (bot/notice-renderer.ts `createNoticeRenderer`); needed with `api`. */
   notices?: NoticeRenderer;
-  /** The dispatcher's and the leases' clock; defaults to the core's (the use cases read the core's). */
-  clock?: Clock;
   logger: Logger;
   dispatch?: DispatchOptions & { idleMs?: number; leaseTtlMs?: number };
   /** Who runs the jobs, as leases name it (default: role, pid and host). */
   holder?: string;
 }
 
+/** When the daily jobs run (OVERDUE_REPORT_CRON, DUE_SOON_CRON), in the library's time zone (core.rules). */
+export type JobSchedules = { overdueReport: string; dueSoon: string };
+
+export interface JobsDeps extends JobDeps {
+  schedules: JobSchedules;
+}
+
 export type JobSummary = Record<string, unknown>;
 
 /** Runs one job once now and returns its summary (the `npm run job -- <name>` CLI). */
-export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary> {
-  const clock = deps.clock ?? deps.core.deps.clock;
+export async function runJob(name: JobName, deps: JobDeps): Promise<JobSummary> {
+  const { clock } = deps;
   switch (name) {
     case 'expire-payments':
       return { ...(await deps.core.payments.expireDue(SYSTEM_ACTOR)) };
@@ -64,19 +75,18 @@ export async function runJob(name: JobName, deps: JobsDeps): Promise<JobSummary>
       return { ...(await deps.core.holds.expireDue(SYSTEM_ACTOR)) };
     case 'dispatch': {
       if (!deps.api || !deps.notices) throw new Error('the dispatch job needs the bot API and its notice renderer');
-      const { api, notices } = deps;
-      const { db } = deps.core.deps;
+      const { api, notices, db, dispatch } = deps;
       const holder = deps.holder ?? leaseHolderId('npm run job -- dispatch');
       // One dispatcher at a time paces Telegram: beside a running service (which holds the
       // lease) this refuses with LeaseBusyError; with the service down it delivers.
       return withLease(
         db,
         clock,
-        { name: DISPATCHER_LEASE, holder, ttlMs: deps.dispatch?.leaseTtlMs, logger: deps.logger },
+        { name: DISPATCHER_LEASE, holder, ttlMs: dispatch?.leaseTtlMs, logger: deps.logger },
         async (lease) => {
           const dispatcher = createDispatcher(
             { db, api, clock, logger: deps.logger, notices },
-            { ...deps.dispatch, fence: { lease: lease.name, holder } },
+            { ...dispatch, fence: { lease: lease.name, holder } },
           );
           await dispatcher.takeOver();
           return { ...(await dispatcher.run({ signal: lease.lost })) };
@@ -113,17 +123,13 @@ export interface Jobs {
 }
 
 export function createJobs(deps: JobsDeps): Jobs {
-  const { core } = deps;
-  const clock = deps.clock ?? core.deps.clock;
-  const config = core.deps.config;
+  const { core, db, clock, schedules, dispatch } = deps;
+  const { timeZone } = core.rules;
   const log = deps.logger.child({ module: 'jobs' });
   const holder = deps.holder ?? leaseHolderId('service');
   if (deps.api && !deps.notices) throw new Error("the dispatcher needs the bot's notice renderer beside its API");
   const loop = deps.api
-    ? createDispatcherLoop(
-        { db: core.deps.db, api: deps.api, clock, logger: deps.logger, notices: deps.notices! },
-        { ...deps.dispatch, holder },
-      )
+    ? createDispatcherLoop({ db, api: deps.api, clock, logger: deps.logger, notices: deps.notices! }, { ...dispatch, holder })
     : undefined;
 
   // node-cron's own notices (missed or overlapping runs) go to our log, not the console.
@@ -151,7 +157,7 @@ export function createJobs(deps: JobsDeps): Jobs {
       if (name === 'dispatch' && loop && started) {
         return { ...(await loop.dispatcher.run({ signal: stopping.signal })) };
       }
-      const summary = await runJob(name, { ...deps, clock, holder });
+      const summary = await runJob(name, { ...deps, holder });
       // New notifications were queued: deliver them now rather than at the next wake-up.
       if (name !== 'expire-payments') loop?.poke();
       return summary;
@@ -171,12 +177,12 @@ export function createJobs(deps: JobsDeps): Jobs {
   async function runScheduled(name: JobName, slot: Date): Promise<JobSummary | undefined> {
     const nowMs = clock.now().getTime();
     const lease = slotLeaseName(name, slot);
-    if (!(await claimLease(core.deps.db, lease, holder, SLOT_LEASE_MS, nowMs))) {
+    if (!(await claimLease(db, lease, holder, SLOT_LEASE_MS, nowMs))) {
       log.debug({ job: name, slot: slot.toISOString() }, `job ${name}: this run is another instance's`);
       return undefined;
     }
     // Lapsed slot claims are history: whoever wins a slot sweeps them (no schedule of its own).
-    await core.deps.db.deleteFrom('leases').where('name', 'like', 'job:%@%').where('expires_at', '<=', nowMs).execute();
+    await db.deleteFrom('leases').where('name', 'like', 'job:%@%').where('expires_at', '<=', nowMs).execute();
     return runOnce(name);
   }
 
@@ -190,7 +196,7 @@ export function createJobs(deps: JobsDeps): Jobs {
           log.error({ job: name, err: errorForLog(err) }, `job ${name} failed; it runs again on schedule`);
         }
       },
-      { name: `library:${name}`, timezone: config.rules.timeZone, noOverlap: true, logger: cronLogger },
+      { name: `library:${name}`, timezone: timeZone, noOverlap: true, logger: cronLogger },
     );
     tasks.push(task);
   }
@@ -202,17 +208,17 @@ export function createJobs(deps: JobsDeps): Jobs {
       if (stopping.signal.aborted) stopping = new AbortController();
       if (tasks.length === 0) {
         schedule('expire-payments', '* * * * *');
-        schedule('overdue-report', config.cron.overdueReport);
-        schedule('due-soon', config.cron.dueSoon);
+        schedule('overdue-report', schedules.overdueReport);
+        schedule('due-soon', schedules.dueSoon);
         schedule('expire-holds', EXPIRE_HOLDS_CRON);
       }
       for (const task of tasks) void task.start();
       loop?.start();
       log.info(
         {
-          timeZone: config.rules.timeZone,
-          overdueReport: config.cron.overdueReport,
-          dueSoon: config.cron.dueSoon,
+          timeZone,
+          overdueReport: schedules.overdueReport,
+          dueSoon: schedules.dueSoon,
           dispatcher: Boolean(loop),
         },
         'jobs scheduled',

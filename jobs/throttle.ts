@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 
-export interface ThrottleOptions {
+export interface SendPacerOptions {
   /** Overall pace (messages per second). */
   globalPerSecond: number;
   /** Minimum gap between two messages to the same chat (ms). */
@@ -142,9 +142,9 @@ class SendWindow {
   }
 }
 
-export type Throttle = ReturnType<typeof createThrottle>;
+export type SendPacer = ReturnType<typeof createSendPacer>;
 
-export function createThrottle(opts: ThrottleOptions, log: Logger) {
+export function createSendPacer(opts: SendPacerOptions, log: Logger) {
   const lastSendEnd = new Map<number, number>();
   const groupSends = new Map<number, number[]>();
   const chatBlockedUntil = new Map<number, number>();

@@ -251,7 +251,7 @@ function messagePage(lang: Language, title: string, text: string, nonce: string)
   );
 }
 
-export function createCheckoutPages(opts: CheckoutPagesOptions): Hono {
+export function createFakeCheckoutPages(opts: CheckoutPagesOptions): Hono {
   const { stripe } = opts;
   const app = new Hono();
 

@@ -6,8 +6,9 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config.js';
 import { type Core, SYSTEM_ACTOR } from '../core/index.js';
+import type { DB } from '../db/connection.js';
 import type { Logger } from '../logger.js';
-import { createCheckoutPages } from './checkout-page.js';
+import { createFakeCheckoutPages } from './checkout-page.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from './personas.js';
 import { createFakeStripe, type FakeStripeController } from './stripe/fake-stripe-api.js';
 import { createFakeBotApi, type FakeBotApi } from './telegram/fake-bot-api.js';
@@ -28,6 +29,8 @@ export interface Sandbox {
 
 export function createSandbox(opts: {
   config: Config;
+  /** Where the web chat's chats are kept between starts (sandbox/transcripts.ts). */
+  db: DB;
   logger: Logger;
   stripeWebhookSecret: string;
   localBase: string;
@@ -68,7 +71,7 @@ export function createSandbox(opts: {
         // The checkout page speaks the reader's language, as the success and cancel pages do.
         app.route(
           '/sandbox/checkout',
-          createCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }),
+          createFakeCheckoutPages({ stripe, languageOf: async (id) => (await core.payments.sessionPage(id))?.language }),
         );
       }
       app.get('/', (c) =>
@@ -92,7 +95,7 @@ ${telegram ? html`<li><a href="/sandbox/">Open the sandbox chat</a> — talk to 
         for (const p of personas) telegram.registerChat(p.chat);
         transcripts = keepTranscripts({
           telegram,
-          db: core.deps.db,
+          db: opts.db,
           chats: [...new Map(personas.map((p) => [p.chat.id, p.chat])).values()],
           logger,
         });

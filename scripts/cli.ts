@@ -1,8 +1,8 @@
 // Shared start-up for the command-line tools: config, logger, migrated database, core.
 import { type Config, loadConfigOrExit } from '../config.js';
 import { type Core, createCore } from '../core/index.js';
-import { systemClock } from '../core/kernel/index.js';
-import { openDatabase } from '../db/connection.js';
+import { type Clock, systemClock } from '../core/kernel/index.js';
+import { type DB, openDatabase } from '../db/connection.js';
 import { restrictNewFiles } from '../db/file-modes.js';
 import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../gateways/stripe.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -30,7 +30,7 @@ const offlineGateway: PaymentGateway = new Proxy({} as PaymentGateway, {
 
 export async function openCli(
   opts: { withStripe?: boolean } = {},
-): Promise<{ config: Config; core: Core; logger: Logger; close: () => Promise<void> }> {
+): Promise<{ config: Config; core: Core; db: DB; clock: Clock; logger: Logger; close: () => Promise<void> }> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const { db } = await openDatabase(config);
@@ -50,10 +50,11 @@ export async function openCli(
             apiBase: `${localServiceUrl(config)}/sandbox/stripe`,
           })
         : offlineGateway;
-  const core = createCore({ db, clock: systemClock, config, gateway, logger });
+  const clock = systemClock;
+  const core = createCore({ db, clock, config, gateway, logger });
   // As the service does at start: search finds every book, also those from before migration 007.
   await core.books.fillSearchText();
-  return { config, core, logger, close: () => db.destroy() };
+  return { config, core, db, clock, logger, close: () => db.destroy() };
 }
 
 export function fail(message: string): never {

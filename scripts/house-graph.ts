@@ -15,6 +15,7 @@ const ROOTS = [
   'i18n',
   'scripts',
   'service.ts',
+  'service-claims.ts',
   'main.ts',
   'config.ts',
   'logger.ts',
@@ -37,7 +38,7 @@ function room(file: string): string | null {
   if (file.startsWith('node_modules/') || !/\.(ts|js|mjs)$/.test(file)) return null;
   const parts = file.split('/');
   if (parts[0] === 'core') return parts.length > 2 ? `core/${parts[1]}` : 'core';
-  if (parts.length === 1) return ['service.ts', 'main.ts'].includes(file) ? 'service' : 'config';
+  if (parts.length === 1) return ['service.ts', 'service-claims.ts', 'main.ts'].includes(file) ? 'service' : 'config';
   return parts[0] ?? null;
 }
 

@@ -18,7 +18,7 @@ const { values } = parseArgs({
   },
 });
 
-const { config, core, close } = await openCli();
+const { config, core, db, clock, close } = await openCli();
 try {
   if (values.books) {
     const books = Number(values.books);
@@ -29,7 +29,6 @@ try {
       process.exit(1);
     }
     const progress = phaseProgress();
-    const { db } = core.deps;
     const sqlite = engineKind(db) === 'sqlite' ? openSqlite(config.databasePath) : undefined;
     try {
       await bulkSeed(
@@ -38,7 +37,7 @@ try {
           books,
           borrowings,
           users,
-          today: todayIn(core.deps.clock, config.rules.timeZone),
+          today: todayIn(clock, config.rules.timeZone),
           fold: (word) => searchWords(word).join(' '),
           onProgress: progress.onProgress,
         },

@@ -7,20 +7,16 @@ import type { Book } from '../../core/catalogue/index.js';
 import type { Hold } from '../../core/holds/index.js';
 import { isDomainError, type Page } from '../../core/kernel/index.js';
 import { html } from '../../i18n/index.js';
-import type { BotContext, CatalogueState } from '../context.js';
+import { type BotContext, type CatalogueState, resetCatalogue } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { startBorrow } from '../flows/borrow.js';
+import { askToCancel, holdOnCardText, isActiveHold, joinQueue, newestHoldOn } from '../flows/holds.js';
 import { truncate } from '../text.js';
-import { startBorrow } from './borrow.js';
-import { askToCancel, forgetHolds, holdOnCardText, isActiveHold, joinQueue, newestHoldOn } from './holds.js';
 
 export const CATALOGUE_PAGE_SIZE = 8;
 /** "Prev" history kept in the session; older pages are reached through "First page". */
 const MAX_BACK = 30;
 const MAX_SEARCH_LENGTH = 100;
-
-export function resetCatalogue(ctx: BotContext, search: string | null = null): void {
-  ctx.session.catalogue = { search, cursor: null, back: [] };
-}
 
 // One query per update: the menu's button lookup, its redraw and the text share it.
 const pageCache = new WeakMap<BotContext, { key: string; page: Promise<Page<Book>> }>();
@@ -35,7 +31,7 @@ const shownOf = (cursor: string | null, page: Page<Book>): Shown => ({
   next: page.next_cursor ?? null,
 });
 
-export function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
+function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
   const s = ctx.session.catalogue;
   const key = pageKey(s);
   const hit = pageCache.get(ctx);
@@ -55,7 +51,7 @@ export function loadPage(deps: BotDeps, ctx: BotContext): Promise<Page<Book>> {
 }
 
 /** The card must read the book and the reader's hold again after a change (joining, cancelling). */
-export function forgetBook(ctx: BotContext): void {
+function forgetBook(ctx: BotContext): void {
   bookCache.delete(ctx);
   holdCache.delete(ctx);
 }
@@ -85,10 +81,10 @@ function loadBook(deps: BotDeps, ctx: BotContext): Promise<Book | null> {
 }
 
 /** A book in the catalogue list: ⛔ when no copy is available to borrow now (SPEC §11: copies set aside are not). */
-export const bookLabel = (b: Pick<Book, 'title' | 'author' | 'available'>) =>
+const bookLabel = (b: Pick<Book, 'title' | 'author' | 'available'>) =>
   `${b.available > 0 ? '' : '⛔ '}${truncate(b.title, 40)} · ${truncate(b.author, 24)}`;
 
-export function bookCard(ctx: BotContext, b: Book): string {
+function bookCard(ctx: BotContext, b: Book): string {
   const lines = [
     ctx.t('book-card', {
       title: b.title,
@@ -102,7 +98,7 @@ export function bookCard(ctx: BotContext, b: Book): string {
   return lines.join('\n');
 }
 
-export function catalogueMenus(deps: BotDeps) {
+function defineScreens(deps: BotDeps): void {
   const { screens } = deps;
 
   /**
@@ -201,7 +197,6 @@ export function catalogueMenus(deps: BotDeps) {
         range.text({ text: ctx.tPlain('book-join-queue', { position: b.holds + 1 }), payload: String(b.id) }, async (c) => {
           const notice = await joinQueue(deps, c, Number(c.match));
           forgetBook(c);
-          forgetHolds(c);
           await screens.navigate(c, 'b', notice);
         });
       }
@@ -216,7 +211,7 @@ export function catalogueMenus(deps: BotDeps) {
       (ctx) => screens.navigate(ctx, 'm'),
     );
 
-  /** Cancel / Leave the queue on the card: the question first (bot/features/holds.ts), then back here. */
+  /** Cancel / Leave the queue on the card: the question first (bot/flows/holds.ts), then back here. */
   function cancelFromCard(c: BotContext & MenuFlavor) {
     askToCancel(c, Number(c.match), 'b');
     return screens.navigate(c, 'x');
@@ -231,12 +226,10 @@ export function catalogueMenus(deps: BotDeps) {
     else if (b.available === 0) lines.push('', ctx.t(b.holds > 0 ? 'book-queue-hint' : 'book-none-hint', { readers: b.holds }));
     return lines.join('\n');
   });
-
-  catalogue.register(book);
-  return { catalogue, book };
 }
 
 export function catalogueFeature(deps: BotDeps): Composer<BotContext> {
+  defineScreens(deps);
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 

@@ -1,58 +1,21 @@
-// Holds (SPEC §11), the reader's side: joining a book's queue from its card, "My holds" (each
-// hold's place in the queue or its pick-up deadline, Borrow for a copy set aside, Cancel after a
-// question), and the "hold ready" notice's Borrow button. The rules are core's (core/holds/holds.ts);
+// Holds (docs/rules.md#holds), the reader's side: "My holds" (each hold's place in the queue or
+// its pick-up deadline, Borrow for a copy set aside, Cancel after a question — the question a
+// book's card asks too), and the "hold ready" notice's Borrow button. Joining a queue and the
+// reader's hold on a book are bot/flows/holds.ts. The rules are core's (core/holds/holds.ts);
 // this door asks, shows and translates.
 
 import { Menu, type MenuFlavor } from '@grammyjs/menu';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Hold } from '../../core/holds/index.js';
-import { libraryDateTime } from '../../core/kernel/index.js';
 import { html } from '../../i18n/index.js';
 import { holdBorrowCallback, screenCallback } from '../callbacks.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
+import { startBorrow } from '../flows/borrow.js';
+import { askToCancel, isActiveHold, newestHoldOn, pickupDeadline } from '../flows/holds.js';
 import { readerActor } from '../reader.js';
 import { chunkLines, truncate } from '../text.js';
-import { startBorrow } from './borrow.js';
-
-/** A hold that keeps its place: waiting in the queue, or with a copy set aside (READY). */
-export const isActiveHold = (h: Pick<Hold, 'status'> | null | undefined): h is Hold =>
-  h?.status === 'WAITING' || h?.status === 'READY';
-
-/** A READY hold's pick-up deadline as the library's wall clock reads it (LIBRARY_TIMEZONE). */
-export const pickupDeadline = (deps: BotDeps, readyUntil: string | null): string =>
-  readyUntil ? libraryDateTime(new Date(readyUntil), deps.core.deps.config.rules.timeZone) : '';
-
-/**
- * The reader's newest hold on a book (null: never held it). Only one hold per reader and book is
- * active at a time, and a new one can be placed only after the last ended, so the newest is the
- * active one when there is one.
- */
-export async function newestHoldOn(deps: BotDeps, ctx: BotContext, bookId: number): Promise<Hold | null> {
-  const page = await deps.core.holds.list(readerActor(ctx), { bookId, limit: 1 });
-  return page.results[0] ?? null;
-}
-
-/** What the book's card says about the reader's own place, if they have one. */
-export function holdOnCardText(ctx: BotContext, deps: BotDeps, hold: Hold): string {
-  return hold.status === 'READY'
-    ? ctx.t('hold-card-ready', { until: pickupDeadline(deps, hold.ready_until) })
-    : ctx.t('hold-card-waiting', { position: hold.position ?? 1 });
-}
-
-/** "Join the queue" pressed on a book's card: the outcome, to show above the card redrawn. */
-export async function joinQueue(deps: BotDeps, ctx: BotContext, bookId: number): Promise<string> {
-  const placed = await attempt(() => deps.core.holds.place(readerActor(ctx), { book_id: bookId }));
-  if (!placed.ok) return domainErrorText(ctx.lang, placed);
-  return ctx.t('hold-joined', { title: placed.value.book.title, position: placed.value.position ?? 1 });
-}
-
-/** Cancel pressed (the book's card or My holds): ask first, then come back to `from`. */
-export function askToCancel(ctx: BotContext, holdId: number, from: 'b' | 'o'): void {
-  ctx.session.holdId = holdId;
-  ctx.session.holdBack = from;
-}
 
 interface MyHolds {
   ready: Hold[];
@@ -76,7 +39,7 @@ function loadMyHolds(deps: BotDeps, ctx: BotContext): Promise<MyHolds> {
 }
 
 /** After a change (cancel, borrow, join) the next render must read again. */
-export const forgetHolds = (ctx: BotContext) => cache.delete(ctx);
+const forgetHolds = (ctx: BotContext) => cache.delete(ctx);
 
 function myHoldsText(ctx: BotContext, deps: BotDeps, data: MyHolds): string {
   const lines = [ctx.t('holds-title')];
@@ -91,11 +54,11 @@ function myHoldsText(ctx: BotContext, deps: BotDeps, data: MyHolds): string {
   });
   // "I will message you" only while the reader waits for something; the limit whenever they hold any.
   if (all.length > 0)
-    lines.push('', ctx.t(data.waiting.length > 0 ? 'holds-hint' : 'holds-limit', { max: deps.core.deps.config.rules.maxHolds }));
+    lines.push('', ctx.t(data.waiting.length > 0 ? 'holds-hint' : 'holds-limit', { max: deps.core.rules.maxHolds }));
   return chunkLines(lines)[0]!;
 }
 
-export function holdsMenus(deps: BotDeps) {
+function defineScreens(deps: BotDeps): void {
   const { screens, core } = deps;
   const outdated = (ctx: BotContext & MenuFlavor) => {
     forgetHolds(ctx);
@@ -188,17 +151,15 @@ export function holdsMenus(deps: BotDeps) {
       ? ctx.t('hold-cancel-ready-question', { title: hold.book.title, until: pickupDeadline(deps, hold.ready_until) })
       : ctx.t('hold-cancel-waiting-question', { title: hold.book.title, position: hold.position ?? 1 });
   });
-
-  myHolds.register(confirmCancel);
-  return { myHolds, confirmCancel };
 }
 
 export function holdsFeature(deps: BotDeps): Composer<BotContext> {
+  defineScreens(deps);
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
   pm.command(['myholds', 'holds'], (ctx) => deps.screens.send(ctx, 'o'));
 
-  // Borrow on the "hold ready" notice (bot/notices.ts): the borrow conversation for that book,
+  // Borrow on the "hold ready" notice (bot/notice-renderer.ts): the borrow conversation for that book,
   // every step of it. A hold that ended meanwhile is said so, with the way to the book.
   pm.callbackQuery(holdBorrowCallback.pattern, async (ctx) => {
     const bookId = holdBorrowCallback.parse(ctx.callbackQuery.data)!;

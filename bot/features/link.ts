@@ -12,7 +12,7 @@ import { displayName, normalizeLanguage, readerOf } from '../reader.js';
 const langOf = (ctx: BotContext) => normalizeLanguage(ctx.reader?.language ?? ctx.from?.language_code);
 
 /** /start <code>: the question, or why the code cannot be used. */
-export async function askToLink(deps: BotDeps, ctx: BotContext, code: string): Promise<void> {
+async function askToLink(deps: BotDeps, ctx: BotContext, code: string): Promise<void> {
   const preview = await attempt(() => deps.core.users.previewLink(code, ctx.from!.id));
   // Our codes are 32 characters; one too long for a button cannot be ours.
   if (!preview.ok || !linkCallback.carries(code)) {
@@ -34,6 +34,12 @@ export async function askToLink(deps: BotDeps, ctx: BotContext, code: string): P
 export function linkFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
+
+  // Only /start with a code; plain /start is the greeting (bot/features/main.ts, installed after this one).
+  pm.command('start', (ctx, next) => {
+    const code = ctx.match.trim();
+    return code ? askToLink(deps, ctx, code) : next();
+  });
 
   pm.callbackQuery(linkCallback.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();

@@ -1,17 +1,15 @@
-// /start (greeting; with a code, the question whether to link an account: link.ts), the main menu, help and language screens,
+// /start (greeting; /start with a code is link.ts's question), the main menu, help and language screens,
 // and plain "go to screen" buttons used by messages that carry no menu.
 
 import { Menu } from '@grammyjs/menu';
 import { Composer } from 'grammy';
 import { screenCallback } from '../callbacks.js';
 import { readerCommandLines } from '../commands.js';
-import type { BotContext } from '../context.js';
+import { type BotContext, resetCatalogue } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { displayName, LANGUAGE_NAMES, LANGUAGES, normalizeLanguage, readerActor, readerOf } from '../reader.js';
-import { resetCatalogue } from './catalogue.js';
-import { askToLink } from './link.js';
 
-export function mainMenus(deps: BotDeps) {
+function defineScreens(deps: BotDeps): void {
   const { screens } = deps;
 
   const main = new Menu<BotContext>('m', screens.options())
@@ -46,7 +44,7 @@ export function mainMenus(deps: BotDeps) {
     (ctx) => ctx.tPlain('menu-main'),
     (ctx) => screens.navigate(ctx, 'm'),
   );
-  const rules = deps.core.deps.config.rules;
+  const rules = deps.core.rules;
   screens.define(
     'h',
     help,
@@ -71,20 +69,16 @@ export function mainMenus(deps: BotDeps) {
   screens.define('l', language, (ctx) =>
     ctx.t('language-choose', { current: LANGUAGE_NAMES[normalizeLanguage(ctx.reader?.language)] }),
   );
-
-  return { main, help, language };
 }
 
 export function mainFeature(deps: BotDeps): Composer<BotContext> {
+  defineScreens(deps);
   const { screens } = deps;
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 
-  pm.command('start', async (ctx) => {
-    const code = ctx.match.trim();
-    if (code) return askToLink(deps, ctx, code);
-    return screens.send(ctx, 'm', ctx.t('start-greeting', { name: displayName(readerOf(ctx)) }));
-  });
+  // With a code, /start is link.ts's question (that feature is installed before this one).
+  pm.command('start', (ctx) => screens.send(ctx, 'm', ctx.t('start-greeting', { name: displayName(readerOf(ctx)) })));
 
   pm.command('menu', (ctx) => screens.send(ctx, 'm'));
   pm.command('help', (ctx) => screens.send(ctx, 'h'));

@@ -1,5 +1,6 @@
 // "My books": active loans with due dates and a Return and an Extend button each; unpaid rent and fines with
-// a Pay button (the Checkout link, or a new session for an expired or session-less payment).
+// a Pay button (the Checkout link, or a new session for an expired or session-less payment). Extend
+// on the due-soon reminder starts the same conversation (bot/flows/extend.ts).
 
 import { Menu } from '@grammyjs/menu';
 import { Composer, InlineKeyboard } from 'grammy';
@@ -7,14 +8,14 @@ import { daysBetween } from '../../core/kernel/index.js';
 import type { Borrowing } from '../../core/lending/index.js';
 import type { UnpaidPayment } from '../../core/reports/index.js';
 import { html } from '../../i18n/index.js';
-import { payCallback } from '../callbacks.js';
+import { extendCallback, payCallback } from '../callbacks.js';
 import type { BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText } from '../errors.js';
+import { EXTEND_CONVERSATION, startExtend } from '../flows/extend.js';
 import { type PayTarget, payTargets, unpaidLineKey } from '../pay.js';
 import { readerActor } from '../reader.js';
 import { chunkLines, truncate } from '../text.js';
-import { startExtend } from './extend.js';
 
 interface MyBooks {
   loans: Borrowing[];
@@ -83,7 +84,7 @@ function myBooksText(ctx: BotContext, data: MyBooks): string {
   return chunkLines(lines)[0]!;
 }
 
-export function myBooksMenus(deps: BotDeps) {
+function defineScreens(deps: BotDeps): void {
   const { screens, core } = deps;
 
   const myBooks = new Menu<BotContext>(
@@ -180,12 +181,10 @@ export function myBooksMenus(deps: BotDeps) {
     if (!b?.ok || !b.value.is_active) return ctx.t('return-nothing');
     return ctx.t('return-confirm', { title: b.value.book.title, date: b.value.expected_return_date });
   });
-
-  myBooks.register(confirmReturn);
-  return { myBooks, confirmReturn };
 }
 
 export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
+  defineScreens(deps);
   const composer = new Composer<BotContext>();
   composer.chatType('private').command(['mybooks', 'my'], (ctx) => deps.screens.send(ctx, 'y'));
 
@@ -193,6 +192,13 @@ export function myBooksFeature(deps: BotDeps): Composer<BotContext> {
   composer
     .chatType('private')
     .callbackQuery(payCallback.pattern, (ctx) => answerPay(deps, ctx, payCallback.parse(ctx.callbackQuery.data)!));
+
+  // Extend on the due-soon reminder (bot/notice-renderer.ts): the conversation, in that message.
+  composer
+    .chatType('private')
+    .callbackQuery(extendCallback.pattern, (ctx) =>
+      ctx.conversation.enter(EXTEND_CONVERSATION, extendCallback.parse(ctx.callbackQuery.data)!),
+    );
   return composer;
 }
 

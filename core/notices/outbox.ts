@@ -1,5 +1,5 @@
 // The outbox: notifications are rows written in the same transaction as the event that causes
-// them; the dispatcher (jobs/dispatcher.ts) delivers them later, rendered by the bot (bot/notices.ts). Everything core
+// them; the dispatcher (jobs/dispatcher.ts) delivers them later, rendered by the bot (bot/notice-renderer.ts). Everything core
 // queues goes through here: enqueue for the rows of one event, activeLoanNoticesInsert for a
 // notice to many readers at once.
 import { type Expression, sql } from 'kysely';

@@ -149,7 +149,8 @@ export function sessionErrorFor(config: Pick<Config, 'sandbox' | 'stripe'>, gate
 
 const SESSION_ID = /^[A-Za-z0-9_]{1,255}$/;
 
-export function createCheckoutPages(
+/** What the success and cancel pages read of a session (and ask Stripe, at most every 5 s): no markup here. */
+export function createSessionPageReads(
   { db, clock, gateway, logger, config }: PaymentDeps,
   applySession: (session: CheckoutSessionInfo) => Promise<unknown>,
 ) {

@@ -24,6 +24,7 @@ export {
   type RefundInfo,
   type WebhookEvent,
 } from './gateway.js';
+export { createNoticeFacts, type NoticeFacts, type StillUnpaidLine } from './notice-facts.js';
 export { type PayLinks, payLinkPaymentId } from './pay-links.js';
 export {
   insertPendingPayment,

@@ -21,7 +21,7 @@ import {
 } from '../kernel/index.js';
 import { enqueue, readerNote } from '../notices/index.js';
 import {
-  createCheckoutPages,
+  createSessionPageReads,
   foreignSessionTest,
   liveSessionUrl,
   type Opened,
@@ -29,6 +29,7 @@ import {
   sessionErrorFor,
 } from './checkout.js';
 import { gatewayErrorCode, type PaymentDeps } from './gateway.js';
+import { createNoticeFacts } from './notice-facts.js';
 import { createPayLinks } from './pay-links.js';
 import { isRenewable, type Payment, paymentNoticeFacts, toPayment } from './payment.js';
 import { createSettlement } from './settlement.js';
@@ -197,7 +198,7 @@ export function createPayments(deps: PaymentDeps) {
   }
 
   const { markExpired, applySession, handleWebhook, expireDue } = createSettlement(deps, log);
-  const { confirmSession, sessionPage, pageOfRow } = createCheckoutPages(deps, applySession);
+  const { confirmSession, sessionPage, pageOfRow } = createSessionPageReads(deps, applySession);
 
   const links = createPayLinks(deps);
 
@@ -313,6 +314,8 @@ export function createPayments(deps: PaymentDeps) {
     checkoutByLink,
     // Pay links (the URL every Pay button opens).
     links,
+    // What a notice shows of its payments when it is sent (the bot's notice renderer).
+    noticeFacts: createNoticeFacts(db),
     // For core's own services (borrowings): no checks of their own, not for doors.
     internal: { getRow, firstUnpaid, openSession },
   };

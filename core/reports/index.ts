@@ -11,6 +11,5 @@ export {
   overdueLinesQuery,
   type ReaderMatch,
   type Reports,
-  stillUnpaidQuery,
   type UnpaidPayment,
 } from './reports.js';

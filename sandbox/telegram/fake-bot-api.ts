@@ -26,7 +26,7 @@ import { createBotApiApp } from './server.js';
 import { createChatStore, entryOf, store } from './state.js';
 import type { FakeBotApi, FakeBotApiOptions, Falsy } from './types.js';
 import { createUpdateQueue } from './updates.js';
-import { createUsers } from './users.js';
+import { createChatUsers } from './users.js';
 
 export { type FormattedText, parseTelegramHtml } from './html-entities.js';
 export type * from './types.js';
@@ -67,7 +67,7 @@ export function createFakeBotApi(options: FakeBotApiOptions = {}): FakeBotApi {
     maxLoggedCalls: options.maxLoggedCalls ?? 10_000,
     changed: notifier.changed,
   });
-  const users = createUsers({ chatStore, updates, notifier });
+  const users = createChatUsers({ chatStore, updates, notifier });
   const app = createBotApiApp({ basePath: options.basePath, invoke: invoker.invoke });
 
   const api: FakeBotApi = {

@@ -8,12 +8,12 @@ import { type ChatState, type ChatStore, entryOf, makeUser, type StoredMessage, 
 import type { FakeBotApi, FakeUserInput } from './types.js';
 import type { UpdateQueue } from './updates.js';
 
-export type Users = Pick<FakeBotApi, 'userSends' | 'pressButton' | 'pressButtonByLabel'> & {
+export type ChatUsers = Pick<FakeBotApi, 'userSends' | 'pressButton' | 'pressButtonByLabel'> & {
   /** The chat, or an error that says why a controller call cannot use it. */
   requireChat(chatId: number, who: string): ChatState;
 };
 
-export function createUsers(deps: { chatStore: ChatStore; updates: UpdateQueue; notifier: Notifier }): Users {
+export function createChatUsers(deps: { chatStore: ChatStore; updates: UpdateQueue; notifier: Notifier }): ChatUsers {
   const { chatStore, updates, notifier } = deps;
   const enqueue = updates.enqueue;
 
@@ -31,7 +31,7 @@ export function createUsers(deps: { chatStore: ChatStore; updates: UpdateQueue; 
     throw new Error(`${who}: no \`from\` given and nobody has written in chat ${state.chat.id} yet`);
   }
 
-  const users: Users = {
+  const users: ChatUsers = {
     requireChat,
 
     userSends(input) {

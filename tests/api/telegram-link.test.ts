@@ -3,7 +3,7 @@
 // Telegram the earlier chat is told; DELETE /api/users/me/telegram-link/ unlinks (that chat is
 // told too); GET /api/users/me/ shows which Telegram is linked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRenderer } from '../../bot/notices.js';
+import { createRenderer } from '../../bot/notice-renderer.js';
 import { type ApiWorld, createApiWorld, PASSWORD, type TestUser } from '../helpers/api.js';
 
 let w: ApiWorld;

@@ -211,7 +211,7 @@ describe('Failed logins never lock the owner out', () => {
 
   it('an address that last logged in to the account more than 30 days ago counts as new', async () => {
     expect((await login(s, 'month@example.test', PASSWORD, '127.0.8.100')).status).toBe(200);
-    const db = s.core.deps.db;
+    const db = s.db;
     const id = (await db.selectFrom('users').select('id').where('email', '=', 'month@example.test').executeTakeFirstOrThrow()).id;
     await db
       .updateTable('login_addresses')

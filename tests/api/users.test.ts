@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../api/app.js';
 import { createTokens } from '../../api/tokens.js';
+import { counterStoreFor } from '../../db/rate-limit-store.js';
 import { silentLogger } from '../../logger.js';
 import { type ApiWorld, createApiWorld, JWT_SECRET, PASSWORD } from '../helpers/api.js';
 
@@ -361,7 +362,14 @@ describe('The Telegram link is a one-time t.me deep link', () => {
   });
 
   it('answers 503 with a clear message while the bot username is unknown', async () => {
-    const app = createApi({ core: w.core, jwtSecret: JWT_SECRET, logger: silentLogger(), rateLimit: false });
+    const app = createApi({
+      core: w.core,
+      config: w.config,
+      counters: counterStoreFor(w.db),
+      jwtSecret: JWT_SECRET,
+      logger: silentLogger(),
+      rateLimit: false,
+    });
     const u = await w.user();
     const res = await app.request('/api/users/me/telegram-link/', {
       method: 'POST',

@@ -2,7 +2,8 @@
 // (i18n/): escaped exactly once wherever it shows — a menu, a card, a notice, a staff list —
 // and shown as typed on a button, which Telegram does not parse as HTML.
 import { describe, expect, it } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
 import type { TranscriptEntry } from '../../sandbox/telegram/fake-bot-api.js';
@@ -50,7 +51,13 @@ describe('a title full of HTML is escaped exactly once', () => {
     expect(w.buttons(mine).map((b) => b.text)).toContain(`↩ Return “${TITLE}”`);
 
     await dispatchOutbox(
-      { db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) },
+      {
+        db: w.db,
+        api: w.bot.api,
+        clock: w.clock,
+        logger: silentLogger(),
+        notices: createNoticeRenderer({ facts: createNoticeFacts(w.db) }),
+      },
       { perChatIntervalMs: 0, globalPerSecond: 1000 },
     );
     const staffNotice = w.tg.api

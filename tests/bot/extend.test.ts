@@ -3,8 +3,8 @@
 // current due date, the extra rent, confirm, the pay link — or says plainly why not, before any
 // step. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { extensionDates } from '../../bot/features/extend.js';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { extensionDates } from '../../bot/flows/extend.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
@@ -20,7 +20,7 @@ const dispatch = () =>
       api: w.bot.api,
       clock: w.clock,
       logger: silentLogger(),
-      notices: createNoticeRenderer(w.db, w.core.payments.links),
+      notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
     },
     { perChatIntervalMs: 0, globalPerSecond: 1000 },
   );

@@ -4,7 +4,7 @@
 // linked reader of one made over REST or by staff (with its Pay button), and an extension made in
 // the bot is told there once. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { createNoticeRenderer, createRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer, createRenderer } from '../../bot/notice-renderer.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
 import { addBooks, ann, bob, librarian, linkStaff, readerSteps, STAFF_CHAT_ID, staffChat, useBotWorld } from '../helpers/bot.js';
@@ -19,7 +19,7 @@ const dispatch = () =>
       api: w.bot.api,
       clock: w.clock,
       logger: silentLogger(),
-      notices: createNoticeRenderer(w.db, w.core.payments.links),
+      notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
     },
     { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 0 },
   );

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CALLBACK_DATA_BYTES } from '../../bot/callbacks.js';
 import { domainErrorText } from '../../bot/errors.js';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { type DomainErrorData, ERROR_STATUS, type ErrorCode } from '../../core/kernel/errors.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
@@ -23,7 +23,7 @@ const dispatch = () =>
       api: w.bot.api,
       clock: w.clock,
       logger: silentLogger(),
-      notices: createNoticeRenderer(w.db, w.core.payments.links),
+      notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
     },
     { perChatIntervalMs: 0, globalPerSecond: 1000 },
   );

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBot, setCommands } from '../../bot/index.js';
 import { startPolling, webhookHandler } from '../../bot/run.js';
+import { databaseStorage } from '../../bot/storage.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { KvStore } from '../../db/kv-store.js';
 import { addBooks, ann, type BotWorld, captureLogger, createBotWorld, STAFF_CHAT_ID, staffChat, TOKEN } from '../helpers/bot.js';
@@ -170,7 +171,12 @@ describe('webhook mode', () => {
   it('answers updates POSTed with the right secret and refuses a wrong one with 401', async () => {
     w = await createBotWorld();
     const app = new Hono();
-    const bot = createBot(TOKEN, w.core, { apiRoot: w.tg.apiRoot, logger: captureLogger(w.logs), staffChatId: STAFF_CHAT_ID });
+    const bot = createBot(TOKEN, w.core, {
+      storage: databaseStorage(w.db, w.clock),
+      apiRoot: w.tg.apiRoot,
+      logger: captureLogger(w.logs),
+      staffChatId: STAFF_CHAT_ID,
+    });
     app.post('/telegram/webhook', webhookHandler(bot, 'hook-secret_1'));
     const server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

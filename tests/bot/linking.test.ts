@@ -2,7 +2,7 @@
 // and links only on "Link"; a merge never leaves a reader above MAX_ACTIVE_LOANS; a reader keeps
 // the language they use in Telegram. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
@@ -231,7 +231,7 @@ describe('A link that replaces an earlier Telegram tells the earlier chat', () =
         api: w.bot.api,
         clock: w.clock,
         logger: silentLogger(),
-        notices: createNoticeRenderer(w.db, w.core.payments.links),
+        notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
       },
       { perChatIntervalMs: 0, globalPerSecond: 1000 },
     );

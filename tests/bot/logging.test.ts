@@ -3,7 +3,8 @@
 import { Writable } from 'node:stream';
 import { GrammyError } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { createLogger, errorForLog } from '../../logger.js';
 import { addBooks, ann, captureLogger, type LogEntry, readerSteps, useBotWorld } from '../helpers/bot.js';
@@ -62,7 +63,13 @@ describe('the bot logs failed Bot API calls without their payload', () => {
     w.tg.api.failNext('sendMessage', 10, { status: 400, description: 'Bad Request: chat not found' });
     const logs: LogEntry[] = [];
     const summary = await dispatchOutbox(
-      { db: w.db, api: w.bot.api, clock: w.clock, logger: captureLogger(logs), notices: createNoticeRenderer(w.db) },
+      {
+        db: w.db,
+        api: w.bot.api,
+        clock: w.clock,
+        logger: captureLogger(logs),
+        notices: createNoticeRenderer({ facts: createNoticeFacts(w.db) }),
+      },
       { perChatIntervalMs: 0, globalPerSecond: 1000 },
     );
     expect(summary.failed).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRenderer, type RenderFacts } from '../../bot/notices.js';
+import { createRenderer, type RenderFacts } from '../../bot/notice-renderer.js';
 import type { NoticePayloads, NotificationKind } from '../../core/notices/index.js';
 import { type MissingMessage, onMissingMessage, t } from '../../i18n/index.js';
 import { parseTelegramHtml } from '../../sandbox/telegram/fake-bot-api.js';

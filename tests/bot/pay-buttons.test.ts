@@ -3,7 +3,7 @@
 // (db/pay-messages.ts), and paying queues outbox edits that drop the button through the same
 // paced dispatcher. Through the fake Bot API with the real grammY client.
 import { describe, expect, it } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
 import { addBooks, ann, readerSteps, useBotWorld } from '../helpers/bot.js';
@@ -18,7 +18,7 @@ const dispatch = () =>
       api: w.bot.api,
       clock: w.clock,
       logger: silentLogger(),
-      notices: createNoticeRenderer(w.db, w.core.payments.links),
+      notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
     },
     { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 0 },
   );

@@ -3,7 +3,7 @@
 // command menu and notices are Russian.
 import { describe, expect, it } from 'vitest';
 import { setCommands } from '../../bot/index.js';
-import { createRenderer } from '../../bot/notices.js';
+import { createRenderer } from '../../bot/notice-renderer.js';
 import { languageOf } from '../../i18n/index.js';
 import { addBooks, ann, readerSteps, useBotWorld } from '../helpers/bot.js';
 

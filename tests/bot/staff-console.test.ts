@@ -4,7 +4,7 @@
 // loan's card. Through the fake Bot API with the real grammY client.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CALLBACK_DATA_BYTES } from '../../bot/callbacks.js';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
@@ -21,7 +21,7 @@ const dispatch = () =>
       api: w.bot.api,
       clock: w.clock,
       logger: silentLogger(),
-      notices: createNoticeRenderer(w.db, w.core.payments.links),
+      notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
     },
     { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 0 },
   );
@@ -370,7 +370,7 @@ describe('a digest of staff notices', () => {
         api: w.bot.api,
         clock: w.clock,
         logger: silentLogger(),
-        notices: createNoticeRenderer(w.db, w.core.payments.links),
+        notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
       },
       { perChatIntervalMs: 0, globalPerSecond: 1000, groupPerMinute: 2 },
     );

@@ -4,9 +4,10 @@
  * stays under Telegram's limit whatever the data.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNoticeRenderer, createRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer, createRenderer } from '../../bot/notice-renderer.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../bot/text.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
 import { ann, type BotWorld, createBotWorld, librarian, linkStaff, STAFF_CHAT_ID, staffChat } from '../helpers/bot.js';
@@ -74,7 +75,13 @@ describe('the daily overdue report in the staff chat', () => {
     expect(summary).toMatchObject({ overdue: 320, readers: 40, staffMessages: 1 });
     expect(await w.db.selectFrom('outbox').select('id').where('chat_id', '=', STAFF_CHAT_ID).execute()).toHaveLength(1);
     await dispatchOutbox(
-      { db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) },
+      {
+        db: w.db,
+        api: w.bot.api,
+        clock: w.clock,
+        logger: silentLogger(),
+        notices: createNoticeRenderer({ facts: createNoticeFacts(w.db) }),
+      },
       { perChatIntervalMs: 10 },
     );
 
@@ -138,7 +145,13 @@ describe('the daily overdue report in the staff chat', () => {
     await manyOverdueLoans();
     await w.core.notices.overdueNotices(SYSTEM_ACTOR);
     await dispatchOutbox(
-      { db: w.db, api: w.bot.api, clock: w.clock, logger: silentLogger(), notices: createNoticeRenderer(w.db) },
+      {
+        db: w.db,
+        api: w.bot.api,
+        clock: w.clock,
+        logger: silentLogger(),
+        notices: createNoticeRenderer({ facts: createNoticeFacts(w.db) }),
+      },
       { perChatIntervalMs: 10 },
     );
     await w.send(ann, '/start');

@@ -7,11 +7,12 @@
 import { Api } from 'grammy';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { type Config, testConfig } from '../../config.js';
 import { type Core, createCore, SYSTEM_ACTOR } from '../../core/index.js';
 import { fineCents, fineCentsSql, fineChargeCents, fineChargeCentsSql } from '../../core/kernel/charges.js';
 import { addDays, ManualClock, todayIn } from '../../core/kernel/clock.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import type { DB } from '../../db/connection.js';
 import { type PaymentGateway, PaymentGatewayError } from '../../gateways/stripe.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
@@ -89,7 +90,13 @@ describe('the overdue notice quotes the fine that returning the book charges', (
 
     await core.notices.overdueNotices(SYSTEM_ACTOR);
     await dispatchOutbox(
-      { db, api: new Api(TOKEN, { apiRoot: tg.apiRoot }), clock, logger: silentLogger(), notices: createNoticeRenderer(db) },
+      {
+        db,
+        api: new Api(TOKEN, { apiRoot: tg.apiRoot }),
+        clock,
+        logger: silentLogger(),
+        notices: createNoticeRenderer({ facts: createNoticeFacts(db) }),
+      },
       { perChatIntervalMs: 10 },
     );
     const [notice] = tg.api.transcript(7001).filter((m) => m.from === 'bot');

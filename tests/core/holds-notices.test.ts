@@ -3,7 +3,7 @@
 // `npm run job -- expire-holds` queuing them through the outbox.
 import { describe, expect, it } from 'vitest';
 import { holdBorrowCallback, MAX_CALLBACK_DATA_BYTES } from '../../bot/callbacks.js';
-import { createRenderer } from '../../bot/notices.js';
+import { createRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { libraryDateTime } from '../../core/kernel/clock.js';
 import { runJob } from '../../jobs/index.js';
@@ -89,7 +89,7 @@ describe('npm run job -- expire-holds', () => {
       await w.core.holds.place(second, { book_id: book.id });
       await w.core.borrowings.returnBook(lender, borrowing.id);
       w.clock.advance(24 * 3_600_000);
-      expect(await runJob('expire-holds', { core: w.core, logger: silentLogger() })).toEqual({
+      expect(await runJob('expire-holds', { core: w.core, db: w.db, clock: w.clock, logger: silentLogger() })).toEqual({
         expired: 1,
         passedOn: 1,
         toShelf: 0,
@@ -105,7 +105,7 @@ describe('npm run job -- expire-holds', () => {
         { chat_id: 62, kind: 'reader.hold_expired' },
         { chat_id: 63, kind: 'reader.hold_ready' },
       ]);
-      expect(await runJob('expire-holds', { core: w.core, logger: silentLogger() })).toEqual({
+      expect(await runJob('expire-holds', { core: w.core, db: w.db, clock: w.clock, logger: silentLogger() })).toEqual({
         expired: 0,
         passedOn: 0,
         toShelf: 0,

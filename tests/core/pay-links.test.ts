@@ -2,7 +2,7 @@
 // payment's pay link, which opens its live checkout, renewing the session first when it expired;
 // and one event is one message in the reader's chat.
 import { describe, expect, it } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
 import { dispatchOutbox } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
@@ -19,7 +19,7 @@ const dispatch = () =>
       api: w.bot.api,
       clock: w.clock,
       logger: silentLogger(),
-      notices: createNoticeRenderer(w.db, w.core.payments.links),
+      notices: createNoticeRenderer({ facts: w.core.payments.noticeFacts, links: w.core.payments.links }),
     },
     { perChatIntervalMs: 0, globalPerSecond: 1000 },
   );

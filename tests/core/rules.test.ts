@@ -301,7 +301,7 @@ describe('staff notices name the reader with their current Telegram username', (
 describe('the catalogue cache never outlives a write made through core', () => {
   it('lists and details reflect borrows, returns, edits and deletes at once', async () => {
     world = await createWorld();
-    const core = createCore({ ...world.core.deps, catalogueCacheMs: 60_000 });
+    const core = createCore({ ...world.coreDeps, catalogueCacheMs: 60_000 });
     const book = await core.books.create(SYSTEM_ACTOR, {
       title: 'Cached',
       author: 'A',

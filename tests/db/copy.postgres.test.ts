@@ -39,14 +39,14 @@ const coreOver = (db: DB): Core =>
     }),
   });
 
-const reader = async (core: Core, n: number, telegramId?: number) => {
+const reader = async (core: Core, db: DB, n: number, telegramId?: number) => {
   const u = await core.users.register({
     email: `copy-reader${n}@example.test`,
     password: 'correct horse',
     first_name: 'Copy',
     last_name: `Reader${n}`,
   });
-  if (telegramId) await core.deps.db.updateTable('users').set({ telegram_user_id: telegramId }).where('id', '=', u.id).execute();
+  if (telegramId) await db.updateTable('users').set({ telegram_user_id: telegramId }).where('id', '=', u.id).execute();
   return { userId: u.id, isStaff: false };
 };
 
@@ -59,7 +59,11 @@ beforeAll(async () => {
   await core.demo.loadCatalogue(SYSTEM_ACTOR);
   await core.demo.ensureStaffAccount(SYSTEM_ACTOR);
   await getOrCreateSetting(source, 'jwt_secret', () => 'the-secret-that-must-survive');
-  const [ann, bob, cid] = [await reader(core, 1, 5_000_000_001), await reader(core, 2), await reader(core, 3, 5_000_000_003)];
+  const [ann, bob, cid] = [
+    await reader(core, source, 1, 5_000_000_001),
+    await reader(core, source, 2),
+    await reader(core, source, 3, 5_000_000_003),
+  ];
   const books = (await core.books.list({ limit: 100 })).results;
   const paid = await core.borrowings.borrow(ann, { book_id: books[0]!.id, expected_return_date: '2026-03-15' });
   const sessionId = paid.borrowing.payments[0]!.session_id!;
@@ -133,7 +137,7 @@ describe('db:copy from SQLite to PostgreSQL', () => {
     expect(await getOrCreateSetting(target, 'jwt_secret', () => 'a new one')).toBe('the-secret-that-must-survive');
     const max = async (t: 'books' | 'borrowings' | 'payments' | 'users' | 'outbox') =>
       Number((await sql<{ m: number }>`SELECT max(id) AS m FROM ${sql.id(t)}`.execute(source)).rows[0]!.m);
-    const dan = await reader(core, 4);
+    const dan = await reader(core, target, 4);
     expect(dan.userId).toBe((await max('users')) + 1);
     const book = await core.books.create(SYSTEM_ACTOR, {
       title: 'After the Copy',

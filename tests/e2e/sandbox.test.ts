@@ -72,7 +72,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * a persona switch reads a chat that is settled rather than one still receiving notices.
  */
 async function outboxDrained(timeoutMs = 15_000): Promise<void> {
-  const db = service!.core.deps.db;
+  const db = service!.db;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { pending } = await db

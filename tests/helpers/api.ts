@@ -18,6 +18,7 @@ import type { Book } from '../../core/catalogue/books.js';
 import { type Core, createCore, SYSTEM_ACTOR } from '../../core/index.js';
 import { ManualClock } from '../../core/kernel/clock.js';
 import type { DB } from '../../db/connection.js';
+import { counterStoreFor } from '../../db/rate-limit-store.js';
 import { createStripeGateway } from '../../gateways/stripe.js';
 import { type Logger, silentLogger } from '../../logger.js';
 import { type StartedFakeStripe, startFakeStripe } from '../fakes/stripe.js';
@@ -168,6 +169,8 @@ export async function createApiWorld(opts: ApiWorldOptions = {}): Promise<ApiWor
   });
   const app = createApi({
     core,
+    config,
+    counters: counterStoreFor(db),
     jwtSecret: JWT_SECRET,
     logger,
     rateLimit: false,

@@ -12,6 +12,7 @@ import type { InlineKeyboardButton } from 'grammy/types';
 import pino from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import { type BotContext, createBot } from '../../bot/index.js';
+import { databaseStorage } from '../../bot/storage.js';
 import { type Config, testConfig } from '../../config.js';
 import { type Core, createCore, SYSTEM_ACTOR } from '../../core/index.js';
 import { ManualClock } from '../../core/kernel/clock.js';
@@ -100,7 +101,13 @@ export async function createBotWorld(opts: BotWorldOptions = {}): Promise<BotWor
   async function build() {
     const { db } = await openTestDatabase(file);
     const core = createCore({ db, clock, config, gateway, logger });
-    const bot = createBot(TOKEN, core, { apiRoot: tg.apiRoot, staffChatId, logger, botInfo: tg.api.botInfo });
+    const bot = createBot(TOKEN, core, {
+      storage: databaseStorage(db, clock),
+      apiRoot: tg.apiRoot,
+      staffChatId,
+      logger,
+      botInfo: tg.api.botInfo,
+    });
     return { db, core, bot };
   }
 

@@ -3,10 +3,11 @@
 
 import { Api } from 'grammy';
 import { afterEach, beforeEach } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { type Clock, systemClock } from '../../core/kernel/clock.js';
 import { enqueue, type Notification } from '../../core/notices/outbox.js';
 import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import type { DB } from '../../db/connection.js';
 import type { DispatcherDeps, DispatchOptions, MessageSender } from '../../jobs/dispatcher.js';
 import { silentLogger } from '../../logger.js';
@@ -72,7 +73,7 @@ export function useDispatchHarness(): DispatchHarness {
       api: sender,
       clock,
       logger: silentLogger(),
-      notices: createNoticeRenderer(h.db),
+      notices: createNoticeRenderer({ facts: createNoticeFacts(h.db) }),
     }),
     privateChat(id: number) {
       h.tg.api.registerChat({ id, type: 'private', first_name: `Reader${id}` });

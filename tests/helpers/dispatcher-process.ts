@@ -3,8 +3,9 @@
 // once it holds the dispatcher lease; runs until killed (see dispatcher-crash.test.ts).
 import { Api } from 'grammy';
 import pino from 'pino';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { systemClock } from '../../core/kernel/clock.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import { createDb } from '../../db/connection.js';
 import { createDispatcherLoop } from '../../jobs/dispatcher-loop.js';
 
@@ -14,7 +15,7 @@ const api = new Api(token!, { apiRoot: apiRoot! });
 // Logs go to stderr, for the test to show when something goes wrong.
 const logger = pino({ level: 'info' }, pino.destination(2));
 const loop = createDispatcherLoop(
-  { db, api, clock: systemClock, logger, notices: createNoticeRenderer(db) },
+  { db, api, clock: systemClock, logger, notices: createNoticeRenderer({ facts: createNoticeFacts(db) }) },
   { ...(JSON.parse(options ?? '{}') as object), holder: holder! },
 );
 loop.start();

@@ -17,6 +17,8 @@ import { openTestDatabase } from './engine.js';
 export interface World {
   db: DB;
   core: Core;
+  /** What the core was built from (another core over the same world: tests/core/rules.test.ts). */
+  coreDeps: Parameters<typeof createCore>[0];
   clock: ManualClock;
   config: Config;
   stripe: StartedFakeStripe;
@@ -42,10 +44,13 @@ export async function createWorld(opts: { file?: string; env?: Record<string, st
     timeoutMs: 2000,
     maxNetworkRetries: 0,
   });
-  const core = createCore({ db, clock, config, gateway, logger: silentLogger() });
+  const coreDeps = { db, clock, config, gateway, logger: silentLogger() };
+  const core = createCore(coreDeps);
+  databaseOf.set(core, db);
   return {
     db,
     core,
+    coreDeps,
     clock,
     config,
     stripe,
@@ -57,8 +62,11 @@ export async function createWorld(opts: { file?: string; env?: Record<string, st
   };
 }
 
+/** Each world's core and its database, for helpers given only the core. */
+const databaseOf = new WeakMap<Core, DB>();
+
 let seq = 0;
-/** A reader account (REST-registered) and its actor. */
+/** A reader account (REST-registered) and its actor; with `telegramId` linked as by the bot (a world's core). */
 export async function makeReader(core: Core, over: { telegramId?: number } = {}) {
   seq++;
   const user = await core.users.register({
@@ -68,7 +76,9 @@ export async function makeReader(core: Core, over: { telegramId?: number } = {})
     last_name: `Er${seq}`,
   });
   if (over.telegramId !== undefined) {
-    await core.deps.db.updateTable('users').set({ telegram_user_id: over.telegramId }).where('id', '=', user.id).execute();
+    const db = databaseOf.get(core);
+    if (!db) throw new Error('makeReader: a Telegram id needs a core made by createWorld');
+    await db.updateTable('users').set({ telegram_user_id: over.telegramId }).where('id', '=', user.id).execute();
   }
   return { user, actor: { userId: user.id, isStaff: false } };
 }

@@ -6,7 +6,7 @@
  * client, with the dispatcher's injected clock.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { createRenderer } from '../../bot/notices.js';
+import { createRenderer } from '../../bot/notice-renderer.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../bot/text.js';
 import { ManualClock } from '../../core/kernel/clock.js';
 import { enqueue, type Notification, type NotificationKind } from '../../core/notices/outbox.js';

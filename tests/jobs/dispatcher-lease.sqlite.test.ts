@@ -10,12 +10,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNoticeRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer } from '../../bot/notice-renderer.js';
 import { testConfig } from '../../config.js';
 import { createCore } from '../../core/index.js';
 import { ManualClock, systemClock } from '../../core/kernel/clock.js';
 import { enqueue } from '../../core/notices/outbox.js';
 import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import { type DB, openDatabase } from '../../db/connection.js';
 import { acquireLease, leaseHeld, liveLease, releaseLease } from '../../db/leases.js';
 import * as m004 from '../../db/migrations/004_leases.js';
@@ -147,8 +148,9 @@ describe('one dispatcher at a time', () => {
   });
   const jobDeps = (clock = systemClock) => ({
     core: createCore({ db: h.db, clock, config: testConfig(), gateway: offline, logger: silentLogger() }),
+    db: h.db,
     api: h.api,
-    notices: createNoticeRenderer(h.db),
+    notices: createNoticeRenderer({ facts: createNoticeFacts(h.db) }),
     clock,
     logger: silentLogger(),
     dispatch: FAST,
@@ -279,7 +281,7 @@ describe('npm run job -- dispatch, as an operator runs it beside the service', (
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'library-lease-'));
     const file = path.join(dir, 'library.db');
     const { db } = await openDatabase(file);
-    const deps = { ...h.deps(), db, notices: createNoticeRenderer(db) };
+    const deps = { ...h.deps(), db, notices: createNoticeRenderer({ facts: createNoticeFacts(db) }) };
     const a = h.privateChat(1401);
     const loop = createDispatcherLoop(deps, { ...FAST, idleMs: 20, holder: 'service (pid 1 on test)' });
     try {

@@ -10,12 +10,13 @@ import { Api } from 'grammy';
 import { CompiledQuery, sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNoticeRenderer, createRenderer } from '../../bot/notices.js';
+import { createNoticeRenderer, createRenderer } from '../../bot/notice-renderer.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../bot/text.js';
 import { type Config, testConfig } from '../../config.js';
 import { type Core, createCore, SYSTEM_ACTOR } from '../../core/index.js';
 import { addDays, ManualClock, todayIn } from '../../core/kernel/clock.js';
 import { dueSoonInsert, readerOverdueNoticesInsert } from '../../core/notices/reminders.js';
+import { createNoticeFacts } from '../../core/payments/index.js';
 import { overdueCountsQuery, overdueLinesQuery } from '../../core/reports/reports.js';
 import type { DB } from '../../db/connection.js';
 import { createStripeGateway, type PaymentGateway, PaymentGatewayError } from '../../gateways/stripe.js';
@@ -144,7 +145,16 @@ async function addLoan(userId: number, bookId: number, borrow: string, due: stri
 const today = () => todayIn(clock, config.rules.timeZone);
 const outbox = () => db.selectFrom('outbox').selectAll().orderBy('id').execute();
 const dispatch = () =>
-  dispatchOutbox({ db, api, clock, logger: silentLogger(), notices: createNoticeRenderer(db, core.payments.links) }, FAST);
+  dispatchOutbox(
+    {
+      db,
+      api,
+      clock,
+      logger: silentLogger(),
+      notices: createNoticeRenderer({ facts: core.payments.noticeFacts, links: core.payments.links }),
+    },
+    FAST,
+  );
 const botMessages = (chatId: number) => tg.api.transcript(chatId).filter((m) => m.from === 'bot');
 
 /**
@@ -519,7 +529,16 @@ describe('the schedules', () => {
         },
       }),
     );
-    const jobs = createJobs({ core, api, notices: createNoticeRenderer(db), clock, logger, dispatch: { ...FAST, idleMs: 20 } });
+    const jobs = createJobs({
+      core,
+      db,
+      schedules: config.cron,
+      api,
+      notices: createNoticeRenderer({ facts: createNoticeFacts(db) }),
+      clock,
+      logger,
+      dispatch: { ...FAST, idleMs: 20 },
+    });
     jobs.start();
     try {
       await tg.api.waitFor(() => botMessages(STAFF).length === 1, 4000);
@@ -551,7 +570,16 @@ describe('the schedules', () => {
       { userId: reader, isStaff: false },
       { book_id: await addBook(), expected_return_date: addDays(today(), 2) },
     );
-    const deps = { core, api, notices: createNoticeRenderer(db), clock, logger: silentLogger(), dispatch: FAST };
+    const deps = {
+      core,
+      db,
+      schedules: config.cron,
+      api,
+      notices: createNoticeRenderer({ facts: createNoticeFacts(db) }),
+      clock,
+      logger: silentLogger(),
+      dispatch: FAST,
+    };
 
     expect(await runJob('expire-payments', deps)).toEqual({ checked: 0, expired: 0, paid: 0, errors: 0 });
     clock.advance(25 * 3600_000); // the checkout session has lived its 24 hours

@@ -16,7 +16,14 @@ afterEach(async () => {
 });
 
 const instance = (world: World, holder: string, logs?: LogEntry[]) => {
-  const jobs = createJobs({ core: world.core, logger: logs ? captureLogger(logs) : silentLogger(), holder });
+  const jobs = createJobs({
+    core: world.core,
+    db: world.db,
+    clock: world.clock,
+    schedules: world.config.cron,
+    logger: logs ? captureLogger(logs) : silentLogger(),
+    holder,
+  });
   running.push(jobs);
   return jobs;
 };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokens } from '../../api/tokens.js';
 import { type Config, loadConfig } from '../../config.js';
 import { SYSTEM_ACTOR } from '../../core/index.js';
-import { addDays, todayIn } from '../../core/kernel/clock.js';
+import { addDays, systemClock, todayIn } from '../../core/kernel/clock.js';
 import { enqueue, type Notification } from '../../core/notices/outbox.js';
 import type { PaymentReceivedPayload } from '../../core/notices/payloads.js';
 import { type RunningService, startService } from '../../service.js';
@@ -92,7 +92,7 @@ const api = async (s: RunningService, method: string, path: string, token?: stri
 
 /** Readers straight in the database, with access tokens (no password hashing). */
 async function readers(n: number, tag: string): Promise<Array<{ id: number; token: string }>> {
-  const rows = await a.core.deps.db
+  const rows = await a.db
     .insertInto('users')
     .values(
       Array.from({ length: n }, (_, i) => ({ email: `${tag}${i}@example.test`, first_name: 'Multi', last_name: `${tag}${i}` })),
@@ -105,7 +105,7 @@ const staffToken = async () => {
   const { user } = await a.core.users.createOrPromoteStaff(SYSTEM_ACTOR, `staff-${Date.now()}@example.test`, 'staff password');
   return auth.issue(user.id, 'access', 0);
 };
-const today = () => todayIn(a.core.deps.clock, a.config.rules.timeZone);
+const today = () => todayIn(systemClock, a.config.rules.timeZone);
 
 describe('Borrowing and returning stay exact across instances', () => {
   it('100 parallel borrows of a book with 7 copies, spread over both instances: exactly 7 succeed, inventory 0', async () => {
@@ -127,7 +127,7 @@ describe('Borrowing and returning stay exact across instances', () => {
     expect(statuses.filter((s) => s !== 201).every((s) => s === 409)).toBe(true);
     expect(answers.filter((r) => r.status === 409).every((r) => r.body.error.code === 'NO_COPIES_LEFT')).toBe(true);
     for (const s of both()) expect((await api(s, 'GET', `/api/books/${book.id}/`)).body.inventory).toBe(0);
-    const loans = await a.core.deps.db.selectFrom('borrowings').select('id').where('book_id', '=', book.id).execute();
+    const loans = await a.db.selectFrom('borrowings').select('id').where('book_id', '=', book.id).execute();
     expect(loans).toHaveLength(7);
   });
 
@@ -154,11 +154,7 @@ describe('Borrowing and returning stay exact across instances', () => {
     expect(returns.filter((r) => r.status === 200)).toHaveLength(50);
     expect(returns.filter((r) => r.status !== 200).every((r) => r.status === 409)).toBe(true);
     expect((await a.core.books.get(book.id)).inventory).toBe(50);
-    const notes = await a.core.deps.db
-      .selectFrom('outbox')
-      .select('payload')
-      .where('kind', '=', 'staff.borrowing_returned')
-      .execute();
+    const notes = await a.db.selectFrom('outbox').select('payload').where('kind', '=', 'staff.borrowing_returned').execute();
     const returnedIds = notes
       .map((n) => JSON.parse(n.payload).borrowing_id as number)
       .filter((id) => loans.some((l) => l.body.id === id));
@@ -174,7 +170,7 @@ describe('Each scheduled run happens on one instance', () => {
     await Promise.all([a.jobs.stop(), b.jobs.stop()]);
     const finished = (job: string) => logs.filter((l) => l.msg === `job ${job} finished` && Number(l.time) >= start);
     const slots = async (job: string) =>
-      await a.core.deps.db.selectFrom('leases').select(['name', 'holder']).where('name', 'like', `job:${job}@%`).execute();
+      await a.db.selectFrom('leases').select(['name', 'holder']).where('name', 'like', `job:${job}@%`).execute();
     for (const job of ['overdue-report', 'due-soon']) {
       const runs = finished(job);
       expect(runs.length).toBeGreaterThanOrEqual(2);
@@ -213,7 +209,7 @@ describe('Notifications', () => {
       })),
     );
     const t0 = Date.now();
-    await enqueue(a.core.deps.db, notes, t0);
+    await enqueue(a.db, notes, t0);
     a.jobs.poke();
     b.jobs.poke();
     const ours = () => tg.api.calls.filter((c) => c.method === 'sendMessage' && c.ok && chats.includes(Number(c.params.chat_id)));
@@ -235,7 +231,7 @@ describe('Notifications', () => {
       .sort((x, y) => x - y);
     for (let i = 30; i < all.length; i++) expect(all[i]! - all[i - 30]!).toBeGreaterThanOrEqual(1000);
     expect(tg.api.calls.filter((c) => c.method === 'sendMessage' && c.at >= t0 && c.error_code === 429)).toEqual([]);
-    const pending = await a.core.deps.db
+    const pending = await a.db
       .selectFrom('outbox')
       .select(sql<number>`count(*)`.as('n'))
       .where('chat_id', 'in', chats)
@@ -274,11 +270,11 @@ describe('Stripe webhooks', () => {
       });
     const answers = await Promise.all([a, b, a, b, a, b].map(post));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    const row = await a.core.deps.db.selectFrom('payments').selectAll().where('id', '=', payment.id).executeTakeFirstOrThrow();
+    const row = await a.db.selectFrom('payments').selectAll().where('id', '=', payment.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('PAID');
-    expect(await a.core.deps.db.selectFrom('stripe_events').select('id').where('id', '=', event.id).execute()).toHaveLength(1);
+    expect(await a.db.selectFrom('stripe_events').select('id').where('id', '=', event.id).execute()).toHaveLength(1);
     const notes = (
-      await a.core.deps.db.selectFrom('outbox').select(['kind', 'payload']).where('kind', 'like', '%payment_received').execute()
+      await a.db.selectFrom('outbox').select(['kind', 'payload']).where('kind', 'like', '%payment_received').execute()
     ).filter((n) => JSON.parse(n.payload).payment_id === payment.id);
     expect(notes.map((n) => n.kind)).toEqual(['staff.payment_received']);
   });

@@ -11,7 +11,7 @@ import type { Update } from 'grammy/types';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeGateway, type PaymentGateway } from '../../gateways/stripe.js';
-import { createCheckoutPages, formatAmount } from '../../sandbox/checkout-page.js';
+import { createFakeCheckoutPages, formatAmount } from '../../sandbox/checkout-page.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_STRIPE_KEY, sandboxPersonas } from '../../sandbox/index.js';
 import { createFakeStripe, type FakeStripeController } from '../../sandbox/stripe/fake-stripe-api.js';
 import { createFakeBotApi, type FakeBotApi } from '../../sandbox/telegram/fake-bot-api.js';
@@ -96,7 +96,7 @@ beforeAll(async () => {
   root.route('/sandbox/telegram', telegram.app);
   root.route('/sandbox', createWebChat({ telegram: counted(telegram), personas, publicUrl: base }));
   root.route('/sandbox/stripe', stripe.app);
-  root.route('/sandbox/checkout', createCheckoutPages({ stripe }));
+  root.route('/sandbox/checkout', createFakeCheckoutPages({ stripe }));
   root.post('/api/payments/webhook/', async (c) => {
     webhooks.push({ body: await c.req.text(), signature: c.req.header('stripe-signature') });
     return c.json({ received: true });
@@ -165,7 +165,7 @@ describe('the web chat page', () => {
     // The service's app is an OpenAPIHono with `strict: false`.
     const app = new Hono({ strict: false });
     app.route('/sandbox', createWebChat({ telegram, personas, publicUrl: base }));
-    app.route('/sandbox/checkout', createCheckoutPages({ stripe }));
+    app.route('/sandbox/checkout', createFakeCheckoutPages({ stripe }));
     const page = await app.request('/sandbox/');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('data-testid="message-list"');
@@ -790,7 +790,7 @@ describe('the checkout page', () => {
     const s = await openSession('Book rent: Kobzar', 150);
     const app = new Hono().route(
       '/sandbox/checkout',
-      createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'uk' : undefined) }),
+      createFakeCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'uk' : undefined) }),
     );
     const uk = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
     expect(uk).toContain('<html lang="uk">');
@@ -815,7 +815,7 @@ describe('the checkout page', () => {
     expect(en).toMatch(/<span class="nowrap" data-testid="expires">expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
     const failing = new Hono().route(
       '/sandbox/checkout',
-      createCheckoutPages({ stripe, languageOf: () => Promise.reject(new Error('database down')) }),
+      createFakeCheckoutPages({ stripe, languageOf: () => Promise.reject(new Error('database down')) }),
     );
     const res = await failing.request(`/sandbox/checkout/${s.id}`);
     expect(res.status).toBe(200);
@@ -826,7 +826,7 @@ describe('the checkout page', () => {
     const s = await openSession('Book rent: Dune', 150);
     const app = new Hono().route(
       '/sandbox/checkout',
-      createCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'ru' : 'en') }),
+      createFakeCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'ru' : 'en') }),
     );
     const ru = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
     expect(ru).toContain('<html lang="ru">');

@@ -64,6 +64,14 @@ describe('configuration is parsed once, with clear messages', () => {
     );
   });
 
+  it('reads CATALOGUE_CACHE_SECONDS: 30 by default, 0 for no cache, and names a malformed one', () => {
+    expect(loadConfig({}).catalogueCacheSeconds).toBe(30);
+    expect(loadConfig({ CATALOGUE_CACHE_SECONDS: '0' }).catalogueCacheSeconds).toBe(0);
+    expect(loadConfig({ CATALOGUE_CACHE_SECONDS: '300' }).catalogueCacheSeconds).toBe(300);
+    for (const bad of ['-1', 'half a minute', '1.5'])
+      expect(() => loadConfig({ CATALOGUE_CACHE_SECONDS: bad }), bad).toThrow(/CATALOGUE_CACHE_SECONDS/);
+  });
+
   it('requires the webhook secret with a Stripe key, and PUBLIC_URL for Telegram webhook mode', () => {
     expect(() => loadConfig({ STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
     expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_WEBHOOK_SECRET: 's3cret' })).toThrow(/PUBLIC_URL/);

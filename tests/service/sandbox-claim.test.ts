@@ -93,7 +93,7 @@ describe(`A second instance with the sandbox on, on the same database (${TEST_EN
     const started = Date.now();
     const restarted = await start('crashed.db');
     expect(Date.now() - started).toBeLessThan(5000);
-    const held = await liveLease(restarted.core.deps.db, SANDBOX_LEASE, Date.now());
+    const held = await liveLease(restarted.db, SANDBOX_LEASE, Date.now());
     expect(held?.holder).toContain(`npm start at ${restarted.url} (pid ${process.pid} on ${os.hostname()}`);
     await stop(restarted);
 

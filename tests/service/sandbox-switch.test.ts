@@ -100,7 +100,7 @@ async function borrowOverRest(service: RunningService) {
 }
 
 async function sandboxStaff(service: RunningService) {
-  return service.core.deps.db
+  return service.db
     .selectFrom('users')
     .select('id')
     .where('telegram_user_id', '=', LIBRARIAN_TELEGRAM_ID)

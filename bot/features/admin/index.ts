@@ -1,17 +1,22 @@
 // /admin for librarians, in the staff chat only. Both `/admin <sub> [args]` and the tappable
 // `/admin_<sub> [args]` forms work. Long lists are keyset-paged ("More" button) and split into
-// messages under 4096 characters.
+// messages under 4096 characters. /admin alone opens the staff console (console.ts); adding a
+// book and the console's searches are this feature's own conversations.
+import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard } from 'grammy';
 import { daysBetween } from '../../../core/kernel/index.js';
 import type { LoanLine } from '../../../core/reports/index.js';
 import { html } from '../../../i18n/index.js';
 import { adminListCallback, consoleCallback } from '../../callbacks.js';
-import type { BotContext } from '../../context.js';
+import type { BotContext, ConvContext } from '../../context.js';
 import type { BotDeps } from '../../deps.js';
 import { chunkLines, truncate } from '../../text.js';
 import { isStaffHere, staffActor } from './access.js';
-import { ADD_BOOK_CONVERSATION } from './add-book.js';
-import { CONSOLE_SEARCH_LIMIT, type Console, consoleFeature, queueLines, setAside } from './console.js';
+import { ADD_BOOK_CONVERSATION, addBookConversation } from './add-book.js';
+import { consoleFeature, createConsole } from './console.js';
+import { CONSOLE_SEARCH_LIMIT } from './console-kit.js';
+import { FIND_CONVERSATION } from './find.js';
+import { queueLines, readerTag, setAside } from './staff-text.js';
 
 export const ADMIN_SUBCOMMANDS = [
   'addbook',
@@ -37,15 +42,13 @@ function commandName(ctx: BotContext): string {
   return (m?.[1] ?? '').toLowerCase();
 }
 
-function readerLabel(l: Pick<LoanLine, 'reader' | 'telegram_username' | 'user_id'>): string {
-  // The name itself comes from core (displayName); staff also see the account number they act on.
-  const name = truncate(l.reader, 60);
-  return l.telegram_username ? `${name} (@${l.telegram_username}, #${l.user_id})` : `${name} (#${l.user_id})`;
-}
-
-export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<BotContext> {
+export function adminFeature(deps: BotDeps): Composer<BotContext> {
   const { core, reports } = deps;
+  const staffConsole = createConsole(deps);
   const composer = new Composer<BotContext>();
+  // Its conversations first, before anything that could take their answers (bot/index.ts).
+  composer.use(createConversation<BotContext, ConvContext>(addBookConversation(deps), ADD_BOOK_CONVERSATION));
+  composer.use(createConversation<BotContext, ConvContext>(staffConsole.findConversation(), FIND_CONVERSATION));
 
   /** Sends lines as one or more messages; the last one carries the "More" button when there is more. */
   async function sendList(ctx: BotContext, header: string, lines: string[], more?: string) {
@@ -69,7 +72,7 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     return ctx.t('admin-loan-line', {
       id: String(l.borrowing_id),
       title: truncate(l.title, 80),
-      reader: readerLabel(l),
+      reader: readerTag(l.reader, l.telegram_username, l.user_id),
       borrowed: html(ctx.t('admin-loan-borrowed', { date: l.borrow_date })),
       status: html(status),
     });
@@ -102,7 +105,8 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     const page = await reports.loansOf(staffActor(ctx), userId, { before, limit: ADMIN_PAGE_SIZE });
     const today = reports.today();
     if (page.lines.length === 0) return ctx.reply(ctx.t(before === undefined ? 'admin-loans-none' : 'admin-list-end'));
-    const header = ctx.t('admin-loans-title', { reader: readerLabel(page.lines[0]!) });
+    const first = page.lines[0]!;
+    const header = ctx.t('admin-loans-title', { reader: readerTag(first.reader, first.telegram_username, first.user_id) });
     await sendList(
       ctx,
       header,
@@ -119,7 +123,7 @@ export function adminFeature(deps: BotDeps, staffConsole: Console): Composer<Bot
     const ready = setAside(book);
     const summary = ctx.t('admin-holds-summary', { ready, waiting: book.holds });
     const rest = ready + book.holds - lines.length;
-    const text = queueLines(ctx, core.deps.config.rules.timeZone, lines);
+    const text = queueLines(ctx, core.rules.timeZone, lines);
     if (rest > 0) text.push(ctx.t('admin-holds-more', { rest }));
     await sendList(ctx, `${header}\n${summary}`, text);
   }

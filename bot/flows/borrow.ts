@@ -1,7 +1,9 @@
 // The borrow conversation (conversations v2): loan length → rent → confirm → borrowing + pay link.
+// Started from a book's card, My holds and the "hold ready" notice (startBorrow).
 // The builder is replayed on every update, so every DB read/write or clock read happens inside
 // conversation.external(), and core errors come back as values (replay-safe), never as throws.
-import { InlineKeyboard } from 'grammy';
+import { createConversation } from '@grammyjs/conversations';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { Core } from '../../core/index.js';
 import { paymentKind } from '../../core/payments/index.js';
 import type { UnpaidPayment } from '../../core/reports/index.js';
@@ -63,9 +65,14 @@ export async function startBorrow(deps: BotDeps, ctx: BotContext, bookId: number
   return ctx.conversation.enter(BORROW_CONVERSATION, bookId);
 }
 
-export function borrowConversation(deps: BotDeps) {
+/** The borrow conversation, registered before anything that starts it (bot/index.ts). */
+export function borrowFlow(deps: BotDeps): Composer<BotContext> {
+  return new Composer<BotContext>(createConversation<BotContext, ConvContext>(borrowConversation(deps), BORROW_CONVERSATION));
+}
+
+function borrowConversation(deps: BotDeps) {
   const { core } = deps;
-  const options = loanOptions(core.deps.config.rules.maxLoanDays);
+  const options = loanOptions(core.rules.maxLoanDays);
 
   return async function borrow(conversation: BotConversation, ctx: ConvContext, bookId: number) {
     const who = await conversation.external((o) => ({ userId: o.reader!.id, lang: normalizeLanguage(o.reader?.language) }));
@@ -95,10 +102,10 @@ export function borrowConversation(deps: BotDeps) {
 
     let current: ConvContext = ctx;
     for (;;) {
-      await current.editMessageText(
-        t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.deps.config.rules.maxLoanDays }),
-        { parse_mode: 'HTML', reply_markup: daysKeyboard },
-      );
+      await current.editMessageText(t('borrow-choose-days', { title, fee: book.value.daily_fee, max: core.rules.maxLoanDays }), {
+        parse_mode: 'HTML',
+        reply_markup: daysKeyboard,
+      });
       const choice = await nextPress(conversation, borrowCallback);
       current = choice.press;
       // Cancel, or a button left from another step or an older offer.

@@ -4,11 +4,9 @@
 // checkout link.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import { formatCents, nameWithUsername } from '../core/kernel/index.js';
-import type { PayLinks } from '../core/payments/index.js';
-import type { DB } from '../db/connection.js';
 import { html, t, tPlain } from '../i18n/index.js';
 import { consoleCallback, extendCallback, holdBorrowCallback, screenCallback } from './callbacks.js';
-import { loadRenderFacts, type RenderableRow, type RenderFacts } from './notice-facts.js';
+import { loadRenderFacts, type RenderableRow, type RenderFacts, type RenderSources } from './notice-facts.js';
 import {
   asStored,
   type EditKind,
@@ -34,6 +32,7 @@ export {
   paymentIdsOf,
   type RenderableRow,
   type RenderFacts,
+  type RenderSources,
   type StillUnpaid,
 } from './notice-facts.js';
 export { RenderError } from './notice-payload.js';
@@ -61,12 +60,12 @@ type Editor<K extends EditKind> = (p: StoredPayload<K>, chatId: number | undefin
 
 /**
  * What the dispatcher is given (its NoticeRenderer): the facts of a batch, then each message.
- * With `links` (core.payments.links) Pay buttons are pay links, as everywhere in the bot.
+ * With `links` Pay buttons are pay links, as everywhere in the bot.
  */
-export function createNoticeRenderer(db: DB, links?: PayLinks) {
+export function createNoticeRenderer(sources: RenderSources) {
   const { render, edit } = createRenderer();
   return {
-    facts: (rows: readonly RenderableRow[]) => loadRenderFacts(db, rows, links),
+    facts: (rows: readonly RenderableRow[]) => loadRenderFacts(sources, rows),
     render(row: RenderableRow, facts?: RenderFacts): RenderedMessage {
       const m = render(row, facts);
       const payments = payButtonsIn(m.reply_markup);

@@ -1,14 +1,15 @@
-// Extending a loan (SPEC §11), the reader's side: "Extend" on My books and on the due-soon
-// reminder starts a conversation — day buttons (after the current due date, at most
+// Extending a loan (docs/rules.md#renewals), the reader's side: "Extend" on My books and on the due-soon
+// reminder (bot/features/my-books.ts) starts a conversation — day buttons (after the current due date, at most
 // MAX_LOAN_DAYS from today), the extra rent, confirm, then the pay link — or says plainly why the
 // loan cannot be extended, before any step. The rules and the rent are core's
 // (core.borrowings.extensionQuote / extend); like the borrow conversation, every read and write
 // happens inside conversation.external() and core's refusals come back as values (replay-safe).
+import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard } from 'grammy';
 import { addDays, daysBetween } from '../../core/kernel/index.js';
 import type { ExtensionQuote } from '../../core/lending/index.js';
 import { type TVars, tPlain, t as translate } from '../../i18n/index.js';
-import { extendAnswerCallback, extendCallback, screenCallback } from '../callbacks.js';
+import { extendAnswerCallback, screenCallback } from '../callbacks.js';
 import type { BotContext, BotConversation, ConvContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { attempt, domainErrorText, type Outcome } from '../errors.js';
@@ -82,7 +83,12 @@ export async function startExtend(deps: BotDeps, ctx: BotContext, borrowingId: n
   return null;
 }
 
-export function extendConversation(deps: BotDeps) {
+/** The extend conversation, registered before anything that starts it (bot/index.ts). */
+export function extendFlow(deps: BotDeps): Composer<BotContext> {
+  return new Composer<BotContext>(createConversation<BotContext, ConvContext>(extendConversation(deps), EXTEND_CONVERSATION));
+}
+
+function extendConversation(deps: BotDeps) {
   const { core } = deps;
 
   return async function extend(conversation: BotConversation, ctx: ConvContext, borrowingId: number) {
@@ -185,15 +191,4 @@ export function extendConversation(deps: BotDeps) {
       await c.editMessageText(t('extend-cancelled', { title }), { parse_mode: 'HTML', reply_markup: myBooks });
     }
   };
-}
-
-/** Extend on the due-soon reminder (bot/notices.ts): the conversation, in that message. */
-export function extendFeature(): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
-  composer
-    .chatType('private')
-    .callbackQuery(extendCallback.pattern, (ctx) =>
-      ctx.conversation.enter(EXTEND_CONVERSATION, extendCallback.parse(ctx.callbackQuery.data)!),
-    );
-  return composer;
 }
