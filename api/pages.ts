@@ -2,7 +2,7 @@
 // `html` escapes every interpolated value; a nested html`` fragment goes in as it is.
 import { html } from 'hono/html';
 import type { PaymentReceipt, SessionPage } from '../core/payments/index.js';
-import { LANGUAGES, type Language, tPlain } from '../i18n/index.js';
+import { isLanguage, type Language, tPlain } from '../i18n/index.js';
 
 type Page = ReturnType<typeof html>;
 
@@ -20,7 +20,7 @@ const COLORS = { ok: '#1a7f37', wait: '#9a6700', bad: '#cf222e' } as const;
 
 /** The reader's language when the pages have it, else English. */
 function pageLanguage(language: string | undefined): Language {
-  return (LANGUAGES as readonly string[]).includes(language ?? '') ? (language as Language) : 'en';
+  return isLanguage(language) ? language : 'en';
 }
 
 function page(lang: Language, title: string, tone: keyof typeof COLORS, body: Page, refreshSeconds?: number): Page {

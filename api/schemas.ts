@@ -3,6 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { isbnText, MAX_INVENTORY } from '../core/catalogue/index.js';
 import { dateProblem, isDomainError, MAX_PAGE_SIZE, NO_CONTROL_CHARS, parseMoney, textField } from '../core/kernel/index.js';
+import { LANGUAGES } from '../i18n/index.js';
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -162,7 +163,7 @@ const profileFields = {
   password,
   first_name: text255('first_name'),
   last_name: text255('last_name'),
-  language: z.enum(['en', 'uk'], { error: 'language must be one of en, uk' }),
+  language: z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}` }),
   is_staff: z.boolean().optional().openapi({ description: 'Read-only: sending it answers 403 FORBIDDEN and changes nothing' }),
   current_password: z
     .string({ error: 'current_password must be a string' })
@@ -210,7 +211,7 @@ export const UserSchema = z
     first_name: z.string(),
     last_name: z.string(),
     is_staff: z.boolean(),
-    language: z.string(),
+    language: z.enum(LANGUAGES).openapi({ description: 'The language the bot, its notices and the payment pages speak to you' }),
     telegram_linked: z.boolean(),
     telegram: z.object({ username: z.string().nullable(), first_name: z.string().nullable() }).nullable().openapi({
       description: 'The linked Telegram (its @username without @, and its first name as Telegram gives it), or null',

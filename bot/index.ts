@@ -5,7 +5,7 @@ import { Bot, GrammyError, type Middleware, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
-import { tPlain } from '../i18n/index.js';
+import { LANGUAGES, tPlain } from '../i18n/index.js';
 import { errorForLog } from '../logger.js';
 import { htmlParseMode, ignoreNotModified, retryFloodWaits } from './api-calls.js';
 import { READER_COMMANDS } from './commands.js';
@@ -117,12 +117,12 @@ export function createBot(token: string, core: Core, options: CreateBotOptions):
 export { READER_COMMANDS } from './commands.js';
 
 /**
- * The command menus: readers in private chats (en + uk) and librarians in the staff chat.
+ * The command menus: readers in private chats (in each of LANGUAGES) and librarians in the staff chat.
  * A failure for the staff chat (the bot is not in it yet: "chat not found") does not throw;
  * the result says whether the staff commands were set.
  */
 export async function setCommands(bot: Bot<BotContext>, staffChatId: number | undefined): Promise<{ staffCommands: boolean }> {
-  for (const lang of ['en', 'uk'] as const) {
+  for (const lang of LANGUAGES) {
     const commands = READER_COMMANDS.map((c) => ({ command: c, description: tPlain(lang, `command-${c}`) }));
     await bot.api.setMyCommands(commands, {
       scope: { type: 'all_private_chats' },

@@ -2,15 +2,15 @@
 import type { MiddlewareFn } from 'grammy';
 import type { User } from '../core/accounts/index.js';
 import type { Actor } from '../core/kernel/index.js';
-import { type Language, t, tPlain } from '../i18n/index.js';
+import { type Language, languageOf, t, tPlain } from '../i18n/index.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 
-export { LANGUAGES, type Language } from '../i18n/index.js';
+export { LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n/index.js';
 
-/** Telegram's language_code (or a stored language) as one of ours; anything else is English. */
+/** Telegram's language_code (or a stored language) as one of ours (i18n/languages.ts); anything else is English. */
 export function normalizeLanguage(code: string | undefined | null): Language {
-  return code?.toLowerCase().startsWith('uk') ? 'uk' : 'en';
+  return languageOf(code);
 }
 
 /**

@@ -6,12 +6,9 @@ import { sourcePath } from '../source-files.js';
 import { escapeHtml, SafeHtml } from './html.js';
 
 export { escapeClipped, escapeHtml, html, SafeHtml } from './html.js';
+export { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language, languageOf } from './languages.js';
 
 const LOCALES_DIR = sourcePath(import.meta.url, 'locales');
-
-/** The languages with a catalogue; any other falls back to English. */
-export const LANGUAGES = ['en', 'uk'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 /**
  * Strings are escaped, numbers stay numbers (Fluent picks plurals by them; pass an id as a

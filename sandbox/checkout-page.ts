@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import { LANGUAGES, type Language, tPlain } from '../i18n/index.js';
+import { isLanguage, type Language, tPlain } from '../i18n/index.js';
 import {
   type FakeCheckoutSession,
   type FakeLineItem,
@@ -34,8 +34,7 @@ function formatUtc(unixSeconds: number): string {
   return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-const pageLanguage = (language: string | undefined): Language =>
-  (LANGUAGES as readonly string[]).includes(language ?? '') ? (language as Language) : 'en';
+const pageLanguage = (language: string | undefined): Language => (isLanguage(language) ? language : 'en');
 
 function safeRedirect(url: string): string | null {
   try {

@@ -24,6 +24,12 @@ export function sandboxPersonas(staffChatId: number): Persona[] {
       chat: { id: 100002, type: 'private' },
     },
     {
+      id: 'reader3',
+      label: 'Dmitry (third reader)',
+      user: { id: 100004, first_name: 'Dmitry', last_name: 'Sokolov', username: 'dmitry_s', language_code: 'ru' },
+      chat: { id: 100004, type: 'private' },
+    },
+    {
       id: 'librarian',
       label: 'Iryna (librarian, staff chat)',
       user: {

@@ -7,9 +7,7 @@ import { screenCallback } from '../callbacks.js';
 import { readerCommandLines } from '../commands.js';
 import { type BotContext, resetCatalogue } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { displayName, LANGUAGES, type Language, normalizeLanguage, readerActor, readerOf } from '../reader.js';
-
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', uk: 'Українська' };
+import { displayName, LANGUAGE_NAMES, LANGUAGES, normalizeLanguage, readerActor, readerOf } from '../reader.js';
 
 function defineScreens(deps: BotDeps): void {
   const { screens } = deps;

@@ -4,6 +4,7 @@
 // never promoted, and starting with real credentials takes the rights back. Granting and taking
 // staff rights is staff's business: the service does it as SYSTEM_ACTOR.
 import { immediateTransaction } from '../../db/connection.js';
+import { languageOf } from '../../i18n/languages.js';
 import { type Actor, type CoreDeps, isoNow, requireStaff, withoutRefusedChars } from '../kernel/index.js';
 import type { TelegramIdentity } from './users.js';
 
@@ -50,7 +51,7 @@ export function createSandboxLibrarian({ db, clock }: Pick<CoreDeps, 'db' | 'clo
           first_name: withoutRefusedChars(tg.first_name).slice(0, 255),
           last_name: withoutRefusedChars(tg.last_name ?? '').slice(0, 255),
           is_staff: 1,
-          language: tg.language_code?.startsWith('uk') ? 'uk' : 'en',
+          language: languageOf(tg.language_code),
           created_at: isoNow(clock),
         })
         .returning('id')

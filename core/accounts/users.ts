@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { type DB, immediateTransaction } from '../../db/connection.js';
 import type { UserRow } from '../../db/schema.js';
+import { LANGUAGES, type Language, languageOf } from '../../i18n/languages.js';
 import {
   type Actor,
   type CoreDeps,
@@ -47,8 +48,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 // A fixed hash to spend the same time on unknown emails as on wrong passwords.
 let dummyHash: Promise<string> | undefined;
 
-export const LANGUAGES = ['en', 'uk'] as const;
-export type Language = (typeof LANGUAGES)[number];
+// The one list of languages is the catalogues' (i18n/languages.ts): a user's language is one they have.
+export { LANGUAGES, type Language } from '../../i18n/languages.js';
 
 export interface User {
   id: number;
@@ -56,7 +57,7 @@ export interface User {
   first_name: string;
   last_name: string;
   is_staff: boolean;
-  language: string;
+  language: Language;
   telegram_linked: boolean;
   /** Which Telegram is linked (as Telegram names it), so its owner can tell one they do not know. */
   telegram: { username: string | null; first_name: string | null } | null;
@@ -68,7 +69,7 @@ export const toUser = (r: UserRow): User => ({
   first_name: r.first_name,
   last_name: r.last_name,
   is_staff: r.is_staff === 1,
-  language: r.language,
+  language: languageOf(r.language),
   telegram_linked: r.telegram_user_id !== null,
   telegram: r.telegram_user_id === null ? null : { username: r.telegram_username, first_name: r.telegram_first_name },
 });
@@ -331,7 +332,7 @@ export function createUsers({ db, clock }: CoreDeps) {
       }
       return { user: found, created: false };
     }
-    const lang = tg.language_code?.startsWith('uk') ? 'uk' : 'en';
+    const lang = languageOf(tg.language_code);
     const row = await db
       .insertInto('users')
       .values({

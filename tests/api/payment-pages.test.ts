@@ -13,7 +13,7 @@ const HTML_ACCEPT = { accept: 'text/html' };
 const RECEIPT_KEYS = ['id', 'money_to_pay', 'paid_at', 'status', 'type'];
 
 /** A reader (in this language) with one fresh loan (rent 3 × $1.50 = $4.50) and its payment. */
-async function loan(world: ApiWorld = w, language: 'en' | 'uk' = 'en') {
+async function loan(world: ApiWorld = w, language: 'en' | 'uk' | 'ru' = 'en') {
   const u = await world.user();
   if (language !== 'en')
     expect((await world.req('PATCH', '/api/users/me/', { token: u.access, body: { language } })).status).toBe(200);
@@ -105,6 +105,28 @@ describe('the pages speak the reader’s language', () => {
       expect(text).not.toContain(u.email);
       expect(text).not.toContain(`/borrowings/${borrowing.id}`);
     }
+  });
+
+  it('Russian for a Russian reader: not paid yet, confirming, paid, paused', async () => {
+    const { payment, sessionId } = await loan(w, 'ru');
+    const unpaid = await success(sessionId);
+    expect(unpaid.text).toContain('<html lang="ru">');
+    expect(unpaid.text).toContain('<title>Ещё не оплачено · Библиотека</title>');
+    expect(unpaid.text).toContain('Stripe ещё не подтвердил оплату этой аренды.');
+    expect(unpaid.text).toContain(`Платёж #${payment.id}`);
+    await w.stripe.api.pay(sessionId);
+    w.clock.advance(1000);
+    expect((await success(sessionId)).text).toContain('Подтверждаем вашу оплату…');
+    w.clock.advance(SESSION_CHECK_INTERVAL_MS);
+    const paid = await success(sessionId);
+    expect(paid.text).toContain('Оплата получена — спасибо');
+    expect(paid.text).toContain('Аренда оплачена. Приятного чтения!');
+    expect(paid.text).toContain('Вернуться в чат');
+    const paused = await w.req('GET', `/api/payments/cancel/?session_id=${sessionId}`, { headers: HTML_ACCEPT });
+    expect(paused.text).toContain('<html lang="ru">');
+    expect(paused.text).toContain('Оплата приостановлена');
+    expect(paused.text).toContain('Этот платёж уже завершён');
+    for (const text of [unpaid.text, paid.text, paused.text]) expect(text).not.toMatch(/Payment|Not paid|Back to the chat/);
   });
 
   it('English for an English reader, and for a session nobody knows', async () => {

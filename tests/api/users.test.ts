@@ -228,6 +228,21 @@ describe('Your profile: read and change it, never is_staff', () => {
     expect(r.body).toMatchObject({ first_name: 'Grace', language: 'uk', email: u.email });
   });
 
+  it('language is one the bot speaks — en, uk or ru — and anything else is a 400 naming them', async () => {
+    const u = await w.user();
+    const ru = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { language: 'ru' } });
+    expect(ru.status).toBe(200);
+    expect(ru.body.language).toBe('ru');
+    const bad = await w.req('PATCH', '/api/users/me/', { token: u.access, body: { language: 'de' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('language must be one of en, uk, ru');
+    expect((await w.req('GET', '/api/users/me/', { token: u.access })).body.language).toBe('ru');
+    const { schemas } = (await w.req('GET', '/api/openapi.json')).body.components;
+    for (const name of ['ProfilePatch', 'ProfileReplace', 'User']) {
+      expect(schemas[name].properties.language.enum, name).toEqual(['en', 'uk', 'ru']);
+    }
+  });
+
   it('PUT needs email, first_name and last_name (400 without them)', async () => {
     const u = await w.user();
     const bad = await w.req('PUT', '/api/users/me/', { token: u.access, body: { first_name: 'Only' } });

@@ -1,5 +1,5 @@
-// Wording (issue 13, item 5): counts through Fluent's plural rules in both languages, one word
-// for one thing in Ukrainian, and a staff command the bot does not know is said to be unknown.
+// Wording (issue 13, item 5): counts through Fluent's plural rules in every language, one word
+// for one thing in Ukrainian and in Russian, and a staff command the bot does not know is said to be unknown.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ const catalogue = (lang: string) =>
     .readdirSync(path.join(root, 'i18n/locales', lang))
     .map((f) => fs.readFileSync(path.join(root, 'i18n/locales', lang, f), 'utf8'))
     .join('\n');
+// A whole word: JavaScript's \b knows only ASCII letters, so /\bслово\b/ never matches Cyrillic.
+const wholeWord = (w: string) => new RegExp(`(?<!\\p{L})(?:${w})(?!\\p{L})`, 'u');
 
 describe('counts use plural forms', () => {
   const cases: [
@@ -27,13 +29,18 @@ describe('counts use plural forms', () => {
       {
         en: { 1: 'now has 1 copy on', 3: 'now has 3 copies on' },
         uk: { 1: '1 примірник.', 3: '3 примірники.', 5: '5 примірників.' },
+        ru: { 1: 'теперь на полке 1 экземпляр.', 3: '3 экземпляра.', 5: '5 экземпляров.', 21: '21 экземпляр.' },
       },
     ],
     [
       'addbook-done',
       { id: '1', title: 'Dune', author: 'F', fee: '1.00' },
       'copies',
-      { en: { 1: '— 1 copy,', 2: '— 2 copies,' }, uk: { 1: '— 1 примірник,', 2: '— 2 примірники,', 11: '— 11 примірників,' } },
+      {
+        en: { 1: '— 1 copy,', 2: '— 2 copies,' },
+        uk: { 1: '— 1 примірник,', 2: '— 2 примірники,', 11: '— 11 примірників,' },
+        ru: { 1: '— 1 экземпляр,', 2: '— 2 экземпляра,', 11: '— 11 экземпляров,' },
+      },
     ],
     [
       'admin-find-book',
@@ -42,6 +49,7 @@ describe('counts use plural forms', () => {
       {
         en: { 1: '1 copy on the shelf', 7: '7 copies on the shelf' },
         uk: { 1: 'на полиці 1 примірник', 22: 'на полиці 22 примірники', 25: 'на полиці 25 примірників' },
+        ru: { 1: 'на полке 1 экземпляр', 22: 'на полке 22 экземпляра', 25: 'на полке 25 экземпляров' },
       },
     ],
     [
@@ -51,17 +59,22 @@ describe('counts use plural forms', () => {
       {
         en: { 1: 'You already hold 1 book, the most at once', 3: 'You already hold 3 books, the most at once' },
         uk: { 1: 'уже 1 книжка', 3: 'уже 3 книжки', 5: 'уже 5 книжок' },
+        ru: { 1: 'уже 1 книга', 3: 'уже 3 книги', 5: 'уже 5 книг', 21: 'уже 21 книга' },
       },
     ],
     [
       'admin-loan-overdue',
       { date: '2026-03-01' },
       'days',
-      { en: { 1: '1 day late', 2: '2 days late' }, uk: { 1: 'на 1 день', 2: 'на 2 дні', 5: 'на 5 днів' } },
+      {
+        en: { 1: '1 day late', 2: '2 days late' },
+        uk: { 1: 'на 1 день', 2: 'на 2 дні', 5: 'на 5 днів' },
+        ru: { 1: 'на 1 день', 2: 'на 2 дня', 5: 'на 5 дней', 11: 'на 11 дней' },
+      },
     ],
   ];
   for (const [key, vars, count, forms] of cases) {
-    it(`${key} in English and Ukrainian`, () => {
+    it(`${key} in English, Ukrainian and Russian`, () => {
       for (const [lang, byCount] of Object.entries(forms)) {
         for (const [n, expected] of Object.entries(byCount))
           expect(t(lang, key, { ...vars, [count]: Number(n) }), `${lang} ${n}`).toContain(expected);
@@ -74,10 +87,40 @@ describe('Ukrainian says one thing one way', () => {
   it('«Оплатити» for paying and «позичили» for borrowing, everywhere', () => {
     const uk = catalogue('uk');
     expect(uk).not.toMatch(/[Сс]плат/);
-    expect(uk).not.toMatch(/\bвзяли\b/);
-    expect(uk).not.toMatch(/\bКниг[аиу]\b/);
+    expect(uk).not.toMatch(wholeWord('взяли'));
+    expect(uk).not.toMatch(wholeWord('Книг[аиу]'));
     expect(t('uk', 'notify-pay-button', { amount: '1.00' })).toBe('💳 Оплатити 1.00 USD');
     expect(t('uk', 'borrow-pay-button', { rent: '1.00' })).toBe('💳 Оплатити 1.00 USD');
+  });
+});
+
+describe('Russian says one thing one way', () => {
+  const ru = catalogue('ru');
+
+  it('«Оплатить» for paying, «взять» for borrowing, «продлить» for extending, «экземпляр» for a copy', () => {
+    expect(ru).not.toMatch(wholeWord('[Пп]латить|[Зз]аплат\\p{L}*|[Уу]плат\\p{L}*|[Пп]огас\\p{L}*'));
+    expect(ru).not.toMatch(/[Оо]долж|[Зз]аимств|[Аа]рендова/);
+    expect(ru).not.toMatch(/[Пп]родолж|[Пп]ролонг/);
+    expect(ru).not.toMatch(/[Кк]опи[яийюе]/);
+    expect(ru).not.toMatch(/[Рр]езерв|[Вв]озмещ/);
+    expect(t('ru', 'notify-pay-button', { amount: '1.00' })).toBe('💳 Оплатить 1.00 USD');
+    expect(t('ru', 'borrow-pay-button', { rent: '1.00' })).toBe('💳 Оплатить 1.00 USD');
+    expect(t('ru', 'mybooks-pay-button', { amount: '1.00', title: 'Dune' })).toBe('💳 Оплатить 1.00 USD — Dune');
+    expect(t('ru', 'book-borrow')).toBe('📥 Взять');
+    expect(t('ru', 'notify-hold-borrow-button')).toBe('📖 Взять');
+    expect(t('ru', 'mybooks-extend-button')).toBe('🔁 Продлить');
+    expect(t('ru', 'notify-extend-button')).toBe('🔁 Продлить');
+  });
+
+  it('writes ё, «ёлочки» and no Ukrainian letters', () => {
+    expect(ru).not.toMatch(wholeWord('еще|Еще|платеж|учетн\\p{L}*|отмененн\\p{L}*|возвращенн\\p{L}*'));
+    expect(ru).not.toMatch(/[“”„]/);
+    expect(ru).not.toMatch(/[іїєґІЇЄҐ]/);
+  });
+
+  it("the catalogue's previous page is not the card's way back", () => {
+    expect(t('ru', 'catalogue-prev')).toBe('◀ Предыдущая');
+    expect(t('ru', 'menu-back')).toBe('« Назад');
   });
 });
 

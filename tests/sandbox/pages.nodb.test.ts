@@ -254,7 +254,7 @@ describe('GET /sandbox/api/personas', () => {
     const res = await fetch(url('/sandbox/api/personas'));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { personas: Persona[]; bot: { username: string } };
-    expect(body.personas.map((p) => p.id)).toEqual(['reader', 'reader2', 'librarian', 'librarian-dm']);
+    expect(body.personas.map((p) => p.id)).toEqual(['reader', 'reader2', 'reader3', 'librarian', 'librarian-dm']);
     expect(body.personas.find((p) => p.id === 'librarian')!.chat).toMatchObject({ id: STAFF_CHAT_ID, type: 'supergroup' });
     expect(body.bot.username).toBe('library_sandbox_bot');
   });
@@ -820,6 +820,29 @@ describe('the checkout page', () => {
     const res = await failing.request(`/sandbox/checkout/${s.id}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Awaiting payment');
+  });
+
+  it('speaks Russian to a Russian reader, every part of the page', async () => {
+    const s = await openSession('Book rent: Dune', 150);
+    const app = new Hono().route(
+      '/sandbox/checkout',
+      createFakeCheckoutPages({ stripe, languageOf: async (id) => (id === s.id ? 'ru' : 'en') }),
+    );
+    const ru = await (await app.request(`/sandbox/checkout/${s.id}`)).text();
+    expect(ru).toContain('<html lang="ru">');
+    for (const text of [
+      'Тестовая замена Stripe Checkout — без настоящих денег',
+      'Ждёт оплаты',
+      'Оплата картой',
+      'Оплатить $1.50',
+      'К оплате',
+      'Пусть ссылка устареет',
+      'Отменить',
+    ]) {
+      expect(ru).toContain(text);
+    }
+    expect(ru).not.toMatch(/Awaiting payment|Pay with card|Total due|Очікує/);
+    expect(ru).toMatch(/<span class="nowrap" data-testid="expires">действует до \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/span>/);
   });
 
   it('escapes the product name and description', async () => {
